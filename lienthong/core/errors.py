@@ -1,0 +1,60 @@
+"""The project's small error vocabulary.
+
+Services raise ``DomainError`` (or ``ValidationFailed`` for field errors) with a translatable
+Vietnamese message. Views turn them into form errors, the API into JSON; nothing else catches them.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    code = "domain_error"
+    status = 400
+
+    def __init__(self, message, *, code: str | None = None, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        if code:
+            self.code = code
+        self.field = field
+
+    def as_dict(self) -> dict:
+        data = {"code": self.code, "message": str(self.message)}
+        if self.field:
+            data["field"] = self.field
+        return data
+
+
+class ValidationFailed(DomainError):
+    """One or more fields are invalid: ``errors`` maps field name to a list of messages."""
+
+    code = "validation_error"
+    status = 422
+
+    def __init__(self, errors: dict[str, list]):
+        self.errors = {k: [str(m) for m in v] for k, v in errors.items()}
+        first = next(iter(self.errors.values()))[0] if self.errors else _("Dữ liệu không hợp lệ.")
+        super().__init__(first)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": str(self.message), "errors": self.errors}
+
+
+class NotFound(DomainError):
+    """The object does not exist or the caller may not see it: the two are indistinguishable."""
+
+    code = "not_found"
+    status = 404
+
+    def __init__(self, message=None):
+        super().__init__(message or _("Không tìm thấy hoặc bạn không có quyền truy cập."))
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+    status = 403
+
+    def __init__(self, message=None):
+        super().__init__(message or _("Bạn không có quyền thực hiện thao tác này."))

@@ -1,0 +1,101 @@
+"""Builders for tests: a small three-level province made through the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from lienthong.accounts.models import Role
+from lienthong.accounts.services import user_create
+from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
+from lienthong.agencies.services import agency_save
+from lienthong.documents.models import DocumentType
+from lienthong.documents.services import DocumentInput
+
+PASSWORD = "demo1234"
+
+
+def make_levels(three_level: bool = True) -> dict[str, AdministrativeLevel]:
+    rows = [("tinh", "Cấp tỉnh", 1), ("huyen", "Cấp huyện", 2), ("xa", "Cấp xã", 3)]
+    if not three_level:
+        rows = [("tinh", "Cấp tỉnh", 1), ("xa", "Cấp xã", 2)]
+    return {code: AdministrativeLevel.objects.get_or_create(code=code, defaults={"name": name, "rank": rank})[0]
+            for code, name, rank in rows}
+
+
+def make_agency(name, abbreviation, level, *, parent=None, code=None, group=None, short_name=None,
+                place="Hậu Giang", external=False) -> Agency:
+    return agency_save(agency=Agency(name=name, short_name=short_name or name, abbreviation=abbreviation,
+                                     level=level, parent=parent, identifier_code=code, group=group,
+                                     place_name=place, is_external=external))
+
+
+@dataclass
+class Province:
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    users: dict[str, object] = field(default_factory=dict)
+
+
+def make_province() -> Province:
+    """UBND tỉnh, its Office, Sở TT&TT, one district and one commune, each with a clerk, leader and specialist."""
+    lv = make_levels()
+    so_nganh = AgencyGroup.objects.get_or_create(code="so-nganh", defaults={"name": "Sở, ban, ngành"})[0]
+    p = Province()
+    a = p.agencies
+    a["ubnd"] = make_agency("Ủy ban nhân dân tỉnh Hậu Giang", "UBND", lv["tinh"], code="000.00.00.H30",
+                            short_name="UBND tỉnh")
+    a["vp"] = make_agency("Văn phòng Ủy ban nhân dân tỉnh Hậu Giang", "VP.UBND", lv["tinh"], parent=a["ubnd"],
+                          code="000.00.01.H30", short_name="VP UBND tỉnh", group=so_nganh)
+    a["stttt"] = make_agency("Sở Thông tin và Truyền thông tỉnh Hậu Giang", "STTTT", lv["tinh"], parent=a["ubnd"],
+                             code="000.00.13.H30", short_name="Sở TT&TT", group=so_nganh)
+    a["huyen"] = make_agency("Ủy ban nhân dân huyện Vị Thủy", "UBND", lv["huyen"], parent=a["ubnd"],
+                             code="000.00.35.H30", short_name="UBND huyện Vị Thủy", place="Vị Thủy")
+    a["xa"] = make_agency("Ủy ban nhân dân xã Vị Thắng", "UBND", lv["xa"], parent=a["huyen"],
+                          code="000.21.35.H30", short_name="UBND xã Vị Thắng", place="Vị Thắng")
+    for key, agency in a.items():
+        for role in (Role.CLERK, Role.LEADER, Role.SPECIALIST):
+            username = f"{role.value}.{key}"
+            p.users[username] = user_create(username=username, password=PASSWORD, full_name=f"{role.label} {key}",
+                                            positions=[(agency, role, "")])
+    return p
+
+
+def doc_type(code: str) -> DocumentType:
+    return DocumentType.objects.get(code=code)
+
+
+def tiny_pdf(text: str = "Thong bao ket luan") -> bytes:
+    """A valid one-page PDF carrying ``text`` (ASCII) as real, extractable text."""
+    content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    return out.getvalue()
+
+
+def pdf_upload(name: str = "van-ban.pdf", text: str = "Thong bao ket luan") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, tiny_pdf(text), content_type="application/pdf")
+
+
+def doc_input(type_code: str = "thong-bao", subject: str = "Thông báo kết luận cuộc họp", *,
+              issued_on: dt.date | None = None, files=None, **extra) -> DocumentInput:
+    return DocumentInput(document_type=doc_type(type_code), subject=subject,
+                         issued_on=issued_on or dt.date(2018, 3, 5), files=files or [], **extra)

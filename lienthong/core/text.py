@@ -1,0 +1,51 @@
+"""Vietnamese text helpers shared by every app.
+
+``nfc`` is applied to all text at the boundary (forms, API, imports). ``fold`` produces the
+diacritic-free, lower-case form used for search and matching: NFD, drop combining marks, map đ/Đ
+(a base letter, not d plus a mark) to d, lower-case.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# U+00D0 (Icelandic Eth) shows up in OCR'd and TCVN3-converted data in place of U+0110 (Đ).
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+_FOLD_LETTERS = str.maketrans({"đ": "d", "Đ": "d"})
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def nfc(value: str | None) -> str:
+    """Return ``value`` in NFC with look-alike letters mapped and surrounding blanks removed."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFC", value.translate(_LOOKALIKES)).strip()
+
+
+def fold(value: str | None) -> str:
+    """Diacritic-free lower-case form: "Quyết định" -> "quyet dinh"."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFD", value.translate(_LOOKALIKES))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return stripped.translate(_FOLD_LETTERS).lower()
+
+
+def has_diacritics(value: str) -> bool:
+    return fold(value) != value.lower()
+
+
+def words(value: str) -> list[str]:
+    """Split into word tokens the way the search index does (letters and digits)."""
+    return [w for w in _WORD_RE.findall(value) if w != "_"]
+
+
+def exact_lower(value: str) -> str:
+    """Lower-case NFC form that keeps diacritics ("Số" -> "số")."""
+    return unicodedata.normalize("NFC", value.translate(_LOOKALIKES)).lower()
+
+
+def slug_ascii(value: str) -> str:
+    """ASCII slug without separators, for user names: "Vị Tân" -> "vitan"."""
+    return re.sub(r"[^a-z0-9]", "", fold(value))

@@ -1,0 +1,102 @@
+"""Web forms for registering documents. They only parse input; services do the checking that matters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lienthong.agencies.models import Agency
+from lienthong.documents.models import DocumentType, Secrecy, SignerAuthority, Urgency
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _DocumentFields(forms.Form):
+    document_type = forms.ModelChoiceField(
+        label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True),
+        error_messages={"required": _("Cần chọn loại văn bản."), "invalid_choice": _("Loại văn bản không hợp lệ.")},
+    )
+    subject = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
+                              error_messages={"required": _("Trích yếu không được để trống.")})
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE,
+                                error_messages={"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")})
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, initial=Secrecy.NORMAL)
+    signer_authority = forms.ChoiceField(label=_("Thẩm quyền ký"), choices=SignerAuthority.choices, required=False)
+    signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=100, required=False)
+    signer_name = forms.CharField(label=_("Người ký"), max_length=100, required=False)
+    recipients_text = forms.CharField(label=_("Nơi nhận"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    page_count = forms.IntegerField(label=_("Số trang"), min_value=0, required=False)
+    due_date = forms.DateField(label=_("Hạn xử lý"), widget=DATE, required=False)
+    notes = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                            max_length=1000)
+    is_paper = forms.BooleanField(label=_("Văn bản giấy (bản scan)"), required=False)
+    files = MultipleFileField(label=_("Tệp đính kèm (PDF, DOCX, XLSX, ODT, ảnh)"))
+
+    def __init__(self, *args, clerk_agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = list(clerk_agencies or [])
+        self.fields["agency"] = forms.ModelChoiceField(
+            label=_("Cơ quan"), queryset=Agency.objects.filter(pk__in=[a.pk for a in agencies]),
+            initial=agencies[0].pk if agencies else None, widget=forms.HiddenInput if len(agencies) == 1 else None,
+        )
+        self.order_fields(["agency"])
+
+
+class OutgoingForm(_DocumentFields):
+    unit_abbreviation = forms.CharField(
+        label=_("Viết tắt đơn vị soạn thảo (công văn)"), max_length=30, required=False,
+        help_text=_("Dùng cho công văn: ký hiệu là <cơ quan>-<đơn vị>, ví dụ UBND-VX."),
+    )
+
+
+class IncomingForm(_DocumentFields):
+    number_symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=80,
+                                    error_messages={"required": _("Cần nhập số, ký hiệu của văn bản đến.")})
+    issuer_agency = forms.ModelChoiceField(
+        label=_("Cơ quan ban hành (trong danh mục)"), required=False,
+        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+    )
+    issuer_name = forms.CharField(label=_("hoặc tên cơ quan ban hành khác"), max_length=255, required=False)
+    received_on = forms.DateField(label=_("Ngày đến"), widget=DATE, required=False)
+
+    field_order = ["agency", "number_symbol", "issued_on", "document_type", "issuer_agency", "issuer_name",
+                   "subject", "received_on"]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Cần nêu lý do hủy.")})
+
+
+class DocumentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm kiếm"), required=False)
+    direction = forms.ChoiceField(label=_("Loại sổ"), required=False,
+                                  choices=[("", _("Tất cả")), ("in", _("Văn bản đến")), ("out", _("Văn bản đi"))])
+    year = forms.IntegerField(label=_("Năm"), required=False, min_value=1990, max_value=2100)
+    register = forms.IntegerField(label=_("Sổ"), required=False)
+    document_type = forms.ModelChoiceField(label=_("Loại văn bản"), required=False,
+                                           queryset=DocumentType.objects.filter(is_active=True))
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), required=False, choices=[("", _("Tất cả"))] + Urgency.choices)
+    sender = forms.CharField(label=_("Cơ quan ban hành"), required=False)
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE)

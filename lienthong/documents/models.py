@@ -1,0 +1,210 @@
+"""Documents, their types, registers (sổ văn bản) and original files.
+
+A ``Document`` is one record in one agency's register: an outgoing document of the agency that
+issued it, or an incoming document as registered by the agency that received it. The same paper
+sent to ten agencies is one outgoing record and ten incoming ones, each with its own số đến and
+its own visibility.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TypeKind(models.TextChoices):
+    ADMINISTRATIVE = "administrative", _("Văn bản hành chính (NĐ 30/2020)")
+    LEGAL = "legal", _("Văn bản quy phạm pháp luật")
+    LEGACY = "legacy", _("Loại văn bản cũ")
+    COPY = "copy", _("Bản sao")
+
+
+class DocumentType(models.Model):
+    """A row of the type catalogue. Abbreviations are case- and diacritic-sensitive (QyĐ, CTr, TTr)."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên loại"), max_length=120)
+    abbreviation = models.CharField(_("viết tắt"), max_length=12, blank=True)
+    kind = models.CharField(_("nhóm"), max_length=20, choices=TypeKind.choices)
+    is_nd30 = models.BooleanField(_("thuộc 29 loại của NĐ 30"), default=False)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("loại văn bản")
+        verbose_name_plural = _("loại văn bản")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Direction(models.TextChoices):
+    OUTGOING = "out", _("Văn bản đi")
+    INCOMING = "in", _("Văn bản đến")
+    COPY = "copy", _("Bản sao")
+
+
+class Register(models.Model):
+    """A sổ văn bản of one agency for one calendar year: a number series starting at 1 on 1 January.
+
+    ``document_types`` lists the types whose numbers come from this series; an outgoing register with
+    no types is the agency's catch-all series. Secret documents and advisory bodies (Ban chỉ đạo…)
+    have registers of their own.
+    """
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="registers")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    direction = models.CharField(_("loại sổ"), max_length=4, choices=Direction.choices)
+    code = models.SlugField(_("mã sổ"), max_length=40)
+    name = models.CharField(_("tên sổ"), max_length=200)
+    is_secret = models.BooleanField(_("sổ văn bản mật"), default=False)
+    issuing_body_name = models.CharField(
+        _("tên tổ chức tư vấn"), max_length=200, blank=True,
+        help_text=_("Hội đồng, Ban chỉ đạo… dùng con dấu của cơ quan nhưng có số riêng."),
+    )
+    issuing_body_abbreviation = models.CharField(_("viết tắt tổ chức tư vấn"), max_length=40, blank=True)
+    document_types = models.ManyToManyField(DocumentType, blank=True, verbose_name=_("các loại văn bản dùng sổ này"))
+    last_number = models.PositiveIntegerField(_("số cuối đã cấp"), default=0)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        ordering = ["agency_id", "-year", "direction", "code"]
+        verbose_name = _("sổ văn bản")
+        verbose_name_plural = _("sổ văn bản")
+        constraints = [models.UniqueConstraint(fields=["agency", "year", "code"], name="register_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Thường")
+    URGENT = "urgent", _("Khẩn")
+    VERY_URGENT = "very_urgent", _("Thượng khẩn")
+    FLASH = "flash", _("Hỏa tốc")
+
+
+class Secrecy(models.TextChoices):
+    NORMAL = "normal", _("Thường")
+    CONFIDENTIAL = "confidential", _("Mật")
+    SECRET = "secret", _("Tối mật")
+    TOP_SECRET = "top_secret", _("Tuyệt mật")
+
+
+class SignerAuthority(models.TextChoices):
+    NONE = "", _("(Ký trực tiếp)")
+    TM = "TM.", _("TM. (thay mặt)")
+    KT = "KT.", _("KT. (ký thay)")
+    TL = "TL.", _("TL. (thừa lệnh)")
+    TUQ = "TUQ.", _("TUQ. (thừa ủy quyền)")
+    Q = "Q.", _("Q. (quyền)")
+
+
+class DocumentStatus(models.TextChoices):
+    ACTIVE = "active", _("Hiệu lực")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class Document(models.Model):
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="documents")
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="documents")
+    year = models.PositiveSmallIntegerField(_("năm đăng ký"))
+    register_number = models.PositiveIntegerField(_("số trong sổ"))
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, verbose_name=_("loại văn bản"))
+    code_number = models.CharField(_("số"), max_length=11, blank=True)
+    code_notation = models.CharField(_("ký hiệu"), max_length=60, blank=True)
+    number_symbol = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
+    number_symbol_norm = models.CharField(max_length=80, blank=True, db_index=True)
+    identifier = models.CharField(_("mã định danh văn bản"), max_length=120, blank=True, db_index=True)
+    issuer_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("cơ quan ban hành"),
+    )
+    issuer_name = models.CharField(_("cơ quan ban hành"), max_length=255)
+    place = models.CharField(_("địa danh"), max_length=100, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"))
+    subject = models.TextField(_("trích yếu"), max_length=1000)
+    urgency = models.CharField(_("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
+    secrecy = models.CharField(_("độ mật"), max_length=12, choices=Secrecy.choices, default=Secrecy.NORMAL)
+    signer_authority = models.CharField(
+        _("thẩm quyền ký"), max_length=5, choices=SignerAuthority.choices, blank=True, default=""
+    )
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
+    recipients_text = models.TextField(_("nơi nhận"), blank=True)
+    page_count = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
+    due_date = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True, max_length=1000)
+    received_on = models.DateField(_("ngày đến"), null=True, blank=True)
+    is_paper = models.BooleanField(_("văn bản giấy"), default=False)
+    status = models.CharField(max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.ACTIVE)
+    cancel_reason = models.TextField(_("lý do hủy"), blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-register_number"]
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        constraints = [
+            models.UniqueConstraint(fields=["register", "register_number"], name="document_unique_register_number"),
+            models.UniqueConstraint(
+                fields=["register", "number_symbol_norm"],
+                condition=Q(direction="out"),
+                name="document_unique_outgoing_symbol",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "direction", "year", "register_number"], name="doc_agency_dir_year_num"),
+            models.Index(fields=["agency", "issued_on"], name="doc_agency_issued"),
+            models.Index(fields=["agency", "-created_at", "-id"], name="doc_agency_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_symbol or self.register_number} – {self.subject[:60]}"
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Numbered documents are never deleted; cancel them with a reason.")
+
+    @property
+    def signer_display(self) -> str:
+        return " ".join(p for p in [self.signer_authority, self.signer_position, self.signer_name] if p)
+
+
+class StoredFile(models.Model):
+    """An original file, byte for byte, addressed by its SHA-256. Never modified once written."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10)
+    storage_name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ExtractionStatus(models.TextChoices):
+    NONE = "none", _("Không trích xuất")
+    PENDING = "pending", _("Đang chờ")
+    DONE = "done", _("Đã trích xuất")
+    FAILED = "failed", _("Lỗi trích xuất")
+
+
+class DocumentFile(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="files")
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="uses")
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    order = models.PositiveSmallIntegerField(default=0)
+    extracted_text = models.TextField(blank=True)
+    extraction_status = models.CharField(max_length=10, choices=ExtractionStatus.choices, default=ExtractionStatus.NONE)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document_id", "order", "id"]

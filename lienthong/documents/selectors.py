@@ -1,0 +1,77 @@
+"""Reads about documents. ``documents_visible_to`` is the one definition of who sees what."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from lienthong.accounts import selectors as account_selectors
+from lienthong.accounts.models import User
+from lienthong.core.errors import NotFound
+from lienthong.documents.models import Document, DocumentFile, Register, Secrecy
+
+
+def documents_visible_to(*, user: User) -> QuerySet[Document]:
+    """Documents held by an agency where ``user`` has an active position.
+
+    Clerks and leaders see everything their agency holds; other roles see the agency's documents
+    that are not secret. A system administrator manages the platform, not its content, and sees
+    no documents through this selector.
+    """
+    if not user.is_authenticated:
+        return Document.objects.none()
+    full = account_selectors.agency_ids_for(user=user, roles=account_selectors.FULL_ACCESS_ROLES)
+    any_role = account_selectors.agency_ids_for(user=user)
+    return Document.objects.filter(Q(agency_id__in=full) | (Q(agency_id__in=any_role) & Q(secrecy=Secrecy.NORMAL)))
+
+
+def document_get(*, user: User, document_id: int) -> Document:
+    """The document if ``user`` may see it; ``NotFound`` otherwise (same answer for both cases)."""
+    doc = (
+        documents_visible_to(user=user)
+        .select_related("agency", "document_type", "register", "issuer_agency", "created_by")
+        .filter(pk=document_id)
+        .first()
+    )
+    if doc is None:
+        raise NotFound()
+    return doc
+
+
+def document_file_get(*, user: User, document_id: int, file_id: int) -> DocumentFile:
+    doc = document_get(user=user, document_id=document_id)
+    df = DocumentFile.objects.select_related("stored_file").filter(document=doc, pk=file_id).first()
+    if df is None:
+        raise NotFound()
+    return df
+
+
+def registers_visible_to(*, user: User) -> QuerySet[Register]:
+    return Register.objects.filter(agency_id__in=account_selectors.agency_ids_for(user=user)).select_related("agency")
+
+
+def document_list(*, user: User, direction: str | None = None, year: int | None = None,
+                  register_id: int | None = None, document_type_id: int | None = None, urgency: str | None = None,
+                  sender: str | None = None, date_from=None, date_to=None) -> QuerySet[Document]:
+    """The filtered list behind the documents page and the API, newest number first."""
+    qs = documents_visible_to(user=user)
+    if direction:
+        qs = qs.filter(direction=direction)
+    if year:
+        qs = qs.filter(year=year)
+    if register_id:
+        qs = qs.filter(register_id=register_id)
+    if document_type_id:
+        qs = qs.filter(document_type_id=document_type_id)
+    if urgency:
+        qs = qs.filter(urgency=urgency)
+    if sender:
+        qs = qs.filter(issuer_name__icontains=sender)
+    if date_from:
+        qs = qs.filter(issued_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(issued_on__lte=date_to)
+    return qs.select_related("document_type", "agency").order_by("-created_at", "-id")
+
+
+def document_files(*, document: Document) -> list[DocumentFile]:
+    return list(DocumentFile.objects.filter(document=document).select_related("stored_file"))

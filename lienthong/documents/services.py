@@ -1,0 +1,408 @@
+"""Writes on documents: registering outgoing and incoming documents, attaching originals, cancelling.
+
+Each service validates everything first (collecting every field error, in Vietnamese), then acts in
+one transaction: number, row, files, search index, audit entry. Files written by a transaction that
+rolls back are removed again, so a file and its row exist together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienthong.accounts import selectors as account_selectors
+from lienthong.agencies.models import Agency
+from lienthong.audit.models import AuditAction
+from lienthong.audit.services import audit_log
+from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.core.text import fold, nfc
+from lienthong.documents import files as file_store
+from lienthong.documents.models import (
+    Direction, Document, DocumentFile, DocumentStatus, DocumentType, ExtractionStatus, Secrecy,
+    SignerAuthority, StoredFile, Urgency,
+)
+from lienthong.documents.numbering import allocate_number, format_number, register_for
+from lienthong.search import services as search_services
+
+log = logging.getLogger(__name__)
+
+_SPACES = re.compile(r"\s+")
+_ABBR_RE = re.compile(r"^[A-ZĐ][A-Za-zĐđ0-9.]*(?:-[A-ZĐ][A-Za-zĐđ0-9.]*)*$")
+
+
+def normalize_number_symbol(value: str) -> str:
+    """Matching form of a "số, ký hiệu": folded, upper-case, no blanks. "32/TB-VP.UBND" stays itself;
+    "05/qđ - ubnd" becomes "05/QD-UBND"."""
+    return _SPACES.sub("", fold(value)).upper()
+
+
+def split_number_symbol(value: str) -> tuple[str, str]:
+    """("32", "TB-VP.UBND") from "32/TB-VP.UBND"; a value without "/" is all notation."""
+    if "/" in value:
+        number, notation = value.split("/", 1)
+        return number.strip(), notation.strip()
+    return "", value.strip()
+
+
+def document_identifier(*, organ_id: str | None, issued_on: dt.date, number_symbol: str) -> str:
+    """DocumentId as exchanged in edXML: "<OrganId>,<yyyy/MM/dd>,<số/ký hiệu>"."""
+    if not organ_id or not number_symbol:
+        return ""
+    return f"{organ_id},{issued_on:%Y/%m/%d},{number_symbol}"
+
+
+@dataclass
+class DocumentInput:
+    """Metadata common to outgoing and incoming registration (Decree 30 Appendix VI)."""
+
+    document_type: DocumentType | None
+    subject: str
+    issued_on: dt.date | None = None
+    urgency: str = Urgency.NORMAL
+    secrecy: str = Secrecy.NORMAL
+    signer_authority: str = ""
+    signer_position: str = ""
+    signer_name: str = ""
+    recipients_text: str = ""
+    place: str = ""
+    page_count: int | None = None
+    due_date: dt.date | None = None
+    notes: str = ""
+    is_paper: bool = False
+    files: list = field(default_factory=list)
+
+    def clean_text(self) -> None:
+        for name in ("subject", "signer_position", "signer_name", "recipients_text", "place", "notes"):
+            setattr(self, name, nfc(getattr(self, name)))
+
+
+def _validate_common(data: DocumentInput, errors: dict, *, today: dt.date) -> None:
+    data.clean_text()
+    if data.document_type is None or not data.document_type.is_active:
+        errors.setdefault("document_type", []).append(_("Loại văn bản không hợp lệ."))
+    if not data.subject:
+        errors.setdefault("subject", []).append(_("Trích yếu không được để trống."))
+    elif len(data.subject) > 1000:
+        errors.setdefault("subject", []).append(_("Trích yếu dài quá 1000 ký tự."))
+    if data.issued_on is None:
+        errors.setdefault("issued_on", []).append(_("Cần nhập ngày ban hành."))
+    elif data.issued_on > today:
+        errors.setdefault("issued_on", []).append(_("Ngày ban hành không được sau ngày hôm nay."))
+    if data.urgency not in Urgency.values:
+        errors.setdefault("urgency", []).append(_("Độ khẩn không hợp lệ."))
+    if data.secrecy not in Secrecy.values:
+        errors.setdefault("secrecy", []).append(_("Độ mật không hợp lệ."))
+    if data.signer_authority not in SignerAuthority.values:
+        errors.setdefault("signer_authority", []).append(_("Thẩm quyền ký không hợp lệ."))
+    if data.page_count is not None and data.page_count < 0:
+        errors.setdefault("page_count", []).append(_("Số trang không hợp lệ."))
+    if data.due_date and data.issued_on and data.due_date < data.issued_on:
+        errors.setdefault("due_date", []).append(_("Hạn xử lý không được trước ngày ban hành."))
+
+
+def _read_files(uploads, errors: dict) -> list[tuple[str, bytes, file_store.Sniffed]]:
+    read = []
+    for upload in uploads or []:
+        try:
+            data, kind = file_store.read_upload(upload)
+        except ValidationFailed as exc:
+            for msgs in exc.errors.values():
+                errors.setdefault("files", []).extend(msgs)
+            continue
+        read.append((nfc(getattr(upload, "name", "") or "tep")[:255], data, kind))
+    return read
+
+
+def _check_clerk(actor, agency: Agency) -> None:
+    if not account_selectors.user_can_register_in(user=actor, agency_id=agency.pk):
+        raise PermissionDenied(_("Chỉ văn thư của cơ quan mới được đăng ký văn bản vào sổ."))
+
+
+def _store_with_files(build, read_files, *, actor) -> Document:
+    """Run ``build()`` (which creates the document row) and store the files, all in one transaction."""
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            doc = build()
+            pending = _attach(doc, read_files, actor=actor, written=written)
+            search_services.index_document(document_id=doc.pk)
+            if pending:
+                transaction.on_commit(lambda: _queue_extraction(pending))
+        return doc
+    except BaseException:
+        file_store.discard_written(written, lambda sha: StoredFile.objects.filter(sha256=sha).exists())
+        raise
+
+
+def _attach(doc: Document, read_files, *, actor, written: list[str]) -> list[int]:
+    """Store originals and their rows; extract text inline when small. Returns ids still to extract."""
+    pending = []
+    start = DocumentFile.objects.filter(document=doc).count()
+    for order, (name, data, kind) in enumerate(read_files, start=start):
+        sha = file_store.sha256_of(data)
+        storage_name = file_store.write_original(data, sha, written)
+        stored, _created = StoredFile.objects.get_or_create(
+            sha256=sha, defaults=dict(size=len(data), content_type=kind.content_type, kind=kind.kind,
+                                      storage_name=storage_name),
+        )
+        df = DocumentFile(document=doc, stored_file=stored, filename=name, order=order, uploaded_by=actor)
+        if kind.kind in ("pdf", "docx"):
+            if len(data) <= settings.TEXT_EXTRACTION_INLINE_MAX_BYTES:
+                _extract_into(df, data, kind.kind)
+            else:
+                df.extraction_status = ExtractionStatus.PENDING
+        df.save()
+        if df.extraction_status == ExtractionStatus.PENDING:
+            pending.append(df.pk)
+    if doc.page_count is None:
+        pages = [df.page_count for df in DocumentFile.objects.filter(document=doc, page_count__isnull=False)[:1]]
+        if pages:
+            Document.objects.filter(pk=doc.pk).update(page_count=pages[0])
+            doc.page_count = pages[0]
+    return pending
+
+
+def _extract_into(df: DocumentFile, data: bytes, kind: str) -> None:
+    try:
+        text, pages = file_store.extract_text(data, kind)
+    except Exception:  # unreadable content is kept as an original; only its text is missing
+        log.warning("text extraction failed for %s", df.filename, exc_info=True)
+        df.extraction_status = ExtractionStatus.FAILED
+        return
+    df.extracted_text = nfc(text.replace("\x00", ""))
+    df.page_count = pages
+    df.extraction_status = ExtractionStatus.DONE
+
+
+def _queue_extraction(file_ids: list[int]) -> None:
+    from django_q.tasks import async_task
+
+    for file_id in file_ids:
+        async_task("lienthong.documents.tasks.extract_file_text", file_id)
+
+
+def document_file_extract(*, file_id: int) -> None:
+    """Background step: extract the text of one original and refresh the document's search entry."""
+    df = DocumentFile.objects.select_related("stored_file").get(pk=file_id)
+    if df.extraction_status != ExtractionStatus.PENDING:
+        return
+    with file_store.open_original(df.stored_file.storage_name) as fh:
+        data = fh.read()
+    _extract_into(df, data, df.stored_file.kind)
+    with transaction.atomic():
+        DocumentFile.objects.filter(pk=df.pk).update(
+            extracted_text=df.extracted_text, page_count=df.page_count, extraction_status=df.extraction_status
+        )
+        search_services.index_document(document_id=df.document_id)
+
+
+def build_notation(*, document_type: DocumentType, agency: Agency, register, unit_abbreviation: str = "") -> str:
+    """Ký hiệu per PL1 §II.3b: "<type>-<agency>" for typed documents, "<agency>-<unit>" for a công văn.
+
+    An advisory body's register uses the body's abbreviation in place of the agency's.
+    """
+    issuer = register.issuing_body_abbreviation or agency.abbreviation
+    if document_type.abbreviation:
+        return f"{document_type.abbreviation}-{issuer}"
+    if unit_abbreviation:
+        return f"{issuer}-{unit_abbreviation}"
+    return issuer
+
+
+def document_register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbreviation: str = "",
+                               register_id: int | None = None, today: dt.date | None = None) -> Document:
+    """Register a signed outgoing document: next number of the right register, date, files."""
+    today = today or timezone.localdate()
+    if data.issued_on is None:
+        data.issued_on = today
+    _check_clerk(actor, agency)
+    errors: dict[str, list] = {}
+    _validate_common(data, errors, today=today)
+    unit_abbreviation = nfc(unit_abbreviation)
+    if unit_abbreviation and not _ABBR_RE.match(unit_abbreviation):
+        errors.setdefault("unit_abbreviation", []).append(_("Chữ viết tắt đơn vị không hợp lệ (ví dụ: VX, KT, TCCB)."))
+    read = _read_files(data.files, errors)
+    if errors:
+        raise ValidationFailed(errors)
+
+    def build() -> Document:
+        register = register_for(agency_id=agency.pk, year=data.issued_on.year, direction=Direction.OUTGOING,
+                                document_type=data.document_type, is_secret=data.secrecy != Secrecy.NORMAL,
+                                register_id=register_id)
+        last_date = (Document.objects.filter(register=register).order_by("-register_number")
+                     .values_list("issued_on", flat=True).first())
+        if last_date and data.issued_on < last_date:
+            raise ValidationFailed({"issued_on": [_(
+                "Ngày ban hành không được sớm hơn văn bản đã cấp số trước đó trong sổ (%(date)s)."
+            ) % {"date": last_date.strftime("%d/%m/%Y")}]})
+        number = allocate_number(register=register)
+        notation = build_notation(document_type=data.document_type, agency=agency, register=register,
+                                  unit_abbreviation=unit_abbreviation)
+        number_symbol = f"{format_number(number)}/{notation}"
+        doc = Document(
+            agency=agency, direction=Direction.OUTGOING, register=register, year=register.year,
+            register_number=number, document_type=data.document_type, code_number=format_number(number),
+            code_notation=notation, number_symbol=number_symbol,
+            number_symbol_norm=normalize_number_symbol(number_symbol),
+            identifier=document_identifier(organ_id=agency.identifier_code, issued_on=data.issued_on,
+                                           number_symbol=number_symbol),
+            issuer_agency=agency, issuer_name=agency.name, place=data.place or agency.place_name,
+            **_common_fields(data), created_by=actor,
+        )
+        try:
+            with transaction.atomic():
+                doc.save()
+        except IntegrityError as exc:
+            raise ValidationFailed({"number_symbol": [_("Số, ký hiệu %(s)s đã có trong sổ năm %(y)s.") % {
+                "s": number_symbol, "y": register.year}]}) from exc
+        audit_log(actor=actor, action=AuditAction.NUMBERED, obj_type="document", obj_id=doc.pk,
+                  agency_id=agency.pk, summary=_("Cấp số %(s)s, sổ “%(r)s”") % {"s": number_symbol, "r": register.name},
+                  details={"register_id": register.pk, "number": number, "files": [n for n, _d, _k in read]})
+        return doc
+
+    return _store_with_files(build, read, actor=actor)
+
+
+def _common_fields(data: DocumentInput) -> dict:
+    return dict(
+        issued_on=data.issued_on, subject=data.subject, urgency=data.urgency, secrecy=data.secrecy,
+        signer_authority=data.signer_authority, signer_position=data.signer_position, signer_name=data.signer_name,
+        recipients_text=data.recipients_text, page_count=data.page_count, due_date=data.due_date,
+        notes=data.notes, is_paper=data.is_paper,
+    )
+
+
+def find_duplicate_incoming(*, agency_id: int, number_symbol: str, issuer_agency_id: int | None,
+                            issuer_name: str, issued_on: dt.date, identifier: str = "") -> Document | None:
+    """An incoming record of the same agency with the same identifier, or the same (số, ký hiệu,
+    issuing agency) in the same year."""
+    base = Document.objects.filter(agency_id=agency_id, direction=Direction.INCOMING, status=DocumentStatus.ACTIVE)
+    if identifier:
+        dup = base.filter(identifier=identifier).first()
+        if dup:
+            return dup
+    norm = normalize_number_symbol(number_symbol)
+    if not norm:
+        return None
+    same = base.filter(number_symbol_norm=norm, issued_on__year=issued_on.year)
+    if issuer_agency_id:
+        same = same.filter(issuer_agency_id=issuer_agency_id)
+    else:
+        same = same.filter(issuer_name__iexact=issuer_name)
+    return same.first()
+
+
+def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, number_symbol: str,
+                               issuer_agency: Agency | None = None, issuer_name: str = "",
+                               received_on: dt.date | None = None, today: dt.date | None = None) -> Document:
+    """Register an incoming document (paper or electronic) with the next số đến of the year."""
+    today = today or timezone.localdate()
+    received_on = received_on or today
+    _check_clerk(actor, agency)
+    errors: dict[str, list] = {}
+    _validate_common(data, errors, today=today)
+    number_symbol = nfc(number_symbol)
+    issuer_name = nfc(issuer_name) or (issuer_agency.name if issuer_agency else "")
+    if not number_symbol:
+        errors.setdefault("number_symbol", []).append(_("Cần nhập số, ký hiệu của văn bản đến."))
+    elif len(number_symbol) > 80:
+        errors.setdefault("number_symbol", []).append(_("Số, ký hiệu dài quá 80 ký tự."))
+    if not issuer_name:
+        errors.setdefault("issuer_name", []).append(_("Cần chọn hoặc nhập cơ quan ban hành."))
+    if received_on > today:
+        errors.setdefault("received_on", []).append(_("Ngày đến không được sau ngày hôm nay."))
+    elif data.issued_on and received_on < data.issued_on:
+        errors.setdefault("received_on", []).append(_("Ngày đến không được trước ngày ban hành."))
+    identifier = ""
+    if not errors and issuer_agency is not None:
+        identifier = document_identifier(organ_id=issuer_agency.identifier_code, issued_on=data.issued_on,
+                                         number_symbol=number_symbol)
+    if not errors:
+        dup = find_duplicate_incoming(agency_id=agency.pk, number_symbol=number_symbol,
+                                      issuer_agency_id=issuer_agency.pk if issuer_agency else None,
+                                      issuer_name=issuer_name, issued_on=data.issued_on, identifier=identifier)
+        if dup:
+            errors.setdefault("number_symbol", []).append(_(
+                "Văn bản %(s)s của %(i)s đã được đăng ký với số đến %(n)s."
+            ) % {"s": number_symbol, "i": issuer_name, "n": dup.register_number})
+    read = _read_files(data.files, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    code_number, code_notation = split_number_symbol(number_symbol)
+
+    def build() -> Document:
+        register = register_for(agency_id=agency.pk, year=received_on.year, direction=Direction.INCOMING,
+                                document_type=data.document_type, is_secret=data.secrecy != Secrecy.NORMAL)
+        number = allocate_number(register=register)
+        doc = Document(
+            agency=agency, direction=Direction.INCOMING, register=register, year=register.year,
+            register_number=number, document_type=data.document_type, code_number=code_number[:11],
+            code_notation=code_notation[:60], number_symbol=number_symbol,
+            number_symbol_norm=normalize_number_symbol(number_symbol), identifier=identifier,
+            issuer_agency=issuer_agency, issuer_name=issuer_name, place=data.place, received_on=received_on,
+            **_common_fields(data), created_by=actor,
+        )
+        doc.save()
+        audit_log(actor=actor, action=AuditAction.NUMBERED, obj_type="document", obj_id=doc.pk,
+                  agency_id=agency.pk,
+                  summary=_("Vào sổ văn bản đến số %(n)s: %(s)s") % {"n": number, "s": number_symbol},
+                  details={"register_id": register.pk, "number": number, "files": [n for n, _d, _k in read]})
+        return doc
+
+    return _store_with_files(build, read, actor=actor)
+
+
+def document_attach_files(*, actor, document: Document, uploads) -> list[DocumentFile]:
+    _check_clerk(actor, document.agency)
+    errors: dict[str, list] = {}
+    read = _read_files(uploads, errors)
+    if not read and not errors:
+        errors["files"] = [_("Chưa chọn tệp.")]
+    if errors:
+        raise ValidationFailed(errors)
+    before = set(DocumentFile.objects.filter(document=document).values_list("pk", flat=True))
+
+    def build() -> Document:
+        audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="document", obj_id=document.pk,
+                  agency_id=document.agency_id, summary=_("Đính kèm %(n)s tệp") % {"n": len(read)},
+                  details={"files": [n for n, _d, _k in read]})
+        return document
+
+    _store_with_files(build, read, actor=actor)
+    return list(DocumentFile.objects.filter(document=document).exclude(pk__in=before))
+
+
+def document_cancel(*, actor, document: Document, reason: str) -> Document:
+    """Cancel a numbered record. The number stays used; the record and its history are kept."""
+    _check_clerk(actor, document.agency)
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationFailed({"reason": [_("Cần nêu lý do hủy.")]})
+    if document.status == DocumentStatus.CANCELLED:
+        raise ValidationFailed({"reason": [_("Văn bản đã bị hủy trước đó.")]})
+    with transaction.atomic():
+        document.status = DocumentStatus.CANCELLED
+        document.cancel_reason = reason
+        document.cancelled_at = timezone.now()
+        document.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
+        audit_log(actor=actor, action=AuditAction.CANCELLED, obj_type="document", obj_id=document.pk,
+                  agency_id=document.agency_id, summary=_("Hủy văn bản: %(r)s") % {"r": reason})
+    return document
+
+
+def document_record_view(*, actor, document: Document, action: str = AuditAction.VIEWED, detail: str = "") -> None:
+    audit_log(actor=actor, action=action, obj_type="document", obj_id=document.pk, agency_id=document.agency_id,
+              summary=detail)
+
+
+def document_record_denied(*, actor, document_id) -> None:
+    """A request for a document the actor may not see: logged on the platform chain."""
+    audit_log(actor=actor, action=AuditAction.DENIED, obj_type="document", obj_id=document_id,
+              summary=_("Yêu cầu truy cập văn bản không được phép"))

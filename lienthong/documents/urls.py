@@ -1,0 +1,16 @@
+from django.urls import path
+
+from lienthong.documents import views
+
+app_name = "documents"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("van-ban/", views.document_list, name="list"),
+    path("van-ban/<int:document_id>/", views.document_detail, name="detail"),
+    path("van-ban/<int:document_id>/tep/<int:file_id>/", views.document_file, name="file"),
+    path("van-ban/<int:document_id>/huy/", views.document_cancel, name="cancel"),
+    path("van-ban/dang-ky-di/", views.register_document, {"direction": "out"}, name="register_outgoing"),
+    path("van-ban/dang-ky-den/", views.register_document, {"direction": "in"}, name="register_incoming"),
+    path("so-van-ban/", views.register_list, name="registers"),
+    path("so-van-ban/<int:register_id>/in/", views.register_book, name="register_book"),
+]

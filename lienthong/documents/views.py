@@ -1,0 +1,214 @@
+"""Web pages for documents: thin, they parse input and call selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lienthong.accounts import selectors as account_selectors
+from lienthong.accounts.models import Role
+from lienthong.agencies.models import Agency
+from lienthong.audit.models import AuditAction
+from lienthong.audit.selectors import audit_entries_for
+from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.documents import files as file_store
+from lienthong.documents import selectors, services
+from lienthong.documents.forms import CancelForm, DocumentFilterForm, IncomingForm, OutgoingForm
+from lienthong.documents.models import Direction, Register
+from lienthong.search import selectors as search_selectors
+
+PAGE_SIZE = 25
+
+
+def _clerk_agencies(user):
+    return list(Agency.objects.filter(pk__in=account_selectors.agency_ids_for(user=user, roles=[Role.CLERK])))
+
+
+@login_required
+def home(request):
+    positions = list(account_selectors.active_positions(user=request.user).select_related("agency"))
+    return render(request, "documents/home.html", {"positions": positions})
+
+
+@login_required
+def document_list(request):
+    form = DocumentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    query = (filters.get("q") or "").strip()
+    search_error = None
+    hits = None
+    if query:
+        try:
+            hits = search_selectors.search_documents(
+                user=request.user, query=query, limit=PAGE_SIZE,
+                direction=filters.get("direction") or None, year=filters.get("year"),
+            )
+        except ValidationFailed as exc:
+            search_error = exc.message
+    page = None
+    if hits is None:
+        qs = selectors.document_list(
+            user=request.user, direction=filters.get("direction") or None, year=filters.get("year"),
+            register_id=filters.get("register"), document_type_id=getattr(filters.get("document_type"), "pk", None),
+            urgency=filters.get("urgency") or None, sender=filters.get("sender") or None,
+            date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+        )
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    registers = selectors.registers_visible_to(user=request.user).order_by("-year", "agency__name", "code")[:60]
+    return render(request, "documents/list.html", {
+        "form": form, "page": page, "hits": hits, "query": query, "search_error": search_error,
+        "querystring": params.urlencode(), "registers": registers,
+    })
+
+
+def _get_or_404(request, document_id):
+    try:
+        return selectors.document_get(user=request.user, document_id=document_id)
+    except NotFound:
+        services.document_record_denied(actor=request.user, document_id=document_id)
+        raise Http404(_("Không tìm thấy văn bản hoặc bạn không có quyền xem."))
+
+
+@login_required
+def document_detail(request, document_id: int):
+    doc = _get_or_404(request, document_id)
+    services.document_record_view(actor=request.user, document=doc)
+    files = selectors.document_files(document=doc)
+    can_register = account_selectors.user_can_register_in(user=request.user, agency_id=doc.agency_id)
+    return render(request, "documents/detail.html", {
+        "doc": doc, "files": files, "history": audit_entries_for(obj_type="document", obj_id=doc.pk),
+        "can_manage": can_register, "cancel_form": CancelForm(),
+        "preview": next((f for f in files if f.stored_file.kind == "pdf"), None),
+    })
+
+
+@login_required
+def document_file(request, document_id: int, file_id: int):
+    try:
+        df = selectors.document_file_get(user=request.user, document_id=document_id, file_id=file_id)
+    except NotFound:
+        services.document_record_denied(actor=request.user, document_id=document_id)
+        raise Http404(_("Không tìm thấy tệp."))
+    inline = request.GET.get("inline") == "1"
+    services.document_record_view(actor=request.user, document=df.document, action=AuditAction.DOWNLOADED,
+                                  detail=df.filename)
+    response = FileResponse(file_store.open_original(df.stored_file.storage_name),
+                            content_type=df.stored_file.content_type, as_attachment=not inline, filename=df.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    if not inline:
+        response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def _document_input(form) -> services.DocumentInput:
+    cd = form.cleaned_data
+    return services.DocumentInput(
+        document_type=cd.get("document_type"), subject=cd.get("subject", ""), issued_on=cd.get("issued_on"),
+        urgency=cd.get("urgency") or "normal", secrecy=cd.get("secrecy") or "normal",
+        signer_authority=cd.get("signer_authority") or "", signer_position=cd.get("signer_position") or "",
+        signer_name=cd.get("signer_name") or "", recipients_text=cd.get("recipients_text") or "",
+        page_count=cd.get("page_count"), due_date=cd.get("due_date"), notes=cd.get("notes") or "",
+        is_paper=bool(cd.get("is_paper")), files=cd.get("files") or [],
+    )
+
+
+def _apply_errors(form, exc: ValidationFailed) -> None:
+    for field_name, msgs in exc.errors.items():
+        target = field_name if field_name in form.fields else None
+        for msg in msgs:
+            form.add_error(target, msg)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_document(request, direction: str):
+    agencies = _clerk_agencies(request.user)
+    if not agencies:
+        messages.error(request, _("Chỉ văn thư mới được đăng ký văn bản vào sổ."))
+        return redirect("documents:list")
+    form_class = OutgoingForm if direction == Direction.OUTGOING else IncomingForm
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, clerk_agencies=agencies)
+        if form.is_valid():
+            cd = form.cleaned_data
+            try:
+                if direction == Direction.OUTGOING:
+                    doc = services.document_register_outgoing(
+                        actor=request.user, agency=cd["agency"], data=_document_input(form),
+                        unit_abbreviation=cd.get("unit_abbreviation") or "")
+                    messages.success(request, _("Đã cấp số %(s)s.") % {"s": doc.number_symbol})
+                else:
+                    doc = services.document_register_incoming(
+                        actor=request.user, agency=cd["agency"], data=_document_input(form),
+                        number_symbol=cd["number_symbol"], issuer_agency=cd.get("issuer_agency"),
+                        issuer_name=cd.get("issuer_name") or "", received_on=cd.get("received_on"))
+                    messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": doc.register_number})
+                return redirect("documents:detail", document_id=doc.pk)
+            except ValidationFailed as exc:
+                _apply_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, exc.message)
+    else:
+        form = form_class(clerk_agencies=agencies, initial={"issued_on": today, "received_on": today})
+    title = _("Đăng ký văn bản đi") if direction == Direction.OUTGOING else _("Đăng ký văn bản đến")
+    return render(request, "documents/register_form.html", {"form": form, "title": title, "direction": direction})
+
+
+@login_required
+@require_POST
+def document_cancel(request, document_id: int):
+    doc = _get_or_404(request, document_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.document_cancel(actor=request.user, document=doc, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Đã hủy văn bản; số vẫn giữ trong sổ."))
+        except (ValidationFailed, PermissionDenied) as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Cần nêu lý do hủy."))
+    return redirect("documents:detail", document_id=doc.pk)
+
+
+@login_required
+def register_list(request):
+    registers = selectors.registers_visible_to(user=request.user).order_by("agency__name", "-year", "direction", "code")
+    return render(request, "documents/registers.html", {"registers": registers, "current_year": timezone.localdate().year})
+
+
+def register_get_or_404(request, register_id: int) -> Register:
+    register = selectors.registers_visible_to(user=request.user).filter(pk=register_id).first()
+    if register is None:
+        raise Http404(_("Không tìm thấy sổ văn bản."))
+    return register
+
+
+@login_required
+def register_book(request, register_id: int):
+    """The printable register (sổ) with the columns of Decree 30 Appendix IV, as PDF or XLSX."""
+    from django.http import HttpResponse
+
+    from lienthong.documents import register_book as book
+
+    register = register_get_or_404(request, register_id)
+    fmt = request.GET.get("format", "pdf")
+    if fmt == "xlsx":
+        content, content_type, ext = book.register_book_xlsx(register=register), book.XLSX_TYPE, "xlsx"
+    else:
+        content, content_type, ext = book.register_book_pdf(register=register), "application/pdf", "pdf"
+    from lienthong.audit.services import audit_log
+
+    audit_log(actor=request.user, action=AuditAction.PRINTED, obj_type="register", obj_id=register.pk,
+              agency_id=register.agency_id, summary=f"{register.name} {register.year} ({ext.upper()})")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="so-{register.code}-{register.year}.{ext}"'
+    return response
