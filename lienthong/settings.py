@@ -130,7 +130,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     # A file (not :memory:) so that the multi-process numbering test can share the test database.
-    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3")}
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     _db.setdefault("OPTIONS", {})
 DATABASES = {"default": _db}
