@@ -202,11 +202,25 @@ Q_CLUSTER = {
 }
 
 # --- Mail -----------------------------------------------------------------------------------------
-MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+_default_mail_backend = (
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend"
+)
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("EMAIL_BACKEND", _default_mail_backend),
+        **({"OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 587),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+        }} if env_str("EMAIL_BACKEND", _default_mail_backend).endswith("smtp.EmailBackend") else {}),
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "lienthong@localhost")
 
 # --- Security -------------------------------------------------------------------------------------
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the document page previews PDFs in an iframe from this site
+X_FRAME_OPTIONS = "DENY"  # the inline PDF preview alone allows same-origin framing (documents.views.document_file)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lienthong.accounts import selectors as account_selectors
@@ -91,6 +92,7 @@ def document_detail(request, document_id: int):
 
 
 @login_required
+@xframe_options_sameorigin
 def document_file(request, document_id: int, file_id: int):
     try:
         df = selectors.document_file_get(user=request.user, document_id=document_id, file_id=file_id)
