@@ -2,9 +2,12 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _media_root(tmp_path, settings):
+def _media_root(tmp_path, settings, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    # django-q2 reads its configuration once at import: switch the running configuration to synchronous.
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)
 
 
 @pytest.fixture
