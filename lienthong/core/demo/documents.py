@@ -105,8 +105,8 @@ PROVINCE_POOL: list[T] = [
     ("ke-hoach", "", "Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới năm {year}", ("snnptnt", "huyen")),
     ("chi-thi", "", "Về việc tăng cường ứng dụng chữ ký số và gửi, nhận văn bản điện tử trong cơ quan nhà nước trên địa bàn tỉnh", ("stttt", "so", "huyen")),
     ("chi-thi", "", "Về việc tăng cường công tác phòng cháy, chữa cháy trên địa bàn tỉnh Hậu Giang", ("so", "huyen")),
-    ("bao-cao", "", "Tình hình kinh tế - xã hội tháng {month} năm {year}", ("ext:Văn phòng Chính phủ", "ext:Bộ Kế hoạch và Đầu tư")),
-    ("bao-cao", "", "Kết quả thực hiện công tác cải cách hành chính quý {q} năm {year}", ("ext:Bộ Nội vụ",)),
+    ("bao-cao", "", "Tình hình kinh tế - xã hội tháng {month} năm {myear}", ("ext:Văn phòng Chính phủ", "ext:Bộ Kế hoạch và Đầu tư")),
+    ("bao-cao", "", "Kết quả thực hiện công tác cải cách hành chính quý {q} năm {qyear}", ("ext:Bộ Nội vụ",)),
     ("bao-cao", "", "Tình hình ứng dụng công nghệ thông tin trong cơ quan nhà nước năm {prev}", ("ext:Bộ Thông tin và Truyền thông", "stttt")),
     ("to-trinh", "", "Về việc đề nghị ban hành Nghị quyết quy định mức chi bảo đảm cho công tác cải cách hành chính trên địa bàn tỉnh", ("ext:Thường trực HĐND tỉnh",)),
     ("cong-van", "NC", "V/v triển khai thực hiện Nghị quyết số 36a/NQ-CP ngày 14/10/2015 của Chính phủ về Chính phủ điện tử", ("stttt", "so", "huyen")),
@@ -118,17 +118,17 @@ PROVINCE_POOL: list[T] = [
 ]
 
 OFFICE_POOL: list[T] = [
-    ("thong-bao", "", "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp Ủy ban nhân dân tỉnh thường kỳ tháng {month} năm {year}", ("so", "huyen")),
+    ("thong-bao", "", "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp Ủy ban nhân dân tỉnh thường kỳ tháng {month} năm {myear}", ("so", "huyen")),
     ("thong-bao", "", "Kết luận của Phó Chủ tịch UBND tỉnh tại buổi làm việc với {district} về tình hình thực hiện nhiệm vụ kinh tế - xã hội", ("district",)),
-    ("giay-moi", "", "Mời dự họp giao ban kinh tế - xã hội tháng {month} năm {year}", ("so", "huyen")),
+    ("giay-moi", "", "Mời dự họp giao ban kinh tế - xã hội tháng {month} năm {myear}", ("so", "huyen")),
     ("cong-van", "NCTH", "V/v đôn đốc báo cáo kết quả thực hiện nhiệm vụ được UBND tỉnh giao", ("so",)),
-    ("cong-van", "KT", "V/v chuẩn bị nội dung phiên họp UBND tỉnh thường kỳ tháng {month} năm {year}", ("so",)),
-    ("bao-cao", "", "Kết quả thực hiện nhiệm vụ được UBND tỉnh giao tháng {month} năm {year}", ("ubnd",)),
+    ("cong-van", "KT", "V/v chuẩn bị nội dung phiên họp UBND tỉnh thường kỳ tháng {month} năm {myear}", ("so",)),
+    ("bao-cao", "", "Kết quả thực hiện nhiệm vụ được UBND tỉnh giao tháng {month} năm {myear}", ("ubnd",)),
 ]
 
 DEPARTMENT_COMMON: list[T] = [
-    ("bao-cao", "", "Kết quả thực hiện công tác cải cách hành chính quý {q} năm {year}", ("snv", "ubnd")),
-    ("bao-cao", "", "Tình hình thực hiện nhiệm vụ tháng {month} năm {year}", ("ubnd",)),
+    ("bao-cao", "", "Kết quả thực hiện công tác cải cách hành chính quý {q} năm {qyear}", ("snv", "ubnd")),
+    ("bao-cao", "", "Tình hình thực hiện nhiệm vụ tháng {month} năm {myear}", ("ubnd",)),
     ("quyet-dinh", "", "Về việc ban hành Quy chế làm việc của {self}", ()),
     ("quyet-dinh", "", "Về việc nâng bậc lương thường xuyên đối với công chức, viên chức năm {year}", ()),
     ("cong-van", "VP", "V/v cung cấp thông tin phục vụ đánh giá, xếp hạng mức độ ứng dụng công nghệ thông tin năm {prev}", ("stttt",)),
@@ -144,41 +144,41 @@ DEPARTMENT_POOLS: dict[str, list[T]] = {
     "stp": [
         ("cong-van", "VBPL", "V/v góp ý dự thảo Quyết định ban hành Quy chế phối hợp kiểm tra, rà soát văn bản quy phạm pháp luật", ("so",)),
         ("ke-hoach", "", "Phổ biến, giáo dục pháp luật năm {year}", ("so", "huyen")),
-        ("bao-cao", "", "Kết quả công tác kiểm soát thủ tục hành chính quý {q} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Kết quả công tác kiểm soát thủ tục hành chính quý {q} năm {qyear}", ("ubnd",)),
     ],
     "skhdt": [
-        ("bao-cao", "", "Tình hình thu hút đầu tư và hỗ trợ doanh nghiệp quý {q} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Tình hình thu hút đầu tư và hỗ trợ doanh nghiệp quý {q} năm {qyear}", ("ubnd",)),
         ("cong-van", "TH", "V/v đăng ký danh mục dự án đầu tư công năm {next}", ("so", "huyen")),
         ("to-trinh", "", "Về việc thẩm định chủ trương đầu tư dự án Trường Trung học phổ thông Vị Thủy", ("ubnd",)),
     ],
     "stc": [
         ("cong-van", "QLNS", "V/v hướng dẫn xây dựng dự toán ngân sách nhà nước năm {next}", ("so", "huyen")),
-        ("bao-cao", "", "Tình hình thực hiện thu, chi ngân sách nhà nước quý {q} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Tình hình thực hiện thu, chi ngân sách nhà nước quý {q} năm {qyear}", ("ubnd",)),
         ("cong-van", "TCHCSN", "V/v thẩm định kinh phí mua sắm trang thiết bị công nghệ thông tin", ("stttt",)),
     ],
     "sct": [
         ("ke-hoach", "", "Phát triển thương mại điện tử tỉnh Hậu Giang năm {year}", ("so", "huyen")),
-        ("bao-cao", "", "Tình hình cung cầu hàng hóa, giá cả thị trường tháng {month} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Tình hình cung cầu hàng hóa, giá cả thị trường tháng {month} năm {myear}", ("ubnd",)),
         ("cong-van", "QLTM", "V/v tăng cường kiểm tra, kiểm soát thị trường, chống buôn lậu và gian lận thương mại", ("huyen",)),
     ],
     "snnptnt": [
         ("cong-van", "TTBVTV", "V/v tăng cường phòng trừ rầy nâu, bệnh đạo ôn trên lúa", ("huyen",)),
-        ("bao-cao", "", "Tiến độ sản xuất nông nghiệp tháng {month} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Tiến độ sản xuất nông nghiệp tháng {month} năm {myear}", ("ubnd",)),
         ("ke-hoach", "", "Phòng, chống dịch bệnh động vật năm {year}", ("huyen",)),
     ],
     "sgtvt": [
         ("cong-van", "QLGT", "V/v bảo đảm trật tự an toàn giao thông đường thủy nội địa", ("huyen",)),
-        ("bao-cao", "", "Tình hình trật tự an toàn giao thông quý {q} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Tình hình trật tự an toàn giao thông quý {q} năm {qyear}", ("ubnd",)),
         ("to-trinh", "", "Về việc phê duyệt phương án tổ chức giao thông tuyến Quốc lộ 61C đoạn qua thành phố Vị Thanh", ("ubnd",)),
     ],
     "sxd": [
         ("cong-van", "QLXD", "V/v hướng dẫn cấp giấy phép xây dựng trên địa bàn tỉnh", ("huyen",)),
-        ("bao-cao", "", "Tình hình quản lý trật tự xây dựng quý {q} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Tình hình quản lý trật tự xây dựng quý {q} năm {qyear}", ("ubnd",)),
     ],
     "stnmt": [
         ("cong-van", "QLĐĐ", "V/v đẩy nhanh tiến độ cấp giấy chứng nhận quyền sử dụng đất", ("huyen",)),
         ("ke-hoach", "", "Hưởng ứng Ngày Môi trường thế giới năm {year}", ("so", "huyen")),
-        ("bao-cao", "", "Kết quả thực hiện công tác quản lý tài nguyên và môi trường quý {q} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Kết quả thực hiện công tác quản lý tài nguyên và môi trường quý {q} năm {qyear}", ("ubnd",)),
     ],
     "stttt": [
         ("cong-van", "CNTT", "V/v hướng dẫn sử dụng chữ ký số trên văn bản điện tử", ("so", "huyen")),
@@ -209,19 +209,19 @@ DEPARTMENT_POOLS: dict[str, list[T]] = {
     "syt": [
         ("cong-van", "NVY", "V/v tăng cường phòng, chống dịch sốt xuất huyết", ("huyen",)),
         ("ke-hoach", "", "Triển khai Tháng hành động vì an toàn thực phẩm năm {year}", ("huyen",)),
-        ("bao-cao", "", "Tình hình dịch bệnh tháng {month} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Tình hình dịch bệnh tháng {month} năm {myear}", ("ubnd",)),
     ],
     "thanhtra": [
         ("ke-hoach", "", "Thanh tra năm {next}", ("so", "huyen")),
-        ("bao-cao", "", "Kết quả công tác tiếp công dân, giải quyết khiếu nại, tố cáo quý {q} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Kết quả công tác tiếp công dân, giải quyết khiếu nại, tố cáo quý {q} năm {qyear}", ("ubnd",)),
         ("quyet-dinh", "", "Về việc thanh tra việc chấp hành pháp luật trong quản lý, sử dụng ngân sách tại UBND huyện Long Mỹ", ("longmy",)),
     ],
     "bdt": [
-        ("bao-cao", "", "Tình hình vùng đồng bào dân tộc thiểu số trên địa bàn tỉnh quý {q} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Tình hình vùng đồng bào dân tộc thiểu số trên địa bàn tỉnh quý {q} năm {qyear}", ("ubnd",)),
         ("cong-van", "CSDT", "V/v triển khai chính sách hỗ trợ đồng bào dân tộc thiểu số theo Quyết định số 2085/QĐ-TTg", ("huyen",)),
     ],
     "bqlckcn": [
-        ("bao-cao", "", "Tình hình hoạt động của các khu công nghiệp quý {q} năm {year}", ("ubnd",)),
+        ("bao-cao", "", "Tình hình hoạt động của các khu công nghiệp quý {q} năm {qyear}", ("ubnd",)),
         ("cong-van", "QLDN", "V/v đôn đốc doanh nghiệp báo cáo tình hình sử dụng lao động", ()),
     ],
     "dptth": [
@@ -229,14 +229,14 @@ DEPARTMENT_POOLS: dict[str, list[T]] = {
         ("ke-hoach", "", "Tuyên truyền kỷ niệm Ngày thành lập tỉnh Hậu Giang", ()),
     ],
     "ctk": [
-        ("bao-cao", "", "Tình hình kinh tế - xã hội tháng {month} năm {year}", ("ubnd", "skhdt")),
+        ("bao-cao", "", "Tình hình kinh tế - xã hội tháng {month} năm {myear}", ("ubnd", "skhdt")),
         ("cong-van", "TKTH", "V/v cung cấp số liệu thống kê phục vụ đánh giá ứng dụng công nghệ thông tin", ("stttt",)),
     ],
 }
 
 DISTRICT_POOL: list[T] = [
-    ("bao-cao", "", "Tình hình kinh tế - xã hội tháng {month} năm {year} trên địa bàn {dname}", ("ubnd",)),
-    ("bao-cao", "", "Kết quả thực hiện công tác cải cách hành chính quý {q} năm {year}", ("snv",)),
+    ("bao-cao", "", "Tình hình kinh tế - xã hội tháng {month} năm {myear} trên địa bàn {dname}", ("ubnd",)),
+    ("bao-cao", "", "Kết quả thực hiện công tác cải cách hành chính quý {q} năm {qyear}", ("snv",)),
     ("ke-hoach", "", "Cải cách hành chính năm {year} trên địa bàn {dname}", ("xa",)),
     ("quyet-dinh", "", "Về việc kiện toàn Ban Chỉ đạo Chương trình mục tiêu quốc gia xây dựng nông thôn mới {dname}", ("xa",)),
     ("cong-van", "NC", "V/v báo cáo tình hình ứng dụng công nghệ thông tin năm {prev}", ("stttt",)),
@@ -247,12 +247,12 @@ DISTRICT_POOL: list[T] = [
 DISTRICT_2018 = ("ke-hoach", "", "Triển khai phần mềm quản lý văn bản và điều hành dùng chung đến UBND các xã, phường, thị trấn", ("xa", "stttt"))
 
 DISTRICT_OFFICE_POOL: list[T] = [
-    ("thong-bao", "", "Kết luận của Chủ tịch UBND {dname} tại cuộc họp giao ban tháng {month} năm {year}", ("xa",)),
-    ("giay-moi", "", "Mời dự họp giao ban công tác tháng {month} năm {year}", ("xa",)),
+    ("thong-bao", "", "Kết luận của Chủ tịch UBND {dname} tại cuộc họp giao ban tháng {month} năm {myear}", ("xa",)),
+    ("giay-moi", "", "Mời dự họp giao ban công tác tháng {month} năm {myear}", ("xa",)),
 ]
 
 COMMUNE_POOL: list[T] = [
-    ("bao-cao", "", "Tình hình kinh tế - xã hội, quốc phòng - an ninh tháng {month} năm {year}", ("parent",)),
+    ("bao-cao", "", "Tình hình kinh tế - xã hội, quốc phòng - an ninh tháng {month} năm {myear}", ("parent",)),
     ("bao-cao", "", "Kết quả thực hiện các tiêu chí xây dựng nông thôn mới năm {year}", ("parent",)),
     ("to-trinh", "", "Về việc đề nghị hỗ trợ kinh phí nâng cấp tuyến lộ giao thông nông thôn", ("parent",)),
     ("quyet-dinh", "", "Về việc thành lập Tổ rà soát hộ nghèo, hộ cận nghèo năm {year} trên địa bàn {unit}", ()),
@@ -366,9 +366,15 @@ def next_working_day(day: dt.date, offset: int) -> dt.date:
 
 def _fill(template: str, day: dt.date, spec: AgencySpec, specs: dict[str, AgencySpec], rng: random.Random) -> str:
     district = specs.get(spec.district or "")
+    # A monthly report covers the current month from the 20th on, else the month before; a quarterly
+    # one the current quarter in its last month, else the quarter before.
+    reported = day if day.day >= 20 else day.replace(day=1) - dt.timedelta(days=1)
+    quarter_end = day if day.month % 3 == 0 else day.replace(day=1, month=day.month - day.month % 3 or 12,
+                                                              year=day.year - (day.month < 3))
     values = {
-        "year": day.year, "prev": day.year - 1, "next": day.year + 1, "month": f"{day.month:02d}",
-        "q": "I II III IV".split()[(day.month - 1) // 3],
+        "year": day.year, "prev": day.year - 1, "next": day.year + 1,
+        "month": f"{reported.month:02d}", "myear": reported.year,
+        "q": "I II III IV".split()[(quarter_end.month - 1) // 3], "qyear": quarter_end.year,
         "dname": district.name.replace("Ủy ban nhân dân ", "") if district else "",
         "unit": spec.name.replace("Ủy ban nhân dân ", ""), "self": spec.name,
         "district": "UBND " + rng.choice([d for d in specs.values() if d.kind == "district"]).name.replace(
@@ -457,12 +463,15 @@ class Planner:
         return unique[:2], "\n".join(lines)
 
     def _urgency(self, type_code: str) -> str:
+        """Letters and invitations are sometimes urgent; decisions, plans and reports rarely are."""
         r = self.rng.random()
-        if type_code in ("cong-van", "giay-moi") and r < 0.03:
+        if type_code not in ("cong-van", "giay-moi"):
+            return "urgent" if r < 0.05 else "normal"
+        if r < 0.03:
             return "flash"
         if r < 0.08:
             return "very_urgent"
-        if r < 0.2:
+        if r < 0.25:
             return "urgent"
         return "normal"
 

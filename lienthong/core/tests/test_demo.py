@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from lienthong.accounts.models import Position, Role, User
 from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
@@ -165,6 +165,17 @@ def test_load_demo_builds_the_province_once_and_the_second_run_changes_nothing(c
     call_command("load_demo", stdout=out)
     assert "không có gì thay đổi" in out.getvalue()
     assert _row_counts() == counts
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_to_number_around_real_documents_and_stores_nothing(province):
+    # A real 2018 document in the Office's register: the demo could not give the seed notice number 32.
+    document_register_outgoing(actor=province.users["clerk.vp"], agency=province.agencies["vp"],
+                               data=doc_input(issued_on=dt.date(2018, 1, 3)), today=dt.date(2018, 1, 3))
+    before = _row_counts()
+    with pytest.raises(CommandError, match="không thể nạp văn bản mẫu"):
+        call_command("load_demo", "--scale", "0", "--fast-pdfs", stdout=io.StringIO())
+    assert _row_counts() == before
 
 
 @pytest.mark.django_db
