@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_q",
+    "ninja",  # serves the API docs page from local static files (otherwise it would load a CDN)
     "lienthong.core",
     "lienthong.agencies",
     "lienthong.accounts",

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from lienthong.api import api
+
 urlpatterns = [
     path("", include("lienthong.documents.urls")),
+    path("api/", api.urls),
     path("tai-khoan/", include("lienthong.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),

@@ -1,0 +1,224 @@
+"""Shapes of the documents API: what comes in (query, multipart form) and what goes out (JSON).
+
+Schemas only parse and describe. Whether a value is acceptable in the domain (a date in the future,
+an empty subject, a duplicate số/ký hiệu) is decided by ``documents.services``, so the web form and
+the API give the same Vietnamese answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator
+
+from lienthong.documents.models import Direction, Secrecy, SignerAuthority, Urgency
+
+
+def blank_to_none(value):
+    """HTML forms and query strings send "" for an empty optional field; treat it as absent."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+OptionalDate = Annotated[dt.date | None, BeforeValidator(blank_to_none)]
+OptionalInt = Annotated[int | None, BeforeValidator(blank_to_none)]
+
+UrgencyCode = Literal[tuple(Urgency.values)]
+SecrecyCode = Literal[tuple(Secrecy.values)]
+SignerAuthorityCode = Literal[tuple(SignerAuthority.values)]
+DirectionFilter = Literal[Direction.INCOMING.value, Direction.OUTGOING.value]
+
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+class DocumentListQuery(Schema):
+    q: Annotated[str | None, BeforeValidator(blank_to_none)] = Field(
+        None, max_length=200, description="Từ khóa tìm kiếm (không dấu cũng được)")
+    direction: Annotated[DirectionFilter | None, BeforeValidator(blank_to_none)] = Field(
+        None, description="in: văn bản đến, out: văn bản đi")
+    year: Annotated[int | None, BeforeValidator(blank_to_none)] = Field(None, ge=1900, le=2100)
+    page: int = Field(1, ge=1)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+class RegisterListQuery(Schema):
+    year: Annotated[int | None, BeforeValidator(blank_to_none)] = Field(None, ge=1900, le=2100)
+    direction: Annotated[Literal[tuple(Direction.values)] | None, BeforeValidator(blank_to_none)] = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+class IncomingIn(Schema):
+    """Metadata of an incoming document (NĐ 30/2020 Phụ lục VI, phần II §II) sent as multipart form fields."""
+
+    agency_id: OptionalInt = Field(
+        None, description="Cơ quan vào sổ; bỏ trống khi người gọi là văn thư của đúng một cơ quan")
+    document_type: str = Field(..., max_length=40, description="Mã loại văn bản, ví dụ quyet-dinh, cong-van")
+    number_symbol: str = Field(..., description="Số, ký hiệu của văn bản đến, ví dụ 15/QĐ-UBND")
+    issuer_agency_id: OptionalInt = Field(None, description="Cơ quan ban hành trong danh mục")
+    issuer_name: str = Field("", max_length=255, description="Tên cơ quan ban hành (khi không có trong danh mục)")
+    issued_on: dt.date = Field(..., description="Ngày ban hành (YYYY-MM-DD)")
+    received_on: OptionalDate = Field(None, description="Ngày đến; mặc định hôm nay")
+    subject: str = Field(..., description="Trích yếu")
+    urgency: UrgencyCode = Urgency.NORMAL.value
+    secrecy: SecrecyCode = Secrecy.NORMAL.value
+    signer_authority: SignerAuthorityCode = SignerAuthority.NONE.value
+    signer_position: str = Field("", max_length=100)
+    signer_name: str = Field("", max_length=100)
+    recipients_text: str = Field("", max_length=2000, description="Nơi nhận / đơn vị, người nhận")
+    place: str = Field("", max_length=100)
+    page_count: OptionalInt = Field(None, ge=0, le=100000)
+    due_date: OptionalDate = Field(None, description="Hạn xử lý")
+    notes: str = Field("", max_length=1000)
+    is_paper: bool = False
+
+
+class DocumentListItem(Schema):
+    id: int
+    agency_id: int
+    direction: str
+    year: int
+    register_number: int
+    number_symbol: str
+    subject: str
+    issuer_name: str
+    issuer: str = Field(description="Cơ quan ban hành (bằng issuer_name)")
+    issued_on: dt.date
+    received_on: dt.date | None
+    document_type: str = Field(description="Tên loại văn bản")
+    document_type_code: str
+    urgency: str
+    secrecy: str
+    status: str
+    snippet: str | None = Field(None, description=(
+        "Chỉ khi tìm kiếm: đoạn trích dạng HTML an toàn (ký tự đã thoát, từ khớp nằm trong <mark>)"))
+
+    @classmethod
+    def of(cls, doc, *, snippet: str | None = None) -> "DocumentListItem":
+        return cls(
+            id=doc.pk, agency_id=doc.agency_id, direction=doc.direction, year=doc.year,
+            register_number=doc.register_number, number_symbol=doc.number_symbol, subject=doc.subject,
+            issuer_name=doc.issuer_name, issuer=doc.issuer_name, issued_on=doc.issued_on,
+            received_on=doc.received_on, document_type=doc.document_type.name,
+            document_type_code=doc.document_type.code, urgency=doc.urgency, secrecy=doc.secrecy,
+            status=doc.status, snippet=snippet,
+        )
+
+
+class DocumentPage(Schema):
+    items: list[DocumentListItem]
+    count: int
+    page: int
+    page_size: int
+
+
+class DocumentFileOut(Schema):
+    id: int
+    filename: str
+    size: int
+    sha256: str
+    content_type: str
+    kind: str
+    extraction_status: str
+    page_count: int | None
+    download_url: str
+
+    @classmethod
+    def of(cls, df, *, download_url: str) -> "DocumentFileOut":
+        sf = df.stored_file
+        return cls(id=df.pk, filename=df.filename, size=sf.size, sha256=sf.sha256, content_type=sf.content_type,
+                   kind=sf.kind, extraction_status=df.extraction_status, page_count=df.page_count,
+                   download_url=download_url)
+
+
+class DocumentDetail(Schema):
+    """Every metadata field the record holds (NĐ 30/2020 Phụ lục VI) plus its original files."""
+
+    id: int
+    agency_id: int
+    agency_name: str
+    agency_identifier_code: str | None
+    direction: str
+    register_id: int
+    register_code: str
+    register_name: str
+    year: int
+    register_number: int
+    document_type: str = Field(description="Tên loại văn bản")
+    document_type_code: str
+    document_type_abbreviation: str
+    code_number: str
+    code_notation: str
+    number_symbol: str
+    identifier: str
+    issuer_agency_id: int | None
+    issuer_name: str
+    issuer: str
+    place: str
+    issued_on: dt.date
+    received_on: dt.date | None
+    subject: str
+    urgency: str
+    secrecy: str
+    signer_authority: str
+    signer_position: str
+    signer_name: str
+    recipients_text: str
+    page_count: int | None
+    due_date: dt.date | None
+    notes: str
+    is_paper: bool
+    status: str
+    cancel_reason: str
+    cancelled_at: dt.datetime | None
+    created_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    files: list[DocumentFileOut]
+
+    @classmethod
+    def of(cls, doc, *, files: list[DocumentFileOut]) -> "DocumentDetail":
+        return cls(
+            id=doc.pk, agency_id=doc.agency_id, agency_name=doc.agency.name,
+            agency_identifier_code=doc.agency.identifier_code, direction=doc.direction,
+            register_id=doc.register_id, register_code=doc.register.code, register_name=doc.register.name,
+            year=doc.year, register_number=doc.register_number, document_type=doc.document_type.name,
+            document_type_code=doc.document_type.code, document_type_abbreviation=doc.document_type.abbreviation,
+            code_number=doc.code_number, code_notation=doc.code_notation, number_symbol=doc.number_symbol,
+            identifier=doc.identifier, issuer_agency_id=doc.issuer_agency_id, issuer_name=doc.issuer_name,
+            issuer=doc.issuer_name, place=doc.place, issued_on=doc.issued_on, received_on=doc.received_on,
+            subject=doc.subject, urgency=doc.urgency, secrecy=doc.secrecy, signer_authority=doc.signer_authority,
+            signer_position=doc.signer_position, signer_name=doc.signer_name, recipients_text=doc.recipients_text,
+            page_count=doc.page_count, due_date=doc.due_date, notes=doc.notes, is_paper=doc.is_paper,
+            status=doc.status, cancel_reason=doc.cancel_reason, cancelled_at=doc.cancelled_at,
+            created_by=str(doc.created_by), created_at=doc.created_at, updated_at=doc.updated_at, files=files,
+        )
+
+
+class RegisterOut(Schema):
+    id: int
+    agency_id: int
+    agency_name: str
+    year: int
+    direction: str
+    code: str
+    name: str
+    is_secret: bool
+    last_number: int
+
+    @classmethod
+    def of(cls, register) -> "RegisterOut":
+        return cls(id=register.pk, agency_id=register.agency_id, agency_name=register.agency.name,
+                   year=register.year, direction=register.direction, code=register.code, name=register.name,
+                   is_secret=register.is_secret, last_number=register.last_number)
+
+
+class RegisterPage(Schema):
+    items: list[RegisterOut]
+    count: int
+    page: int
+    page_size: int
