@@ -1,28 +1,114 @@
-"""Search over the documents a user may see (interface; backends in this app)."""
+"""Full-text search over the documents a user may see.
+
+A search is a fixed number of queries whatever the number of hits: the user's agencies, the ranked
+full-text query (permission-checked inside it), the documents of the hits, and, only when some hit
+matched outside its subject, the attachment text for the snippets.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
+from lienthong.accounts import selectors as account_selectors
 from lienthong.core.errors import ValidationFailed
-from lienthong.core.text import fold, words
+from lienthong.documents.models import Direction, Document, DocumentFile
 from lienthong.documents.selectors import documents_visible_to
+from lienthong.search.backends import get_backend
+from lienthong.search.text import BODY_MAX_CHARS, Highlighter, QueryError, parse_query, plain
+
+MAX_LIMIT = 100
 
 
 @dataclass
 class SearchHit:
-    document: object
-    rank: float
-    snippet: str
+    document: Document  # with document_type and agency loaded
+    rank: float  # higher is better
+    snippet: str  # safe HTML: escaped original text, matched words in <mark>
 
 
 def search_documents(*, user, query: str, limit: int = 20, direction=None, year=None) -> list[SearchHit]:
-    terms = words(fold(query))
-    if not terms:
-        raise ValidationFailed({"q": [_("Từ khóa tìm kiếm phải có ít nhất một chữ hoặc số.")]})
-    qs = documents_visible_to(user=user).select_related("document_type", "agency")
-    for t in terms:
-        qs = qs.filter(subject__icontains=t)
-    return [SearchHit(document=d, rank=0.0, snippet=d.subject) for d in qs[:limit]]
+    """Documents visible to ``user`` that contain every word of ``query``, best first.
+
+    Words match without regard to diacritics or case ("quyet dinh" finds "Quyết định"); a query
+    typed with diacritics ranks exact matches first. A piece like "32/TB" or "tb-vp.ubnd" matches
+    as a phrase whose last word may be a prefix, which is how số/ký hiệu are found. Raises
+    ``ValidationFailed`` for a query with no letter or digit, or a bad filter.
+    """
+    try:
+        parsed = parse_query(query)
+    except QueryError as exc:
+        raise ValidationFailed({"q": [exc.args[0]]}) from exc
+    errors = {}
+    if direction and direction not in Direction.values:
+        errors["direction"] = [_("Loại văn bản (đi/đến) không hợp lệ.")]
+    if year not in (None, ""):
+        try:
+            year = int(year)
+        except (TypeError, ValueError):
+            year = 0
+        if not 1900 <= year <= 9999:
+            errors["year"] = [_("Năm không hợp lệ.")]
+    if errors:
+        raise ValidationFailed(errors)
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    if not user.is_authenticated:
+        return []
+
+    agency_ids = list(account_selectors.agency_ids_for(user=user).values_list("agency_id", flat=True).distinct())
+    if not agency_ids:
+        return []
+    visible = documents_visible_to(user=user)
+    if direction:
+        visible = visible.filter(direction=direction)
+    if year:
+        visible = visible.filter(year=year)
+    ranked = get_backend().ranked(parsed=parsed, agency_ids=agency_ids, visible=visible, direction=direction or None,
+                                  year=year or None, limit=limit)
+    if not ranked:
+        return []
+    # Fetched through the permission queryset again: a hit is only ever shown if the rule allows it.
+    documents = visible.select_related("document_type", "agency").in_bulk([doc_id for doc_id, _rank in ranked])
+    highlighter = Highlighter(parsed)
+    hits, need_body = [], []
+    for doc_id, rank in ranked:
+        doc = documents.get(doc_id)
+        if doc is None:
+            continue
+        snippet = highlighter.excerpt(doc.subject)
+        if snippet is None:
+            need_body.append(doc_id)
+        hits.append(SearchHit(document=doc, rank=rank, snippet=snippet))
+    if need_body:
+        bodies = _attachment_text(need_body)
+        for hit in hits:
+            if hit.snippet is None:
+                hit.snippet = highlighter.excerpt(bodies.get(hit.document.pk, "")) or plain(hit.document.subject)
+    return hits
+
+
+def _attachment_text(document_ids: list[int]) -> dict[int, str]:
+    """The indexed part of each document's attachment text (one query)."""
+    parts: dict[int, list[str]] = {}
+    rows = (DocumentFile.objects.filter(document_id__in=document_ids).exclude(extracted_text="")
+            .order_by("document_id", "order", "pk")
+            .annotate(head=Substr("extracted_text", 1, BODY_MAX_CHARS)).values_list("document_id", "head"))
+    for document_id, head in rows:
+        parts.setdefault(document_id, []).append(head)
+    return {k: "\n".join(v)[:BODY_MAX_CHARS] for k, v in parts.items()}
+
+
+def raw_match(*, query: str, agency_ids: list[int], limit: int = 20) -> list[tuple[int, float]]:
+    """The bare ranked full-text query for ``agency_ids``: ``(document_id, rank)``, best first.
+
+    NOT a permission check (no roles, no secrecy): benchmarks use it as the floor that
+    ``search_documents`` is compared with. Never show its results to a user.
+    """
+    try:
+        parsed = parse_query(query)
+    except QueryError as exc:
+        raise ValidationFailed({"q": [exc.args[0]]}) from exc
+    return get_backend().ranked(parsed=parsed, agency_ids=agency_ids, visible=None, direction=None, year=None,
+                                limit=max(1, min(int(limit), MAX_LIMIT)))

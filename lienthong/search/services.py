@@ -1,8 +1,87 @@
-"""Search index upkeep (interface; the backends live in this app)."""
+"""Search index upkeep. The index is derived data: every function here can be re-run safely.
+
+``index_document`` runs inside the transaction that created or changed the document, so the entry
+commits or rolls back with it. ``index_documents`` does the same for many documents with a fixed
+number of statements per batch (two reads, three writes), which is what a bulk load of a million
+documents needs; ``reindex_all`` rebuilds everything (``manage.py reindex_search``).
+
+What is indexed per document: trích yếu (subject), số/ký hiệu, issuer, signer position and name, and
+the extracted text of its attachments (the first ``text.BODY_MAX_CHARS`` characters). Cancelled
+documents stay indexed: they remain records of their agency.
+"""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models.functions import Substr
+
+from lienthong.documents.models import Document, DocumentFile
+from lienthong.search.backends import get_backend
+from lienthong.search.text import BODY_MAX_CHARS, EntryText, entry_text
+
+BATCH_SIZE = 1000
+_DOCUMENT_FIELDS = ("pk", "agency_id", "direction", "year", "number_symbol", "subject", "issuer_name",
+                    "signer_position", "signer_name")
 
 
 def index_document(*, document_id: int) -> None:
     """(Re)index one document. Called inside the transaction that changed it."""
-    return None
+    index_documents(document_ids=[document_id])
+
+
+def index_documents(*, document_ids: Iterable[int], batch_size: int = BATCH_SIZE) -> int:
+    """(Re)index these documents, ``batch_size`` at a time, each batch in its own transaction
+    (a savepoint when the caller already has one). Ids of documents that do not exist are removed
+    from the index. Returns the number of documents indexed."""
+    ids = sorted({int(i) for i in document_ids})
+    backend = get_backend()
+    indexed = 0
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start:start + batch_size]
+        with transaction.atomic():
+            rows = Document.objects.filter(pk__in=chunk).order_by("pk").values_list(*_DOCUMENT_FIELDS)
+            entries = _entries(list(rows))
+            backend.replace(document_ids=chunk, entries=entries)
+        indexed += len(entries)
+    return indexed
+
+
+def reindex_all(*, batch_size: int = BATCH_SIZE) -> int:
+    """Rebuild the whole index from the documents, in one transaction: readers keep seeing the old
+    index until the new one is complete. Returns the number of documents indexed."""
+    backend = get_backend()
+    indexed, last_id = 0, 0
+    with transaction.atomic():
+        backend.clear()
+        while True:
+            rows = list(Document.objects.filter(pk__gt=last_id).order_by("pk")
+                        .values_list(*_DOCUMENT_FIELDS)[:batch_size])
+            if not rows:
+                break
+            entries = _entries(rows)
+            backend.replace(document_ids=[e.document_id for e in entries], entries=entries)
+            indexed += len(entries)
+            last_id = rows[-1][0]
+    backend.optimize()
+    return indexed
+
+
+def _entries(rows: Sequence[tuple]) -> list[EntryText]:
+    """Index form of documents given as ``_DOCUMENT_FIELDS`` tuples; one query for their attachments."""
+    if not rows:
+        return []
+    attachments: dict[int, list[str]] = defaultdict(list)
+    files = (DocumentFile.objects.filter(document_id__in=[r[0] for r in rows]).exclude(extracted_text="")
+             .order_by("document_id", "order", "pk")
+             .annotate(head=Substr("extracted_text", 1, BODY_MAX_CHARS)).values_list("document_id", "head"))
+    for document_id, head in files:
+        attachments[document_id].append(head)
+    return [
+        entry_text(document_id=pk, agency_id=agency_id, direction=direction, year=year, number_symbol=number_symbol,
+                   subject=subject, issuer_name=issuer_name, signer_position=signer_position,
+                   signer_name=signer_name, attachments=attachments.get(pk, []))
+        for pk, agency_id, direction, year, number_symbol, subject, issuer_name, signer_position, signer_name in rows
+    ]

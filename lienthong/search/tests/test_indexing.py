@@ -1,0 +1,144 @@
+import importlib
+import io
+import unicodedata
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from lienthong.core.text import exact_lower, fold
+from lienthong.documents.models import Document
+from lienthong.search import services
+from lienthong.search.backends import get_backend
+from lienthong.search.models import SearchEntry
+from lienthong.search.tests.helpers import ids, outgoing, search, with_attachment_text
+from lienthong.search.text import exact_fast, fold_fast, parse_query
+
+migration = importlib.import_module("lienthong.search.migrations.0002_fulltext_indexes")
+
+
+@pytest.mark.django_db
+def test_registering_a_document_indexes_it_in_the_same_transaction(province):
+    doc = outgoing(province, "Kế hoạch chuyển đổi số")
+
+    entry = SearchEntry.objects.get(document=doc)
+    assert (entry.agency_id, entry.direction, entry.year) == (province.agencies["vp"].pk, "out", 2018)
+    assert (entry.number_norm, entry.number) == ("01/TB-VP.UBND", "01 tb vp ubnd")
+    assert (entry.subject, entry.subject_x) == ("ke hoach chuyen doi so", "kế hoạch chuyển đổi số")
+
+
+@pytest.mark.django_db
+def test_reindexing_replaces_the_old_text(province):
+    doc = outgoing(province, "Kế hoạch chuyển đổi số")
+    Document.objects.filter(pk=doc.pk).update(subject="Báo cáo tổng kết công tác văn thư")
+
+    services.index_documents(document_ids=[doc.pk, doc.pk])
+    services.index_document(document_id=doc.pk)
+
+    assert search(province, "clerk.vp", "chuyen doi") == []
+    assert ids(search(province, "clerk.vp", "van thu")) == [doc.pk]
+    assert SearchEntry.objects.filter(document=doc).count() == 1
+
+
+@pytest.mark.django_db
+def test_attachment_text_extracted_later_becomes_searchable(province):
+    doc = with_attachment_text(province, "Thông báo kết luận", "Thống nhất triển khai một phần mềm dùng chung")
+
+    assert ids(search(province, "clerk.vp", "phan mem dung chung")) == [doc.pk]
+
+
+@pytest.mark.django_db
+def test_index_documents_in_batches_and_ignores_unknown_ids(province):
+    docs = [outgoing(province, f"Kế hoạch chuyển đổi số đợt {i}") for i in range(7)]
+    get_backend().clear()
+    assert search(province, "clerk.vp", "chuyen doi so") == []
+
+    count = services.index_documents(document_ids=[d.pk for d in docs] + [999_999], batch_size=3)
+
+    assert count == 7
+    assert sorted(ids(search(province, "clerk.vp", "chuyen doi so", limit=50))) == sorted(d.pk for d in docs)
+
+
+@pytest.mark.django_db
+def test_reindex_search_command_rebuilds_everything(province):
+    docs = [outgoing(province, f"Quyết định phê duyệt số {i}", type_code="quyet-dinh") for i in range(3)]
+    other = outgoing(province, "Kế hoạch năm", agency="stttt")
+    get_backend().clear()
+    out = io.StringIO()
+
+    call_command("reindex_search", "--batch-size", "2", stdout=out)
+
+    assert out.getvalue().startswith("Search index rebuilt: 4 documents")
+    assert sorted(ids(search(province, "clerk.vp", "quyet dinh"))) == sorted(d.pk for d in docs)
+    assert ids(search(province, "clerk.stttt", "ke hoach nam")) == [other.pk]
+    assert SearchEntry.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_reindex_all_twice_gives_one_hit_per_document(province):
+    doc = outgoing(province, "Kế hoạch chuyển đổi số")
+
+    services.reindex_all()
+    services.reindex_all()
+
+    assert ids(search(province, "clerk.vp", "chuyen doi so")) == [doc.pk]
+
+
+class _Editor:
+    """Just enough of a schema editor for the migration's functions inside the test transaction."""
+
+    connection = connection
+
+    def execute(self, sql, params=None):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def _fulltext_objects() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'search_fts'")
+            return {r[0] for r in cursor.fetchall()}
+        cursor.execute("SELECT column_name FROM information_schema.columns "
+                       "WHERE table_name = 'search_searchentry' AND column_name LIKE 'tsv_%%'")
+        found = {r[0] for r in cursor.fetchall()}
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'")
+        found |= {r[0] for r in cursor.fetchall()} - {"search_searchentry_pkey", "search_entry_scope"}
+        cursor.execute("SELECT cfgname FROM pg_ts_config WHERE cfgname = 'vn'")
+        return found | {r[0] for r in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_fulltext_migration_goes_back_and_forth(province):
+    expected = ({"search_fts"} if connection.vendor == "sqlite" else
+                {"tsv_fold", "tsv_exact", "search_entry_tsv_fold", "search_entry_number_trgm", "vn"})
+    assert _fulltext_objects() == expected
+
+    migration.drop_fulltext(None, _Editor())
+    assert _fulltext_objects() == set()
+
+    migration.create_fulltext(None, _Editor())
+    assert _fulltext_objects() == expected
+    doc = outgoing(province, "Kế hoạch chuyển đổi số")
+    assert ids(search(province, "clerk.vp", "chuyen doi so")) == [doc.pk]
+
+
+@pytest.mark.parametrize("text", [
+    "Quyết định phê duyệt", "ĐỒNG VĂN THANH", "Uỷ ban / Ủy ban", "Ðồng (Icelandic eth)", "İstanbul ﬁ Σ", "naïve café",
+    "中文 العربية",
+])
+def test_fast_forms_agree_with_the_core_helpers(text):
+    for form in ("NFC", "NFD"):
+        value = unicodedata.normalize(form, text)
+        assert fold_fast(value) == fold(value)
+        assert exact_fast(value) == exact_lower(value)
+
+
+def test_query_pieces_with_separators_become_prefix_phrases():
+    parsed = parse_query("Số 32/TB-VP.UB")
+
+    assert [(p.folded, p.exact, p.prefix) for p in parsed.phrases] == [
+        (("so",), ("số",), False),
+        (("32", "tb", "vp", "ub"), ("32", "tb", "vp", "ub"), True),
+    ]
+    assert parsed.accented and not parse_query("so 32/TB").accented
