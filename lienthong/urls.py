@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("lienthong.documents.urls")),
     path("api/", api.urls),
     path("tai-khoan/", include("lienthong.accounts.urls")),
+    path("co-quan/", include("lienthong.agencies.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]
