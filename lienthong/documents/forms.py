@@ -33,6 +33,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class _DocumentFields(forms.Form):
     document_type = forms.ModelChoiceField(
         label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True),
+        empty_label=_("– Chọn loại văn bản –"),
         error_messages={"required": _("Cần chọn loại văn bản."), "invalid_choice": _("Loại văn bản không hợp lệ.")},
     )
     subject = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
@@ -58,6 +59,7 @@ class _DocumentFields(forms.Form):
         self.fields["agency"] = forms.ModelChoiceField(
             label=_("Cơ quan"), queryset=Agency.objects.filter(pk__in=[a.pk for a in agencies]),
             initial=agencies[0].pk if agencies else None, widget=forms.HiddenInput if len(agencies) == 1 else None,
+            empty_label=_("– Chọn cơ quan –"),
         )
         self.order_fields(["agency"])
 
@@ -74,7 +76,7 @@ class IncomingForm(_DocumentFields):
                                     error_messages={"required": _("Cần nhập số, ký hiệu của văn bản đến.")})
     issuer_agency = forms.ModelChoiceField(
         label=_("Cơ quan ban hành (trong danh mục)"), required=False,
-        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+        queryset=Agency.objects.filter(is_active=True).order_by("name"), empty_label=_("– Chọn cơ quan –"),
     )
     issuer_name = forms.CharField(label=_("hoặc tên cơ quan ban hành khác"), max_length=255, required=False)
     received_on = forms.DateField(label=_("Ngày đến"), widget=DATE, required=False)
@@ -94,7 +96,7 @@ class DocumentFilterForm(forms.Form):
                                   choices=[("", _("Tất cả")), ("in", _("Văn bản đến")), ("out", _("Văn bản đi"))])
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=1990, max_value=2100)
     register = forms.IntegerField(label=_("Sổ"), required=False)
-    document_type = forms.ModelChoiceField(label=_("Loại văn bản"), required=False,
+    document_type = forms.ModelChoiceField(label=_("Loại văn bản"), required=False, empty_label=_("Tất cả"),
                                            queryset=DocumentType.objects.filter(is_active=True))
     urgency = forms.ChoiceField(label=_("Độ khẩn"), required=False, choices=[("", _("Tất cả"))] + Urgency.choices)
     sender = forms.CharField(label=_("Cơ quan ban hành"), required=False)

@@ -236,13 +236,16 @@ def document_register_outgoing(*, actor, agency: Agency, data: DocumentInput, un
         register = register_for(agency_id=agency.pk, year=data.issued_on.year, direction=Direction.OUTGOING,
                                 document_type=data.document_type, is_secret=data.secrecy != Secrecy.NORMAL,
                                 register_id=register_id)
+        # Take the number first: its row lock orders us after every registration in flight, so the
+        # previous document read below is the one numbered just before ours (and a refusal here
+        # rolls the number back with the transaction).
+        number = allocate_number(register=register)
         last_date = (Document.objects.filter(register=register).order_by("-register_number")
                      .values_list("issued_on", flat=True).first())
         if last_date and data.issued_on < last_date:
             raise ValidationFailed({"issued_on": [_(
                 "Ngày ban hành không được sớm hơn văn bản đã cấp số trước đó trong sổ (%(date)s)."
             ) % {"date": last_date.strftime("%d/%m/%Y")}]})
-        number = allocate_number(register=register)
         notation = build_notation(document_type=data.document_type, agency=agency, register=register,
                                   unit_abbreviation=unit_abbreviation)
         number_symbol = f"{format_number(number)}/{notation}"
@@ -324,14 +327,18 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
     if not errors and issuer_agency is not None:
         identifier = document_identifier(organ_id=issuer_agency.identifier_code, issued_on=data.issued_on,
                                          number_symbol=number_symbol)
-    if not errors:
+
+    def duplicate_error() -> str | None:
         dup = find_duplicate_incoming(agency_id=agency.pk, number_symbol=number_symbol,
                                       issuer_agency_id=issuer_agency.pk if issuer_agency else None,
                                       issuer_name=issuer_name, issued_on=data.issued_on, identifier=identifier)
-        if dup:
-            errors.setdefault("number_symbol", []).append(_(
-                "Văn bản %(s)s của %(i)s đã được đăng ký với số đến %(n)s."
-            ) % {"s": number_symbol, "i": issuer_name, "n": dup.register_number})
+        if dup is None:
+            return None
+        return _("Văn bản %(s)s của %(i)s đã được đăng ký với số đến %(n)s.") % {
+            "s": number_symbol, "i": issuer_name, "n": dup.register_number}
+
+    if not errors and (message := duplicate_error()):
+        errors.setdefault("number_symbol", []).append(message)
     read = _read_files(data.files, errors)
     if errors:
         raise ValidationFailed(errors)
@@ -341,6 +348,10 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
         register = register_for(agency_id=agency.pk, year=received_on.year, direction=Direction.INCOMING,
                                 document_type=data.document_type, is_secret=data.secrecy != Secrecy.NORMAL)
         number = allocate_number(register=register)
+        # Again under the register's lock: the same paper registered at this instant by someone
+        # else is committed by now and seen here (the check above only answers quickly).
+        if message := duplicate_error():
+            raise ValidationFailed({"number_symbol": [message]})
         doc = Document(
             agency=agency, direction=Direction.INCOMING, register=register, year=register.year,
             register_number=number, document_type=data.document_type, code_number=code_number[:11],
