@@ -6,8 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lienthong.audit.models import AuditChain, AuditEntry
@@ -28,6 +27,27 @@ def chain_key(agency_id: int | None) -> str:
     return f"agency:{agency_id}" if agency_id else "platform"
 
 
+_ADVANCE_SQL = (
+    'UPDATE audit_auditchain SET last_seq = last_seq + 1 WHERE "key" = %s RETURNING last_seq, last_hash'
+)
+
+
+def _advance_chain(key: str) -> tuple[int, str]:
+    """Take the next sequence number of a chain and the hash it must link to, in one statement.
+
+    The UPDATE takes the row lock (PostgreSQL) or runs under the write lock (SQLite, IMMEDIATE), so
+    concurrent writers of one chain are ordered and each sees the head its predecessor committed.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_ADVANCE_SQL, [key])
+        row = cursor.fetchone()
+        if row is None:
+            AuditChain.objects.get_or_create(key=key)
+            cursor.execute(_ADVANCE_SQL, [key])
+            row = cursor.fetchone()
+    return int(row[0]), row[1]
+
+
 def audit_log(*, actor, action: str, obj_type: str, obj_id, agency_id: int | None = None, summary: str = "",
               details: dict | None = None) -> AuditEntry:
     """Append one entry to the chain of ``agency_id`` (or the platform chain).
@@ -37,23 +57,20 @@ def audit_log(*, actor, action: str, obj_type: str, obj_id, agency_id: int | Non
     """
     details = details or {}
     key = chain_key(agency_id)
-    with transaction.atomic():
-        AuditChain.objects.get_or_create(key=key)
-        # The UPDATE takes the row lock (PostgreSQL) / write lock (SQLite) before we read the head.
-        AuditChain.objects.filter(key=key).update(last_seq=F("last_seq") + 1)
-        head = AuditChain.objects.select_for_update().get(key=key)
+    with transaction.atomic(savepoint=False):
+        seq, prev_hash = _advance_chain(key)
         at = timezone.now()
         actor_id = getattr(actor, "pk", None)
         actor_name = str(actor) if actor_id else ""
-        digest = _digest(chain=key, seq=head.last_seq, at=at, actor_id=actor_id, actor_name=actor_name,
+        digest = _digest(chain=key, seq=seq, at=at, actor_id=actor_id, actor_name=actor_name,
                          action=action, object_type=obj_type, object_id=obj_id, summary=summary,
-                         details=details, prev_hash=head.last_hash)
+                         details=details, prev_hash=prev_hash)
         entry = AuditEntry.objects.create(
-            chain=key, seq=head.last_seq, at=at, actor_id=actor_id, actor_name=actor_name, action=action,
+            chain=key, seq=seq, at=at, actor_id=actor_id, actor_name=actor_name, action=action,
             object_type=obj_type, object_id=str(obj_id), summary=summary[:500], details=details,
-            prev_hash=head.last_hash, hash=digest,
+            prev_hash=prev_hash, hash=digest,
         )
-        AuditChain.objects.filter(pk=head.pk).update(last_hash=digest)
+        AuditChain.objects.filter(key=key).update(last_hash=digest)
     return entry
 
 

@@ -2,7 +2,7 @@
 
 Rules (Decree 30 Art. 15, 22; vanthu.md §3.3): one series per register per calendar year starting at
 01 on 1 January; no gaps, no duplicates, no reuse. Allocation is a single ``UPDATE … SET last_number
-= last_number + 1`` inside the caller's transaction: PostgreSQL holds the row lock until commit and
+= last_number + 1 … RETURNING last_number`` inside the caller's transaction: PostgreSQL holds the row lock until commit and
 SQLite (IMMEDIATE transactions) holds the database write lock, so a number is only ever seen by the
 transaction that will store the document carrying it. If that transaction rolls back, the
 increment rolls back with it, so no gap appears.
@@ -10,8 +10,7 @@ increment rolls back with it, so no gap appears.
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from lienthong.core.errors import ValidationFailed
@@ -97,8 +96,12 @@ def allocate_number(*, register: Register) -> int:
     """Take the next number of ``register``. Must run inside the transaction that stores the document."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_number must run inside transaction.atomic()")
-    Register.objects.filter(pk=register.pk).update(last_number=F("last_number") + 1)
-    number = Register.objects.filter(pk=register.pk).values_list("last_number", flat=True).get()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE documents_register SET last_number = last_number + 1 WHERE id = %s RETURNING last_number",
+            [register.pk],
+        )
+        number = int(cursor.fetchone()[0])
     register.last_number = number
     return number
 
