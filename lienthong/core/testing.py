@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lienthong.accounts.models import Role
@@ -16,6 +17,14 @@ from lienthong.documents.models import DocumentType
 from lienthong.documents.services import DocumentInput
 
 PASSWORD = "demo1234"
+
+
+class FastArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 with minimal cost, for tests only (same algorithm name and encoding)."""
+
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1
 
 
 def make_levels(three_level: bool = True) -> dict[str, AdministrativeLevel]:

@@ -46,7 +46,13 @@ def document_file_get(*, user: User, document_id: int, file_id: int) -> Document
 
 
 def registers_visible_to(*, user: User) -> QuerySet[Register]:
-    return Register.objects.filter(agency_id__in=account_selectors.agency_ids_for(user=user)).select_related("agency")
+    """Registers of the user's agencies; secret registers only for the roles that see secret documents
+    (the same rule as ``documents_visible_to``: the register book lists their subjects)."""
+    full = account_selectors.agency_ids_for(user=user, roles=account_selectors.FULL_ACCESS_ROLES)
+    any_role = account_selectors.agency_ids_for(user=user)
+    return Register.objects.filter(
+        Q(agency_id__in=full) | (Q(agency_id__in=any_role) & Q(is_secret=False))
+    ).select_related("agency")
 
 
 def document_list(*, user: User, direction: str | None = None, year: int | None = None,

@@ -182,3 +182,13 @@ def test_two_level_hierarchy_is_just_data(db):
     commune = make_agency("Ủy ban nhân dân xã Vị Thanh", "UBND", lv["xa"], parent=province, code="000.01.00.H92")
     assert commune.parent == province and commune.level.rank == 2
     assert commune.path == f"/{province.pk}/{commune.pk}/"
+
+
+def test_a_specialist_cannot_print_the_secret_register(province, client):
+    register_out(province, data=doc_input(subject="Phương án bảo vệ bí mật nhà nước", secrecy="confidential"))
+    secret = Register.objects.get(agency=province.agencies["vp"], year=2018, is_secret=True, direction="out")
+    client.force_login(province.users["specialist.vp"])
+    assert client.get(f"/so-van-ban/{secret.pk}/in/?format=xlsx").status_code == 404
+    assert secret.name not in client.get("/so-van-ban/").content.decode()
+    client.force_login(province.users["leader.vp"])
+    assert client.get(f"/so-van-ban/{secret.pk}/in/?format=xlsx").status_code == 200
