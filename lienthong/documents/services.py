@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,7 +108,24 @@ def _validate_common(data: DocumentInput, errors: dict, *, today: dt.date) -> No
         errors.setdefault("due_date", []).append(_("Hạn xử lý không được trước ngày ban hành."))
 
 
-def _read_files(uploads, errors: dict) -> list[tuple[str, bytes, file_store.Sniffed]]:
+@dataclass
+class ReadFile:
+    """An upload that passed the checks, with its text already extracted when the file is small.
+
+    Extraction happens before the registration's transaction starts, so the register's lock is never
+    held while a PDF is parsed.
+    """
+
+    name: str
+    data: bytes
+    kind: file_store.Sniffed
+    sha256: str
+    text: str = ""
+    page_count: int | None = None
+    status: str = ExtractionStatus.NONE
+
+
+def _read_files(uploads, errors: dict) -> list[ReadFile]:
     read = []
     for upload in uploads or []:
         try:
@@ -116,8 +134,28 @@ def _read_files(uploads, errors: dict) -> list[tuple[str, bytes, file_store.Snif
             for msgs in exc.errors.values():
                 errors.setdefault("files", []).extend(msgs)
             continue
-        read.append((nfc(getattr(upload, "name", "") or "tep")[:255], data, kind))
+        item = ReadFile(name=nfc(getattr(upload, "name", "") or "tep")[:255], data=data, kind=kind,
+                        sha256=file_store.sha256_of(data))
+        if kind.kind in ("pdf", "docx"):
+            if len(data) <= settings.TEXT_EXTRACTION_INLINE_MAX_BYTES:
+                item.text, item.page_count, item.status = _extract(data, kind.kind, item.name)
+            else:
+                item.status = ExtractionStatus.PENDING
+        read.append(item)
     return read
+
+
+def _extract(data: bytes, kind: str, name: str) -> tuple[str, int | None, str]:
+    try:
+        text, pages = file_store.extract_text(data, kind)
+    except Exception:  # unreadable content is kept as an original; only its text is missing
+        log.warning("text extraction failed for %s", name, exc_info=True)
+        return "", None, ExtractionStatus.FAILED
+    return nfc(text.replace("\x00", "")), pages, ExtractionStatus.DONE
+
+
+def _first_page_count(read: list[ReadFile]) -> int | None:
+    return next((f.page_count for f in read if f.page_count is not None), None)
 
 
 def _check_clerk(actor, agency: Agency) -> None:
@@ -125,13 +163,13 @@ def _check_clerk(actor, agency: Agency) -> None:
         raise PermissionDenied(_("Chỉ văn thư của cơ quan mới được đăng ký văn bản vào sổ."))
 
 
-def _store_with_files(build, read_files, *, actor) -> Document:
+def _store_with_files(build, read_files: list[ReadFile], *, actor, first_order: int = 0) -> Document:
     """Run ``build()`` (which creates the document row) and store the files, all in one transaction."""
     written: list[str] = []
     try:
         with transaction.atomic():
             doc = build()
-            pending = _attach(doc, read_files, actor=actor, written=written)
+            pending = _attach(doc, read_files, actor=actor, written=written, first_order=first_order)
             search_services.index_document(document_id=doc.pk)
             if pending:
                 transaction.on_commit(lambda: _queue_extraction(pending))
@@ -141,44 +179,26 @@ def _store_with_files(build, read_files, *, actor) -> Document:
         raise
 
 
-def _attach(doc: Document, read_files, *, actor, written: list[str]) -> list[int]:
-    """Store originals and their rows; extract text inline when small. Returns ids still to extract."""
+def _attach(doc: Document, read_files: list[ReadFile], *, actor, written: list[str], first_order: int) -> list[int]:
+    """Store originals and their rows. Returns the ids of files whose text is still to be extracted."""
     pending = []
-    start = DocumentFile.objects.filter(document=doc).count()
-    for order, (name, data, kind) in enumerate(read_files, start=start):
-        sha = file_store.sha256_of(data)
-        storage_name = file_store.write_original(data, sha, written)
+    for order, f in enumerate(read_files, start=first_order):
+        storage_name = file_store.write_original(f.data, f.sha256, written)
         stored, _created = StoredFile.objects.get_or_create(
-            sha256=sha, defaults=dict(size=len(data), content_type=kind.content_type, kind=kind.kind,
-                                      storage_name=storage_name),
+            sha256=f.sha256, defaults=dict(size=len(f.data), content_type=f.kind.content_type, kind=f.kind.kind,
+                                           storage_name=storage_name),
         )
-        df = DocumentFile(document=doc, stored_file=stored, filename=name, order=order, uploaded_by=actor)
-        if kind.kind in ("pdf", "docx"):
-            if len(data) <= settings.TEXT_EXTRACTION_INLINE_MAX_BYTES:
-                _extract_into(df, data, kind.kind)
-            else:
-                df.extraction_status = ExtractionStatus.PENDING
-        df.save()
-        if df.extraction_status == ExtractionStatus.PENDING:
+        df = DocumentFile.objects.create(
+            document=doc, stored_file=stored, filename=f.name, order=order, uploaded_by=actor,
+            extracted_text=f.text, page_count=f.page_count, extraction_status=f.status,
+        )
+        if f.status == ExtractionStatus.PENDING:
             pending.append(df.pk)
-    if doc.page_count is None:
-        pages = [df.page_count for df in DocumentFile.objects.filter(document=doc, page_count__isnull=False)[:1]]
-        if pages:
-            Document.objects.filter(pk=doc.pk).update(page_count=pages[0])
-            doc.page_count = pages[0]
     return pending
 
 
 def _extract_into(df: DocumentFile, data: bytes, kind: str) -> None:
-    try:
-        text, pages = file_store.extract_text(data, kind)
-    except Exception:  # unreadable content is kept as an original; only its text is missing
-        log.warning("text extraction failed for %s", df.filename, exc_info=True)
-        df.extraction_status = ExtractionStatus.FAILED
-        return
-    df.extracted_text = nfc(text.replace("\x00", ""))
-    df.page_count = pages
-    df.extraction_status = ExtractionStatus.DONE
+    df.extracted_text, df.page_count, df.extraction_status = _extract(data, kind, df.filename)
 
 
 def _queue_extraction(file_ids: list[int]) -> None:
@@ -257,7 +277,7 @@ def document_register_outgoing(*, actor, agency: Agency, data: DocumentInput, un
             identifier=document_identifier(organ_id=agency.identifier_code, issued_on=data.issued_on,
                                            number_symbol=number_symbol),
             issuer_agency=agency, issuer_name=agency.name, place=data.place or agency.place_name,
-            **_common_fields(data), created_by=actor,
+            **_common_fields(data, read), created_by=actor,
         )
         try:
             with transaction.atomic():
@@ -267,17 +287,18 @@ def document_register_outgoing(*, actor, agency: Agency, data: DocumentInput, un
                 "s": number_symbol, "y": register.year}]}) from exc
         audit_log(actor=actor, action=AuditAction.NUMBERED, obj_type="document", obj_id=doc.pk,
                   agency_id=agency.pk, summary=_("Cấp số %(s)s, sổ “%(r)s”") % {"s": number_symbol, "r": register.name},
-                  details={"register_id": register.pk, "number": number, "files": [n for n, _d, _k in read]})
+                  details={"register_id": register.pk, "number": number, "files": [f.name for f in read]})
         return doc
 
     return _store_with_files(build, read, actor=actor)
 
 
-def _common_fields(data: DocumentInput) -> dict:
+def _common_fields(data: DocumentInput, read: list[ReadFile]) -> dict:
+    page_count = data.page_count if data.page_count is not None else _first_page_count(read)
     return dict(
         issued_on=data.issued_on, subject=data.subject, urgency=data.urgency, secrecy=data.secrecy,
         signer_authority=data.signer_authority, signer_position=data.signer_position, signer_name=data.signer_name,
-        recipients_text=data.recipients_text, page_count=data.page_count, due_date=data.due_date,
+        recipients_text=data.recipients_text, page_count=page_count, due_date=data.due_date,
         notes=data.notes, is_paper=data.is_paper,
     )
 
@@ -286,20 +307,19 @@ def find_duplicate_incoming(*, agency_id: int, number_symbol: str, issuer_agency
                             issuer_name: str, issued_on: dt.date, identifier: str = "") -> Document | None:
     """An incoming record of the same agency with the same identifier, or the same (số, ký hiệu,
     issuing agency) in the same year."""
-    base = Document.objects.filter(agency_id=agency_id, direction=Direction.INCOMING, status=DocumentStatus.ACTIVE)
-    if identifier:
-        dup = base.filter(identifier=identifier).first()
-        if dup:
-            return dup
     norm = normalize_number_symbol(number_symbol)
-    if not norm:
+    match = Q()
+    if identifier:
+        match |= Q(identifier=identifier)
+    if norm:
+        same = Q(number_symbol_norm=norm, issued_on__year=issued_on.year)
+        same &= Q(issuer_agency_id=issuer_agency_id) if issuer_agency_id else Q(issuer_name__iexact=issuer_name)
+        match |= same
+    if not match:
         return None
-    same = base.filter(number_symbol_norm=norm, issued_on__year=issued_on.year)
-    if issuer_agency_id:
-        same = same.filter(issuer_agency_id=issuer_agency_id)
-    else:
-        same = same.filter(issuer_name__iexact=issuer_name)
-    return same.first()
+    return (Document.objects.filter(match, agency_id=agency_id, direction=Direction.INCOMING,
+                                    status=DocumentStatus.ACTIVE)
+            .order_by("pk").only("pk", "register_number").first())
 
 
 def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, number_symbol: str,
@@ -358,13 +378,13 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
             code_notation=code_notation[:60], number_symbol=number_symbol,
             number_symbol_norm=normalize_number_symbol(number_symbol), identifier=identifier,
             issuer_agency=issuer_agency, issuer_name=issuer_name, place=data.place, received_on=received_on,
-            **_common_fields(data), created_by=actor,
+            **_common_fields(data, read), created_by=actor,
         )
         doc.save()
         audit_log(actor=actor, action=AuditAction.NUMBERED, obj_type="document", obj_id=doc.pk,
                   agency_id=agency.pk,
                   summary=_("Vào sổ văn bản đến số %(n)s: %(s)s") % {"n": number, "s": number_symbol},
-                  details={"register_id": register.pk, "number": number, "files": [n for n, _d, _k in read]})
+                  details={"register_id": register.pk, "number": number, "files": [f.name for f in read]})
         return doc
 
     return _store_with_files(build, read, actor=actor)
@@ -379,14 +399,15 @@ def document_attach_files(*, actor, document: Document, uploads) -> list[Documen
     if errors:
         raise ValidationFailed(errors)
     before = set(DocumentFile.objects.filter(document=document).values_list("pk", flat=True))
+    first_order = len(before)
 
     def build() -> Document:
         audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="document", obj_id=document.pk,
                   agency_id=document.agency_id, summary=_("Đính kèm %(n)s tệp") % {"n": len(read)},
-                  details={"files": [n for n, _d, _k in read]})
+                  details={"files": [f.name for f in read]})
         return document
 
-    _store_with_files(build, read, actor=actor)
+    _store_with_files(build, read, actor=actor, first_order=first_order)
     return list(DocumentFile.objects.filter(document=document).exclude(pk__in=before))
 
 
