@@ -118,7 +118,7 @@ class Document(models.Model):
     code_number = models.CharField(_("số"), max_length=11, blank=True)
     code_notation = models.CharField(_("ký hiệu"), max_length=60, blank=True)
     number_symbol = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
-    number_symbol_norm = models.CharField(max_length=80, blank=True, db_index=True)
+    number_symbol_norm = models.CharField(max_length=80, blank=True)
     identifier = models.CharField(_("mã định danh văn bản"), max_length=120, blank=True, db_index=True)
     issuer_agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -164,6 +164,7 @@ class Document(models.Model):
             models.Index(fields=["agency", "direction", "year", "register_number"], name="doc_agency_dir_year_num"),
             models.Index(fields=["agency", "issued_on"], name="doc_agency_issued"),
             models.Index(fields=["agency", "-created_at", "-id"], name="doc_agency_created"),
+            models.Index(fields=["agency", "number_symbol_norm"], name="doc_agency_number_norm"),
         ]
 
     def __str__(self) -> str:

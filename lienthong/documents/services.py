@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -307,19 +306,20 @@ def find_duplicate_incoming(*, agency_id: int, number_symbol: str, issuer_agency
                             issuer_name: str, issued_on: dt.date, identifier: str = "") -> Document | None:
     """An incoming record of the same agency with the same identifier, or the same (số, ký hiệu,
     issuing agency) in the same year."""
-    norm = normalize_number_symbol(number_symbol)
-    match = Q()
+    base = (Document.objects.filter(agency_id=agency_id, direction=Direction.INCOMING, status=DocumentStatus.ACTIVE)
+            .order_by().only("pk", "register_number"))
+    # Two lookups, each on its own index (an OR of the two would scan the agency's documents).
     if identifier:
-        match |= Q(identifier=identifier)
-    if norm:
-        same = Q(number_symbol_norm=norm, issued_on__year=issued_on.year)
-        same &= Q(issuer_agency_id=issuer_agency_id) if issuer_agency_id else Q(issuer_name__iexact=issuer_name)
-        match |= same
-    if not match:
+        dup = base.filter(identifier=identifier).first()
+        if dup:
+            return dup
+    norm = normalize_number_symbol(number_symbol)
+    if not norm:
         return None
-    return (Document.objects.filter(match, agency_id=agency_id, direction=Direction.INCOMING,
-                                    status=DocumentStatus.ACTIVE)
-            .order_by("pk").only("pk", "register_number").first())
+    same = base.filter(number_symbol_norm=norm, issued_on__year=issued_on.year)
+    same = same.filter(issuer_agency_id=issuer_agency_id) if issuer_agency_id else same.filter(
+        issuer_name__iexact=issuer_name)
+    return same.first()
 
 
 def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, number_symbol: str,
@@ -357,8 +357,6 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
         return _("Văn bản %(s)s của %(i)s đã được đăng ký với số đến %(n)s.") % {
             "s": number_symbol, "i": issuer_name, "n": dup.register_number}
 
-    if not errors and (message := duplicate_error()):
-        errors.setdefault("number_symbol", []).append(message)
     read = _read_files(data.files, errors)
     if errors:
         raise ValidationFailed(errors)
@@ -368,8 +366,8 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
         register = register_for(agency_id=agency.pk, year=received_on.year, direction=Direction.INCOMING,
                                 document_type=data.document_type, is_secret=data.secrecy != Secrecy.NORMAL)
         number = allocate_number(register=register)
-        # Again under the register's lock: the same paper registered at this instant by someone
-        # else is committed by now and seen here (the check above only answers quickly).
+        # Under the register's lock: the same paper registered at this instant by someone else is
+        # committed by now and seen here. (A refusal rolls the number back with the transaction.)
         if message := duplicate_error():
             raise ValidationFailed({"number_symbol": [message]})
         doc = Document(

@@ -134,7 +134,16 @@ def _run_workers(jobs: list[dict], *, media_root: str) -> dict[str, tuple[list[i
 
 
 def _assert_interleaved(batches: list[list[int]]) -> None:
-    """The processes really ran at the same time: their number ranges overlap (no worker ran alone)."""
+    """The processes really ran at the same time: their number ranges overlap (no worker ran alone).
+
+    Checked on PostgreSQL, where waiters on the register's row lock are served in order. SQLite's busy
+    handler lets the process that just committed take the write lock again while the others sleep,
+    so on a loaded machine one worker can legitimately run its whole batch alone.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
     spans = sorted((min(b), max(b)) for b in batches if b)
     assert any(later_min < earlier_max for (_a, earlier_max), (later_min, _b) in zip(spans, spans[1:]))
 

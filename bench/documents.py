@@ -1,0 +1,398 @@
+#!/usr/bin/env python
+"""Benchmark: documents at province scale.
+
+Generates N documents (default 100 000) spread over the demo province's agencies with realistic
+Vietnamese subjects, then measures on the configured database (DATABASE_URL; default: a separate SQLite
+file var/bench.sqlite3, so the demo database is left alone):
+
+- registration throughput through the real service (number allocation, PDF attachment stored and
+  text-extracted, search index, audit entry), documents per second;
+- search latency (p50/p95, top 20, as a clerk, permission filtering included) and, beside it, the raw
+  full-text query on the same data as the floor;
+- list page latency (the clerk's incoming list through the real view) and its query count.
+
+Usage:  .venv/bin/python bench/documents.py [--n 1000000] [--register 1000] [--searches 300]
+        DATABASE_URL=postgres://postgres@127.0.0.1:5432/lienthong_bench .venv/bin/python bench/documents.py
+Generated data is kept and reused when the count already matches (use --fresh to regenerate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+
+TARGETS = {
+    "registration": ("≥ 200 văn bản/s", lambda v: v >= 200),
+    "search_p95": ("≤ 50 ms", lambda v: v <= 50),
+    "list_p95": ("≤ 100 ms", lambda v: v <= 100),
+    "list_queries": ("≤ 10", lambda v: v <= 10),
+}
+
+# Vocabulary for realistic subjects (trích yếu) of provincial, district and commune documents.
+ACTIONS = [
+    "Kế hoạch triển khai", "Báo cáo kết quả thực hiện", "Quyết định phê duyệt", "Về việc tăng cường",
+    "Thông báo kết luận của Chủ tịch UBND tỉnh về", "Về việc đôn đốc thực hiện", "Tờ trình đề nghị phê duyệt",
+    "Hướng dẫn thực hiện", "Về việc góp ý dự thảo", "Quyết định thành lập Tổ công tác", "Báo cáo sơ kết 6 tháng",
+    "Kế hoạch kiểm tra", "Về việc cử cán bộ tham dự", "Giấy mời họp về", "Về việc báo cáo tình hình",
+    "Chương trình hành động thực hiện", "Về việc chấn chỉnh", "Quyết định công nhận", "Phương án phòng chống",
+]
+TOPICS = [
+    "ứng dụng công nghệ thông tin trong hoạt động của cơ quan nhà nước", "cải cách hành chính năm {y}",
+    "dịch vụ công trực tuyến mức độ 3, mức độ 4", "chữ ký số chuyên dùng", "gửi nhận văn bản điện tử",
+    "xây dựng nông thôn mới", "phòng, chống dịch bệnh trên gia súc, gia cầm", "giảm nghèo bền vững",
+    "quản lý đất đai và bồi thường giải phóng mặt bằng", "an toàn giao thông dịp Tết Nguyên đán",
+    "phòng cháy, chữa cháy rừng tràm", "tuyển sinh lớp 10 năm học {y}-{y1}", "tiêm chủng mở rộng",
+    "kiểm tra công tác văn thư, lưu trữ", "chấm điểm mức độ ứng dụng công nghệ thông tin",
+    "thu ngân sách nhà nước quý {q}", "đầu tư công trung hạn", "bảo hiểm y tế hộ gia đình",
+    "phát triển hợp tác xã nông nghiệp", "xử lý ô nhiễm môi trường kênh, rạch", "nâng cấp tuyến đường giao thông nông thôn",
+    "hỗ trợ người có công với cách mạng", "thi đua khen thưởng năm {y}", "sắp xếp tổ chức bộ máy",
+    "tuyên truyền phổ biến giáo dục pháp luật", "phòng chống tham nhũng, lãng phí", "chuyển đổi cơ cấu cây trồng",
+    "quản lý chất lượng nước sinh hoạt nông thôn", "hội nghị tổng kết công tác năm {y}",
+]
+PLACES = ["trên địa bàn tỉnh Hậu Giang", "tại các xã, phường, thị trấn", "của các sở, ban, ngành tỉnh",
+          "trên địa bàn huyện", "giai đoạn 2016-2020", "năm {y}", ""]
+SIGNERS = ["Đồng Văn Thanh", "Trần Văn Huyến", "Lê Tiến Châu", "Nguyễn Hoàng Thoại", "Trương Cảnh Tuyên",
+           "Huỳnh Thanh Tạo", "Lữ Văn Hùng", "Nguyễn Văn Mười", "Phạm Thị Ngọc Hân", "Võ Minh Trí"]
+
+
+def subject_for(rng: random.Random, year: int) -> str:
+    text = f"{rng.choice(ACTIONS)} {rng.choice(TOPICS)} {rng.choice(PLACES)}".strip()
+    return text.format(y=year, y1=year + 1, q=rng.randint(1, 4))
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def setup_django():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def ensure_province():
+    from lienthong.agencies.models import Agency
+
+    if not Agency.objects.filter(is_external=False).exists():
+        from django.core.management import call_command
+
+        call_command("load_demo", verbosity=0)
+
+
+def generate(n: int, *, fresh: bool) -> None:
+    """Bulk-create ``n`` documents (numbered consecutively per register) and index them."""
+    from django.db import connection, transaction
+    from django.db.models import Max
+
+    from lienthong.accounts.models import Position, Role
+    from lienthong.documents.models import Direction, Document, DocumentType, Register
+    from lienthong.documents.numbering import ensure_year_registers
+    from lienthong.documents.services import normalize_number_symbol
+    from lienthong.search import services as search_services
+
+    marker = "bench"
+    existing = Document.objects.filter(notes=marker).count()
+    if existing >= n and not fresh:
+        print(f"reusing {existing} generated documents")
+        return
+    if existing and fresh:
+        raise SystemExit("--fresh needs an empty bench database: delete it (var/bench.sqlite3 or the PostgreSQL database)")
+    rng = random.Random(2018)
+    clerks = {p.agency_id: p.user_id for p in Position.objects.filter(role=Role.CLERK, agency__is_external=False)}
+    agencies = list(clerks)
+    types = list(DocumentType.objects.filter(is_nd30=True).exclude(abbreviation=""))
+    from lienthong.agencies.models import Agency
+
+    info = {a.pk: a for a in Agency.objects.all()}
+    # A realistic skew: provincial bodies and the Office receive far more than communes.
+    weights = [8 if info[a].level.rank == 1 else 3 if info[a].level.rank == 2 else 1 for a in agencies]
+    todo = n - existing
+    print(f"generating {todo} documents over {len(agencies)} agencies …", flush=True)
+    t0 = time.perf_counter()
+    years = [2017, 2018]
+    registers: dict[tuple[int, int], Register] = {}
+    for a in agencies:
+        for y in years:
+            for r in ensure_year_registers(agency_id=a, year=y):
+                if r.direction == Direction.INCOMING and not r.is_secret:
+                    registers[(a, y)] = r
+    counters = {k: (Document.objects.filter(register=r).aggregate(m=Max("register_number"))["m"] or 0)
+                for k, r in registers.items()}
+    batch = 5000
+    made = 0
+    while made < todo:
+        rows = []
+        for _ in range(min(batch, todo - made)):
+            a = rng.choices(agencies, weights)[0]
+            y = rng.choice(years)
+            counters[(a, y)] += 1
+            issuer = info[rng.choice(agencies)]
+            t = rng.choice(types)
+            num = rng.randint(1, 3000)
+            ns = f"{num:02d}/{t.abbreviation}-{issuer.abbreviation}"
+            issued = dt.date(y, 1, 1) + dt.timedelta(days=rng.randint(0, 360))
+            rows.append(Document(
+                agency_id=a, direction=Direction.INCOMING, register=registers[(a, y)], year=y,
+                register_number=counters[(a, y)], document_type=t, code_number=f"{num:02d}",
+                code_notation=ns.split("/", 1)[1], number_symbol=ns, number_symbol_norm=normalize_number_symbol(ns),
+                issuer_agency=issuer, issuer_name=issuer.name, place=issuer.place_name, issued_on=issued,
+                received_on=issued + dt.timedelta(days=rng.randint(0, 3)), subject=subject_for(rng, y),
+                urgency=rng.choices(["normal", "urgent", "very_urgent", "flash"], [85, 10, 4, 1])[0],
+                signer_authority=rng.choice(["", "KT.", "TM."]), signer_position=rng.choice(["Giám đốc", "Phó Chủ tịch", "Chủ tịch"]),
+                signer_name=rng.choice(SIGNERS), notes=marker, created_by_id=clerks[a],
+            ))
+        with transaction.atomic():
+            created = Document.objects.bulk_create(rows, batch_size=1000)
+            ids = [d.pk for d in created]
+            if not ids or ids[0] is None:  # backends that do not return ids from bulk_create
+                ids = list(Document.objects.filter(notes=marker).order_by("-id").values_list("id", flat=True)[:len(rows)])
+            search_services.index_documents(document_ids=ids)
+        made += len(rows)
+        print(f"  {existing + made:>9} documents  ({time.perf_counter() - t0:6.1f} s)", flush=True)
+    with transaction.atomic():
+        for (a, y), r in registers.items():
+            Register.objects.filter(pk=r.pk).update(last_number=counters[(a, y)])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    else:
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    print(f"generated in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def _registration_worker(worker: int, count: int, barrier, results) -> None:
+    setup_child()
+    barrier.wait()
+    t0 = time.perf_counter()
+    register_many(count, tag=f"w{worker}", clerk_index=worker)
+    results.put((t0, time.perf_counter()))
+
+
+def setup_child() -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django_q.conf import Conf
+
+    settings.MEDIA_ROOT = ROOT / "var" / "bench-media"
+    Conf.SYNC = True
+
+
+def measure_parallel_registration(count: int, workers: int) -> float:
+    """Several clerks' processes registering at the same time (one per core): documents per second."""
+    import multiprocessing as mp
+
+    from django.db import connections
+
+    connections.close_all()
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(workers)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_registration_worker, args=(w, count // workers, barrier, results))
+             for w in range(workers)]
+    for p in procs:
+        p.start()
+    spans = [results.get(timeout=1800) for _ in procs]
+    for p in procs:
+        p.join()
+        if p.exitcode:
+            raise SystemExit(f"registration worker failed with exit code {p.exitcode}")
+    start = min(a for a, _b in spans)
+    end = max(b for _a, b in spans)
+    return (count // workers) * workers / (end - start)
+
+
+def measure_registration(count: int) -> float:
+    t0 = time.perf_counter()
+    register_many(count, tag="s")
+    return count / (time.perf_counter() - t0)
+
+
+def register_many(count: int, *, tag: str, clerk_index: int = 0) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lienthong.accounts.models import Role
+    from lienthong.accounts.models import Position
+    from lienthong.core.testing import tiny_pdf
+    from lienthong.documents.models import DocumentType
+    from lienthong.documents.services import DocumentInput, document_register_incoming
+
+    # Each worker is the clerk of a different agency, as in a province where many offices register at once.
+    clerks = Position.objects.select_related("agency", "user").filter(role=Role.CLERK, agency__is_external=False)
+    pos = clerks.order_by("agency_id")[clerk_index]
+    issuer = pos.agency.parent or pos.agency
+    dtype = DocumentType.objects.get(code="cong-van")
+    rng = random.Random(7)
+    today = dt.date.today()
+    run = f"{int(time.time())}{tag}"
+    for i in range(count):
+        pdf = tiny_pdf(f"Bench {run} document {i}")
+        data = DocumentInput(document_type=dtype, subject=subject_for(rng, today.year), issued_on=today,
+                             files=[SimpleUploadedFile(f"cv-{i}.pdf", pdf)])
+        document_register_incoming(actor=pos.user, agency=pos.agency, data=data,
+                                   number_symbol=f"{i + 1:02d}/{issuer.abbreviation}-B{run}", issuer_agency=issuer)
+
+
+QUERIES = [
+    "quyet dinh phe duyet", "kế hoạch triển khai", "ung dung cong nghe thong tin", "chữ ký số",
+    "cải cách hành chính", "nong thon moi", "dịch vụ công trực tuyến", "bao cao ket qua", "phòng cháy",
+    "giam ngheo", "tiêm chủng", "van thu luu tru", "TB-VP.UBND", "15/QĐ", "thi đua khen thưởng",
+]
+
+
+def busiest_clerk():
+    from django.db.models import Count
+
+    from lienthong.accounts.models import Position, Role
+    from lienthong.documents.models import Document
+
+    top = Document.objects.values("agency_id").annotate(c=Count("id")).order_by("-c").first()
+    pos = Position.objects.select_related("user", "agency").filter(role=Role.CLERK, agency_id=top["agency_id"]).first()
+    return pos, top["c"]
+
+
+def measure_search(user, rounds: int) -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lienthong.search.selectors import search_documents
+
+    for q in QUERIES:  # warm-up
+        search_documents(user=user, query=q, limit=20)
+    connection.queries_log.clear()
+    times = []
+    max_queries = 0
+    for i in range(rounds):
+        q = QUERIES[i % len(QUERIES)]
+        if len(connection.queries_log) > 8000:
+            connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            search_documents(user=user, query=q, limit=20)
+            times.append((time.perf_counter() - t0) * 1000)
+        max_queries = max(max_queries, len(ctx.captured_queries))
+    return times, max_queries
+
+
+def measure_raw_fts(agency_id: int, rounds: int) -> list[float]:
+    from lienthong.search import selectors as search_selectors
+
+    raw = getattr(search_selectors, "raw_match", None)
+    if raw is None:
+        return []
+    times = []
+    for i in range(rounds):
+        q = QUERIES[i % len(QUERIES)]
+        t0 = time.perf_counter()
+        raw(query=q, agency_ids=[agency_id], limit=20)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def measure_list(user, rounds: int) -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    urls = ["/van-ban/?direction=in", "/van-ban/?direction=in&page=2", "/van-ban/?direction=in&year=2018",
+            "/van-ban/", "/van-ban/?direction=in&urgency=urgent"]
+    for u in urls:
+        assert client.get(u).status_code == 200
+    connection.queries_log.clear()
+    times, max_queries = [], 0
+    for i in range(rounds):
+        if len(connection.queries_log) > 8000:
+            connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            resp = client.get(urls[i % len(urls)])
+            times.append((time.perf_counter() - t0) * 1000)
+        assert resp.status_code == 200
+        max_queries = max(max_queries, len(ctx.captured_queries))
+    return times, max_queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="documents to generate (default 100000)")
+    parser.add_argument("--register", type=int, default=1000, help="documents registered through the service")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                        help="processes registering at once for the parallel figure (default: one per core)")
+    parser.add_argument("--searches", type=int, default=300)
+    parser.add_argument("--lists", type=int, default=100)
+    parser.add_argument("--fresh", action="store_true")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    setup_django()
+    from django.conf import settings
+    from django.db import connection
+
+    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
+    settings.MEDIA_ROOT = ROOT / "var" / "bench-media"
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    ensure_province()
+    generate(args.n, fresh=args.fresh)
+    from lienthong.documents.models import Document
+
+    total = Document.objects.count()
+    pos, held = busiest_clerk()
+    print(f"database: {connection.vendor}; documents: {total}; clerk {pos.user.username} "
+          f"({pos.agency.short_name}) holds {held}", flush=True)
+
+    reg_rate = measure_registration(args.register)
+    par_rate = measure_parallel_registration(args.register, args.workers)
+    search_times, search_queries = measure_search(pos.user, args.searches)
+    raw_times = measure_raw_fts(pos.agency_id, args.searches)
+    list_times, list_queries = measure_list(pos.user, args.lists)
+
+    rows = [
+        (None, "Đăng ký văn bản đến, 1 tiến trình (kèm PDF, chỉ mục, nhật ký)", f"{reg_rate:.0f} văn bản/s", None),
+        ("registration", f"Đăng ký văn bản đến, {args.workers} tiến trình đồng thời", f"{par_rate:.0f} văn bản/s",
+         par_rate),
+        ("search_p95", "Tìm kiếm top 20, p50", f"{statistics.median(search_times):.1f} ms", None),
+        ("search_p95", "Tìm kiếm top 20, p95", f"{pct(search_times, 95):.1f} ms", pct(search_times, 95)),
+        (None, "Số truy vấn SQL mỗi lần tìm", f"{search_queries}", None),
+    ]
+    if raw_times:
+        rows.append((None, "FTS thô (sàn), p50 / p95",
+                     f"{statistics.median(raw_times):.1f} / {pct(raw_times, 95):.1f} ms", None))
+    rows += [
+        ("list_p95", "Trang danh sách văn bản đến, p50", f"{statistics.median(list_times):.1f} ms", None),
+        ("list_p95", "Trang danh sách văn bản đến, p95", f"{pct(list_times, 95):.1f} ms", pct(list_times, 95)),
+        ("list_queries", "Số truy vấn SQL trang danh sách", f"{list_queries}", list_queries),
+    ]
+    width = max(len(r[1]) for r in rows)
+    print()
+    print(f"Benchmark on {connection.vendor}, {total} documents, {os.cpu_count()} CPU")
+    print(f"{'metric':<{width}}  {'measured':>16}  {'target':>16}  met")
+    for key, label, shown, value in rows:
+        target, ok = ("", "")
+        if key and value is not None:
+            t_text, check = TARGETS[key]
+            target, ok = t_text, ("yes" if check(value) else "NO")
+        print(f"{label:<{width}}  {shown:>16}  {target:>16}  {ok}")
+
+
+if __name__ == "__main__":
+    main()
