@@ -24,3 +24,10 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
     result = run_manage("check", LIENTHONG_MODE="production", DJANGO_SECRET_KEY="")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_pages_are_vietnamese_whatever_the_browser_asks_for(client, db):
+    response = client.get("/tai-khoan/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in response.content.decode() and response["Content-Language"] == "vi"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/tai-khoan/dang-nhap/"})
+    assert client.get("/tai-khoan/dang-nhap/")["Content-Language"] == "en"
