@@ -187,6 +187,8 @@ STORAGES = {
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The PDF register book prints in volumes (quyển) of this many numbers; the XLSX holds the whole year.
+REGISTER_BOOK_VOLUME_SIZE = env_int("REGISTER_BOOK_VOLUME_SIZE", 500)
 # Text extraction runs inline for files up to this size; larger ones go to a background job.
 TEXT_EXTRACTION_INLINE_MAX_BYTES = env_int("TEXT_EXTRACTION_INLINE_MAX_BYTES", 5 * 1024 * 1024)
 

@@ -19,6 +19,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Max, Min
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -127,12 +128,25 @@ def _number(value: int | None) -> str:
     return f"{value:02d}" if value else ""
 
 
-def book_cover(*, register: Register) -> Cover:
+def volume_count(*, register: Register) -> int:
+    """How many printed volumes (quyển) the register fills, ``settings.REGISTER_BOOK_VOLUME_SIZE`` numbers each."""
+    size = settings.REGISTER_BOOK_VOLUME_SIZE
+    return max(1, -(-register.last_number // size))
+
+
+def _in_volume(queryset, volume: int | None):
+    if not volume:
+        return queryset
+    size = settings.REGISTER_BOOK_VOLUME_SIZE
+    return queryset.filter(register_number__gt=(volume - 1) * size, register_number__lte=volume * size)
+
+
+def book_cover(*, register: Register, volume: int | None = None) -> Cover:
     """The cover block: the agency and its parent in capitals, the title, and the range the book covers."""
     agency = register.agency
     parent = agency.parent if agency.parent_id else None
     date_field = "received_on" if register.direction == Direction.INCOMING else "issued_on"
-    span = Document.objects.filter(register=register).aggregate(
+    span = _in_volume(Document.objects.filter(register=register), volume).aggregate(
         number_from=Min("register_number"), number_to=Max("register_number"),
         date_from=Min(date_field), date_to=Max(date_field),
     )
@@ -148,6 +162,7 @@ def book_cover(*, register: Register) -> Cover:
         title=title,
         subtitle=" – ".join(subtitle_parts),
         year=register.year,
+        volume=f"{volume or 1:02d}",
         **span,
     )
 
@@ -176,13 +191,13 @@ def _signer(row: dict) -> str:
     return "\n".join(p for p in (row["signer_name"], row["signer_position"]) if p)
 
 
-def book_rows(*, register: Register) -> Iterator[tuple[bool, list]]:
+def book_rows(*, register: Register, volume: int | None = None) -> Iterator[tuple[bool, list]]:
     """(cancelled, cells) for every record of ``register`` in number order, from one streamed query.
 
     Dates are ``datetime.date`` and numbers ``int``; empty strings stand for the hand-filled columns.
     """
     rows = (
-        Document.objects.filter(register=register)
+        _in_volume(Document.objects.filter(register=register), volume)
         .order_by("register_number")
         .values(*_FIELDS)
         .iterator(chunk_size=CHUNK_SIZE)
@@ -237,7 +252,7 @@ def _chunks(iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def register_book_pdf(*, register) -> bytes:
+def register_book_pdf(*, register, volume: int | None = None) -> bytes:
     """The book as an A4 landscape PDF in Liberation Serif (Times New Roman metrics).
 
     WeasyPrint lays a long table out at roughly 25-50 rows a second and keeps the whole layout in
@@ -250,11 +265,12 @@ def register_book_pdf(*, register) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     columns = columns_for(register.direction)
-    context = {"cover": book_cover(register=register), "columns": columns, "running_title": _running_title(register)}
+    context = {"cover": book_cover(register=register, volume=volume), "columns": columns,
+               "running_title": _running_title(register)}
     printable = (
         (cancelled, [(_css_class(column.kind, value), _printable(value))
                      for column, value in zip(columns, cells, strict=True)])
-        for cancelled, cells in book_rows(register=register)
+        for cancelled, cells in book_rows(register=register, volume=volume)
     )
     parts: list[bytes] = []
     pages_before = 0

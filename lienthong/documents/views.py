@@ -183,7 +183,13 @@ def document_cancel(request, document_id: int):
 
 @login_required
 def register_list(request):
-    registers = selectors.registers_visible_to(user=request.user).order_by("agency__name", "-year", "direction", "code")
+    from django.conf import settings
+
+    registers = list(selectors.registers_visible_to(user=request.user).order_by("agency__name", "-year", "direction", "code"))
+    size = settings.REGISTER_BOOK_VOLUME_SIZE
+    for r in registers:  # printed volumes (quyển) of the PDF book, computed from the counter, no query
+        r.volumes = [{"number": v + 1, "first": v * size + 1, "last": min((v + 1) * size, r.last_number)}
+                     for v in range(max(1, -(-r.last_number // size)))]
     return render(request, "documents/registers.html", {"registers": registers, "current_year": timezone.localdate().year})
 
 
@@ -203,14 +209,25 @@ def register_book(request, register_id: int):
 
     register = register_get_or_404(request, register_id)
     fmt = request.GET.get("format", "pdf")
+    volumes = book.volume_count(register=register)
     if fmt == "xlsx":
         content, content_type, ext = book.register_book_xlsx(register=register), book.XLSX_TYPE, "xlsx"
+        volume = None
     else:
-        content, content_type, ext = book.register_book_pdf(register=register), "application/pdf", "pdf"
+        try:
+            volume = int(request.GET.get("volume", "1"))
+        except ValueError:
+            volume = 0
+        if not 1 <= volume <= volumes:
+            raise Http404(_("Không có quyển sổ này."))
+        content = book.register_book_pdf(register=register, volume=volume if volumes > 1 else None)
+        content_type, ext = "application/pdf", "pdf"
     from lienthong.audit.services import audit_log
 
+    volume_text = f" quyển {volume:02d}" if volume and volumes > 1 else ""
     audit_log(actor=request.user, action=AuditAction.PRINTED, obj_type="register", obj_id=register.pk,
-              agency_id=register.agency_id, summary=f"{register.name} {register.year} ({ext.upper()})")
+              agency_id=register.agency_id, summary=f"{register.name} {register.year}{volume_text} ({ext.upper()})")
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="so-{register.code}-{register.year}.{ext}"'
+    suffix = f"-quyen-{volume:02d}" if volume and volumes > 1 else ""
+    response["Content-Disposition"] = f'attachment; filename="so-{register.code}-{register.year}{suffix}.{ext}"'
     return response

@@ -196,3 +196,29 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_workbook(province):
 
     cell = load_workbook(io.BytesIO(content)).worksheets[0].cell(row=12, column=5)
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.invalid","Bấm vào đây")', "s")
+
+
+def test_a_large_register_prints_in_volumes(province, client, settings):
+    import datetime as dt
+
+    from pypdf import PdfReader
+    import io
+
+    from lienthong.core.testing import doc_input
+    from lienthong.documents import services
+
+    settings.REGISTER_BOOK_VOLUME_SIZE = 2
+    for day in (1, 2, 3):
+        services.document_register_outgoing(actor=province.users["clerk.vp"], agency=province.agencies["vp"],
+                                            data=doc_input(subject=f"Thông báo số {day}", issued_on=dt.date(2018, 3, day)),
+                                            today=dt.date(2018, 3, 20))
+    client.force_login(province.users["clerk.vp"])
+    page = client.get("/so-van-ban/").content.decode()
+    assert "quyển 1 (số 1–2)" in page and "quyển 2 (số 3–3)" in page
+    from lienthong.documents.models import Register
+
+    register = Register.objects.get(agency=province.agencies["vp"], year=2018, code="di")
+    second = client.get(f"/so-van-ban/{register.pk}/in/?format=pdf&volume=2")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(second.content)).pages)
+    assert "03/TB-VP.UBND" in text and "01/TB-VP.UBND" not in text and "Quyển số: 02" in text
+    assert client.get(f"/so-van-ban/{register.pk}/in/?format=pdf&volume=3").status_code == 404
