@@ -51,20 +51,24 @@ def index_documents(*, document_ids: Iterable[int], batch_size: int = BATCH_SIZE
 
 def reindex_all(*, batch_size: int = BATCH_SIZE) -> int:
     """Rebuild the whole index from the documents, in one transaction: readers keep seeing the old
-    index until the new one is complete. Returns the number of documents indexed."""
+    index until the new one is complete. Agency by agency, so that each agency's entries are stored
+    together. Returns the number of documents indexed."""
     backend = get_backend()
-    indexed, last_id = 0, 0
+    indexed = 0
     with transaction.atomic():
         backend.clear()
-        while True:
-            rows = list(Document.objects.filter(pk__gt=last_id).order_by("pk")
-                        .values_list(*_DOCUMENT_FIELDS)[:batch_size])
-            if not rows:
-                break
-            entries = _entries(rows)
-            backend.replace(document_ids=[e.document_id for e in entries], entries=entries)
-            indexed += len(entries)
-            last_id = rows[-1][0]
+        agency_ids = Document.objects.order_by("agency_id").values_list("agency_id", flat=True).distinct()
+        for agency_id in list(agency_ids):
+            last_id = 0
+            while True:
+                rows = list(Document.objects.filter(agency_id=agency_id, pk__gt=last_id).order_by("pk")
+                            .values_list(*_DOCUMENT_FIELDS)[:batch_size])
+                if not rows:
+                    break
+                entries = _entries(rows)
+                backend.replace(document_ids=[e.document_id for e in entries], entries=entries)
+                indexed += len(entries)
+                last_id = rows[-1][0]
     backend.optimize()
     return indexed
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -29,7 +30,6 @@ _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 # A token is a run of letters and digits (plus any combining marks attached to them).
 TOKEN_RE = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}])*")
 _TOKEN_CHAR = rf"(?:[^\W_]|[{_MARKS}])"
-_HAS_MARKS = re.compile(rf"[{_MARKS}]")
 
 # --- Fast fold ------------------------------------------------------------------------------------
 # ``core.text.fold`` filters the decomposed string character by character and ``str.translate`` with a
@@ -101,15 +101,6 @@ class EntryText:
     meta_x: str
     body: str
     body_x: str
-
-    @property
-    def scope(self) -> str:
-        return scope_tokens(agency_id=self.agency_id, direction=self.direction, year=self.year)
-
-
-def scope_tokens(*, agency_id: int, direction: str, year: int) -> str:
-    """Tokens of the SQLite ``scope`` column: "a12 dout y2018" (agency, direction, year)."""
-    return f"a{agency_id} d{direction} y{year}"
 
 
 def entry_text(*, document_id: int, agency_id: int, direction: str, year: int, number_symbol: str,

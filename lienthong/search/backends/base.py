@@ -13,14 +13,17 @@ from lienthong.search.models import SearchEntry
 from lienthong.search.text import EntryText, ParsedQuery
 
 TABLE = SearchEntry._meta.db_table
-# Text columns in index form, in the order the SQLite FTS5 table declares them (after ``scope``).
+# Text columns in index form, in the order the SQLite FTS5 table declares them.
 TEXT_COLUMNS = ("number", "subject", "meta", "body", "subject_x", "meta_x", "body_x")
 
 
 def entry_rows(entries: Sequence[EntryText]) -> list[SearchEntry]:
+    """Model rows for ``entries``, grouped by agency: rows of one agency then sit together on disk,
+    and a search (always within the user's agencies) reads fewer pages."""
+    entries = sorted(entries, key=lambda e: (e.agency_id, e.document_id))
     return [
         SearchEntry(
-            document_id=e.document_id, agency_id=e.agency_id, direction=e.direction, year=e.year, scope=e.scope,
+            document_id=e.document_id, agency_id=e.agency_id, direction=e.direction, year=e.year,
             number_norm=e.number_norm, number=e.number, subject=e.subject, subject_x=e.subject_x, meta=e.meta,
             meta_x=e.meta_x, body=e.body, body_x=e.body_x,
         )
@@ -34,7 +37,7 @@ def correlated_visibility(visible: QuerySet, outer_id_sql: str) -> tuple[str, tu
     ``visible`` is ``documents_visible_to(user)`` (plus the optional filters): the permission rule is
     compiled by the ORM from that one definition and only correlated to the search row here.
     """
-    sql, params = visible.filter(pk=RawSQL(outer_id_sql, ())).values("pk").query.sql_with_params()
+    sql, params = visible.filter(pk=RawSQL(outer_id_sql, ())).order_by().values("pk").query.sql_with_params()
     return sql, tuple(params)
 
 

@@ -1,8 +1,12 @@
 import importlib
 import io
+import os
+import subprocess
+import sys
 import unicodedata
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -13,8 +17,6 @@ from lienthong.search.backends import get_backend
 from lienthong.search.models import SearchEntry
 from lienthong.search.tests.helpers import ids, outgoing, search, with_attachment_text
 from lienthong.search.text import exact_fast, fold_fast, parse_query
-
-migration = importlib.import_module("lienthong.search.migrations.0002_fulltext_indexes")
 
 
 @pytest.mark.django_db
@@ -84,43 +86,87 @@ def test_reindex_all_twice_gives_one_hit_per_document(province):
     assert ids(search(province, "clerk.vp", "chuyen doi so")) == [doc.pk]
 
 
-class _Editor:
-    """Just enough of a schema editor for the migration's functions inside the test transaction."""
+def _fulltext_objects(cursor, vendor) -> set[str]:
+    if vendor == "sqlite":
+        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'search%%'")
+        return {r[0] for r in cursor.fetchall()}
+    cursor.execute("SELECT column_name FROM information_schema.columns "
+                   "WHERE table_name = 'search_searchentry' AND column_name LIKE 'tsv%%'")
+    found = {r[0] for r in cursor.fetchall()}
+    cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'")
+    found |= {r[0] for r in cursor.fetchall()}
+    cursor.execute("SELECT cfgname FROM pg_ts_config WHERE cfgname = 'vn'")
+    return found | {r[0] for r in cursor.fetchall()}
 
-    connection = connection
 
-    def execute(self, sql, params=None):
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+_CHECK = """
+from django.db import connection
+from lienthong.search.tests.test_indexing import _fulltext_objects
+with connection.cursor() as cursor:
+    print(sorted(_fulltext_objects(cursor, connection.vendor)))
+"""
 
 
-def _fulltext_objects() -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'search_fts'")
-            return {r[0] for r in cursor.fetchall()}
-        cursor.execute("SELECT column_name FROM information_schema.columns "
-                       "WHERE table_name = 'search_searchentry' AND column_name LIKE 'tsv_%%'")
-        found = {r[0] for r in cursor.fetchall()}
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'")
-        found |= {r[0] for r in cursor.fetchall()} - {"search_searchentry_pkey", "search_entry_scope"}
-        cursor.execute("SELECT cfgname FROM pg_ts_config WHERE cfgname = 'vn'")
-        return found | {r[0] for r in cursor.fetchall()}
+@pytest.fixture
+def scratch_database_url(tmp_path):
+    """A new, empty database of the vendor under test, for migrating back and forth in another process."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    import psycopg
+
+    params = connection.settings_dict
+    name = f"lt_search_migrations_{os.getpid()}"
+    admin = dict(dbname="postgres", user=params["USER"], host=params["HOST"], port=params["PORT"] or 5432,
+                 password=params["PASSWORD"] or None, autocommit=True)
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        password = f":{params['PASSWORD']}" if params["PASSWORD"] else ""
+        yield f"postgres://{params['USER']}{password}@{params['HOST']}:{params['PORT'] or 5432}/{name}"
+    finally:
+        with psycopg.connect(**admin) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_search_migrations_go_back_and_forth(scratch_database_url):
+    env = {**os.environ, "DATABASE_URL": scratch_database_url}
+
+    def manage(*args) -> str:
+        done = subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    manage("migrate", "search", "-v", "0")
+    latest = manage("shell", "-v", "0", "-c", _CHECK)
+    manage("migrate", "search", "0001", "-v", "0")
+    at_0001 = manage("shell", "-v", "0", "-c", _CHECK)
+    manage("migrate", "search", "-v", "0")
+
+    if connection.vendor == "sqlite":
+        assert "'search_fts'" in latest and "'search_fts'" not in at_0001
+    else:
+        assert latest == str(sorted(["search_searchentry_pkey", "tsv_fold", "tsv_exact",
+                                     "search_entry_tsv_fold", "search_entry_number_trgm", "vn"]))
+        assert at_0001 == str(sorted(["search_searchentry_pkey", "search_entry_scope"]))
+    assert manage("shell", "-v", "0", "-c", _CHECK) == latest
 
 
 @pytest.mark.django_db
-def test_fulltext_migration_goes_back_and_forth(province):
-    expected = ({"search_fts"} if connection.vendor == "sqlite" else
-                {"tsv_fold", "tsv_exact", "search_entry_tsv_fold", "search_entry_number_trgm", "vn"})
-    assert _fulltext_objects() == expected
+def test_the_agency_token_migration_rebuilds_the_index_from_the_entries(province):
+    docs = [outgoing(province, f"Kế hoạch chuyển đổi số đợt {i}") for i in range(3)]
+    rebuild = importlib.import_module("lienthong.search.migrations.0003_agency_tokens")
 
-    migration.drop_fulltext(None, _Editor())
-    assert _fulltext_objects() == set()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # settle the deferred foreign-key checks before ALTER TABLE
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for sql in rebuild.STATEMENTS[connection.vendor][0]:
+            cursor.execute(sql)
 
-    migration.create_fulltext(None, _Editor())
-    assert _fulltext_objects() == expected
-    doc = outgoing(province, "Kế hoạch chuyển đổi số")
-    assert ids(search(province, "clerk.vp", "chuyen doi so")) == [doc.pk]
+    assert sorted(ids(search(province, "clerk.vp", "chuyen doi so"))) == sorted(d.pk for d in docs)
+    assert search(province, "clerk.stttt", "chuyen doi so") == []
 
 
 @pytest.mark.parametrize("text", [

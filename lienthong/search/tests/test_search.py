@@ -109,7 +109,7 @@ def test_number_search_is_answered_by_the_full_text_index(province, notices):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("EXPLAIN SELECT document_id FROM search_searchentry WHERE tsv_fold @@ to_tsquery('vn', %s)",
-                           [fold_tsquery(parsed)])
+                           [fold_tsquery(parsed, [province.agencies["stttt"].pk])])
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "Bitmap Index Scan on search_entry_tsv_fold" in plan
     else:
@@ -330,3 +330,12 @@ def test_search_uses_the_same_few_queries_for_few_and_many_hits(province):
 
     assert (len(few_hits), len(many_hits)) == (2, 14)
     assert few_queries == many_queries <= 4
+
+
+def test_the_full_text_index_alone_already_keeps_agencies_apart(province, spread):
+    from lienthong.search.selectors import raw_match
+
+    for key in ("vp", "stttt", "xa"):
+        agency_id = province.agencies[key].pk
+        found = {doc_id for doc_id, _rank in raw_match(query="chuyen doi so", agency_ids=[agency_id])}
+        assert found == {d.pk for d in spread.values() if d.agency_id == agency_id}
