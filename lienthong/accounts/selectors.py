@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from lienthong.accounts.models import Position, Role, User
@@ -22,6 +24,19 @@ def agency_ids_for(*, user: User, roles=None) -> QuerySet:
     if roles is not None:
         qs = qs.filter(role__in=list(roles))
     return qs.values("agency_id")
+
+
+@dataclass(frozen=True)
+class HeldAgencies:
+    all_ids: frozenset[int]
+    full_ids: frozenset[int]
+
+
+def position_agencies(*, user: User) -> HeldAgencies:
+    """The agencies where ``user`` holds an active position, and those where a role sees secret documents."""
+    rows = list(active_positions(user=user).values_list("agency_id", "role"))
+    return HeldAgencies(all_ids=frozenset(a for a, _r in rows),
+                        full_ids=frozenset(a for a, r in rows if r in FULL_ACCESS_ROLES))
 
 
 def user_can_register_in(*, user: User, agency_id: int) -> bool:

@@ -165,6 +165,8 @@ class Document(models.Model):
             models.Index(fields=["agency", "issued_on"], name="doc_agency_issued"),
             models.Index(fields=["agency", "-created_at", "-id"], name="doc_agency_created"),
             models.Index(fields=["agency", "number_symbol_norm"], name="doc_agency_number_norm"),
+            models.Index(fields=["agency", "direction", "-created_at", "-id"], name="doc_agency_dir_created"),
+            models.Index(fields=["agency", "direction", "secrecy"], name="doc_agency_dir_secrecy"),
         ]
 
     def __str__(self) -> str:
