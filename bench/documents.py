@@ -168,13 +168,16 @@ def generate(n: int, *, fresh: bool) -> None:
     with transaction.atomic():
         for (a, y), r in registers.items():
             Register.objects.filter(pk=r.pk).update(last_number=counters[(a, y)])
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
-    else:
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
     print(f"generated in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def refresh_statistics() -> None:
+    """Bring the database to the state a running system is in after a bulk load: planner statistics,
+    and on PostgreSQL the visibility map that autovacuum maintains (index-only counts depend on it)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def _registration_worker(worker: int, count: int, barrier, results) -> None:
@@ -353,6 +356,7 @@ def main() -> None:
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
     ensure_province()
     generate(args.n, fresh=args.fresh)
+    refresh_statistics()
     from lienthong.documents.models import Document
 
     total = Document.objects.count()
