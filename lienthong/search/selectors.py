@@ -1,8 +1,9 @@
 """Full-text search over the documents a user may see.
 
-A search is a fixed number of queries whatever the number of hits: the user's agencies, the ranked
-full-text query (permission-checked inside it), the documents of the hits, and, only when some hit
-matched outside its subject, the attachment text for the snippets.
+A search is a fixed number of queries whatever the number of hits: the user's agencies (plus what
+``documents_visible_to`` itself reads), the ranked full-text query (permission-checked inside it),
+the documents of the hits, and, only when some hit matched outside its subject, the attachment text
+for the snippets.
 """
 
 from __future__ import annotations
