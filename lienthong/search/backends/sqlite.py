@@ -29,7 +29,7 @@ bm25 with per-column weights over a query that matches on the folded columns and
 with diacritics, ORs in the same phrases on the exact columns: the OR never changes which documents
 match (an exact match is also a folded match) but adds to the score of those that match exactly.
 Rows come out of FTS5 already ordered by rank; each is checked against ``documents_visible_to``
-(roles, secrecy, and the optional direction/year filters) and SQLite stops at ``limit`` rows.
+(roles, secrecy, and again the optional direction/year filters) and SQLite stops at ``limit`` rows.
 """
 
 from __future__ import annotations
@@ -43,12 +43,13 @@ from lienthong.search.models import SearchEntry
 from lienthong.search.text import EntryText, ParsedQuery
 
 FTS = "search_fts"
-COLUMNS = TEXT_COLUMNS
+COLUMNS = ("scope",) + TEXT_COLUMNS
 _COLS = ", ".join(COLUMNS)
 FOLDED = "{number subject meta body}"
 EXACT = "{subject_x meta_x body_x}"
-# bm25 weight per column, in COLUMNS order.
-WEIGHTS = {"number": 10.0, "subject": 5.0, "meta": 2.0, "body": 1.0, "subject_x": 5.0, "meta_x": 2.0, "body_x": 1.0}
+# bm25 weight per column, in COLUMNS order: scope never scores.
+WEIGHTS = {"scope": 0.0, "number": 10.0, "subject": 5.0, "meta": 2.0, "body": 1.0,
+           "subject_x": 5.0, "meta_x": 2.0, "body_x": 1.0}
 RANK_FUNCTION = "bm25({})".format(", ".join(str(WEIGHTS[c]) for c in COLUMNS))
 
 
@@ -58,7 +59,11 @@ def _prefixed(column: str) -> str:
     return f"CASE WHEN {column} = '' THEN '' ELSE {prefix} || replace({column}, ' ', ' ' || {prefix}) END"
 
 
-_PREFIXED_COLS = ", ".join(_prefixed(c) for c in COLUMNS)
+# The ``scope`` column holds the filters as agency tokens too: "a12__out a12__y2018" (a double "_"
+# never comes out of text). Filtering inside the index keeps a rare filter cheap: otherwise every
+# match would be ranked and then checked row by row until ``limit`` rows pass.
+_SCOPE = "'a' || agency_id || '__' || direction || ' a' || agency_id || '__y' || year"
+_PREFIXED_COLS = ", ".join([_SCOPE] + [_prefixed(c) for c in TEXT_COLUMNS])
 
 
 def _phrases(tokens: Sequence[str], prefix: bool, agency_ids: Sequence[int]) -> str:
@@ -68,8 +73,17 @@ def _phrases(tokens: Sequence[str], prefix: bool, agency_ids: Sequence[int]) -> 
     return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
 
 
-def match_expression(*, parsed: ParsedQuery, agency_ids: Sequence[int]) -> str:
+def _scope(token: str, agency_ids: Sequence[int]) -> str:
+    return "scope : (" + " OR ".join(f'"a{int(a)}__{token}"' for a in agency_ids) + ")"
+
+
+def match_expression(*, parsed: ParsedQuery, agency_ids: Sequence[int], direction: str | None = None,
+                     year: int | None = None) -> str:
     parts = []
+    if direction:
+        parts.append(_scope(direction, agency_ids))
+    if year:
+        parts.append(_scope(f"y{int(year)}", agency_ids))
     for p in parsed.phrases:
         part = f"{FOLDED} : {_phrases(p.folded, p.prefix, agency_ids)}"
         if parsed.accented:
@@ -108,7 +122,6 @@ class SqliteBackend(SearchBackend):
             cursor.execute(f"ANALYZE {TABLE}")
 
     def ranked_sql(self, *, parsed, agency_ids, visible, direction, year, limit):
-        # direction and year are already conditions of ``visible``; they are checked per row, in rank order.
         visible_sql, visible_params = "", ()
         if visible is not None:
             visible_sql, visible_params = correlated_visibility(visible, f"{FTS}.rowid")
@@ -118,7 +131,7 @@ class SqliteBackend(SearchBackend):
             f"WHERE {FTS} MATCH %s AND {FTS}.rank MATCH %s{visible_sql} "
             f"ORDER BY {FTS}.rank LIMIT %s"
         )
-        match = match_expression(parsed=parsed, agency_ids=agency_ids)
+        match = match_expression(parsed=parsed, agency_ids=agency_ids, direction=direction, year=year)
         return sql, (match, RANK_FUNCTION, *visible_params, int(limit))
 
     def explain(self, **kwargs) -> str:
