@@ -341,3 +341,21 @@ def test_the_full_text_index_alone_already_keeps_agencies_apart(province, spread
         agency_id = province.agencies[key].pk
         found = {doc_id for doc_id, _rank in raw_match(query="chuyen doi so", agency_ids=[agency_id])}
         assert found == {d.pk for d in spread.values() if d.agency_id == agency_id}
+
+
+
+def test_a_number_query_puts_the_document_carrying_that_number_first(db):
+    """In the demo province, letters and plans that cite "32/TB-VP.UBND" in their subject and attachment
+    outscored the notice itself on full-text rank alone; the notice must come first."""
+    import io
+
+    from django.core.management import call_command
+
+    from lienthong.accounts.models import User
+
+    call_command("load_demo", "--fast-pdfs", stdout=io.StringIO())
+    clerk = User.objects.get(username="vanthu.vpubnd")
+    for query in ("32/TB-VP.UBND", "32/tb-vp"):
+        hits = search_documents(user=clerk, query=query, limit=10)
+        assert hits[0].document.number_symbol == "32/TB-VP.UBND", query
+        assert any(h.document.number_symbol != "32/TB-VP.UBND" for h in hits)  # citing documents still found
