@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.db.models import QuerySet
 from ninja import Field, Query, Router, Schema
 from pydantic import BeforeValidator
 
+from lienthong.agencies.selectors import agency_directory
 from lienthong.agencies.models import Agency
-from lienthong.core.text import fold
 
 router = Router(tags=["Cơ quan"])
 
@@ -62,19 +61,9 @@ class AgencyPage(Schema):
     page_size: int
 
 
-def agency_directory(*, q: str | None = None, level: str | None = None) -> QuerySet[Agency]:
-    """The directory in tree order; ``q`` matches the name without diacritics ("vi thuy" finds "Vị Thủy")."""
-    qs = Agency.objects.select_related("level", "group")
-    if q:
-        qs = qs.filter(name_folded__contains=" ".join(fold(q).split()))
-    if level:
-        qs = qs.filter(level__code=level)
-    return qs.order_by("path")
-
-
 @router.get("/agencies", response=AgencyPage, url_name="agency_list", summary="Danh mục cơ quan")
 def agency_list(request, params: Query[AgencyQuery]):
-    qs = agency_directory(q=params.q, level=params.level)
+    qs = agency_directory(q=params.q, level_code=params.level)
     start = (params.page - 1) * params.page_size
     count = qs.count()
     items = [AgencyOut.of(a) for a in qs[start:start + params.page_size]] if start < count else []

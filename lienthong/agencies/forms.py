@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.agencies.selectors import agency_directory
 from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
-from lienthong.core.text import fold, nfc
+
 
 
 class Scope:
@@ -25,21 +26,12 @@ class AgencyFilterForm(forms.Form):
     scope = forms.ChoiceField(label=_("Phạm vi"), required=False, choices=[
         ("", _("Tất cả")), (Scope.INTERNAL, _("Trong hệ thống")), (Scope.EXTERNAL, _("Ngoài hệ thống"))])
 
-    def filter(self, qs: QuerySet[Agency]) -> QuerySet[Agency]:
-        """Narrow ``qs`` by the valid filters; the name matches without diacritics ("vi thuy" finds "Vị Thủy")."""
+    def directory(self) -> QuerySet[Agency]:
+        """The directory narrowed by the valid filters (see ``agencies.selectors.agency_directory``)."""
         cd = self.cleaned_data
-        query = " ".join(nfc(cd.get("q")).split())
-        if query:
-            qs = qs.filter(Q(name_folded__contains=fold(query)) | Q(identifier_code__startswith=query))
-        if cd.get("level"):
-            qs = qs.filter(level=cd["level"])
-        if cd.get("group"):
-            qs = qs.filter(group=cd["group"])
-        if cd.get("scope") == Scope.INTERNAL:
-            qs = qs.filter(is_external=False)
-        elif cd.get("scope") == Scope.EXTERNAL:
-            qs = qs.filter(is_external=True)
-        return qs
+        scope = cd.get("scope")
+        external = True if scope == Scope.EXTERNAL else False if scope == Scope.INTERNAL else None
+        return agency_directory(q=cd.get("q"), level=cd.get("level"), group=cd.get("group"), external=external)
 
 
 class AgencyImportForm(forms.Form):

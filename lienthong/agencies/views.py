@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from lienthong.agencies import importexport
 from lienthong.agencies.forms import AgencyFilterForm, AgencyImportForm
-from lienthong.agencies.models import Agency
+from lienthong.agencies.selectors import agency_directory
 from lienthong.core.errors import PermissionDenied
 
 PAGE_SIZE = 200
@@ -21,9 +21,7 @@ PAGE_SIZE = 200
 @login_required
 def directory(request):
     form = AgencyFilterForm(request.GET or None)
-    agencies = Agency.objects.select_related("level", "group", "parent").order_by("path")
-    if form.is_valid():
-        agencies = form.filter(agencies)
+    agencies = (form.directory() if form.is_valid() else agency_directory()).select_related("parent")
     page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
