@@ -37,6 +37,7 @@ from lienthong.search.text import EntryText, ParsedQuery
 
 # ts_rank weights for labels {D, C, B, A} = attachments, issuer/signer, subject, number.
 RANK_WEIGHTS = "'{0.1, 0.2, 0.5, 1.0}'::float4[]"
+NUMBER_ONLY = "'{0, 0, 0, 1.0}'::float4[]"
 
 
 def _tsquery_phrases(tokens: Sequence[str], prefix: bool, agency_ids: Sequence[int]) -> str:
@@ -85,6 +86,12 @@ class PostgresBackend(SearchBackend):
         if parsed.accented:
             rank += f" + ts_rank({RANK_WEIGHTS}, s.tsv_exact, to_tsquery('simple', %s))"
             params.append(exact_tsquery(parsed, agency_ids))
+        symbols = [p for p in parsed.phrases if p.prefix]
+        if symbols:
+            # A số/ký hiệu-shaped piece scores once more on the number (weight A) alone: the document
+            # carrying "32/TB-VP.UBND" then ranks above documents that cite it in subject and text.
+            rank += f" + ts_rank({NUMBER_ONLY}, s.tsv_fold, to_tsquery('vn', %s))"
+            params.append(" | ".join(_tsquery_phrases(p.folded, True, agency_ids) for p in symbols))
         where = ["s.tsv_fold @@ to_tsquery('vn', %s)"]
         params.append(fold_q)
         if direction:

@@ -28,6 +28,7 @@ Ranking
 bm25 with per-column weights over a query that matches on the folded columns and, for a query typed
 with diacritics, ORs in the same phrases on the exact columns: the OR never changes which documents
 match (an exact match is also a folded match) but adds to the score of those that match exactly.
+A symbol-shaped piece ("32/TB") is ORed in once more on the number column alone, for the same reason.
 Rows come out of FTS5 already ordered by rank; each is checked against ``documents_visible_to``
 (roles, secrecy, and again the optional direction/year filters) and SQLite stops at ``limit`` rows.
 """
@@ -85,10 +86,14 @@ def match_expression(*, parsed: ParsedQuery, agency_ids: Sequence[int], directio
     if year:
         parts.append(_scope(f"y{int(year)}", agency_ids))
     for p in parsed.phrases:
-        part = f"{FOLDED} : {_phrases(p.folded, p.prefix, agency_ids)}"
+        alternatives = [f"{FOLDED} : {_phrases(p.folded, p.prefix, agency_ids)}"]
+        if p.prefix:
+            # A số/ký hiệu-shaped piece scores once more on the number column alone: the document
+            # carrying "32/TB-VP.UBND" then ranks above documents that cite it in subject and text.
+            alternatives.append(f"number : {_phrases(p.folded, p.prefix, agency_ids)}")
         if parsed.accented:
-            part = f"({part} OR {EXACT} : {_phrases(p.exact, p.prefix, agency_ids)})"
-        parts.append(part)
+            alternatives.append(f"{EXACT} : {_phrases(p.exact, p.prefix, agency_ids)}")
+        parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
     return " AND ".join(parts)
 
 

@@ -97,6 +97,17 @@ def test_the_document_with_that_number_ranks_above_one_that_mentions_it(province
     assert ids(search(province, "clerk.stttt", "32/TB-VP.UBND")) == [notices["32"].pk, mention.pk]
 
 
+@pytest.mark.parametrize("query", ["32/TB-VP.UBND", "32/tb-vp", "tb-vp.ubnd 32"])
+def test_the_document_with_that_number_outranks_documents_citing_it_repeatedly(province, notices, query):
+    citing = "Thực hiện Thông báo số 32/TB-VP.UBND ngày 05/3/2018. " * 3
+    for i in range(3):
+        with_attachment_text(province, f"Triển khai Thông báo số 32/TB-VP.UBND, đợt {i}", citing, agency="stttt")
+
+    hits = search(province, "clerk.stttt", query, limit=1)
+
+    assert ids(hits) == [notices["32"].pk]
+
+
 def test_number_search_is_answered_by_the_full_text_index(province, notices):
     from lienthong.documents.selectors import documents_visible_to
 
