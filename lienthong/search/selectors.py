@@ -87,18 +87,7 @@ def search_documents(*, user, query: str, limit: int = 20, direction=None, year=
         for hit in hits:
             if hit.snippet is None:
                 hit.snippet = highlighter.excerpt(bodies.get(hit.document.pk, "")) or plain(hit.document.subject)
-    return _own_number_first(hits, query)
-
-
-def _own_number_first(hits: list[SearchHit], query: str) -> list[SearchHit]:
-    """A query that is a số/ký hiệu ("32/TB-VP.UBND", "32/TB") puts the documents carrying that number
-    ahead of documents that merely cite it in their subject; the order is otherwise kept."""
-    from lienthong.documents.services import normalize_number_symbol
-
-    wanted = normalize_number_symbol(query)
-    if "/" not in wanted:
-        return hits
-    return sorted(hits, key=lambda h: not h.document.number_symbol_norm.startswith(wanted))
+    return hits
 
 
 def _attachment_text(document_ids: list[int]) -> dict[int, str]:
