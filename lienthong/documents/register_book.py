@@ -134,6 +134,13 @@ def volume_count(*, register: Register) -> int:
     return max(1, -(-register.last_number // size))
 
 
+def volume_ranges(*, register: Register) -> list[dict]:
+    """The printed volumes with their number ranges: [{"number": 1, "first": 1, "last": 500}, …]."""
+    size = settings.REGISTER_BOOK_VOLUME_SIZE
+    return [{"number": v + 1, "first": v * size + 1, "last": min((v + 1) * size, register.last_number)}
+            for v in range(volume_count(register=register))]
+
+
 def _in_volume(queryset, volume: int | None):
     if not volume:
         return queryset

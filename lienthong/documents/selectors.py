@@ -10,19 +10,21 @@ from lienthong.core.errors import NotFound
 from lienthong.documents.models import Document, DocumentFile, Register, Secrecy
 
 
-def documents_visible_to(*, user: User) -> QuerySet[Document]:
+def documents_visible_to(*, user: User, held: account_selectors.HeldAgencies | None = None) -> QuerySet[Document]:
     """Documents held by an agency where ``user`` has an active position.
 
     Clerks and leaders see everything their agency holds; other roles see the agency's documents
     that are not secret. A system administrator manages the platform, not its content, and sees
-    no documents through this selector.
+    no documents through this selector. ``held`` passes the user's positions when the caller has
+    already read them (search does).
     """
     if not user.is_authenticated:
         return Document.objects.none()
     # The user's positions are read first (one small query) and the filter is built from their agency
     # ids as literals: with one agency the database walks the (agency, direction, created_at) index in
     # order and stops after a page, where a subquery would make it collect and sort every row.
-    held = account_selectors.position_agencies(user=user)
+    if held is None:
+        held = account_selectors.position_agencies(user=user)
     if not held.all_ids:
         return Document.objects.none()
     qs = Document.objects.filter(agency_id__in=sorted(held.all_ids))

@@ -183,13 +183,11 @@ def document_cancel(request, document_id: int):
 
 @login_required
 def register_list(request):
-    from django.conf import settings
+    from lienthong.documents.register_book import volume_ranges
 
     registers = list(selectors.registers_visible_to(user=request.user).order_by("agency__name", "-year", "direction", "code"))
-    size = settings.REGISTER_BOOK_VOLUME_SIZE
-    for r in registers:  # printed volumes (quyển) of the PDF book, computed from the counter, no query
-        r.volumes = [{"number": v + 1, "first": v * size + 1, "last": min((v + 1) * size, r.last_number)}
-                     for v in range(max(1, -(-r.last_number // size)))]
+    for r in registers:  # printed volumes (quyển) of the PDF book, from the counter, no query
+        r.volumes = volume_ranges(register=r)
     return render(request, "documents/registers.html", {"registers": registers, "current_year": timezone.localdate().year})
 
 

@@ -1,7 +1,7 @@
 """Full-text search over the documents a user may see.
 
-A search is a fixed number of queries whatever the number of hits: the user's agencies (plus what
-``documents_visible_to`` itself reads), the ranked full-text query (permission-checked inside it),
+A search is a fixed number of queries whatever the number of hits: the user's positions (read once and
+handed to ``documents_visible_to``), the ranked full-text query (permission-checked inside it),
 the documents of the hits, and, only when some hit matched outside its subject, the attachment text
 for the snippets.
 """
@@ -58,10 +58,11 @@ def search_documents(*, user, query: str, limit: int = 20, direction=None, year=
     if not user.is_authenticated:
         return []
 
-    agency_ids = list(account_selectors.agency_ids_for(user=user).values_list("agency_id", flat=True).distinct())
+    held = account_selectors.position_agencies(user=user)
+    agency_ids = sorted(held.all_ids)
     if not agency_ids:
         return []
-    visible = documents_visible_to(user=user)
+    visible = documents_visible_to(user=user, held=held)
     if direction:
         visible = visible.filter(direction=direction)
     if year:
