@@ -80,6 +80,12 @@ INSTALLED_APPS = [
     "lienthong.audit",
     "lienthong.documents",
     "lienthong.search",
+    "lienthong.workcalendar",
+    "lienthong.notifications",
+    "lienthong.signing",
+    "lienthong.drafting",
+    "lienthong.delivery",
+    "lienthong.processing",
 ]
 
 MIDDLEWARE = [
