@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lienthong.accounts.context_processors.current_positions",
+                "lienthong.notifications.context_processors.unread",
             ],
         },
     },

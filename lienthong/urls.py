@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("tai-khoan/", include("lienthong.accounts.urls")),
     path("co-quan/", include("lienthong.agencies.urls")),
+    path("thong-bao/", include("lienthong.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,214 @@
+"""Writes on notifications: creating them (in-app row plus e-mail) and marking them read.
+
+Other apps call ``notify`` (one event, many people, e.g. "đôn đốc" sent by hand or a document
+arriving) or ``notify_many`` (many different events, e.g. the daily reminder job). Both are built
+for thousands of recipients: rows are written with ``bulk_create`` in batches, the dedupe keys
+already used are read in a few chunked queries, the e-mail addresses in one query per chunk, and all
+mail goes out over one connection.
+
+E-mail is sent only after the caller's transaction commits (``transaction.on_commit``): a rolled
+back action mails nobody, and a mail server that is down is logged and never undoes the action nor
+the in-app notification, which stays the record the person sees.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lienthong.accounts.models import User
+from lienthong.notifications import selectors
+from lienthong.notifications.models import Kind, Notification
+
+log = logging.getLogger(__name__)
+
+SUBJECT_PREFIX = "[Liên Thông] "
+BATCH_SIZE = 1000
+# Rows looked up per query when checking dedupe keys / reading e-mail addresses: two parameters per
+# row stays far below SQLite's and PostgreSQL's parameter limits.
+LOOKUP_CHUNK = 2000
+
+_TITLE_MAX = Notification._meta.get_field("title").max_length
+_URL_MAX = Notification._meta.get_field("url").max_length
+_KEY_MAX = Notification._meta.get_field("dedupe_key").max_length
+
+
+@dataclass(frozen=True)
+class NotificationSpec:
+    """One notification to create: who, what, and the key that makes it happen once per person."""
+
+    user_id: int
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    dedupe_key: str = ""
+
+
+def notify(
+    *,
+    user_ids: Iterable[int],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str = "",
+    email: bool = True,
+) -> int:
+    """Notify each of ``user_ids`` of one event; return how many notifications were created.
+
+    A person who already has a notification with ``dedupe_key`` is skipped (no row, no mail). Each
+    newly notified person with an e-mail address gets one mail after commit.
+    """
+    specs = [NotificationSpec(user_id=uid, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key)
+             for uid in dict.fromkeys(user_ids)]
+    return notify_many(specs, email=email)
+
+
+def notify_many(items: list[NotificationSpec], email: bool = True) -> int:
+    """Create many (different) notifications; return how many were created.
+
+    Items whose (person, dedupe key) already exists, in the database or earlier in ``items``, are
+    skipped. After commit every person with an e-mail address gets ONE mail: the notification itself
+    when there is one, a digest listing every title when there are several.
+    """
+    specs = [_clean(spec) for spec in items]
+    specs = _without_duplicates(specs)
+    if not specs:
+        return 0
+    rows = [Notification(user_id=s.user_id, kind=s.kind, title=s.title, body=s.body, url=s.url,
+                         dedupe_key=s.dedupe_key) for s in specs]
+    # ignore_conflicts: a concurrent run that inserted the same (person, key) between our check and
+    # this insert is not an error, the database constraint keeps one row.
+    Notification.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    if email:
+        messages = _digest_messages(specs)
+        if messages:
+            transaction.on_commit(lambda: _send(messages))
+    return len(rows)
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of ``user``'s notifications read; another person's is NotFound, like a missing one."""
+    notification = selectors.notification_get(user=user, notification_id=notification_id)
+    if notification.read_at is None:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of ``user`` read; return how many changed."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- internals ------------------------------------------------------------------------------------
+
+def _clean(spec: NotificationSpec) -> NotificationSpec:
+    """Programming errors fail loudly; a long title (a document's trích yếu) is shortened, not refused."""
+    if spec.kind not in Kind.values:
+        raise ValueError(f"unknown notification kind {spec.kind!r}")
+    if len(spec.url) > _URL_MAX:
+        raise ValueError(f"notification url longer than {_URL_MAX} characters")
+    if len(spec.dedupe_key) > _KEY_MAX:
+        raise ValueError(f"dedupe_key longer than {_KEY_MAX} characters")
+    title = " ".join(spec.title.split())
+    if len(title) > _TITLE_MAX:
+        title = Truncator(title).chars(_TITLE_MAX)
+    if title == spec.title:
+        return spec
+    return NotificationSpec(user_id=spec.user_id, kind=spec.kind, title=title, body=spec.body, url=spec.url,
+                            dedupe_key=spec.dedupe_key)
+
+
+def _without_duplicates(specs: list[NotificationSpec]) -> list[NotificationSpec]:
+    """Drop specs whose (person, key) is already stored or repeated; specs without a key all stay."""
+    seen: set[tuple[int, str]] = set()
+    keyed = [s for s in specs if s.dedupe_key]
+    for start in range(0, len(keyed), LOOKUP_CHUNK):
+        chunk = keyed[start:start + LOOKUP_CHUNK]
+        keys = {s.dedupe_key for s in chunk}
+        user_ids = {s.user_id for s in chunk}
+        query = Notification.objects.filter(user_id__in=user_ids)
+        # The common case (notify: one key, many people) filters on one value.
+        query = query.filter(dedupe_key=next(iter(keys))) if len(keys) == 1 else query.filter(dedupe_key__in=keys)
+        seen.update(query.values_list("user_id", "dedupe_key"))
+    kept = []
+    for spec in specs:
+        if spec.dedupe_key:
+            pair = (spec.user_id, spec.dedupe_key)
+            if pair in seen:
+                continue
+            seen.add(pair)
+        kept.append(spec)
+    return kept
+
+
+def _email_addresses(user_ids: set[int]) -> dict[int, str]:
+    ids = sorted(user_ids)
+    addresses: dict[int, str] = {}
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        addresses.update(
+            User.objects.filter(pk__in=ids[start:start + LOOKUP_CHUNK], is_active=True).exclude(email="")
+            .values_list("pk", "email")
+        )
+    return addresses
+
+
+def _link(url: str) -> str:
+    """The notification's address as a person can open it from a mail client.
+
+    URLs are stored as paths; ``SITE_URL`` (e.g. "https://vanban.tinh.gov.vn"), when set, makes them
+    absolute. Without it the path alone is printed, still useful to a person who knows the site.
+    """
+    if not url or "://" in url:
+        return url
+    return getattr(settings, "SITE_URL", "").rstrip("/") + url
+
+
+def _digest_messages(specs: list[NotificationSpec]) -> list[tuple[str, str, str]]:
+    """(subject, text, address) per person with an e-mail address: one mail per person, never more."""
+    per_user: dict[int, list[NotificationSpec]] = defaultdict(list)
+    for spec in specs:
+        per_user[spec.user_id].append(spec)
+    addresses = _email_addresses(set(per_user))
+    messages = []
+    for user_id, address in addresses.items():
+        own = per_user[user_id]
+        if len(own) == 1:
+            spec = own[0]
+            text = "\n\n".join(part for part in (spec.body.strip(), _link(spec.url)) if part)
+            messages.append((SUBJECT_PREFIX + spec.title, text or spec.title, address))
+            continue
+        heading = ngettext("Bạn có %(count)d thông báo mới", "Bạn có %(count)d thông báo mới",
+                           len(own)) % {"count": len(own)}
+        lines = [heading + ":", ""]
+        for spec in own:
+            lines.append(f"- {spec.title}")
+            if spec.url:
+                lines.append(f"  {_link(spec.url)}")
+        lines += ["", _("Xem tất cả: %(link)s") % {"link": _link(reverse("notifications:list"))}]
+        messages.append((SUBJECT_PREFIX + heading, "\n".join(lines), address))
+    return messages
+
+
+def _send(messages: list[tuple[str, str, str]]) -> None:
+    """Send every message over one connection of the default mailer; failures are logged only."""
+    try:
+        emails = [mail.EmailMessage(subject=subject, body=text, to=[address]) for subject, text, address in messages]
+        with mail.mailers.default as connection:
+            connection.send_messages(emails)
+    except Exception:
+        log.exception("Sending %d notification e-mails failed", len(messages))
