@@ -198,6 +198,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The PDF register book prints in volumes (quyển) of this many numbers; the XLSX holds the whole year.
 REGISTER_BOOK_VOLUME_SIZE = env_int("REGISTER_BOOK_VOLUME_SIZE", 500)
+# How drafts are signed and sealed (lienthong.signing.methods): paper with a scanned copy ships here;
+# the digital-signature methods are added to this list.
+SIGNING_METHODS = ["lienthong.signing.methods.PaperSigning"]
+# Reminders: an open assignment is "due soon" this many working days before its deadline.
+REMINDER_DUE_SOON_WORKING_DAYS = env_int("REMINDER_DUE_SOON_WORKING_DAYS", 2)
 # Text extraction runs inline for files up to this size; larger ones go to a background job.
 TEXT_EXTRACTION_INLINE_MAX_BYTES = env_int("TEXT_EXTRACTION_INLINE_MAX_BYTES", 5 * 1024 * 1024)
 

@@ -35,6 +35,10 @@ class Position(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="positions", verbose_name=_("cơ quan")
     )
+    unit = models.ForeignKey(
+        "agencies.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="positions",
+        verbose_name=_("đơn vị"), help_text=_("Để trống với lãnh đạo và văn thư của cơ quan."),
+    )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     title = models.CharField(_("chức danh"), max_length=120, blank=True, help_text=_("Ví dụ: Chánh Văn phòng"))
     is_active = models.BooleanField(_("đang giữ"), default=True)

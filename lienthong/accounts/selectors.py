@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lienthong.accounts.models import Position, Role, User
 
-# Roles that see every document of their agency, secret ones included.
-FULL_ACCESS_ROLES = (Role.CLERK, Role.LEADER)
 # Roles that may register and number documents.
 REGISTERING_ROLES = (Role.CLERK,)
 
@@ -28,16 +26,63 @@ def agency_ids_for(*, user: User, roles=None) -> QuerySet:
 
 @dataclass(frozen=True)
 class HeldAgencies:
+    """What one read of a user's positions tells the permission rules.
+
+    ``full_ids``: agencies where the user sees everything the agency holds (its văn thư, and its
+    leaders who are not heads of a unit). ``unit_ids``: the units the user belongs to.
+    """
+
     all_ids: frozenset[int]
     full_ids: frozenset[int]
+    unit_ids: frozenset[int] = frozenset()
+    clerk_ids: frozenset[int] = frozenset()
+    leader_ids: frozenset[int] = frozenset()
+
+
+def _is_full_access(role: str, unit_id: int | None) -> bool:
+    return role == Role.CLERK or (role == Role.LEADER and unit_id is None)
 
 
 def position_agencies(*, user: User) -> HeldAgencies:
-    """The agencies where ``user`` holds an active position, and those where a role sees secret documents."""
-    rows = list(active_positions(user=user).values_list("agency_id", "role"))
-    return HeldAgencies(all_ids=frozenset(a for a, _r in rows),
-                        full_ids=frozenset(a for a, r in rows if r in FULL_ACCESS_ROLES))
+    """The agencies (and units) where ``user`` holds an active position, by what the positions allow."""
+    rows = list(active_positions(user=user).values_list("agency_id", "role", "unit_id"))
+    return HeldAgencies(
+        all_ids=frozenset(a for a, _r, _u in rows),
+        full_ids=frozenset(a for a, r, u in rows if _is_full_access(r, u)),
+        unit_ids=frozenset(u for _a, _r, u in rows if u is not None),
+        clerk_ids=frozenset(a for a, r, _u in rows if r == Role.CLERK),
+        leader_ids=frozenset(a for a, r, u in rows if r == Role.LEADER and u is None),
+    )
+
+
+def full_access_agency_ids(*, user: User) -> QuerySet:
+    """Subquery of the agencies whose every document ``user`` sees (same rule as ``position_agencies``)."""
+    return active_positions(user=user).filter(
+        Q(role=Role.CLERK) | Q(role=Role.LEADER, unit__isnull=True)).values("agency_id")
+
+
+def unit_leader_user_ids(*, unit_ids) -> QuerySet:
+    """Subquery of the people who lead one of ``unit_ids`` (a leader position inside the unit)."""
+    return Position.objects.filter(unit_id__in=unit_ids, role=Role.LEADER, is_active=True).values("user_id")
+
+
+def agency_people(*, agency_id: int, roles=None) -> QuerySet[Position]:
+    """Active positions of an agency, with their people and units, for pickers (leaders, assignees)."""
+    qs = Position.objects.filter(agency_id=agency_id, is_active=True, user__is_active=True)
+    if roles is not None:
+        qs = qs.filter(role__in=list(roles))
+    return qs.select_related("user", "unit").order_by("unit__order", "role", "user__full_name")
 
 
 def user_can_register_in(*, user: User, agency_id: int) -> bool:
     return agency_ids_for(user=user, roles=REGISTERING_ROLES).filter(agency_id=agency_id).exists()
+
+
+def people_of(*, agency_ids, roles) -> QuerySet:
+    """Distinct ids of the active people holding one of ``roles`` in these agencies (agency-wide
+    positions only for leaders: unit heads are not "the leaders of the agency")."""
+    qs = Position.objects.filter(agency_id__in=list(agency_ids), role__in=list(roles), is_active=True,
+                                 user__is_active=True)
+    if Role.LEADER in roles:
+        qs = qs.exclude(role=Role.LEADER, unit__isnull=False)
+    return qs.values_list("user_id", flat=True).distinct()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienthong.accounts.models import ApiToken, LoginFailure, Position, User
-from lienthong.core.errors import DomainError
+from lienthong.core.errors import DomainError, ValidationFailed
 from lienthong.core.text import nfc
 
 
@@ -66,13 +66,16 @@ def user_authenticate(*, request, username: str, password: str, ip: str | None) 
 @transaction.atomic
 def user_create(*, username: str, password: str, full_name: str, email: str = "",
                 positions: list[tuple] = (), is_system_admin: bool = False) -> User:
-    """Create a person with positions given as (agency, role, title) tuples."""
+    """Create a person with positions given as (agency, role, title) or (agency, role, title, unit) tuples."""
     user = User(username=username, full_name=nfc(full_name), email=email, is_system_admin=is_system_admin,
                 is_staff=is_system_admin, is_superuser=is_system_admin)
     user.set_password(password)
     user.save()
-    for agency, role, title in positions:
-        Position.objects.create(user=user, agency=agency, role=role, title=nfc(title))
+    for agency, role, title, *rest in positions:
+        unit = rest[0] if rest else None
+        if unit is not None and unit.agency_id != agency.pk:
+            raise ValidationFailed({"unit": [_("Đơn vị không thuộc cơ quan đã chọn.")]})
+        Position.objects.create(user=user, agency=agency, role=role, title=nfc(title), unit=unit)
     return user
 
 

@@ -80,3 +80,26 @@ class Agency(models.Model):
     @property
     def depth(self) -> int:
         return max(self.path.count("/") - 2, 0)
+
+
+class Unit(models.Model):
+    """A department inside an agency (phòng, ban, bộ phận): the lead or supporting unit of an
+    assignment, and the home of the people who hold positions in it. Units never send or receive
+    documents on their own; the agency does."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units", verbose_name=_("cơ quan"))
+    name = models.CharField(_("tên đơn vị"), max_length=200)
+    abbreviation = models.CharField(
+        _("chữ viết tắt"), max_length=20, blank=True, help_text=_("Dùng trong ký hiệu công văn, ví dụ: VX, KT")
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        ordering = ["agency_id", "order", "name"]
+        verbose_name = _("đơn vị trực thuộc")
+        verbose_name_plural = _("đơn vị trực thuộc")
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="unit_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -28,6 +28,14 @@ class AuditAction(models.TextChoices):
     PRINTED = "printed", _("in")
     DENIED = "denied", _("truy cập bị từ chối")
     IMPORTED = "imported", _("nhập dữ liệu")
+    TRANSITION = "transition", _("chuyển bước")
+    SENT = "sent", _("gửi")
+    RECEIVED = "received", _("tiếp nhận")
+    RETURNED = "returned", _("trả lại")
+    ASSIGNED = "assigned", _("phân công")
+    PROGRESS = "progress", _("cập nhật tiến độ")
+    COMPLETED = "completed", _("hoàn thành")
+    RECALLED = "recalled", _("thu hồi")
 
 
 class AuditEntry(models.Model):

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
-from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
+from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup, Unit
 from lienthong.agencies.services import agency_save
 from lienthong.documents.models import DocumentType
 from lienthong.documents.services import DocumentInput
@@ -46,10 +46,12 @@ def make_agency(name, abbreviation, level, *, parent=None, code=None, group=None
 class Province:
     agencies: dict[str, Agency] = field(default_factory=dict)
     users: dict[str, object] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
 
 
 def make_province() -> Province:
-    """UBND tỉnh, its Office, Sở TT&TT, one district and one commune, each with a clerk, leader and specialist."""
+    """UBND tỉnh, its Office, Sở TT&TT, one district and one commune, each with a clerk, leader and
+    specialist; the district also has two departments (units) with a head and a specialist each."""
     lv = make_levels()
     so_nganh = AgencyGroup.objects.get_or_create(code="so-nganh", defaults={"name": "Sở, ban, ngành"})[0]
     p = Province()
@@ -69,6 +71,15 @@ def make_province() -> Province:
             username = f"{role.value}.{key}"
             p.users[username] = user_create(username=username, password=PASSWORD, full_name=f"{role.label} {key}",
                                             positions=[(agency, role, "")])
+    # Two departments of the district, each with a head and a specialist: "leader.huyen.noivu"…
+    for code, name, abbr in (("noivu", "Phòng Nội vụ", "NV"), ("taichinh", "Phòng Tài chính - Kế hoạch", "TCKH")):
+        unit = Unit.objects.create(agency=a["huyen"], name=name, abbreviation=abbr)
+        p.units[code] = unit
+        for role, title in ((Role.LEADER, "Trưởng phòng"), (Role.SPECIALIST, "Chuyên viên")):
+            username = f"{role.value}.huyen.{code}"
+            p.users[username] = user_create(username=username, password=PASSWORD, full_name=f"{title} {name}",
+                                            email=f"{username}@example.gov.vn",
+                                            positions=[(a["huyen"], role, title, unit)])
     return p
 
 

@@ -106,6 +106,10 @@ class SignerAuthority(models.TextChoices):
 class DocumentStatus(models.TextChoices):
     ACTIVE = "active", _("Hiệu lực")
     CANCELLED = "cancelled", _("Đã hủy")
+    # The issuer's record after a recall: frozen, kept with its log (NĐ30 PL6 §III.8).
+    RECALLED = "recalled", _("Đã thu hồi")
+    # A recipient's copy after it agreed to a recall: out of lists and search, record and log kept.
+    WITHDRAWN = "withdrawn", _("Đã gỡ theo yêu cầu thu hồi")
 
 
 class Document(models.Model):
@@ -212,3 +216,43 @@ class DocumentFile(models.Model):
 
     class Meta:
         ordering = ["document_id", "order", "id"]
+
+
+class DocumentGrant(models.Model):
+    """Access to one document given to a person or a unit of the holding agency (an assignment, a
+    named reader of a secret document). ``documents_visible_to`` reads these; the apps that assign
+    work write them through ``services.document_grant``."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="+")
+    unit = models.ForeignKey("agencies.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(user__isnull=False) ^ Q(unit__isnull=False), name="grant_user_xor_unit"),
+            models.UniqueConstraint(fields=["document", "user"], name="grant_unique_user"),
+            models.UniqueConstraint(fields=["document", "unit"], name="grant_unique_unit"),
+        ]
+        indexes = [models.Index(fields=["user", "document"]), models.Index(fields=["unit", "document"])]
+
+
+class RelationKind(models.TextChoices):
+    AMENDS = "amends", _("Sửa đổi, bổ sung")
+    REPLACES = "replaces", _("Thay thế")
+    CORRECTS = "corrects", _("Đính chính")
+    REPLIES_TO = "replies_to", _("Trả lời")
+
+
+class DocumentRelation(models.Model):
+    """A link from a newer document to an older one: corrections of an issued document only ever go
+    through a new document (NĐ30 Art. 18.3), and replies point at what they answer."""
+
+    source = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="relations_out")
+    target = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="relations_in")
+    kind = models.CharField(_("quan hệ"), max_length=12, choices=RelationKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "target", "kind"], name="relation_unique")]

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import User
 from lienthong.core.errors import NotFound
-from lienthong.documents.models import Document, DocumentFile, Register, Secrecy
+from lienthong.documents.models import (
+    Direction, Document, DocumentFile, DocumentGrant, DocumentStatus, Register, Secrecy,
+)
 
 
 def documents_visible_to(*, user: User, held: account_selectors.HeldAgencies | None = None) -> QuerySet[Document]:
-    """Documents held by an agency where ``user`` has an active position.
+    """Documents held by an agency where ``user`` has an active position, as far as the position allows.
 
-    Clerks and leaders see everything their agency holds; other roles see the agency's documents
-    that are not secret. A system administrator manages the platform, not its content, and sees
-    no documents through this selector. ``held`` passes the user's positions when the caller has
-    already read them (search does).
+    - Văn thư and the agency's leaders (leader positions outside any unit) see everything the agency holds.
+    - Everyone else in the agency (specialists, unit heads, agency administrators) sees its outgoing
+      documents that are not secret, and an incoming document only when it was assigned to them
+      or to their unit (a grant); a secret incoming document only when named personally.
+    - A leader of a parent agency sees nothing of a child agency by that fact: only positions count.
+    - A system administrator manages the platform, not its content, and sees no documents here.
+
+    ``held`` passes the user's positions when the caller has already read them (search does).
     """
     if not user.is_authenticated:
         return Document.objects.none()
@@ -30,7 +36,14 @@ def documents_visible_to(*, user: User, held: account_selectors.HeldAgencies | N
     qs = Document.objects.filter(agency_id__in=sorted(held.all_ids))
     restricted = held.all_ids - held.full_ids
     if restricted:
-        qs = qs.filter(Q(secrecy=Secrecy.NORMAL) | Q(agency_id__in=sorted(held.full_ids)))
+        granted = DocumentGrant.objects.filter(document_id=OuterRef("pk"))
+        personal = Exists(granted.filter(user_id=user.pk))
+        by_unit = Exists(granted.filter(unit_id__in=sorted(held.unit_ids))) if held.unit_ids else None
+        incoming = Q(direction=Direction.INCOMING) & (
+            Q(personal) | (Q(by_unit) & Q(secrecy=Secrecy.NORMAL)) if by_unit is not None else Q(personal))
+        others = Q(agency_id__in=sorted(restricted)) & (
+            (~Q(direction=Direction.INCOMING) & Q(secrecy=Secrecy.NORMAL)) | incoming)
+        qs = qs.filter(Q(agency_id__in=sorted(held.full_ids)) | others) if held.full_ids else qs.filter(others)
     return qs
 
 
@@ -58,7 +71,7 @@ def document_file_get(*, user: User, document_id: int, file_id: int) -> Document
 def registers_visible_to(*, user: User) -> QuerySet[Register]:
     """Registers of the user's agencies; secret registers only for the roles that see secret documents
     (the same rule as ``documents_visible_to``: the register book lists their subjects)."""
-    full = account_selectors.agency_ids_for(user=user, roles=account_selectors.FULL_ACCESS_ROLES)
+    full = account_selectors.full_access_agency_ids(user=user)
     any_role = account_selectors.agency_ids_for(user=user)
     return Register.objects.filter(
         Q(agency_id__in=full) | (Q(agency_id__in=any_role) & Q(is_secret=False))
@@ -69,7 +82,8 @@ def document_list(*, user: User, direction: str | None = None, year: int | None 
                   register_id: int | None = None, document_type_id: int | None = None, urgency: str | None = None,
                   sender: str | None = None, date_from=None, date_to=None) -> QuerySet[Document]:
     """The filtered list behind the documents page and the API, newest number first."""
-    qs = documents_visible_to(user=user)
+    # A copy withdrawn after a recall leaves the lists; its record stays reachable from its history.
+    qs = documents_visible_to(user=user).exclude(status=DocumentStatus.WITHDRAWN)
     if direction:
         qs = qs.filter(direction=direction)
     if year:

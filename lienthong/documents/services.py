@@ -25,8 +25,8 @@ from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.text import fold, nfc
 from lienthong.documents import files as file_store
 from lienthong.documents.models import (
-    Direction, Document, DocumentFile, DocumentStatus, DocumentType, ExtractionStatus, Secrecy,
-    SignerAuthority, StoredFile, Urgency,
+    Direction, Document, DocumentFile, DocumentGrant, DocumentRelation, DocumentStatus, DocumentType,
+    ExtractionStatus, Secrecy, SignerAuthority, StoredFile, Urgency,
 )
 from lienthong.documents.numbering import allocate_number, format_number, register_for
 from lienthong.search import services as search_services
@@ -127,6 +127,9 @@ class ReadFile:
 def _read_files(uploads, errors: dict) -> list[ReadFile]:
     read = []
     for upload in uploads or []:
+        if isinstance(upload, ReadFile):  # already checked (a draft's signed original, a delivered file)
+            read.append(upload)
+            continue
         try:
             data, kind = file_store.read_upload(upload)
         except ValidationFailed as exc:
@@ -174,19 +177,15 @@ def _store_with_files(build, read_files: list[ReadFile], *, actor, first_order: 
                 transaction.on_commit(lambda: _queue_extraction(pending))
         return doc
     except BaseException:
-        file_store.discard_written(written, lambda sha: StoredFile.objects.filter(sha256=sha).exists())
+        files_discard(written)
         raise
 
 
 def _attach(doc: Document, read_files: list[ReadFile], *, actor, written: list[str], first_order: int) -> list[int]:
     """Store originals and their rows. Returns the ids of files whose text is still to be extracted."""
     pending = []
-    for order, f in enumerate(read_files, start=first_order):
-        storage_name = file_store.write_original(f.data, f.sha256, written)
-        stored, _created = StoredFile.objects.get_or_create(
-            sha256=f.sha256, defaults=dict(size=len(f.data), content_type=f.kind.content_type, kind=f.kind.kind,
-                                           storage_name=storage_name),
-        )
+    stored_rows = files_store(read_files, written=written)
+    for order, (f, stored) in enumerate(zip(read_files, stored_rows, strict=True), start=first_order):
         df = DocumentFile.objects.create(
             document=doc, stored_file=stored, filename=f.name, order=order, uploaded_by=actor,
             extracted_text=f.text, page_count=f.page_count, extraction_status=f.status,
@@ -436,3 +435,69 @@ def document_record_denied(*, actor, document_id) -> None:
     """A request for a document the actor may not see: logged on the platform chain."""
     audit_log(actor=actor, action=AuditAction.DENIED, obj_type="document", obj_id=document_id,
               summary=_("Yêu cầu truy cập văn bản không được phép"))
+
+
+# --- Files shared with the other apps (drafts, deliveries) -------------------------------------------
+
+def files_read(uploads, *, field_name: str = "files") -> list[ReadFile]:
+    """Check uploads (type sniffing, size, executables) and extract their text; ``ValidationFailed``
+    names every bad file under ``field_name``."""
+    errors: dict[str, list] = {}
+    read = _read_files(uploads, errors)
+    if errors:
+        raise ValidationFailed({field_name: errors["files"]})
+    return read
+
+
+def stored_file_read(*, stored_file: StoredFile, filename: str, text: str | None = None,
+                     page_count: int | None = None) -> ReadFile:
+    """An original already in storage, as a ``ReadFile`` ready to attach to another record. Text
+    already extracted elsewhere is passed in instead of being extracted again."""
+    with file_store.open_original(stored_file.storage_name) as fh:
+        data = fh.read()
+    kind = file_store.sniff(data)
+    item = ReadFile(name=filename, data=data, kind=kind, sha256=stored_file.sha256)
+    if text is not None:
+        item.text, item.page_count, item.status = text, page_count, ExtractionStatus.DONE
+    elif kind.kind in ("pdf", "docx"):
+        item.text, item.page_count, item.status = _extract(data, kind.kind, filename)
+    return item
+
+
+def files_store(read: list[ReadFile], *, written: list[str]) -> list[StoredFile]:
+    """Write originals (content-addressed) and their ``StoredFile`` rows. Call inside the caller's
+    transaction and hand ``written`` to ``files_discard`` if it fails."""
+    stored = []
+    for f in read:
+        storage_name = file_store.write_original(f.data, f.sha256, written)
+        row, _created = StoredFile.objects.get_or_create(
+            sha256=f.sha256, defaults=dict(size=len(f.data), content_type=f.kind.content_type, kind=f.kind.kind,
+                                           storage_name=storage_name),
+        )
+        stored.append(row)
+    return stored
+
+
+def files_discard(written: list[str]) -> None:
+    """Remove originals written by a transaction that rolled back (unless another row uses them)."""
+    file_store.discard_written(written, lambda sha: StoredFile.objects.filter(sha256=sha).exists())
+
+
+def document_grant(*, document_id: int, user_ids=(), unit_ids=()) -> None:
+    """Let these people / units of the holding agency see one document (assignments, named readers)."""
+    rows = [DocumentGrant(document_id=document_id, user_id=u) for u in set(user_ids)]
+    rows += [DocumentGrant(document_id=document_id, unit_id=u) for u in set(unit_ids)]
+    DocumentGrant.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def document_relate(*, source: Document, target: Document, kind: str) -> None:
+    DocumentRelation.objects.get_or_create(source=source, target=target, kind=kind)
+
+
+def document_set_status(*, actor, document: Document, status: str, summary: str) -> None:
+    """Freeze (recalled) or withdraw a document; a withdrawn copy leaves the search index."""
+    Document.objects.filter(pk=document.pk).update(status=status, updated_at=timezone.now())
+    document.status = status
+    search_services.index_document(document_id=document.pk)
+    audit_log(actor=actor, action=AuditAction.RECALLED, obj_type="document", obj_id=document.pk,
+              agency_id=document.agency_id, summary=summary)

@@ -9,7 +9,8 @@ rebuilds everything (``manage.py reindex_search``). Cost measured at 1,000,000 d
 
 What is indexed per document: trích yếu (subject), số/ký hiệu, issuer, signer position and name, and
 the extracted text of its attachments (the first ``text.BODY_MAX_CHARS`` characters). Cancelled
-documents stay indexed: they remain records of their agency.
+documents stay indexed: they remain records of their agency. A recipient's copy withdrawn after a
+recall leaves the index (NĐ30 PL6 §III.8).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.db.models.functions import Substr
 
-from lienthong.documents.models import Document, DocumentFile
+from lienthong.documents.models import Document, DocumentFile, DocumentStatus
 from lienthong.search.backends import get_backend
 from lienthong.search.text import BODY_MAX_CHARS, EntryText, entry_text
 
@@ -44,7 +45,8 @@ def index_documents(*, document_ids: Iterable[int], batch_size: int = BATCH_SIZE
     for start in range(0, len(ids), batch_size):
         chunk = ids[start:start + batch_size]
         with transaction.atomic():
-            rows = Document.objects.filter(pk__in=chunk).order_by("pk").values_list(*_DOCUMENT_FIELDS)
+            rows = (Document.objects.filter(pk__in=chunk).exclude(status=DocumentStatus.WITHDRAWN)
+                    .order_by("pk").values_list(*_DOCUMENT_FIELDS))
             entries = _entries(list(rows))
             backend.replace(document_ids=chunk, entries=entries)
         indexed += len(entries)

@@ -75,11 +75,32 @@ def holdings(province):
 VISIBLE = {
     "clerk.vp": {"vp_out", "vp_secret", "vp_in"},
     "leader.vp": {"vp_out", "vp_secret", "vp_in"},
-    "specialist.vp": {"vp_out", "vp_in"},
+    # An incoming document reaches a specialist only when assigned (see test_assigned_incoming_...).
+    "specialist.vp": {"vp_out"},
     "clerk.stttt": {"stttt_in"},
     "clerk.xa": {"xa_in"},
     "admin": set(),
 }
+
+
+def test_assigned_incoming_document_becomes_visible_to_the_specialist_and_the_unit(client, province, holdings):
+    from lienthong.agencies.models import Unit
+    from lienthong.documents.services import document_grant
+
+    specialist = province.users["specialist.vp"]
+    client.force_login(specialist)
+    assert client.get(detail_url(holdings["vp_in"])).status_code == 404
+    document_grant(document_id=holdings["vp_in"].pk, user_ids=[specialist.pk])
+    assert client.get(detail_url(holdings["vp_in"])).status_code == 200
+    # A grant to a unit opens ordinary documents to its people, never secret ones.
+    unit = Unit.objects.create(agency=province.agencies["vp"], name="Phòng Kinh tế")
+    colleague = user_create(username="cv.kt", password=PASSWORD, full_name="Chuyên viên KT",
+                            positions=[(province.agencies["vp"], "specialist", "", unit)])
+    document_grant(document_id=holdings["vp_in"].pk, unit_ids=[unit.pk])
+    document_grant(document_id=holdings["vp_secret"].pk, unit_ids=[unit.pk])
+    client.force_login(colleague)
+    assert client.get(detail_url(holdings["vp_in"])).status_code == 200
+    assert client.get(detail_url(holdings["vp_secret"])).status_code == 404
 
 
 @pytest.mark.parametrize("username", list(VISIBLE))

@@ -1,0 +1,138 @@
+"""Reads about deliveries: choosing recipients, the recipient's queue, the sender's tracking view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from lienthong.accounts import selectors as account_selectors
+from lienthong.agencies.models import Agency
+from lienthong.core.errors import NotFound, ValidationFailed
+from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, RecallState, RecipientList
+from lienthong.documents.models import Direction, Document
+
+
+@dataclass
+class ChosenRecipients:
+    agency_ids: list[int]
+    labels: list[str]  # what "Nơi nhận" prints: a saved list by its name, single agencies by name
+
+
+def recipients_resolve(*, sender_agency_id: int, agency_ids=(), list_ids=()) -> ChosenRecipients:
+    """Expand saved lists and check the choice: every agency active, none twice, not the sender."""
+    agency_ids = [int(a) for a in agency_ids]
+    lists = list(RecipientList.objects.filter(pk__in=list(list_ids)).filter(
+        Q(agency__isnull=True) | Q(agency_id=sender_agency_id)).prefetch_related("members"))
+    if len(lists) != len(set(list_ids)):
+        raise ValidationFailed({"recipients": [_("Danh sách nơi nhận không tồn tại.")]})
+    chosen: list[int] = []
+    labels: list[str] = []
+    errors: list[str] = []
+    for rl in lists:
+        chosen += [m.pk for m in rl.members.all() if m.is_active]
+        labels.append(rl.name)
+    chosen += agency_ids
+    names = dict(Agency.objects.filter(pk__in=set(chosen), is_active=True).values_list("pk", "name"))
+    seen: set[int] = set()
+    for a in chosen:
+        if a not in names:
+            errors.append(_("Cơ quan nhận (mã %(id)s) không tồn tại hoặc đã ngừng hoạt động.") % {"id": a})
+        elif a in seen:
+            errors.append(_("“%(n)s” được chọn hai lần trong nơi nhận.") % {"n": names[a]})
+        elif a == sender_agency_id:
+            errors.append(_("Không gửi văn bản cho chính cơ quan ban hành."))
+        seen.add(a)
+    if errors:
+        raise ValidationFailed({"recipients": list(dict.fromkeys(errors))})
+    labels += [names[a] for a in agency_ids]
+    return ChosenRecipients(agency_ids=chosen, labels=labels)
+
+
+def recipient_lists_for(*, agency_id: int) -> QuerySet[RecipientList]:
+    return RecipientList.objects.filter(Q(agency__isnull=True) | Q(agency_id=agency_id)).annotate(
+        size=Count("members"))
+
+
+INBOX_STATES = {
+    "to_receive": (DeliveryState.ARRIVED,),
+    "to_register": (DeliveryState.RECEIVED,),
+}
+
+
+def inbox(*, user, queue: str = "to_receive") -> QuerySet[Delivery]:
+    """Deliveries waiting for a văn thư of one of the user's agencies, urgent first, newest first.
+    ``queue`` is "to_receive", "to_register" or "recall" (recall requests to answer)."""
+    clerk_ids = account_selectors.position_agencies(user=user).clerk_ids
+    if not clerk_ids:
+        return Delivery.objects.none()
+    qs = Delivery.objects.filter(recipient_agency_id__in=sorted(clerk_ids))
+    if queue == "recall":
+        qs = qs.filter(recall_state=RecallState.REQUESTED).order_by("-sent_at", "-id")
+    else:
+        qs = qs.filter(state__in=INBOX_STATES[queue]).order_by("-is_urgent", "-sent_at", "-id")
+    return qs.select_related("document__document_type", "sender_agency", "recipient_agency")
+
+
+def inbox_counts(*, user) -> dict[str, int]:
+    """Counts of the văn thư's queues, one query."""
+    clerk_ids = account_selectors.position_agencies(user=user).clerk_ids
+    if not clerk_ids:
+        return {"to_receive": 0, "to_register": 0, "recall": 0}
+    return Delivery.objects.filter(recipient_agency_id__in=sorted(clerk_ids)).aggregate(
+        to_receive=Count("pk", filter=Q(state=DeliveryState.ARRIVED)),
+        to_register=Count("pk", filter=Q(state=DeliveryState.RECEIVED)),
+        recall=Count("pk", filter=Q(recall_state=RecallState.REQUESTED)),
+    )
+
+
+def delivery_for_recipient(*, user, delivery_id: int) -> Delivery:
+    """A delivery addressed to an agency where ``user`` is văn thư; ``NotFound`` otherwise."""
+    clerk_ids = account_selectors.position_agencies(user=user).clerk_ids
+    delivery = (Delivery.objects.filter(pk=delivery_id, recipient_agency_id__in=sorted(clerk_ids))
+                .select_related("document__document_type", "document__issuer_agency", "sender_agency",
+                                "recipient_agency").first())
+    if delivery is None:
+        raise NotFound()
+    return delivery
+
+
+def delivery_files(*, delivery: Delivery):
+    """The files the recipient may open before registering: those of the delivered document."""
+    from lienthong.documents.selectors import document_files
+
+    return document_files(document=delivery.document)
+
+
+def deliveries_of(*, document: Document) -> list[Delivery]:
+    """Every recipient of an outgoing document with its status history (two queries)."""
+    return list(
+        Delivery.objects.filter(document=document).select_related("recipient_agency", "incoming_document")
+        .prefetch_related(Prefetch("events", queryset=DeliveryEvent.objects.order_by("at", "id")))
+        .order_by("id"))
+
+
+def delivery_summary(*, document_ids) -> dict[int, dict[str, int]]:
+    """Per outgoing document: how many recipients are at each state (one query)."""
+    out: dict[int, dict[str, int]] = {}
+    rows = (Delivery.objects.filter(document_id__in=list(document_ids)).values("document_id", "state")
+            .annotate(n=Count("pk")).order_by())
+    for row in rows:
+        out.setdefault(row["document_id"], {})[row["state"]] = row["n"]
+    return out
+
+
+def sent_documents(*, user, agency_id: int | None = None) -> QuerySet[Document]:
+    """Outgoing documents the user sees that went to at least one recipient, newest first."""
+    from lienthong.documents.selectors import documents_visible_to
+
+    qs = documents_visible_to(user=user).filter(direction=Direction.OUTGOING, deliveries__isnull=False)
+    if agency_id:
+        qs = qs.filter(agency_id=agency_id)
+    return qs.distinct().select_related("document_type").order_by("-created_at", "-id")
+
+
+def incoming_origin(*, incoming_document_id: int) -> Delivery | None:
+    return Delivery.objects.filter(incoming_document_id=incoming_document_id).select_related(
+        "document", "sender_agency").first()

@@ -1,0 +1,290 @@
+"""Writes on deliveries: fan-out on issue, receive / return, status reports, recall.
+
+A state change is a conditional ``UPDATE … WHERE state IN (<allowed>)``: two văn thư receiving
+the same delivery at once both run it, one row changes, and the other is told that someone else
+has acted. Each change writes a ``DeliveryEvent`` with its QCVN 102 status code for the sender.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienthong.accounts import selectors as account_selectors
+from lienthong.accounts.models import Role
+from lienthong.agencies.models import Agency
+from lienthong.audit.models import AuditAction
+from lienthong.audit.services import audit_log
+from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.core.text import nfc
+from lienthong.delivery.models import (
+    STATUS_CODES, Delivery, DeliveryEvent, DeliveryState, EventKind, OutboxMessage, OutboxState, RecallState,
+    RecipientList,
+)
+from lienthong.delivery.selectors import delivery_for_recipient, recipients_resolve
+from lienthong.documents import services as document_services
+from lienthong.documents.models import Direction, Document, DocumentStatus, Urgency
+from lienthong.notifications import services as notification_services
+
+D = DeliveryState
+# The order of the processing statuses: a report never moves a delivery backwards.
+_PROGRESS = [D.ARRIVED, D.RECEIVED, D.REGISTERED, D.ASSIGNED, D.IN_PROGRESS, D.DONE]
+_EVENT_FOR_STATE = {D.ASSIGNED: EventKind.ASSIGNED, D.IN_PROGRESS: EventKind.IN_PROGRESS, D.DONE: EventKind.DONE}
+
+
+def _event(delivery_id: int, kind: str, actor, description: str = "", at=None) -> DeliveryEvent:
+    return DeliveryEvent(delivery_id=delivery_id, kind=kind, code=STATUS_CODES[kind], at=at or timezone.now(),
+                         actor=actor, actor_name=(actor.full_name or actor.get_username()) if actor else "",
+                         description=description[:2000])
+
+
+def _people(agency_ids, role) -> list[int]:
+    return list(account_selectors.people_of(agency_ids=agency_ids, roles=[role]))
+
+
+def delivery_send(*, actor, document: Document, recipient_ids: list[int]) -> list[Delivery]:
+    """Deliver an issued outgoing document: one row per recipient agency, all in the caller's
+    transaction. Agencies of this instance get it at once (status 01); bodies outside wait in the
+    outbox for the inter-system exchange."""
+    if document.direction != Direction.OUTGOING or document.status != DocumentStatus.ACTIVE:
+        raise ValidationFailed({"document": [_("Chỉ gửi được văn bản đi đang có hiệu lực.")]})
+    chosen = recipients_resolve(sender_agency_id=document.agency_id, agency_ids=recipient_ids)
+    if Delivery.objects.filter(document=document, recipient_agency_id__in=chosen.agency_ids).exists():
+        raise ValidationFailed({"recipients": [_("Văn bản đã được gửi đến một số nơi nhận này.")]})
+    external = set(Agency.objects.filter(pk__in=chosen.agency_ids, is_external=True).values_list("pk", flat=True))
+    now = timezone.now()
+    urgent = document.urgency != Urgency.NORMAL
+    with transaction.atomic():
+        rows = Delivery.objects.bulk_create([
+            Delivery(document=document, sender_agency_id=document.agency_id, recipient_agency_id=a,
+                     state=D.WAITING_EXCHANGE if a in external else D.ARRIVED, is_urgent=urgent,
+                     sent_at=now, updated_at=now)
+            for a in chosen.agency_ids
+        ])
+        events = []
+        for d in rows:
+            events.append(_event(d.pk, EventKind.SENT, actor, at=now))
+            if d.state == D.ARRIVED:
+                events.append(_event(d.pk, EventKind.ARRIVED, None, at=now))
+        DeliveryEvent.objects.bulk_create(events)
+        OutboxMessage.objects.bulk_create([OutboxMessage(delivery=d) for d in rows if d.state == D.WAITING_EXCHANGE])
+        audit_log(actor=actor, action=AuditAction.SENT, obj_type="document", obj_id=document.pk,
+                  agency_id=document.agency_id,
+                  summary=_("Gửi %(s)s đến %(n)s nơi nhận (%(e)s chờ liên thông)") % {
+                      "s": document.number_symbol, "n": len(rows), "e": len(external)},
+                  details={"recipients": chosen.agency_ids})
+        internal = [d.recipient_agency_id for d in rows if d.state == D.ARRIVED]
+        transaction.on_commit(lambda: _notify_arrival(document, internal))
+    return rows
+
+
+def _notify_arrival(document: Document, agency_ids: list[int]) -> None:
+    if not agency_ids:
+        return
+    prefix = _("KHẨN – ") if document.urgency != Urgency.NORMAL else ""
+    notification_services.notify(
+        user_ids=_people(agency_ids, Role.CLERK), kind="incoming",
+        title=prefix + _("Văn bản đến %(s)s của %(a)s") % {"s": document.number_symbol, "a": document.issuer_name},
+        body=document.subject[:500], url=reverse("delivery:inbox"), dedupe_key=f"arrived:{document.pk}")
+
+
+def _claim(delivery: Delivery, *, from_states, to_state: str, **fields) -> None:
+    now = timezone.now()
+    changed = Delivery.objects.filter(pk=delivery.pk, state__in=list(from_states)).update(
+        state=to_state, updated_at=now, **fields)
+    if not changed:
+        current = Delivery.objects.filter(pk=delivery.pk).values_list("state", flat=True).first()
+        raise ValidationFailed({"state": [_("Văn bản này vừa được người khác xử lý (hiện ở trạng thái “%(s)s”).") % {
+            "s": D(current).label if current else "?"}]})
+    delivery.state = to_state
+    for k, v in fields.items():
+        setattr(delivery, k, v)
+
+
+def delivery_receive(*, actor, delivery_id: int) -> Delivery:
+    """The văn thư acknowledges a delivered document (status 03 to the sender)."""
+    delivery = delivery_for_recipient(user=actor, delivery_id=delivery_id)
+    _not_recalled(delivery)
+    with transaction.atomic():
+        _claim(delivery, from_states=[D.ARRIVED], to_state=D.RECEIVED)
+        DeliveryEvent.objects.bulk_create([_event(delivery.pk, EventKind.RECEIVED, actor)])
+        audit_log(actor=actor, action=AuditAction.RECEIVED, obj_type="delivery", obj_id=delivery.pk,
+                  agency_id=delivery.recipient_agency_id,
+                  summary=_("Tiếp nhận %(s)s") % {"s": delivery.document.number_symbol})
+    return delivery
+
+
+def delivery_return(*, actor, delivery_id: int, reason: str) -> Delivery:
+    """Return a delivered document to its sender with the reason (status 02): wrong recipient,
+    invalid, unreadable… Only before it is registered."""
+    delivery = delivery_for_recipient(user=actor, delivery_id=delivery_id)
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationFailed({"reason": [_("Cần nêu lý do trả lại.")]})
+    with transaction.atomic():
+        _claim(delivery, from_states=[D.ARRIVED, D.RECEIVED], to_state=D.RETURNED, reason=reason[:2000])
+        DeliveryEvent.objects.bulk_create([_event(delivery.pk, EventKind.RETURNED, actor, reason)])
+        audit_log(actor=actor, action=AuditAction.RETURNED, obj_type="delivery", obj_id=delivery.pk,
+                  agency_id=delivery.recipient_agency_id,
+                  summary=_("Trả lại %(s)s: %(r)s") % {"s": delivery.document.number_symbol, "r": reason[:300]})
+        doc = delivery.document
+        transaction.on_commit(lambda: notification_services.notify(
+            user_ids=_people([doc.agency_id], Role.CLERK), kind="status",
+            title=_("%(a)s trả lại văn bản %(s)s") % {"a": delivery.recipient_agency.name, "s": doc.number_symbol},
+            body=reason, url=reverse("documents:detail", args=[doc.pk]), dedupe_key=f"returned:{delivery.pk}"))
+    return delivery
+
+
+def _not_recalled(delivery: Delivery) -> None:
+    if delivery.recall_state == RecallState.REQUESTED:
+        raise ValidationFailed({"state": [_("Nơi gửi đang yêu cầu thu hồi văn bản này; hãy trả lời yêu cầu thu hồi trước.")]})
+
+
+def delivery_claim_for_registration(*, actor, delivery_id: int) -> Delivery:
+    """Inside the caller's transaction: take a delivery for registration (from "arrived" or
+    "received"). The caller then registers the incoming document and calls ``delivery_registered``."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("delivery_claim_for_registration must run inside transaction.atomic()")
+    delivery = delivery_for_recipient(user=actor, delivery_id=delivery_id)
+    _not_recalled(delivery)
+    was = delivery.state
+    _claim(delivery, from_states=[D.ARRIVED, D.RECEIVED], to_state=D.REGISTERED)
+    if was == D.ARRIVED:
+        DeliveryEvent.objects.bulk_create([_event(delivery.pk, EventKind.RECEIVED, actor)])
+    return delivery
+
+
+def delivery_registered(*, actor, delivery: Delivery, incoming: Document) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(incoming_document=incoming)
+    delivery.incoming_document = incoming
+    DeliveryEvent.objects.bulk_create([_event(delivery.pk, EventKind.REGISTERED, actor, _(
+        "Vào sổ văn bản đến, số đến %(n)s") % {"n": incoming.register_number})])
+
+
+def delivery_report(*, actor, incoming_document_id: int, state: str, description: str = "") -> bool:
+    """The recipient's processing reached ``state`` (assigned / in progress / done): move the
+    delivery forward and tell the sender. No-op for documents that did not come through the system
+    or that are already further on. Returns whether the sender was told."""
+    earlier = _PROGRESS[:_PROGRESS.index(state)]
+    changed = Delivery.objects.filter(incoming_document_id=incoming_document_id, state__in=earlier).update(
+        state=state, updated_at=timezone.now())
+    if changed:
+        delivery_id = Delivery.objects.filter(incoming_document_id=incoming_document_id).values_list(
+            "pk", flat=True).first()
+        DeliveryEvent.objects.bulk_create([_event(delivery_id, _EVENT_FOR_STATE[state], actor, description)])
+    return bool(changed)
+
+
+# --- Recall (NĐ30 Art. 18.4; PL6 §III.8) ----------------------------------------------------------
+
+def delivery_recall(*, actor, document: Document, reason: str) -> int:
+    """The issuer asks every recipient to give the document back (status 13). The issuer's record
+    is frozen at once. Deliveries still waiting in the outbox are simply cancelled. Returns the
+    number of recipients asked."""
+    held = account_selectors.position_agencies(user=actor)
+    if document.agency_id not in held.full_ids:
+        raise PermissionDenied(_("Chỉ văn thư hoặc lãnh đạo cơ quan ban hành mới được thu hồi văn bản."))
+    reason = nfc(reason)
+    errors = {}
+    if not reason:
+        errors["reason"] = [_("Cần nêu lý do thu hồi.")]
+    if document.direction != Direction.OUTGOING or document.status != DocumentStatus.ACTIVE \
+            or not Delivery.objects.filter(document=document).exists():
+        errors["document"] = [_("Chỉ thu hồi được văn bản đi đã phát hành và đang có hiệu lực.")]
+    if errors:
+        raise ValidationFailed(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        live = Delivery.objects.filter(document=document).exclude(state__in=[D.RETURNED, D.WITHDRAWN])
+        waiting = list(live.filter(state=D.WAITING_EXCHANGE, outbox__state=OutboxState.PENDING)
+                       .values_list("pk", flat=True))
+        OutboxMessage.objects.filter(delivery_id__in=waiting).delete()
+        Delivery.objects.filter(pk__in=waiting).update(state=D.WITHDRAWN, recall_state=RecallState.ACCEPTED,
+                                                       reason=reason, updated_at=now)
+        asked = list(live.exclude(pk__in=waiting).values_list("pk", flat=True))
+        Delivery.objects.filter(pk__in=asked).update(recall_state=RecallState.REQUESTED, reason=reason, updated_at=now)
+        DeliveryEvent.objects.bulk_create(
+            [_event(pk, EventKind.RECALL_REQUESTED, actor, reason, at=now) for pk in asked + waiting]
+            + [_event(pk, EventKind.RECALL_ACCEPTED, None, _("Chưa gửi liên thông: đã hủy gửi."), at=now)
+               for pk in waiting])
+        document_services.document_set_status(
+            actor=actor, document=document, status=DocumentStatus.RECALLED,
+            summary=_("Thu hồi văn bản %(s)s: %(r)s") % {"s": document.number_symbol, "r": reason[:300]})
+        agencies = list(Delivery.objects.filter(pk__in=asked).values_list("recipient_agency_id", flat=True))
+        transaction.on_commit(lambda: notification_services.notify(
+            user_ids=_people(agencies, Role.CLERK), kind="recall",
+            title=_("Yêu cầu thu hồi văn bản %(s)s của %(a)s") % {"s": document.number_symbol,
+                                                                 "a": document.issuer_name},
+            body=reason, url=reverse("delivery:inbox") + "?queue=recall", dedupe_key=f"recall:{document.pk}"))
+    return len(asked)
+
+
+def delivery_recall_answer(*, actor, delivery_id: int, agree: bool, reason: str = "") -> Delivery:
+    """The recipient agrees (15: its copy leaves lists and search, record and log kept) or refuses (16)."""
+    delivery = delivery_for_recipient(user=actor, delivery_id=delivery_id)
+    reason = nfc(reason)
+    if delivery.recall_state != RecallState.REQUESTED:
+        raise ValidationFailed({"state": [_("Không có yêu cầu thu hồi nào đang chờ trả lời cho văn bản này.")]})
+    if not agree and not reason:
+        raise ValidationFailed({"reason": [_("Cần nêu lý do từ chối thu hồi.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        fields = {"recall_state": RecallState.ACCEPTED if agree else RecallState.REFUSED, "updated_at": now}
+        if agree:
+            fields["state"] = D.WITHDRAWN
+        changed = Delivery.objects.filter(pk=delivery.pk, recall_state=RecallState.REQUESTED).update(**fields)
+        if not changed:
+            raise ValidationFailed({"state": [_("Yêu cầu thu hồi vừa được người khác trả lời.")]})
+        DeliveryEvent.objects.bulk_create([_event(
+            delivery.pk, EventKind.RECALL_ACCEPTED if agree else EventKind.RECALL_REFUSED, actor, reason, at=now)])
+        if agree and delivery.incoming_document_id:
+            incoming = delivery.incoming_document
+            document_services.document_set_status(
+                actor=actor, document=incoming, status=DocumentStatus.WITHDRAWN,
+                summary=_("Gỡ văn bản theo yêu cầu thu hồi của %(a)s") % {"a": delivery.sender_agency.name})
+        audit_log(actor=actor, action=AuditAction.RECALLED, obj_type="delivery", obj_id=delivery.pk,
+                  agency_id=delivery.recipient_agency_id,
+                  summary=(_("Đồng ý thu hồi %(s)s") if agree else _("Từ chối thu hồi %(s)s: %(r)s")) % {
+                      "s": delivery.document.number_symbol, "r": reason[:300]})
+        for k, v in fields.items():
+            setattr(delivery, k, v)
+    return delivery
+
+
+def recipient_list_save(*, actor, agency_id: int | None, name: str, member_ids: list[int],
+                        list_id: int | None = None) -> RecipientList:
+    """Save a recipient list for one agency (its văn thư or leaders) or, for system administrators,
+    for everyone (``agency_id`` None)."""
+    held = account_selectors.position_agencies(user=actor)
+    if agency_id is None and not actor.is_system_admin:
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được tạo danh sách nơi nhận dùng chung."))
+    if agency_id is not None and agency_id not in held.full_ids:
+        raise PermissionDenied(_("Chỉ văn thư hoặc lãnh đạo cơ quan được lưu danh sách nơi nhận."))
+    name = nfc(name)
+    errors = {}
+    if not name:
+        errors["name"] = [_("Cần đặt tên danh sách.")]
+    member_ids = [int(m) for m in member_ids]
+    if not member_ids:
+        errors["members"] = [_("Danh sách cần ít nhất một cơ quan.")]
+    elif len(set(member_ids)) != len(member_ids):
+        errors["members"] = [_("Một cơ quan được chọn hai lần.")]
+    elif Agency.objects.filter(pk__in=member_ids, is_active=True).count() != len(member_ids):
+        errors["members"] = [_("Có cơ quan không tồn tại hoặc đã ngừng hoạt động.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        if list_id:
+            rl = RecipientList.objects.filter(pk=list_id).filter(
+                Q(agency_id=agency_id) if agency_id else Q(agency__isnull=True)).first()
+            if rl is None:
+                raise ValidationFailed({"name": [_("Danh sách nơi nhận không tồn tại.")]})
+            rl.name = name
+            rl.save(update_fields=["name"])
+        else:
+            rl = RecipientList.objects.create(agency_id=agency_id, name=name)
+        rl.members.set(member_ids)
+    return rl

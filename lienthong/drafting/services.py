@@ -1,0 +1,521 @@
+"""Writes on drafts: the outgoing flow of NĐ30 Art. 10–19 (vanthu.md §4.1).
+
+    drafting ─submit→ content_review ─→ format_check ─→ approval ─→ signing ─sign→ to_number
+        ↑                 │                  │              │           │            │ number (register)
+        └──── return ─────┴──────────────────┴──────────────┴───────────┘         to_seal
+                                                                                     │ seal (agency)
+                                                                                  to_issue ─issue→ issued
+
+Each move is a conditional ``UPDATE … WHERE state = <expected>``: of two people acting on the same
+draft at once, one moves it and the other is told it has moved on. Every move leaves a
+``DraftStep`` and an audit entry. Only the person whose turn it is may act: the unit head for the
+content check, a văn thư of the agency for the format check, numbering, sealing and issue, the
+signer for approval and signature; anyone of them may return the draft with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienthong.accounts import selectors as account_selectors
+from lienthong.accounts.models import Role
+from lienthong.agencies.models import Agency, Unit
+from lienthong.audit.models import AuditAction
+from lienthong.audit.services import audit_log
+from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.core.text import nfc
+from lienthong.delivery import selectors as delivery_selectors
+from lienthong.delivery import services as delivery_services
+from lienthong.documents import services as document_services
+from lienthong.documents.models import Document, DocumentType, RelationKind, Secrecy, SignerAuthority, Urgency
+from lienthong.drafting.models import Draft, DraftComment, DraftFile, DraftRecipient, DraftState, DraftStep, FileRole
+from lienthong.notifications import services as notification_services
+from lienthong.signing.methods import SignRequest, method_get
+
+S = DraftState
+# Who acts at each state (and so who may return the draft from it).
+_CLERK_STATES = (S.FORMAT_CHECK, S.TO_NUMBER, S.TO_SEAL, S.TO_ISSUE)
+_SIGNER_STATES = (S.APPROVAL, S.SIGNING)
+_RETURNABLE = (S.CONTENT_REVIEW, S.FORMAT_CHECK, S.APPROVAL, S.SIGNING)
+CLOSED_STATES = (S.ISSUED, S.ABANDONED)
+
+
+@dataclass
+class DraftInput:
+    document_type: DocumentType | None
+    subject: str
+    signer_id: int | None
+    reviewer_id: int | None = None
+    unit_id: int | None = None
+    urgency: str = Urgency.NORMAL
+    secrecy: str = Secrecy.NORMAL
+    signer_authority: str = ""
+    signer_position: str = ""
+    unit_abbreviation: str = ""
+    extra_recipients: str = ""
+    related_document_id: int | None = None
+    relation_kind: str = ""
+    recipient_ids: list[int] = field(default_factory=list)
+    recipient_list_ids: list[int] = field(default_factory=list)
+    files: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
+
+
+# --- Permission helpers ---------------------------------------------------------------------------
+
+def _held(actor):
+    return account_selectors.position_agencies(user=actor)
+
+
+def is_clerk_of(actor, agency_id: int) -> bool:
+    return agency_id in _held(actor).clerk_ids
+
+
+def expected_actor_ids(draft: Draft) -> list[int]:
+    """The people whose turn it is (notified when the draft reaches them)."""
+    if draft.state == S.DRAFTING:
+        return [draft.created_by_id]
+    if draft.state == S.CONTENT_REVIEW:
+        return [draft.reviewer_id]
+    if draft.state in _SIGNER_STATES:
+        return [draft.signer_id]
+    if draft.state in _CLERK_STATES:
+        return list(account_selectors.agency_people(agency_id=draft.agency_id, roles=[Role.CLERK])
+                    .values_list("user_id", flat=True))
+    return []
+
+
+def may_act(actor, draft: Draft) -> bool:
+    if draft.state == S.DRAFTING:
+        return actor.pk == draft.created_by_id
+    if draft.state == S.CONTENT_REVIEW:
+        return actor.pk == draft.reviewer_id
+    if draft.state in _SIGNER_STATES:
+        return actor.pk == draft.signer_id
+    if draft.state in _CLERK_STATES:
+        return is_clerk_of(actor, draft.agency_id)
+    return False
+
+
+def _require_turn(actor, draft: Draft, allowed_states, action_label: str) -> None:
+    if draft.state not in allowed_states:
+        raise ValidationFailed({"state": [_("Không thể %(a)s khi dự thảo đang ở bước “%(s)s”.") % {
+            "a": action_label, "s": draft.get_state_display()}]})
+    if not may_act(actor, draft):
+        raise PermissionDenied(_("Bước “%(s)s” không thuộc thẩm quyền của bạn.") % {"s": draft.get_state_display()})
+
+
+def _move(*, actor, draft: Draft, to_state: str, action: str, note: str = "", summary: str = "") -> None:
+    """Move ``draft`` from its current state to ``to_state`` unless someone else moved it first."""
+    now = timezone.now()
+    moved = Draft.objects.filter(pk=draft.pk, state=draft.state).update(
+        state=to_state, state_changed_at=now, updated_at=now)
+    if not moved:
+        raise ValidationFailed({"state": [_("Dự thảo vừa được người khác chuyển sang bước khác. Vui lòng tải lại trang.")]})
+    DraftStep.objects.create(draft=draft, action=action, from_state=draft.state, to_state=to_state, actor=actor,
+                             note=note)
+    audit_log(actor=actor, action=AuditAction.TRANSITION, obj_type="draft", obj_id=draft.pk, agency_id=draft.agency_id,
+              summary=summary or f"{S(draft.state).label} → {S(to_state).label}", details={"note": note} if note else None)
+    draft.state, draft.state_changed_at = to_state, now
+    transaction.on_commit(lambda: _notify_turn(draft.pk))
+
+
+def _notify_turn(draft_id: int) -> None:
+    draft = Draft.objects.filter(pk=draft_id).first()
+    if draft is None or draft.state in CLOSED_STATES:
+        return
+    user_ids = expected_actor_ids(draft)
+    if not user_ids:
+        return
+    title = (_("Dự thảo trả lại: %(s)s") if draft.state == S.DRAFTING else _("Dự thảo %(st)s: %(s)s")) % {
+        "s": draft.subject[:150], "st": draft.get_state_display().lower()}
+    notification_services.notify(user_ids=user_ids, kind="draft", title=title,
+                                 url=reverse("drafting:detail", args=[draft.pk]),
+                                 dedupe_key=f"draft:{draft.pk}:{draft.state}:{draft.state_changed_at:%Y%m%d%H%M%S%f}")
+
+
+# --- Validation -----------------------------------------------------------------------------------
+
+def _validate(data: DraftInput, agency: Agency, errors: dict) -> None:
+    data.subject = nfc(data.subject)
+    data.signer_position = nfc(data.signer_position)
+    data.unit_abbreviation = nfc(data.unit_abbreviation)
+    data.extra_recipients = nfc(data.extra_recipients)
+    if data.document_type is None or not data.document_type.is_active:
+        errors.setdefault("document_type", []).append(_("Loại văn bản không hợp lệ."))
+    if not data.subject:
+        errors.setdefault("subject", []).append(_("Trích yếu không được để trống."))
+    elif len(data.subject) > 1000:
+        errors.setdefault("subject", []).append(_("Trích yếu dài quá 1000 ký tự."))
+    if data.urgency not in Urgency.values:
+        errors.setdefault("urgency", []).append(_("Độ khẩn không hợp lệ."))
+    if data.secrecy not in Secrecy.values:
+        errors.setdefault("secrecy", []).append(_("Độ mật không hợp lệ."))
+    if data.signer_authority not in SignerAuthority.values:
+        errors.setdefault("signer_authority", []).append(_("Thẩm quyền ký không hợp lệ."))
+    leaders = account_selectors.agency_people(agency_id=agency.pk, roles=[Role.LEADER])
+    if not data.signer_id or not leaders.filter(user_id=data.signer_id).exists():
+        errors.setdefault("signer", []).append(_("Người ký phải là lãnh đạo của cơ quan ban hành."))
+    if data.reviewer_id and not leaders.filter(user_id=data.reviewer_id).exists():
+        errors.setdefault("reviewer", []).append(_("Người kiểm tra nội dung phải là lãnh đạo của cơ quan."))
+    if data.unit_id and not Unit.objects.filter(pk=data.unit_id, agency=agency, is_active=True).exists():
+        errors.setdefault("unit", []).append(_("Đơn vị soạn thảo không thuộc cơ quan."))
+    if bool(data.related_document_id) != bool(data.relation_kind):
+        errors.setdefault("related_document", []).append(
+            _("Văn bản sửa đổi, thay thế hoặc đính chính cần chọn cả văn bản liên quan và loại quan hệ."))
+    elif data.relation_kind and data.relation_kind not in RelationKind.values:
+        errors.setdefault("related_document", []).append(_("Loại quan hệ không hợp lệ."))
+
+
+def _related_document(actor, data: DraftInput, errors: dict) -> Document | None:
+    """The document this draft amends, replaces, corrects or answers: one the actor can see."""
+    from lienthong.documents.selectors import document_get
+    from lienthong.core.errors import NotFound
+
+    if not data.related_document_id:
+        return None
+    try:
+        return document_get(user=actor, document_id=data.related_document_id)
+    except NotFound:
+        errors.setdefault("related_document", []).append(_("Không tìm thấy văn bản liên quan hoặc bạn không có quyền xem."))
+        return None
+
+
+def _recipients(draft_agency: Agency, data: DraftInput, errors: dict) -> tuple[list[int], str]:
+    """Recipient agency ids in order, and the printed "Nơi nhận" (saved lists print under their name)."""
+    try:
+        chosen = delivery_selectors.recipients_resolve(
+            sender_agency_id=draft_agency.pk, agency_ids=data.recipient_ids, list_ids=data.recipient_list_ids)
+    except ValidationFailed as exc:
+        for msgs in exc.errors.values():
+            errors.setdefault("recipients", []).extend(msgs)
+        return [], ""
+    lines = [f"- {label};" for label in chosen.labels]
+    lines += [f"- {line.strip().lstrip('-').strip().rstrip(';.')};" for line in data.extra_recipients.splitlines()
+              if line.strip()]
+    if lines:
+        lines[-1] = lines[-1][:-1] + "."
+    return chosen.agency_ids, "\n".join([_("Nơi nhận:")] + lines) if lines else ""
+
+
+# --- Creating and editing -------------------------------------------------------------------------
+
+def draft_create(*, actor, agency: Agency, data: DraftInput) -> Draft:
+    """A new draft by a person of ``agency`` (the drafter), with its first version and recipients."""
+    if agency.pk not in _held(actor).all_ids:
+        raise PermissionDenied(_("Bạn chỉ soạn thảo được văn bản của cơ quan mình."))
+    errors: dict[str, list] = {}
+    _validate(data, agency, errors)
+    related = _related_document(actor, data, errors)
+    recipient_ids, recipients_text = _recipients(agency, data, errors)
+    main = _read(data.files, "files", errors)
+    attachments = _read(data.attachments, "attachments", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            draft = Draft.objects.create(
+                agency=agency, unit_id=data.unit_id, document_type=data.document_type, subject=data.subject,
+                urgency=data.urgency, secrecy=data.secrecy, unit_abbreviation=data.unit_abbreviation,
+                reviewer_id=data.reviewer_id, signer_id=data.signer_id, signer_authority=data.signer_authority,
+                signer_position=data.signer_position, extra_recipients=data.extra_recipients,
+                recipients_text=recipients_text, related_document=related, relation_kind=data.relation_kind,
+                created_by=actor,
+            )
+            DraftRecipient.objects.bulk_create(
+                DraftRecipient(draft=draft, agency_id=a, order=i) for i, a in enumerate(recipient_ids))
+            _store(draft, main, FileRole.DRAFT, actor, written)
+            _store(draft, attachments, FileRole.ATTACHMENT, actor, written)
+            audit_log(actor=actor, action=AuditAction.CREATED, obj_type="draft", obj_id=draft.pk,
+                      agency_id=agency.pk, summary=_("Tạo dự thảo: %(s)s") % {"s": draft.subject[:200]})
+        return draft
+    except BaseException:
+        document_services.files_discard(written)
+        raise
+
+
+def draft_update(*, actor, draft: Draft, data: DraftInput) -> Draft:
+    """Change the metadata and recipients while the draft is with its drafter."""
+    _require_turn(actor, draft, (S.DRAFTING,), _("sửa"))
+    errors: dict[str, list] = {}
+    _validate(data, draft.agency, errors)
+    related = _related_document(actor, data, errors)
+    recipient_ids, recipients_text = _recipients(draft.agency, data, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        for name in ("document_type", "subject", "urgency", "secrecy", "unit_abbreviation", "signer_authority",
+                     "signer_position", "extra_recipients", "relation_kind"):
+            setattr(draft, name, getattr(data, name))
+        draft.unit_id, draft.reviewer_id, draft.signer_id = data.unit_id, data.reviewer_id, data.signer_id
+        draft.related_document, draft.recipients_text = related, recipients_text
+        draft.save()
+        DraftRecipient.objects.filter(draft=draft).delete()
+        DraftRecipient.objects.bulk_create(
+            DraftRecipient(draft=draft, agency_id=a, order=i) for i, a in enumerate(recipient_ids))
+        audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="draft", obj_id=draft.pk,
+                  agency_id=draft.agency_id, summary=_("Sửa thông tin dự thảo"))
+    return draft
+
+
+def _read(uploads, field_name: str, errors: dict) -> list:
+    try:
+        return document_services.files_read(uploads, field_name=field_name)
+    except ValidationFailed as exc:
+        for name, msgs in exc.errors.items():
+            errors.setdefault(name, []).extend(msgs)
+        return []
+
+
+def _store(draft: Draft, read: list, role: str, actor, written: list[str], note: str = "") -> list[DraftFile]:
+    if not read:
+        return []
+    stored = document_services.files_store(read, written=written)
+    version = 1
+    if role == FileRole.DRAFT:
+        last = DraftFile.objects.filter(draft=draft, role=role).order_by("-version").values_list("version", flat=True)
+        version = (last.first() or 0) + 1
+    return DraftFile.objects.bulk_create(
+        DraftFile(draft=draft, stored_file=s, role=role, version=version, filename=f.name, note=nfc(note)[:500],
+                  uploaded_by=actor)
+        for f, s in zip(read, stored, strict=True))
+
+
+def draft_add_files(*, actor, draft: Draft, uploads, role: str = FileRole.DRAFT, note: str = "") -> list[DraftFile]:
+    """A new version of the draft (or attachments), by whoever holds the draft at this step before signature."""
+    if role not in (FileRole.DRAFT, FileRole.ATTACHMENT):
+        raise ValidationFailed({"role": [_("Loại tệp không hợp lệ.")]})
+    _require_turn(actor, draft, (S.DRAFTING, *_RETURNABLE), _("thêm phiên bản"))
+    errors: dict[str, list] = {}
+    read = _read(uploads, "files", errors)
+    if not read and not errors:
+        errors["files"] = [_("Chưa chọn tệp.")]
+    if errors:
+        raise ValidationFailed(errors)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            rows = _store(draft, read, role, actor, written, note)
+            Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
+            audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="draft", obj_id=draft.pk,
+                      agency_id=draft.agency_id, summary=_("Thêm %(n)s tệp (%(r)s)") % {
+                          "n": len(rows), "r": FileRole(role).label})
+        return rows
+    except BaseException:
+        document_services.files_discard(written)
+        raise
+
+
+def draft_comment(*, actor, draft: Draft, text: str) -> DraftComment:
+    from lienthong.drafting.selectors import draft_get
+
+    draft_get(user=actor, draft_id=draft.pk)  # only people who see the draft comment on it
+    text = nfc(text)
+    if not text:
+        raise ValidationFailed({"text": [_("Ý kiến không được để trống.")]})
+    if draft.state in CLOSED_STATES:
+        raise ValidationFailed({"text": [_("Dự thảo đã kết thúc, không nhận thêm ý kiến.")]})
+    version = DraftFile.objects.filter(draft=draft, role=FileRole.DRAFT).order_by("-version").values_list(
+        "version", flat=True).first()
+    comment = DraftComment.objects.create(draft=draft, author=actor, text=text[:4000], version=version)
+    audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="draft", obj_id=draft.pk, agency_id=draft.agency_id,
+              summary=_("Góp ý dự thảo"))
+    return comment
+
+
+# --- The flow -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def draft_submit(*, actor, draft: Draft, note: str = "") -> Draft:
+    """The drafter sends the draft on: to the unit head if one is named, else to the format check."""
+    _require_turn(actor, draft, (S.DRAFTING,), _("trình"))
+    errors = {}
+    if not DraftFile.objects.filter(draft=draft, role=FileRole.DRAFT).exists():
+        errors["files"] = [_("Cần đính kèm tệp dự thảo trước khi trình.")]
+    if not DraftRecipient.objects.filter(draft=draft).exists() and not draft.extra_recipients.strip():
+        errors["recipients"] = [_("Cần chọn nơi nhận trước khi trình.")]
+    if errors:
+        raise ValidationFailed(errors)
+    target = S.CONTENT_REVIEW if draft.reviewer_id else S.FORMAT_CHECK
+    _move(actor=actor, draft=draft, to_state=target, action="submit", note=nfc(note))
+    return draft
+
+
+@transaction.atomic
+def draft_check_content(*, actor, draft: Draft, note: str = "") -> Draft:
+    _require_turn(actor, draft, (S.CONTENT_REVIEW,), _("kiểm tra nội dung"))
+    _move(actor=actor, draft=draft, to_state=S.FORMAT_CHECK, action="content_ok", note=nfc(note))
+    return draft
+
+
+@transaction.atomic
+def draft_check_format(*, actor, draft: Draft, note: str = "") -> Draft:
+    _require_turn(actor, draft, (S.FORMAT_CHECK,), _("kiểm tra thể thức"))
+    _move(actor=actor, draft=draft, to_state=S.APPROVAL, action="format_ok", note=nfc(note))
+    return draft
+
+
+@transaction.atomic
+def draft_approve(*, actor, draft: Draft, note: str = "", urgency: str | None = None) -> Draft:
+    """The signer approves the draft (NĐ30 Art. 11) and decides the urgency (PL1 §III.2b)."""
+    _require_turn(actor, draft, (S.APPROVAL,), _("duyệt"))
+    if urgency and urgency != draft.urgency:
+        if urgency not in Urgency.values:
+            raise ValidationFailed({"urgency": [_("Độ khẩn không hợp lệ.")]})
+        Draft.objects.filter(pk=draft.pk).update(urgency=urgency)
+        draft.urgency = urgency
+    _move(actor=actor, draft=draft, to_state=S.SIGNING, action="approve", note=nfc(note))
+    return draft
+
+
+def draft_return(*, actor, draft: Draft, reason: str) -> Draft:
+    """Any reviewer sends the draft back to its drafter with the reason (kept as a comment)."""
+    _require_turn(actor, draft, _RETURNABLE, _("trả lại"))
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationFailed({"reason": [_("Cần nêu lý do trả lại.")]})
+    with transaction.atomic():
+        _move(actor=actor, draft=draft, to_state=S.DRAFTING, action="return", note=reason)
+        DraftComment.objects.create(draft=draft, author=actor, text=reason[:4000])
+    return draft
+
+
+def draft_abandon(*, actor, draft: Draft, reason: str) -> Draft:
+    _require_turn(actor, draft, (S.DRAFTING,), _("hủy"))
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationFailed({"reason": [_("Cần nêu lý do hủy dự thảo.")]})
+    with transaction.atomic():
+        _move(actor=actor, draft=draft, to_state=S.ABANDONED, action="abandon", note=reason)
+    return draft
+
+
+def _current(draft: Draft, roles) -> list:
+    """The draft's files of ``roles`` (latest version of the main file, all attachments) as ReadFiles."""
+    rows = list(DraftFile.objects.filter(draft=draft, role__in=roles).select_related("stored_file")
+                .order_by("role", "-version", "id"))
+    out, seen_main = [], False
+    for row in rows:
+        if row.role == FileRole.DRAFT:
+            if seen_main:
+                continue
+            seen_main = True
+        out.append(document_services.stored_file_read(stored_file=row.stored_file, filename=row.filename))
+    return out
+
+
+def _latest_role(draft: Draft) -> str:
+    """The role of the file that is the original at this point (sealed > signed > draft)."""
+    roles = set(DraftFile.objects.filter(draft=draft).values_list("role", flat=True))
+    for role in (FileRole.SEALED, FileRole.SIGNED, FileRole.DRAFT):
+        if role in roles:
+            return role
+    return FileRole.DRAFT
+
+
+def draft_sign(*, actor, draft: Draft, method: str = "paper", uploads=(), options: dict | None = None) -> Draft:
+    """The competent person's signature (NĐ30 Art. 13). On paper, the signer or a văn thư attaches the scan."""
+    signing = method_get(method)
+    paper_by_clerk = method == "paper" and is_clerk_of(actor, draft.agency_id)
+    if not (draft.state == S.SIGNING and paper_by_clerk):
+        _require_turn(actor, draft, (S.SIGNING,), _("ký"))
+    errors: dict[str, list] = {}
+    read = _read(uploads, "files", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    result = signing.sign_personal(SignRequest(actor=actor, agency=draft.agency, uploads=read,
+                                               current_files=_current(draft, (FileRole.DRAFT,)),
+                                               options=options or {}))
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            _store(draft, result.files, FileRole.SIGNED, actor, written)
+            _move(actor=actor, draft=draft, to_state=S.TO_NUMBER, action="sign", note=result.summary,
+                  summary=result.summary)
+        return draft
+    except BaseException:
+        document_services.files_discard(written)
+        raise
+
+
+def draft_number(*, actor, draft: Draft, register_id: int | None = None, today: dt.date | None = None) -> Document:
+    """The văn thư takes the number and date from the register (NĐ30 Art. 15–16): the signed original
+    and the attachments become the outgoing document's files."""
+    _require_turn(actor, draft, (S.TO_NUMBER,), _("cấp số"))
+    signer = draft.signer
+    files = _current(draft, (FileRole.SIGNED, FileRole.ATTACHMENT))
+    data = document_services.DocumentInput(
+        document_type=draft.document_type, subject=draft.subject, issued_on=today or timezone.localdate(),
+        urgency=draft.urgency, secrecy=draft.secrecy, signer_authority=draft.signer_authority,
+        signer_position=draft.signer_position, signer_name=signer.full_name or signer.get_username(),
+        recipients_text=draft.recipients_text, files=files,
+    )
+    with transaction.atomic():
+        document = document_services.document_register_outgoing(
+            actor=actor, agency=draft.agency, data=data, unit_abbreviation=draft.unit_abbreviation,
+            register_id=register_id, today=today)
+        Draft.objects.filter(pk=draft.pk).update(document=document)
+        draft.document = document
+        if draft.related_document_id:
+            document_services.document_relate(source=document, target=draft.related_document,
+                                               kind=draft.relation_kind)
+        if draft.secrecy != Secrecy.NORMAL:
+            document_services.document_grant(document_id=document.pk,
+                                             user_ids=[u for u in (draft.created_by_id, draft.reviewer_id) if u])
+        _move(actor=actor, draft=draft, to_state=S.TO_SEAL, action="number",
+              summary=_("Cấp số %(s)s") % {"s": document.number_symbol})
+    return document
+
+
+def draft_seal(*, actor, draft: Draft, method: str = "paper", uploads=(), issue: bool = False) -> Draft:
+    """The agency's seal or digital signature, only on a document its competent person has signed
+    (NĐ30 Art. 17). With ``issue`` the document goes out in the same step (urgent documents)."""
+    signing = method_get(method)
+    _require_turn(actor, draft, (S.TO_SEAL,), _("đóng dấu"))
+    errors: dict[str, list] = {}
+    read = _read(uploads, "files", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    result = signing.sign_agency(SignRequest(
+        actor=actor, agency=draft.agency, uploads=read, current_files=_current(draft, (FileRole.SIGNED,)),
+        number_symbol=draft.document.number_symbol, issued_on=draft.document.issued_on))
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            if read:  # a new original (the sealed scan or the agency-signed PDF) joins the document
+                _store(draft, result.files, FileRole.SEALED, actor, written)
+                document_services.document_attach_files(actor=actor, document=draft.document, uploads=result.files)
+            _move(actor=actor, draft=draft, to_state=S.TO_ISSUE, action="seal", note=result.summary,
+                  summary=result.summary)
+            if issue:
+                _issue(actor, draft)
+        return draft
+    except BaseException:
+        document_services.files_discard(written)
+        raise
+
+
+def _issue(actor, draft: Draft) -> None:
+    recipient_ids = list(DraftRecipient.objects.filter(draft=draft).values_list("agency_id", flat=True))
+    _move(actor=actor, draft=draft, to_state=S.ISSUED, action="issue",
+          summary=_("Phát hành đến %(n)s nơi nhận") % {"n": len(recipient_ids)})
+    now = timezone.now()
+    Draft.objects.filter(pk=draft.pk).update(issued_at=now)
+    draft.issued_at = now
+    if recipient_ids:
+        delivery_services.delivery_send(actor=actor, document=draft.document, recipient_ids=recipient_ids)
+
+
+@transaction.atomic
+def draft_issue(*, actor, draft: Draft) -> Draft:
+    """Issue (NĐ30 Art. 18): deliver to every recipient agency at once; outside bodies go to the outbox."""
+    _require_turn(actor, draft, (S.TO_ISSUE,), _("phát hành"))
+    _issue(actor, draft)
+    return draft

@@ -1,0 +1,160 @@
+"""Reads about incoming-document processing: work queues, the assignment tree, deadlines.
+
+Due-soon and overdue are decided in SQL: the cut-off date (today plus N working days on the
+working-day calendar) is computed once and compared with the stored deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from lienthong.accounts import selectors as account_selectors
+from lienthong.accounts.models import Position, Role
+from lienthong.core.errors import NotFound
+from lienthong.documents.models import DocumentStatus
+from lienthong.processing.models import (
+    OPEN_STATES, Assignment, AssignmentRole, AssignmentState, Handling, HandlingState, ProcessingNote,
+)
+from lienthong.workcalendar import selectors as calendar
+
+
+def due_soon_cutoff(today: dt.date | None = None) -> dt.date:
+    return calendar.add_working_days(today or timezone.localdate(), settings.REMINDER_DUE_SOON_WORKING_DAYS)
+
+
+def with_urgency_flag(qs: QuerySet[Assignment], today: dt.date | None = None) -> QuerySet[Assignment]:
+    """Annotate ``deadline_status``: "overdue", "due_soon" or "" (SQL, no Python loop)."""
+    today = today or timezone.localdate()
+    return qs.annotate(deadline_status=Case(
+        When(state__in=OPEN_STATES, deadline__lt=today, then=Value("overdue")),
+        When(state__in=OPEN_STATES, deadline__lte=due_soon_cutoff(today), then=Value("due_soon")),
+        default=Value(""), output_field=CharField()))
+
+
+def _assignment_list(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return with_urgency_flag(qs.filter(document__status=DocumentStatus.ACTIVE)).select_related(
+        "document__document_type", "unit", "user", "assigned_by").order_by(
+        "-handling__is_urgent", "deadline", "-assigned_at", "-id")
+
+
+def to_process(*, user, include_info: bool = False) -> QuerySet[Assignment]:
+    """A specialist's queue: open assignments to the user personally (lead and supporting first)."""
+    qs = Assignment.objects.filter(user=user, state__in=OPEN_STATES)
+    if not include_info:
+        qs = qs.exclude(role=AssignmentRole.INFO)
+    return _assignment_list(qs)
+
+
+def for_information(*, user) -> QuerySet[Assignment]:
+    return _assignment_list(Assignment.objects.filter(user=user, role=AssignmentRole.INFO,
+                                                      state__in=OPEN_STATES))
+
+
+def _led_unit_ids(user) -> list[int]:
+    return list(Position.objects.filter(user=user, role=Role.LEADER, is_active=True, unit__isnull=False)
+                .values_list("unit_id", flat=True))
+
+
+def unit_to_assign(*, user) -> QuerySet[Assignment]:
+    """A unit head's queue: open assignments to the unit(s) the user leads, not yet handed on."""
+    unit_ids = _led_unit_ids(user)
+    if not unit_ids:
+        return Assignment.objects.none()
+    has_children = Exists(Assignment.objects.filter(parent_id=OuterRef("pk")))
+    return _assignment_list(Assignment.objects.filter(unit_id__in=unit_ids, state__in=OPEN_STATES)
+                            .exclude(role=AssignmentRole.INFO).filter(~has_children))
+
+
+def handlings_to_assign(*, user) -> QuerySet[Handling]:
+    """A leader's queue: incoming documents submitted to the user and not yet assigned, urgent first."""
+    return (Handling.objects.filter(submitted_to=user, state=HandlingState.SUBMITTED,
+                                    document__status=DocumentStatus.ACTIVE)
+            .select_related("document__document_type").order_by("-is_urgent", "-submitted_at", "-id"))
+
+
+def handlings_to_submit(*, user) -> QuerySet[Handling]:
+    """A văn thư's queue: registered incoming documents not yet submitted to a leader."""
+    clerk_ids = account_selectors.position_agencies(user=user).clerk_ids
+    return (Handling.objects.filter(agency_id__in=sorted(clerk_ids), state=HandlingState.REGISTERED,
+                                    document__status=DocumentStatus.ACTIVE)
+            .select_related("document__document_type").order_by("-is_urgent", "-created_at", "-id"))
+
+
+def overdue_assigned_by(*, user) -> QuerySet[Assignment]:
+    """What the user assigned that is overdue (the leader's follow-up list)."""
+    return _assignment_list(Assignment.objects.filter(assigned_by=user, state__in=OPEN_STATES,
+                                                      deadline__lt=timezone.localdate()))
+
+
+def queue_counts(*, user) -> dict[str, int]:
+    """Counts for the home page (one query per queue, each on an index)."""
+    return {
+        "to_submit": handlings_to_submit(user=user).count(),
+        "to_assign": handlings_to_assign(user=user).count() + unit_to_assign(user=user).count(),
+        "to_process": to_process(user=user).count(),
+        "overdue": overdue_assigned_by(user=user).count(),
+    }
+
+
+def handling_of(*, document_id: int) -> Handling | None:
+    return Handling.objects.select_related("submitted_to", "reply_document").filter(document_id=document_id).first()
+
+
+def assignment_tree(*, handling: Handling) -> list[Assignment]:
+    """All assignments of a document with their notes, parents first (three queries)."""
+    return list(with_urgency_flag(Assignment.objects.filter(handling=handling))
+                .select_related("unit", "user", "assigned_by", "reply_document")
+                .prefetch_related(Prefetch("notes", queryset=ProcessingNote.objects.select_related("author")))
+                .order_by("parent_id", "id"))
+
+
+def assignment_get(*, user, assignment_id: int) -> Assignment:
+    """An assignment of a document the user can see."""
+    from lienthong.documents.selectors import documents_visible_to
+
+    assignment = (Assignment.objects.filter(pk=assignment_id, document__in=documents_visible_to(user=user))
+                  .select_related("document", "unit", "user").first())
+    if assignment is None:
+        raise NotFound()
+    return assignment
+
+
+def reminder_rows(*, cutoff: dt.date) -> tuple[list[dict], dict[int, list[int]]]:
+    """Open, non-informational assignments due on or before ``cutoff`` (two queries)."""
+    rows = list(
+        Assignment.objects.filter(state__in=OPEN_STATES, deadline__lte=cutoff,
+                                  document__status=DocumentStatus.ACTIVE)
+        .exclude(role=AssignmentRole.INFO)
+        .annotate(subject=Substr("document__subject", 1, 300))
+        .values("id", "deadline", "user_id", "unit_id", "assigned_by_id", "document_id",
+                "document__number_symbol", "subject"))
+    unit_ids = {r["unit_id"] for r in rows if r["unit_id"]}
+    leaders: dict[int, list[int]] = {}
+    for unit_id, user_id in Position.objects.filter(unit_id__in=unit_ids, role=Role.LEADER, is_active=True
+                                                    ).values_list("unit_id", "user_id"):
+        leaders.setdefault(unit_id, []).append(user_id)
+    return rows, leaders
+
+
+def tracking_rows(*, agency_id: int, date_from: dt.date, date_to: dt.date) -> QuerySet[Handling]:
+    """Rows of the Sổ theo dõi giải quyết văn bản đến (PL4 §VIII) for one agency and period."""
+    return (Handling.objects.filter(agency_id=agency_id, received_on__gte=date_from, received_on__lte=date_to)
+            .select_related("document__document_type", "reply_document")
+            .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.filter(parent__isnull=True)
+                                       .select_related("unit", "user").order_by("id")))
+            .order_by("document__year", "document__register_number"))
+
+
+def assignment_counts_by_state(*, handling_ids) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = {}
+    for row in (Assignment.objects.filter(handling_id__in=list(handling_ids)).values("handling_id", "state")
+                .annotate(n=Count("pk")).order_by()):
+        out.setdefault(row["handling_id"], {})[row["state"]] = row["n"]
+    return out
+
+

@@ -1,0 +1,466 @@
+"""Writes on incoming documents after arrival (NĐ30 Art. 22–24; vanthu.md §4.2).
+
+register (số đến) → submit to a leader → assign (lead / supporting / for information, each with
+its own deadline and instruction) → a unit head hands a unit's part to people → notes and
+progress → completion with the reply's number. Every step the sender should know about is
+reported back through ``delivery.services.delivery_report`` (04 assigned, 05 in progress, 06 done).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienthong.accounts import selectors as account_selectors
+from lienthong.accounts.models import Position, Role
+from lienthong.agencies.models import Agency, Unit
+from lienthong.audit.models import AuditAction
+from lienthong.audit.services import audit_log
+from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.text import nfc
+from lienthong.delivery import services as delivery_services
+from lienthong.delivery.models import DeliveryState
+from lienthong.documents import selectors as document_selectors
+from lienthong.documents import services as document_services
+from lienthong.documents.models import Document, DocumentFile, DocumentStatus, RelationKind, Urgency
+from lienthong.notifications import services as notification_services
+from lienthong.processing.models import (
+    OPEN_STATES, Assignment, AssignmentRole, AssignmentState, Handling, HandlingState, ProcessingNote,
+)
+from lienthong.workcalendar import selectors as calendar
+
+H = HandlingState
+
+
+@dataclass
+class AssignmentSpec:
+    role: str
+    unit_id: int | None = None
+    user_id: int | None = None
+    deadline: dt.date | None = None
+    instruction: str = ""
+
+
+def _doc_url(document_id: int) -> str:
+    return reverse("documents:detail", args=[document_id])
+
+
+# --- Registration: every incoming record gets its handling -----------------------------------------
+
+def handling_open(*, actor, document: Document) -> Handling:
+    """Inside the registering transaction: the handling of a newly registered incoming document.
+    An urgent document is flagged to the agency's leaders at once (NĐ30 Art. 23.1)."""
+    urgent = document.urgency != Urgency.NORMAL
+    handling = Handling.objects.create(document=document, agency_id=document.agency_id, is_urgent=urgent,
+                                       received_on=document.received_on or timezone.localdate())
+    if urgent:
+        leaders = list(account_selectors.people_of(agency_ids=[document.agency_id], roles=[Role.LEADER]))
+        transaction.on_commit(lambda: notification_services.notify(
+            user_ids=leaders, kind="incoming",
+            title=_("KHẨN – văn bản đến %(s)s: %(t)s") % {"s": document.number_symbol, "t": document.subject[:150]},
+            url=_doc_url(document.pk), dedupe_key=f"urgent:{document.pk}"))
+    return handling
+
+
+def incoming_register_from_delivery(*, actor, delivery_id: int, received_on: dt.date | None = None,
+                                    due_date: dt.date | None = None, notes: str = "",
+                                    document_type=None, today: dt.date | None = None) -> Document:
+    """Register a delivered document (số đến): its metadata and files come from the sender's record."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        delivery = delivery_services.delivery_claim_for_registration(actor=actor, delivery_id=delivery_id)
+        source = delivery.document
+        files = [
+            document_services.stored_file_read(stored_file=df.stored_file, filename=df.filename,
+                                               text=df.extracted_text, page_count=df.page_count)
+            for df in DocumentFile.objects.filter(document=source).select_related("stored_file")
+        ]
+        data = document_services.DocumentInput(
+            document_type=document_type or source.document_type, subject=source.subject, issued_on=source.issued_on,
+            urgency=source.urgency, secrecy=source.secrecy, signer_authority=source.signer_authority,
+            signer_position=source.signer_position, signer_name=source.signer_name,
+            recipients_text=source.recipients_text, place=source.place, page_count=source.page_count,
+            due_date=due_date, notes=notes, files=files,
+        )
+        incoming = document_services.document_register_incoming(
+            actor=actor, agency=delivery.recipient_agency, data=data, number_symbol=source.number_symbol,
+            issuer_agency=source.agency, issuer_name=source.issuer_name, received_on=received_on or today,
+            today=today)
+        delivery_services.delivery_registered(actor=actor, delivery=delivery, incoming=incoming)
+        handling_open(actor=actor, document=incoming)
+    return incoming
+
+
+def incoming_register_paper(*, actor, agency: Agency, data, number_symbol: str, issuer_agency=None,
+                            issuer_name: str = "", received_on: dt.date | None = None,
+                            today: dt.date | None = None) -> Document:
+    """A paper (or e-mailed) document registered by hand enters the same flow."""
+    with transaction.atomic():
+        incoming = document_services.document_register_incoming(
+            actor=actor, agency=agency, data=data, number_symbol=number_symbol, issuer_agency=issuer_agency,
+            issuer_name=issuer_name, received_on=received_on, today=today)
+        handling_open(actor=actor, document=incoming)
+    return incoming
+
+
+# --- Submit and assign ----------------------------------------------------------------------------
+
+def _handling_for_update(handling_id: int) -> Handling:
+    qs = Handling.objects.select_related("document", "agency")
+    if connection.features.has_select_for_update:
+        qs = qs.select_for_update(of=("self",))
+    handling = qs.filter(pk=handling_id).first()
+    if handling is None:
+        raise NotFound()
+    return handling
+
+
+def _check_active(handling: Handling) -> None:
+    if handling.document.status != DocumentStatus.ACTIVE:
+        raise ValidationFailed({"state": [_("Văn bản đã bị hủy hoặc thu hồi, không thể xử lý tiếp.")]})
+
+
+def handling_submit(*, actor, handling_id: int, leader_id: int, note: str = "") -> Handling:
+    """The văn thư submits the registered document to a leader of the agency (same day; urgent at once)."""
+    with transaction.atomic():
+        handling = _handling_for_update(handling_id)
+        held = account_selectors.position_agencies(user=actor)
+        if handling.agency_id not in held.clerk_ids:
+            raise PermissionDenied(_("Chỉ văn thư của cơ quan mới trình văn bản đến."))
+        _check_active(handling)
+        if handling.state not in (H.REGISTERED, H.SUBMITTED):
+            raise ValidationFailed({"state": [_("Văn bản đã được phân công, không trình lại được.")]})
+        if not account_selectors.people_of(agency_ids=[handling.agency_id], roles=[Role.LEADER]).filter(
+                user_id=leader_id).exists():
+            raise ValidationFailed({"leader": [_("Người nhận trình phải là lãnh đạo của cơ quan.")]})
+        now = timezone.now()
+        Handling.objects.filter(pk=handling.pk).update(state=H.SUBMITTED, submitted_to_id=leader_id,
+                                                       submitted_by=actor, submitted_at=now, submit_note=nfc(note))
+        handling.state, handling.submitted_to_id = H.SUBMITTED, leader_id
+        audit_log(actor=actor, action=AuditAction.TRANSITION, obj_type="document", obj_id=handling.document_id,
+                  agency_id=handling.agency_id, summary=_("Trình lãnh đạo"), details={"leader": leader_id})
+        doc = handling.document
+        prefix = _("KHẨN – ") if handling.is_urgent else ""
+        transaction.on_commit(lambda: notification_services.notify(
+            user_ids=[leader_id], kind="incoming",
+            title=prefix + _("Văn bản đến chờ phân công: %(s)s") % {"s": doc.number_symbol},
+            body=doc.subject[:500], url=_doc_url(doc.pk), dedupe_key=f"submit:{handling.pk}:{leader_id}"))
+    return handling
+
+
+def _validate_specs(handling: Handling, specs: list[AssignmentSpec], *, unit: Unit | None = None,
+                    parent: Assignment | None = None) -> dict:
+    """Check a leader's instruction; ``unit`` set means a unit head handing on inside that unit."""
+    errors: dict[str, list] = {}
+    if not specs:
+        errors["assignments"] = [_("Cần chọn ít nhất một đơn vị hoặc người xử lý.")]
+        return errors
+    unit_ids = {s.unit_id for s in specs if s.unit_id}
+    user_ids = {s.user_id for s in specs if s.user_id}
+    valid_units = set(Unit.objects.filter(pk__in=unit_ids, agency_id=handling.agency_id, is_active=True)
+                      .values_list("pk", flat=True))
+    people = Position.objects.filter(user_id__in=user_ids, agency_id=handling.agency_id, is_active=True)
+    if unit is not None:
+        people = people.filter(unit=unit)
+    valid_users = set(people.values_list("user_id", flat=True))
+    seen = set()
+    for i, s in enumerate(specs, start=1):
+        where = _("Dòng %(i)s: ") % {"i": i}
+        s.instruction = nfc(s.instruction)
+        if s.role not in AssignmentRole.values:
+            errors.setdefault("assignments", []).append(where + _("vai trò không hợp lệ."))
+        if bool(s.unit_id) == bool(s.user_id):
+            errors.setdefault("assignments", []).append(where + _("chọn một đơn vị hoặc một người."))
+            continue
+        if unit is not None and s.unit_id:
+            errors.setdefault("assignments", []).append(where + _("trong đơn vị chỉ giao cho người."))
+        elif s.unit_id and s.unit_id not in valid_units:
+            errors.setdefault("assignments", []).append(where + _("đơn vị không thuộc cơ quan nhận văn bản."))
+        elif s.user_id and s.user_id not in valid_users:
+            errors.setdefault("assignments", []).append(
+                where + (_("người được giao không thuộc đơn vị.") if unit is not None
+                         else _("người được giao không thuộc cơ quan nhận văn bản.")))
+        key = ("u", s.unit_id) if s.unit_id else ("p", s.user_id)
+        if key in seen:
+            errors.setdefault("assignments", []).append(where + _("đơn vị hoặc người này được chọn hai lần."))
+        seen.add(key)
+        if s.deadline and s.deadline < handling.received_on:
+            errors.setdefault("assignments", []).append(where + _("hạn xử lý không được trước ngày đến (%(d)s).") % {
+                "d": handling.received_on.strftime("%d/%m/%Y")})
+        if parent is not None and parent.deadline and s.deadline and s.deadline > parent.deadline:
+            errors.setdefault("assignments", []).append(where + _("hạn xử lý không được sau hạn của đơn vị (%(d)s).") % {
+                "d": parent.deadline.strftime("%d/%m/%Y")})
+    leads = sum(1 for s in specs if s.role == AssignmentRole.LEAD)
+    if leads > 1:
+        errors.setdefault("assignments", []).append(_("Chỉ có một đơn vị hoặc người chủ trì."))
+    return errors
+
+
+def _create(handling: Handling, specs: list[AssignmentSpec], *, actor, parent: Assignment | None) -> list[Assignment]:
+    now = timezone.now()
+    doc = handling.document
+    rows = Assignment.objects.bulk_create([
+        Assignment(
+            handling=handling, document_id=handling.document_id, agency_id=handling.agency_id, parent=parent,
+            role=s.role, unit_id=s.unit_id, user_id=s.user_id, instruction=s.instruction[:2000],
+            deadline=None if s.role == AssignmentRole.INFO else (s.deadline or (parent.deadline if parent else None) or
+                                                               calendar.default_deadline(
+                                                                   agency_id=handling.agency_id, urgency=doc.urgency,
+                                                                   start=handling.received_on)),
+            assigned_by=actor, assigned_at=now,
+        ) for s in specs])
+    document_services.document_grant(document_id=handling.document_id,
+                                     user_ids=[s.user_id for s in specs if s.user_id],
+                                     unit_ids=[s.unit_id for s in specs if s.unit_id])
+    unit_ids = [s.unit_id for s in specs if s.unit_id]
+    notify_ids = [s.user_id for s in specs if s.user_id]
+    if unit_ids:
+        notify_ids += list(account_selectors.unit_leader_user_ids(unit_ids=unit_ids).values_list("user_id", flat=True))
+    transaction.on_commit(lambda: notification_services.notify(
+        user_ids=set(notify_ids), kind="assignment",
+        title=_("Được giao xử lý văn bản %(s)s") % {"s": doc.number_symbol}, body=doc.subject[:500],
+        url=_doc_url(doc.pk), dedupe_key=f"assign:{handling.pk}:{now:%Y%m%d%H%M%S%f}"))
+    return rows
+
+
+def _label(specs: list[AssignmentSpec]) -> str:
+    names = dict(Unit.objects.filter(pk__in=[s.unit_id for s in specs if s.unit_id]).values_list("pk", "name"))
+    from lienthong.accounts.models import User
+
+    people = {u.pk: str(u) for u in User.objects.filter(pk__in=[s.user_id for s in specs if s.user_id])}
+    parts = []
+    for s in specs:
+        who = names.get(s.unit_id) if s.unit_id else people.get(s.user_id)
+        parts.append(f"{AssignmentRole(s.role).label}: {who}" + (f" (hạn {s.deadline:%d/%m/%Y})" if s.deadline else ""))
+    return "; ".join(parts)
+
+
+def handling_assign(*, actor, handling_id: int, specs: list[AssignmentSpec]) -> list[Assignment]:
+    """A leader's instruction (NĐ30 Art. 23.2): lead, supporting and for-information units or people,
+    each with a deadline (default: the agency's deadline for the document's urgency) and instruction.
+    More can be added later by any leader of the agency; there is only ever one lead."""
+    with transaction.atomic():
+        handling = _handling_for_update(handling_id)
+        held = account_selectors.position_agencies(user=actor)
+        if handling.agency_id not in held.leader_ids and handling.submitted_to_id != actor.pk:
+            raise PermissionDenied(_("Chỉ lãnh đạo cơ quan mới phân công xử lý văn bản đến."))
+        _check_active(handling)
+        if handling.state not in (H.SUBMITTED, H.ASSIGNED, H.IN_PROGRESS):
+            raise ValidationFailed({"state": [
+                _("Văn bản chưa được trình lãnh đạo.") if handling.state == H.REGISTERED
+                else _("Văn bản đã xử lý xong, không phân công thêm được.")]})
+        errors = _validate_specs(handling, specs)
+        existing = Assignment.objects.filter(handling=handling, parent__isnull=True)
+        if any(s.role == AssignmentRole.LEAD for s in specs) and existing.filter(role=AssignmentRole.LEAD).exists():
+            errors.setdefault("assignments", []).append(_("Văn bản đã có đơn vị hoặc người chủ trì."))
+        if not existing.filter(role=AssignmentRole.LEAD).exists() and not any(
+                s.role == AssignmentRole.LEAD for s in specs):
+            errors.setdefault("assignments", []).append(_("Cần chọn đơn vị hoặc người chủ trì."))
+        taken = existing.filter(Q(unit_id__in=[s.unit_id for s in specs if s.unit_id]) |
+                                Q(user_id__in=[s.user_id for s in specs if s.user_id]))
+        if taken.exists():
+            errors.setdefault("assignments", []).append(_("Có đơn vị hoặc người đã được giao văn bản này trước đó."))
+        if errors:
+            raise ValidationFailed(errors)
+        rows = _create(handling, specs, actor=actor, parent=None)
+        if handling.state == H.SUBMITTED:
+            Handling.objects.filter(pk=handling.pk).update(state=H.ASSIGNED)
+            handling.state = H.ASSIGNED
+        label = _label(specs)
+        audit_log(actor=actor, action=AuditAction.ASSIGNED, obj_type="document", obj_id=handling.document_id,
+                  agency_id=handling.agency_id, summary=_("Phân công: %(l)s") % {"l": label[:400]})
+        delivery_services.delivery_report(actor=actor, incoming_document_id=handling.document_id,
+                                          state=DeliveryState.ASSIGNED, description=label)
+    return rows
+
+
+def _assignment_for_update(assignment_id: int) -> Assignment:
+    qs = Assignment.objects.select_related("handling__document", "unit")
+    assignment = qs.filter(pk=assignment_id).first()
+    if assignment is None:
+        raise NotFound()
+    _handling_for_update(assignment.handling_id)  # serialises work on one document
+    return assignment
+
+
+def assignment_delegate(*, actor, assignment_id: int, specs: list[AssignmentSpec]) -> list[Assignment]:
+    """A unit head hands the unit's part on to people of the unit, with their own deadlines."""
+    with transaction.atomic():
+        parent = _assignment_for_update(assignment_id)
+        if parent.unit_id is None or not Position.objects.filter(
+                user=actor, unit_id=parent.unit_id, role=Role.LEADER, is_active=True).exists():
+            raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được giao mới phân công tiếp trong đơn vị."))
+        handling = parent.handling
+        _check_active(handling)
+        if parent.state == AssignmentState.DONE:
+            raise ValidationFailed({"state": [_("Phần việc của đơn vị đã hoàn thành.")]})
+        errors = _validate_specs(handling, specs, unit=parent.unit, parent=parent)
+        if any(s.role == AssignmentRole.LEAD for s in specs) and parent.children.filter(
+                role=AssignmentRole.LEAD).exists():
+            errors.setdefault("assignments", []).append(_("Đơn vị đã giao người chủ trì."))
+        if parent.children.filter(user_id__in=[s.user_id for s in specs]).exists():
+            errors.setdefault("assignments", []).append(_("Có người đã được giao phần việc này trước đó."))
+        if errors:
+            raise ValidationFailed(errors)
+        rows = _create(handling, specs, actor=actor, parent=parent)
+        audit_log(actor=actor, action=AuditAction.ASSIGNED, obj_type="document", obj_id=handling.document_id,
+                  agency_id=handling.agency_id,
+                  summary=_("%(u)s giao: %(l)s") % {"u": parent.unit.name, "l": _label(specs)[:400]})
+    return rows
+
+
+def _can_work(actor, assignment: Assignment) -> bool:
+    if assignment.user_id:
+        return assignment.user_id == actor.pk
+    return Position.objects.filter(user=actor, unit_id=assignment.unit_id, is_active=True).exists()
+
+
+def assignment_note(*, actor, assignment_id: int, text: str, progress: int | None = None) -> ProcessingNote:
+    """A processing note (and progress, 0–100 %) by the person or unit working on it."""
+    text = nfc(text)
+    errors = {}
+    if not text:
+        errors["text"] = [_("Nội dung không được để trống.")]
+    if progress is not None and not 0 <= progress <= 100:
+        errors["progress"] = [_("Tiến độ phải từ 0 đến 100%.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        assignment = _assignment_for_update(assignment_id)
+        if not _can_work(actor, assignment):
+            raise PermissionDenied(_("Bạn không được giao xử lý phần việc này."))
+        _check_active(assignment.handling)
+        if assignment.state == AssignmentState.DONE:
+            raise ValidationFailed({"state": [_("Phần việc đã hoàn thành.")]})
+        note = ProcessingNote.objects.create(assignment=assignment, author=actor, text=text[:4000], progress=progress)
+        fields = {"state": AssignmentState.IN_PROGRESS}
+        if progress is not None:
+            fields["progress"] = progress
+        Assignment.objects.filter(pk=assignment.pk).update(**fields)
+        Assignment.objects.filter(pk=assignment.parent_id, state=AssignmentState.PENDING).update(
+            state=AssignmentState.IN_PROGRESS)
+        Handling.objects.filter(pk=assignment.handling_id, state=H.ASSIGNED).update(state=H.IN_PROGRESS)
+        audit_log(actor=actor, action=AuditAction.PROGRESS, obj_type="document", obj_id=assignment.document_id,
+                  agency_id=assignment.agency_id, summary=text[:300])
+        delivery_services.delivery_report(actor=actor, incoming_document_id=assignment.document_id,
+                                          state=DeliveryState.IN_PROGRESS, description=text[:500])
+    return note
+
+
+def assignment_complete(*, actor, assignment_id: int, result: str = "", reply_document_id: int | None = None
+                        ) -> Assignment:
+    """Close a part of the work, optionally with the reply (an outgoing document of the same agency
+    the actor can see). When every lead part at the top is done, the document is done (06)."""
+    result = nfc(result)
+    with transaction.atomic():
+        assignment = _assignment_for_update(assignment_id)
+        if not _can_work(actor, assignment):
+            raise PermissionDenied(_("Bạn không được giao xử lý phần việc này."))
+        handling = assignment.handling
+        _check_active(handling)
+        if assignment.state == AssignmentState.DONE:
+            raise ValidationFailed({"state": [_("Phần việc đã hoàn thành trước đó.")]})
+        reply = None
+        if reply_document_id:
+            reply = document_selectors.documents_visible_to(user=actor).filter(
+                pk=reply_document_id, agency_id=handling.agency_id, status=DocumentStatus.ACTIVE).first()
+            if reply is None:
+                raise ValidationFailed({"reply_document": [
+                    _("Văn bản trả lời phải là văn bản của cơ quan mình mà bạn được xem.")]})
+        now = timezone.now()
+        done = dict(state=AssignmentState.DONE, progress=100, completed_at=now)
+        Assignment.objects.filter(pk=assignment.pk).update(result=result[:4000], reply_document=reply, **done)
+        # The lead person of a unit finishing finishes the unit's part; the same up the tree.
+        node = assignment
+        while node.parent_id and node.role == AssignmentRole.LEAD:
+            Assignment.objects.filter(pk=node.parent_id).exclude(state=AssignmentState.DONE).update(
+                reply_document=reply, **done)
+            node = Assignment.objects.get(pk=node.parent_id)
+        if reply is not None:
+            document_services.document_relate(source=reply, target=handling.document, kind=RelationKind.REPLIES_TO)
+        audit_log(actor=actor, action=AuditAction.COMPLETED, obj_type="document", obj_id=handling.document_id,
+                  agency_id=handling.agency_id,
+                  summary=_("Hoàn thành%(r)s") % {"r": f": {reply.number_symbol}" if reply else ""})
+        leads_open = Assignment.objects.filter(handling=handling, parent__isnull=True, role=AssignmentRole.LEAD,
+                                               state__in=OPEN_STATES).exists()
+        if not leads_open:
+            reply = reply or Assignment.objects.filter(handling=handling, reply_document__isnull=False).select_related(
+                "reply_document").order_by("-completed_at").values_list("reply_document", flat=True).first()
+            reply_doc = reply if isinstance(reply, Document) else Document.objects.filter(pk=reply).first()
+            Handling.objects.filter(pk=handling.pk).update(state=H.DONE, completed_at=now, reply_document=reply_doc)
+            description = _("Đã xử lý xong") + (
+                _("; văn bản trả lời số %(s)s") % {"s": reply_doc.number_symbol} if reply_doc else "")
+            delivery_services.delivery_report(actor=actor, incoming_document_id=handling.document_id,
+                                              state=DeliveryState.DONE, description=description)
+        assignment.refresh_from_db()
+    return assignment
+
+
+def assignment_chase(*, actor, assignment_id: int, message: str = "") -> int:
+    """"Đôn đốc" by hand: a leader or văn thư of the agency reminds the people on an open assignment."""
+    assignment = Assignment.objects.select_related("document").filter(pk=assignment_id).first()
+    if assignment is None:
+        raise NotFound()
+    held = account_selectors.position_agencies(user=actor)
+    if assignment.agency_id not in held.full_ids and assignment.assigned_by_id != actor.pk:
+        raise PermissionDenied(_("Chỉ lãnh đạo, văn thư hoặc người giao việc mới được đôn đốc."))
+    if assignment.state == AssignmentState.DONE:
+        raise ValidationFailed({"state": [_("Phần việc đã hoàn thành, không cần đôn đốc.")]})
+    users = _people_on(assignment)
+    doc = assignment.document
+    text = nfc(message) or _("Đề nghị khẩn trương xử lý văn bản %(s)s%(d)s.") % {
+        "s": doc.number_symbol, "d": f" (hạn {assignment.deadline:%d/%m/%Y})" if assignment.deadline else ""}
+    audit_log(actor=actor, action=AuditAction.PROGRESS, obj_type="document", obj_id=doc.pk,
+              agency_id=assignment.agency_id, summary=_("Đôn đốc: %(t)s") % {"t": text[:300]})
+    return notification_services.notify(
+        user_ids=users, kind="chase", title=_("Đôn đốc xử lý văn bản %(s)s") % {"s": doc.number_symbol},
+        body=f"{text}\n— {actor}", url=_doc_url(doc.pk))
+
+
+def _people_on(assignment: Assignment) -> list[int]:
+    if assignment.user_id:
+        return [assignment.user_id]
+    return list(account_selectors.unit_leader_user_ids(unit_ids=[assignment.unit_id]).values_list("user_id", flat=True))
+
+
+# --- Reminders (the scheduled job) ----------------------------------------------------------------
+
+def send_deadline_reminders(*, today: dt.date | None = None) -> dict[str, int]:
+    """Remind the people on every open assignment that is overdue or due within
+    ``settings.REMINDER_DUE_SOON_WORKING_DAYS`` working days, and give each assigning leader one
+    daily digest. Safe to run more than once a day: notifications are keyed by day."""
+    from lienthong.notifications.services import NotificationSpec, notify_many
+    from lienthong.processing.selectors import reminder_rows
+
+    today = today or timezone.localdate()
+    cutoff = calendar.add_working_days(today, settings.REMINDER_DUE_SOON_WORKING_DAYS)
+    rows, unit_leaders = reminder_rows(cutoff=cutoff)
+    specs: list[NotificationSpec] = []
+    per_leader: dict[int, list[int]] = {}
+    overdue = 0
+    for a in rows:
+        late = a["deadline"] < today
+        overdue += late
+        kind = "reminder_overdue" if late else "reminder_due_soon"
+        title = (_("Quá hạn: %(s)s (hạn %(d)s)") if late else _("Sắp đến hạn: %(s)s (hạn %(d)s)")) % {
+            "s": a["document__number_symbol"], "d": a["deadline"].strftime("%d/%m/%Y")}
+        url = _doc_url(a["document_id"])
+        for user_id in ([a["user_id"]] if a["user_id"] else unit_leaders.get(a["unit_id"], [])):
+            specs.append(NotificationSpec(user_id=user_id, kind=kind, title=title, body=a["subject"], url=url,
+                                          dedupe_key=f"rem:{a['id']}:{today:%Y%m%d}"))
+        if late:
+            per_leader.setdefault(a["assigned_by_id"], []).append(a["id"])
+    for leader_id, ids in per_leader.items():
+        specs.append(NotificationSpec(
+            user_id=leader_id, kind="reminder_overdue",
+            title=_("%(n)s phần việc anh/chị đã giao đang quá hạn") % {"n": len(ids)},
+            body="", url=reverse("processing:queue", args=["overdue"]), dedupe_key=f"rem-leader:{today:%Y%m%d}"))
+    created = notify_many(specs)
+    return {"open_due": len(rows), "overdue": overdue, "notifications": created}
