@@ -1,0 +1,3 @@
+"""Delivery pages."""
+
+urlpatterns: list = []

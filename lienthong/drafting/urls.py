@@ -1,0 +1,4 @@
+from lienthong.drafting import views
+
+app_name = "drafting"
+urlpatterns = views.urlpatterns

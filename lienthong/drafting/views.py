@@ -1,0 +1,3 @@
+"""Draft pages."""
+
+urlpatterns: list = []

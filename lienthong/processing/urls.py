@@ -1,0 +1,4 @@
+from lienthong.processing import views
+
+app_name = "processing"
+urlpatterns = views.urlpatterns

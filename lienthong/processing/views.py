@@ -1,0 +1,3 @@
+"""Processing pages."""
+
+urlpatterns: list = []
