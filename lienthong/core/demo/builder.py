@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 
 from lienthong.accounts.models import User
 from lienthong.accounts.services import user_create
-from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
+from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup, Unit
 from lienthong.agencies.services import agency_save
 from lienthong.core.demo import agencies as agency_data
 from lienthong.core.demo import documents as doc_data
 from lienthong.core.demo import people
+from lienthong.core.demo.flow import FlowLoader, flow_exists
 from lienthong.core.demo.pdf import PdfContent, body_for, render_pdf, signer_lines
 from lienthong.core.errors import DomainError
 from lienthong.core.text import fold
@@ -40,12 +41,14 @@ class LoadResult:
     incoming_created: int = 0
     files_attached: int = 0
     documents_skipped: bool = False
+    drafts_created: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
     @property
     def created_anything(self) -> bool:
-        return bool(self.agencies_created or self.users_created or self.outgoing_created or self.incoming_created)
+        return bool(self.agencies_created or self.users_created or self.outgoing_created or self.incoming_created
+                    or self.drafts_created)
 
 
 class DemoConflict(DomainError):
@@ -67,9 +70,14 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
         groups = _ensure_groups()
         agencies = _ensure_agencies(levels, groups, result)
         log(_("Cơ quan: %(n)s mới, %(t)s tổng cộng.") % {"n": result.agencies_created, "t": len(agencies)})
-        users = _ensure_users(agencies, result)
+        units = _ensure_units(agencies)
+        users = _ensure_users(agencies, units, result)
         log(_("Tài khoản: %(n)s mới.") % {"n": result.users_created})
         _ensure_documents(agencies, users, result, scale=scale, fast_pdfs=fast_pdfs, log=log)
+        if not flow_exists():
+            result.drafts_created = FlowLoader(agencies, users, units, fast_pdfs=fast_pdfs).run()
+            log(_("Văn bản đang xử lý: %(n)s dự thảo và các văn bản đang gửi, nhận, xử lý.") % {
+                "n": result.drafts_created})
     result.seconds = time.monotonic() - started
     return result
 
@@ -107,7 +115,17 @@ def _ensure_agencies(levels, groups, result: LoadResult) -> dict[str, Agency]:
 
 # --- People ----------------------------------------------------------------------------------------
 
-def _ensure_users(agencies: dict[str, Agency], result: LoadResult) -> dict[str, User]:
+def _ensure_units(agencies: dict[str, Agency]) -> dict[tuple[str, str], Unit]:
+    """The departments of the demo agencies, keyed by (agency key, unit code)."""
+    out = {}
+    for spec in agency_data.agency_specs():
+        for order, (code, name, abbr) in enumerate(people.units_of(spec)):
+            out[(spec.key, code)] = Unit.objects.get_or_create(
+                agency=agencies[spec.key], name=name, defaults={"abbreviation": abbr, "order": order})[0]
+    return out
+
+
+def _ensure_users(agencies: dict[str, Agency], units, result: LoadResult) -> dict[str, User]:
     """Create the missing demo accounts through ``user_create``.
 
     Hashing a password is deliberately slow (Argon2), and 340 people would take minutes; every demo
@@ -122,7 +140,8 @@ def _ensure_users(agencies: dict[str, Agency], result: LoadResult) -> dict[str, 
             continue
         user = user_create(
             username=account.username, password=None, full_name=account.full_name,
-            positions=[(agencies[key], role, title) for key, role, title in account.positions],
+            positions=[(agencies[key], role, title, units[(key, account.unit)] if account.unit and i == 0 else None)
+                       for i, (key, role, title) in enumerate(account.positions)],
             is_system_admin=account.is_system_admin,
         )
         existing[user.username] = user

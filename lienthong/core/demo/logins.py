@@ -87,7 +87,8 @@ def console_text() -> str:
         _("Mỗi cơ quan trong tỉnh đều có ba tài khoản vanthu.<mã>, lanhdao.<mã> và chuyenvien.<mã>. "
           "<mã> là tên viết liền không dấu: sở, ban theo chữ viết tắt (snv, stp, stttt…), huyện theo tên "
           "(vithuy), văn phòng huyện thêm vp (vpvithuy), xã, phường, thị trấn theo tên (vitan, vithang, "
-          "phuong1); tên trùng thì thêm mã huyện (vinhtuong-vithuy). Danh sách đầy đủ: README.md."),
+          "phuong1); tên trùng thì thêm mã huyện (vinhtuong-vithuy). Các phòng của UBND huyện, Sở TT&TT và "
+          "VP UBND tỉnh có truongphong.<phòng>.<mã> và chuyenvien.<phòng>.<mã>. Danh sách đầy đủ: README.md."),
     ])
 
 
@@ -112,7 +113,9 @@ def readme_markdown() -> str:
         "districts by name (`vithuy`), district offices with `vp` (`vpvithuy`), communes, wards and towns by "
         "name (`vitan`, `vithang`, wards named by numeral as `phuong1`). A commune whose slug is shared with "
         "another commune or with a district gets `-<district slug>` (`vinhtuong-vithuy`, `vithuy-vithuy`). "
-        "Names other than the seed notice's signer are invented.",
+        "Departments (phòng) of every district People's Committee (`tckh`, `nv`, `tnmt`), of Sở TT&TT (`cntt`, "
+        "`bcvt`) and of VP UBND tỉnh (`kt`, `vx`) each have a head `truongphong.<unit>.<slug>` and a specialist "
+        "`chuyenvien.<unit>.<slug>`. Names other than the seed notice's signer are invented.",
         "",
         "| Agency | Level | Under | Clerk |",
         "|---|---|---|---|",

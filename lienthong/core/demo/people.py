@@ -13,6 +13,22 @@ from dataclasses import dataclass, field
 
 from lienthong.core.demo.agencies import HEAD_TITLES, AgencySpec, agency_specs
 
+# Departments (phòng) of the agencies that assign work to units, each with a head and a specialist
+# (truongphong.<code>.<slug>, chuyenvien.<code>.<slug>).
+DISTRICT_UNITS = [("tckh", "Phòng Tài chính - Kế hoạch", "TCKH"), ("nv", "Phòng Nội vụ", "NV"),
+                  ("tnmt", "Phòng Tài nguyên và Môi trường", "TNMT")]
+UNITS_BY_KEY = {
+    "stttt": [("cntt", "Phòng Công nghệ thông tin", "CNTT"), ("bcvt", "Phòng Bưu chính - Viễn thông", "BCVT")],
+    "vp": [("kt", "Phòng Kinh tế", "KT"), ("vx", "Phòng Văn xã", "VX")],
+}
+
+
+def units_of(spec: AgencySpec) -> list[tuple[str, str, str]]:
+    """(code, name, abbreviation) of the departments of one demo agency."""
+    if spec.kind == "district":
+        return DISTRICT_UNITS
+    return UNITS_BY_KEY.get(spec.key, [])
+
 PASSWORD = "demo1234"
 ADMIN_USERNAME = "quantri"
 
@@ -57,6 +73,7 @@ class Account:
     full_name: str
     positions: list[tuple[str, str, str]] = field(default_factory=list)  # (agency key, role, title)
     is_system_admin: bool = False
+    unit: str = ""  # code of the department (UNITS) the first position belongs to
 
     @property
     def role(self) -> str:
@@ -94,6 +111,18 @@ def accounts() -> list[Account]:
             rows.append(account)
             if spec.key == "vp" and role == "leader":
                 rows.extend(EXTRA_ACCOUNTS)
+        for code, unit_name, _abbr in units_of(spec):
+            for role, prefix, title in (("leader", "truongphong", "Trưởng phòng"),
+                                        ("specialist", "chuyenvien", "Chuyên viên")):
+                username = f"{prefix}.{code}.{spec.slug}"
+                female = random.Random(f"demo-gender:{username}").random() < _FEMALE_SHARE[role]
+                name = person_name(username, female=female)
+                salt = 0
+                while name in used:
+                    salt += 1
+                    name = person_name(f"{username}:{salt}", female=female)
+                used.add(name)
+                rows.append(Account(username, name, [(spec.key, role, f"{title} {unit_name}")], unit=code))
     rows.append(Account(ADMIN_USERNAME, "Quản trị hệ thống", [], is_system_admin=True))
     return rows
 

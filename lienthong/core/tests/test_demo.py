@@ -99,7 +99,8 @@ def test_readme_carries_the_generated_demo_logins():
 def test_load_demo_builds_the_province_once_and_the_second_run_changes_nothing(client):
     out = io.StringIO()
     call_command("load_demo", "--scale", "0", "--fast-pdfs", stdout=out)
-    assert "120 cơ quan, 344 tài khoản" in out.getvalue()
+    # 344 agency accounts plus a head and a specialist in each of 28 departments.
+    assert "120 cơ quan, 400 tài khoản" in out.getvalue()
     counts = _row_counts()
 
     # Levels and ranking groups are rows.
@@ -218,3 +219,28 @@ def test_two_level_fixture_puts_communes_directly_under_the_province_and_they_ca
                                      data=doc_input("quyet-dinh", "Về việc kiện toàn Tổ công tác chuyển đổi số",
                                                     issued_on=dt.date(2025, 7, 15)))
     assert (doc.number_symbol, doc.place) == ("01/QĐ-UBND", "Vị Thủy")
+
+
+@pytest.mark.django_db
+def test_demo_has_documents_in_motion_in_every_queue():
+    """After loading, each role of the story finds something to do on its home page."""
+    from lienthong.delivery import selectors as delivery_selectors
+    from lienthong.drafting import selectors as draft_selectors
+    from lienthong.processing import selectors as processing_selectors
+
+    call_command("load_demo", "--scale", "0", "--fast-pdfs", stdout=io.StringIO())
+    user = User.objects.get
+    assert delivery_selectors.inbox_counts(user=user(username="vanthu.vithuy"))["to_receive"] == 1
+    assert processing_selectors.queue_counts(user=user(username="chuyenvien.nv.vithuy"))["to_process"] == 1
+    overdue = processing_selectors.to_process(user=user(username="chuyenvien.nv.vithuy")).get()
+    assert overdue.deadline_status == "overdue"
+    assert processing_selectors.queue_counts(user=user(username="lanhdao.vithuy"))["overdue"] == 2  # lead and support
+    assert draft_selectors.to_approve(user=user(username="lanhdao.stttt")).count() == 1
+    assert draft_selectors.my_drafts(user=user(username="chuyenvien.vithang")).get().state == "drafting"
+    report = Document.objects.get(direction=Direction.OUTGOING, subject__startswith="Báo cáo kết quả sử dụng")
+    codes = [e.code for d in delivery_selectors.deliveries_of(document=report) for e in d.events.all()]
+    assert codes == ["", "01", "03", "03", "04", "05"]
+    # The reminder goes out to the VP's list of districts and waits for the exchange to the Government Office.
+    notice = Document.objects.get(direction=Direction.OUTGOING, subject__contains="đôn đốc triển khai liên thông")
+    states = [d.state for d in delivery_selectors.deliveries_of(document=notice)]
+    assert states.count("waiting") == 1 and "registered" in states and "received" in states
