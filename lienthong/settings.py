@@ -174,6 +174,10 @@ API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first date input in both languages (lienthong/formats/*/formats.py).
+FORMAT_MODULE_PATH = ["lienthong.formats"]
+# Absolute address of the site, used in links inside e-mails (e.g. https://qlvb.haugiang.gov.vn).
+SITE_URL = env_str("LIENTHONG_SITE_URL", "")
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
