@@ -26,6 +26,7 @@ from lienthong.documents.schemas import (
     DocumentDetail, DocumentFileOut, DocumentListItem, DocumentListQuery, DocumentPage, IncomingIn, RegisterListQuery,
     RegisterOut, RegisterPage,
 )
+from lienthong.processing import services as processing_services
 from lienthong.search import selectors as search_selectors
 
 router = Router(tags=["Văn bản"])
@@ -148,7 +149,8 @@ def document_register_incoming(request, data: Form[IncomingIn], files: File[list
         signer_name=data.signer_name, recipients_text=data.recipients_text, place=data.place,
         page_count=data.page_count, due_date=data.due_date, notes=data.notes, is_paper=data.is_paper, files=files,
     )
-    created = services.document_register_incoming(
+    # Registered by hand (paper, e-mail): it enters the same processing flow as a delivered document.
+    created = processing_services.incoming_register_paper(
         actor=user, agency=agency, data=doc_input, number_symbol=data.number_symbol, issuer_agency=issuer_agency,
         issuer_name=data.issuer_name, received_on=data.received_on,
     )

@@ -22,6 +22,7 @@ from lienthong.documents import files as file_store
 from lienthong.documents import selectors, services
 from lienthong.documents.forms import CancelForm, DocumentFilterForm, IncomingForm, OutgoingForm
 from lienthong.documents.models import Direction, Register
+from lienthong.processing import services as processing_services
 from lienthong.search import selectors as search_selectors
 
 PAGE_SIZE = 25
@@ -149,7 +150,8 @@ def register_document(request, direction: str):
                         unit_abbreviation=cd.get("unit_abbreviation") or "")
                     messages.success(request, _("Đã cấp số %(s)s.") % {"s": doc.number_symbol})
                 else:
-                    doc = services.document_register_incoming(
+                    # A paper document enters the same processing flow as one delivered through the system.
+                    doc = processing_services.incoming_register_paper(
                         actor=request.user, agency=cd["agency"], data=_document_input(form),
                         number_symbol=cd["number_symbol"], issuer_agency=cd.get("issuer_agency"),
                         issuer_name=cd.get("issuer_name") or "", received_on=cd.get("received_on"))
