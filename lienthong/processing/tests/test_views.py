@@ -1,0 +1,425 @@
+"""The processing of an incoming document through its web pages: the panel on the document page
+(submit, assign, hand on inside a unit, notes, completion with the reply, đôn đốc), the work queues,
+and bad input that must show a Vietnamese error and store nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import lxml.html
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lienthong.agencies.models import Unit
+from lienthong.core.testing import doc_type, tiny_pdf
+from lienthong.delivery.models import Delivery, DeliveryState
+from lienthong.documents.models import Direction, Document
+from lienthong.notifications.models import Notification
+from lienthong.processing import services as processing
+from lienthong.processing.models import (
+    Assignment, AssignmentRole, AssignmentState, Handling, HandlingState, ProcessingNote,
+)
+from lienthong.processing.tests.test_flow import TODAY, issue_report
+
+pytestmark = pytest.mark.django_db
+
+
+def page(response):
+    return lxml.html.fromstring(response.content.decode())
+
+
+def texts(response, xpath: str) -> list[str]:
+    return [" ".join(e.text_content().split()) for e in page(response).xpath(xpath)]
+
+
+def doc_url(doc) -> str:
+    return reverse("documents:detail", args=[doc.pk])
+
+
+def as_user(client, province, username):
+    client.force_login(province.users[username])
+    return client
+
+
+def registered(p, **kw) -> Document:
+    """A commune report delivered to the district and registered there (received 12/03/2018)."""
+    _draft, report = issue_report(p, **kw)
+    d = Delivery.objects.get(document=report, recipient_agency=p.agencies["huyen"])
+    return processing.incoming_register_from_delivery(actor=p.users["clerk.huyen"], delivery_id=d.pk, today=TODAY)
+
+
+def submitted(p, **kw) -> Document:
+    incoming = registered(p, **kw)
+    processing.handling_submit(actor=p.users["clerk.huyen"], handling_id=incoming.handling.pk,
+                               leader_id=p.users["leader.huyen"].pk)
+    return incoming
+
+
+def assigned(p, **kw) -> tuple[Document, Assignment]:
+    incoming = submitted(p, **kw)
+    [lead, _support] = processing.handling_assign(actor=p.users["leader.huyen"], handling_id=incoming.handling.pk,
+                                                  specs=[
+        processing.AssignmentSpec(role=AssignmentRole.LEAD, unit_id=p.units["noivu"].pk,
+                                  deadline=dt.date(2018, 3, 20)),
+        processing.AssignmentSpec(role=AssignmentRole.SUPPORT, unit_id=p.units["taichinh"].pk)])
+    return incoming, lead
+
+
+def assign_post(*rows) -> dict:
+    data = {}
+    for i, (role, target, deadline, instruction) in enumerate(rows):
+        data.update({f"a-row-{i}-role": role, f"a-row-{i}-target": target, f"a-row-{i}-deadline": deadline,
+                     f"a-row-{i}-instruction": instruction})
+    return data
+
+
+def panel_errors(response) -> list[str]:
+    return texts(response, "//section[@id='xu-ly']//div[@class='form-errors']/p")
+
+
+# --- The whole flow, page by page ----------------------------------------------------------------------
+
+def test_receive_register_submit_assign_delegate_work_and_complete_through_the_pages(client, province):
+    p, u = province, province.users
+    _draft, report = issue_report(p)
+    delivery = Delivery.objects.get(document=report)
+
+    # The district clerk receives and registers it, then submits it to the chairman.
+    clerk = as_user(client, p, "clerk.huyen")
+    clerk.post(reverse("delivery:inbox_receive", args=[delivery.pk]))
+    response = clerk.post(reverse("delivery:inbox_register", args=[delivery.pk]), {"received_on": "2018-03-13"})
+    incoming = Document.objects.get(direction=Direction.INCOMING)
+    handling = incoming.handling
+    shown = clerk.get(response["Location"])
+    assert texts(shown, "//section[@id='xu-ly']//h3")[0] == "Trình lãnh đạo"
+    assert "Nhận qua hệ thống liên thông từ Ủy ban nhân dân xã Vị Thắng, văn bản số 01/BC-UBND" in \
+        texts(shown, "//p[@class='origin']")[0]
+    leaders = page(shown).xpath("//select[@name='leader']/option/@value")
+    assert leaders == ["", str(u["leader.huyen"].pk)]  # agency-wide leaders only, not the unit heads
+    response = clerk.post(reverse("processing:submit", args=[handling.pk]),
+                          {"leader": u["leader.huyen"].pk, "note": "Kính trình Chủ tịch"}, follow=True)
+    assert "Đã trình Lãnh đạo huyen." in response.content.decode()
+    handling.refresh_from_db()
+    assert (handling.state, handling.submitted_to_id) == (HandlingState.SUBMITTED, u["leader.huyen"].pk)
+
+    # The chairman assigns a lead department with a deadline and a supporting one (default deadline).
+    leader = as_user(client, p, "leader.huyen")
+    queue = leader.get(reverse("processing:queue", args=["to_assign"]))
+    assert doc_url(incoming) + "#xu-ly" in queue.content.decode()
+    shown = leader.get(doc_url(incoming))
+    default = page(shown).xpath("//input[@name='a-row-0-deadline']/@value")[0]
+    assert default == "2018-03-27"  # 10 working days after 13/03/2018 (the province default for normal)
+    targets = page(shown).xpath("//select[@name='a-row-0-target']//option/@value")
+    assert f"unit:{p.units['noivu'].pk}" in targets and f"user:{u['specialist.huyen.noivu'].pk}" in targets
+    response = leader.post(reverse("processing:assign", args=[handling.pk]), assign_post(
+        ("lead", f"unit:{p.units['noivu'].pk}", "2018-03-20", "Tổng hợp, đề xuất trả lời"),
+        ("support", f"unit:{p.units['taichinh'].pk}", default, ""),
+        ("support", "", default, "")))  # an empty line is skipped
+    assert response.status_code == 302
+    lead, support = Assignment.objects.filter(handling=handling).order_by("id")
+    assert (lead.role, lead.unit_id, lead.deadline, lead.instruction) == (
+        AssignmentRole.LEAD, p.units["noivu"].pk, dt.date(2018, 3, 20), "Tổng hợp, đề xuất trả lời")
+    assert (support.role, support.deadline) == (AssignmentRole.SUPPORT, dt.date(2018, 3, 27))
+
+    # The head of the department hands it to a specialist of the department.
+    head = as_user(client, p, "leader.huyen.noivu")
+    queue = head.get(reverse("processing:queue", args=["to_assign"]))
+    assert f"#pv-{lead.pk}" in queue.content.decode()
+    shown = head.get(doc_url(incoming))
+    assert page(shown).xpath(f"//form[@action='{reverse('processing:delegate', args=[lead.pk])}']")
+    assert not page(shown).xpath(f"//form[@action='{reverse('processing:delegate', args=[support.pk])}']")
+    people = page(shown).xpath(f"//select[@name='d{lead.pk}-row-0-target']/option/@value")
+    assert people == ["", f"user:{u['leader.huyen.noivu'].pk}", f"user:{u['specialist.huyen.noivu'].pk}"]
+    response = head.post(reverse("processing:delegate", args=[lead.pk]), {
+        f"d{lead.pk}-row-0-role": "lead", f"d{lead.pk}-row-0-target": f"user:{u['specialist.huyen.noivu'].pk}",
+        f"d{lead.pk}-row-0-deadline": "2018-03-19", f"d{lead.pk}-row-0-instruction": "Dự thảo văn bản trả lời"})
+    assert response.status_code == 302
+    mine = Assignment.objects.get(parent=lead)
+
+    # The specialist records progress, then completes with the reply issued by the district.
+    specialist = as_user(client, p, "specialist.huyen.noivu")
+    queue = specialist.get(reverse("processing:queue", args=["to_process"]))
+    assert texts(queue, "//table[contains(@class,'queue')]/tbody/tr/td[3]//a") == ["01/BC-UBND"]
+    specialist.post(reverse("processing:note", args=[mine.pk]),
+                    {f"n{mine.pk}-text": "Đang tổng hợp số liệu thiệt hại", f"n{mine.pk}-progress": "50"})
+    mine.refresh_from_db()
+    assert (mine.state, mine.progress) == (AssignmentState.IN_PROGRESS, 50)
+    _reply_draft, reply = issue_report(p, sender="huyen", recipients=("xa",), subject="Trả lời báo cáo thiệt hại")
+    shown = specialist.get(doc_url(incoming))
+    assert str(reply.pk) in page(shown).xpath(f"//select[@name='c{mine.pk}-reply_document']/option/@value")
+    response = specialist.post(reverse("processing:complete", args=[mine.pk]), {
+        f"c{mine.pk}-result": "Đã dự thảo, lãnh đạo ký văn bản trả lời", f"c{mine.pk}-reply_document": reply.pk,
+        f"c{mine.pk}-reply_number": ""}, follow=True)
+    assert "Đã hoàn thành phần việc." in response.content.decode()
+
+    handling.refresh_from_db()
+    assert (handling.state, handling.reply_document_id) == (HandlingState.DONE, reply.pk)
+    assert texts(response, "//section[@id='xu-ly']//span[contains(@class,'hstate')]") == ["Hoàn thành"]
+    assert "Đang tổng hợp số liệu thiệt hại" in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.DONE
+    assert list(delivery.events.values_list("code", flat=True)) == ["", "01", "03", "03", "04", "05", "06"]
+
+
+def test_the_panel_shows_each_person_only_what_they_may_do(client, province):
+    p = province
+    incoming, lead = assigned(p)
+    # A specialist of the supporting department sees the document (unit grant) but acts on nothing.
+    shown = as_user(client, p, "specialist.huyen.taichinh").get(doc_url(incoming))
+    assert shown.status_code == 200
+    panel = page(shown).xpath("//section[@id='xu-ly']")[0]
+    assert panel.xpath(".//table[contains(@class,'tree')]")
+    assert not panel.xpath(".//form")
+    # The clerk may chase but not assign; the chairman may assign more and chase.
+    clerk = page(as_user(client, p, "clerk.huyen").get(doc_url(incoming))).xpath("//section[@id='xu-ly']")[0]
+    assert clerk.xpath(f".//form[@action='{reverse('processing:chase', args=[lead.pk])}']")
+    assert not clerk.xpath(f".//form[@action='{reverse('processing:assign', args=[incoming.handling.pk])}']")
+    chief = page(as_user(client, p, "leader.huyen").get(doc_url(incoming))).xpath("//section[@id='xu-ly']")[0]
+    assert chief.xpath(f".//form[@action='{reverse('processing:assign', args=[incoming.handling.pk])}']")
+    assert chief.xpath(".//summary[normalize-space()='Phân công thêm đơn vị, cá nhân']")
+
+
+def test_a_paper_document_registered_by_hand_enters_the_same_flow(client, province,
+                                                                django_capture_on_commit_callbacks):
+    clerk = as_user(client, province, "clerk.huyen")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk.post(reverse("documents:register_incoming"), {
+            "agency": province.agencies["huyen"].pk, "number_symbol": "45/UBND-VX", "issued_on": "2018-03-05",
+            "document_type": doc_type("cong-van").pk, "issuer_name": "Sở Y tế tỉnh Hậu Giang",
+            "subject": "V/v phòng chống dịch sốt xuất huyết", "urgency": "urgent", "secrecy": "normal",
+            "received_on": "2018-03-06",
+            "files": SimpleUploadedFile("45.pdf", tiny_pdf("Cong van 45"), content_type="application/pdf")})
+    response = clerk.get(response["Location"])
+    doc = Document.objects.get(number_symbol="45/UBND-VX")
+    assert Handling.objects.get(document=doc).is_urgent
+    assert texts(response, "//section[@id='xu-ly']//h3")[0] == "Trình lãnh đạo"
+    assert not page(response).xpath("//p[@class='origin']")
+    leader_bell = Notification.objects.filter(user=province.users["leader.huyen"], kind="incoming")
+    assert leader_bell.get().title.startswith("KHẨN – văn bản đến 45/UBND-VX")
+
+
+# --- Bad input: a Vietnamese error next to the form, nothing stored -----------------------------------
+
+@pytest.mark.parametrize("rows, message", [
+    ([("lead", "unit:{noivu}", "2018-03-01", "")],
+     "Dòng 1: hạn xử lý không được trước ngày đến (12/03/2018)."),
+    ([("lead", "unit:{other}", "", "")], "Dòng 1: đơn vị không thuộc cơ quan nhận văn bản."),
+    ([("lead", "user:{outsider}", "", "")], "Dòng 1: người được giao không thuộc cơ quan nhận văn bản."),
+    ([("support", "unit:{noivu}", "", "")], "Cần chọn đơn vị hoặc người chủ trì."),
+    ([("lead", "unit:{noivu}", "", ""), ("lead", "unit:{taichinh}", "", "")],
+     "Chỉ có một đơn vị hoặc người chủ trì."),
+    ([("lead", "", "", "Không chọn ai")], "Cần chọn ít nhất một đơn vị hoặc người xử lý."),
+], ids=["deadline-before-received", "unit-of-another-agency", "person-of-another-agency", "no-lead",
+        "two-leads", "nobody"])
+def test_bad_assignments_are_refused_with_the_typed_lines_kept(client, province, rows, message):
+    p = province
+    incoming = submitted(p)
+    other = Unit.objects.create(agency=p.agencies["xa"], name="Bộ phận Văn phòng - Thống kê")
+    ids = {"noivu": p.units["noivu"].pk, "taichinh": p.units["taichinh"].pk, "other": other.pk,
+           "outsider": p.users["specialist.xa"].pk}
+    rows = [(r, t.format(**ids), d, i) for r, t, d, i in rows]
+
+    response = as_user(client, p, "leader.huyen").post(
+        reverse("processing:assign", args=[incoming.handling.pk]), assign_post(*rows))
+
+    assert response.status_code == 200
+    assert message in panel_errors(response)
+    assert not Assignment.objects.exists()
+    assert Handling.objects.get(document=incoming).state == HandlingState.SUBMITTED
+    options = page(response).xpath("//select[@name='a-row-0-target']//option/@value")
+    if rows[0][1] in options[1:]:  # what the leader chose is still selected
+        assert page(response).xpath("//select[@name='a-row-0-target']//option[@selected]/@value") == [rows[0][1]]
+
+
+def test_a_malformed_target_is_shown_on_its_line(client, province):
+    incoming = submitted(province)
+    response = as_user(client, province, "leader.huyen").post(
+        reverse("processing:assign", args=[incoming.handling.pk]), assign_post(("lead", "unit:abc", "", "")))
+    assert texts(response, "//div[contains(@class,'assign-row')]//p[@class='error']") == [
+        "Lựa chọn đơn vị hoặc người không hợp lệ."]
+    assert not Assignment.objects.exists()
+
+
+def test_a_clerk_cannot_assign_and_a_specialist_cannot_submit(client, province):
+    incoming = submitted(province)
+    response = as_user(client, province, "clerk.huyen").post(
+        reverse("processing:assign", args=[incoming.handling.pk]),
+        assign_post(("lead", f"unit:{province.units['noivu'].pk}", "", "")))
+    assert "Chỉ lãnh đạo cơ quan mới phân công xử lý văn bản đến." in panel_errors(response)
+    assert not Assignment.objects.exists()
+    # A specialist of the agency does not even see an incoming document that was not assigned to them.
+    response = as_user(client, province, "specialist.huyen").post(
+        reverse("processing:submit", args=[incoming.handling.pk]), {"leader": province.users["leader.huyen"].pk})
+    assert response.status_code == 404
+
+
+def test_submitting_without_a_leader_shows_the_error(client, province):
+    incoming = registered(province)
+    response = as_user(client, province, "clerk.huyen").post(
+        reverse("processing:submit", args=[incoming.handling.pk]), {"leader": "", "note": "Kính trình"})
+    assert texts(response, "//div[contains(@class,'field')][.//*[@name='leader']]//p[@class='error']") == [
+        "Cần chọn lãnh đạo nhận trình."]
+    # A unit head is not a leader the văn thư may submit to.
+    response = as_user(client, province, "clerk.huyen").post(
+        reverse("processing:submit", args=[incoming.handling.pk]),
+        {"leader": province.users["leader.huyen.noivu"].pk})
+    assert texts(response, "//div[contains(@class,'field')][.//*[@name='leader']]//p[@class='error']") == [
+        "Lãnh đạo không hợp lệ."]
+    assert Handling.objects.get(document=incoming).state == HandlingState.REGISTERED
+
+
+def test_a_unit_head_cannot_hand_on_to_someone_outside_the_unit_nor_after_the_unit_deadline(client, province):
+    p = province
+    incoming, lead = assigned(p)
+    head = as_user(client, p, "leader.huyen.noivu")
+    url = reverse("processing:delegate", args=[lead.pk])
+    prefix = f"d{lead.pk}-row-0"
+    response = head.post(url, {f"{prefix}-role": "lead", f"{prefix}-target": f"user:{p.users['specialist.huyen.taichinh'].pk}",
+                               f"{prefix}-deadline": ""})
+    assert "Dòng 1: người được giao không thuộc đơn vị." in panel_errors(response)
+    response = head.post(url, {f"{prefix}-role": "lead", f"{prefix}-target": f"user:{p.users['specialist.huyen.noivu'].pk}",
+                               f"{prefix}-deadline": "2018-03-25"})
+    assert "Dòng 1: hạn xử lý không được sau hạn của đơn vị (20/03/2018)." in panel_errors(response)
+    assert not Assignment.objects.filter(parent=lead).exists()
+    # Only the head of the unit hands on its part.
+    response = as_user(client, p, "specialist.huyen.noivu").post(url, {
+        f"{prefix}-role": "lead", f"{prefix}-target": f"user:{p.users['specialist.huyen.noivu'].pk}"})
+    assert "Chỉ lãnh đạo đơn vị được giao mới phân công tiếp trong đơn vị." in panel_errors(response)
+
+
+def test_bad_progress_and_an_unknown_reply_number_store_nothing(client, province):
+    p = province
+    incoming = submitted(p)
+    [mine] = processing.handling_assign(actor=p.users["leader.huyen"], handling_id=incoming.handling.pk, specs=[
+        processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=p.users["specialist.huyen"].pk)])
+    specialist = as_user(client, p, "specialist.huyen")
+
+    response = specialist.post(reverse("processing:note", args=[mine.pk]),
+                               {f"n{mine.pk}-text": "Đã xong", f"n{mine.pk}-progress": "150"})
+    assert texts(response, f"//div[contains(@class,'field')][.//*[@name='n{mine.pk}-progress']]//p[@class='error']") \
+        == ["Tiến độ phải từ 0 đến 100%."]
+    response = specialist.post(reverse("processing:note", args=[mine.pk]), {f"n{mine.pk}-text": "  "})
+    assert texts(response, f"//div[contains(@class,'field')][.//*[@name='n{mine.pk}-text']]//p[@class='error']") \
+        == ["Nội dung không được để trống."]
+    assert not ProcessingNote.objects.exists()
+
+    response = specialist.post(reverse("processing:complete", args=[mine.pk]),
+                               {f"c{mine.pk}-result": "Xong", f"c{mine.pk}-reply_number": "99/UBND-VP"})
+    assert texts(response,
+                 f"//div[contains(@class,'field')][.//*[@name='c{mine.pk}-reply_number']]//p[@class='error']") == [
+        "Không tìm thấy văn bản đi số “99/UBND-VP” của cơ quan."]
+    mine.refresh_from_db()
+    assert mine.state == AssignmentState.PENDING
+
+
+def test_the_reply_can_be_given_by_its_number(client, province):
+    p = province
+    incoming = submitted(p)
+    [mine] = processing.handling_assign(actor=p.users["leader.huyen"], handling_id=incoming.handling.pk, specs=[
+        processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=p.users["specialist.huyen"].pk)])
+    _d, reply = issue_report(p, sender="huyen", recipients=("xa",), subject="Trả lời")
+    as_user(client, p, "specialist.huyen").post(reverse("processing:complete", args=[mine.pk]),
+                                                {f"c{mine.pk}-reply_number": " 01/bc-ubnd "})
+    mine.refresh_from_db()
+    assert (mine.state, mine.reply_document_id) == (AssignmentState.DONE, reply.pk)
+    assert Handling.objects.get(document=incoming).state == HandlingState.DONE
+
+
+# --- Đôn đốc, add a line --------------------------------------------------------------------------------
+
+def test_chasing_an_open_part_notifies_the_people_on_it(client, province):
+    p = province
+    incoming, lead = assigned(p)
+    response = as_user(client, p, "leader.huyen").post(
+        reverse("processing:chase", args=[lead.pk]), {f"ch{lead.pk}-message": "Đề nghị báo cáo trước 17h"},
+        follow=True)
+    assert "Đã gửi đôn đốc đến 1 người." in response.content.decode()
+    chase = Notification.objects.get(kind="chase")  # written at once, not on commit
+    assert chase.user == p.users["leader.huyen.noivu"]
+    assert chase.body.startswith("Đề nghị báo cáo trước 17h")
+    # A specialist who only supports cannot chase.
+    response = as_user(client, p, "specialist.huyen.taichinh").post(reverse("processing:chase", args=[lead.pk]), {})
+    assert "Chỉ lãnh đạo, văn thư hoặc người giao việc mới được đôn đốc." in panel_errors(response)
+    assert Notification.objects.filter(kind="chase").count() == 1
+
+
+def test_add_row_returns_one_more_line_and_the_next_button(client, province):
+    incoming = submitted(province)
+    response = as_user(client, province, "leader.huyen").get(
+        reverse("processing:assign_row", args=[incoming.handling.pk]) + "?prefix=a&i=2", HTTP_HX_REQUEST="true")
+    html = page(response)
+    assert html.xpath("//select[@name='a-row-2-target']") and html.xpath("//input[@name='a-row-2-deadline']")
+    [button] = html.xpath("//button[@hx-swap-oob='true']")
+    assert button.get("hx-get").endswith("?prefix=a&i=3")
+    # Someone who does not see the document gets nothing.
+    response = as_user(client, province, "clerk.stttt").get(
+        reverse("processing:assign_row", args=[incoming.handling.pk]) + "?prefix=a&i=2")
+    assert response.status_code == 404
+
+
+# --- Work queues ----------------------------------------------------------------------------------------
+
+def _count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("username, queue", [
+    ("specialist.huyen", "to_process"), ("leader.huyen", "to_assign"), ("leader.huyen.noivu", "to_assign"),
+    ("clerk.huyen", "to_submit"), ("leader.huyen", "overdue"), ("specialist.huyen", "info"),
+])
+def test_queues_answer_in_a_constant_number_of_queries(client, province, django_assert_max_num_queries,
+                                                       username, queue):
+    p, u = province, province.users
+
+    def add_work(n):
+        for i in range(n):
+            incoming = registered(p, subject=f"Báo cáo số {i} của {n}")
+            if queue == "to_submit":
+                continue
+            processing.handling_submit(actor=u["clerk.huyen"], handling_id=incoming.handling.pk,
+                                       leader_id=u["leader.huyen"].pk)
+            if queue == "to_assign" and username == "leader.huyen":
+                continue
+            processing.handling_assign(actor=u["leader.huyen"], handling_id=incoming.handling.pk, specs=[
+                processing.AssignmentSpec(role=AssignmentRole.LEAD, unit_id=p.units["noivu"].pk),
+                processing.AssignmentSpec(role=AssignmentRole.INFO if queue == "info" else AssignmentRole.SUPPORT,
+                                          user_id=u["specialist.huyen"].pk),
+                processing.AssignmentSpec(role=AssignmentRole.INFO, user_id=u["specialist.huyen.taichinh"].pk)])
+
+    url = reverse("processing:queue", args=[queue])
+    as_user(client, p, username)
+    add_work(1)
+    client.get(url)  # warm-up
+    small = _count_queries(client, url)
+    add_work(4)
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert _count_queries(client, url) == small
+    assert len(page(response).xpath("//table[contains(@class,'queue')]/tbody/tr[not(td[@class='empty'])]")) >= 5
+
+
+def test_an_unknown_queue_is_404(client, province):
+    assert as_user(client, province, "clerk.huyen").get(reverse("processing:queue", args=["nope"])).status_code == 404
+
+
+def test_overdue_and_due_soon_deadlines_are_coloured(client, province):
+    incoming, lead = assigned(province)  # deadlines in March 2018: long overdue
+    shown = as_user(client, province, "leader.huyen").get(doc_url(incoming))
+    cells = page(shown).xpath(f"//tr[@id='pv-{lead.pk}']/td[contains(@class,'deadline')]")
+    assert "overdue" in cells[0].get("class") and "Quá hạn" in cells[0].text_content()
+    overdue = as_user(client, province, "leader.huyen").get(reverse("processing:queue", args=["overdue"]))
+    assert len(page(overdue).xpath("//td[contains(@class,'deadline') and contains(@class,'overdue')]")) == 2
+
+
+def test_queue_tabs_load_their_counts_separately(client, province):
+    registered(province)
+    response = as_user(client, province, "clerk.huyen").get(reverse("processing:queue_tabs") + "?current=to_submit",
+                                                            HTTP_HX_REQUEST="true")
+    assert texts(response, "//nav[@class='tabs']/a") == [
+        "Chờ trình lãnh đạo 1", "Chờ phân công 0", "Cần xử lý 0", "Để biết", "Đã giao, quá hạn 0"]
+    assert page(response).xpath("//a[@aria-current='page']/@href") == [reverse("processing:queue", args=["to_submit"])]
