@@ -25,7 +25,9 @@ from lienthong.accounts import services as account_services
 from lienthong.accounts.views import client_ip
 from lienthong.agencies.api import router as agencies_router
 from lienthong.core.errors import DomainError, NotFound
+from lienthong.delivery.api import router as delivery_router
 from lienthong.documents.api import router as documents_router
+from lienthong.drafting.api import router as drafting_router
 
 
 class BearerToken(HttpBearer):
@@ -82,6 +84,8 @@ def auth_token(request, credentials: TokenIn):
 
 api.add_router("", agencies_router)
 api.add_router("", documents_router)
+api.add_router("", drafting_router)
+api.add_router("", delivery_router)
 
 
 # --- Errors ------------------------------------------------------------------------------------------
