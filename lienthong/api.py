@@ -28,6 +28,7 @@ from lienthong.core.errors import DomainError, NotFound
 from lienthong.delivery.api import router as delivery_router
 from lienthong.documents.api import router as documents_router
 from lienthong.drafting.api import router as drafting_router
+from lienthong.processing.api import router as processing_router
 
 
 class BearerToken(HttpBearer):
@@ -86,6 +87,7 @@ api.add_router("", agencies_router)
 api.add_router("", documents_router)
 api.add_router("", drafting_router)
 api.add_router("", delivery_router)
+api.add_router("", processing_router)
 
 
 # --- Errors ------------------------------------------------------------------------------------------
