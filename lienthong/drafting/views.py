@@ -413,6 +413,8 @@ def _make_form(action: str, user, draft: Draft, data=None, files=None):
             is_active=True).order_by("is_secret", "code"))
     if action == "approve" and data is None:
         kwargs["initial"] = {"urgency": draft.urgency}
+    if action == "seal" and data is None:  # urgent documents go out as soon as they are sealed
+        kwargs["initial"] = {"issue": draft.urgency != "normal"}
     return form_class(data, files, **kwargs)
 
 

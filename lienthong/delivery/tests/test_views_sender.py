@@ -108,6 +108,43 @@ def test_tracking_panel_shows_each_recipient_with_its_history(client, province, 
     assert not html(response).xpath("//form[contains(@action, '/thu-hoi/')]")
 
 
+def test_tracking_panel_shows_registered_assigned_done_and_waiting_for_exchange(client, province):
+    from lienthong.core.testing import make_agency
+    from lienthong.agencies.models import AdministrativeLevel
+
+    p, u, a = province, province.users, province.agencies
+    a["bo"] = make_agency("Bộ Nội vụ", "BNV", AdministrativeLevel.objects.get(code="tinh"), external=True)
+    doc = issue(p, recipients=("huyen", "stttt", "vp", "bo"))
+
+    def register(key):
+        incoming = processing.incoming_register_from_delivery(actor=u[f"clerk.{key}"],
+                                                              delivery_id=delivery_to(doc, a[key]).pk)
+        return incoming.handling
+
+    def assign(key, handling):
+        processing.handling_submit(actor=u[f"clerk.{key}"], handling_id=handling.pk, leader_id=u[f"leader.{key}"].pk)
+        [lead] = processing.handling_assign(actor=u[f"leader.{key}"], handling_id=handling.pk, specs=[
+            processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=u[f"specialist.{key}"].pk)])
+        return lead
+
+    register("stttt")
+    assign("vp", register("vp"))
+    lead = assign("huyen", register("huyen"))
+    processing.assignment_complete(actor=u["specialist.huyen"], assignment_id=lead.pk, result="Đã tiếp thu")
+
+    client.force_login(u["clerk.xa"])
+    rows = tracking_rows(client.get(reverse("documents:detail", args=[doc.pk])))
+    assert {name: row["state"] for name, row in rows.items()} == {
+        "Ủy ban nhân dân huyện Vị Thủy": "Hoàn thành",
+        "Sở Thông tin và Truyền thông tỉnh Hậu Giang": "Đã vào sổ",
+        "Văn phòng Ủy ban nhân dân tỉnh Hậu Giang": "Đã phân công",
+        "Bộ Nội vụ": "Chờ liên thông ra ngoài",
+    }
+    assert [e[0] for e in rows["Ủy ban nhân dân huyện Vị Thủy"]["events"]] == ["–", "01", "03", "03", "04", "06"]
+    assert rows["Ủy ban nhân dân huyện Vị Thủy"]["events"][-1][4] == "Đã xử lý xong"
+    assert [e[1] for e in rows["Bộ Nội vụ"]["events"]] == ["Đã gửi"]
+
+
 def test_tracking_panel_query_count_does_not_grow_with_recipients(client, province):
     few = issue(province, recipients=("huyen",))
     many = issue(province, recipients=("huyen", "stttt", "vp", "ubnd"), subject="Báo cáo khác")
@@ -214,6 +251,9 @@ def test_clerk_saves_a_recipient_list_and_duplicates_are_refused(client, provinc
     rl = RecipientList.objects.get()
     assert (rl.agency_id, rl.name, [m.pk for m in rl.members.all()]) == (a["huyen"].pk, "Các xã, thị trấn", [a["xa"].pk])
     assert "Đã lưu danh sách “Các xã, thị trấn” (1 cơ quan)." in squash(html(response))
+    listed = html(client.get(reverse("delivery:recipient_lists")))
+    assert [squash(tr) for tr in listed.xpath("//table[contains(@class,'rlists')]/tbody/tr")] == [
+        "Các xã, thị trấn 1 UBND xã Vị Thắng Sửa"]
     edit = reverse("delivery:recipient_list_edit", args=[rl.pk])
     assert html(client.get(edit)).xpath("//ul[@id='chosen-members']//input/@value") == [str(a["xa"].pk)]
     client.post(edit, {"agency": a["huyen"].pk, "name": "Các xã", "members": [a["xa"].pk, a["stttt"].pk]})

@@ -144,6 +144,9 @@ def test_outgoing_flow_through_the_pages_ends_with_delivery(client, province):
     assert draft.document.number_symbol == "01/BC-UBND"
     assert "Đã cấp số 01/BC-UBND." in text_of(response)
 
+    # The draft is urgent: "issue at once" is ticked already.
+    page = html(client.get(detail_url(draft)))
+    assert page.xpath("//input[@name='seal-issue']/@checked") == ["checked"]
     response = client.post(act_url(draft, "seal"), {"seal-method": "paper", "seal-issue": "on",
                                                     "seal-files": scan("dong-dau.pdf", "Dong dau")}, follow=True)
     draft.refresh_from_db()
