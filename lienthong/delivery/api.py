@@ -69,6 +69,7 @@ def delivery_detail(request, delivery_id: int):
 @router.get("/deliveries/{int:delivery_id}/files/{int:file_id}", url_name="delivery_file",
             summary="Tải tệp của văn bản được gửi đến", openapi_extra=FILE_RESPONSE_DOC)
 def delivery_file(request, delivery_id: int, file_id: int):
+    """Nội dung gốc của tệp văn bản nơi gửi đã phát hành; mỗi lần tải được ghi nhật ký."""
     user = request.auth
     delivery = selectors.delivery_for_recipient(user=user, delivery_id=delivery_id)
     df = next((f for f in selectors.delivery_files(delivery=delivery) if f.pk == file_id), None)
@@ -82,6 +83,7 @@ def delivery_file(request, delivery_id: int, file_id: int):
 @router.post("/deliveries/{int:delivery_id}/receive", response=DeliveryDetail, url_name="delivery_receive",
              summary="Tiếp nhận văn bản (trạng thái 03 gửi về nơi gửi)")
 def delivery_receive(request, delivery_id: int):
+    """Văn thư xác nhận đã nhận văn bản; nơi gửi thấy trạng thái “đã tiếp nhận” kèm thời điểm và người nhận."""
     user = request.auth
     with state_errors_as_400():
         services.delivery_receive(actor=user, delivery_id=delivery_id)
@@ -166,6 +168,8 @@ def document_recall(request, document_id: int, data: RecallIn):
 @router.get("/sent", response=SentPage, url_name="sent_list", tags=[SENDER_TAG],
             summary="Văn bản đã gửi, kèm số nơi nhận theo trạng thái")
 def sent_list(request, params: Query[SentQuery]):
+    """Văn bản đi người gọi được xem đã gửi đến ít nhất một nơi nhận, mới trước; mỗi văn bản kèm số nơi nhận
+    ở từng trạng thái (đã đến, đã tiếp nhận, đã vào sổ, đã phân công, đang xử lý, hoàn thành, bị trả lại…)."""
     qs = selectors.sent_documents(user=request.auth, agency_id=params.agency_id)
     start, end = page_bounds(params.page, params.page_size)
     count = qs.count()

@@ -7,6 +7,10 @@ one that does not exist. A step the draft's state does not allow is a 400 ``inva
 that is someone else's turn is a 403; bad field values are a 422 naming the field. Every write
 answers with the draft as the caller now sees it, ``allowed_actions`` included, so a client never
 has to guess what comes next.
+
+Field errors carry the services' names: ``signer``, ``reviewer``, ``unit``, ``recipients``,
+``related_document`` for the form's ``signer_id``, ``reviewer_id``, ``unit_id``, ``recipient_ids`` /
+``recipient_list_ids`` and ``related_document_id``, as on the web form.
 """
 
 from __future__ import annotations
@@ -157,6 +161,7 @@ def draft_update(request, draft_id: int, data: DraftIn):
 @router.get("/drafts/{int:draft_id}/files/{int:file_id}", url_name="draft_file", summary="Tải một tệp của dự thảo",
             openapi_extra=FILE_RESPONSE_DOC)
 def draft_file(request, draft_id: int, file_id: int):
+    """Nội dung gốc của một phiên bản, phụ lục, bản đã ký hoặc bản có dấu; mỗi lần tải được ghi nhật ký."""
     user = request.auth
     draft = selectors.draft_get(user=user, draft_id=draft_id)
     df = DraftFile.objects.filter(draft=draft, pk=file_id).select_related("stored_file").first()
@@ -210,12 +215,14 @@ def draft_submit(request, draft_id: int, data: NoteIn):
 @router.post("/drafts/{int:draft_id}/check-content", response=DraftDetail, url_name="draft_check_content",
              summary="Đạt nội dung (lãnh đạo đơn vị)")
 def draft_check_content(request, draft_id: int, data: NoteIn):
+    """Lãnh đạo đơn vị được chọn kiểm tra nội dung; dự thảo chuyển đến văn thư kiểm tra thể thức."""
     return _step(request, draft_id, services.draft_check_content, note=data.note)
 
 
 @router.post("/drafts/{int:draft_id}/check-format", response=DraftDetail, url_name="draft_check_format",
              summary="Đạt thể thức (văn thư)")
 def draft_check_format(request, draft_id: int, data: NoteIn):
+    """Văn thư của cơ quan ban hành kiểm tra thể thức, kỹ thuật trình bày; dự thảo chuyển đến người ký duyệt."""
     return _step(request, draft_id, services.draft_check_format, note=data.note)
 
 
@@ -269,4 +276,5 @@ def draft_issue(request, draft_id: int):
 @router.post("/drafts/{int:draft_id}/abandon", response=DraftDetail, url_name="draft_abandon",
              summary="Hủy dự thảo (người soạn thảo)")
 def draft_abandon(request, draft_id: int, data: ReasonIn):
+    """Chỉ khi dự thảo đang ở bước soạn thảo; bắt buộc nêu lý do. Dự thảo được giữ lại cùng lịch sử."""
     return _step(request, draft_id, services.draft_abandon, reason=data.reason)

@@ -114,6 +114,8 @@ def document_handling(request, document_id: int):
 @router.post("/documents/{int:document_id}/handling/submit", response=HandlingOut, url_name="handling_submit",
              summary="Trình văn bản đến cho lãnh đạo (văn thư)")
 def handling_submit(request, document_id: int, data: SubmitIn):
+    """Văn thư trình văn bản đã vào sổ cho một lãnh đạo của cơ quan (có thể trình lại người khác trước
+    khi phân công); văn bản khẩn được báo ngay."""
     user = request.auth
     handling = _handling(user, document_id)
     with state_errors_as_400():

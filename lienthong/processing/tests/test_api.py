@@ -327,6 +327,7 @@ def test_openapi_lists_every_flow_endpoint_with_a_vietnamese_summary_and_tag(cli
     for key in FLOW_OPERATIONS:
         op = operations[key]
         assert op["summary"] and not op["summary"].isascii(), key  # Vietnamese text has diacritics
+        assert op.get("description") and not op["description"].isascii(), key
         assert op["tags"] and op["tags"][0] in {
             "Dự thảo văn bản đi", "Văn bản đến qua liên thông", "Theo dõi văn bản đã gửi", "Danh sách nơi nhận",
             "Xử lý văn bản đến"}, key
