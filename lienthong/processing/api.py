@@ -16,13 +16,13 @@ from lienthong.core.api_tools import page_bounds, state_errors_as_400
 from lienthong.core.errors import NotFound
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
+from lienthong.drafting.schemas import PersonOut
 from lienthong.processing import selectors, services
 from lienthong.processing.models import HandlingState
 from lienthong.processing.schemas import (
     AssignIn, AssignmentNode, ChaseIn, ChaseOut, CompleteIn, HandlingOut, LinkedDocument, NoteIn, NoteOut, QueueItem,
     QueuePage, QueueQuery, SubmitIn,
 )
-from lienthong.drafting.schemas import PersonOut
 
 router = Router(tags=["Xử lý văn bản đến"])
 

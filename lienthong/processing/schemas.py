@@ -94,7 +94,8 @@ class QueueItem(Schema):
 
     @classmethod
     def of_assignment(cls, a) -> "QueueItem":
-        return cls(kind="assignment", handling_id=a.handling_id, assignment_id=a.pk, document=DocumentRef.of(a.document),
+        return cls(kind="assignment", handling_id=a.handling_id, assignment_id=a.pk,
+                   document=DocumentRef.of(a.document),
                    is_urgent=a.document.urgency != Urgency.NORMAL, state=a.state,
                    state_label=str(AssignmentState(a.state).label), role=a.role,
                    role_label=str(AssignmentRole(a.role).label), unit=UnitRef.of(a.unit), user=PersonOut.of(a.user),
