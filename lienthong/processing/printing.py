@@ -44,6 +44,25 @@ def _local_date(value: dt.datetime) -> dt.date:
     return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
 
 
+def organ_line(name: str) -> str:
+    """The line of the agency above the issuing one, in capitals, with "Ủy ban nhân dân" shortened as
+    documents print it ("UBND TỈNH HẬU GIANG", PL1 §II.2)."""
+    return name.upper().replace("ỦY BAN NHÂN DÂN", "UBND").replace("HỘI ĐỒNG NHÂN DÂN", "HĐND")
+
+
+_PLACE_WORDS = ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "HUYỆN", "QUẬN", "PHƯỜNG", "XÃ")
+
+
+def organ_lines(name: str, width: int = 26) -> list[str]:
+    """The issuing agency's name in capitals, broken before its place ("ỦY BAN NHÂN DÂN" / "HUYỆN VỊ
+    THỦY") when it is too long for the heading's left column, as it is written by hand."""
+    upper = name.upper()
+    if len(upper) <= width:
+        return [upper]
+    cut = max((upper.rfind(f" {w} ") for w in _PLACE_WORDS), default=-1)
+    return [upper[:cut], upper[cut + 1:]] if cut > 0 else [upper]
+
+
 def _who(a: Assignment) -> str:
     return a.unit.name if a.unit_id else str(a.user)
 
@@ -108,28 +127,31 @@ def slip_context(*, handling: Handling) -> dict:
     for parent in sorted(top, key=lambda x: (_ROLE_ORDER.get(x.role, 9), x.pk)):
         if parent.unit_id and by_parent.get(parent.pk):
             units.append((parent.unit.name, _opinions(by_parent[parent.pk])))
-    proposals: list[Opinion] = []
+    proposals: list[tuple[dt.datetime, Opinion]] = []
     for a in tree:
         for n in a.notes.all():
-            proposals.append(Opinion(lines=[n.text], on=_local_date(n.created_at), by=str(n.author)))
-        if a.state not in OPEN_STATES and (a.result or a.reply_document_id):
-            text = a.result or _("Đã giải quyết.")
+            proposals.append((n.created_at, Opinion(lines=[n.text], on=_local_date(n.created_at), by=str(n.author))))
+        # A unit's part closed by its lead person repeats that person's words: only what was written.
+        handed_on = a.pk in by_parent
+        if a.state not in OPEN_STATES and a.completed_at and (a.result or (a.reply_document_id and not handed_on)):
+            parts = [a.result.rstrip(" .") + "."] if a.result else []
             if a.reply_document_id:
-                text += " " + _("Văn bản trả lời số %(s)s.") % {"s": a.reply_document.number_symbol}
+                parts.append(_("Văn bản trả lời số %(s)s.") % {"s": a.reply_document.number_symbol})
             by = str(a.user) if a.user_id else a.unit.name
-            proposals.append(Opinion(lines=[text], on=_local_date(a.completed_at) if a.completed_at else None, by=by))
-    proposals.sort(key=lambda o: o.on or dt.date.min)
+            proposals.append((a.completed_at, Opinion(lines=[" ".join(parts)], on=_local_date(a.completed_at),
+                                                      by=by)))
+    proposals.sort(key=lambda item: item[0])
     parent_agency = agency.parent if agency.parent_id else None
     return {
-        "parent_name": parent_agency.name.upper() if parent_agency else "",
-        "agency_name": agency.name.upper(),
+        "parent_name": organ_line(parent_agency.name) if parent_agency else "",
+        "agency_lines": organ_lines(agency.name),
         "place": agency.place_name or "",
         "today_words": date_words(timezone.localdate()),
         "doc": doc, "handling": handling,
         "heading": _type_and_number(doc),
         "leader": _opinions(top),
         "units": units,
-        "proposals": proposals,
+        "proposals": [o for _at, o in proposals],
     }
 
 
@@ -150,12 +172,12 @@ def tracking_columns() -> list[tuple[str, float]]:
     """The seven columns of PL4 §VIII with their share of the printable width (per cent)."""
     return [
         (_("Số đến"), 6),
-        (_("Tên loại, số, ký hiệu, ngày, tháng và tên cơ quan, tổ chức ban hành văn bản"), 27),
-        (_("Đơn vị hoặc người nhận"), 18),
+        (_("Tên loại, số, ký hiệu, ngày, tháng và tên cơ quan, tổ chức ban hành văn bản"), 26),
+        (_("Đơn vị hoặc người nhận"), 20),
         (_("Thời hạn giải quyết"), 9),
         (_("Tiến độ giải quyết"), 15),
         (_("Số, ký hiệu văn bản trả lời"), 12),
-        (_("Ghi chú"), 13),
+        (_("Ghi chú"), 12),
     ]
 
 
@@ -175,8 +197,13 @@ def tracking_row(h: Handling, today: dt.date) -> list[str]:
     doc = h.document
     tops = sorted(h.assignments.all(), key=lambda a: (_ROLE_ORDER.get(a.role, 9), a.pk))
     lead = next((a for a in tops if a.role == AssignmentRole.LEAD), None)
-    receivers = "\n".join(f"{a.get_role_display()}: {_who(a)}" for a in tops)
-    deadlines = "\n".join(date_text(a.deadline) or "—" for a in tops) if any(a.deadline for a in tops) else ""
+    # "Thời hạn giải quyết" is the document's (the lead's); a supporting part with a deadline of its own
+    # carries it next to its name.
+    deadline = lead.deadline if lead is not None else None
+    receivers = "\n".join(
+        f"{a.get_role_display()}: {_who(a)}" + (
+            _(" (hạn %(d)s)") % {"d": date_text(a.deadline)} if a.deadline and a is not lead and a.deadline != deadline
+            else "") for a in tops)
     content = _type_and_number(doc)
     subject = doc.subject if len(doc.subject) <= 160 else doc.subject[:157].rstrip() + "…"
     if fold(subject) != fold(content):
@@ -191,7 +218,7 @@ def tracking_row(h: Handling, today: dt.date) -> list[str]:
         notes.append(str(DocumentStatus(doc.status).label))
     if doc.notes:
         notes.append(doc.notes)
-    return [str(doc.register_number), content, receivers, deadlines, _progress(h, lead, today), reply,
+    return [str(doc.register_number), content, receivers, date_text(deadline), _progress(h, lead, today), reply,
             "\n".join(notes)]
 
 
@@ -216,7 +243,7 @@ def tracking_book_pdf(*, agency, date_from: dt.date, date_to: dt.date) -> bytes:
     today = timezone.localdate()
     parent = agency.parent if agency.parent_id else None
     context = {
-        "parent_name": parent.name.upper() if parent else "", "agency_name": agency.name.upper(),
+        "parent_name": organ_line(parent.name) if parent else "", "agency_name": agency.name.upper(),
         "date_from": date_text(date_from), "date_to": date_text(date_to), "columns": tracking_columns(),
         "running_title": _("Sổ theo dõi giải quyết văn bản đến · %(a)s · %(f)s – %(t)s") % {
             "a": agency.short_name or agency.name, "f": date_text(date_from), "t": date_text(date_to)},

@@ -201,7 +201,8 @@ def panel_context(request, *, document: Document, handling: Handling | None = No
         is_open = active and a.state in OPEN_STATES
         row.can_delegate = is_open and a.unit_id in led_units and a.role != AssignmentRole.INFO
         row.can_work = is_open and (a.user_id == user.pk or a.unit_id in led_units)
-        row.can_chase = is_open and (agency_id in held.full_ids or a.assigned_by_id == user.pk)
+        row.can_chase = is_open and a.role != AssignmentRole.INFO and (
+            agency_id in held.full_ids or a.assigned_by_id == user.pk)
         if row.can_delegate:
             if people is None:
                 people = _people(agency_id)

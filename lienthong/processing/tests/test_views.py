@@ -423,3 +423,20 @@ def test_queue_tabs_load_their_counts_separately(client, province):
     assert texts(response, "//nav[@class='tabs']/a") == [
         "Chờ trình lãnh đạo 1", "Chờ phân công 0", "Cần xử lý 0", "Để biết", "Đã giao, quá hạn 0"]
     assert page(response).xpath("//a[@aria-current='page']/@href") == [reverse("processing:queue", args=["to_submit"])]
+
+
+def test_the_admin_shows_handlings_read_only_without_their_content(client, province):
+    from lienthong.accounts.models import User
+    from lienthong.accounts.services import user_create
+
+    incoming, lead = assigned(province)
+    root = user_create(username="root", password="x", full_name="Quản trị", is_system_admin=True)
+    User.objects.filter(pk=root.pk).update(is_staff=True, is_superuser=True)
+    client.force_login(User.objects.get(pk=root.pk))
+    for url in ("/quan-tri/processing/handling/", f"/quan-tri/processing/handling/{incoming.handling.pk}/change/",
+                "/quan-tri/processing/assignment/", f"/quan-tri/processing/assignment/{lead.pk}/change/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "thiệt hại" not in response.content.decode(), url  # the subject stays out of the admin
+    assert client.post(f"/quan-tri/processing/assignment/{lead.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Assignment.objects.filter(pk=lead.pk).exists()
