@@ -187,7 +187,8 @@ def _progress(h: Handling, lead: Assignment | None, today: dt.date) -> str:
             else str(HandlingState.DONE.label)
     text = str(HandlingState(h.state).label)
     if lead is not None and h.state in (HandlingState.ASSIGNED, HandlingState.IN_PROGRESS):
-        text += f" ({lead.progress}%)"
+        if lead.progress:  # a unit's own figure; the people it handed the work on to report theirs
+            text += f" ({lead.progress}%)"
         if lead.deadline and lead.deadline < today:
             text += "\n" + _("Quá hạn")
     return text
@@ -212,6 +213,8 @@ def tracking_row(h: Handling, today: dt.date) -> list[str]:
     if h.reply_document_id:
         reply = f"{h.reply_document.number_symbol}\n{date_text(h.reply_document.issued_on)}"
     notes = []
+    if h.state == HandlingState.DONE and h.completed_at and deadline and _local_date(h.completed_at) > deadline:
+        notes.append(_("Hoàn thành sau hạn"))
     if doc.urgency != Urgency.NORMAL:
         notes.append(str(Urgency(doc.urgency).label))
     if doc.status != DocumentStatus.ACTIVE:

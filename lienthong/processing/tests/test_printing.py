@@ -114,7 +114,7 @@ def test_the_tracking_book_has_the_seven_columns_and_one_row_per_document(client
         "Ghi chú",
         "Báo cáo số 01/BC-UBND ngày 12/03/2018 của Ủy ban nhân dân xã Vị Thắng",
         "Chủ trì: Phòng Nội vụ", "Phối hợp: Phòng Tài chính - Kế hoạch", "20/03/2018",
-        "Hoàn thành ngày", reply.number_symbol,
+        "Hoàn thành ngày", reply.number_symbol, "Hoàn thành sau hạn",
         "Báo cáo số 02/BC-UBND", "Chờ trình lãnh đạo", "Khẩn",
     ):
         assert expected in text, expected
