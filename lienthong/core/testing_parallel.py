@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import time
 import traceback
 from dataclasses import dataclass
@@ -111,9 +112,18 @@ def race(rounds: list[list[tuple]], *, media_root: str) -> list[list[Outcome]]:
     for p in procs:
         p.start()
     collected: dict[int, list[Outcome]] = {}
+    deadline = time.monotonic() + 600
     try:
-        for _ in procs:
-            index, status, payload = results.get(timeout=600)
+        while len(collected) < width:
+            try:
+                index, status, payload = results.get(timeout=1)
+            except queue.Empty:
+                # A child that died before reporting (e.g. its arguments could not be unpickled:
+                # pass plain values, not model instances or enum members) would hang us otherwise.
+                dead = [i for i, p in enumerate(procs) if i not in collected and p.exitcode not in (None, 0)]
+                assert not dead, f"process {dead} died without reporting (see stderr)"
+                assert time.monotonic() < deadline, "racing processes did not finish in time"
+                continue
             assert status == "done", f"process {index} crashed:\n{payload}"
             collected[index] = payload
     finally:
