@@ -150,10 +150,15 @@ def delivery_claim_for_registration(*, actor, delivery_id: int) -> Delivery:
         raise RuntimeError("delivery_claim_for_registration must run inside transaction.atomic()")
     delivery = delivery_for_recipient(user=actor, delivery_id=delivery_id)
     _not_recalled(delivery)
-    was = delivery.state
-    _claim(delivery, from_states=[D.ARRIVED, D.RECEIVED], to_state=D.REGISTERED)
-    if was == D.ARRIVED:
+    # Straight from "arrived", the registration is also the acknowledgement (03). Decided by the
+    # conditional update itself, not by the state read above: another văn thư may have just
+    # received it, and the sender must not see "đã nhận" twice.
+    if Delivery.objects.filter(pk=delivery.pk, state=D.ARRIVED).update(state=D.REGISTERED,
+                                                                       updated_at=timezone.now()):
+        delivery.state = D.REGISTERED
         DeliveryEvent.objects.bulk_create([_event(delivery.pk, EventKind.RECEIVED, actor)])
+    else:
+        _claim(delivery, from_states=[D.RECEIVED], to_state=D.REGISTERED)
     return delivery
 
 
