@@ -282,12 +282,14 @@ def handling_assign(*, actor, handling_id: int, specs: list[AssignmentSpec]) -> 
 
 
 def _assignment_for_update(assignment_id: int) -> Assignment:
-    qs = Assignment.objects.select_related("handling__document", "unit")
-    assignment = qs.filter(pk=assignment_id).first()
-    if assignment is None:
+    """The assignment, read only once its document's handling is locked: read before the lock, it
+    could be a moment old (two completions at once would both see it open; a note racing the
+    completion would reopen a finished part)."""
+    handling_id = Assignment.objects.filter(pk=assignment_id).values_list("handling_id", flat=True).first()
+    if handling_id is None:
         raise NotFound()
-    _handling_for_update(assignment.handling_id)  # serialises work on one document
-    return assignment
+    _handling_for_update(handling_id)  # serialises work on one document
+    return Assignment.objects.select_related("handling__document", "unit").get(pk=assignment_id)
 
 
 def assignment_delegate(*, actor, assignment_id: int, specs: list[AssignmentSpec]) -> list[Assignment]:
