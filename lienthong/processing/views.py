@@ -321,8 +321,8 @@ def assignment_row(request, handling_id: int):
         parent = _assignment_or_404(request, int(prefix[1:]))
         if parent.handling_id != handling.pk or not parent.unit_id:
             raise Http404()
-        rows = AssignmentRows(prefix=prefix, targets=_unit_targets(parent.agency_id, parent.unit_id), default_deadline=parent.deadline,
-                              roles=())
+        rows = AssignmentRows(prefix=prefix, targets=_unit_targets(parent.agency_id, parent.unit_id),
+                              default_deadline=parent.deadline, roles=())
     else:
         raise Http404()
     return render(request, "processing/_assign_row.html", {

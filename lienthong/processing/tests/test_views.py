@@ -277,16 +277,18 @@ def test_a_unit_head_cannot_hand_on_to_someone_outside_the_unit_nor_after_the_un
     head = as_user(client, p, "leader.huyen.noivu")
     url = reverse("processing:delegate", args=[lead.pk])
     prefix = f"d{lead.pk}-row-0"
-    response = head.post(url, {f"{prefix}-role": "lead", f"{prefix}-target": f"user:{p.users['specialist.huyen.taichinh'].pk}",
-                               f"{prefix}-deadline": ""})
+
+    def line(username, deadline=""):
+        return {f"{prefix}-role": "lead", f"{prefix}-target": f"user:{p.users[username].pk}",
+                f"{prefix}-deadline": deadline}
+
+    response = head.post(url, line("specialist.huyen.taichinh"))
     assert "Dòng 1: người được giao không thuộc đơn vị." in panel_errors(response)
-    response = head.post(url, {f"{prefix}-role": "lead", f"{prefix}-target": f"user:{p.users['specialist.huyen.noivu'].pk}",
-                               f"{prefix}-deadline": "2018-03-25"})
+    response = head.post(url, line("specialist.huyen.noivu", "2018-03-25"))
     assert "Dòng 1: hạn xử lý không được sau hạn của đơn vị (20/03/2018)." in panel_errors(response)
     assert not Assignment.objects.filter(parent=lead).exists()
     # Only the head of the unit hands on its part.
-    response = as_user(client, p, "specialist.huyen.noivu").post(url, {
-        f"{prefix}-role": "lead", f"{prefix}-target": f"user:{p.users['specialist.huyen.noivu'].pk}"})
+    response = as_user(client, p, "specialist.huyen.noivu").post(url, line("specialist.huyen.noivu"))
     assert "Chỉ lãnh đạo đơn vị được giao mới phân công tiếp trong đơn vị." in panel_errors(response)
 
 
