@@ -203,6 +203,10 @@ def delivery_recall(*, actor, document: Document, reason: str) -> int:
         raise ValidationFailed(errors)
     now = timezone.now()
     with transaction.atomic():
+        # The check above read the document before this transaction: of two people recalling it at
+        # once, only the one whose conditional update finds it still in force goes on.
+        if not Document.objects.filter(pk=document.pk, status=DocumentStatus.ACTIVE).update(updated_at=now):
+            raise ValidationFailed({"document": [_("Văn bản vừa được người khác thu hồi.")]})
         live = Delivery.objects.filter(document=document).exclude(state__in=[D.RETURNED, D.WITHDRAWN])
         waiting = list(live.filter(state=D.WAITING_EXCHANGE, outbox__state=OutboxState.PENDING)
                        .values_list("pk", flat=True))

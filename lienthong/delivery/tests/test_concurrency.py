@@ -53,6 +53,14 @@ def answer_recall(*, user_id, delivery_id, agree):
                                            reason="" if agree else "Đã triển khai thực hiện").recall_state
 
 
+def recall(*, user_id, document_id):
+    from lienthong.delivery import services
+    from lienthong.documents.models import Document
+
+    return services.delivery_recall(actor=_user(user_id), document=Document.objects.get(pk=document_id),
+                                    reason="Ban hành nhầm")
+
+
 # --- Setup (in the test process) -------------------------------------------------------------------
 
 def _province_with_two_clerks():
@@ -62,6 +70,8 @@ def _province_with_two_clerks():
     p = make_province()
     p.users["clerk2.huyen"] = user_create(username="clerk2.huyen", password="demo1234", full_name="Văn thư hai huyện",
                                           positions=[(p.agencies["huyen"], "clerk", "")])
+    p.users["clerk2.xa"] = user_create(username="clerk2.xa", password="demo1234", full_name="Văn thư hai xã",
+                                       positions=[(p.agencies["xa"], "clerk", "")])
     return p
 
 
@@ -193,4 +203,34 @@ def test_two_clerks_answering_the_same_recall_at_once(settings):
         if delivery.incoming_document is not None:
             assert delivery.incoming_document.status == (
                 DocumentStatus.WITHDRAWN if agreed else DocumentStatus.ACTIVE)
+    assert any(overlapped(r) for r in rounds)
+
+
+def test_two_sender_clerks_recalling_the_same_document_at_once(settings):
+    """The commune's two clerks recall the same document at once: it is recalled once, the other
+    is told so, and the district is asked once (one 13)."""
+    from lienthong.audit.models import AuditAction, AuditEntry
+    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.delivery.models import Delivery, EventKind, RecallState
+    from lienthong.documents.models import DocumentStatus
+
+    p = _province_with_two_clerks()
+    ids = _deliveries_to_district(p, ROUNDS)
+    deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("document").order_by("pk"))
+    senders = (p.users["clerk.xa"].pk, p.users["clerk2.xa"].pk)
+
+    rounds = race([[(recall, dict(user_id=u, document_id=d.document_id)) for u in senders[::1 - 2 * (i % 2)]]
+                   for i, d in enumerate(deliveries)], media_root=str(settings.MEDIA_ROOT))
+
+    for d, outcomes in zip(deliveries, rounds, strict=True):
+        won, [lost] = _one_winner(outcomes)
+        assert won.value == 1
+        assert lost.value["document"][0] in ("Văn bản vừa được người khác thu hồi.",
+                                             "Chỉ thu hồi được văn bản đi đã phát hành và đang có hiệu lực.")
+        d.refresh_from_db()
+        d.document.refresh_from_db()
+        assert d.recall_state == RecallState.REQUESTED and d.document.status == DocumentStatus.RECALLED
+        assert _events(d.pk, EventKind.RECALL_REQUESTED) == 1
+        assert AuditEntry.objects.filter(action=AuditAction.RECALLED, object_type="document",
+                                         object_id=str(d.document_id)).count() == 1
     assert any(overlapped(r) for r in rounds)
