@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from django.utils.translation import gettext as _
+
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import User
 from lienthong.core.errors import NotFound
@@ -105,3 +107,19 @@ def document_list(*, user: User, direction: str | None = None, year: int | None 
 
 def document_files(*, document: Document) -> list[DocumentFile]:
     return list(DocumentFile.objects.filter(document=document).select_related("stored_file"))
+
+
+def document_relations(*, user: User, document: Document) -> list[tuple[str, Document]]:
+    """The documents linked to this one (amends, replaces, corrects, replies to, and the reverse),
+    as (label, document) pairs, only those the user may see (one query each way)."""
+    from lienthong.documents.models import DocumentRelation, RelationKind
+
+    visible = documents_visible_to(user=user).values("pk")
+    out = []
+    for rel in (DocumentRelation.objects.filter(source=document, target__in=visible).select_related("target")):
+        out.append((RelationKind(rel.kind).label, rel.target))
+    reverse_labels = {RelationKind.AMENDS: _("Được sửa đổi, bổ sung bởi"), RelationKind.REPLACES: _("Được thay thế bởi"),
+                      RelationKind.CORRECTS: _("Được đính chính bởi"), RelationKind.REPLIES_TO: _("Được trả lời bởi")}
+    for rel in (DocumentRelation.objects.filter(target=document, source__in=visible).select_related("source")):
+        out.append((reverse_labels[rel.kind], rel.source))
+    return out

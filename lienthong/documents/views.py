@@ -34,8 +34,16 @@ def _clerk_agencies(user):
 
 @login_required
 def home(request):
+    from lienthong.delivery import selectors as delivery_selectors
+    from lienthong.drafting import selectors as draft_selectors
+    from lienthong.processing import selectors as processing_selectors
+
     positions = list(account_selectors.active_positions(user=request.user).select_related("agency"))
-    return render(request, "documents/home.html", {"positions": positions})
+    roles = {p.role for p in positions}
+    counts = {**draft_selectors.queue_counts(user=request.user), **processing_selectors.queue_counts(user=request.user)}
+    if "clerk" in roles:
+        counts.update(delivery_selectors.inbox_counts(user=request.user))
+    return render(request, "documents/home.html", {"positions": positions, "roles": roles, "counts": counts})
 
 
 @login_required
@@ -89,6 +97,7 @@ def document_detail(request, document_id: int):
         "doc": doc, "files": files, "history": audit_entries_for(obj_type="document", obj_id=doc.pk),
         "can_manage": can_register, "cancel_form": CancelForm(),
         "preview": next((f for f in files if f.stored_file.kind == "pdf"), None),
+        "relations": selectors.document_relations(user=request.user, document=doc),
     })
 
 

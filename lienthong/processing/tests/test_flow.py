@@ -179,3 +179,26 @@ def test_recall(province):
     assert not search_documents(user=u["clerk.huyen"], query="thiet hai")
     states = dict(Delivery.objects.filter(document=report).values_list("recipient_agency__pk", "recall_state"))
     assert states == {p.agencies["huyen"].pk: RecallState.ACCEPTED, p.agencies["stttt"].pk: RecallState.REFUSED}
+
+
+def test_home_page_counts_each_roles_work_and_the_reply_is_linked(client, province):
+    p, u = province, province.users
+    _draft, report = issue_report(p)
+    client.force_login(u["clerk.huyen"])
+    body = client.get("/").content.decode()
+    assert "Văn bản chờ tiếp nhận" in body and '<b>1</b>Văn bản chờ tiếp nhận' in body
+
+    d = Delivery.objects.get(document=report)
+    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
+    processing.handling_submit(actor=u["clerk.huyen"], handling_id=incoming.handling.pk, leader_id=u["leader.huyen"].pk)
+    client.force_login(u["leader.huyen"])
+    assert '<b>1</b>Văn bản đến chờ phân công' in client.get("/").content.decode()
+    [lead] = processing.handling_assign(actor=u["leader.huyen"], handling_id=incoming.handling.pk, specs=[
+        processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=u["specialist.huyen"].pk)])
+    client.force_login(u["specialist.huyen"])
+    assert '<b>1</b>Văn bản đến tôi cần xử lý' in client.get("/").content.decode()
+
+    _reply_draft, reply = issue_report(p, sender="huyen", recipients=("xa",), subject="Trả lời báo cáo thiệt hại")
+    processing.assignment_complete(actor=u["specialist.huyen"], assignment_id=lead.pk, reply_document_id=reply.pk)
+    page = client.get(f"/van-ban/{incoming.pk}/").content.decode()
+    assert "Được trả lời bởi" in page and f"/van-ban/{reply.pk}/" in page
