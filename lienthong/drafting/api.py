@@ -38,29 +38,12 @@ router = Router(tags=["Dự thảo văn bản đi"])
 
 S = DraftState
 # What the person whose turn it is may do at each state (services.may_act decides whose turn it is).
-_TURN_ACTIONS = {
-    S.DRAFTING: ["update", "add_files", "submit", "abandon"],
-    S.CONTENT_REVIEW: ["add_files", "check_content", "return"],
-    S.FORMAT_CHECK: ["add_files", "check_format", "return"],
-    S.APPROVAL: ["add_files", "approve", "return"],
-    S.SIGNING: ["add_files", "sign", "return"],
-    S.TO_NUMBER: ["number"],
-    S.TO_SEAL: ["seal"],
-    S.TO_ISSUE: ["issue"],
-}
 _QUEUES = {"mine": selectors.my_drafts, "to_approve": selectors.to_approve, "to_issue": selectors.to_issue}
 
 
 def allowed_actions(user, draft) -> list[str]:
-    """The steps ``user`` may take on ``draft`` now, by the same rules the services enforce."""
-    if draft.state in services.CLOSED_STATES:
-        return []
-    actions = ["comment"]
-    if services.may_act(user, draft):
-        actions += _TURN_ACTIONS[draft.state]
-    elif draft.state == S.SIGNING and services.is_clerk_of(user, draft.agency_id):
-        actions.append("sign")  # signed on paper: the văn thư attaches the scan
-    return actions
+    """The steps ``user`` may take on ``draft`` now (``selectors.available_steps``)."""
+    return selectors.available_steps(user=user, draft=draft)
 
 
 def _detail(user, draft_id: int) -> DraftDetail:

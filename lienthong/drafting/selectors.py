@@ -77,3 +77,31 @@ def queue_counts(*, user) -> dict[str, int]:
             "my_drafts": my_drafts(user=user).count()}
 
 
+
+
+# The steps of each state, named as the services are (draft_<step>).
+STEPS_BY_STATE = {
+    S.DRAFTING: ["update", "add_files", "submit", "abandon"],
+    S.CONTENT_REVIEW: ["add_files", "check_content", "return"],
+    S.FORMAT_CHECK: ["add_files", "check_format", "return"],
+    S.APPROVAL: ["add_files", "approve", "return"],
+    S.SIGNING: ["add_files", "sign", "return"],
+    S.TO_NUMBER: ["number"],
+    S.TO_SEAL: ["seal"],
+    S.TO_ISSUE: ["issue"],
+}
+
+
+def available_steps(*, user, draft: Draft) -> list[str]:
+    """The steps ``user`` may take on ``draft`` now, by the rules the services enforce (the web page
+    and the API both show exactly these). A văn thư may attach the scan of a paper signature."""
+    from lienthong.drafting.services import CLOSED_STATES, is_clerk_of, may_act
+
+    if draft.state in CLOSED_STATES:
+        return []
+    steps = []
+    if may_act(user, draft):
+        steps = list(STEPS_BY_STATE.get(draft.state, []))
+    elif draft.state == S.SIGNING and is_clerk_of(user, draft.agency_id):
+        steps = ["sign"]
+    return ["comment", *steps]

@@ -367,32 +367,18 @@ ACTIONS: dict[str, _Action] = {
     "comment": _Action(forms.CommentForm, _comment, gettext_lazy("Gửi ý kiến"), needs_turn=False),
 }
 # What the person whose turn it is may do at each state (``services`` enforces the same rules).
-_BY_STATE = {
-    S.DRAFTING: ["submit", "upload", "abandon"],
-    S.CONTENT_REVIEW: ["content_ok", "upload", "return"],
-    S.FORMAT_CHECK: ["format_ok", "upload", "return"],
-    S.APPROVAL: ["approve", "upload", "return"],
-    S.SIGNING: ["sign", "return"],
-    S.TO_NUMBER: ["number"],
-    S.TO_SEAL: ["seal"],
-    S.TO_ISSUE: ["issue"],
-}
+# The page's action slugs for the services' step names (``selectors.available_steps``).
+_SLUG_FOR_STEP = {"add_files": "upload", "check_content": "content_ok", "check_format": "format_ok"}
 
 
 SECONDARY = ("upload", "return", "abandon")
 
 
 def available_actions(user, draft: Draft) -> list[str]:
-    """The steps ``user`` may take on ``draft`` now. A văn thư may also attach the scan of a
-    paper signature for the signer (``services.draft_sign``)."""
-    actions = []
-    if services.may_act(user, draft):
-        actions = list(_BY_STATE.get(draft.state, []))
-    elif draft.state == S.SIGNING and services.is_clerk_of(user, draft.agency_id):
-        actions = ["sign"]
-    if draft.state not in services.CLOSED_STATES:
-        actions.append("comment")
-    return actions
+    """The actions shown on the page: the steps ``user`` may take now, by their page slugs (editing
+    the metadata is the separate edit page)."""
+    return [_SLUG_FOR_STEP.get(step, step) for step in selectors.available_steps(user=user, draft=draft)
+            if step != "update"]
 
 
 def _signing_methods(user, draft: Draft) -> dict:

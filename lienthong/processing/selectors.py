@@ -42,12 +42,16 @@ def _assignment_list(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
         "-handling__is_urgent", "deadline", "-assigned_at", "-id")
 
 
-def to_process(*, user, include_info: bool = False) -> QuerySet[Assignment]:
-    """A specialist's queue: open assignments to the user personally (lead and supporting first)."""
+def _to_process(user, include_info: bool = False) -> QuerySet[Assignment]:
     qs = Assignment.objects.filter(user=user, state__in=OPEN_STATES)
     if not include_info:
         qs = qs.exclude(role=AssignmentRole.INFO)
-    return _assignment_list(qs)
+    return qs
+
+
+def to_process(*, user, include_info: bool = False) -> QuerySet[Assignment]:
+    """A specialist's queue: open assignments to the user personally (lead and supporting first)."""
+    return _assignment_list(_to_process(user, include_info))
 
 
 def for_information(*, user) -> QuerySet[Assignment]:
@@ -60,14 +64,18 @@ def _led_unit_ids(user) -> list[int]:
                 .values_list("unit_id", flat=True))
 
 
-def unit_to_assign(*, user) -> QuerySet[Assignment]:
-    """A unit head's queue: open assignments to the unit(s) the user leads, not yet handed on."""
+def _unit_to_assign(user) -> QuerySet[Assignment]:
     unit_ids = _led_unit_ids(user)
     if not unit_ids:
         return Assignment.objects.none()
     has_children = Exists(Assignment.objects.filter(parent_id=OuterRef("pk")))
-    return _assignment_list(Assignment.objects.filter(unit_id__in=unit_ids, state__in=OPEN_STATES)
-                            .exclude(role=AssignmentRole.INFO).filter(~has_children))
+    return (Assignment.objects.filter(unit_id__in=unit_ids, state__in=OPEN_STATES)
+            .exclude(role=AssignmentRole.INFO).filter(~has_children))
+
+
+def unit_to_assign(*, user) -> QuerySet[Assignment]:
+    """A unit head's queue: open assignments to the unit(s) the user leads, not yet handed on."""
+    return _assignment_list(_unit_to_assign(user))
 
 
 def handlings_to_assign(*, user) -> QuerySet[Handling]:
@@ -85,19 +93,24 @@ def handlings_to_submit(*, user) -> QuerySet[Handling]:
             .select_related("document__document_type").order_by("-is_urgent", "-created_at", "-id"))
 
 
+def _overdue_assigned_by(user) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(assigned_by=user, state__in=OPEN_STATES, deadline__lt=timezone.localdate())
+
+
 def overdue_assigned_by(*, user) -> QuerySet[Assignment]:
     """What the user assigned that is overdue (the leader's follow-up list)."""
-    return _assignment_list(Assignment.objects.filter(assigned_by=user, state__in=OPEN_STATES,
-                                                      deadline__lt=timezone.localdate()))
+    return _assignment_list(_overdue_assigned_by(user))
 
 
 def queue_counts(*, user) -> dict[str, int]:
     """Counts for the home page (one query per queue, each on an index)."""
+    # Plain filters: a count needs no deadline flag (so no calendar read).
+    active = {"document__status": DocumentStatus.ACTIVE}
     return {
         "to_submit": handlings_to_submit(user=user).count(),
-        "to_assign": handlings_to_assign(user=user).count() + unit_to_assign(user=user).count(),
-        "to_process": to_process(user=user).count(),
-        "overdue": overdue_assigned_by(user=user).count(),
+        "to_assign": handlings_to_assign(user=user).count() + _unit_to_assign(user).filter(**active).count(),
+        "to_process": _to_process(user).filter(**active).count(),
+        "overdue": _overdue_assigned_by(user).filter(**active).count(),
     }
 
 

@@ -69,6 +69,26 @@ def handling_open(*, actor, document: Document) -> Handling:
     return handling
 
 
+def handling_start(*, actor, document_id: int) -> Handling:
+    """Bring into the flow an incoming document registered before it existed (records imported from
+    an earlier system, the 2017–2018 demo registers): a văn thư of its agency opens its handling."""
+    document = document_selectors.documents_visible_to(user=actor).filter(pk=document_id).first()
+    if document is None:
+        raise NotFound()
+    if document.agency_id not in account_selectors.position_agencies(user=actor).clerk_ids:
+        raise PermissionDenied(_("Chỉ văn thư của cơ quan mới đưa văn bản đến vào luồng xử lý."))
+    if document.direction != "in" or document.status != DocumentStatus.ACTIVE:
+        raise ValidationFailed({"state": [_("Chỉ văn bản đến đang có hiệu lực mới được đưa vào xử lý.")]})
+    with transaction.atomic():
+        existing = Handling.objects.filter(document=document).first()
+        if existing is not None:
+            return existing
+        handling = handling_open(actor=actor, document=document)
+        audit_log(actor=actor, action=AuditAction.TRANSITION, obj_type="document", obj_id=document.pk,
+                  agency_id=document.agency_id, summary=_("Đưa vào luồng xử lý"))
+    return handling
+
+
 def incoming_register_from_delivery(*, actor, delivery_id: int, received_on: dt.date | None = None,
                                     due_date: dt.date | None = None, notes: str = "",
                                     document_type=None, today: dt.date | None = None) -> Document:

@@ -238,8 +238,25 @@ def _all_errors(form) -> list[str]:
 def render_panel(request, document: Document) -> str:
     ctx = panel_context(request, document=document)
     if not ctx:
+        # Registered before the flow existed: its văn thư can bring it in.
+        if (document.direction == "in" and document.status == DocumentStatus.ACTIVE
+                and document.agency_id in account_selectors.position_agencies(user=request.user).clerk_ids):
+            return render_to_string("processing/_start.html", {"doc": document}, request=request)
         return ""
     return render_to_string("processing/_panel.html", ctx, request=request)
+
+
+@login_required
+@require_POST
+def handling_start(request, document_id: int):
+    try:
+        services.handling_start(actor=request.user, document_id=document_id)
+    except NotFound:
+        raise Http404(_("Không tìm thấy văn bản hoặc bạn không có quyền xem.")) from None
+    except (ValidationFailed, PermissionDenied) as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms)
+                       if isinstance(exc, ValidationFailed) else exc.message)
+    return _back(document_id)
 
 
 def _panel_page(request, handling: Handling, bound: dict) -> HttpResponse:
@@ -515,6 +532,7 @@ def tracking_book(request):
 urlpatterns = [
     path("hang-doi/<str:name>/", queue, name="queue"),
     path("dem-hang-doi/", queue_tabs, name="queue_tabs"),
+    path("bat-dau/<int:document_id>/", handling_start, name="start"),
     path("<int:handling_id>/trinh/", handling_submit, name="submit"),
     path("<int:handling_id>/phan-cong/", handling_assign, name="assign"),
     path("<int:handling_id>/them-dong/", assignment_row, name="assign_row"),

@@ -202,3 +202,24 @@ def test_home_page_counts_each_roles_work_and_the_reply_is_linked(client, provin
     processing.assignment_complete(actor=u["specialist.huyen"], assignment_id=lead.pk, reply_document_id=reply.pk)
     page = client.get(f"/van-ban/{incoming.pk}/").content.decode()
     assert "Được trả lời bởi" in page and f"/van-ban/{reply.pk}/" in page
+
+
+def test_a_document_registered_before_the_flow_is_brought_in_by_its_clerk(client, province):
+    from lienthong.core.testing import doc_input
+    from lienthong.documents.services import document_register_incoming
+
+    u = province.users
+    old = document_register_incoming(actor=u["clerk.huyen"], agency=province.agencies["huyen"], data=doc_input(),
+                                     number_symbol="12/TB-UBND", issuer_agency=province.agencies["ubnd"],
+                                     received_on=TODAY, today=TODAY)
+    client.force_login(u["leader.huyen"])
+    assert "Đưa vào luồng xử lý" not in client.get(f"/van-ban/{old.pk}/").content.decode()
+    client.force_login(u["clerk.huyen"])
+    assert "Đưa vào luồng xử lý" in client.get(f"/van-ban/{old.pk}/").content.decode()
+    response = client.post(f"/xu-ly/bat-dau/{old.pk}/")
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.handling.state == HandlingState.REGISTERED
+    assert "Trình lãnh đạo" in client.get(f"/van-ban/{old.pk}/").content.decode()
+    client.force_login(u["clerk.xa"])  # another agency's clerk: as if it did not exist
+    assert client.post(f"/xu-ly/bat-dau/{old.pk}/").status_code == 404
