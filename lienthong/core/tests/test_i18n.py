@@ -24,8 +24,10 @@ CATALOGS = [LOCALE / "en/LC_MESSAGES/django.po", LOCALE / "vi/LC_MESSAGES/django
             LOCALE / "vi/LC_MESSAGES/djangojs.po"]
 LIST = "/van-ban/"
 
-NAV_VI = ["Văn bản đến", "Văn bản đi", "Sổ văn bản", "Danh mục cơ quan"]
-NAV_EN = ["Incoming documents", "Outgoing documents", "Registers", "Agency directory"]
+NAV_VI = ["Văn bản đến", "Văn bản đi", "Sổ văn bản", "Danh mục cơ quan", "Tiếp nhận", "Xử lý", "Dự thảo",
+          "Văn bản đã gửi"]
+NAV_EN = ["Incoming documents", "Outgoing documents", "Registers", "Agency directory", "Receive", "Processing",
+          "Drafts", "Sent documents"]
 
 
 @pytest.fixture(scope="session")
