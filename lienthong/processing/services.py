@@ -29,7 +29,7 @@ from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import DeliveryState
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
-from lienthong.documents.models import Document, DocumentFile, DocumentStatus, RelationKind, Urgency
+from lienthong.documents.models import Document, DocumentFile, DocumentStatus, RelationKind, Secrecy, Urgency
 from lienthong.notifications import services as notification_services
 from lienthong.processing.models import (
     OPEN_STATES, Assignment, AssignmentRole, AssignmentState, Handling, HandlingState, ProcessingNote,
@@ -50,6 +50,13 @@ class AssignmentSpec:
 
 def _doc_url(document_id: int) -> str:
     return reverse("documents:detail", args=[document_id])
+
+
+def _doc_url_maker():
+    """``_doc_url`` for many documents with one ``reverse()``: the addresses differ only by the id."""
+    probe = 987654321
+    head, tail = _doc_url(probe).split(str(probe), 1)
+    return lambda document_id: f"{head}{document_id}{tail}"
 
 
 # --- Registration: every incoming record gets its handling -----------------------------------------
@@ -203,6 +210,10 @@ def _validate_specs(handling: Handling, specs: list[AssignmentSpec], *, unit: Un
             errors.setdefault("assignments", []).append(where + _("trong đơn vị chỉ giao cho người."))
         elif s.unit_id and s.unit_id not in valid_units:
             errors.setdefault("assignments", []).append(where + _("đơn vị không thuộc cơ quan nhận văn bản."))
+        elif s.unit_id and handling.document.secrecy != Secrecy.NORMAL:
+            # A unit's people never see a secret document (documents_visible_to): it goes to named people.
+            errors.setdefault("assignments", []).append(
+                where + _("văn bản mật chỉ giao cho cá nhân được nêu tên, không giao cho đơn vị."))
         elif s.user_id and s.user_id not in valid_users:
             errors.setdefault("assignments", []).append(
                 where + (_("người được giao không thuộc đơn vị.") if unit is not None
@@ -258,7 +269,8 @@ def _label(specs: list[AssignmentSpec]) -> str:
     parts = []
     for s in specs:
         who = names.get(s.unit_id) if s.unit_id else people.get(s.user_id)
-        parts.append(f"{AssignmentRole(s.role).label}: {who}" + (f" (hạn {s.deadline:%d/%m/%Y})" if s.deadline else ""))
+        due = _(" (hạn %(d)s)") % {"d": s.deadline.strftime("%d/%m/%Y")} if s.deadline else ""
+        parts.append(f"{AssignmentRole(s.role).label}: {who}{due}")
     return "; ".join(parts)
 
 
@@ -438,7 +450,8 @@ def assignment_chase(*, actor, assignment_id: int, message: str = "") -> int:
     users = _people_on(assignment)
     doc = assignment.document
     text = nfc(message) or _("Đề nghị khẩn trương xử lý văn bản %(s)s%(d)s.") % {
-        "s": doc.number_symbol, "d": f" (hạn {assignment.deadline:%d/%m/%Y})" if assignment.deadline else ""}
+        "s": doc.number_symbol,
+        "d": _(" (hạn %(d)s)") % {"d": assignment.deadline.strftime("%d/%m/%Y")} if assignment.deadline else ""}
     audit_log(actor=actor, action=AuditAction.PROGRESS, obj_type="document", obj_id=doc.pk,
               agency_id=assignment.agency_id, summary=_("Đôn đốc: %(t)s") % {"t": text[:300]})
     return notification_services.notify(
@@ -467,16 +480,23 @@ def send_deadline_reminders(*, today: dt.date | None = None) -> dict[str, int]:
     specs: list[NotificationSpec] = []
     per_leader: dict[int, list[int]] = {}
     overdue = 0
+    # Tens of thousands of rows: translate, reverse and format once per job, not once per row.
+    late_title, soon_title = _("Quá hạn: %(s)s (hạn %(d)s)"), _("Sắp đến hạn: %(s)s (hạn %(d)s)")
+    doc_url = _doc_url_maker()
+    day = f"{today:%Y%m%d}"
+    shown: dict[dt.date, str] = {}
     for a in rows:
-        late = a["deadline"] < today
+        deadline = a["deadline"]
+        late = deadline < today
         overdue += late
         kind = "reminder_overdue" if late else "reminder_due_soon"
-        title = (_("Quá hạn: %(s)s (hạn %(d)s)") if late else _("Sắp đến hạn: %(s)s (hạn %(d)s)")) % {
-            "s": a["document__number_symbol"], "d": a["deadline"].strftime("%d/%m/%Y")}
-        url = _doc_url(a["document_id"])
+        if deadline not in shown:
+            shown[deadline] = deadline.strftime("%d/%m/%Y")
+        title = (late_title if late else soon_title) % {"s": a["document__number_symbol"], "d": shown[deadline]}
+        url = doc_url(a["document_id"])
         for user_id in ([a["user_id"]] if a["user_id"] else unit_leaders.get(a["unit_id"], [])):
             specs.append(NotificationSpec(user_id=user_id, kind=kind, title=title, body=a["subject"], url=url,
-                                          dedupe_key=f"rem:{a['id']}:{today:%Y%m%d}"))
+                                          dedupe_key=f"rem:{a['id']}:{day}"))
         if late:
             per_leader.setdefault(a["assigned_by_id"], []).append(a["id"])
     for leader_id, ids in per_leader.items():
