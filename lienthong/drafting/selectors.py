@@ -11,7 +11,8 @@ from lienthong.core.errors import NotFound
 from lienthong.drafting.models import Draft, DraftComment, DraftFile, DraftRecipient, DraftState, DraftStep
 
 S = DraftState
-CLERK_QUEUE_STATES = (S.FORMAT_CHECK, S.TO_NUMBER, S.TO_SEAL, S.TO_ISSUE)
+# The văn thư's queue; "signing" is there because a paper signature's scan is attached by the văn thư.
+CLERK_QUEUE_STATES = (S.FORMAT_CHECK, S.SIGNING, S.TO_NUMBER, S.TO_SEAL, S.TO_ISSUE)
 
 
 def drafts_visible_to(*, user) -> QuerySet[Draft]:

@@ -223,3 +223,24 @@ def test_a_document_registered_before_the_flow_is_brought_in_by_its_clerk(client
     assert "Trình lãnh đạo" in client.get(f"/van-ban/{old.pk}/").content.decode()
     client.force_login(u["clerk.xa"])  # another agency's clerk: as if it did not exist
     assert client.post(f"/xu-ly/bat-dau/{old.pk}/").status_code == 404
+
+
+def test_the_processing_panel_offers_to_draft_the_reply_and_the_clerk_sees_drafts_to_sign(client, province):
+    from lienthong.drafting.selectors import to_issue
+
+    p, u = province, province.users
+    _draft, report = issue_report(p)
+    d = Delivery.objects.get(document=report)
+    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
+    client.force_login(u["clerk.huyen"])
+    page = client.get(f"/van-ban/{incoming.pk}/").content.decode()
+    assert f"/du-thao/tao/?lien-quan={incoming.pk}&amp;quan-he=replies_to" in page
+
+    data = drafting.DraftInput(document_type=doc_type("bao-cao"), subject="Báo cáo", signer_id=u["leader.xa"].pk,
+                               recipient_ids=[p.agencies["huyen"].pk], files=[pdf_upload()])
+    draft = drafting.draft_create(actor=u["specialist.xa"], agency=p.agencies["xa"], data=data)
+    drafting.draft_submit(actor=u["specialist.xa"], draft=draft)
+    drafting.draft_check_format(actor=u["clerk.xa"], draft=draft)
+    drafting.draft_approve(actor=u["leader.xa"], draft=draft)
+    # Signed on paper: the văn thư attaches the scan, so the draft waits in the văn thư's queue too.
+    assert list(to_issue(user=u["clerk.xa"])) == [draft]
