@@ -71,12 +71,15 @@ def document_file_get(*, user: User, document_id: int, file_id: int) -> Document
 
 
 def registers_visible_to(*, user: User) -> QuerySet[Register]:
-    """Registers of the user's agencies; secret registers only for the roles that see secret documents
-    (the same rule as ``documents_visible_to``: the register book lists their subjects)."""
+    """Registers of the user's agencies, by the rule of ``documents_visible_to`` (the register book
+    lists every entry's number, sender and subject): the văn thư and the agency's leaders see all of
+    them; everyone else only the registers that are neither secret nor incoming, since they see an
+    incoming document only once it is assigned to them and a secret one only when named."""
     full = account_selectors.full_access_agency_ids(user=user)
     any_role = account_selectors.agency_ids_for(user=user)
     return Register.objects.filter(
-        Q(agency_id__in=full) | (Q(agency_id__in=any_role) & Q(is_secret=False))
+        Q(agency_id__in=full)
+        | (Q(agency_id__in=any_role) & Q(is_secret=False) & ~Q(direction=Direction.INCOMING))
     ).select_related("agency")
 
 
