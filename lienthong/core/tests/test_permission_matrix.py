@@ -420,6 +420,8 @@ def _leader_of(w, agency_id):
 DRAFTS = ["draft_xa", "draft_huyen", "draft_new", "draft_issued"]
 DOCUMENTS = ["report_xa", "incoming_huyen", "secret_huyen", "legacy_huyen", "out_huyen", "secret_out_huyen",
              "stttt_out", "incoming_vp"]
+# A file is reached through its document (the same selector): files of one document per kind of rule.
+DOCUMENT_FILES = ["report_xa", "incoming_huyen", "secret_huyen", "stttt_out", "incoming_vp"]
 DELIVERIES = ["delivery_huyen", "delivery_arrived", "delivery_recall", "delivery_vp"]
 HANDLINGS = list(HANDLING_DOC)
 ASSIGNMENTS = list(ASSIGNMENT_DOC)
@@ -477,7 +479,8 @@ def web_cases(w: World) -> list[Case]:
     # --- Documents ----------------------------------------------------------------------------------
     for doc in DOCUMENTS:
         add("documents:detail", doc, kwargs={"document_id": d[doc]}, ok=SEES[doc])
-        add("documents:file", doc, kwargs={"document_id": d[doc], "file_id": d[f"{doc}.file"]}, ok=SEES[doc])
+        if doc in DOCUMENT_FILES:
+            add("documents:file", doc, kwargs={"document_id": d[doc], "file_id": d[f"{doc}.file"]}, ok=SEES[doc])
         if doc in ("incoming_huyen", "out_huyen", "secret_out_huyen"):
             continue  # the same rule as the district's other documents below
         # Only the agency's văn thư cancels; others who see it are sent back with the reason.
@@ -674,8 +677,9 @@ def api_cases(w: World) -> list[Case]:
     # --- Documents ----------------------------------------------------------------------------------
     for doc in DOCUMENTS:
         add("GET /api/documents/{document_id}", doc, url=f"/api/documents/{d[doc]}", ok=SEES[doc])
-        add("GET /api/documents/{document_id}/files/{file_id}", doc,
-            url=f"/api/documents/{d[doc]}/files/{d[doc + '.file']}", ok=SEES[doc])
+        if doc in DOCUMENT_FILES:
+            add("GET /api/documents/{document_id}/files/{file_id}", doc,
+                url=f"/api/documents/{d[doc]}/files/{d[doc + '.file']}", ok=SEES[doc])
         if doc in ("report_xa", "out_huyen", "stttt_out", "incoming_huyen", "secret_huyen"):
             # The sender's tracking: outgoing documents of each agency, and incoming ones (no recipients).
             add("GET /api/documents/{document_id}/deliveries", doc, url=f"/api/documents/{d[doc]}/deliveries",
