@@ -24,6 +24,7 @@ from django.db.models import Max, Min
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from lienthong.core.iteration import chunks
 from lienthong.core.text import fold
 from lienthong.documents.models import Direction, Document, DocumentStatus, Register, Secrecy, Urgency
 
@@ -246,19 +247,6 @@ def _printable(value) -> str:
     return str(value)
 
 
-def _chunks(iterable, size: int) -> Iterator[list]:
-    """Lists of up to ``size`` items; one empty list when there are none (an empty book still has a cover)."""
-    chunk: list = []
-    sent = False
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk, sent = [], True
-    if chunk or not sent:
-        yield chunk
-
-
 def register_book_pdf(*, register, volume: int | None = None) -> bytes:
     """The book as an A4 landscape PDF in Liberation Serif (Times New Roman metrics).
 
@@ -281,7 +269,7 @@ def register_book_pdf(*, register, volume: int | None = None) -> bytes:
     )
     parts: list[bytes] = []
     pages_before = 0
-    for index, chunk in enumerate(_chunks(printable, PDF_CHUNK_ROWS)):
+    for index, chunk in enumerate(chunks(printable, PDF_CHUNK_ROWS)):
         html = render_to_string("documents/register_book_pdf.html", {
             **context, "rows": chunk, "with_cover": index == 0, "first_page": pages_before + 1})
         document = weasyprint.HTML(string=html).render()

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienthong.core.iteration import chunks
 from lienthong.core.text import fold
 from lienthong.documents.models import DocumentStatus, Urgency
 from lienthong.processing import selectors
@@ -225,18 +226,6 @@ def tracking_row(h: Handling, today: dt.date) -> list[str]:
             "\n".join(notes)]
 
 
-def _chunks(iterable, size: int):
-    chunk: list = []
-    sent = False
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk, sent = [], True
-    if chunk or not sent:
-        yield chunk
-
-
 def tracking_book_pdf(*, agency, date_from: dt.date, date_to: dt.date) -> bytes:
     """The Sổ theo dõi giải quyết văn bản đến of ``agency`` for documents received in [date_from, date_to],
     in số đến order, A4 landscape; rendered in parts of ``PDF_CHUNK_ROWS`` rows (see register_book_pdf)."""
@@ -255,7 +244,7 @@ def tracking_book_pdf(*, agency, date_from: dt.date, date_to: dt.date) -> bytes:
         agency_id=agency.pk, date_from=date_from, date_to=date_to).iterator(chunk_size=PDF_CHUNK_ROWS))
     parts: list[bytes] = []
     pages_before = 0
-    for index, chunk in enumerate(_chunks(rows, PDF_CHUNK_ROWS)):
+    for index, chunk in enumerate(chunks(rows, PDF_CHUNK_ROWS)):
         html = render_to_string("processing/so_theo_doi_pdf.html", {
             **context, "rows": chunk, "with_title": index == 0, "first_page": pages_before + 1})
         document = weasyprint.HTML(string=html).render()
