@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-APT_PACKAGES := chromium fonts-liberation2 poppler-utils gettext
+APT_PACKAGES := chromium fonts-liberation2 poppler-utils gettext softhsm2
 
 .PHONY: install system-packages venv assets messages run test migrate demo check clean bench
 

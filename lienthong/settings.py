@@ -203,8 +203,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The PDF register book prints in volumes (quyển) of this many numbers; the XLSX holds the whole year.
 REGISTER_BOOK_VOLUME_SIZE = env_int("REGISTER_BOOK_VOLUME_SIZE", 500)
 # How drafts are signed and sealed (lienthong.signing.methods): paper with a scanned copy ships here;
-# the digital-signature methods are added to this list.
-SIGNING_METHODS = ["lienthong.signing.methods.PaperSigning"]
+# PAdES digital signatures with the three key-custody modes follow.
+SIGNING_METHODS = [
+    "lienthong.signing.methods.PaperSigning",
+]
+# Key encrypting the server-held PKCS#12 files at rest (in addition to each file's PIN). Defaults to a key
+# derived from SECRET_KEY; set LIENTHONG_SIGNING_KEY (a Fernet key) in production and back it up.
+SIGNING_KEY_ENCRYPTION_KEY = env_str("LIENTHONG_SIGNING_KEY", "")
+# PKCS#11 module and user PIN of the token/HSM holding agency keys (e.g. /usr/lib/softhsm/libsofthsm2.so).
+SIGNING_PKCS11_MODULE = env_str("LIENTHONG_PKCS11_MODULE", "")
+SIGNING_PKCS11_PIN = env_str("LIENTHONG_PKCS11_PIN", "")
+# Timestamp authority (RFC 3161) URL: with one, signatures are PAdES B-T; without, B-B.
+SIGNING_TSA_URL = env_str("LIENTHONG_TSA_URL", "")
+# Fetch CRLs/OCSP over the network during verification (off: only CRLs stored in the trust store are used).
+SIGNING_REVOCATION_FETCH = env_bool("LIENTHONG_REVOCATION_FETCH", False)
+SIGNING_REMOTE_TTL_SECONDS = 600  # how long a prepared remote signature waits for the token
+SIGNING_CERT_EXPIRY_WARNING_DAYS = 30
+SIGNING_CACHE_DIR = VAR_DIR / "cache" / "signing"  # the stamp font rescaled to 1000 units per em
+SIGNING_MAX_PDF_BYTES = 50 * 1024 * 1024
 # Reminders: an open assignment is "due soon" this many working days before its deadline.
 REMINDER_DUE_SOON_WORKING_DAYS = env_int("REMINDER_DUE_SOON_WORKING_DAYS", 2)
 # Text extraction runs inline for files up to this size; larger ones go to a background job.

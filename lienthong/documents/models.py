@@ -145,6 +145,9 @@ class Document(models.Model):
     notes = models.TextField(_("ghi chú"), blank=True, max_length=1000)
     received_on = models.DateField(_("ngày đến"), null=True, blank=True)
     is_paper = models.BooleanField(_("văn bản giấy"), default=False)
+    # QĐ 28/2018/QĐ-TTg: signed digitally by the competent person and by the agency, both valid, and
+    # delivered through the system. Set by ``signing`` after verification; statistics count this flag.
+    legally_valid = models.BooleanField(_("văn bản điện tử có giá trị pháp lý"), default=False)
     status = models.CharField(max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.ACTIVE)
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
