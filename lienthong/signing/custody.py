@@ -1,0 +1,268 @@
+"""Key custody: where a signing key lives and how a signature gets made with it.
+
+Three custody modes (``models.Custody``):
+
+- ``pkcs12`` — the key is kept on the server in the owner's PKCS#12 file. The file stays protected by
+  the owner's signing PIN (never stored) and is encrypted again at rest with the server's Fernet key
+  (``settings.SIGNING_KEY_ENCRYPTION_KEY``, or one derived from ``SECRET_KEY`` with HKDF-SHA256). It is
+  unlocked by the PIN for every signature.
+- ``pkcs11`` — the key stays on an HSM or token reachable from the server (the agency seal kept by the
+  văn thư, NĐ30 Art. 32–33); only the token and key labels are stored. The module and the user PIN of
+  the token come from ``settings.SIGNING_PKCS11_MODULE`` / ``SIGNING_PKCS11_PIN``.
+- ``remote`` — the key is on the user's USB token; the server never signs with it (see ``remote``).
+
+How to sign (the contract the signing methods use)::
+
+    with custody.open_signer(credential, pin=pin) as signer:   # a pyHanko ``Signer``
+        signed = pdf.sign_personal(data, signer=signer, ...)
+
+``open_signer`` works for every server-side custody mode and closes the PKCS#11 session when the block
+ends. ``signer_for(credential, pin=...)`` returns a signer without a block; for PKCS#12 nothing needs
+closing; for PKCS#11 the session is closed when the signer is garbage-collected — prefer ``open_signer``.
+
+pyHanko and python-pkcs11 are imported inside the functions (this module is imported by services).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import weakref
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from lienthong.core.errors import DomainError, ValidationFailed
+
+WRONG_PIN = "Mã PIN không đúng."
+
+
+def _wrong_pin() -> ValidationFailed:
+    return ValidationFailed({"pin": [_("Mã PIN không đúng.")]})
+
+
+# --- encryption at rest ---------------------------------------------------------------------------
+
+def _fernet():
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    key = settings.SIGNING_KEY_ENCRYPTION_KEY
+    if key:
+        return Fernet(key.encode() if isinstance(key, str) else key)
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"lienthong-signing",
+                   info=b"pkcs12-at-rest").derive(settings.SECRET_KEY.encode())
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def load_pkcs12(p12: bytes, pin: str):
+    """``(key, certificate, [intermediates])`` (``cryptography`` objects) from a PKCS#12 file opened with
+    ``pin``; ValidationFailed on the ``pin`` field when the PIN does not open it, on ``pkcs12`` when the
+    file is not a PKCS#12 file with a key and a certificate."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    if not pin:
+        raise ValidationFailed({"pin": [_("Hãy nhập mã PIN.")]})
+    try:
+        key, cert, extra = pkcs12.load_key_and_certificates(p12, pin.encode())
+    except ValueError as exc:
+        if not _looks_like_pkcs12(p12):
+            raise ValidationFailed({"pkcs12": [_("Tệp không phải tệp khóa PKCS#12 (.p12, .pfx).")]}) from exc
+        raise _wrong_pin() from exc
+    if key is None or cert is None:
+        raise ValidationFailed({"pkcs12": [_("Tệp PKCS#12 không chứa khóa bí mật và chứng thư.")]})
+    return key, cert, list(extra or [])
+
+
+def _looks_like_pkcs12(data: bytes) -> bool:
+    from asn1crypto.pkcs12 import Pfx
+
+    try:
+        return Pfx.load(bytes(data), strict=True)["auth_safe"]["content_type"].native in ("data", "signed_data")
+    except Exception:  # noqa: BLE001 — any parse failure means "not a PKCS#12 file"
+        return False
+
+
+def protect_pkcs12(p12: bytes, pin: str) -> bytes:
+    """The blob stored in ``Credential.pkcs12``: the PKCS#12 file (still protected by its PIN), encrypted
+    with the server key. Checks first that ``pin`` opens it."""
+    load_pkcs12(p12, pin)
+    return _fernet().encrypt(p12)
+
+
+def open_pkcs12(blob: bytes, pin: str):
+    """Decrypt a stored blob and open it with ``pin``: ``(key, certificate, [intermediates])``."""
+    from cryptography.fernet import InvalidToken
+
+    try:
+        p12 = _fernet().decrypt(bytes(blob))
+    except InvalidToken as exc:
+        raise DomainError(_("Không giải mã được tệp khóa đã lưu: khóa mã hóa của máy chủ đã thay đổi.")) from exc
+    return load_pkcs12(p12, pin)
+
+
+# --- certificates ----------------------------------------------------------------------------------
+
+def fingerprint(der: bytes) -> str:
+    return hashlib.sha256(bytes(der)).hexdigest()
+
+
+def load_certificate(data: bytes):
+    """A ``cryptography`` certificate from DER or PEM bytes; ValidationFailed otherwise."""
+    from cryptography import x509
+
+    data = bytes(data)
+    try:
+        if data.lstrip().startswith(b"-----BEGIN"):
+            return x509.load_pem_x509_certificate(data)
+        return x509.load_der_x509_certificate(data)
+    except ValueError as exc:
+        raise ValidationFailed({"certificate": [_("Tệp không phải chứng thư số (X.509, PEM hoặc DER).")]}) from exc
+
+
+def _vn(moment: dt.datetime) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y")
+
+
+def certificate_check_usable(cert_der: bytes, *, at: dt.datetime | None = None) -> None:
+    """Refuse a certificate that cannot make a legally meaningful signature at ``at`` (now by default):
+    expired, not yet valid, or without the digitalSignature / nonRepudiation key usage."""
+    from cryptography import x509
+
+    cert = load_certificate(cert_der)
+    at = at or dt.datetime.now(dt.UTC)
+    problems = []
+    if cert.not_valid_after_utc < at:
+        problems.append(_("Chứng thư số đã hết hạn ngày %(date)s.") % {"date": _vn(cert.not_valid_after_utc)})
+    if cert.not_valid_before_utc > at:
+        problems.append(_("Chứng thư số chưa có hiệu lực (có hiệu lực từ ngày %(date)s).")
+                        % {"date": _vn(cert.not_valid_before_utc)})
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+        signs = usage.digital_signature or usage.content_commitment
+    except x509.ExtensionNotFound:
+        signs = True  # no KeyUsage extension: every usage is allowed (RFC 5280 §4.2.1.3)
+    if not signs:
+        problems.append(_("Chứng thư số không được phép dùng để ký số (thiếu mục đích digitalSignature / "
+                          "nonRepudiation)."))
+    if problems:
+        raise ValidationFailed({"certificate": problems})
+
+
+# --- signers --------------------------------------------------------------------------------------
+
+def _asn1_cert(cert):
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+
+    der = cert if isinstance(cert, bytes | bytearray | memoryview) else cert.public_bytes(serialization.Encoding.DER)
+    return asn1_x509.Certificate.load(bytes(der))
+
+
+def _pkcs12_signer(credential, pin: str | None):
+    from asn1crypto import keys as asn1_keys
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    if not credential.pkcs12:
+        raise DomainError(_("Chữ ký số này không có tệp khóa lưu trên máy chủ."))
+    key, cert, extra = open_pkcs12(credential.pkcs12, pin or "")
+    key_info = asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return SimpleSigner(signing_cert=_asn1_cert(cert), signing_key=key_info,
+                        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in extra]))
+
+
+def _trust_store_chain(cert_der: bytes) -> list[bytes]:
+    """The intermediates from the trust store that issued ``cert_der`` (to embed with a PKCS#11 signature)."""
+    from lienthong.signing.models import TrustedCertificate, TrustKind
+
+    cert = load_certificate(cert_der)
+    chain, seen = [], set()
+    candidates = [bytes(d) for d in TrustedCertificate.objects.filter(
+        active=True, kind=TrustKind.INTERMEDIATE).values_list("der", flat=True)]
+    issuer = cert.issuer
+    for _round in range(4):
+        match = next((d for d in candidates if d not in seen and load_certificate(d).subject == issuer), None)
+        if match is None:
+            break
+        seen.add(match)
+        chain.append(match)
+        issuer = load_certificate(match).issuer
+    return chain
+
+
+def _pkcs11_session(credential, pin: str | None):
+    import pkcs11 as p11
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import open_pkcs11_session
+
+    module = settings.SIGNING_PKCS11_MODULE
+    if not module:
+        raise DomainError(_("Máy chủ chưa được cấu hình thư viện PKCS#11 (LIENTHONG_PKCS11_MODULE)."))
+    user_pin = settings.SIGNING_PKCS11_PIN or pin
+    try:
+        return open_pkcs11_session(module, token_criteria=TokenCriteria(label=credential.pkcs11_token),
+                                   user_pin=user_pin)
+    except p11.exceptions.PinIncorrect as exc:
+        raise _wrong_pin() from exc
+    except p11.exceptions.PKCS11Error as exc:
+        raise DomainError(_("Không mở được token PKCS#11 “%(label)s”.") % {"label": credential.pkcs11_token}) from exc
+    except Exception as exc:  # pyHanko's PKCS11Error "no token with label …"
+        raise DomainError(_("Không mở được token PKCS#11 “%(label)s”.") % {"label": credential.pkcs11_token}) from exc
+
+
+def _pkcs11_signer(credential, session, chain_der):
+    from pyhanko.sign.pkcs11 import PKCS11Signer
+
+    if chain_der is None:
+        chain_der = _trust_store_chain(bytes(credential.certificate))
+    return PKCS11Signer(session, key_label=credential.pkcs11_key or None,
+                        signing_cert=_asn1_cert(bytes(credential.certificate)),
+                        ca_chain=[_asn1_cert(d) for d in chain_der])
+
+
+def _refuse_remote():
+    raise DomainError(_("Chữ ký số này nằm trên USB token của người dùng: hãy ký bằng USB token."))
+
+
+@contextlib.contextmanager
+def open_signer(credential, *, pin: str | None, chain_der: list[bytes] | None = None):
+    """Context manager yielding a pyHanko ``Signer`` for ``credential`` (usable by ``PdfSigner`` and by
+    ``signing.pdf``'s functions). PKCS#12: the stored file unlocked by ``pin`` (wrong PIN →
+    ``ValidationFailed({"pin": ["Mã PIN không đúng."]})``). PKCS#11: a session on the credential's token,
+    closed when the block exits; ``chain_der`` (intermediates to embed) defaults to the trust store's.
+    Remote credentials cannot sign on the server (DomainError)."""
+    from lienthong.signing.models import Custody
+
+    if credential.custody == Custody.PKCS12:
+        yield _pkcs12_signer(credential, pin)
+    elif credential.custody == Custody.PKCS11:
+        session = _pkcs11_session(credential, pin)
+        try:
+            yield _pkcs11_signer(credential, session, chain_der)
+        finally:
+            session.close()
+    else:
+        _refuse_remote()
+
+
+def signer_for(credential, *, pin: str | None, chain_der: list[bytes] | None = None):
+    """A pyHanko ``Signer`` for ``credential`` without a ``with`` block. PKCS#12 needs no cleanup; for
+    PKCS#11 the token session is closed when the signer is garbage-collected (prefer ``open_signer``)."""
+    from lienthong.signing.models import Custody
+
+    if credential.custody == Custody.PKCS12:
+        return _pkcs12_signer(credential, pin)
+    if credential.custody == Custody.PKCS11:
+        session = _pkcs11_session(credential, pin)
+        signer = _pkcs11_signer(credential, session, chain_der)
+        weakref.finalize(signer, session.close)
+        return signer
+    _refuse_remote()
