@@ -1,0 +1,145 @@
+"""Images a visible signature shows: checking an uploaded one, and drawing the demo's.
+
+Decree 30 Appendix I: the signer's visible signature is the image of their handwritten signature
+(blue), the agency's is the image of its seal (red) at its real size, both on a transparent background
+so the text beneath stays readable. Pillow is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import subprocess
+from functools import cache
+
+from django.utils.translation import gettext as _
+
+from lienthong.core.errors import ValidationFailed
+
+MAX_BYTES = 1024 * 1024
+MAX_SIDE = 4000
+MIN_SIDE = 40
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+DPI = 300
+
+
+def _bad(message) -> ValidationFailed:
+    return ValidationFailed({"image": [message]})
+
+
+def check_png_with_alpha(data: bytes) -> None:
+    """Accept only a PNG of at most 1 MB, of sensible dimensions, with a transparent background (an
+    alpha channel or a transparent palette entry, and at least some fully transparent pixels)."""
+    from PIL import Image
+
+    data = bytes(data or b"")
+    if len(data) > MAX_BYTES:
+        raise _bad(_("Ảnh quá lớn (tối đa 1 MB)."))
+    if not data.startswith(PNG_SIGNATURE):
+        raise _bad(_("Ảnh phải là tệp PNG."))
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            width, height = image.size
+            if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+                raise _bad(_("Kích thước ảnh không phù hợp (mỗi cạnh từ %(lo)s đến %(hi)s điểm ảnh).")
+                           % {"lo": MIN_SIDE, "hi": MAX_SIDE})
+            if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
+                raise _bad(_("Ảnh phải có nền trong suốt (PNG có kênh alpha)."))
+            alpha = image.convert("RGBA").getchannel("A")
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 — Pillow raises many kinds of errors on a broken file
+        raise _bad(_("Không đọc được ảnh PNG.")) from exc
+    low, _high = alpha.getextrema()
+    if low > 0:
+        raise _bad(_("Ảnh phải có nền trong suốt: không có điểm ảnh nào trong suốt."))
+
+
+# --- demo images ----------------------------------------------------------------------------------
+
+@cache
+def _font_file(pattern: str) -> str:
+    return subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def _png(image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True, dpi=(DPI, DPI))
+    return out.getvalue()
+
+
+def signature_image(name: str) -> bytes:
+    """A blue handwriting-like signature of ``name`` (the last two words of it, in an italic face, with
+    a flourish underneath) on a transparent background, 40 mm × 15 mm at 300 dpi."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = round(40 / 25.4 * DPI), round(15 / 25.4 * DPI)
+    blue = (16, 42, 160, 255)
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    words = name.split()
+    text = " ".join(words[-2:]) if len(words) > 1 else name
+    size = 80
+    font = ImageFont.truetype(_font_file("Liberation Serif:italic"), size)
+    while draw.textlength(text, font=font) > width * 0.86 and size > 20:
+        size -= 4
+        font = ImageFont.truetype(_font_file("Liberation Serif:italic"), size)
+    text_width = draw.textlength(text, font=font)
+    x, y = (width - text_width) / 2, height * 0.12
+    draw.text((x, y), text, font=font, fill=blue)
+    # the flourish: a long stroke under the name, rising at the end
+    base = y + size * 1.15
+    points = [(x - 10 + t * (text_width + 40) / 40,
+               base + 8 * math.sin(t / 40 * math.pi * 1.5) - (t > 34) * (t - 34) * 3) for t in range(41)]
+    draw.line(points, fill=blue, width=5, joint="curve")
+    return _png(image)
+
+
+def seal_image(agency_name: str, *, diameter_mm: float = 36) -> bytes:
+    """A red round seal: two circles, ``agency_name`` in capitals around the ring, a star in the centre,
+    transparent background, ``diameter_mm`` wide at 300 dpi."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    scale = 2  # draw large and downsample: smooth edges
+    size = round(diameter_mm / 25.4 * DPI) * scale
+    red = (218, 30, 40, 255)
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    c = size / 2
+    outer, inner = c - 6 * scale, c * 0.64
+    draw.ellipse((c - outer, c - outer, c + outer, c + outer), outline=red, width=9 * scale)
+    draw.ellipse((c - inner, c - inner, c + inner, c + inner), outline=red, width=4 * scale)
+    # the star
+    r_out, r_in = inner * 0.55, inner * 0.22
+    star = [(c + (r_out if i % 2 == 0 else r_in) * math.sin(i * math.pi / 5),
+             c - (r_out if i % 2 == 0 else r_in) * math.cos(i * math.pi / 5)) for i in range(10)]
+    draw.polygon(star, fill=red)
+    # the name around the ring, letter by letter, clockwise from the left
+    text = agency_name.upper()
+    ring = (outer + inner) / 2
+    font_size = int((outer - inner) * 0.62)
+    font_file = _font_file("Liberation Sans:bold")
+    font = ImageFont.truetype(font_file, font_size)
+    span = 2 * math.pi * 0.80  # leave a gap at the bottom
+    while font_size > 10 and _ring_length(draw, text, font) > span * ring:
+        font_size -= 2
+        font = ImageFont.truetype(font_file, font_size)
+    length = _ring_length(draw, text, font)
+    angle = -length / ring / 2  # centred on the top
+    for char in text:
+        advance = draw.textlength(char, font=font) + font_size * 0.08
+        mid = angle + advance / ring / 2
+        glyph = Image.new("RGBA", (font_size * 2, font_size * 2), (0, 0, 0, 0))
+        ImageDraw.Draw(glyph).text((font_size, font_size), char, font=font, fill=red, anchor="mm")
+        glyph = glyph.rotate(-math.degrees(mid), resample=Image.BICUBIC)
+        gx, gy = c + ring * math.sin(mid), c - ring * math.cos(mid)
+        image.alpha_composite(glyph, (round(gx - font_size), round(gy - font_size)))
+        angle += advance / ring
+    image = image.resize((size // scale, size // scale), Image.LANCZOS)
+    return _png(image)
+
+
+def _ring_length(draw, text: str, font) -> float:
+    return sum(draw.textlength(ch, font=font) + font.size * 0.08 for ch in text)
