@@ -1,0 +1,342 @@
+"""Verification of the digital signatures of a PDF: a pure function over bytes and trust material.
+
+``verify_pdf`` checks every embedded signature for integrity (the signed byte range and the CMS
+signature), the chain to a configured root, the certificate's validity at the signing time (the
+timestamp's time when there is one, otherwise the time the signer's software reported), revocation
+from the configured CRLs (soft-fail when nothing is known), and modifications after signing
+(pyHanko's difference analysis: filling our number/date fields and adding signature fields is fine;
+anything else is not). It never raises on hostile input: what cannot be read is reported as
+``not_pdf`` / ``error`` with a Vietnamese message.
+
+pyHanko is imported inside the functions (it takes seconds to import); a PDF without the
+``/ByteRange`` marker is reported unsigned without importing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Words that start the name of a Vietnamese public body (used only when the certificate is not one
+# the system knows).
+_AGENCY_WORDS = re.compile(
+    r"^(ủy ban|uỷ ban|ubnd|hội đồng|hđnd|sở|văn phòng|phòng|ban|bộ|cục|chi cục|tổng cục|trung tâm|"
+    r"thanh tra|kho bạc|công an|tòa án|viện|trường|bệnh viện|đài|báo|hội|đoàn|tỉnh ủy|huyện ủy|"
+    r"cơ quan|tổng công ty|công ty)\b", re.IGNORECASE)
+
+
+@dataclass
+class SignatureResult:
+    """One signature, with the fields of ``models.SignatureCheck``."""
+
+    position: int
+    field_name: str = ""
+    kind: str = ""  # personal / agency
+    signer_name: str = ""
+    organisation: str = ""
+    issuer: str = ""
+    serial: str = ""
+    fingerprint: str = ""
+    signing_time: dt.datetime | None = None
+    timestamped: bool = False
+    intact: bool = False
+    trusted: bool = False
+    valid_at_signing: bool = False
+    revocation: str = ""  # good / revoked / unknown
+    modification: str = ""  # none / form_filling / annotations / other
+    coverage: str = ""  # entire_file / entire_revision / contiguous_blocks / unclear
+    valid: bool = False
+    summary: str = ""
+    has_personal_id: bool = False
+
+
+@dataclass
+class Report:
+    status: str  # unsigned / valid / untrusted / invalid / not_pdf / error
+    signatures: list[SignatureResult] = field(default_factory=list)
+    personal_valid: bool = False
+    agency_valid: bool = False
+    modified_after_signing: bool = False
+    message: str = ""
+
+    @property
+    def signature_count(self) -> int:
+        return len(self.signatures)
+
+
+def _name_part(name, key: str) -> str:
+    try:
+        value = name.native.get(key, "")
+    except Exception:  # malformed names in hostile certificates
+        return ""
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return str(value or "")[:300]
+
+
+def _signing_time(embedded) -> tuple[dt.datetime | None, bool]:
+    """The timestamp token's time when the signature has one, else the signer-reported time."""
+    try:
+        from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+
+        for tst in extract_tst_data_iter(embedded.signer_info, signed=False):
+            return tst["encap_content_info"]["content"].parsed["gen_time"].native, True
+    except Exception:
+        log.info("unreadable signature timestamp", exc_info=True)
+    try:
+        return embedded.self_reported_timestamp, False
+    except Exception:
+        return None, False
+
+
+def _crl_revocation(cert, crls: list, at: dt.datetime | None) -> tuple[str, dt.datetime | None]:
+    """``revoked`` when a configured CRL of the certificate's issuer lists its serial with a revocation
+    date before ``at``; ``good`` when such a CRL does not list it; ``unknown`` without a CRL."""
+    found = False
+    for crl in crls:
+        try:
+            if crl.issuer != cert.issuer:
+                continue
+            found = True
+            entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+            if entry is not None and (at is None or entry.revocation_date_utc <= at):
+                return "revoked", entry.revocation_date_utc
+        except Exception:
+            continue
+    return ("good" if found else "unknown"), None
+
+
+def _crl_objects(crls: list[bytes], issuers: list) -> list:
+    """Parse the CRLs and keep those whose signature checks against a configured CA certificate."""
+    from cryptography import x509
+
+    out = []
+    for der in crls:
+        try:
+            crl = x509.load_der_x509_crl(der)
+        except Exception:
+            continue
+        for ca in issuers:
+            try:
+                if ca.subject == crl.issuer and crl.is_signature_valid(ca.public_key()):
+                    out.append(crl)
+                    break
+            except Exception:
+                continue
+    return out
+
+
+def _looks_like_agency(common_name: str, organisation: str, has_uid: bool) -> bool:
+    if has_uid:
+        return False
+    cn = common_name.strip().casefold()
+    return bool(cn) and (cn == organisation.strip().casefold() or bool(_AGENCY_WORDS.match(cn)))
+
+
+def _short(text: str, n: int = 500) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def verify_pdf(data: bytes, *, trust_roots: list[bytes], intermediates: list[bytes] = (), crls: list[bytes] = (),
+               known_agency_fingerprints: set[str] = frozenset(), known_personal_fingerprints: set[str] = frozenset(),
+               now: dt.datetime | None = None) -> Report:
+    """Verify every signature of ``data``. Never raises (hostile input gives ``not_pdf`` / ``error``)."""
+    try:
+        return _verify(data, trust_roots=list(trust_roots), intermediates=list(intermediates), crls=list(crls),
+                       agency_fps=set(known_agency_fingerprints), personal_fps=set(known_personal_fingerprints),
+                       now=now)
+    except Exception:  # the last guard: hostile input must never break the caller
+        log.warning("PDF verification failed", exc_info=True)
+        return Report(status="error", message=_("Không đọc được tệp để kiểm tra chữ ký số."))
+
+
+def has_signature_marker(data: bytes) -> bool:
+    return b"/ByteRange" in data
+
+
+def _verify(data: bytes, *, trust_roots, intermediates, crls, agency_fps, personal_fps, now) -> Report:
+    if not isinstance(data, bytes | bytearray) or not data[:1024].lstrip(b"\x00\t\r\n ").startswith(b"%PDF-"):
+        return Report(status="not_pdf", message=_("Tệp không phải là PDF."))
+    if len(data) > settings.SIGNING_MAX_PDF_BYTES:
+        return Report(status="error", message=_("Tệp quá lớn để kiểm tra chữ ký số."))
+    if not has_signature_marker(data) and b"/Encrypt" not in data:
+        return Report(status="unsigned", message=_("Tệp không có chữ ký số."))
+
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            return Report(status="error", message=_("Tệp PDF được mã hóa, không kiểm tra được chữ ký số."))
+        embedded = list(reader.embedded_signatures)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        log.info("unreadable PDF: %s", exc)
+        return Report(status="error", message=_("Tệp PDF bị hỏng, không đọc được chữ ký số."))
+    if not embedded:
+        return Report(status="unsigned", message=_("Tệp không có chữ ký số."))
+
+    from cryptography import x509 as cx509
+
+    ca_certs = []
+    for der in list(trust_roots) + list(intermediates):
+        try:
+            ca_certs.append(cx509.load_der_x509_certificate(der))
+        except Exception:
+            continue
+    crl_objs = _crl_objects(crls, ca_certs)
+    now = now or dt.datetime.now(dt.UTC)
+
+    results = [_check_one(i, sig, trust_roots=trust_roots, intermediates=intermediates, crls=crls,
+                          crl_objs=crl_objs, now=now)
+               for i, sig in enumerate(embedded, start=1)]
+    _classify(results, agency_fps, personal_fps)
+    for r in results:
+        r.summary = _short(_summary(r))
+    return _overall(results)
+
+
+def _check_one(position: int, embedded, *, trust_roots, intermediates, crls, crl_objs, now) -> SignatureResult:
+    from asn1crypto import x509 as ax
+    from cryptography import x509 as cx509
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    res = SignatureResult(position=position)
+    try:
+        res.field_name = str(embedded.field_name or "")[:200]
+    except Exception:
+        pass
+    try:
+        cert = embedded.signer_cert
+    except Exception:
+        res.summary = _("Không đọc được chứng thư của người ký.")
+        return res
+    res.signer_name = _name_part(cert.subject, "common_name")
+    res.organisation = _name_part(cert.subject, "organization_name")
+    res.issuer = _name_part(cert.issuer, "common_name") or _name_part(cert.issuer, "organization_name")
+    res.has_personal_id = bool(_name_part(cert.subject, "user_id") or _name_part(cert.subject, "serial_number"))
+    try:
+        res.serial = format(cert.serial_number, "X")[:80]
+        res.fingerprint = hashlib.sha256(cert.dump()).hexdigest()
+    except Exception:
+        pass
+    signing_time, res.timestamped = _signing_time(embedded)
+    if signing_time is not None and signing_time.tzinfo is None:
+        signing_time = signing_time.replace(tzinfo=dt.UTC)
+    res.signing_time = signing_time.astimezone(VN) if signing_time else None
+    moment = signing_time or now
+
+    def load(ders):
+        out = []
+        for der in ders:
+            try:
+                out.append(ax.Certificate.load(der))
+                out[-1].native  # force parsing of hostile bytes here
+            except Exception:
+                out.pop() if out else None
+        return out
+
+    context = ValidationContext(
+        trust_roots=load(trust_roots), other_certs=load(intermediates), crls=list(crls),
+        allow_fetching=settings.SIGNING_REVOCATION_FETCH, revocation_mode="soft-fail",
+        moment=moment, retroactive_revinfo=True)
+    try:
+        status = validate_pdf_signature(embedded, signer_validation_context=context,
+                                        ts_validation_context=context)
+    except Exception as exc:
+        log.info("signature validation failed: %s", exc)
+        res.summary = _("Không kiểm tra được chữ ký: dữ liệu chữ ký bị hỏng.")
+        return res
+
+    res.intact = bool(status.intact and status.valid)
+    res.trusted = bool(status.trusted)
+    res.coverage = status.coverage.name.lower() if status.coverage is not None else ""
+    level = getattr(status, "modification_level", None)
+    res.modification = level.name.lower() if level is not None else ""
+    if status.docmdp_ok is False and res.modification != "other":
+        res.modification = "other"
+    try:
+        c_cert = cx509.load_der_x509_certificate(cert.dump())
+        not_before, not_after = c_cert.not_valid_before_utc, c_cert.not_valid_after_utc
+        res.valid_at_signing = not_before <= moment <= not_after
+        res.revocation, _when = _crl_revocation(c_cert, crl_objs, moment)
+    except Exception:
+        res.valid_at_signing = False
+        res.revocation = "unknown"
+    if status.revoked:
+        res.revocation = "revoked"
+    res.valid = (res.intact and res.trusted and res.valid_at_signing and res.revocation != "revoked"
+                 and res.modification != "other")
+    return res
+
+
+def _classify(results: list[SignatureResult], agency_fps: set[str], personal_fps: set[str]) -> None:
+    for r in results:
+        if r.fingerprint in agency_fps:
+            r.kind = "agency"
+        elif r.fingerprint in personal_fps:
+            r.kind = "personal"
+        elif _looks_like_agency(r.signer_name, r.organisation, r.has_personal_id):
+            r.kind = "agency"
+        else:
+            r.kind = "personal"
+    unknown = [r for r in results if r.fingerprint not in agency_fps | personal_fps]
+    if len(results) >= 2 and unknown and results[-1] in unknown and not any(r.kind == "agency" for r in results) \
+            and not results[-1].has_personal_id:
+        results[-1].kind = "agency"
+
+
+def _problems(r: SignatureResult) -> list[str]:
+    out = []
+    if not r.intact:
+        out.append(_("nội dung đã bị thay đổi hoặc chữ ký bị hỏng"))
+    if r.modification == "other":
+        out.append(_("tệp bị sửa đổi sau khi ký"))
+    if r.revocation == "revoked":
+        out.append(_("chứng thư số đã bị thu hồi"))
+    if not r.valid_at_signing:
+        out.append(_("chứng thư số hết hiệu lực hoặc chưa có hiệu lực tại thời điểm ký"))
+    if not r.trusted:
+        out.append(_("chứng thư không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy"))
+    return out
+
+
+def _summary(r: SignatureResult) -> str:
+    who = r.signer_name or _("(không rõ người ký)")
+    problems = _problems(r)
+    if r.summary and not r.intact and not r.signer_name:
+        return r.summary
+    if not problems:
+        return _("Chữ ký của %(who)s hợp lệ.") % {"who": who}
+    return _("Chữ ký của %(who)s: %(p)s.") % {"who": who, "p": "; ".join(problems)}
+
+
+def _overall(results: list[SignatureResult]) -> Report:
+    report = Report(status="valid", signatures=results)
+    report.personal_valid = any(r.valid and r.kind == "personal" for r in results)
+    report.agency_valid = any(r.valid and r.kind == "agency" for r in results)
+    report.modified_after_signing = any(r.modification == "other" for r in results)
+    hard = [r for r in results if not r.intact or r.modification == "other" or r.revocation == "revoked"
+            or not r.valid_at_signing]
+    if hard:
+        report.status = "invalid"
+        report.message = _short(" ".join(r.summary for r in hard), 2000)
+    elif any(not r.trusted for r in results):
+        report.status = "untrusted"
+        report.message = _short(" ".join(r.summary for r in results if not r.trusted), 2000)
+    else:
+        report.message = _("Tất cả %(n)s chữ ký số hợp lệ.") % {"n": len(results)}
+    return report
