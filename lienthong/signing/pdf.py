@@ -403,7 +403,7 @@ def _image_style(image):
 
 def _text_style(font_size: int = 10):
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+    from pyhanko.pdf_utils.layout import AxisAlignment, InnerScaling, Margins, SimpleBoxLayoutRule
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
@@ -412,10 +412,10 @@ def _text_style(font_size: int = 10):
     font = GlyphAccumulatorFactory(stamp_font_path(), font_size=font_size)
     return TextStampStyle(
         stamp_text="%(number)s\n%(time)s", border_width=0, background=None,
-        text_box_style=TextBoxStyle(font=font, font_size=font_size, leading=font_size + 2,
-                                    text_sep=0),
+        text_box_style=TextBoxStyle(font=font, font_size=font_size, leading=font_size + 2),
         inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MAX, y_align=AxisAlignment.ALIGN_MAX,
-                                                 margins=Margins.uniform(0)))
+                                                 margins=Margins.uniform(0),
+                                                 inner_content_scaling=InnerScaling.NO_SCALING))
 
 
 def _meta(field_name: str, *, reason: str = "", location: str = "", name: str | None = None):
@@ -670,8 +670,8 @@ def _attachment_writer(data, *, number_symbol, signed_at):
     pdf = _pypdf(data)
     when = iso_vn(signed_at)
     number = unicodedata.normalize("NFC", number_symbol).strip()
-    width = max(text_width(number, 10), text_width(when, 10)) + 4
-    height = 2 * 12 + 4
+    width = max(text_width(number, 10), text_width(when, 10)) + 12
+    height = 2 * 12 + 14
     x0, y0, x1, y1 = _page_size(pdf, 0)
     box = Box(0, x1 - 12 * MM - width, y1 - 6 * MM - height, x1 - 12 * MM, y1 - 6 * MM)
     writer = _writer(data)
@@ -693,7 +693,9 @@ def sign_attachment(data: bytes, *, signer, number_symbol: str, signed_at: dt.da
 
 # ----------------------------------------------------------------------------------- remote / token signing
 
-def _external_signer(certificate_der: bytes, chain_der=()):
+def _external_signer(certificate_der: bytes, chain_der=(), signature_value: bytes | None = None,
+                     mechanism: str | None = None):
+    from asn1crypto import algos
     from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.signers.pdf_cms import ExternalSigner
     from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -701,7 +703,9 @@ def _external_signer(certificate_der: bytes, chain_der=()):
     cert = asn1_x509.Certificate.load(certificate_der)
     chain = [asn1_x509.Certificate.load(c) for c in chain_der]
     return ExternalSigner(signing_cert=cert, cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
-                          signature_value=bytes(512))
+                          signature_value=signature_value or bytes(512),
+                          signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": mechanism})
+                          if mechanism else None)
 
 
 def _prepare(writer, name, style, certificate_der, chain_der, params=None, timestamper=None) -> Prepared:
@@ -794,15 +798,10 @@ def finish_remote(*, prepared_pdf: bytes, document_digest: bytes, reserved_start
     if h.digest() != bytes(document_digest):
         raise _mismatch()
     mechanism = _check_signature_value(certificate_der, bytes(signed_attributes), bytes(signature_value))
-    signer = _external_signer(certificate_der, chain_der)
-    if mechanism != "sha256_rsa":
-        from asn1crypto import algos
-
-        signer.signature_mechanism = algos.SignedDigestAlgorithm({"algorithm": mechanism})
+    signer = _external_signer(certificate_der, chain_der, bytes(signature_value), mechanism)
 
     async def run():
-        sig_cms = await signer.async_sign_prescribed_attributes(_REMOTE_MD, signed_attrs=attrs,
-                                                                signature_value=bytes(signature_value))
+        sig_cms = await signer.async_sign_prescribed_attributes(_REMOTE_MD, signed_attrs=attrs)
         output = io.BytesIO(prepared_pdf)
         prep = PreparedByteRangeDigest(document_digest=bytes(document_digest), reserved_region_start=reserved_start,
                                        reserved_region_end=reserved_end)
