@@ -202,10 +202,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The PDF register book prints in volumes (quyển) of this many numbers; the XLSX holds the whole year.
 REGISTER_BOOK_VOLUME_SIZE = env_int("REGISTER_BOOK_VOLUME_SIZE", 500)
-# How drafts are signed and sealed (lienthong.signing.methods): paper with a scanned copy ships here;
-# PAdES digital signatures with the three key-custody modes follow.
+# How drafts are signed and sealed (lienthong.signing.methods): paper with a scanned copy; PAdES signatures
+# with a key kept on the server (PKCS#12 + PIN, or the agency's key on an HSM via PKCS#11); USB token.
 SIGNING_METHODS = [
     "lienthong.signing.methods.PaperSigning",
+    "lienthong.signing.methods.ServerKeySigning",
+    "lienthong.signing.methods.RemoteSigning",
 ]
 # Key encrypting the server-held PKCS#12 files at rest (in addition to each file's PIN). Defaults to a key
 # derived from SECRET_KEY; set LIENTHONG_SIGNING_KEY (a Fernet key) in production and back it up.

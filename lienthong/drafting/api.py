@@ -223,12 +223,22 @@ def draft_return(request, draft_id: int, data: ReasonIn):
     return _step(request, draft_id, services.draft_return, reason=data.reason)
 
 
+def _options(data) -> dict:
+    """Method options of a signing step: the signing PIN (server-held keys)."""
+    if data.method == "remote":  # a token signature arrives through /api/signing/remote/…/finish
+        raise ValidationFailed({"method": [_("Ký bằng USB token: dùng /api/signing/remote/prepare rồi "
+                                             "/api/signing/remote/{session}/finish.")]})
+    return {"pin": data.pin} if data.pin else {}
+
+
 @router.post("/drafts/{int:draft_id}/sign", response=DraftDetail, url_name="draft_sign",
              summary="Ký văn bản (kèm bản quét khi ký trên giấy)")
 def draft_sign(request, draft_id: int, data: Form[SignIn], files: File[list[UploadedFile]] = None):
     """Người ký ký văn bản đã duyệt. Ký trên giấy (``method=paper``): người ký hoặc văn thư đính kèm
-    bản quét văn bản đã ký (multipart/form-data, trường ``files``)."""
-    return _step(request, draft_id, services.draft_sign, method=data.method, uploads=list(files or []))
+    bản quét văn bản đã ký (multipart/form-data, trường ``files``). Ký số (``method=pades``): người ký
+    ký bằng chứng thư số của mình lưu trên máy chủ, mở bằng mã PIN (``pin``)."""
+    return _step(request, draft_id, services.draft_sign, method=data.method, uploads=list(files or []),
+                 options=_options(data))
 
 
 @router.post("/drafts/{int:draft_id}/number", response=DraftDetail, url_name="draft_number",
@@ -243,9 +253,11 @@ def draft_number(request, draft_id: int, data: NumberIn):
              summary="Đóng dấu / ký số cơ quan (văn thư)")
 def draft_seal(request, draft_id: int, data: Form[SealIn], files: File[list[UploadedFile]] = None):
     """Bản quét có dấu (``files``) là không bắt buộc: không có thì bản đã ký vẫn là bản gốc.
-    ``issue=true`` phát hành luôn trong cùng bước (văn bản khẩn)."""
+    ``issue=true`` phát hành luôn trong cùng bước (văn bản khẩn). Ký số cơ quan (``method=pades``,
+    ``pin`` khi khóa là tệp PKCS#12): chỉ khi văn bản đã có chữ ký số hợp lệ của người có thẩm quyền;
+    số, ngày văn bản được điền vào tệp trước chữ ký cơ quan."""
     return _step(request, draft_id, services.draft_seal, method=data.method, uploads=list(files or []),
-                 issue=data.issue)
+                 issue=data.issue, options=_options(data))
 
 
 @router.post("/drafts/{int:draft_id}/issue", response=DraftDetail, url_name="draft_issue",

@@ -147,14 +147,24 @@ class AbandonForm(ReasonForm):
 
 
 class _MethodForm(forms.Form):
-    def __init__(self, *args, methods=None, **kwargs):
+    """The signing methods offered to this user at this step (paper always; a digital signature when
+    the user — or, for the agency's signature, the agency — has a certificate), with the signing PIN
+    when the key is kept on the server."""
+
+    def __init__(self, *args, methods=None, remote_command: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         methods = methods or {}
         self.fields["method"] = forms.ChoiceField(
             label=_("Cách ký"), choices=[(code, m.label) for code, m in methods.items()],
-            widget=forms.HiddenInput if len(methods) == 1 else None,
+            widget=forms.HiddenInput if len(methods) == 1 else forms.RadioSelect,
             initial=next(iter(methods), None), error_messages={"invalid_choice": _("Cách ký không hợp lệ.")})
-        self.order_fields(["method"])
+        if "pades" in methods:
+            self.fields["pin"] = forms.CharField(
+                label=_("Mã PIN ký số"), required=False, max_length=100, strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+                help_text=_("Chỉ khi chọn “Ký số (mã PIN)”."))
+        self.remote_command = remote_command if "remote" in methods else ""
+        self.order_fields(["method", "pin"])
 
 
 class SignForm(_MethodForm):

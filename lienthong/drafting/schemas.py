@@ -97,7 +97,10 @@ class AddFilesIn(Schema):
 
 
 class SignIn(Schema):
-    method: str = Field("paper", max_length=40, description="Cách ký; paper: ký trên giấy, đính kèm bản quét")
+    method: str = Field("paper", max_length=40, description=(
+        "Cách ký; paper: ký trên giấy, đính kèm bản quét; pades: ký số bằng khóa lưu trên máy chủ (cần pin); "
+        "ký bằng USB token dùng /api/signing/remote/prepare và /finish"))
+    pin: str = Field("", max_length=100, description="Mã PIN ký số (method=pades)")
 
 
 class SealIn(SignIn):

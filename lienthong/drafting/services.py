@@ -420,6 +420,27 @@ def _latest_role(draft: Draft) -> str:
     return FileRole.DRAFT
 
 
+def draft_check_turn(*, actor, draft: Draft, step: str) -> None:
+    """Raise unless ``actor`` may take ``step`` ("sign": the signer's signature, "seal": the agency's)
+    on ``draft`` now — the check ``draft_sign`` / ``draft_seal`` make, for a digital signature prepared
+    before the step is taken (remote token signing)."""
+    if step == "sign":
+        _require_turn(actor, draft, (S.SIGNING,), _("ký"))
+    elif step == "seal":
+        _require_turn(actor, draft, (S.TO_SEAL,), _("đóng dấu"))
+    else:
+        raise ValidationFailed({"step": [_("Bước ký không hợp lệ.")]})
+
+
+def draft_files_to_sign(*, draft: Draft, step: str, with_attachments: bool = True) -> tuple[list, list]:
+    """The files a signing step signs, as ReadFiles: ([the main file], [separate attachments]).
+    "sign": the latest version of the draft; "seal": the personally signed original and the attachments."""
+    if step == "sign":
+        return _current(draft, (FileRole.DRAFT,)), []
+    return (_current(draft, (FileRole.SIGNED,)),
+            _current(draft, (FileRole.ATTACHMENT,)) if with_attachments else [])
+
+
 def draft_sign(*, actor, draft: Draft, method: str = "paper", uploads=(), options: dict | None = None) -> Draft:
     """The competent person's signature (NĐ30 Art. 13). On paper, the signer or a văn thư attaches the scan."""
     signing = method_get(method)
@@ -432,7 +453,7 @@ def draft_sign(*, actor, draft: Draft, method: str = "paper", uploads=(), option
         raise ValidationFailed(errors)
     result = signing.sign_personal(SignRequest(actor=actor, agency=draft.agency, uploads=read,
                                                current_files=_current(draft, (FileRole.DRAFT,)),
-                                               options=options or {}))
+                                               options=options or {}, draft=draft))
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -474,7 +495,8 @@ def draft_number(*, actor, draft: Draft, register_id: int | None = None, today: 
     return document
 
 
-def draft_seal(*, actor, draft: Draft, method: str = "paper", uploads=(), issue: bool = False) -> Draft:
+def draft_seal(*, actor, draft: Draft, method: str = "paper", uploads=(), issue: bool = False,
+               options: dict | None = None) -> Draft:
     """The agency's seal or digital signature, only on a document its competent person has signed
     (NĐ30 Art. 17). With ``issue`` the document goes out in the same step (urgent documents)."""
     signing = method_get(method)
@@ -483,13 +505,15 @@ def draft_seal(*, actor, draft: Draft, method: str = "paper", uploads=(), issue:
     read = _read(uploads, "files", errors)
     if errors:
         raise ValidationFailed(errors)
+    main, attachments = draft_files_to_sign(draft=draft, step="seal", with_attachments=method != "paper")
     result = signing.sign_agency(SignRequest(
-        actor=actor, agency=draft.agency, uploads=read, current_files=_current(draft, (FileRole.SIGNED,)),
-        number_symbol=draft.document.number_symbol, issued_on=draft.document.issued_on))
+        actor=actor, agency=draft.agency, uploads=read, current_files=main, attachments=attachments,
+        number_symbol=draft.document.number_symbol, issued_on=draft.document.issued_on,
+        options=options or {}, draft=draft))
     written: list[str] = []
     try:
         with transaction.atomic():
-            if read:  # a new original (the sealed scan or the agency-signed PDF) joins the document
+            if not result.unchanged:  # a new original (the sealed scan or the agency-signed PDF) joins the document
                 _store(draft, result.files, FileRole.SEALED, actor, written)
                 document_services.document_attach_files(actor=actor, document=draft.document, uploads=result.files)
             _move(actor=actor, draft=draft, to_state=S.TO_ISSUE, action="seal", note=result.summary,

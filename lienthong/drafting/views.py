@@ -35,7 +35,7 @@ from lienthong.documents.models import Direction, DocumentStatus
 from lienthong.documents.selectors import documents_visible_to, registers_visible_to
 from lienthong.drafting import forms, selectors, services
 from lienthong.drafting.models import Draft, DraftFile, DraftState, FileRole
-from lienthong.signing.methods import available_methods
+from lienthong.signing.methods import offered_methods
 
 S = DraftState
 PAGE_SIZE = 25
@@ -311,8 +311,13 @@ def _return(user, draft, cd):
     return _("Đã trả lại dự thảo cho người soạn thảo.")
 
 
+def _sign_options(cd) -> dict:
+    return {"pin": cd["pin"]} if cd.get("pin") else {}
+
+
 def _sign(user, draft, cd):
-    services.draft_sign(actor=user, draft=draft, method=cd["method"], uploads=cd.get("files") or [])
+    services.draft_sign(actor=user, draft=draft, method=cd["method"], uploads=cd.get("files") or [],
+                        options=_sign_options(cd))
     return _("Đã ký; chuyển văn thư cấp số.")
 
 
@@ -323,7 +328,7 @@ def _number(user, draft, cd):
 
 def _seal(user, draft, cd):
     services.draft_seal(actor=user, draft=draft, method=cd["method"], uploads=cd.get("files") or [],
-                        issue=bool(cd.get("issue")))
+                        issue=bool(cd.get("issue")), options=_sign_options(cd))
     if draft.state == S.ISSUED:
         return _("Đã đóng dấu và phát hành văn bản.")
     return _("Đã đóng dấu; văn bản chờ phát hành.")
@@ -381,18 +386,26 @@ def available_actions(user, draft: Draft) -> list[str]:
             if step != "update"]
 
 
-def _signing_methods(user, draft: Draft) -> dict:
-    methods = available_methods()
+def _signing_methods(user, draft: Draft, action: str) -> dict:
     if draft.state == S.SIGNING and user.pk != draft.signer_id:  # the văn thư attaches a paper scan only
-        methods = {k: m for k, m in methods.items() if k == "paper"}
-    return methods
+        return {k: m for k, m in offered_methods(actor=user, agency=draft.agency, step="sign").items()
+                if k == "paper"}
+    return offered_methods(actor=user, agency=draft.agency, step=action)
 
 
-def _make_form(action: str, user, draft: Draft, data=None, files=None):
+def remote_command(request, user, draft: Draft, action: str) -> str:
+    """The command that signs this step with a USB token (the client of ``signing.client``)."""
+    base = request.build_absolute_uri("/").rstrip("/") if request is not None else "http://localhost:8000"
+    return (f"python -m lienthong.signing.client --url {base} --username {user.get_username()} "
+            f"--draft {draft.pk} --step {action} --p12 <tệp .p12>")
+
+
+def _make_form(action: str, user, draft: Draft, data=None, files=None, request=None):
     form_class = ACTIONS[action].form
     kwargs = {"prefix": action}
     if action in ("sign", "seal"):
-        kwargs["methods"] = _signing_methods(user, draft)
+        kwargs["methods"] = _signing_methods(user, draft, action)
+        kwargs["remote_command"] = remote_command(request, user, draft, action)
     if action == "number":
         kwargs["registers"] = list(registers_visible_to(user=user).filter(
             agency_id=draft.agency_id, direction=Direction.OUTGOING, year=timezone.localdate().year,
@@ -422,7 +435,7 @@ def _flow(draft: Draft) -> list[dict]:
 def _render_detail(request, draft: Draft, *, failed: tuple | None = None, status: int = 200):
     detail = selectors.draft_detail(draft=draft)
     actions = available_actions(request.user, draft)
-    action_forms = {a: _make_form(a, request.user, draft) for a in actions}
+    action_forms = {a: _make_form(a, request.user, draft, request=request) for a in actions}
     page_error = None
     if failed:
         name, form, error = failed
@@ -462,7 +475,7 @@ def draft_act(request, draft_id: int, action: str):
     draft = _draft_or_404(request, draft_id)
     if action not in ACTIONS:
         raise Http404(_("Không có thao tác này."))
-    form = _make_form(action, request.user, draft, data=request.POST, files=request.FILES)
+    form = _make_form(action, request.user, draft, data=request.POST, files=request.FILES, request=request)
     if not form.is_valid():
         return _render_detail(request, draft, failed=(action, form, None), status=422)
     try:
