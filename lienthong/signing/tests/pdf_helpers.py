@@ -154,11 +154,12 @@ def colour_box(image, kind: str):
     from PIL import ImageChops
 
     r, g, b = image.split()
+    # saturated colour only: grey anti-aliasing of black text has r = g = b
     if kind == "blue":
-        masks = [b.point(lambda v: 255 if v > 110 else 0), r.point(lambda v: 255 if v < 120 else 0),
-                 g.point(lambda v: 255 if v < 140 else 0)]
+        masks = [ImageChops.subtract(b, r).point(lambda v: 255 if v > 60 else 0),
+                 ImageChops.subtract(b, g).point(lambda v: 255 if v > 40 else 0)]
     else:
-        masks = [r.point(lambda v: 255 if v > 150 else 0), g.point(lambda v: 255 if v < 110 else 0),
-                 b.point(lambda v: 255 if v < 120 else 0)]
-    mask = ImageChops.multiply(ImageChops.multiply(masks[0], masks[1]), masks[2])
+        masks = [ImageChops.subtract(r, g).point(lambda v: 255 if v > 80 else 0),
+                 ImageChops.subtract(r, b).point(lambda v: 255 if v > 60 else 0)]
+    mask = ImageChops.multiply(masks[0], masks[1])
     return mask.getbbox(), mask

@@ -1,0 +1,181 @@
+"""Where the images and texts land on the rendered page (Decree 30 Appendix I), and the stamp font's metrics."""
+
+from __future__ import annotations
+
+import io
+
+from lienthong.signing import pdf
+from lienthong.signing.tests.pdf_helpers import (
+    ISSUED_ON,
+    NUMBER,
+    SIGNER_NAME,
+    colour_box,
+    decree30_pdf,
+    fully_signed,
+    make_pki,
+    page_text,
+    personally_signed,
+    render,
+    seal_png,
+    signer_of,
+    text_lines,
+)
+
+DPI = 100
+PX = DPI / 72  # pixels per point
+
+
+def _line(data: bytes, needle: str):
+    return [ln for ln in text_lines(data) if needle in ln[0]][-1]
+
+
+def test_signature_image_is_blue_centred_between_title_and_name():
+    data = personally_signed()
+    image = render(data, dpi=DPI)
+    (bx0, by0, bx1, by1), _mask = colour_box(image, "blue")
+    title = _line(data, "PHÓ CHỦ TỊCH")
+    name = _line(data, SIGNER_NAME)
+
+    centre_x, centre_y = (bx0 + bx1) / 2, (by0 + by1) / 2
+    name_centre = (name[1] + name[3]) / 2 * PX
+    assert abs(centre_x - name_centre) < 12  # centred on the name line
+    assert title[4] * PX < centre_y < name[2] * PX  # between the title's bottom and the name's top
+    # nothing red before the agency signs
+    assert colour_box(image, "red")[0] is None
+
+
+def test_seal_is_red_and_covers_the_left_third_of_the_signature_image():
+    blue_box = colour_box(render(personally_signed(), dpi=DPI), "blue")[0]
+    image = render(fully_signed(), dpi=DPI)
+    (rx0, ry0, rx1, ry1), red = colour_box(image, "red")
+    bx0, by0, bx1, by1 = blue_box
+    third = bx0 + (bx1 - bx0) / 3
+
+    # the seal reaches into the left third of the signature image but not much beyond it
+    assert rx0 < bx0 < rx1
+    assert bx0 + (bx1 - bx0) * 0.15 < rx1 < bx0 + (bx1 - bx0) * 0.5
+    assert red.crop((round(bx0), round(by0), round(third), round(by1))).getbbox() is not None
+    assert red.crop((round(bx0 + (bx1 - bx0) * 0.6), round(by0), round(bx1), round(by1))).getbbox() is None
+    # the seal is drawn at its real size: 36 mm
+    assert abs((rx1 - rx0) - 36 / 25.4 * DPI) < 6
+    # vertically on the signature image
+    assert ry0 < (by0 + by1) / 2 < ry1
+
+
+def test_number_and_date_drawn_where_the_blanks_were():
+    before = text_lines(personally_signed())
+    after = text_lines(fully_signed())
+    number_before = [ln for ln in before if ln[0].startswith("Số:")][0]
+    number_after = [ln for ln in after if ln[0] == f"Số: {NUMBER}"][0]
+    assert abs(number_before[4] - number_after[4]) < 4  # same baseline region
+    date_after = [ln for ln in after if "ngày 26 tháng 11 năm 2026" in ln[0]][0]
+    assert date_after[2] < 200  # in the header, not somewhere else on the page
+
+
+def test_stamp_font_is_rescaled_and_renamed():
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(pdf_font_path())
+    assert font["head"].unitsPerEm == 1000
+    assert "Liberation" not in font["name"].getDebugName(1)  # a modified OFL font carries another name
+    assert font["hmtx"][font.getBestCmap()[ord(" ")]][0] == 250
+    assert pdf_font_path() == pdf_font_path()  # built once, then cached
+
+
+def pdf_font_path() -> str:
+    from lienthong.signing.fonts import stamp_font_path
+
+    return stamp_font_path()
+
+
+def _cid_widths(data: bytes, family: str) -> dict[int, int]:
+    """The /W array of the embedded CID fonts whose name contains ``family``, as {cid: width}."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    reader = PdfReader(io.BytesIO(data))
+    seen, widths = set(), {}
+
+    def walk(obj, depth=0):
+        if depth > 16:
+            return
+        if isinstance(obj, IndirectObject):
+            if obj.idnum in seen:
+                return
+            seen.add(obj.idnum)
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            if obj.get("/Subtype") == "/CIDFontType2" and family in str(obj.get("/BaseFont")):
+                w = list(obj.get("/W", []))
+                i = 0
+                while i < len(w):
+                    first = int(w[i])
+                    if isinstance(w[i + 1], ArrayObject) or isinstance(w[i + 1].get_object(), list):
+                        for n, value in enumerate(w[i + 1].get_object()):
+                            widths[first + n] = int(value)
+                        i += 2
+                    else:
+                        for cid in range(first, int(w[i + 1]) + 1):
+                            widths[cid] = int(w[i + 2])
+                        i += 3
+            for key, value in obj.items():
+                if key not in ("/Parent", "/P"):
+                    walk(value, depth + 1)
+        elif isinstance(obj, ArrayObject):
+            for value in obj:
+                walk(value, depth + 1)
+
+    walk(reader.trailer["/Root"])
+    return widths
+
+
+def test_stamp_glyph_widths_are_in_thousandths_of_an_em():
+    from fontTools.ttLib import TTFont
+
+    signed = pdf.sign_attachment(decree30_pdf(), signer=signer_of(make_pki().agency),
+                                 number_symbol="12/QĐ-UBND")
+    widths = _cid_widths(signed, "LTStampSerif")
+    font = TTFont(pdf_font_path())
+    glyph_ids = font.getReverseGlyphMap()
+    space = glyph_ids[font.getBestCmap()[ord(" ")]]
+    digit = glyph_ids[font.getBestCmap()[ord("2")]]
+    assert widths  # the stamp font is embedded
+    assert widths.get(space, 250) == 250  # 512 would be the 2048-units-per-em bug
+    assert widths[digit] == 500
+    assert max(widths.values()) <= 1000
+    assert "12/QĐ-UBND" in page_text(signed)
+
+
+def test_vietnamese_text_of_the_filled_fields_is_extractable():
+    place = "Phường Hưng Đạo, đặc khu Phú Quốc"  # ư, Đ/đ, ạ, ặ, ố
+    signed = pdf.sign_agency(personally_signed(), signer=signer_of(make_pki().agency), seal_png=seal_png(),
+                             seal_width_mm=36, number_symbol="07/QĐ-ĐTN", issued_on=ISSUED_ON, place=place)
+    text = page_text(signed)
+    assert "Số: 07/QĐ-ĐTN" in text
+    assert f"{place}, ngày 26 tháng 11 năm 2026" in " ".join(text.split())
+    for letter in "ốưđặ":
+        assert letter in text
+    widths = _cid_widths(signed, "LTStampSerif")
+    assert widths and max(widths.values()) <= 1000
+
+
+def test_locating_falls_back_to_the_decree_30_layout():
+    from lienthong.core.testing import tiny_pdf
+
+    data = tiny_pdf()
+    number, date = pdf.locate_number_date(data)
+    assert number.page == 0 and date.page == 0
+    assert number.x1 < date.x0 + 60  # number on the left, date on the right
+    box = pdf.locate_signature_box(data, signer_name="Không có tên này", width_pt=113, height_pt=42)
+    assert box.width == 113 and box.height == 42
+    assert box.x0 > 250  # bottom right
+
+
+def test_locate_signature_box_on_the_name_line():
+    data = decree30_pdf()
+    box = pdf.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
+                                   width_pt=113, height_pt=42)
+    name = _line(data, SIGNER_NAME)
+    page_height = 841.89
+    assert abs((box.x0 + box.x1) / 2 - (name[1] + name[3]) / 2) < 8
+    assert box.y0 > page_height - name[2] - 30  # above the name

@@ -1,0 +1,95 @@
+"""Token signing: the server prepares the PDF and the signed attributes, the token signs them elsewhere, the
+server embeds the value after checking it. Nothing is kept between the two calls but ``Prepared``."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from lienthong.core.errors import ValidationFailed
+from lienthong.signing import pdf
+from lienthong.signing.tests.pdf_helpers import (
+    ISSUED_ON,
+    NUMBER,
+    SIGNER_NAME,
+    SIGNER_POSITION,
+    decree30_pdf,
+    make_pki,
+    page_text,
+    seal_png,
+    signature_png,
+    validate,
+)
+
+
+def _token_sign(issued, prepared: pdf.Prepared) -> bytes:
+    """What the USB token does: RSA PKCS#1 v1.5 over the DER signed attributes with SHA-256."""
+    return issued.key.sign(prepared.signed_attributes, padding.PKCS1v15(), hashes.SHA256())
+
+
+def _finish(prepared: pdf.Prepared, issued, value: bytes) -> bytes:
+    fields = dataclasses.asdict(prepared)
+    fields.pop("to_sign_digest")
+    return pdf.finish_remote(**fields, signature_value=value, certificate_der=issued.der,
+                             chain_der=[c.der for c in issued.chain])
+
+
+def _prepare_personal():
+    p = make_pki()
+    return pdf.prepare_personal(decree30_pdf(), certificate_der=p.person.der, chain_der=[p.ca.der],
+                                image_png=signature_png(), image_width_mm=40, signer_name=SIGNER_NAME,
+                                signer_position=SIGNER_POSITION)
+
+
+def test_remote_personal_then_remote_agency_signature_validate():
+    import hashlib
+
+    p = make_pki()
+    prepared = _prepare_personal()
+    assert prepared.to_sign_digest == hashlib.sha256(prepared.signed_attributes).digest()
+    personal = _finish(prepared, p.person, _token_sign(p.person, prepared))
+
+    prepared_agency = pdf.prepare_agency(personal, certificate_der=p.agency.der, chain_der=[p.ca.der],
+                                         seal_png=seal_png(), seal_width_mm=36, number_symbol=NUMBER,
+                                         issued_on=ISSUED_ON)
+    both = _finish(prepared_agency, p.agency, _token_sign(p.agency, prepared_agency))
+
+    first, second = validate(both)
+    assert first.bottom_line and second.bottom_line
+    assert first.modification_level.name == "FORM_FILLING"
+    assert first.signing_cert.subject.native["common_name"] == SIGNER_NAME
+    assert f"Số: {NUMBER}" in page_text(both)
+
+
+def test_remote_attachment_signature_validates():
+    p = make_pki()
+    prepared = pdf.prepare_attachment(decree30_pdf(), certificate_der=p.agency.der, chain_der=[p.ca.der],
+                                      number_symbol=NUMBER)
+    (status,) = validate(_finish(prepared, p.agency, _token_sign(p.agency, prepared)))
+    assert status.bottom_line
+
+
+def test_a_signature_value_from_another_key_is_refused():
+    p = make_pki()
+    prepared = _prepare_personal()
+    with pytest.raises(ValidationFailed, match="Chữ ký từ token không khớp với dữ liệu đã chuẩn bị."):
+        _finish(prepared, p.person, _token_sign(p.other, prepared))
+
+
+def test_a_signature_over_other_data_or_a_changed_prepared_pdf_is_refused():
+    p = make_pki()
+    prepared = _prepare_personal()
+    other = _prepare_personal()  # another preparation: other signing time, other attributes
+    with pytest.raises(ValidationFailed, match="không khớp"):
+        _finish(prepared, p.person, _token_sign(p.person, other))
+
+    value = _token_sign(p.person, prepared)
+    at = prepared.prepared_pdf.index(b"/Type /Catalog") if b"/Type /Catalog" in prepared.prepared_pdf else 100
+    changed = prepared.prepared_pdf[:at] + b"X" + prepared.prepared_pdf[at + 1:]
+    with pytest.raises(ValidationFailed, match="không khớp"):
+        _finish(dataclasses.replace(prepared, prepared_pdf=changed), p.person, value)
+    with pytest.raises(ValidationFailed, match="không khớp"):
+        _finish(dataclasses.replace(prepared, signed_attributes=b"\x31\x00"), p.person, value)
