@@ -29,6 +29,7 @@ from lienthong.delivery.api import router as delivery_router
 from lienthong.documents.api import router as documents_router
 from lienthong.drafting.api import router as drafting_router
 from lienthong.processing.api import router as processing_router
+from lienthong.signing.api import router as signing_router
 
 
 class BearerToken(HttpBearer):
@@ -88,6 +89,7 @@ api.add_router("", documents_router)
 api.add_router("", drafting_router)
 api.add_router("", delivery_router)
 api.add_router("", processing_router)
+api.add_router("", signing_router)
 
 
 # --- Errors ------------------------------------------------------------------------------------------
