@@ -94,6 +94,10 @@ class Prepared:
 
 def check_pdf(data: bytes) -> None:
     """Refuse what cannot be signed: not a PDF, corrupt, encrypted, too big."""
+    _checked(data)
+
+
+def _checked(data: bytes) -> _Doc:
     if len(data) > settings.SIGNING_MAX_PDF_BYTES:
         raise ValidationFailed({"files": [_("Tệp PDF quá lớn để ký số (tối đa %(mb)d MB).")
                                           % {"mb": settings.SIGNING_MAX_PDF_BYTES // (1024 * 1024)}]})
@@ -102,19 +106,21 @@ def check_pdf(data: bytes) -> None:
     try:
         reader = _reader(data)
         encrypted = reader.encrypted
+        doc = None
         if not encrypted:
-            pages = reader.root["/Pages"]
-            count = int(pages["/Count"])
-            reader.root.get("/AcroForm")
-            if count < 1:
+            doc = _Doc(data, reader)
+            if doc.count < 1:
                 raise ValueError("no pages")
-            _page_ref(reader, 0)
+            doc.mediabox(0)
+            doc.mediabox(doc.count - 1)
+            reader.root.get("/AcroForm")
     except ValidationFailed:
         raise
     except Exception:  # noqa: BLE001 - any parser failure means a corrupt file
         raise ValidationFailed({"files": [_("Tệp PDF bị hỏng, không đọc được.")]}) from None
     if encrypted:
         raise ValidationFailed({"files": [_("Tệp PDF được mã hóa (đặt mật khẩu), không ký số được.")]})
+    return doc
 
 
 def _reader(data: bytes):
@@ -130,30 +136,97 @@ def _page_ref(reader, index: int):
 
 # ------------------------------------------------------------------------------------- text positions
 
+# Liberation Serif / Times New Roman: ascent 0.891 em, descent 0.216 em
+_ASCENT, _DESCENT = 0.891, 0.216
+
+
 @dataclass
 class _Line:
     page: int
     text: str
     x0: float
-    baseline: float
-    size: float
-    width: float
+    x1: float
+    bottom: float  # lowest point of the glyphs (descent), PDF points from the page's bottom
+    top: float
 
     @property
-    def x1(self) -> float:
-        return self.x0 + self.width
+    def width(self) -> float:
+        return self.x1 - self.x0
 
     @property
     def centre(self) -> float:
-        return self.x0 + self.width / 2
+        return (self.x0 + self.x1) / 2
 
     @property
-    def top(self) -> float:
-        return self.baseline + 0.72 * self.size
+    def size(self) -> float:
+        return (self.top - self.bottom) / (_ASCENT + _DESCENT)
 
     @property
-    def bottom(self) -> float:
-        return self.baseline - 0.22 * self.size
+    def baseline(self) -> float:
+        return self.bottom + _DESCENT * self.size
+
+
+class _Doc:
+    """A parsed PDF (pyHanko reader) with page boxes and text lines computed at most once per page."""
+
+    def __init__(self, data: bytes, reader=None):
+        self.data = data
+        self.reader = reader or _reader(data)
+        self.count = int(self.reader.root["/Pages"]["/Count"])
+        self._lines: dict[int, list[_Line]] = {}
+        self._boxes: dict[int, tuple[float, float, float, float]] = {}
+        self._pypdf = None
+
+    def index(self, page: int) -> int:
+        return page if page >= 0 else self.count + page
+
+    def mediabox(self, index: int) -> tuple[float, float, float, float]:
+        if index not in self._boxes:
+            page = _page_ref(self.reader, index).get_object()
+            while "/MediaBox" not in page and "/Parent" in page:
+                page = page["/Parent"]
+            x0, y0, x1, y1 = (float(v) for v in page["/MediaBox"])
+            self._boxes[index] = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        return self._boxes[index]
+
+    def lines(self, index: int) -> list[_Line]:
+        if index not in self._lines:
+            lines = _poppler_lines(self.data, index, self.mediabox(index))
+            if lines is None:
+                lines = _pypdf_lines(self, index)
+            self._lines[index] = lines
+        return self._lines[index]
+
+
+def _poppler_lines(data: bytes, index: int, mediabox) -> list[_Line] | None:
+    """Text lines from Poppler's ``pdftotext -bbox-layout`` (exact glyph boxes, about 10 ms a page); None
+    when Poppler is not installed or fails."""
+    import html
+    import subprocess
+
+    try:
+        xml = subprocess.run(["pdftotext", "-q", "-f", str(index + 1), "-l", str(index + 1), "-bbox-layout", "-",
+                              "-"], input=data, capture_output=True, timeout=30, check=True).stdout.decode("utf-8",
+                                                                                                       "replace")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if "<page" not in xml:
+        return None
+    x_origin, _y0, _x1, y_top = mediabox
+    lines = []
+    for match in _POPPLER_LINE.finditer(xml):
+        words = [html.unescape(w) for w in _POPPLER_WORD.findall(match.group(5))]
+        if not words:
+            continue
+        x0, y0, x1, y1 = (float(match.group(i)) for i in range(1, 5))
+        lines.append(_Line(index, unicodedata.normalize("NFC", " ".join(words)), x_origin + x0, x_origin + x1,
+                           y_top - y1, y_top - y0))
+    return lines
+
+
+_POPPLER_LINE = re.compile(r'<line xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</line>',
+                           re.S)
+_POPPLER_WORD = re.compile(r"<word[^>]*>(.*?)</word>", re.S)
 
 
 @lru_cache(maxsize=8)
@@ -177,6 +250,7 @@ def _metrics(style: str):
 
 
 def text_width(text: str, size: float, style: str = "regular") -> float:
+    """Width in points of ``text`` set in Liberation Serif (= Times New Roman metrics)."""
     cmap, widths, upem = _metrics(style)
     total = 0
     for ch in unicodedata.normalize("NFC", text):
@@ -191,9 +265,13 @@ def _mult(m, n):
             m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]]
 
 
-def _page_lines(page, index: int) -> list[_Line]:
-    """Text lines of a page with their positions (pypdf's extraction visitor), fragments on one baseline
-    and close together merged."""
+def _pypdf_lines(doc: _Doc, index: int) -> list[_Line]:
+    """Fallback without Poppler: pypdf's extraction visitor gives each fragment's text matrix; widths come
+    from the Liberation Serif metrics. Fragments on one baseline and close together are merged."""
+    from pypdf import PdfReader
+
+    if doc._pypdf is None:
+        doc._pypdf = PdfReader(io.BytesIO(doc.data), strict=False)
     frags: list[tuple[float, float, float, str, str]] = []
 
     def visit(text, cm, tm, font_dict, font_size):
@@ -208,7 +286,7 @@ def _page_lines(page, index: int) -> list[_Line]:
                 frags.append((m[4], m[5] - n * size * 1.2, size, part, style or "regular"))
 
     try:
-        page.extract_text(visitor_text=visit)
+        doc._pypdf.pages[index].extract_text(visitor_text=visit)
     except Exception:  # noqa: BLE001 - a page we cannot read has no usable positions
         return []
     lines: list[_Line] = []
@@ -219,70 +297,57 @@ def _page_lines(page, index: int) -> list[_Line]:
         if prev and abs(prev.baseline - y) < 0.4 * size and -size < x - prev.x1 < 3 * size:
             joiner = "" if prev.text.endswith(" ") or text.startswith(" ") else " "
             prev.text = prev.text + joiner + text
-            prev.width = max(prev.width, x + width - prev.x0)
+            prev.x1 = max(prev.x1, x + width)
             continue
-        lines.append(_Line(index, text.strip(), x, y, size, width))
+        lines.append(_Line(index, text.strip(), x, x + width, y - _DESCENT * size, y + _ASCENT * size))
     for line in lines:
         line.text = re.sub(r"\s+", " ", line.text).strip()
     return lines
-
-
-def _pypdf(data: bytes):
-    from pypdf import PdfReader
-
-    return PdfReader(io.BytesIO(data), strict=False)
 
 
 def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
 
 
-def _page_size(reader, index: int) -> tuple[float, float, float, float]:
-    box = [float(v) for v in reader.pages[index].mediabox]
-    return box[0], box[1], box[2], box[3]
-
-
 def locate_signature_box(data: bytes, *, signer_name: str, signer_position: str = "", width_pt: float,
                          height_pt: float) -> Box:
     """Ô 7c: on the last page that carries ``signer_name``, centred on the name line horizontally and between
     the chức vụ line and the name line vertically. Fallback: bottom right of the last page's text."""
-    reader = _pypdf(data)
-    count = len(reader.pages)
+    return _signature_box(_Doc(data), signer_name=signer_name, signer_position=signer_position,
+                          width_pt=width_pt, height_pt=height_pt)
+
+
+def _signature_box(doc: _Doc, *, signer_name, signer_position, width_pt, height_pt) -> Box:
     name = _fold(signer_name)
     position = _fold(signer_position)
-    for index in range(count - 1, -1, -1):
-        lines = _page_lines(reader.pages[index], index)
+    for index in range(doc.count - 1, -1, -1):
+        lines = doc.lines(index)
         named = [ln for ln in lines if name and name in _fold(ln.text)]
         if not named:
             continue
         line = named[-1]
-        above = [ln for ln in lines if ln.baseline > line.baseline + 0.5 * line.size
-                 and ln.x0 < line.x1 + line.size and ln.x1 > line.x0 - line.size]
+        above = [ln for ln in lines if ln.bottom > line.baseline and ln.x0 < line.x1 + line.size
+                 and ln.x1 > line.x0 - line.size]
         if position:
             preferred = [ln for ln in above if position in _fold(ln.text)]
             above = preferred or above
-        cx = line.centre
         if above:
-            title = min(above, key=lambda ln: ln.baseline - line.baseline)
+            title = min(above, key=lambda ln: ln.bottom - line.top)
             cy = (title.bottom + line.top) / 2
         else:
             cy = line.top + 6 + height_pt / 2
-        return _fit(reader, index, cx, cy, width_pt, height_pt)
-    index = count - 1
-    lines = _page_lines(reader.pages[index], index)
-    x0, y0, x1, y1 = _page_size(reader, index)
+        return _fit(doc, index, line.centre, cy, width_pt, height_pt)
+    index = doc.count - 1
+    lines = doc.lines(index)
+    x0, y0, x1, y1 = doc.mediabox(index)
     right = x1 - 20 * MM
-    if lines:
-        lowest = min(ln.bottom for ln in lines)
-        top = lowest - 6
-    else:
-        top = y0 + 60 * MM + height_pt
+    top = min(ln.bottom for ln in lines) - 6 if lines else y0 + 60 * MM + height_pt
     cy = max(top - height_pt / 2, y0 + 15 * MM + height_pt / 2)
-    return _fit(reader, index, right - width_pt / 2, cy, width_pt, height_pt)
+    return _fit(doc, index, right - width_pt / 2, cy, width_pt, height_pt)
 
 
-def _fit(reader, index: int, cx: float, cy: float, w: float, h: float) -> Box:
-    x0, y0, x1, y1 = _page_size(reader, index)
+def _fit(doc: _Doc, index: int, cx: float, cy: float, w: float, h: float) -> Box:
+    x0, y0, x1, y1 = doc.mediabox(index)
     bx0 = min(max(cx - w / 2, x0 + 2), x1 - 2 - w)
     by0 = min(max(cy - h / 2, y0 + 2), y1 - 2 - h)
     return Box(index, bx0, by0, bx0 + w, by0 + h)
@@ -292,40 +357,38 @@ _NUMBER_RE = re.compile(r"^s[ốô]\s*[:.]", re.I)
 _DATE_RE = re.compile(r"ngày\b.*\btháng\b.*\bnăm\b", re.I)
 
 
-def _number_date_lines(reader) -> tuple[_Line | None, _Line | None]:
-    lines = _page_lines(reader.pages[0], 0) if len(reader.pages) else []
-    number = next((ln for ln in lines if _NUMBER_RE.match(unicodedata.normalize("NFC", ln.text))), None)
-    date = next((ln for ln in lines if _DATE_RE.search(unicodedata.normalize("NFC", ln.text))), None)
+def _number_date_lines(doc: _Doc) -> tuple[_Line | None, _Line | None]:
+    lines = doc.lines(0)
+    number = next((ln for ln in lines if _NUMBER_RE.match(ln.text)), None)
+    date = next((ln for ln in lines if _DATE_RE.search(ln.text)), None)
     return number, date
 
 
 def _field_box(line: _Line, extra: float) -> Box:
     width = line.width + extra
-    cx = line.centre
-    return Box(line.page, cx - width / 2, line.baseline - 0.35 * line.size, cx + width / 2,
-               line.baseline + 1.0 * line.size)
+    return Box(line.page, line.centre - width / 2, line.bottom - 0.15 * line.size, line.centre + width / 2,
+               line.top + 0.1 * line.size)
 
 
 def locate_number_date(data: bytes) -> tuple[Box, Box]:
     """Where the printed "Số: …" and "…, ngày … tháng … năm …" lines are on page 1, widened so a filled
     number and date fit (fallback: the Decree 30 layout positions on an A4 page)."""
-    reader = _pypdf(data)
-    return _number_date_boxes(reader)[0:2]
+    return _number_date_boxes(_Doc(data))[0:2]
 
 
-def _number_date_boxes(reader):
-    number, date = _number_date_lines(reader)
-    x0, y0, x1, y1 = _page_size(reader, 0)
+def _number_date_boxes(doc: _Doc):
+    number, date = _number_date_lines(doc)
+    x0, y0, x1, y1 = doc.mediabox(0)
     if number:
         number_box = _field_box(number, 6 * number.size)
     else:  # left column (30 mm margin, 40 % of 165 mm), about 45 mm from the top
         cx, base = x0 + (30 + 0.2 * 165) * MM, y1 - 45 * MM
-        number_box = Box(0, cx - 40 * MM, base - 4.5, cx + 40 * MM, base + 13)
+        number_box = Box(0, cx - 40 * MM, base - 5, cx + 40 * MM, base + 13)
     if date:
         date_box = _field_box(date, 4 * date.size)
     else:  # right column, under the motto
         cx, base = x0 + (30 + 0.7 * 165) * MM, y1 - 45 * MM
-        date_box = Box(0, cx - 50 * MM, base - 4.5, cx + 50 * MM, base + 13)
+        date_box = Box(0, cx - 50 * MM, base - 5, cx + 50 * MM, base + 13)
     return number_box, date_box, number, date
 
 
@@ -368,10 +431,11 @@ def _image_size(image, width_mm: float) -> tuple[float, float]:
     return width, width * image.height / image.width
 
 
-def _writer(data: bytes):
+def _writer_for(doc: _Doc):
+    """An incremental writer over the already parsed file (the reader's objects become the writer's)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    return IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    return IncrementalPdfFileWriter.from_reader(doc.reader)
 
 
 def _unique_name(reader, wanted: str) -> str:
@@ -436,13 +500,13 @@ def _add_sig_field(writer, name: str, box: Box) -> None:
 
 # --------------------------------------------------------------------------------- form text fields
 
-def _add_text_fields(writer, reader_pypdf) -> None:
+def _add_text_fields(writer, doc: _Doc) -> None:
     """The two empty fields the văn thư fills at issue time (created inside the personal signature's
     revision)."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.generic import pdf_name
 
-    number_box, date_box, number_line, date_line = _number_date_boxes(reader_pypdf)
+    number_box, date_box, number_line, date_line = _number_date_boxes(doc)
     page_ref = _page_ref(writer, 0)
     page = page_ref.get_object()
     root = writer.root
@@ -489,6 +553,10 @@ def _add_text_fields(writer, reader_pypdf) -> None:
             pdf_name("/AP"): generic.DictionaryObject({pdf_name("/N"): writer.add_object(blank)}),
             pdf_name("/LT_Italic"): generic.BooleanObject(italic),
         })
+        if name == FIELD_DATE and line:  # the printed place, kept when the date is filled in
+            match = re.match(r"^(.*?)[,\s]*ngày\b", line.text)
+            if match and match.group(1).strip():
+                field[pdf_name("/LT_Place")] = generic.TextStringObject(match.group(1).strip())
         ref = writer.add_object(field)
         form["/Fields"].append(ref)
         annots.append(ref)
@@ -507,40 +575,71 @@ def _add_text_fields(writer, reader_pypdf) -> None:
     writer.mark_update(page_ref)
 
 
+def _embed_field_font(writer, italic: bool):
+    """The whole (small) stamp font as a Type 0 / CIDFontType2 font, Identity-H, CID = glyph id; the font
+    program and ToUnicode map are compressed once per process (``fonts.field_font``)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name
+
+    from lienthong.signing.fonts import field_font
+
+    font = field_font(italic=italic)
+    flate = {pdf_name("/Filter"): pdf_name("/FlateDecode")}
+    file_ref = writer.add_object(generic.StreamObject(
+        {**flate, pdf_name("/Length1"): generic.NumberObject(font.font_file_length)}, encoded_data=font.font_file))
+    name = pdf_name("/" + font.postscript_name)
+    descriptor = writer.add_object(generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/FontDescriptor"), pdf_name("/FontName"): name,
+        pdf_name("/Flags"): generic.NumberObject(0b100010 | (64 if italic else 0)),
+        pdf_name("/FontBBox"): generic.ArrayObject(generic.NumberObject(v) for v in font.bbox),
+        pdf_name("/ItalicAngle"): generic.FloatObject(font.italic_angle),
+        pdf_name("/Ascent"): generic.NumberObject(font.ascent), pdf_name("/Descent"): generic.NumberObject(font.descent),
+        pdf_name("/CapHeight"): generic.NumberObject(font.cap_height),
+        pdf_name("/StemV"): generic.NumberObject(font.stem_v), pdf_name("/FontFile2"): file_ref}))
+    cid_font = writer.add_object(generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/CIDFontType2"),
+        pdf_name("/BaseFont"): name,
+        pdf_name("/CIDSystemInfo"): generic.DictionaryObject({
+            pdf_name("/Registry"): generic.pdf_string("Adobe"), pdf_name("/Ordering"): generic.pdf_string("Identity"),
+            pdf_name("/Supplement"): generic.NumberObject(0)}),
+        pdf_name("/FontDescriptor"): descriptor, pdf_name("/CIDToGIDMap"): pdf_name("/Identity"),
+        pdf_name("/W"): generic.ArrayObject([generic.NumberObject(0), generic.ArrayObject(
+            generic.NumberObject(w) for w in font.widths)])}))
+    to_unicode = writer.add_object(generic.StreamObject(dict(flate), encoded_data=font.to_unicode))
+    return writer.add_object(generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type0"), pdf_name("/BaseFont"): name,
+        pdf_name("/Encoding"): pdf_name("/Identity-H"), pdf_name("/DescendantFonts"): generic.ArrayObject([cid_font]),
+        pdf_name("/ToUnicode"): to_unicode}))
+
+
 def _fill_text_field(writer, field_ref, text: str) -> None:
     """Set ``/V`` and draw a new appearance: white over the printed blank, the text centred, in the
     rescaled Liberation Serif (regular for the number, italic for the date) at the printed size."""
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.generic import pdf_name
 
-    from lienthong.signing.fonts import stamp_font_path
+    from lienthong.signing.fonts import field_font
 
+    text = unicodedata.normalize("NFC", text)
     field = field_ref.get_object()
     x0, y0, x1, y1 = (float(v) for v in field["/Rect"])
     width, height = x1 - x0, y1 - y0
     match = re.search(r"([\d.]+)\s+Tf", str(field.get("/DA", "")))
     size = float(match.group(1)) if match and float(match.group(1)) > 0 else 13.0
     italic = bool(field.get("/LT_Italic", False))
-    engine = GlyphAccumulatorFactory(stamp_font_path(italic=italic), font_size=size).create_font_engine(writer)
-    shaped = engine.shape(text)
-    text_width = shaped.x_advance * size
-    if text_width > width - 2:
-        size = size * (width - 2) / text_width
-        engine = GlyphAccumulatorFactory(stamp_font_path(italic=italic), font_size=size).create_font_engine(writer)
-        shaped = engine.shape(text)
-        text_width = shaped.x_advance * size
-    tx = (width - text_width) / 2
-    ty = 0.35 * (height / 1.35)
+    glyphs, advance = field_font(italic=italic).encode(text)
+    if advance * size > width - 2:
+        size = (width - 2) / advance
+    tx = (width - advance * size) / 2
+    ty = (height - size * (_ASCENT + _DESCENT)) / 2 + _DESCENT * size
     ops = (f"/Tx BMC q 1 1 1 rg 0 0 {width:.2f} {height:.2f} re f Q q BT /F1 {size:.2f} Tf 0 g "
-           f"{tx:.2f} {ty:.2f} Td ").encode() + shaped.graphics_ops + b" ET Q EMC"
-    engine.prepare_write()
+           f"{tx:.2f} {ty:.2f} Td <").encode() + glyphs + b"> Tj ET Q EMC"
     stream = generic.StreamObject(
         {pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Form"),
          pdf_name("/BBox"): generic.ArrayObject([generic.FloatObject(0), generic.FloatObject(0),
                                                  generic.FloatObject(width), generic.FloatObject(height)]),
          pdf_name("/Resources"): generic.DictionaryObject({pdf_name("/Font"): generic.DictionaryObject(
-             {pdf_name("/F1"): engine.as_resource()})})},
+             {pdf_name("/F1"): _embed_field_font(writer, italic)})})},
         stream_data=ops)
     field["/V"] = generic.TextStringObject(text)
     field["/AP"] = generic.DictionaryObject({pdf_name("/N"): writer.add_object(stream)})
@@ -555,12 +654,8 @@ def _field_refs(writer) -> dict:
     return {str(ref.get_object().get("/T", "")): ref for ref in refs}
 
 
-def _date_text(reader_pypdf, issued_on: dt.date, place: str) -> str:
-    if not place:
-        _number, line = _number_date_lines(reader_pypdf)
-        if line:
-            match = re.match(r"^(.*?)[,\s]*ngày\b", unicodedata.normalize("NFC", line.text))
-            place = match.group(1).strip() if match else ""
+def _date_text(field_ref, issued_on: dt.date, place: str) -> str:
+    place = unicodedata.normalize("NFC", place or str(field_ref.get_object().get("/LT_Place", ""))).strip()
     return f"{place}, {date_words(issued_on)}" if place else date_words(issued_on)
 
 
@@ -571,14 +666,14 @@ def _number_text(number_symbol: str) -> str:
 # ------------------------------------------------------------------------------------ personal signature
 
 def _personal_writer(data, *, image_png, image_width_mm, signer_name, signer_position):
-    check_pdf(data)
+    doc = _checked(data)
     image = _png(image_png)
     width, height = _image_size(image, image_width_mm)
-    box = locate_signature_box(data, signer_name=signer_name, signer_position=signer_position,
-                               width_pt=width, height_pt=height)
-    writer = _writer(data)
-    reader = _pypdf(data)
-    _add_text_fields(writer, reader)
+    box = _signature_box(doc, signer_name=signer_name, signer_position=signer_position, width_pt=width,
+                         height_pt=height)
+    _number_date_lines(doc)  # text positions read before the writer touches the parsed objects
+    writer = _writer_for(doc)
+    _add_text_fields(writer, doc)
     name = _unique_name(writer, SIG_PERSONAL)
     _add_sig_field(writer, name, box)
     return writer, name, _image_style(image)
@@ -630,22 +725,20 @@ def _page_of(reader, widget) -> int:
 
 
 def _agency_writer(data, *, seal_png, seal_width_mm, number_symbol, issued_on, place):
-    check_pdf(data)
-    reader = _reader(data)
-    page_index, rect = _personal_widget(reader)
+    doc = _checked(data)
+    page_index, rect = _personal_widget(doc.reader)
     image = _png(seal_png)
     width, height = _image_size(image, seal_width_mm)
     px0, py0, px1, py1 = rect
     x1 = px0 + (px1 - px0) / 3  # the seal covers the left third of the signature image
     cy = (py0 + py1) / 2
-    pdf = _pypdf(data)
-    box = _fit(pdf, page_index, x1 - width / 2, cy, width, height)
-    writer = _writer(data)
+    box = _fit(doc, page_index, x1 - width / 2, cy, width, height)
+    writer = _writer_for(doc)
     refs = _field_refs(writer)
     if FIELD_NUMBER in refs:
         _fill_text_field(writer, refs[FIELD_NUMBER], _number_text(number_symbol))
     if FIELD_DATE in refs:
-        _fill_text_field(writer, refs[FIELD_DATE], _date_text(pdf, issued_on, place))
+        _fill_text_field(writer, refs[FIELD_DATE], _date_text(refs[FIELD_DATE], issued_on, place))
     name = _unique_name(writer, SIG_AGENCY)
     _add_sig_field(writer, name, box)
     return writer, name, _image_style(image)
@@ -666,15 +759,14 @@ def sign_agency(data: bytes, *, signer, seal_png: bytes, seal_width_mm: float, n
 # ---------------------------------------------------------------------------------- attachment signature
 
 def _attachment_writer(data, *, number_symbol, signed_at):
-    check_pdf(data)
-    pdf = _pypdf(data)
+    doc = _checked(data)
     when = iso_vn(signed_at)
     number = unicodedata.normalize("NFC", number_symbol).strip()
     width = max(text_width(number, 10), text_width(when, 10)) + 12
     height = 2 * 12 + 14
-    x0, y0, x1, y1 = _page_size(pdf, 0)
+    x0, y0, x1, y1 = doc.mediabox(0)
     box = Box(0, x1 - 12 * MM - width, y1 - 6 * MM - height, x1 - 12 * MM, y1 - 6 * MM)
-    writer = _writer(data)
+    writer = _writer_for(doc)
     name = _unique_name(writer, SIG_ATTACHMENT)
     _add_sig_field(writer, name, box)
     return writer, name, _text_style(10), {"number": number, "time": when}

@@ -124,8 +124,18 @@ def validate(data: bytes) -> list:
 
 
 def page_text(data: bytes, page: int = 1) -> str:
-    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", "-", "-"], input=data,
+    """Poppler's text of a page in content order (``-raw``): the page, then the form fields drawn over it
+    (sorted by position the filled number would interleave with the printed blank under it)."""
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-raw", "-", "-"], input=data,
                           capture_output=True, check=True).stdout.decode()
+
+
+def words(data: bytes, page: int = 1) -> list[tuple[str, float, float, float, float]]:
+    """(word, xMin, yMin, xMax, yMax) of each word Poppler sees (points, origin top left)."""
+    xml = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", "-", "-"], input=data,
+                         capture_output=True, check=True).stdout.decode()
+    return [(m.group(5), *(float(m.group(i)) for i in range(1, 5))) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', xml)]
 
 
 def text_lines(data: bytes, page: int = 1) -> list[tuple[str, float, float, float, float]]:

@@ -19,6 +19,7 @@ from lienthong.signing.tests.pdf_helpers import (
     seal_png,
     signer_of,
     text_lines,
+    words,
 )
 
 DPI = 100
@@ -63,13 +64,14 @@ def test_seal_is_red_and_covers_the_left_third_of_the_signature_image():
 
 
 def test_number_and_date_drawn_where_the_blanks_were():
-    before = text_lines(personally_signed())
-    after = text_lines(fully_signed())
-    number_before = [ln for ln in before if ln[0].startswith("Số:")][0]
-    number_after = [ln for ln in after if ln[0] == f"Số: {NUMBER}"][0]
-    assert abs(number_before[4] - number_after[4]) < 4  # same baseline region
-    date_after = [ln for ln in after if "ngày 26 tháng 11 năm 2026" in ln[0]][0]
-    assert date_after[2] < 200  # in the header, not somewhere else on the page
+    printed = [w for w in words(personally_signed()) if w[0] == "/TB-UBND"][0]
+    after = words(fully_signed())
+    number = [w for w in after if w[0] == NUMBER][0]
+    assert abs(number[4] - printed[4]) < 2  # on the printed line, over the blank
+    assert printed[1] - 40 < number[1] < printed[3]
+    month = [w for w in after if w[0] == "11"]
+    printed_date = [w for w in words(personally_signed()) if w[0] == "ngày"][0]
+    assert month and abs(month[0][4] - printed_date[4]) < 2  # the date on the printed date line
 
 
 def test_stamp_font_is_rescaled_and_renamed():
