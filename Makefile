@@ -43,6 +43,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py make_demo_pki
 
 run: demo
 	@$(BIN)/python manage.py demo_logins
@@ -63,6 +64,11 @@ bench: install
 .PHONY: bench-flow
 bench-flow: install
 	$(BIN)/python bench/flow.py $(BENCH_ARGS)
+
+# Signing (issue 4): two visible PAdES signatures and their verification, side by side with bare pyHanko.
+.PHONY: bench-signing
+bench-signing: install
+	$(BIN)/python bench/signing.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/test-*.sqlite3
