@@ -17,8 +17,10 @@ from lienthong.signing.tests.pdf_helpers import (
     personally_signed,
     render,
     seal_png,
+    signature_png,
     signer_of,
     text_lines,
+    validate,
     words,
 )
 
@@ -181,3 +183,48 @@ def test_locate_signature_box_on_the_name_line():
     page_height = 841.89
     assert abs((box.x0 + box.x1) / 2 - (name[1] + name[3]) / 2) < 8
     assert box.y0 > page_height - name[2] - 30  # above the name
+
+
+def test_without_poppler_positions_come_from_pypdf(monkeypatch):
+    data = decree30_pdf()
+    with_poppler = pdf.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
+                                            width_pt=113, height_pt=42)
+    number_poppler, date_poppler = pdf.locate_number_date(data)
+    monkeypatch.setattr(pdf, "_poppler_lines", lambda *args: None)
+    fallback = pdf.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
+                                        width_pt=113, height_pt=42)
+    number, date = pdf.locate_number_date(data)
+
+    assert abs(fallback.x0 - with_poppler.x0) < 6 and abs(fallback.y0 - with_poppler.y0) < 6
+    assert abs(number.y0 - number_poppler.y0) < 4 and abs(date.y0 - date_poppler.y0) < 4
+
+
+def test_signature_on_the_last_page_of_a_longer_document():
+    import datetime as dt
+
+    from lienthong.core.demo.pdf import PdfContent, render_pdf, signer_lines
+
+    data = render_pdf(PdfContent(
+        header_parent="", header_name="ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", number_symbol="      /KH-UBND",
+        place="Quảng Ngãi", issued_on=dt.date(2026, 11, 26), type_code="ke-hoach", subject="Kế hoạch chuyển đổi số",
+        body=["Nội dung kế hoạch được triển khai đồng bộ tại các cơ quan, đơn vị trên địa bàn tỉnh. " * 6] * 9,
+        recipients_text="- Lưu: VT.", signer_lines=signer_lines(authority="", position="Chủ tịch",
+                                                                  collective="Ủy ban nhân dân", head_title=""),
+        signer_name=SIGNER_NAME, date_text="Quảng Ngãi, ngày      tháng      năm 2026"))
+    personal = pdf.sign_personal(data, signer=signer_of(make_pki().person), image_png=signature_png(),
+                                 image_width_mm=40, signer_name=SIGNER_NAME, signer_position="Chủ tịch")
+    both = pdf.sign_agency(personal, signer=signer_of(make_pki().agency), seal_png=seal_png(), seal_width_mm=36,
+                           number_symbol="31/KH-UBND", issued_on=ISSUED_ON)
+    pages = page_count(both)
+    assert pages >= 2
+    assert colour_box(render(both, page=1), "blue")[0] is None  # page 1: number and date only
+    assert colour_box(render(both, page=pages), "blue")[0] is not None
+    assert colour_box(render(both, page=pages), "red")[0] is not None
+    assert "Số: 31/KH-UBND" in page_text(both, 1)
+    assert all(status.bottom_line for status in validate(both))
+
+
+def page_count(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)

@@ -93,3 +93,41 @@ def test_a_signature_over_other_data_or_a_changed_prepared_pdf_is_refused():
         _finish(dataclasses.replace(prepared, prepared_pdf=changed), p.person, value)
     with pytest.raises(ValidationFailed, match="không khớp"):
         _finish(dataclasses.replace(prepared, signed_attributes=b"\x31\x00"), p.person, value)
+
+
+def _ec_person():
+    """A person's certificate with an ECDSA P-256 key (some tokens carry EC keys)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from lienthong.signing import pki
+
+    ca = make_pki().ca
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, SIGNER_NAME)]))
+            .issuer_name(ca.certificate.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .sign(ca.key, hashes.SHA256()))
+    return pki.Issued(key=key, certificate=cert, chain=(ca,))
+
+
+def test_remote_signature_with_an_ecdsa_token_key():
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    person = _ec_person()
+    prepared = pdf.prepare_personal(decree30_pdf(), certificate_der=person.der, chain_der=[make_pki().ca.der],
+                                    image_png=signature_png(), image_width_mm=40, signer_name=SIGNER_NAME)
+    value = person.key.sign(prepared.signed_attributes, ec.ECDSA(hashes.SHA256()))
+    (status,) = validate(_finish(prepared, person, value))
+    assert status.bottom_line
+    with pytest.raises(ValidationFailed, match="không khớp"):
+        _finish(prepared, person, _token_sign(make_pki().person, prepared))
