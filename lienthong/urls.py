@@ -12,6 +12,7 @@ urlpatterns = [
     path("lien-thong/", include("lienthong.delivery.urls")),
     path("xu-ly/", include("lienthong.processing.urls")),
     path("thong-bao/", include("lienthong.notifications.urls")),
+    path("ky-so/", include("lienthong.signing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -64,16 +64,23 @@ def _font_file(pattern: str) -> str:
                           check=True).stdout.strip()
 
 
+@cache
+def _font(pattern: str, size: int):
+    from PIL import ImageFont
+
+    return ImageFont.truetype(_font_file(pattern), size)
+
+
 def _png(image) -> bytes:
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True, dpi=(DPI, DPI))
+    image.save(out, format="PNG", dpi=(DPI, DPI))
     return out.getvalue()
 
 
 def signature_image(name: str) -> bytes:
     """A blue handwriting-like signature of ``name`` (the last two words of it, in an italic face, with
     a flourish underneath) on a transparent background, 40 mm × 15 mm at 300 dpi."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     width, height = round(40 / 25.4 * DPI), round(15 / 25.4 * DPI)
     blue = (16, 42, 160, 255)
@@ -82,10 +89,10 @@ def signature_image(name: str) -> bytes:
     words = name.split()
     text = " ".join(words[-2:]) if len(words) > 1 else name
     size = 80
-    font = ImageFont.truetype(_font_file("Liberation Serif:italic"), size)
+    font = _font("Liberation Serif:italic", size)
     while draw.textlength(text, font=font) > width * 0.86 and size > 20:
         size -= 4
-        font = ImageFont.truetype(_font_file("Liberation Serif:italic"), size)
+        font = _font("Liberation Serif:italic", size)
     text_width = draw.textlength(text, font=font)
     x, y = (width - text_width) / 2, height * 0.12
     draw.text((x, y), text, font=font, fill=blue)
@@ -100,7 +107,7 @@ def signature_image(name: str) -> bytes:
 def seal_image(agency_name: str, *, diameter_mm: float = 36) -> bytes:
     """A red round seal: two circles, ``agency_name`` in capitals around the ring, a star in the centre,
     transparent background, ``diameter_mm`` wide at 300 dpi."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     scale = 2  # draw large and downsample: smooth edges
     size = round(diameter_mm / 25.4 * DPI) * scale
@@ -120,12 +127,15 @@ def seal_image(agency_name: str, *, diameter_mm: float = 36) -> bytes:
     text = agency_name.upper()
     ring = (outer + inner) / 2
     font_size = int((outer - inner) * 0.62)
-    font_file = _font_file("Liberation Sans:bold")
-    font = ImageFont.truetype(font_file, font_size)
+    font = _font("Liberation Sans:bold", font_size)
     span = 2 * math.pi * 0.80  # leave a gap at the bottom
-    while font_size > 10 and _ring_length(draw, text, font) > span * ring:
-        font_size -= 2
-        font = ImageFont.truetype(font_file, font_size)
+    length = _ring_length(draw, text, font)
+    if length > span * ring:  # text length grows with the font size: one rescale, then a check
+        font_size = max(10, int(font_size * span * ring / length))
+        font = _font("Liberation Sans:bold", font_size)
+        while font_size > 10 and _ring_length(draw, text, font) > span * ring:
+            font_size -= 1
+            font = _font("Liberation Sans:bold", font_size)
     length = _ring_length(draw, text, font)
     angle = -length / ring / 2  # centred on the top
     for char in text:
@@ -133,7 +143,7 @@ def seal_image(agency_name: str, *, diameter_mm: float = 36) -> bytes:
         mid = angle + advance / ring / 2
         glyph = Image.new("RGBA", (font_size * 2, font_size * 2), (0, 0, 0, 0))
         ImageDraw.Draw(glyph).text((font_size, font_size), char, font=font, fill=red, anchor="mm")
-        glyph = glyph.rotate(-math.degrees(mid), resample=Image.BICUBIC)
+        glyph = glyph.rotate(-math.degrees(mid), resample=Image.BILINEAR)
         gx, gy = c + ring * math.sin(mid), c - ring * math.cos(mid)
         image.alpha_composite(glyph, (round(gx - font_size), round(gy - font_size)))
         angle += advance / ring

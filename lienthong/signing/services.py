@@ -81,8 +81,9 @@ def _check_owner(cert, *, owner_user=None, owner_agency=None) -> None:
                 _("Chứng thư số cấp cho “%(cn)s”, không phải cho %(name)s.")
                 % {"cn": _name_attr(cert.subject, NameOID.COMMON_NAME), "name": owner_user.full_name}]})
     else:
-        expected = _plain(owner_agency.name)
-        if expected not in (cn, org):
+        names = {_plain(owner_agency.name), _plain(owner_agency.short_name or owner_agency.name)}
+        # X.509 names stop at 64 characters: a long agency name may be cut or replaced by its short name
+        if not ({cn, org} & names or any(len(v) >= 60 and _plain(owner_agency.name).startswith(v) for v in (cn, org))):
             raise ValidationFailed({"certificate": [
                 _("Chứng thư số cấp cho “%(cn)s”, không phải cho cơ quan %(name)s.")
                 % {"cn": _name_attr(cert.subject, NameOID.COMMON_NAME), "name": owner_agency.name}]})

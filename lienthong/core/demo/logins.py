@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lienthong.core.demo.agencies import AgencySpec, agency_specs
 from lienthong.core.demo.people import ADMIN_USERNAME, PASSWORD, Account, accounts
+from lienthong.signing.demo import DEMO_PIN
 
 # The agencies a visitor should try first: the province, its Office, the department of the seed
 # notice's story, one district and one commune.
@@ -81,6 +82,8 @@ def console_text() -> str:
     headers = (_("Tên đăng nhập"), _("Họ và tên"), _("Vai trò"), _("Cơ quan"))
     return "\n".join([
         _("Tài khoản mẫu (mật khẩu chung: %(p)s)") % {"p": PASSWORD},
+        _("Mã PIN ký số của lãnh đạo và của cơ quan (chứng thư thử nghiệm, không có giá trị pháp lý): %(p)s")
+        % {"p": DEMO_PIN},
         "",
         text_table(featured_rows(), headers),
         "",

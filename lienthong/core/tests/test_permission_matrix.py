@@ -105,6 +105,12 @@ def _open_draft(p, *, agency, drafter, subject, signer, reviewer=None, unit=None
     return draft
 
 
+def _SIGNATURE_PNG() -> bytes:
+    from lienthong.signing.images import signature_image
+
+    return signature_image("Lãnh đạo xa")
+
+
 def build_world() -> World:
     p = make_province()
     u, a = p.users, p.agencies
@@ -218,6 +224,20 @@ def build_world() -> World:
                url=f"/van-ban/{ids['incoming_huyen']}/", email=False)
         ids[f"notification.{username}"] = Notification.objects.filter(user=u[username]).order_by(
             "-id").values_list("pk", flat=True)[0]
+
+    # Digital signatures: a personal credential of the commune's leader, the commune's agency credential,
+    # a trusted test root.
+    from lienthong.signing import pki
+    from lienthong.signing import services as signing_services
+
+    root = pki.make_root(reuse_key=True)
+    ids["trusted_root"] = signing_services.trusted_certificate_add(actor=u["sysadmin"], data=root.der).pk
+    for key, owner in (("cred_leader_xa", dict(owner_user=u["leader.xa"])), ("cred_xa", dict(owner_agency=a["xa"]))):
+        name = u["leader.xa"].full_name if key == "cred_leader_xa" else a["xa"].name
+        issued = pki.make_end_entity(root, name, organisation=a["xa"].name, reuse_key=True)
+        actor = u["leader.xa"] if key == "cred_leader_xa" else u["clerk.xa"]
+        ids[key] = signing_services.credential_register_certificate(
+            actor=actor, certificate=issued.der, custody_mode="remote", image_png=_SIGNATURE_PNG(), **owner).pk
 
     w.users = {k: v for k, v in u.items()}
     w.tokens = {k: api_token_issue(user=w.users[k]) for k in USERS if k != "anonymous"}
@@ -638,6 +658,32 @@ def web_cases(w: World) -> list[Case]:
         add("notifications:open", n, kwargs={"notification_id": d[n]}, ok=owner, ok_status=302)
         add("notifications:read", n, "POST", {"notification_id": d[n]}, data={}, ok=owner, ok_status=302)
     add("notifications:read_all", method="POST", data={}, ok=LOGGED_IN, ok_status=302, changes="any")
+
+    # --- Digital signature credentials and the trust store ------------------------------------------
+    # Everyone manages their own credential; agencies' by their văn thư (and the administrator); the
+    # trust store by the administrator. An empty upload changes nothing.
+    add("signing:personal", ok=LOGGED_IN)
+    add("signing:personal", "empty upload", "POST", data={"action": "pkcs12"}, ok=LOGGED_IN, ok_status=422,
+        changes="no")
+    agency_managers = CLERKS | people("sysadmin")
+    add("signing:agency", ok=agency_managers, refused=LOGGED_IN - agency_managers)
+    add("signing:agency", "empty upload", "POST", query=f"?co_quan={w.agencies['xa']}", data={"action": "pkcs12"},
+        ok=people("clerk.xa", "sysadmin"), ok_status=422, changes="no", refused=LOGGED_IN - agency_managers,
+        special=(("clerk.huyen", 404), ("clerk.vp", 404)))
+    add("signing:credential_image", "personal", kwargs={"credential_id": d["cred_leader_xa"]},
+        ok=people("leader.xa"))
+    add("signing:credential_image", "agency", kwargs={"credential_id": d["cred_xa"]},
+        ok=people("clerk.xa", "sysadmin"))
+    add("signing:trust_store", ok=people("sysadmin"), refused=LOGGED_IN - people("sysadmin"))
+    add("signing:trust_store", "empty upload", "POST", data={"action": "certificate"}, ok=people("sysadmin"),
+        ok_status=422, changes="no", refused=LOGGED_IN - people("sysadmin"))
+    add("signing:trust_toggle", "root", "POST", {"trusted_id": d["trusted_root"]}, data={"active": "0"},
+        ok=people("sysadmin"), ok_status=302, changes="any", refused=LOGGED_IN - people("sysadmin"))
+
+    # --- Re-verifying a file's signatures: whoever sees a document, delivery or draft using it ------
+    for doc, who in STORED_FILE_SEEN_BY.items():
+        add("signing:file_reverify", doc, "POST", {"stored_file_id": d[f"{doc}.stored"]}, data={}, ok=who,
+            ok_status=302, changes="any")
     return out
 
 

@@ -1,0 +1,284 @@
+"""Credentials and the trust store: importing a key file, registering a token's certificate, images,
+permissions, the pages, and the expiry warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.notifications.models import Notification
+from lienthong.signing import custody, images, pki, selectors, services
+from lienthong.signing.models import Credential, RevocationList, TrustedCertificate
+
+PIN = "123456"
+
+
+@pytest.fixture(scope="module")
+def ca():
+    root = pki.make_root(reuse_key=True)
+    return root, pki.make_intermediate(root, "CA chuyên dùng (thử nghiệm)", reuse_key=True)
+
+
+@pytest.fixture(scope="module")
+def signature_png():
+    return images.signature_image("Lãnh đạo xa")
+
+
+def _person(ca, name="Lãnh đạo xa", **kw):
+    return pki.make_end_entity(ca[1], name, organisation="UBND xã Vị Thắng", reuse_key=True, **kw)
+
+
+def _agency(ca, name="Ủy ban nhân dân xã Vị Thắng", **kw):
+    return pki.make_end_entity(ca[1], name, organisation=name, reuse_key=True, **kw)
+
+
+def _png(mode="RGBA", size=(200, 80), transparent=True) -> bytes:
+    image = Image.new(mode, size, (0, 0, 255, 0 if transparent else 255) if mode == "RGBA" else (0, 0, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_import_pkcs12_stores_an_encrypted_key_that_signs_with_the_pin(province, ca, signature_png):
+    leader = province.users["leader.xa"]
+    issued = _person(ca)
+    credential = services.credential_import_pkcs12(actor=leader, owner_user=leader, p12=issued.pkcs12(PIN), pin=PIN,
+                                                   image_png=signature_png)
+    credential.refresh_from_db()
+    assert credential.kind == "personal" and credential.custody == "pkcs12" and credential.active
+    assert credential.fingerprint == issued.fingerprint and "Lãnh đạo xa" in credential.subject
+    assert bytes(credential.image) == signature_png
+    assert issued.pkcs12(PIN) not in bytes(credential.pkcs12)
+    assert selectors.credential_for_user(leader) == credential
+    with custody.open_signer(credential, pin=PIN) as signer:
+        assert signer.signing_cert.sha256.hex() == issued.fingerprint
+    # a new import replaces the old credential and keeps its image when none is given
+    newer = services.credential_import_pkcs12(actor=leader, owner_user=leader, p12=_person(ca).pkcs12("999999"),
+                                              pin="999999")
+    credential.refresh_from_db()
+    assert not credential.active and selectors.credential_for_user(leader) == newer
+    assert bytes(newer.image) == signature_png
+
+
+@pytest.mark.parametrize("case", ["wrong pin", "not p12", "expired", "not yet valid", "no signing usage",
+                                  "someone else", "image not png", "image opaque", "image too big", "width"])
+def test_bad_imports_are_refused_with_a_clear_message_and_store_nothing(province, ca, signature_png, case):
+    leader = province.users["leader.xa"]
+    past = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    kwargs = dict(actor=leader, owner_user=leader, p12=_person(ca).pkcs12(PIN), pin=PIN, image_png=signature_png)
+    expected = {
+        "wrong pin": ({"pin": "000000"}, "pin", "Mã PIN không đúng."),
+        "not p12": ({"p12": b"PK\x03\x04 a zip"}, "pkcs12", "Tệp không phải tệp khóa PKCS#12"),
+        "expired": ({"p12": _person(ca, not_before=past, days=30).pkcs12(PIN)}, "certificate", "đã hết hạn"),
+        "not yet valid": ({"p12": _person(ca, not_before=timezone.now() + dt.timedelta(days=3)).pkcs12(PIN)},
+                          "certificate", "chưa có hiệu lực"),
+        "no signing usage": ({"p12": _person(ca, digital_signature=False).pkcs12(PIN)}, "certificate",
+                             "không được phép dùng để ký số"),
+        "someone else": ({"p12": _person(ca, "Nguyễn Văn Khác").pkcs12(PIN)}, "certificate",
+                         "Chứng thư số cấp cho “Nguyễn Văn Khác”, không phải cho Lãnh đạo xa."),
+        "image not png": ({"image_png": b"\xff\xd8\xff\xe0 jpeg"}, "image", "Ảnh phải là tệp PNG."),
+        "image opaque": ({"image_png": _png("RGB")}, "image", "Ảnh phải có nền trong suốt"),
+        "image too big": ({"image_png": b"\x89PNG\r\n\x1a\n" + b"0" * (1024 * 1024)}, "image", "Ảnh quá lớn"),
+        "width": ({"image_width_mm": 200}, "image_width_mm", "Chiều rộng ảnh phải từ 10 đến 60 mm."),
+    }[case]
+    changes, field, message = expected
+    with pytest.raises(ValidationFailed) as refused:
+        services.credential_import_pkcs12(**{**kwargs, **changes})
+    assert message in refused.value.errors[field][0]
+    assert not Credential.objects.exists()
+
+
+def test_png_check_accepts_palette_transparency_and_refuses_fully_opaque_alpha():
+    images.check_png_with_alpha(_png())
+    opaque_alpha = _png(transparent=False)
+    with pytest.raises(ValidationFailed, match="không có điểm ảnh nào trong suốt"):
+        images.check_png_with_alpha(opaque_alpha)
+    with pytest.raises(ValidationFailed, match="Kích thước ảnh"):
+        images.check_png_with_alpha(_png(size=(10, 10)))
+    with pytest.raises(ValidationFailed, match="Không đọc được ảnh PNG"):
+        images.check_png_with_alpha(b"\x89PNG\r\n\x1a\n broken")
+    palette = Image.new("P", (100, 50), 0)
+    palette.info["transparency"] = 0
+    out = io.BytesIO()
+    palette.save(out, format="PNG", transparency=0)
+    images.check_png_with_alpha(out.getvalue())
+
+
+def test_demo_images_are_transparent_pngs_of_real_size():
+    seal = images.seal_image("Ủy ban nhân dân tỉnh Hậu Giang")
+    images.check_png_with_alpha(seal)
+    images.check_png_with_alpha(images.signature_image("Nguyễn Văn Thành"))
+    with Image.open(io.BytesIO(seal)) as image:
+        assert image.size[0] == round(36 / 25.4 * 300)  # 36 mm at 300 dpi
+        red, green, blue, _alpha = image.getpixel((image.size[0] // 2, image.size[1] // 2))  # the star
+        assert red > 180 and green < 80 and blue < 80
+
+
+def test_only_owners_and_agency_clerks_manage_credentials(province, ca, signature_png):
+    u, a = province.users, province.agencies
+    with pytest.raises(PermissionDenied, match="của chính mình"):
+        services.credential_import_pkcs12(actor=u["clerk.xa"], owner_user=u["leader.xa"],
+                                          p12=_person(ca).pkcs12(PIN), pin=PIN)
+    for actor in ("leader.xa", "specialist.xa", "clerk.huyen"):
+        with pytest.raises(PermissionDenied, match="văn thư của cơ quan"):
+            services.credential_import_pkcs12(actor=u[actor], owner_agency=a["xa"], p12=_agency(ca).pkcs12(PIN),
+                                              pin=PIN)
+    seal = services.credential_import_pkcs12(actor=u["clerk.xa"], owner_agency=a["xa"], p12=_agency(ca).pkcs12(PIN),
+                                             pin=PIN, image_png=images.seal_image(a["xa"].name))
+    assert seal.kind == "agency" and selectors.credential_for_agency(a["xa"]) == seal
+    with pytest.raises(PermissionDenied):
+        services.credential_deactivate(actor=u["leader.xa"], credential_id=seal.pk)
+    services.credential_deactivate(actor=u["clerk.xa"], credential_id=seal.pk)
+    assert selectors.credential_for_agency(a["xa"]) is None
+    # an agency certificate must name the agency
+    with pytest.raises(ValidationFailed, match="không phải cho cơ quan"):
+        services.credential_import_pkcs12(actor=u["clerk.xa"], owner_agency=a["xa"],
+                                          p12=_agency(ca, "Ủy ban nhân dân xã Khác").pkcs12(PIN), pin=PIN)
+
+
+def test_register_token_and_hsm_certificates(province, ca, signature_png):
+    u, a = province.users, province.agencies
+    token = services.credential_register_certificate(actor=u["leader.xa"], owner_user=u["leader.xa"],
+                                                     certificate=_person(ca).pem, custody_mode="remote",
+                                                     image_png=signature_png)
+    assert token.custody == "remote" and token.pkcs12 is None
+    with pytest.raises(ValidationFailed, match="chỉ dùng cho chữ ký số của cơ quan"):
+        services.credential_register_certificate(actor=u["leader.xa"], owner_user=u["leader.xa"],
+                                                 certificate=_person(ca).der, custody_mode="pkcs11")
+    with pytest.raises(ValidationFailed, match="nhãn token"):
+        services.credential_register_certificate(actor=u["clerk.xa"], owner_agency=a["xa"],
+                                                 certificate=_agency(ca).der, custody_mode="pkcs11")
+    hsm = services.credential_register_certificate(actor=u["clerk.xa"], owner_agency=a["xa"],
+                                                   certificate=_agency(ca).der, custody_mode="pkcs11",
+                                                   pkcs11_token="ubnd-xa", pkcs11_key="seal")
+    assert (hsm.custody, hsm.pkcs11_token, hsm.pkcs11_key) == ("pkcs11", "ubnd-xa", "seal")
+
+
+def test_trust_store_takes_ca_certificates_once_and_crls_signed_by_them(province, ca):
+    admin = province.users["clerk.ubnd"]
+    admin.is_system_admin = True
+    admin.save()
+    root, intermediate = ca
+    with pytest.raises(PermissionDenied):
+        services.trusted_certificate_add(actor=province.users["clerk.xa"], data=root.der)
+    added = services.trusted_certificate_add(actor=admin, data=root.pem, is_test=True)
+    assert added.kind == "root" and added.is_test
+    assert services.trusted_certificate_add(actor=admin, data=intermediate.der).kind == "intermediate"
+    with pytest.raises(ValidationFailed, match="đã có trong danh sách tin cậy"):
+        services.trusted_certificate_add(actor=admin, data=root.der)
+    with pytest.raises(ValidationFailed, match="không phải chứng thư của tổ chức cấp"):
+        services.trusted_certificate_add(actor=admin, data=_person(ca).der)
+    with pytest.raises(ValidationFailed, match="không phải chứng thư số"):
+        services.trusted_certificate_add(actor=admin, data=b"nonsense")
+    assert TrustedCertificate.objects.count() == 2
+
+    crl = pki.make_crl(intermediate, [(12345, timezone.now())])
+    row = services.revocation_list_add(actor=admin, data=crl)
+    assert row.issuer_fingerprint == intermediate.fingerprint
+    with pytest.raises(ValidationFailed, match="đã được tải lên"):
+        services.revocation_list_add(actor=admin, data=crl)
+    stranger = pki.make_root("CA lạ", reuse_key=False)
+    with pytest.raises(ValidationFailed, match="không do một tổ chức cấp chứng thư trong danh sách tin cậy"):
+        services.revocation_list_add(actor=admin, data=pki.make_crl(stranger))
+    with pytest.raises(ValidationFailed, match="CRL"):
+        services.revocation_list_add(actor=admin, data=b"nonsense")
+    assert RevocationList.objects.count() == 1
+
+
+def test_expiry_warnings_reach_the_owner_and_the_agency_clerks_once(province, ca, signature_png):
+    u, a = province.users, province.agencies
+    soon = timezone.now() - dt.timedelta(days=700)  # 730-day certificates: 30 days left
+    services.credential_import_pkcs12(actor=u["leader.xa"], owner_user=u["leader.xa"],
+                                      p12=_person(ca, not_before=soon).pkcs12(PIN), pin=PIN)
+    services.credential_import_pkcs12(actor=u["clerk.huyen"], owner_agency=a["huyen"],
+                                      p12=_agency(ca, a["huyen"].name, not_before=soon).pkcs12(PIN), pin=PIN)
+    services.credential_import_pkcs12(actor=u["leader.huyen"], owner_user=u["leader.huyen"],
+                                      p12=_person(ca, "Lãnh đạo huyen").pkcs12(PIN), pin=PIN)  # far from expiry
+    assert services.credential_expiry_warnings() == 2
+    warned = Notification.objects.order_by("user__username").values_list("user__username", "title", "url")
+    assert [w[0] for w in warned] == ["clerk.huyen", "leader.xa"]
+    assert "Chứng thư số của cơ quan Ủy ban nhân dân huyện Vị Thủy hết hạn ngày" in warned[0][1]
+    assert warned[1][1].startswith("Chứng thư số của anh/chị hết hạn ngày") and warned[1][2] == "/ky-so/ca-nhan/"
+    assert services.credential_expiry_warnings() == 0  # once
+
+
+def test_expiry_schedule_exists(db):
+    from django_q.models import Schedule
+
+    assert Schedule.objects.filter(func="lienthong.signing.services.credential_expiry_warnings",
+                                   schedule_type="D").exists()
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+def test_personal_page_imports_a_key_file_and_shows_errors(client, province, ca, signature_png):
+    leader = province.users["leader.xa"]
+    client.force_login(leader)
+    page = client.get(reverse("signing:personal"))
+    assert "Chưa có chữ ký số" in page.content.decode()
+    issued = _person(ca, not_before=timezone.now() - dt.timedelta(days=710))
+    upload = dict(action="pkcs12", **{"p12-pkcs12": SimpleUploadedFile("a.p12", issued.pkcs12(PIN)),
+                                      "p12-pin": "000000"})
+    wrong = client.post(reverse("signing:personal"), upload)
+    assert wrong.status_code == 422 and "Mã PIN không đúng." in wrong.content.decode()
+    upload.update({"p12-pkcs12": SimpleUploadedFile("a.p12", issued.pkcs12(PIN)), "p12-pin": PIN,
+                   "p12-image": SimpleUploadedFile("ky.png", signature_png)})
+    done = client.post(reverse("signing:personal"), upload, follow=True)
+    text = done.content.decode()
+    assert "Đã lưu tệp khóa" in text and "Lãnh đạo xa" in text
+    assert "Chứng thư số hết hạn sau" in text  # the ≤ 30 days banner
+    credential = selectors.credential_for_user(leader)
+    assert client.get(reverse("signing:credential_image", args=[credential.pk]))["Content-Type"] == "image/png"
+    home = client.get(reverse("documents:home")).content.decode()
+    assert "Chứng thư số hết hạn sau" in home and reverse("signing:personal") in home
+    client.force_login(province.users["clerk.xa"])
+    assert client.get(reverse("signing:credential_image", args=[credential.pk])).status_code == 404
+
+
+def test_agency_page_for_the_clerk_and_trust_store_for_the_administrator(client, province, ca):
+    u, a = province.users, province.agencies
+    client.force_login(u["specialist.xa"])
+    assert client.get(reverse("signing:agency")).status_code == 403
+    assert client.get(reverse("signing:trust_store")).status_code == 403
+    client.force_login(u["clerk.xa"])
+    page = client.get(reverse("signing:agency"))
+    assert page.status_code == 200 and a["xa"].name in page.content.decode()
+    done = client.post(reverse("signing:agency") + f"?co_quan={a['xa'].pk}", {
+        "action": "pkcs12", "p12-pkcs12": SimpleUploadedFile("cq.p12", _agency(ca).pkcs12(PIN)), "p12-pin": PIN,
+        "p12-image": SimpleUploadedFile("dau.png", images.seal_image(a["xa"].name)), "p12-image_width_mm": "36"},
+        follow=True)
+    assert "Đã lưu tệp khóa" in done.content.decode()
+    assert selectors.credential_for_agency(a["xa"]).image_width_mm == 36
+
+    admin = u["clerk.ubnd"]
+    admin.is_system_admin = True
+    admin.save()
+    client.force_login(admin)
+    root = ca[0]
+    added = client.post(reverse("signing:trust_store"), {
+        "action": "certificate", "ca-certificate": SimpleUploadedFile("root.pem", root.pem), "ca-is_test": "on"},
+        follow=True)
+    assert "Đã thêm chứng thư tin cậy" in added.content.decode()
+    again = client.post(reverse("signing:trust_store"), {
+        "action": "certificate", "ca-certificate": SimpleUploadedFile("root.cer", root.der)})
+    assert again.status_code == 422 and "đã có trong danh sách tin cậy" in again.content.decode()
+    trusted = TrustedCertificate.objects.get()
+    client.post(reverse("signing:trust_toggle", args=[trusted.pk]), {"active": "0"})
+    trusted.refresh_from_db()
+    assert not trusted.active
+
+
+def test_agency_list_page_has_constant_queries(client, province, django_assert_max_num_queries, ca):
+    admin = province.users["clerk.ubnd"]
+    admin.is_system_admin = True
+    admin.save()
+    client.force_login(admin)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("signing:agency")).status_code == 200

@@ -1,0 +1,4 @@
+from lienthong.signing import views
+
+app_name = "signing"
+urlpatterns = views.urlpatterns
