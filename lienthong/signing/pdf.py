@@ -541,7 +541,7 @@ def _add_text_fields(writer, doc: _Doc) -> None:
             pdf_name("/TU"): generic.TextStringObject("Số, ký hiệu văn bản" if name == FIELD_NUMBER
                                                       else "Địa danh, ngày tháng năm ban hành"),
             pdf_name("/V"): generic.TextStringObject(""),
-            pdf_name("/Ff"): generic.NumberObject(0),
+            pdf_name("/Ff"): generic.NumberObject(1),  # read-only: a viewer must not let anyone type here
             pdf_name("/Q"): generic.NumberObject(1),
             pdf_name("/DA"): generic.pdf_string(f"/Helv {size:g} Tf 0 g"),
             pdf_name("/Type"): pdf_name("/Annot"),
