@@ -12,6 +12,7 @@ from lienthong.agencies.models import Agency
 from lienthong.core.errors import NotFound, ValidationFailed
 from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, RecallState, RecipientList
 from lienthong.documents.models import Direction, Document
+from lienthong.signing import selectors as signing_selectors
 
 
 @dataclass
@@ -72,7 +73,8 @@ def inbox(*, user, queue: str = "to_receive") -> QuerySet[Delivery]:
         qs = qs.filter(recall_state=RecallState.REQUESTED).order_by("-sent_at", "-id")
     else:
         qs = qs.filter(state__in=INBOX_STATES[queue]).order_by("-is_urgent", "-sent_at", "-id")
-    return qs.select_related("document__document_type", "sender_agency", "recipient_agency")
+    return qs.select_related("document__document_type", "sender_agency", "recipient_agency").annotate(
+        signature_problem=signing_selectors.document_has_failing_file("document_id"))
 
 
 def inbox_counts(*, user) -> dict[str, int]:
@@ -136,3 +138,12 @@ def sent_documents(*, user, agency_id: int | None = None) -> QuerySet[Document]:
 def incoming_origin(*, incoming_document_id: int) -> Delivery | None:
     return Delivery.objects.filter(incoming_document_id=incoming_document_id).select_related(
         "document", "sender_agency").first()
+
+
+def documents_delivered(*, document_ids) -> set[int]:
+    """Among ``document_ids``: outgoing documents delivered to at least one recipient and incoming
+    documents registered from a delivery — the documents that went through the system (one query)."""
+    ids = {int(i) for i in document_ids}
+    rows = (Delivery.objects.filter(Q(document_id__in=ids) | Q(incoming_document_id__in=ids))
+            .exclude(state=DeliveryState.WITHDRAWN).values_list("document_id", "incoming_document_id"))
+    return {i for pair in rows for i in pair if i in ids}

@@ -26,6 +26,7 @@ from lienthong.delivery.models import (
 )
 from lienthong.delivery.selectors import delivery_for_recipient, recipients_resolve
 from lienthong.documents import services as document_services
+from lienthong.documents import signals as document_signals
 from lienthong.documents.models import Direction, Document, DocumentStatus, Urgency
 from lienthong.notifications import services as notification_services
 
@@ -78,6 +79,8 @@ def delivery_send(*, actor, document: Document, recipient_ids: list[int]) -> lis
                   details={"recipients": chosen.agency_ids})
         internal = [d.recipient_agency_id for d in rows if d.state == D.ARRIVED]
         transaction.on_commit(lambda: _notify_arrival(document, internal))
+        transaction.on_commit(lambda: document_signals.documents_delivered.send(sender=Delivery,
+                                                                                document_ids=[document.pk]))
     return rows
 
 

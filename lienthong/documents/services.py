@@ -24,6 +24,7 @@ from lienthong.audit.services import audit_log
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.text import fold, nfc
 from lienthong.documents import files as file_store
+from lienthong.documents import signals as document_signals
 from lienthong.documents.models import (
     Direction, Document, DocumentFile, DocumentGrant, DocumentRelation, DocumentStatus, DocumentType,
     ExtractionStatus, Secrecy, SignerAuthority, StoredFile, Urgency,
@@ -475,6 +476,9 @@ def files_store(read: list[ReadFile], *, written: list[str]) -> list[StoredFile]
                                            storage_name=storage_name),
         )
         stored.append(row)
+    pdf_ids = [row.pk for row in stored if row.kind == "pdf"]
+    if pdf_ids:
+        transaction.on_commit(lambda: document_signals.file_stored.send(sender=StoredFile, stored_file_ids=pdf_ids))
     return stored
 
 
@@ -501,3 +505,12 @@ def document_set_status(*, actor, document: Document, status: str, summary: str)
     search_services.index_document(document_id=document.pk)
     audit_log(actor=actor, action=AuditAction.RECALLED, obj_type="document", obj_id=document.pk,
               agency_id=document.agency_id, summary=summary)
+
+
+def document_set_legally_valid(*, valid_ids=(), invalid_ids=()) -> None:
+    """Record which documents are legally valid electronic documents (QĐ 28/2018); the signing app
+    decides, from the verification of their files and how they travelled."""
+    if valid_ids:
+        Document.objects.filter(pk__in=list(valid_ids), legally_valid=False).update(legally_valid=True)
+    if invalid_ids:
+        Document.objects.filter(pk__in=list(invalid_ids), legally_valid=True).update(legally_valid=False)

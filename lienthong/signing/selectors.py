@@ -94,3 +94,177 @@ def revocation_lists() -> QuerySet[RevocationList]:
 # ==================================================================================================
 # Verification (helper B appends below)
 # ==================================================================================================
+
+from dataclasses import dataclass as _dataclass  # noqa: E402
+
+from django.db.models import Count, Exists, Max, Q, Sum  # noqa: E402
+
+from lienthong.signing.models import FileVerification, SignatureCheck, VerificationStatus  # noqa: E402
+
+# Statuses that make a file "failing" in lists (the inbox flag): something is wrong with a signature.
+FAILING_STATUSES = (VerificationStatus.INVALID, VerificationStatus.UNTRUSTED)
+
+
+@_dataclass(frozen=True)
+class TrustMaterial:
+    roots: tuple[bytes, ...]
+    intermediates: tuple[bytes, ...]
+    crls: tuple[bytes, ...]
+    agency_fingerprints: frozenset[str]
+    personal_fingerprints: frozenset[str]
+
+    def as_kwargs(self) -> dict:
+        return {"trust_roots": list(self.roots), "intermediates": list(self.intermediates),
+                "crls": list(self.crls), "known_agency_fingerprints": set(self.agency_fingerprints),
+                "known_personal_fingerprints": set(self.personal_fingerprints)}
+
+
+_trust_cache: dict = {}
+
+
+def _trust_version() -> tuple:
+    """A cheap key that changes whenever the trust store, the CRLs or the registered credentials do."""
+    t = TrustedCertificate.objects.filter(active=True).aggregate(n=Count("pk"), s=Sum("pk"), m=Max("pk"))
+    r = RevocationList.objects.aggregate(n=Count("pk"), s=Sum("pk"), m=Max("pk"))
+    c = Credential.objects.aggregate(n=Count("pk"), s=Sum("pk"), a=Count("pk", filter=Q(active=True)))
+    return tuple(t.values()) + tuple(r.values()) + tuple(c.values())
+
+
+def trust_material() -> TrustMaterial:
+    """The active roots and intermediates, the CRLs and the fingerprints of registered credentials,
+    cached per process until one of them changes."""
+    key = _trust_version()
+    cached = _trust_cache.get("material")
+    if cached and cached[0] == key:
+        return cached[1]
+    certs = list(TrustedCertificate.objects.filter(active=True).values_list("kind", "der"))
+    creds = list(Credential.objects.values_list("kind", "fingerprint"))
+    material = TrustMaterial(
+        roots=tuple(bytes(der) for kind, der in certs if kind == "root"),
+        intermediates=tuple(bytes(der) for kind, der in certs if kind != "root"),
+        crls=tuple(bytes(der) for der in RevocationList.objects.values_list("der", flat=True)),
+        agency_fingerprints=frozenset(fp for kind, fp in creds if kind == "agency"),
+        personal_fingerprints=frozenset(fp for kind, fp in creds if kind == "personal"),
+    )
+    _trust_cache["material"] = (key, material)
+    return material
+
+
+def verification_of(*, stored_file_id: int) -> FileVerification | None:
+    """The stored verification of one file with its signatures (two queries), or None."""
+    return (FileVerification.objects.filter(stored_file_id=stored_file_id)
+            .prefetch_related("signatures").first())
+
+
+def verifications_for(*, stored_file_ids) -> dict[int, FileVerification]:
+    """Verifications of several files keyed by stored file id (two queries)."""
+    rows = FileVerification.objects.filter(stored_file_id__in=list(stored_file_ids)).prefetch_related("signatures")
+    return {v.stored_file_id: v for v in rows}
+
+
+def document_has_failing_file(document_ref: str = "document_id") -> Exists:
+    """Expression for annotations: a file of the document (``OuterRef(document_ref)``) whose signatures
+    failed verification. Lets a list page flag rows without one query per row."""
+    from django.db.models import OuterRef
+
+    return Exists(FileVerification.objects.filter(stored_file__uses__document_id=OuterRef(document_ref),
+                                                  status__in=FAILING_STATUSES))
+
+
+def document_verification_problems(*, document_id: int) -> list[FileVerification]:
+    """The failing verifications of a document's files, in file order (what a return reason quotes)."""
+    from lienthong.documents.models import DocumentFile
+
+    ids = list(DocumentFile.objects.filter(document_id=document_id).order_by("order", "pk")
+               .values_list("stored_file_id", flat=True))
+    found = verifications_for(stored_file_ids=ids)
+    return [found[i] for i in dict.fromkeys(ids) if i in found and found[i].status in FAILING_STATUSES]
+
+
+def documents_signed_by_both(*, document_ids) -> set[int]:
+    """Documents among ``document_ids`` with a file that carries a valid personal and a valid agency
+    signature (one query)."""
+    from lienthong.documents.models import DocumentFile
+
+    return set(DocumentFile.objects.filter(
+        document_id__in=list(document_ids), stored_file__verification__personal_valid=True,
+        stored_file__verification__agency_valid=True).values_list("document_id", flat=True).distinct())
+
+
+def stored_file_visible(*, user, stored_file_id: int) -> bool:
+    """Whether ``user`` sees a document, a delivery (as the recipient's văn thư) or a draft using this file."""
+    from lienthong.delivery.models import Delivery
+    from lienthong.documents.models import DocumentFile
+    from lienthong.documents.selectors import documents_visible_to
+
+    uses = DocumentFile.objects.filter(stored_file_id=stored_file_id)
+    if documents_visible_to(user=user).filter(pk__in=uses.values("document_id")).exists():
+        return True
+    from lienthong.accounts import selectors as account_selectors
+
+    clerk_ids = account_selectors.position_agencies(user=user).clerk_ids
+    if clerk_ids and Delivery.objects.filter(
+            recipient_agency_id__in=sorted(clerk_ids), document_id__in=uses.values("document_id")).exists():
+        return True
+    from lienthong.drafting.models import DraftFile
+    from lienthong.drafting.selectors import drafts_visible_to
+
+    return DraftFile.objects.filter(stored_file_id=stored_file_id,
+                                    draft_id__in=drafts_visible_to(user=user).values("pk")).exists()
+
+
+# --- Statistics for oversight (QĐ 28/2018) ---------------------------------------------------------
+
+@_dataclass
+class AgencySignatureStats:
+    agency_id: int
+    agency_name: str
+    issued: int
+    issued_legally_valid: int
+    received: int
+    received_signed_valid: int
+
+    @property
+    def issued_share(self) -> float | None:
+        return self.issued_legally_valid / self.issued if self.issued else None
+
+    @property
+    def received_share(self) -> float | None:
+        return self.received_signed_valid / self.received if self.received else None
+
+
+def signature_statistics(*, agency_ids=None, start: dt.date, end: dt.date) -> list[AgencySignatureStats]:
+    """Per agency, for documents issued (outgoing, by issue date) and received (incoming, by date of
+    arrival) between ``start`` and ``end`` inclusive: how many, how many issued documents are legally
+    valid electronic documents, how many received ones arrived with a valid signature. Withdrawn and
+    cancelled documents are not counted. Two queries whatever the number of agencies."""
+    from django.db.models import OuterRef
+
+    from lienthong.agencies.models import Agency
+    from lienthong.documents.models import Direction, Document, DocumentFile, DocumentStatus
+
+    signed_valid = Exists(DocumentFile.objects.filter(document_id=OuterRef("pk"),
+                                                      stored_file__verification__status=VerificationStatus.VALID))
+    issued = Q(direction=Direction.OUTGOING, issued_on__gte=start, issued_on__lte=end)
+    received = Q(direction=Direction.INCOMING, received_on__gte=start, received_on__lte=end)
+    docs = (Document.objects.exclude(status__in=[DocumentStatus.CANCELLED, DocumentStatus.WITHDRAWN])
+            .filter(issued | received))
+    agencies = Agency.objects.filter(is_external=False)
+    if agency_ids is not None:
+        ids = sorted({int(a) for a in agency_ids})
+        docs = docs.filter(agency_id__in=ids)
+        agencies = agencies.filter(pk__in=ids)
+    rows = (docs.annotate(signed_valid=signed_valid).values("agency_id").order_by()
+            .annotate(issued=Count("pk", filter=issued),
+                      issued_legally_valid=Count("pk", filter=issued & Q(legally_valid=True)),
+                      received=Count("pk", filter=received),
+                      received_signed_valid=Count("pk", filter=received & Q(signed_valid=True))))
+    by_agency = {r["agency_id"]: r for r in rows}
+    out = []
+    for agency_id, name in agencies.order_by("name", "pk").values_list("pk", "name"):
+        r = by_agency.get(agency_id, {})
+        out.append(AgencySignatureStats(
+            agency_id=agency_id, agency_name=name, issued=r.get("issued", 0),
+            issued_legally_valid=r.get("issued_legally_valid", 0), received=r.get("received", 0),
+            received_signed_valid=r.get("received_signed_valid", 0)))
+    return out
