@@ -30,6 +30,7 @@ from lienthong.documents.api import router as documents_router
 from lienthong.drafting.api import router as drafting_router
 from lienthong.processing.api import router as processing_router
 from lienthong.signing.api import router as signing_router
+from lienthong.signing.api_verification import router as verification_router
 
 
 class BearerToken(HttpBearer):
@@ -90,6 +91,7 @@ api.add_router("", drafting_router)
 api.add_router("", delivery_router)
 api.add_router("", processing_router)
 api.add_router("", signing_router)
+api.add_router("", verification_router)
 
 
 # --- Errors ------------------------------------------------------------------------------------------

@@ -39,10 +39,15 @@ router = Router(tags=[INBOX_TAG])
 
 def _detail(user, delivery_id: int) -> DeliveryDetail:
     delivery = selectors.delivery_for_recipient(user=user, delivery_id=delivery_id)
+    from lienthong.signing.selectors import verifications_for
+
+    dfs = selectors.delivery_files(delivery=delivery)
+    checked = verifications_for(stored_file_ids=[df.stored_file_id for df in dfs])
     files = [
         DocumentFileOut.of(df, download_url=reverse("api:delivery_file", kwargs={"delivery_id": delivery.pk,
-                                                                                   "file_id": df.pk}))
-        for df in selectors.delivery_files(delivery=delivery)
+                                                                                   "file_id": df.pk}),
+                           verification=checked.get(df.stored_file_id))
+        for df in dfs
     ]
     return DeliveryDetail.of(delivery, files=files, events=delivery.events.all())
 

@@ -32,6 +32,7 @@ from lienthong.documents import files as file_store
 from lienthong.documents.models import DocumentType
 from lienthong.documents.services import find_duplicate_incoming
 from lienthong.processing import services as processing_services
+from lienthong.signing import selectors as signing_selectors
 
 PAGE_SIZE = 25
 QUEUES = {
@@ -108,6 +109,14 @@ def inbox_view(request):
 
 # --- One delivered document -------------------------------------------------------------------------
 
+def _signature_return_reason(doc) -> str:
+    """The reason a failing delivery is returned with, pre-filled from the verification of its files."""
+    problems = signing_selectors.document_verification_problems(document_id=doc.pk)
+    if not problems:
+        return ""
+    return _("Chữ ký số không hợp lệ: %(d)s") % {"d": " ".join(v.message for v in problems)[:1900]}
+
+
 def _render_detail(request, delivery_id: int, *, register_form=None, return_form=None, refuse_form=None,
                    status: int = 200):
     delivery = _delivery_or_404(request, delivery_id)
@@ -129,7 +138,7 @@ def _render_detail(request, delivery_id: int, *, register_form=None, return_form
         "preview": next((f for f in files if f.stored_file.kind == "pdf"), None),
         "register_form": register_form or RegisterForm(
             source_type=doc.document_type, initial={"received_on": today, "due_date": doc.due_date}),
-        "return_form": return_form or ReturnForm(),
+        "return_form": return_form or ReturnForm(initial={"reason": _signature_return_reason(doc)} if can_act else None),
         "refuse_form": refuse_form or RefuseRecallForm(),
     }, status=status)
 

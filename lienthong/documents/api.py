@@ -70,10 +70,15 @@ def _visible_document(request, document_id: int):
 
 
 def _detail(doc) -> DocumentDetail:
+    from lienthong.signing.selectors import verifications_for
+
+    dfs = selectors.document_files(document=doc)
+    checked = verifications_for(stored_file_ids=[df.stored_file_id for df in dfs])
     files = [
         DocumentFileOut.of(df, download_url=reverse("api:document_file", kwargs={"document_id": doc.pk,
-                                                                                   "file_id": df.pk}))
-        for df in selectors.document_files(document=doc)
+                                                                                   "file_id": df.pk}),
+                           verification=checked.get(df.stored_file_id))
+        for df in dfs
     ]
     return DocumentDetail.of(doc, files=files)
 

@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator
 
 from lienthong.documents.models import Direction, Secrecy, SignerAuthority, Urgency
+from lienthong.signing.api_verification import FileVerificationOut
 
 
 def blank_to_none(value):
@@ -126,13 +127,17 @@ class DocumentFileOut(Schema):
     extraction_status: str
     page_count: int | None
     download_url: str
+    stored_file_id: int
+    verification: FileVerificationOut | None = Field(
+        None, description="Kết quả kiểm tra chữ ký số (PDF); null khi chưa kiểm tra")
 
     @classmethod
-    def of(cls, df, *, download_url: str) -> "DocumentFileOut":
+    def of(cls, df, *, download_url: str, verification=None) -> "DocumentFileOut":
         sf = df.stored_file
         return cls(id=df.pk, filename=df.filename, size=sf.size, sha256=sf.sha256, content_type=sf.content_type,
                    kind=sf.kind, extraction_status=df.extraction_status, page_count=df.page_count,
-                   download_url=download_url)
+                   download_url=download_url, stored_file_id=sf.pk,
+                   verification=FileVerificationOut.of(verification) if verification else None)
 
 
 class DocumentDetail(Schema):

@@ -1,4 +1,4 @@
-from lienthong.signing import views
+from lienthong.signing import views, views_verification
 
 app_name = "signing"
-urlpatterns = views.urlpatterns
+urlpatterns = views.urlpatterns + views_verification.urlpatterns

@@ -210,8 +210,8 @@ def build_world() -> World:
             "pk", flat=True)[0]
     for name in ("report_xa", "incoming_huyen", "secret_huyen", "legacy_huyen", "out_huyen", "secret_out_huyen",
                  "stttt_out", "incoming_vp"):
-        ids[f"{name}.file"] = DocumentFile.objects.filter(document_id=ids[name]).order_by("id").values_list(
-            "pk", flat=True)[0]
+        ids[f"{name}.file"], ids[f"{name}.stored"] = DocumentFile.objects.filter(
+            document_id=ids[name]).order_by("id").values_list("pk", "stored_file_id")[0]
     for name in ("delivery_huyen", "delivery_arrived", "delivery_vp", "delivery_recall"):
         document_id = Delivery.objects.filter(pk=ids[name]).values_list("document_id", flat=True)[0]
         ids[f"{name}.file"] = DocumentFile.objects.filter(document_id=document_id).values_list("pk", flat=True)[0]
@@ -315,6 +315,14 @@ SEES = {
     "delivery_arrived": people("clerk.huyen"),
     "delivery_recall": people("clerk.huyen"),
     "delivery_vp": people("clerk.vp"),
+}
+# A stored file (content-addressed: the same bytes are one file) is seen by whoever sees a document,
+# a delivery or a draft that uses it: the commune's report is also the district's incoming copy.
+STORED_FILE_SEEN_BY = {
+    "report_xa": SEES["report_xa"] | SEES["incoming_huyen"] | SEES["delivery_huyen"] | SEES["draft_issued"],
+    "secret_huyen": SEES["secret_huyen"],
+    "out_huyen": SEES["out_huyen"],
+    "stttt_out": SEES["stttt_out"] | SEES["incoming_vp"] | SEES["delivery_arrived"] | SEES["delivery_vp"],
 }
 # A handling (and its Phiếu giải quyết PDF) and its assignments are seen by whoever sees the document.
 HANDLING_DOC = {"handling_huyen": "incoming_huyen", "handling_secret": "secret_huyen", "handling_vp": "incoming_vp"}
@@ -789,6 +797,11 @@ def api_cases(w: World) -> list[Case]:
     # Finishing a token signature: only the session's owner knows it exists.
     add("POST /api/signing/remote/{session}/finish", "someone else's session",
         url="/api/signing/remote/6f1c2a9e-0000-4000-8000-000000000001/finish", data={"signatures_b64": []})
+
+    # --- Re-verifying a file's signatures -----------------------------------------------------------
+    for doc, who in STORED_FILE_SEEN_BY.items():
+        add("POST /api/files/{stored_file_id}/verify", doc, url=f"/api/files/{d[doc + '.stored']}/verify", data={},
+            ok=who, changes="any")
 
     # --- Deliveries (recipient side): the receiving văn thư only -------------------------------------
     arrived = "delivery_arrived"

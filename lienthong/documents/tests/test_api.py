@@ -135,6 +135,7 @@ def test_detail_has_every_metadata_field_and_the_files_and_is_logged(province, d
         "id": df.pk, "filename": "qd-15.pdf", "size": len(tiny_pdf("Ke hoach ket noi")),
         "sha256": df.stored_file.sha256, "content_type": "application/pdf", "kind": "pdf",
         "extraction_status": "done", "page_count": 1, "download_url": f"/api/documents/{doc.pk}/files/{df.pk}",
+        "stored_file_id": df.stored_file_id, "verification": None,  # not verified: on_commit did not run
     }]
     assert {k: body[k] for k in ("agency_name", "register_code", "register_number", "document_type_code",
                                  "code_number", "code_notation", "identifier", "issuer_agency_id", "issued_on",

@@ -1,0 +1,76 @@
+"""API of signature verification: ``POST /api/files/{id}/verify`` and the ``verification`` object that
+file schemas of the documents API carry. Thin: the service decides who may and what is found."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from ninja import Router, Schema
+
+from lienthong.signing.models import VerificationStatus
+
+router = Router(tags=["Chữ ký số"])
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _vn(value: dt.datetime | None) -> dt.datetime | None:
+    return value.astimezone(VN) if value else None
+
+
+class SignatureCheckOut(Schema):
+    position: int
+    kind: str
+    signer_name: str
+    organisation: str
+    issuer: str
+    serial: str
+    signing_time: dt.datetime | None
+    timestamped: bool
+    intact: bool
+    trusted: bool
+    valid_at_signing: bool
+    revocation: str
+    modification: str
+    coverage: str
+    valid: bool
+    summary: str
+
+
+class FileVerificationOut(Schema):
+    stored_file_id: int
+    status: str
+    status_label: str
+    signature_count: int
+    personal_valid: bool
+    agency_valid: bool
+    modified_after_signing: bool
+    message: str
+    verified_at: dt.datetime
+    signatures: list[SignatureCheckOut]
+
+    @classmethod
+    def of(cls, v) -> FileVerificationOut:
+        return cls(
+            stored_file_id=v.stored_file_id, status=v.status, status_label=str(VerificationStatus(v.status).label),
+            signature_count=v.signature_count, personal_valid=v.personal_valid, agency_valid=v.agency_valid,
+            modified_after_signing=v.modified_after_signing, message=v.message, verified_at=_vn(v.verified_at),
+            signatures=[SignatureCheckOut(
+                position=s.position, kind=s.kind, signer_name=s.signer_name, organisation=s.organisation,
+                issuer=s.issuer, serial=s.serial, signing_time=_vn(s.signing_time), timestamped=s.timestamped,
+                intact=s.intact, trusted=s.trusted, valid_at_signing=s.valid_at_signing, revocation=s.revocation,
+                modification=s.modification, coverage=s.coverage, valid=s.valid, summary=s.summary)
+                for s in v.signatures.all()])
+
+
+@router.post("/files/{int:stored_file_id}/verify", response=FileVerificationOut, url_name="file_verify",
+             summary="Kiểm tra lại chữ ký số của một tệp")
+def file_verify(request, stored_file_id: int):
+    """Verify the file's signatures again against the current trust store and CRLs (after an
+    administrator added a root, for example) and return the result. The id is the stored file's
+    (``stored_file_id`` of a document file); anyone who can see a document or a delivery using the file
+    may ask; others get 404."""
+    from lienthong.signing import selectors, services
+
+    services.file_reverify(actor=request.auth, stored_file_id=stored_file_id)
+    return FileVerificationOut.of(selectors.verification_of(stored_file_id=stored_file_id))
