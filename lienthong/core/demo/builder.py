@@ -75,11 +75,26 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
         log(_("Tài khoản: %(n)s mới.") % {"n": result.users_created})
         _ensure_documents(agencies, users, result, scale=scale, fast_pdfs=fast_pdfs, log=log)
         if not flow_exists():
+            _ensure_demo_pki(fast=fast_pdfs, log=log)
             result.drafts_created = FlowLoader(agencies, users, units, fast_pdfs=fast_pdfs).run()
             log(_("Văn bản đang xử lý: %(n)s dự thảo và các văn bản đang gửi, nhận, xử lý.") % {
                 "n": result.drafts_created})
     result.seconds = time.monotonic() - started
     return result
+
+
+def _ensure_demo_pki(*, fast: bool, log) -> None:
+    """The demo's test certificates (``make_demo_pki``), made before the story so that its report is
+    issued with both digital signatures. ``fast`` (tests) reuses one RSA key for every certificate."""
+    import tempfile
+    from pathlib import Path
+
+    from lienthong.signing.demo import ensure_demo_pki
+
+    # Tests keep their throw-away CA out of <VAR_DIR>/demo-pki (the CA a real demo reuses across runs).
+    made = ensure_demo_pki(reuse_key=fast, directory=Path(tempfile.mkdtemp(prefix="demo-pki-")) if fast else None)
+    log(_("Chứng thư số thử nghiệm: %(p)s cá nhân, %(a)s cơ quan mới.") % {
+        "p": made.personal_created, "a": made.agency_created})
 
 
 # --- Directory -------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Everything goes through the real services of drafting, delivery and processing:
 
-1. Xã Vị Thắng reports to UBND huyện Vị Thủy (issued 12 working days ago); the district registered it,
+1. Xã Vị Thắng reports to UBND huyện Vị Thủy (issued 12 working days ago, signed digitally by the chairman
+   and the commune when the demo certificates exist — ``load_demo`` makes them first); the district registered it,
    the chairman gave it to Phòng Nội vụ (lead, now overdue) and Phòng Tài chính - Kế hoạch (support),
    and the head of Nội vụ handed it to a specialist, who has noted progress.
 2. VP UBND tỉnh sends a công văn đôn đốc to every district People's Committee (a saved recipient list)
@@ -86,12 +87,29 @@ class FlowLoader:
             files=[self.pdf(agency_key, type_code, subject, body or subject, signer_position, signer_user.full_name)])
         return drafting.draft_create(actor=self.u[author], agency=self.a[agency_key], data=data)
 
-    def issue(self, draft, *, clerk, day: dt.date):
+    def digital_pin(self, draft) -> str | None:
+        """The demo PIN when the signer and the agency have demo certificates (``make_demo_pki``)."""
+        from lienthong.signing import selectors as signing_selectors
+        from lienthong.signing.demo import DEMO_PIN
+
+        personal = signing_selectors.credential_for_user(draft.signer)
+        agency = signing_selectors.credential_for_agency(draft.agency)
+        if personal is None or agency is None or {personal.custody, agency.custody} != {"pkcs12"}:
+            return None
+        return DEMO_PIN
+
+    def issue(self, draft, *, clerk, day: dt.date, digital: bool = False):
         drafting.draft_submit(actor=draft.created_by, draft=draft)
         if draft.state == "content_review":
             drafting.draft_check_content(actor=draft.reviewer, draft=draft)
         drafting.draft_check_format(actor=self.u[clerk], draft=draft)
         drafting.draft_approve(actor=draft.signer, draft=draft)
+        pin = self.digital_pin(draft) if digital else None
+        if pin:  # the leader signs, the văn thư numbers and applies the commune's digital signature
+            drafting.draft_sign(actor=draft.signer, draft=draft, method="pades", options={"pin": pin})
+            drafting.draft_number(actor=self.u[clerk], draft=draft, today=day)
+            drafting.draft_seal(actor=self.u[clerk], draft=draft, method="pades", options={"pin": pin}, issue=True)
+            return draft.document
         drafting.draft_sign(actor=self.u[clerk], draft=draft,
                             uploads=[self.pdf(self.key_of(draft.agency_id), draft.document_type.code,
                                               draft.subject, draft.subject, draft.signer_position, draft.signer.full_name)])
@@ -120,7 +138,7 @@ class FlowLoader:
             recipients=["vithuy"],
             body="Thực hiện Thông báo số 32/TB-VP.UBND ngày 05/3/2018 của Văn phòng UBND tỉnh, UBND xã Vị Thắng "
                  "báo cáo kết quả sử dụng phần mềm quản lý văn bản và điều hành dùng chung như sau.")
-        report = self.issue(draft, clerk="vanthu.vithang", day=day)
+        report = self.issue(draft, clerk="vanthu.vithang", day=day, digital=True)
         delivery = Delivery.objects.get(document=report, recipient_agency=self.a["vithuy"])
         clerk, chairman = self.u["vanthu.vithuy"], self.u["lanhdao.vithuy"]
         incoming = processing.incoming_register_from_delivery(actor=clerk, delivery_id=delivery.pk,
