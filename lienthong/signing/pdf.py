@@ -552,6 +552,9 @@ def _add_text_fields(writer, doc: _Doc) -> None:
                                                     (box.x0, box.y0, box.x1, box.y1)]),
             pdf_name("/AP"): generic.DictionaryObject({pdf_name("/N"): writer.add_object(blank)}),
             pdf_name("/LT_Italic"): generic.BooleanObject(italic),
+            # found the printed line: the filled field paints white over its blank; at a guessed (fallback)
+            # place it must not hide whatever is printed there
+            pdf_name("/LT_Cover"): generic.BooleanObject(line is not None),
         })
         if name == FIELD_DATE and line:  # the printed place, kept when the date is filled in
             match = re.match(r"^(.*?)[,\s]*ngày\b", line.text)
@@ -632,7 +635,8 @@ def _fill_text_field(writer, field_ref, text: str) -> None:
         size = (width - 2) / advance
     tx = (width - advance * size) / 2
     ty = (height - size * (_ASCENT + _DESCENT)) / 2 + _DESCENT * size
-    ops = (f"/Tx BMC q 1 1 1 rg 0 0 {width:.2f} {height:.2f} re f Q q BT /F1 {size:.2f} Tf 0 g "
+    cover = f"q 1 1 1 rg 0 0 {width:.2f} {height:.2f} re f Q " if field.get("/LT_Cover", True) else ""
+    ops = (f"/Tx BMC {cover}q BT /F1 {size:.2f} Tf 0 g "
            f"{tx:.2f} {ty:.2f} Td <").encode() + glyphs + b"> Tj ET Q EMC"
     stream = generic.StreamObject(
         {pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Form"),
@@ -866,8 +870,10 @@ def _check_signature_value(certificate_der: bytes, signed_attributes: bytes, sig
 
 
 def finish_remote(*, prepared_pdf: bytes, document_digest: bytes, reserved_start: int, reserved_end: int,
-                  signed_attributes: bytes, signature_value: bytes, certificate_der: bytes, chain_der=()) -> bytes:
-    """Embed the token's signature value in the prepared PDF after checking it against the certificate."""
+                  signed_attributes: bytes, signature_value: bytes, certificate_der: bytes, chain_der=(),
+                  timestamper=None) -> bytes:
+    """Embed the token's signature value in the prepared PDF after checking it against the certificate.
+    With a ``timestamper`` the signature gets its RFC 3161 timestamp here (PAdES B-T)."""
     import asyncio
 
     from asn1crypto import cms
@@ -893,7 +899,8 @@ def finish_remote(*, prepared_pdf: bytes, document_digest: bytes, reserved_start
     signer = _external_signer(certificate_der, chain_der, bytes(signature_value), mechanism)
 
     async def run():
-        sig_cms = await signer.async_sign_prescribed_attributes(_REMOTE_MD, signed_attrs=attrs)
+        sig_cms = await signer.async_sign_prescribed_attributes(_REMOTE_MD, signed_attrs=attrs,
+                                                                timestamper=timestamper)
         output = io.BytesIO(prepared_pdf)
         prep = PreparedByteRangeDigest(document_digest=bytes(document_digest), reserved_region_start=reserved_start,
                                        reserved_region_end=reserved_end)

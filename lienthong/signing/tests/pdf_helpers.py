@@ -173,3 +173,25 @@ def colour_box(image, kind: str):
                  ImageChops.subtract(r, b).point(lambda v: 255 if v > 60 else 0)]
     mask = ImageChops.multiply(masks[0], masks[1])
     return mask.getbbox(), mask
+
+
+def make_tsa(ca):
+    """A timestamp authority certificate (extended key usage timeStamping, critical) under the test CA."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    from lienthong.signing import pki
+
+    key = pki.new_key(reuse=True)
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA thử nghiệm")]))
+            .issuer_name(ca.certificate.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(ca.key, hashes.SHA256()))
+    return pki.Issued(key=key, certificate=cert, chain=(ca,))

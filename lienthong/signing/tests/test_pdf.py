@@ -12,6 +12,7 @@ from lienthong.core.errors import ValidationFailed
 from lienthong.signing import pdf
 from lienthong.signing.tests.pdf_helpers import (
     ISSUED_ON,
+    make_tsa,
     NUMBER,
     SIGNER_NAME,
     decree30_pdf,
@@ -19,6 +20,7 @@ from lienthong.signing.tests.pdf_helpers import (
     page_text,
     personally_signed,
     seal_png,
+    signature_png,
     signer_of,
     make_pki,
     validate,
@@ -179,35 +181,11 @@ def test_timestamper_only_when_configured(settings):
     assert pdf.timestamper().url == "http://tsa.example.gov.vn/tsa"
 
 
-def _tsa(ca):
-    """A timestamp authority certificate (extended key usage timeStamping, critical) under the test CA."""
-    import datetime as dt
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    from lienthong.signing import pki
-
-    key = pki.new_key(reuse=True)
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA thử nghiệm")]))
-            .issuer_name(ca.certificate.subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-            .sign(ca.key, hashes.SHA256()))
-    return pki.Issued(key=key, certificate=cert, chain=(ca,))
-
-
 def test_timestamped_signature_is_pades_b_t():
     from pyhanko.sign.timestamps import DummyTimeStamper
 
-    from lienthong.signing.tests.pdf_helpers import signature_png
-
     p = make_pki()
-    tsa_signer = signer_of(_tsa(p.ca))
+    tsa_signer = signer_of(make_tsa(p.ca))
     stamper = DummyTimeStamper(tsa_cert=tsa_signer.signing_cert, tsa_key=tsa_signer.signing_key,
                                certs_to_embed=tsa_signer.cert_registry)
     signed = pdf.sign_personal(decree30_pdf(), signer=signer_of(p.person), image_png=signature_png(),
@@ -216,3 +194,21 @@ def test_timestamped_signature_is_pades_b_t():
     assert status.bottom_line
     assert status.timestamp_validity is not None
     assert status.timestamp_validity.intact and status.timestamp_validity.trusted
+
+
+def test_a_pdf_not_laid_out_per_decree_30_still_gets_both_signatures():
+    from pypdf import PdfReader
+
+    from lienthong.core.testing import tiny_pdf
+
+    p = make_pki()
+    personal = pdf.sign_personal(tiny_pdf(), signer=signer_of(p.person), image_png=signature_png(), image_width_mm=40,
+                                 signer_name=SIGNER_NAME)
+    both = pdf.sign_agency(personal, signer=signer_of(p.agency), seal_png=seal_png(), seal_width_mm=36,
+                           number_symbol=NUMBER, issued_on=ISSUED_ON)
+    assert all(status.bottom_line for status in validate(both))
+    fields = {f["/T"]: f for f in (ref.get_object() for ref in PdfReader(io.BytesIO(both)).trailer["/Root"]
+                                   ["/AcroForm"]["/Fields"])}
+    assert fields[pdf.FIELD_NUMBER]["/V"] == f"Số: {NUMBER}"
+    assert fields[pdf.FIELD_NUMBER]["/LT_Cover"].value is False  # guessed place: drawn without a white cover
+    assert "Thong bao ket luan" in page_text(both)  # nothing printed was painted over

@@ -131,3 +131,20 @@ def test_remote_signature_with_an_ecdsa_token_key():
     assert status.bottom_line
     with pytest.raises(ValidationFailed, match="không khớp"):
         _finish(prepared, person, _token_sign(make_pki().person, prepared))
+
+
+def test_remote_signature_gets_a_timestamp_when_finished_with_a_timestamper():
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    from lienthong.signing.tests.pdf_helpers import make_tsa, signer_of
+
+    p = make_pki()
+    tsa = signer_of(make_tsa(p.ca))
+    prepared = _prepare_personal()
+    fields = dataclasses.asdict(prepared)
+    fields.pop("to_sign_digest")
+    signed = pdf.finish_remote(**fields, signature_value=_token_sign(p.person, prepared), certificate_der=p.person.der,
+                               chain_der=[p.ca.der], timestamper=DummyTimeStamper(
+                                   tsa_cert=tsa.signing_cert, tsa_key=tsa.signing_key, certs_to_embed=tsa.cert_registry))
+    (status,) = validate(signed)
+    assert status.bottom_line and status.timestamp_validity is not None and status.timestamp_validity.intact
