@@ -43,6 +43,14 @@ CHILD = textwrap.dedent("""
         signers.PdfSigner(signers.PdfSignatureMetadata(field_name="CoQuan"), signer=signer).sign_pdf(
             writer, output=out)
     open(os.path.join(tmp, "out.pdf"), "wb").write(out.getvalue())
+    # the văn thư's PIN when the server has none configured: a wrong one is a field error
+    from django.conf import settings
+    settings.SIGNING_PKCS11_PIN = ""
+    try:
+        with custody.open_signer(credential, pin="0000", chain_der=chain):
+            pass
+    except ValidationFailed as exc:
+        print("wrong pin:", exc.errors)
     # a token that does not exist: a clear error, not a traceback
     try:
         with custody.open_signer(Credential(kind="agency", custody="pkcs11", certificate=cert,
@@ -86,6 +94,7 @@ def test_agency_key_on_softhsm_signs_a_pdf_that_validates(softhsm_token, tmp_pat
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "missing: Không mở được token PKCS#11 “khong-co”." in done.stdout
+    assert "wrong pin: {'pin': ['Mã PIN không đúng.']}" in done.stdout
 
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
