@@ -309,7 +309,7 @@ def _problems(r: SignatureResult) -> list[str]:
         out.append(_("chứng thư số đã bị thu hồi"))
     if not r.valid_at_signing:
         out.append(_("chứng thư số hết hiệu lực hoặc chưa có hiệu lực tại thời điểm ký"))
-    if not r.trusted:
+    if not r.trusted and r.intact:  # a broken signature's chain cannot be judged
         out.append(_("chứng thư không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy"))
     return out
 

@@ -138,9 +138,10 @@ def test_the_inbox_flags_a_tampered_delivery_and_the_clerk_returns_it_with_the_r
     detail = page(client.get(reverse("delivery:inbox_detail", args=[delivery.pk])))
     panel = detail.xpath("//div[contains(@class,'verification-panel')]")[0]
     assert "Chữ ký số không hợp lệ" in text(panel)
-    cells = [text(td) for td in panel.xpath(".//tbody/tr[1]/td")]
-    assert cells[:3] == ["Cá nhân", sp.PERSON_NAME, sp.AGENCY_NAME]
-    assert cells[4] == "CA chuyên dùng (thử nghiệm)" and cells[5] == "Không"  # not intact
+    first = panel.xpath(".//div[contains(@class,'signature')]")[0]
+    assert "Chữ ký số cá nhân" in text(first.xpath("h4")[0])
+    assert [text(dd) for dd in first.xpath(".//dd")[:5]] == [
+        sp.PERSON_NAME, sp.AGENCY_NAME, text(first.xpath(".//dd")[2]), "CA chuyên dùng (thử nghiệm)", "Không"]
     reason = detail.xpath("//form[contains(@action,'tra-lai') or contains(@action,'return')]//textarea[@name='reason']")
     prefilled = reason[0].text_content().strip()
     assert prefilled.startswith("Chữ ký số không hợp lệ: Chữ ký của Nguyễn Văn An: nội dung đã bị thay đổi")
@@ -164,7 +165,7 @@ def test_the_document_page_shows_the_panel(client, province, p_pki, signed, djan
     panel = page(client.get(reverse("documents:detail", args=[doc.pk]))).xpath(
         "//div[contains(@class,'verification-panel')]")
     assert len(panel) == 1
-    assert [text(td) for td in panel[0].xpath(".//tbody/tr/td[2]")] == [sp.PERSON_NAME, sp.AGENCY_NAME]
+    assert [text(dd) for dd in panel[0].xpath(".//dd[@class='signer']")] == [sp.PERSON_NAME, sp.AGENCY_NAME]
 
 
 def test_reverify_after_adding_the_root_turns_untrusted_into_valid(client, province, p_pki, signed,
