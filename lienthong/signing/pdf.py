@@ -596,7 +596,8 @@ def _embed_field_font(writer, italic: bool):
         pdf_name("/Flags"): generic.NumberObject(0b100010 | (64 if italic else 0)),
         pdf_name("/FontBBox"): generic.ArrayObject(generic.NumberObject(v) for v in font.bbox),
         pdf_name("/ItalicAngle"): generic.FloatObject(font.italic_angle),
-        pdf_name("/Ascent"): generic.NumberObject(font.ascent), pdf_name("/Descent"): generic.NumberObject(font.descent),
+        pdf_name("/Ascent"): generic.NumberObject(font.ascent),
+        pdf_name("/Descent"): generic.NumberObject(font.descent),
         pdf_name("/CapHeight"): generic.NumberObject(font.cap_height),
         pdf_name("/StemV"): generic.NumberObject(font.stem_v), pdf_name("/FontFile2"): file_ref}))
     cid_font = writer.add_object(generic.DictionaryObject({

@@ -143,8 +143,8 @@ def test_remote_signature_gets_a_timestamp_when_finished_with_a_timestamper():
     prepared = _prepare_personal()
     fields = dataclasses.asdict(prepared)
     fields.pop("to_sign_digest")
+    stamper = DummyTimeStamper(tsa_cert=tsa.signing_cert, tsa_key=tsa.signing_key, certs_to_embed=tsa.cert_registry)
     signed = pdf.finish_remote(**fields, signature_value=_token_sign(p.person, prepared), certificate_der=p.person.der,
-                               chain_der=[p.ca.der], timestamper=DummyTimeStamper(
-                                   tsa_cert=tsa.signing_cert, tsa_key=tsa.signing_key, certs_to_embed=tsa.cert_registry))
+                               chain_der=[p.ca.der], timestamper=stamper)
     (status,) = validate(signed)
     assert status.bottom_line and status.timestamp_validity is not None and status.timestamp_validity.intact
