@@ -99,7 +99,7 @@ from dataclasses import dataclass as _dataclass  # noqa: E402
 
 from django.db.models import Count, Exists, Max, Q, Sum  # noqa: E402
 
-from lienthong.signing.models import FileVerification, SignatureCheck, VerificationStatus  # noqa: E402
+from lienthong.signing.models import FileVerification, VerificationStatus  # noqa: E402
 
 # Statuses that make a file "failing" in lists (the inbox flag): something is wrong with a signature.
 FAILING_STATUSES = (VerificationStatus.INVALID, VerificationStatus.UNTRUSTED)
