@@ -223,3 +223,17 @@ def test_reverify_is_refused_to_another_agency(client, province, p_pki, signed, 
                        HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 404
     assert verification_of_document(doc).verified_at == before
     assert not Document.objects.filter(pk=doc.pk, legally_valid=True).exists()
+
+
+def test_the_draft_page_shows_the_panel_of_the_signed_file(client, province, p_pki, signed,
+                                                           django_capture_on_commit_callbacks):
+    trust_root(p_pki.root)
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = issue(province, signed)
+    from lienthong.drafting.models import Draft
+
+    draft = Draft.objects.get(document=doc)
+    client.force_login(province.users["clerk.xa"])
+    html = page(client.get(reverse("drafting:detail", args=[draft.pk])))
+    signers = [text(dd) for dd in html.xpath("//div[contains(@class,'verification-panel')]//dd[@class='signer']")]
+    assert signers[:2] == [sp.PERSON_NAME, sp.AGENCY_NAME]
