@@ -130,12 +130,13 @@ def session_finish(*, actor, session_id, signatures: list[bytes], issue: bool = 
     cert = bytes(session.credential.certificate)
     chain = _chain(cert)
     finished = []
+    stamper = pdf.timestamper()  # B-T when a timestamp authority is configured
     for f, value in zip(files, signatures, strict=True):
         signed = pdf.finish_remote(
             prepared_pdf=bytes(f.prepared), document_digest=bytes(f.document_digest),
             reserved_start=f.reserved_start, reserved_end=f.reserved_end,
             signed_attributes=bytes(f.signed_attributes), signature_value=bytes(value), certificate_der=cert,
-            chain_der=chain)
+            chain_der=chain, timestamper=stamper)
         finished.append(methods.signed_file(f.filename, signed))
     options = {"session": session, "finished": finished}
     with transaction.atomic():
