@@ -25,7 +25,7 @@ from lienthong.agencies.services import agency_save
 from lienthong.core.demo import agencies as agency_data
 from lienthong.core.demo import documents as doc_data
 from lienthong.core.demo import people
-from lienthong.core.demo.flow import FlowLoader, flow_exists
+from lienthong.core.demo.flow import DIGITAL_SIGNING, FlowLoader, flow_exists
 from lienthong.core.demo.pdf import PdfContent, body_for, render_pdf, signer_lines
 from lienthong.core.errors import DomainError
 from lienthong.core.text import fold
@@ -75,7 +75,7 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
         log(_("Tài khoản: %(n)s mới.") % {"n": result.users_created})
         _ensure_documents(agencies, users, result, scale=scale, fast_pdfs=fast_pdfs, log=log)
         if not flow_exists():
-            _ensure_demo_pki(fast=fast_pdfs, log=log)
+            _ensure_demo_pki(fast=fast_pdfs, log=log, agencies=agencies, users=users)
             result.drafts_created = FlowLoader(agencies, users, units, fast_pdfs=fast_pdfs).run()
             log(_("Văn bản đang xử lý: %(n)s dự thảo và các văn bản đang gửi, nhận, xử lý.") % {
                 "n": result.drafts_created})
@@ -83,16 +83,22 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
     return result
 
 
-def _ensure_demo_pki(*, fast: bool, log) -> None:
+def _ensure_demo_pki(*, fast: bool, log, agencies, users) -> None:
     """The demo's test certificates (``make_demo_pki``), made before the story so that its report is
-    issued with both digital signatures. ``fast`` (tests) reuses one RSA key for every certificate."""
+    issued with both digital signatures. ``fast`` (tests) reuses one RSA key for every certificate and
+    makes only the credentials the story signs with (``flow.DIGITAL_SIGNING``)."""
     import tempfile
     from pathlib import Path
 
     from lienthong.signing.demo import ensure_demo_pki
 
     # Tests keep their throw-away CA out of <VAR_DIR>/demo-pki (the CA a real demo reuses across runs).
-    made = ensure_demo_pki(reuse_key=fast, directory=Path(tempfile.mkdtemp(prefix="demo-pki-")) if fast else None)
+    limits = {}
+    if fast:
+        limits = {"user_ids": [users[u].pk for u in DIGITAL_SIGNING["users"]],
+                  "agency_ids": [agencies[a].pk for a in DIGITAL_SIGNING["agencies"]]}
+    made = ensure_demo_pki(reuse_key=fast, directory=Path(tempfile.mkdtemp(prefix="demo-pki-")) if fast else None,
+                           **limits)
     log(_("Chứng thư số thử nghiệm: %(p)s cá nhân, %(a)s cơ quan mới.") % {
         "p": made.personal_created, "a": made.agency_created})
 

@@ -35,6 +35,8 @@ from lienthong.workcalendar import selectors as calendar
 
 STORY_SUBJECT = "Báo cáo kết quả sử dụng phần mềm quản lý văn bản và điều hành dùng chung tại xã Vị Thắng"
 DISTRICTS_LIST = "Các UBND huyện, thị xã, thành phố"
+# Who signs digitally in the story (the commune's report): the builder's fast mode makes only these credentials.
+DIGITAL_SIGNING = {"users": ["lanhdao.vithang"], "agencies": ["xa-vithang"]}
 DEPARTMENTS_LIST = "Các sở, ban, ngành tỉnh"
 
 
