@@ -578,9 +578,30 @@ def _add_text_fields(writer, doc: _Doc) -> None:
     writer.mark_update(page_ref)
 
 
-def _embed_field_font(writer, italic: bool):
+def _widths_array(widths: list, gids) -> list:
+    """``/W`` for the glyphs the appearance shows only (``[gid [w] …]``, consecutive ids grouped): the other
+    glyphs are never drawn, and a 500-entry array made the difference analysis of every later signature
+    parse a thousand numbers."""
+    from pyhanko.pdf_utils import generic
+
+    out: list = []
+    run: list[int] = []
+    for gid in sorted(set(gids)):
+        if run and gid == run[-1] + 1:
+            run.append(gid)
+            continue
+        if run:
+            out += [generic.NumberObject(run[0]), generic.ArrayObject(generic.NumberObject(widths[g]) for g in run)]
+        run = [gid]
+    if run:
+        out += [generic.NumberObject(run[0]), generic.ArrayObject(generic.NumberObject(widths[g]) for g in run)]
+    return out
+
+
+def _embed_field_font(writer, italic: bool, gids=None):
     """The whole (small) stamp font as a Type 0 / CIDFontType2 font, Identity-H, CID = glyph id; the font
-    program and ToUnicode map are compressed once per process (``fonts.field_font``)."""
+    program and ToUnicode map are compressed once per process (``fonts.field_font``). ``/W`` lists the
+    widths of ``gids`` (all glyphs when None)."""
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.generic import pdf_name
 
@@ -607,8 +628,8 @@ def _embed_field_font(writer, italic: bool):
             pdf_name("/Registry"): generic.pdf_string("Adobe"), pdf_name("/Ordering"): generic.pdf_string("Identity"),
             pdf_name("/Supplement"): generic.NumberObject(0)}),
         pdf_name("/FontDescriptor"): descriptor, pdf_name("/CIDToGIDMap"): pdf_name("/Identity"),
-        pdf_name("/W"): generic.ArrayObject([generic.NumberObject(0), generic.ArrayObject(
-            generic.NumberObject(w) for w in font.widths)])}))
+        pdf_name("/W"): generic.ArrayObject(_widths_array(font.widths, range(len(font.widths)) if gids is None
+                                                          else gids))}))
     to_unicode = writer.add_object(generic.StreamObject(dict(flate), encoded_data=font.to_unicode))
     return writer.add_object(generic.DictionaryObject({
         pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type0"), pdf_name("/BaseFont"): name,
@@ -644,7 +665,8 @@ def _fill_text_field(writer, field_ref, text: str) -> None:
          pdf_name("/BBox"): generic.ArrayObject([generic.FloatObject(0), generic.FloatObject(0),
                                                  generic.FloatObject(width), generic.FloatObject(height)]),
          pdf_name("/Resources"): generic.DictionaryObject({pdf_name("/Font"): generic.DictionaryObject(
-             {pdf_name("/F1"): _embed_field_font(writer, italic)})})},
+             {pdf_name("/F1"): _embed_field_font(writer, italic, [int(glyphs[i:i + 4], 16)
+                                                                   for i in range(0, len(glyphs), 4)])})})},
         stream_data=ops)
     field["/V"] = generic.TextStringObject(text)
     field["/AP"] = generic.DictionaryObject({pdf_name("/N"): writer.add_object(stream)})

@@ -19,7 +19,10 @@ import hashlib
 import io
 import logging
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -138,6 +141,67 @@ def _crl_objects(crls: list[bytes], issuers: list) -> list:
     return out
 
 
+# pyHanko reads a hex string one byte at a time through a generator (about 2 µs a digit); the two
+# signature /Contents of a signed document are 2 × 32 768 digits and the difference analysis reads each of
+# them several times, which made string parsing about half of a verification. ``_fast_hex_strings`` swaps
+# in an equivalent reader (same result, same errors) for the duration of a verification and restores
+# pyHanko's afterwards (reference-counted, so concurrent verifications are safe).
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
+_PDF_WHITESPACE = b" \n\r\t\f\x00"
+_hex_lock = threading.Lock()
+_hex_users = 0
+_hex_original = None
+
+
+def _read_hex_string(stream):
+    import binascii
+
+    from pyhanko.pdf_utils.generic import pdf_string
+    from pyhanko.pdf_utils.misc import PdfStreamError
+
+    start = stream.tell()
+    stream.read(1)  # "<"
+    chunks, length = [], 0
+    while True:
+        chunk = stream.read(65536)
+        if not chunk:
+            raise PdfStreamError("Stream ended prematurely")
+        end = chunk.find(b">")
+        if end >= 0:
+            chunks.append(chunk[:end])
+            stream.seek(start + 1 + length + end + 1)
+            break
+        chunks.append(chunk)
+        length += len(chunk)
+    digits = b"".join(chunks)
+    if b"%" in digits:  # a comment inside a hex string: leave the rare case to pyHanko's own reader
+        stream.seek(start)
+        return _hex_original(stream)
+    digits = digits.translate(None, _PDF_WHITESPACE)
+    if digits.translate(None, _HEX_DIGITS):
+        raise PdfStreamError("Unexpected token in hex string")
+    return pdf_string(binascii.unhexlify(digits + (b"0" if len(digits) % 2 else b"")))
+
+
+@contextmanager
+def _fast_hex_strings():
+    global _hex_users, _hex_original
+    from pyhanko.pdf_utils import generic
+
+    with _hex_lock:
+        if _hex_users == 0:
+            _hex_original = generic.read_hex_string_from_stream
+            generic.read_hex_string_from_stream = _read_hex_string
+        _hex_users += 1
+    try:
+        yield
+    finally:
+        with _hex_lock:
+            _hex_users -= 1
+            if _hex_users == 0:
+                generic.read_hex_string_from_stream = _hex_original
+
+
 def _looks_like_agency(common_name: str, organisation: str, has_uid: bool) -> bool:
     if has_uid:
         return False
@@ -154,9 +218,10 @@ def verify_pdf(data: bytes, *, trust_roots: list[bytes], intermediates: list[byt
                now: dt.datetime | None = None) -> Report:
     """Verify every signature of ``data``. Never raises (hostile input gives ``not_pdf`` / ``error``)."""
     try:
-        return _verify(data, trust_roots=list(trust_roots), intermediates=list(intermediates), crls=list(crls),
-                       agency_fps=set(known_agency_fingerprints), personal_fps=set(known_personal_fingerprints),
-                       now=now)
+        with _fast_hex_strings():
+                return _verify(data, trust_roots=list(trust_roots), intermediates=list(intermediates), crls=list(crls),
+                           agency_fps=set(known_agency_fingerprints), personal_fps=set(known_personal_fingerprints),
+                           now=now)
     except Exception:  # the last guard: hostile input must never break the caller
         log.warning("PDF verification failed", exc_info=True)
         return Report(status="error", message=_("Không đọc được tệp để kiểm tra chữ ký số."))
@@ -188,28 +253,65 @@ def _verify(data: bytes, *, trust_roots, intermediates, crls, agency_fps, person
     if not embedded:
         return Report(status="unsigned", message=_("Tệp không có chữ ký số."))
 
-    from cryptography import x509 as cx509
-
-    ca_certs = []
-    for der in list(trust_roots) + list(intermediates):
-        try:
-            ca_certs.append(cx509.load_der_x509_certificate(der))
-        except Exception:
-            continue
-    crl_objs = _crl_objects(crls, ca_certs)
+    material = _trust_material(tuple(bytes(d) for d in trust_roots), tuple(bytes(d) for d in intermediates),
+                               tuple(bytes(d) for d in crls))
     now = now or dt.datetime.now(dt.UTC)
 
-    results = [_check_one(i, sig, trust_roots=trust_roots, intermediates=intermediates, crls=crls,
-                          crl_objs=crl_objs, now=now)
-               for i, sig in enumerate(embedded, start=1)]
+    results = [_check_one(i, sig, material=material, now=now) for i, sig in enumerate(embedded, start=1)]
     _classify(results, agency_fps, personal_fps)
     for r in results:
         r.summary = _short(_summary(r))
     return _overall(results)
 
 
-def _check_one(position: int, embedded, *, trust_roots, intermediates, crls, crl_objs, now) -> SignatureResult:
+@dataclass(frozen=True)
+class _Material:
+    roots: tuple  # asn1crypto certificates, parsed
+    intermediates: tuple
+    crls: tuple  # asn1crypto CertificateLists (for pyHanko's revocation checks)
+    crl_objs: tuple  # cryptography CRLs whose signature checks against a configured CA
+
+
+def _parsed_certs(ders) -> tuple:
     from asn1crypto import x509 as ax
+
+    out = []
+    for der in ders:
+        try:
+            cert = ax.Certificate.load(der)
+            cert.native  # force parsing of bad bytes here
+        except Exception:
+            continue
+        out.append(cert)
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _trust_material(trust_roots: tuple, intermediates: tuple, crls: tuple) -> _Material:
+    """The trust store parsed once per process and content (parsing the certificates cost 4 ms per
+    signature, a large CRL much more). The arguments are DER bytes, so a changed trust store is a new key."""
+    from asn1crypto import crl as acrl
+    from cryptography import x509 as cx509
+
+    ca_certs = []
+    for der in trust_roots + intermediates:
+        try:
+            ca_certs.append(cx509.load_der_x509_certificate(der))
+        except Exception:
+            continue
+    parsed_crls = []
+    for der in crls:
+        try:
+            item = acrl.CertificateList.load(der)
+            item.native
+        except Exception:
+            continue
+        parsed_crls.append(item)
+    return _Material(roots=_parsed_certs(trust_roots), intermediates=_parsed_certs(intermediates),
+                     crls=tuple(parsed_crls), crl_objs=tuple(_crl_objects(list(crls), ca_certs)))
+
+
+def _check_one(position: int, embedded, *, material: _Material, now) -> SignatureResult:
     from cryptography import x509 as cx509
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -239,18 +341,8 @@ def _check_one(position: int, embedded, *, trust_roots, intermediates, crls, crl
     res.signing_time = signing_time.astimezone(VN) if signing_time else None
     moment = signing_time or now
 
-    def load(ders):
-        out = []
-        for der in ders:
-            try:
-                out.append(ax.Certificate.load(der))
-                out[-1].native  # force parsing of hostile bytes here
-            except Exception:
-                out.pop() if out else None
-        return out
-
     context = ValidationContext(
-        trust_roots=load(trust_roots), other_certs=load(intermediates), crls=list(crls),
+        trust_roots=list(material.roots), other_certs=list(material.intermediates), crls=list(material.crls),
         allow_fetching=settings.SIGNING_REVOCATION_FETCH, revocation_mode="soft-fail",
         moment=moment, retroactive_revinfo=True)
     try:
@@ -272,7 +364,7 @@ def _check_one(position: int, embedded, *, trust_roots, intermediates, crls, crl
         c_cert = cx509.load_der_x509_certificate(cert.dump())
         not_before, not_after = c_cert.not_valid_before_utc, c_cert.not_valid_after_utc
         res.valid_at_signing = not_before <= moment <= not_after
-        res.revocation, _when = _crl_revocation(c_cert, crl_objs, moment)
+        res.revocation, _when = _crl_revocation(c_cert, material.crl_objs, moment)
     except Exception:
         res.valid_at_signing = False
         res.revocation = "unknown"
