@@ -409,6 +409,29 @@ def document_attach_files(*, actor, document: Document, uploads) -> list[Documen
     return list(DocumentFile.objects.filter(document=document).exclude(pk__in=before))
 
 
+def document_replace_originals(*, actor, document: Document, uploads) -> list[DocumentFile]:
+    """The sealed original (agency-signed PDF or sealed scan) and its signed attachments replace the files
+    the document was numbered with. Only for the issuing step, before the document leaves the agency: the
+    caller (drafting) checks that; the replaced versions stay in the draft's history."""
+    _check_clerk(actor, document.agency)
+    errors: dict[str, list] = {}
+    read = _read_files(uploads, errors)
+    if not read and not errors:
+        errors["files"] = [_("Chưa chọn tệp.")]
+    if errors:
+        raise ValidationFailed(errors)
+
+    def build() -> Document:
+        DocumentFile.objects.filter(document=document).delete()
+        audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="document", obj_id=document.pk,
+                  agency_id=document.agency_id, summary=_("Bản gốc đã đóng dấu / ký số của cơ quan"),
+                  details={"files": [f.name for f in read]})
+        return document
+
+    _store_with_files(build, read, actor=actor)
+    return list(DocumentFile.objects.filter(document=document))
+
+
 def document_cancel(*, actor, document: Document, reason: str) -> Document:
     """Cancel a numbered record. The number stays used; the record and its history are kept."""
     _check_clerk(actor, document.agency)

@@ -513,9 +513,10 @@ def draft_seal(*, actor, draft: Draft, method: str = "paper", uploads=(), issue:
     written: list[str] = []
     try:
         with transaction.atomic():
-            if not result.unchanged:  # a new original (the sealed scan or the agency-signed PDF) joins the document
+            if not result.unchanged:  # the sealed scan or the agency-signed PDFs become the document's originals
                 _store(draft, result.files, FileRole.SEALED, actor, written)
-                document_services.document_attach_files(actor=actor, document=draft.document, uploads=result.files)
+                document_services.document_replace_originals(actor=actor, document=draft.document,
+                                                             uploads=result.files)
             _move(actor=actor, draft=draft, to_state=S.TO_ISSUE, action="seal", note=result.summary,
                   summary=result.summary)
             if issue:
