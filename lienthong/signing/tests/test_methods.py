@@ -87,9 +87,10 @@ def test_leader_signs_clerk_numbers_and_seals_and_both_signatures_validate(signe
     fields = PdfReader(io.BytesIO(main)).get_fields() or {}
     values = " ".join(str(f.get("/V", "")) for f in fields.values())
     assert document.number_symbol in values
-    # The signed files became originals of the outgoing document.
-    doc_hashes = set(DocumentFile.objects.filter(document=document).values_list("stored_file__sha256", flat=True))
-    assert {f.stored_file.sha256 for f in sealed} <= doc_hashes
+    # The signed files replaced the leader-only version: recipients get exactly the agency-signed originals.
+    doc_hashes = list(DocumentFile.objects.filter(document=document).order_by("order")
+                      .values_list("stored_file__sha256", flat=True))
+    assert doc_hashes == [f.stored_file.sha256 for f in sealed]
     history = " ".join(draft.steps.values_list("note", flat=True))
     assert "Đã ký số" in history and "Đã ký số cơ quan" in history
 
