@@ -1,0 +1,648 @@
+"""Criteria sets for the yearly IT-application ranking, as plain versioned data.
+
+A criteria set has unit groups (each with its own maximum), categories (with points) and criteria
+(a rule type with its parameters, the evidence needed, the data source and the groups it applies to).
+``load_criteria_set`` reads the YAML form (``safe_load`` semantics only) and checks it; every problem is
+collected and reported at once in a ``CriteriaSetError`` whose messages name the line and the field.
+``dump_criteria_set`` writes it back; ``load_criteria_set(dump_criteria_set(cs)) == cs``.
+
+Layout (see ``criteria_sets/mic-2017-default.yaml``)::
+
+    criteria_set:
+      code: ...; name: ...; version: 1; year: 2017; proposal: true
+      groups: [{code, name, max_points, enabled}]
+      classification: {bands: [{label, min (share of max), min_points: {group: points}}]}
+      missing_value_policy: zero | exclude | error
+      not_applicable_policy: rescale | zero
+      categories:
+        - {code, name, points, applies_to: [group...], criteria: [
+             {code, name, rule, max, source, evidence, applies_to, <rule parameters>}]}
+
+Rule parameters: ``target`` and ``value_kind`` (target_ratio), ``per_item`` (count_capped),
+``steps`` (``[{min: number, points}]`` thresholds or ``[{when: code, points}]`` choices),
+``options`` (best_of: ``[{code, name, points}]``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, fields
+
+from lienthong.core.errors import DomainError
+
+from .indicators import INDICATORS, Indicator
+
+RULE_TYPES = {
+    "ratio": "tỷ lệ × điểm tối đa",
+    "ratio_to_best": "tỷ lệ so với đơn vị cao nhất trong nhóm × điểm tối đa",
+    "target_ratio": "tỷ lệ so với chỉ tiêu (tối đa 1) × điểm tối đa",
+    "steps": "bậc thang (ngưỡng → điểm)",
+    "boolean": "có / không",
+    "count_capped": "đếm số lượng × điểm mỗi mục, có mức trần",
+    "best_of": "lấy phương án cao nhất",
+    "manual": "hội đồng chấm trực tiếp",
+    "minmax": "chuẩn hóa min–max trong nhóm (phân tích)",
+    "zscore_minmax": "chuẩn hóa z-score rồi min–max trong nhóm (phân tích)",
+}
+VALUE_KINDS = ("ratio", "number")
+MISSING_POLICIES = ("zero", "exclude", "error")
+NOT_APPLICABLE_POLICIES = ("rescale", "zero")
+_CODE_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_IMPORT_RE = re.compile(r"^import:[a-z0-9_.]+$")
+EPS = 1e-9
+
+
+class CriteriaSetError(DomainError):
+    code = "criteria_set_invalid"
+    status = 422
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__("\n".join(self.errors))
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: str
+    max_points: float
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Band:
+    label: str
+    min: float  # share of the maximum, 0–1
+    min_points: tuple[tuple[str, float], ...] = ()  # per group, published point cut-offs override ``min``
+
+    def threshold(self, group: str, group_max: float) -> float:
+        """Cut-off in points on the group's scale."""
+        for g, p in self.min_points:
+            if g == group:
+                return p
+        return self.min * group_max
+
+
+@dataclass(frozen=True)
+class Step:
+    points: float
+    min: float | None = None  # numeric threshold: value >= min
+    when: str | None = None  # or a choice code
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    points: float
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    name: str
+    rule: str
+    max: float
+    source: str = "self_report"  # self_report | indicator:<key> | import:<key>
+    evidence: str = ""
+    applies_to: tuple[str, ...] | None = None  # None: the category's groups
+    target: float | None = None
+    value_kind: str | None = None  # target_ratio: "ratio" (default) or "number"
+    per_item: float | None = None
+    steps: tuple[Step, ...] = ()
+    options: tuple[Option, ...] = ()
+    note: str = ""
+    proposal: bool = False
+
+    @property
+    def indicator_key(self) -> str | None:
+        return self.source.split(":", 1)[1] if self.source.startswith("indicator:") else None
+
+    @property
+    def steps_are_choices(self) -> bool:
+        return bool(self.steps) and self.steps[0].when is not None
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name: str
+    points: float
+    criteria: tuple[Criterion, ...]
+    applies_to: tuple[str, ...] | None = None  # None: every group
+    proposal: bool = False
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    code: str
+    name: str
+    version: int
+    groups: tuple[Group, ...]
+    categories: tuple[Category, ...]
+    bands: tuple[Band, ...] = ()
+    year: int | None = None
+    proposal: bool = False
+    derived_from: tuple[str, ...] = ()
+    missing_value_policy: str = "zero"
+    not_applicable_policy: str = "rescale"
+    notes: str = ""
+
+    def group(self, code: str) -> Group:
+        for g in self.groups:
+            if g.code == code:
+                return g
+        raise KeyError(code)
+
+    def criteria(self):
+        """(category, criterion) pairs in order."""
+        for cat in self.categories:
+            for crit in cat.criteria:
+                yield cat, crit
+
+    def applies(self, category: Category, criterion: Criterion, group: str) -> bool:
+        groups = criterion.applies_to or category.applies_to
+        return groups is None or group in groups
+
+    def group_maximum(self, group: str) -> float:
+        return sum(c.max for cat, c in self.criteria() if self.applies(cat, c, group))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Node:
+    """A YAML node with its line, and its value built with the safe constructor."""
+
+    def __init__(self, node, loader):
+        self.node, self.loader = node, loader
+
+    @property
+    def line(self) -> int:
+        return self.node.start_mark.line + 1
+
+    @property
+    def value(self):
+        return self.loader.construct_object(self.node, deep=True)
+
+    def is_mapping(self) -> bool:
+        import yaml
+
+        return isinstance(self.node, yaml.MappingNode)
+
+    def is_sequence(self) -> bool:
+        import yaml
+
+        return isinstance(self.node, yaml.SequenceNode)
+
+    def items(self):
+        for k, v in self.node.value:
+            yield _Node(k, self.loader), _Node(v, self.loader)
+
+    def children(self):
+        return [_Node(n, self.loader) for n in self.node.value]
+
+
+class _Reader:
+    def __init__(self, indicators: dict[str, Indicator]):
+        self.errors: list[str] = []
+        self.indicators = indicators
+
+    def err(self, line: int, field_name: str, message: str) -> None:
+        self.errors.append(f"Dòng {line}, trường '{field_name}': {message}")
+
+    def mapping(self, node: _Node, where: str, allowed: set[str], required: set[str]) -> dict[str, _Node] | None:
+        if not node.is_mapping():
+            self.err(node.line, where, "phải là một bảng khóa: giá trị.")
+            return None
+        out: dict[str, _Node] = {}
+        for k, v in node.items():
+            key = k.value
+            if not isinstance(key, str) or key not in allowed:
+                self.err(k.line, str(key), f"trường không được hỗ trợ trong {where}.")
+                continue
+            if key in out:
+                self.err(k.line, key, "trường bị lặp.")
+            out[key] = v
+        for key in sorted(required - out.keys()):
+            self.err(node.line, key, f"thiếu trường bắt buộc trong {where}.")
+        return out
+
+    def text(self, m: dict, key: str, default: str = "", *, code: bool = False) -> str:
+        if key not in m:
+            return default
+        v = m[key].value
+        if not isinstance(v, str) or not v.strip():
+            self.err(m[key].line, key, "phải là chuỗi ký tự không rỗng.")
+            return default
+        if code and not _CODE_RE.match(v):
+            self.err(m[key].line, key, f"mã '{v}' chỉ được gồm chữ không dấu, số, '_', '-', '.'.")
+        return v
+
+    def number(self, m: dict, key: str, default=None, *, lo=None, hi=None, what="giá trị"):
+        if key not in m:
+            return default
+        v = m[key].value
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            self.err(m[key].line, key, "phải là một số.")
+            return default
+        if lo is not None and v < lo or hi is not None and v > hi:
+            if lo == 0 and hi == 1:
+                self.err(m[key].line, key, f"{what} {v} nằm ngoài khoảng 0–1.")
+            elif lo is not None and v < lo:
+                self.err(m[key].line, key, f"{what} {v} không được âm." if lo == 0 else f"{what} {v} phải ≥ {lo}.")
+            else:
+                self.err(m[key].line, key, f"{what} {v} vượt quá {hi}.")
+            return default
+        return v
+
+    def boolean(self, m: dict, key: str, default: bool = False) -> bool:
+        if key not in m:
+            return default
+        v = m[key].value
+        if not isinstance(v, bool):
+            self.err(m[key].line, key, "phải là true hoặc false.")
+            return default
+        return v
+
+    def choice(self, m: dict, key: str, allowed, default: str) -> str:
+        if key not in m:
+            return default
+        v = m[key].value
+        if v not in allowed:
+            self.err(m[key].line, key, f"giá trị '{v}' không hợp lệ; chọn một trong: {', '.join(allowed)}.")
+            return default
+        return v
+
+    def codes(self, m: dict, key: str, known: set[str], what: str) -> tuple[str, ...] | None:
+        if key not in m:
+            return None
+        v = m[key].value
+        if not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v):
+            self.err(m[key].line, key, f"phải là danh sách mã {what}.")
+            return None
+        for x in v:
+            if x not in known:
+                self.err(m[key].line, key, f"mã {what} '{x}' không có trong bộ tiêu chí.")
+        return tuple(v)
+
+    def strings(self, m: dict, key: str) -> tuple[str, ...]:
+        if key not in m:
+            return ()
+        v = m[key].value
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            self.err(m[key].line, key, "phải là danh sách chuỗi ký tự.")
+            return ()
+        return tuple(v)
+
+    def seq(self, m: dict, key: str) -> list[_Node]:
+        if key not in m:
+            return []
+        node = m[key]
+        if not node.is_sequence():
+            self.err(node.line, key, "phải là một danh sách.")
+            return []
+        return node.children()
+
+
+_SET_KEYS = {"code", "name", "version", "year", "proposal", "derived_from", "groups", "classification",
+             "missing_value_policy", "not_applicable_policy", "categories", "notes"}
+_GROUP_KEYS = {"code", "name", "max_points", "enabled"}
+_BAND_KEYS = {"label", "min", "min_points"}
+_CAT_KEYS = {"code", "name", "points", "applies_to", "criteria", "proposal"}
+_CRIT_KEYS = {"code", "name", "rule", "max", "source", "evidence", "applies_to", "target", "value_kind",
+              "per_item", "steps", "options", "note", "proposal"}
+
+
+def load_criteria_set(text: str, *, indicators: dict[str, Indicator] | None = None) -> CriteriaSet:
+    """Parse and check a criteria set. Raises ``CriteriaSetError`` listing every problem found."""
+    import yaml
+
+    r = _Reader(INDICATORS if indicators is None else indicators)
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise CriteriaSetError([f"Dòng {line}, trường '(tệp)': tệp YAML không đọc được ({getattr(exc, 'problem', exc)})."])
+    finally:
+        loader.dispose()
+    if root is None:
+        raise CriteriaSetError(["Dòng 1, trường 'criteria_set': tệp rỗng."])
+    try:
+        return _load(r, _Node(root, loader))
+    except yaml.YAMLError as exc:  # a tag the safe constructor refuses (e.g. !!python/object)
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise CriteriaSetError([*r.errors, f"Dòng {line}, trường '(tệp)': giá trị không đọc được "
+                                           f"({getattr(exc, 'problem', exc)})."])
+
+
+def _load(r: _Reader, root: _Node) -> CriteriaSet:
+    top = r.mapping(root, "tệp", {"criteria_set"}, {"criteria_set"})
+    if not top or "criteria_set" not in top:
+        raise CriteriaSetError(r.errors)
+    m = r.mapping(top["criteria_set"], "criteria_set", _SET_KEYS, {"code", "name", "version", "groups", "categories"})
+    if m is None:
+        raise CriteriaSetError(r.errors)
+
+    seen_codes: dict[str, int] = {}
+
+    def unique(node_map: dict, what: str) -> str:
+        code = r.text(node_map, "code", code=True)
+        if code:
+            if code in seen_codes:
+                r.err(node_map["code"].line, "code", f"mã {what} '{code}' trùng với mã ở dòng {seen_codes[code]}.")
+            else:
+                seen_codes[code] = node_map["code"].line
+        return code
+
+    code = r.text(m, "code", code=True)
+    version = r.number(m, "version", 1, lo=1, what="phiên bản")
+    if not isinstance(version, int):
+        r.err(m["version"].line, "version", "phiên bản phải là số nguyên.")
+        version = 1
+    year = r.number(m, "year", None, lo=2000, hi=2100, what="năm")
+
+    # groups
+    groups: list[Group] = []
+    group_lines: dict[str, int] = {}
+    for gnode in r.seq(m, "groups"):
+        gm = r.mapping(gnode, "groups", _GROUP_KEYS, {"code", "name", "max_points"})
+        if gm is None:
+            continue
+        gcode = unique(gm, "nhóm đơn vị")
+        g = Group(code=gcode, name=r.text(gm, "name"),
+                  max_points=r.number(gm, "max_points", 0, lo=0, what="điểm tối đa"),
+                  enabled=r.boolean(gm, "enabled", True))
+        groups.append(g)
+        group_lines[gcode] = gm["max_points"].line if "max_points" in gm else gm["code"].line if "code" in gm else gnode.line
+    if "groups" in m and not groups:
+        r.err(m["groups"].line, "groups", "phải có ít nhất một nhóm đơn vị.")
+    known_groups = {g.code for g in groups}
+
+    # classification
+    bands: list[Band] = []
+    if "classification" in m:
+        cm = r.mapping(m["classification"], "classification", {"bands"}, {"bands"}) or {}
+        for bnode in r.seq(cm, "bands"):
+            bm = r.mapping(bnode, "bands", _BAND_KEYS, {"label", "min"})
+            if bm is None:
+                continue
+            min_points: list[tuple[str, float]] = []
+            if "min_points" in bm:
+                pm = bm["min_points"]
+                if not pm.is_mapping():
+                    r.err(pm.line, "min_points", "phải là bảng mã nhóm: điểm.")
+                else:
+                    for k, v in pm.items():
+                        gk = k.value
+                        if gk not in known_groups:
+                            r.err(k.line, "min_points", f"mã nhóm đơn vị '{gk}' không có trong bộ tiêu chí.")
+                            continue
+                        pts = r.number({gk: v}, gk, None, lo=0, what="ngưỡng điểm")
+                        if pts is not None:
+                            min_points.append((gk, pts))
+            bands.append(Band(label=r.text(bm, "label"), min=r.number(bm, "min", 0, lo=0, hi=1, what="ngưỡng"),
+                              min_points=tuple(min_points)))
+        labels = [b.label for b in bands]
+        if len(set(labels)) != len(labels):
+            r.err(m["classification"].line, "bands", "tên các mức xếp loại bị trùng.")
+        if bands and [b.min for b in bands] != sorted((b.min for b in bands), reverse=True):
+            r.err(m["classification"].line, "bands", "các mức xếp loại phải xếp theo ngưỡng giảm dần.")
+        if bands and bands[-1].min != 0:
+            r.err(m["classification"].line, "bands", "mức xếp loại cuối cùng phải có ngưỡng 0.")
+
+    # categories and criteria
+    categories: list[Category] = []
+    for cnode in r.seq(m, "categories"):
+        cm = r.mapping(cnode, "categories", _CAT_KEYS, {"code", "name", "points", "criteria"})
+        if cm is None:
+            continue
+        ccode = unique(cm, "nhóm tiêu chí")
+        capplies = r.codes(cm, "applies_to", known_groups, "nhóm đơn vị")
+        crits = []
+        for knode in r.seq(cm, "criteria"):
+            km = r.mapping(knode, "criteria", _CRIT_KEYS, {"code", "name", "rule", "max"})
+            if km is not None:
+                crits.append(_criterion(r, km, unique, known_groups, capplies))
+        points = r.number(cm, "points", 0, lo=0, what="điểm")
+        if crits and "points" in cm and abs(sum(c.max for c in crits) - points) > EPS:
+            r.err(cm["points"].line, "points",
+                  f"tổng điểm tối đa các tiêu chí ({_fmt(sum(c.max for c in crits))}) khác điểm của nhóm tiêu chí "
+                  f"'{ccode}' ({_fmt(points)}).")
+        if "criteria" in cm and not crits:
+            r.err(cm["criteria"].line, "criteria", "nhóm tiêu chí phải có ít nhất một tiêu chí.")
+        categories.append(Category(code=ccode, name=r.text(cm, "name"), points=points, criteria=tuple(crits),
+                                   applies_to=capplies, proposal=r.boolean(cm, "proposal")))
+
+    cs = CriteriaSet(
+        code=code, name=r.text(m, "name"), version=version, year=year, groups=tuple(groups),
+        categories=tuple(categories), bands=tuple(bands), proposal=r.boolean(m, "proposal"),
+        derived_from=r.strings(m, "derived_from"),
+        missing_value_policy=r.choice(m, "missing_value_policy", MISSING_POLICIES, "zero"),
+        not_applicable_policy=r.choice(m, "not_applicable_policy", NOT_APPLICABLE_POLICIES, "rescale"),
+        notes=r.text(m, "notes"),
+    )
+    # each group's maximum must be the sum of what applies to it
+    for g in groups:
+        total = cs.group_maximum(g.code)
+        if categories and abs(total - g.max_points) > EPS:
+            r.err(group_lines[g.code], "max_points",
+                  f"tổng điểm các nhóm tiêu chí ({_fmt(total)}) khác điểm tối đa của nhóm đơn vị "
+                  f"'{g.code}' ({_fmt(g.max_points)}).")
+    for b in bands:
+        for gk, pts in b.min_points:
+            gmax = cs.group(gk).max_points
+            if pts > gmax + EPS:
+                r.err(m["classification"].line, "min_points",
+                      f"ngưỡng {_fmt(pts)} của mức '{b.label}' vượt điểm tối đa của nhóm '{gk}' ({_fmt(gmax)}).")
+    if r.errors:
+        raise CriteriaSetError(r.errors)
+    return cs
+
+
+def _criterion(r: _Reader, km: dict, unique, known_groups: set[str], capplies) -> Criterion:
+    code = unique(km, "tiêu chí")
+    rule = r.text(km, "rule")
+    if rule and rule not in RULE_TYPES:
+        r.err(km["rule"].line, "rule", f"loại quy tắc chấm '{rule}' không được hỗ trợ; dùng một trong: "
+                                        f"{', '.join(RULE_TYPES)}.")
+        rule = ""
+    mx = r.number(km, "max", 0, lo=0, what="điểm tối đa")
+    applies = r.codes(km, "applies_to", known_groups, "nhóm đơn vị")
+    if applies and capplies:
+        for gk in applies:
+            if gk not in capplies:
+                r.err(km["applies_to"].line, "applies_to",
+                      f"nhóm đơn vị '{gk}' không thuộc phạm vi áp dụng của nhóm tiêu chí.")
+    source = r.text(km, "source", "self_report")
+    indicator = None
+    if source.startswith("indicator:"):
+        key = source.split(":", 1)[1]
+        indicator = r.indicators.get(key)
+        if indicator is None:
+            r.err(km["source"].line, "source", f"mã chỉ số tự động '{key}' không tồn tại.")
+    elif source != "self_report" and not _IMPORT_RE.match(source):
+        r.err(km["source"].line, "source",
+              f"nguồn dữ liệu '{source}' không hợp lệ; dùng self_report, indicator:<mã> hoặc import:<mã>.")
+
+    kw = {}
+    for key in ("target", "value_kind", "per_item", "steps", "options"):
+        if key in km and not _rule_uses(rule, key):
+            r.err(km[key].line, key, f"trường này không dùng với quy tắc '{rule}'.")
+    if rule == "target_ratio":
+        kw["value_kind"] = r.choice(km, "value_kind", VALUE_KINDS, "ratio")
+        if "target" not in km:
+            r.err(km["rule"].line, "target", "quy tắc 'target_ratio' cần chỉ tiêu (target).")
+        elif kw["value_kind"] == "ratio":
+            kw["target"] = r.number(km, "target", None, lo=0, hi=1, what="chỉ tiêu tỷ lệ")
+        else:
+            kw["target"] = r.number(km, "target", None, lo=0, what="chỉ tiêu")
+        if kw.get("target") == 0:
+            r.err(km["target"].line, "target", "chỉ tiêu phải lớn hơn 0.")
+    if rule == "count_capped":
+        if "per_item" not in km:
+            r.err(km["rule"].line, "per_item", "quy tắc 'count_capped' cần số điểm mỗi mục (per_item).")
+        kw["per_item"] = r.number(km, "per_item", None, lo=0, what="điểm mỗi mục")
+    if rule == "steps":
+        kw["steps"] = _steps(r, km, mx)
+    if rule == "best_of":
+        kw["options"] = _options(r, km, mx)
+    if indicator is not None and rule in ("ratio", "target_ratio") and indicator.kind != "ratio" \
+            and kw.get("value_kind", "ratio") == "ratio":
+        r.err(km["source"].line, "source", f"chỉ số '{indicator.key}' là số đếm, không phải tỷ lệ 0–1.")
+    return Criterion(code=code, name=r.text(km, "name"), rule=rule, max=mx, source=source,
+                     evidence=r.text(km, "evidence"), applies_to=applies, note=r.text(km, "note"),
+                     proposal=r.boolean(km, "proposal"), **kw)
+
+
+def _rule_uses(rule: str, key: str) -> bool:
+    return {"target": "target_ratio", "value_kind": "target_ratio", "per_item": "count_capped",
+            "steps": "steps", "options": "best_of"}[key] == rule or not rule
+
+
+def _steps(r: _Reader, km: dict, mx: float) -> tuple[Step, ...]:
+    nodes = r.seq(km, "steps")
+    if not nodes:
+        r.err(km["rule"].line, "steps", "quy tắc 'steps' cần danh sách bậc (steps).")
+        return ()
+    out = []
+    for n in nodes:
+        sm = r.mapping(n, "steps", {"min", "when", "points", "label"}, {"points"})
+        if sm is None:
+            continue
+        if ("min" in sm) == ("when" in sm):
+            r.err(n.line, "steps", "mỗi bậc cần đúng một trong hai: 'min' (ngưỡng số) hoặc 'when' (mã lựa chọn).")
+            continue
+        pts = r.number(sm, "points", 0, lo=0, hi=mx, what="điểm của bậc")
+        if "min" in sm:
+            out.append(Step(points=pts, min=r.number(sm, "min", 0, lo=0, what="ngưỡng"), label=r.text(sm, "label")))
+        else:
+            out.append(Step(points=pts, when=r.text(sm, "when", code=True), label=r.text(sm, "label")))
+    if out and len({s.when is None for s in out}) > 1:
+        r.err(km["steps"].line, "steps", "không trộn bậc theo ngưỡng số ('min') với bậc theo lựa chọn ('when').")
+    keys = [s.min if s.when is None else s.when for s in out]
+    if len(set(keys)) != len(keys):
+        r.err(km["steps"].line, "steps", "các bậc bị trùng ngưỡng hoặc mã lựa chọn.")
+    return tuple(out)
+
+
+def _options(r: _Reader, km: dict, mx: float) -> tuple[Option, ...]:
+    nodes = r.seq(km, "options")
+    if not nodes:
+        r.err(km["rule"].line, "options", "quy tắc 'best_of' cần danh sách phương án (options).")
+        return ()
+    out = []
+    for n in nodes:
+        om = r.mapping(n, "options", {"code", "name", "points"}, {"code", "points"})
+        if om is not None:
+            out.append(Option(code=r.text(om, "code", code=True), name=r.text(om, "name"),
+                              points=r.number(om, "points", 0, lo=0, hi=mx, what="điểm của phương án")))
+    codes = [o.code for o in out]
+    if len(set(codes)) != len(codes):
+        r.err(km["options"].line, "options", "mã phương án bị trùng.")
+    return tuple(out)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
+# --------------------------------------------------------------------------- dumping
+
+
+def _num(x):
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+def _plain(obj) -> dict:
+    out = {}
+    for f in fields(obj):
+        v = getattr(obj, f.name)
+        if v is None or v == () or v == "" or (f.name in ("proposal",) and v is False):
+            continue
+        if f.name == "enabled" and v is True:
+            continue
+        if isinstance(v, tuple) and v and hasattr(v[0], "__dataclass_fields__"):
+            v = [_plain(x) for x in v]
+        elif f.name == "min_points":
+            v = {g: _num(p) for g, p in v}
+        elif isinstance(v, tuple):
+            v = list(v)
+        elif isinstance(v, float):
+            v = _num(v)
+        out[f.name] = v
+    return out
+
+
+def criteria_set_as_dict(cs: CriteriaSet) -> dict:
+    d = {"code": cs.code, "name": cs.name, "version": cs.version}
+    if cs.year is not None:
+        d["year"] = cs.year
+    if cs.proposal:
+        d["proposal"] = True
+    if cs.derived_from:
+        d["derived_from"] = list(cs.derived_from)
+    if cs.notes:
+        d["notes"] = cs.notes
+    d["missing_value_policy"] = cs.missing_value_policy
+    d["not_applicable_policy"] = cs.not_applicable_policy
+    d["groups"] = [_plain(g) for g in cs.groups]
+    if cs.bands:
+        d["classification"] = {"bands": [_plain(b) for b in cs.bands]}
+    cats = []
+    for cat in cs.categories:
+        c = {"code": cat.code, "name": cat.name, "points": _num(cat.points)}
+        if cat.applies_to:
+            c["applies_to"] = list(cat.applies_to)
+        if cat.proposal:
+            c["proposal"] = True
+        c["criteria"] = [_plain(k) for k in cat.criteria]
+        cats.append(c)
+    d["categories"] = cats
+    return {"criteria_set": d}
+
+
+def dump_criteria_set(cs: CriteriaSet) -> str:
+    import yaml
+
+    return yaml.safe_dump(criteria_set_as_dict(cs), allow_unicode=True, sort_keys=False, width=110)
+
+
+def load_shipped(name: str) -> CriteriaSet:
+    """One of the criteria sets shipped in ``criteria_sets/`` (``mic-2017-default``, ``dti-haugiang-2022``)."""
+    from pathlib import Path
+
+    path = Path(__file__).with_name("criteria_sets") / f"{name}.yaml"
+    return load_criteria_set(path.read_text(encoding="utf-8"))
+
+
+__all__ = ["Band", "Category", "CriteriaSet", "CriteriaSetError", "Criterion", "Group", "Option", "RULE_TYPES",
+           "Step", "dump_criteria_set", "load_criteria_set", "load_shipped"]

@@ -1,0 +1,381 @@
+"""Scoring engine: pure functions from a criteria set and collected values to points, index, class and rank.
+
+``score(cs, units, values)`` returns, for every unit: the points of each criterion, each category's points,
+the total, the index (points / the maximum that applies to the unit), the class, the rank within its group
+(competition ranking, ties 1-2-2-4) and, given last year's results, the change.
+
+What counts toward a unit's maximum
+    * criteria whose ``applies_to`` (or their category's) leaves out the unit's group never count;
+    * criteria the unit is exempted from (``Unit.not_applicable``, e.g. a unit without administrative
+      procedures) follow the set's ``not_applicable_policy``: ``rescale`` (default) drops them from the
+      maximum, so the index is points / remaining maximum and ``total`` = index × the group's maximum;
+      ``zero`` scores them 0 out of their maximum;
+    * a missing value (no key, or ``None``) follows ``missing_value_policy`` (the set's, or the argument):
+      ``zero`` (default) scores 0 out of the criterion's maximum, because a unit that does not report
+      should not gain from it; ``exclude`` treats it like not applicable (rescale); ``error`` refuses.
+
+Relative rules (``ratio_to_best``, ``minmax``, ``zscore_minmax``) compare a unit with the other units of
+its own group that have a value for the criterion. When every unit has the same value, each gets the full
+points of a ``minmax`` / ``zscore_minmax`` criterion (all are the best). ``zscore_minmax`` standardises
+(population σ) and then min–max normalises, as the UN EGDI does per component; on a single criterion this
+equals ``minmax``, the difference only shows when z-scores are averaged across criteria for analysis.
+
+Values per rule: ``ratio`` a share 0–1; ``target_ratio`` a share 0–1 (or a number ≥ 0 when
+``value_kind: number``); ``ratio_to_best`` a number ≥ 0; ``steps`` a number ≥ 0 (thresholds) or a choice
+code; ``boolean`` true/false; ``count_capped`` a whole number ≥ 0; ``best_of`` an option code or a list of
+them (the best one counts); ``manual`` the points themselves (0 – max); ``minmax`` / ``zscore_minmax``
+any number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from lienthong.core.errors import DomainError
+
+from .criteria import EPS, MISSING_POLICIES, CriteriaSet, Criterion, _fmt
+
+SCORED, MISSING, NOT_APPLICABLE = "scored", "missing", "not_applicable"
+_RANK_DIGITS = 9  # indexes equal to 9 decimals tie (float noise must not break a tie)
+
+
+class ScoringInputError(DomainError):
+    code = "scoring_input_invalid"
+    status = 422
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__("\n".join(self.errors))
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    group: str
+    not_applicable: frozenset[str] = frozenset()  # criterion codes the unit is exempted from
+    excluded: bool = False  # scored for information, not ranked
+
+
+@dataclass(frozen=True)
+class Previous:
+    """Last year's figures of a unit (a ``UnitResult`` of last year works as well)."""
+
+    index: float | None
+    rank: int | None = None
+    total: float | None = None
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    code: str
+    points: float
+    max: float  # 0 when the criterion does not count toward the unit's maximum
+    status: str  # scored | missing | not_applicable
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    code: str
+    points: float
+    max: float
+    index: float | None  # points / max; None when nothing in the category counts for the unit
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    code: str
+    group: str
+    criteria: dict[str, CriterionScore]
+    categories: dict[str, CategoryScore]
+    points: float  # sum of criterion points
+    max_points: float  # maximum that applies to this unit (after exemptions)
+    group_max: float  # the group's maximum in the criteria set
+    total: float  # points on the group's scale: index × group_max
+    index: float | None
+    class_label: str | None
+    rank: int | None
+    excluded: bool = False
+    previous_index: float | None = None
+    previous_rank: int | None = None
+    change_index: float | None = None
+    change_total: float | None = None
+    change_rank: int | None = None  # positive = moved up
+
+
+@dataclass(frozen=True)
+class ScoringResult:
+    units: tuple[UnitResult, ...]
+    by_code: dict[str, UnitResult] = field(repr=False)
+
+    def group(self, code: str) -> list[UnitResult]:
+        """The units of a group, best first (excluded units last)."""
+        rows = [u for u in self.units if u.group == code]
+        return sorted(rows, key=lambda u: (u.rank is None, u.rank or 0, u.code))
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _check_value(crit: Criterion, v) -> str | None:
+    """The problem with a value for this criterion, or None."""
+    rule = crit.rule
+    if rule == "ratio" or rule == "target_ratio" and crit.value_kind != "number":
+        if not _is_num(v):
+            return f"cần một tỷ lệ (số từ 0 đến 1), nhận được {v!r}."
+        if not 0 <= v <= 1:
+            return f"tỷ lệ {_fmt(v)} nằm ngoài khoảng 0–1."
+    elif rule in ("target_ratio", "ratio_to_best") or rule == "steps" and not crit.steps_are_choices:
+        if not _is_num(v):
+            return f"cần một số, nhận được {v!r}."
+        if v < 0:
+            return f"giá trị {_fmt(v)} không được âm."
+    elif rule == "count_capped":
+        if not _is_num(v) or float(v) != int(v):
+            return f"cần một số đếm (số nguyên), nhận được {v!r}."
+        if v < 0:
+            return f"số đếm {_fmt(v)} không được âm."
+    elif rule == "steps":
+        if v not in {s.when for s in crit.steps}:
+            return f"lựa chọn {v!r} không có trong các bậc ({', '.join(s.when for s in crit.steps)})."
+    elif rule == "boolean":
+        if v not in (True, False, 0, 1):
+            return f"cần có/không (true/false), nhận được {v!r}."
+    elif rule == "best_of":
+        codes = [v] if isinstance(v, str) else v
+        known = {o.code for o in crit.options}
+        if not isinstance(codes, (list, tuple, set, frozenset)) or not all(c in known for c in codes):
+            return f"phương án {v!r} không có trong danh sách ({', '.join(sorted(known))})."
+    elif rule == "manual":
+        if not _is_num(v):
+            return f"cần số điểm, nhận được {v!r}."
+        if not 0 <= v <= crit.max + EPS:
+            return f"điểm {_fmt(v)} nằm ngoài khoảng 0–{_fmt(crit.max)}."
+    elif rule in ("minmax", "zscore_minmax"):
+        if not _is_num(v):
+            return f"cần một số, nhận được {v!r}."
+    return None
+
+
+def criterion_points(crit: Criterion, v, stats: tuple[float, ...] | None = None) -> float:
+    """Points of one checked value. ``stats`` for relative rules: (best,) for ratio_to_best,
+    (lo, hi) for minmax, (lo_z, hi_z, mean, sd) for zscore_minmax, over the unit's group."""
+    rule, mx = crit.rule, crit.max
+    if rule == "ratio":
+        return v * mx
+    if rule == "target_ratio":
+        return min(1.0, v / crit.target) * mx
+    if rule == "ratio_to_best":
+        best = stats[0]
+        return v / best * mx if best > 0 else 0.0
+    if rule == "steps":
+        if crit.steps_are_choices:
+            return next(s.points for s in crit.steps if s.when == v)
+        reached = [s.points for s in crit.steps if v >= s.min - EPS]
+        return max(reached) if reached else 0.0
+    if rule == "boolean":
+        return mx if v else 0.0
+    if rule == "count_capped":
+        return min(mx, v * crit.per_item)
+    if rule == "best_of":
+        codes = {v} if isinstance(v, str) else set(v)
+        return max((o.points for o in crit.options if o.code in codes), default=0.0)
+    if rule == "manual":
+        return float(v)
+    if rule == "minmax":
+        lo, hi = stats
+        return (v - lo) / (hi - lo) * mx if hi > lo else mx
+    if rule == "zscore_minmax":
+        zlo, zhi, mean, sd = stats
+        if sd == 0 or zhi <= zlo:
+            return mx
+        return ((v - mean) / sd - zlo) / (zhi - zlo) * mx
+    raise ValueError(rule)
+
+
+def _group_stats(crit: Criterion, vals: list[float]) -> tuple[float, ...] | None:
+    if not vals:
+        return None
+    if crit.rule == "ratio_to_best":
+        return (max(vals),)
+    lo, hi = min(vals), max(vals)
+    if crit.rule == "minmax":
+        return (lo, hi)
+    mean = sum(vals) / len(vals)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in vals) / len(vals))
+    if sd == 0:
+        return (0.0, 0.0, mean, 0.0)
+    return ((lo - mean) / sd, (hi - mean) / sd, mean, sd)
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def class_for(cs: CriteriaSet, group: str, total: float | None) -> str | None:
+    """The class of a total on the group's scale (first band whose cut-off it reaches)."""
+    if total is None or not cs.bands:
+        return None
+    gmax = cs.group(group).max_points
+    for band in cs.bands:
+        if total >= band.threshold(group, gmax) - EPS:
+            return band.label
+    return None
+
+
+def competition_ranks(keys: Mapping[str, float]) -> dict[str, int]:
+    """Standard competition ranking, highest first: 0.9, 0.8, 0.8, 0.7 → 1, 2, 2, 4."""
+    ordered = sorted(keys.items(), key=lambda kv: -kv[1])
+    ranks: dict[str, int] = {}
+    prev = None
+    for pos, (code, k) in enumerate(ordered, start=1):
+        if prev is None or k != prev[1]:
+            prev = (pos, k)
+        ranks[code] = prev[0]
+    return ranks
+
+
+def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[str, object]], *,
+          previous: Mapping[str, object] | None = None, missing_value_policy: str | None = None) -> ScoringResult:
+    """Score every unit. Raises ``ScoringInputError`` listing every bad value (nothing is scored then)."""
+    units = list(units)
+    policy = missing_value_policy or cs.missing_value_policy
+    if policy not in MISSING_POLICIES:
+        raise ScoringInputError([f"Chính sách giá trị thiếu '{policy}' không hợp lệ."])
+    rescale = cs.not_applicable_policy == "rescale"
+    errors: list[str] = []
+    group_codes = {g.code for g in cs.groups}
+    seen = set()
+    for u in units:
+        if u.group not in group_codes:
+            errors.append(f"Đơn vị '{u.code}': nhóm đơn vị '{u.group}' không có trong bộ tiêu chí.")
+        if u.code in seen:
+            errors.append(f"Đơn vị '{u.code}' bị lặp.")
+        seen.add(u.code)
+
+    pairs = list(cs.criteria())
+    by_code = {crit.code: (cat, crit) for cat, crit in pairs}
+    applicable = {g: [(cat, crit) for cat, crit in pairs if cs.applies(cat, crit, g)] for g in group_codes}
+
+    # check every value first, so bad input scores nothing
+    for u in units:
+        uvals = values.get(u.code) or {}
+        for ccode, v in uvals.items():
+            if ccode not in by_code:
+                errors.append(f"Đơn vị '{u.code}', tiêu chí '{ccode}': tiêu chí không có trong bộ tiêu chí.")
+                continue
+            if v is None:
+                continue
+            problem = _check_value(by_code[ccode][1], v)
+            if problem:
+                errors.append(f"Đơn vị '{u.code}', tiêu chí '{ccode}': {problem}")
+        if policy == "error" and u.group in applicable:
+            for _cat, crit in applicable[u.group]:
+                if crit.code not in u.not_applicable and uvals.get(crit.code) is None:
+                    errors.append(f"Đơn vị '{u.code}', tiêu chí '{crit.code}': thiếu giá trị.")
+    if errors:
+        raise ScoringInputError(errors)
+
+    # group statistics for the relative rules
+    stats: dict[tuple[str, str], tuple[float, ...] | None] = {}
+    for _cat, crit in pairs:
+        if crit.rule not in ("ratio_to_best", "minmax", "zscore_minmax"):
+            continue
+        for g in group_codes:
+            vals = [values[u.code][crit.code] for u in units
+                    if u.group == g and crit.code not in u.not_applicable
+                    and (values.get(u.code) or {}).get(crit.code) is not None]
+            stats[(g, crit.code)] = _group_stats(crit, vals)
+
+    results: list[dict] = []
+    for u in units:
+        uvals = values.get(u.code) or {}
+        crit_scores: dict[str, CriterionScore] = {}
+        cat_pts: dict[str, float] = {}
+        cat_max: dict[str, float] = {}
+        for cat, crit in applicable[u.group]:
+            v = uvals.get(crit.code)
+            if crit.code in u.not_applicable:
+                cs_ = CriterionScore(crit.code, 0.0, 0.0 if rescale else crit.max, NOT_APPLICABLE)
+            elif v is None:
+                cs_ = CriterionScore(crit.code, 0.0, 0.0 if policy == "exclude" else crit.max, MISSING)
+            else:
+                pts = criterion_points(crit, v, stats.get((u.group, crit.code)))
+                cs_ = CriterionScore(crit.code, pts, crit.max, SCORED)
+            crit_scores[crit.code] = cs_
+            cat_pts[cat.code] = cat_pts.get(cat.code, 0.0) + cs_.points
+            cat_max[cat.code] = cat_max.get(cat.code, 0.0) + cs_.max
+        categories = {c: CategoryScore(c, cat_pts[c], cat_max[c], cat_pts[c] / cat_max[c] if cat_max[c] else None)
+                      for c in cat_pts}
+        points = sum(cat_pts.values())
+        max_points = sum(cat_max.values())
+        gmax = cs.group(u.group).max_points
+        index = points / max_points if max_points > 0 else None
+        total = index * gmax if index is not None else 0.0
+        results.append(dict(code=u.code, group=u.group, criteria=crit_scores, categories=categories, points=points,
+                            max_points=max_points, group_max=gmax, total=total, index=index,
+                            class_label=class_for(cs, u.group, total if index is not None else None),
+                            rank=None, excluded=u.excluded))
+
+    # competition ranking within each group
+    rows = {r["code"]: r for r in results}
+    for g in group_codes:
+        keys = {r["code"]: round(r["index"], _RANK_DIGITS) for r in results
+                if r["group"] == g and not r["excluded"] and r["index"] is not None}
+        for code, rank in competition_ranks(keys).items():
+            rows[code]["rank"] = rank
+
+    previous = previous or {}
+    out = []
+    for r in results:
+        p = previous.get(r["code"])
+        if p is not None:
+            pi, pr, pt = getattr(p, "index", None), getattr(p, "rank", None), getattr(p, "total", None)
+            r.update(previous_index=pi, previous_rank=pr,
+                     change_index=r["index"] - pi if pi is not None and r["index"] is not None else None,
+                     change_total=r["total"] - pt if pt is not None else None,
+                     change_rank=pr - r["rank"] if pr is not None and r["rank"] is not None else None)
+        out.append(UnitResult(**r))
+    return ScoringResult(units=tuple(out), by_code={u.code: u for u in out})
+
+
+# --------------------------------------------------------------------------- DTI
+
+# QĐ 922/QĐ-BTTTT 2022, provincial DTI: main-indicator weights, out of 1000 (ranking.md §4.2).
+DTI_PROVINCE_2022_WEIGHTS: dict[str, float] = {
+    "nhan_thuc_so": 100, "the_che_so": 100, "ha_tang_so": 100, "nhan_luc_so": 100, "an_toan_thong_tin_mang": 100,
+    "do_thi_thong_minh": 0,  # reported, not scored
+    "hoat_dong_chinh_quyen_so": 200, "hoat_dong_kinh_te_so": 150, "hoat_dong_xa_hoi_so": 150,
+}
+
+
+def weighted_index(values: Mapping[str, float], weights: Mapping[str, float], *, total: float | None = None) -> float:
+    """DTI-style index: Σ wᵢ·valueᵢ / total (total defaults to Σ wᵢ); each value is a main indicator's
+    points / max (0–1). Indicators with weight 0 may be left out."""
+    errors = []
+    for k, w in weights.items():
+        if k not in values and w:
+            errors.append(f"Chỉ số '{k}': thiếu giá trị.")
+    for k, v in values.items():
+        if k not in weights:
+            errors.append(f"Chỉ số '{k}': không có trong danh sách trọng số.")
+        elif not _is_num(v) or not 0 <= v <= 1:
+            errors.append(f"Chỉ số '{k}': giá trị {v!r} nằm ngoài khoảng 0–1.")
+    if errors:
+        raise ScoringInputError(errors)
+    denominator = total if total is not None else sum(weights.values())
+    return sum(w * values.get(k, 0.0) for k, w in weights.items()) / denominator
+
+
+def dti_province_2022(values: Mapping[str, float]) -> float:
+    """Provincial DTI 2022 (QĐ 922/QĐ-BTTTT): Σ wᵢ·valueᵢ / 1000."""
+    return weighted_index(values, DTI_PROVINCE_2022_WEIGHTS, total=1000)
+
+
+__all__ = ["CriterionScore", "CategoryScore", "DTI_PROVINCE_2022_WEIGHTS", "Previous",
+           "ScoringInputError", "ScoringResult", "Unit", "UnitResult", "class_for", "competition_ranks",
+           "criterion_points", "dti_province_2022", "score", "weighted_index"]
