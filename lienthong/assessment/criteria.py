@@ -253,11 +253,11 @@ class _Reader:
             return default
         if lo is not None and v < lo or hi is not None and v > hi:
             if lo == 0 and hi == 1:
-                self.err(m[key].line, key, f"{what} {v} nằm ngoài khoảng 0–1.")
+                self.err(m[key].line, key, f"{what} {_fmt(v)} nằm ngoài khoảng 0–1.")
             elif lo is not None and v < lo:
-                self.err(m[key].line, key, f"{what} {v} không được âm." if lo == 0 else f"{what} {v} phải ≥ {lo}.")
+                self.err(m[key].line, key, f"{what} {_fmt(v)} không được âm." if lo == 0 else f"{what} {_fmt(v)} phải ≥ {_fmt(lo)}.")
             else:
-                self.err(m[key].line, key, f"{what} {v} vượt quá {hi}.")
+                self.err(m[key].line, key, f"{what} {_fmt(v)} vượt quá {_fmt(hi)}.")
             return default
         return v
 

@@ -282,14 +282,16 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
 
     # group statistics for the relative rules
     stats: dict[tuple[str, str], tuple[float, ...] | None] = {}
+    members: dict[str, list[tuple[Unit, Mapping]]] = {g: [] for g in group_codes}
+    for u in units:
+        members[u.group].append((u, values.get(u.code) or {}))
     for _cat, crit in pairs:
         if crit.rule not in ("ratio_to_best", "minmax", "zscore_minmax"):
             continue
-        for g in group_codes:
-            vals = [values[u.code][crit.code] for u in units
-                    if u.group == g and crit.code not in u.not_applicable
-                    and (values.get(u.code) or {}).get(crit.code) is not None]
-            stats[(g, crit.code)] = _group_stats(crit, vals)
+        code = crit.code
+        for g, rows in members.items():
+            vals = [uv[code] for u, uv in rows if uv.get(code) is not None and code not in u.not_applicable]
+            stats[(g, code)] = _group_stats(crit, vals)
 
     results: list[dict] = []
     for u in units:
@@ -364,7 +366,7 @@ def weighted_index(values: Mapping[str, float], weights: Mapping[str, float], *,
         if k not in weights:
             errors.append(f"Chỉ số '{k}': không có trong danh sách trọng số.")
         elif not _is_num(v) or not 0 <= v <= 1:
-            errors.append(f"Chỉ số '{k}': giá trị {v!r} nằm ngoài khoảng 0–1.")
+            errors.append(f"Chỉ số '{k}': giá trị {_fmt(v) if _is_num(v) else repr(v)} nằm ngoài khoảng 0–1.")
     if errors:
         raise ScoringInputError(errors)
     denominator = total if total is not None else sum(weights.values())

@@ -132,10 +132,10 @@ def test_unknown_source_kind():
 
 def test_ratio_outside_zero_one():
     (error,) = errors_of(BASE.replace("min: 0.8", "min: 1.2"))
-    assert error == "Dòng 11, trường 'min': ngưỡng 1.2 nằm ngoài khoảng 0–1."
+    assert error == "Dòng 11, trường 'min': ngưỡng 1,2 nằm ngoài khoảng 0–1."
     text = BASE.replace("rule: ratio\n", "rule: target_ratio\n          target: 1.5\n")
     (error,) = errors_of(text)
-    assert error == "Dòng 21, trường 'target': chỉ tiêu tỷ lệ 1.5 nằm ngoài khoảng 0–1."
+    assert error == "Dòng 21, trường 'target': chỉ tiêu tỷ lệ 1,5 nằm ngoài khoảng 0–1."
 
 
 def test_negative_count():

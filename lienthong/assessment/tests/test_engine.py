@@ -1,0 +1,284 @@
+"""Scoring engine: rule types, rescaling, missing values, ties, classes, year-on-year change, DTI."""
+
+import pytest
+
+from lienthong.assessment.criteria import (
+    Band,
+    Category,
+    CriteriaSet,
+    Criterion,
+    Group,
+    Option,
+    Step,
+    load_criteria_set,
+    load_shipped,
+)
+from lienthong.assessment.engine import (
+    MISSING,
+    NOT_APPLICABLE,
+    Previous,
+    ScoringInputError,
+    Unit,
+    class_for,
+    competition_ranks,
+    dti_province_2022,
+    score,
+)
+
+BANDS = (Band("Xuất sắc", 0.9), Band("Tốt", 0.8), Band("Khá", 0.7), Band("Trung bình", 0.5), Band("Yếu", 0))
+
+
+def one_criterion_set(crit: Criterion, groups=("so",)) -> CriteriaSet:
+    return CriteriaSet(code="t", name="t", version=1, bands=BANDS,
+                       groups=tuple(Group(g, g, crit.max) for g in groups),
+                       categories=(Category("A", "A", crit.max, (crit,)),))
+
+
+def points(crit: Criterion, values: dict) -> dict:
+    """Points per unit for one criterion, all units in one group."""
+    cs = one_criterion_set(crit)
+    units = [Unit(code, "so") for code in values]
+    result = score(cs, units, {code: {crit.code: v} for code, v in values.items()})
+    return {u.code: round(u.criteria[crit.code].points, 6)
+            for u in result.units}
+
+
+def test_ratio_times_max():
+    assert points(Criterion("K", "k", "ratio", 10), {"a": 0.75, "b": 0, "c": 1}) == {"a": 7.5, "b": 0, "c": 10}
+
+
+def test_ratio_to_the_best_unit_of_the_group():
+    crit = Criterion("K", "k", "ratio_to_best", 40)
+    assert points(crit, {"a": 200, "b": 50, "c": 0}) == {"a": 40, "b": 10, "c": 0}
+    assert points(crit, {"a": 0, "b": 0}) == {"a": 0, "b": 0}
+
+
+def test_ratio_to_a_target_is_capped_at_the_maximum():
+    crit = Criterion("K", "k", "target_ratio", 10, target=0.2, value_kind="ratio")
+    assert points(crit, {"a": 0.1, "b": 0.2, "c": 0.9}) == {"a": 5, "b": 10, "c": 10}
+
+
+def test_steps_by_threshold_and_by_choice():
+    meetings = Criterion("K", "k", "steps", 20, steps=(Step(20, min=4), Step(15, min=3), Step(10, min=2),
+                                                      Step(5, min=1)))
+    assert points(meetings, {"a": 5, "b": 4, "c": 3, "d": 1, "e": 0}) == {"a": 20, "b": 20, "c": 15, "d": 5, "e": 0}
+    room = Criterion("K", "k", "steps", 3, steps=(Step(3, when="dat_chuan"), Step(2, when="co"), Step(0, when="khong")))
+    assert points(room, {"a": "dat_chuan", "b": "co", "c": "khong"}) == {"a": 3, "b": 2, "c": 0}
+
+
+def test_yes_no():
+    assert points(Criterion("K", "k", "boolean", 3), {"a": True, "b": False}) == {"a": 3, "b": 0}
+
+
+def test_count_with_cap():
+    crit = Criterion("K", "k", "count_capped", 5, per_item=1)
+    assert points(crit, {"a": 0, "b": 3, "c": 12}) == {"a": 0, "b": 3, "c": 5}
+
+
+def test_best_of_alternatives():
+    crit = Criterion("K", "k", "best_of", 10, options=(Option("tap_trung", 10), Option("ca_nhan", 3)))
+    assert points(crit, {"a": ["ca_nhan", "tap_trung"], "b": "ca_nhan", "c": []}) == {"a": 10, "b": 3, "c": 0}
+
+
+def test_manual_points_are_taken_as_given():
+    assert points(Criterion("K", "k", "manual", 10), {"a": 7.5}) == {"a": 7.5}
+
+
+def test_minmax_and_zscore_normalisation_within_the_group():
+    for rule in ("minmax", "zscore_minmax"):
+        crit = Criterion("K", "k", rule, 10)
+        assert points(crit, {"a": 2, "b": 4, "c": 10}) == {"a": 0, "b": 2.5, "c": 10}
+        assert points(crit, {"a": 3, "b": 3}) == {"a": 10, "b": 10}
+
+
+def test_relative_rules_compare_within_the_units_own_group():
+    crit = Criterion("K", "k", "ratio_to_best", 10)
+    cs = one_criterion_set(crit, groups=("so", "huyen"))
+    result = score(cs, [Unit("a", "so"), Unit("b", "so"), Unit("c", "huyen")],
+                   {"a": {"K": 50}, "b": {"K": 100}, "c": {"K": 20}})
+    assert [result.by_code[c].criteria["K"].points for c in "abc"] == [5, 10, 10]
+
+
+MIC_FULL = {  # full marks on every criterion of the default set
+    "A1": 1, "A2": 1, "A3": 100, "A4": True, "A5": "dat_chuan", "B1": 1, "B2": 1, "B3": 1, "B4": 1, "B5": 3,
+    "C1": 1, "C2": 4, "D1": 1, "D2": 1, "D3": 0.8, "D4": 0.2, "E1": True, "E2": "quy_che_va_cap_do", "E3": True,
+    "E4": True, "F1": True, "F2": 1, "F3": 1, "F4": 2, "G1": 1, "G2": 0.2, "G3": 1,
+}
+
+
+def test_full_marks_on_the_default_set():
+    cs = load_shipped("mic-2017-default")
+    units = [Unit("stttt", "so_nganh"), Unit("chauthanh", "ubnd_huyen"), Unit("thongke", "nganh_doc")]
+    result = score(cs, units, {u.code: MIC_FULL for u in units})
+    assert [(u.total, u.index, u.class_label, u.rank) for u in result.units] == [
+        (100, 1, "Xuất sắc", 1), (110, 1, "Xuất sắc", 1), (100, 1, "Xuất sắc", 1)]
+    assert "G" not in result.by_code["stttt"].categories  # commune criteria only count for districts
+
+
+def test_criteria_that_do_not_apply_are_dropped_and_the_rest_rescaled():
+    cs = load_shipped("mic-2017-default")
+    no_procedures = Unit("thongke", "nganh_doc", not_applicable=frozenset({"D1", "D2", "D3", "D4"}))
+    values = {"thongke": {**MIC_FULL, "A1": 0.5}}  # loses 2 of the 75 points that remain
+    r = score(cs, [no_procedures], values).by_code["thongke"]
+    assert r.criteria["D1"].status == NOT_APPLICABLE
+    assert (r.points, r.max_points, r.group_max) == (73, 75, 100)
+    assert r.index == pytest.approx(73 / 75)
+    assert r.total == pytest.approx(100 * 73 / 75)
+    assert r.categories["D"].index is None
+
+
+def test_without_rescaling_criteria_that_do_not_apply_score_zero():
+    cs = load_shipped("mic-2017-default")
+    from dataclasses import replace
+
+    cs = replace(cs, not_applicable_policy="zero")
+    unit = Unit("thongke", "nganh_doc", not_applicable=frozenset({"D1", "D2", "D3", "D4"}))
+    r = score(cs, [unit], {"thongke": MIC_FULL}).by_code["thongke"]
+    assert (r.points, r.max_points, r.index, r.class_label) == (75, 100, 0.75, "Khá")
+
+
+def test_missing_values_score_zero_by_default():
+    cs = load_shipped("mic-2017-default")
+    values = {k: v for k, v in MIC_FULL.items() if k not in ("B1", "B2")}  # 18 points not reported
+    r = score(cs, [Unit("stttt", "so_nganh")], {"stttt": values}).by_code["stttt"]
+    assert r.criteria["B1"].status == MISSING
+    assert (r.points, r.max_points, r.class_label) == (82, 100, "Tốt")
+    assert r.categories["B"].points == 12
+
+
+def test_missing_values_can_be_excluded_or_refused():
+    cs = load_shipped("mic-2017-default")
+    values = {k: v for k, v in MIC_FULL.items() if k not in ("B1", "B2")}
+    r = score(cs, [Unit("stttt", "so_nganh")], {"stttt": values}, missing_value_policy="exclude").by_code["stttt"]
+    assert (r.points, r.max_points, r.index) == (82, 82, 1)
+    with pytest.raises(ScoringInputError) as exc:
+        score(cs, [Unit("stttt", "so_nganh")], {"stttt": values}, missing_value_policy="error")
+    assert exc.value.errors == ["Đơn vị 'stttt', tiêu chí 'B1': thiếu giá trị.",
+                                "Đơn vị 'stttt', tiêu chí 'B2': thiếu giá trị."]
+
+
+def test_a_unit_with_no_values_at_all_gets_zero_and_is_ranked_last():
+    cs = load_shipped("mic-2017-default")
+    result = score(cs, [Unit("a", "so_nganh"), Unit("b", "so_nganh")], {"a": MIC_FULL})
+    assert [(u.code, u.total, u.rank, u.class_label) for u in result.group("so_nganh")] == [
+        ("a", 100, 1, "Xuất sắc"), ("b", 0, 2, "Yếu")]
+
+
+def test_bad_values_are_all_reported_and_nothing_is_scored():
+    cs = load_shipped("mic-2017-default")
+    values = {"a": {**MIC_FULL, "A1": 1.2, "B5": -1, "A5": "tot", "Z9": 1, "E1": "co"}}
+    with pytest.raises(ScoringInputError) as exc:
+        score(cs, [Unit("a", "so_nganh"), Unit("b", "xa")], values)
+    assert exc.value.errors == [
+        "Đơn vị 'b': nhóm đơn vị 'xa' không có trong bộ tiêu chí.",
+        "Đơn vị 'a', tiêu chí 'A1': tỷ lệ 1,2 nằm ngoài khoảng 0–1.",
+        "Đơn vị 'a', tiêu chí 'A5': lựa chọn 'tot' không có trong các bậc (dat_chuan, co, khong).",
+        "Đơn vị 'a', tiêu chí 'B5': số đếm -1 không được âm.",
+        "Đơn vị 'a', tiêu chí 'E1': cần có/không (true/false), nhận được 'co'.",
+        "Đơn vị 'a', tiêu chí 'Z9': tiêu chí không có trong bộ tiêu chí.",
+    ]
+
+
+def manual_set(max_points=100, groups=("so",), bands=BANDS) -> CriteriaSet:
+    crit = Criterion("K", "Điểm", "manual", max_points)
+    return CriteriaSet(code="t", name="t", version=1, bands=bands,
+                       groups=tuple(Group(g, g, max_points) for g in groups),
+                       categories=(Category("A", "A", max_points, (crit,)),))
+
+
+def test_ties_share_a_rank_and_the_next_rank_is_skipped():
+    cs = manual_set()
+    totals = {"a": 90, "b": 80, "c": 80, "d": 70, "e": 70, "f": 70, "g": 10}
+    result = score(cs, [Unit(c, "so") for c in totals], {c: {"K": t} for c, t in totals.items()})
+    assert {u.code: u.rank for u in result.units} == {"a": 1, "b": 2, "c": 2, "d": 4, "e": 4, "f": 4, "g": 7}
+    assert competition_ranks({"x": 0.9, "y": 0.8, "z": 0.8, "w": 0.7}) == {"x": 1, "y": 2, "z": 2, "w": 4}
+
+
+def test_float_noise_does_not_break_a_tie():
+    cs = CriteriaSet(code="t", name="t", version=1, groups=(Group("so", "so", 1.0),),
+                     categories=(Category("A", "A", 1.0, (Criterion("K1", "k", "ratio", 0.5),
+                                                          Criterion("K2", "k", "ratio", 0.5))),))
+    values = {"a": {"K1": 0.1, "K2": 0.2}, "b": {"K1": 0.3, "K2": 0.0}}
+    result = score(cs, [Unit("a", "so"), Unit("b", "so")], values)
+    assert result.by_code["a"].points != result.by_code["b"].points  # 0.15000000000000002 vs 0.15
+    assert [u.rank for u in result.units] == [1, 1]
+
+
+def test_groups_are_ranked_separately_and_excluded_units_are_not_ranked():
+    cs = manual_set(groups=("so", "nganh_doc"))
+    units = [Unit("a", "so"), Unit("b", "so"), Unit("thongke", "nganh_doc"), Unit("congan", "so", excluded=True)]
+    values = {"a": {"K": 60}, "b": {"K": 70}, "thongke": {"K": 50}, "congan": {"K": 99}}
+    result = score(cs, units, values)
+    assert {u.code: u.rank for u in result.units} == {"a": 2, "b": 1, "thongke": 1, "congan": None}
+    assert result.by_code["congan"].class_label == "Xuất sắc"
+
+
+@pytest.mark.parametrize("total, label", [
+    (100, "Xuất sắc"), (90, "Xuất sắc"), (89.99, "Tốt"), (80, "Tốt"), (79.99, "Khá"), (70, "Khá"),
+    (69.99, "Trung bình"), (50, "Trung bình"), (49.99, "Yếu"), (0, "Yếu"),
+])
+def test_classes_at_the_edges_of_the_default_set(total, label):
+    result = score(manual_set(), [Unit("a", "so")], {"a": {"K": total}})
+    assert result.by_code["a"].class_label == label
+    assert class_for(load_shipped("mic-2017-default"), "ubnd_huyen", total * 1.1) == label
+
+
+@pytest.mark.parametrize("group, total, label", [
+    ("so_nganh", 245, "Xuất sắc"), ("so_nganh", 220, "Xuất sắc"), ("so_nganh", 219.5, "Tốt"),
+    ("so_nganh", 196, "Tốt"), ("so_nganh", 195.9, "Khá"), ("so_nganh", 171, "Khá"), ("so_nganh", 170.9, "Trung bình"),
+    ("so_nganh", 122, "Trung bình"), ("so_nganh", 121.9, "Yếu"), ("nganh_doc", 220, "Xuất sắc"),
+    ("ubnd_huyen", 324, "Xuất sắc"), ("ubnd_huyen", 323.9, "Tốt"), ("ubnd_huyen", 288, "Tốt"),
+    ("ubnd_huyen", 252, "Khá"), ("ubnd_huyen", 180, "Trung bình"), ("ubnd_huyen", 179.9, "Yếu"),
+])
+def test_dti_haugiang_classes_use_the_published_point_cut_offs(group, total, label):
+    assert class_for(load_shipped("dti-haugiang-2022"), group, total) == label
+
+
+def test_change_from_last_year():
+    cs = manual_set()
+    values = {"a": {"K": 80}, "b": {"K": 90}, "c": {"K": 40}}
+    last = score(cs, [Unit(c, "so") for c in "ab"], {"a": {"K": 95}, "b": {"K": 60}})
+    previous = {**last.by_code, "c": Previous(index=None)}
+    result = score(cs, [Unit(c, "so") for c in "abc"], values, previous=previous)
+    a, b, c = (result.by_code[x] for x in "abc")
+    assert (a.previous_rank, a.rank, a.change_rank) == (1, 2, -1)
+    assert (b.previous_rank, b.rank, b.change_rank) == (2, 1, 1)
+    assert a.change_index == pytest.approx(-0.15) and a.change_total == pytest.approx(-15)
+    assert b.change_index == pytest.approx(0.30)
+    assert (c.previous_index, c.change_index, c.change_rank) == (None, None, None)
+
+
+DA_NANG_2022 = {  # ranking.md §4.2, https://dti.gov.vn/xep-hang-2022
+    "nhan_thuc_so": 1.0000, "the_che_so": 0.9000, "ha_tang_so": 0.8253, "nhan_luc_so": 0.8487,
+    "an_toan_thong_tin_mang": 0.7578, "hoat_dong_chinh_quyen_so": 0.8575, "hoat_dong_kinh_te_so": 0.7836,
+    "hoat_dong_xa_hoi_so": 0.5197,
+}
+
+
+def test_dti_formula_reproduces_da_nang_2022():
+    assert round(dti_province_2022(DA_NANG_2022), 4) == 0.8002
+    assert dti_province_2022(DA_NANG_2022) == pytest.approx(0.800175)
+
+
+def test_dti_refuses_values_outside_zero_one_and_missing_indicators():
+    with pytest.raises(ScoringInputError) as exc:
+        dti_province_2022({**DA_NANG_2022, "the_che_so": 1.1, "ha_tang_so": None} | {"xa_hoi": 0.5})
+    assert "Chỉ số 'the_che_so': giá trị 1,1 nằm ngoài khoảng 0–1." in exc.value.errors
+    assert "Chỉ số 'xa_hoi': không có trong danh sách trọng số." in exc.value.errors
+
+
+def test_the_engine_reproduces_da_nang_2022_from_a_dti_shaped_criteria_set():
+    weights = {"nhan_thuc_so": 100, "the_che_so": 100, "ha_tang_so": 100, "nhan_luc_so": 100,
+               "an_toan_thong_tin_mang": 100, "hoat_dong_chinh_quyen_so": 200, "hoat_dong_kinh_te_so": 150,
+               "hoat_dong_xa_hoi_so": 150}
+    lines = ["criteria_set:", "  code: dti-tinh-2022", "  name: DTI cấp tỉnh 2022", "  version: 1",
+             "  groups: [{code: tinh, name: Tỉnh, max_points: 1000}]", "  categories:"]
+    for key, w in weights.items():
+        lines += [f"    - {{code: {key}, name: {key}, points: {w}, criteria: "
+                  f"[{{code: {key}.v, name: {key}, rule: ratio, max: {w}}}]}}"]
+    cs = load_criteria_set("\n".join(lines) + "\n")
+    r = score(cs, [Unit("danang", "tinh")], {"danang": {f"{k}.v": v for k, v in DA_NANG_2022.items()}})
+    r = r.by_code["danang"]
+    assert round(r.total, 1) == 800.2
+    assert round(r.index, 4) == 0.8002
+    assert round(r.categories["hoat_dong_chinh_quyen_so"].index, 4) == 0.8575
