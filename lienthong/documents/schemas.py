@@ -177,6 +177,8 @@ class DocumentDetail(Schema):
     due_date: dt.date | None
     notes: str
     is_paper: bool
+    legally_valid: bool = Field(description="QĐ 28/2018: chữ ký số hợp lệ của người có thẩm quyền và của cơ quan, "
+                                            "gửi qua hệ thống")
     status: str
     cancel_reason: str
     cancelled_at: dt.datetime | None
@@ -199,7 +201,7 @@ class DocumentDetail(Schema):
             subject=doc.subject, urgency=doc.urgency, secrecy=doc.secrecy, signer_authority=doc.signer_authority,
             signer_position=doc.signer_position, signer_name=doc.signer_name, recipients_text=doc.recipients_text,
             page_count=doc.page_count, due_date=doc.due_date, notes=doc.notes, is_paper=doc.is_paper,
-            status=doc.status, cancel_reason=doc.cancel_reason, cancelled_at=doc.cancelled_at,
+            legally_valid=doc.legally_valid, status=doc.status, cancel_reason=doc.cancel_reason, cancelled_at=doc.cancelled_at,
             created_by=str(doc.created_by), created_at=doc.created_at, updated_at=doc.updated_at, files=files,
         )
 

@@ -93,13 +93,23 @@ def test_registering_a_signed_pdf_by_hand_stores_its_verification(province, p_pk
     assert not doc.legally_valid  # signed and valid, but it did not come through the system
 
 
+def api_document(client, doc) -> dict:
+    from lienthong.accounts.services import api_token_issue
+
+    token = api_token_issue(user=doc.created_by)
+    return client.get(f"/api/documents/{doc.pk}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+
+
 def test_issued_and_delivered_with_both_signatures_is_legally_valid_and_so_is_the_registered_copy(
-        province, p_pki, signed, django_capture_on_commit_callbacks):
+        client, province, p_pki, signed, django_capture_on_commit_callbacks):
     trust_root(p_pki.root)
     with django_capture_on_commit_callbacks(execute=True):
         doc = issue(province, signed)
     doc.refresh_from_db()
     assert doc.legally_valid
+    client.force_login(doc.created_by)
+    assert "Văn bản điện tử có giá trị pháp lý" in client.get(f"/van-ban/{doc.pk}/").content.decode()
+    assert api_document(client, doc)["legally_valid"] is True
     delivery = Delivery.objects.get(document=doc)
     with django_capture_on_commit_callbacks(execute=True):
         incoming = processing.incoming_register_from_delivery(actor=province.users["clerk.huyen"],
@@ -108,7 +118,8 @@ def test_issued_and_delivered_with_both_signatures_is_legally_valid_and_so_is_th
     assert incoming.legally_valid
 
 
-def test_only_the_personal_signature_is_not_legally_valid(province, p_pki, django_capture_on_commit_callbacks):
+def test_only_the_personal_signature_is_not_legally_valid(client, province, p_pki,
+                                                          django_capture_on_commit_callbacks):
     trust_root(p_pki.root)
     from lienthong.core.testing import tiny_pdf
 
@@ -119,6 +130,9 @@ def test_only_the_personal_signature_is_not_legally_valid(province, p_pki, djang
     assert v.status == "valid" and v.personal_valid and not v.agency_valid
     doc.refresh_from_db()
     assert not doc.legally_valid
+    client.force_login(doc.created_by)
+    assert "Văn bản điện tử có giá trị pháp lý" not in client.get(f"/van-ban/{doc.pk}/").content.decode()
+    assert api_document(client, doc)["legally_valid"] is False
 
 
 def test_the_inbox_flags_a_tampered_delivery_and_the_clerk_returns_it_with_the_result(
@@ -176,6 +190,9 @@ def test_reverify_after_adding_the_root_turns_untrusted_into_valid(client, provi
     assert v.status == "untrusted"
     doc.refresh_from_db()
     assert not doc.legally_valid
+    client.force_login(doc.created_by)
+    assert "Văn bản điện tử có giá trị pháp lý" not in client.get(f"/van-ban/{doc.pk}/").content.decode()
+    assert api_document(client, doc)["legally_valid"] is False
 
     trust_root(p_pki.root)
     client.force_login(province.users["clerk.xa"])
