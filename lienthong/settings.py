@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "lienthong.drafting",
     "lienthong.delivery",
     "lienthong.processing",
+    "lienthong.oversight",
+    "lienthong.assessment",
 ]
 
 MIDDLEWARE = [

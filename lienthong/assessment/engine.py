@@ -240,8 +240,15 @@ def competition_ranks(keys: Mapping[str, float]) -> dict[str, int]:
 
 
 def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[str, object]], *,
-          previous: Mapping[str, object] | None = None, missing_value_policy: str | None = None) -> ScoringResult:
-    """Score every unit. Raises ``ScoringInputError`` listing every bad value (nothing is scored then)."""
+          previous: Mapping[str, object] | None = None, missing_value_policy: str | None = None,
+          overrides: Mapping[str, Mapping[str, float]] | None = None) -> ScoringResult:
+    """Score every unit. Raises ``ScoringInputError`` listing every bad value (nothing is scored then).
+
+    ``overrides`` (unit code → criterion code → points, 0 – the criterion's maximum) replaces the points
+    the rule gives: the council's recorded adjustments. An overridden criterion counts as scored even
+    without a value; it does not change the group statistics of relative rules.
+    """
+    overrides = overrides or {}
     units = list(units)
     policy = missing_value_policy or cs.missing_value_policy
     if policy not in MISSING_POLICIES:
@@ -277,6 +284,13 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
             for _cat, crit in applicable[u.group]:
                 if crit.code not in u.not_applicable and uvals.get(crit.code) is None:
                     errors.append(f"Đơn vị '{u.code}', tiêu chí '{crit.code}': thiếu giá trị.")
+    for ucode, ov in overrides.items():
+        for ccode, pts in ov.items():
+            if ccode not in by_code:
+                errors.append(f"Đơn vị '{ucode}', tiêu chí '{ccode}': tiêu chí không có trong bộ tiêu chí.")
+            elif not _is_num(pts) or not 0 <= pts <= by_code[ccode][1].max + EPS:
+                errors.append(f"Đơn vị '{ucode}', tiêu chí '{ccode}': điểm điều chỉnh {pts!r} nằm ngoài khoảng "
+                              f"0–{_fmt(by_code[ccode][1].max)}.")
     if errors:
         raise ScoringInputError(errors)
 
@@ -296,6 +310,7 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
     results: list[dict] = []
     for u in units:
         uvals = values.get(u.code) or {}
+        uover = overrides.get(u.code) or {}
         crit_scores: dict[str, CriterionScore] = {}
         cat_pts: dict[str, float] = {}
         cat_max: dict[str, float] = {}
@@ -303,6 +318,8 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
             v = uvals.get(crit.code)
             if crit.code in u.not_applicable:
                 cs_ = CriterionScore(crit.code, 0.0, 0.0 if rescale else crit.max, NOT_APPLICABLE)
+            elif crit.code in uover:
+                cs_ = CriterionScore(crit.code, float(uover[crit.code]), crit.max, SCORED)
             elif v is None:
                 cs_ = CriterionScore(crit.code, 0.0, 0.0 if policy == "exclude" else crit.max, MISSING)
             else:

@@ -282,3 +282,20 @@ def test_the_engine_reproduces_da_nang_2022_from_a_dti_shaped_criteria_set():
     assert round(r.total, 1) == 800.2
     assert round(r.index, 4) == 0.8002
     assert round(r.categories["hoat_dong_chinh_quyen_so"].index, 4) == 0.8575
+
+
+def test_overrides_replace_points_and_are_checked():
+    from lienthong.assessment.criteria import load_shipped
+    from lienthong.assessment.engine import ScoringInputError, Unit, score
+
+    cs = load_shipped("mic-2017-default")
+    units = [Unit("a", "so_nganh"), Unit("b", "so_nganh")]
+    values = {"a": {"A1": 0.5}, "b": {"A1": 1}}
+    plain = score(cs, units, values)
+    adjusted = score(cs, units, values, overrides={"a": {"A1": 4, "E1": 2}})
+    assert plain.by_code["a"].criteria["A1"].points == 2
+    assert adjusted.by_code["a"].criteria["A1"].points == 4
+    assert adjusted.by_code["a"].criteria["E1"].status == "scored"
+    assert adjusted.by_code["a"].rank == 1 and plain.by_code["a"].rank == 2
+    with pytest.raises(ScoringInputError, match="điểm điều chỉnh 9"):
+        score(cs, units, values, overrides={"a": {"A1": 9}})

@@ -1,0 +1,575 @@
+"""Writes of the ranking campaign workflow: plain functions, each atomic, Vietnamese errors.
+
+publish → self-assessment (deadline in working days) → review (send back / unit confirms) → council
+(adjustments with a reason, audit-logged) → compute results → approval → publication of results.
+Permissions come from ``selectors`` (``AssessmentAuthority`` data). ``today`` parameters exist so
+tests and jobs can fix the date; they default to the local date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienthong.accounts.selectors import agency_ids_for
+from lienthong.audit.models import AuditAction
+from lienthong.audit.services import audit_log
+from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
+from lienthong.workcalendar.selectors import add_working_days
+
+from . import selectors
+from .criteria import CriteriaSetError, dump_criteria_set, load_criteria_set
+from .engine import Unit, _check_value, score
+from .models import (Adjustment, Approval, Campaign, CampaignState, CampaignUnit, CriteriaSetVersion,
+                     CriterionValue, Evidence, ReviewStatus, Result, SelfAssessment, SelfAssessmentState)
+
+S = CampaignState
+SA = SelfAssessmentState
+_EDITABLE_CAMPAIGN = (S.PUBLISHED, S.SELF_ASSESSMENT)
+
+
+# --------------------------------------------------------------------------- permission helpers
+
+
+def _require_council(actor) -> None:
+    if not selectors.is_council(user=actor):
+        raise PermissionDenied(_("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được thực hiện thao tác này."))
+
+
+def _require_unit_member(actor, cu: CampaignUnit) -> None:
+    if not agency_ids_for(user=actor).filter(agency_id=cu.agency_id).exists():
+        raise PermissionDenied(_("Chỉ cán bộ của đơn vị được đánh giá được thực hiện thao tác này."))
+
+
+def _log(actor, action, obj_type, obj_id, agency_id, summary, details=None):
+    audit_log(actor=actor, action=action, obj_type=obj_type, obj_id=obj_id, agency_id=agency_id,
+              summary=summary[:500], details=details or {})
+
+
+# --------------------------------------------------------------------------- criteria sets
+
+
+def _checksum(cs) -> str:
+    return hashlib.sha256(dump_criteria_set(cs).encode("utf-8")).hexdigest()
+
+
+def criteria_set_import(*, yaml_text: str, actor) -> CriteriaSetVersion:
+    """Store a criteria set from YAML. The same code and version replaces the stored text unless a
+    campaign uses it (frozen): then publish a new version. Validation errors (line and field) are
+    passed through as ``ValidationFailed({"yaml_text": [...]})``."""
+    _require_council(actor)
+    try:
+        cs = load_criteria_set(yaml_text)
+    except CriteriaSetError as exc:
+        raise ValidationFailed({"yaml_text": exc.errors}) from exc
+    with transaction.atomic():
+        row = CriteriaSetVersion.objects.select_for_update().filter(code=cs.code, version=cs.version).first()
+        if row is not None and row.frozen:
+            raise DomainError(_("Bộ tiêu chí '%(code)s' phiên bản %(v)s đã được dùng trong đợt đánh giá nên đã khóa, "
+                                "không sửa được; hãy nhập thành phiên bản mới.") % {"code": cs.code, "v": cs.version},
+                              code="criteria_set_frozen")
+        created = row is None
+        row = row or CriteriaSetVersion(code=cs.code, version=cs.version)
+        row.name, row.year, row.yaml_text, row.checksum, row.imported_by = (
+            cs.name[:300], cs.year, yaml_text, _checksum(cs), actor)
+        row.save()
+        row._parsed = cs
+        _log(actor, AuditAction.IMPORTED if created else AuditAction.CHANGED, "criteria_set", row.pk, None,
+             _("Nhập bộ tiêu chí %(code)s v%(v)s") % {"code": cs.code, "v": cs.version},
+             {"checksum": row.checksum})
+    return row
+
+
+def criteria_set_update(*, version: CriteriaSetVersion, yaml_text: str, actor) -> CriteriaSetVersion:
+    """Edit a stored version (the admin editor). Refused once frozen; code and version must stay."""
+    _require_council(actor)
+    if CriteriaSetVersion.objects.filter(pk=version.pk, frozen_at__isnull=False).exists():
+        raise DomainError(_("Bộ tiêu chí '%(code)s' phiên bản %(v)s đã được dùng trong đợt đánh giá nên đã khóa, "
+                            "không sửa được; hãy nhập thành phiên bản mới.") % {"code": version.code, "v": version.version},
+                          code="criteria_set_frozen")
+    try:
+        cs = load_criteria_set(yaml_text)
+    except CriteriaSetError as exc:
+        raise ValidationFailed({"yaml_text": exc.errors}) from exc
+    if (cs.code, cs.version) != (version.code, version.version):
+        raise ValidationFailed({"yaml_text": [_("Không được đổi mã hoặc phiên bản khi sửa; hãy nhập thành phiên bản mới.")]})
+    return criteria_set_import(yaml_text=yaml_text, actor=actor)
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+@dataclass(frozen=True)
+class UnitInput:
+    agency_id: int
+    group_code: str
+    separate_reason: str = ""
+    excluded: bool = False
+    excluded_reason: str = ""
+    not_applicable: tuple[str, ...] = ()
+
+
+def _check_units(cs, units: list[UnitInput]) -> list[str]:
+    errors = []
+    groups = {g.code for g in cs.groups}
+    codes = {c.code for _cat, c in cs.criteria()}
+    seen = set()
+    for u in units:
+        if u.group_code not in groups:
+            errors.append(_("Nhóm đơn vị '%(g)s' không có trong bộ tiêu chí.") % {"g": u.group_code})
+        if u.agency_id in seen:
+            errors.append(_("Một cơ quan được thêm hai lần."))
+        seen.add(u.agency_id)
+        if u.excluded and not u.excluded_reason.strip():
+            errors.append(_("Đơn vị không xếp hạng phải có lý do."))
+        for c in u.not_applicable:
+            if c not in codes:
+                errors.append(_("Tiêu chí '%(c)s' không có trong bộ tiêu chí.") % {"c": c})
+    return errors
+
+
+def campaign_create(*, actor, year: int, criteria_set: CriteriaSetVersion, units: Iterable[UnitInput],
+                    name: str = "", self_assessment_days: int = 15) -> Campaign:
+    """A draft campaign of the actor's council agency; the criteria set is frozen from now on."""
+    _require_council(actor)
+    units = list(units)
+    cs = criteria_set.criteria_set()
+    errors = _check_units(cs, units)
+    if not 1 <= self_assessment_days <= 120:
+        errors.append(_("Số ngày làm việc tự đánh giá phải từ 1 đến 120."))
+    if errors:
+        raise ValidationFailed({"units": errors})
+    council_agency_id = agency_ids_for(user=actor).filter(
+        agency_id__in=selectors.authority_agency_ids(kind="council")).values_list("agency_id", flat=True).first()
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            year=year, name=name or _("Đánh giá, xếp hạng mức độ ứng dụng CNTT năm %(y)s") % {"y": year},
+            criteria_set=criteria_set, council_agency_id=council_agency_id, created_by=actor,
+            self_assessment_days=self_assessment_days)
+        CampaignUnit.objects.bulk_create(
+            CampaignUnit(campaign=campaign, agency_id=u.agency_id, group_code=u.group_code,
+                         separate_reason=u.separate_reason.strip(), excluded=u.excluded,
+                         excluded_reason=u.excluded_reason.strip(), not_applicable=list(u.not_applicable))
+            for u in units)
+        CriteriaSetVersion.objects.filter(pk=criteria_set.pk, frozen_at__isnull=True).update(frozen_at=timezone.now())
+        _log(actor, AuditAction.CREATED, "campaign", campaign.pk, council_agency_id,
+             _("Tạo đợt đánh giá: %(n)s") % {"n": campaign.name},
+             {"criteria_set": f"{criteria_set.code} v{criteria_set.version}", "units": len(units)})
+    return campaign
+
+
+def _lock(campaign: Campaign) -> Campaign:
+    return Campaign.objects.select_for_update().select_related("criteria_set").get(pk=campaign.pk)
+
+
+def _require_state(campaign: Campaign, *states) -> None:
+    if campaign.state not in states:
+        raise DomainError(_("Đợt đánh giá đang ở bước '%(s)s', không thực hiện được thao tác này.")
+                          % {"s": campaign.get_state_display()}, code="wrong_state")
+
+
+def campaign_publish(*, actor, campaign: Campaign, today: dt.date | None = None) -> Campaign:
+    """Publish the criteria to the units: one self-assessment per unit, deadline in working days."""
+    _require_council(actor)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        c = _lock(campaign)
+        _require_state(c, S.DRAFT)
+        if not c.units.exists():
+            raise DomainError(_("Đợt đánh giá chưa có đơn vị nào."))
+        c.state, c.published_on = S.SELF_ASSESSMENT, today
+        c.deadline = add_working_days(today, c.self_assessment_days)
+        c.save(update_fields=["state", "published_on", "deadline"])
+        cs = c.criteria_set.criteria_set()
+        sas = SelfAssessment.objects.bulk_create(SelfAssessment(campaign_unit=cu) for cu in c.units.all())
+        sas = list(SelfAssessment.objects.filter(campaign_unit__campaign=c).select_related("campaign_unit"))
+        rows = []
+        for sa in sas:
+            group = sa.campaign_unit.group_code
+            rows += [CriterionValue(self_assessment=sa, criterion_code=crit.code)
+                     for cat, crit in cs.criteria() if cs.applies(cat, crit, group)]
+        CriterionValue.objects.bulk_create(rows)
+        _log(actor, AuditAction.TRANSITION, "campaign", c.pk, c.council_agency_id,
+             _("Công bố đợt đánh giá, hạn tự đánh giá %(d)s") % {"d": c.deadline.strftime("%d/%m/%Y")})
+    return c
+
+
+def campaign_advance(*, actor, campaign: Campaign, to: str) -> Campaign:
+    """self_assessment → review → council."""
+    _require_council(actor)
+    allowed = {S.REVIEW: S.SELF_ASSESSMENT, S.COUNCIL: S.REVIEW}
+    with transaction.atomic():
+        c = _lock(campaign)
+        if to not in allowed:
+            raise DomainError(_("Bước chuyển không hợp lệ."))
+        _require_state(c, allowed[to])
+        c.state = to
+        c.save(update_fields=["state"])
+        _log(actor, AuditAction.TRANSITION, "campaign", c.pk, c.council_agency_id,
+             _("Chuyển đợt đánh giá sang bước: %(s)s") % {"s": c.get_state_display()})
+    return c
+
+
+# --------------------------------------------------------------------------- self-assessment
+
+
+def _plain_value(v):
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, (list, tuple)):
+        return [_plain_value(x) for x in v]
+    return v
+
+
+def _lock_sa(sa: SelfAssessment) -> SelfAssessment:
+    return SelfAssessment.objects.select_for_update().select_related(
+        "campaign_unit__campaign__criteria_set").get(pk=sa.pk)
+
+
+def self_assessment_save(*, actor, self_assessment: SelfAssessment, values: Mapping[str, object] | None = None,
+                         comments: Mapping[str, str] | None = None) -> SelfAssessment:
+    """Save values (number / Decimal / bool / choice code / list of codes; ``None`` clears) and comments."""
+    values, comments = values or {}, comments or {}
+    with transaction.atomic():
+        sa = _lock_sa(self_assessment)
+        cu = sa.campaign_unit
+        _require_unit_member(actor, cu)
+        if sa.state not in (SA.DRAFT, SA.REOPENED) or (
+                sa.state == SA.DRAFT and cu.campaign.state not in _EDITABLE_CAMPAIGN):
+            raise DomainError(_("Bản tự đánh giá không còn sửa được (đã gửi hoặc đã hết bước tự đánh giá)."),
+                              code="wrong_state")
+        cs = cu.campaign.criteria_set.criteria_set()
+        crits = {c.code: c for _cat, c in cs.criteria()}
+        rows = {r.criterion_code: r for r in sa.values.all()}
+        errors: dict[str, list] = {}
+        for code in set(values) | set(comments):
+            if code not in rows:
+                errors.setdefault(code, []).append(_("Tiêu chí không áp dụng cho đơn vị hoặc không có trong bộ tiêu chí."))
+        for code, v in values.items():
+            if code in rows and v is not None:
+                problem = _check_value(crits[code], _plain_value(v))
+                if problem:
+                    errors.setdefault(code, []).append(problem)
+        if errors:
+            raise ValidationFailed(errors)
+        changed = []
+        for code in set(values) | set(comments):
+            row = rows[code]
+            if code in values:
+                row.value = _plain_value(values[code])
+            if code in comments:
+                row.comment = (comments[code] or "").strip()
+            changed.append(row)
+        CriterionValue.objects.bulk_update(changed, ["value", "comment", "updated_at"]) if changed else None
+        SelfAssessment.objects.filter(pk=sa.pk).update(updated_at=timezone.now())
+    return sa
+
+
+def criterion_values_autofill(*, campaign: Campaign, indicator: Callable[[object, str, int], object]) -> int:
+    """Fill the automatic value of every criterion whose source is ``indicator:<key>``.
+
+    ``indicator(agency, key, year)`` returns the measured value (or ``None``); the usage-statistics app
+    will provide it. The self-reported value is kept beside it; at scoring the measured value wins.
+    Returns the number of values filled."""
+    cs = campaign.criteria_set.criteria_set()
+    keys = {c.code: c.indicator_key for _cat, c in cs.criteria() if c.indicator_key}
+    now = timezone.now()
+    rows = list(CriterionValue.objects.filter(self_assessment__campaign_unit__campaign=campaign,
+                                              criterion_code__in=list(keys))
+                .select_related("self_assessment__campaign_unit__agency"))
+    for r in rows:
+        v = indicator(r.self_assessment.campaign_unit.agency, keys[r.criterion_code], campaign.year)
+        r.auto_value, r.auto_at = _plain_value(v), now
+    with transaction.atomic():
+        CriterionValue.objects.bulk_update(rows, ["auto_value", "auto_at"])
+    return len(rows)
+
+
+def self_assessment_submit(*, actor, self_assessment: SelfAssessment, today: dt.date | None = None) -> SelfAssessment:
+    """Send the self-assessment to the Department. After the deadline only if the Department reopened it."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        sa = _lock_sa(self_assessment)
+        cu = sa.campaign_unit
+        c = cu.campaign
+        _require_unit_member(actor, cu)
+        if sa.state == SA.DRAFT:
+            _require_state(c, *_EDITABLE_CAMPAIGN)
+            if c.deadline and today > c.deadline:
+                raise DomainError(_("Đã quá hạn tự đánh giá (hạn %(d)s). Chỉ gửi được khi Sở Thông tin và Truyền thông "
+                                    "mở lại bản tự đánh giá.") % {"d": c.deadline.strftime("%d/%m/%Y")},
+                                  code="deadline_passed")
+        elif sa.state != SA.REOPENED:
+            raise DomainError(_("Bản tự đánh giá đã được gửi."), code="wrong_state")
+        late = bool(c.deadline and today > c.deadline)
+        sa.state, sa.submitted_at, sa.submitted_by = SA.SUBMITTED, timezone.now(), actor
+        sa.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+        _log(actor, AuditAction.SENT, "self_assessment", sa.pk, cu.agency_id,
+             _("Gửi bản tự đánh giá %(c)s") % {"c": c.name} + (_(" (sau hạn, đã được mở lại)") if late else ""),
+             {"late": late})
+    return sa
+
+
+def self_assessment_reopen(*, actor, self_assessment: SelfAssessment, reason: str) -> SelfAssessment:
+    """The Department reopens a self-assessment (e.g. after the deadline); the unit may edit and submit again."""
+    _require_council(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": [_("Phải nêu lý do mở lại bản tự đánh giá.")]})
+    with transaction.atomic():
+        sa = _lock_sa(self_assessment)
+        _require_state(sa.campaign_unit.campaign, S.PUBLISHED, S.SELF_ASSESSMENT, S.REVIEW)
+        if sa.state == SA.CONFIRMED:
+            raise DomainError(_("Bản tự đánh giá đã được thẩm định xong, không mở lại được."), code="wrong_state")
+        sa.state, sa.reopened_at, sa.reopened_by, sa.reopen_reason = SA.REOPENED, timezone.now(), actor, reason[:1000]
+        sa.save(update_fields=["state", "reopened_at", "reopened_by", "reopen_reason", "updated_at"])
+        _log(actor, AuditAction.RETURNED, "self_assessment", sa.pk, sa.campaign_unit.agency_id,
+             _("Mở lại bản tự đánh giá: %(r)s") % {"r": reason}, {"reason": reason})
+    return sa
+
+
+# --------------------------------------------------------------------------- review
+
+
+def _lock_value(cv: CriterionValue) -> CriterionValue:
+    return CriterionValue.objects.select_for_update().select_related(
+        "self_assessment__campaign_unit__campaign__criteria_set").get(pk=cv.pk)
+
+
+def review_send_back(*, actor, criterion_value: CriterionValue, note: str) -> CriterionValue:
+    """The Department asks the unit to confirm (or correct) one value, with a note."""
+    _require_council(actor)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed({"note": [_("Phải ghi nội dung đề nghị đơn vị xác nhận lại.")]})
+    with transaction.atomic():
+        cv = _lock_value(criterion_value)
+        sa = cv.self_assessment
+        _require_state(sa.campaign_unit.campaign, S.REVIEW)
+        if sa.state not in (SA.SUBMITTED, SA.SENT_BACK):
+            raise DomainError(_("Chỉ thẩm định bản tự đánh giá đã gửi."), code="wrong_state")
+        cv.review_status, cv.review_note, cv.reviewed_by, cv.reviewed_at = ReviewStatus.SENT_BACK, note, actor, timezone.now()
+        cv.save(update_fields=["review_status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
+        SelfAssessment.objects.filter(pk=sa.pk).update(state=SA.SENT_BACK, updated_at=timezone.now())
+        _log(actor, AuditAction.RETURNED, "self_assessment", sa.pk, sa.campaign_unit.agency_id,
+             _("Đề nghị xác nhận lại tiêu chí %(c)s: %(n)s") % {"c": cv.criterion_code, "n": note},
+             {"criterion": cv.criterion_code, "note": note})
+    return cv
+
+
+_UNSET = object()
+
+
+def criterion_confirm(*, actor, criterion_value: CriterionValue, value=_UNSET, comment: str | None = None) -> CriterionValue:
+    """The unit confirms (optionally corrects) a value sent back; when none is left, the self-assessment
+    goes back to the Department as submitted."""
+    with transaction.atomic():
+        cv = _lock_value(criterion_value)
+        sa = cv.self_assessment
+        _require_unit_member(actor, sa.campaign_unit)
+        if cv.review_status != ReviewStatus.SENT_BACK:
+            raise DomainError(_("Tiêu chí này không được đề nghị xác nhận lại."), code="wrong_state")
+        old = cv.value
+        if value is not _UNSET:
+            v = _plain_value(value)
+            if v is not None:
+                crit = next(c for _cat, c in sa.campaign_unit.campaign.criteria_set.criteria_set().criteria()
+                            if c.code == cv.criterion_code)
+                problem = _check_value(crit, v)
+                if problem:
+                    raise ValidationFailed({cv.criterion_code: [problem]})
+            cv.value = v
+        if comment is not None:
+            cv.comment = comment.strip()
+        cv.review_status, cv.confirmed_by, cv.confirmed_at = ReviewStatus.CONFIRMED, actor, timezone.now()
+        cv.save(update_fields=["value", "comment", "review_status", "confirmed_by", "confirmed_at", "updated_at"])
+        if not sa.values.filter(review_status=ReviewStatus.SENT_BACK).exists():
+            SelfAssessment.objects.filter(pk=sa.pk).update(state=SA.SUBMITTED, updated_at=timezone.now())
+        _log(actor, AuditAction.CHANGED, "self_assessment", sa.pk, sa.campaign_unit.agency_id,
+             _("Đơn vị xác nhận tiêu chí %(c)s") % {"c": cv.criterion_code},
+             {"criterion": cv.criterion_code, "old": old, "new": cv.value})
+    return cv
+
+
+def self_assessment_confirm(*, actor, self_assessment: SelfAssessment) -> SelfAssessment:
+    """The Department closes the review of one unit: every value not sent back is marked OK."""
+    _require_council(actor)
+    with transaction.atomic():
+        sa = _lock_sa(self_assessment)
+        _require_state(sa.campaign_unit.campaign, S.REVIEW)
+        if sa.state != SA.SUBMITTED:
+            raise DomainError(_("Còn tiêu chí chờ đơn vị xác nhận, hoặc bản tự đánh giá chưa được gửi."),
+                              code="wrong_state")
+        sa.values.filter(review_status=ReviewStatus.PENDING).update(
+            review_status=ReviewStatus.OK, reviewed_by=actor, reviewed_at=timezone.now())
+        sa.state, sa.confirmed_at, sa.confirmed_by = SA.CONFIRMED, timezone.now(), actor
+        sa.save(update_fields=["state", "confirmed_at", "confirmed_by", "updated_at"])
+        _log(actor, AuditAction.COMPLETED, "self_assessment", sa.pk, sa.campaign_unit.agency_id,
+             _("Hoàn thành thẩm định bản tự đánh giá"))
+    return sa
+
+
+# --------------------------------------------------------------------------- council and results
+
+
+def _scoring_inputs(campaign: Campaign):
+    cs = campaign.criteria_set.criteria_set()
+    cus = list(campaign.units.all())
+    source = {c.code: c for _cat, c in cs.criteria()}
+    values: dict[str, dict] = {str(cu.agency_id): {} for cu in cus}
+    by_cu = {cu.pk: str(cu.agency_id) for cu in cus}
+    for cu_id, code, v, auto in CriterionValue.objects.filter(
+            self_assessment__campaign_unit__campaign=campaign).values_list(
+            "self_assessment__campaign_unit_id", "criterion_code", "value", "auto_value"):
+        crit = source.get(code)
+        use = auto if crit is not None and crit.indicator_key and auto is not None else v
+        values[by_cu[cu_id]][code] = use
+    overrides: dict[str, dict] = {}
+    for cu_id, code, pts in Adjustment.objects.filter(campaign_unit__campaign=campaign).order_by(
+            "at", "pk").values_list("campaign_unit_id", "criterion_code", "new_points"):
+        overrides.setdefault(by_cu[cu_id], {})[code] = pts  # the latest adjustment wins
+    units = [Unit(code=str(cu.agency_id), group=cu.group_code, not_applicable=frozenset(cu.not_applicable),
+                  excluded=cu.excluded) for cu in cus]
+    return cs, cus, units, values, overrides
+
+
+def council_adjust(*, actor, campaign_unit: CampaignUnit, criterion_code: str, new_points, reason: str) -> Adjustment:
+    """The council changes the points of one criterion of one unit. Reason required; audit-logged."""
+    _require_council(actor)
+    reason = (reason or "").strip()
+    errors: dict[str, list] = {}
+    if not reason:
+        errors["reason"] = [_("Phải nêu lý do điều chỉnh điểm.")]
+    with transaction.atomic():
+        c = _lock(campaign_unit.campaign)
+        _require_state(c, S.COUNCIL)
+        cu = CampaignUnit.objects.get(pk=campaign_unit.pk)
+        cs, _cus, units, values, overrides = _scoring_inputs(c)
+        pair = next(((cat, k) for cat, k in cs.criteria() if k.code == criterion_code), None)
+        if pair is None or not cs.applies(pair[0], pair[1], cu.group_code) or criterion_code in cu.not_applicable:
+            errors["criterion_code"] = [_("Tiêu chí không áp dụng cho đơn vị này.")]
+        try:
+            new = float(new_points)
+        except (TypeError, ValueError):
+            new = None
+        if pair is not None and (new is None or not 0 <= new <= pair[1].max):
+            errors["new_points"] = [_("Điểm điều chỉnh phải từ 0 đến %(m)s.") % {"m": f"{pair[1].max:g}"}]
+        if errors:
+            raise ValidationFailed(errors)
+        current = score(cs, units, values, overrides=overrides).by_code[str(cu.agency_id)]
+        old = current.criteria[criterion_code].points
+        adj = Adjustment.objects.create(campaign_unit=cu, criterion_code=criterion_code, old_points=old,
+                                        new_points=new, reason=reason, by=actor)
+        _log(actor, AuditAction.CHANGED, "campaign_unit", cu.pk, cu.agency_id,
+             _("Hội đồng điều chỉnh điểm tiêu chí %(c)s: %(o)s → %(n)s. Lý do: %(r)s")
+             % {"c": criterion_code, "o": f"{old:g}", "n": f"{new:g}", "r": reason},
+             {"campaign": c.pk, "criterion": criterion_code, "old": old, "new": new, "reason": reason})
+        _log(actor, AuditAction.CHANGED, "campaign", c.pk, c.council_agency_id,
+             _("Điều chỉnh điểm %(a)s, tiêu chí %(c)s") % {"a": cu.agency_id, "c": criterion_code},
+             {"adjustment": adj.pk})
+    return adj
+
+
+def campaign_compute_results(*, actor, campaign: Campaign) -> list[Result]:
+    """Score every unit (measured values win over self-reported ones; adjustments override points) and
+    store the results, with the change from last year's results of the same criteria-set code."""
+    _require_council(actor)
+    with transaction.atomic():
+        c = _lock(campaign)
+        _require_state(c, S.COUNCIL)
+        cs, cus, units, values, overrides = _scoring_inputs(c)
+        previous = selectors.previous_results(campaign=c)
+        scored = score(cs, units, values, overrides=overrides, previous=previous)
+        now = timezone.now()
+        Result.objects.filter(campaign_unit__campaign=c).delete()
+        rows = []
+        for cu in cus:
+            r = scored.by_code[str(cu.agency_id)]
+            rows.append(Result(
+                campaign_unit=cu, points=r.points, max_points=r.max_points, total=r.total, index=r.index,
+                class_label=r.class_label or "", rank=r.rank,
+                categories={k: {"points": v.points, "max": v.max, "index": v.index} for k, v in r.categories.items()},
+                criteria={k: {"points": v.points, "max": v.max, "status": v.status} for k, v in r.criteria.items()},
+                previous_index=r.previous_index, previous_rank=r.previous_rank, change_index=r.change_index,
+                change_total=r.change_total, change_rank=r.change_rank, computed_at=now))
+        rows = Result.objects.bulk_create(rows)
+        c.results_computed_at = now
+        c.save(update_fields=["results_computed_at"])
+        _log(actor, AuditAction.COMPLETED, "campaign", c.pk, c.council_agency_id,
+             _("Tính kết quả đánh giá cho %(n)s đơn vị") % {"n": len(rows)})
+    return rows
+
+
+def campaign_approve(*, actor, campaign: Campaign, decision: str = "", note: str = "") -> Approval:
+    """A leader of the approving agency (UBND tỉnh) approves the computed results."""
+    if not selectors.is_approver(user=actor):
+        raise PermissionDenied(_("Chỉ lãnh đạo Ủy ban nhân dân tỉnh được phê duyệt kết quả."))
+    with transaction.atomic():
+        c = _lock(campaign)
+        _require_state(c, S.COUNCIL)
+        if c.results_computed_at is None:
+            raise DomainError(_("Chưa tính kết quả đánh giá."), code="not_computed")
+        if Adjustment.objects.filter(campaign_unit__campaign=c, at__gt=c.results_computed_at).exists():
+            raise DomainError(_("Có điều chỉnh điểm sau lần tính kết quả gần nhất; hãy tính lại trước khi phê duyệt."),
+                              code="stale_results")
+        approval = Approval.objects.create(campaign=c, approved_by=actor, decision=(decision or "").strip()[:300],
+                                           note=(note or "").strip())
+        c.state = S.APPROVED
+        c.save(update_fields=["state"])
+        _log(actor, AuditAction.COMPLETED, "campaign", c.pk, c.council_agency_id,
+             _("Phê duyệt kết quả đánh giá %(n)s %(d)s") % {"n": c.name, "d": approval.decision})
+    return approval
+
+
+def campaign_publish_results(*, actor, campaign: Campaign) -> Campaign:
+    _require_council(actor)
+    with transaction.atomic():
+        c = _lock(campaign)
+        _require_state(c, S.APPROVED)
+        c.state, c.results_published_at = S.PUBLISHED_RESULTS, timezone.now()
+        c.save(update_fields=["state", "results_published_at"])
+        _log(actor, AuditAction.TRANSITION, "campaign", c.pk, c.council_agency_id,
+             _("Công bố kết quả đánh giá %(n)s") % {"n": c.name})
+    return c
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def evidence_add(*, actor, criterion_value: CriterionValue, uploads) -> list[Evidence]:
+    """Attach evidence files to one criterion; file types the documents app refuses give its errors.
+    Files and rows are stored together or not at all."""
+    from lienthong.documents import services as document_services
+
+    cv = CriterionValue.objects.select_related("self_assessment__campaign_unit__campaign").get(pk=criterion_value.pk)
+    sa = cv.self_assessment
+    _require_unit_member(actor, sa.campaign_unit)
+    editable = sa.state == SA.REOPENED or (
+        sa.state == SA.DRAFT and sa.campaign_unit.campaign.state in _EDITABLE_CAMPAIGN) or (
+        cv.review_status == ReviewStatus.SENT_BACK)
+    if not editable:
+        raise DomainError(_("Bản tự đánh giá không còn sửa được (đã gửi hoặc đã hết bước tự đánh giá)."),
+                          code="wrong_state")
+    if not uploads:
+        raise ValidationFailed({"files": [_("Chưa chọn tệp.")]})
+    read = document_services.files_read(uploads, field_name="files")
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            stored = document_services.files_store(read, written=written)
+            rows = Evidence.objects.bulk_create(
+                Evidence(criterion_value=cv, stored_file=s, filename=f.name[:255], uploaded_by=actor)
+                for f, s in zip(read, stored, strict=True))
+            _log(actor, AuditAction.CREATED, "self_assessment", sa.pk, sa.campaign_unit.agency_id,
+                 _("Thêm %(n)s tài liệu kiểm chứng cho tiêu chí %(c)s") % {"n": len(rows), "c": cv.criterion_code})
+        return rows
+    except BaseException:
+        document_services.files_discard(written)
+        raise
