@@ -86,7 +86,6 @@ INSTALLED_APPS = [
     "lienthong.drafting",
     "lienthong.delivery",
     "lienthong.processing",
-    "lienthong.oversight",
     "lienthong.assessment",
 ]
 
