@@ -388,14 +388,20 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
     return _store_with_files(build, read, actor=actor)
 
 
-def document_attach_files(*, actor, document: Document, uploads) -> list[DocumentFile]:
-    _check_clerk(actor, document.agency)
+def _read_required(uploads) -> list[ReadFile]:
+    """Checked uploads, at least one; ``ValidationFailed`` under "files" otherwise."""
     errors: dict[str, list] = {}
     read = _read_files(uploads, errors)
     if not read and not errors:
         errors["files"] = [_("Chưa chọn tệp.")]
     if errors:
         raise ValidationFailed(errors)
+    return read
+
+
+def document_attach_files(*, actor, document: Document, uploads) -> list[DocumentFile]:
+    _check_clerk(actor, document.agency)
+    read = _read_required(uploads)
     before = set(DocumentFile.objects.filter(document=document).values_list("pk", flat=True))
     first_order = len(before)
 
@@ -414,12 +420,7 @@ def document_replace_originals(*, actor, document: Document, uploads) -> list[Do
     the document was numbered with. Only for the issuing step, before the document leaves the agency: the
     caller (drafting) checks that; the replaced versions stay in the draft's history."""
     _check_clerk(actor, document.agency)
-    errors: dict[str, list] = {}
-    read = _read_files(uploads, errors)
-    if not read and not errors:
-        errors["files"] = [_("Chưa chọn tệp.")]
-    if errors:
-        raise ValidationFailed(errors)
+    read = _read_required(uploads)
 
     def build() -> Document:
         DocumentFile.objects.filter(document=document).delete()
