@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "lienthong.drafting",
     "lienthong.delivery",
     "lienthong.processing",
+    "lienthong.oversight",
     "lienthong.assessment",
 ]
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OversightConfig(AppConfig):
+    name = "lienthong.oversight"
+    verbose_name = _("Giám sát sử dụng hệ thống")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from lienthong.oversight.services import login_record
+
+        user_logged_in.connect(login_record, dispatch_uid="oversight_login_record")

@@ -1,0 +1,205 @@
+"""Reading the cached monthly usage statistics (written by ``services.usage_stats_refresh``).
+
+Every function runs a constant number of queries whatever the number of agencies. Keys and
+definitions follow ``docs/indicators.md``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Max, Q, Sum
+
+from lienthong.oversight.models import AgencyMonthStats
+from lienthong.oversight.services import month_start, next_month
+
+SUMMED = ["documents_issued", "documents_received", "issued_normal", "sent_electronically", "issued_e_doc",
+          "issued_legally_valid", "received_signed_valid", "received_assigned", "assignments_completed",
+          "completed_with_deadline", "completed_on_time", "handlings_completed"]
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def _weighted_median(pairs: list[tuple[float, int]]) -> float | None:
+    """Median of monthly medians, each weighted by its number of handlings (exact for one month)."""
+    pairs = sorted((v, w) for v, w in pairs if v is not None and w)
+    total = sum(w for _, w in pairs)
+    if not total:
+        return None
+    acc = 0
+    for v, w in pairs:
+        acc += w
+        if acc * 2 >= total:
+            return v
+    return pairs[-1][0]
+
+
+@dataclass
+class UsageRow:
+    agency_id: int
+    agency_name: str
+    agency_short_name: str
+    level_code: str
+    level_rank: int
+    group_code: str | None
+    group_name: str | None
+    totals: dict = field(default_factory=dict)
+    staff_accounts: int = 0
+    active_users: int = 0
+    overdue_items: int = 0
+    median_processing_days: float | None = None
+    last_activity_at: dt.datetime | None = None
+
+    @property
+    def documents_issued(self) -> int:
+        return self.totals.get("documents_issued", 0)
+
+    @property
+    def documents_received(self) -> int:
+        return self.totals.get("documents_received", 0)
+
+    @property
+    def e_doc_share(self) -> float | None:
+        return _ratio(self.totals.get("issued_e_doc", 0), self.totals.get("issued_normal", 0))
+
+    @property
+    def sent_electronically_share(self) -> float | None:
+        return _ratio(self.totals.get("sent_electronically", 0), self.totals.get("issued_normal", 0))
+
+    @property
+    def digital_sign_valid_share(self) -> float | None:
+        return _ratio(self.totals.get("issued_legally_valid", 0), self.documents_issued)
+
+    @property
+    def received_signed_valid_share(self) -> float | None:
+        return _ratio(self.totals.get("received_signed_valid", 0), self.documents_received)
+
+    @property
+    def e_case_share(self) -> float | None:
+        return _ratio(self.totals.get("received_assigned", 0), self.documents_received)
+
+    @property
+    def on_time_share(self) -> float | None:
+        return _ratio(self.totals.get("completed_on_time", 0), self.totals.get("completed_with_deadline", 0))
+
+    @property
+    def active_user_share(self) -> float | None:
+        return _ratio(self.active_users, self.staff_accounts)
+
+    @property
+    def unused_accounts(self) -> int:
+        return self.staff_accounts - self.active_users
+
+    def indicator(self, key: str):
+        return getattr(self, key)
+
+
+def usage_overview(*, month_from: dt.date, month_to: dt.date, agency_ids=None) -> list[UsageRow]:
+    """One row per internal agency for the months ``month_from``…``month_to`` (inclusive): counts
+    summed over the months; staff, active users, unused accounts and overdue items as of the last
+    month; last activity up to the end of the last month. Ordered by level, group, name. Three queries."""
+    from lienthong.agencies.models import Agency
+
+    first, last = month_start(month_from), month_start(month_to)
+    agencies = Agency.objects.filter(is_external=False)
+    if agency_ids is not None:
+        agencies = agencies.filter(pk__in=sorted({int(a) for a in agency_ids}))
+    # AgencyMonthStats.agency has related_name "+", so aggregate from the stats side instead.
+    stats = AgencyMonthStats.objects.filter(month__gte=first, month__lte=last, agency__in=agencies)
+    sums = {r["agency_id"]: r for r in stats.values("agency_id").order_by().annotate(
+        **{k: Sum(k) for k in SUMMED},
+        staff=Sum("staff_accounts", filter=Q(month=last)), active=Sum("active_users", filter=Q(month=last)),
+        overdue=Sum("overdue_open", filter=Q(month=last)), last_at=Max("last_activity_at"))}
+    medians: dict[int, list] = {}
+    for agency_id, med, n in stats.filter(handlings_completed__gt=0).values_list(
+            "agency_id", "median_processing_days", "handlings_completed"):
+        medians.setdefault(agency_id, []).append((med, n))
+    out = []
+    for a in agencies.order_by("level__rank", "group__order", "name", "pk").values(
+            "pk", "name", "short_name", "level__code", "level__rank", "group__code", "group__name"):
+        r = sums.get(a["pk"], {})
+        out.append(UsageRow(
+            agency_id=a["pk"], agency_name=a["name"], agency_short_name=a["short_name"], level_code=a["level__code"],
+            level_rank=a["level__rank"], group_code=a["group__code"], group_name=a["group__name"],
+            totals={k: r.get(k) or 0 for k in SUMMED}, staff_accounts=r.get("staff") or 0,
+            active_users=r.get("active") or 0, overdue_items=r.get("overdue") or 0,
+            median_processing_days=_weighted_median(medians.get(a["pk"], [])), last_activity_at=r.get("last_at")))
+    return out
+
+
+@dataclass
+class TrendPoint:
+    month: dt.date
+    row: UsageRow
+
+
+def usage_trend(*, agency_id: int, months: list[dt.date]) -> list[TrendPoint]:
+    """The agency's figures month by month (months without statistics give zeros). Two queries."""
+    from lienthong.agencies.models import Agency
+
+    months = sorted({month_start(m) for m in months})
+    a = Agency.objects.filter(pk=agency_id).values(
+        "pk", "name", "short_name", "level__code", "level__rank", "group__code", "group__name").get()
+    by_month = {s.month: s for s in AgencyMonthStats.objects.filter(agency_id=agency_id, month__in=months)}
+    out = []
+    for m in months:
+        s = by_month.get(m)
+        row = UsageRow(agency_id=a["pk"], agency_name=a["name"], agency_short_name=a["short_name"],
+                       level_code=a["level__code"], level_rank=a["level__rank"], group_code=a["group__code"],
+                       group_name=a["group__name"])
+        if s is not None:
+            row.totals = {k: getattr(s, k) for k in SUMMED}
+            row.staff_accounts, row.active_users, row.overdue_items = s.staff_accounts, s.active_users, s.overdue_open
+            row.median_processing_days, row.last_activity_at = s.median_processing_days, s.last_activity_at
+        out.append(TrendPoint(month=m, row=row))
+    return out
+
+
+# Indicators where a higher value is worse: the threshold is a maximum, not a minimum.
+HIGHER_IS_WORSE = {"overdue_items", "unused_accounts", "median_processing_days"}
+
+
+@dataclass
+class Laggard:
+    row: UsageRow
+    failed: dict  # indicator key -> (value, threshold)
+
+
+def laggards(*, thresholds: dict[str, float], month_from: dt.date, month_to: dt.date, agency_ids=None,
+             missing_is_lagging: bool = False) -> list[Laggard]:
+    """Agencies below at least one threshold (``{"e_doc_share": 0.8, "overdue_items": 5, …}``; for
+    overdue items, unused accounts and median processing days the threshold is a maximum). A missing
+    ratio (denominator 0) fails only with ``missing_is_lagging``. Same queries as ``usage_overview``."""
+    from lienthong.core.errors import ValidationFailed
+
+    known = {"documents_issued", "documents_received", "e_doc_share", "sent_electronically_share",
+             "digital_sign_valid_share", "received_signed_valid_share", "e_case_share", "on_time_share",
+             "active_user_share"} | HIGHER_IS_WORSE
+    unknown = sorted(set(thresholds) - known)
+    if unknown:
+        from django.utils.translation import gettext as _
+
+        raise ValidationFailed({"thresholds": [_("Chỉ số không có: %(k)s.") % {"k": ", ".join(unknown)}]})
+    out = []
+    for row in usage_overview(month_from=month_from, month_to=month_to, agency_ids=agency_ids):
+        failed = {}
+        for key, limit in thresholds.items():
+            value = row.indicator(key)
+            if value is None:
+                if missing_is_lagging:
+                    failed[key] = (None, limit)
+            elif (value > limit) if key in HIGHER_IS_WORSE else (value < limit):
+                failed[key] = (value, limit)
+        if failed:
+            out.append(Laggard(row=row, failed=failed))
+    return out
+
+
+def months_between(month_from: dt.date, month_to: dt.date) -> list[dt.date]:
+    out, m = [], month_start(month_from)
+    while m <= month_start(month_to):
+        out.append(m)
+        m = next_month(m)
+    return out

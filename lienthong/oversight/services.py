@@ -1,0 +1,224 @@
+"""Recomputing the monthly usage statistics (definitions: ``docs/indicators.md``).
+
+``usage_stats_refresh`` runs a fixed handful of aggregate queries (GROUP BY agency, month) whatever
+the number of agencies, then upserts one ``AgencyMonthStats`` row per internal agency and month.
+Months are calendar months in Vietnam time (Asia/Ho_Chi_Minh)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, IntegerField, Max, OuterRef, Q
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+
+from lienthong.oversight.models import AgencyMonthStats, LoginMonth
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+EXCLUDED_STATUSES = ("cancelled", "withdrawn")
+STAT_FIELDS = [f.name for f in AgencyMonthStats._meta.concrete_fields if f.name not in ("id", "agency", "month")]
+
+
+def month_start(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
+def next_month(m: dt.date) -> dt.date:
+    return (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def month_last_day(m: dt.date) -> dt.date:
+    return next_month(m) - dt.timedelta(days=1)
+
+
+def _local_midnight(d: dt.date) -> dt.datetime:
+    return dt.datetime.combine(d, dt.time(0), tzinfo=VN)
+
+
+def _as_month(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(VN).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
+
+
+def default_months(today: dt.date | None = None) -> list[dt.date]:
+    today = today or timezone.localdate(timezone=VN)
+    this = month_start(today)
+    return [month_start(this - dt.timedelta(days=1)), this]
+
+
+def login_record(sender=None, request=None, user=None, **kwargs) -> None:
+    """``user_logged_in`` receiver: remember that ``user`` was active this month (Vietnam time)."""
+    if user is None or not getattr(user, "pk", None):
+        return
+    LoginMonth.objects.bulk_create([LoginMonth(user_id=user.pk, month=month_start(timezone.localdate(timezone=VN)))],
+                                   ignore_conflicts=True)
+
+
+class _Median(Aggregate):
+    """PostgreSQL's ordered-set median."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class _DaysBetween(Func):
+    """``a - b`` of two dates in whole days (PostgreSQL: date - date is an integer)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
+def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date | None = None) -> int:
+    """Recompute the statistics of ``months`` (first days; default: previous and current month) for
+    every internal agency and store them. Idempotent. Returns the number of rows written."""
+    from lienthong.accounts.models import Position
+    from lienthong.agencies.models import Agency
+    from lienthong.audit.models import AuditEntry
+    from lienthong.delivery.models import Delivery
+    from lienthong.documents.models import Direction, Document
+    from lienthong.processing.models import Assignment, AssignmentRole, AssignmentState, Handling
+
+    today = today or timezone.localdate(timezone=VN)
+    months = sorted({month_start(m) for m in (months or default_months(today))})
+    if not months:
+        return 0
+    first, end = months[0], next_month(months[-1])  # [first, end) covers all; rows outside `months` are dropped
+    start_at, end_at = _local_midnight(first), _local_midnight(end)
+    wanted = set(months)
+    agency_ids = list(Agency.objects.filter(is_external=False).values_list("pk", flat=True))
+    stats: dict[tuple[int, dt.date], dict] = {
+        (a, m): {f: 0 for f in STAT_FIELDS} | {"median_processing_days": None, "last_activity_at": None}
+        for a in agency_ids for m in months}
+
+    def add(agency_id, month, **values):
+        row = stats.get((agency_id, month))
+        if row is not None:
+            row.update(values)
+
+    docs = Document.objects.exclude(status__in=EXCLUDED_STATUSES)
+
+    # 1. Issued documents, by issue date.
+    has_delivery = Exists(Delivery.objects.filter(document_id=OuterRef("pk")))
+    normal = Q(secrecy="normal")
+    issued = (docs.filter(direction=Direction.OUTGOING, issued_on__gte=first, issued_on__lt=end)
+              .annotate(m=TruncMonth("issued_on"), sent=has_delivery).values("agency_id", "m").order_by()
+              .annotate(n=Count("pk"), valid=Count("pk", filter=Q(legally_valid=True)),
+                        normal=Count("pk", filter=normal),
+                        sent_n=Count("pk", filter=normal & Q(sent=True)),
+                        e_doc=Count("pk", filter=normal & Q(sent=True, legally_valid=True, is_paper=False))))
+    for r in issued:
+        add(r["agency_id"], _as_month(r["m"]), documents_issued=r["n"], issued_legally_valid=r["valid"],
+            issued_normal=r["normal"], sent_electronically=r["sent_n"], issued_e_doc=r["e_doc"])
+
+    # 2. Received documents, by date of arrival.
+    from lienthong.documents.models import DocumentFile
+    from lienthong.signing.models import VerificationStatus
+
+    signed_valid = Exists(DocumentFile.objects.filter(document_id=OuterRef("pk"),
+                                                      stored_file__verification__status=VerificationStatus.VALID))
+    assigned = Exists(Assignment.objects.filter(document_id=OuterRef("pk")))
+    received = (docs.filter(direction=Direction.INCOMING, received_on__gte=first, received_on__lt=end)
+                .annotate(m=TruncMonth("received_on"), sv=signed_valid, asg=assigned)
+                .values("agency_id", "m").order_by()
+                .annotate(n=Count("pk"), sv_n=Count("pk", filter=Q(sv=True)), asg_n=Count("pk", filter=Q(asg=True))))
+    for r in received:
+        add(r["agency_id"], _as_month(r["m"]), documents_received=r["n"], received_signed_valid=r["sv_n"],
+            received_assigned=r["asg_n"])
+
+    # 3. Lead assignments at the top of the tree (the leader's assignment to the agency's unit or person),
+    #    completed in the month; on time when the local completion date is on or before the deadline.
+    leads = Assignment.objects.filter(role=AssignmentRole.LEAD, parent__isnull=True).exclude(
+        document__status__in=EXCLUDED_STATUSES)
+    done = (leads.filter(completed_at__gte=start_at, completed_at__lt=end_at)
+            .annotate(m=TruncMonth("completed_at", tzinfo=VN), day=TruncDate("completed_at", tzinfo=VN))
+            .values("agency_id", "m").order_by()
+            .annotate(n=Count("pk"), with_deadline=Count("pk", filter=Q(deadline__isnull=False)),
+                      on_time=Count("pk", filter=Q(deadline__isnull=False, day__lte=F("deadline")))))
+    for r in done:
+        add(r["agency_id"], _as_month(r["m"]), assignments_completed=r["n"],
+            completed_with_deadline=r["with_deadline"], completed_on_time=r["on_time"])
+
+    # 4. Overdue and still open at the cut-off: the month's last day, or today for the current month.
+    #    Open at the cut-off = assigned by then and not completed by then (a later completion still counts).
+    cutoffs = {m: min(month_last_day(m), today) for m in months if m <= today}
+    if cutoffs:
+        overdue_aggs = {}
+        for i, (m, cut) in enumerate(cutoffs.items()):
+            cut_end = _local_midnight(cut + dt.timedelta(days=1))
+            overdue_aggs[f"o{i}"] = Count("pk", filter=Q(deadline__lt=cut, assigned_at__lt=cut_end)
+                                          & (Q(completed_at__isnull=True) | Q(completed_at__gte=cut_end)))
+        earliest = min(cutoffs.values())
+        open_q = Q(state__in=[AssignmentState.PENDING, AssignmentState.IN_PROGRESS]) | Q(
+            completed_at__gte=_local_midnight(earliest + dt.timedelta(days=1)))
+        rows = (leads.filter(open_q, deadline__lt=max(cutoffs.values())).values("agency_id").order_by()
+                .annotate(**overdue_aggs))
+        keys = list(cutoffs)
+        for r in rows:
+            for i, m in enumerate(keys):
+                add(r["agency_id"], m, overdue_open=r[f"o{i}"])
+
+    # 5. Handlings completed in the month: count and median of (local completion date − arrival date).
+    handlings = Handling.objects.filter(completed_at__gte=start_at, completed_at__lt=end_at).exclude(
+        document__status__in=EXCLUDED_STATUSES)
+    if connection.vendor == "postgresql":
+        rows = (handlings.annotate(m=TruncMonth("completed_at", tzinfo=VN),
+                                   days=_DaysBetween(TruncDate("completed_at", tzinfo=VN), F("received_on")))
+                .values("agency_id", "m").order_by().annotate(n=Count("pk"), med=_Median("days")))
+        for r in rows:
+            add(r["agency_id"], _as_month(r["m"]), handlings_completed=r["n"], median_processing_days=float(r["med"]))
+    else:
+        days_by = defaultdict(list)
+        for agency_id, completed_at, received_on in handlings.values_list("agency_id", "completed_at", "received_on"):
+            local = completed_at.astimezone(VN).date()
+            days_by[(agency_id, local.replace(day=1))].append((local - received_on).days)
+        for (agency_id, m), days in days_by.items():
+            add(agency_id, m, handlings_completed=len(days), median_processing_days=float(statistics.median(days)))
+
+    # 6. Staff accounts (current active positions of active people) and active users: staff who logged
+    #    in during the month or acted in the agency's audit chain during the month.
+    staff = defaultdict(set)
+    for agency_id, user_id in (Position.objects.filter(is_active=True, user__is_active=True)
+                               .values_list("agency_id", "user_id").distinct()):
+        staff[agency_id].add(user_id)
+    active = defaultdict(set)  # (agency_id, month) -> user ids
+    logins = defaultdict(set)  # month -> user ids
+    for user_id, m in LoginMonth.objects.filter(month__gte=first, month__lt=end).values_list("user_id", "month"):
+        logins[m].add(user_id)
+    last_at: dict[tuple[int, dt.date], dt.datetime] = {}
+    audit = (AuditEntry.objects.filter(at__gte=start_at, at__lt=end_at, chain__startswith="agency:",
+                                       actor__isnull=False)
+             .annotate(m=TruncMonth("at", tzinfo=VN)).values("chain", "m", "actor_id").order_by()
+             .annotate(last=Max("at")))
+    for r in audit:
+        agency_id, m = int(r["chain"].split(":", 1)[1]), _as_month(r["m"])
+        active[(agency_id, m)].add(r["actor_id"])
+        key = (agency_id, m)
+        if key not in last_at or r["last"] > last_at[key]:
+            last_at[key] = r["last"]
+    before = dict((int(c.split(":", 1)[1]), at) for c, at in (
+        AuditEntry.objects.filter(at__lt=start_at, chain__startswith="agency:", actor__isnull=False)
+        .values("chain").order_by().annotate(last=Max("at")).values_list("chain", "last")))
+    for agency_id in agency_ids:
+        running = before.get(agency_id)
+        people = staff.get(agency_id, set())
+        m = first
+        while m < end:  # carry the last activity forward through months without any
+            running = last_at.get((agency_id, m), running)
+            if m in wanted:
+                users = people & (active.get((agency_id, m), set()) | logins.get(m, set()))
+                add(agency_id, m, staff_accounts=len(people), active_users=len(users), last_activity_at=running)
+            m = next_month(m)
+
+    now = timezone.now()
+    objs = [AgencyMonthStats(agency_id=a, month=m, computed_at=now, **{k: v for k, v in row.items() if k != "computed_at"})
+            for (a, m), row in stats.items()]
+    AgencyMonthStats.objects.bulk_create(objs, batch_size=1000, update_conflicts=True,
+                                         unique_fields=["agency", "month"], update_fields=STAT_FIELDS)
+    return len(objs)
