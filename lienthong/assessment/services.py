@@ -188,7 +188,7 @@ def campaign_publish(*, actor, campaign: Campaign, today: dt.date | None = None)
         c.deadline = add_working_days(today, c.self_assessment_days)
         c.save(update_fields=["state", "published_on", "deadline"])
         cs = c.criteria_set.criteria_set()
-        sas = SelfAssessment.objects.bulk_create(SelfAssessment(campaign_unit=cu) for cu in c.units.all())
+        SelfAssessment.objects.bulk_create(SelfAssessment(campaign_unit=cu) for cu in c.units.all())
         sas = list(SelfAssessment.objects.filter(campaign_unit__campaign=c).select_related("campaign_unit"))
         rows = []
         for sa in sas:
@@ -267,7 +267,8 @@ def self_assessment_save(*, actor, self_assessment: SelfAssessment, values: Mapp
             if code in comments:
                 row.comment = (comments[code] or "").strip()
             changed.append(row)
-        CriterionValue.objects.bulk_update(changed, ["value", "comment", "updated_at"]) if changed else None
+        if changed:
+            CriterionValue.objects.bulk_update(changed, ["value", "comment"])
         SelfAssessment.objects.filter(pk=sa.pk).update(updated_at=timezone.now())
     return sa
 

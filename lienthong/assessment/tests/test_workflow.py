@@ -269,3 +269,29 @@ def test_a_unit_sees_only_its_own_self_assessment_before_publication(ranking):
     assert not selectors.campaigns_visible(user=u["clerk.xa"]).exists()
     assert CriterionValue.objects.filter(self_assessment=huyen_sa, criterion_code="G1").exists()
     assert not CriterionValue.objects.filter(self_assessment=vp_sa, criterion_code="G1").exists()
+
+
+def test_excluded_and_separately_ranked_units(ranking):
+    from lienthong.core.testing import make_agency
+
+    p, council, version, campaign = ranking
+    a = p.agencies
+    with pytest.raises(ValidationFailed) as exc:
+        services.campaign_create(actor=council, year=2017, criteria_set=version,
+                                 units=[services.UnitInput(a["vp"].pk, "so_nganh", excluded=True)])
+    assert exc.value.errors["units"] == ["Đơn vị không xếp hạng phải có lý do."]
+    thongke = make_agency("Cục Thống kê tỉnh Hậu Giang", "CTK", a["ubnd"].level, parent=a["ubnd"])
+    c = services.campaign_create(actor=council, year=2017, criteria_set=version, units=[
+        services.UnitInput(a["vp"].pk, "so_nganh"),
+        services.UnitInput(a["stttt"].pk, "so_nganh", excluded=True, excluded_reason="Cơ quan chủ trì đánh giá"),
+        services.UnitInput(thongke.pk, "nganh_doc", separate_reason="Cơ quan ngành dọc, xếp hạng riêng"),
+    ])
+    c = services.campaign_publish(actor=council, campaign=c, today=PUBLISHED_ON)
+    for to in (CampaignState.REVIEW, CampaignState.COUNCIL):
+        services.campaign_advance(actor=council, campaign=c, to=to)
+    services.campaign_compute_results(actor=council, campaign=c)
+    res = {r.campaign_unit.agency_id: r for r in Result.objects.filter(campaign_unit__campaign=c)
+           .select_related("campaign_unit")}
+    assert res[a["stttt"].pk].rank is None and res[a["stttt"].pk].campaign_unit.excluded_reason
+    assert res[a["vp"].pk].rank == 1 and res[thongke.pk].rank == 1
+    assert res[thongke.pk].campaign_unit.separate_group
