@@ -221,6 +221,9 @@ SIGNING_PKCS11_PIN = env_str("LIENTHONG_PKCS11_PIN", "")
 SIGNING_TSA_URL = env_str("LIENTHONG_TSA_URL", "")
 # Fetch CRLs/OCSP over the network during verification (off: only CRLs stored in the trust store are used).
 SIGNING_REVOCATION_FETCH = env_bool("LIENTHONG_REVOCATION_FETCH", False)
+# A server-held key locks after this many wrong PINs in a row, for this long (a token's PIN counter).
+SIGNING_PIN_MAX_FAILURES = env_int("LIENTHONG_SIGNING_PIN_MAX_FAILURES", 5)
+SIGNING_PIN_LOCK_SECONDS = env_int("LIENTHONG_SIGNING_PIN_LOCK_SECONDS", 900)
 SIGNING_REMOTE_TTL_SECONDS = 600  # how long a prepared remote signature waits for the token
 SIGNING_CERT_EXPIRY_WARNING_DAYS = 30
 SIGNING_CACHE_DIR = VAR_DIR / "cache" / "signing"  # the stamp font rescaled to 1000 units per em

@@ -172,11 +172,41 @@ def _pkcs12_signer(credential, pin: str | None):
 
     if not credential.pkcs12:
         raise DomainError(_("Chữ ký số này không có tệp khóa lưu trên máy chủ."))
-    key, cert, extra = open_pkcs12(credential.pkcs12, pin or "")
+    key, cert, extra = _open_counting_failures(credential, pin or "")
     key_info = asn1_keys.PrivateKeyInfo.load(key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     return SimpleSigner(signing_cert=_asn1_cert(cert), signing_key=key_info,
                         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in extra]))
+
+
+def _open_counting_failures(credential, pin: str):
+    """Open the stored key with ``pin``, counting wrong PINs like a token does: after
+    ``SIGNING_PIN_MAX_FAILURES`` in a row the key is locked for ``SIGNING_PIN_LOCK_SECONDS``. The signing
+    methods open the key before the flow's transaction starts, so a refused step does not roll the count back."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from lienthong.signing.models import Credential
+
+    if credential.pk is None:  # not stored (yet): nothing to count on
+        return open_pkcs12(credential.pkcs12, pin)
+    now = timezone.now()
+    locked_until = Credential.objects.filter(pk=credential.pk).values_list("pin_locked_until", flat=True).first()
+    if locked_until and locked_until > now:
+        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+        raise ValidationFailed({"pin": [_("Đã nhập sai mã PIN quá nhiều lần; chữ ký số bị khóa, thử lại sau "
+                                          "%(m)s phút.") % {"m": minutes}]})
+    try:
+        opened = open_pkcs12(credential.pkcs12, pin)
+    except ValidationFailed as exc:
+        if "pin" in exc.errors and pin:
+            Credential.objects.filter(pk=credential.pk).update(pin_failures=F("pin_failures") + 1)
+            Credential.objects.filter(pk=credential.pk, pin_failures__gte=settings.SIGNING_PIN_MAX_FAILURES).update(
+                pin_failures=0, pin_locked_until=now + dt.timedelta(seconds=settings.SIGNING_PIN_LOCK_SECONDS))
+        raise
+    Credential.objects.filter(pk=credential.pk).exclude(pin_failures=0, pin_locked_until=None).update(
+        pin_failures=0, pin_locked_until=None)
+    return opened
 
 
 def _trust_store_chain(cert_der: bytes) -> list[bytes]:

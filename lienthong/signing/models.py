@@ -107,6 +107,9 @@ class Credential(models.Model):
     image_width_mm = models.DecimalField(_("chiều rộng ảnh (mm)"), max_digits=5, decimal_places=1, default=35)
     active = models.BooleanField(_("đang dùng"), default=True)
     expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Wrong signing PINs in a row, and until when the key is locked after too many (like a token's PIN counter).
+    pin_failures = models.PositiveSmallIntegerField(default=0, editable=False)
+    pin_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -133,6 +133,33 @@ def test_wrong_pin_is_refused_and_nothing_is_stored(signed_up):
     assert snapshot(draft) == before
 
 
+def test_five_wrong_pins_lock_the_key_for_a_while_like_a_token(signed_up, settings):
+    from django.utils import timezone
+
+    from lienthong.signing.models import Credential
+
+    settings.SIGNING_PIN_MAX_FAILURES, settings.SIGNING_PIN_LOCK_SECONDS = 5, 900
+    p = signed_up
+    draft = draft_at_signing(p)
+    for _attempt in range(5):
+        with pytest.raises(ValidationFailed) as exc:
+            sign(p, draft, pin="000000")
+        assert exc.value.errors == {"pin": ["Mã PIN không đúng."]}
+    with pytest.raises(ValidationFailed) as exc:  # even the right PIN waits for the lock to end
+        sign(p, draft)
+    assert "quá nhiều lần" in exc.value.errors["pin"][0] and "15 phút" in exc.value.errors["pin"][0]
+    assert draft.state == DraftState.SIGNING
+
+    credential = Credential.objects.get(user=p.users["leader.huyen"])
+    Credential.objects.filter(pk=credential.pk).update(pin_locked_until=timezone.now() - dt.timedelta(seconds=1))
+    with pytest.raises(ValidationFailed):  # one wrong PIN after the lock is counted again from zero
+        sign(p, draft, pin="000000")
+    sign(p, draft)
+    assert draft.state == DraftState.TO_NUMBER
+    credential.refresh_from_db()
+    assert credential.pin_failures == 0 and credential.pin_locked_until is None
+
+
 def test_no_credential_is_refused_with_a_clear_message(province):
     p = province
     draft = draft_at_signing(p)
