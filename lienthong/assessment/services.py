@@ -48,6 +48,12 @@ def _require_unit_member(actor, cu: CampaignUnit) -> None:
         raise PermissionDenied(_("Chỉ cán bộ của đơn vị được đánh giá được thực hiện thao tác này."))
 
 
+def _require_council_or_system_admin(actor) -> None:
+    """Criteria sets are data a system administrator may also maintain (the admin editor, the loader)."""
+    if not (getattr(actor, "is_system_admin", False) and actor.is_active):
+        _require_council(actor)
+
+
 def _log(actor, action, obj_type, obj_id, agency_id, summary, details=None):
     audit_log(actor=actor, action=action, obj_type=obj_type, obj_id=obj_id, agency_id=agency_id,
               summary=summary[:500], details=details or {})
@@ -64,7 +70,7 @@ def criteria_set_import(*, yaml_text: str, actor) -> CriteriaSetVersion:
     """Store a criteria set from YAML. The same code and version replaces the stored text unless a
     campaign uses it (frozen): then publish a new version. Validation errors (line and field) are
     passed through as ``ValidationFailed({"yaml_text": [...]})``."""
-    _require_council(actor)
+    _require_council_or_system_admin(actor)
     try:
         cs = load_criteria_set(yaml_text)
     except CriteriaSetError as exc:
@@ -89,7 +95,7 @@ def criteria_set_import(*, yaml_text: str, actor) -> CriteriaSetVersion:
 
 def criteria_set_update(*, version: CriteriaSetVersion, yaml_text: str, actor) -> CriteriaSetVersion:
     """Edit a stored version (the admin editor). Refused once frozen; code and version must stay."""
-    _require_council(actor)
+    _require_council_or_system_admin(actor)
     if CriteriaSetVersion.objects.filter(pk=version.pk, frozen_at__isnull=False).exists():
         raise DomainError(_("Bộ tiêu chí '%(code)s' phiên bản %(v)s đã được dùng trong đợt đánh giá nên đã khóa, "
                             "không sửa được; hãy nhập thành phiên bản mới.") % {"code": version.code, "v": version.version},
@@ -273,18 +279,27 @@ def self_assessment_save(*, actor, self_assessment: SelfAssessment, values: Mapp
     return sa
 
 
-def criterion_values_autofill(*, campaign: Campaign, indicator: Callable[[object, str, int], object]) -> int:
+def criterion_values_autofill(*, campaign: Campaign,
+                              indicator: Callable[[object, str, int], object] | None = None) -> int:
     """Fill the automatic value of every criterion whose source is ``indicator:<key>``.
 
-    ``indicator(agency, key, year)`` returns the measured value (or ``None``); the usage-statistics app
-    will provide it. The self-reported value is kept beside it; at scoring the measured value wins.
-    Returns the number of values filled."""
+    ``indicator(agency, key, year)`` returns the measured value (or ``None``); by default the platform's
+    own figures (``indicator_source.indicator_values``, one batch for every unit). The self-reported
+    value is kept beside it; at scoring the measured value wins. Returns the number of values filled."""
     cs = campaign.criteria_set.criteria_set()
     keys = {c.code: c.indicator_key for _cat, c in cs.criteria() if c.indicator_key}
     now = timezone.now()
     rows = list(CriterionValue.objects.filter(self_assessment__campaign_unit__campaign=campaign,
                                               criterion_code__in=list(keys))
                 .select_related("self_assessment__campaign_unit__agency"))
+    if indicator is None:
+        from .indicator_source import indicator_values
+
+        table = indicator_values(agency_ids={r.self_assessment.campaign_unit.agency_id for r in rows},
+                                 keys=set(keys.values()), year=campaign.year)
+
+        def indicator(agency, key, year):
+            return table.get(agency.pk, {}).get(key)
     for r in rows:
         v = indicator(r.self_assessment.campaign_unit.agency, keys[r.criterion_code], campaign.year)
         r.auto_value, r.auto_at = _plain_value(v), now
