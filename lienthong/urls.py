@@ -13,6 +13,7 @@ urlpatterns = [
     path("xu-ly/", include("lienthong.processing.urls")),
     path("thong-bao/", include("lienthong.notifications.urls")),
     path("ky-so/", include("lienthong.signing.urls")),
+    path("giam-sat/", include("lienthong.oversight.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -203,3 +203,34 @@ def months_between(month_from: dt.date, month_to: dt.date) -> list[dt.date]:
         out.append(m)
         m = next_month(m)
     return out
+
+
+def may_oversee(user) -> bool:
+    """May ``user`` open the usage dashboard? System administrators, and people holding an active
+    position in an agency that plays the ``office`` or ``council`` part of the ranking
+    (``assessment.AssessmentAuthority``). One query (none for an administrator)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_system_admin:
+        return True
+    from lienthong.assessment.models import AuthorityKind
+    from lienthong.assessment.selectors import user_has_authority
+
+    return user_has_authority(user=user, kinds=(AuthorityKind.OFFICE, AuthorityKind.COUNCIL))
+
+
+def agency_overdue_assignments(*, agency_id: int, today: dt.date | None = None):
+    """The agency's overdue items as counted in ``overdue_items`` (docs/indicators.md): top-of-tree
+    lead assignments still open whose deadline is before ``today``, cancelled and withdrawn documents
+    left out. One query;
+    processing has no agency-wide overdue reader (its own lists are per person)."""
+    from django.utils import timezone
+
+    from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentRole
+    from lienthong.oversight.services import EXCLUDED_STATUSES
+
+    today = today or timezone.localdate()
+    return (Assignment.objects.filter(agency_id=agency_id, role=AssignmentRole.LEAD, parent__isnull=True,
+                                      state__in=OPEN_STATES, deadline__lt=today)
+            .exclude(document__status__in=EXCLUDED_STATUSES)
+            .select_related("document", "unit", "user").order_by("deadline", "id"))

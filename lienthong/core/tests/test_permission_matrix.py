@@ -239,6 +239,11 @@ def build_world() -> World:
         ids[key] = signing_services.credential_register_certificate(
             actor=actor, certificate=issued.der, custody_mode="remote", image_png=_SIGNATURE_PNG(), **owner).pk
 
+    # The Provincial Office oversees how the agencies use the system (usage dashboard).
+    from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
+
+    AssessmentAuthority.objects.create(agency=a["vp"], kind=AuthorityKind.OFFICE)
+
     w.users = {k: v for k, v in u.items()}
     w.tokens = {k: api_token_issue(user=w.users[k]) for k in USERS if k != "anonymous"}
     ApiToken.objects.update(last_used_at=timezone.now())  # no "last used" write on every request
@@ -692,6 +697,15 @@ def web_cases(w: World) -> list[Case]:
     for doc, who in STORED_FILE_SEEN_BY.items():
         add("signing:file_reverify", doc, "POST", {"stored_file_id": d[f"{doc}.stored"]}, data={}, ok=who,
             ok_status=302, changes="any")
+
+    # --- Usage oversight: the Provincial Office (an "office" AssessmentAuthority) and the administrator
+    overseers = people("clerk.vp", "sysadmin")
+    others = LOGGED_IN - overseers
+    for route in ("oversight:dashboard", "oversight:export_xlsx"):
+        add(route, ok=overseers, refused=others)
+    for route in ("oversight:agency", "oversight:agency_chart"):
+        add(route, "district", kwargs={"agency_id": w.agencies["huyen"]}, ok=overseers, refused=others)
+    add("oversight:refresh", method="POST", data={}, ok=overseers, ok_status=302, changes="any", refused=others)
     return out
 
 

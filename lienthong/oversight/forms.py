@@ -1,0 +1,89 @@
+"""The usage dashboard's filters (period, level, group) and thresholds, all read from the query string so
+that the page, the drill-down and the XLSX export show the same rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lienthong.oversight.services import VN, month_start
+
+MAX_MONTHS = 36
+
+
+def months_back(month: dt.date, n: int) -> dt.date:
+    y, m = divmod(month.year * 12 + month.month - 1 - n, 12)
+    return dt.date(y, m + 1, 1)
+
+
+def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The last three months, the current one included."""
+    this = month_start(today or timezone.localdate(timezone=VN))
+    return months_back(this, 2), this
+
+
+class MonthField(forms.DateField):
+    """``YYYY-MM`` (an ``<input type="month">``) → the first day of that month."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return month_start(value) if value else value
+
+
+class UsageFilterForm(forms.Form):
+    month_from = MonthField(label=_("Từ tháng"), required=False)
+    month_to = MonthField(label=_("Đến tháng"), required=False)
+    level = forms.ChoiceField(label=_("Cấp"), required=False)
+    group = forms.ChoiceField(label=_("Nhóm"), required=False)
+
+    def __init__(self, data=None, *, levels=(), groups=(), today=None):
+        first, last = default_period(today)
+        data = data.copy() if data is not None else {}
+        for name, value in (("month_from", first), ("month_to", last)):
+            if not data.get(name):
+                data[name] = value.strftime("%Y-%m")
+        super().__init__(data)
+        self.fields["level"].choices = [("", _("Tất cả"))] + [(lv.code, lv.name) for lv in levels]
+        self.fields["group"].choices = [("", _("Tất cả"))] + [(g.code, g.name) for g in groups]
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("month_from"), data.get("month_to")
+        if first and last:
+            if first > last:
+                raise forms.ValidationError(_("Tháng bắt đầu phải trước hoặc bằng tháng kết thúc."))
+            if (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
+                raise forms.ValidationError(_("Khoảng thời gian tối đa %(n)s tháng.") % {"n": MAX_MONTHS})
+        return data
+
+
+def _percent(label):
+    return forms.DecimalField(label=label, required=False, min_value=0, max_value=100, decimal_places=1,
+                              widget=forms.NumberInput(attrs={"step": "1", "min": "0", "max": "100"}))
+
+
+class ThresholdForm(forms.Form):
+    """Percentages in the form, ratios for ``selectors.laggards``."""
+
+    min_active = _percent(_("Tỷ lệ người dùng hoạt động tối thiểu (%)"))
+    min_electronic = _percent(_("Tỷ lệ gửi điện tử tối thiểu (%)"))
+    min_signed = _percent(_("Tỷ lệ ký số hợp lệ tối thiểu (%)"))
+    max_overdue = forms.IntegerField(label=_("Số việc quá hạn tối đa"), required=False, min_value=0,
+                                     widget=forms.NumberInput(attrs={"min": "0"}))
+
+    KEYS = {"min_active": "active_user_share", "min_electronic": "sent_electronically_share",
+            "min_signed": "digital_sign_valid_share", "max_overdue": "overdue_items"}
+
+    def thresholds(self) -> dict[str, float]:
+        out = {}
+        for name, key in self.KEYS.items():
+            value = self.cleaned_data.get(name)
+            if value is not None:
+                out[key] = int(value) if name == "max_overdue" else float(value) / 100
+        return out

@@ -1,0 +1,209 @@
+"""The Provincial Office's usage dashboard: who may open it, the table grouped by level and group,
+laggards highlighted against the thresholds it sets, drill-down with trend, chart and overdue items,
+XLSX export, and the refresh button."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from lxml import html as lxml_html
+
+from lienthong.accounts.models import Role
+from lienthong.accounts.services import user_create
+from lienthong.agencies.models import AgencyGroup
+from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
+from lienthong.core.testing import PASSWORD, make_agency
+from lienthong.oversight.models import AgencyMonthStats
+from lienthong.oversight.selectors import may_oversee
+from lienthong.oversight.tests.test_usage_stats import assign_lead, paper_incoming
+
+pytestmark = pytest.mark.django_db
+JAN, FEB, MAR = dt.date(2018, 1, 1), dt.date(2018, 2, 1), dt.date(2018, 3, 1)
+PERIOD = "?month_from=2018-01&month_to=2018-03"
+
+
+def stats(agency, month, **values):
+    base = dict(staff_accounts=10, active_users=8, documents_issued=20, documents_received=30, issued_normal=20,
+                sent_electronically=18, issued_e_doc=16, issued_legally_valid=16, completed_with_deadline=10,
+                completed_on_time=9, handlings_completed=10, median_processing_days=3.0,
+                last_activity_at=dt.datetime(month.year, month.month, 20, 9, tzinfo=dt.UTC))
+    base.update(values)
+    return AgencyMonthStats.objects.create(agency=agency, month=month, computed_at=timezone.now(), **base)
+
+
+@pytest.fixture
+def office(province):
+    """The Provincial Office plays the "office" part, Sở TT&TT the "council" part; some figures."""
+    a = province.agencies
+    AssessmentAuthority.objects.create(agency=a["vp"], kind=AuthorityKind.OFFICE)
+    AssessmentAuthority.objects.create(agency=a["stttt"], kind=AuthorityKind.COUNCIL)
+    for m in (JAN, FEB, MAR):
+        stats(a["huyen"], m, active_users=2, sent_electronically=5, issued_legally_valid=4, overdue_open=7)
+        stats(a["xa"], m)
+        stats(a["stttt"], m)
+    return province
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def tree(response):
+    return lxml_html.fromstring(response.content.decode())
+
+
+def test_only_the_office_the_council_and_administrators_may_see_it(office, client):
+    u = office.users
+    admin = user_create(username="sysadmin", password=PASSWORD, full_name="Quản trị", is_system_admin=True)
+    assert client.get("/giam-sat/").status_code == 302  # to the login page
+
+    for name in ("clerk.huyen", "leader.ubnd", "specialist.xa"):
+        response = login(client, u[name]).get("/giam-sat/")
+        assert response.status_code == 403
+        assert "Chỉ Văn phòng UBND tỉnh" in response.content.decode()
+        assert not tree(response).xpath("//nav//a[@href='/giam-sat/']")
+        assert login(client, u[name]).get(f"/giam-sat/co-quan/{office.agencies['xa'].pk}/").status_code == 403
+        assert client.get("/giam-sat/xuat.xlsx").status_code == 403
+        assert client.post("/giam-sat/lam-moi/").status_code == 403
+
+    for user in (u["clerk.vp"], u["specialist.vp"], u["leader.stttt"], admin):
+        assert may_oversee(user)
+        response = login(client, user).get("/giam-sat/")
+        assert response.status_code == 200
+        assert tree(response).xpath("//nav//a[@href='/giam-sat/']/text()") == ["Giám sát sử dụng"]
+
+    # A position given up ends the access.
+    u["clerk.vp"].positions.update(is_active=False)
+    assert login(client, u["clerk.vp"]).get("/giam-sat/").status_code == 403
+
+
+def test_table_grouped_by_level_then_group_with_laggards_highlighted(office, client):
+    a = office.agencies
+    page = tree(login(client, office.users["clerk.vp"]).get(
+        f"/giam-sat/{PERIOD}&min_active=50&min_electronic=80&min_signed=50&max_overdue=5"))
+    sections = [th.text_content().strip()
+                for th in page.xpath("//table[contains(@class,'usage')]//tr[@class='section']/th")]
+    assert sections == ["Cấp tỉnh · Sở, ban, ngành", "Cấp tỉnh · Không thuộc nhóm", "Cấp huyện · Không thuộc nhóm",
+                        "Cấp xã · Không thuộc nhóm"]
+    [huyen] = page.xpath(f"//tr[@data-agency='{a['huyen'].pk}']")
+    cells = [td.text_content().strip() for td in huyen.xpath("td")]
+    # staff, active (last month), unused, issued and received (summed over 3 months), sent electronically
+    # 15/60, signed 12/60, median, on time 27/30, overdue (last month), last activity.
+    assert cells == ["UBND huyện Vị Thủy", "10", "2", "8", "60", "90", "25%", "20%", "3,0", "90%", "7",
+                     "20/03/2018 16:00"]
+    assert "lagging" in huyen.get("class")
+    assert huyen.xpath("td")[0].get("title") == "Ủy ban nhân dân huyện Vị Thủy"
+    assert "người dùng hoạt động" in huyen.get("title") and "việc quá hạn" in huyen.get("title")
+    [xa] = page.xpath(f"//tr[@data-agency='{a['xa'].pk}']")
+    assert "lagging" not in xa.get("class")
+    assert "1 cơ quan dưới ngưỡng" in page.text_content()
+
+    # Without thresholds nothing is highlighted; the level filter keeps only that level.
+    page = tree(client.get(f"/giam-sat/{PERIOD}&level=huyen"))
+    assert [r.get("data-agency") for r in page.xpath("//tr[@data-agency]")] == [str(a["huyen"].pk)]
+    assert not page.xpath("//tr[contains(@class,'lagging')]")
+    page = tree(client.get(f"/giam-sat/{PERIOD}&group=so-nganh"))
+    assert {r.get("data-agency") for r in page.xpath("//tr[@data-agency]")} == {str(a["vp"].pk), str(a["stttt"].pk)}
+
+
+def test_bad_filters_are_explained_and_the_default_period_is_shown(office, client):
+    login(client, office.users["clerk.vp"])
+    response = client.get("/giam-sat/?month_from=2018-05&month_to=2018-03&min_active=150")
+    assert response.status_code == 200
+    text = tree(response).text_content()
+    assert "Tháng bắt đầu phải trước hoặc bằng tháng kết thúc." in text
+    assert "Tỷ lệ người dùng hoạt động tối thiểu (%)" in text
+    # Default: the last three months, the current one included.
+    page = tree(client.get("/giam-sat/"))
+    this = timezone.localdate().replace(day=1)
+    assert page.xpath("//input[@name='month_to']/@value") == [this.strftime("%Y-%m")]
+
+
+def test_the_page_runs_the_same_queries_however_many_agencies(office, client, django_assert_max_num_queries):
+    login(client, office.users["clerk.vp"])
+    url = f"/giam-sat/{PERIOD}&min_active=50&max_overdue=5"
+    client.get(url)
+    with django_assert_max_num_queries(40) as before:
+        assert client.get(url).status_code == 200
+    group = AgencyGroup.objects.create(code="nganh-doc", name="Ngành dọc", order=5)
+    level = office.agencies["xa"].level
+    for i in range(12):
+        agency = make_agency(f"Ủy ban nhân dân xã số {i}", "UBND", level, parent=office.agencies["huyen"],
+                             group=group if i % 2 else None)
+        for m in (JAN, FEB, MAR):
+            stats(agency, m, active_users=i % 5)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        page = tree(client.get(url))
+    assert len(page.xpath("//tr[@data-agency]")) == 17
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get(f"/giam-sat/xuat.xlsx{PERIOD}&min_active=50").status_code == 200
+
+
+def test_drill_down_shows_the_trend_the_chart_and_the_overdue_items(office, client):
+    a = office.agencies
+    incoming = paper_incoming(office, received_on=dt.date(2018, 3, 2), text="CV9")
+    assign_lead(office, incoming, deadline=dt.date(2018, 3, 20))
+    login(client, office.users["leader.stttt"])
+    response = client.get(f"/giam-sat/co-quan/{a['huyen'].pk}/{PERIOD}")
+    assert response.status_code == 200
+    page = tree(response)
+    rows = page.xpath("//table[contains(@class,'usage')][1]/tbody/tr")
+    assert len(rows) == 12  # at least a year of months, ending with the period's last month
+    assert rows[-1].xpath("td")[0].text_content() == "03/2018"
+    assert [td.text_content().strip() for td in rows[-1].xpath("td")][1:5] == ["10", "2", "20", "30"]
+    overdue = page.xpath("//table[contains(@class,'overdue')]/tbody/tr")
+    assert len(overdue) == 1
+    assert "CV9/SYT" in overdue[0].text_content() and "Công văn CV9" in overdue[0].text_content()
+    assert page.xpath("//img[@class='trend-chart']/@src") == [f"/giam-sat/co-quan/{a['huyen'].pk}/bieu-do.png{PERIOD}"]
+
+    chart = client.get(f"/giam-sat/co-quan/{a['huyen'].pk}/bieu-do.png{PERIOD}")
+    assert chart.status_code == 200 and chart["Content-Type"] == "image/png"
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(chart.content))
+    assert image.size == (900, 380)
+
+    assert client.get("/giam-sat/co-quan/999999/").status_code == 404
+
+
+def test_export_has_the_same_rows_and_marks_laggards(office, client):
+    from openpyxl import load_workbook
+
+    a = office.agencies
+    login(client, office.users["clerk.vp"])
+    response = client.get(f"/giam-sat/xuat.xlsx{PERIOD}&min_electronic=80")
+    assert response.status_code == 200
+    assert 'filename="giam-sat-2018-01-2018-03.xlsx"' in response["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws["A1"].value == "Tình hình sử dụng hệ thống, từ tháng 01/2018 đến tháng 03/2018"
+    header = [c.value for c in ws[3]]
+    assert header[:3] == ["Cấp", "Nhóm", "Cơ quan"] and header[-1] == "Dưới ngưỡng"
+    rows = {r[2]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert len(rows) == 5
+    huyen = rows[a["huyen"].name]
+    assert huyen[8] == pytest.approx(0.25) and huyen[-1] == "gửi điện tử"
+    assert rows[a["xa"].name][-1] is None
+
+
+def test_refresh_button_recomputes_the_statistics(office, client):
+    login(client, office.users["clerk.vp"])
+    AgencyMonthStats.objects.all().delete()
+    response = client.post("/giam-sat/lam-moi/")
+    assert response.status_code == 302 and response["Location"] == "/giam-sat/"
+    this = timezone.localdate().replace(day=1)
+    # django-q runs synchronously in the tests: the job has run.
+    assert AgencyMonthStats.objects.filter(month=this).count() == 5
+    assert "Đã yêu cầu làm mới số liệu" in client.get("/giam-sat/").content.decode()
+    assert client.get("/giam-sat/lam-moi/").status_code == 405
+
+
+def test_a_position_at_the_office_among_others_is_enough(office):
+    person = user_create(username="two.hats", password=PASSWORD, full_name="Hai vị trí",
+                         positions=[(office.agencies["xa"], Role.SPECIALIST, ""),
+                                    (office.agencies["vp"], Role.SPECIALIST, "")])
+    assert may_oversee(person)
+    assert not may_oversee(office.users["leader.huyen"])

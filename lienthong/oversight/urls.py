@@ -1,0 +1,4 @@
+from lienthong.oversight import views
+
+app_name = "oversight"
+urlpatterns = views.urlpatterns

@@ -1,0 +1,239 @@
+"""The Provincial Office's usage dashboard: every agency's monthly usage statistics (cached in
+``AgencyMonthStats``), grouped by level and group, laggards highlighted, drill-down, XLSX export.
+Thin: the figures come from ``selectors``; who may look is ``selectors.may_oversee``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from functools import wraps
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from lienthong.oversight import selectors
+from lienthong.oversight.forms import ThresholdForm, UsageFilterForm, default_period, months_back
+from lienthong.oversight.services import VN
+
+
+def overseer_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not selectors.may_oversee(request.user):
+            return render(request, "oversight/forbidden.html", {"message": _(
+                "Chỉ Văn phòng UBND tỉnh, Sở Thông tin và Truyền thông và quản trị hệ thống được xem "
+                "tình hình sử dụng hệ thống của các cơ quan.")}, status=403)
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+def _levels_groups():
+    from lienthong.agencies.models import AdministrativeLevel, AgencyGroup
+
+    return (list(AdministrativeLevel.objects.order_by("rank", "name")),
+            list(AgencyGroup.objects.order_by("order", "name")))
+
+
+def _read(request):
+    """Filters and thresholds from the query string → (filter form, threshold form, rows, laggard ids, levels)."""
+    from lienthong.agencies.models import Agency
+
+    levels, groups = _levels_groups()
+    form = UsageFilterForm(request.GET, levels=levels, groups=groups)
+    thresholds = ThresholdForm(request.GET)
+    if not form.is_valid():
+        first, last = default_period()
+        cleaned = {"month_from": first, "month_to": last, "level": "", "group": ""}
+    else:
+        cleaned = form.cleaned_data
+    agency_ids = None
+    if cleaned.get("level") or cleaned.get("group"):
+        agencies = Agency.objects.filter(is_external=False)
+        if cleaned.get("level"):
+            agencies = agencies.filter(level__code=cleaned["level"])
+        if cleaned.get("group"):
+            agencies = agencies.filter(group__code=cleaned["group"])
+        agency_ids = list(agencies.values_list("pk", flat=True))
+    period = {"month_from": cleaned["month_from"], "month_to": cleaned["month_to"]}
+    rows = selectors.usage_overview(**period, agency_ids=agency_ids)
+    lagging: dict[int, dict] = {}
+    if thresholds.is_valid() and thresholds.thresholds():
+        lagging = {lg.row.agency_id: lg.failed for lg in selectors.laggards(
+            thresholds=thresholds.thresholds(), **period, agency_ids=agency_ids)}
+    return form, thresholds, period, rows, lagging, {lv.code: lv.name for lv in levels}
+
+
+def _sections(rows, level_names):
+    """Rows grouped by level, then group (in the selector's order), agencies of no group last in their level
+    (the same on SQLite and PostgreSQL, which place NULLs differently)."""
+    rows = sorted(rows, key=lambda r: (r.level_rank, r.group_code is None))
+    out = []
+    for (level_code, group_name), items in groupby(rows, key=lambda r: (r.level_code, r.group_name)):
+        out.append({"level": level_names.get(level_code, level_code), "group": group_name or _("Không thuộc nhóm"),
+                    "rows": list(items)})
+    return out
+
+
+@overseer_required
+@require_GET
+def dashboard(request):
+    form, thresholds, period, rows, lagging, level_names = _read(request)
+    for row in rows:
+        row.failed = {str(THRESHOLD_LABELS.get(k, k)): v for k, v in lagging.get(row.agency_id, {}).items()}
+    return render(request, "oversight/dashboard.html", {
+        "form": form, "thresholds": thresholds, "period": period, "sections": _sections(rows, level_names),
+        "agency_count": len(rows), "lagging_count": len(lagging), "query": "",
+        "query_string": request.GET.urlencode(),
+    })
+
+
+@overseer_required
+@require_POST
+def refresh(request):
+    from django_q.tasks import async_task
+
+    async_task("lienthong.oversight.tasks.refresh_usage_stats")
+    messages.success(request, _("Đã yêu cầu làm mới số liệu; số liệu mới sẽ có sau ít phút."))
+    return redirect(reverse("oversight:dashboard") + (f"?{request.GET.urlencode()}" if request.GET else ""))
+
+
+def _agency_or_404(agency_id):
+    from lienthong.agencies.models import Agency
+
+    agency = Agency.objects.filter(pk=agency_id, is_external=False).select_related("level", "group").first()
+    if agency is None:
+        raise Http404
+    return agency
+
+
+def _trend_months(request) -> list[dt.date]:
+    """The period of the query string, at least the last twelve months ending with its last month."""
+    form = UsageFilterForm(request.GET)
+    first, last = default_period()
+    if form.is_valid():
+        first, last = form.cleaned_data["month_from"], form.cleaned_data["month_to"]
+    return selectors.months_between(min(first, months_back(last, 11)), last)
+
+
+@overseer_required
+@require_GET
+def agency_detail(request, agency_id):
+    agency = _agency_or_404(agency_id)
+    months = _trend_months(request)
+    trend = selectors.usage_trend(agency_id=agency.pk, months=months)
+    overdue = list(selectors.agency_overdue_assignments(agency_id=agency.pk)[:200])
+    today = timezone.localdate()
+    for a in overdue:
+        a.days_late = (today - a.deadline).days
+    return render(request, "oversight/agency.html", {
+        "agency": agency, "trend": trend, "overdue": overdue, "query_string": request.GET.urlencode(),
+    })
+
+
+@overseer_required
+@require_GET
+def agency_chart(request, agency_id):
+    """PNG of the trend (``charts.trend_png``: matplotlib, imported there only when the chart is asked)."""
+    from lienthong.oversight.charts import trend_png
+
+    agency = _agency_or_404(agency_id)
+    trend = selectors.usage_trend(agency_id=agency.pk, months=_trend_months(request))
+    png = trend_png(trend, _("%(agency)s: sử dụng hệ thống theo tháng") % {"agency": agency.short_name or agency.name})
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+COLUMNS = [  # (header, attribute, kind)
+    (gettext_lazy("Cấp"), "level", "text"), (gettext_lazy("Nhóm"), "group", "text"),
+    (gettext_lazy("Cơ quan"), "agency_name", "text"), (gettext_lazy("Tài khoản cán bộ"), "staff_accounts", "int"),
+    (gettext_lazy("Người dùng hoạt động"), "active_users", "int"),
+    (gettext_lazy("Tài khoản không sử dụng"), "unused_accounts", "int"),
+    (gettext_lazy("Văn bản phát hành"), "documents_issued", "int"),
+    (gettext_lazy("Văn bản đến"), "documents_received", "int"),
+    (gettext_lazy("Tỷ lệ gửi điện tử"), "sent_electronically_share", "pct"),
+    (gettext_lazy("Tỷ lệ ký số hợp lệ"), "digital_sign_valid_share", "pct"),
+    (gettext_lazy("Số ngày xử lý (trung vị)"), "median_processing_days", "num"),
+    (gettext_lazy("Tỷ lệ đúng hạn"), "on_time_share", "pct"),
+    (gettext_lazy("Việc quá hạn"), "overdue_items", "int"),
+    (gettext_lazy("Hoạt động gần nhất"), "last_activity_at", "datetime"),
+    (gettext_lazy("Dưới ngưỡng"), "failed", "text"),
+]
+THRESHOLD_LABELS = {"active_user_share": gettext_lazy("người dùng hoạt động"),
+                    "sent_electronically_share": gettext_lazy("gửi điện tử"),
+                    "digital_sign_valid_share": gettext_lazy("ký số hợp lệ"),
+                    "overdue_items": gettext_lazy("việc quá hạn")}
+
+
+@overseer_required
+@require_GET
+def export_xlsx(request):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    form, thresholds, period, rows, lagging, level_names = _read(request)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Tình hình sử dụng")
+    ws.append([_("Tình hình sử dụng hệ thống, từ tháng %(a)s đến tháng %(b)s") % {
+        "a": period["month_from"].strftime("%m/%Y"), "b": period["month_to"].strftime("%m/%Y")}])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([])
+    ws.append([str(h) for h, _a, _k in COLUMNS])
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    fill = PatternFill("solid", fgColor="FDE2E1")
+    for section in _sections(rows, level_names):
+        for row in section["rows"]:
+            failed = lagging.get(row.agency_id, {})
+            values = []
+            for _h, attr, kind in COLUMNS:
+                if attr == "level":
+                    values.append(section["level"])
+                elif attr == "group":
+                    values.append(section["group"])
+                elif attr == "failed":
+                    values.append(", ".join(str(THRESHOLD_LABELS.get(k, k)) for k in sorted(failed)) or None)
+                else:
+                    value = getattr(row, attr)
+                    if kind == "datetime" and value is not None:
+                        value = timezone.localtime(value, VN).replace(tzinfo=None)
+                    values.append(value)
+            ws.append(values)
+            for (_h, _attr, kind), cell in zip(COLUMNS, ws[ws.max_row]):
+                if kind == "pct":
+                    cell.number_format = "0.0%"
+                elif kind == "num":
+                    cell.number_format = "0.0"
+                elif kind == "datetime":
+                    cell.number_format = "dd/mm/yyyy hh:mm"
+                if failed:
+                    cell.fill = fill
+    for col, width in zip("ABCDEFGHIJKLMNO", (14, 22, 40, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 17, 30)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "D4"
+    buf = io.BytesIO()
+    wb.save(buf)
+    name = f"giam-sat-{period['month_from']:%Y-%m}-{period['month_to']:%Y-%m}.xlsx"
+    response = HttpResponse(buf.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("lam-moi/", refresh, name="refresh"),
+    path("xuat.xlsx", export_xlsx, name="export_xlsx"),
+    path("co-quan/<int:agency_id>/", agency_detail, name="agency"),
+    path("co-quan/<int:agency_id>/bieu-do.png", agency_chart, name="agency_chart"),
+]
