@@ -29,7 +29,7 @@ def overseer_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not selectors.may_oversee(request.user):
-            return render(request, "oversight/forbidden.html", {"message": _(
+            return render(request, "forbidden.html", {"message": _(
                 "Chỉ Văn phòng UBND tỉnh, Sở Thông tin và Truyền thông và quản trị hệ thống được xem "
                 "tình hình sử dụng hệ thống của các cơ quan.")}, status=403)
         return view(request, *args, **kwargs)

@@ -18,7 +18,7 @@ from lienthong.signing.models import Credential
 
 
 def _forbidden(request, message):
-    return render(request, "signing/forbidden.html", {"message": message}, status=403)
+    return render(request, "forbidden.html", {"message": message}, status=403)
 
 
 def _credential_forms(request, *, agency: bool):
