@@ -24,11 +24,14 @@ from ninja.security import HttpBearer
 from lienthong.accounts import services as account_services
 from lienthong.accounts.views import client_ip
 from lienthong.agencies.api import router as agencies_router
+from lienthong.assessment.api import router as assessment_router
 from lienthong.core.errors import DomainError, NotFound
 from lienthong.delivery.api import router as delivery_router
 from lienthong.documents.api import router as documents_router
 from lienthong.drafting.api import router as drafting_router
+from lienthong.oversight.api import router as oversight_router
 from lienthong.processing.api import router as processing_router
+from lienthong.publicservices.api import router as publicservices_router
 from lienthong.signing.api import router as signing_router
 from lienthong.signing.api_verification import router as verification_router
 
@@ -92,6 +95,9 @@ api.add_router("", delivery_router)
 api.add_router("", processing_router)
 api.add_router("", signing_router)
 api.add_router("", verification_router)
+api.add_router("", assessment_router)
+api.add_router("", oversight_router)
+api.add_router("", publicservices_router)
 
 
 # --- Errors ------------------------------------------------------------------------------------------

@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "lienthong.processing",
     "lienthong.oversight",
     "lienthong.assessment",
+    "lienthong.publicservices",
+    "lienthong.reports",
+    "lienthong.commendations",
 ]
 
 MIDDLEWARE = [

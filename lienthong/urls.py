@@ -14,6 +14,10 @@ urlpatterns = [
     path("thong-bao/", include("lienthong.notifications.urls")),
     path("ky-so/", include("lienthong.signing.urls")),
     path("giam-sat/", include("lienthong.oversight.urls")),
+    path("xep-hang/", include("lienthong.assessment.urls")),
+    path("bao-cao/", include("lienthong.reports.urls")),
+    path("khen-thuong/", include("lienthong.commendations.urls")),
+    path("dich-vu-cong/", include("lienthong.publicservices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

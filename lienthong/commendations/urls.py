@@ -1,0 +1,4 @@
+from lienthong.commendations import views
+
+app_name = "commendations"
+urlpatterns = views.urlpatterns

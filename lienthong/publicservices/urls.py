@@ -1,0 +1,4 @@
+from lienthong.publicservices import views
+
+app_name = "publicservices"
+urlpatterns = views.urlpatterns
