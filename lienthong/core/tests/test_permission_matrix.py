@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from lienthong.accounts.models import ApiToken, Role
 from lienthong.accounts.services import api_token_issue, user_create
+from lienthong.core.tests import matrix_ranking
 from lienthong.core.testing import PASSWORD, doc_input, doc_type, make_province, pdf_upload
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, RecipientList
@@ -243,6 +244,7 @@ def build_world() -> World:
     from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
 
     AssessmentAuthority.objects.create(agency=a["vp"], kind=AuthorityKind.OFFICE)
+    matrix_ranking.build(p, ids)  # the yearly ranking: the Văn phòng is also its council here
 
     w.users = {k: v for k, v in u.items()}
     w.tokens = {k: api_token_issue(user=w.users[k]) for k in USERS if k != "anonymous"}
@@ -357,6 +359,9 @@ MARKER_READERS = {
     M_LEGACY: SEES["legacy_huyen"],
     M_LIST_XA: XA,          # an agency's saved lists are offered to its people in the draft form
     M_LIST_HUYEN: HUYEN,
+    # Self-assessments: the unit's people, the council and office (Văn phòng) and the approver (UBND tỉnh).
+    matrix_ranking.M_SA_HUYEN_2018: HUYEN | people("clerk.vp", "leader.ubnd"),
+    matrix_ranking.M_SA_XA_2018: XA | people("clerk.vp", "leader.ubnd"),
 }
 # The documents list, and a search for words every document's subject has, show exactly the
 # documents a user sees: these markers, no more, no fewer.
@@ -916,6 +921,7 @@ def _snapshot_queries() -> list[tuple[str, str]]:
         ("assignments", rows(Assignment, "id", "state", "progress")),
         ("notes", count(ProcessingNote)),
         ("recipient lists", rows(RecipientList, "id", "name")),
+        *matrix_ranking.snapshot_queries(rows, count),
         ("notifications", rows(Notification, "id", "user", "read_at")),
     ]
 
