@@ -96,3 +96,53 @@ def previous_results(*, campaign: Campaign) -> dict[str, Result]:
         campaign_unit__campaign__state__in=(CampaignState.APPROVED, CampaignState.PUBLISHED_RESULTS),
     ).select_related("campaign_unit")
     return {str(r.campaign_unit.agency_id): r for r in rows}
+
+
+# --------------------------------------------------------------------------- self-assessment pages (H2)
+
+
+def is_unit_member(*, user, self_assessment: SelfAssessment) -> bool:
+    """Does ``user`` hold an active position in the unit this self-assessment belongs to?"""
+    return agency_ids_for(user=user).filter(agency_id=self_assessment.campaign_unit.agency_id).exists()
+
+
+def self_assessment_editable(*, self_assessment: SelfAssessment) -> bool:
+    """May the unit still change its values (the same rule as ``services.self_assessment_save``)?"""
+    state = self_assessment.state
+    return state == "reopened" or (
+        state == "draft" and self_assessment.campaign_unit.campaign.state in (CampaignState.PUBLISHED,
+                                                                              CampaignState.SELF_ASSESSMENT))
+
+
+def self_assessment_values(*, self_assessment: SelfAssessment) -> list:
+    """The criterion values of one self-assessment with their evidence files, in two queries."""
+    from django.db.models import Prefetch
+
+    from .models import CriterionValue, Evidence
+
+    return list(CriterionValue.objects.filter(self_assessment=self_assessment)
+                .select_related("reviewed_by", "confirmed_by")
+                .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")))
+                .order_by("pk"))
+
+
+def evidence_get(*, user, pk: int):
+    """One evidence file of a self-assessment ``user`` may see; ``NotFound`` otherwise."""
+    from .models import Evidence
+
+    ev = (Evidence.objects.select_related("stored_file", "criterion_value__self_assessment__campaign_unit")
+          .filter(pk=pk, criterion_value__self_assessment__in=self_assessments_visible(user=user).values("pk"))
+          .first())
+    if ev is None:
+        raise NotFound()
+    return ev
+
+
+def reminder_candidates() -> QuerySet[SelfAssessment]:
+    """Self-assessments not yet sent, of campaigns still in the self-assessment step with a deadline."""
+    return (SelfAssessment.objects.filter(
+        state__in=("draft", "reopened"),
+        campaign_unit__excluded=False,
+        campaign_unit__campaign__state__in=(CampaignState.PUBLISHED, CampaignState.SELF_ASSESSMENT),
+        campaign_unit__campaign__deadline__isnull=False)
+        .select_related("campaign_unit__campaign", "campaign_unit__agency").order_by("pk"))

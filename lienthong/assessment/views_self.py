@@ -1,1 +1,483 @@
-urlpatterns: list = []
+"""The unit's self-assessment form and the Department's review page, under /xep-hang/tu-danh-gia/.
+
+Thin: reads through ``selectors`` (a self-assessment the user may not see is a 404), writes through
+``services`` (their Vietnamese errors are shown beside the criterion or as a message). The input of each
+criterion follows its rule type (``_input_kind``): ratios are typed as percentages, choices as lists.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lienthong.assessment import selectors, services
+from lienthong.assessment.models import CampaignState, CriterionValue, ReviewStatus, SelfAssessmentState
+from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+
+SA = SelfAssessmentState
+
+
+def _sa_or_404(request, sa_id):
+    try:
+        return selectors.self_assessment_get(user=request.user, pk=sa_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _forbidden(request, message):
+    return render(request, "forbidden.html", {"message": message}, status=403)
+
+
+def handles_permission(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return _forbidden(request, exc.message)
+    return wrapper
+
+
+# --------------------------------------------------------------------------- values by rule type
+
+
+def _input_kind(crit) -> str:
+    """How a person types the value: percent | number | integer | choice | boolean | multi."""
+    rule = crit.rule
+    if rule == "ratio" or rule == "target_ratio" and crit.value_kind != "number":
+        return "percent"
+    if rule == "count_capped":
+        return "integer"
+    if rule == "boolean":
+        return "boolean"
+    if rule == "steps" and crit.steps_are_choices:
+        return "choice"
+    if rule == "best_of":
+        return "multi"
+    return "number"
+
+
+def _num(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return number_format(round(v, 2) if isinstance(v, float) else v)
+
+
+def _pct(v) -> float | int:
+    p = round(float(v) * 100, 2)
+    return int(p) if p.is_integer() else p
+
+
+def _hint(crit) -> str:
+    """The rule in words, with its parameters (shown under the criterion's name)."""
+    mx = _num(crit.max)
+    rule = crit.rule
+    if rule == "ratio":
+        return _("Tỷ lệ (%%) × %(m)s điểm.") % {"m": mx}
+    if rule == "target_ratio":
+        if crit.value_kind == "number":
+            return _("Số liệu so với chỉ tiêu %(t)s (tối đa 1) × %(m)s điểm.") % {"t": _num(crit.target), "m": mx}
+        return _("Tỷ lệ (%%) so với chỉ tiêu %(t)s %% (tối đa 1) × %(m)s điểm.") % {"t": _num(_pct(crit.target)),
+                                                                                   "m": mx}
+    if rule == "ratio_to_best":
+        return _("Số liệu so với đơn vị cao nhất trong nhóm × %(m)s điểm.") % {"m": mx}
+    if rule == "count_capped":
+        return _("Số lượng × %(p)s điểm mỗi mục, tối đa %(m)s điểm.") % {"p": _num(crit.per_item), "m": mx}
+    if rule == "boolean":
+        return _("Có: %(m)s điểm; không: 0 điểm.") % {"m": mx}
+    if rule == "steps":
+        if crit.steps_are_choices:
+            parts = [f"{s.label or s.when}: {_num(s.points)}" for s in crit.steps]
+        else:
+            parts = [f"≥ {_num(s.min)}: {_num(s.points)}" for s in crit.steps]
+        return _("Bậc thang (điểm): %(s)s.") % {"s": "; ".join(parts)}
+    if rule == "best_of":
+        return _("Chọn các phương án đơn vị đạt; tính phương án cao nhất (tối đa %(m)s điểm).") % {"m": mx}
+    if rule == "manual":
+        return _("Điểm đề xuất từ 0 đến %(m)s; hội đồng chấm trực tiếp.") % {"m": mx}
+    return _("Số liệu; chuẩn hóa trong nhóm × %(m)s điểm.") % {"m": mx}
+
+
+def _display(crit, v) -> str:
+    """A stored value as a person reads it (ratios as %, choices by their label)."""
+    if v is None or v == [] or v == "":
+        return "—"
+    kind = _input_kind(crit)
+    try:
+        if kind == "percent":
+            return f"{_num(_pct(v))} %"
+        if kind == "boolean":
+            return _("Có") if v else _("Không")
+        if kind == "choice":
+            return next((s.label or s.when for s in crit.steps if s.when == v), str(v))
+        if kind == "multi":
+            codes = [v] if isinstance(v, str) else list(v)
+            return "; ".join(o.name or o.code for o in crit.options if o.code in codes) or "—"
+        return _num(v)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def _initial(crit, v):
+    """The stored value as the input's initial text / selection."""
+    kind = _input_kind(crit)
+    if v is None:
+        return [] if kind == "multi" else ""
+    if kind == "percent":
+        try:
+            return str(_pct(v))
+        except (TypeError, ValueError):
+            return str(v)
+    if kind == "boolean":
+        return "1" if v else "0"
+    if kind == "multi":
+        return [v] if isinstance(v, str) else list(v)
+    if kind == "number" and isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _parse(crit, data, name: str):
+    """(value, error) from the posted field ``name``; value ``None`` means empty (cleared)."""
+    kind = _input_kind(crit)
+    if kind == "multi":
+        chosen = [c for c in data.getlist(name) if c]
+        known = {o.code for o in crit.options}
+        if any(c not in known for c in chosen):
+            return None, _("Phương án không có trong danh sách.")
+        return (chosen or None), None
+    raw = (data.get(name) or "").strip()
+    if raw == "":
+        return None, None
+    if kind == "boolean":
+        if raw not in ("1", "0"):
+            return None, _("Chọn Có hoặc Không.")
+        return raw == "1", None
+    if kind == "choice":
+        if raw not in {s.when for s in crit.steps}:
+            return None, _("Lựa chọn không có trong danh sách.")
+        return raw, None
+    try:
+        number = float(raw.replace(" ", "").replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        return None, _("Phải nhập một số (ví dụ 85 hoặc 85,5).")
+    if kind == "percent":
+        if not 0 <= number <= 100:
+            return None, _("Tỷ lệ phải từ 0 đến 100 %.")
+        return round(number / 100, 6), None
+    if kind == "integer":
+        if not number.is_integer():
+            return None, _("Phải nhập một số nguyên.")
+        if number < 0:
+            return None, _("Số lượng không được âm.")
+        return int(number), None
+    if number < 0 and crit.rule not in ("minmax", "zscore_minmax"):
+        return None, _("Số liệu không được âm.")
+    return (int(number) if number.is_integer() else number), None
+
+
+# --------------------------------------------------------------------------- the sheet
+
+
+def _sheet(sa, *, posted=None, errors=None):
+    """Categories → criteria rows for the templates, from one read of the values (with evidence)."""
+    cs = sa.campaign_unit.campaign.criteria_set.criteria_set()
+    rows = {cv.criterion_code: cv for cv in selectors.self_assessment_values(self_assessment=sa)}
+    errors = errors or {}
+    out, filled, total = [], 0, 0
+    for cat in cs.categories:
+        items = []
+        for crit in cat.criteria:
+            cv = rows.get(crit.code)
+            if cv is None:
+                continue
+            total += 1
+            filled += cv.value is not None
+            kind = _input_kind(crit)
+            if posted is not None:
+                initial = posted.getlist(f"v-{crit.code}") if kind == "multi" else posted.get(f"v-{crit.code}", "")
+                comment = posted.get(f"c-{crit.code}", cv.comment)
+            else:
+                initial, comment = _initial(crit, cv.value), cv.comment
+            items.append({
+                "crit": crit, "cv": cv, "kind": kind, "hint": _hint(crit), "initial": initial, "comment": comment,
+                "shown": _display(crit, cv.value),
+                "auto": None if cv.auto_value is None else _display(crit, cv.auto_value),
+                "errors": errors.get(crit.code, []),
+                "choices": [(s.when, s.label or s.when) for s in crit.steps] if kind == "choice" else [],
+                "options": [(o.code, o.name or o.code, _num(o.points)) for o in crit.options],
+                "sent_back": cv.review_status == ReviewStatus.SENT_BACK,
+            })
+        if items:
+            out.append({"cat": cat, "items": items})
+    return out, filled, total
+
+
+def _days_left(campaign):
+    if not campaign.deadline:
+        return None
+    from lienthong.workcalendar.selectors import working_days_between
+
+    return working_days_between(timezone.localdate(), campaign.deadline)
+
+
+def _render_form(request, sa, *, posted=None, errors=None, status=200):
+    campaign = sa.campaign_unit.campaign
+    member = selectors.is_unit_member(user=request.user, self_assessment=sa)
+    editable = member and selectors.self_assessment_editable(self_assessment=sa)
+    categories, filled, total = _sheet(sa, posted=posted, errors=errors)
+    days_left = _days_left(campaign)
+    late = days_left is not None and days_left < 0
+    return render(request, "assessment/self_assessment.html", {
+        "sa": sa, "campaign": campaign, "unit": sa.campaign_unit, "categories": categories,
+        "filled": filled, "total": total, "member": member, "editable": editable,
+        "can_submit": editable and (sa.state == SA.REOPENED or not late), "late": late, "days_left": days_left,
+        "is_council": selectors.is_council(user=request.user),
+        "errors": errors or {}, "confirming": member and sa.state == SA.SENT_BACK,
+        "evidence_open": member and (editable or sa.state == SA.SENT_BACK),
+    }, status=status)
+
+
+def _read_values(sa, data):
+    """(values, comments, errors) of the posted form, for the criteria of this self-assessment."""
+    cs = sa.campaign_unit.campaign.criteria_set.criteria_set()
+    codes = set(CriterionValue.objects.filter(self_assessment=sa).values_list("criterion_code", flat=True))
+    values, comments, errors = {}, {}, {}
+    for _cat, crit in cs.criteria():
+        if crit.code not in codes:
+            continue
+        name = f"v-{crit.code}"
+        if name in data or _input_kind(crit) == "multi" and f"has-{crit.code}" in data:
+            v, problem = _parse(crit, data, name)
+            if problem:
+                errors[crit.code] = [problem]
+            else:
+                values[crit.code] = v
+        if f"c-{crit.code}" in data:
+            comments[crit.code] = data.get(f"c-{crit.code}", "")[:5000]
+    return values, comments, errors
+
+
+@handles_permission
+@require_http_methods(["GET", "POST"])
+def self_assessment(request, sa_id):
+    sa = _sa_or_404(request, sa_id)
+    if request.method == "GET":
+        return _render_form(request, sa)
+    action = request.POST.get("action", "save")
+    values, comments, errors = _read_values(sa, request.POST)
+    if errors:
+        messages.error(request, _("Chưa lưu: có số liệu không hợp lệ, xem các tiêu chí được đánh dấu."))
+        return _render_form(request, sa, posted=request.POST, errors=errors, status=422)
+    try:
+        with transaction.atomic():  # a refused submission keeps nothing of the same click
+            services.self_assessment_save(actor=request.user, self_assessment=sa, values=values, comments=comments)
+            if action == "submit":
+                services.self_assessment_submit(actor=request.user, self_assessment=sa)
+    except ValidationFailed as exc:
+        messages.error(request, _("Chưa lưu: có số liệu không hợp lệ, xem các tiêu chí được đánh dấu."))
+        return _render_form(request, sa, posted=request.POST, errors=exc.errors, status=422)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        sa.refresh_from_db()
+        return _render_form(request, sa, posted=request.POST, status=422)
+    if action == "submit":
+        messages.success(request, _("Đã gửi bản tự đánh giá đến Sở Thông tin và Truyền thông."))
+    else:
+        messages.success(request, _("Đã lưu bản tự đánh giá."))
+    return redirect("assessment:self_assessment", sa_id=sa.pk)
+
+
+def _value_or_404(sa, value_id) -> CriterionValue:
+    cv = CriterionValue.objects.filter(pk=value_id, self_assessment=sa).first()
+    if cv is None:
+        raise Http404
+    return cv
+
+
+def _back_to(sa, cv):
+    return redirect(reverse("assessment:self_assessment", args=[sa.pk]) + f"#tc-{cv.criterion_code}")
+
+
+@handles_permission
+@require_POST
+def evidence_upload(request, sa_id, value_id):
+    sa = _sa_or_404(request, sa_id)
+    cv = _value_or_404(sa, value_id)
+    try:
+        rows = services.evidence_add(actor=request.user, criterion_value=cv, uploads=request.FILES.getlist("files"))
+    except ValidationFailed as exc:
+        for msg in exc.errors.get("files") or [exc.message]:
+            messages.error(request, _("Tiêu chí %(c)s: %(m)s") % {"c": cv.criterion_code, "m": msg})
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã thêm %(n)s tài liệu kiểm chứng cho tiêu chí %(c)s.")
+                         % {"n": len(rows), "c": cv.criterion_code})
+    return _back_to(sa, cv)
+
+
+@login_required
+def evidence_download(request, evidence_id):
+    from lienthong.core.api_tools import original_response
+
+    try:
+        ev = selectors.evidence_get(user=request.user, pk=evidence_id)
+    except NotFound:
+        raise Http404 from None
+    return original_response(stored_file=ev.stored_file, filename=ev.filename)
+
+
+@handles_permission
+@require_POST
+def confirm_value(request, sa_id, value_id):
+    sa = _sa_or_404(request, sa_id)
+    cv = _value_or_404(sa, value_id)
+    crit = next((c for _cat, c in sa.campaign_unit.campaign.criteria_set.criteria_set().criteria()
+                 if c.code == cv.criterion_code), None)
+    if crit is None:
+        raise Http404
+    kwargs = {}
+    name = f"v-{crit.code}"
+    if name in request.POST or f"has-{crit.code}" in request.POST:
+        v, problem = _parse(crit, request.POST, name)
+        if problem:
+            messages.error(request, _("Tiêu chí %(c)s: %(m)s") % {"c": crit.code, "m": problem})
+            return _back_to(sa, cv)
+        if v is not None:
+            kwargs["value"] = v
+    if f"c-{crit.code}" in request.POST:
+        kwargs["comment"] = request.POST.get(f"c-{crit.code}", "")[:5000]
+    try:
+        services.criterion_confirm(actor=request.user, criterion_value=cv, **kwargs)
+    except PermissionDenied:
+        raise
+    except ValidationFailed as exc:
+        msgs = [m for ms in exc.errors.values() for m in ms]
+        messages.error(request, _("Tiêu chí %(c)s: %(m)s") % {"c": crit.code, "m": " ".join(msgs)})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã xác nhận tiêu chí %(c)s.") % {"c": crit.code})
+    return _back_to(sa, cv)
+
+
+# --------------------------------------------------------------------------- review (the Department)
+
+
+def _render_review(request, sa, *, posted=None, errors=None, reopen_error="", status=200):
+    campaign = sa.campaign_unit.campaign
+    categories, filled, total = _sheet(sa)
+    for cat in categories:
+        for item in cat["items"]:
+            code = item["crit"].code
+            item["decision"] = (posted.get(f"d-{code}", "ok") if posted is not None
+                                else "back" if item["sent_back"] else "ok")
+            item["note"] = posted.get(f"n-{code}", "") if posted is not None else ""
+            item["review_errors"] = (errors or {}).get(code, [])
+    reviewing = campaign.state == CampaignState.REVIEW and sa.state in (SA.SUBMITTED, SA.SENT_BACK)
+    reopenable = (campaign.state in (CampaignState.PUBLISHED, CampaignState.SELF_ASSESSMENT, CampaignState.REVIEW)
+                  and sa.state not in (SA.CONFIRMED, SA.REOPENED))
+    return render(request, "assessment/review.html", {
+        "sa": sa, "campaign": campaign, "unit": sa.campaign_unit, "categories": categories, "filled": filled,
+        "total": total, "reviewing": reviewing, "reopenable": reopenable, "days_left": _days_left(campaign),
+        "reopen_error": reopen_error, "reason": posted.get("reason", "") if posted is not None else "",
+        "sent_back_count": sum(1 for c in categories for i in c["items"] if i["sent_back"]),
+    }, status=status)
+
+
+def _review_send_back(request, sa):
+    chosen = [k[2:] for k, v in request.POST.items() if k.startswith("d-") and v == "back"]
+    rows = {cv.criterion_code: cv for cv in CriterionValue.objects.filter(self_assessment=sa,
+                                                                          criterion_code__in=chosen)}
+    # already sent back and not touched: nothing to send again
+    todo = {code: (request.POST.get(f"n-{code}") or "").strip() for code in rows
+            if rows[code].review_status != ReviewStatus.SENT_BACK or (request.POST.get(f"n-{code}") or "").strip()}
+    if not todo:
+        messages.error(request, _("Chưa chọn tiêu chí nào để đề nghị đơn vị xác nhận lại."))
+        return _render_review(request, sa, posted=request.POST, status=422)
+    errors = {code: [_("Phải ghi nội dung đề nghị đơn vị xác nhận lại.")] for code, note in todo.items() if not note}
+    if errors:
+        messages.error(request, _("Chưa gửi: mỗi tiêu chí đề nghị xác nhận lại phải có nội dung."))
+        return _render_review(request, sa, posted=request.POST, errors=errors, status=422)
+    with transaction.atomic():
+        for code, note in todo.items():
+            services.review_send_back(actor=request.user, criterion_value=rows[code], note=note)
+    messages.success(request, _("Đã đề nghị đơn vị xác nhận lại %(n)s tiêu chí.") % {"n": len(todo)})
+    return None
+
+
+def _new_send_backs(request, sa) -> bool:
+    """Did the reviewer choose "send back" for a value not already sent back?"""
+    chosen = [k[2:] for k, v in request.POST.items() if k.startswith("d-") and v == "back"]
+    return bool(chosen) and CriterionValue.objects.filter(self_assessment=sa, criterion_code__in=chosen).exclude(
+        review_status=ReviewStatus.SENT_BACK).exists()
+
+
+@handles_permission
+@require_http_methods(["GET", "POST"])
+def review(request, sa_id):
+    sa = _sa_or_404(request, sa_id)
+    if not selectors.is_council(user=request.user):
+        return _forbidden(request, _("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được thẩm định "
+                                     "bản tự đánh giá."))
+    if request.method == "GET":
+        return _render_review(request, sa)
+    action = request.POST.get("action")
+    try:
+        if action == "send_back":
+            failed = _review_send_back(request, sa)
+            if failed is not None:
+                return failed
+        elif action == "confirm":
+            if _new_send_backs(request, sa):
+                messages.error(request, _("Có tiêu chí đang chọn \"Đề nghị xác nhận lại\": hãy gửi đề nghị trước, "
+                                          "hoặc chọn \"Đạt\" rồi hoàn thành thẩm định."))
+                return _render_review(request, sa, posted=request.POST, status=422)
+            services.self_assessment_confirm(actor=request.user, self_assessment=sa)
+            messages.success(request, _("Đã hoàn thành thẩm định bản tự đánh giá của %(u)s.")
+                             % {"u": sa.campaign_unit.agency.name})
+        elif action == "reopen":
+            try:
+                services.self_assessment_reopen(actor=request.user, self_assessment=sa,
+                                                reason=request.POST.get("reason", "")[:1000])
+            except ValidationFailed as exc:
+                return _render_review(request, sa, posted=request.POST, reopen_error=exc.message, status=422)
+            messages.success(request, _("Đã mở lại bản tự đánh giá; đơn vị có thể sửa và gửi lại."))
+        else:
+            messages.error(request, _("Thao tác không hợp lệ."))
+            return _render_review(request, sa, posted=request.POST, status=422)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        sa.refresh_from_db()
+        return _render_review(request, sa, posted=request.POST, status=422)
+    return redirect("assessment:review", sa_id=sa.pk)
+
+
+urlpatterns = [
+    path("tu-danh-gia/<int:sa_id>/", self_assessment, name="self_assessment"),
+    path("tu-danh-gia/<int:sa_id>/tieu-chi/<int:value_id>/minh-chung/", evidence_upload, name="evidence_upload"),
+    path("minh-chung/<int:evidence_id>/", evidence_download, name="evidence_download"),
+    path("tu-danh-gia/<int:sa_id>/tham-dinh/", review, name="review"),
+    path("tu-danh-gia/<int:sa_id>/tieu-chi/<int:value_id>/xac-nhan/", confirm_value, name="confirm_value"),
+]
