@@ -87,3 +87,27 @@ class ThresholdForm(forms.Form):
             if value is not None:
                 out[key] = int(value) if name == "max_overdue" else float(value) / 100
         return out
+
+
+class AgencyIdsField(forms.Field):
+    """Checkboxes ``agency`` repeated in the POST → a list of agency ids."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        try:
+            return [int(v) for v in value]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Danh sách cơ quan không hợp lệ.")) from None
+
+
+class ReminderForm(forms.Form):
+    """The công văn đôn đốc action under the dashboard: the laggards ticked, who signs, the reply date."""
+
+    agency = AgencyIdsField(label=_("Cơ quan được đôn đốc"), required=False)
+    signer = forms.IntegerField(label=_("Người ký"), required=False, widget=forms.Select)
+    reply_by = forms.DateField(label=_("Hạn báo cáo kết quả khắc phục"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               input_formats=["%Y-%m-%d", "%d/%m/%Y"])

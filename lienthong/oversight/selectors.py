@@ -234,3 +234,31 @@ def agency_overdue_assignments(*, agency_id: int, today: dt.date | None = None):
                                       state__in=OPEN_STATES, deadline__lt=today)
             .exclude(document__status__in=EXCLUDED_STATUSES)
             .select_related("document", "unit", "user").order_by("deadline", "id"))
+
+
+def reminder_issuer(*, user):
+    """The agency in whose name ``user`` drafts a công văn đôn đốc: one where the user holds an active
+    position and that plays the ``office`` part (the Provincial Office), else the ``council`` part
+    (Sở TT&TT); ``None`` when there is none (a system administrator without a position). One query."""
+    if user is None or not user.is_authenticated:
+        return None
+    from django.db.models import Case, IntegerField, Value, When
+
+    from lienthong.accounts.selectors import agency_ids_for
+    from lienthong.agencies.models import Agency
+    from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
+
+    office = AssessmentAuthority.objects.filter(kind=AuthorityKind.OFFICE).values("agency_id")
+    council = AssessmentAuthority.objects.filter(kind=AuthorityKind.COUNCIL).values("agency_id")
+    return (Agency.objects.filter(pk__in=agency_ids_for(user=user), is_active=True)
+            .filter(Q(pk__in=office) | Q(pk__in=council))
+            .annotate(_order=Case(When(pk__in=office, then=Value(0)), default=Value(1), output_field=IntegerField()))
+            .select_related("parent").order_by("_order", "pk").first())
+
+
+def reminder_signers(*, agency_id: int):
+    """The leaders of the whole agency (not heads of a unit) who may sign its công văn, with their titles."""
+    from lienthong.accounts.models import Role
+    from lienthong.accounts.selectors import agency_people
+
+    return agency_people(agency_id=agency_id, roles=[Role.LEADER]).filter(unit__isnull=True)

@@ -222,3 +222,83 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
     AgencyMonthStats.objects.bulk_create(objs, batch_size=1000, update_conflicts=True,
                                          unique_fields=["agency", "month"], update_fields=STAT_FIELDS)
     return len(objs)
+
+
+# --- Công văn đôn đốc -----------------------------------------------------------------------------
+
+MAX_REMINDER_AGENCIES = 200
+REMINDER_FILENAME = "cong-van-don-doc.pdf"
+
+
+def reminder_draft_create(*, actor, agency_ids, month_from: dt.date, month_to: dt.date,
+                          thresholds: dict[str, float], signer_id: int | None = None,
+                          reply_by: dt.date | None = None, today: dt.date | None = None):
+    """A DRAFT outgoing công văn đôn đốc of the actor's agency (the Provincial Office, else Sở TT&TT:
+    ``selectors.reminder_issuer``) to the chosen agencies, each of which must lag behind ``thresholds``
+    over the period; its file is the letter with every agency's figures (``notice.notice_pdf``), its
+    recipients those agencies. The draft then follows the normal outgoing flow (drafting.services).
+    Returns the ``drafting.Draft``; nothing is stored when anything is wrong."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.translation import gettext as _
+
+    from lienthong.agencies.models import Agency
+    from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
+    from lienthong.documents.models import DocumentType
+    from lienthong.drafting import services as drafting
+    from lienthong.oversight import notice, selectors
+
+    issuer = selectors.reminder_issuer(user=actor)
+    if issuer is None or not selectors.may_oversee(actor):
+        raise PermissionDenied(_("Chỉ người của Văn phòng UBND tỉnh hoặc Sở Thông tin và Truyền thông mới soạn được "
+                                 "công văn đôn đốc."))
+    errors: dict[str, list] = {}
+    try:
+        ids = list(dict.fromkeys(int(a) for a in agency_ids or ()))
+    except (TypeError, ValueError):
+        ids, errors["agencies"] = [], [_("Danh sách cơ quan không hợp lệ.")]
+    if not ids and not errors:
+        errors["agencies"] = [_("Chọn ít nhất một cơ quan dưới ngưỡng để đôn đốc.")]
+    elif len(ids) > MAX_REMINDER_AGENCIES:
+        errors["agencies"] = [_("Mỗi công văn đôn đốc tối đa %(n)s cơ quan.") % {"n": MAX_REMINDER_AGENCIES}]
+    if not thresholds:
+        errors["thresholds"] = [_("Đặt ít nhất một ngưỡng để xác định cơ quan cần đôn đốc.")]
+    if errors:
+        raise ValidationFailed(errors)
+    if issuer.pk in ids:
+        raise ValidationFailed({"agencies": [_("Không gửi công văn đôn đốc cho chính cơ quan ban hành (%(a)s).") % {
+            "a": issuer.short_name or issuer.name}]})
+    lagging = selectors.laggards(thresholds=thresholds, month_from=month_from, month_to=month_to, agency_ids=ids)
+    found = {lg.row.agency_id for lg in lagging}
+    missing = [a for a in ids if a not in found]
+    if missing:
+        names = dict(Agency.objects.filter(pk__in=missing, is_external=False).values_list("pk", "name"))
+        raise ValidationFailed({"agencies": [
+            _("“%(n)s” không dưới ngưỡng nào trong kỳ đã chọn.") % {"n": names[a]} if a in names else
+            _("Cơ quan (mã %(id)s) không tồn tại.") % {"id": a} for a in missing]})
+    signers = {p.user_id: p for p in selectors.reminder_signers(agency_id=issuer.pk)}
+    if signer_id is None and signers:
+        signer_id = next(iter(signers))
+    if signer_id not in signers:
+        raise ValidationFailed({"signer": [_("Người ký phải là lãnh đạo của %(a)s.") % {"a": issuer.name}]})
+    if reply_by is not None and reply_by < (today or timezone.localdate(timezone=VN)):
+        raise ValidationFailed({"reply_by": [_("Hạn báo cáo phải từ hôm nay trở đi.")]})
+    document_type = DocumentType.objects.filter(code="cong-van", is_active=True).first()
+    if document_type is None:
+        raise DomainError(_("Danh mục loại văn bản chưa có loại “Công văn”."))
+
+    signer = signers[signer_id]
+    authority, _lines = notice.signature_block(signer.title)
+    letter = notice.Notice(
+        parent_name=issuer.parent.name if issuer.parent_id else "", issuer_name=issuer.name,
+        issuer_abbreviation=issuer.abbreviation, place=issuer.place_name or "",
+        year=(today or timezone.localdate(timezone=VN)).year, month_from=month_from, month_to=month_to,
+        rows=[notice.NoticeRow(row=lg.row, failed=lg.failed) for lg in lagging],
+        signer_name=signer.user.full_name or signer.user.get_username(), signer_title=signer.title,
+        reply_by=reply_by, thresholds=thresholds)
+    pdf = notice.notice_pdf(letter)
+    data = drafting.DraftInput(
+        document_type=document_type, subject=notice.SUBJECT, signer_id=signer_id, signer_authority=authority,
+        signer_position=" ".join(signer.title.split()), recipient_ids=[lg.row.agency_id for lg in lagging],
+        extra_recipients=_("Lưu: VT"),
+        files=[SimpleUploadedFile(REMINDER_FILENAME, pdf, content_type="application/pdf")])
+    return drafting.draft_create(actor=actor, agency=issuer, data=data)

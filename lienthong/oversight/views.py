@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.oversight import selectors
-from lienthong.oversight.forms import ThresholdForm, UsageFilterForm, default_period, months_back
+from lienthong.oversight.forms import UsageFilterForm, default_period, months_back
+from lienthong.oversight.query import usage_query
 from lienthong.oversight.services import VN
 
 
@@ -36,40 +37,11 @@ def overseer_required(view):
     return wrapper
 
 
-def _levels_groups():
-    from lienthong.agencies.models import AdministrativeLevel, AgencyGroup
-
-    return (list(AdministrativeLevel.objects.order_by("rank", "name")),
-            list(AgencyGroup.objects.order_by("order", "name")))
-
-
 def _read(request):
-    """Filters and thresholds from the query string → (filter form, threshold form, rows, laggard ids, levels)."""
-    from lienthong.agencies.models import Agency
-
-    levels, groups = _levels_groups()
-    form = UsageFilterForm(request.GET, levels=levels, groups=groups)
-    thresholds = ThresholdForm(request.GET)
-    if not form.is_valid():
-        first, last = default_period()
-        cleaned = {"month_from": first, "month_to": last, "level": "", "group": ""}
-    else:
-        cleaned = form.cleaned_data
-    agency_ids = None
-    if cleaned.get("level") or cleaned.get("group"):
-        agencies = Agency.objects.filter(is_external=False)
-        if cleaned.get("level"):
-            agencies = agencies.filter(level__code=cleaned["level"])
-        if cleaned.get("group"):
-            agencies = agencies.filter(group__code=cleaned["group"])
-        agency_ids = list(agencies.values_list("pk", flat=True))
-    period = {"month_from": cleaned["month_from"], "month_to": cleaned["month_to"]}
-    rows = selectors.usage_overview(**period, agency_ids=agency_ids)
-    lagging: dict[int, dict] = {}
-    if thresholds.is_valid() and thresholds.thresholds():
-        lagging = {lg.row.agency_id: lg.failed for lg in selectors.laggards(
-            thresholds=thresholds.thresholds(), **period, agency_ids=agency_ids)}
-    return form, thresholds, period, rows, lagging, {lv.code: lv.name for lv in levels}
+    """Filters and thresholds from the query string → (query, rows, laggards by agency id)."""
+    q = usage_query(request.GET)
+    rows = q.rows()
+    return q, rows, q.lagging()
 
 
 def _sections(rows, level_names):
@@ -86,13 +58,16 @@ def _sections(rows, level_names):
 @overseer_required
 @require_GET
 def dashboard(request):
-    form, thresholds, period, rows, lagging, level_names = _read(request)
+    q, rows, lagging = _read(request)
     for row in rows:
         row.failed = {str(THRESHOLD_LABELS.get(k, k)): v for k, v in lagging.get(row.agency_id, {}).items()}
+    issuer = selectors.reminder_issuer(user=request.user) if lagging else None
+    signers = list(selectors.reminder_signers(agency_id=issuer.pk)) if issuer is not None else []
     return render(request, "oversight/dashboard.html", {
-        "form": form, "thresholds": thresholds, "period": period, "sections": _sections(rows, level_names),
-        "agency_count": len(rows), "lagging_count": len(lagging), "query": "",
-        "query_string": request.GET.urlencode(),
+        "form": q.form, "thresholds": q.threshold_form, "period": q.period,
+        "sections": _sections(rows, q.level_names), "agency_count": len(rows), "lagging_count": len(lagging),
+        "query": "", "query_string": request.GET.urlencode(), "issuer": issuer, "signers": signers,
+        "may_remind": issuer is not None and bool(signers),
     })
 
 
@@ -180,7 +155,8 @@ def export_xlsx(request):
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    form, thresholds, period, rows, lagging, level_names = _read(request)
+    q, rows, lagging = _read(request)
+    period, level_names = q.period, q.level_names
     wb = Workbook()
     ws = wb.active
     ws.title = _("Tình hình sử dụng")
@@ -230,10 +206,63 @@ def export_xlsx(request):
     return response
 
 
+@overseer_required
+@require_GET
+def export_pdf(request):
+    """The dashboard as printed (``printing.dashboard_pdf``: A4 landscape), same filters and thresholds."""
+    from lienthong.oversight.printing import dashboard_pdf
+
+    q, rows, lagging = _read(request)
+    pdf = dashboard_pdf(query=q, sections=_sections(rows, q.level_names), lagging=lagging)
+    name = f"giam-sat-{q.month_from:%Y-%m}-{q.month_to:%Y-%m}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@overseer_required
+@require_POST
+def reminder_draft(request):
+    """"Soạn công văn đôn đốc": one draft công văn to the laggards ticked on the dashboard (the period and
+    thresholds come from the query string, as on the page), then the draft's page."""
+    from lienthong.core.errors import DomainError, ValidationFailed
+    from lienthong.oversight.forms import ReminderForm
+    from lienthong.oversight.services import reminder_draft_create
+
+    back = reverse("oversight:dashboard") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    q = usage_query(request.GET)
+    form = ReminderForm(request.POST)
+    problems = [m for msgs in q.errors().values() for m in msgs]
+    if not form.is_valid():
+        problems += [f"{form.fields[name].label}: {m}" for name, msgs in form.errors.items() for m in msgs]
+    if problems:
+        for message in problems:
+            messages.error(request, message)
+        return redirect(back)
+    try:
+        draft = reminder_draft_create(
+            actor=request.user, agency_ids=form.cleaned_data["agency"], month_from=q.month_from,
+            month_to=q.month_to, thresholds=q.thresholds, signer_id=form.cleaned_data["signer"],
+            reply_by=form.cleaned_data["reply_by"])
+    except ValidationFailed as exc:
+        for message in dict.fromkeys(m for msgs in exc.errors.values() for m in msgs):
+            messages.error(request, message)
+        return redirect(back)
+    except DomainError as exc:  # PermissionDenied: not a person of the Office or Sở TT&TT
+        messages.error(request, str(exc.message))
+        return redirect(back)
+    n = draft.recipients.count()
+    messages.success(request, _("Đã tạo dự thảo công văn đôn đốc gửi %(n)s cơ quan. Kiểm tra tệp dự thảo rồi trình "
+                                "theo quy trình văn bản đi.") % {"n": n})
+    return redirect("drafting:detail", draft.pk)
+
+
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("lam-moi/", refresh, name="refresh"),
     path("xuat.xlsx", export_xlsx, name="export_xlsx"),
+    path("xuat.pdf", export_pdf, name="export_pdf"),
+    path("cong-van-don-doc/", reminder_draft, name="reminder_draft"),
     path("co-quan/<int:agency_id>/", agency_detail, name="agency"),
     path("co-quan/<int:agency_id>/bieu-do.png", agency_chart, name="agency_chart"),
 ]

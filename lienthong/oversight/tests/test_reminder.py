@@ -1,0 +1,207 @@
+"""The "công văn đôn đốc": from the laggards highlighted on the dashboard the Provincial Office ticks the
+agencies and with one POST gets a draft công văn carrying each agency's figures, which then goes the
+normal outgoing way (submit, format check, approval, signature, number, seal, issue) and arrives at
+exactly those agencies. Bad choices are explained in Vietnamese and store nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from lxml import html as lxml_html
+
+from lienthong.accounts.models import Position
+from lienthong.accounts.services import user_create
+from lienthong.core.testing import PASSWORD
+from lienthong.delivery.models import Delivery, DeliveryState
+from lienthong.drafting.models import Draft, DraftFile, DraftState
+from lienthong.oversight.models import AgencyMonthStats
+from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, PERIOD, office  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+THRESHOLDS = "&min_active=50&min_electronic=80&max_overdue=5"
+URL = reverse("oversight:reminder_draft") + PERIOD + THRESHOLDS
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def page_of(response):
+    return lxml_html.fromstring(response.content.decode())
+
+
+def messages_of(response) -> list[str]:
+    return [" ".join(li.text_content().split()) for li in page_of(response).xpath("//ul[@class='messages']/li")]
+
+
+@pytest.fixture
+def laggards(office):
+    """The district fails three thresholds (active users 2/10, sent electronically 15/60, 7 overdue), the
+    commune only the electronic one (30/60); Sở TT&TT passes. The Office's leader is a deputy."""
+    AgencyMonthStats.objects.filter(agency=office.agencies["xa"]).update(sent_electronically=10)
+    Position.objects.filter(user=office.users["leader.vp"]).update(title="Phó Chánh Văn phòng")
+    return office
+
+
+def future(days=20) -> str:
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+def test_the_dashboard_offers_the_laggards_ticked(laggards, client):
+    a = laggards.agencies
+    client.force_login(laggards.users["specialist.vp"])
+    page = page_of(client.get(f"/giam-sat/{PERIOD}{THRESHOLDS}"))
+    [form] = page.xpath("//form[@id='reminder-form']")
+    assert form.get("action") == URL
+    assert form.xpath(".//select[@name='signer']/option/text()") == ["Lãnh đạo vp – Phó Chánh Văn phòng"]
+    ticked = page.xpath("//input[@form='reminder-form'][@name='agency']")
+    assert {(i.get("value"), i.get("checked")) for i in ticked} == {(str(a["huyen"].pk), "checked"),
+                                                                   (str(a["xa"].pk), "checked")}
+    # Without thresholds there is nobody to remind, hence no form.
+    page = page_of(client.get(f"/giam-sat/{PERIOD}"))
+    assert not page.xpath("//form[@id='reminder-form']") and not page.xpath("//input[@name='agency']")
+
+
+def test_reminder_goes_the_outgoing_way_to_the_agencies_chosen(laggards, client):
+    from lienthong.signing.tests.flow_setup import AGENCY_PIN, PERSONAL_PIN, add_credential, trust_demo_ca
+
+    p, a, u = laggards, laggards.agencies, laggards.users
+    client.force_login(u["specialist.vp"])
+    response = client.post(URL, {"agency": [a["xa"].pk, a["huyen"].pk], "signer": u["leader.vp"].pk,
+                                 "reply_by": future()})
+    draft = Draft.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("drafting:detail", args=[draft.pk])
+    assert (draft.agency_id, draft.state, draft.document_type.code, draft.created_by_id) == (
+        a["vp"].pk, DraftState.DRAFTING, "cong-van", u["specialist.vp"].pk)
+    assert draft.subject == "V/v đôn đốc sử dụng Hệ thống quản lý văn bản và điều hành"
+    assert (draft.signer_id, draft.signer_authority, draft.signer_position) == (
+        u["leader.vp"].pk, "KT.", "Phó Chánh Văn phòng")
+    # Recipients in the dashboard's order (district before commune), whatever the order ticked.
+    assert [r.agency_id for r in draft.recipients.order_by("order")] == [a["huyen"].pk, a["xa"].pk]
+    assert draft.recipients_text == ("Nơi nhận:\n- Ủy ban nhân dân huyện Vị Thủy;\n- Ủy ban nhân dân xã Vị Thắng;\n"
+                                     "- Lưu: VT.")
+    page = client.get(response["Location"])
+    assert "Đã tạo dự thảo công văn đôn đốc gửi 2 cơ quan." in " ".join(messages_of(page))
+
+    [generated] = DraftFile.objects.filter(draft=draft, role="draft")
+    assert generated.filename == "cong-van-don-doc.pdf"
+    letter = client.get(reverse("drafting:file", args=[draft.pk, generated.pk]))
+    data = b"".join(letter.streaming_content) if letter.streaming else letter.content
+    text = " ".join(pdf_text(data).split())
+    for expected in ("UBND TỈNH HẬU GIANG", "VĂN PHÒNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "Độc lập - Tự do - Hạnh phúc", "/VP.UBND", "V/v đôn đốc sử dụng Hệ thống",
+                     "Hậu Giang, ngày", "Kính gửi:", "- Ủy ban nhân dân huyện Vị Thủy;", "- Ủy ban nhân dân xã Vị Thắng.",
+                     "từ tháng 01/2018 đến tháng 03/2018",
+                     # the district: 2 of 10 users, 15/60 sent electronically, 12/60 signed, 7 overdue
+                     "2/10 25% 20% 7", "Người dùng hoạt động: 20% (tối thiểu 50%)", "Việc quá hạn: 7 (tối đa 5)",
+                     # the commune: only the electronic share fails
+                     "8/10 50%", "Gửi điện tử: 50% (tối thiểu 80%)",
+                     "Khẩn trương giải quyết dứt điểm", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Lãnh đạo vp",
+                     "Nơi nhận:", "- Như trên;", "- Lưu: VT."):
+        assert expected in text, expected
+    assert "Sở Thông tin" not in text  # not a laggard, not in the letter
+
+    # The normal outgoing flow: submit → format check → approval → signature → number → seal and issue.
+    act = lambda action: reverse("drafting:act", args=[draft.pk, action])  # noqa: E731
+    trust_demo_ca()
+    add_credential(user=u["leader.vp"])
+    add_credential(agency=a["vp"], pin=AGENCY_PIN)
+    assert client.post(act("submit"), {"submit-note": "Kính trình"}).status_code == 302
+    client.force_login(u["clerk.vp"])
+    assert client.post(act("format_ok"), {}).status_code == 302
+    client.force_login(u["leader.vp"])
+    assert client.post(act("approve"), {"approve-urgency": "normal", "approve-note": "Đồng ý"}).status_code == 302
+    assert client.post(act("sign"), {"sign-method": "pades", "sign-pin": PERSONAL_PIN}).status_code == 302
+    client.force_login(u["clerk.vp"])
+    assert client.post(act("number"), {"number-register": ""}).status_code == 302
+    assert client.post(act("seal"), {"seal-method": "pades", "seal-pin": AGENCY_PIN, "seal-issue": "on"}
+                       ).status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == DraftState.ISSUED
+    assert draft.document.number_symbol == "01/VP.UBND"
+    deliveries = Delivery.objects.filter(document=draft.document).order_by("recipient_agency_id")
+    assert [(d.recipient_agency_id, d.state) for d in deliveries] == [
+        (a["huyen"].pk, DeliveryState.ARRIVED), (a["xa"].pk, DeliveryState.ARRIVED)]
+    # What arrives is the generated letter, signed by the deputy head and the Office.
+    sealed = DraftFile.objects.filter(draft=draft, role="sealed").select_related("stored_file").get()
+    from lienthong.documents import files as file_store
+
+    with file_store.open_original(sealed.stored_file.storage_name) as fh:
+        assert "Gửi điện tử: 50% (tối thiểu 80%)" in " ".join(pdf_text(fh.read()).split())
+    assert p.agencies["stttt"].pk not in {d.recipient_agency_id for d in deliveries}
+
+
+@pytest.mark.parametrize(("query", "post", "message"), [
+    (PERIOD, {"agency": ["huyen"]}, "Đặt ít nhất một ngưỡng để xác định cơ quan cần đôn đốc."),
+    (PERIOD + THRESHOLDS, {}, "Chọn ít nhất một cơ quan dưới ngưỡng để đôn đốc."),
+    (PERIOD + THRESHOLDS, {"agency": ["huyen", "stttt"]},
+     "“Sở Thông tin và Truyền thông tỉnh Hậu Giang” không dưới ngưỡng nào trong kỳ đã chọn."),
+    (PERIOD + THRESHOLDS, {"agency": ["huyen", "vp"]},
+     "Không gửi công văn đôn đốc cho chính cơ quan ban hành (VP UBND tỉnh)."),
+    (PERIOD + THRESHOLDS, {"agency": ["huyen"], "signer": "leader.huyen"},
+     "Người ký phải là lãnh đạo của Văn phòng Ủy ban nhân dân tỉnh Hậu Giang."),
+    (PERIOD + THRESHOLDS, {"agency": ["huyen"], "reply_by": "2018-01-01"}, "Hạn báo cáo phải từ hôm nay trở đi."),
+    (PERIOD + THRESHOLDS, {"agency": ["abc"]}, "Cơ quan được đôn đốc: Danh sách cơ quan không hợp lệ."),
+    ("?month_from=2018-05&month_to=2018-03" + THRESHOLDS, {"agency": ["huyen"]},
+     "Tháng bắt đầu phải trước hoặc bằng tháng kết thúc."),
+])
+def test_bad_choices_are_explained_and_nothing_is_stored(laggards, client, query, post, message):
+    a, u = laggards.agencies, laggards.users
+    data = {k: [a[x].pk if x in a else x for x in v] if k == "agency" else v for k, v in post.items()}
+    if "signer" in data:
+        data["signer"] = u[data["signer"]].pk
+    client.force_login(u["clerk.vp"])
+    response = client.post(reverse("oversight:reminder_draft") + query, data, follow=True)
+    assert response.redirect_chain[0][0] == "/giam-sat/" + query
+    assert message in messages_of(response)
+    assert not Draft.objects.exists() and not DraftFile.objects.exists()
+
+
+def test_who_may_send_a_reminder(laggards, client):
+    a, u = laggards.agencies, laggards.users
+    body = {"agency": [a["huyen"].pk]}
+    # Not an overseer: the shared "no permission" page.
+    client.force_login(u["clerk.huyen"])
+    assert client.post(URL, body).status_code == 403
+    client.logout()
+    assert client.post(URL, body).status_code == 302 and not Draft.objects.exists()
+    # A system administrator holds no position: may look, but has no agency to write from.
+    admin = user_create(username="sysadmin", password=PASSWORD, full_name="Quản trị", is_system_admin=True)
+    client.force_login(admin)
+    assert not page_of(client.get(f"/giam-sat/{PERIOD}{THRESHOLDS}")).xpath("//form[@id='reminder-form']")
+    response = client.post(URL, body, follow=True)
+    assert ("Chỉ người của Văn phòng UBND tỉnh hoặc Sở Thông tin và Truyền thông mới soạn được công văn đôn đốc."
+            in messages_of(response))
+    assert not Draft.objects.exists()
+    # Sở TT&TT (the council) writes in its own name, signed by its leader; a GET does nothing.
+    client.force_login(u["specialist.stttt"])
+    assert client.get(URL).status_code == 405
+    response = client.post(URL, body)
+    draft = Draft.objects.get()
+    assert response.status_code == 302 and (draft.agency_id, draft.signer_id) == (a["stttt"].pk, u["leader.stttt"].pk)
+    assert draft.signer_authority == "" and draft.signer_position == ""
+
+
+def test_the_dashboard_with_the_form_keeps_its_query_count(laggards, client, django_assert_max_num_queries):
+    from lienthong.core.testing import make_agency
+
+    client.force_login(laggards.users["clerk.vp"])
+    url = f"/giam-sat/{PERIOD}{THRESHOLDS}"
+    client.get(url)
+    with django_assert_max_num_queries(40) as before:
+        client.get(url)
+    level = laggards.agencies["xa"].level
+    for i in range(8):
+        agency = make_agency(f"Ủy ban nhân dân xã số {i}", "UBND", level, parent=laggards.agencies["huyen"])
+        for m in (JAN, FEB, MAR):
+            AgencyMonthStats.objects.create(agency=agency, month=m, computed_at=timezone.now(), staff_accounts=10,
+                                            active_users=1)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        page = page_of(client.get(url))
+    assert len(page.xpath("//input[@form='reminder-form']")) == 10
