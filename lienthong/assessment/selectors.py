@@ -98,6 +98,83 @@ def previous_results(*, campaign: Campaign) -> dict[str, Result]:
     return {str(r.campaign_unit.agency_id): r for r in rows}
 
 
+# ----------------------------------------------------------------------------- campaign pages (H1)
+# Reads of the campaign web pages (assessment/views.py): list, detail, council adjustments, results.
+# Each returns a queryset or a fixed number of queries whatever the number of units.
+
+
+def campaign_list(*, user) -> QuerySet[Campaign]:
+    """``campaigns_visible`` with the number of units and of submitted self-assessments (subqueries, so the
+    counts stay right when the visibility filter joins the units)."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import CampaignUnit, SelfAssessmentState
+
+    def count(qs):
+        return Coalesce(Subquery(qs.order_by().values("campaign_id").annotate(n=Count("pk")).values("n")[:1],
+                                 output_field=IntegerField()), 0)
+
+    units = CampaignUnit.objects.filter(campaign_id=OuterRef("pk"))
+    submitted = units.filter(self_assessment__state__in=(SelfAssessmentState.SUBMITTED, SelfAssessmentState.SENT_BACK,
+                                                         SelfAssessmentState.CONFIRMED))
+    return campaigns_visible(user=user).annotate(unit_count=count(units), submitted_count=count(submitted))
+
+
+def campaign_get(*, user, pk: int) -> Campaign:
+    campaign = campaigns_visible(user=user).filter(pk=pk).first()
+    if campaign is None:
+        raise NotFound()
+    return campaign
+
+
+def my_self_assessments(*, user, campaign_ids=None) -> QuerySet[SelfAssessment]:
+    """The self-assessments of the user's own agencies (what a unit's people fill in)."""
+    qs = SelfAssessment.objects.filter(campaign_unit__agency_id__in=agency_ids_for(user=user)).select_related(
+        "campaign_unit__agency").order_by("campaign_unit__agency__name")
+    if campaign_ids is not None:
+        qs = qs.filter(campaign_unit__campaign_id__in=campaign_ids)
+    return qs
+
+
+def campaign_units_visible(*, user, campaign: Campaign):
+    """Units of a campaign with their agency and self-assessment: all of them for the council, approver and
+    office (and for every unit once the results are published), otherwise the user's own units only."""
+    from .models import CampaignUnit
+
+    qs = CampaignUnit.objects.filter(campaign=campaign).select_related("agency", "self_assessment").order_by(
+        "group_code", "agency__name")
+    if reads_all(user=user) or campaign.state == CampaignState.PUBLISHED_RESULTS:
+        return qs
+    return qs.filter(agency_id__in=agency_ids_for(user=user))
+
+
+def unit_current_scores(*, campaign: Campaign, campaign_unit):
+    """The unit's points as they stand now (values, measured values, adjustments so far), scored with the
+    whole campaign because some rules compare a unit with the best of its group. ``engine.UnitResult``."""
+    from .engine import score
+    from .services import _scoring_inputs  # the same inputs the council's adjustment and the results use
+
+    cs, _cus, units, values, overrides = _scoring_inputs(campaign)
+    return score(cs, units, values, overrides=overrides).by_code[str(campaign_unit.agency_id)]
+
+
+def unit_adjustments(*, campaign_unit) -> QuerySet:
+    from .models import Adjustment
+
+    return Adjustment.objects.filter(campaign_unit=campaign_unit).select_related("by").order_by("-at", "-pk")
+
+
+def criteria_set_versions() -> QuerySet:
+    """Criteria-set versions a new campaign may use, newest year first."""
+    from .models import CriteriaSetVersion
+
+    return CriteriaSetVersion.objects.order_by("-year", "code", "-version")
+
+
+# ----------------------------------------------------------------------------- end of campaign pages (H1)
+
+
 # --------------------------------------------------------------------------- self-assessment pages (H2)
 
 
