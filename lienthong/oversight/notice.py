@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lienthong.oversight.selectors import HIGHER_IS_WORSE, UsageRow
 
 SUBJECT = "V/v đôn đốc sử dụng Hệ thống quản lý văn bản và điều hành"
+MAX_LISTED = 6  # more addressees than this: "Kính gửi: Các cơ quan, đơn vị có tên trong bảng dưới đây."
 
 
 def indicator_labels() -> dict[str, str]:
@@ -78,6 +79,11 @@ def signature_block(title: str) -> tuple[str, list[str]]:
     return "", [title.upper()]
 
 
+def short_labels() -> dict[str, str]:
+    return {"active_user_share": _("Người dùng hoạt động"), "sent_electronically_share": _("Gửi điện tử"),
+            "digital_sign_valid_share": _("Ký số hợp lệ"), "overdue_items": _("Việc quá hạn")}
+
+
 @dataclass
 class NoticeRow:
     row: UsageRow
@@ -85,8 +91,7 @@ class NoticeRow:
 
     @property
     def failed_text(self) -> list[str]:
-        short = {"active_user_share": _("Người dùng hoạt động"), "sent_electronically_share": _("Gửi điện tử"),
-                 "digital_sign_valid_share": _("Ký số hợp lệ"), "overdue_items": _("Việc quá hạn")}
+        short = short_labels()
         out = []
         for key in ("active_user_share", "sent_electronically_share", "digital_sign_valid_share", "overdue_items"):
             if key in self.failed:
@@ -150,7 +155,7 @@ def notice_context(notice: Notice) -> dict:
         "symbol": symbol,
         "period": _("từ tháng %(a)s đến tháng %(b)s") % {"a": notice.month_from.strftime("%m/%Y"),
                                                            "b": notice.month_to.strftime("%m/%Y")},
-        "addressees": recipients_of(notice.rows),
+        "addressees": recipients_of(notice.rows), "max_listed": MAX_LISTED,
         "requests": requests(notice),
         "signer_lines": signer_lines,
         "rows": [{"r": r.row, "active": f"{r.row.active_users}/{r.row.staff_accounts}",
