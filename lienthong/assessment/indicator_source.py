@@ -6,8 +6,10 @@ exact for the period); assignments, handlings and accounts from the monthly usag
 (``oversight.selectors.usage_overview``, counts summed over the months, ratios from the sums). The period of
 ranking year ``Y`` is the default campaign window, 01/11/``Y-1`` to 31/10/``Y``.
 
-Online-public-service keys (``dvc_*``, ``commune_online_dossier_share``) come from the one-stop system's
-import, not from this platform: they give ``None`` here (the criterion's missing-value policy applies).
+Online-public-service keys (``dvc_*``) come from the one-stop system's catalogue and dossier counts kept
+by ``lienthong.publicservices`` (imported or entered by hand), over the months of the same window
+(``publicservices.selectors.service_figures``, one query). ``commune_online_dossier_share`` is not
+computed here yet: it gives ``None`` (the criterion's missing-value policy applies).
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ SIGNATURE_KEYS = frozenset({"documents_issued", "documents_received", "digital_s
 USAGE_KEYS = frozenset({"e_doc_share", "e_case_share", "on_time_share", "overdue_items", "median_processing_days",
                         "active_user_share", "unused_accounts"})
 COMMUNE_KEYS = frozenset({"commune_coverage"})
-COMPUTED_KEYS = SIGNATURE_KEYS | USAGE_KEYS | COMMUNE_KEYS
+# Keys answered from the online-public-service catalogue and monthly dossier counts (publicservices).
+DVC_KEYS = frozenset({"dvc_level3_share", "dvc_level4_share", "dvc_service_usage_share", "dvc_online_dossier_share",
+                      "dvc_on_time_dossier_share"})
+COMPUTED_KEYS = SIGNATURE_KEYS | USAGE_KEYS | COMMUNE_KEYS | DVC_KEYS
 
 
 def period(year: int) -> tuple[dt.date, dt.date]:
@@ -48,7 +53,7 @@ def _number(value) -> Decimal | None:
 def indicator_values(*, agency_ids: Iterable[int], keys: Iterable[str],
                      year: int) -> dict[int, dict[str, Decimal | None]]:
     """``{agency_id: {key: value}}`` for every requested agency and key; ``None`` when the value is missing
-    (a ratio with nothing to count) or not computed by the platform. At most six queries whatever the
+    (a ratio with nothing to count) or not computed by the platform. At most seven queries whatever the
     number of agencies and keys."""
     agency_ids = sorted({int(a) for a in agency_ids})
     keys = set(keys)
@@ -93,6 +98,13 @@ def indicator_values(*, agency_ids: Iterable[int], keys: Iterable[str],
                 using = sum(1 for c in children if c in rows
                             and rows[c].documents_issued + rows[c].documents_received > 0)
                 out[agency_id]["commune_coverage"] = _ratio(using, len(children))
+
+    if keys & DVC_KEYS:
+        from lienthong.publicservices.selectors import service_figures
+
+        for agency_id, figures in service_figures(agency_ids=agency_ids, month_from=start.replace(day=1),
+                                                  month_to=end.replace(day=1)).items():
+            out[agency_id].update({k: figures.ratio(k) for k in keys & DVC_KEYS})
     return out
 
 

@@ -71,14 +71,15 @@ def test_the_batch_costs_the_same_few_queries_for_one_or_every_agency(figures, d
     from lienthong.agencies.models import Agency
 
     every = list(Agency.objects.values_list("pk", flat=True))
-    with django_assert_max_num_queries(6):
+    # six for the platform's figures, one for the online public services (publicservices.service_figures)
+    with django_assert_max_num_queries(7):
         one = indicator_values(agency_ids=every[:1], keys=INDICATORS, year=2017)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         got = indicator_values(agency_ids=every, keys=INDICATORS, year=2017)
     assert set(got) == set(every) and len(one) == 1
     with django_assert_max_num_queries(0):
-        assert indicator_values(agency_ids=every, keys=["dvc_level3_share"], year=2017)[every[0]] == {
-            "dvc_level3_share": None}
+        assert indicator_values(agency_ids=every, keys=["commune_online_dossier_share"], year=2017)[every[0]] == {
+            "commune_online_dossier_share": None}
 
 
 def test_autofill_uses_the_platforms_figures_by_default(ranking):  # noqa: F811

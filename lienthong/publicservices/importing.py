@@ -1,0 +1,442 @@
+"""Reading and checking the one-stop system's export of procedures and monthly dossier counts (CSV or XLSX).
+
+The file shape (documented in docs/indicators.md and served as a template by ``publicservices:template``):
+one header row, then one row per procedure and month, with the columns of ``COLUMNS``. Headers are matched
+without diacritics or case, in Vietnamese (as the one-stop systems export them) or by their key.
+
+The upload is hostile: its type is decided from the bytes, never the name; size, rows and the unpacked size
+of a workbook are limited; a workbook with a DTD or entity declaration is refused before openpyxl reads it,
+and openpyxl reads it in read-only, values-only mode. CSV must be UTF-8 (with or without a byte-order mark).
+Every bad row is reported with its row number (as the spreadsheet shows it), the column and a Vietnamese
+message; nothing of a file with any error is stored (``services.procedures_import``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import re
+import zipfile
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lienthong.core.errors import ValidationFailed
+from lienthong.core.text import fold, nfc
+
+from .models import LEVEL_CHANGE, ONLINE_LEVELS, OnlineLevel, levels_in_force, levels_in_month
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+MAX_ZIP_MEMBERS = 200
+MAX_READ_COLUMNS = 30
+MAX_ERRORS = 500
+MAX_COUNT = 10_000_000  # dossiers of one procedure in one month: anything above is a typing error
+
+# (key, header as the template writes it, other headers accepted, required)
+COLUMNS = (
+    ("agency_code", gettext_lazy("Mã định danh cơ quan"), ("ma co quan", "ma don vi", "ma dinh danh"), True),
+    ("procedure_code", gettext_lazy("Mã TTHC"), ("ma thu tuc", "ma thu tuc hanh chinh"), True),
+    ("procedure_name", gettext_lazy("Tên thủ tục hành chính"), ("ten tthc", "ten thu tuc"), True),
+    ("field", gettext_lazy("Lĩnh vực"), (), False),
+    ("level", gettext_lazy("Mức độ DVCTT"), ("muc do", "muc do dvc", "muc do dich vu cong truc tuyen"), True),
+    ("month", gettext_lazy("Tháng"), ("ky", "ky bao cao", "thang bao cao"), True),
+    ("total", gettext_lazy("Tổng số hồ sơ tiếp nhận"), ("tong so ho so", "so ho so tiep nhan", "tiep nhan"), True),
+    ("online", gettext_lazy("Tiếp nhận trực tuyến"), ("truc tuyen", "ho so truc tuyen"), True),
+    ("settled", gettext_lazy("Đã giải quyết"), ("so ho so da giai quyet", "da giai quyet xong"), True),
+    ("on_time", gettext_lazy("Giải quyết đúng hạn"), ("dung han", "da giai quyet dung han"), True),
+)
+COUNT_KEYS = ("total", "online", "settled", "on_time")
+_EXTRA = "__extra__"
+
+
+def header_label(key: str) -> str:
+    return str(next(label for k, label, _a, _r in COLUMNS if k == key))
+
+
+def _header_key(text: str) -> str:
+    """"Tháng (mm/yyyy)" → "thang"; diacritics, case, bracketed hints and punctuation do not matter."""
+    text = re.sub(r"\(.*?\)", " ", fold(text))
+    return " ".join(re.sub(r"[^a-z0-9_ ]", " ", text).split())
+
+
+_HEADERS: dict[str, str] = {}
+for _key, _label, _aliases, _req in COLUMNS:
+    for _name in (_key, _header_key(str(_label)), *_aliases):
+        _HEADERS[_header_key(_name)] = _key
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None      # as the spreadsheet shows it (header = 1); None for the whole file
+    column: str          # the column's header as written in the file ("" for the whole row or file)
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if self.column:
+            return _("Dòng %(row)s, cột “%(col)s”: %(msg)s") % {"row": self.row, "col": self.column,
+                                                             "msg": self.message}
+        return _("Dòng %(row)s: %(msg)s") % {"row": self.row, "msg": self.message}
+
+
+class ImportRejected(ValidationFailed):
+    """The file or some of its rows are invalid; nothing was stored. ``rows`` lists every problem."""
+
+    def __init__(self, rows: list[RowError]):
+        self.rows = rows
+        super().__init__({"file": [str(e) for e in rows]})
+
+
+def _file_error(message) -> ImportRejected:
+    return ImportRejected([RowError(None, "", str(message))])
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+def read_upload(upload) -> bytes:
+    """At most ``MAX_BYTES`` of an uploaded file; a larger one is refused without reading it all."""
+    limit = _("Tệp lớn hơn giới hạn %(n)s MB.") % {"n": MAX_BYTES // (1024 * 1024)}
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise _file_error(limit)
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise _file_error(limit)
+    if not data:
+        raise _file_error(_("Tệp rỗng."))
+    return data
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value))
+
+
+def _read_csv(data: bytes):
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data[:65536]:
+        raise _file_error(_("Tệp không phải CSV hoặc Excel (.xlsx)."))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _file_error(_("Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”).")) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, [_cell_text(v) for v in row[:MAX_READ_COLUMNS]]
+    except csv.Error as exc:
+        raise _file_error(_("Tệp CSV bị lỗi ở dòng %(n)s.") % {"n": reader.line_num}) from exc
+
+
+def _check_xlsx_container(data: bytes) -> None:
+    """Refuse what a real workbook never holds (DTDs, entities, zip bombs) before openpyxl parses it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
+    if "xl/workbook.xml" not in {m.filename for m in members}:
+        raise _file_error(_("Tệp không phải bảng tính Excel (.xlsx)."))
+    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        raise _file_error(_("Tệp Excel quá lớn khi giải nén."))
+    for member in members:
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        tail = b""
+        try:
+            with archive.open(member) as stream:
+                while chunk := stream.read(65536):
+                    window = (tail + chunk).upper()
+                    utf16 = not tail and chunk.startswith((b"\xff\xfe", b"\xfe\xff"))
+                    if utf16 or b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                        raise _file_error(_("Tệp Excel chứa nội dung không được phép."))
+                    tail = chunk[-16:]
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+            raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
+
+
+def _read_xlsx(data: bytes):
+    from openpyxl import load_workbook
+
+    _check_xlsx_container(data)
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # a hostile or broken workbook can fail anywhere inside openpyxl
+        log.info("unreadable public-service import workbook", exc_info=True)
+        raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
+    try:
+        if not wb.worksheets:
+            raise _file_error(_("Tệp Excel không có trang tính nào."))
+        for number, row in enumerate(wb.worksheets[0].iter_rows(max_col=MAX_READ_COLUMNS, values_only=True),
+                                     start=1):
+            yield number, [_cell_text(v) for v in row]
+    except ImportRejected:
+        raise
+    except Exception:
+        log.info("unreadable public-service import worksheet", exc_info=True)
+        raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
+    finally:
+        wb.close()
+
+
+def sniff_kind(data: bytes) -> str:
+    """"xlsx" or "csv", from the content; anything else is refused."""
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _file_error(_("Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV."))
+    if data[:5] == b"%PDF-" or data[:2] == b"MZ" or data[:4] == b"\x7fELF" or b"\x00" in data[:65536]:
+        raise _file_error(_("Tệp không phải CSV hoặc Excel (.xlsx)."))
+    return "csv"
+
+
+@dataclass
+class Table:
+    header: dict[str, str]                  # key → the header as written in the file
+    rows: list[tuple[int, dict[str, str]]]  # (row number, {key: text})
+    kind: str
+
+
+def read_table(data: bytes) -> Table:
+    kind = sniff_kind(data)
+    raw = _read_xlsx(data) if kind == "xlsx" else _read_csv(data)
+    header: list[str | None] | None = None
+    written: dict[str, str] = {}
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in raw:
+        if number > MAX_ROWS + 1:
+            raise _file_error(_("Tệp có quá %(n)s dòng.") % {"n": MAX_ROWS})
+        if not any(cells):
+            continue
+        if header is None:
+            header, written = _check_header(cells, row=number)
+            continue
+        row = {key: cells[i].strip() if i < len(cells) else "" for i, key in enumerate(header) if key}
+        for key, _label, _aliases, _req in COLUMNS:
+            row.setdefault(key, "")
+        if any(c for i, c in enumerate(cells) if i >= len(header) or header[i] is None):
+            row[_EXTRA] = "1"
+        rows.append((number, row))
+    if header is None:
+        raise _file_error(_("Tệp không có dòng tiêu đề."))
+    if not rows:
+        raise _file_error(_("Tệp không có dòng dữ liệu nào."))
+    return Table(written, rows, kind)
+
+
+def _check_header(cells: list[str], *, row: int) -> tuple[list[str | None], dict[str, str]]:
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    keys: list[str | None] = []
+    written: dict[str, str] = {}
+    problems: list[RowError] = []
+    for text in cells:
+        key = _HEADERS.get(_header_key(text)) if text else None
+        if key is None:
+            if text:
+                problems.append(RowError(row, text, _("cột không xác định (xem tệp mẫu).")))
+            keys.append(None)
+        elif key in written:
+            problems.append(RowError(row, text, _("cột bị lặp (đã có ở cột “%(c)s”).") % {"c": written[key]}))
+            keys.append(None)
+        else:
+            written[key] = text
+            keys.append(key)
+    for key, label, _aliases, required in COLUMNS:
+        if required and key not in written:
+            problems.append(RowError(row, str(label), _("thiếu cột này.")))
+    if problems:
+        raise ImportRejected(problems)
+    for key, label, _aliases, _req in COLUMNS:
+        written.setdefault(key, str(label))
+    return keys, written
+
+
+# -------------------------------------------------------------------------------------------- checking
+
+def parse_level(text: str) -> str | None:
+    """"Mức độ 4", "4", "toàn trình", "Toan_trinh", "một phần", "không" → the level's value; None if unknown."""
+    folded = " ".join(fold(text).replace("_", " ").replace("-", " ").split())
+    folded = re.sub(r"^(muc do|muc)\s*", "", folded)
+    if folded in ("1", "2", "3", "4"):
+        return folded
+    return {"toan trinh": OnlineLevel.FULL, "mot phan": OnlineLevel.PARTIAL, "khong": OnlineLevel.NONE,
+            "khong co": OnlineLevel.NONE, "0": OnlineLevel.NONE}.get(folded)
+
+
+_MONTH_RES = (re.compile(r"^(\d{1,2})[/.\-](\d{4})$"), re.compile(r"^(\d{4})[/.\-](\d{1,2})(?:[/.\-]\d{1,2})?$"),
+              re.compile(r"^\d{1,2}[/.\-](\d{1,2})[/.\-](\d{4})$"))
+
+
+def parse_month(text: str) -> dt.date | None:
+    """"03/2018", "3/2018", "2018-03", "2018-03-01", "01/03/2018" → 2018-03-01; None if not a month."""
+    text = text.strip()
+    text = re.sub(r"^(thang|tháng)\s*", "", text, flags=re.IGNORECASE)
+    for i, pattern in enumerate(_MONTH_RES):
+        m = pattern.match(text)
+        if m:
+            month, year = (int(m.group(1)), int(m.group(2))) if i != 1 else (int(m.group(2)), int(m.group(1)))
+            if 1 <= month <= 12 and 2000 <= year <= 2100:
+                return dt.date(year, month, 1)
+            return None
+    return None
+
+
+def _parse_count(text: str) -> int | None:
+    text = text.strip().replace(" ", "")
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if re.fullmatch(r"-?\d{1,3}([.,]\d{3})+", text):  # 1.234 or 1,234 as written by the one-stop exports
+        return int(re.sub(r"[.,]", "", text))
+    return None
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    agency_id: int
+    code: str
+    name: str
+    field: str
+    level: str
+    month: dt.date | None
+    counts: dict[str, int]
+
+
+def level_label(value: str) -> str:
+    return str(OnlineLevel(value).label)
+
+
+def check_rows(table: Table, *, agencies_by_code: dict[str, object], writable_ids: set[int],
+               today: dt.date) -> tuple[list[PlannedRow], list[RowError]]:
+    """Every row against the file and the directory. The plan is used only if there is no error at all."""
+    head = table.header
+    errors: list[RowError] = []
+    plans: list[PlannedRow] = []
+    seen: dict[tuple[int, str, dt.date | None], int] = {}
+    this_month = today.replace(day=1)
+    for number, row in table.rows:
+        problems: list[tuple[str, str]] = []
+
+        def bad(key: str, message: str) -> None:
+            problems.append((head.get(key, key), message))
+
+        if _EXTRA in row:
+            problems.append(("", _("có giá trị nằm ngoài các cột của tiêu đề.")))
+        agency = None
+        code_text = row["agency_code"]
+        if not code_text:
+            bad("agency_code", _("chưa ghi mã định danh cơ quan."))
+        else:
+            agency = agencies_by_code.get(code_text)
+            if agency is None:
+                bad("agency_code", _("không có cơ quan mang mã định danh “%(c)s” trong danh mục cơ quan.")
+                    % {"c": code_text})
+            elif agency.pk not in writable_ids:
+                bad("agency_code", _("bạn không có quyền nhập số liệu của %(a)s.") % {"a": agency.name})
+                agency = None
+        code, name, field_name = row["procedure_code"], row["procedure_name"], row["field"]
+        if not code:
+            bad("procedure_code", _("chưa ghi mã thủ tục hành chính."))
+        elif len(code) > 60:
+            bad("procedure_code", _("mã thủ tục dài quá 60 ký tự."))
+        if not name:
+            bad("procedure_name", _("chưa ghi tên thủ tục hành chính."))
+        elif len(name) > 500:
+            bad("procedure_name", _("tên thủ tục dài quá 500 ký tự."))
+        if len(field_name) > 200:
+            bad("field", _("lĩnh vực dài quá 200 ký tự."))
+
+        month = None
+        has_counts = any(row[k] for k in COUNT_KEYS)
+        if row["month"]:
+            month = parse_month(row["month"])
+            if month is None:
+                bad("month", _("“%(v)s” không phải là tháng (ghi dạng mm/yyyy, ví dụ 03/2018).") % {"v": row["month"]})
+            elif month > this_month:
+                bad("month", _("tháng %(m)s chưa tới.") % {"m": month.strftime("%m/%Y")})
+        elif has_counts:
+            bad("month", _("có số hồ sơ nhưng chưa ghi tháng."))
+
+        level = parse_level(row["level"]) if row["level"] else None
+        if not row["level"]:
+            bad("level", _("chưa ghi mức độ dịch vụ công trực tuyến."))
+        elif level is None:
+            bad("level", _("mức độ “%(v)s” không hợp lệ: dùng 1, 2, 3, 4 (trước 15/8/2022), “toàn trình”, "
+                           "“một phần” (từ 15/8/2022) hoặc “không”.") % {"v": row["level"]})
+        elif month is not None or not row["month"]:  # with a wrong month the regime is unknown
+            allowed = levels_in_month(month) if month else levels_in_force(today)
+            when = month.strftime("%m/%Y") if month else today.strftime("%d/%m/%Y")
+            if level not in allowed and level in (OnlineLevel.FULL, OnlineLevel.PARTIAL):
+                bad("level", _("mức độ “%(v)s” chỉ áp dụng từ 15/8/2022 (Nghị định 42/2022/NĐ-CP); tháng %(m)s "
+                               "dùng mức độ 1–4.") % {"v": level_label(level), "m": when})
+            elif level not in allowed:
+                bad("level", _("mức độ %(v)s không còn áp dụng từ 15/8/2022 (Nghị định 42/2022/NĐ-CP); ghi "
+                               "“toàn trình” hoặc “một phần” (hoặc “không”).") % {"v": level})
+
+        counts: dict[str, int] = {}
+        if row["month"]:
+            for key in COUNT_KEYS:
+                text = row[key]
+                if not text:
+                    bad(key, _("chưa ghi số hồ sơ (ghi 0 nếu không có)."))
+                    continue
+                value = _parse_count(text)
+                if value is None:
+                    bad(key, _("“%(v)s” không phải là số nguyên.") % {"v": text})
+                elif value < 0:
+                    bad(key, _("số hồ sơ không được âm."))
+                elif value > MAX_COUNT:
+                    bad(key, _("số hồ sơ quá lớn."))
+                else:
+                    counts[key] = value
+            if "online" in counts and "total" in counts and counts["online"] > counts["total"]:
+                bad("online", _("số hồ sơ tiếp nhận trực tuyến (%(a)s) lớn hơn tổng số hồ sơ tiếp nhận (%(b)s).")
+                    % {"a": counts["online"], "b": counts["total"]})
+            if "on_time" in counts and "settled" in counts and counts["on_time"] > counts["settled"]:
+                bad("on_time", _("số hồ sơ giải quyết đúng hạn (%(a)s) lớn hơn số hồ sơ đã giải quyết (%(b)s).")
+                    % {"a": counts["on_time"], "b": counts["settled"]})
+            if counts.get("online") and level is not None and level not in ONLINE_LEVELS:
+                bad("online", _("có hồ sơ trực tuyến nhưng mức độ “%(v)s” không tiếp nhận hồ sơ trực tuyến.")
+                    % {"v": level_label(level)})
+
+        if agency is not None and code:
+            key = (agency.pk, code, month)
+            if key in seen:
+                column = "month" if month else "procedure_code"
+                bad(column, _("trùng thủ tục “%(c)s” và tháng với dòng %(n)s.") % {"c": code, "n": seen[key]}
+                    if month else _("thủ tục “%(c)s” đã có ở dòng %(n)s.") % {"c": code, "n": seen[key]})
+            else:
+                seen[key] = number
+        if problems:
+            errors.extend(RowError(number, col, msg) for col, msg in problems)
+            if len(errors) >= MAX_ERRORS:
+                errors.append(RowError(None, "", _("Còn lỗi ở các dòng sau; chỉ liệt kê %(n)s lỗi đầu tiên.")
+                                       % {"n": MAX_ERRORS}))
+                break
+            continue
+        plans.append(PlannedRow(number, agency.pk, code, name, field_name, level, month,
+                                counts if month else {}))
+    return plans, errors
+
+
+__all__ = ["COLUMNS", "ImportRejected", "LEVEL_CHANGE", "PlannedRow", "RowError", "Table", "check_rows",
+           "header_label", "parse_level", "parse_month", "read_table", "read_upload"]
