@@ -1,0 +1,281 @@
+"""The province report as DOCX (python-docx), A4, Times New Roman 13 pt, Decree 30 layout.
+
+The document starts from python-docx's blank template; page size, margins (top/bottom 20 mm, left 30 mm,
+right 15 mm), fonts (Latin and complex-script both Times New Roman, so Word does not fall back for
+Vietnamese) and table style are set here. Charts are embedded PNGs; the page number sits at the top centre.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+
+from . import content
+from .data import CampaignReport
+
+FONT = "Times New Roman"
+
+
+def _font(run_or_style, *, size=None, bold=None, italic=None):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    font = run_or_style.font
+    font.name = FONT
+    if size is not None:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    if italic is not None:
+        font.italic = italic
+    element = run_or_style.element if hasattr(run_or_style, "element") else run_or_style._element
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+
+
+def _para(container, text="", *, size=13, bold=False, italic=False, align=None, before=0, after=6, indent=False,
+          line=1.15):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    p = container.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(before), Pt(after), line
+    if indent:
+        fmt.first_line_indent = Cm(1)
+    p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+                   "right": WD_ALIGN_PARAGRAPH.RIGHT, None: WD_ALIGN_PARAGRAPH.LEFT}[align]
+    if text:
+        _font(p.add_run(text), size=size, bold=bold, italic=italic)
+    return p
+
+
+def _rule(container, width_cm: float, cell_width_cm: float):
+    """A short centred line under a heading line (a bottom border on an indented empty paragraph)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    p = _para(container, after=0, align="center", size=4)
+    side = max(0.0, (cell_width_cm - width_cm) / 2)
+    p.paragraph_format.left_indent = Cm(side)
+    p.paragraph_format.right_indent = Cm(side)
+    p.paragraph_format.line_spacing = Pt(4)
+    ppr = p._p.get_or_add_pPr()
+    borders = ppr.makeelement(qn("w:pBdr"), {})
+    bottom = borders.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1",
+                                                  qn("w:color"): "000000"})
+    borders.append(bottom)
+    ppr.append(borders)
+    return p
+
+
+def _no_borders(table):
+    from docx.oxml.ns import qn
+
+    tbl_pr = table._tbl.tblPr
+    borders = tbl_pr.makeelement(qn("w:tblBorders"), {})
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(borders.makeelement(qn(f"w:{side}"), {qn("w:val"): "nil"}))
+    tbl_pr.append(borders)
+
+
+def _cell_text(cell, text, *, size=11, bold=False, align=None, italic=False):
+    cell.paragraphs[0].text = ""
+    lines = str(text).split("\n")
+    p = cell.paragraphs[0]
+    for i, line in enumerate(lines):
+        if i:
+            p = cell.add_paragraph()
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
+
+        p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.space_before = Pt(0)
+        p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
+                       None: WD_ALIGN_PARAGRAPH.LEFT}[align]
+        _font(p.add_run(line), size=size, bold=bold, italic=italic)
+
+
+def _repeat_header(row):
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
+
+
+def _table(doc, head, body, *, widths_cm=None, size=10.5, numeric_from=None):
+    from docx.shared import Cm
+
+    table = doc.add_table(rows=1, cols=len(head))
+    table.style = "Table Grid"
+    table.autofit = widths_cm is None
+    for cell, text in zip(table.rows[0].cells, head):
+        _cell_text(cell, text, size=size, bold=True, align="center")
+    _repeat_header(table.rows[0])
+    for line in body:
+        cells = table.add_row().cells
+        for j, (cell, text) in enumerate(zip(cells, line)):
+            align = "center" if numeric_from is not None and (j == 0 or j >= numeric_from) else None
+            _cell_text(cell, text, size=size, align=align)
+    if widths_cm:
+        for row in table.rows:
+            for cell, w in zip(row.cells, widths_cm):
+                cell.width = Cm(w)
+    _para(doc, after=4)
+    return table
+
+
+def _page_number_header(section):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    section.different_first_page_header_footer = True  # Decree 30: no number on the first page
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run()
+    _font(run, size=13)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            el = run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind})
+        else:
+            el = run._r.makeelement(qn("w:instrText"), {qn("xml:space"): "preserve"})
+            el.text = text
+        run._r.append(el)
+
+
+def build_docx(report: CampaignReport, charts: dict[str, bytes], *, abbreviation: str = "",
+               progress=None) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    normal = doc.styles["Normal"]
+    _font(normal, size=13)
+    normal.paragraph_format.space_after = Pt(6)
+    _page_number_header(section)
+    text_width = 16.5
+
+    h = content.heading(report, abbreviation)
+    top = doc.add_table(rows=1, cols=2)
+    _no_borders(top)
+    top.autofit = False
+    left, right = top.rows[0].cells
+    left.width, right.width = Cm(6.5), Cm(10)
+    left.paragraphs[0].text = ""
+    first = left.paragraphs[0]
+    if h.parent:
+        first.alignment = 1
+        _font(first.add_run(h.parent), size=12)
+        first.paragraph_format.space_after = Pt(0)
+        first = None
+    for line in h.agency:
+        p = first or _para(left, after=0, align="center")
+        first = None
+        p.alignment = 1
+        p.paragraph_format.space_after = Pt(0)
+        _font(p.add_run(line), size=12, bold=True)
+    _rule(left, 2.5, 6.5)
+    _para(left, h.number, size=13, align="center", before=6, after=0)
+    r0 = right.paragraphs[0]
+    r0.alignment = 1
+    r0.paragraph_format.space_after = Pt(0)
+    _font(r0.add_run(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")), size=12, bold=True)
+    _para(right, _("Độc lập - Tự do - Hạnh phúc"), size=13, bold=True, align="center", after=0)
+    _rule(right, 5.2, 10)
+    _para(right, h.place_date, size=13, italic=True, align="center", before=6, after=0)
+
+    _para(doc, h.doc_type, size=14, bold=True, align="center", before=18, after=0)
+    _para(doc, h.summary, size=14, bold=True, align="center", after=0)
+    _rule(doc, 4, text_width)
+    _para(doc, after=6)
+    if progress:
+        progress(55, _("Đang viết phần tổng quan và phương pháp"))
+
+    def section_title(i, title):
+        _para(doc, f"{content.ROMAN[i]}. {title}", size=13, bold=True, before=6, after=4)
+
+    def paragraphs(items):
+        for text in items:
+            _para(doc, text, align="justify", indent=True, after=4)
+
+    n = 0
+    ov = content.overview(report)
+    section_title(n, ov.title)
+    paragraphs(ov.paragraphs)
+    n += 1
+    me = content.methodology(report)
+    section_title(n, me.title)
+    paragraphs(me.paragraphs)
+    head, body = content.criteria_table(report)
+    _table(doc, head, body, widths_cm=[1.3, 7.2, 1.8, 1.5, 4.7], numeric_from=2)
+    n += 1
+    section_title(n, _("KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG"))
+    for i, g in enumerate(report.groups, start=1):
+        _para(doc, f"{i}. {g.name}", bold=True, after=3)
+        paragraphs([content.group_summary(g)])
+        head, body = content.group_table(g, with_change=report.with_previous)
+        ncat = len(g.categories)
+        fixed = 1.1 + 1.7 + 1.6 + 1.9 + (2.4 if report.with_previous else 0)
+        name_w = max(3.5, text_width - fixed - ncat * 1.15)
+        cat_w = max(0.9, (text_width - fixed - name_w) / ncat) if ncat else 0
+        widths = [1.1, name_w] + [cat_w] * ncat + [1.7, 1.6, 1.9] + ([2.4] if report.with_previous else [])
+        _table(doc, head, body, widths_cm=widths, size=9.5 if ncat > 5 else 10.5, numeric_from=2)
+        _para(doc, content.category_legend(g), size=11, italic=True, after=6)
+        if progress:
+            progress(55 + int(20 * i / max(1, len(report.groups))), _("Đang viết kết quả nhóm %(g)s") % {
+                "g": g.name})
+    for key, caption in (("chi-so-theo-nhom", _("Biểu đồ 1. Chỉ số theo nhóm đơn vị")),
+                         ("nhom-tieu-chi", _("Biểu đồ 2. Chỉ số từng nhóm tiêu chí của đơn vị")),
+                         ("thay-doi", _("Biểu đồ 3. Thay đổi so với năm trước"))):
+        png = charts.get(key)
+        if png:
+            doc.add_picture(io.BytesIO(png), width=Cm(text_width))
+            doc.paragraphs[-1].alignment = 1
+            _para(doc, caption, size=12, italic=True, align="center", after=8)
+    n += 1
+    for sec in (content.separate_section(report), content.excluded_section(report)):
+        section_title(n, sec.title)
+        paragraphs(sec.paragraphs)
+        n += 1
+    weak = content.weak_section(report)
+    section_title(n, weak.title)
+    paragraphs(weak.paragraphs)
+    head, body = content.unit_recommendations_table(report)
+    if body:
+        _para(doc, _("Khuyến nghị cho từng đơn vị có nhóm tiêu chí chưa đạt:"), align="justify", indent=True)
+        _table(doc, head, body, widths_cm=[4.2, 4.8, 7.5], size=10)
+    if progress:
+        progress(85, _("Đang hoàn thiện văn bản"))
+
+    recipients, signer, note = content.closing(report)
+    end = doc.add_table(rows=1, cols=2)
+    _no_borders(end)
+    end.autofit = False
+    left, right = end.rows[0].cells
+    left.width, right.width = Cm(8), Cm(8.5)
+    left.paragraphs[0].text = ""
+    p = left.paragraphs[0]
+    p.paragraph_format.space_after = Pt(0)
+    _font(p.add_run(_("Nơi nhận:")), size=12, bold=True, italic=True)
+    for line in recipients:
+        _para(left, line, size=11, after=0)
+    r0 = right.paragraphs[0]
+    r0.alignment = 1
+    _font(r0.add_run(signer), size=13, bold=True)
+    _para(right, note, size=13, italic=True, align="center", after=0)
+
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
