@@ -7,9 +7,14 @@ import datetime as dt
 import pytest
 from django_q.models import Schedule
 
+from lienthong.accounts.models import Role
+from lienthong.accounts.services import user_create
+from lienthong.agencies.models import AdministrativeLevel
 from lienthong.assessment import services
+from lienthong.assessment.models import CampaignUnit, SelfAssessment
 from lienthong.assessment.reminders import self_assessment_reminders
 from lienthong.assessment.tests.test_workflow import GOOD, _sa, ranking  # noqa: F401  (fixture)
+from lienthong.core.testing import make_agency
 from lienthong.notifications.models import Notification
 from lienthong.workcalendar.selectors import add_working_days
 
@@ -101,16 +106,9 @@ def test_the_job_runs_the_same_queries_however_many_units(published, django_asse
     with django_assert_max_num_queries(12) as first:
         assert self_assessment_reminders(today=day) == 4
     Notification.objects.all().delete()
-    from lienthong.agencies.models import AdministrativeLevel
-    from lienthong.assessment.models import AssessmentAuthority, CampaignUnit, SelfAssessment  # noqa: F401
-    from lienthong.core.testing import make_agency
-
     level = AdministrativeLevel.objects.get(code="tinh")
     extra = [make_agency(f"Sở số {i}", f"S{i}", level, parent=p.agencies["ubnd"], code=f"000.00.{60 + i}.H30")
              for i in range(6)]
-    from lienthong.accounts.models import Role
-    from lienthong.accounts.services import user_create
-
     for i, agency in enumerate(extra):
         user_create(username=f"leader.extra{i}", password="x-demo1234", full_name=f"Lãnh đạo {i}",
                     positions=[(agency, Role.LEADER, "")])

@@ -63,6 +63,25 @@ def test_a_unit_sees_only_its_own_self_assessment(open_campaign, client):
     assert client.get(_url("self_assessment", vp_sa.pk)).status_code == 302
 
 
+@pytest.mark.parametrize("username, form, review", [
+    ("leader.huyen", 200, 403), ("clerk.huyen", 200, 403), ("specialist.huyen", 200, 403),
+    ("specialist.huyen.noivu", 200, 403),  # a department of the unit: still the unit's people
+    ("specialist.stttt", 200, 200),  # the Department (council)
+    ("leader.ubnd", 200, 403),  # the approver reads everything
+    ("clerk.vp", 200, 403),  # the Office reads everything (and is a unit itself)
+    ("leader.xa", 404, 404),  # outside the campaign
+])
+def test_permission_matrix_of_the_pages(open_campaign, client, username, form, review):
+    p, council, campaign = open_campaign
+    sa = _sa(campaign, p.agencies["huyen"])
+    client.force_login(p.users[username])
+    assert client.get(_url("self_assessment", sa.pk)).status_code == form
+    assert client.get(_url("review", sa.pk)).status_code == review
+    if review != 200:  # nobody but the Department can reopen; nothing changes
+        client.post(_url("review", sa.pk), {"action": "reopen", "reason": "Tự mở lại"})
+        assert SelfAssessment.objects.get(pk=sa.pk).reopened_at is None
+
+
 def test_the_department_reads_and_reviews_but_does_not_type(open_campaign, client):
     p, council, campaign = open_campaign
     huyen_sa = _sa(campaign, p.agencies["huyen"])
@@ -153,7 +172,8 @@ def test_best_of_choices_are_checkboxes(ranking, client):  # noqa: F811
     page = client.get(_url("self_assessment", sa.pk)).content.decode()
     assert f'type="checkbox" name="v-{crit.code}"' in page
     codes = [o.code for o in crit.options[:2]]
-    assert client.post(_url("self_assessment", sa.pk), {f"has-{crit.code}": "1", f"v-{crit.code}": codes}).status_code == 302
+    response = client.post(_url("self_assessment", sa.pk), {f"has-{crit.code}": "1", f"v-{crit.code}": codes})
+    assert response.status_code == 302
     assert _values(sa)[crit.code] == codes
     client.post(_url("self_assessment", sa.pk), {f"has-{crit.code}": "1"})  # every box unticked clears it
     assert _values(sa)[crit.code] is None
@@ -161,7 +181,8 @@ def test_best_of_choices_are_checkboxes(ranking, client):  # noqa: F811
 
 def test_the_measured_value_is_shown_beside_the_reported_one(open_campaign, client):
     p, council, campaign = open_campaign
-    services.criterion_values_autofill(campaign=campaign, indicator=lambda a, key, y: 0.95 if key == "e_doc_share" else None)
+    services.criterion_values_autofill(campaign=campaign,
+                                       indicator=lambda a, key, y: 0.95 if key == "e_doc_share" else None)
     sa = _sa(campaign, p.agencies["vp"])
     services.self_assessment_save(actor=p.users["clerk.vp"], self_assessment=sa, values={"B1": 0.8})
     client.force_login(p.users["clerk.vp"])
