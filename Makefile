@@ -45,8 +45,12 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py make_demo_pki
 
+# The web server and, in the background, one django-q worker (report builds, reminders, usage statistics);
+# the worker stops when runserver exits (Ctrl-C reaches both; the trap covers any other exit).
 run: demo
 	@$(BIN)/python manage.py demo_logins
+	@$(BIN)/python manage.py qcluster & QPID=$$!; \
+	trap 'kill $$QPID 2>/dev/null; wait $$QPID 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
