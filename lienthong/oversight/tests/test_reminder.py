@@ -205,3 +205,23 @@ def test_the_dashboard_with_the_form_keeps_its_query_count(laggards, client, dja
     with django_assert_max_num_queries(len(before.captured_queries)):
         page = page_of(client.get(url))
     assert len(page.xpath("//input[@form='reminder-form']")) == 10
+
+
+def test_many_addressees_are_named_in_the_table_only():
+    """Up to six agencies are listed after "Kính gửi:"; more are "the agencies in the table below"."""
+    from lienthong.oversight import notice
+    from lienthong.oversight.selectors import UsageRow
+
+    def letter(n):
+        rows = [notice.NoticeRow(row=UsageRow(agency_id=i, agency_name=f"Ủy ban nhân dân xã số {i}",
+                                              agency_short_name="", level_code="xa", level_rank=3, group_code=None,
+                                              group_name=None, staff_accounts=10, active_users=1),
+                                 failed={"active_user_share": (0.1, 0.5)}) for i in range(n)]
+        return " ".join(lxml_html.fromstring(notice.notice_html(notice.Notice(
+            parent_name="Ủy ban nhân dân tỉnh Hậu Giang", issuer_name="Văn phòng Ủy ban nhân dân tỉnh Hậu Giang",
+            issuer_abbreviation="VP.UBND", place="Hậu Giang", year=2018, month_from=JAN, month_to=MAR, rows=rows,
+            signer_name="Nguyễn Văn A"))).xpath("//div[@class='addressees']")[0].text_content().split())
+
+    assert letter(1) == "Kính gửi: Ủy ban nhân dân xã số 0."
+    assert letter(6).endswith("- Ủy ban nhân dân xã số 4;- Ủy ban nhân dân xã số 5.")  # one line each
+    assert letter(7) == "Kính gửi: Các cơ quan, đơn vị có tên trong bảng dưới đây."
