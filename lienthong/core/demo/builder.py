@@ -79,9 +79,11 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
             result.drafts_created = FlowLoader(agencies, users, units, fast_pdfs=fast_pdfs).run()
             log(_("Văn bản đang xử lý: %(n)s dự thảo và các văn bản đang gửi, nhận, xử lý.") % {
                 "n": result.drafts_created})
+        from lienthong.assessment.demo import ensure_demo_campaigns
         from lienthong.assessment.management.commands.load_criteria_sets import ensure_criteria_sets
 
         ensure_criteria_sets(actor=users[people.ADMIN_USERNAME], log=log)  # the ranking's sets and authorities
+        ensure_demo_campaigns(log=log)  # the ranking campaigns: 2017 completed, 2018 open
     result.seconds = time.monotonic() - started
     return result
 
