@@ -82,8 +82,11 @@ def campaign_list(request):
     for sa in selectors.my_self_assessments(user=request.user, campaign_ids=[c.pk for c in campaigns]):
         sa.url = _url_or_none("assessment:self_assessment", sa.pk)
         mine.setdefault(sa.campaign_unit.campaign_id, []).append(sa)
+    reads_all = selectors.reads_all(user=request.user)
     for c in campaigns:
         c.my_self_assessments = mine.get(c.pk, [])
+        # the same rule as ``selectors.results_visible``, without a query per campaign
+        c.results_link = c.state in (S.APPROVED, S.PUBLISHED_RESULTS) or (reads_all and c.results_computed_at)
     return render(request, "assessment/campaign_list.html", {
         "campaigns": campaigns, "is_council": selectors.is_council(user=request.user),
     })
@@ -190,6 +193,8 @@ def campaign_detail(request, campaign_id):
                          if sa and council and campaign.state == S.REVIEW else None)
         cu.adjust_url = (reverse("assessment:adjust", args=[campaign.pk, cu.pk])
                          if council and _ORDER[campaign.state] >= _ORDER[S.COUNCIL] else None)
+    order = {g.code: i for i, g in enumerate(cs.groups)}  # the criteria set's order of groups
+    units.sort(key=lambda cu: order.get(cu.group_code, len(order)))  # stable: names stay sorted within a group
     sections = [{"group": group_names.get(code, code), "units": list(items)}
                 for code, items in groupby(units, key=lambda cu: cu.group_code)]
     approval = getattr(campaign, "approval", None) if campaign.state in (S.APPROVED, S.PUBLISHED_RESULTS) else None
