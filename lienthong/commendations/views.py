@@ -138,7 +138,7 @@ def proposals_xlsx(request, campaign_id):
 def _number_formats(ws):
     row = ws[ws.max_row]
     row[4].number_format = "0.00"
-    row[5].number_format = "0.0%"
+    row[5].number_format = "0.000"
     row[7].number_format = "0.00"
     row[8].number_format = "0.00"
 
@@ -170,6 +170,7 @@ def reform_import(request):
     return render(request, "commendations/reform_import.html", {
         "form": form, "problems": problems, "years": years, "year": year, "rows": rows,
         "columns": [c.label for c in services.COLUMNS], "min_year": services.MIN_YEAR,
+        "campaigns_url": _url_or_none("assessment:campaigns"),
     }, status=422 if problems else 200)
 
 
