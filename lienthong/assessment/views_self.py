@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lienthong.assessment import selectors, services
 from lienthong.assessment.models import CampaignState, CriterionValue, ReviewStatus, SelfAssessmentState
@@ -336,6 +336,7 @@ def evidence_upload(request, sa_id, value_id):
 
 
 @login_required
+@require_GET
 def evidence_download(request, evidence_id):
     from lienthong.core.api_tools import original_response
 
