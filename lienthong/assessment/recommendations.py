@@ -47,8 +47,10 @@ THEMES = {
     "infrastructure": _("Bổ sung máy tính cho cán bộ, công chức; nâng cấp đường truyền Internet và kết nối mạng "
                         "truyền số liệu chuyên dùng."),
     "datacenter": _("Đầu tư phòng máy chủ đạt tiêu chuẩn và sao lưu dữ liệu định kỳ."),
-    "security": _("Ban hành quy chế bảo đảm an toàn thông tin; phê duyệt hồ sơ cấp độ hệ thống thông tin; triển "
-                  "khai phòng, chống mã độc tập trung và kết nối giám sát với trung tâm của tỉnh."),
+    "antivirus": _("Trang bị phần mềm phòng, chống mã độc có bản quyền, quản lý tập trung cho toàn bộ máy tính của "
+                   "đơn vị."),
+    "security": _("Ban hành quy chế bảo đảm an toàn thông tin; phê duyệt hồ sơ cấp độ hệ thống thông tin và triển "
+                  "khai phương án bảo vệ theo cấp độ; kết nối giám sát an toàn thông tin với trung tâm của tỉnh."),
     "portal": _("Cập nhật đầy đủ, kịp thời thông tin bắt buộc trên trang thông tin điện tử (Nghị định "
                 "43/2011/NĐ-CP) và bổ sung các chức năng hỗ trợ người dùng."),
     "planning": _("Ban hành kế hoạch ứng dụng CNTT, chuyển đổi số hằng năm và theo dõi tiến độ các nhiệm vụ."),
@@ -66,7 +68,7 @@ THEMES = {
 # Criterion code → theme, for the shipped sets. Codes of the two sets do not collide.
 CRITERION_THEMES = {
     # mic-2017-default
-    "A1": "infrastructure", "A2": "security", "A3": "infrastructure", "A4": "infrastructure", "A5": "datacenter",
+    "A1": "infrastructure", "A2": "antivirus", "A3": "infrastructure", "A4": "infrastructure", "A5": "datacenter",
     "B1": "exchange", "B2": "signatures", "B3": "e_processing", "B4": "email", "B5": "software",
     "C1": "portal", "C2": "portal",
     "D1": "public_services", "D2": "public_services", "D3": "online_dossiers", "D4": "online_dossiers",
@@ -77,14 +79,14 @@ CRITERION_THEMES = {
     "SN1.1": "awareness", "SN1.2": "leadership", "SN1.3": "leadership", "SN1.4": "awareness", "SN1.5": "awareness",
     "SN2.1": "planning", "SN2.2": "planning", "SN2.3": "planning", "SN2.4": "budget",
     "SN3.1": "staffing", "SN3.2": "training", "SN3.3": "training", "SN3.4": "usage",
-    "SN4.1": "security", "SN4.2": "security", "SN4.3": "security", "SN4.4": "security",
+    "SN4.1": "security", "SN4.2": "security", "SN4.3": "security", "SN4.4": "antivirus",
     "SN5.1": "exchange", "SN5.2": "signatures", "SN5.3": "e_processing", "SN5.4": "public_services",
     "SN5.5": "online_dossiers", "SN5.6": "on_time", "SN5.7": "on_time",
     "H1.1": "awareness", "H1.2": "leadership", "H1.3": "leadership", "H1.4": "awareness", "H1.5": "awareness",
     "H2.1": "planning", "H2.2": "planning", "H2.3": "planning", "H2.4": "budget",
     "H3.1": "infrastructure", "H3.2": "infrastructure", "H3.3": "infrastructure", "H3.4": "commune",
     "H4.1": "staffing", "H4.2": "training", "H4.3": "community", "H4.4": "usage",
-    "H5.1": "security", "H5.2": "security", "H5.3": "security", "H5.4": "security",
+    "H5.1": "security", "H5.2": "security", "H5.3": "security", "H5.4": "antivirus",
     "H6.1": "exchange", "H6.2": "signatures", "H6.3": "e_processing", "H6.4": "public_services",
     "H6.5": "online_dossiers", "H6.6": "on_time", "H6.7": "on_time", "H6.8": "commune",
     "H7.1": "digital_society", "H7.2": "digital_society", "H7.3": "digital_society", "H7.4": "digital_society",
@@ -99,7 +101,7 @@ CATEGORY_THEMES = {
 # Other criteria sets: words of a criterion's (or category's) name, first match wins. Lower case, accented.
 KEYWORD_THEMES = (
     ("ký số", "signatures"), ("chữ ký số", "signatures"), ("chuyên trách", "staffing"),
-    ("an toàn thông tin", "security"), ("mã độc", "security"), ("cấp độ", "security"),
+    ("an toàn thông tin", "security"), ("mã độc", "antivirus"), ("cấp độ", "security"),
     ("tập huấn", "training"), ("bồi dưỡng", "training"), ("trình độ", "staff_skills"),
     ("hồ sơ", "online_dossiers"), ("dịch vụ công", "public_services"), ("dvctt", "public_services"),
     ("tthc", "public_services"), ("đúng hạn", "on_time"), ("văn bản", "exchange"), ("thư điện tử", "email"),

@@ -58,7 +58,7 @@ def scores_png(report: CampaignReport) -> bytes:
         return _empty(plt, _("Chưa có đơn vị nào được xếp hạng."))
     from matplotlib.ticker import PercentFormatter
 
-    heights = [min(len(g.rows), MAX_UNITS) * 0.27 + 0.9 for g in groups]
+    heights = [max(2, min(len(g.rows), MAX_UNITS)) * 0.27 + 0.9 for g in groups]
     with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5}):
         fig, axes = plt.subplots(len(groups), 1, figsize=(WIDTH_IN, sum(heights) + 0.3), dpi=DPI,
                                  gridspec_kw={"height_ratios": heights}, squeeze=False)
@@ -70,7 +70,7 @@ def scores_png(report: CampaignReport) -> bytes:
             y = list(range(len(rows)))
             ax.barh(y, values, color=colors, height=0.7)
             ax.set_yticks(y, names)
-            ax.invert_yaxis()
+            ax.set_ylim(max(2, len(rows)) - 0.5, -0.5)  # best on top; one unit keeps a normal bar height
             ax.set_xlim(0, 1.08)
             ax.xaxis.set_major_formatter(PercentFormatter(1.0))
             for yi, r in zip(y, rows):
@@ -94,7 +94,7 @@ def categories_png(report: CampaignReport) -> bytes:
     groups = [g for g in report.groups if g.rows and g.categories]
     if not groups:
         return _empty(plt, _("Chưa có đơn vị nào được xếp hạng."))
-    heights = [min(len(g.rows), MAX_UNITS) * 0.27 + 1.1 for g in groups]
+    heights = [max(2, min(len(g.rows), MAX_UNITS)) * 0.27 + 1.1 for g in groups]
     with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5}):
         fig, axes = plt.subplots(len(groups), 1, figsize=(WIDTH_IN, sum(heights) + 0.6), dpi=DPI,
                                  gridspec_kw={"height_ratios": heights}, squeeze=False)

@@ -172,7 +172,7 @@ def build_docx(report: CampaignReport, charts: dict[str, bytes], *, abbreviation
     _no_borders(top)
     top.autofit = False
     left, right = top.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(10)
+    left.width, right.width = Cm(7.5), Cm(9.5)
     left.paragraphs[0].text = ""
     first = left.paragraphs[0]
     if h.parent:
@@ -186,14 +186,14 @@ def build_docx(report: CampaignReport, charts: dict[str, bytes], *, abbreviation
         p.alignment = 1
         p.paragraph_format.space_after = Pt(0)
         _font(p.add_run(line), size=12, bold=True)
-    _rule(left, 2.5, 6.5)
+    _rule(left, 2.5, 7.5)
     _para(left, h.number, size=13, align="center", before=6, after=0)
     r0 = right.paragraphs[0]
     r0.alignment = 1
     r0.paragraph_format.space_after = Pt(0)
     _font(r0.add_run(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")), size=12, bold=True)
     _para(right, _("Độc lập - Tự do - Hạnh phúc"), size=13, bold=True, align="center", after=0)
-    _rule(right, 5.2, 10)
+    _rule(right, 5.2, 9.5)
     _para(right, h.place_date, size=13, italic=True, align="center", before=6, after=0)
 
     _para(doc, h.doc_type, size=14, bold=True, align="center", before=18, after=0)
