@@ -69,6 +69,11 @@ bench: install
 bench-flow: install
 	$(BIN)/python bench/flow.py $(BENCH_ARGS)
 
+# Usage oversight and ranking (issue 5): statistics refresh at 1 000 agencies / 1 000 000 documents, dashboard, scoring, report.
+.PHONY: bench-oversight
+bench-oversight: install
+	$(BIN)/python bench/oversight.py $(BENCH_ARGS)
+
 # Signing (issue 4): two visible PAdES signatures and their verification, side by side with bare pyHanko.
 .PHONY: bench-signing
 bench-signing: install
