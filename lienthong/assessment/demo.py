@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 DEMO_COMMENT = "Số liệu minh họa (demo)"
 CRITERIA_SET_CODE = "mic-2017-default"
@@ -120,7 +121,8 @@ def ensure_demo_campaigns(*, log: Callable[[str], None] | None = None) -> list[s
     users = User.objects.in_bulk([COUNCIL_USERNAME, APPROVER_USERNAME], field_name="username")
     version = CriteriaSetVersion.objects.filter(code=CRITERIA_SET_CODE).order_by("-version").first()
     if len(users) < 2 or version is None:
-        log("Không có tài khoản Sở TT&TT / UBND tỉnh của dữ liệu mẫu hoặc bộ tiêu chí mặc định: bỏ qua đợt đánh giá mẫu.")
+        log(_("Không có tài khoản Sở TT&TT / UBND tỉnh của dữ liệu mẫu hoặc bộ tiêu chí mặc định: "
+              "bỏ qua đợt đánh giá mẫu."))
         return []
     council, approver = users[COUNCIL_USERNAME], users[APPROVER_USERNAME]
     created = []
@@ -132,7 +134,7 @@ def ensure_demo_campaigns(*, log: Callable[[str], None] | None = None) -> list[s
             _open_2018(council=council, version=version)
             created.append(NAMES[2018])
     for name in created:
-        log(f"Đợt đánh giá mẫu: {name}.")
+        log(_("Đợt đánh giá mẫu: %(name)s.") % {"name": name})
     return created
 
 
