@@ -76,7 +76,8 @@ def evaluate(*, rules: CommendationRules, top_labels: list[str], excluded: bool,
     if reform is None:
         reasons.append(_("Chưa có chỉ số CCHC năm %(y)s.") % {"y": reform_year})
     elif reform < rules.min_reform_index:
-        reasons.append(_("Chỉ số CCHC %(v)s thấp hơn ngưỡng %(m)s.") % {"v": _fmt(reform), "m": _fmt(rules.min_reform_index)})
+        reasons.append(_("Chỉ số CCHC %(v)s thấp hơn ngưỡng %(m)s.")
+                       % {"v": _fmt(reform), "m": _fmt(rules.min_reform_index)})
     combined = None
     if index is not None and reform is not None:
         it = Decimal(str(index)) * 100

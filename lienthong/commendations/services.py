@@ -68,7 +68,8 @@ class RowError:
         if self.row is None:
             return self.message
         if self.column:
-            return _("Dòng %(row)s, cột “%(col)s”: %(msg)s") % {"row": self.row, "col": self.column, "msg": self.message}
+            return _("Dòng %(row)s, cột “%(col)s”: %(msg)s") % {
+                "row": self.row, "col": self.column, "msg": self.message}
         return _("Dòng %(row)s: %(msg)s") % {"row": self.row, "msg": self.message}
 
 

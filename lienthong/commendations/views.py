@@ -128,6 +128,11 @@ def proposals_xlsx(request, campaign_id):
             sheet.column_dimensions[col].width = width
     for cell in all_units["K"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for sheet in wb.worksheets:  # text stays text: a name starting with "=" must not become a formula
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     wb.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

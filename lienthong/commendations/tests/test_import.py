@@ -97,8 +97,8 @@ def test_every_bad_row_is_reported_and_nothing_is_stored(roles):
 
 def test_a_year_after_this_year_is_refused(roles):
     with pytest.raises(services.ImportRejected) as exc:
-        services.reform_scores_import(actor=roles.users["leader.stttt"], data=csv_bytes(HEADER, "000.00.01.H30,,2019,80,"),
-                                      today=_d(2018))
+        services.reform_scores_import(actor=roles.users["leader.stttt"],
+                                      data=csv_bytes(HEADER, "000.00.01.H30,,2019,80,"), today=_d(2018))
     assert exc.value.rows[0].message == "năm 2019 nằm ngoài khoảng 2000–2018."
 
 
@@ -233,7 +233,8 @@ def test_who_may_import(roles, client, username, status):
     if status == 403:
         assert "Không có quyền" in response.content.decode()
         with pytest.raises(PermissionDenied):
-            services.reform_scores_import(actor=roles.users[username], data=csv_bytes(HEADER, "000.00.35.H30,,2017,99,"))
+            services.reform_scores_import(actor=roles.users[username],
+                                          data=csv_bytes(HEADER, "000.00.35.H30,,2017,99,"))
 
 
 def test_anonymous_is_sent_to_login(client):

@@ -4,6 +4,7 @@ them; the XLSX export; a constant number of queries."""
 from __future__ import annotations
 
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -178,3 +179,20 @@ def test_proposals_page_query_count_does_not_grow(ranking, client, django_assert
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url(large))
     assert response.content.decode().count("Sở Thử nghiệm số") == 8
+
+
+def test_an_agency_name_that_looks_like_a_formula_stays_text_in_the_export(approved, client):
+    from openpyxl import load_workbook
+
+    from lienthong.agencies.models import Agency
+
+    p, council, version, campaign = approved
+    Agency.objects.filter(pk=p.agencies["stttt"].pk).update(name='=HYPERLINK("http://x.invalid","Sở")')
+    client.force_login(council)
+    response = client.get(reverse("commendations:proposals_xlsx", args=[campaign.pk]))
+    with zipfile.ZipFile(io.BytesIO(response.content)) as z:
+        sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in sheets
+    names = [r[2] for r in load_workbook(io.BytesIO(response.content))["Toàn bộ đơn vị"].iter_rows(
+        min_row=2, values_only=True)]
+    assert '=HYPERLINK("http://x.invalid","Sở")' in names
