@@ -30,6 +30,14 @@ def _authority(user, kinds) -> bool:
     return user_has_authority(user=user, kinds=kinds)
 
 
+def _memo(user, name: str, compute) -> bool:
+    """The answer kept on the user object for the rest of the request (a page asks several times)."""
+    cache = user.__dict__.setdefault("_publicservices_roles", {})
+    if name not in cache:
+        cache[name] = compute()
+    return cache[name]
+
+
 def reads_all(*, user) -> bool:
     """Administrators, office and council see every agency's catalogue (one query, none for an admin)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -38,17 +46,18 @@ def reads_all(*, user) -> bool:
         return True
     from lienthong.assessment.models import AuthorityKind
 
-    return _authority(user, (AuthorityKind.OFFICE, AuthorityKind.COUNCIL))
+    return _memo(user, "reads_all", lambda: _authority(user, (AuthorityKind.OFFICE, AuthorityKind.COUNCIL)))
 
 
 def writes_all(*, user) -> bool:
+    """Administrators and the office change every agency's catalogue."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_system_admin:
         return True
     from lienthong.assessment.models import AuthorityKind
 
-    return _authority(user, (AuthorityKind.OFFICE,))
+    return _memo(user, "writes_all", lambda: _authority(user, (AuthorityKind.OFFICE,)))
 
 
 def agencies_visible(*, user) -> QuerySet:
