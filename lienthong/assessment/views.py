@@ -65,7 +65,8 @@ def _campaign_or_404(request, campaign_id: int):
 
 
 def _steps(campaign):
-    now = _ORDER[campaign.state]
+    # each state names the step under way, except "approved": the approval is done, publication comes next
+    now = _ORDER[S.PUBLISHED_RESULTS] if campaign.state == S.APPROVED else _ORDER[campaign.state]
     return [{"label": label, "who": who, "n": i + 1,
              "status": "done" if i < now or campaign.state == S.PUBLISHED_RESULTS else
              ("current" if i == now else "todo")} for i, (_s, label, who) in enumerate(FLOW)]

@@ -241,6 +241,7 @@ def test_the_workflow_through_the_pages(ranking, client):
     page = _act(client, campaign, "approve", decision="Quyết định số 321/QĐ-UBND ngày 20/3/2018", note="")
     assert "Đã phê duyệt kết quả" in page.content.decode() and state() == S.APPROVED
     assert "Quyết định số 321/QĐ-UBND" in page.content.decode()
+    assert [str(s["label"]) for s in page.context["steps"] if s["status"] == "current"] == ["Công bố kết quả"]
     _login(client, council)
     assert "Đã công bố kết quả" in _act(client, campaign, "publish_results").content.decode()
     assert state() == S.PUBLISHED_RESULTS
