@@ -51,6 +51,7 @@ def test_a_unit_sees_only_its_own_self_assessment(open_campaign, client):
     assert page.status_code == 200
     assert "Văn phòng Ủy ban nhân dân tỉnh Hậu Giang" in page.content.decode()
     assert 'name="v-A1"' in page.content.decode()  # the unit may type
+    assert _url("campaign", campaign.pk) in page.content.decode()  # back to the campaign
 
     for other in ("clerk.huyen", "leader.xa"):  # another unit of the campaign, an agency outside it
         client.force_login(p.users[other])
