@@ -65,6 +65,8 @@ def test_every_user_has_the_nav_link_and_sees_only_visible_campaigns(ranking, cl
     html = _login(client, u["leader.huyen"]).get(reverse("assessment:campaigns")).content.decode()
     assert campaign.name in html and "Ủy ban nhân dân huyện Vị Thủy" not in html  # short name of own unit
     assert "UBND huyện Vị Thủy" in html and "Đang tự đánh giá" in html and "0/3" in html
+    sa = _sa(campaign, p.agencies["huyen"])
+    assert reverse("assessment:self_assessment", args=[sa.pk]) in html  # straight to its own self-assessment
 
 
 def test_campaign_list_in_a_constant_number_of_queries(ranking, client, django_assert_max_num_queries):
@@ -347,6 +349,9 @@ def test_results_page_ranks_per_group_with_ties_and_explains_groups(ranking, cli
     assert "Đơn vị không xếp hạng" in html and "Đơn vị thí điểm, chỉ tham khảo" in html
     assert [r.campaign_unit.agency_id for r in page.context["excluded"]] == [a["xa"].pk]
     assert "So với năm trước" not in html  # no earlier campaign
+    for who in ("clerk.vp", "leader.ubnd"):  # the Office and the approver read the whole provisional table
+        page = _login(client, u[who]).get(url)
+        assert page.status_code == 200 and page.content.decode().count('data-agency="') == 7
 
     services.campaign_approve(actor=u["leader.ubnd"], campaign=c, decision="Quyết định số 12/QĐ-UBND")
     page = _login(client, u["leader.huyen"]).get(url)  # approved: the unit sees its own line only
