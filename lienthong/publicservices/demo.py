@@ -23,49 +23,54 @@ RAISED_ON = dt.date(2017, 6, 1)  # some level-2 services became level 3 from thi
 
 # (keyword in the agency's name, field, procedure names)
 DEPARTMENT_POOLS = (
-    ("Tư pháp", "Lý lịch tư pháp; Công chứng", ("Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
-                                                "Cấp Phiếu lý lịch tư pháp cho cơ quan tiến hành tố tụng",
-                                                "Đăng ký hành nghề công chứng", "Thành lập Văn phòng công chứng",
-                                                "Cấp thẻ đấu giá viên")),
-    ("Thông tin", "Báo chí; Xuất bản, In và Phát hành", ("Cấp giấy phép hoạt động in",
-                                                         "Cấp phép xuất bản tài liệu không kinh doanh",
-                                                         "Cấp giấy phép xuất bản bản tin", "Đăng ký hoạt động cơ sở in",
-                                                         "Cấp giấy phép thiết lập trang thông tin điện tử tổng hợp")),
-    ("Xây dựng", "Hoạt động xây dựng", ("Cấp giấy phép xây dựng công trình", "Cấp chứng chỉ hành nghề hoạt động xây dựng",
-                                        "Thẩm định thiết kế cơ sở", "Cấp chứng chỉ năng lực hoạt động xây dựng")),
+    ("Tư pháp", "Lý lịch tư pháp; Công chứng", (
+        "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", "Cấp Phiếu lý lịch tư pháp cho cơ quan tiến hành tố tụng",
+        "Đăng ký hành nghề công chứng", "Thành lập Văn phòng công chứng", "Cấp thẻ đấu giá viên")),
+    ("Thông tin", "Báo chí; Xuất bản, In và Phát hành", (
+        "Cấp giấy phép hoạt động in", "Cấp phép xuất bản tài liệu không kinh doanh", "Cấp giấy phép xuất bản bản tin",
+        "Đăng ký hoạt động cơ sở in", "Cấp giấy phép thiết lập trang thông tin điện tử tổng hợp")),
+    ("Xây dựng", "Hoạt động xây dựng", (
+        "Cấp giấy phép xây dựng công trình", "Cấp chứng chỉ hành nghề hoạt động xây dựng",
+        "Thẩm định thiết kế cơ sở", "Cấp chứng chỉ năng lực hoạt động xây dựng")),
     ("Kế hoạch và Đầu tư", "Thành lập và hoạt động doanh nghiệp", (
         "Đăng ký thành lập doanh nghiệp tư nhân", "Đăng ký thành lập công ty TNHH một thành viên",
         "Đăng ký thay đổi nội dung đăng ký doanh nghiệp", "Thông báo tạm ngừng kinh doanh",
         "Cấp quyết định chủ trương đầu tư")),
-    ("Giao thông", "Đường bộ", ("Đổi giấy phép lái xe do ngành Giao thông vận tải cấp", "Cấp giấy phép lái xe quốc tế",
-                                "Cấp phù hiệu xe ô tô kinh doanh vận tải", "Cấp giấy phép kinh doanh vận tải bằng xe ô tô")),
-    ("Tài nguyên", "Đất đai; Môi trường", ("Đăng ký biến động quyền sử dụng đất", "Cấp lại giấy chứng nhận quyền sử dụng đất",
-                                          "Thẩm định báo cáo đánh giá tác động môi trường", "Cấp giấy phép khai thác nước dưới đất")),
-    ("Y tế", "Khám bệnh, chữa bệnh; Dược", ("Cấp chứng chỉ hành nghề khám bệnh, chữa bệnh", "Cấp chứng chỉ hành nghề dược",
-                                            "Cấp giấy chứng nhận đủ điều kiện kinh doanh dược",
-                                            "Cấp giấy phép hoạt động phòng khám")),
-    ("Giáo dục", "Giáo dục và Đào tạo", ("Cấp bản sao văn bằng, chứng chỉ từ sổ gốc", "Chỉnh sửa nội dung văn bằng, chứng chỉ",
-                                         "Cho phép thành lập trung tâm ngoại ngữ, tin học")),
-    ("Lao động", "Lao động; Người có công", ("Cấp giấy phép lao động cho người nước ngoài", "Đăng ký nội quy lao động",
-                                             "Giải quyết chế độ trợ cấp một lần đối với người có công")),
-    ("Công Thương", "Thương mại; An toàn thực phẩm", ("Cấp giấy phép bán lẻ sản phẩm thuốc lá",
-                                                      "Cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
-                                                      "Đăng ký thực hiện khuyến mại")),
-    ("Nông nghiệp", "Thú y; Bảo vệ thực vật", ("Cấp giấy chứng nhận đủ điều kiện buôn bán thuốc bảo vệ thực vật",
-                                               "Cấp giấy chứng nhận đủ điều kiện vệ sinh thú y")),
-    ("Văn hóa", "Văn hóa; Du lịch", ("Cấp giấy phép kinh doanh karaoke", "Cấp giấy phép tổ chức lễ hội",
-                                     "Cấp thẻ hướng dẫn viên du lịch nội địa")),
-    ("Nội vụ", "Tôn giáo; Thi đua khen thưởng", ("Đăng ký hoạt động tín ngưỡng", "Tặng Bằng khen của Chủ tịch UBND tỉnh")),
-    ("Tài chính", "Quản lý giá; Tin học thống kê", ("Đăng ký mã số đơn vị có quan hệ với ngân sách",
-                                                    "Đăng ký giá của doanh nghiệp")),
-    ("Khoa học", "Hoạt động khoa học và công nghệ", ("Đăng ký hoạt động khoa học và công nghệ",
-                                                     "Cấp giấy phép tiến hành công việc bức xạ")),
+    ("Giao thông", "Đường bộ", (
+        "Đổi giấy phép lái xe do ngành Giao thông vận tải cấp", "Cấp giấy phép lái xe quốc tế",
+        "Cấp phù hiệu xe ô tô kinh doanh vận tải", "Cấp giấy phép kinh doanh vận tải bằng xe ô tô")),
+    ("Tài nguyên", "Đất đai; Môi trường", (
+        "Đăng ký biến động quyền sử dụng đất", "Cấp lại giấy chứng nhận quyền sử dụng đất",
+        "Thẩm định báo cáo đánh giá tác động môi trường", "Cấp giấy phép khai thác nước dưới đất")),
+    ("Y tế", "Khám bệnh, chữa bệnh; Dược", (
+        "Cấp chứng chỉ hành nghề khám bệnh, chữa bệnh", "Cấp chứng chỉ hành nghề dược",
+        "Cấp giấy chứng nhận đủ điều kiện kinh doanh dược", "Cấp giấy phép hoạt động phòng khám")),
+    ("Giáo dục", "Giáo dục và Đào tạo", (
+        "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc", "Chỉnh sửa nội dung văn bằng, chứng chỉ",
+        "Cho phép thành lập trung tâm ngoại ngữ, tin học")),
+    ("Lao động", "Lao động; Người có công", (
+        "Cấp giấy phép lao động cho người nước ngoài", "Đăng ký nội quy lao động",
+        "Giải quyết chế độ trợ cấp một lần đối với người có công")),
+    ("Công Thương", "Thương mại; An toàn thực phẩm", (
+        "Cấp giấy phép bán lẻ sản phẩm thuốc lá", "Cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
+        "Đăng ký thực hiện khuyến mại")),
+    ("Nông nghiệp", "Thú y; Bảo vệ thực vật", (
+        "Cấp giấy chứng nhận đủ điều kiện buôn bán thuốc bảo vệ thực vật",
+        "Cấp giấy chứng nhận đủ điều kiện vệ sinh thú y")),
+    ("Văn hóa", "Văn hóa; Du lịch", (
+        "Cấp giấy phép kinh doanh karaoke", "Cấp giấy phép tổ chức lễ hội", "Cấp thẻ hướng dẫn viên du lịch nội địa")),
+    ("Nội vụ", "Tôn giáo; Thi đua khen thưởng", (
+        "Đăng ký hoạt động tín ngưỡng", "Tặng Bằng khen của Chủ tịch UBND tỉnh")),
+    ("Tài chính", "Quản lý giá; Tin học thống kê", (
+        "Đăng ký mã số đơn vị có quan hệ với ngân sách", "Đăng ký giá của doanh nghiệp")),
+    ("Khoa học", "Hoạt động khoa học và công nghệ", (
+        "Đăng ký hoạt động khoa học và công nghệ", "Cấp giấy phép tiến hành công việc bức xạ")),
 )
 DISTRICT_POOL = ("Hộ tịch; Đất đai; Kinh doanh", (
-    "Đăng ký hộ kinh doanh", "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh", "Đăng ký khai sinh có yếu tố nước ngoài",
-    "Đăng ký kết hôn có yếu tố nước ngoài", "Cấp giấy chứng nhận quyền sử dụng đất lần đầu",
-    "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Chứng thực bản sao từ bản chính giấy tờ do cơ quan nước ngoài cấp",
-    "Cấp giấy phép bán lẻ rượu"))
+    "Đăng ký hộ kinh doanh", "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh",
+    "Đăng ký khai sinh có yếu tố nước ngoài", "Đăng ký kết hôn có yếu tố nước ngoài",
+    "Cấp giấy chứng nhận quyền sử dụng đất lần đầu", "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+    "Chứng thực bản sao từ bản chính giấy tờ do cơ quan nước ngoài cấp", "Cấp giấy phép bán lẻ rượu"))
 COMMUNE_POOL = ("Hộ tịch; Chứng thực", (
     "Đăng ký khai sinh", "Đăng ký kết hôn", "Đăng ký khai tử", "Chứng thực bản sao từ bản chính",
     "Chứng thực chữ ký", "Cấp giấy xác nhận tình trạng hôn nhân"))

@@ -205,7 +205,8 @@ def _store(*, actor, plans: list[importing.PlannedRow], kind: str, today: dt.dat
         update_fields=["online_level", "total", "online", "settled", "on_time", "updated_by", "updated_at"])
     result.months_written = len(months)
     result.agencies = sorted({agency_names[a] for a in agency_ids})
-    audit_log(actor=actor, action=AuditAction.IMPORTED, obj_type="procedure_import", obj_id=now.strftime("%Y%m%d%H%M%S"),
+    audit_log(actor=actor, action=AuditAction.IMPORTED, obj_type="procedure_import",
+              obj_id=now.strftime("%Y%m%d%H%M%S"),
               summary=_("Nhập danh mục TTHC và số liệu hồ sơ: %(n)s dòng, %(a)s cơ quan") % {
                   "n": len(plans), "a": len(agency_ids)},
               details={"kind": kind, "rows": len(plans), "created": len(to_create), "updated": len(to_update),

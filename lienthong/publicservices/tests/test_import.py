@@ -114,8 +114,10 @@ def test_missing_and_unknown_columns_are_named(dvc):
 @pytest.mark.parametrize("data, message", [
     (b"%PDF-1.4 not a table", "Tệp không phải CSV hoặc Excel (.xlsx)."),
     (b"MZ\x90\x00executable", "Tệp không phải CSV hoặc Excel (.xlsx)."),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old excel", "Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV."),
-    ("Mã TTHC;Tháng\r\n1;2".encode("latin-1", "replace").replace(b"?", b"\xe3"), "Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”)."),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old excel",
+     "Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV."),
+    ("Mã TTHC;Tháng\r\n1;2".encode("cp1252", "replace"),  # a legacy code page, not UTF-8
+     "Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”)."),
     (b"", "Tệp rỗng."),
     (b"PK\x03\x04 broken zip", "Tệp Excel bị hỏng, không mở được."),
 ])
