@@ -104,16 +104,24 @@ def _new_campaign_forms(request, versions):
     version = versions.filter(pk=chosen_id).first() if str(chosen_id or "").isdigit() else None
     version = version or versions.first()
     form = forms.CampaignForm(data, versions=versions, initial={"criteria_set": version})
-    rows = []
+    rows, hidden = [], 0
+    # Agencies whose group has no counterpart in the set (communes, for sets without a commune group) are
+    # listed only on demand (``tat_ca=1``, kept in the posted form): a province has hundreds of them.
+    show_all = (data or request.GET).get("tat_ca") == "1"
     if version is not None:
         cs = version.criteria_set()
         group_choices = [(g.code, g.name) for g in cs.groups if g.enabled]
         set_groups = {code for code, _n in group_choices}
         codes = {c.code for _cat, c in cs.criteria()}
         agencies = agency_directory(external=False).filter(group__isnull=False, is_active=True)
-        rows = [forms.UnitRowForm(data, agency=a, group_choices=group_choices, criterion_codes=codes,
-                                  default=forms.default_group(a.group.code, set_groups)) for a in agencies]
-    return form, version, rows
+        for a in agencies:
+            default = forms.default_group(a.group.code, set_groups)
+            if default or show_all:
+                rows.append(forms.UnitRowForm(data, agency=a, group_choices=group_choices, criterion_codes=codes,
+                                              default=default))
+            else:
+                hidden += 1
+    return form, version, rows, hidden, show_all
 
 
 @login_required
@@ -122,7 +130,7 @@ def campaign_new(request):
     if not selectors.is_council(user=request.user):
         return _forbidden(request, _("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được tạo đợt đánh giá."))
     versions = selectors.criteria_set_versions()
-    form, version, rows = _new_campaign_forms(request, versions)
+    form, version, rows, hidden, show_all = _new_campaign_forms(request, versions)
     unit_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and all([r.is_valid() for r in rows]):
         units = [u for u in (r.unit_input() for r in rows) if u is not None]
@@ -145,7 +153,7 @@ def campaign_new(request):
     groups = version.criteria_set().groups if version is not None else ()
     return render(request, "assessment/campaign_new.html", {
         "form": form, "version": version, "rows": rows, "unit_errors": unit_errors, "groups": groups,
-        "row_errors": any(r.errors for r in rows), "versions": versions,
+        "row_errors": any(r.errors for r in rows), "versions": versions, "hidden": hidden, "show_all": show_all,
     })
 
 

@@ -408,3 +408,25 @@ def test_adjust_page_of_a_unit_of_another_campaign_is_not_found(ranking, client)
     _login(client, council)
     assert client.get(reverse("assessment:adjust", args=[campaign.pk, cu.pk])).status_code == 404
     assert client.get(reverse("assessment:adjust", args=[other.pk, cu.pk])).status_code == 200
+
+
+def test_agencies_of_a_group_the_set_lacks_are_listed_on_demand(ranking, client):
+    p, council, version, campaign = ranking
+    xa_group = AgencyGroup.objects.create(code="ubnd-xa", name="UBND cấp xã")
+    communes = [make_agency(f"Ủy ban nhân dân xã Thử {i}", "UBND", p.agencies["xa"].level, parent=p.agencies["huyen"],
+                            group=xa_group) for i in range(3)]
+    _login(client, council)
+    page = client.get(reverse("assessment:campaign_new"))
+    assert {r.agency.pk for r in page.context["rows"]} == {p.agencies["vp"].pk, p.agencies["stttt"].pk}
+    assert "3 cơ quan thuộc nhóm không có trong bộ tiêu chí" in page.content.decode()
+    page = client.get(reverse("assessment:campaign_new"), {"bo": version.pk, "tat_ca": "1"})
+    rows = {r.agency.pk: r for r in page.context["rows"]}
+    assert len(rows) == 5 and rows[communes[0].pk].initial["group"] == "" and not rows[communes[0].pk].initial["include"]
+    data = {"criteria_set": version.pk, "tat_ca": "1", "year": 2018, "self_assessment_days": 15,
+            f"u{communes[0].pk}-include": "on"}
+    page = client.post(reverse("assessment:campaign_new"), data)
+    assert "Chọn nhóm đơn vị cho cơ quan được đánh giá." in page.content.decode() and Campaign.objects.count() == 1
+    data[f"u{communes[0].pk}-group"] = "ubnd_huyen"
+    assert client.post(reverse("assessment:campaign_new"), data).status_code == 302
+    new = Campaign.objects.exclude(pk=campaign.pk).get()
+    assert [(cu.agency_id, cu.group_code) for cu in new.units.all()] == [(communes[0].pk, "ubnd_huyen")]
