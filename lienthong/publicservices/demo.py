@@ -21,59 +21,70 @@ FIRST_MONTH = dt.date(2016, 11, 1)
 LAST_MONTH = dt.date(2017, 12, 1)
 RAISED_ON = dt.date(2017, 6, 1)  # some level-2 services became level 3 from this month
 
-# (keyword in the agency's name, field, procedure names)
+# (keyword in the agency's name, ((field, procedure name), ...))
 DEPARTMENT_POOLS = (
-    ("Tư pháp", "Lý lịch tư pháp; Công chứng", (
-        "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", "Cấp Phiếu lý lịch tư pháp cho cơ quan tiến hành tố tụng",
-        "Đăng ký hành nghề công chứng", "Thành lập Văn phòng công chứng", "Cấp thẻ đấu giá viên")),
-    ("Thông tin", "Báo chí; Xuất bản, In và Phát hành", (
-        "Cấp giấy phép hoạt động in", "Cấp phép xuất bản tài liệu không kinh doanh", "Cấp giấy phép xuất bản bản tin",
-        "Đăng ký hoạt động cơ sở in", "Cấp giấy phép thiết lập trang thông tin điện tử tổng hợp")),
-    ("Xây dựng", "Hoạt động xây dựng", (
-        "Cấp giấy phép xây dựng công trình", "Cấp chứng chỉ hành nghề hoạt động xây dựng",
-        "Thẩm định thiết kế cơ sở", "Cấp chứng chỉ năng lực hoạt động xây dựng")),
-    ("Kế hoạch và Đầu tư", "Thành lập và hoạt động doanh nghiệp", (
-        "Đăng ký thành lập doanh nghiệp tư nhân", "Đăng ký thành lập công ty TNHH một thành viên",
-        "Đăng ký thay đổi nội dung đăng ký doanh nghiệp", "Thông báo tạm ngừng kinh doanh",
-        "Cấp quyết định chủ trương đầu tư")),
-    ("Giao thông", "Đường bộ", (
-        "Đổi giấy phép lái xe do ngành Giao thông vận tải cấp", "Cấp giấy phép lái xe quốc tế",
-        "Cấp phù hiệu xe ô tô kinh doanh vận tải", "Cấp giấy phép kinh doanh vận tải bằng xe ô tô")),
-    ("Tài nguyên", "Đất đai; Môi trường", (
-        "Đăng ký biến động quyền sử dụng đất", "Cấp lại giấy chứng nhận quyền sử dụng đất",
-        "Thẩm định báo cáo đánh giá tác động môi trường", "Cấp giấy phép khai thác nước dưới đất")),
-    ("Y tế", "Khám bệnh, chữa bệnh; Dược", (
-        "Cấp chứng chỉ hành nghề khám bệnh, chữa bệnh", "Cấp chứng chỉ hành nghề dược",
-        "Cấp giấy chứng nhận đủ điều kiện kinh doanh dược", "Cấp giấy phép hoạt động phòng khám")),
-    ("Giáo dục", "Giáo dục và Đào tạo", (
-        "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc", "Chỉnh sửa nội dung văn bằng, chứng chỉ",
-        "Cho phép thành lập trung tâm ngoại ngữ, tin học")),
-    ("Lao động", "Lao động; Người có công", (
-        "Cấp giấy phép lao động cho người nước ngoài", "Đăng ký nội quy lao động",
-        "Giải quyết chế độ trợ cấp một lần đối với người có công")),
-    ("Công Thương", "Thương mại; An toàn thực phẩm", (
-        "Cấp giấy phép bán lẻ sản phẩm thuốc lá", "Cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
-        "Đăng ký thực hiện khuyến mại")),
-    ("Nông nghiệp", "Thú y; Bảo vệ thực vật", (
-        "Cấp giấy chứng nhận đủ điều kiện buôn bán thuốc bảo vệ thực vật",
-        "Cấp giấy chứng nhận đủ điều kiện vệ sinh thú y")),
-    ("Văn hóa", "Văn hóa; Du lịch", (
-        "Cấp giấy phép kinh doanh karaoke", "Cấp giấy phép tổ chức lễ hội", "Cấp thẻ hướng dẫn viên du lịch nội địa")),
-    ("Nội vụ", "Tôn giáo; Thi đua khen thưởng", (
-        "Đăng ký hoạt động tín ngưỡng", "Tặng Bằng khen của Chủ tịch UBND tỉnh")),
-    ("Tài chính", "Quản lý giá; Tin học thống kê", (
-        "Đăng ký mã số đơn vị có quan hệ với ngân sách", "Đăng ký giá của doanh nghiệp")),
-    ("Khoa học", "Hoạt động khoa học và công nghệ", (
-        "Đăng ký hoạt động khoa học và công nghệ", "Cấp giấy phép tiến hành công việc bức xạ")),
+    ("Tư pháp", (("Lý lịch tư pháp", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam"),
+                 ("Lý lịch tư pháp", "Cấp Phiếu lý lịch tư pháp cho cơ quan tiến hành tố tụng"),
+                 ("Công chứng", "Đăng ký hành nghề công chứng"), ("Công chứng", "Thành lập Văn phòng công chứng"),
+                 ("Bán đấu giá tài sản", "Cấp thẻ đấu giá viên"))),
+    ("Thông tin", (("Xuất bản, In và Phát hành", "Cấp giấy phép hoạt động in"),
+                   ("Xuất bản, In và Phát hành", "Cấp phép xuất bản tài liệu không kinh doanh"),
+                   ("Báo chí", "Cấp giấy phép xuất bản bản tin"),
+                   ("Xuất bản, In và Phát hành", "Đăng ký hoạt động cơ sở in"),
+                   ("Phát thanh, truyền hình và thông tin điện tử",
+                    "Cấp giấy phép thiết lập trang thông tin điện tử tổng hợp"))),
+    ("Xây dựng", (("Hoạt động xây dựng", "Cấp giấy phép xây dựng công trình"),
+                  ("Hoạt động xây dựng", "Cấp chứng chỉ hành nghề hoạt động xây dựng"),
+                  ("Hoạt động xây dựng", "Thẩm định thiết kế cơ sở"),
+                  ("Hoạt động xây dựng", "Cấp chứng chỉ năng lực hoạt động xây dựng"))),
+    ("Kế hoạch và Đầu tư", (("Thành lập và hoạt động doanh nghiệp", "Đăng ký thành lập doanh nghiệp tư nhân"),
+                            ("Thành lập và hoạt động doanh nghiệp", "Đăng ký thành lập công ty TNHH một thành viên"),
+                            ("Thành lập và hoạt động doanh nghiệp", "Đăng ký thay đổi nội dung đăng ký doanh nghiệp"),
+                            ("Thành lập và hoạt động doanh nghiệp", "Thông báo tạm ngừng kinh doanh"),
+                            ("Đầu tư tại Việt Nam", "Cấp quyết định chủ trương đầu tư"))),
+    ("Giao thông", (("Đường bộ", "Đổi giấy phép lái xe do ngành Giao thông vận tải cấp"),
+                    ("Đường bộ", "Cấp giấy phép lái xe quốc tế"),
+                    ("Đường bộ", "Cấp phù hiệu xe ô tô kinh doanh vận tải"),
+                    ("Đường bộ", "Cấp giấy phép kinh doanh vận tải bằng xe ô tô"))),
+    ("Tài nguyên", (("Đất đai", "Đăng ký biến động quyền sử dụng đất"),
+                    ("Đất đai", "Cấp lại giấy chứng nhận quyền sử dụng đất"),
+                    ("Môi trường", "Thẩm định báo cáo đánh giá tác động môi trường"),
+                    ("Tài nguyên nước", "Cấp giấy phép khai thác nước dưới đất"))),
+    ("Y tế", (("Khám bệnh, chữa bệnh", "Cấp chứng chỉ hành nghề khám bệnh, chữa bệnh"),
+              ("Dược phẩm", "Cấp chứng chỉ hành nghề dược"),
+              ("Dược phẩm", "Cấp giấy chứng nhận đủ điều kiện kinh doanh dược"),
+              ("Khám bệnh, chữa bệnh", "Cấp giấy phép hoạt động phòng khám"))),
+    ("Giáo dục", (("Văn bằng, chứng chỉ", "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc"),
+                  ("Văn bằng, chứng chỉ", "Chỉnh sửa nội dung văn bằng, chứng chỉ"),
+                  ("Giáo dục thường xuyên", "Cho phép thành lập trung tâm ngoại ngữ, tin học"))),
+    ("Lao động", (("Việc làm", "Cấp giấy phép lao động cho người nước ngoài"),
+                  ("Lao động, tiền lương", "Đăng ký nội quy lao động"),
+                  ("Người có công", "Giải quyết chế độ trợ cấp một lần đối với người có công"))),
+    ("Công Thương", (("Lưu thông hàng hóa trong nước", "Cấp giấy phép bán lẻ sản phẩm thuốc lá"),
+                     ("An toàn thực phẩm", "Cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm"),
+                     ("Xúc tiến thương mại", "Đăng ký thực hiện khuyến mại"))),
+    ("Nông nghiệp", (("Bảo vệ thực vật", "Cấp giấy chứng nhận đủ điều kiện buôn bán thuốc bảo vệ thực vật"),
+                     ("Thú y", "Cấp giấy chứng nhận đủ điều kiện vệ sinh thú y"))),
+    ("Văn hóa", (("Văn hóa", "Cấp giấy phép kinh doanh karaoke"), ("Văn hóa", "Cấp giấy phép tổ chức lễ hội"),
+                 ("Du lịch", "Cấp thẻ hướng dẫn viên du lịch nội địa"))),
+    ("Nội vụ", (("Tín ngưỡng, tôn giáo", "Đăng ký hoạt động tín ngưỡng"),
+                ("Thi đua, khen thưởng", "Tặng Bằng khen của Chủ tịch UBND tỉnh"))),
+    ("Tài chính", (("Tin học, thống kê", "Đăng ký mã số đơn vị có quan hệ với ngân sách"),
+                   ("Quản lý giá", "Đăng ký giá của doanh nghiệp"))),
+    ("Khoa học", (("Hoạt động khoa học và công nghệ", "Đăng ký hoạt động khoa học và công nghệ"),
+                  ("An toàn bức xạ và hạt nhân", "Cấp giấy phép tiến hành công việc bức xạ"))),
 )
-DISTRICT_POOL = ("Hộ tịch; Đất đai; Kinh doanh", (
-    "Đăng ký hộ kinh doanh", "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh",
-    "Đăng ký khai sinh có yếu tố nước ngoài", "Đăng ký kết hôn có yếu tố nước ngoài",
-    "Cấp giấy chứng nhận quyền sử dụng đất lần đầu", "Cấp giấy phép xây dựng nhà ở riêng lẻ",
-    "Chứng thực bản sao từ bản chính giấy tờ do cơ quan nước ngoài cấp", "Cấp giấy phép bán lẻ rượu"))
-COMMUNE_POOL = ("Hộ tịch; Chứng thực", (
-    "Đăng ký khai sinh", "Đăng ký kết hôn", "Đăng ký khai tử", "Chứng thực bản sao từ bản chính",
-    "Chứng thực chữ ký", "Cấp giấy xác nhận tình trạng hôn nhân"))
+DISTRICT_POOL = (("Thành lập và hoạt động của hộ kinh doanh", "Đăng ký hộ kinh doanh"),
+                 ("Thành lập và hoạt động của hộ kinh doanh", "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh"),
+                 ("Hộ tịch", "Đăng ký khai sinh có yếu tố nước ngoài"),
+                 ("Hộ tịch", "Đăng ký kết hôn có yếu tố nước ngoài"),
+                 ("Đất đai", "Cấp giấy chứng nhận quyền sử dụng đất lần đầu"),
+                 ("Hoạt động xây dựng", "Cấp giấy phép xây dựng nhà ở riêng lẻ"),
+                 ("Chứng thực", "Chứng thực bản sao từ bản chính giấy tờ do cơ quan nước ngoài cấp"),
+                 ("Lưu thông hàng hóa trong nước", "Cấp giấy phép bán lẻ rượu"))
+COMMUNE_POOL = (("Hộ tịch", "Đăng ký khai sinh"), ("Hộ tịch", "Đăng ký kết hôn"), ("Hộ tịch", "Đăng ký khai tử"),
+                ("Chứng thực", "Chứng thực bản sao từ bản chính"), ("Chứng thực", "Chứng thực chữ ký"),
+                ("Hộ tịch", "Cấp giấy xác nhận tình trạng hôn nhân"))
 
 
 def _months():
@@ -88,9 +99,9 @@ def _pool(agency):
         return COMMUNE_POOL
     if agency.level.code == "huyen":
         return DISTRICT_POOL
-    for keyword, field, names in DEPARTMENT_POOLS:
+    for keyword, pool in DEPARTMENT_POOLS:
         if keyword in agency.name:
-            return field, names
+            return pool
     return None
 
 
@@ -99,11 +110,9 @@ def _plan(agency, rng: random.Random):
     pool = _pool(agency)
     if pool is None:
         return []
-    fields, names = pool
-    field_list = [f.strip() for f in fields.split(";")]
     commune = agency.level.code == "xa"
     out = []
-    for i, name in enumerate(names):
+    for i, (field, name) in enumerate(pool):
         code = f"{rng.choice((1, 2))}.{rng.randint(1000, 12000):06d}"
         base_level = rng.choices(("2", "3", "4"), weights=(3, 4, 2) if not commune else (5, 4, 1))[0]
         raised = base_level == "2" and rng.random() < 0.35
@@ -122,7 +131,7 @@ def _plan(agency, rng: random.Random):
             months.append(ProcedureMonth(month=month, online_level=level, total=total, online=online,
                                          settled=settled, on_time=min(on_time, settled)))
         current = "3" if raised else base_level
-        procedure = Procedure(agency=agency, code=code, name=name, field=field_list[i % len(field_list)],
+        procedure = Procedure(agency=agency, code=code, name=name, field=field,
                               online_level=current, level_as_of=LAST_MONTH)
         out.append((procedure, months))
     # codes must be unique inside the agency

@@ -57,6 +57,7 @@ def catalogue(request):
         agency = visible[0]
     writable_ids = set(selectors.agencies_writable(user=request.user).values_list("pk", flat=True))
     context = {"form": form, "year": year, "month_from": month_from, "month_to": month_to, "agency": agency,
+               "single_agency": len(visible) == 1,
                "can_import": bool(writable_ids), "query_string": request.GET.urlencode()}
     if agency is None:
         figures = selectors.service_figures(agency_ids=[a.pk for a in visible], month_from=month_from,
