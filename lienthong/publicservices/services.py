@@ -187,11 +187,13 @@ def _store(*, actor, plans: list[importing.PlannedRow], kind: str, today: dt.dat
             to_create.append(Procedure(agency_id=p.agency_id, code=p.code, name=p.name, field=p.field,
                                        online_level=p.level, level_as_of=as_of, updated_by=actor, updated_at=now))
             continue
+        before = (proc.name, proc.field, proc.online_level, proc.level_as_of)
         proc.name, proc.field = p.name, p.field or proc.field
-        if as_of >= proc.level_as_of:
+        if as_of >= proc.level_as_of and p.level != proc.online_level:
             proc.online_level, proc.level_as_of = p.level, as_of
-        proc.updated_by, proc.updated_at = actor, now
-        to_update.append(proc)
+        if (proc.name, proc.field, proc.online_level, proc.level_as_of) != before:  # unchanged rows cost nothing
+            proc.updated_by, proc.updated_at = actor, now
+            to_update.append(proc)
     Procedure.objects.bulk_create(to_create, batch_size=1000)
     Procedure.objects.bulk_update(to_update, ["name", "field", "online_level", "level_as_of", "updated_by",
                                               "updated_at"], batch_size=1000)
