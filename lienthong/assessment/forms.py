@@ -56,7 +56,7 @@ class UnitRowForm(forms.Form):
 
     def __init__(self, *args, agency, group_choices, criterion_codes, default, **kwargs):
         super().__init__(*args, prefix=f"u{agency.pk}", **kwargs)
-        self.agency = agency
+        self.agency, self.default = agency, default
         self.criterion_codes = criterion_codes
         self.fields["group"].choices = [("", _("— chọn nhóm —"))] + list(group_choices)
         if not self.is_bound:

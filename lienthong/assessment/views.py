@@ -89,7 +89,7 @@ def campaign_list(request):
         # the same rule as ``selectors.results_visible``, without a query per campaign
         c.results_link = c.state in (S.APPROVED, S.PUBLISHED_RESULTS) or (reads_all and c.results_computed_at)
     return render(request, "assessment/campaign_list.html", {
-        "campaigns": campaigns, "is_council": selectors.is_council(user=request.user),
+        "campaigns": campaigns, "is_council": selectors.is_council(user=request.user), "reads_all": reads_all,
     })
 
 
@@ -121,6 +121,8 @@ def _new_campaign_forms(request, versions):
                                               default=default))
             else:
                 hidden += 1
+        order = {code: i for i, (code, _n) in enumerate(group_choices)}
+        rows.sort(key=lambda r: order.get(r.default, len(order)))  # stable: directory order
     return form, version, rows, hidden, show_all
 
 
@@ -366,7 +368,8 @@ def _group_sections(campaign, results, cs):
         cats = [cat for cat in cs.categories if cat.applies_to is None or g.code in cat.applies_to]
         for r in rows:
             r.tied = r.rank is not None and ties[r.rank] > 1
-            r.cat_cells = [r.categories.get(cat.code) for cat in cats]
+            # a category with nothing that applies to the unit (every criterion not applicable) shows "—"
+            r.cat_cells = [c if c and c.get("max") else None for c in (r.categories.get(cat.code) for cat in cats)]
             r.rank_steps = abs(r.change_rank or 0)
             r.sheet_url = _url_or_none("reports:unit_sheet", campaign.pk, r.campaign_unit.agency_id)
         reasons = sorted({r.campaign_unit.separate_reason for r in rows if r.campaign_unit.separate_reason})

@@ -64,7 +64,10 @@ def test_every_user_has_the_nav_link_and_sees_only_visible_campaigns(ranking, cl
     services.campaign_publish(actor=council, campaign=campaign, today=PUBLISHED_ON)
     html = _login(client, u["leader.huyen"]).get(reverse("assessment:campaigns")).content.decode()
     assert campaign.name in html and "Ủy ban nhân dân huyện Vị Thủy" not in html  # short name of own unit
-    assert "UBND huyện Vị Thủy" in html and "Đang tự đánh giá" in html and "0/3" in html
+    assert "UBND huyện Vị Thủy" in html and "Đang tự đánh giá" in html and "0/3" not in html  # others' progress
+    assert "0/3" in _login(client, p.users["clerk.vp"]).get(reverse("assessment:campaigns")).content.decode()
+    _login(client, p.users["leader.huyen"])
+    html = client.get(reverse("assessment:campaigns")).content.decode()
     sa = _sa(campaign, p.agencies["huyen"])
     assert reverse("assessment:self_assessment", args=[sa.pk]) in html  # straight to its own self-assessment
 
