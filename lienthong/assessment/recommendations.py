@@ -65,6 +65,21 @@ THEMES = {
                          "trên sàn thương mại điện tử cho người dân, doanh nghiệp."),
 }
 
+# Short names of the themes, for tables listing many units.
+THEME_LABELS = {
+    "staffing": _("cán bộ chuyên trách CNTT"), "staff_skills": _("trình độ cán bộ CNTT"),
+    "training": _("tập huấn kỹ năng số"), "leadership": _("sự chỉ đạo của lãnh đạo"), "signatures": _("ký số"),
+    "exchange": _("văn bản điện tử"), "e_processing": _("xử lý hồ sơ trên mạng"),
+    "usage": _("sử dụng hệ thống quản lý văn bản"), "email": _("thư điện tử công vụ"),
+    "software": _("phần mềm chuyên ngành, CSDL"), "public_services": _("dịch vụ công trực tuyến"),
+    "online_dossiers": _("hồ sơ trực tuyến"), "on_time": _("giải quyết đúng hạn"),
+    "infrastructure": _("máy tính, đường truyền"), "datacenter": _("phòng máy chủ, sao lưu"),
+    "antivirus": _("phòng, chống mã độc"), "security": _("an toàn thông tin"), "portal": _("trang thông tin điện tử"),
+    "planning": _("kế hoạch CNTT, chuyển đổi số"), "budget": _("kinh phí"), "reporting": _("báo cáo định kỳ"),
+    "awareness": _("tuyên truyền, ban chỉ đạo"), "commune": _("ứng dụng CNTT cấp xã"),
+    "community": _("tổ công nghệ số cộng đồng"), "digital_society": _("xã hội số, kinh tế số"),
+}
+
 # Criterion code → theme, for the shipped sets. Codes of the two sets do not collide.
 CRITERION_THEMES = {
     # mic-2017-default
@@ -123,6 +138,10 @@ class Recommendation:
     text: str
     criteria: tuple[str, ...] = ()  # codes of the weak criteria behind it (empty: the category as a whole)
     criteria_names: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return str(THEME_LABELS[self.theme])
 
 
 def theme_for(code: str, name: str = "", *, category: bool = False) -> str | None:

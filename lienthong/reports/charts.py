@@ -16,7 +16,7 @@ from .data import CampaignReport
 
 DPI = 110
 WIDTH_IN = 8.6
-MAX_UNITS = 45
+MAX_UNITS = 30
 GROUP_COLORS = ("#2f6fae", "#d9822b", "#2e8b57", "#8e44ad", "#b03a2e")
 CLASS_COLORS = {"Xuất sắc": "#1b7f3b", "Tốt": "#2f6fae", "Khá": "#d9a22b", "Trung bình": "#d9822b", "Yếu": "#b03a2e"}
 
@@ -39,6 +39,15 @@ def _save(fig, plt) -> bytes:
     return buf.getvalue()
 
 
+def _margins(fig, *, top_in: float, bottom_in: float, left: float, right: float, gap_in: float) -> None:
+    """Fixed margins (tight_layout costs a second full draw, seconds for a province-sized chart)."""
+    height = fig.get_figheight()
+    axes = fig.get_axes()
+    panels = max(1, sum(1 for ax in axes if ax.get_label() != "<colorbar>"))
+    fig.subplots_adjust(left=left, right=right, top=1 - top_in / height, bottom=bottom_in / height,
+                        hspace=gap_in * panels / max(0.1, height - top_in - bottom_in - gap_in * (panels - 1)))
+
+
 def _label(name: str, width: int = 34) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
@@ -58,9 +67,10 @@ def scores_png(report: CampaignReport) -> bytes:
         return _empty(plt, _("Chưa có đơn vị nào được xếp hạng."))
     from matplotlib.ticker import PercentFormatter
 
-    heights = [max(2, min(len(g.rows), MAX_UNITS)) * 0.27 + 0.9 for g in groups]
+    heights = [max(2, min(len(g.rows), MAX_UNITS)) * 0.27 + 0.1 for g in groups]
+    total = sum(heights) + 0.9 + 0.35 + 0.75 * (len(groups) - 1)  # axes + top, bottom margins and gaps (inches)
     with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5}):
-        fig, axes = plt.subplots(len(groups), 1, figsize=(WIDTH_IN, sum(heights) + 0.3), dpi=DPI,
+        fig, axes = plt.subplots(len(groups), 1, figsize=(WIDTH_IN, total), dpi=DPI,
                                  gridspec_kw={"height_ratios": heights}, squeeze=False)
         for ax, g in zip(axes[:, 0], groups):
             rows = g.rows[:MAX_UNITS]
@@ -85,7 +95,7 @@ def scores_png(report: CampaignReport) -> bytes:
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
         fig.suptitle(_("Chỉ số ứng dụng CNTT theo nhóm đơn vị, năm %(y)s") % {"y": report.year}, fontsize=11)
-        fig.tight_layout()
+        _margins(fig, top_in=0.9, bottom_in=0.35, left=0.3, right=0.97, gap_in=0.75)
         return _save(fig, plt)
 
 
@@ -94,9 +104,10 @@ def categories_png(report: CampaignReport) -> bytes:
     groups = [g for g in report.groups if g.rows and g.categories]
     if not groups:
         return _empty(plt, _("Chưa có đơn vị nào được xếp hạng."))
-    heights = [max(2, min(len(g.rows), MAX_UNITS)) * 0.27 + 1.1 for g in groups]
+    heights = [max(1.5, min(len(g.rows), MAX_UNITS)) * 0.27 for g in groups]
+    total = sum(heights) + 1.3 + 0.2 + 1.0 * (len(groups) - 1)
     with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5}):
-        fig, axes = plt.subplots(len(groups), 1, figsize=(WIDTH_IN, sum(heights) + 0.6), dpi=DPI,
+        fig, axes = plt.subplots(len(groups), 1, figsize=(WIDTH_IN, total), dpi=DPI,
                                  gridspec_kw={"height_ratios": heights}, squeeze=False)
         image = None
         for ax, g in zip(axes[:, 0], groups):
@@ -114,7 +125,7 @@ def categories_png(report: CampaignReport) -> bytes:
                                 color="#000" if 0.25 < v < 0.85 else "#fff")
             ax.set_title(g.name, loc="left", fontsize=9.5, fontweight="bold", pad=16)
         fig.suptitle(_("Chỉ số từng nhóm tiêu chí của đơn vị (%%), năm %(y)s") % {"y": report.year}, fontsize=11)
-        fig.tight_layout(rect=(0, 0, 0.93, 1))
+        _margins(fig, top_in=1.3, bottom_in=0.2, left=0.27, right=0.92, gap_in=1.0)
         if image is not None:
             cax = fig.add_axes((0.945, 0.15, 0.015, 0.7))
             bar = fig.colorbar(image, cax=cax)
@@ -128,7 +139,7 @@ def change_png(report: CampaignReport) -> bytes:
     if not rows:
         return _empty(plt, _("Chưa có kết quả năm trước của cùng bộ tiêu chí để so sánh."))
     with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5}):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, len(rows) * 0.27 + 1.2), dpi=DPI)
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, max(2, len(rows)) * 0.27 + 1.1), dpi=DPI)
         values = [r.change_index * 100 for _g, r in rows]
         names = [_label(r.short_name) for _g, r in rows]
         colors = ["#2e8b57" if v >= 0 else "#b03a2e" for v in values]
@@ -158,7 +169,7 @@ def change_png(report: CampaignReport) -> bytes:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.set_title(_("Thay đổi chỉ số so với năm trước, năm %(y)s") % {"y": report.year}, fontsize=11)
-        fig.tight_layout()
+        _margins(fig, top_in=0.45, bottom_in=0.55, left=0.3, right=0.97, gap_in=0)
         return _save(fig, plt)
 
 

@@ -197,18 +197,21 @@ def weak_section(report: CampaignReport) -> Section:
 
 
 def unit_recommendations_table(report: CampaignReport) -> tuple[list[str], list[list[str]]]:
-    head = [_("Đơn vị"), _("Nhóm tiêu chí chưa đạt"), _("Khuyến nghị")]
+    """One line per unit with weak categories: the categories (with their index) and what to work on, in short;
+    the full recommendations are in section VI (by group) and on each unit's result sheet."""
+    head = [_("Đơn vị"), _("Nhóm tiêu chí chưa đạt"), _("Nội dung cần khắc phục")]
     body = []
     for r in report.rows:
         if not r.recommendations:
             continue
-        cats = []
+        cats: list[str] = []
         for rec in r.recommendations:
-            label = f"{rec.category_code}. {rec.category_name} ({pct(rec.category_index, 0)})"
+            label = f"{rec.category_code} ({pct(rec.category_index, 0)})"
             if label not in cats:
                 cats.append(label)
-        texts = list(dict.fromkeys(rec.text for rec in r.recommendations))  # a theme weak in two categories: once
-        body.append([r.name, "\n".join(cats), "\n".join(f"- {t}" for t in texts)])
+        labels = list(dict.fromkeys(rec.label for rec in r.recommendations))
+        text = "; ".join(labels)
+        body.append([r.name, ", ".join(cats), text[:1].upper() + text[1:] + "."])
     return head, body
 
 

@@ -85,50 +85,53 @@ def _no_borders(table):
     tbl_pr.append(borders)
 
 
-def _cell_text(cell, text, *, size=11, bold=False, align=None, italic=False):
-    cell.paragraphs[0].text = ""
-    lines = str(text).split("\n")
-    p = cell.paragraphs[0]
-    for i, line in enumerate(lines):
-        if i:
-            p = cell.add_paragraph()
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Pt
+def _cell_xml(text, width_twips: int, *, size_half_points: int, bold: bool, align: str | None) -> str:
+    from xml.sax.saxutils import escape
 
-        p.paragraph_format.space_after = Pt(0)
-        p.paragraph_format.space_before = Pt(0)
-        p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
-                       None: WD_ALIGN_PARAGRAPH.LEFT}[align]
-        _font(p.add_run(line), size=size, bold=bold, italic=italic)
+    paras = []
+    for line in str(text).split("\n"):
+        jc = f'<w:jc w:val="{align}"/>' if align else ""
+        rpr = (f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>'
+               f'{"<w:b/>" if bold else ""}<w:sz w:val="{size_half_points}"/><w:szCs w:val="{size_half_points}"/></w:rPr>')
+        paras.append(f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{jc}</w:pPr>'
+                     f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>')
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width_twips}" w:type="dxa"/></w:tcPr>{"".join(paras)}</w:tc>'
 
 
-def _repeat_header(row):
-    from docx.oxml.ns import qn
+def _table(doc, head, body, *, widths_cm, size=10.5, numeric_from=None):
+    """A bordered table written as one block of WordprocessingML (python-docx's cell API costs ~1 ms per cell,
+    too slow for a province of several hundred units); the header row repeats on every page."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
 
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))
-
-
-def _table(doc, head, body, *, widths_cm=None, size=10.5, numeric_from=None):
-    from docx.shared import Cm
-
-    table = doc.add_table(rows=1, cols=len(head))
-    table.style = "Table Grid"
-    table.autofit = widths_cm is None
-    for cell, text in zip(table.rows[0].cells, head):
-        _cell_text(cell, text, size=size, bold=True, align="center")
-    _repeat_header(table.rows[0])
+    twips = [int(w * 567) for w in widths_cm]
+    half = int(round(size * 2))
+    grid = "".join(f'<w:gridCol w:w="{t}"/>' for t in twips)
+    border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                     for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    rows = ['<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>'
+            + "".join(_cell_xml(t, w, size_half_points=half, bold=True, align="center") for t, w in zip(head, twips))
+            + "</w:tr>"]
     for line in body:
-        cells = table.add_row().cells
-        for j, (cell, text) in enumerate(zip(cells, line)):
+        cells = []
+        for j, (text, w) in enumerate(zip(line, twips)):
             align = "center" if numeric_from is not None and (j == 0 or j >= numeric_from) else None
-            _cell_text(cell, text, size=size, align=align)
-    if widths_cm:
-        for row in table.rows:
-            for cell, w in zip(row.cells, widths_cm):
-                cell.width = Cm(w)
+            cells.append(_cell_xml(text, w, size_half_points=half, bold=False, align=align))
+        rows.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>' + "".join(cells) + "</w:tr>")
+    xml = (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblBorders>{border}'
+           f'</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="60" w:type="dxa"/>'
+           f'<w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+           + "".join(rows) + "</w:tbl>")
+    tbl = parse_xml(xml)
+    doc.element.body.append(tbl)
+    # keep the section properties last in the body
+    sect = doc.element.body.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr")
+    if sect is not None:
+        doc.element.body.append(sect)
     _para(doc, after=4)
-    return table
+    from docx.table import Table
+
+    return Table(tbl, doc._body)
 
 
 def _page_number_header(section):
@@ -255,7 +258,7 @@ def build_docx(report: CampaignReport, charts: dict[str, bytes], *, abbreviation
     head, body = content.unit_recommendations_table(report)
     if body:
         _para(doc, _("Khuyến nghị cho từng đơn vị có nhóm tiêu chí chưa đạt:"), align="justify", indent=True)
-        _table(doc, head, body, widths_cm=[4.2, 4.8, 7.5], size=10)
+        _table(doc, head, body, widths_cm=[5.5, 3.5, 7.5], size=10)
     if progress:
         progress(85, _("Đang hoàn thiện văn bản"))
 

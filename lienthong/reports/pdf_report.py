@@ -11,17 +11,18 @@ from django.utils.translation import gettext as _
 from . import content
 from .data import CampaignReport
 
-CHART_CAPTIONS = (("chi-so-theo-nhom", "Biểu đồ 1. Chỉ số theo nhóm đơn vị"),
-                  ("nhom-tieu-chi", "Biểu đồ 2. Chỉ số từng nhóm tiêu chí của đơn vị"),
-                  ("thay-doi", "Biểu đồ 3. Thay đổi so với năm trước"))
+CHART_ORDER = ("chi-so-theo-nhom", "nhom-tieu-chi", "thay-doi")
 
 
 def province_html(report: CampaignReport, charts: dict[str, bytes], *, abbreviation: str = "") -> str:
     groups = []
     for g in report.groups:
         head, body = content.group_table(g, with_change=report.with_previous)
+        small = len(g.categories) > 5
+        widths = [9, None] + [10 if small else 11] * len(g.categories) + [15, 15, 17] + (
+            [24] if report.with_previous else [])  # mm; the unit name takes the rest (fixed table layout)
         groups.append({"group": g, "summary": content.group_summary(g), "head": head, "body": body,
-                       "legend": content.category_legend(g), "small": len(g.categories) > 5})
+                       "legend": content.category_legend(g), "small": small, "widths": widths})
     recs_head, recs_body = content.unit_recommendations_table(report)
     recipients, signer, note = content.closing(report)
     captions = {"chi-so-theo-nhom": _("Biểu đồ 1. Chỉ số theo nhóm đơn vị"),
@@ -36,10 +37,10 @@ def province_html(report: CampaignReport, charts: dict[str, bytes], *, abbreviat
         "results_number": content.ROMAN[2],
         "groups": groups,
         "charts": [{"data": base64.b64encode(charts[k]).decode("ascii"), "caption": captions[k]}
-                   for k, _c in CHART_CAPTIONS if charts.get(k)],
+                   for k in CHART_ORDER if charts.get(k)],
         "end_sections": [{"number": content.ROMAN[3 + i], "section": s} for i, s in enumerate((
             content.separate_section(report), content.excluded_section(report), content.weak_section(report)))],
-        "recs": (recs_head, [(line[0], line[1].split("\n"), line[2].split("\n")) for line in recs_body]),
+        "recs": (recs_head, recs_body),
         "recipients": recipients, "signer": signer, "signer_note": note,
     })
 

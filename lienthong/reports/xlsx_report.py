@@ -111,7 +111,7 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
                       + [(row.categories.get(c.code) or {}).get("points") for c in g.categories]
                       + [row.points, row.max_points, row.total, row.index, row.class_label, row.previous_index,
                          row.change_index, row.previous_rank, row.change_rank, row.separate_reason or None])
-            line = ws.max_row
+            line = ws._current_row  # the row just appended (``max_row`` scans every cell: quadratic)
             for col in range(3, 3 + ncat + 3):
                 ws.cell(row=line, column=col).number_format = "0.00"
             for col in (3 + ncat + 3, 3 + ncat + 5, 3 + ncat + 6):
@@ -150,7 +150,7 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
         ws.append([row.group, row.name] + [
             (row.criteria.get(c.code) or {}).get("points") if (row.criteria.get(c.code) or {}).get(
                 "status") != "not_applicable" else None for _cat, c in crits])
-    header(ws, ws.max_row + 2, [_("Mã"), _("Tiêu chí"), _("Điểm tối đa")])
+    header(ws, ws._current_row + 2, [_("Mã"), _("Tiêu chí"), _("Điểm tối đa")])
     for cat, c in crits:
         ws.append([c.code, c.name, c.max])
     ws.column_dimensions["A"].width = 14
@@ -163,10 +163,10 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
     header(ws, 4, [_("Đơn vị"), _("Nhóm"), _("Tình trạng"), _("Lý do"), _("Chỉ số (tham khảo)")])
     for row in report.excluded:
         ws.append([row.name, row.group, _("Không xếp hạng"), row.excluded_reason, row.index])
-        ws.cell(row=ws.max_row, column=5).number_format = "0.0%"
+        ws.cell(row=ws._current_row, column=5).number_format = "0.0%"
     for row in report.separate:
         ws.append([row.name, row.group, _("Xếp hạng riêng"), row.separate_reason, row.index])
-        ws.cell(row=ws.max_row, column=5).number_format = "0.0%"
+        ws.cell(row=ws._current_row, column=5).number_format = "0.0%"
     for col, width in zip("ABCDE", (42, 14, 16, 60, 14)):
         ws.column_dimensions[col].width = width
 
@@ -179,8 +179,8 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
         for rec in row.recommendations:
             ws.append([row.name, rec.category_code, rec.category_name, rec.category_index,
                        ", ".join(rec.criteria), rec.text])
-            ws.cell(row=ws.max_row, column=4).number_format = "0.0%"
-            ws.cell(row=ws.max_row, column=6).alignment = wrap
+            ws.cell(row=ws._current_row, column=4).number_format = "0.0%"
+            ws.cell(row=ws._current_row, column=6).alignment = wrap
     for col, width in zip("ABCDEF", (40, 7, 30, 10, 18, 80)):
         ws.column_dimensions[col].width = width
 

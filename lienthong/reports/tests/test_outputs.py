@@ -50,8 +50,10 @@ def test_docx_has_the_decree_30_layout_headings_tables_and_charts(published):
     assert [r.cells[0].text for r in so_nganh.rows[1:]] == ["1", "2"]
     assert so_nganh.rows[2].cells[1].text == "Sở Thông tin và Truyền thông tỉnh Hậu Giang"
     recs = next(t for t in doc.tables if t.rows[0].cells[0].text == "Đơn vị"
-                and t.rows[0].cells[-1].text == "Khuyến nghị")
-    assert "Bố trí cán bộ chuyên trách CNTT" in recs.rows[1].cells[2].text
+                and t.rows[0].cells[-1].text == "Nội dung cần khắc phục")
+    assert recs.rows[1].cells[0].text == "Sở Thông tin và Truyền thông tỉnh Hậu Giang"
+    assert recs.rows[1].cells[1].text.startswith("F (3 %)") and "Cán bộ chuyên trách CNTT" in recs.rows[1].cells[2].text
+    assert any("Bố trí cán bộ chuyên trách CNTT" in t for t in texts)  # the full recommendation, section VI
     assert tables  # criteria table and the others exist
     assert len(doc.inline_shapes) == 2  # two charts (no last year: no change chart)
     assert any(t.startswith("Nơi nhận") for row in doc.tables[-1].rows for t in [row.cells[0].text])
@@ -82,8 +84,8 @@ def test_pdf_has_the_vietnamese_text(published, tmp_path):
     assert pdf[:5] == b"%PDF-"
     path = tmp_path / "r.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
-                          text=True).stdout
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True,
+                                   text=True).stdout.split())  # lines wrapped in table cells joined again
     for words in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BÁO CÁO", "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG",
                   "Ủy ban nhân dân huyện Vị Thủy", "Bố trí cán bộ chuyên trách CNTT", "Nơi nhận:"):
         assert words in text, words
