@@ -15,6 +15,11 @@ from . import content
 from .data import CampaignReport
 
 FONT = "Times New Roman"
+_PPR_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                     "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+                     "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                     "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                     "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def _font(run_or_style, *, size=None, bold=None, italic=None):
@@ -71,7 +76,7 @@ def _rule(container, width_cm: float, cell_width_cm: float):
     bottom = borders.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1",
                                                   qn("w:color"): "000000"})
     borders.append(bottom)
-    ppr.append(borders)
+    ppr.insert_element_before(borders, *_PPR_AFTER_BORDER)  # schema order: Word rejects misplaced elements
     return p
 
 
@@ -82,7 +87,8 @@ def _no_borders(table):
     borders = tbl_pr.makeelement(qn("w:tblBorders"), {})
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(borders.makeelement(qn(f"w:{side}"), {qn("w:val"): "nil"}))
-    tbl_pr.append(borders)
+    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                                 "w:tblDescription", "w:tblPrChange")
 
 
 def _cell_xml(text, width_twips: int, *, size_half_points: int, bold: bool, align: str | None) -> str:

@@ -139,3 +139,26 @@ def test_progress_is_reported_in_order(computed):
     pcts = [s[0] for s in seen]
     assert pcts == sorted(pcts) and pcts[0] <= 5 and pcts[-1] >= 90
     assert all(msg.startswith("Đang") for _p, msg in seen)
+
+
+def test_docx_elements_are_in_schema_order(computed):
+    """Word refuses a document whose paragraph or table properties are out of the schema's order."""
+    import zipfile
+
+    from lxml import etree
+
+    p, council, campaign = computed
+    data = province_report_bytes(campaign=campaign, fmt="docx")
+    xml = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for ppr in xml.iter(f"{w}pPr"):
+        tags = [c.tag for c in ppr]
+        if f"{w}pBdr" in tags:
+            for later in ("spacing", "ind", "jc"):
+                if f"{w}{later}" in tags:
+                    assert tags.index(f"{w}pBdr") < tags.index(f"{w}{later}")
+    for tblpr in xml.iter(f"{w}tblPr"):
+        tags = [c.tag.replace(w, "") for c in tblpr]
+        order = ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
+        known = [t for t in tags if t in order]
+        assert known == sorted(known, key=order.index), tags
