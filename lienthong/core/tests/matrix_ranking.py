@@ -91,3 +91,125 @@ def snapshot_queries(rows, count) -> list[tuple[str, str]]:
         ("criterion values", rows(CriterionValue, "id", "review_status", "updated_at")),
         ("evidence", count(Evidence)), ("adjustments", count(Adjustment)), ("results", count(Result)),
     ]
+
+
+def build_more(p, ids: dict) -> None:
+    """A procedure of the district in the public-service catalogue, and a built XLSX of the 2017 report."""
+    from lienthong.assessment.models import Campaign
+    from lienthong.publicservices import services as public_services
+    from lienthong.reports import services as report_services
+
+    u, a = p.users, p.agencies
+    proc = public_services.procedure_save(actor=u["clerk.huyen"], agency_id=a["huyen"].pk, code="1.001234",
+                                          name="Đăng ký khai sinh", online_level="4", today=dt.date(2018, 1, 10))
+    public_services.procedure_month_save(actor=u["clerk.huyen"], procedure=proc, month=dt.date(2017, 12, 1),
+                                         online_level="4", total=10, online=4, settled=10, on_time=9,
+                                         today=dt.date(2018, 1, 10))
+    ids["procedure_huyen"] = proc.pk
+    build = report_services.report_build_request(actor=u["clerk.vp"], campaign=Campaign.objects.get(
+        pk=ids["campaign_2017"]), fmt="xlsx")
+    ids["report_build"] = build.pk
+
+
+def web_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
+    """The ranking's pages. ``add(route, label, method, kwargs, query, **case)`` as in the matrix."""
+    from lienthong.core.testing import pdf_upload
+
+    d = w.ids
+    council = people("clerk.vp")                    # council and office
+    readers = people("clerk.vp", "leader.ubnd")    # council, office, approver: read everything
+    units = {"huyen": HUYEN, "xa": XA}
+    in_campaign = HUYEN | XA | readers
+
+    add("assessment:campaigns", ok=LOGGED_IN)
+    add("assessment:campaign_new", ok=council, refused=LOGGED_IN - council)
+    add("assessment:campaign_new", "no unit chosen", "POST", data={"year": "2019", "name": "Thử"},
+        ok=council, ok_status=200, changes="no", refused=LOGGED_IN - council)
+    for year in ("2017", "2018"):
+        add("assessment:campaign", year, kwargs={"campaign_id": d[f"campaign_{year}"]}, ok=in_campaign)
+    add("assessment:results", "2017 (published)", kwargs={"campaign_id": d["campaign_2017"]}, ok=in_campaign)
+    add("assessment:results", "2018 (not computed)", kwargs={"campaign_id": d["campaign_2018"]}, ok=readers,
+        refused=HUYEN | XA)
+    add("assessment:campaign_action", "2018 to review", "POST", {"campaign_id": d["campaign_2018"]},
+        data={"action": "review"}, ok=council, ok_status=302, refused=in_campaign - council)
+    add("assessment:adjust", "2017 district", kwargs={"campaign_id": d["campaign_2017"],
+                                                     "unit_id": d["unit_2017_huyen"]},
+        ok=council, refused=in_campaign - council)
+    for key in ("huyen", "xa"):
+        add("assessment:self_assessment", f"2018 {key}", kwargs={"sa_id": d[f"sa_2018_{key}"]},
+            ok=units[key] | readers)
+        add("assessment:review", f"2018 {key}", kwargs={"sa_id": d[f"sa_2018_{key}"]}, ok=council,
+            refused=units[key] | readers - council)
+    add("assessment:self_assessment", "2018 xa: save", "POST", {"sa_id": d["sa_2018_xa"]},
+        data={"action": "save", "value-A2": "80"}, ok=XA, ok_status=302, refused=readers)
+    add("assessment:evidence_upload", "2018 xa A1", "POST", {"sa_id": d["sa_2018_xa"],
+                                                            "value_id": d["value_2018_xa_A1"]},
+        data=lambda w, u: {"files": [pdf_upload("mc.pdf", "Minh chung")]}, ok=XA, ok_status=302, refused=readers)
+    add("assessment:evidence_download", "2018 huyen", kwargs={"evidence_id": d["evidence_2018_huyen"]},
+        ok=HUYEN | readers)
+    add("assessment:confirm_value", "2018 huyen A1 (not sent back)", "POST",
+        {"sa_id": d["sa_2018_huyen"], "value_id": d["value_2018_huyen_A1"]}, data={},
+        ok=HUYEN, ok_status=302, changes="no", refused=readers)
+
+    c17 = {"campaign_id": d["campaign_2017"]}
+    # The reports page (charts, province report builds) is the council's, the office's and the approver's;
+    # a unit reads the published ranking and its own result sheet.
+    add("reports:campaign", "2017", kwargs=c17, ok=readers, refused=HUYEN | XA)
+    add("reports:build", "2017 xlsx", "POST", c17, data={"format": "xlsx"}, ok=readers, ok_status=302,
+        changes="any", refused=HUYEN | XA)
+    add("reports:chart", "2017", kwargs={**c17, "name": "chi-so-theo-nhom"}, ok=readers, refused=HUYEN | XA)
+    add("reports:unit_sheet", "2017 huyen", kwargs={**c17, "agency_id": w.agencies["huyen"]}, ok=HUYEN | readers,
+        refused=XA)
+    add("reports:unit_sheet_pdf", "2017 huyen", kwargs={**c17, "agency_id": w.agencies["huyen"]},
+        ok=HUYEN | readers, refused=XA)
+    add("reports:build_status", "2017 xlsx", kwargs={"build_id": d["report_build"]}, ok=readers, refused=HUYEN | XA)
+    add("reports:download", "2017 xlsx", kwargs={"build_id": d["report_build"]}, ok=readers, refused=HUYEN | XA)
+
+    add("commendations:proposals", "2017", kwargs=c17, ok=readers, refused=LOGGED_IN - readers)
+    add("commendations:proposals_xlsx", "2017", kwargs=c17, ok=readers, refused=LOGGED_IN - readers)
+    add("commendations:reform_import", ok=council, refused=LOGGED_IN - council)
+    add("commendations:reform_import", "empty upload", "POST", data={}, ok=council, ok_status=200, changes="no",
+        refused=LOGGED_IN - council)
+    add("commendations:reform_template", ok=council, refused=LOGGED_IN - council)
+
+    writers = HUYEN | council | people("sysadmin")   # the agency's people, the office, the administrator
+    add("publicservices:catalogue", ok=LOGGED_IN)
+    add("publicservices:procedure_new", ok=LOGGED_IN)
+    add("publicservices:procedure", "district", kwargs={"procedure_id": d["procedure_huyen"]}, ok=writers)
+    add("publicservices:month_save", "district 01/2018", "POST", {"procedure_id": d["procedure_huyen"]},
+        data={"month": "01/2018", "online_level": "4", "total": "5", "online": "2", "settled": "5", "on_time": "5"},
+        ok=writers, ok_status=302, changes="any")
+    add("publicservices:import", ok=LOGGED_IN)
+    add("publicservices:template", ok=LOGGED_IN)
+
+    overseers = people("clerk.vp", "sysadmin")
+    add("oversight:export_pdf", ok=overseers, refused=LOGGED_IN - overseers)
+    add("oversight:reminder_draft", "nothing chosen", "POST", data={}, ok=overseers, ok_status=302, changes="no",
+        refused=LOGGED_IN - overseers)
+
+
+def api_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
+    d = w.ids
+    readers = people("clerk.vp", "leader.ubnd")
+    in_campaign = HUYEN | XA | readers
+    add("GET /api/assessment/campaigns", ok=LOGGED_IN)
+    for year in ("2017", "2018"):
+        add("GET /api/assessment/campaigns/{campaign_id}", year,
+            url=f"/api/assessment/campaigns/{d[f'campaign_{year}']}", ok=in_campaign)
+    add("GET /api/assessment/campaigns/{campaign_id}/results", "2017",
+        url=f"/api/assessment/campaigns/{d['campaign_2017']}/results", ok=in_campaign)
+    add("GET /api/assessment/self-assessments/{sa_id}", "2018 huyen",
+        url=f"/api/assessment/self-assessments/{d['sa_2018_huyen']}", ok=HUYEN | readers)
+    add("PUT /api/assessment/self-assessments/{sa_id}/values", "2018 xa",
+        url=f"/api/assessment/self-assessments/{d['sa_2018_xa']}/values", data={"values": {"A2": 0.7}},
+        ok=XA, refused=readers)
+    add("POST /api/assessment/self-assessments/{sa_id}/submit", "2018 xa",
+        url=f"/api/assessment/self-assessments/{d['sa_2018_xa']}/submit", data={}, ok=XA, refused=readers)
+    overseers = people("clerk.vp", "sysadmin")
+    add("GET /api/usage-statistics", ok=overseers, refused=LOGGED_IN - overseers)
+    add("GET /api/usage-statistics/{agency_id}/trend", "district",
+        url=f"/api/usage-statistics/{w.agencies['huyen']}/trend", ok=overseers, refused=LOGGED_IN - overseers)
+    add("GET /api/public-services/procedures", ok=LOGGED_IN)
+    add("GET /api/public-services/procedures/{procedure_id}/months", "district",
+        url=f"/api/public-services/procedures/{d['procedure_huyen']}/months", ok=HUYEN | people("clerk.vp", "sysadmin"))
+    add("GET /api/public-services/indicators", ok=LOGGED_IN)

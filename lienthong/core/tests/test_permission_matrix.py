@@ -245,6 +245,7 @@ def build_world() -> World:
 
     AssessmentAuthority.objects.create(agency=a["vp"], kind=AuthorityKind.OFFICE)
     matrix_ranking.build(p, ids)  # the yearly ranking: the Văn phòng is also its council here
+    matrix_ranking.build_more(p, ids)
 
     w.users = {k: v for k, v in u.items()}
     w.tokens = {k: api_token_issue(user=w.users[k]) for k in USERS if k != "anonymous"}
@@ -711,6 +712,9 @@ def web_cases(w: World) -> list[Case]:
     for route in ("oversight:agency", "oversight:agency_chart"):
         add(route, "district", kwargs={"agency_id": w.agencies["huyen"]}, ok=overseers, refused=others)
     add("oversight:refresh", method="POST", data={}, ok=overseers, ok_status=302, changes="any", refused=others)
+
+    # --- The yearly IT ranking, its reports, commendations and the online public services ----------
+    matrix_ranking.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     return out
 
 
@@ -888,6 +892,9 @@ def api_cases(w: World) -> list[Case]:
             ok=WORKS_ON[a], refused=SEES[a])
         add("POST /api/assignments/{assignment_id}/chase", a, url=f"{base}/chase", data={"message": "Nhanh lên"},
             ok=CHASES[a], refused=SEES[a])
+
+    # --- The yearly IT ranking, usage statistics and the online public services --------------------
+    matrix_ranking.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     return out
 
 
