@@ -235,6 +235,19 @@ SIGNING_MAX_PDF_BYTES = 50 * 1024 * 1024
 REMINDER_DUE_SOON_WORKING_DAYS = env_int("REMINDER_DUE_SOON_WORKING_DAYS", 2)
 # Text extraction runs inline for files up to this size; larger ones go to a background job.
 TEXT_EXTRACTION_INLINE_MAX_BYTES = env_int("TEXT_EXTRACTION_INLINE_MAX_BYTES", 5 * 1024 * 1024)
+# The yearly IT ranking. Self-assessment reminders go this many working days before the deadline (and on
+# the day, and once when overdue).
+ASSESSMENT_REMINDER_DAYS = tuple(int(d) for d in env_list("ASSESSMENT_REMINDER_DAYS", ["5", "1"]))
+# Commendation proposals (docs/commendations.md): the defaults of the rule combining the ranking with the
+# administrative-reform (CCHC) index; the page lets the council change them for one viewing.
+COMMENDATION_RULES = {
+    "class_levels": env_int("COMMENDATION_CLASS_LEVELS", 1),
+    "min_reform_index": env_str("COMMENDATION_MIN_REFORM_INDEX", "80"),
+    "it_weight": env_str("COMMENDATION_IT_WEIGHT", "0.5"),
+}
+# Share of dossiers received online: over the months a procedure had an online service ("online_services")
+# or over every dossier ("all", the NQ 17/NQ-CP reading). docs/indicators.md.
+DVC_ONLINE_DOSSIER_BASE = env_str("DVC_ONLINE_DOSSIER_BASE", "online_services")
 
 # --- Background jobs (django-q2, ORM broker: same code on SQLite and PostgreSQL) -------------------
 Q_CLUSTER = {

@@ -83,6 +83,9 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
         from lienthong.assessment.management.commands.load_criteria_sets import ensure_criteria_sets
 
         ensure_criteria_sets(actor=users[people.ADMIN_USERNAME], log=log)  # the ranking's sets and authorities
+        from lienthong.publicservices.demo import ensure_demo_catalogue
+
+        ensure_demo_catalogue(log=log)  # online public services: procedures and monthly dossier counts
         ensure_demo_campaigns(log=log)  # the ranking campaigns: 2017 completed, 2018 open
     result.seconds = time.monotonic() - started
     return result
