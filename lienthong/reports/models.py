@@ -5,6 +5,8 @@ download view (never directly), so the visibility rules of ``selectors`` apply t
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,9 @@ CONTENT_TYPES = {
     ReportFormat.PDF: "application/pdf",
     ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+STALLED_AFTER = dt.timedelta(minutes=30)
 
 
 class ReportBuild(models.Model):
@@ -62,8 +67,16 @@ class ReportBuild(models.Model):
         return f"{self.get_kind_display()} ({self.format}) #{self.pk}"
 
     @property
+    def stalled(self) -> bool:
+        """Queued or running for longer than any build takes (the worker stopped, or none is running)."""
+        from django.utils import timezone
+
+        return (self.state in (BuildState.QUEUED, BuildState.RUNNING)
+                and timezone.now() - self.requested_at > STALLED_AFTER)
+
+    @property
     def active(self) -> bool:
-        return self.state in (BuildState.QUEUED, BuildState.RUNNING)
+        return self.state in (BuildState.QUEUED, BuildState.RUNNING) and not self.stalled
 
     @property
     def content_type(self) -> str:

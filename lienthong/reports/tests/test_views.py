@@ -188,3 +188,15 @@ def test_report_page_query_count_does_not_grow_with_builds(client, computed, dja
     c.get(reverse("reports:campaign", args=[campaign.pk]))
     with django_assert_max_num_queries(20):
         assert c.get(reverse("reports:campaign", args=[campaign.pk])).status_code == 200
+
+
+def test_a_build_the_worker_never_took_says_so_and_stops_polling(client, computed):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    p, council, campaign = computed
+    build = ReportBuild.objects.create(campaign=campaign, format="docx", requested_by=council)
+    ReportBuild.objects.filter(pk=build.pk).update(requested_at=timezone.now() - dt.timedelta(hours=1))
+    fragment = _as(client, council).get(reverse("reports:build_status", args=[build.pk])).content.decode()
+    assert "bộ xử lý nền (qcluster) có thể đang dừng" in fragment and "hx-trigger" not in fragment
