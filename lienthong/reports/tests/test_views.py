@@ -60,6 +60,11 @@ def test_unit_sees_nothing_before_publication(client, computed):
     for name in ("campaign", "chart", "sheet", "sheet_pdf"):
         assert c.get(urls[name]).status_code == 403, name
     assert "sau khi kết quả đánh giá được công bố" in c.get(urls["sheet"]).content.decode()
+    # approved but not yet published: still nothing (the contract waits for publication)
+    from lienthong.assessment import services as assessment
+
+    assessment.campaign_approve(actor=p.users["leader.ubnd"], campaign=campaign)
+    assert c.get(urls["sheet"]).status_code == 403
 
 
 def test_unit_sees_only_its_own_sheet_after_publication(client, published):
