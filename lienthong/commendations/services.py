@@ -9,19 +9,20 @@ File layout (the template from ``reform_template_xlsx`` / ``reform_template_csv`
 one agency and year per row. Columns are recognised by name, in any order, with or without Vietnamese
 diacritics: "Mã định danh" (the agency's identifier code) or "Tên cơ quan" (its exact full or short
 name; both may be given, then they must match), "Năm", "Chỉ số CCHC" (0–100, decimal point or comma),
-and an optional "Xếp hạng". An agency already holding a value for that year gets the new value.
+and an optional "Xếp hạng" — or the same headers in English (a template downloaded with the English interface). An agency already holding a value for that year gets the new value.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -95,8 +96,21 @@ def _header_key(text: str) -> str:
     return " ".join(folded.split())
 
 
+HEADER_LANGUAGES = ("vi", "en")  # a template downloaded with either interface language imports
+
+
+@functools.cache
+def _header_names() -> dict[str, str]:
+    """Folded header → column key: the aliases and the label in every interface language."""
+    names = {_header_key(alias): c.key for c in COLUMNS for alias in c.aliases}
+    for language in HEADER_LANGUAGES:
+        with translation.override(language):
+            names.update({_header_key(str(c.label)): c.key for c in COLUMNS})
+    return names
+
+
 def _map_header(cells: list[str], row: int) -> dict[str, int]:
-    by_alias = {alias: c.key for c in COLUMNS for alias in c.aliases}
+    by_alias = _header_names()
     positions: dict[str, int] = {}
     problems = []
     for i, text in enumerate(cells):

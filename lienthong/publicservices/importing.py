@@ -2,7 +2,8 @@
 
 The file shape (documented in docs/indicators.md and served as a template by ``publicservices:template``):
 one header row, then one row per procedure and month, with the columns of ``COLUMNS``. Headers are matched
-without diacritics or case, in Vietnamese (as the one-stop systems export them) or by their key.
+without diacritics or case, in Vietnamese (as the one-stop systems export them), in English (a template
+downloaded with the English interface) or by their key.
 
 The upload is hostile: its type is decided from the bytes, never the name; size, rows and the unpacked size
 of a workbook are limited; a workbook with a DTD or entity declaration is refused before openpyxl reads it,
@@ -15,12 +16,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import logging
 import re
 import zipfile
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -66,10 +69,21 @@ def _header_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9_ ]", " ", text).split())
 
 
-_HEADERS: dict[str, str] = {}
-for _key, _label, _aliases, _req in COLUMNS:
-    for _name in (_key, _header_key(str(_label)), *_aliases):
-        _HEADERS[_header_key(_name)] = _key
+HEADER_LANGUAGES = ("vi", "en")  # a template downloaded with either interface language imports
+
+
+@functools.cache
+def _headers() -> dict[str, str]:
+    """Folded header → column key: the key, the aliases and the label in every interface language."""
+    headers: dict[str, str] = {}
+    for key, label, aliases, _req in COLUMNS:
+        names = [key, *aliases]
+        for language in HEADER_LANGUAGES:
+            with translation.override(language):
+                names.append(str(label))
+        for name in names:
+            headers[_header_key(name)] = key
+    return headers
 
 
 @dataclass(frozen=True)
@@ -249,7 +263,7 @@ def _check_header(cells: list[str], *, row: int) -> tuple[list[str | None], dict
     written: dict[str, str] = {}
     problems: list[RowError] = []
     for text in cells:
-        key = _HEADERS.get(_header_key(text)) if text else None
+        key = _headers().get(_header_key(text)) if text else None
         if key is None:
             if text:
                 problems.append(RowError(row, text, _("cột không xác định (xem tệp mẫu).")))

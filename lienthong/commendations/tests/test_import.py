@@ -240,3 +240,24 @@ def test_who_may_import(roles, client, username, status):
 def test_anonymous_is_sent_to_login(client):
     response = client.get(IMPORT_URL)
     assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]
+
+
+def test_a_template_downloaded_with_the_english_interface_imports(roles):
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    with translation.override("en"):
+        wb = load_workbook(io.BytesIO(services.reform_template_xlsx(year=2017)))
+        english_csv = services.reform_template_csv()
+    header = [c.value for c in wb.worksheets[0][1]]
+    assert header != ["Mã định danh", "Tên cơ quan", "Năm", "Chỉ số CCHC", "Xếp hạng"]
+    wb.worksheets[0].append(["000.00.13.H30", None, 2017, 92.5, 1])
+    buf = io.BytesIO()
+    wb.save(buf)
+    actor = roles.users["specialist.stttt"]
+    assert services.reform_scores_import(actor=actor, data=buf.getvalue(), filename="t.xlsx").created == 1
+    data = english_csv + "\r\n000.00.01.H30,,2017,80,2".encode()
+    assert services.reform_scores_import(actor=actor, data=data, filename="t.csv").created == 1
+    with translation.override("en"):  # the Vietnamese headers still work while the interface is English
+        data = csv_bytes(HEADER, "000.00.01.H30,,2018,81,")
+        assert services.reform_scores_import(actor=actor, data=data, filename="t.csv").created == 1

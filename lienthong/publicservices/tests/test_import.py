@@ -170,3 +170,19 @@ def test_hand_entry_checks_the_level_of_the_day_and_the_counts(dvc):
         services.procedure_save(actor=dvc.users["clerk.huyen"], procedure=p, agency_id=p.agency_id, code="1.1",
                                 name="B", online_level="toan_trinh", today=TODAY)
     assert Procedure.objects.get().name == "A"
+
+
+def test_a_template_downloaded_with_the_english_interface_imports(dvc):
+    from django.utils import translation
+
+    clerk = dvc.users["clerk.stttt"]
+    for fmt in ("xlsx", "csv"):
+        with translation.override("en"):
+            english = services.import_template(fmt=fmt)
+        with translation.override("vi"):
+            vietnamese = services.import_template(fmt=fmt)
+        assert english != vietnamese  # the headers are really translated
+        result = _import(clerk, english, f"template.{fmt}")
+        assert (result.rows, result.months_written) == (3, 3)
+        with translation.override("en"):  # the Vietnamese headers still work while the interface is English
+            assert _import(clerk, vietnamese, f"mau.{fmt}").rows == 3
