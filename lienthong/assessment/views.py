@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lienthong.agencies.selectors import agency_directory
@@ -270,7 +271,7 @@ def _show_value(crit, v) -> str:
     if v is None or v == "":
         return "—"
     if isinstance(v, bool):
-        return _("Có") if v else _("Không")
+        return pgettext("yes/no", "Có") if v else pgettext("yes/no", "Không")
     if isinstance(v, list):
         return ", ".join(_show_value(crit, x) for x in v)
     if isinstance(v, str):

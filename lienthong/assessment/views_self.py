@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lienthong.assessment import selectors, services
@@ -119,7 +120,7 @@ def _display(crit, v) -> str:
         if kind == "percent":
             return f"{_num(_pct(v))} %"
         if kind == "boolean":
-            return _("Có") if v else _("Không")
+            return pgettext("yes/no", "Có") if v else pgettext("yes/no", "Không")
         if kind == "choice":
             return next((s.label or s.when for s in crit.steps if s.when == v), str(v))
         if kind == "multi":

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lienthong.core.errors import NotFound, PermissionDenied
@@ -117,7 +118,8 @@ def proposals_xlsx(request, campaign_id):
             r = row.result
             all_units.append([group.name, i, row.agency.name, r.rank, r.total, r.index, r.class_label,
                               row.reform.value if row.reform else None, row.verdict.combined,
-                              _("Có") if row.verdict.proposed else _("Không"), " ".join(row.verdict.reasons) or None])
+                              pgettext("yes/no", "Có") if row.verdict.proposed else pgettext("yes/no", "Không"),
+                              " ".join(row.verdict.reasons) or None])
             _number_formats(all_units)
             if row.verdict.proposed:
                 for cell in all_units[all_units.max_row]:

@@ -18,6 +18,7 @@ from lienthong.commendations import selectors
 from lienthong.commendations.models import ReformIndexScore
 from lienthong.commendations.rules import CommendationRules, evaluate
 from lienthong.commendations.tests.conftest import BEST, approve, extra_agencies, fill
+from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
 
 
 def cchc(p, year=2017, **values):
@@ -196,3 +197,16 @@ def test_an_agency_name_that_looks_like_a_formula_stays_text_in_the_export(appro
     names = [r[2] for r in load_workbook(io.BytesIO(response.content))["Toàn bộ đơn vị"].iter_rows(
         min_row=2, values_only=True)]
     assert '=HYPERLINK("http://x.invalid","Sở")' in names
+
+
+def test_the_xlsx_export_in_english_says_yes_and_no(compiled_messages, approved, client, settings):  # noqa: F811
+    from openpyxl import load_workbook
+
+    p, council, version, campaign = approved
+    cchc(p, vp=85.5, stttt=95)
+    client.force_login(p.users["clerk.vp"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("commendations:proposals_xlsx", args=[campaign.pk]))
+    wb = load_workbook(io.BytesIO(response.content))
+    every = list(wb.worksheets[1].iter_rows(min_row=2, values_only=True))
+    assert [r[9] for r in every] == ["Yes", "No", "No"]
