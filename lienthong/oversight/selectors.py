@@ -184,17 +184,24 @@ def laggards(*, thresholds: dict[str, float], month_from: dt.date, month_to: dt.
         raise ValidationFailed({"thresholds": [_("Chỉ số không có: %(k)s.") % {"k": ", ".join(unknown)}]})
     out = []
     for row in usage_overview(month_from=month_from, month_to=month_to, agency_ids=agency_ids):
-        failed = {}
-        for key, limit in thresholds.items():
-            value = row.indicator(key)
-            if value is None:
-                if missing_is_lagging:
-                    failed[key] = (None, limit)
-            elif (value > limit) if key in HIGHER_IS_WORSE else (value < limit):
-                failed[key] = (value, limit)
+        failed = failed_thresholds(row, thresholds, missing_is_lagging=missing_is_lagging)
         if failed:
             out.append(Laggard(row=row, failed=failed))
     return out
+
+
+def failed_thresholds(row: UsageRow, thresholds: dict[str, float], *, missing_is_lagging: bool = False) -> dict:
+    """The thresholds ``row`` fails, ``{key: (value, limit)}`` (the rule of ``laggards``, for rows already
+    read with ``usage_overview``: no query). Keys are not checked here; ``laggards`` checks them."""
+    failed = {}
+    for key, limit in thresholds.items():
+        value = row.indicator(key)
+        if value is None:
+            if missing_is_lagging:
+                failed[key] = (None, limit)
+        elif (value > limit) if key in HIGHER_IS_WORSE else (value < limit):
+            failed[key] = (value, limit)
+    return failed
 
 
 def months_between(month_from: dt.date, month_to: dt.date) -> list[dt.date]:
