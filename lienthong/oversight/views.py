@@ -101,9 +101,10 @@ def _num_cells(values) -> str:
     return mark_safe("".join(f'<td class="num">{html.escape(v)}</td>' for v in values))
 
 
-def _local_datetime(value) -> str:
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
+def _local_datetime(value, tz) -> str:
+    # As |date:"d/m/Y H:i" in the current time zone.
+    if value.utcoffset() is not None:
+        value = value.astimezone(tz)
     return value.strftime("%d/%m/%Y %H:%M")
 
 
@@ -116,6 +117,7 @@ def _table_sections(sections, lagging, *, query_string: str, remind_except: int 
     head, tail = reverse("oversight:agency", args=[marker]).split(str(marker))
     suffix = f"{tail}?{query_string}" if query_string else tail
     num, one_decimal = _formatters()
+    tz = timezone.get_current_timezone()
     out = []
     for section in sections:
         items = []
@@ -132,7 +134,7 @@ def _table_sections(sections, lagging, *, query_string: str, remind_except: int 
                     num(r.documents_received), _pct(r.sent_electronically_share),
                     _pct(r.digital_sign_valid_share), "—" if median is None else one_decimal(median),
                     _pct(r.on_time_share), num(r.overdue_items))),
-                "last": _local_datetime(last) if last else "—",
+                "last": _local_datetime(last, tz) if last else "—",
             })
         out.append({"level": str(section["level"]), "group": str(section["group"]), "rows": items})
     return out
