@@ -12,6 +12,16 @@ def _media_root(tmp_path, settings, monkeypatch):
     monkeypatch.setattr(Conf, "SYNC", True)
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in English leaves English active in the thread (LocaleMiddleware): give the next test
+    the default language back."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def province(db):
     from lienthong.core.testing import make_province

@@ -3,7 +3,9 @@ that lag behind on the usage dashboard, with each agency's figures in a table, r
 WeasyPrint (imported inside ``notice_pdf`` only) in Liberation Serif (Times New Roman metrics).
 
 The number and the day are left blank: the văn thư fills them in when the signed letter is numbered
-(NĐ30 Art. 15). Pure functions of their arguments: the service gathers the figures."""
+(NĐ30 Art. 15). Pure functions of their arguments: the service gathers the figures. The letter is always
+Vietnamese (``notice_context`` / ``notice_html`` work under ``translation.override("vi")``), whatever the
+language of the person who asks for it."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lienthong.oversight.selectors import HIGHER_IS_WORSE, UsageRow
@@ -146,6 +149,11 @@ def requests(notice: Notice) -> list[str]:
 
 
 def notice_context(notice: Notice) -> dict:
+    with translation.override("vi"):
+        return _notice_context(notice)
+
+
+def _notice_context(notice: Notice) -> dict:
     _authority, signer_lines = signature_block(notice.signer_title)
     symbol = notice.issuer_abbreviation + (f"-{notice.unit_abbreviation}" if notice.unit_abbreviation else "")
     return {
@@ -166,7 +174,8 @@ def notice_context(notice: Notice) -> dict:
 
 
 def notice_html(notice: Notice) -> str:
-    return render_to_string("oversight/reminder_notice.html", notice_context(notice))
+    with translation.override("vi"):
+        return render_to_string("oversight/reminder_notice.html", _notice_context(notice))
 
 
 def notice_pdf(notice: Notice) -> bytes:

@@ -239,6 +239,7 @@ def reminder_draft_create(*, actor, agency_ids, month_from: dt.date, month_to: d
     recipients those agencies. The draft then follows the normal outgoing flow (drafting.services).
     Returns the ``drafting.Draft``; nothing is stored when anything is wrong."""
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
     from django.utils.translation import gettext as _
 
     from lienthong.agencies.models import Agency
@@ -296,9 +297,11 @@ def reminder_draft_create(*, actor, agency_ids, month_from: dt.date, month_to: d
         signer_name=signer.user.full_name or signer.user.get_username(), signer_title=signer.title,
         reply_by=reply_by, thresholds=thresholds)
     pdf = notice.notice_pdf(letter)
+    with translation.override("vi"):  # printed on the letter: Vietnamese whatever the page language
+        filed = _("Lưu: VT")
     data = drafting.DraftInput(
         document_type=document_type, subject=notice.SUBJECT, signer_id=signer_id, signer_authority=authority,
         signer_position=" ".join(signer.title.split()), recipient_ids=[lg.row.agency_id for lg in lagging],
-        extra_recipients=_("Lưu: VT"),
+        extra_recipients=filed,
         files=[SimpleUploadedFile(REMINDER_FILENAME, pdf, content_type="application/pdf")])
     return drafting.draft_create(actor=actor, agency=issuer, data=data)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lienthong.assessment.models import Campaign
@@ -31,14 +31,21 @@ def charts_for(report) -> dict[str, bytes]:
 def province_report_bytes(*, campaign: Campaign, fmt: str, progress: Progress | None = None) -> bytes:
     """The province-wide report of ``campaign`` (results computed) as ``fmt`` = docx | pdf | xlsx.
 
-    ``progress(percent, message)`` is called along the way. No permission check: callers check."""
-    from .data import campaign_report
+    ``progress(percent, message)`` is called along the way. No permission check: callers check. The document
+    is always Vietnamese (built under ``translation.override("vi")``), whatever language is active."""
 
     if fmt not in ReportFormat.values:
         raise ValidationFailed({"format": [_("Định dạng báo cáo không hợp lệ.")]})
     if campaign.results_computed_at is None:
         raise DomainError(_("Đợt đánh giá chưa có kết quả để lập báo cáo."), code="not_computed")
     step = progress or (lambda pct, msg: None)
+    with translation.override("vi"):  # a Decree 30 document: Vietnamese whatever the requester's language
+        return _report_bytes(campaign, fmt, step)
+
+
+def _report_bytes(campaign: Campaign, fmt: str, step: Progress) -> bytes:
+    from .data import campaign_report
+
     step(5, _("Đang đọc kết quả đánh giá"))
     report = campaign_report(campaign)
     abbreviation = campaign.council_agency.abbreviation

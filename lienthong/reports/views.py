@@ -170,13 +170,14 @@ def unit_sheet(request, campaign_id, agency_id):
 def unit_sheet_pdf(request, campaign_id, agency_id):
     import weasyprint
     from django.template.loader import render_to_string
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
     from .content import date_words
 
-    context = _sheet_context(request, campaign_id, agency_id)
-    context["today_words"] = date_words(timezone.localdate())
-    html = render_to_string("reports/unit_sheet_pdf.html", context, request=request)
+    with translation.override("vi"):  # an official sheet: Vietnamese whatever the page language
+        context = _sheet_context(request, campaign_id, agency_id)
+        context["today_words"] = date_words(timezone.localdate())
+        html = render_to_string("reports/unit_sheet_pdf.html", context, request=request)
     pdf = weasyprint.HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (f'inline; filename="phieu-ket-qua-{context["campaign"].year}-'

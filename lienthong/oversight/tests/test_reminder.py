@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 from lienthong.accounts.models import Position
 from lienthong.accounts.services import user_create
 from lienthong.core.testing import PASSWORD
+from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.drafting.models import Draft, DraftFile, DraftState
 from lienthong.oversight.models import AgencyMonthStats
@@ -225,3 +226,45 @@ def test_many_addressees_are_named_in_the_table_only():
     assert letter(1) == "Kính gửi: Ủy ban nhân dân xã số 0."
     assert letter(6).endswith("- Ủy ban nhân dân xã số 4;- Ủy ban nhân dân xã số 5.")  # one line each
     assert letter(7) == "Kính gửi: Các cơ quan, đơn vị có tên trong bảng dưới đây."
+
+
+def test_the_letter_stays_vietnamese_when_the_interface_is_english(compiled_messages):  # noqa: F811
+    """A Decree 30 công văn is Vietnamese whatever language the Provincial Office reads the pages in."""
+    from django.utils import translation
+
+    from lienthong.oversight import notice
+    from lienthong.oversight.selectors import UsageRow
+
+    row = notice.NoticeRow(row=UsageRow(agency_id=1, agency_name="Ủy ban nhân dân xã Vị Thắng", agency_short_name="",
+                                        level_code="xa", level_rank=3, group_code=None, group_name=None,
+                                        staff_accounts=10, active_users=1),
+                           failed={"active_user_share": (0.1, 0.5)})
+    letter = notice.Notice(
+        parent_name="Ủy ban nhân dân tỉnh Hậu Giang", issuer_name="Văn phòng Ủy ban nhân dân tỉnh Hậu Giang",
+        issuer_abbreviation="VP.UBND", place="Hậu Giang", year=2018, month_from=JAN, month_to=MAR, rows=[row],
+        signer_name="Nguyễn Văn A", signer_title="Phó Chánh Văn phòng", reply_by=dt.date(2018, 4, 20))
+    with translation.override("en"):
+        text = " ".join(lxml_html.fromstring(notice.notice_html(letter)).text_content().split())
+        assert translation.get_language() == "en"
+        pdf = " ".join(pdf_text(notice.notice_pdf(letter)).split())
+    for words in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Kính gửi:", "Nơi nhận:",
+                  "Người dùng hoạt động: 10% (tối thiểu 50%)", "từ tháng 01/2018 đến tháng 03/2018",
+                  "trước ngày 20 tháng 4 năm 2018", "- Lưu: VT."):
+        assert words in text, words
+        assert words in pdf, words
+
+
+def test_a_reminder_asked_for_in_english_is_a_vietnamese_draft(compiled_messages, laggards, client,  # noqa: F811
+                                                                settings):
+    p, a, u = laggards, laggards.agencies, laggards.users
+    client.force_login(u["specialist.vp"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(URL, {"agency": [a["xa"].pk, a["huyen"].pk], "signer": u["leader.vp"].pk,
+                                 "reply_by": future()})
+    draft = Draft.objects.get()
+    assert response.status_code == 302
+    assert draft.recipients_text.endswith("- Lưu: VT.")
+    [generated] = DraftFile.objects.filter(draft=draft, role="draft")
+    letter = client.get(reverse("drafting:file", args=[draft.pk, generated.pk]))
+    text = " ".join(pdf_text(b"".join(letter.streaming_content) if letter.streaming else letter.content).split())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Kính gửi:" in text and "- Lưu: VT." in text

@@ -10,6 +10,7 @@ import pytest
 from lienthong.assessment import services as assessment
 from lienthong.assessment.models import CampaignState, SelfAssessment
 from lienthong.core.errors import DomainError, ValidationFailed
+from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
 from lienthong.reports.services import province_report_bytes
 
 from .conftest import EXCLUDED, GOOD, SEPARATE
@@ -162,3 +163,24 @@ def test_docx_elements_are_in_schema_order(computed):
         order = ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
         known = [t for t in tags if t in order]
         assert known == sorted(known, key=order.index), tags
+
+
+def test_the_report_stays_vietnamese_when_the_interface_is_english(compiled_messages, published):  # noqa: F811
+    """A Decree 30 document is Vietnamese whatever language its requester reads the pages in."""
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    p, council, campaign = published
+    with translation.override("en"):
+        doc = _docx(province_report_bytes(campaign=campaign, fmt="docx"))
+        workbook = load_workbook(io.BytesIO(province_report_bytes(campaign=campaign, fmt="xlsx")))
+        assert translation.get_language() == "en"  # the caller's language is given back
+    texts = [p.text for p in doc.paragraphs]
+    heading_cells = [c.text for c in doc.tables[0].rows[0].cells]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in heading_cells[1] and "Độc lập - Tự do - Hạnh phúc" in heading_cells[1]
+    assert "BÁO CÁO" in texts and "I. TỔNG QUAN" in texts and "III. KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG" in texts
+    assert any(row.cells[0].text.startswith("Nơi nhận") for row in doc.tables[-1].rows)
+    assert not any("SOCIALIST REPUBLIC" in t or "Independence" in t for t in texts + heading_cells)
+    with translation.override("vi"):
+        vietnamese = load_workbook(io.BytesIO(province_report_bytes(campaign=campaign, fmt="xlsx")))
+    assert workbook.sheetnames == vietnamese.sheetnames

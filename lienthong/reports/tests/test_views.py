@@ -9,6 +9,7 @@ from django.urls import reverse
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
 from lienthong.core.testing import PASSWORD, make_agency
+from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
 from lienthong.reports.models import BuildState, ReportBuild
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -205,3 +206,41 @@ def test_a_build_the_worker_never_took_says_so_and_stops_polling(client, compute
     ReportBuild.objects.filter(pk=build.pk).update(requested_at=timezone.now() - dt.timedelta(hours=1))
     fragment = _as(client, council).get(reverse("reports:build_status", args=[build.pk])).content.decode()
     assert "bộ xử lý nền (qcluster) có thể đang dừng" in fragment and "hx-trigger" not in fragment
+
+
+def test_the_counters_read_as_sentences_in_both_languages(compiled_messages, client, computed, settings):  # noqa: F811
+    import lxml.html
+
+    p, council, campaign = computed
+    c = _as(client, council)
+
+    def figures():
+        tree = lxml.html.fromstring(c.get(reverse("reports:campaign", args=[campaign.pk])).content.decode())
+        return [" ".join(f.text_content().split()) for f in tree.xpath("//div[@class='fig']")]
+
+    vietnamese = figures()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = figures()
+    numbers = [f.split()[0] for f in vietnamese]
+    assert all(n.isdigit() for n in numbers) and [f.split()[0] for f in english] == numbers
+    assert vietnamese[0] == f"{numbers[0]} đơn vị được đánh giá"
+    assert english[0] == f"{numbers[0]} assessed unit{'' if numbers[0] == '1' else 's'}"
+    assert english[2] == f"{numbers[2]} unit group{'' if numbers[2] == '1' else 's'}"
+
+
+def test_the_unit_sheet_pdf_stays_vietnamese_when_the_interface_is_english(compiled_messages, client, published,  # noqa: F811
+                                                                           settings, tmp_path):
+    import subprocess
+
+    p, council, campaign = published
+    urls = _urls(campaign, p.agencies["huyen"].pk)
+    c = _as(client, p.users["clerk.huyen"])
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = c.get(urls["sheet"]).content.decode()
+    assert "Thứ hạng trong nhóm" not in page  # the web page follows the interface language
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(c.get(urls["sheet_pdf"]).content)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True,
+                                   text=True).stdout.split())
+    for words in ("PHIẾU KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ ỨNG DỤNG CNTT", "Thứ hạng trong nhóm", "Tổng điểm"):
+        assert words in text, words
