@@ -33,6 +33,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from lienthong.core.errors import DomainError
 
 from .criteria import EPS, MISSING_POLICIES, CriteriaSet, Criterion, _fmt
@@ -127,38 +129,40 @@ def _check_value(crit: Criterion, v) -> str | None:
     rule = crit.rule
     if rule == "ratio" or rule == "target_ratio" and crit.value_kind != "number":
         if not _is_num(v):
-            return f"cần một tỷ lệ (số từ 0 đến 1), nhận được {v!r}."
+            return _("cần một tỷ lệ (số từ 0 đến 1), nhận được %(v)s.") % {"v": repr(v)}
         if not 0 <= v <= 1:
-            return f"tỷ lệ {_fmt(v)} nằm ngoài khoảng 0–1."
+            return _("tỷ lệ %(v)s nằm ngoài khoảng 0–1.") % {"v": _fmt(v)}
     elif rule in ("target_ratio", "ratio_to_best") or rule == "steps" and not crit.steps_are_choices:
         if not _is_num(v):
-            return f"cần một số, nhận được {v!r}."
+            return _("cần một số, nhận được %(v)s.") % {"v": repr(v)}
         if v < 0:
-            return f"giá trị {_fmt(v)} không được âm."
+            return _("giá trị %(v)s không được âm.") % {"v": _fmt(v)}
     elif rule == "count_capped":
         if not _is_num(v) or float(v) != int(v):
-            return f"cần một số đếm (số nguyên), nhận được {v!r}."
+            return _("cần một số đếm (số nguyên), nhận được %(v)s.") % {"v": repr(v)}
         if v < 0:
-            return f"số đếm {_fmt(v)} không được âm."
+            return _("số đếm %(v)s không được âm.") % {"v": _fmt(v)}
     elif rule == "steps":
         if v not in {s.when for s in crit.steps}:
-            return f"lựa chọn {v!r} không có trong các bậc ({', '.join(s.when for s in crit.steps)})."
+            return _("lựa chọn %(v)s không có trong các bậc (%(steps)s).") % {
+                "v": repr(v), "steps": ", ".join(s.when for s in crit.steps)}
     elif rule == "boolean":
         if v not in (True, False, 0, 1):
-            return f"cần có/không (true/false), nhận được {v!r}."
+            return _("cần có/không (true/false), nhận được %(v)s.") % {"v": repr(v)}
     elif rule == "best_of":
         codes = [v] if isinstance(v, str) else v
         known = {o.code for o in crit.options}
         if not isinstance(codes, (list, tuple, set, frozenset)) or not all(c in known for c in codes):
-            return f"phương án {v!r} không có trong danh sách ({', '.join(sorted(known))})."
+            return _("phương án %(v)s không có trong danh sách (%(options)s).") % {
+                "v": repr(v), "options": ", ".join(sorted(known))}
     elif rule == "manual":
         if not _is_num(v):
-            return f"cần số điểm, nhận được {v!r}."
+            return _("cần số điểm, nhận được %(v)s.") % {"v": repr(v)}
         if not 0 <= v <= crit.max + EPS:
-            return f"điểm {_fmt(v)} nằm ngoài khoảng 0–{_fmt(crit.max)}."
+            return _("điểm %(v)s nằm ngoài khoảng 0–%(max)s.") % {"v": _fmt(v), "max": _fmt(crit.max)}
     elif rule in ("minmax", "zscore_minmax"):
         if not _is_num(v):
-            return f"cần một số, nhận được {v!r}."
+            return _("cần một số, nhận được %(v)s.") % {"v": repr(v)}
     return None
 
 
@@ -252,16 +256,16 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
     units = list(units)
     policy = missing_value_policy or cs.missing_value_policy
     if policy not in MISSING_POLICIES:
-        raise ScoringInputError([f"Chính sách giá trị thiếu '{policy}' không hợp lệ."])
+        raise ScoringInputError([_("Chính sách giá trị thiếu '%(p)s' không hợp lệ.") % {"p": policy}])
     rescale = cs.not_applicable_policy == "rescale"
     errors: list[str] = []
     group_codes = {g.code for g in cs.groups}
     seen = set()
     for u in units:
         if u.group not in group_codes:
-            errors.append(f"Đơn vị '{u.code}': nhóm đơn vị '{u.group}' không có trong bộ tiêu chí.")
+            errors.append(_("Đơn vị '%(u)s': nhóm đơn vị '%(g)s' không có trong bộ tiêu chí.") % {"u": u.code, "g": u.group})
         if u.code in seen:
-            errors.append(f"Đơn vị '{u.code}' bị lặp.")
+            errors.append(_("Đơn vị '%(u)s' bị lặp.") % {"u": u.code})
         seen.add(u.code)
 
     pairs = list(cs.criteria())
@@ -273,24 +277,29 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
         uvals = values.get(u.code) or {}
         for ccode, v in uvals.items():
             if ccode not in by_code:
-                errors.append(f"Đơn vị '{u.code}', tiêu chí '{ccode}': tiêu chí không có trong bộ tiêu chí.")
+                errors.append(_("Đơn vị '%(u)s', tiêu chí '%(c)s': tiêu chí không có trong bộ tiêu chí.") % {
+                    "u": u.code, "c": ccode})
                 continue
             if v is None:
                 continue
             problem = _check_value(by_code[ccode][1], v)
             if problem:
-                errors.append(f"Đơn vị '{u.code}', tiêu chí '{ccode}': {problem}")
+                errors.append(_("Đơn vị '%(u)s', tiêu chí '%(c)s': %(problem)s") % {
+                    "u": u.code, "c": ccode, "problem": problem})
         if policy == "error" and u.group in applicable:
             for _cat, crit in applicable[u.group]:
                 if crit.code not in u.not_applicable and uvals.get(crit.code) is None:
-                    errors.append(f"Đơn vị '{u.code}', tiêu chí '{crit.code}': thiếu giá trị.")
+                    errors.append(_("Đơn vị '%(u)s', tiêu chí '%(c)s': thiếu giá trị.") % {
+                        "u": u.code, "c": crit.code})
     for ucode, ov in overrides.items():
         for ccode, pts in ov.items():
             if ccode not in by_code:
-                errors.append(f"Đơn vị '{ucode}', tiêu chí '{ccode}': tiêu chí không có trong bộ tiêu chí.")
+                errors.append(_("Đơn vị '%(u)s', tiêu chí '%(c)s': tiêu chí không có trong bộ tiêu chí.") % {
+                    "u": ucode, "c": ccode})
             elif not _is_num(pts) or not 0 <= pts <= by_code[ccode][1].max + EPS:
-                errors.append(f"Đơn vị '{ucode}', tiêu chí '{ccode}': điểm điều chỉnh {pts!r} nằm ngoài khoảng "
-                              f"0–{_fmt(by_code[ccode][1].max)}.")
+                errors.append(_("Đơn vị '%(u)s', tiêu chí '%(c)s': điểm điều chỉnh %(v)s nằm ngoài khoảng "
+                                "0–%(max)s.") % {"u": ucode, "c": ccode, "v": repr(pts),
+                                                  "max": _fmt(by_code[ccode][1].max)})
     if errors:
         raise ScoringInputError(errors)
 
@@ -378,12 +387,13 @@ def weighted_index(values: Mapping[str, float], weights: Mapping[str, float], *,
     errors = []
     for k, w in weights.items():
         if k not in values and w:
-            errors.append(f"Chỉ số '{k}': thiếu giá trị.")
+            errors.append(_("Chỉ số '%(k)s': thiếu giá trị.") % {"k": k})
     for k, v in values.items():
         if k not in weights:
-            errors.append(f"Chỉ số '{k}': không có trong danh sách trọng số.")
+            errors.append(_("Chỉ số '%(k)s': không có trong danh sách trọng số.") % {"k": k})
         elif not _is_num(v) or not 0 <= v <= 1:
-            errors.append(f"Chỉ số '{k}': giá trị {_fmt(v) if _is_num(v) else repr(v)} nằm ngoài khoảng 0–1.")
+            errors.append(_("Chỉ số '%(k)s': giá trị %(v)s nằm ngoài khoảng 0–1.") % {
+                "k": k, "v": _fmt(v) if _is_num(v) else repr(v)})
     if errors:
         raise ScoringInputError(errors)
     denominator = total if total is not None else sum(weights.values())

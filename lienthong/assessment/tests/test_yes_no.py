@@ -22,3 +22,15 @@ def test_yes_no_values_in_both_languages(compiled_messages):  # noqa: F811
     with translation.override("vi"):
         assert [views_self._display(BOOLEAN, v) for v in (True, False)] == ["Có", "Không"]
         assert [views._show_value(BOOLEAN, v) for v in (True, False)] == ["Có", "Không"]
+
+
+def test_scoring_errors_follow_the_language(compiled_messages):  # noqa: F811
+    import pytest
+
+    from lienthong.assessment.engine import ScoringInputError, weighted_index
+
+    for language, expected in (("vi", "Chỉ số 'a': giá trị 1,5 nằm ngoài khoảng 0–1."),
+                               ("en", "Indicator 'a': value 1,5 is outside the range 0–1.")):
+        with translation.override(language), pytest.raises(ScoringInputError) as exc:
+            weighted_index({"a": 1.5}, {"a": 1.0})
+        assert exc.value.errors == [expected]
