@@ -29,6 +29,8 @@ import math
 import re
 from dataclasses import dataclass, fields
 
+from django.utils.translation import gettext as _
+
 from lienthong.core.errors import DomainError
 
 from .indicators import INDICATORS, Indicator
@@ -214,23 +216,24 @@ class _Reader:
         self.indicators = indicators
 
     def err(self, line: int, field_name: str, message: str) -> None:
-        self.errors.append(f"Dòng {line}, trường '{field_name}': {message}")
+        self.errors.append(_("Dòng %(line)s, trường '%(field)s': %(msg)s") % {
+            "line": line, "field": field_name, "msg": message})
 
     def mapping(self, node: _Node, where: str, allowed: set[str], required: set[str]) -> dict[str, _Node] | None:
         if not node.is_mapping():
-            self.err(node.line, where, "phải là một bảng khóa: giá trị.")
+            self.err(node.line, where, _("phải là một bảng khóa: giá trị."))
             return None
         out: dict[str, _Node] = {}
         for k, v in node.items():
             key = k.value
             if not isinstance(key, str) or key not in allowed:
-                self.err(k.line, str(key), f"trường không được hỗ trợ trong {where}.")
+                self.err(k.line, str(key), _("trường không được hỗ trợ trong %(where)s.") % {"where": where})
                 continue
             if key in out:
-                self.err(k.line, key, "trường bị lặp.")
+                self.err(k.line, key, _("trường bị lặp."))
             out[key] = v
         for key in sorted(required - out.keys()):
-            self.err(node.line, key, f"thiếu trường bắt buộc trong {where}.")
+            self.err(node.line, key, _("thiếu trường bắt buộc trong %(where)s.") % {"where": where})
         return out
 
     def text(self, m: dict, key: str, default: str = "", *, code: bool = False) -> str:
@@ -238,26 +241,29 @@ class _Reader:
             return default
         v = m[key].value
         if not isinstance(v, str) or not v.strip():
-            self.err(m[key].line, key, "phải là chuỗi ký tự không rỗng.")
+            self.err(m[key].line, key, _("phải là chuỗi ký tự không rỗng."))
             return default
         if code and not _CODE_RE.match(v):
-            self.err(m[key].line, key, f"mã '{v}' chỉ được gồm chữ không dấu, số, '_', '-', '.'.")
+            self.err(m[key].line, key, _("mã '%(v)s' chỉ được gồm chữ không dấu, số, '_', '-', '.'.") % {"v": v})
         return v
 
-    def number(self, m: dict, key: str, default=None, *, lo=None, hi=None, what="giá trị"):
+    def number(self, m: dict, key: str, default=None, *, lo=None, hi=None, what=None):
         if key not in m:
             return default
+        what = what or _("giá trị")
         v = m[key].value
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            self.err(m[key].line, key, "phải là một số.")
+            self.err(m[key].line, key, _("phải là một số."))
             return default
         if lo is not None and v < lo or hi is not None and v > hi:
             if lo == 0 and hi == 1:
-                self.err(m[key].line, key, f"{what} {_fmt(v)} nằm ngoài khoảng 0–1.")
+                message = _("%(what)s %(v)s nằm ngoài khoảng 0–1.")
             elif lo is not None and v < lo:
-                self.err(m[key].line, key, f"{what} {_fmt(v)} không được âm." if lo == 0 else f"{what} {_fmt(v)} phải ≥ {_fmt(lo)}.")
+                message = _("%(what)s %(v)s không được âm.") if lo == 0 else _("%(what)s %(v)s phải ≥ %(lo)s.")
             else:
-                self.err(m[key].line, key, f"{what} {_fmt(v)} vượt quá {_fmt(hi)}.")
+                message = _("%(what)s %(v)s vượt quá %(hi)s.")
+            self.err(m[key].line, key, message % {
+                "what": what, "v": _fmt(v), "lo": "" if lo is None else _fmt(lo), "hi": "" if hi is None else _fmt(hi)})
             return default
         return v
 
@@ -266,7 +272,7 @@ class _Reader:
             return default
         v = m[key].value
         if not isinstance(v, bool):
-            self.err(m[key].line, key, "phải là true hoặc false.")
+            self.err(m[key].line, key, _("phải là true hoặc false."))
             return default
         return v
 
@@ -275,7 +281,8 @@ class _Reader:
             return default
         v = m[key].value
         if v not in allowed:
-            self.err(m[key].line, key, f"giá trị '{v}' không hợp lệ; chọn một trong: {', '.join(allowed)}.")
+            self.err(m[key].line, key, _("giá trị '%(v)s' không hợp lệ; chọn một trong: %(allowed)s.") % {
+                "v": v, "allowed": ", ".join(allowed)})
             return default
         return v
 
@@ -284,11 +291,12 @@ class _Reader:
             return None
         v = m[key].value
         if not isinstance(v, list) or not v or not all(isinstance(x, str) for x in v):
-            self.err(m[key].line, key, f"phải là danh sách mã {what}.")
+            self.err(m[key].line, key, _("phải là danh sách mã %(what)s.") % {"what": what})
             return None
         for x in v:
             if x not in known:
-                self.err(m[key].line, key, f"mã {what} '{x}' không có trong bộ tiêu chí.")
+                self.err(m[key].line, key,
+                         _("mã %(what)s '%(x)s' không có trong bộ tiêu chí.") % {"what": what, "x": x})
         return tuple(v)
 
     def strings(self, m: dict, key: str) -> tuple[str, ...]:
@@ -296,7 +304,7 @@ class _Reader:
             return ()
         v = m[key].value
         if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-            self.err(m[key].line, key, "phải là danh sách chuỗi ký tự.")
+            self.err(m[key].line, key, _("phải là danh sách chuỗi ký tự."))
             return ()
         return tuple(v)
 
@@ -305,7 +313,7 @@ class _Reader:
             return []
         node = m[key]
         if not node.is_sequence():
-            self.err(node.line, key, "phải là một danh sách.")
+            self.err(node.line, key, _("phải là một danh sách."))
             return []
         return node.children()
 
@@ -330,22 +338,23 @@ def load_criteria_set(text: str, *, indicators: dict[str, Indicator] | None = No
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise CriteriaSetError([f"Dòng {line}, trường '(tệp)': tệp YAML không đọc được ({getattr(exc, 'problem', exc)})."])
+        raise CriteriaSetError([_("Dòng %(line)s, trường '(tệp)': tệp YAML không đọc được (%(problem)s).") % {
+            "line": line, "problem": getattr(exc, "problem", exc)}])
     finally:
         loader.dispose()
     if root is None:
-        raise CriteriaSetError(["Dòng 1, trường 'criteria_set': tệp rỗng."])
+        raise CriteriaSetError([_("Dòng 1, trường 'criteria_set': tệp rỗng.")])
     try:
         return _load(r, _Node(root, loader))
     except yaml.YAMLError as exc:  # a tag the safe constructor refuses (e.g. !!python/object)
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise CriteriaSetError([*r.errors, f"Dòng {line}, trường '(tệp)': giá trị không đọc được "
-                                           f"({getattr(exc, 'problem', exc)})."])
+        raise CriteriaSetError([*r.errors, _("Dòng %(line)s, trường '(tệp)': giá trị không đọc được (%(problem)s).") % {
+            "line": line, "problem": getattr(exc, "problem", exc)}])
 
 
 def _load(r: _Reader, root: _Node) -> CriteriaSet:
-    top = r.mapping(root, "tệp", {"criteria_set"}, {"criteria_set"})
+    top = r.mapping(root, _("tệp"), {"criteria_set"}, {"criteria_set"})
     if not top or "criteria_set" not in top:
         raise CriteriaSetError(r.errors)
     m = r.mapping(top["criteria_set"], "criteria_set", _SET_KEYS, {"code", "name", "version", "groups", "categories"})
@@ -358,17 +367,18 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         code = r.text(node_map, "code", code=True)
         if code:
             if code in seen_codes:
-                r.err(node_map["code"].line, "code", f"mã {what} '{code}' trùng với mã ở dòng {seen_codes[code]}.")
+                r.err(node_map["code"].line, "code", _("mã %(what)s '%(code)s' trùng với mã ở dòng %(line)s.") % {
+                    "what": what, "code": code, "line": seen_codes[code]})
             else:
                 seen_codes[code] = node_map["code"].line
         return code
 
     code = r.text(m, "code", code=True)
-    version = r.number(m, "version", 1, lo=1, what="phiên bản")
+    version = r.number(m, "version", 1, lo=1, what=_("phiên bản"))
     if not isinstance(version, int):
-        r.err(m["version"].line, "version", "phiên bản phải là số nguyên.")
+        r.err(m["version"].line, "version", _("phiên bản phải là số nguyên."))
         version = 1
-    year = r.number(m, "year", None, lo=2000, hi=2100, what="năm")
+    year = r.number(m, "year", None, lo=2000, hi=2100, what=_("năm"))
 
     # groups
     groups: list[Group] = []
@@ -377,14 +387,14 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         gm = r.mapping(gnode, "groups", _GROUP_KEYS, {"code", "name", "max_points"})
         if gm is None:
             continue
-        gcode = unique(gm, "nhóm đơn vị")
+        gcode = unique(gm, _("nhóm đơn vị"))
         g = Group(code=gcode, name=r.text(gm, "name"),
-                  max_points=r.number(gm, "max_points", 0, lo=0, what="điểm tối đa"),
+                  max_points=r.number(gm, "max_points", 0, lo=0, what=_("điểm tối đa")),
                   enabled=r.boolean(gm, "enabled", True))
         groups.append(g)
         group_lines[gcode] = gm["max_points"].line if "max_points" in gm else gm["code"].line if "code" in gm else gnode.line
     if "groups" in m and not groups:
-        r.err(m["groups"].line, "groups", "phải có ít nhất một nhóm đơn vị.")
+        r.err(m["groups"].line, "groups", _("phải có ít nhất một nhóm đơn vị."))
     known_groups = {g.code for g in groups}
 
     # classification
@@ -399,25 +409,26 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
             if "min_points" in bm:
                 pm = bm["min_points"]
                 if not pm.is_mapping():
-                    r.err(pm.line, "min_points", "phải là bảng mã nhóm: điểm.")
+                    r.err(pm.line, "min_points", _("phải là bảng mã nhóm: điểm."))
                 else:
                     for k, v in pm.items():
                         gk = k.value
                         if gk not in known_groups:
-                            r.err(k.line, "min_points", f"mã nhóm đơn vị '{gk}' không có trong bộ tiêu chí.")
+                            r.err(k.line, "min_points",
+                                  _("mã nhóm đơn vị '%(g)s' không có trong bộ tiêu chí.") % {"g": gk})
                             continue
-                        pts = r.number({gk: v}, gk, None, lo=0, what="ngưỡng điểm")
+                        pts = r.number({gk: v}, gk, None, lo=0, what=_("ngưỡng điểm"))
                         if pts is not None:
                             min_points.append((gk, pts))
-            bands.append(Band(label=r.text(bm, "label"), min=r.number(bm, "min", 0, lo=0, hi=1, what="ngưỡng"),
+            bands.append(Band(label=r.text(bm, "label"), min=r.number(bm, "min", 0, lo=0, hi=1, what=_("ngưỡng")),
                               min_points=tuple(min_points)))
         labels = [b.label for b in bands]
         if len(set(labels)) != len(labels):
-            r.err(m["classification"].line, "bands", "tên các mức xếp loại bị trùng.")
+            r.err(m["classification"].line, "bands", _("tên các mức xếp loại bị trùng."))
         if bands and [b.min for b in bands] != sorted((b.min for b in bands), reverse=True):
-            r.err(m["classification"].line, "bands", "các mức xếp loại phải xếp theo ngưỡng giảm dần.")
+            r.err(m["classification"].line, "bands", _("các mức xếp loại phải xếp theo ngưỡng giảm dần."))
         if bands and bands[-1].min != 0:
-            r.err(m["classification"].line, "bands", "mức xếp loại cuối cùng phải có ngưỡng 0.")
+            r.err(m["classification"].line, "bands", _("mức xếp loại cuối cùng phải có ngưỡng 0."))
 
     # categories and criteria
     categories: list[Category] = []
@@ -425,20 +436,20 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         cm = r.mapping(cnode, "categories", _CAT_KEYS, {"code", "name", "points", "criteria"})
         if cm is None:
             continue
-        ccode = unique(cm, "nhóm tiêu chí")
-        capplies = r.codes(cm, "applies_to", known_groups, "nhóm đơn vị")
+        ccode = unique(cm, _("nhóm tiêu chí"))
+        capplies = r.codes(cm, "applies_to", known_groups, _("nhóm đơn vị"))
         crits = []
         for knode in r.seq(cm, "criteria"):
             km = r.mapping(knode, "criteria", _CRIT_KEYS, {"code", "name", "rule", "max"})
             if km is not None:
                 crits.append(_criterion(r, km, unique, known_groups, capplies))
-        points = r.number(cm, "points", 0, lo=0, what="điểm")
+        points = r.number(cm, "points", 0, lo=0, what=_("điểm"))
         if crits and "points" in cm and abs(sum(c.max for c in crits) - points) > EPS:
             r.err(cm["points"].line, "points",
-                  f"tổng điểm tối đa các tiêu chí ({_fmt(sum(c.max for c in crits))}) khác điểm của nhóm tiêu chí "
-                  f"'{ccode}' ({_fmt(points)}).")
+                  _("tổng điểm tối đa các tiêu chí (%(sum)s) khác điểm của nhóm tiêu chí '%(c)s' (%(points)s).") % {
+                      "sum": _fmt(sum(c.max for c in crits)), "c": ccode, "points": _fmt(points)})
         if "criteria" in cm and not crits:
-            r.err(cm["criteria"].line, "criteria", "nhóm tiêu chí phải có ít nhất một tiêu chí.")
+            r.err(cm["criteria"].line, "criteria", _("nhóm tiêu chí phải có ít nhất một tiêu chí."))
         categories.append(Category(code=ccode, name=r.text(cm, "name"), points=points, criteria=tuple(crits),
                                    applies_to=capplies, proposal=r.boolean(cm, "proposal")))
 
@@ -455,69 +466,71 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         total = cs.group_maximum(g.code)
         if categories and abs(total - g.max_points) > EPS:
             r.err(group_lines[g.code], "max_points",
-                  f"tổng điểm các nhóm tiêu chí ({_fmt(total)}) khác điểm tối đa của nhóm đơn vị "
-                  f"'{g.code}' ({_fmt(g.max_points)}).")
+                  _("tổng điểm các nhóm tiêu chí (%(total)s) khác điểm tối đa của nhóm đơn vị '%(g)s' (%(max)s).") % {
+                      "total": _fmt(total), "g": g.code, "max": _fmt(g.max_points)})
     for b in bands:
         for gk, pts in b.min_points:
             gmax = cs.group(gk).max_points
             if pts > gmax + EPS:
                 r.err(m["classification"].line, "min_points",
-                      f"ngưỡng {_fmt(pts)} của mức '{b.label}' vượt điểm tối đa của nhóm '{gk}' ({_fmt(gmax)}).")
+                      _("ngưỡng %(pts)s của mức '%(band)s' vượt điểm tối đa của nhóm '%(g)s' (%(max)s).") % {
+                          "pts": _fmt(pts), "band": b.label, "g": gk, "max": _fmt(gmax)})
     if r.errors:
         raise CriteriaSetError(r.errors)
     return cs
 
 
 def _criterion(r: _Reader, km: dict, unique, known_groups: set[str], capplies) -> Criterion:
-    code = unique(km, "tiêu chí")
+    code = unique(km, _("tiêu chí"))
     rule = r.text(km, "rule")
     if rule and rule not in RULE_TYPES:
-        r.err(km["rule"].line, "rule", f"loại quy tắc chấm '{rule}' không được hỗ trợ; dùng một trong: "
-                                        f"{', '.join(RULE_TYPES)}.")
+        r.err(km["rule"].line, "rule", _("loại quy tắc chấm '%(rule)s' không được hỗ trợ; dùng một trong: %(rules)s.")
+              % {"rule": rule, "rules": ", ".join(RULE_TYPES)})
         rule = ""
-    mx = r.number(km, "max", 0, lo=0, what="điểm tối đa")
-    applies = r.codes(km, "applies_to", known_groups, "nhóm đơn vị")
+    mx = r.number(km, "max", 0, lo=0, what=_("điểm tối đa"))
+    applies = r.codes(km, "applies_to", known_groups, _("nhóm đơn vị"))
     if applies and capplies:
         for gk in applies:
             if gk not in capplies:
                 r.err(km["applies_to"].line, "applies_to",
-                      f"nhóm đơn vị '{gk}' không thuộc phạm vi áp dụng của nhóm tiêu chí.")
+                      _("nhóm đơn vị '%(g)s' không thuộc phạm vi áp dụng của nhóm tiêu chí.") % {"g": gk})
     source = r.text(km, "source", "self_report")
     indicator = None
     if source.startswith("indicator:"):
         key = source.split(":", 1)[1]
         indicator = r.indicators.get(key)
         if indicator is None:
-            r.err(km["source"].line, "source", f"mã chỉ số tự động '{key}' không tồn tại.")
+            r.err(km["source"].line, "source", _("mã chỉ số tự động '%(k)s' không tồn tại.") % {"k": key})
     elif source != "self_report" and not _IMPORT_RE.match(source):
         r.err(km["source"].line, "source",
-              f"nguồn dữ liệu '{source}' không hợp lệ; dùng self_report, indicator:<mã> hoặc import:<mã>.")
+              _("nguồn dữ liệu '%(s)s' không hợp lệ; dùng self_report, indicator:<mã> hoặc import:<mã>.")
+              % {"s": source})
 
     kw = {}
     for key in ("target", "value_kind", "per_item", "steps", "options"):
         if key in km and not _rule_uses(rule, key):
-            r.err(km[key].line, key, f"trường này không dùng với quy tắc '{rule}'.")
+            r.err(km[key].line, key, _("trường này không dùng với quy tắc '%(rule)s'.") % {"rule": rule})
     if rule == "target_ratio":
         kw["value_kind"] = r.choice(km, "value_kind", VALUE_KINDS, "ratio")
         if "target" not in km:
-            r.err(km["rule"].line, "target", "quy tắc 'target_ratio' cần chỉ tiêu (target).")
+            r.err(km["rule"].line, "target", _("quy tắc 'target_ratio' cần chỉ tiêu (target)."))
         elif kw["value_kind"] == "ratio":
-            kw["target"] = r.number(km, "target", None, lo=0, hi=1, what="chỉ tiêu tỷ lệ")
+            kw["target"] = r.number(km, "target", None, lo=0, hi=1, what=_("chỉ tiêu tỷ lệ"))
         else:
-            kw["target"] = r.number(km, "target", None, lo=0, what="chỉ tiêu")
+            kw["target"] = r.number(km, "target", None, lo=0, what=_("chỉ tiêu"))
         if kw.get("target") == 0:
-            r.err(km["target"].line, "target", "chỉ tiêu phải lớn hơn 0.")
+            r.err(km["target"].line, "target", _("chỉ tiêu phải lớn hơn 0."))
     if rule == "count_capped":
         if "per_item" not in km:
-            r.err(km["rule"].line, "per_item", "quy tắc 'count_capped' cần số điểm mỗi mục (per_item).")
-        kw["per_item"] = r.number(km, "per_item", None, lo=0, what="điểm mỗi mục")
+            r.err(km["rule"].line, "per_item", _("quy tắc 'count_capped' cần số điểm mỗi mục (per_item)."))
+        kw["per_item"] = r.number(km, "per_item", None, lo=0, what=_("điểm mỗi mục"))
     if rule == "steps":
         kw["steps"] = _steps(r, km, mx)
     if rule == "best_of":
         kw["options"] = _options(r, km, mx)
     if indicator is not None and rule in ("ratio", "target_ratio") and indicator.kind != "ratio" \
             and kw.get("value_kind", "ratio") == "ratio":
-        r.err(km["source"].line, "source", f"chỉ số '{indicator.key}' là số đếm, không phải tỷ lệ 0–1.")
+        r.err(km["source"].line, "source", _("chỉ số '%(k)s' là số đếm, không phải tỷ lệ 0–1.") % {"k": indicator.key})
     return Criterion(code=code, name=r.text(km, "name"), rule=rule, max=mx, source=source,
                      evidence=r.text(km, "evidence"), applies_to=applies, note=r.text(km, "note"),
                      proposal=r.boolean(km, "proposal"), **kw)
@@ -531,7 +544,7 @@ def _rule_uses(rule: str, key: str) -> bool:
 def _steps(r: _Reader, km: dict, mx: float) -> tuple[Step, ...]:
     nodes = r.seq(km, "steps")
     if not nodes:
-        r.err(km["rule"].line, "steps", "quy tắc 'steps' cần danh sách bậc (steps).")
+        r.err(km["rule"].line, "steps", _("quy tắc 'steps' cần danh sách bậc (steps)."))
         return ()
     out = []
     for n in nodes:
@@ -539,35 +552,35 @@ def _steps(r: _Reader, km: dict, mx: float) -> tuple[Step, ...]:
         if sm is None:
             continue
         if ("min" in sm) == ("when" in sm):
-            r.err(n.line, "steps", "mỗi bậc cần đúng một trong hai: 'min' (ngưỡng số) hoặc 'when' (mã lựa chọn).")
+            r.err(n.line, "steps", _("mỗi bậc cần đúng một trong hai: 'min' (ngưỡng số) hoặc 'when' (mã lựa chọn)."))
             continue
-        pts = r.number(sm, "points", 0, lo=0, hi=mx, what="điểm của bậc")
+        pts = r.number(sm, "points", 0, lo=0, hi=mx, what=_("điểm của bậc"))
         if "min" in sm:
-            out.append(Step(points=pts, min=r.number(sm, "min", 0, lo=0, what="ngưỡng"), label=r.text(sm, "label")))
+            out.append(Step(points=pts, min=r.number(sm, "min", 0, lo=0, what=_("ngưỡng")), label=r.text(sm, "label")))
         else:
             out.append(Step(points=pts, when=r.text(sm, "when", code=True), label=r.text(sm, "label")))
     if out and len({s.when is None for s in out}) > 1:
-        r.err(km["steps"].line, "steps", "không trộn bậc theo ngưỡng số ('min') với bậc theo lựa chọn ('when').")
+        r.err(km["steps"].line, "steps", _("không trộn bậc theo ngưỡng số ('min') với bậc theo lựa chọn ('when')."))
     keys = [s.min if s.when is None else s.when for s in out]
     if len(set(keys)) != len(keys):
-        r.err(km["steps"].line, "steps", "các bậc bị trùng ngưỡng hoặc mã lựa chọn.")
+        r.err(km["steps"].line, "steps", _("các bậc bị trùng ngưỡng hoặc mã lựa chọn."))
     return tuple(out)
 
 
 def _options(r: _Reader, km: dict, mx: float) -> tuple[Option, ...]:
     nodes = r.seq(km, "options")
     if not nodes:
-        r.err(km["rule"].line, "options", "quy tắc 'best_of' cần danh sách phương án (options).")
+        r.err(km["rule"].line, "options", _("quy tắc 'best_of' cần danh sách phương án (options)."))
         return ()
     out = []
     for n in nodes:
         om = r.mapping(n, "options", {"code", "name", "points"}, {"code", "points"})
         if om is not None:
             out.append(Option(code=r.text(om, "code", code=True), name=r.text(om, "name"),
-                              points=r.number(om, "points", 0, lo=0, hi=mx, what="điểm của phương án")))
+                              points=r.number(om, "points", 0, lo=0, hi=mx, what=_("điểm của phương án"))))
     codes = [o.code for o in out]
     if len(set(codes)) != len(codes):
-        r.err(km["options"].line, "options", "mã phương án bị trùng.")
+        r.err(km["options"].line, "options", _("mã phương án bị trùng."))
     return tuple(out)
 
 

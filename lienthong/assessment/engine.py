@@ -263,7 +263,8 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
     seen = set()
     for u in units:
         if u.group not in group_codes:
-            errors.append(_("Đơn vị '%(u)s': nhóm đơn vị '%(g)s' không có trong bộ tiêu chí.") % {"u": u.code, "g": u.group})
+            errors.append(_("Đơn vị '%(u)s': nhóm đơn vị '%(g)s' không có trong bộ tiêu chí.") % {
+                "u": u.code, "g": u.group})
         if u.code in seen:
             errors.append(_("Đơn vị '%(u)s' bị lặp.") % {"u": u.code})
         seen.add(u.code)

@@ -9,7 +9,8 @@ File layout (the template from ``reform_template_xlsx`` / ``reform_template_csv`
 one agency and year per row. Columns are recognised by name, in any order, with or without Vietnamese
 diacritics: "Mã định danh" (the agency's identifier code) or "Tên cơ quan" (its exact full or short
 name; both may be given, then they must match), "Năm", "Chỉ số CCHC" (0–100, decimal point or comma),
-and an optional "Xếp hạng" — or the same headers in English (a template downloaded with the English interface). An agency already holding a value for that year gets the new value.
+and an optional "Xếp hạng" — or the same headers in English (a template downloaded with the English
+interface). An agency already holding a value for that year gets the new value.
 """
 
 from __future__ import annotations

@@ -34,3 +34,13 @@ def test_scoring_errors_follow_the_language(compiled_messages):  # noqa: F811
         with translation.override(language), pytest.raises(ScoringInputError) as exc:
             weighted_index({"a": 1.5}, {"a": 1.0})
         assert exc.value.errors == [expected]
+
+
+def test_criteria_set_errors_follow_the_language(compiled_messages):  # noqa: F811
+    from lienthong.assessment.tests.test_criteria import BASE, errors_of
+
+    bad = BASE.replace("min: 0.8", "min: 1.2")
+    with translation.override("en"):
+        assert errors_of(bad) == ["Line 11, field 'min': threshold 1,2 is outside the range 0–1."]
+    with translation.override("vi"):
+        assert errors_of(bad) == ["Dòng 11, trường 'min': ngưỡng 1,2 nằm ngoài khoảng 0–1."]

@@ -228,8 +228,8 @@ def test_the_counters_read_as_sentences_in_both_languages(compiled_messages, cli
     assert english[2] == f"{numbers[2]} unit group{'' if numbers[2] == '1' else 's'}"
 
 
-def test_the_unit_sheet_pdf_stays_vietnamese_when_the_interface_is_english(compiled_messages, client, published,  # noqa: F811
-                                                                           settings, tmp_path):
+def test_the_unit_sheet_pdf_stays_vietnamese_when_the_interface_is_english(
+        compiled_messages, client, published, settings, tmp_path):  # noqa: F811
     import subprocess
 
     p, council, campaign = published
