@@ -7,6 +7,8 @@ reads through ``selectors``.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -66,13 +68,19 @@ class CriteriaSetVersion(models.Model):
         return self.frozen_at is not None
 
     def criteria_set(self):
-        """The parsed ``criteria.CriteriaSet`` (cached on the instance)."""
+        """The parsed ``criteria.CriteriaSet`` (immutable; cached per text, so every service call and page
+        of a campaign parses its frozen set once per process)."""
         cached = getattr(self, "_parsed", None)
         if cached is None:
-            from .criteria import load_criteria_set
-
-            cached = self._parsed = load_criteria_set(self.yaml_text)
+            cached = self._parsed = _parsed_criteria_set(self.yaml_text)
         return cached
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_criteria_set(text: str):
+    from .criteria import load_criteria_set
+
+    return load_criteria_set(text)
 
 
 class CampaignState(models.TextChoices):

@@ -202,9 +202,23 @@ def campaign_publish(*, actor, campaign: Campaign, today: dt.date | None = None)
             rows += [CriterionValue(self_assessment=sa, criterion_code=crit.code)
                      for cat, crit in cs.criteria() if cs.applies(cat, crit, group)]
         CriterionValue.objects.bulk_create(rows)
+        criterion_values_autofill(campaign=c)  # the platform's own figures, shown beside the units' values
         _log(actor, AuditAction.TRANSITION, "campaign", c.pk, c.council_agency_id,
              _("Công bố đợt đánh giá, hạn tự đánh giá %(d)s") % {"d": c.deadline.strftime("%d/%m/%Y")})
     return c
+
+
+def campaign_refresh_measured(*, actor, campaign: Campaign) -> int:
+    """The council fetches the platform's measured values again (e.g. after the public-service catalogue
+    or the usage statistics were completed), up to the computation of results. Returns the values filled."""
+    _require_council(actor)
+    with transaction.atomic():
+        c = _lock(campaign)
+        _require_state(c, S.SELF_ASSESSMENT, S.REVIEW, S.COUNCIL)
+        n = criterion_values_autofill(campaign=c)
+        _log(actor, AuditAction.CHANGED, "campaign", c.pk, c.council_agency_id,
+             _("Cập nhật số liệu hệ thống đo được cho %(n)s giá trị tiêu chí") % {"n": n}, {"values": n})
+    return n
 
 
 def campaign_advance(*, actor, campaign: Campaign, to: str) -> Campaign:

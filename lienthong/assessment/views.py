@@ -175,6 +175,9 @@ def _actions(campaign, *, council: bool, approver: bool) -> list[dict]:
     if council and campaign.state == S.REVIEW:
         out.append({"action": "council", "label": _("Chuyển Hội đồng xem xét"), "primary": True,
                     "confirm": _("Kết thúc thẩm định và chuyển Hội đồng xem xét?")})
+    if council and campaign.state in (S.SELF_ASSESSMENT, S.REVIEW, S.COUNCIL):
+        out.append({"action": "refresh_measured", "primary": False,
+                    "label": _("Cập nhật số liệu hệ thống đo được")})
     if council and campaign.state == S.COUNCIL:
         out.append({"action": "compute", "primary": not campaign.results_computed_at,
                     "label": _("Tính lại kết quả") if campaign.results_computed_at else _("Tính kết quả")})
@@ -237,6 +240,7 @@ def campaign_action(request, campaign_id):
         "review": lambda: services.campaign_advance(actor=user, campaign=campaign, to=S.REVIEW),
         "council": lambda: services.campaign_advance(actor=user, campaign=campaign, to=S.COUNCIL),
         "compute": lambda: services.campaign_compute_results(actor=user, campaign=campaign),
+        "refresh_measured": lambda: services.campaign_refresh_measured(actor=user, campaign=campaign),
         "approve": lambda: services.campaign_approve(actor=user, campaign=campaign,
                                                      decision=request.POST.get("decision", ""),
                                                      note=request.POST.get("note", "")),
@@ -247,6 +251,7 @@ def campaign_action(request, campaign_id):
         "review": _("Đã chuyển sang bước thẩm định."),
         "council": _("Đã chuyển Hội đồng xem xét."),
         "compute": _("Đã tính kết quả đánh giá."),
+        "refresh_measured": _("Đã cập nhật số liệu hệ thống đo được."),
         "approve": _("Đã phê duyệt kết quả đánh giá."),
         "publish_results": _("Đã công bố kết quả đánh giá."),
     }

@@ -433,3 +433,34 @@ def test_agencies_of_a_group_the_set_lacks_are_listed_on_demand(ranking, client)
     assert client.post(reverse("assessment:campaign_new"), data).status_code == 302
     new = Campaign.objects.exclude(pk=campaign.pk).get()
     assert [(cu.agency_id, cu.group_code) for cu in new.units.all()] == [(communes[0].pk, "ubnd_huyen")]
+
+
+def test_measured_values_are_filled_at_publication_and_refreshed_by_the_council(ranking, client, monkeypatch):
+    """The units find the platform's own figures beside their values from the first day; the council fetches
+    them again (say, after the public-service catalogue was completed), a unit may not."""
+    from lienthong.assessment import indicator_source
+    from lienthong.assessment.models import CriterionValue
+
+    p, council, version, campaign = ranking
+    measured = {"e_doc_share": 0.62}
+    monkeypatch.setattr(indicator_source, "indicator_values",
+                        lambda *, agency_ids, keys, year: {a: dict(measured) for a in agency_ids})
+    _login(client, council)
+    _act(client, campaign, "publish")
+    b1 = CriterionValue.objects.get(self_assessment__campaign_unit__campaign=campaign,
+                                    self_assessment__campaign_unit__agency=p.agencies["vp"], criterion_code="B1")
+    assert b1.auto_value == 0.62
+
+    measured["e_doc_share"] = 0.71
+    page = client.get(reverse("assessment:campaign", args=[campaign.pk])).content.decode()
+    assert "Cập nhật số liệu hệ thống đo được" in page
+    _login(client, p.users["leader.vp"])
+    assert _act(client, campaign, "refresh_measured").status_code == 403
+    b1.refresh_from_db()
+    assert b1.auto_value == 0.62
+    _login(client, council)
+    _act(client, campaign, "refresh_measured")
+    b1.refresh_from_db()
+    assert b1.auto_value == 0.71
+    page = client.get(reverse("assessment:self_assessment", args=[b1.self_assessment_id])).content.decode()
+    assert "71" in page and "Hệ thống đo được" in page
