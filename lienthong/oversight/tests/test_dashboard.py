@@ -207,3 +207,23 @@ def test_a_position_at_the_office_among_others_is_enough(office):
                                     (office.agencies["vp"], Role.SPECIALIST, "")])
     assert may_oversee(person)
     assert not may_oversee(office.users["leader.huyen"])
+
+
+def test_a_table_already_seen_shows_new_figures_after_a_refresh_or_a_rename(office, client):
+    """The rendered table is cached; new statistics or a renamed agency must show at once all the same."""
+    a = office.users["clerk.vp"]
+    login(client, a)
+    huyen = office.agencies["huyen"]
+
+    def huyen_row():
+        page = tree(client.get("/giam-sat/" + PERIOD))
+        [row] = page.xpath(f"//tr[.//a[contains(@href, '/co-quan/{huyen.pk}/')]]")
+        return row.text_content()
+
+    before = huyen_row()
+    assert "21" not in before
+    AgencyMonthStats.objects.filter(agency=huyen, month=MAR).update(overdue_open=21, computed_at=timezone.now())
+    assert "21" in huyen_row()
+    huyen.short_name = "Huyện Đổi Tên"
+    huyen.save(update_fields=["short_name"])
+    assert "Huyện Đổi Tên" in huyen_row()
