@@ -269,3 +269,10 @@ def reminder_signers(*, agency_id: int):
     from lienthong.accounts.selectors import agency_people
 
     return agency_people(agency_id=agency_id, roles=[Role.LEADER]).filter(unit__isnull=True)
+
+
+def latest_month_with_documents() -> dt.date | None:
+    """The last month in which any agency issued or received a document (one query): the dashboard offers it
+    when the chosen period has none, e.g. in a fresh installation or the demo, whose story is of 2017–2018."""
+    return (AgencyMonthStats.objects.filter(Q(documents_issued__gt=0) | Q(documents_received__gt=0))
+            .aggregate(last=Max("month"))["last"])

@@ -12,6 +12,7 @@ import zlib
 from decimal import ROUND_HALF_UP, Decimal
 from functools import wraps
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -170,7 +171,15 @@ def dashboard(request):
     query_string = request.GET.urlencode()
     sections = _table_sections(_sections(rows, q.level_names), lagging, query_string=query_string,
                                remind_except=issuer.pk if may_remind else None)
+    latest_url = None
+    if not any(r.documents_issued or r.documents_received for r in rows):
+        latest = selectors.latest_month_with_documents()
+        if latest is not None and latest < q.month_from:
+            latest_url = "?" + urlencode({"month_from": months_back(latest, 2).strftime("%Y-%m"),
+                                          "month_to": latest.strftime("%Y-%m")})
+            latest = latest.strftime("%m/%Y")
     return render(request, "oversight/dashboard.html", {
+        "latest_url": latest_url, "latest": latest if latest_url else None,
         "form": q.form, "thresholds": q.threshold_form, "period": q.period,
         "table": _table_html(sections), "agency_count": len(rows), "lagging_count": len(lagging),
         "query": "", "query_string": query_string, "issuer": issuer, "signers": signers,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienthong.accounts.models import User
@@ -83,12 +84,31 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
         from lienthong.assessment.management.commands.load_criteria_sets import ensure_criteria_sets
 
         ensure_criteria_sets(actor=users[people.ADMIN_USERNAME], log=log)  # the ranking's sets and authorities
+        _refresh_usage_statistics(log=log)  # the dashboard and the ranking's measured values read them
         from lienthong.publicservices.demo import ensure_demo_catalogue
 
         ensure_demo_catalogue(log=log)  # online public services: procedures and monthly dossier counts
         ensure_demo_campaigns(log=log)  # the ranking campaigns: 2017 completed, 2018 open
     result.seconds = time.monotonic() - started
     return result
+
+
+def _refresh_usage_statistics(*, log) -> None:
+    """Usage statistics for every month from the demo's first document (the story starts in 2017) to now,
+    as the daily job would have computed them over the years."""
+    from django.db.models import Min
+
+    from lienthong.oversight.services import month_start, next_month, usage_stats_refresh
+
+    first = Document.objects.aggregate(first=Min("issued_on"))["first"]
+    if first is None:
+        return
+    months, m, last = [], month_start(first), month_start(timezone.localdate())
+    while m <= last:
+        months.append(m)
+        m = next_month(m)
+    n = usage_stats_refresh(months=months)
+    log(_("Thống kê sử dụng: %(n)s dòng (cơ quan × tháng).") % {"n": n})
 
 
 def _ensure_demo_pki(*, fast: bool, log, agencies, users) -> None:

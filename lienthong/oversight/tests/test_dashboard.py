@@ -227,3 +227,11 @@ def test_a_table_already_seen_shows_new_figures_after_a_refresh_or_a_rename(offi
     huyen.short_name = "Huyện Đổi Tên"
     huyen.save(update_fields=["short_name"])
     assert "Huyện Đổi Tên" in huyen_row()
+
+
+def test_a_period_without_documents_points_to_the_last_month_that_has_some(office, client):
+    login(client, office.users["clerk.vp"])
+    page = client.get("/giam-sat/?month_from=2019-01&month_to=2019-03").content.decode()
+    assert "Trong kỳ này chưa có văn bản nào. Tháng gần nhất có văn bản: 03/2018." in page
+    assert "?month_from=2018-01&amp;month_to=2018-03" in page
+    assert "Trong kỳ này chưa có văn bản" not in client.get("/giam-sat/" + PERIOD).content.decode()
