@@ -174,6 +174,10 @@ def _completed_2017(*, council, approver, version) -> None:
     story = STORY_2017
     campaign, units = _create(council=council, version=version, year=2017)
     campaign = services.campaign_publish(actor=council, campaign=campaign, today=story["published"])
+    # The story's 2017 ranking was scored on the units' own figures: the shared system began in 2018, and the
+    # 2017 records it holds were registered afterwards, so they say nothing of 2017's electronic exchange or
+    # signatures. No measured value is put beside the units' values (publication filled them from those records).
+    services.criterion_values_autofill(campaign=campaign, indicator=lambda agency, key, year: None)
     cs = campaign.criteria_set.criteria_set()
     sas = _sa_by_key(campaign, units)
     members = _members(sas)
@@ -223,7 +227,7 @@ def _open_2018(*, council, version) -> None:
     today = timezone.localdate()
     campaign, units = _create(council=council, version=version, year=2018)
     campaign = services.campaign_publish(actor=council, campaign=campaign, today=add_working_days(today, -5))
-    services.criterion_values_autofill(campaign=campaign)  # the platform's own figures beside the units' values
+    # campaign_publish has put the platform's own figures beside the units' values
     cs = campaign.criteria_set.criteria_set()
     sas = _sa_by_key(campaign, units)
     members = _members(sas)

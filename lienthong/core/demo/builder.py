@@ -84,11 +84,14 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
         from lienthong.assessment.management.commands.load_criteria_sets import ensure_criteria_sets
 
         ensure_criteria_sets(actor=users[people.ADMIN_USERNAME], log=log)  # the ranking's sets and authorities
-        _refresh_usage_statistics(log=log)  # the dashboard and the ranking's measured values read them
+        ensure_demo_campaigns(log=log)  # the ranking campaigns: 2017 completed, 2018 open
+        # After the campaigns: the story's 2017 ranking was scored on self-reported figures, before the shared
+        # system and the catalogue existed; the council fetches measured values on the campaign page
+        # ("Cập nhật số liệu hệ thống đo được") of the open 2018 campaign.
         from lienthong.publicservices.demo import ensure_demo_catalogue
 
         ensure_demo_catalogue(log=log)  # online public services: procedures and monthly dossier counts
-        ensure_demo_campaigns(log=log)  # the ranking campaigns: 2017 completed, 2018 open
+        _refresh_usage_statistics(log=log)
     result.seconds = time.monotonic() - started
     return result
 
