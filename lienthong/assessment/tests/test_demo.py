@@ -94,6 +94,13 @@ def _open_2018(demo):
     # last year's results are there for the change column
     assert len(selectors.previous_results(campaign=c)) == 29
     assert selectors.campaigns_visible(user=demo["lanhdao.vpubnd"]).count() == 2
+    # the 2017 CCHC index is there, so the commendation page proposes the best units
+    from lienthong.commendations.rules import default_rules
+    from lienthong.commendations.selectors import proposals
+
+    c2017 = Campaign.objects.get(year=2017)
+    shown = proposals(user=demo["chuyenvien.stttt"], campaign=c2017, rules=default_rules())
+    assert shown.proposed_count >= 1
 
 
 def _not_twice():

@@ -91,6 +91,9 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
         from lienthong.publicservices.demo import ensure_demo_catalogue
 
         ensure_demo_catalogue(log=log)  # online public services: procedures and monthly dossier counts
+        from lienthong.commendations.demo import ensure_demo_reform_scores
+
+        ensure_demo_reform_scores(log=log)  # the 2017 CCHC index the commendation proposals combine with
         _refresh_usage_statistics(log=log)
     result.seconds = time.monotonic() - started
     return result
