@@ -99,7 +99,7 @@ def _open_2018(demo):
     from lienthong.commendations.selectors import proposals
 
     c2017 = Campaign.objects.get(year=2017)
-    shown = proposals(user=demo["chuyenvien.stttt"], campaign=c2017, rules=default_rules())
+    shown = proposals(user=User.objects.get(username="chuyenvien.stttt"), campaign=c2017, rules=default_rules())
     assert shown.proposed_count >= 1
 
 
