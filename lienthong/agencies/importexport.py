@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
-import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -31,10 +29,10 @@ from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
 from lienthong.agencies.services import agency_save, identifier_code_is_valid
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
+from lienthong.core import spreadsheets
 from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.core.spreadsheets import ImportRejected, SpreadsheetError
 from lienthong.core.text import fold, nfc
-
-log = logging.getLogger(__name__)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
@@ -127,14 +125,6 @@ class RowError:
         return _("Dòng %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 
 
-class ImportRejected(ValidationFailed):
-    """The file or some of its rows are invalid; nothing was imported. ``rows`` lists every problem."""
-
-    def __init__(self, rows: list[RowError]):
-        self.rows = rows
-        super().__init__({"file": [str(e) for e in rows]})
-
-
 @dataclass
 class ImportResult:
     created: list[str] = field(default_factory=list)
@@ -148,15 +138,10 @@ def _file_error(message) -> ImportRejected:
 
 def read_upload(upload) -> bytes:
     """At most ``MAX_BYTES`` of an uploaded file; a larger file is refused without reading it all."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise _file_error(_("Tệp lớn hơn giới hạn 5 MB."))
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise _file_error(_("Tệp lớn hơn giới hạn 5 MB."))
-    if not data:
-        raise _file_error(_("Tệp rỗng."))
-    return data
+    try:
+        return spreadsheets.read_upload(upload, max_bytes=MAX_BYTES)
+    except SpreadsheetError as exc:
+        raise _file_error(exc.message) from None
 
 
 def _cell_text(value) -> str:
@@ -172,91 +157,20 @@ def _cell_text(value) -> str:
     return text
 
 
-def _read_csv(data: bytes):
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data:
-        raise _file_error(_("Tệp không phải CSV hoặc Excel (.xlsx)."))
+def _raw_rows(data: bytes):
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _file_error(_("Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”).")) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, row in enumerate(reader, start=1):
-            yield number, [_cell_text(v) for v in row[:MAX_READ_COLUMNS]]
-    except csv.Error as exc:
-        raise _file_error(_("Tệp CSV bị lỗi ở dòng %(n)s.") % {"n": reader.line_num}) from exc
-
-
-def _check_xlsx_container(data: bytes) -> None:
-    """Refuse what a real workbook never contains before openpyxl parses anything."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
-    names = {m.filename for m in members}
-    if "xl/workbook.xml" not in names:
-        raise _file_error(_("Tệp không phải bảng tính Excel (.xlsx)."))
-    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise _file_error(_("Tệp Excel quá lớn khi giải nén."))
-    for member in members:
-        if not member.filename.endswith((".xml", ".rels")):
-            continue
-        tail = b""
-        try:
-            with archive.open(member) as stream:
-                while chunk := stream.read(65536):
-                    window = (tail + chunk).upper()
-                    # UTF-16 parts would hide a DTD from the scan; Excel and LibreOffice write UTF-8.
-                    utf16 = not tail and chunk.startswith((b"\xff\xfe", b"\xfe\xff"))
-                    if utf16 or b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                        raise _file_error(_("Tệp Excel chứa nội dung không được phép."))
-                    tail = chunk[-16:]
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
-            raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
-
-
-def _read_xlsx(data: bytes):
-    from openpyxl import load_workbook
-
-    _check_xlsx_container(data)
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # a hostile or broken workbook can fail anywhere inside openpyxl
-        log.info("unreadable agency import workbook", exc_info=True)
-        raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
-    try:
-        if not wb.worksheets:
-            raise _file_error(_("Tệp Excel không có trang tính nào."))
-        rows = wb.worksheets[0].iter_rows(max_col=MAX_READ_COLUMNS, values_only=True)
-        for number, row in enumerate(rows, start=1):
-            yield number, [_cell_text(v) for v in row]
-    except ImportRejected:
-        raise
-    except Exception:
-        log.info("unreadable agency import worksheet", exc_info=True)
-        raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
-    finally:
-        wb.close()
+        yield from spreadsheets.iter_rows(
+            data, max_rows=MAX_ROWS, max_columns=MAX_READ_COLUMNS, max_unpacked_bytes=MAX_UNPACKED_BYTES,
+            max_members=MAX_ZIP_MEMBERS, cell_text=_cell_text, what="agency import")
+    except SpreadsheetError as exc:
+        raise _file_error(exc.message) from None
 
 
 def read_table(data: bytes) -> list[tuple[int, dict[str, str]]]:
     """(row number, {column: text}) for every non-blank data row. The type comes from the content."""
-    if data.startswith(b"PK\x03\x04"):
-        raw = _read_xlsx(data)
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _file_error(_("Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV."))
-    else:
-        raw = _read_csv(data)
     header: list[str] | None = None
     rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in raw:
-        if number > MAX_ROWS + 1:
-            raise _file_error(_("Tệp có quá %(n)s dòng.") % {"n": MAX_ROWS})
+    for number, cells in _raw_rows(data):
         if not any(cells):
             continue
         if header is None:

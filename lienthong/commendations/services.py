@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -30,8 +29,10 @@ from django.utils.translation import gettext_lazy
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
-from lienthong.core.errors import PermissionDenied, ValidationFailed
-from lienthong.core.text import fold, nfc
+from lienthong.core import spreadsheets
+from lienthong.core.errors import PermissionDenied
+from lienthong.core.spreadsheets import ImportRejected, RowError
+from lienthong.core.text import nfc
 
 from . import selectors, tables
 from .models import ReformIndexScore
@@ -60,29 +61,6 @@ COLUMNS = (
 LABELS = {c.key: c.label for c in COLUMNS}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # spreadsheet row number; None: the whole file
-    column: str  # Vietnamese column name, "" for the whole row or file
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        if self.column:
-            return _("Dòng %(row)s, cột “%(col)s”: %(msg)s") % {
-                "row": self.row, "col": self.column, "msg": self.message}
-        return _("Dòng %(row)s: %(msg)s") % {"row": self.row, "msg": self.message}
-
-
-class ImportRejected(ValidationFailed):
-    """Nothing was imported; ``rows`` lists every problem found."""
-
-    def __init__(self, rows: list[RowError]):
-        self.rows = rows
-        super().__init__({"file": [str(e) for e in rows]})
-
-
 @dataclass
 class ImportResult:
     created: int = 0
@@ -93,8 +71,7 @@ class ImportResult:
 # ------------------------------------------------------------------------------------------ parsing
 
 def _header_key(text: str) -> str:
-    folded = re.sub(r"\(.*?\)", " ", fold(text)).replace("_", " ").replace("-", " ")
-    return " ".join(folded.split())
+    return spreadsheets.header_key(text)
 
 
 HEADER_LANGUAGES = ("vi", "en")  # a template downloaded with either interface language imports

@@ -14,25 +14,20 @@ message; nothing of a file with any error is stored (``services.procedures_impor
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
-import logging
 import re
-import zipfile
 from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lienthong.core.errors import ValidationFailed
+from lienthong.core import spreadsheets
+from lienthong.core.spreadsheets import ImportRejected, RowError, SpreadsheetError
 from lienthong.core.text import fold, nfc
 
 from .models import LEVEL_CHANGE, ONLINE_LEVELS, OnlineLevel, levels_in_force, levels_in_month
-
-log = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -65,8 +60,7 @@ def header_label(key: str) -> str:
 
 def _header_key(text: str) -> str:
     """"Tháng (mm/yyyy)" → "thang"; diacritics, case, bracketed hints and punctuation do not matter."""
-    text = re.sub(r"\(.*?\)", " ", fold(text))
-    return " ".join(re.sub(r"[^a-z0-9_ ]", " ", text).split())
+    return spreadsheets.header_key(text, keep_underscore=True)
 
 
 HEADER_LANGUAGES = ("vi", "en")  # a template downloaded with either interface language imports
@@ -86,29 +80,6 @@ def _headers() -> dict[str, str]:
     return headers
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int | None      # as the spreadsheet shows it (header = 1); None for the whole file
-    column: str          # the column's header as written in the file ("" for the whole row or file)
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        if self.column:
-            return _("Dòng %(row)s, cột “%(col)s”: %(msg)s") % {"row": self.row, "col": self.column,
-                                                             "msg": self.message}
-        return _("Dòng %(row)s: %(msg)s") % {"row": self.row, "msg": self.message}
-
-
-class ImportRejected(ValidationFailed):
-    """The file or some of its rows are invalid; nothing was stored. ``rows`` lists every problem."""
-
-    def __init__(self, rows: list[RowError]):
-        self.rows = rows
-        super().__init__({"file": [str(e) for e in rows]})
-
-
 def _file_error(message) -> ImportRejected:
     return ImportRejected([RowError(None, "", str(message))])
 
@@ -117,16 +88,10 @@ def _file_error(message) -> ImportRejected:
 
 def read_upload(upload) -> bytes:
     """At most ``MAX_BYTES`` of an uploaded file; a larger one is refused without reading it all."""
-    limit = _("Tệp lớn hơn giới hạn %(n)s MB.") % {"n": MAX_BYTES // (1024 * 1024)}
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise _file_error(limit)
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise _file_error(limit)
-    if not data:
-        raise _file_error(_("Tệp rỗng."))
-    return data
+    try:
+        return spreadsheets.read_upload(upload, max_bytes=MAX_BYTES)
+    except SpreadsheetError as exc:
+        raise _file_error(exc.message) from None
 
 
 def _cell_text(value) -> str:
@@ -141,85 +106,22 @@ def _cell_text(value) -> str:
     return nfc(str(value))
 
 
-def _read_csv(data: bytes):
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data[:65536]:
-        raise _file_error(_("Tệp không phải CSV hoặc Excel (.xlsx)."))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _file_error(_("Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”).")) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, row in enumerate(reader, start=1):
-            yield number, [_cell_text(v) for v in row[:MAX_READ_COLUMNS]]
-    except csv.Error as exc:
-        raise _file_error(_("Tệp CSV bị lỗi ở dòng %(n)s.") % {"n": reader.line_num}) from exc
-
-
-def _check_xlsx_container(data: bytes) -> None:
-    """Refuse what a real workbook never holds (DTDs, entities, zip bombs) before openpyxl parses it."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
-    if "xl/workbook.xml" not in {m.filename for m in members}:
-        raise _file_error(_("Tệp không phải bảng tính Excel (.xlsx)."))
-    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise _file_error(_("Tệp Excel quá lớn khi giải nén."))
-    for member in members:
-        if not member.filename.endswith((".xml", ".rels")):
-            continue
-        tail = b""
-        try:
-            with archive.open(member) as stream:
-                while chunk := stream.read(65536):
-                    window = (tail + chunk).upper()
-                    utf16 = not tail and chunk.startswith((b"\xff\xfe", b"\xfe\xff"))
-                    if utf16 or b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                        raise _file_error(_("Tệp Excel chứa nội dung không được phép."))
-                    tail = chunk[-16:]
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
-            raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
-
-
-def _read_xlsx(data: bytes):
-    from openpyxl import load_workbook
-
-    _check_xlsx_container(data)
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # a hostile or broken workbook can fail anywhere inside openpyxl
-        log.info("unreadable public-service import workbook", exc_info=True)
-        raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
-    try:
-        if not wb.worksheets:
-            raise _file_error(_("Tệp Excel không có trang tính nào."))
-        for number, row in enumerate(wb.worksheets[0].iter_rows(max_col=MAX_READ_COLUMNS, values_only=True),
-                                     start=1):
-            yield number, [_cell_text(v) for v in row]
-    except ImportRejected:
-        raise
-    except Exception:
-        log.info("unreadable public-service import worksheet", exc_info=True)
-        raise _file_error(_("Tệp Excel bị hỏng, không mở được.")) from None
-    finally:
-        wb.close()
-
-
 def sniff_kind(data: bytes) -> str:
     """"xlsx" or "csv", from the content; anything else is refused."""
-    if data.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _file_error(_("Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV."))
-    if data[:5] == b"%PDF-" or data[:2] == b"MZ" or data[:4] == b"\x7fELF" or b"\x00" in data[:65536]:
-        raise _file_error(_("Tệp không phải CSV hoặc Excel (.xlsx)."))
-    return "csv"
+    try:
+        return spreadsheets.sniff_kind(data)
+    except SpreadsheetError as exc:
+        raise _file_error(exc.message) from None
+
+
+def _raw_rows(data: bytes, kind: str):
+    try:
+        yield from spreadsheets.iter_rows(
+            data, kind=kind, max_rows=MAX_ROWS, max_columns=MAX_READ_COLUMNS,
+            max_unpacked_bytes=MAX_UNPACKED_BYTES, max_members=MAX_ZIP_MEMBERS, cell_text=_cell_text,
+            what="public-service import")
+    except SpreadsheetError as exc:
+        raise _file_error(exc.message) from None
 
 
 @dataclass
@@ -231,13 +133,10 @@ class Table:
 
 def read_table(data: bytes) -> Table:
     kind = sniff_kind(data)
-    raw = _read_xlsx(data) if kind == "xlsx" else _read_csv(data)
     header: list[str | None] | None = None
     written: dict[str, str] = {}
     rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in raw:
-        if number > MAX_ROWS + 1:
-            raise _file_error(_("Tệp có quá %(n)s dòng.") % {"n": MAX_ROWS})
+    for number, cells in _raw_rows(data, kind):
         if not any(cells):
             continue
         if header is None:
