@@ -214,6 +214,16 @@ def _completed_2017(*, council, approver, version) -> None:
     CriterionValue.objects.filter(self_assessment__in=mine, confirmed_at__isnull=False).update(
         confirmed_at=_at(story["reviewed"] - dt.timedelta(days=2), 14))
     Adjustment.objects.filter(campaign_unit__campaign=campaign).update(at=_at(story["council"], 10))
+    # The notices the 2017 workflow sent the units belong to 2018: read long ago, not news in today's inbox.
+    from django.db.models import Q
+
+    from lienthong.notifications.models import Notification
+
+    sa_ids = list(mine.values_list("pk", flat=True))
+    Notification.objects.filter(Q(dedupe_key__startswith=f"assess-open:{campaign.pk}:")
+                                | Q(dedupe_key__in=[f"assess-sentback:{pk}:{timezone.localdate().isoformat()}"
+                                                    for pk in sa_ids]),
+                                read_at__isnull=True).update(read_at=_at(story["reviewed"], 17))
     Result.objects.filter(campaign_unit__campaign=campaign).update(computed_at=_at(story["council"], 16))
     Approval.objects.filter(campaign=campaign).update(approved_at=_at(story["approved"], 10))
     Campaign.objects.filter(pk=campaign.pk).update(results_computed_at=_at(story["council"], 16),

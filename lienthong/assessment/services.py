@@ -62,6 +62,29 @@ def _log(actor, action, obj_type, obj_id, agency_id, summary, details=None):
 # --------------------------------------------------------------------------- criteria sets
 
 
+def _notify_units(items: list[tuple[int, str, str, str, str]], *, kind: str = "status") -> None:
+    """Tell the leaders and văn thư of units what the Department did: ``items`` are (agency id, title, body,
+    url, dedupe key). One query for the people, one bulk insert (mails after commit)."""
+    from lienthong.accounts.models import Role
+    from lienthong.accounts.selectors import people_of
+    from lienthong.notifications.services import NotificationSpec, notify_many
+
+    if not items:
+        return
+    people: dict[int, list[int]] = {}
+    for agency_id, user_id in people_of(agency_ids={i[0] for i in items}, roles=[Role.LEADER, Role.CLERK]
+                                        ).values_list("agency_id", "user_id"):
+        people.setdefault(agency_id, []).append(user_id)
+    notify_many([NotificationSpec(user_id=uid, kind=kind, title=title[:300], body=body, url=url, dedupe_key=key)
+                 for agency_id, title, body, url, key in items for uid in people.get(agency_id, [])])
+
+
+def _self_assessment_url(sa_id: int) -> str:
+    from django.urls import reverse
+
+    return reverse("assessment:self_assessment", args=[sa_id])
+
+
 def _checksum(cs) -> str:
     return hashlib.sha256(dump_criteria_set(cs).encode("utf-8")).hexdigest()
 
@@ -205,6 +228,13 @@ def campaign_publish(*, actor, campaign: Campaign, today: dt.date | None = None)
         criterion_values_autofill(campaign=c)  # the platform's own figures, shown beside the units' values
         _log(actor, AuditAction.TRANSITION, "campaign", c.pk, c.council_agency_id,
              _("Công bố đợt đánh giá, hạn tự đánh giá %(d)s") % {"d": c.deadline.strftime("%d/%m/%Y")})
+        deadline = c.deadline.strftime("%d/%m/%Y")
+        _notify_units([(sa.campaign_unit.agency_id,
+                        _("Đề nghị tự đánh giá mức độ ứng dụng CNTT, hạn %(d)s") % {"d": deadline},
+                        _("Sở Thông tin và Truyền thông đã công bố đợt \"%(c)s\". Đơn vị tự đánh giá, kèm tài liệu "
+                          "kiểm chứng, và gửi trước ngày %(d)s.") % {"c": c.name, "d": deadline},
+                        _self_assessment_url(sa.pk), f"assess-open:{c.pk}:{sa.campaign_unit.agency_id}")
+                       for sa in sas if not sa.campaign_unit.excluded])
     return c
 
 
@@ -362,6 +392,10 @@ def self_assessment_reopen(*, actor, self_assessment: SelfAssessment, reason: st
         sa.save(update_fields=["state", "reopened_at", "reopened_by", "reopen_reason", "updated_at"])
         _log(actor, AuditAction.RETURNED, "self_assessment", sa.pk, sa.campaign_unit.agency_id,
              _("Mở lại bản tự đánh giá: %(r)s") % {"r": reason}, {"reason": reason})
+        _notify_units([(sa.campaign_unit.agency_id, _("Bản tự đánh giá xếp hạng CNTT được mở lại"),
+                        _("Sở Thông tin và Truyền thông mở lại bản tự đánh giá để đơn vị sửa và gửi lại. Lý do: %(r)s")
+                        % {"r": reason}, _self_assessment_url(sa.pk),
+                        f"assess-reopen:{sa.pk}:{sa.reopened_at.isoformat()}")])
     return sa
 
 
@@ -391,6 +425,12 @@ def review_send_back(*, actor, criterion_value: CriterionValue, note: str) -> Cr
         _log(actor, AuditAction.RETURNED, "self_assessment", sa.pk, sa.campaign_unit.agency_id,
              _("Đề nghị xác nhận lại tiêu chí %(c)s: %(n)s") % {"c": cv.criterion_code, "n": note},
              {"criterion": cv.criterion_code, "note": note})
+        # One notice a day per self-assessment, however many values the review sends back at once.
+        _notify_units([(sa.campaign_unit.agency_id, _("Sở Thông tin và Truyền thông đề nghị xác nhận lại số liệu tự "
+                                                      "đánh giá"),
+                        _("Đợt \"%(c)s\": có tiêu chí cần đơn vị xác nhận hoặc sửa lại (ví dụ %(k)s: %(n)s).")
+                        % {"c": sa.campaign_unit.campaign.name, "k": cv.criterion_code, "n": note},
+                        _self_assessment_url(sa.pk), f"assess-sentback:{sa.pk}:{timezone.localdate().isoformat()}")])
     return cv
 
 

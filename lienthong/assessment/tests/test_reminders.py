@@ -33,7 +33,9 @@ def published(ranking):  # noqa: F811
 
 
 def _titles(user):
-    return list(Notification.objects.filter(user=user).order_by("pk").values_list("title", flat=True))
+    """The deadline reminders a person got (the notice of publication is another kind)."""
+    return list(Notification.objects.filter(user=user, kind__startswith="reminder_").order_by("pk")
+                .values_list("title", flat=True))
 
 
 def test_the_daily_job_is_scheduled(db):
@@ -54,7 +56,7 @@ def test_reminders_before_on_the_day_and_once_overdue(published):
     assert _titles(u["leader.vp"]) == [f"Còn 5 ngày làm việc đến hạn tự đánh giá xếp hạng CNTT ({deadline:%d/%m/%Y})"]
     assert _titles(u["clerk.huyen"]) == _titles(u["leader.vp"])
     assert not _titles(u["specialist.vp"]) and not _titles(u["leader.stttt"]) and not _titles(u["clerk.stttt"])
-    note = Notification.objects.filter(user=u["leader.vp"]).get()
+    note = Notification.objects.filter(user=u["leader.vp"], kind__startswith="reminder_").get()
     assert note.kind == "reminder_due_soon" and note.url.endswith(f"/tu-danh-gia/{_sa(campaign, p.agencies['vp']).pk}/")
 
     # idempotent: the same day again, and the following days of the same window, send nothing new
@@ -97,7 +99,7 @@ def test_no_reminders_once_the_campaign_has_moved_on(published):
     services.campaign_advance(actor=council, campaign=campaign, to="review")
     assert self_assessment_reminders(today=campaign.deadline) == 0
     assert self_assessment_reminders(today=campaign.deadline + dt.timedelta(days=3)) == 0
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(kind__startswith="reminder_").exists()
 
 
 def test_the_job_runs_the_same_queries_however_many_units(published, django_assert_max_num_queries):

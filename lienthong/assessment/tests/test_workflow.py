@@ -295,3 +295,33 @@ def test_excluded_and_separately_ranked_units(ranking):
     assert res[a["stttt"].pk].rank is None and res[a["stttt"].pk].campaign_unit.excluded_reason
     assert res[a["vp"].pk].rank == 1 and res[thongke.pk].rank == 1
     assert res[thongke.pk].campaign_unit.separate_group
+
+
+def test_units_are_told_of_publication_send_back_and_reopening(ranking):
+    from lienthong.notifications.models import Notification
+
+    p, council, version, campaign = ranking
+    a, u = p.agencies, p.users
+
+    def titles(user):
+        return list(Notification.objects.filter(user=u[user]).order_by("pk").values_list("title", flat=True))
+
+    campaign = _published(ranking)
+    assert titles("leader.vp")[-1].startswith("Đề nghị tự đánh giá mức độ ứng dụng CNTT, hạn ")
+    assert titles("clerk.huyen") and not titles("specialist.vp")  # leaders and văn thư of each unit
+
+    sa = _sa(campaign, a["vp"])
+    services.self_assessment_save(actor=u["clerk.vp"], self_assessment=sa, values=GOOD)
+    services.self_assessment_submit(actor=u["leader.vp"], self_assessment=sa, today=PUBLISHED_ON)
+    services.campaign_advance(actor=council, campaign=campaign, to=CampaignState.REVIEW)
+    for code in ("A1", "A2"):  # two values sent back in one review: one notice
+        services.review_send_back(actor=council, criterion_value=sa.values.get(criterion_code=code), note="Bổ sung")
+    sent_back = [t for t in titles("clerk.vp") if "xác nhận lại" in t]
+    assert len(sent_back) == 1
+    assert not any("xác nhận lại" in t for t in titles("clerk.huyen"))
+
+    services.self_assessment_reopen(actor=council, self_assessment=_sa(campaign, a["huyen"]),
+                                    reason="Đơn vị xin gửi muộn vì mất điện")
+    assert titles("leader.huyen")[-1] == "Bản tự đánh giá xếp hạng CNTT được mở lại"
+    body = Notification.objects.filter(user=u["leader.huyen"]).latest("pk").body
+    assert "mất điện" in body
