@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,6 +13,7 @@ from lienthong.agencies import importexport
 from lienthong.agencies.forms import AgencyFilterForm, AgencyImportForm
 from lienthong.agencies.selectors import agency_directory
 from lienthong.core.errors import PermissionDenied
+from lienthong.core.http import file_response
 
 PAGE_SIZE = 200
 
@@ -37,9 +37,7 @@ def export(request, fmt: str):
         content, content_type = importexport.agencies_export_xlsx(), importexport.XLSX_TYPE
     else:
         content, content_type = importexport.agencies_export_csv(), "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="danh-muc-co-quan.{fmt}"'
-    return response
+    return file_response(content, filename=f"danh-muc-co-quan.{fmt}", content_type=content_type)
 
 
 def _forbidden(request, message):

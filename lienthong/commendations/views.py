@@ -8,7 +8,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lienthong.core.errors import NotFound, PermissionDenied
+from lienthong.core.http import file_response
 
 from . import selectors, services, tables
 from .forms import ReformImportForm, RulesForm
@@ -137,9 +138,8 @@ def proposals_xlsx(request, campaign_id):
                     cell.data_type = "s"
     buffer = io.BytesIO()
     wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="de-xuat-khen-thuong-{campaign.year}-{campaign.pk}.xlsx"'
-    return response
+    return file_response(buffer.getvalue(), filename=f"de-xuat-khen-thuong-{campaign.year}-{campaign.pk}.xlsx",
+                         content_type=XLSX_TYPE)
 
 
 def _number_formats(ws):
@@ -185,13 +185,10 @@ def reform_import(request):
 @require_GET
 def reform_template(request):
     if request.GET.get("dinh_dang") == "csv":
-        response = HttpResponse(services.reform_template_csv(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="mau-chi-so-cchc.csv"'
-        return response
+        return file_response(services.reform_template_csv(), filename="mau-chi-so-cchc.csv",
+                             content_type="text/csv; charset=utf-8")
     content = services.reform_template_xlsx(year=timezone.localdate().year - 1)
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="mau-chi-so-cchc.xlsx"'
-    return response
+    return file_response(content, filename="mau-chi-so-cchc.xlsx", content_type=XLSX_TYPE)
 
 
 urlpatterns = [

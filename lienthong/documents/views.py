@@ -18,6 +18,7 @@ from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.selectors import audit_entries_for
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.http import file_response
 from lienthong.documents import files as file_store
 from lienthong.documents import selectors, services
 from lienthong.documents.forms import CancelForm, DocumentFilterForm, IncomingForm, OutgoingForm
@@ -212,8 +213,6 @@ def register_get_or_404(request, register_id: int) -> Register:
 @login_required
 def register_book(request, register_id: int):
     """The printable register (sổ) with the columns of Decree 30 Appendix IV, as PDF or XLSX."""
-    from django.http import HttpResponse
-
     from lienthong.documents import register_book as book
 
     register = register_get_or_404(request, register_id)
@@ -236,7 +235,6 @@ def register_book(request, register_id: int):
     volume_text = f" quyển {volume:02d}" if volume and volumes > 1 else ""
     audit_log(actor=request.user, action=AuditAction.PRINTED, obj_type="register", obj_id=register.pk,
               agency_id=register.agency_id, summary=f"{register.name} {register.year}{volume_text} ({ext.upper()})")
-    response = HttpResponse(content, content_type=content_type)
     suffix = f"-quyen-{volume:02d}" if volume and volumes > 1 else ""
-    response["Content-Disposition"] = f'attachment; filename="so-{register.code}-{register.year}{suffix}.{ext}"'
-    return response
+    return file_response(content, filename=f"so-{register.code}-{register.year}{suffix}.{ext}",
+                         content_type=content_type)

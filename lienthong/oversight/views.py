@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from lienthong.core.http import file_response
 from lienthong.oversight import selectors
 from lienthong.oversight.forms import UsageFilterForm, default_period, months_back
 from lienthong.oversight.query import usage_query
@@ -316,10 +317,8 @@ def export_xlsx(request):
     buf = io.BytesIO()
     wb.save(buf)
     name = f"giam-sat-{period['month_from']:%Y-%m}-{period['month_to']:%Y-%m}.xlsx"
-    response = HttpResponse(buf.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(buf.getvalue(), filename=name,
+                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @overseer_required
@@ -331,9 +330,7 @@ def export_pdf(request):
     q, rows, lagging = _read(request)
     pdf = dashboard_pdf(query=q, sections=_sections(rows, q.level_names), lagging=lagging)
     name = f"giam-sat-{q.month_from:%Y-%m}-{q.month_to:%Y-%m}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(pdf, filename=name, content_type="application/pdf")
 
 
 @overseer_required

@@ -29,6 +29,7 @@ from lienthong.agencies.models import Agency, Unit
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.http import file_response
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents.models import Direction, Document, DocumentStatus
@@ -491,9 +492,8 @@ def handling_slip(request, handling_id: int):
     content = printing.handling_slip_pdf(handling=handling)
     audit_log(actor=request.user, action=AuditAction.PRINTED, obj_type="document", obj_id=handling.document_id,
               agency_id=handling.agency_id, summary=_("In phiếu giải quyết văn bản đến"))
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="phieu-giai-quyet-{handling.document.register_number}.pdf"'
-    return response
+    return file_response(content, filename=f"phieu-giai-quyet-{handling.document.register_number}.pdf",
+                         content_type="application/pdf", inline=True)
 
 
 @login_required
@@ -523,10 +523,8 @@ def tracking_book(request):
     audit_log(actor=request.user, action=AuditAction.PRINTED, obj_type="agency", obj_id=agency.pk, agency_id=agency.pk,
               summary=_("In sổ theo dõi giải quyết văn bản đến %(a)s – %(b)s") % {
                   "a": cd["date_from"].strftime("%d/%m/%Y"), "b": cd["date_to"].strftime("%d/%m/%Y")})
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (f'inline; filename="so-theo-doi-{cd["date_from"]:%Y%m%d}-'
-                                       f'{cd["date_to"]:%Y%m%d}.pdf"')
-    return response
+    return file_response(content, filename=f'so-theo-doi-{cd["date_from"]:%Y%m%d}-{cd["date_to"]:%Y%m%d}.pdf',
+                         content_type="application/pdf", inline=True)
 
 
 urlpatterns = [

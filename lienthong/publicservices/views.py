@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lienthong.assessment.indicator_source import period
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.http import file_response
 
 from . import importing, selectors, services
 from .forms import CatalogueFilterForm, ImportForm, ProcedureForm, ProcedureMonthForm, ranking_year
@@ -209,9 +209,8 @@ def import_page(request):
 def template_file(request):
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     data = services.import_template(fmt=fmt)
-    response = HttpResponse(data, content_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-dich-vu-cong.{fmt}"'
-    return response
+    return file_response(data, filename=f"mau-nhap-dich-vu-cong.{fmt}",
+                         content_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE)
 
 
 urlpatterns = [

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied
+from lienthong.core.http import file_response
 
 from . import selectors, services
 from .models import ReportFormat
@@ -179,10 +180,8 @@ def unit_sheet_pdf(request, campaign_id, agency_id):
         context["today_words"] = date_words(timezone.localdate())
         html = render_to_string("reports/unit_sheet_pdf.html", context, request=request)
     pdf = weasyprint.HTML(string=html).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (f'inline; filename="phieu-ket-qua-{context["campaign"].year}-'
-                                       f'{context["agency"].pk}.pdf"')
-    return response
+    return file_response(pdf, filename=f'phieu-ket-qua-{context["campaign"].year}-{context["agency"].pk}.pdf',
+                         content_type="application/pdf", inline=True)
 
 
 urlpatterns = [
