@@ -31,8 +31,8 @@ from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core import spreadsheets
 from lienthong.core.errors import PermissionDenied, ValidationFailed
-from lienthong.core.spreadsheets import ImportRejected, SpreadsheetError
-from lienthong.core.text import fold, nfc
+from lienthong.core.spreadsheets import ImportRejected
+from lienthong.core.text import fold
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
@@ -138,32 +138,22 @@ def _file_error(message) -> ImportRejected:
 
 def read_upload(upload) -> bytes:
     """At most ``MAX_BYTES`` of an uploaded file; a larger file is refused without reading it all."""
-    try:
+    with spreadsheets.refused_as(_file_error):
         return spreadsheets.read_upload(upload, max_bytes=MAX_BYTES)
-    except SpreadsheetError as exc:
-        raise _file_error(exc.message) from None
 
 
 def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = nfc(str(value))
+    text = spreadsheets.default_cell_text(value)
     if text.startswith("'") and text[1:2] and text[1:].startswith(_FORMULA_START):
         text = text[1:]  # undo the export's protection against formulas
     return text
 
 
 def _raw_rows(data: bytes):
-    try:
+    with spreadsheets.refused_as(_file_error):
         yield from spreadsheets.iter_rows(
             data, max_rows=MAX_ROWS, max_columns=MAX_READ_COLUMNS, max_unpacked_bytes=MAX_UNPACKED_BYTES,
             max_members=MAX_ZIP_MEMBERS, cell_text=_cell_text, what="agency import")
-    except SpreadsheetError as exc:
-        raise _file_error(exc.message) from None
 
 
 def read_table(data: bytes) -> list[tuple[int, dict[str, str]]]:

@@ -50,13 +50,8 @@ def read_upload(upload) -> bytes:
 
 
 def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return nfc(" ".join(str(value).split()))
+    """As everywhere, with runs of blanks (line breaks in a cell) read as one space."""
+    return nfc(" ".join(spreadsheets.default_cell_text(value).split()))
 
 
 def read_rows(data: bytes) -> list[RawRow]:

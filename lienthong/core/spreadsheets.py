@@ -20,6 +20,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -37,6 +38,15 @@ class SpreadsheetError(DomainError):
     """The file as a whole cannot be read. ``code`` names the problem, ``message`` is Vietnamese."""
 
     code = "spreadsheet_error"
+
+
+@contextmanager
+def refused_as(file_error: Callable[[str], Exception]):
+    """Inside, a ``SpreadsheetError`` becomes the importer's own report: ``file_error(message)``."""
+    try:
+        yield
+    except SpreadsheetError as exc:
+        raise file_error(exc.message) from None
 
 
 def _error(code: str, message) -> SpreadsheetError:

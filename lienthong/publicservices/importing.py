@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienthong.core import spreadsheets
-from lienthong.core.spreadsheets import ImportRejected, RowError, SpreadsheetError
+from lienthong.core.spreadsheets import ImportRejected, RowError
 from lienthong.core.text import fold, nfc
 
 from .models import LEVEL_CHANGE, ONLINE_LEVELS, OnlineLevel, levels_in_force, levels_in_month
@@ -88,10 +88,8 @@ def _file_error(message) -> ImportRejected:
 
 def read_upload(upload) -> bytes:
     """At most ``MAX_BYTES`` of an uploaded file; a larger one is refused without reading it all."""
-    try:
+    with spreadsheets.refused_as(_file_error):
         return spreadsheets.read_upload(upload, max_bytes=MAX_BYTES)
-    except SpreadsheetError as exc:
-        raise _file_error(exc.message) from None
 
 
 def _cell_text(value) -> str:
@@ -108,20 +106,16 @@ def _cell_text(value) -> str:
 
 def sniff_kind(data: bytes) -> str:
     """"xlsx" or "csv", from the content; anything else is refused."""
-    try:
+    with spreadsheets.refused_as(_file_error):
         return spreadsheets.sniff_kind(data)
-    except SpreadsheetError as exc:
-        raise _file_error(exc.message) from None
 
 
 def _raw_rows(data: bytes, kind: str):
-    try:
+    with spreadsheets.refused_as(_file_error):
         yield from spreadsheets.iter_rows(
             data, kind=kind, max_rows=MAX_ROWS, max_columns=MAX_READ_COLUMNS,
             max_unpacked_bytes=MAX_UNPACKED_BYTES, max_members=MAX_ZIP_MEMBERS, cell_text=_cell_text,
             what="public-service import")
-    except SpreadsheetError as exc:
-        raise _file_error(exc.message) from None
 
 
 @dataclass
