@@ -350,6 +350,25 @@ def evidence_download(request, evidence_id):
 
 @handles_permission
 @require_POST
+def evidence_delete(request, evidence_id):
+    try:
+        ev = selectors.evidence_get(user=request.user, pk=evidence_id)
+    except NotFound:
+        raise Http404 from None
+    cv, sa = ev.criterion_value, ev.criterion_value.self_assessment
+    try:
+        services.evidence_remove(actor=request.user, evidence=ev)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã bỏ tài liệu kiểm chứng %(f)s.") % {"f": ev.filename})
+    return _back_to(sa, cv)
+
+
+@handles_permission
+@require_POST
 def confirm_value(request, sa_id, value_id):
     sa = _sa_or_404(request, sa_id)
     cv = _value_or_404(sa, value_id)
@@ -480,6 +499,7 @@ urlpatterns = [
     path("tu-danh-gia/<int:sa_id>/", self_assessment, name="self_assessment"),
     path("tu-danh-gia/<int:sa_id>/tieu-chi/<int:value_id>/minh-chung/", evidence_upload, name="evidence_upload"),
     path("minh-chung/<int:evidence_id>/", evidence_download, name="evidence_download"),
+    path("minh-chung/<int:evidence_id>/xoa/", evidence_delete, name="evidence_delete"),
     path("tu-danh-gia/<int:sa_id>/tham-dinh/", review, name="review"),
     path("tu-danh-gia/<int:sa_id>/tieu-chi/<int:value_id>/xac-nhan/", confirm_value, name="confirm_value"),
 ]

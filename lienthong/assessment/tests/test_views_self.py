@@ -232,6 +232,39 @@ def test_evidence_upload_refused_type_and_download(open_campaign, client):
     assert Evidence.objects.count() == 1
 
 
+def test_a_unit_takes_back_an_evidence_file_while_it_may_edit(open_campaign, client):
+    p, council, campaign = open_campaign
+    sa = _sa(campaign, p.agencies["vp"])
+    cv = sa.values.get(criterion_code="A1")
+    client.force_login(p.users["specialist.vp"])
+    client.post(_url("evidence_upload", sa.pk, cv.pk), {"files": [pdf_upload("nham-tep.pdf")]})
+    ev = Evidence.objects.get()
+    page = client.get(_url("self_assessment", sa.pk)).content.decode()
+    assert _url("evidence_delete", ev.pk) in page
+
+    for outsider, status in ((council, 403), (p.users["clerk.huyen"], 404)):  # reads it / does not see it
+        client.force_login(outsider)
+        assert client.post(_url("evidence_delete", ev.pk)).status_code == status
+    assert Evidence.objects.filter(pk=ev.pk).exists()
+
+    client.force_login(p.users["specialist.vp"])
+    response = client.post(_url("evidence_delete", ev.pk), follow=True)
+    assert response.redirect_chain[-1][0].endswith("#tc-A1")
+    assert "Đã bỏ tài liệu kiểm chứng nham-tep.pdf" in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert AuditEntry.objects.filter(summary__contains="Bỏ tài liệu kiểm chứng nham-tep.pdf").exists()
+
+    # once sent, the file list is frozen
+    client.post(_url("evidence_upload", sa.pk, cv.pk), {"files": [pdf_upload("giu-lai.pdf")]})
+    kept = Evidence.objects.get()
+    services.self_assessment_save(actor=p.users["specialist.vp"], self_assessment=sa, values=GOOD)
+    services.self_assessment_submit(actor=p.users["leader.vp"], self_assessment=sa)
+    response = client.post(_url("evidence_delete", kept.pk), follow=True)
+    assert "không còn sửa được" in response.content.decode()
+    assert Evidence.objects.filter(pk=kept.pk).exists()
+    assert _url("evidence_delete", kept.pk) not in client.get(_url("self_assessment", sa.pk)).content.decode()
+
+
 # --------------------------------------------------------------------------- deadline and reopening
 
 

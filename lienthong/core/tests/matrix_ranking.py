@@ -78,7 +78,11 @@ def build(p, ids: dict) -> None:
     services.self_assessment_submit(actor=u["leader.huyen"], self_assessment=sa(c18, "huyen"))
     services.self_assessment_save(actor=u["clerk.xa"], self_assessment=sa(c18, "xa"), values={"A1": 0.5},
                                   comments={"A1": f"Giải trình {M_SA_XA_2018}"})
-    ids["value_2018_xa_A1"] = sa(c18, "xa").values.get(criterion_code="A1").pk
+    xa_a1 = sa(c18, "xa").values.get(criterion_code="A1")
+    ids["value_2018_xa_A1"] = xa_a1.pk
+    [evidence] = services.evidence_add(actor=u["clerk.xa"], criterion_value=xa_a1,
+                                       uploads=[pdf_upload("minh-chung-xa.pdf", "Minh chung xa")])
+    ids["evidence_2018_xa"] = evidence.pk
 
 
 def snapshot_queries(rows, count) -> list[tuple[str, str]]:
@@ -147,6 +151,11 @@ def web_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
         data=lambda w, u: {"files": [pdf_upload("mc.pdf", "Minh chung")]}, ok=XA, ok_status=302, refused=readers)
     add("assessment:evidence_download", "2018 huyen", kwargs={"evidence_id": d["evidence_2018_huyen"]},
         ok=HUYEN | readers)
+    # Taking an evidence file back: the unit's people while they may edit (the district has sent its own).
+    add("assessment:evidence_delete", "2018 xa (draft)", "POST", {"evidence_id": d["evidence_2018_xa"]}, data={},
+        ok=XA, ok_status=302, refused=readers)
+    add("assessment:evidence_delete", "2018 huyen (sent)", "POST", {"evidence_id": d["evidence_2018_huyen"]},
+        data={}, ok=HUYEN, ok_status=302, changes="no", refused=readers)
     add("assessment:confirm_value", "2018 huyen A1 (not sent back)", "POST",
         {"sa_id": d["sa_2018_huyen"], "value_id": d["value_2018_huyen_A1"]}, data={},
         ok=HUYEN, ok_status=302, changes="no", refused=readers)
