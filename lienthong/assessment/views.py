@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lienthong.agencies.selectors import agency_directory
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+
+from lienthong.core.views import forbidden
 
 from . import forms, selectors, services
 from .models import CampaignState, SelfAssessmentState
@@ -43,19 +45,6 @@ FLOW = [
 ]
 _ORDER = {state: i for i, (state, _l, _w) in enumerate(FLOW)}
 _ORDER[S.PUBLISHED] = _ORDER[S.DRAFT] + 0.5  # "criteria published": between the draft and the self-assessment
-
-
-def _url_or_none(name: str, *args) -> str | None:
-    """Links to pages of other parts of the ranking (self-assessment, reports, commendations) appear once
-    those pages exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _forbidden(request, message):
-    return render(request, "forbidden.html", {"message": message}, status=403)
 
 
 def _campaign_or_404(request, campaign_id: int):
@@ -82,7 +71,7 @@ def campaign_list(request):
     campaigns = list(selectors.campaign_list(user=request.user))
     mine: dict[int, list] = {}
     for sa in selectors.my_self_assessments(user=request.user, campaign_ids=[c.pk for c in campaigns]):
-        sa.url = _url_or_none("assessment:self_assessment", sa.pk)
+        sa.url = reverse("assessment:self_assessment", args=[sa.pk])
         mine.setdefault(sa.campaign_unit.campaign_id, []).append(sa)
     reads_all = selectors.reads_all(user=request.user)
     for c in campaigns:
@@ -131,7 +120,7 @@ def _new_campaign_forms(request, versions):
 @require_http_methods(["GET", "POST"])
 def campaign_new(request):
     if not selectors.is_council(user=request.user):
-        return _forbidden(request, _("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được tạo đợt đánh giá."))
+        return forbidden(request, _("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được tạo đợt đánh giá."))
     versions = selectors.criteria_set_versions()
     form, version, rows, hidden, show_all = _new_campaign_forms(request, versions)
     unit_errors: list[str] = []
@@ -203,8 +192,8 @@ def campaign_detail(request, campaign_id):
         cu.sa = sa
         states[sa.state if sa else ""] += 1
         cu.group_name = group_names.get(cu.group_code, cu.group_code)
-        cu.sa_url = _url_or_none("assessment:self_assessment", sa.pk) if sa else None
-        cu.review_url = (_url_or_none("assessment:review", sa.pk)
+        cu.sa_url = reverse("assessment:self_assessment", args=[sa.pk]) if sa else None
+        cu.review_url = (reverse("assessment:review", args=[sa.pk])
                          if sa and council and campaign.state == S.REVIEW else None)
         cu.adjust_url = (reverse("assessment:adjust", args=[campaign.pk, cu.pk])
                          if council and _ORDER[campaign.state] >= _ORDER[S.COUNCIL] else None)
@@ -261,7 +250,7 @@ def campaign_action(request, campaign_id):
     try:
         calls[action]()
     except PermissionDenied as exc:
-        return _forbidden(request, str(exc))
+        return forbidden(request, str(exc))
     except DomainError as exc:  # ValidationFailed included: the first message says what is wrong
         messages.error(request, str(exc))
     else:
@@ -292,7 +281,7 @@ def _show_value(crit, v) -> str:
 def adjust(request, campaign_id, unit_id):
     campaign = _campaign_or_404(request, campaign_id)
     if not selectors.is_council(user=request.user):
-        return _forbidden(request, _("Chỉ Hội đồng đánh giá (Sở Thông tin và Truyền thông) được điều chỉnh điểm."))
+        return forbidden(request, _("Chỉ Hội đồng đánh giá (Sở Thông tin và Truyền thông) được điều chỉnh điểm."))
     cu = next((u for u in selectors.campaign_units_visible(user=request.user, campaign=campaign)
                .filter(pk=unit_id)), None)
     if cu is None or campaign.state == S.DRAFT:
@@ -377,7 +366,7 @@ def _group_sections(campaign, results, cs):
             # a category with nothing that applies to the unit (every criterion not applicable) shows "—"
             r.cat_cells = [c if c and c.get("max") else None for c in (r.categories.get(cat.code) for cat in cats)]
             r.rank_steps = abs(r.change_rank or 0)
-            r.sheet_url = _url_or_none("reports:unit_sheet", campaign.pk, r.campaign_unit.agency_id)
+            r.sheet_url = reverse("reports:unit_sheet", args=[campaign.pk, r.campaign_unit.agency_id])
         reasons = sorted({r.campaign_unit.separate_reason for r in rows if r.campaign_unit.separate_reason})
         sections.append({"group": g, "categories": cats, "rows": rows, "separate_reasons": reasons})
     return sections, sorted(excluded, key=lambda r: r.campaign_unit.agency.name)
@@ -391,7 +380,7 @@ def results(request, campaign_id):
     rows = list(selectors.results_visible(user=user, campaign=campaign))
     reads_all = selectors.reads_all(user=user)
     if not rows and not reads_all:
-        return _forbidden(request, _("Kết quả đánh giá chưa được phê duyệt, công bố; đơn vị xem được kết quả của mình "
+        return forbidden(request, _("Kết quả đánh giá chưa được phê duyệt, công bố; đơn vị xem được kết quả của mình "
                                      "sau khi UBND tỉnh phê duyệt và bảng xếp hạng sau khi công bố."))
     cs = campaign.criteria_set.criteria_set()
     sections, excluded = _group_sections(campaign, rows, cs)
@@ -400,8 +389,8 @@ def results(request, campaign_id):
     return render(request, "assessment/results.html", {
         "campaign": campaign, "sections": sections, "excluded": excluded, "approval": approval,
         "has_previous": has_previous, "bands": cs.bands, "reads_all": reads_all,
-        "reports_url": _url_or_none("reports:campaign", campaign.pk) if reads_all else None,
-        "commendations_url": _url_or_none("commendations:proposals", campaign.pk) if reads_all else None,
+        "reports_url": reverse("reports:campaign", args=[campaign.pk]) if reads_all else None,
+        "commendations_url": reverse("commendations:proposals", args=[campaign.pk]) if reads_all else None,
         "stale": bool(campaign.state == S.COUNCIL and rows),
     })
 

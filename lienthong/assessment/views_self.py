@@ -8,10 +8,8 @@ criterion follows its rule type (``_input_kind``): ratios are typed as percentag
 from __future__ import annotations
 
 import math
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lienthong.assessment import selectors, services
 from lienthong.assessment.models import CampaignState, CriterionValue, ReviewStatus, SelfAssessmentState
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.views import domain_errors_as_pages, forbidden
 
 SA = SelfAssessmentState
 
@@ -34,21 +33,6 @@ def _sa_or_404(request, sa_id):
         return selectors.self_assessment_get(user=request.user, pk=sa_id)
     except NotFound:
         raise Http404 from None
-
-
-def _forbidden(request, message):
-    return render(request, "forbidden.html", {"message": message}, status=403)
-
-
-def handles_permission(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            return _forbidden(request, exc.message)
-    return wrapper
 
 
 # --------------------------------------------------------------------------- values by rule type
@@ -273,7 +257,7 @@ def _read_values(sa, data):
     return values, comments, errors
 
 
-@handles_permission
+@domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
 def self_assessment(request, sa_id):
     sa = _sa_or_404(request, sa_id)
@@ -316,7 +300,7 @@ def _back_to(sa, cv):
     return redirect(reverse("assessment:self_assessment", args=[sa.pk]) + f"#tc-{cv.criterion_code}")
 
 
-@handles_permission
+@domain_errors_as_pages
 @require_POST
 def evidence_upload(request, sa_id, value_id):
     sa = _sa_or_404(request, sa_id)
@@ -336,25 +320,19 @@ def evidence_upload(request, sa_id, value_id):
     return _back_to(sa, cv)
 
 
-@login_required
+@domain_errors_as_pages
 @require_GET
 def evidence_download(request, evidence_id):
     from lienthong.core.api_tools import original_response
 
-    try:
-        ev = selectors.evidence_get(user=request.user, pk=evidence_id)
-    except NotFound:
-        raise Http404 from None
+    ev = selectors.evidence_get(user=request.user, pk=evidence_id)
     return original_response(stored_file=ev.stored_file, filename=ev.filename)
 
 
-@handles_permission
+@domain_errors_as_pages
 @require_POST
 def evidence_delete(request, evidence_id):
-    try:
-        ev = selectors.evidence_get(user=request.user, pk=evidence_id)
-    except NotFound:
-        raise Http404 from None
+    ev = selectors.evidence_get(user=request.user, pk=evidence_id)
     cv, sa = ev.criterion_value, ev.criterion_value.self_assessment
     try:
         services.evidence_remove(actor=request.user, evidence=ev)
@@ -367,7 +345,7 @@ def evidence_delete(request, evidence_id):
     return _back_to(sa, cv)
 
 
-@handles_permission
+@domain_errors_as_pages
 @require_POST
 def confirm_value(request, sa_id, value_id):
     sa = _sa_or_404(request, sa_id)
@@ -453,12 +431,12 @@ def _new_send_backs(request, sa) -> bool:
         review_status=ReviewStatus.SENT_BACK).exists()
 
 
-@handles_permission
+@domain_errors_as_pages
 @require_http_methods(["GET", "POST"])
 def review(request, sa_id):
     sa = _sa_or_404(request, sa_id)
     if not selectors.is_council(user=request.user):
-        return _forbidden(request, _("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được thẩm định "
+        return forbidden(request, _("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được thẩm định "
                                      "bản tự đánh giá."))
     if request.method == "GET":
         return _render_review(request, sa)

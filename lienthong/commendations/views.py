@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lienthong.core.errors import NotFound, PermissionDenied
 from lienthong.core.http import file_response
+from lienthong.core.views import forbidden
 
 from . import selectors, services, tables
 from .forms import ReformImportForm, RulesForm
@@ -27,17 +28,13 @@ from .rules import default_rules
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _forbidden(request, message):
-    return render(request, "forbidden.html", {"message": message}, status=403)
-
-
 def _allowed(check, message):
     def decorator(view):
         @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not check(user=request.user):
-                return _forbidden(request, str(message))
+                return forbidden(request, str(message))
             return view(request, *args, **kwargs)
         return wrapper
     return decorator
@@ -47,14 +44,6 @@ proposals_viewers = _allowed(selectors.may_view_proposals, gettext_lazy(
     "Chỉ Sở Thông tin và Truyền thông, Văn phòng UBND tỉnh và lãnh đạo UBND tỉnh được xem đề xuất khen thưởng."))
 importers = _allowed(selectors.may_import, gettext_lazy(
     "Chỉ Sở Thông tin và Truyền thông và Văn phòng UBND tỉnh được nhập chỉ số cải cách hành chính."))
-
-
-def _url_or_none(name, *args):
-    """Links to pages of other apps that may not exist yet in this build."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _read(request, campaign_id):
@@ -73,7 +62,7 @@ def proposals(request, campaign_id):
     form, data = _read(request, campaign_id)
     return render(request, "commendations/proposals.html", {
         "form": form, "data": data, "campaign": data.campaign, "query_string": request.GET.urlencode(),
-        "results_url": _url_or_none("assessment:results", data.campaign.pk),
+        "results_url": reverse("assessment:results", args=[data.campaign.pk]),
         "may_import": selectors.may_import(user=request.user),
     })
 
@@ -165,7 +154,7 @@ def reform_import(request):
         except services.ImportRejected as exc:
             problems = exc.rows
         except PermissionDenied as exc:
-            return _forbidden(request, exc.message)
+            return forbidden(request, exc.message)
         else:
             messages.success(request, _("Đã nhập chỉ số CCHC năm %(y)s: %(c)s đơn vị mới, %(u)s đơn vị được cập nhật.")
                              % {"y": ", ".join(map(str, result.years)), "c": result.created, "u": result.updated})
@@ -177,7 +166,7 @@ def reform_import(request):
     return render(request, "commendations/reform_import.html", {
         "form": form, "problems": problems, "years": years, "year": year, "rows": rows,
         "columns": [c.label for c in services.COLUMNS], "min_year": services.MIN_YEAR,
-        "campaigns_url": _url_or_none("assessment:campaigns"),
+        "campaigns_url": reverse("assessment:campaigns"),
     }, status=422 if problems else 200)
 
 

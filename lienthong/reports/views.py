@@ -4,39 +4,23 @@ Thin: who may see what is ``selectors``; the work is ``services``."""
 
 from __future__ import annotations
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lienthong.core.errors import DomainError, NotFound, PermissionDenied
+from lienthong.core.errors import DomainError
 from lienthong.core.http import file_response
+from lienthong.core.views import domain_errors_as_pages
 
 from . import selectors, services
 from .models import ReportFormat
 
 
-def guarded(view):
-    """Not found → 404; no permission → the shared "Không có quyền" page with the reason (403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied as exc:
-            return render(request, "forbidden.html", {"message": exc.message}, status=403)
-    return wrapper
-
-
-@guarded
+@domain_errors_as_pages
 @require_GET
 def campaign_page(request, campaign_id):
     from .data import campaign_report
@@ -45,21 +29,11 @@ def campaign_page(request, campaign_id):
     report = campaign_report(campaign)
     return render(request, "reports/campaign.html", {
         "campaign": campaign, "report": report, "builds": list(selectors.builds_for(campaign=campaign)[:20]),
-        "formats": ReportFormat.choices, "results_url": _optional_url("assessment:results", campaign.pk),
+        "formats": ReportFormat.choices, "results_url": reverse("assessment:results", args=[campaign.pk]),
     })
 
 
-def _optional_url(name: str, *args) -> str:
-    """The link to a page of another app, or "" while that page does not exist (apps land separately)."""
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-@guarded
+@domain_errors_as_pages
 @require_POST
 def build(request, campaign_id):
     campaign = selectors.campaign_for_reports(user=request.user, campaign_id=campaign_id)
@@ -72,14 +46,14 @@ def build(request, campaign_id):
     return redirect(reverse("reports:campaign", args=[campaign.pk]) + "#ban-bao-cao")
 
 
-@guarded
+@domain_errors_as_pages
 @require_GET
 def build_status(request, build_id):
     build = selectors.build_for(user=request.user, build_id=build_id)
     return render(request, "reports/_build.html", {"b": build})
 
 
-@guarded
+@domain_errors_as_pages
 @require_GET
 def download(request, build_id):
     build = selectors.build_for(user=request.user, build_id=build_id)
@@ -89,7 +63,7 @@ def download(request, build_id):
                         content_type=build.content_type)
 
 
-@guarded
+@domain_errors_as_pages
 @require_GET
 def chart(request, campaign_id, name):
     from .charts import CHARTS
@@ -156,7 +130,7 @@ def row_threshold() -> float:
     return weak_threshold()
 
 
-@guarded
+@domain_errors_as_pages
 @require_GET
 def unit_sheet(request, campaign_id, agency_id):
     from lienthong.assessment.selectors import reads_all
@@ -166,7 +140,7 @@ def unit_sheet(request, campaign_id, agency_id):
     return render(request, "reports/unit_sheet.html", context)
 
 
-@guarded
+@domain_errors_as_pages
 @require_GET
 def unit_sheet_pdf(request, campaign_id, agency_id):
     import weasyprint

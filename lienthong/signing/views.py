@@ -12,13 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.views import forbidden
 from lienthong.signing import forms as signing_forms
 from lienthong.signing import selectors, services
 from lienthong.signing.models import Credential
-
-
-def _forbidden(request, message):
-    return render(request, "forbidden.html", {"message": message}, status=403)
 
 
 def _credential_forms(request, *, agency: bool):
@@ -84,7 +81,7 @@ def personal(request):
             if _handle(request, action, forms, owner_user=request.user, current=current):
                 return redirect("signing:personal")
         except PermissionDenied as exc:
-            return _forbidden(request, exc.message)
+            return forbidden(request, exc.message)
     history = selectors.credentials_of_user(request.user).exclude(pk=getattr(current, "pk", None))[:20]
     return render(request, "signing/personal.html", {
         **_context(current), "forms": forms, "action": action, "history": history,
@@ -97,7 +94,7 @@ def personal(request):
 def agency(request):
     agencies = list(selectors.managed_agencies(user=request.user))
     if not agencies:
-        return _forbidden(request, _("Chỉ văn thư của cơ quan hoặc quản trị hệ thống được quản lý chữ ký số "
+        return forbidden(request, _("Chỉ văn thư của cơ quan hoặc quản trị hệ thống được quản lý chữ ký số "
                                      "của cơ quan."))
     chosen_id = request.GET.get("co_quan") or (str(agencies[0].pk) if len(agencies) == 1 else None)
     chosen = next((a for a in agencies if str(a.pk) == chosen_id), None)
@@ -111,7 +108,7 @@ def agency(request):
                 if _handle(request, action, forms, owner_agency=chosen, current=current):
                     return redirect(f"{request.path}?co_quan={chosen.pk}")
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             status = 422
         context.update(_context(current), forms=forms, action=action)
     elif request.method == "POST":
@@ -134,7 +131,7 @@ def credential_image(request, credential_id: int):
 @require_http_methods(["GET", "POST"])
 def trust_store(request):
     if not request.user.is_system_admin:
-        return _forbidden(request, _("Chỉ quản trị hệ thống được quản lý danh sách chứng thư tin cậy."))
+        return forbidden(request, _("Chỉ quản trị hệ thống được quản lý danh sách chứng thư tin cậy."))
     action = request.POST.get("action") if request.method == "POST" else None
     cert_form = signing_forms.TrustedCertificateForm(
         *((request.POST, request.FILES) if action == "certificate" else (None, None)), prefix="ca")
@@ -168,7 +165,7 @@ def trust_toggle(request, trusted_id: int):
         trusted = services.trusted_certificate_set_active(
             actor=request.user, trusted_id=trusted_id, active=request.POST.get("active") == "1")
     except PermissionDenied as exc:
-        return _forbidden(request, exc.message)
+        return forbidden(request, exc.message)
     except DomainError as exc:
         raise Http404 from exc
     messages.success(request, (_("Đã dùng lại: %(s)s") if trusted.active else _("Đã ngừng tin cậy: %(s)s"))
