@@ -4,6 +4,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"  # never the shared var/ folder
     # Argon2 stays the hasher, with the cheapest parameters: tests create many users.
     settings.PASSWORD_HASHERS = ["lienthong.core.testing.FastArgon2PasswordHasher"]
     # django-q2 reads its configuration once at import: switch the running configuration to synchronous.

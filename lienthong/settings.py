@@ -249,6 +249,23 @@ COMMENDATION_RULES = {
 # or over every dossier ("all", the NQ 17/NQ-CP reading). docs/indicators.md.
 DVC_ONLINE_DOSSIER_BASE = env_str("DVC_ONLINE_DOSSIER_BASE", "online_services")
 
+# --- Audit log (lienthong.audit.keys; docs/operations.md "Audit log: key and checkpoints") ------------
+# HMAC key sealing the audit chains, kept OUTSIDE the database (at least 32 characters): the value itself or
+# a file holding it. Development without one derives a key from SECRET_KEY (system check audit.W001).
+AUDIT_KEY = env_str("LIENTHONG_AUDIT_KEY")
+AUDIT_KEY_FILE = env_str("LIENTHONG_AUDIT_KEY_FILE")
+if PRODUCTION and not (AUDIT_KEY or AUDIT_KEY_FILE):
+    raise ImproperlyConfigured("LIENTHONG_AUDIT_KEY or LIENTHONG_AUDIT_KEY_FILE must be set in production mode")
+# Id recorded with each entry (default: a fingerprint of the key). After a rotation the old keys stay here,
+# as "id:key" pairs separated by commas (or one per line in the file), to verify the entries they sealed.
+AUDIT_KEY_ID = env_str("LIENTHONG_AUDIT_KEY_ID")
+AUDIT_OLD_KEYS = env_str("LIENTHONG_AUDIT_OLD_KEYS")
+AUDIT_OLD_KEYS_FILE = env_str("LIENTHONG_AUDIT_OLD_KEYS_FILE")
+# Signed daily checkpoints of the chain heads (one new file each, never overwritten); copy them off the
+# machine. With AUDIT_CHECKPOINT_EMAIL each checkpoint is also mailed to the system administrators.
+AUDIT_CHECKPOINT_DIR = Path(env_str("LIENTHONG_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+AUDIT_CHECKPOINT_EMAIL = env_bool("LIENTHONG_AUDIT_CHECKPOINT_EMAIL", False)
+
 # --- Background jobs (django-q2, ORM broker: same code on SQLite and PostgreSQL) -------------------
 Q_CLUSTER = {
     "name": "lienthong",

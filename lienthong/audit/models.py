@@ -1,8 +1,11 @@
 """Append-only audit log, hash-chained per agency.
 
-Each entry stores the SHA-256 of its own canonical content plus the previous entry's hash in the
-same chain; ``manage.py verify_audit`` recomputes every chain. ``AuditChain`` holds the head of each
-chain and is locked while an entry is appended, so concurrent writers cannot fork a chain.
+Each entry stores the HMAC-SHA-256 (under the audit key, kept outside the database; ``key_id`` names it)
+of its own canonical content plus the previous entry's hash in the same chain; ``manage.py verify_audit``
+recomputes every chain and compares it with the latest signed checkpoint (files outside the database).
+``AuditChain`` holds the head of each chain and is locked while an entry is appended, so concurrent
+writers cannot fork a chain. Entries from before the log was keyed have ``key_id`` "sha256-legacy"
+(plain SHA-256).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ class AuditEntry(models.Model):
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The key the hash was computed with (lienthong.audit.keys); "sha256-legacy": unkeyed, from before issue 11.
+    key_id = models.CharField(max_length=40, default="sha256-legacy")
 
     class Meta:
         ordering = ["chain", "seq"]

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from lienthong.audit.models import AuditChain, AuditEntry
+from lienthong.audit.keys import keyring
 from lienthong.audit.services import GENESIS, _digest
 from lienthong.core.testing import doc_input
 from lienthong.documents import services
@@ -38,7 +39,8 @@ def run_verify() -> str:
 
     out, err = StringIO(), StringIO()
     call_command("verify_audit", stdout=out, stderr=err)
-    return out.getvalue() + err.getvalue()
+    assert err.getvalue() == ""
+    return out.getvalue().strip().splitlines()[-1]
 
 
 def verify_failure() -> tuple[str, str]:
@@ -84,9 +86,9 @@ def test_a_summary_changed_with_raw_sql_is_detected(logged):
 
 
 def test_a_rewritten_entry_with_a_recomputed_hash_breaks_the_next_link(logged):
-    """An attacker who also recomputes the entry's own hash still breaks the chain after it."""
+    """An attacker who also recomputes the entry's own hash (here even with the key) breaks the chain after it."""
     first, second = chain_of(logged.agencies["vp"])
-    forged = _digest(chain=first.chain, seq=first.seq, at=first.at, actor_id=first.actor_id,
+    forged = _digest(key=keyring().current, key_id=first.key_id, chain=first.chain, seq=first.seq, at=first.at, actor_id=first.actor_id,
                      actor_name=first.actor_name, action=first.action, object_type=first.object_type,
                      object_id=first.object_id, summary="Nội dung giả mạo", details=first.details,
                      prev_hash=first.prev_hash)
