@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 APT_PACKAGES := chromium fonts-liberation2 poppler-utils gettext softhsm2
 
-.PHONY: install system-packages venv assets messages run test migrate demo check clean bench
+.PHONY: install system-packages venv assets messages static run test migrate demo check clean bench
 
 install: system-packages venv assets messages
 
@@ -45,9 +45,14 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py make_demo_pki
 
+# Static files gathered into var/static, where WhiteNoise serves them (the demo runs with DEBUG off;
+# LIENTHONG_DEBUG=1 make run shows Django's debug pages).
+static: venv assets
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+
 # The web server and, in the background, one django-q worker (report builds, reminders, usage statistics);
 # the worker stops when runserver exits (Ctrl-C reaches both; the trap covers any other exit).
-run: demo
+run: demo static
 	@$(BIN)/python manage.py demo_logins
 	@$(BIN)/python manage.py qcluster & QPID=$$!; \
 	trap 'kill $$QPID 2>/dev/null; wait $$QPID 2>/dev/null' EXIT INT TERM; \

@@ -55,7 +55,10 @@ if MODE not in {"development", "production"}:
     raise ImproperlyConfigured("LIENTHONG_MODE must be 'development' or 'production'")
 PRODUCTION = MODE == "production"
 
-DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+# Django's debug pages (tracebacks, route listings) only when a developer asks for them: LIENTHONG_DEBUG=1.
+DEBUG = env_bool("LIENTHONG_DEBUG", False)
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured("LIENTHONG_DEBUG must not be set in production mode")
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
@@ -95,6 +98,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from STATIC_ROOT (collectstatic), DEBUG off too
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lienthong.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -189,7 +193,8 @@ USE_TZ = True
 
 # --- Static and uploaded files --------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = VAR_DIR / "static"  # filled by collectstatic (`make run` does it), served by WhiteNoise
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages come from the npm registry at install time (package.json), never from a CDN.
 STATICFILES_DIRS = [
     BASE_DIR / "lienthong" / "static",
@@ -310,13 +315,18 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
+# Error pages: lienthong.core.error_views (handlers in lienthong/urls.py).
+CSRF_FAILURE_VIEW = "lienthong.core.error_views.csrf_failure"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_reference": {"()": "lienthong.core.error_views.RequestReferenceFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
         "lienthong": {"level": env_str("LOG_LEVEL", "INFO"), "propagate": True},
         "django.security": {"level": "WARNING"},
+        "django.request": {"filters": ["request_reference"]},  # a 500's log line names the page's reference
     },
 }

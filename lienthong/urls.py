@@ -21,3 +21,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]
+
+# Vietnamese pages, or JSON under /api/ (lienthong.core.error_views); never Django's debug pages.
+handler400 = "lienthong.core.error_views.bad_request"
+handler403 = "lienthong.core.error_views.permission_denied"
+handler404 = "lienthong.core.error_views.page_not_found"
+handler500 = "lienthong.core.error_views.server_error"

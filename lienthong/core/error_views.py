@@ -1,0 +1,88 @@
+"""The error answers of the whole site (``handler400/403/404/500`` in ``lienthong/urls.py`` and the CSRF
+failure view): Vietnamese pages in the site's layout, or JSON ``{code, message}`` under /api/, never Django's
+debug pages. The API's own exception handlers (``lienthong/api.py``) answer the errors raised inside routed
+API views; these cover the rest (an unknown /api/ address, an uncaught exception, a refused host).
+
+A 500 carries a short reference (page, JSON and the ``X-Request-Reference`` header) that the log line of the
+error names too (``RequestReferenceFilter``), so a user's report can be matched with the traceback."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
+
+
+def is_api(request) -> bool:
+    return (getattr(request, "path_info", "") or "").startswith(API_PREFIX)
+
+
+def json_error(status: int, code: str, message, **extra) -> JsonResponse:
+    return JsonResponse({"code": code, "message": str(message), **extra}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def plain_page(template: str, status: int, context: dict | None = None) -> HttpResponse:
+    """A page rendered without the request: no context processor runs, so no database or session access."""
+    return HttpResponse(loader.get_template(template).render(context or {}), status=status)
+
+
+def bad_request_response(request, message=None) -> HttpResponse:
+    """The 400 answer, with the reason when there is one worth telling."""
+    if is_api(request):
+        return json_error(400, "bad_request", message or _("Yêu cầu không hợp lệ."))
+    return plain_page("400.html", 400, {"message": message})
+
+
+def bad_request(request, exception=None):
+    return bad_request_response(request)
+
+
+def permission_denied(request, exception=None):
+    message = _("Bạn không có quyền thực hiện thao tác này.")
+    if is_api(request):
+        return json_error(403, "permission_denied", message)
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def page_not_found(request, exception=None):
+    if is_api(request):
+        return json_error(404, "not_found", _("Không tìm thấy địa chỉ này."))
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    reference = secrets.token_hex(4)
+    request.error_reference = reference  # read by RequestReferenceFilter when Django logs the error
+    if is_api(request):
+        response = json_error(500, "server_error",
+                              _("Đã xảy ra lỗi ở máy chủ. Vui lòng thử lại sau hoặc báo cho quản trị hệ thống "
+                                "kèm mã tham chiếu."), reference=reference)
+    else:
+        response = plain_page("500.html", 500, {"reference": reference})
+    response["X-Request-Reference"] = reference
+    return response
+
+
+def csrf_failure(request, reason=""):
+    message = _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi gửi lại.")
+    if is_api(request):
+        return json_error(403, "csrf_failed", message)
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+class RequestReferenceFilter(logging.Filter):
+    """Adds the reference shown to the user to the log line of a server error (``django.request``)."""
+
+    def filter(self, record):
+        reference = getattr(getattr(record, "request", None), "error_reference", None)
+        if reference and not getattr(record, "_reference_added", False):
+            record.msg = f"{record.msg} [reference {reference}]"
+            record._reference_added = True
+        return True

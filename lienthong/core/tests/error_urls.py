@@ -1,0 +1,34 @@
+"""A test-only URLconf: the site's routes and error handlers plus views that fail in the ways a bug or a
+hostile request would, to check what a user sees then (``test_error_pages``)."""
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.urls import path
+
+from lienthong import urls as site_urls
+
+
+def crash(request):
+    raise RuntimeError("/srv/lienthong/secret/path.py exploded")
+
+
+def refuse(request):
+    raise PermissionDenied
+
+
+def suspicious(request):
+    raise SuspiciousOperation("bad things")
+
+
+urlpatterns = [
+    path("thu-loi/crash/", crash),
+    path("thu-loi/refuse/", refuse),
+    path("thu-loi/suspicious/", suspicious),
+    path("api/thu-loi/crash", crash),
+    path("api/thu-loi/refuse", refuse),
+    path("api/thu-loi/suspicious", suspicious),
+    *site_urls.urlpatterns,
+]
+handler400 = site_urls.handler400
+handler403 = site_urls.handler403
+handler404 = site_urls.handler404
+handler500 = site_urls.handler500
