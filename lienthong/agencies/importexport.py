@@ -18,8 +18,6 @@ file, so an existing agency whose current parent has no code keeps that parent w
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -29,7 +27,7 @@ from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
 from lienthong.agencies.services import agency_save, identifier_code_is_valid
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
-from lienthong.core import spreadsheets
+from lienthong.core import exports, spreadsheets
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.spreadsheets import ImportRejected
 from lienthong.core.text import fold
@@ -52,8 +50,6 @@ MAX_ERRORS = 500  # the report stops listing rows after this many; the batch is 
 _TRUE = {"1", "true", "x", "co", "yes", "dung"}
 _FALSE = {"0", "false", "khong", "no", "sai"}
 _EXTRA_CELLS = "__extra_cells__"  # marks a row with values to the right of the last header column
-# A cell starting with one of these is a formula for a spreadsheet; the export prefixes it with "'".
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ----------------------------------------------------------------------------------------- export
@@ -68,18 +64,11 @@ def _export_rows():
     )
 
 
-def _csv_safe(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
-
-
 def agencies_export_csv() -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel shows the Vietnamese letters right."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in _export_rows():
-        writer.writerow([("1" if v else "0") if isinstance(v, bool) else _csv_safe(v or "") for v in row])
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+    """UTF-8 with a byte-order mark, so that Excel shows the Vietnamese letters right; a name that a
+    spreadsheet would read as a formula gets a leading "'" (``core.exports``), which the import removes."""
+    rows = ([("1" if v else "0") if isinstance(v, bool) else (v or "") for v in row] for row in _export_rows())
+    return exports.csv_bytes([COLUMNS, *rows])
 
 
 def agencies_export_xlsx() -> bytes:
@@ -102,14 +91,9 @@ def agencies_export_xlsx() -> bytes:
     for row in _export_rows():
         cells = []
         for value in row:
-            cell = WriteOnlyCell(ws, value=value if value not in ("", None) else None)
-            if isinstance(value, str) and value:
-                cell.data_type = "s"  # never a formula, whatever the name says
-            cells.append(cell)
+            cells.append(WriteOnlyCell(ws, value=exports.cell_value(value) if value not in ("", None) else None))
         ws.append(cells)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return exports.workbook_bytes(wb)
 
 
 # ----------------------------------------------------------------------------------------- import
@@ -142,18 +126,11 @@ def read_upload(upload) -> bytes:
         return spreadsheets.read_upload(upload, max_bytes=MAX_BYTES)
 
 
-def _cell_text(value) -> str:
-    text = spreadsheets.default_cell_text(value)
-    if text.startswith("'") and text[1:2] and text[1:].startswith(_FORMULA_START):
-        text = text[1:]  # undo the export's protection against formulas
-    return text
-
-
 def _raw_rows(data: bytes):
     with spreadsheets.refused_as(_file_error):
         yield from spreadsheets.iter_rows(
             data, max_rows=MAX_ROWS, max_columns=MAX_READ_COLUMNS, max_unpacked_bytes=MAX_UNPACKED_BYTES,
-            max_members=MAX_ZIP_MEMBERS, cell_text=_cell_text, what="agency import")
+            max_members=MAX_ZIP_MEMBERS, what="agency import")  # the export's "'" is removed
 
 
 def read_table(data: bytes) -> list[tuple[int, dict[str, str]]]:

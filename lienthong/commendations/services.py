@@ -15,9 +15,7 @@ interface). An agency already holding a value for that year gets the new value.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -29,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
-from lienthong.core import spreadsheets
+from lienthong.core import exports, spreadsheets
 from lienthong.core.errors import PermissionDenied
 from lienthong.core.spreadsheets import ImportRejected, RowError
 from lienthong.core.text import nfc
@@ -298,33 +296,28 @@ def reform_template_xlsx(*, year: int) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Chỉ số CCHC")
-    ws.append([str(c.label) for c in COLUMNS])
+    exports.append_row(ws, [c.label for c in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDE", (20, 60, 8, 14, 10), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ref = wb.create_sheet(_("Danh mục cơ quan"))
-    ref.append([str(LABELS["code"]), str(LABELS["name"])])
+    exports.append_row(ref, [LABELS["code"], LABELS["name"]])
     for cell in ref[1]:
         cell.font = Font(bold=True)
     for code, name in _template_agencies():
-        ref.append([code or "", name])
-        ref.cell(row=ref.max_row, column=2).data_type = "s"
+        exports.append_row(ref, [code or "", name])  # "'" before a formula-like name; the import drops it
     ref.column_dimensions["A"].width, ref.column_dimensions["B"].width = 20, 70
     guide = wb.create_sheet(_("Hướng dẫn"))
     for line in template_guide(year=year):
-        guide.append([line])
+        exports.append_row(guide, [line])
     guide.column_dimensions["A"].width = 120
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return exports.workbook_bytes(wb)
 
 
 def reform_template_csv() -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow([str(c.label) for c in COLUMNS])
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+    return exports.csv_bytes([[c.label for c in COLUMNS]])
 
 
 def template_guide(*, year: int) -> list[str]:

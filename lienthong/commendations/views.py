@@ -3,7 +3,6 @@ the CCHC index import. Thin: reads in ``selectors``, the rule in ``rules``, writ
 
 from __future__ import annotations
 
-import io
 from functools import wraps
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lienthong.core import exports
 from lienthong.core.errors import NotFound, PermissionDenied
 from lienthong.core.http import file_response
 from lienthong.core.views import forbidden
@@ -78,38 +78,39 @@ def proposals_xlsx(request, campaign_id):
     wb = Workbook()
     ws = wb.active
     ws.title = _("Đề xuất khen thưởng")
-    ws.append([_("Đề xuất khen thưởng kết hợp xếp hạng ứng dụng CNTT và chỉ số CCHC")])
+    exports.append_row(ws, [_("Đề xuất khen thưởng kết hợp xếp hạng ứng dụng CNTT và chỉ số CCHC")])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([campaign.name])
-    ws.append([_("Quy tắc:")])
+    exports.append_row(ws, [campaign.name])
+    exports.append_row(ws, [_("Quy tắc:")])
     for line in data.rule_lines:
-        ws.append(["", line])
+        exports.append_row(ws, ["", line])
     ws.append([])
     header = [_("Nhóm"), _("STT"), _("Cơ quan, đơn vị"), _("Hạng CNTT"), _("Tổng điểm CNTT"), _("Chỉ số CNTT"),
               _("Xếp loại"), _("Chỉ số CCHC"), _("Điểm kết hợp")]
-    ws.append(header)
+    exports.append_row(ws, header)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     if not data.ready:
-        ws.append([_("Kết quả đánh giá chưa được phê duyệt; chưa lập đề xuất.")])
+        exports.append_row(ws, [_("Kết quả đánh giá chưa được phê duyệt; chưa lập đề xuất.")])
     for group in data.groups:
         for i, row in enumerate(group.proposed, start=1):
             r = row.result
-            ws.append([group.name, i, row.agency.name, r.rank, r.total, r.index, r.class_label,
-                       row.reform.value if row.reform else None, row.verdict.combined])
+            exports.append_row(ws, [group.name, i, row.agency.name, r.rank, r.total, r.index, r.class_label,
+                                    row.reform.value if row.reform else None, row.verdict.combined])
             _number_formats(ws)
     all_units = wb.create_sheet(_("Toàn bộ đơn vị"))
-    all_units.append(header[:2] + header[2:] + [_("Đề xuất"), _("Lý do không đề xuất")])
+    exports.append_row(all_units, header + [_("Đề xuất"), _("Lý do không đề xuất")])
     for cell in all_units[1]:
         cell.font = Font(bold=True)
     highlight = PatternFill("solid", fgColor="E3F4E1")
     for group in data.groups:
         for i, row in enumerate(group.rows, start=1):
             r = row.result
-            all_units.append([group.name, i, row.agency.name, r.rank, r.total, r.index, r.class_label,
-                              row.reform.value if row.reform else None, row.verdict.combined,
-                              pgettext("yes/no", "Có") if row.verdict.proposed else pgettext("yes/no", "Không"),
-                              " ".join(row.verdict.reasons) or None])
+            exports.append_row(all_units, [
+                group.name, i, row.agency.name, r.rank, r.total, r.index, r.class_label,
+                row.reform.value if row.reform else None, row.verdict.combined,
+                pgettext("yes/no", "Có") if row.verdict.proposed else pgettext("yes/no", "Không"),
+                " ".join(row.verdict.reasons) or None])
             _number_formats(all_units)
             if row.verdict.proposed:
                 for cell in all_units[all_units.max_row]:
@@ -120,14 +121,8 @@ def proposals_xlsx(request, campaign_id):
             sheet.column_dimensions[col].width = width
     for cell in all_units["K"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for sheet in wb.worksheets:  # text stays text: a name starting with "=" must not become a formula
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return file_response(buffer.getvalue(), filename=f"de-xuat-khen-thuong-{campaign.year}-{campaign.pk}.xlsx",
+    # names typed by users ("=HYPERLINK(…)") stay text: core.exports
+    return file_response(exports.workbook_bytes(wb), filename=f"de-xuat-khen-thuong-{campaign.year}-{campaign.pk}.xlsx",
                          content_type=XLSX_TYPE)
 
 

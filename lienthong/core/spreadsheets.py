@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from lienthong.core.errors import DomainError, ValidationFailed
+from lienthong.core.exports import unprotected
 from lienthong.core.text import fold, nfc
 
 log = logging.getLogger(__name__)
@@ -174,13 +175,15 @@ def _xlsx_rows(data: bytes, *, max_columns: int, max_unpacked_bytes: int, max_me
 
 
 def default_cell_text(value) -> str:
+    """The text of a cell; the apostrophe our exports put before formula-like text is taken off again
+    (``core.exports.unprotected``), so a file exported and imported back keeps its names."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return nfc(str(value))
+    return unprotected(nfc(str(value)))
 
 
 def iter_rows(data: bytes, *, max_rows: int, max_columns: int, max_unpacked_bytes: int, max_members: int,

@@ -24,6 +24,7 @@ from django.db.models import Max, Min
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from lienthong.core import exports
 from lienthong.core.iteration import chunks
 from lienthong.core.text import fold
 from lienthong.documents.models import Direction, Document, DocumentStatus, Register, Secrecy, Urgency
@@ -314,7 +315,7 @@ def register_book_xlsx(*, register) -> bytes:
     body_font = Font(name=font, size=12)
 
     def cover_line(text, *, size=12, bold=False):
-        cell = WriteOnlyCell(ws, value=text)
+        cell = WriteOnlyCell(ws, value=exports.cell_value(text))
         cell.font = Font(name=font, size=size, bold=bold)
         cell.alignment = Alignment(horizontal="center", vertical="center")
         return [cell]
@@ -345,7 +346,7 @@ def register_book_xlsx(*, register) -> bytes:
         ws.append(row)
 
     def header_cell(text, *, size=12):
-        cell = WriteOnlyCell(ws, value=text)
+        cell = WriteOnlyCell(ws, value=exports.cell_value(text))
         cell.font = Font(name=font, size=size, bold=True)
         cell.alignment = centre
         cell.border = box
@@ -358,9 +359,8 @@ def register_book_xlsx(*, register) -> bytes:
     for cancelled, cells in book_rows(register=register):
         out = []
         for column, value in zip(columns, cells, strict=True):
-            cell = WriteOnlyCell(ws, value=value if value != "" else None)
-            if isinstance(value, str) and value:
-                cell.data_type = "s"  # text typed by users is never a formula ("=HYPERLINK(…)")
+            # text typed by users ("=HYPERLINK(…)", "- Như trên") is never a formula: core.exports
+            cell = WriteOnlyCell(ws, value=exports.cell_value(value) if value != "" else None)
             cell.font = cancelled_font if cancelled else body_font
             cell.border = box
             cell.alignment = wrap
@@ -372,6 +372,4 @@ def register_book_xlsx(*, register) -> bytes:
             out.append(cell)
         ws.append(out)
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return exports.workbook_bytes(wb)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import io
 import zlib
 from decimal import ROUND_HALF_UP, Decimal
 from functools import wraps
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from lienthong.core import exports
 from lienthong.core.http import file_response
 from lienthong.oversight import selectors
 from lienthong.oversight.forms import UsageFilterForm, default_period, months_back
@@ -277,11 +277,11 @@ def export_xlsx(request):
     wb = Workbook()
     ws = wb.active
     ws.title = _("Tình hình sử dụng")
-    ws.append([_("Tình hình sử dụng hệ thống, từ tháng %(a)s đến tháng %(b)s") % {
+    exports.append_row(ws, [_("Tình hình sử dụng hệ thống, từ tháng %(a)s đến tháng %(b)s") % {
         "a": period["month_from"].strftime("%m/%Y"), "b": period["month_to"].strftime("%m/%Y")}])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([])
-    ws.append([str(h) for h, _a, _k in COLUMNS])
+    exports.append_row(ws, [h for h, _a, _k in COLUMNS])
     for cell in ws[3]:
         cell.font = Font(bold=True)
     fill = PatternFill("solid", fgColor="FDE2E1")
@@ -301,7 +301,7 @@ def export_xlsx(request):
                     if kind == "datetime" and value is not None:
                         value = timezone.localtime(value, VN).replace(tzinfo=None)
                     values.append(value)
-            ws.append(values)
+            exports.append_row(ws, values)  # agency, level and group names are typed by users
             for (_h, _attr, kind), cell in zip(COLUMNS, ws[ws.max_row]):
                 if kind == "pct":
                     cell.number_format = "0.0%"
@@ -314,10 +314,8 @@ def export_xlsx(request):
     for col, width in zip("ABCDEFGHIJKLMNO", (14, 22, 40, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 17, 30)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "D4"
-    buf = io.BytesIO()
-    wb.save(buf)
     name = f"giam-sat-{period['month_from']:%Y-%m}-{period['month_to']:%Y-%m}.xlsx"
-    return file_response(buf.getvalue(), filename=name,
+    return file_response(exports.workbook_bytes(wb), filename=name,
                          content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

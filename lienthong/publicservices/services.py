@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
+from lienthong.core import exports
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.text import nfc
 
@@ -229,28 +230,19 @@ def import_template(*, fmt: str = "xlsx") -> bytes:
     ]
     headers = [importing.header_label(key) for key, _l, _a, _r in importing.COLUMNS]
     if fmt == "csv":
-        import csv
-        import io
-
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(headers)
-        writer.writerows(example)
-        return "\ufeff".encode() + out.getvalue().encode("utf-8")
-    import io
-
+        return exports.csv_bytes([headers, *example])
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
     ws = wb.active
     ws.title = _("Số liệu")
-    ws.append(headers)
+    exports.append_row(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in example:
-        ws.append(list(row))
+        exports.append_row(ws, row)
     for column in ("A", "B", "F"):  # codes and months stay text, never numbers or dates
         for cell in ws[column][1:]:
             cell.number_format = "@"
@@ -258,7 +250,7 @@ def import_template(*, fmt: str = "xlsx") -> bytes:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     guide = wb.create_sheet(_("Hướng dẫn"))
-    guide.append([_("Cột"), _("Bắt buộc"), _("Cách ghi")])
+    exports.append_row(guide, [_("Cột"), _("Bắt buộc"), _("Cách ghi")])
     for cell in guide[1]:
         cell.font = Font(bold=True)
     notes = {
@@ -276,14 +268,13 @@ def import_template(*, fmt: str = "xlsx") -> bytes:
         "on_time": _("Số hồ sơ giải quyết đúng hạn; không lớn hơn số hồ sơ đã giải quyết."),
     }
     for key, label, _aliases, required in importing.COLUMNS:
-        guide.append([str(label), _("có") if required else _("không"), str(notes[key])])
+        exports.append_row(guide, [label, _("có") if required else _("không"), notes[key]])
     guide.append([])
-    guide.append([_("Mỗi dòng là một thủ tục trong một tháng; một thủ tục không được lặp lại cùng tháng. Tệp có "
-                    "bất kỳ dòng lỗi nào sẽ không được nhập; trang nhập liệt kê mọi dòng lỗi. Tệp CSV lưu bảng mã "
-                    "UTF-8; tối đa 5 MB, 20 000 dòng.")])
+    exports.append_row(guide, [_(
+        "Mỗi dòng là một thủ tục trong một tháng; một thủ tục không được lặp lại cùng tháng. Tệp có "
+        "bất kỳ dòng lỗi nào sẽ không được nhập; trang nhập liệt kê mọi dòng lỗi. Tệp CSV lưu bảng mã "
+        "UTF-8; tối đa 5 MB, 20 000 dòng.")])
     guide.column_dimensions["A"].width = 26
     guide.column_dimensions["B"].width = 10
     guide.column_dimensions["C"].width = 100
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return exports.workbook_bytes(wb)

@@ -5,10 +5,11 @@ recommendations."""
 
 from __future__ import annotations
 
-import io
 import re
 
 from django.utils.translation import gettext as _
+
+from lienthong.core import exports
 
 from . import content
 from .data import CampaignReport
@@ -42,15 +43,15 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
 
     def header(ws, row: int, values: list[str]):
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value)
+            cell = ws.cell(row=row, column=col, value=exports.cell_value(value))
             cell.font, cell.fill, cell.border = bold, fill, box
             cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
     def title(ws, text: str, sub: str = ""):
-        ws["A1"] = text
+        ws["A1"] = exports.cell_value(text)
         ws["A1"].font = Font(name="Times New Roman", bold=True, size=13)
         if sub:
-            ws["A2"] = sub
+            ws["A2"] = exports.cell_value(sub)
             ws["A2"].font = Font(name="Times New Roman", italic=True)
 
     wb = Workbook()
@@ -66,7 +67,8 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
     r = 5
     for g in report.groups:
         counts = dict(g.classes)
-        ws.append([g.name, len(g.rows), g.max_points, g.mean_index] + [counts.get(b, 0) for b in bands])
+        exports.append_row(ws, [g.name, len(g.rows), g.max_points, g.mean_index]
+                           + [counts.get(b, 0) for b in bands])
         ws.cell(row=r, column=4).number_format = "0.0%"
         r += 1
     last_overview_row = r - 1
@@ -77,10 +79,12 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
     ws.cell(row=r + 3, column=1, value=_("Đơn vị không xếp hạng")).font = bold
     ws.cell(row=r + 3, column=2, value=len(report.excluded))
     ws.cell(row=r + 4, column=1, value=_("Bộ tiêu chí")).font = bold
-    ws.cell(row=r + 4, column=2, value=f"{report.criteria_set.name} (v{report.criteria_set.version})")
+    ws.cell(row=r + 4, column=2,
+            value=exports.cell_value(f"{report.criteria_set.name} (v{report.criteria_set.version})"))
     if report.approval:
         ws.cell(row=r + 5, column=1, value=_("Phê duyệt")).font = bold
-        ws.cell(row=r + 5, column=2, value=report.approval.decision or report.approval.approved_at.strftime("%d/%m/%Y"))
+        ws.cell(row=r + 5, column=2, value=exports.cell_value(
+            report.approval.decision or report.approval.approved_at.strftime("%d/%m/%Y")))
     ws.column_dimensions["A"].width = 38
     for col in range(2, 5 + len(bands)):
         ws.column_dimensions[get_column_letter(col)].width = 14
@@ -107,10 +111,11 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
         header(ws, 4, head)
         ncat = len(g.categories)
         for row in g.rows:
-            ws.append([row.rank, row.name]
-                      + [(row.categories.get(c.code) or {}).get("points") for c in g.categories]
-                      + [row.points, row.max_points, row.total, row.index, row.class_label, row.previous_index,
-                         row.change_index, row.previous_rank, row.change_rank, row.separate_reason or None])
+            exports.append_row(ws, [row.rank, row.name]
+                               + [(row.categories.get(c.code) or {}).get("points") for c in g.categories]
+                               + [row.points, row.max_points, row.total, row.index, row.class_label,
+                                  row.previous_index, row.change_index, row.previous_rank, row.change_rank,
+                                  row.separate_reason or None])
             line = ws._current_row  # the row just appended (``max_row`` scans every cell: quadratic)
             for col in range(3, 3 + ncat + 3):
                 ws.cell(row=line, column=col).number_format = "0.00"
@@ -147,12 +152,12 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
     crits = [(cat, c) for cat, c in report.criteria_set.criteria()]
     header(ws, 4, [_("Nhóm đơn vị"), _("Đơn vị")] + [f"{c.code}" for _cat, c in crits])
     for row in report.rows + report.excluded:
-        ws.append([row.group, row.name] + [
+        exports.append_row(ws, [row.group, row.name] + [
             (row.criteria.get(c.code) or {}).get("points") if (row.criteria.get(c.code) or {}).get(
                 "status") != "not_applicable" else None for _cat, c in crits])
     header(ws, ws._current_row + 2, [_("Mã"), _("Tiêu chí"), _("Điểm tối đa")])
     for cat, c in crits:
-        ws.append([c.code, c.name, c.max])
+        exports.append_row(ws, [c.code, c.name, c.max])
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 42
     ws.freeze_panes = "C5"
@@ -162,10 +167,10 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
     title(ws, _("Đơn vị không xếp hạng và đơn vị xếp hạng riêng"))
     header(ws, 4, [_("Đơn vị"), _("Nhóm"), _("Tình trạng"), _("Lý do"), _("Chỉ số (tham khảo)")])
     for row in report.excluded:
-        ws.append([row.name, row.group, _("Không xếp hạng"), row.excluded_reason, row.index])
+        exports.append_row(ws, [row.name, row.group, _("Không xếp hạng"), row.excluded_reason, row.index])
         ws.cell(row=ws._current_row, column=5).number_format = "0.0%"
     for row in report.separate:
-        ws.append([row.name, row.group, _("Xếp hạng riêng"), row.separate_reason, row.index])
+        exports.append_row(ws, [row.name, row.group, _("Xếp hạng riêng"), row.separate_reason, row.index])
         ws.cell(row=ws._current_row, column=5).number_format = "0.0%"
     for col, width in zip("ABCDE", (42, 14, 16, 60, 14)):
         ws.column_dimensions[col].width = width
@@ -177,13 +182,11 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
     header(ws, 4, [_("Đơn vị"), _("Mã"), _("Nhóm tiêu chí"), _("Chỉ số"), _("Tiêu chí chưa đạt"), _("Khuyến nghị")])
     for row in report.rows:
         for rec in row.recommendations:
-            ws.append([row.name, rec.category_code, rec.category_name, rec.category_index,
-                       ", ".join(rec.criteria), rec.text])
+            exports.append_row(ws, [row.name, rec.category_code, rec.category_name, rec.category_index,
+                                    ", ".join(rec.criteria), rec.text])
             ws.cell(row=ws._current_row, column=4).number_format = "0.0%"
             ws.cell(row=ws._current_row, column=6).alignment = wrap
     for col, width in zip("ABCDEF", (40, 7, 30, 10, 18, 80)):
         ws.column_dimensions[col].width = width
 
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return exports.workbook_bytes(wb)

@@ -196,7 +196,7 @@ def test_an_agency_name_that_looks_like_a_formula_stays_text_in_the_export(appro
     assert "<f>" not in sheets
     names = [r[2] for r in load_workbook(io.BytesIO(response.content))["Toàn bộ đơn vị"].iter_rows(
         min_row=2, values_only=True)]
-    assert '=HYPERLINK("http://x.invalid","Sở")' in names
+    assert '\'=HYPERLINK("http://x.invalid","Sở")' in names  # the apostrophe keeps it text in every reader
 
 
 def test_the_xlsx_export_in_english_says_yes_and_no(compiled_messages, approved, client, settings):  # noqa: F811
