@@ -41,6 +41,7 @@ PAYLOADS = (CMD, PLUS, MINUS, AT, TAB, CR)
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how OOXML writes control characters inside text
+_SAVED_TO_A_FILE = re.compile(r"\b(?:wb|workbook|book)\.save\(")  # openpyxl's own save, helper bypassed
 
 
 def looks_like_formula(text: str) -> bool:
@@ -242,3 +243,24 @@ def test_numbers_dates_and_harmless_text_are_written_unchanged():
     for text in PAYLOADS + ("- Như trên;\n- Lưu: VT.", "+ Lưu", " =1", "\u00a0=1", "=", "-A1"):
         assert exports.cell_value(text) == "'" + text, text
     assert exports.unprotected("'" + CMD) == CMD and exports.unprotected("'Sở") == "'Sở"
+
+
+def test_every_workbook_and_csv_is_written_through_the_one_helper():
+    """A new export that saves its workbook or writes CSV by itself would skip the neutralisation."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root.parent).as_posix()
+        if "/tests/" in relative or "/migrations/" in relative or relative == "lienthong/core/exports.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        if "csv.writer(" in source or "csv.DictWriter(" in source:
+            offenders.append(f"{relative}: CSV written without exports.csv_bytes")
+        if re.search(r"from openpyxl import .*\bWorkbook\b", source):
+            if _SAVED_TO_A_FILE.search(source) or "exports.workbook_bytes(" not in source:
+                offenders.append(f"{relative}: workbook saved without exports.workbook_bytes")
+            if "write_only=True" in source and "exports.cell_value(" not in source:
+                offenders.append(f"{relative}: write-only cells written without exports.cell_value")
+    assert offenders == []
