@@ -11,6 +11,7 @@ production mode refuses to start without one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass, field
@@ -77,13 +78,26 @@ def _read_key_file(path: str) -> str:
 
 
 def keyring() -> Keyring:
-    """The keyring from the current settings (cheap: a few string operations)."""
-    raw = getattr(settings, "AUDIT_KEY", "") or ""
-    key_file = getattr(settings, "AUDIT_KEY_FILE", "") or ""
+    """The keyring from the current settings. Built once per distinct configuration: a key file is read
+    when the process first needs it (after a rotation, restart the processes)."""
+    return _keyring(
+        getattr(settings, "AUDIT_KEY", "") or "", getattr(settings, "AUDIT_KEY_FILE", "") or "",
+        getattr(settings, "AUDIT_KEY_ID", "") or "", _hashable(getattr(settings, "AUDIT_OLD_KEYS", "")),
+        getattr(settings, "AUDIT_OLD_KEYS_FILE", "") or "", bool(getattr(settings, "PRODUCTION", False)),
+        settings.SECRET_KEY,
+    )
+
+
+def _hashable(raw):
+    return tuple(sorted(raw.items())) if isinstance(raw, dict) else (raw or "")
+
+
+@functools.lru_cache(maxsize=16)
+def _keyring(raw: str, key_file: str, key_id: str, old_raw, old_file: str, production: bool,
+             secret_key: str) -> Keyring:
     if not raw and key_file:
         raw = _read_key_file(key_file)
-    old = parse_old_keys(getattr(settings, "AUDIT_OLD_KEYS", ""))
-    old_file = getattr(settings, "AUDIT_OLD_KEYS_FILE", "") or ""
+    old = parse_old_keys(dict(old_raw) if isinstance(old_raw, tuple) else old_raw)
     if old_file:
         old = {**parse_old_keys(_read_key_file(old_file)), **old}
     derived = False
@@ -92,11 +106,11 @@ def keyring() -> Keyring:
             raise ImproperlyConfigured(f"The audit key must be at least {MIN_KEY_LENGTH} characters long")
         key = raw.encode("utf-8")
     else:
-        if getattr(settings, "PRODUCTION", False):
+        if production:
             raise ImproperlyConfigured("LIENTHONG_AUDIT_KEY or LIENTHONG_AUDIT_KEY_FILE must be set in production mode")
-        key = hmac.new(settings.SECRET_KEY.encode("utf-8"), b"lienthong.audit.key", hashlib.sha256).digest()
+        key = hmac.new(secret_key.encode("utf-8"), b"lienthong.audit.key", hashlib.sha256).digest()
         derived = True
-    key_id = getattr(settings, "AUDIT_KEY_ID", "") or key_fingerprint(key)
+    key_id = key_id or key_fingerprint(key)
     _check_id(key_id)
     if key_id in old and old[key_id] != key:
         raise ImproperlyConfigured(f"Audit key id {key_id!r} names two different keys")

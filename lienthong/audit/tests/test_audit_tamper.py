@@ -10,7 +10,6 @@ chain with its head — go around the model's append-only guard (raw SQL, ``quer
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import subprocess
 import sys
@@ -81,9 +80,13 @@ def delete_sql(*ids) -> None:
 def test_entries_are_sealed_with_the_configured_key(logged):
     entry = chain_of(logged.agencies["vp"])[0]
 
+    fields = dict(chain=entry.chain, seq=entry.seq, at=entry.at, actor_id=entry.actor_id,
+                  actor_name=entry.actor_name, action=entry.action, object_type=entry.object_type,
+                  object_id=entry.object_id, summary=entry.summary, details=entry.details, prev_hash=entry.prev_hash)
+
     assert entry.key_id == "2026-a"
-    plain = hashlib.sha256(json.dumps([]).encode()).hexdigest()
-    assert entry.hash != plain and len(entry.hash) == 64
+    assert entry.hash == _digest(key=KEY.encode(), key_id="2026-a", **fields)
+    assert entry.hash != _digest(key=None, key_id=LEGACY_KEY_ID, **fields)  # not the plain SHA-256 of before
     assert audit_verify() == (4, [])
 
 
