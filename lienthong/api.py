@@ -28,6 +28,7 @@ from lienthong.assessment.api import router as assessment_router
 from lienthong.core.errors import DomainError, NotFound
 from lienthong.delivery.api import router as delivery_router
 from lienthong.documents.api import router as documents_router
+from lienthong.documents.uploads import PARSER_ERRORS, parser_error_answer
 from lienthong.drafting.api import router as drafting_router
 from lienthong.oversight.api import router as oversight_router
 from lienthong.processing.api import router as processing_router
@@ -232,6 +233,16 @@ _HTTP_ERRORS = {
 def on_http_error(request, exc: HttpError):
     code, message = _HTTP_ERRORS.get(exc.status_code, ("http_error", gettext_lazy("Yêu cầu không hợp lệ.")))
     return _error(request, exc.status_code, code, message)
+
+
+def on_upload_parser_error(request, exc):
+    """Django's multipart parser refused the body (too many files, a kilobyte file name, too big)."""
+    status, code, message = parser_error_answer(exc)
+    return _error(request, status, code, message)
+
+
+for _parser_error in PARSER_ERRORS:
+    api.add_exception_handler(_parser_error, on_upload_parser_error)
 
 
 @api.exception_handler(Http404)

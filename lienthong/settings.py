@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lienthong.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "lienthong.documents.uploads.UploadErrorsMiddleware",  # before the CSRF check reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lienthong.accounts.middleware.SessionRefreshMiddleware",
@@ -210,6 +211,17 @@ STORAGES = {
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded originals (lienthong.documents.files, docs/decisions.md): at most UPLOAD_MAX_FILES files in one
+# list of files (Django's own ceiling, DATA_UPLOAD_MAX_NUMBER_FILES, stays 100); a PDF of at most
+# PDF_MAX_PAGES pages; a PDF with JavaScript, launch actions or embedded files is refused ("refuse") or
+# kept but marked and only ever offered as a download ("flag").
+UPLOAD_MAX_FILES = env_int("LIENTHONG_UPLOAD_MAX_FILES", 20)
+PDF_MAX_PAGES = env_int("LIENTHONG_PDF_MAX_PAGES", 3000)
+PDF_ACTIVE_CONTENT = env_str("LIENTHONG_PDF_ACTIVE_CONTENT", "refuse")
+if PDF_ACTIVE_CONTENT not in ("refuse", "flag"):
+    raise ImproperlyConfigured("LIENTHONG_PDF_ACTIVE_CONTENT must be 'refuse' or 'flag'")
+if not 1 <= UPLOAD_MAX_FILES <= 100:
+    raise ImproperlyConfigured("LIENTHONG_UPLOAD_MAX_FILES must be between 1 and 100 (DATA_UPLOAD_MAX_NUMBER_FILES)")
 # The PDF register book prints in volumes (quyển) of this many numbers; the XLSX holds the whole year.
 REGISTER_BOOK_VOLUME_SIZE = env_int("REGISTER_BOOK_VOLUME_SIZE", 500)
 # How drafts are signed and sealed (lienthong.signing.methods): paper with a scanned copy; PAdES signatures

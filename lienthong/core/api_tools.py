@@ -47,10 +47,15 @@ def state_errors_as_400():
         raise
 
 
-def original_response(*, stored_file, filename: str) -> FileResponse:
-    """The bytes of a stored original as a download that a browser will never render inline."""
+def original_response(*, stored_file, filename: str, inline: bool = False) -> FileResponse:
+    """The bytes of a stored original, as a download or (``inline``, the PDF preview) shown in the browser.
+
+    Both carry ``nosniff`` (the declared type is the sniffed one, never a guess from the bytes) and
+    ``Content-Security-Policy: sandbox`` (no script of the file runs with the site's origin). A file
+    marked as carrying active content is always a download, whatever was asked."""
+    inline = inline and not stored_file.has_active_content
     response = FileResponse(file_store.open_original(stored_file.storage_name), content_type=stored_file.content_type,
-                            as_attachment=True, filename=filename)
+                            as_attachment=not inline, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response

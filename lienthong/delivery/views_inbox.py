@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,10 +25,10 @@ from django.views.decorators.http import require_GET, require_POST
 from lienthong.accounts import selectors as account_selectors
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
+from lienthong.core.api_tools import original_response
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.delivery import selectors, services
 from lienthong.delivery.models import DeliveryState, RecallState
-from lienthong.documents import files as file_store
 from lienthong.documents.models import DocumentType
 from lienthong.documents.services import find_duplicate_incoming
 from lienthong.processing import services as processing_services
@@ -135,7 +135,8 @@ def _render_detail(request, delivery_id: int, *, register_form=None, return_form
         "delivery": delivery, "doc": doc, "files": files, "can_act": can_act, "duplicate": duplicate,
         "recall_pending": delivery.recall_state == RecallState.REQUESTED,
         "events": list(delivery.events.order_by("at", "id")),
-        "preview": next((f for f in files if f.stored_file.kind == "pdf"), None),
+        "preview": next((f for f in files if f.stored_file.kind == "pdf" and not f.stored_file.has_active_content),
+                        None),
         "register_form": register_form or RegisterForm(
             source_type=doc.document_type, initial={"received_on": today, "due_date": doc.due_date}),
         "return_form": return_form or ReturnForm(initial={"reason": _signature_return_reason(doc)} if can_act else None),
@@ -160,15 +161,9 @@ def delivery_file(request, delivery_id: int, file_id: int):
         df = next((f for f in selectors.delivery_files(delivery=delivery) if f.pk == file_id), None)
     if df is None:
         raise Http404(_("Không tìm thấy tệp."))
-    inline = request.GET.get("inline") == "1"
     audit_log(actor=request.user, action=AuditAction.DOWNLOADED, obj_type="delivery", obj_id=delivery.pk,
               agency_id=delivery.recipient_agency_id, summary=df.filename[:300])
-    response = FileResponse(file_store.open_original(df.stored_file.storage_name),
-                            content_type=df.stored_file.content_type, as_attachment=not inline, filename=df.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    if not inline:
-        response["Content-Security-Policy"] = "sandbox"
-    return response
+    return original_response(stored_file=df.stored_file, filename=df.filename, inline=request.GET.get("inline") == "1")
 
 
 @login_required

@@ -8,7 +8,6 @@ by services (``DomainError``) are turned into JSON by the handlers in ``lienthon
 from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -18,8 +17,8 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Role
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
+from lienthong.core.api_tools import original_response
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
-from lienthong.documents import files as file_store
 from lienthong.documents import selectors, services
 from lienthong.documents.models import DocumentType
 from lienthong.documents.schemas import (
@@ -103,11 +102,7 @@ def document_file(request, document_id: int, file_id: int):
         raise
     services.document_record_view(actor=request.auth, document=df.document, action=AuditAction.DOWNLOADED,
                                   detail=df.filename)
-    response = FileResponse(file_store.open_original(df.stored_file.storage_name),
-                            content_type=df.stored_file.content_type, as_attachment=True, filename=df.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return original_response(stored_file=df.stored_file, filename=df.filename)
 
 
 def _registering_agency(user, agency_id: int | None) -> Agency:

@@ -1,9 +1,20 @@
-"""Original files: type sniffing, content-addressed storage and text extraction.
+"""Original files: content checks, content-addressed storage and text extraction.
 
 Uploads are hostile until proven otherwise: the declared name and MIME type are ignored, the type is
-decided from the bytes, ZIP containers are opened only to look at their member names (never
-extracted to disk), XML is parsed without entities or network access, and every reader has a size
-ceiling.
+decided from the bytes, and then the file is *parsed*, never trusted on its magic bytes alone
+(``check_upload``, the one check every upload path goes through):
+
+- a PDF must open with pypdf, have between one page and ``PDF_MAX_PAGES`` pages, open without a
+  password, and carry no active content (JavaScript, launch actions, embedded files, RichMedia, XFA)
+  anywhere reachable from its catalog; with ``PDF_ACTIVE_CONTENT = "flag"`` such a file is kept but
+  marked, and never shown inline;
+- a DOCX, XLSX or ODT is unzipped within bounds (entry count, declared and actual unpacked size,
+  compression ratio per entry and overall; no absolute or ``..`` paths, no encrypted entries), every
+  XML part is parsed without entities, DTDs or network access and refused if it declares any, and
+  macros (``vbaProject.bin``, ODF Basic/Scripts) are refused;
+- an image must open with Pillow, pass ``verify()`` and stay under a pixel count.
+
+ZIP containers are never extracted to disk, and every reader has a size ceiling.
 """
 
 from __future__ import annotations
@@ -12,6 +23,7 @@ import hashlib
 import io
 import logging
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,6 +31,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from lienthong.core.errors import ValidationFailed
 
@@ -75,13 +88,79 @@ def is_executable(data: bytes) -> bool:
     return data[:4].startswith(_EXECUTABLE_MAGIC)
 
 
-def read_upload(upload, *, field: str = "files") -> tuple[bytes, Sniffed]:
-    """Read an uploaded file (Django ``UploadedFile`` or ``(name, bytes)``) and check it.
+# --- Limits --------------------------------------------------------------------------------------------
 
-    Raises ``ValidationFailed`` with a Vietnamese message naming the file for: empty file, file over
-    the size limit, executable, or a type outside the accepted list.
+MAX_FILENAME_CHARS = 200
+PACKAGE_MAX_ENTRIES = 5000
+PACKAGE_MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+PACKAGE_MAX_ENTRY_RATIO = 200
+PACKAGE_MAX_TOTAL_RATIO = 100
+PACKAGE_RATIO_FLOOR = 1024 * 1024  # below this many unpacked bytes the ratio is not looked at
+PDF_MAX_OBJECTS = 200_000
+IMAGE_MAX_PIXELS = 150_000_000
+_READ_CHUNK = 256 * 1024
+
+PDF_ACTIVE_REFUSE = "refuse"
+PDF_ACTIVE_FLAG = "flag"
+
+
+def pdf_max_pages() -> int:
+    return getattr(settings, "PDF_MAX_PAGES", 3000)
+
+
+def pdf_active_content_policy() -> str:
+    return getattr(settings, "PDF_ACTIVE_CONTENT", PDF_ACTIVE_REFUSE)
+
+
+def upload_max_files() -> int:
+    return getattr(settings, "UPLOAD_MAX_FILES", 20)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An upload whose content passed ``check_upload``. ``active_content`` is only ever true for a PDF
+    kept under the "flag" policy: it is stored marked and served as a download only."""
+
+    data: bytes
+    kind: Sniffed
+    active_content: bool = False
+
+
+class _Refused(Exception):
+    """Internal: one reason to refuse, as a Vietnamese sentence about the file named ``%(name)s``."""
+
+    def __init__(self, message, **params):
+        super().__init__(str(message))
+        self.message = message
+        self.params = params
+
+
+def check_file_count(count: int, *, field: str = "files") -> None:
+    """More files in one list than ``UPLOAD_MAX_FILES`` is refused before any of them is read."""
+    limit = upload_max_files()
+    if count > limit:
+        raise ValidationFailed({field: [_("Gửi %(n)s tệp trong một lần, vượt giới hạn %(limit)s tệp; "
+                                          "hãy chia thành nhiều lần gửi.") % {"n": count, "limit": limit}]})
+
+
+def check_file_name(name: str, *, field: str = "files") -> None:
+    """File names longer than ``MAX_FILENAME_CHARS`` are refused, never shortened behind the user's back."""
+    if len(name) > MAX_FILENAME_CHARS:
+        raise ValidationFailed({field: [_("Tên tệp “%(start)s…” dài %(n)s ký tự, vượt giới hạn %(limit)s ký tự; "
+                                          "hãy đổi tên tệp ngắn hơn rồi gửi lại.")
+                                        % {"start": name[:40], "n": len(name), "limit": MAX_FILENAME_CHARS}]})
+
+
+def read_upload(upload, *, field: str = "files") -> Checked:
+    """Read an uploaded file (Django ``UploadedFile``) and check it with ``check_upload``.
+
+    Raises ``ValidationFailed`` with a Vietnamese message naming the file for: a name over
+    ``MAX_FILENAME_CHARS``, a file over the size limit, and everything ``check_upload`` refuses.
     """
-    name = getattr(upload, "name", None) or "tệp"
+    from lienthong.core.text import nfc
+
+    name = nfc(getattr(upload, "name", None) or "") or "tệp"
+    check_file_name(name, field=field)
     limit = settings.MAX_UPLOAD_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
@@ -95,16 +174,280 @@ def read_upload(upload, *, field: str = "files") -> tuple[bytes, Sniffed]:
             raise ValidationFailed({field: [_("Tệp “%(name)s” vượt giới hạn %(limit)s.") % {
                 "name": name, "limit": filesizeformat(limit)}]})
         chunks.append(chunk)
-    data = b"".join(chunks)
-    if not data:
-        raise ValidationFailed({field: [_("Tệp “%(name)s” rỗng (0 byte).") % {"name": name}]})
-    if is_executable(data):
-        raise ValidationFailed({field: [_("Tệp “%(name)s” là chương trình thực thi, không được phép tải lên.") % {"name": name}]})
-    kind = sniff(data)
-    if kind is None:
-        raise ValidationFailed({field: [_("Tệp “%(name)s” không thuộc định dạng được chấp nhận (%(types)s).") % {
-            "name": name, "types": ACCEPTED_LABELS}]})
-    return data, kind
+    return check_upload(b"".join(chunks), name=name, field=field)
+
+
+def check_upload(data: bytes, *, name: str, field: str = "files") -> Checked:
+    """The one content check of an original, whatever path it came by: decide the type from the bytes,
+    then parse the file as that type. Raises ``ValidationFailed`` (``{field: [message]}``) naming the
+    file and the problem in Vietnamese."""
+    try:
+        if not data:
+            raise _Refused(_("Tệp “%(name)s” rỗng (0 byte)."))
+        if is_executable(data):
+            raise _Refused(_("Tệp “%(name)s” là chương trình thực thi, không được phép tải lên."))
+        kind = sniff(data)
+        if kind is None:
+            raise _Refused(_("Tệp “%(name)s” không thuộc định dạng được chấp nhận (%(types)s)."), types=ACCEPTED_LABELS)
+        active = False
+        if kind is PDF:
+            active = _check_pdf(data)
+        elif kind in (DOCX, XLSX, ODT):
+            _check_package(data, kind)
+        else:
+            _check_image(data)
+    except _Refused as refused:
+        raise ValidationFailed({field: [refused.message % {"name": name, **refused.params}]}) from None
+    return Checked(data=data, kind=kind, active_content=active)
+
+
+# --- PDF ------------------------------------------------------------------------------------------------
+
+# What an action or dictionary does, by the names that give it away; each maps to how the refusal says it.
+_ACTIVE_LABELS = {
+    "javascript": _lazy("mã JavaScript"),
+    "launch": _lazy("lệnh mở chương trình"),
+    "embedded": _lazy("tệp nhúng bên trong"),
+    "import": _lazy("lệnh nạp dữ liệu từ tệp khác"),
+    "richmedia": _lazy("nội dung đa phương tiện (RichMedia)"),
+    "xfa": _lazy("biểu mẫu XFA"),
+}
+_ACTION_KINDS = {"/JavaScript": "javascript", "/Launch": "launch", "/ImportData": "import", "/GoToE": "embedded",
+                 "/RichMediaExecute": "richmedia"}
+
+
+def _check_pdf(data: bytes) -> bool:
+    """Open the PDF, count its pages and walk its objects for active content. Returns True when active
+    content is present and the policy keeps such files (flag); refuses otherwise."""
+    from pypdf import PdfReader
+    from pypdf import PasswordType
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    broken = _Refused(_("Tệp “%(name)s” không phải tệp PDF hợp lệ: không mở được hoặc bị hỏng."))
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise _Refused(_("Tệp “%(name)s” là PDF được đặt mật khẩu; hãy gửi bản không đặt mật khẩu."))
+        pages = len(reader.pages)
+        root = reader.trailer["/Root"]
+    except _Refused:
+        raise
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors on a hostile file
+        log.info("unreadable PDF upload", exc_info=True)
+        raise broken from None
+    if pages < 1:
+        raise _Refused(_("Tệp “%(name)s” là PDF không có trang nào."))
+    if pages > pdf_max_pages():
+        raise _Refused(_("Tệp “%(name)s” có %(n)s trang, vượt giới hạn %(limit)s trang."),
+                       n=pages, limit=pdf_max_pages())
+    try:
+        found = _pdf_active_content(root)
+    except _Refused:
+        raise
+    except Exception:  # noqa: BLE001
+        log.info("PDF upload fails while walking its objects", exc_info=True)
+        raise broken from None
+    if not found:
+        return False
+    if pdf_active_content_policy() == PDF_ACTIVE_FLAG:
+        return True
+    what = ", ".join(str(_ACTIVE_LABELS[k]) for k in _ACTIVE_LABELS if k in found)
+    raise _Refused(_("Tệp “%(name)s” là PDF chứa nội dung chủ động (%(what)s), không được phép tải lên; hãy in "
+                     "lại thành PDF thông thường (ví dụ “Microsoft Print to PDF”) rồi gửi lại."), what=what)
+
+
+def _pdf_active_content(root) -> set[str]:
+    """Every object reachable from the catalog, each read once, at most ``PDF_MAX_OBJECTS`` of them:
+    the kinds of active content found (keys of ``_ACTIVE_LABELS``). Web links (/URI) and go-to
+    actions are ordinary and not reported. Stream data is never decoded, only stream dictionaries."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    found: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    visited = 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            ref = (obj.idnum, obj.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            obj = obj.get_object()
+        visited += 1
+        if visited > PDF_MAX_OBJECTS:
+            raise _Refused(_("Tệp “%(name)s” có cấu trúc PDF quá phức tạp để kiểm tra."))
+        if isinstance(obj, DictionaryObject):  # stream objects are dictionaries too
+            _classify_pdf_dict(obj, found)
+            stack.extend(dict.values(obj))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(list.__iter__(obj))
+    return found
+
+
+def _classify_pdf_dict(d, found: set[str]) -> None:
+    def name(key):
+        value = dict.get(d, key)
+        return str(value.get_object()) if value is not None else None
+
+    if "/JS" in d:
+        found.add("javascript")
+    action = name("/S")
+    if action in _ACTION_KINDS:
+        found.add(_ACTION_KINDS[action])
+    subtype = name("/Subtype")
+    if subtype == "/FileAttachment" or name("/Type") == "/EmbeddedFile" or "/EF" in d:
+        found.add("embedded")
+    if subtype == "/RichMedia" or "/RichMediaContent" in d:
+        found.add("richmedia")
+    if "/XFA" in d:
+        found.add("xfa")
+    if "/JavaScript" in d:  # the /Names dictionary's document-level scripts
+        found.add("javascript")
+    if "/EmbeddedFiles" in d:
+        found.add("embedded")
+
+
+# --- ZIP packages (DOCX, XLSX, ODT) ----------------------------------------------------------------------
+
+_MACRO_NAMES = ("vbaproject.bin", "vbadata.xml")
+_MACRO_DIRS = ("basic/", "scripts/", "word/activex/", "xl/activex/")
+
+
+def _check_package(data: bytes, kind: Sniffed) -> None:
+    """Bounded unzip of an Office/ODF package and a safe parse of every XML part."""
+    broken = _Refused(_("Tệp “%(name)s” bị hỏng, không giải nén được."))
+    bomb = _Refused(_("Tệp “%(name)s” quá lớn khi giải nén (tối đa %(limit)s, tỉ lệ nén bất thường), có dấu hiệu "
+                      "“bom nén”; không được phép tải lên."), limit=filesizeformat(PACKAGE_MAX_UNPACKED_BYTES))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise broken from None
+    if len(members) > PACKAGE_MAX_ENTRIES:
+        raise _Refused(_("Tệp “%(name)s” chứa quá nhiều thành phần (%(n)s, tối đa %(limit)s)."),
+                       n=len(members), limit=PACKAGE_MAX_ENTRIES)
+    declared = sum(m.file_size for m in members)
+    if declared > PACKAGE_MAX_UNPACKED_BYTES or (
+            declared > PACKAGE_RATIO_FLOOR and declared > PACKAGE_MAX_TOTAL_RATIO * len(data)):
+        raise bomb
+    for m in members:
+        if _unsafe_member_name(m.filename):
+            raise _Refused(_("Tệp “%(name)s” chứa thành phần có đường dẫn không hợp lệ (“%(path)s”)."),
+                           path=m.filename[:80])
+        if m.flag_bits & 0x1:
+            raise _Refused(_("Tệp “%(name)s” được đặt mật khẩu; hãy gửi bản không đặt mật khẩu."))
+        if m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise broken
+        if m.file_size > PACKAGE_RATIO_FLOOR and m.file_size > PACKAGE_MAX_ENTRY_RATIO * max(m.compress_size, 1):
+            raise bomb
+        lower = m.filename.lower()
+        if lower.rsplit("/", 1)[-1] in _MACRO_NAMES or lower.startswith(_MACRO_DIRS):
+            raise _Refused(_("Tệp “%(name)s” chứa macro hoặc điều khiển ActiveX, không được phép tải lên; hãy lưu "
+                             "lại thành tệp không có macro (.docx, .xlsx, .odt) rồi gửi lại."))
+    names = {m.filename for m in members}
+    if kind is ODT and "content.xml" not in names:
+        raise broken
+    if "[Content_Types].xml" in names and b"macroenabled" in archive.read("[Content_Types].xml")[:1_000_000].lower():
+        raise _Refused(_("Tệp “%(name)s” chứa macro hoặc điều khiển ActiveX, không được phép tải lên; hãy lưu "
+                         "lại thành tệp không có macro (.docx, .xlsx, .odt) rồi gửi lại."))
+    unpacked = 0
+    try:
+        for m in members:
+            if m.is_dir():
+                continue
+            is_xml = m.filename.lower().endswith((".xml", ".rels"))
+            unpacked = _read_member(archive, m, unpacked, bomb, is_xml)
+    except _Refused:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
+        raise broken from None
+
+
+def _unsafe_member_name(name: str) -> bool:
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":") or "\x00" in name
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, unpacked: int, bomb: _Refused,
+                 is_xml: bool) -> int:
+    """Read one member through, counting what it really inflates to (declared sizes can lie) and, for
+    XML, parsing it as it comes. Returns the running total of unpacked bytes."""
+    parser = _safe_xml_parser() if is_xml else None
+    size = 0
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_READ_CHUNK):
+            size += len(chunk)
+            unpacked += len(chunk)
+            if (size > member.file_size or unpacked > PACKAGE_MAX_UNPACKED_BYTES
+                    or (size > PACKAGE_RATIO_FLOOR and size > PACKAGE_MAX_ENTRY_RATIO * max(member.compress_size, 1))):
+                raise bomb
+            if parser is not None:
+                window = (tail + chunk).upper()
+                if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                    raise _entities_refused()
+                tail = chunk[-16:]
+                _feed(parser, chunk)
+    if parser is not None:
+        _close_xml(parser)
+    return unpacked
+
+
+def _entities_refused() -> _Refused:
+    return _Refused(_("Tệp “%(name)s” chứa khai báo DTD hoặc thực thể XML (DOCTYPE, ENTITY), không được phép "
+                      "tải lên."))
+
+
+def _safe_xml_parser():
+    from lxml import etree
+
+    return etree.XMLPullParser(events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
+                               huge_tree=False)
+
+
+def _feed(parser, chunk: bytes) -> None:
+    from lxml import etree
+
+    try:
+        parser.feed(chunk)
+        for _event, element in parser.read_events():
+            element.clear(keep_tail=False)  # keep memory flat: only the open elements stay
+    except etree.XMLSyntaxError:
+        raise _Refused(_("Tệp “%(name)s” có phần nội dung XML bị lỗi, không đọc được.")) from None
+
+
+def _close_xml(parser) -> None:
+    from lxml import etree
+
+    try:
+        root = parser.close()
+    except etree.XMLSyntaxError:
+        raise _Refused(_("Tệp “%(name)s” có phần nội dung XML bị lỗi, không đọc được.")) from None
+    info = root.getroottree().docinfo
+    if info.internalDTD is not None or info.externalDTD is not None or info.doctype:
+        raise _entities_refused()
+
+
+# --- Images ---------------------------------------------------------------------------------------------
+
+def _check_image(data: bytes) -> None:
+    from PIL import Image
+
+    too_large = _Refused(_("Tệp “%(name)s” là ảnh có quá nhiều điểm ảnh, vượt giới hạn %(limit)s triệu điểm ảnh."),
+                         limit=IMAGE_MAX_PIXELS // 1_000_000)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > IMAGE_MAX_PIXELS:
+                raise too_large
+            image.verify()
+    except _Refused:
+        raise
+    except Image.DecompressionBombError:
+        raise too_large from None
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds of errors on a broken file
+        raise _Refused(_("Tệp “%(name)s” là ảnh bị hỏng, không đọc được.")) from None
 
 
 def storage_name_for(sha256: str) -> str:

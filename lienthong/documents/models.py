@@ -196,6 +196,9 @@ class StoredFile(models.Model):
     content_type = models.CharField(max_length=100)
     kind = models.CharField(max_length=10)
     storage_name = models.CharField(max_length=200)
+    # A PDF with JavaScript, launch actions or embedded files, kept because PDF_ACTIVE_CONTENT is "flag":
+    # it is only ever served as a download (never inline, never previewed).
+    has_active_content = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
 

@@ -123,22 +123,32 @@ class ReadFile:
     text: str = ""
     page_count: int | None = None
     status: str = ExtractionStatus.NONE
+    active_content: bool = False  # a PDF kept under the "flag" policy: stored marked, never shown inline
 
 
 def _read_files(uploads, errors: dict) -> list[ReadFile]:
+    """Every upload through ``files.read_upload`` (size, name, content parsed by type); a refused file
+    adds its message to ``errors["files"]`` and nothing of it is kept."""
+    uploads = list(uploads or [])
+    try:
+        file_store.check_file_count(sum(not isinstance(u, ReadFile) for u in uploads))
+    except ValidationFailed as exc:
+        errors.setdefault("files", []).extend(exc.errors["files"])
+        return []
     read = []
-    for upload in uploads or []:
+    for upload in uploads:
         if isinstance(upload, ReadFile):  # already checked (a draft's signed original, a delivered file)
             read.append(upload)
             continue
         try:
-            data, kind = file_store.read_upload(upload)
+            checked = file_store.read_upload(upload)
         except ValidationFailed as exc:
             for msgs in exc.errors.values():
                 errors.setdefault("files", []).extend(msgs)
             continue
+        data, kind = checked.data, checked.kind
         item = ReadFile(name=nfc(getattr(upload, "name", "") or "tep")[:255], data=data, kind=kind,
-                        sha256=file_store.sha256_of(data))
+                        sha256=file_store.sha256_of(data), active_content=checked.active_content)
         if kind.kind in ("pdf", "docx"):
             if len(data) <= settings.TEXT_EXTRACTION_INLINE_MAX_BYTES:
                 item.text, item.page_count, item.status = _extract(data, kind.kind, item.name)
@@ -481,7 +491,8 @@ def stored_file_read(*, stored_file: StoredFile, filename: str, text: str | None
     with file_store.open_original(stored_file.storage_name) as fh:
         data = fh.read()
     kind = file_store.sniff(data)
-    item = ReadFile(name=filename, data=data, kind=kind, sha256=stored_file.sha256)
+    item = ReadFile(name=filename, data=data, kind=kind, sha256=stored_file.sha256,
+                    active_content=stored_file.has_active_content)
     if text is not None:
         item.text, item.page_count, item.status = text, page_count, ExtractionStatus.DONE
     elif kind.kind in ("pdf", "docx"):
@@ -497,7 +508,7 @@ def files_store(read: list[ReadFile], *, written: list[str]) -> list[StoredFile]
         storage_name = file_store.write_original(f.data, f.sha256, written)
         row, _created = StoredFile.objects.get_or_create(
             sha256=f.sha256, defaults=dict(size=len(f.data), content_type=f.kind.content_type, kind=f.kind.kind,
-                                           storage_name=storage_name),
+                                           storage_name=storage_name, has_active_content=f.active_content),
         )
         stored.append(row)
     pdf_ids = [row.pk for row in stored if row.kind == "pdf"]

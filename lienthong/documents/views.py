@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +17,9 @@ from lienthong.accounts.models import Role
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.selectors import audit_entries_for
+from lienthong.core.api_tools import original_response
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.http import file_response
-from lienthong.documents import files as file_store
 from lienthong.documents import selectors, services
 from lienthong.documents.forms import CancelForm, DocumentFilterForm, IncomingForm, OutgoingForm
 from lienthong.documents.models import Direction, Register
@@ -97,7 +97,8 @@ def document_detail(request, document_id: int):
     return render(request, "documents/detail.html", {
         "doc": doc, "files": files, "history": audit_entries_for(obj_type="document", obj_id=doc.pk),
         "can_manage": can_register, "cancel_form": CancelForm(),
-        "preview": next((f for f in files if f.stored_file.kind == "pdf"), None),
+        "preview": next((f for f in files if f.stored_file.kind == "pdf" and not f.stored_file.has_active_content),
+                        None),
         "relations": selectors.document_relations(user=request.user, document=doc),
     })
 
@@ -110,15 +111,9 @@ def document_file(request, document_id: int, file_id: int):
     except NotFound:
         services.document_record_denied(actor=request.user, document_id=document_id)
         raise Http404(_("Không tìm thấy tệp."))
-    inline = request.GET.get("inline") == "1"
     services.document_record_view(actor=request.user, document=df.document, action=AuditAction.DOWNLOADED,
                                   detail=df.filename)
-    response = FileResponse(file_store.open_original(df.stored_file.storage_name),
-                            content_type=df.stored_file.content_type, as_attachment=not inline, filename=df.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    if not inline:
-        response["Content-Security-Policy"] = "sandbox"
-    return response
+    return original_response(stored_file=df.stored_file, filename=df.filename, inline=request.GET.get("inline") == "1")
 
 
 def _document_input(form) -> services.DocumentInput:
@@ -174,7 +169,9 @@ def register_document(request, direction: str):
     else:
         form = form_class(clerk_agencies=agencies, initial={"issued_on": today, "received_on": today})
     title = _("Đăng ký văn bản đi") if direction == Direction.OUTGOING else _("Đăng ký văn bản đến")
-    return render(request, "documents/register_form.html", {"form": form, "title": title, "direction": direction})
+    # A refused registration (a field, a file) answers 422 with the form and its messages.
+    return render(request, "documents/register_form.html", {"form": form, "title": title, "direction": direction},
+                  status=422 if request.method == "POST" else 200)
 
 
 @login_required

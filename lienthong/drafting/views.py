@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,10 +27,10 @@ from lienthong.accounts.models import Role
 from lienthong.agencies.models import Unit
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
+from lienthong.core.api_tools import original_response
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.delivery.views_sender import picker_context
-from lienthong.documents import files as file_store
 from lienthong.documents.models import Direction, DocumentStatus
 from lienthong.documents.selectors import documents_visible_to, registers_visible_to
 from lienthong.drafting import forms, selectors, services
@@ -500,15 +500,9 @@ def draft_file(request, draft_id: int, file_id: int):
     df = DraftFile.objects.filter(draft=draft, pk=file_id).select_related("stored_file").first()
     if df is None:
         raise Http404(_("Không tìm thấy tệp."))
-    inline = request.GET.get("inline") == "1"
     audit_log(actor=request.user, action=AuditAction.DOWNLOADED, obj_type="draft", obj_id=draft.pk,
               agency_id=draft.agency_id, summary=_("Tải tệp dự thảo: %(f)s") % {"f": df.filename[:200]})
-    response = FileResponse(file_store.open_original(df.stored_file.storage_name),
-                            content_type=df.stored_file.content_type, as_attachment=not inline, filename=df.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    if not inline:
-        response["Content-Security-Policy"] = "sandbox"
-    return response
+    return original_response(stored_file=df.stored_file, filename=df.filename, inline=request.GET.get("inline") == "1")
 
 
 urlpatterns = [

@@ -59,8 +59,11 @@ def download(request, build_id):
     build = selectors.build_for(user=request.user, build_id=build_id)
     if not build.file:
         raise Http404
-    return FileResponse(build.file.open("rb"), as_attachment=True, filename=build.filename,
-                        content_type=build.content_type)
+    response = FileResponse(build.file.open("rb"), as_attachment=True, filename=build.filename,
+                            content_type=build.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @domain_errors_as_pages

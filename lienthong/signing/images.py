@@ -39,11 +39,11 @@ def check_png_with_alpha(data: bytes) -> None:
         raise _bad(_("Ảnh phải là tệp PNG."))
     try:
         with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            width, height = image.size
+            width, height = image.size  # from the header: a 1 MB PNG can inflate to gigabytes, so check first
             if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
                 raise _bad(_("Kích thước ảnh không phù hợp (mỗi cạnh từ %(lo)s đến %(hi)s điểm ảnh).")
                            % {"lo": MIN_SIDE, "hi": MAX_SIDE})
+            image.load()
             if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
                 raise _bad(_("Ảnh phải có nền trong suốt (PNG có kênh alpha)."))
             alpha = image.convert("RGBA").getchannel("A")

@@ -223,7 +223,7 @@ def test_bad_outgoing_input_is_shown_next_to_the_field_and_nothing_is_stored(
         clerk_client, province, overrides, field_name, message):
     response = clerk_client.post(reverse("documents:register_outgoing"), outgoing_post(province, **overrides))
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert errors_next_to(response, field_name) == [message]
     assert_nothing_stored()
     # What the clerk typed is still there to correct.
@@ -239,7 +239,7 @@ def test_duplicate_incoming_number_symbol_is_shown_next_to_the_field(clerk_clien
     response = clerk_client.post(reverse("documents:register_incoming"),
                                  incoming_post(province, number_symbol="32/tb-vp.ubnd"))
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert errors_next_to(response, "number_symbol") == [
         "Văn bản 32/tb-vp.ubnd của Ủy ban nhân dân tỉnh Hậu Giang đã được đăng ký với số đến 1."]
     assert Document.objects.count() == 1 and StoredFile.objects.count() == 1
@@ -256,7 +256,7 @@ def test_people_who_are_not_clerks_cannot_register(client, province):
 def test_a_clerk_cannot_register_into_another_agency(clerk_client, province):
     response = clerk_client.post(reverse("documents:register_outgoing"),
                                  outgoing_post(province, agency=province.agencies["stttt"].pk))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert errors_next_to(response, "agency")
     assert_nothing_stored()
 

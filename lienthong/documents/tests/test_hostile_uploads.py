@@ -1,0 +1,324 @@
+"""Hostile and malformed uploads are refused by parsing them, on every path that stores originals.
+
+Each hostile file is posted through the three upload paths a user reaches: registering an incoming
+document through the API and through the web form, and adding a version to a draft through the API.
+Each answers 4xx with a Vietnamese message that names the file and the problem, stores nothing and
+consumes no number: the next valid registration gets the number the refused one would have taken.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from lienthong.core.testing import pdf_upload, tiny_pdf
+from lienthong.documents import files as file_store
+from lienthong.documents.models import Document, DocumentFile, StoredFile
+from lienthong.documents.tests import hostile
+from lienthong.documents.tests.test_api import as_user, incoming_form, originals_on_disk
+from lienthong.documents.tests.test_views import errors_next_to, incoming_post
+from lienthong.drafting.models import DraftFile
+from lienthong.drafting.tests.test_api import draft_form
+
+BROKEN_PDF = "không phải tệp PDF hợp lệ"
+ACTIVE_PDF = "nội dung chủ động"
+ENTITIES = "khai báo DTD hoặc thực thể XML"
+
+# (id, builder, file name, what the message must say)
+HOSTILE = [
+    ("header-only-pdf", hostile.header_only_pdf, "cong-van.pdf", BROKEN_PDF),
+    ("html-starting-with-pdf", hostile.html_as_pdf, "trang.pdf", BROKEN_PDF),
+    ("pdf-openaction-javascript", hostile.open_action_js_pdf, "js.pdf", "mã JavaScript"),
+    ("pdf-names-javascript", hostile.names_js_pdf, "js2.pdf", "mã JavaScript"),
+    ("pdf-launch-action", hostile.launch_annotation_pdf, "launch.pdf", "lệnh mở chương trình"),
+    ("pdf-embedded-file", hostile.embedded_file_pdf, "nhung.pdf", "tệp nhúng bên trong"),
+    ("pdf-password", lambda: hostile.encrypted_pdf("mat-khau"), "khoa.pdf", "đặt mật khẩu"),
+    ("docx-zip-bomb-2gib", hostile.zip_bomb_docx, "bom.docx", "quá lớn khi giải nén"),
+    ("docx-zip-bomb-lying-sizes", lambda: hostile.zip_bomb_docx(lie_about_size=True), "bom2.docx",
+     "bị hỏng, không giải nén được"),
+    ("docx-billion-laughs", hostile.billion_laughs_docx, "lol.docx", ENTITIES),
+    ("docx-xxe", hostile.xxe_docx, "xxe.docx", ENTITIES),
+    ("docx-macro", hostile.macro_docx, "macro.docx", "chứa macro"),
+    ("docx-path-traversal", hostile.traversal_docx, "duong-dan.docx", "đường dẫn không hợp lệ"),
+    ("png-pixel-bomb", hostile.pixel_bomb_png, "anh.png", "điểm ảnh, vượt giới hạn"),
+    ("png-truncated", hostile.truncated_png, "hong.png", "ảnh bị hỏng"),
+]
+IDS = [h[0] for h in HOSTILE]
+
+
+def hostile_upload(builder, name) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, builder(), content_type="application/octet-stream")
+
+
+def assert_message(messages: list[str], name: str, fragment: str) -> None:
+    assert len(messages) == 1, messages
+    assert f"“{name}”" in messages[0] and fragment in messages[0], messages
+
+
+@pytest.mark.parametrize("hostile_id, builder, name, fragment", HOSTILE, ids=IDS)
+def test_api_incoming_refuses_the_file_stores_nothing_and_keeps_the_number(
+        province, settings, hostile_id, builder, name, fragment):
+    client = as_user(province.users["clerk.stttt"])
+
+    response = client.post("/api/documents/incoming", incoming_form(province, files=[hostile_upload(builder, name)]))
+
+    assert response.status_code == 422, response.content
+    assert_message(response.json()["errors"]["files"], name, fragment)
+    assert not Document.objects.exists() and not StoredFile.objects.exists()
+    assert originals_on_disk(settings) == []
+    after = client.post("/api/documents/incoming", incoming_form(province))
+    assert after.status_code == 201 and after.json()["register_number"] == 1
+
+
+@pytest.mark.parametrize("hostile_id, builder, name, fragment", HOSTILE, ids=IDS)
+def test_web_form_incoming_refuses_the_file_stores_nothing_and_keeps_the_number(
+        clerk_client, province, settings, hostile_id, builder, name, fragment):
+    url = reverse("documents:register_incoming")
+
+    response = clerk_client.post(url, incoming_post(province, files=hostile_upload(builder, name)))
+
+    assert response.status_code == 422
+    assert_message(errors_next_to(response, "files"), name, fragment)
+    assert not Document.objects.exists() and not StoredFile.objects.exists()
+    assert originals_on_disk(settings) == []
+    clerk_client.post(url, incoming_post(province, number_symbol="33/TB-VP.UBND"))
+    assert Document.objects.get().register_number == 1
+
+
+@pytest.mark.parametrize("hostile_id, builder, name, fragment", HOSTILE, ids=IDS)
+def test_api_draft_files_refuses_the_file_and_stores_nothing(province, settings, hostile_id, builder, name, fragment):
+    client = as_user(province.users["specialist.xa"])
+    draft = client.post("/api/drafts", draft_form(province)).json()
+    stored_before = set(StoredFile.objects.values_list("pk", flat=True))
+    on_disk_before = originals_on_disk(settings)
+
+    response = client.post(f"/api/drafts/{draft['id']}/files",
+                           {"role": "draft", "files": [hostile_upload(builder, name)]})
+
+    assert response.status_code == 422, response.content
+    assert_message(response.json()["errors"]["files"], name, fragment)
+    assert DraftFile.objects.filter(draft_id=draft["id"]).count() == 1
+    assert set(StoredFile.objects.values_list("pk", flat=True)) == stored_before
+    assert originals_on_disk(settings) == on_disk_before
+
+
+def test_the_zip_bomb_is_refused_without_inflating_it():
+    """The refusal reads the declared sizes: no 2 GiB of zeros is ever produced (this test would take
+    seconds and gigabytes otherwise). Checked here by timing the check itself."""
+    import time
+
+    data = hostile.zip_bomb_docx()
+    started = time.perf_counter()
+    with pytest.raises(file_store.ValidationFailed):
+        file_store.check_upload(data, name="bom.docx")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_xxe_never_reads_the_local_file():
+    with pytest.raises(file_store.ValidationFailed) as refused:
+        file_store.check_upload(hostile.xxe_docx(), name="xxe.docx")
+    assert "root:" not in str(refused.value.errors)
+
+
+# --- What stays accepted ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("builder, kind", [
+    (tiny_pdf, "pdf"),
+    (hostile.uri_link_pdf, "pdf"),
+    (lambda: hostile.encrypted_pdf(""), "pdf"),  # restrictions only, opens without a password
+    (hostile.docx, "docx"),
+    (hostile.valid_png, "png"),
+], ids=["plain-pdf", "pdf-with-web-link", "pdf-owner-password-only", "docx", "png"])
+def test_ordinary_files_still_pass(builder, kind):
+    checked = file_store.check_upload(builder(), name="tep")
+    assert checked.kind.kind == kind and not checked.active_content
+
+
+def test_a_signed_pdf_made_by_the_signing_module_passes():
+    from lienthong.signing.tests.pdf_helpers import personally_signed
+
+    checked = file_store.check_upload(personally_signed(), name="da-ky.pdf")
+    assert checked.kind.kind == "pdf" and not checked.active_content
+
+
+def test_a_pdf_over_the_page_limit_is_refused(settings):
+    settings.PDF_MAX_PAGES = 0
+    with pytest.raises(file_store.ValidationFailed) as refused:
+        file_store.check_upload(tiny_pdf(), name="dai.pdf")
+    assert refused.value.errors["files"] == ["Tệp “dai.pdf” có 1 trang, vượt giới hạn 0 trang."]
+
+
+# --- The "flag" policy: kept, marked, never shown inline --------------------------------------------------
+
+def test_with_the_flag_policy_active_pdf_is_stored_marked_and_only_downloaded(province, settings):
+    settings.PDF_ACTIVE_CONTENT = "flag"
+    client = as_user(province.users["clerk.stttt"])
+
+    response = client.post("/api/documents/incoming", incoming_form(
+        province, files=[SimpleUploadedFile("js.pdf", hostile.open_action_js_pdf())]))
+
+    assert response.status_code == 201, response.content
+    df = DocumentFile.objects.get()
+    assert df.stored_file.has_active_content
+    web = Client_logged_in(province.users["clerk.stttt"])
+    inline = web.get(reverse("documents:file", args=[df.document_id, df.pk]) + "?inline=1")
+    assert inline["Content-Disposition"].startswith("attachment")
+    assert inline["Content-Security-Policy"] == "sandbox"
+    detail = web.get(reverse("documents:detail", args=[df.document_id])).content.decode()
+    assert "?inline=1" not in detail  # no preview frame for a flagged file
+
+
+def Client_logged_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- Headers of every view that serves a stored original ------------------------------------------------
+
+def assert_safe_headers(response, *, inline: bool):
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["Content-Disposition"].startswith("inline" if inline else "attachment")
+
+
+def test_document_file_inline_and_download_are_both_sandboxed(province):
+    client = as_user(province.users["clerk.stttt"])
+    doc = client.post("/api/documents/incoming", incoming_form(province)).json()
+    web = Client_logged_in(province.users["clerk.stttt"])
+    url = reverse("documents:file", args=[doc["id"], doc["files"][0]["id"]])
+
+    assert_safe_headers(web.get(url + "?inline=1"), inline=True)
+    assert_safe_headers(web.get(url), inline=False)
+    assert_safe_headers(client.get(f"/api/documents/{doc['id']}/files/{doc['files'][0]['id']}"), inline=False)
+
+
+def test_draft_file_inline_and_download_are_both_sandboxed(province):
+    user = province.users["specialist.xa"]
+    draft = as_user(user).post("/api/drafts", draft_form(province)).json()
+    web = Client_logged_in(user)
+    url = reverse("drafting:file", args=[draft["id"], draft["files"][0]["id"]])
+
+    assert_safe_headers(web.get(url + "?inline=1"), inline=True)
+    assert_safe_headers(web.get(url), inline=False)
+    assert_safe_headers(as_user(user).get(draft["files"][0]["download_url"]), inline=False)
+
+
+# --- File names and file counts (defect 7) ---------------------------------------------------------------
+
+class NamedBytes(io.BytesIO):
+    """A file for the test client whose name is sent as is (Django's own upload classes shorten names)."""
+
+    def __init__(self, name: str, data: bytes):
+        super().__init__(data)
+        self.name = name
+
+
+LONG_NAME = "Quyết định phê duyệt kế hoạch chuyển đổi số tỉnh Hậu Giang " * 20 + ".pdf"  # ~1.6 KB of UTF-8
+NAME_201 = "a" * 197 + ".pdf"
+
+
+def test_api_refuses_a_file_name_over_the_limit(province):
+    client = as_user(province.users["clerk.stttt"])
+
+    response = client.post("/api/documents/incoming", incoming_form(province, files=[NamedBytes(NAME_201, tiny_pdf())]))
+
+    assert response.status_code == 422
+    assert response.json()["errors"]["files"] == [
+        f"Tên tệp “{'a' * 40}…” dài 201 ký tự, vượt giới hạn 200 ký tự; hãy đổi tên tệp ngắn hơn rồi gửi lại."]
+    assert not Document.objects.exists()
+
+
+def test_api_answers_a_kilobyte_file_name_with_a_vietnamese_400(province):
+    client = as_user(province.users["clerk.stttt"])
+
+    response = client.post("/api/documents/incoming", incoming_form(province, files=[NamedBytes(LONG_NAME, tiny_pdf())]))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "upload_name_too_long"
+    assert "Tên tệp quá dài" in response.json()["message"]
+    assert not Document.objects.exists()
+
+
+def test_web_form_answers_a_kilobyte_file_name_with_a_vietnamese_400(clerk_client, province):
+    response = clerk_client.post(reverse("documents:register_incoming"),
+                                 incoming_post(province, files=NamedBytes(LONG_NAME, tiny_pdf())))
+
+    assert response.status_code == 400
+    assert "Tên tệp quá dài" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_web_form_refuses_a_file_name_over_the_limit_next_to_the_field(clerk_client, province):
+    response = clerk_client.post(reverse("documents:register_incoming"),
+                                 incoming_post(province, files=NamedBytes(NAME_201, tiny_pdf())))
+
+    assert response.status_code == 422
+    assert "dài 201 ký tự, vượt giới hạn 200 ký tự" in errors_next_to(response, "files")[0]
+    assert not Document.objects.exists()
+
+
+def many_pdfs(count):
+    return [pdf_upload(f"trang-{i}.pdf", f"Trang {i}") for i in range(count)]
+
+
+def test_more_files_than_the_app_allows_are_refused_with_the_limit(province, clerk_client, settings):
+    settings.UPLOAD_MAX_FILES = 3
+    api = as_user(province.users["clerk.stttt"]).post("/api/documents/incoming",
+                                                     incoming_form(province, files=many_pdfs(4)))
+    web = clerk_client.post(reverse("documents:register_incoming"), incoming_post(province, files=many_pdfs(4)))
+
+    message = "Gửi 4 tệp trong một lần, vượt giới hạn 3 tệp; hãy chia thành nhiều lần gửi."
+    assert api.status_code == 422 and api.json()["errors"]["files"] == [message]
+    assert web.status_code == 422 and errors_next_to(web, "files") == [message]
+    assert not StoredFile.objects.exists()
+
+
+def test_more_files_than_django_parses_get_a_vietnamese_answer(province, clerk_client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 5  # Django's own ceiling, below the 150 files of the report
+    api = as_user(province.users["clerk.stttt"]).post("/api/documents/incoming",
+                                                     incoming_form(province, files=many_pdfs(6)))
+    web = clerk_client.post(reverse("documents:register_incoming"), incoming_post(province, files=many_pdfs(6)))
+
+    assert api.status_code == 400
+    assert api.json()["code"] == "upload_too_many_files"
+    assert f"tối đa {settings.UPLOAD_MAX_FILES} tệp" in api.json()["message"]
+    assert web.status_code == 400 and f"tối đa {settings.UPLOAD_MAX_FILES} tệp" in web.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_a_request_body_over_djangos_limit_gets_a_vietnamese_413(province, clerk_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100  # form fields only (files do not count)
+    api = as_user(province.users["clerk.stttt"]).post("/api/documents/incoming",
+                                                     incoming_form(province, notes="x" * 500))
+    web = clerk_client.post(reverse("documents:register_incoming"), incoming_post(province, notes="x" * 500))
+
+    assert api.status_code == 413 and api.json()["code"] == "upload_too_large"
+    assert web.status_code == 413 and "quá lớn" in web.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_generated_downloads_carry_the_same_headers(province):
+    from lienthong.documents.models import Register
+
+    as_user(province.users["clerk.stttt"]).post("/api/documents/incoming", incoming_form(province))
+    register = Register.objects.get(last_number=1)
+    web = Client_logged_in(province.users["clerk.stttt"])
+
+    assert_safe_headers(web.get(reverse("documents:register_book", args=[register.pk]) + "?format=xlsx"),
+                        inline=False)
+
+
+def test_a_signature_image_is_measured_before_it_is_decoded():
+    """A small PNG declaring 12 000 × 12 000 pixels is refused on its size, without inflating 576 MB."""
+    from lienthong.signing.images import check_png_with_alpha
+
+    with pytest.raises(file_store.ValidationFailed) as refused:
+        check_png_with_alpha(hostile.png(12_000, 12_000))
+    assert refused.value.errors == {"image": ["Kích thước ảnh không phù hợp (mỗi cạnh từ 40 đến 4000 điểm ảnh)."]}
