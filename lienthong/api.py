@@ -22,7 +22,7 @@ from ninja.errors import ValidationError as RequestValidationError
 from ninja.security import HttpBearer
 
 from lienthong.accounts import services as account_services
-from lienthong.accounts.views import client_ip
+from lienthong.accounts.http import client_ip, known_device
 from lienthong.agencies.api import router as agencies_router
 from lienthong.assessment.api import router as assessment_router
 from lienthong.core.errors import DomainError, NotFound
@@ -43,10 +43,12 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
         if not token:
             return None
-        user = account_services.api_token_user(token=token.strip())
-        if user is not None:
-            request.user = user  # code shared with the web views reads request.user
-        return user
+        row = account_services.api_token_find(token=token.strip())
+        if row is None:
+            return None
+        request.user = row.user  # code shared with the web views reads request.user
+        request.api_token_id = row.pk  # DELETE /auth/token revokes this one
+        return row.user
 
 
 api = NinjaAPI(
@@ -81,12 +83,25 @@ class ErrorOut(Schema):
 @api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["Xác thực"],
           url_name="auth_token", summary="Lấy mã truy cập (token)")
 def auth_token(request, credentials: TokenIn):
-    """Exchange a user name and password for a bearer token. Repeated failures lock the login for a while."""
+    """Exchange a user name and password for a bearer token, valid for at most ``expires_in_days`` and
+    ended earlier by a password change, a deactivation or DELETE /api/auth/token. Repeated failures
+    make the next try wait (429 with Retry-After, at most a minute by default)."""
+    ip = client_ip(request)
     user = account_services.user_authenticate(request=request, username=credentials.username,
-                                              password=credentials.password, ip=client_ip(request))
+                                              password=credentials.password, ip=ip,
+                                              device=known_device(request, credentials.username))
     if user is None:
         return Status(401, {"code": "invalid_credentials", "message": _("Tên đăng nhập hoặc mật khẩu không đúng.")})
-    return {"token": account_services.api_token_issue(user=user), "expires_in_days": settings.API_TOKEN_TTL_DAYS}
+    token = account_services.api_token_issue(user=user, user_agent=request.META.get("HTTP_USER_AGENT", ""), ip=ip)
+    return {"token": token, "expires_in_days": settings.API_TOKEN_TTL_DAYS}
+
+
+@api.delete("/auth/token", response={204: None}, tags=["Xác thực"], url_name="auth_token_revoke",
+            summary="Thu hồi mã truy cập đang dùng")
+def auth_token_revoke(request):
+    """Revoke the token this request is authenticated with; the caller's other tokens keep working."""
+    account_services.api_token_revoke(user=request.auth, token_id=request.api_token_id)
+    return Status(204, None)
 
 
 api.add_router("", agencies_router)
@@ -117,7 +132,7 @@ def _error(request, status: int, code: str, message, *, errors: dict | None = No
 def on_domain_error(request, exc: DomainError):
     response = api.create_response(request, exc.as_dict(), status=exc.status)
     if isinstance(exc, account_services.LoginLocked):
-        response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        response["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -8,6 +8,7 @@ switches on the hardening that ``manage.py check --deploy`` asks for.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -169,14 +170,31 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "documents:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Login throttling: this many failures for one user name (or one address) within the window lock it.
+# Login throttling (accounts.services, docs/decisions.md): never a hard lock, a back-off. After
+# LOGIN_MAX_FAILURES failed logins in a row on one account, its n-th failure makes the next try wait
+# LOGIN_BACKOFF_BASE_SECONDS × 2^(n − LOGIN_MAX_FAILURES) seconds, at most LOGIN_BACKOFF_MAX_SECONDS; the
+# owner's browser that logged in before has its own count. A client address is slowed the same way only
+# once LOGIN_ADDRESS_MAX_ACCOUNTS distinct user names failed from it. Failures older than
+# LOGIN_FAILURE_WINDOW_SECONDS are forgotten.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+LOGIN_BACKOFF_BASE_SECONDS = env_int("LOGIN_BACKOFF_BASE_SECONDS", 1)
+LOGIN_BACKOFF_MAX_SECONDS = env_int("LOGIN_BACKOFF_MAX_SECONDS", 60)
+LOGIN_ADDRESS_MAX_ACCOUNTS = env_int("LOGIN_ADDRESS_MAX_ACCOUNTS", 20)
+# Reverse proxies (comma-separated IPs or CIDRs) whose X-Forwarded-For is believed: the client address is
+# the right-most entry that is not one of them. Empty: X-Forwarded-For is ignored, REMOTE_ADDR is the client.
+LIENTHONG_TRUSTED_PROXIES = env_list("LIENTHONG_TRUSTED_PROXIES", [])
+for _proxy in LIENTHONG_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"LIENTHONG_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from _exc
 # Sliding session timeout.
 SESSION_COOKIE_AGE = env_int("SESSION_TIMEOUT_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)  # see accounts.middleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The longest an API token lives; it dies earlier with a password change, a deactivation or a revoke.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 
 # --- Internationalisation -------------------------------------------------------------------------

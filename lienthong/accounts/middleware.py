@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.utils import timezone
 
+from lienthong.accounts.services import user_session_seen
+
 REFRESH_KEY = "_refreshed_at"
 
 
@@ -23,4 +25,5 @@ class SessionRefreshMiddleware:
             now = int(timezone.now().timestamp())
             if now - request.session.get(REFRESH_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 request.session[REFRESH_KEY] = now
+                user_session_seen(session_key=request.session.session_key)  # "last seen" on the sessions page
         return self.get_response(request)

@@ -56,18 +56,72 @@ class Position(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login; the throttle counts recent rows by user name and by address."""
+    """One failed login (a wrong password, not a refusal during a back-off): the log the per-address
+    throttle counts distinct user names in. Rows older than a week are pruned."""
 
-    username = models.CharField(max_length=150, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)  # as typed, lower-cased
     ip_address = models.GenericIPAddressField(null=True, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
 
+class ThrottleScope(models.TextChoices):
+    ACCOUNT = "account", _("tài khoản")
+    ADDRESS = "address", _("địa chỉ")
+    DEVICE = "device", _("trình duyệt đã biết")
+
+
+class LoginThrottle(models.Model):
+    """The back-off state of one account, one client address or one known browser.
+
+    ``failures``: for an account or a browser, failed logins in a row (forgotten after a quiet window);
+    for an address, the distinct user names that failed from it in the window since ``counting_since``.
+    ``blocked_until``: no password is checked for it before then. ``locked_since``: when the current
+    series of back-offs began (empty when there is none), which is what the lock-out page lists.
+    """
+
+    scope = models.CharField(_("phạm vi"), max_length=10, choices=ThrottleScope.choices)
+    key = models.CharField(_("khóa"), max_length=150)  # user name (lower case), address, or browser id
+    username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    failures = models.PositiveIntegerField(_("số lần sai"), default=0)
+    last_failure_at = models.DateTimeField(_("lần sai gần nhất"), null=True, blank=True)
+    blocked_until = models.DateTimeField(_("chờ đến"), null=True, blank=True)
+    locked_since = models.DateTimeField(_("bị hạn chế từ"), null=True, blank=True, db_index=True)
+    counting_since = models.DateTimeField(_("đếm từ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hạn chế đăng nhập")
+        verbose_name_plural = _("hạn chế đăng nhập")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_unique_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()}: {self.username or self.key}"
+
+
 class ApiToken(models.Model):
-    """Bearer token for the JSON API. Only the SHA-256 of the token is stored."""
+    """Bearer token for the JSON API. Only the SHA-256 of the token is stored.
+
+    ``password_stamp`` is a keyed hash of the owner's password hash when the token was issued: a token
+    whose stamp no longer matches (the password was changed, by whatever path) is refused and deleted.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
+    password_stamp = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(_("chương trình"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+
+class UserSession(models.Model):
+    """Which web session belongs to whom (recorded at login), so that a person can see and end their
+    sessions. The session itself lives in Django's session store; this is bookkeeping only."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="web_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    password_stamp = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(_("trình duyệt"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from lienthong.accounts.models import Position, Role, User
+from lienthong.accounts.models import ApiToken, LoginThrottle, Position, Role, User, UserSession
+from lienthong.accounts.services import password_stamp
 
 # Roles that may register and number documents.
 REGISTERING_ROLES = (Role.CLERK,)
@@ -86,3 +93,40 @@ def people_of(*, agency_ids, roles) -> QuerySet:
     if Role.LEADER in roles:
         qs = qs.exclude(role=Role.LEADER, unit__isnull=False)
     return qs.values_list("user_id", flat=True).distinct()
+
+
+# --- Login throttling, tokens and web sessions --------------------------------------------------------
+
+def current_lockouts() -> list:
+    """Back-offs running now or in a series still within the failure window, newest first, each with
+    ``wait_seconds`` still to go (0 when only the count remains)."""
+    now = timezone.now()
+    rows = list(LoginThrottle.objects.filter(
+        Q(blocked_until__gt=now)
+        | Q(locked_since__isnull=False,
+            last_failure_at__gte=now - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)))
+        .order_by("-last_failure_at"))
+    for row in rows:
+        row.wait_seconds = max(0, math.ceil((row.blocked_until - now).total_seconds())) if row.blocked_until else 0
+    return rows
+
+
+def live_api_tokens(*, user: User) -> QuerySet:
+    """``user``'s tokens that still open the API (not expired, issued under the current password)."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now(),
+                                   password_stamp=password_stamp(user)).order_by("-created_at")
+
+
+def live_web_sessions(*, user: User, current_key: str | None) -> list:
+    """``user``'s web sessions still in the session store and made under the current password, each
+    with ``is_current`` (the one asking)."""
+    rows = UserSession.objects.filter(user=user, password_stamp=password_stamp(user)).order_by("-created_at")
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        rows = list(rows.filter(session_key__in=Session.objects.filter(
+            expire_date__gt=timezone.now()).values("session_key")))
+    else:
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
+        rows = [r for r in rows if store.exists(r.session_key)]
+    for row in rows:
+        row.is_current = bool(current_key) and row.session_key == current_key
+    return rows

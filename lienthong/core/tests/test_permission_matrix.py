@@ -250,6 +250,22 @@ def build_world() -> World:
     w.users = {k: v for k, v in u.items()}
     w.tokens = {k: api_token_issue(user=w.users[k]) for k in USERS if k != "anonymous"}
     ApiToken.objects.update(last_used_at=timezone.now())  # no "last used" write on every request
+    # Sessions and tokens page: a token and a web session of clerk.xa; a login back-off on leader.huyen.
+    ids["token_clerk_xa"] = ApiToken.objects.get(user=u["clerk.xa"]).pk
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from lienthong.accounts.models import LoginThrottle, UserSession
+    from lienthong.accounts.services import login_record_failure, user_session_record
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store.create()
+    user_session_record(user=u["clerk.xa"], session_key=store.session_key, user_agent="Trinh duyet khac")
+    ids["session_clerk_xa"] = UserSession.objects.get(session_key=store.session_key).pk
+    for _attempt in range(settings.LOGIN_MAX_FAILURES):
+        login_record_failure(username="leader.huyen", ip="203.0.113.9")
+    ids["throttle_leader_huyen"] = LoginThrottle.objects.get(scope="account", key="leader.huyen").pk
     return w
 
 
@@ -497,6 +513,14 @@ def web_cases(w: World) -> list[Case]:
     # --- Public pages and the administration index ------------------------------------------------
     add("accounts:login", public=True, ok=people("anonymous"), others_status=302)  # logged in: sent home
     add("accounts:logout", method="POST", public=True, ok=frozenset(USERS), ok_status=302, changes="any")
+    add("accounts:sessions", ok=LOGGED_IN)
+    add("accounts:token_revoke", "clerk.xa's token", "POST", kwargs={"token_id": d["token_clerk_xa"]},
+        ok=people("clerk.xa"), ok_status=302)
+    add("accounts:session_revoke", "clerk.xa's other session", "POST",
+        kwargs={"session_id": d["session_clerk_xa"]}, ok=people("clerk.xa"), ok_status=302)
+    add("accounts:lockouts", ok=people("sysadmin"), refused=LOGGED_IN - people("sysadmin"))
+    add("accounts:lockout_lift", "leader.huyen", "POST", kwargs={"throttle_id": d["throttle_leader_huyen"]},
+        ok=people("sysadmin"), ok_status=302, refused=LOGGED_IN - people("sysadmin"))
     add("api:openapi-json", public=True, ok=frozenset(USERS))
     add("api:openapi-view", public=True, ok=frozenset(USERS))
     add("api:api-root", public=True, others_status=404)
@@ -741,6 +765,7 @@ def api_cases(w: World) -> list[Case]:
     # --- Public, lists and queues --------------------------------------------------------------------
     add("POST /api/auth/token", "wrong password", public=True, others_status=401,
         data={"username": "clerk.huyen", "password": "sai"})
+    add("DELETE /api/auth/token", "the caller's own", ok=LOGGED_IN, ok_status=204)
     for route, query in (("GET /api/agencies", ""), ("GET /api/documents", ""),
                          ("GET /api/documents", SEARCH), ("GET /api/registers", ""),
                          ("GET /api/drafts", ""), ("GET /api/drafts", "?queue=to_approve"),
@@ -904,6 +929,7 @@ def _snapshot_queries() -> list[tuple[str, str]]:
     """Plain SELECTs over the flow tables (the ORM would cost more than the requests they check)."""
     from django.db import connection
 
+    from lienthong.accounts.models import LoginThrottle, UserSession
     from lienthong.delivery.models import DeliveryEvent
     from lienthong.documents.models import Document
     from lienthong.drafting.models import Draft, DraftComment, DraftStep
@@ -927,6 +953,10 @@ def _snapshot_queries() -> list[tuple[str, str]]:
         ("handlings", rows(Handling, "id", "state", "submitted_to")),
         ("assignments", rows(Assignment, "id", "state", "progress")),
         ("notes", count(ProcessingNote)),
+        ("api tokens", count(ApiToken)), ("web sessions", count(UserSession)),
+        # A wrong password may count a failure; only the start or the lifting of a back-off is a change here.
+        ("login back-offs", f"SELECT {q('id')} FROM {q(LoginThrottle._meta.db_table)} "
+                            f"WHERE {q('locked_since')} IS NOT NULL ORDER BY {q('id')}"),
         ("recipient lists", rows(RecipientList, "id", "name")),
         *matrix_ranking.snapshot_queries(rows, count),
         ("notifications", rows(Notification, "id", "user", "read_at")),
