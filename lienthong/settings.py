@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "lienthong.documents.uploads.UploadErrorsMiddleware",  # before the CSRF check reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
+    "lienthong.core.middleware.RefuseNulBytesMiddleware",  # before the session is read; 400 for NUL in input
+    "lienthong.core.middleware.OutOfRangeInputMiddleware",  # 400, not 500, for numbers/dates past the range
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lienthong.accounts.middleware.SessionRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -17,6 +17,7 @@ from ninja import Field, Router, Schema
 
 from lienthong.accounts.selectors import agency_ids_for
 from lienthong.core.errors import NotFound, PermissionDenied
+from lienthong.core.schema_types import Id
 
 from . import selectors, services
 from .models import Campaign, CampaignState, CampaignUnit, SelfAssessment, SelfAssessmentState
@@ -158,7 +159,7 @@ def campaigns(request):
 
 @router.get("/assessment/campaigns/{int:campaign_id}", response=CampaignDetail, url_name="assessment_campaign",
             summary="Một đợt đánh giá: nhóm, đơn vị, trạng thái tự đánh giá")
-def campaign(request, campaign_id: int):
+def campaign(request, campaign_id: Id):
     user = request.auth
     c = _campaign(user, campaign_id)
     units = CampaignUnit.objects.filter(campaign=c).select_related("agency", "self_assessment").order_by(
@@ -176,7 +177,7 @@ def campaign(request, campaign_id: int):
 
 @router.get("/assessment/campaigns/{int:campaign_id}/results", response=ResultsOut,
             url_name="assessment_campaign_results", summary="Kết quả xếp hạng của một đợt")
-def campaign_results(request, campaign_id: int):
+def campaign_results(request, campaign_id: Id):
     """Theo nhóm, thứ hạng (đồng hạng 1-2-2-4), điểm, chỉ số, xếp loại, thay đổi so với năm trước. Đơn vị
     chỉ xem được sau khi kết quả được phê duyệt (của mình) hoặc công bố (tất cả); trước đó trả 403."""
     user = request.auth
@@ -223,7 +224,7 @@ def _self_assessment_out(user, sa_id: int) -> SelfAssessmentOut:
 
 @router.get("/assessment/self-assessments/{int:sa_id}", response=SelfAssessmentOut,
             url_name="assessment_self_assessment", summary="Một bản tự đánh giá")
-def self_assessment(request, sa_id: int):
+def self_assessment(request, sa_id: Id):
     """Giá trị từng tiêu chí (tự khai, hệ thống đo được), giải trình, ý kiến thẩm định. Đơn vị chỉ xem bản
     của mình (của đơn vị khác sau khi công bố kết quả)."""
     return _self_assessment_out(request.auth, sa_id)
@@ -231,7 +232,7 @@ def self_assessment(request, sa_id: int):
 
 @router.put("/assessment/self-assessments/{int:sa_id}/values", response=SelfAssessmentOut,
             url_name="assessment_self_assessment_values", summary="Lưu giá trị tự đánh giá (có thể lưu từng phần)")
-def self_assessment_values(request, sa_id: int, data: ValuesIn):
+def self_assessment_values(request, sa_id: Id, data: ValuesIn):
     """Chỉ cán bộ của đơn vị, khi bản tự đánh giá còn sửa được. Giá trị sai (ví dụ tỷ lệ ngoài 0–1) trả 422,
     lỗi theo mã tiêu chí; không giá trị nào được lưu khi có lỗi."""
     user = request.auth
@@ -242,7 +243,7 @@ def self_assessment_values(request, sa_id: int, data: ValuesIn):
 
 @router.post("/assessment/self-assessments/{int:sa_id}/submit", response=SelfAssessmentOut,
              url_name="assessment_self_assessment_submit", summary="Gửi bản tự đánh giá cho Sở TT&TT")
-def self_assessment_submit(request, sa_id: int):
+def self_assessment_submit(request, sa_id: Id):
     """Trong hạn tự đánh giá; sau hạn chỉ khi Sở TT&TT đã mở lại (400 ``deadline_passed``)."""
     user = request.auth
     sa = selectors.self_assessment_get(user=user, pk=sa_id)

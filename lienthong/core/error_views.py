@@ -86,3 +86,10 @@ class RequestReferenceFilter(logging.Filter):
             record.msg = f"{record.msg} [reference {reference}]"
             record._reference_added = True
         return True
+
+
+def error_response(request, status: int, code: str, message) -> HttpResponse:
+    """Any 4xx with its reason: JSON under /api/, else the 400 page's frame with the message."""
+    if is_api(request):
+        return json_error(status, code, message)
+    return plain_page("400.html", status, {"message": message})

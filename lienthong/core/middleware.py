@@ -5,9 +5,12 @@ computer runs an English Windows would get English pages. Here only the language
 /i18n/setlang/ counts.
 """
 
+import json
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -24,3 +27,129 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RefuseNulBytesMiddleware:
+    """Refuses (400, Vietnamese; JSON under /api/) any request with a NUL character in its address, query
+    string, cookies, form fields, uploaded file names (Django already drops NUL there) or JSON body (raw
+    or as the escape ``\\u0000``).
+
+    No text the system keeps may contain NUL (PostgreSQL refuses it in text columns, so it surfaced as 500s);
+    one check here is cheaper and safer than one per field. Listed after the CSRF check, so that the upload
+    refusals of ``documents.uploads`` keep their own words; the address, query string and cookies are looked
+    at before the session is read (``__call__``), the body once the view is known (``process_view``). Other
+    bodies (a PDF sent as the request body) are not looked into."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", "") \
+                or _any_nul(request.GET.lists()) or _any_nul(request.COOKIES.items()):
+            return self.refuse(request)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in {"GET", "HEAD", "OPTIONS", "TRACE"}:
+            return None
+        content_type = request.content_type or ""
+        if content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
+            try:
+                form, files = request.POST, request.FILES
+            except Exception as exc:  # the parser's own refusals
+                return _parser_refusal(request, exc)
+            if _any_nul(form.lists()) or any("\x00" in key or "\x00" in (f.name or "")
+                                             for key, items in files.lists() for f in items):
+                return self.refuse(request)
+        elif content_type == "application/json" or content_type.endswith("+json"):
+            try:
+                body = request.body
+            except Exception as exc:
+                return _parser_refusal(request, exc)
+            if b"\x00" in body or (b"\\u0000" in body and _nul_in_json_text(body)):
+                return self.refuse(request)
+        return None
+
+    @staticmethod
+    def refuse(request):
+        from lienthong.core.error_views import bad_request_response
+
+        return bad_request_response(request, _("Dữ liệu gửi lên có ký tự NUL (mã 0), không được chấp nhận."))
+
+
+def _parser_refusal(request, exc):
+    """Django refused to read the body (too big, too many files, a broken multipart): the upload module's
+    Vietnamese answer when it has one, else the plain 400."""
+    from lienthong.core.error_views import bad_request_response
+
+    try:
+        from lienthong.documents.uploads import PARSER_ERRORS, parser_error_answer
+    except ImportError:
+        PARSER_ERRORS, parser_error_answer = (), None
+    if isinstance(exc, PARSER_ERRORS):
+        from lienthong.core.error_views import error_response
+
+        status, code, message = parser_error_answer(exc)
+        return error_response(request, status, code, message)
+    from django.core.exceptions import SuspiciousOperation
+    from django.http.multipartparser import MultiPartParserError
+
+    if isinstance(exc, (SuspiciousOperation, MultiPartParserError)):
+        return bad_request_response(request)
+    raise exc
+
+
+def _nul_in_json_text(body: bytes) -> bool:
+    try:
+        return _nul_in_json(json.loads(body))
+    except ValueError:
+        return False  # not JSON: the view answers 400 for that
+
+
+def _any_nul(pairs) -> bool:
+    for key, values in pairs:
+        if "\x00" in key:
+            return True
+        for value in values if isinstance(values, list) else [values]:
+            if "\x00" in value:
+                return True
+    return False
+
+
+def _nul_in_json(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any("\x00" in k or _nul_in_json(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_nul_in_json(v) for v in value)
+    return False
+
+
+class OutOfRangeInputMiddleware:
+    """The last resort for a value the database cannot hold that no validation caught: a number past the
+    64-bit range (SQLite raises OverflowError, PostgreSQL a DataError), a date past year 9999
+    (OverflowError), a string too long for its column. It is the client's input, so a 400 with a
+    Vietnamese message (JSON under /api/), not a 500; the traceback is still logged as a warning, since the
+    field's own validation should have said it first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DataError
+
+        if not isinstance(exception, (OverflowError, DataError)):
+            return None
+        import logging
+
+        from lienthong.core.error_views import error_response
+
+        logging.getLogger("lienthong.core").warning("Input out of range on %s %s", request.method, request.path,
+                                                    exc_info=exception)
+        return error_response(request, 400, "out_of_range",
+                              _("Có giá trị vượt quá giới hạn cho phép (số quá lớn, ngày tháng ngoài phạm vi "
+                                "hoặc nội dung quá dài)."))

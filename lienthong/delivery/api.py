@@ -17,6 +17,7 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.audit.models import AuditAction
 from lienthong.core.api_tools import FILE_RESPONSE_DOC, original_response, page_bounds, page_of, state_errors_as_400
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.schema_types import Id
 from lienthong.delivery import selectors, services
 from lienthong.delivery.schemas import (
     DeliveryDetail, DeliveryListItem, DeliveryTracking, InboxPage, InboxQuery, ReasonIn, RecallAnswerIn, RecallIn,
@@ -66,14 +67,14 @@ def delivery_inbox(request, params: Query[InboxQuery]):
 
 @router.get("/deliveries/{int:delivery_id}", response=DeliveryDetail, url_name="delivery_detail",
             summary="Văn bản được gửi đến (phía nhận)")
-def delivery_detail(request, delivery_id: int):
+def delivery_detail(request, delivery_id: Id):
     """Thông tin văn bản của nơi gửi, các tệp (tải được trước khi vào sổ), trạng thái và lịch sử."""
     return _detail(request.auth, delivery_id)
 
 
 @router.get("/deliveries/{int:delivery_id}/files/{int:file_id}", url_name="delivery_file",
             summary="Tải tệp của văn bản được gửi đến", openapi_extra=FILE_RESPONSE_DOC)
-def delivery_file(request, delivery_id: int, file_id: int):
+def delivery_file(request, delivery_id: Id, file_id: Id):
     """Nội dung gốc của tệp văn bản nơi gửi đã phát hành; mỗi lần tải được ghi nhật ký."""
     user = request.auth
     delivery = selectors.delivery_for_recipient(user=user, delivery_id=delivery_id)
@@ -87,7 +88,7 @@ def delivery_file(request, delivery_id: int, file_id: int):
 
 @router.post("/deliveries/{int:delivery_id}/receive", response=DeliveryDetail, url_name="delivery_receive",
              summary="Tiếp nhận văn bản (trạng thái 03 gửi về nơi gửi)")
-def delivery_receive(request, delivery_id: int):
+def delivery_receive(request, delivery_id: Id):
     """Văn thư xác nhận đã nhận văn bản; nơi gửi thấy trạng thái “đã tiếp nhận” kèm thời điểm và người nhận."""
     user = request.auth
     with state_errors_as_400():
@@ -97,7 +98,7 @@ def delivery_receive(request, delivery_id: int):
 
 @router.post("/deliveries/{int:delivery_id}/return", response=DeliveryDetail, url_name="delivery_return",
              summary="Trả lại văn bản cho nơi gửi (trạng thái 02)")
-def delivery_return(request, delivery_id: int, data: ReasonIn):
+def delivery_return(request, delivery_id: Id, data: ReasonIn):
     """Gửi nhầm, sai thể thức, không đọc được…: chỉ trước khi vào sổ, bắt buộc nêu lý do."""
     user = request.auth
     with state_errors_as_400():
@@ -107,7 +108,7 @@ def delivery_return(request, delivery_id: int, data: ReasonIn):
 
 @router.post("/deliveries/{int:delivery_id}/register", response={201: RegisteredOut}, url_name="delivery_register",
              summary="Vào sổ văn bản đến (cấp số đến)")
-def delivery_register(request, delivery_id: int, data: RegisterIn):
+def delivery_register(request, delivery_id: Id, data: RegisterIn):
     """Thông tin và tệp lấy từ văn bản của nơi gửi; trả về mã văn bản đến mới (``incoming_document_id``)
     để trình lãnh đạo qua /api/documents/{id}/handling/submit."""
     user = request.auth
@@ -122,7 +123,7 @@ def delivery_register(request, delivery_id: int, data: RegisterIn):
 
 @router.post("/deliveries/{int:delivery_id}/recall-answer", response=DeliveryDetail, url_name="delivery_recall_answer",
              summary="Trả lời yêu cầu thu hồi (15 đồng ý, 16 từ chối)")
-def delivery_recall_answer(request, delivery_id: int, data: RecallAnswerIn):
+def delivery_recall_answer(request, delivery_id: Id, data: RecallAnswerIn):
     """Đồng ý: bản của cơ quan nhận rời khỏi danh sách và tìm kiếm, hồ sơ và nhật ký được giữ nguyên.
     Từ chối: cần nêu lý do."""
     user = request.auth
@@ -153,14 +154,14 @@ def _tracking(document) -> DeliveryTracking:
 
 @router.get("/documents/{int:document_id}/deliveries", response=DeliveryTracking, url_name="document_deliveries",
             tags=[SENDER_TAG], summary="Tình trạng văn bản đi tại từng nơi nhận")
-def document_deliveries(request, document_id: int):
+def document_deliveries(request, document_id: Id):
     """Mỗi nơi nhận: trạng thái hiện tại và các sự kiện theo QCVN 102 (mã, thời điểm, người, mô tả)."""
     return _tracking(_visible_document(request.auth, document_id))
 
 
 @router.post("/documents/{int:document_id}/recall", response=DeliveryTracking, url_name="document_recall",
              tags=[SENDER_TAG], summary="Thu hồi văn bản đã phát hành (trạng thái 13)")
-def document_recall(request, document_id: int, data: RecallIn):
+def document_recall(request, document_id: Id, data: RecallIn):
     """Văn thư hoặc lãnh đạo cơ quan ban hành yêu cầu mọi nơi nhận trả lại văn bản, kèm lý do; văn bản
     đi bị khóa ngay. Mỗi nơi nhận trả lời đồng ý (15) hoặc từ chối (16)."""
     user = request.auth

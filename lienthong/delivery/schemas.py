@@ -8,6 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from lienthong.core.schema_types import Id
 from lienthong.delivery.models import DeliveryState, EventKind, RecallState
 from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, DocumentFileOut, OptionalDate, OptionalInt
 
@@ -254,6 +255,6 @@ class RecipientListOut(Schema):
 
 class RecipientListIn(Schema):
     name: str = Field("", max_length=200)
-    member_ids: list[int] = Field([], description="Các cơ quan trong danh sách")
+    member_ids: list[Id] = Field([], description="Các cơ quan trong danh sách")
     agency_id: OptionalInt = Field(None, description="Cơ quan sở hữu; bỏ trống: cơ quan duy nhất của người gọi")
     shared: bool = Field(False, description="Danh sách dùng chung cho mọi cơ quan (chỉ quản trị hệ thống)")

@@ -19,6 +19,7 @@ from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.core.api_tools import original_response
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.schema_types import Id
 from lienthong.documents import selectors, services
 from lienthong.documents.models import DocumentType
 from lienthong.documents.schemas import (
@@ -60,7 +61,7 @@ def document_list(request, params: Query[DocumentListQuery]):
     return {"items": items, "count": count, "page": params.page, "page_size": params.page_size}
 
 
-def _visible_document(request, document_id: int):
+def _visible_document(request, document_id: Id):
     try:
         return selectors.document_get(user=request.auth, document_id=document_id)
     except NotFound:
@@ -84,7 +85,7 @@ def _detail(doc) -> DocumentDetail:
 
 @router.get("/documents/{int:document_id}", response=DocumentDetail, url_name="document_detail",
             summary="Chi tiết văn bản")
-def document_detail(request, document_id: int):
+def document_detail(request, document_id: Id):
     doc = _visible_document(request, document_id)
     services.document_record_view(actor=request.auth, document=doc)
     return _detail(doc)
@@ -94,7 +95,7 @@ def document_detail(request, document_id: int):
             summary="Tải tệp gốc của văn bản",
             openapi_extra={"responses": {200: {"description": "Nội dung gốc của tệp",
                                                "content": {"application/octet-stream": {}}}}})
-def document_file(request, document_id: int, file_id: int):
+def document_file(request, document_id: Id, file_id: Id):
     try:
         df = selectors.document_file_get(user=request.auth, document_id=document_id, file_id=file_id)
     except NotFound:

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from lienthong.core.schema_types import DbInt
 from lienthong.documents.models import Direction, Secrecy, SignerAuthority, Urgency
 from lienthong.signing.api_verification import FileVerificationOut
 
@@ -25,7 +26,8 @@ def blank_to_none(value):
 
 
 OptionalDate = Annotated[dt.date | None, BeforeValidator(blank_to_none)]
-OptionalInt = Annotated[int | None, BeforeValidator(blank_to_none)]
+# Bounded to the databases' 64-bit integers (lienthong.core.schema_types): a larger number is a 422, not a 500.
+OptionalInt = Annotated[DbInt | None, BeforeValidator(blank_to_none)]
 
 UrgencyCode = Literal[tuple(Urgency.values)]
 SecrecyCode = Literal[tuple(Secrecy.values)]

@@ -26,6 +26,7 @@ from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core.api_tools import FILE_RESPONSE_DOC, original_response, page_of, state_errors_as_400
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.schema_types import Id
 from lienthong.documents.models import DocumentType
 from lienthong.drafting import selectors, services
 from lienthong.drafting.models import DraftFile, DraftState
@@ -124,14 +125,14 @@ def draft_create(request, data: Form[DraftIn], files: File[list[UploadedFile]] =
 
 
 @router.get("/drafts/{int:draft_id}", response=DraftDetail, url_name="draft_detail", summary="Chi tiết dự thảo")
-def draft_detail(request, draft_id: int):
+def draft_detail(request, draft_id: Id):
     """Thông tin, bước hiện tại, các thao tác người gọi được làm, các phiên bản tệp (kèm địa chỉ tải),
     ý kiến góp ý, lịch sử xử lý và nơi nhận."""
     return _detail(request.auth, draft_id)
 
 
 @router.put("/drafts/{int:draft_id}", response=DraftDetail, url_name="draft_update", summary="Sửa thông tin dự thảo")
-def draft_update(request, draft_id: int, data: DraftIn):
+def draft_update(request, draft_id: Id, data: DraftIn):
     """Chỉ người soạn thảo, khi dự thảo đang ở bước soạn thảo (kể cả sau khi bị trả lại). Gửi JSON;
     ``agency_id`` không đổi được."""
     user = request.auth
@@ -143,7 +144,7 @@ def draft_update(request, draft_id: int, data: DraftIn):
 
 @router.get("/drafts/{int:draft_id}/files/{int:file_id}", url_name="draft_file", summary="Tải một tệp của dự thảo",
             openapi_extra=FILE_RESPONSE_DOC)
-def draft_file(request, draft_id: int, file_id: int):
+def draft_file(request, draft_id: Id, file_id: Id):
     """Nội dung gốc của một phiên bản, phụ lục, bản đã ký hoặc bản có dấu; mỗi lần tải được ghi nhật ký."""
     user = request.auth
     draft = selectors.draft_get(user=user, draft_id=draft_id)
@@ -157,7 +158,7 @@ def draft_file(request, draft_id: int, file_id: int):
 
 @router.post("/drafts/{int:draft_id}/comments", response={201: CommentOut}, url_name="draft_comment",
              summary="Góp ý dự thảo")
-def draft_comment(request, draft_id: int, data: CommentIn):
+def draft_comment(request, draft_id: Id, data: CommentIn):
     """Ai xem được dự thảo đều góp ý được, cho đến khi dự thảo phát hành hoặc bị hủy."""
     user = request.auth
     draft = selectors.draft_get(user=user, draft_id=draft_id)
@@ -168,7 +169,7 @@ def draft_comment(request, draft_id: int, data: CommentIn):
 
 @router.post("/drafts/{int:draft_id}/files", response={201: DraftDetail}, url_name="draft_add_files",
              summary="Thêm phiên bản dự thảo hoặc phụ lục (kèm tệp)")
-def draft_add_files(request, draft_id: int, data: Form[AddFilesIn], files: File[list[UploadedFile]]):
+def draft_add_files(request, draft_id: Id, data: Form[AddFilesIn], files: File[list[UploadedFile]]):
     """Người đang giữ dự thảo ở bước hiện tại (trước khi ký) tải lên phiên bản mới (``role=draft``,
     đánh số tiếp) hoặc phụ lục (``role=attachment``)."""
     user = request.auth
@@ -180,7 +181,7 @@ def draft_add_files(request, draft_id: int, data: Form[AddFilesIn], files: File[
 
 # --- The steps of the flow -------------------------------------------------------------------------
 
-def _step(request, draft_id: int, service, **kwargs) -> DraftDetail:
+def _step(request, draft_id: Id, service, **kwargs) -> DraftDetail:
     user = request.auth
     draft = selectors.draft_get(user=user, draft_id=draft_id)
     with state_errors_as_400():
@@ -189,7 +190,7 @@ def _step(request, draft_id: int, service, **kwargs) -> DraftDetail:
 
 
 @router.post("/drafts/{int:draft_id}/submit", response=DraftDetail, url_name="draft_submit", summary="Trình dự thảo")
-def draft_submit(request, draft_id: int, data: NoteIn):
+def draft_submit(request, draft_id: Id, data: NoteIn):
     """Người soạn thảo trình: đến lãnh đạo đơn vị kiểm tra nội dung nếu có, nếu không đến văn thư
     kiểm tra thể thức. Cần có tệp dự thảo và nơi nhận."""
     return _step(request, draft_id, services.draft_submit, note=data.note)
@@ -197,28 +198,28 @@ def draft_submit(request, draft_id: int, data: NoteIn):
 
 @router.post("/drafts/{int:draft_id}/check-content", response=DraftDetail, url_name="draft_check_content",
              summary="Đạt nội dung (lãnh đạo đơn vị)")
-def draft_check_content(request, draft_id: int, data: NoteIn):
+def draft_check_content(request, draft_id: Id, data: NoteIn):
     """Lãnh đạo đơn vị được chọn kiểm tra nội dung; dự thảo chuyển đến văn thư kiểm tra thể thức."""
     return _step(request, draft_id, services.draft_check_content, note=data.note)
 
 
 @router.post("/drafts/{int:draft_id}/check-format", response=DraftDetail, url_name="draft_check_format",
              summary="Đạt thể thức (văn thư)")
-def draft_check_format(request, draft_id: int, data: NoteIn):
+def draft_check_format(request, draft_id: Id, data: NoteIn):
     """Văn thư của cơ quan ban hành kiểm tra thể thức, kỹ thuật trình bày; dự thảo chuyển đến người ký duyệt."""
     return _step(request, draft_id, services.draft_check_format, note=data.note)
 
 
 @router.post("/drafts/{int:draft_id}/approve", response=DraftDetail, url_name="draft_approve",
              summary="Duyệt dự thảo (người ký)")
-def draft_approve(request, draft_id: int, data: ApproveIn):
+def draft_approve(request, draft_id: Id, data: ApproveIn):
     """Người ký duyệt nội dung và quyết định độ khẩn; dự thảo chuyển sang bước ký."""
     return _step(request, draft_id, services.draft_approve, note=data.note, urgency=data.urgency)
 
 
 @router.post("/drafts/{int:draft_id}/return", response=DraftDetail, url_name="draft_return",
              summary="Trả lại dự thảo cho người soạn thảo")
-def draft_return(request, draft_id: int, data: ReasonIn):
+def draft_return(request, draft_id: Id, data: ReasonIn):
     """Người kiểm tra nội dung, văn thư hoặc người ký trả lại kèm lý do (ghi thành ý kiến góp ý)."""
     return _step(request, draft_id, services.draft_return, reason=data.reason)
 
@@ -233,7 +234,7 @@ def _options(data) -> dict:
 
 @router.post("/drafts/{int:draft_id}/sign", response=DraftDetail, url_name="draft_sign",
              summary="Ký văn bản (kèm bản quét khi ký trên giấy)")
-def draft_sign(request, draft_id: int, data: Form[SignIn], files: File[list[UploadedFile]] = None):
+def draft_sign(request, draft_id: Id, data: Form[SignIn], files: File[list[UploadedFile]] = None):
     """Người ký ký văn bản đã duyệt. Ký trên giấy (``method=paper``): người ký hoặc văn thư đính kèm
     bản quét văn bản đã ký (multipart/form-data, trường ``files``). Ký số (``method=pades``): người ký
     ký bằng chứng thư số của mình lưu trên máy chủ, mở bằng mã PIN (``pin``)."""
@@ -243,7 +244,7 @@ def draft_sign(request, draft_id: int, data: Form[SignIn], files: File[list[Uplo
 
 @router.post("/drafts/{int:draft_id}/number", response=DraftDetail, url_name="draft_number",
              summary="Cấp số, ngày văn bản đi (văn thư)")
-def draft_number(request, draft_id: int, data: NumberIn):
+def draft_number(request, draft_id: Id, data: NumberIn):
     """Lấy số tiếp theo của sổ văn bản đi; bản đã ký và phụ lục thành tệp của văn bản đi
     (``document_id``, ``number_symbol`` trong kết quả)."""
     return _step(request, draft_id, services.draft_number, register_id=data.register_id)
@@ -251,7 +252,7 @@ def draft_number(request, draft_id: int, data: NumberIn):
 
 @router.post("/drafts/{int:draft_id}/seal", response=DraftDetail, url_name="draft_seal",
              summary="Đóng dấu / ký số cơ quan (văn thư)")
-def draft_seal(request, draft_id: int, data: Form[SealIn], files: File[list[UploadedFile]] = None):
+def draft_seal(request, draft_id: Id, data: Form[SealIn], files: File[list[UploadedFile]] = None):
     """Bản quét có dấu (``files``) là không bắt buộc: không có thì bản đã ký vẫn là bản gốc.
     ``issue=true`` phát hành luôn trong cùng bước (văn bản khẩn). Ký số cơ quan (``method=pades``,
     ``pin`` khi khóa là tệp PKCS#12): chỉ khi văn bản đã có chữ ký số hợp lệ của người có thẩm quyền;
@@ -262,7 +263,7 @@ def draft_seal(request, draft_id: int, data: Form[SealIn], files: File[list[Uplo
 
 @router.post("/drafts/{int:draft_id}/issue", response=DraftDetail, url_name="draft_issue",
              summary="Phát hành văn bản (văn thư)")
-def draft_issue(request, draft_id: int):
+def draft_issue(request, draft_id: Id):
     """Gửi ngay đến mọi cơ quan nhận trong hệ thống (trạng thái 01 “đã đến”); nơi nhận ngoài hệ thống
     chờ liên thông ra ngoài."""
     return _step(request, draft_id, services.draft_issue)
@@ -270,6 +271,6 @@ def draft_issue(request, draft_id: int):
 
 @router.post("/drafts/{int:draft_id}/abandon", response=DraftDetail, url_name="draft_abandon",
              summary="Hủy dự thảo (người soạn thảo)")
-def draft_abandon(request, draft_id: int, data: ReasonIn):
+def draft_abandon(request, draft_id: Id, data: ReasonIn):
     """Chỉ khi dự thảo đang ở bước soạn thảo; bắt buộc nêu lý do. Dự thảo được giữ lại cùng lịch sử."""
     return _step(request, draft_id, services.draft_abandon, reason=data.reason)

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from lienthong.core.schema_types import Id
 from lienthong.documents.models import RelationKind, Secrecy, SignerAuthority, Urgency
 from lienthong.documents.schemas import (
     DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalInt, SecrecyCode, SignerAuthorityCode, UrgencyCode, blank_to_none,
@@ -29,7 +30,7 @@ def _blank_ids(value):
     return value
 
 
-IdList = Annotated[list[int], BeforeValidator(_blank_ids)]
+IdList = Annotated[list[Id], BeforeValidator(_blank_ids)]
 
 
 class PersonOut(Schema):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.schema_types import Id
 from lienthong.oversight import selectors
 from lienthong.oversight.query import usage_query
 
@@ -114,7 +115,7 @@ def usage_statistics(request, params: Query[OverviewQuery]):
 
 @router.get("/usage-statistics/{agency_id}/trend", response=Trend, url_name="usage_statistics_trend",
             summary="Tình hình sử dụng hệ thống của một cơ quan theo tháng")
-def usage_statistics_trend(request, agency_id: int, params: Query[TrendQuery]):
+def usage_statistics_trend(request, agency_id: Id, params: Query[TrendQuery]):
     """The agency's figures month by month from ``month_from`` (default: the twelve months ending with
     ``month_to``) to ``month_to``; months without statistics give zeros. At most 36 months."""
     from lienthong.agencies.models import Agency

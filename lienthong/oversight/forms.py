@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.core.months import MonthField  # noqa: F401 - re-exported: ``YYYY-MM``, years 2000–2100
 from lienthong.oversight.services import VN, month_start
 
 MAX_MONTHS = 36
@@ -23,17 +24,6 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The last three months, the current one included."""
     this = month_start(today or timezone.localdate(timezone=VN))
     return months_back(this, 2), this
-
-
-class MonthField(forms.DateField):
-    """``YYYY-MM`` (an ``<input type="month">``) → the first day of that month."""
-
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return month_start(value) if value else value
 
 
 class UsageFilterForm(forms.Form):
@@ -75,7 +65,7 @@ class ThresholdForm(forms.Form):
     min_electronic = _percent(_("Tỷ lệ gửi điện tử tối thiểu (%)"))
     min_signed = _percent(_("Tỷ lệ ký số hợp lệ tối thiểu (%)"))
     max_overdue = forms.IntegerField(label=_("Số việc quá hạn tối đa"), required=False, min_value=0,
-                                     widget=forms.NumberInput(attrs={"min": "0"}))
+                                     max_value=1_000_000, widget=forms.NumberInput(attrs={"min": "0"}))
 
     KEYS = {"min_active": "active_user_share", "min_electronic": "sent_electronically_share",
             "min_signed": "digital_sign_valid_share", "max_overdue": "overdue_items"}

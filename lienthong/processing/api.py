@@ -14,6 +14,7 @@ from ninja import Query, Router, Status
 
 from lienthong.core.api_tools import page_bounds, state_errors_as_400
 from lienthong.core.errors import NotFound
+from lienthong.core.schema_types import Id
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
 from lienthong.drafting.schemas import PersonOut
@@ -105,7 +106,7 @@ def _handling_out(user, document_id: int) -> HandlingOut:
 
 @router.get("/documents/{int:document_id}/handling", response=HandlingOut, url_name="document_handling",
             summary="Quá trình xử lý một văn bản đến")
-def document_handling(request, document_id: int):
+def document_handling(request, document_id: Id):
     """Trạng thái, người nhận trình, cây phân công (chủ trì, phối hợp, để biết; phân công tiếp trong đơn vị)
     với hạn xử lý, tình trạng hạn, tiến độ, ghi chú xử lý và văn bản trả lời."""
     return _handling_out(request.auth, document_id)
@@ -113,7 +114,7 @@ def document_handling(request, document_id: int):
 
 @router.post("/documents/{int:document_id}/handling/submit", response=HandlingOut, url_name="handling_submit",
              summary="Trình văn bản đến cho lãnh đạo (văn thư)")
-def handling_submit(request, document_id: int, data: SubmitIn):
+def handling_submit(request, document_id: Id, data: SubmitIn):
     """Văn thư trình văn bản đã vào sổ cho một lãnh đạo của cơ quan (có thể trình lại người khác trước
     khi phân công); văn bản khẩn được báo ngay."""
     user = request.auth
@@ -125,7 +126,7 @@ def handling_submit(request, document_id: int, data: SubmitIn):
 
 @router.post("/documents/{int:document_id}/handling/assign", response=HandlingOut, url_name="handling_assign",
              summary="Phân công xử lý (lãnh đạo)")
-def handling_assign(request, document_id: int, data: AssignIn):
+def handling_assign(request, document_id: Id, data: AssignIn):
     """Một đơn vị hoặc người chủ trì, các đơn vị / người phối hợp và để biết; mỗi dòng một hạn xử lý
     (không trước ngày đến; bỏ trống: hạn mặc định theo độ khẩn) và ý kiến chỉ đạo. Có thể phân công
     thêm sau; chỉ có một chủ trì."""
@@ -140,7 +141,7 @@ def handling_assign(request, document_id: int, data: AssignIn):
 
 @router.post("/assignments/{int:assignment_id}/delegate", response=HandlingOut, url_name="assignment_delegate",
              summary="Phân công tiếp trong đơn vị (lãnh đạo đơn vị)")
-def assignment_delegate(request, assignment_id: int, data: AssignIn):
+def assignment_delegate(request, assignment_id: Id, data: AssignIn):
     """Giao phần việc của đơn vị cho người trong đơn vị, hạn không sau hạn của đơn vị."""
     user = request.auth
     assignment = selectors.assignment_get(user=user, assignment_id=assignment_id)
@@ -151,7 +152,7 @@ def assignment_delegate(request, assignment_id: int, data: AssignIn):
 
 @router.post("/assignments/{int:assignment_id}/notes", response={201: NoteOut}, url_name="assignment_note",
              summary="Ghi chú xử lý, cập nhật tiến độ")
-def assignment_note(request, assignment_id: int, data: NoteIn):
+def assignment_note(request, assignment_id: Id, data: NoteIn):
     """Người hoặc đơn vị được giao ghi lại việc đã làm (trạng thái 05 “đang xử lý” gửi về nơi gửi)."""
     user = request.auth
     assignment = selectors.assignment_get(user=user, assignment_id=assignment_id)
@@ -163,7 +164,7 @@ def assignment_note(request, assignment_id: int, data: NoteIn):
 
 @router.post("/assignments/{int:assignment_id}/complete", response=HandlingOut, url_name="assignment_complete",
              summary="Hoàn thành phần việc, gắn văn bản trả lời")
-def assignment_complete(request, assignment_id: int, data: CompleteIn):
+def assignment_complete(request, assignment_id: Id, data: CompleteIn):
     """Văn bản trả lời phải là văn bản đi của cơ quan mình mà người gọi được xem. Khi phần chủ trì
     xong, văn bản đến hoàn thành (trạng thái 06 gửi về nơi gửi)."""
     user = request.auth
@@ -176,7 +177,7 @@ def assignment_complete(request, assignment_id: int, data: CompleteIn):
 
 @router.post("/assignments/{int:assignment_id}/chase", response=ChaseOut, url_name="assignment_chase",
              summary="Đôn đốc xử lý")
-def assignment_chase(request, assignment_id: int, data: ChaseIn):
+def assignment_chase(request, assignment_id: Id, data: ChaseIn):
     """Lãnh đạo, văn thư hoặc người giao việc nhắc người (hoặc lãnh đạo đơn vị) đang giữ phần việc."""
     user = request.auth
     assignment = selectors.assignment_get(user=user, assignment_id=assignment_id)

@@ -8,6 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from lienthong.core.schema_types import Id
 from lienthong.documents.models import Urgency
 from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalDate, OptionalInt
 from lienthong.drafting.schemas import PersonOut
@@ -181,7 +182,7 @@ class HandlingOut(Schema):
 
 
 class SubmitIn(Schema):
-    leader_id: int = Field(..., description="Lãnh đạo cơ quan nhận trình")
+    leader_id: Id = Field(..., description="Lãnh đạo cơ quan nhận trình")
     note: str = Field("", max_length=2000, description="Ý kiến đề xuất của văn thư")
 
 

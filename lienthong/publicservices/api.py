@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from lienthong.assessment.indicator_source import period
 from lienthong.core.errors import NotFound
+from lienthong.core.schema_types import Id
 
 from . import selectors
 from .forms import ranking_year
@@ -23,7 +24,7 @@ INDICATOR_KEYS = ("dvc_level3_share", "dvc_level4_share", "dvc_service_usage_sha
 
 
 class ProcedureQuery(Schema):
-    agency_id: int | None = Field(None, description="Chỉ thủ tục của cơ quan này")
+    agency_id: Id | None = Field(None, description="Chỉ thủ tục của cơ quan này")
     q: str = Field("", max_length=100, description="Tìm trong mã, tên, lĩnh vực")
     level: str = Field("", max_length=12, description="Mức độ: 1, 2, 3, 4, mot_phan, toan_trinh, khong")
     year: int | None = Field(None, ge=2000, le=2100,
@@ -68,7 +69,7 @@ class MonthOut(Schema):
 
 class IndicatorQuery(Schema):
     year: int | None = Field(None, ge=2000, le=2100, description="Năm đánh giá (mặc định: năm hiện hành)")
-    agency_id: int | None = Field(None, description="Chỉ một cơ quan")
+    agency_id: Id | None = Field(None, description="Chỉ một cơ quan")
 
 
 class AgencyIndicators(Schema):
@@ -117,7 +118,7 @@ def procedure_list(request, params: Query[ProcedureQuery]):
 
 @router.get("/public-services/procedures/{procedure_id}/months", response=list[MonthOut],
             url_name="publicservices_procedure_months", summary="Số liệu hồ sơ theo tháng của một thủ tục")
-def procedure_months(request, procedure_id: int):
+def procedure_months(request, procedure_id: Id):
     procedure = selectors.procedure_get(user=request.auth, pk=procedure_id)
     return list(selectors.procedure_months(procedure=procedure))
 

@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.core.months import MonthField
+
 from .models import OnlineLevel, levels_in_force
 
 
@@ -32,24 +34,7 @@ class CatalogueFilterForm(forms.Form):
         self.fields["agency"].label_from_instance = lambda a: a.short_name or a.name
 
 
-class MonthInput(forms.DateInput):
-    input_type = "month"
-
-    def format_value(self, value):
-        if isinstance(value, dt.date):
-            return value.strftime("%Y-%m")
-        return value
-
-
-class MonthField(forms.DateField):
-    widget = MonthInput
-
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=["%Y-%m", "%m/%Y", "%Y-%m-%d"], **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace(day=1) if value else value
+COUNT_MAX = 2**31 - 1  # the columns are 32-bit integers on PostgreSQL
 
 
 class ProcedureForm(forms.Form):
@@ -78,10 +63,10 @@ class ProcedureMonthForm(forms.Form):
     month = MonthField(label=_("Tháng"))
     online_level = forms.ChoiceField(label=_("Mức độ trong tháng"), choices=OnlineLevel.choices,
                                      help_text=_("Trước 15/8/2022: mức độ 1–4; từ 15/8/2022: toàn trình / một phần."))
-    total = forms.IntegerField(label=_("Hồ sơ tiếp nhận"), min_value=0)
-    online = forms.IntegerField(label=_("Tiếp nhận trực tuyến"), min_value=0)
-    settled = forms.IntegerField(label=_("Đã giải quyết"), min_value=0)
-    on_time = forms.IntegerField(label=_("Giải quyết đúng hạn"), min_value=0)
+    total = forms.IntegerField(label=_("Hồ sơ tiếp nhận"), min_value=0, max_value=COUNT_MAX)
+    online = forms.IntegerField(label=_("Tiếp nhận trực tuyến"), min_value=0, max_value=COUNT_MAX)
+    settled = forms.IntegerField(label=_("Đã giải quyết"), min_value=0, max_value=COUNT_MAX)
+    on_time = forms.IntegerField(label=_("Giải quyết đúng hạn"), min_value=0, max_value=COUNT_MAX)
 
 
 class ImportForm(forms.Form):

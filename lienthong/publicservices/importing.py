@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from lienthong.core import spreadsheets
 from lienthong.core.spreadsheets import ImportRejected, RowError
 from lienthong.core.text import fold, nfc
+from lienthong.core.months import month_in_range
 
 from .models import LEVEL_CHANGE, ONLINE_LEVELS, OnlineLevel, levels_in_force, levels_in_month
 
@@ -201,9 +202,7 @@ def parse_month(text: str) -> dt.date | None:
         m = pattern.match(text)
         if m:
             month, year = (int(m.group(1)), int(m.group(2))) if i != 1 else (int(m.group(2)), int(m.group(1)))
-            if 1 <= month <= 12 and 2000 <= year <= 2100:
-                return dt.date(year, month, 1)
-            return None
+            return month_in_range(year, month)
     return None
 
 

@@ -20,6 +20,7 @@ from ninja import Field, Router, Schema
 
 from lienthong.core.api_tools import state_errors_as_400
 from lienthong.core.errors import ValidationFailed
+from lienthong.core.schema_types import Id
 from lienthong.drafting import selectors as drafting_selectors
 from lienthong.drafting.schemas import DraftDetail
 from lienthong.signing import remote
@@ -28,7 +29,7 @@ router = Router(tags=["Ký số"])
 
 
 class PrepareIn(Schema):
-    draft_id: int = Field(description="Dự thảo cần ký")
+    draft_id: Id = Field(description="Dự thảo cần ký")
     step: Literal["sign", "seal"] = Field(description="sign: người có thẩm quyền ký; seal: văn thư ký số cơ quan")
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from ninja import Router, Schema
 
+from lienthong.core.schema_types import Id
 from lienthong.signing.models import VerificationStatus
 
 router = Router(tags=["Chữ ký số"])
@@ -65,7 +66,7 @@ class FileVerificationOut(Schema):
 
 @router.post("/files/{int:stored_file_id}/verify", response=FileVerificationOut, url_name="file_verify",
              summary="Kiểm tra lại chữ ký số của một tệp")
-def file_verify(request, stored_file_id: int):
+def file_verify(request, stored_file_id: Id):
     """Verify the file's signatures again against the current trust store and CRLs (after an
     administrator added a root, for example) and return the result. The id is the stored file's
     (``stored_file_id`` of a document file); anyone who can see a document or a delivery using the file

@@ -19,7 +19,20 @@ def suspicious(request):
     raise SuspiciousOperation("bad things")
 
 
+def overflow(request):
+    raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+
+def data_error(request):
+    from django.db import DataError
+
+    raise DataError("value out of range for type bigint")
+
+
 urlpatterns = [
+    path("thu-loi/overflow/", overflow),
+    path("thu-loi/data-error/", data_error),
+    path("api/thu-loi/overflow", overflow),
     path("thu-loi/crash/", crash),
     path("thu-loi/refuse/", refuse),
     path("thu-loi/suspicious/", suspicious),
