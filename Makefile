@@ -64,6 +64,7 @@ test: install
 check: install
 	$(BIN)/python manage.py check
 	LIENTHONG_MODE=production DJANGO_SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+	  LIENTHONG_AUDIT_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	  DJANGO_ALLOWED_HOSTS=example.gov.vn $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: install

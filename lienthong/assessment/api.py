@@ -10,13 +10,14 @@ keyed by criterion code, a step the state does not allow (submitting after the d
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from lienthong.accounts.selectors import agency_ids_for
 from lienthong.core.errors import NotFound, PermissionDenied
+from lienthong.core.limits import COMMENT_MAX_LENGTH
 from lienthong.core.schema_types import Id
 
 from . import selectors, services
@@ -138,7 +139,8 @@ class SelfAssessmentOut(Schema):
 class ValuesIn(Schema):
     values: dict[str, Any] = Field(default_factory=dict, description=(
         "Mã tiêu chí → giá trị: tỷ lệ 0–1, số, true/false, mã lựa chọn hoặc danh sách mã; null để xóa"))
-    comments: dict[str, str] = Field(default_factory=dict, description="Mã tiêu chí → giải trình")
+    comments: dict[str, Annotated[str, Field(max_length=COMMENT_MAX_LENGTH)]] = Field(
+        default_factory=dict, description="Mã tiêu chí → giải trình")
 
 
 # --- Campaigns -------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_NOTE_MAX_LENGTH, TOO_LONG
+
 from .services import UnitInput
 
 SEPARATE_GROUP_DEFAULT = _("Cơ quan ngành dọc do Trung ương quản lý, xếp hạng trong nhóm riêng.")
@@ -45,10 +47,12 @@ class UnitRowForm(forms.Form):
 
     include = forms.BooleanField(label=_("Đánh giá"), required=False)
     group = forms.ChoiceField(label=_("Nhóm"), required=False)
-    separate_reason = forms.CharField(label=_("Lý do xếp hạng riêng"), max_length=500, required=False,
+    separate_reason = forms.CharField(label=_("Lý do xếp hạng riêng"), max_length=SHORT_NOTE_MAX_LENGTH, required=False,
+                                      error_messages={"max_length": TOO_LONG},
                                       widget=forms.TextInput(attrs={"placeholder": _("Nếu xếp hạng trong nhóm riêng")}))
     excluded = forms.BooleanField(label=_("Không xếp hạng"), required=False)
-    excluded_reason = forms.CharField(label=_("Lý do không xếp hạng"), max_length=500, required=False,
+    excluded_reason = forms.CharField(label=_("Lý do không xếp hạng"), max_length=SHORT_NOTE_MAX_LENGTH, required=False,
+                                      error_messages={"max_length": TOO_LONG},
                                       widget=forms.TextInput(attrs={"placeholder": _("Lý do")}))
     not_applicable = forms.CharField(label=_("Tiêu chí không áp dụng"), max_length=500, required=False,
                                      widget=forms.TextInput(attrs={"placeholder": _("Ví dụ: C2, D4")}),
@@ -92,7 +96,8 @@ class AdjustForm(forms.Form):
     criterion_code = forms.ChoiceField(label=_("Tiêu chí"))
     new_points = forms.DecimalField(label=_("Điểm mới"), min_value=0, max_digits=8, decimal_places=3)
     # Not ``required`` here: the service's own message ("Phải nêu lý do điều chỉnh điểm.") is the one shown.
-    reason = forms.CharField(label=_("Lý do điều chỉnh"), required=False, max_length=2000,
+    reason = forms.CharField(label=_("Lý do điều chỉnh"), required=False, max_length=REASON_MAX_LENGTH,
+                             error_messages={"max_length": TOO_LONG},
                              widget=forms.Textarea(attrs={"rows": 3, "required": True}))
 
     def __init__(self, *args, criteria, **kwargs):
@@ -103,4 +108,5 @@ class AdjustForm(forms.Form):
 class ApproveForm(forms.Form):
     decision = forms.CharField(label=_("Quyết định phê duyệt"), max_length=300, required=False,
                                help_text=_("Ví dụ: Quyết định số 123/QĐ-UBND ngày 15/3/2018"))
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=NOTE_MAX_LENGTH, error_messages={"max_length": TOO_LONG})

@@ -22,6 +22,8 @@ from lienthong.accounts.selectors import agency_ids_for
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
+from lienthong.core.limits import (COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, check_max_length,
+                                   too_long_message)
 from lienthong.workcalendar.selectors import add_working_days
 
 from . import selectors
@@ -307,6 +309,9 @@ def self_assessment_save(*, actor, self_assessment: SelfAssessment, values: Mapp
                 problem = _check_value(crits[code], _plain_value(v))
                 if problem:
                     errors.setdefault(code, []).append(problem)
+        for code, text in comments.items():
+            if problem := too_long_message((text or "").strip(), COMMENT_MAX_LENGTH):
+                errors.setdefault(code, []).append(problem)
         if errors:
             raise ValidationFailed(errors)
         changed = []
@@ -383,12 +388,13 @@ def self_assessment_reopen(*, actor, self_assessment: SelfAssessment, reason: st
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": [_("Phải nêu lý do mở lại bản tự đánh giá.")]})
+    check_max_length(field="reason", value=reason, limit=NOTE_MAX_LENGTH)
     with transaction.atomic():
         sa = _lock_sa(self_assessment)
         _require_state(sa.campaign_unit.campaign, S.PUBLISHED, S.SELF_ASSESSMENT, S.REVIEW)
         if sa.state == SA.CONFIRMED:
             raise DomainError(_("Bản tự đánh giá đã được thẩm định xong, không mở lại được."), code="wrong_state")
-        sa.state, sa.reopened_at, sa.reopened_by, sa.reopen_reason = SA.REOPENED, timezone.now(), actor, reason[:1000]
+        sa.state, sa.reopened_at, sa.reopened_by, sa.reopen_reason = SA.REOPENED, timezone.now(), actor, reason
         sa.save(update_fields=["state", "reopened_at", "reopened_by", "reopen_reason", "updated_at"])
         _log(actor, AuditAction.RETURNED, "self_assessment", sa.pk, sa.campaign_unit.agency_id,
              _("Mở lại bản tự đánh giá: %(r)s") % {"r": reason}, {"reason": reason})
@@ -413,6 +419,7 @@ def review_send_back(*, actor, criterion_value: CriterionValue, note: str) -> Cr
     note = (note or "").strip()
     if not note:
         raise ValidationFailed({"note": [_("Phải ghi nội dung đề nghị đơn vị xác nhận lại.")]})
+    check_max_length(field="note", value=note, limit=COMMENT_MAX_LENGTH)
     with transaction.atomic():
         cv = _lock_value(criterion_value)
         sa = cv.self_assessment
@@ -457,6 +464,7 @@ def criterion_confirm(*, actor, criterion_value: CriterionValue, value=_UNSET, c
                     raise ValidationFailed({cv.criterion_code: [problem]})
             cv.value = v
         if comment is not None:
+            check_max_length(field=cv.criterion_code, value=comment.strip(), limit=COMMENT_MAX_LENGTH)
             cv.comment = comment.strip()
         cv.review_status, cv.confirmed_by, cv.confirmed_at = ReviewStatus.CONFIRMED, actor, timezone.now()
         cv.save(update_fields=["value", "comment", "review_status", "confirmed_by", "confirmed_at", "updated_at"])
@@ -517,6 +525,8 @@ def council_adjust(*, actor, campaign_unit: CampaignUnit, criterion_code: str, n
     errors: dict[str, list] = {}
     if not reason:
         errors["reason"] = [_("Phải nêu lý do điều chỉnh điểm.")]
+    elif problem := too_long_message(reason, REASON_MAX_LENGTH):
+        errors["reason"] = [problem]
     with transaction.atomic():
         c = _lock(campaign_unit.campaign)
         _require_state(c, S.COUNCIL)
@@ -581,6 +591,7 @@ def campaign_approve(*, actor, campaign: Campaign, decision: str = "", note: str
     """A leader of the approving agency (UBND tỉnh) approves the computed results."""
     if not selectors.is_approver(user=actor):
         raise PermissionDenied(_("Chỉ lãnh đạo Ủy ban nhân dân tỉnh được phê duyệt kết quả."))
+    check_max_length(field="note", value=(note or "").strip(), limit=NOTE_MAX_LENGTH)
     with transaction.atomic():
         c = _lock(campaign)
         _require_state(c, S.COUNCIL)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lienthong.assessment import selectors, services
 from lienthong.assessment.models import CampaignState, CriterionValue, ReviewStatus, SelfAssessmentState
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.limits import COMMENT_MAX_LENGTH, too_long_message
 from lienthong.core.views import domain_errors_as_pages, forbidden
 
 SA = SelfAssessmentState
@@ -253,7 +254,7 @@ def _read_values(sa, data):
             else:
                 values[crit.code] = v
         if f"c-{crit.code}" in data:
-            comments[crit.code] = data.get(f"c-{crit.code}", "")[:5000]
+            comments[crit.code] = data.get(f"c-{crit.code}", "")  # the service refuses an over-long one
     return values, comments, errors
 
 
@@ -364,7 +365,7 @@ def confirm_value(request, sa_id, value_id):
         if v is not None:
             kwargs["value"] = v
     if f"c-{crit.code}" in request.POST:
-        kwargs["comment"] = request.POST.get(f"c-{crit.code}", "")[:5000]
+        kwargs["comment"] = request.POST.get(f"c-{crit.code}", "")
     try:
         services.criterion_confirm(actor=request.user, criterion_value=cv, **kwargs)
     except PermissionDenied:
@@ -414,6 +415,8 @@ def _review_send_back(request, sa):
         messages.error(request, _("Chưa chọn tiêu chí nào để đề nghị đơn vị xác nhận lại."))
         return _render_review(request, sa, posted=request.POST, status=422)
     errors = {code: [_("Phải ghi nội dung đề nghị đơn vị xác nhận lại.")] for code, note in todo.items() if not note}
+    errors.update({code: [problem] for code, note in todo.items()
+                   if (problem := too_long_message(note, COMMENT_MAX_LENGTH))})
     if errors:
         messages.error(request, _("Chưa gửi: mỗi tiêu chí đề nghị xác nhận lại phải có nội dung."))
         return _render_review(request, sa, posted=request.POST, errors=errors, status=422)
@@ -457,7 +460,7 @@ def review(request, sa_id):
         elif action == "reopen":
             try:
                 services.self_assessment_reopen(actor=request.user, self_assessment=sa,
-                                                reason=request.POST.get("reason", "")[:1000])
+                                                reason=request.POST.get("reason", ""))
             except ValidationFailed as exc:
                 return _render_review(request, sa, posted=request.POST, reopen_error=exc.message, status=422)
             messages.success(request, _("Đã mở lại bản tự đánh giá; đơn vị có thể sửa và gửi lại."))

@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from lienthong.core.schema_types import Id
+from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from lienthong.delivery.models import DeliveryState, EventKind, RecallState
 from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, DocumentFileOut, OptionalDate, OptionalInt
 
@@ -155,13 +156,13 @@ class DeliveryDetail(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = Field("", max_length=2000, description="Lý do (bắt buộc)")
+    reason: str = Field("", max_length=REASON_MAX_LENGTH, description="Lý do (bắt buộc)")
 
 
 class RegisterIn(Schema):
     received_on: OptionalDate = Field(None, description="Ngày đến; mặc định hôm nay")
     due_date: OptionalDate = Field(None, description="Hạn xử lý (nếu có)")
-    notes: str = Field("", max_length=1000, description="Ghi chú")
+    notes: str = Field("", max_length=NOTE_MAX_LENGTH, description="Ghi chú")
 
 
 class RegisteredOut(Schema):
@@ -174,7 +175,7 @@ class RegisteredOut(Schema):
 
 class RecallAnswerIn(Schema):
     agree: bool = Field(..., description="true: đồng ý thu hồi (gỡ văn bản khỏi danh sách, tìm kiếm); false: từ chối")
-    reason: str = Field("", max_length=2000, description="Lý do (bắt buộc khi từ chối)")
+    reason: str = Field("", max_length=REASON_MAX_LENGTH, description="Lý do (bắt buộc khi từ chối)")
 
 
 # --- Sender side -------------------------------------------------------------------------------------
@@ -211,7 +212,7 @@ class DeliveryTracking(Schema):
 
 
 class RecallIn(Schema):
-    reason: str = Field("", max_length=2000, description="Lý do thu hồi (bắt buộc)")
+    reason: str = Field("", max_length=REASON_MAX_LENGTH, description="Lý do thu hồi (bắt buộc)")
 
 
 class SentQuery(Schema):

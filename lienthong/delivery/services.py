@@ -19,6 +19,7 @@ from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.core.limits import REASON_MAX_LENGTH, check_max_length, too_long_message
 from lienthong.core.text import nfc
 from lienthong.delivery.models import (
     STATUS_CODES, Delivery, DeliveryEvent, DeliveryState, EventKind, OutboxMessage, OutboxState, RecallState,
@@ -127,8 +128,9 @@ def delivery_return(*, actor, delivery_id: int, reason: str) -> Delivery:
     reason = nfc(reason)
     if not reason:
         raise ValidationFailed({"reason": [_("Cần nêu lý do trả lại.")]})
+    check_max_length(field="reason", value=reason, limit=REASON_MAX_LENGTH)
     with transaction.atomic():
-        _claim(delivery, from_states=[D.ARRIVED, D.RECEIVED], to_state=D.RETURNED, reason=reason[:2000])
+        _claim(delivery, from_states=[D.ARRIVED, D.RECEIVED], to_state=D.RETURNED, reason=reason)
         DeliveryEvent.objects.bulk_create([_event(delivery.pk, EventKind.RETURNED, actor, reason)])
         audit_log(actor=actor, action=AuditAction.RETURNED, obj_type="delivery", obj_id=delivery.pk,
                   agency_id=delivery.recipient_agency_id,
@@ -199,6 +201,8 @@ def delivery_recall(*, actor, document: Document, reason: str) -> int:
     errors = {}
     if not reason:
         errors["reason"] = [_("Cần nêu lý do thu hồi.")]
+    elif too_long := too_long_message(reason, REASON_MAX_LENGTH):
+        errors["reason"] = [too_long]
     if document.direction != Direction.OUTGOING or document.status != DocumentStatus.ACTIVE \
             or not Delivery.objects.filter(document=document).exists():
         errors["document"] = [_("Chỉ thu hồi được văn bản đi đã phát hành và đang có hiệu lực.")]
@@ -242,6 +246,7 @@ def delivery_recall_answer(*, actor, delivery_id: int, agree: bool, reason: str 
         raise ValidationFailed({"state": [_("Không có yêu cầu thu hồi nào đang chờ trả lời cho văn bản này.")]})
     if not agree and not reason:
         raise ValidationFailed({"reason": [_("Cần nêu lý do từ chối thu hồi.")]})
+    check_max_length(field="reason", value=reason, limit=REASON_MAX_LENGTH)
     now = timezone.now()
     with transaction.atomic():
         fields = {"recall_state": RecallState.ACCEPTED if agree else RecallState.REFUSED, "updated_at": now}

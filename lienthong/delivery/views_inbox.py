@@ -27,6 +27,7 @@ from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core.api_tools import original_response
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
 from lienthong.delivery import selectors, services
 from lienthong.delivery.models import DeliveryState, RecallState
 from lienthong.documents.models import DocumentType
@@ -54,8 +55,8 @@ class RegisterForm(forms.Form):
     document_type = forms.ModelChoiceField(
         label=gettext_lazy("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True), required=False,
         error_messages={"invalid_choice": gettext_lazy("Loại văn bản không hợp lệ.")})
-    notes = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=1000,
-                            widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=NOTE_MAX_LENGTH,
+                            widget=forms.Textarea(attrs={"rows": 2}), error_messages={"max_length": TOO_LONG})
 
     def __init__(self, *args, source_type=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,15 +65,17 @@ class RegisterForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Lý do trả lại"), max_length=2000,
+    reason = forms.CharField(label=gettext_lazy("Lý do trả lại"), max_length=REASON_MAX_LENGTH,
                              widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": gettext_lazy("Cần nêu lý do trả lại.")})
+                             error_messages={"required": gettext_lazy("Cần nêu lý do trả lại."),
+                                             "max_length": TOO_LONG})
 
 
 class RefuseRecallForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Lý do từ chối thu hồi"), max_length=2000,
+    reason = forms.CharField(label=gettext_lazy("Lý do từ chối thu hồi"), max_length=REASON_MAX_LENGTH,
                              widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": gettext_lazy("Cần nêu lý do từ chối thu hồi.")})
+                             error_messages={"required": gettext_lazy("Cần nêu lý do từ chối thu hồi."),
+                                             "max_length": TOO_LONG})
 
 
 def _apply_errors(form, exc: ValidationFailed) -> None:

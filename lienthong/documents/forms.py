@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.agencies.models import Agency
+from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
 from lienthong.documents.models import DocumentType, Secrecy, SignerAuthority, Urgency
 
 
@@ -49,7 +50,7 @@ class _DocumentFields(forms.Form):
     page_count = forms.IntegerField(label=_("Số trang"), min_value=0, required=False)
     due_date = forms.DateField(label=_("Hạn xử lý"), widget=DATE, required=False)
     notes = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                            max_length=1000)
+                            max_length=NOTE_MAX_LENGTH, error_messages={"max_length": TOO_LONG})
     is_paper = forms.BooleanField(label=_("Văn bản giấy (bản scan)"), required=False)
     files = MultipleFileField(label=_("Tệp đính kèm (PDF, DOCX, XLSX, ODT, ảnh)"))
 
@@ -87,7 +88,8 @@ class IncomingForm(_DocumentFields):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": _("Cần nêu lý do hủy.")})
+                             max_length=REASON_MAX_LENGTH,
+                             error_messages={"required": _("Cần nêu lý do hủy."), "max_length": TOO_LONG})
 
 
 class DocumentFilterForm(forms.Form):

@@ -22,6 +22,7 @@ from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.core.limits import REASON_MAX_LENGTH, check_max_length
 from lienthong.core.text import fold, nfc
 from lienthong.documents import files as file_store
 from lienthong.documents import signals as document_signals
@@ -449,6 +450,7 @@ def document_cancel(*, actor, document: Document, reason: str) -> Document:
     reason = nfc(reason)
     if not reason:
         raise ValidationFailed({"reason": [_("Cần nêu lý do hủy.")]})
+    check_max_length(field="reason", value=reason, limit=REASON_MAX_LENGTH)
     if document.status == DocumentStatus.CANCELLED:
         raise ValidationFailed({"reason": [_("Văn bản đã bị hủy trước đó.")]})
     with transaction.atomic():

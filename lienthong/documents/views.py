@@ -186,7 +186,8 @@ def document_cancel(request, document_id: int):
         except (ValidationFailed, PermissionDenied) as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, _("Cần nêu lý do hủy."))
+        for error in form.errors.get("reason", [_("Cần nêu lý do hủy.")]):
+            messages.error(request, error)
     return redirect("documents:detail", document_id=doc.pk)
 
 

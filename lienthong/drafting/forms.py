@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.core.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_NOTE_MAX_LENGTH, TOO_LONG
 from lienthong.documents.forms import MultipleFileField
 from lienthong.documents.models import DocumentType, RelationKind, Secrecy, SignerAuthority, Urgency
 from lienthong.drafting.models import FileRole
@@ -123,8 +124,8 @@ def _document_label(doc) -> str:
 # --- The steps of the flow ------------------------------------------------------------------------
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Ý kiến kèm theo"), required=False, max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Ý kiến kèm theo"), required=False, max_length=COMMENT_MAX_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 2}), error_messages={"max_length": TOO_LONG})
 
 
 class ApproveForm(NoteForm):
@@ -132,18 +133,20 @@ class ApproveForm(NoteForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": _("Cần nêu lý do.")})
+    reason = forms.CharField(label=_("Lý do"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Cần nêu lý do."), "max_length": TOO_LONG})
 
 
 class ReturnForm(ReasonForm):
-    reason = forms.CharField(label=_("Lý do trả lại"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": _("Cần nêu lý do trả lại.")})
+    reason = forms.CharField(label=_("Lý do trả lại"), max_length=REASON_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Cần nêu lý do trả lại."), "max_length": TOO_LONG})
 
 
 class AbandonForm(ReasonForm):
-    reason = forms.CharField(label=_("Lý do hủy dự thảo"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": _("Cần nêu lý do hủy dự thảo.")})
+    reason = forms.CharField(label=_("Lý do hủy dự thảo"), max_length=REASON_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Cần nêu lý do hủy dự thảo."), "max_length": TOO_LONG})
 
 
 class _MethodForm(forms.Form):
@@ -193,9 +196,10 @@ class UploadForm(forms.Form):
     role = forms.ChoiceField(label=_("Loại tệp"), choices=[(FileRole.DRAFT, _("Phiên bản mới của dự thảo")),
                                                           (FileRole.ATTACHMENT, _("Phụ lục, tài liệu kèm theo"))])
     files = MultipleFileField(label=_("Tệp"))
-    note = forms.CharField(label=_("Ghi chú phiên bản"), required=False, max_length=500)
+    note = forms.CharField(label=_("Ghi chú phiên bản"), required=False, max_length=SHORT_NOTE_MAX_LENGTH,
+                           error_messages={"max_length": TOO_LONG})
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Ý kiến"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": _("Ý kiến không được để trống.")})
+    text = forms.CharField(label=_("Ý kiến"), max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": _("Ý kiến không được để trống."), "max_length": TOO_LONG})

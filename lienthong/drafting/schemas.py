@@ -13,6 +13,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator
 
 from lienthong.core.schema_types import Id
+from lienthong.core.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_NOTE_MAX_LENGTH
 from lienthong.documents.models import RelationKind, Secrecy, SignerAuthority, Urgency
 from lienthong.documents.schemas import (
     DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalInt, SecrecyCode, SignerAuthorityCode, UrgencyCode, blank_to_none,
@@ -75,7 +76,7 @@ class DraftIn(Schema):
 
 
 class NoteIn(Schema):
-    note: str = Field("", max_length=4000, description="Ý kiến kèm theo (không bắt buộc)")
+    note: str = Field("", max_length=COMMENT_MAX_LENGTH, description="Ý kiến kèm theo (không bắt buộc)")
 
 
 class ApproveIn(NoteIn):
@@ -84,17 +85,17 @@ class ApproveIn(NoteIn):
 
 
 class ReasonIn(Schema):
-    reason: str = Field("", max_length=2000, description="Lý do (bắt buộc)")
+    reason: str = Field("", max_length=REASON_MAX_LENGTH, description="Lý do (bắt buộc)")
 
 
 class CommentIn(Schema):
-    text: str = Field("", max_length=4000, description="Ý kiến góp ý")
+    text: str = Field("", max_length=COMMENT_MAX_LENGTH, description="Ý kiến góp ý")
 
 
 class AddFilesIn(Schema):
     role: Literal[FileRole.DRAFT.value, FileRole.ATTACHMENT.value] = Field(
         FileRole.DRAFT.value, description="draft: phiên bản mới của dự thảo; attachment: phụ lục, tài liệu kèm theo")
-    note: str = Field("", max_length=500, description="Ghi chú về phiên bản")
+    note: str = Field("", max_length=SHORT_NOTE_MAX_LENGTH, description="Ghi chú về phiên bản")
 
 
 class SignIn(Schema):

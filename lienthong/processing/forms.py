@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lienthong.core.limits import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
 from lienthong.processing.models import AssignmentRole
 from lienthong.processing.services import AssignmentSpec
 
@@ -25,8 +26,8 @@ class SubmitForm(forms.Form):
     leader = forms.TypedChoiceField(label=gettext_lazy("Trình lãnh đạo"), coerce=int,
                                     error_messages={"required": gettext_lazy("Cần chọn lãnh đạo nhận trình."),
                                                     "invalid_choice": gettext_lazy("Lãnh đạo không hợp lệ.")})
-    note = forms.CharField(label=gettext_lazy("Ý kiến văn thư"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 1}))
+    note = forms.CharField(label=gettext_lazy("Ý kiến văn thư"), required=False, max_length=REASON_MAX_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 1}), error_messages={"max_length": TOO_LONG})
 
     def __init__(self, *args, leaders=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,7 +44,8 @@ class AssignmentRowForm(forms.Form):
     target = forms.CharField(label=gettext_lazy("Đơn vị hoặc người"), required=False, widget=forms.Select)
     deadline = forms.DateField(label=gettext_lazy("Hạn xử lý"), required=False, widget=DATE,
                                error_messages=DATE_ERRORS)
-    instruction = forms.CharField(label=gettext_lazy("Ý kiến chỉ đạo"), required=False, max_length=2000,
+    instruction = forms.CharField(label=gettext_lazy("Ý kiến chỉ đạo"), required=False, max_length=REASON_MAX_LENGTH,
+                                  error_messages={"max_length": TOO_LONG},
                                   widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Ý kiến chỉ đạo")}))
 
     def __init__(self, *args, targets=(), **kwargs):
@@ -117,9 +119,10 @@ class AssignmentRows:
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("Ý kiến, tiến độ xử lý"), max_length=4000,
+    text = forms.CharField(label=gettext_lazy("Ý kiến, tiến độ xử lý"), max_length=COMMENT_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 2}),
-                           error_messages={"required": gettext_lazy("Nội dung không được để trống.")})
+                           error_messages={"required": gettext_lazy("Nội dung không được để trống."),
+                                           "max_length": TOO_LONG})
     # The range is the service's check (one message for the web and the API); the browser hints it.
     progress = forms.IntegerField(label=gettext_lazy("Tiến độ (%)"), required=False,
                                   widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
@@ -127,7 +130,8 @@ class NoteForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    result = forms.CharField(label=gettext_lazy("Kết quả xử lý"), required=False, max_length=4000,
+    result = forms.CharField(label=gettext_lazy("Kết quả xử lý"), required=False, max_length=COMMENT_MAX_LENGTH,
+                             error_messages={"max_length": TOO_LONG},
                              widget=forms.Textarea(attrs={"rows": 2}))
     reply_document = forms.TypedChoiceField(label=gettext_lazy("Văn bản trả lời"), coerce=int, required=False,
                                             empty_value=None,
@@ -143,7 +147,8 @@ class CompleteForm(forms.Form):
 
 
 class ChaseForm(forms.Form):
-    message = forms.CharField(label=gettext_lazy("Lời nhắc"), required=False, max_length=1000,
+    message = forms.CharField(label=gettext_lazy("Lời nhắc"), required=False, max_length=NOTE_MAX_LENGTH,
+                              error_messages={"max_length": TOO_LONG},
                               widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Đề nghị khẩn trương xử lý")}))
 
 

@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from lienthong.core.schema_types import Id
+from lienthong.core.limits import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from lienthong.documents.models import Urgency
 from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalDate, OptionalInt
 from lienthong.drafting.schemas import PersonOut
@@ -183,7 +184,7 @@ class HandlingOut(Schema):
 
 class SubmitIn(Schema):
     leader_id: Id = Field(..., description="Lãnh đạo cơ quan nhận trình")
-    note: str = Field("", max_length=2000, description="Ý kiến đề xuất của văn thư")
+    note: str = Field("", max_length=REASON_MAX_LENGTH, description="Ý kiến đề xuất của văn thư")
 
 
 class AssignmentSpecIn(Schema):
@@ -192,7 +193,7 @@ class AssignmentSpecIn(Schema):
     unit_id: OptionalInt = Field(None, description="Đơn vị được giao (hoặc user_id, không cả hai)")
     user_id: OptionalInt = Field(None, description="Người được giao (hoặc unit_id, không cả hai)")
     deadline: OptionalDate = Field(None, description="Hạn xử lý; bỏ trống: hạn mặc định theo độ khẩn")
-    instruction: str = Field("", max_length=2000, description="Ý kiến chỉ đạo")
+    instruction: str = Field("", max_length=REASON_MAX_LENGTH, description="Ý kiến chỉ đạo")
 
 
 class AssignIn(Schema):
@@ -200,17 +201,17 @@ class AssignIn(Schema):
 
 
 class NoteIn(Schema):
-    text: str = Field("", max_length=4000, description="Nội dung")
+    text: str = Field("", max_length=COMMENT_MAX_LENGTH, description="Nội dung")
     progress: OptionalInt = Field(None, description="Tiến độ 0–100 %")
 
 
 class CompleteIn(Schema):
-    result: str = Field("", max_length=4000, description="Kết quả xử lý")
+    result: str = Field("", max_length=COMMENT_MAX_LENGTH, description="Kết quả xử lý")
     reply_document_id: OptionalInt = Field(None, description="Văn bản trả lời: văn bản đi của cơ quan mình")
 
 
 class ChaseIn(Schema):
-    message: str = Field("", max_length=2000, description="Nội dung đôn đốc; bỏ trống dùng câu mặc định")
+    message: str = Field("", max_length=NOTE_MAX_LENGTH, description="Nội dung đôn đốc; bỏ trống dùng câu mặc định")
 
 
 class ChaseOut(Schema):
