@@ -19,6 +19,7 @@ from lienthong.accounts.selectors import agency_ids_for
 from lienthong.core.errors import NotFound, PermissionDenied
 from lienthong.core.limits import COMMENT_MAX_LENGTH
 from lienthong.core.schema_types import Id
+from lienthong.documents.schemas import OptionalInt
 
 from . import selectors, services
 from .models import Campaign, CampaignState, CampaignUnit, SelfAssessment, SelfAssessmentState
@@ -121,6 +122,15 @@ class ValueOut(Schema):
     review_note: str
 
 
+class PersonRef(Schema):
+    id: int
+    name: str
+
+    @classmethod
+    def of(cls, user) -> "PersonRef | None":
+        return cls(id=user.pk, name=str(user)) if user is not None else None
+
+
 class SelfAssessmentOut(Schema):
     id: int
     campaign_id: int
@@ -132,7 +142,12 @@ class SelfAssessmentOut(Schema):
     state_label: str
     deadline: dt.date | None
     submitted_at: dt.datetime | None
-    editable: bool = Field(description="Người gọi có thể sửa và gửi bản tự đánh giá này")
+    submitted_by: PersonRef | None = Field(description="Người nộp (lãnh đạo đơn vị, hoặc văn thư nộp thay)")
+    submitted_for: PersonRef | None = Field(description="Lãnh đạo đơn vị được văn thư nộp thay; null khi lãnh "
+                                                        "đạo tự nộp")
+    editable: bool = Field(description="Người gọi có thể sửa bản tự đánh giá này (mọi cán bộ của đơn vị)")
+    can_submit: bool = Field(description="Người gọi được nộp bản tự đánh giá này: lãnh đạo đơn vị, hoặc văn thư "
+                                         "thay mặt một lãnh đạo (chọn on_behalf_of_id khi nộp)")
     values: list[ValueOut]
 
 
@@ -141,6 +156,12 @@ class ValuesIn(Schema):
         "Mã tiêu chí → giá trị: tỷ lệ 0–1, số, true/false, mã lựa chọn hoặc danh sách mã; null để xóa"))
     comments: dict[str, Annotated[str, Field(max_length=COMMENT_MAX_LENGTH)]] = Field(
         default_factory=dict, description="Mã tiêu chí → giải trình")
+
+
+class SubmitIn(Schema):
+    on_behalf_of_id: OptionalInt = Field(None, description=(
+        "Văn thư nộp thay: mã người dùng của một lãnh đạo đơn vị (bắt buộc với văn thư; lãnh đạo tự nộp "
+        "thì bỏ trống)"))
 
 
 # --- Campaigns -------------------------------------------------------------------------------------
@@ -218,10 +239,14 @@ def _self_assessment_out(user, sa_id: int) -> SelfAssessmentOut:
             criterion_code=v.criterion_code, criterion_name=crit.name if crit else "", category_code=cat_code,
             rule=crit.rule if crit else "", max=crit.max if crit else 0, value=v.value, comment=v.comment,
             auto_value=v.auto_value, review_status=v.review_status, review_note=v.review_note))
+    editable = _editable(user, sa)
     return SelfAssessmentOut(
         id=sa.pk, campaign_id=c.pk, campaign_name=c.name, agency_id=cu.agency_id, agency_name=cu.agency.name,
         group=cu.group_code, state=sa.state, state_label=str(sa.get_state_display()), deadline=c.deadline,
-        submitted_at=sa.submitted_at, editable=_editable(user, sa), values=values)
+        submitted_at=sa.submitted_at, submitted_by=PersonRef.of(sa.submitted_by),
+        submitted_for=PersonRef.of(sa.submitted_for), editable=editable,
+        can_submit=editable and selectors.signatory_role(user=user, agency_id=cu.agency_id) is not None,
+        values=values)
 
 
 @router.get("/assessment/self-assessments/{int:sa_id}", response=SelfAssessmentOut,
@@ -245,9 +270,12 @@ def self_assessment_values(request, sa_id: Id, data: ValuesIn):
 
 @router.post("/assessment/self-assessments/{int:sa_id}/submit", response=SelfAssessmentOut,
              url_name="assessment_self_assessment_submit", summary="Gửi bản tự đánh giá cho Sở TT&TT")
-def self_assessment_submit(request, sa_id: Id):
-    """Trong hạn tự đánh giá; sau hạn chỉ khi Sở TT&TT đã mở lại (400 ``deadline_passed``)."""
+def self_assessment_submit(request, sa_id: Id, data: SubmitIn | None = None):
+    """Trong hạn tự đánh giá; sau hạn chỉ khi Sở TT&TT đã mở lại (400 ``deadline_passed``). Chỉ lãnh đạo đơn
+    vị, hoặc văn thư thay mặt một lãnh đạo (``on_behalf_of_id``, 422 khi thiếu hoặc không phải lãnh đạo đơn
+    vị); chuyên viên chỉ nhập số liệu (403)."""
     user = request.auth
     sa = selectors.self_assessment_get(user=user, pk=sa_id)
-    services.self_assessment_submit(actor=user, self_assessment=sa)
+    services.self_assessment_submit(actor=user, self_assessment=sa,
+                                    on_behalf_of=data.on_behalf_of_id if data is not None else None)
     return _self_assessment_out(user, sa_id)

@@ -192,7 +192,8 @@ def _completed_2017(*, council, approver, version) -> None:
     key, code, note, corrected, reply = SEND_BACK
     cv = sas[key].values.get(criterion_code=code)
     services.review_send_back(actor=council, criterion_value=cv, note=note)
-    services.criterion_confirm(actor=members[key][0], criterion_value=cv, value=corrected,
+    # confirming a value sent back is the leader's, as sending (issue 11)
+    services.criterion_confirm(actor=members[key][1], criterion_value=cv, value=corrected,
                                comment=f"{reply} {DEMO_COMMENT}")
     for sa in sas.values():
         services.self_assessment_confirm(actor=council, self_assessment=sa)

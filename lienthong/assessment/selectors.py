@@ -223,3 +223,28 @@ def reminder_candidates() -> QuerySet[SelfAssessment]:
         campaign_unit__campaign__state__in=(CampaignState.PUBLISHED, CampaignState.SELF_ASSESSMENT),
         campaign_unit__campaign__deadline__isnull=False)
         .select_related("campaign_unit__campaign", "campaign_unit__agency").order_by("pk"))
+
+
+# --------------------------------------------------------------------------- who sends for the unit (issue 11)
+# Filling in is the staff's; sending (and confirming values the Department sent back) is an official act of
+# the unit, as the signed paper form was: an agency-wide leader, or the văn thư on a named leader's behalf.
+# Heads of a department (a leader position inside a unit) are not leaders of the unit.
+
+
+def unit_leaders(*, agency_id: int) -> QuerySet:
+    """Active agency-wide leader positions of the unit, with their people: on whose behalf a văn thư sends."""
+    from lienthong.accounts.models import Position
+
+    return (Position.objects.filter(agency_id=agency_id, role=Role.LEADER, unit__isnull=True, is_active=True,
+                                    user__is_active=True)
+            .select_related("user").order_by("user__full_name", "user_id"))
+
+
+def signatory_role(*, user, agency_id: int) -> str | None:
+    """``Role.LEADER`` when ``user`` leads the unit (sends in own name), ``Role.CLERK`` when its văn thư (sends
+    on a leader's behalf), ``None`` otherwise. One query."""
+    roles = set(active_positions(user=user).filter(agency_id=agency_id).filter(
+        Q(role=Role.LEADER, unit__isnull=True) | Q(role=Role.CLERK)).values_list("role", flat=True))
+    if Role.LEADER in roles:
+        return Role.LEADER
+    return Role.CLERK if Role.CLERK in roles else None

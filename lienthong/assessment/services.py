@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts.selectors import agency_ids_for
 from lienthong.audit.models import AuditAction
@@ -48,6 +49,41 @@ def _require_council(actor) -> None:
 def _require_unit_member(actor, cu: CampaignUnit) -> None:
     if not agency_ids_for(user=actor).filter(agency_id=cu.agency_id).exists():
         raise PermissionDenied(_("Chỉ cán bộ của đơn vị được đánh giá được thực hiện thao tác này."))
+
+
+SIGNATORY_HINT = gettext_lazy("Chỉ lãnh đạo đơn vị (hoặc văn thư thay mặt lãnh đạo) được nộp bản tự đánh giá.")
+
+
+def _require_signatory(actor, cu: CampaignUnit) -> str:
+    """Sending for the unit (and confirming values sent back) is its leader's, or its văn thư's on a leader's
+    behalf; the staff only fill in. Returns the actor's role there (``Role.LEADER`` or ``Role.CLERK``)."""
+    role = selectors.signatory_role(user=actor, agency_id=cu.agency_id)
+    if role is None:
+        _require_unit_member(actor, cu)
+        raise PermissionDenied(str(SIGNATORY_HINT))
+    return role
+
+
+def _leader_on_behalf(role: str, cu: CampaignUnit, on_behalf_of):
+    """The leader a văn thư acts for (``None`` when a leader acts in own name): one of the unit's leaders,
+    chosen explicitly, never guessed."""
+    from lienthong.accounts.models import Role
+
+    if role == Role.LEADER:
+        return None
+    if not on_behalf_of:
+        raise ValidationFailed({"on_behalf_of": [_("Văn thư nộp thay lãnh đạo: cần chọn lãnh đạo đơn vị.")]})
+    leader_id = getattr(on_behalf_of, "pk", on_behalf_of)
+    position = selectors.unit_leaders(agency_id=cu.agency_id).filter(user_id=leader_id).first()
+    if position is None:
+        raise ValidationFailed({"on_behalf_of": [_("Người được nộp thay phải là lãnh đạo của đơn vị.")]})
+    return position.user
+
+
+def _on_behalf_text(actor, leader) -> str:
+    if leader is None:
+        return ""
+    return _(" (văn thư %(c)s nộp thay lãnh đạo %(l)s)") % {"c": actor, "l": leader}
 
 
 def _require_council_or_system_admin(actor) -> None:
@@ -357,14 +393,19 @@ def criterion_values_autofill(*, campaign: Campaign,
     return len(rows)
 
 
-def self_assessment_submit(*, actor, self_assessment: SelfAssessment, today: dt.date | None = None) -> SelfAssessment:
-    """Send the self-assessment to the Department. After the deadline only if the Department reopened it."""
+def self_assessment_submit(*, actor, self_assessment: SelfAssessment, on_behalf_of=None,
+                           today: dt.date | None = None) -> SelfAssessment:
+    """Send the self-assessment to the Department. After the deadline only if the Department reopened it.
+
+    Only the unit's leader sends it, or its văn thư on behalf of one of its leaders (``on_behalf_of``: the
+    leader's user or id, required of a văn thư, ignored for a leader who sends in own name); both are recorded
+    on the self-assessment and in the audit trail."""
     today = today or timezone.localdate()
     with transaction.atomic():
         sa = _lock_sa(self_assessment)
         cu = sa.campaign_unit
         c = cu.campaign
-        _require_unit_member(actor, cu)
+        role = _require_signatory(actor, cu)
         if sa.state == SA.DRAFT:
             _require_state(c, *_EDITABLE_CAMPAIGN)
             if c.deadline and today > c.deadline:
@@ -373,12 +414,14 @@ def self_assessment_submit(*, actor, self_assessment: SelfAssessment, today: dt.
                                   code="deadline_passed")
         elif sa.state != SA.REOPENED:
             raise DomainError(_("Bản tự đánh giá đã được gửi."), code="wrong_state")
+        leader = _leader_on_behalf(role, cu, on_behalf_of)
         late = bool(c.deadline and today > c.deadline)
-        sa.state, sa.submitted_at, sa.submitted_by = SA.SUBMITTED, timezone.now(), actor
-        sa.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+        sa.state, sa.submitted_at, sa.submitted_by, sa.submitted_for = SA.SUBMITTED, timezone.now(), actor, leader
+        sa.save(update_fields=["state", "submitted_at", "submitted_by", "submitted_for", "updated_at"])
         _log(actor, AuditAction.SENT, "self_assessment", sa.pk, cu.agency_id,
-             _("Gửi bản tự đánh giá %(c)s") % {"c": c.name} + (_(" (sau hạn, đã được mở lại)") if late else ""),
-             {"late": late})
+             _("Gửi bản tự đánh giá %(c)s") % {"c": c.name} + _on_behalf_text(actor, leader)
+             + (_(" (sau hạn, đã được mở lại)") if late else ""),
+             {"late": late, "on_behalf_of": leader.pk if leader else None})
     return sa
 
 
@@ -444,15 +487,18 @@ def review_send_back(*, actor, criterion_value: CriterionValue, note: str) -> Cr
 _UNSET = object()
 
 
-def criterion_confirm(*, actor, criterion_value: CriterionValue, value=_UNSET, comment: str | None = None) -> CriterionValue:
+def criterion_confirm(*, actor, criterion_value: CriterionValue, value=_UNSET, comment: str | None = None,
+                      on_behalf_of=None) -> CriterionValue:
     """The unit confirms (optionally corrects) a value sent back; when none is left, the self-assessment
-    goes back to the Department as submitted."""
+    goes back to the Department as submitted. As sending it: the unit's leader, or its văn thư on behalf of
+    one of its leaders (``on_behalf_of``)."""
     with transaction.atomic():
         cv = _lock_value(criterion_value)
         sa = cv.self_assessment
-        _require_unit_member(actor, sa.campaign_unit)
+        role = _require_signatory(actor, sa.campaign_unit)
         if cv.review_status != ReviewStatus.SENT_BACK:
             raise DomainError(_("Tiêu chí này không được đề nghị xác nhận lại."), code="wrong_state")
+        leader = _leader_on_behalf(role, sa.campaign_unit, on_behalf_of)
         old = cv.value
         if value is not _UNSET:
             v = _plain_value(value)
@@ -466,13 +512,16 @@ def criterion_confirm(*, actor, criterion_value: CriterionValue, value=_UNSET, c
         if comment is not None:
             check_max_length(field=cv.criterion_code, value=comment.strip(), limit=COMMENT_MAX_LENGTH)
             cv.comment = comment.strip()
-        cv.review_status, cv.confirmed_by, cv.confirmed_at = ReviewStatus.CONFIRMED, actor, timezone.now()
-        cv.save(update_fields=["value", "comment", "review_status", "confirmed_by", "confirmed_at", "updated_at"])
+        cv.review_status, cv.confirmed_by, cv.confirmed_for = ReviewStatus.CONFIRMED, actor, leader
+        cv.confirmed_at = timezone.now()
+        cv.save(update_fields=["value", "comment", "review_status", "confirmed_by", "confirmed_for", "confirmed_at",
+                               "updated_at"])
         if not sa.values.filter(review_status=ReviewStatus.SENT_BACK).exists():
             SelfAssessment.objects.filter(pk=sa.pk).update(state=SA.SUBMITTED, updated_at=timezone.now())
         _log(actor, AuditAction.CHANGED, "self_assessment", sa.pk, sa.campaign_unit.agency_id,
-             _("Đơn vị xác nhận tiêu chí %(c)s") % {"c": cv.criterion_code},
-             {"criterion": cv.criterion_code, "old": old, "new": cv.value})
+             _("Đơn vị xác nhận tiêu chí %(c)s") % {"c": cv.criterion_code} + _on_behalf_text(actor, leader),
+             {"criterion": cv.criterion_code, "old": old, "new": cv.value,
+              "on_behalf_of": leader.pk if leader else None})
     return cv
 
 

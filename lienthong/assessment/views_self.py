@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lienthong.accounts.models import Role
 from lienthong.assessment import selectors, services
 from lienthong.assessment.models import CampaignState, CriterionValue, ReviewStatus, SelfAssessmentState
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -221,21 +222,38 @@ def _days_left(campaign):
     return working_days_between(timezone.localdate(), campaign.deadline)
 
 
-def _render_form(request, sa, *, posted=None, errors=None, status=200):
+def _render_form(request, sa, *, posted=None, errors=None, on_behalf_error="", status=200):
     campaign = sa.campaign_unit.campaign
     member = selectors.is_unit_member(user=request.user, self_assessment=sa)
     editable = member and selectors.self_assessment_editable(self_assessment=sa)
     categories, filled, total = _sheet(sa, posted=posted, errors=errors)
     days_left = _days_left(campaign)
     late = days_left is not None and days_left < 0
+    confirming = member and sa.state == SA.SENT_BACK
+    # Sending (and confirming values sent back) is the leader's, or the văn thư's on a leader's behalf.
+    role = (selectors.signatory_role(user=request.user, agency_id=sa.campaign_unit.agency_id)
+            if editable or confirming else None)
+    leaders = list(selectors.unit_leaders(agency_id=sa.campaign_unit.agency_id)) if role == Role.CLERK else []
+    chosen = (posted.get("on_behalf_of", "") if posted is not None
+              else str(leaders[0].user_id) if len(leaders) == 1 else "")
     return render(request, "assessment/self_assessment.html", {
         "sa": sa, "campaign": campaign, "unit": sa.campaign_unit, "categories": categories,
         "filled": filled, "total": total, "member": member, "editable": editable,
-        "can_submit": editable and (sa.state == SA.REOPENED or not late), "late": late, "days_left": days_left,
+        "submit_open": editable and (sa.state == SA.REOPENED or not late),
+        "can_submit": bool(role) and editable and (sa.state == SA.REOPENED or not late),
+        "signatory": bool(role), "signatory_is_clerk": role == Role.CLERK, "leaders": leaders,
+        "on_behalf_chosen": chosen,
+        "on_behalf_error": on_behalf_error, "late": late, "days_left": days_left,
         "is_council": selectors.is_council(user=request.user),
-        "errors": errors or {}, "confirming": member and sa.state == SA.SENT_BACK,
+        "errors": errors or {}, "confirming": confirming,
         "evidence_open": member and (editable or sa.state == SA.SENT_BACK),
     }, status=status)
+
+
+def _on_behalf_of(data) -> int | None:
+    """The leader a văn thư chose to act for (the services check who it is)."""
+    raw = (data.get("on_behalf_of") or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
 
 
 def _read_values(sa, data):
@@ -273,8 +291,13 @@ def self_assessment(request, sa_id):
         with transaction.atomic():  # a refused submission keeps nothing of the same click
             services.self_assessment_save(actor=request.user, self_assessment=sa, values=values, comments=comments)
             if action == "submit":
-                services.self_assessment_submit(actor=request.user, self_assessment=sa)
+                services.self_assessment_submit(actor=request.user, self_assessment=sa,
+                                                on_behalf_of=_on_behalf_of(request.POST))
     except ValidationFailed as exc:
+        if "on_behalf_of" in exc.errors:
+            problem = " ".join(str(m) for m in exc.errors["on_behalf_of"])
+            messages.error(request, _("Chưa gửi: %(m)s") % {"m": problem})
+            return _render_form(request, sa, posted=request.POST, on_behalf_error=problem, status=422)
         messages.error(request, _("Chưa lưu: có số liệu không hợp lệ, xem các tiêu chí được đánh dấu."))
         return _render_form(request, sa, posted=request.POST, errors=exc.errors, status=422)
     except PermissionDenied:
@@ -367,7 +390,8 @@ def confirm_value(request, sa_id, value_id):
     if f"c-{crit.code}" in request.POST:
         kwargs["comment"] = request.POST.get(f"c-{crit.code}", "")
     try:
-        services.criterion_confirm(actor=request.user, criterion_value=cv, **kwargs)
+        services.criterion_confirm(actor=request.user, criterion_value=cv, on_behalf_of=_on_behalf_of(request.POST),
+                                   **kwargs)
     except PermissionDenied:
         raise
     except ValidationFailed as exc:

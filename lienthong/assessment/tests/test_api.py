@@ -15,6 +15,12 @@ from lienthong.drafting.tests.test_api import NOT_FOUND, as_user
 CAMPAIGNS = "/api/assessment/campaigns"
 
 
+def post_json(client, path, data=None):
+    import json
+
+    return client.post(path, json.dumps(data or {}), content_type="application/json")
+
+
 def put_json(client, path, data):
     import json
 
@@ -67,7 +73,7 @@ def test_a_unit_sees_and_writes_only_its_own_self_assessment(open_campaign):
     assert huyen.get(f"/api/assessment/self-assessments/{vp_sa.pk}").json() == NOT_FOUND
     response = put_json(huyen, f"/api/assessment/self-assessments/{vp_sa.pk}/values", {"values": {"A1": 1}})
     assert (response.status_code, response.json()) == (404, NOT_FOUND)
-    assert huyen.post(f"/api/assessment/self-assessments/{vp_sa.pk}/submit").status_code == 404
+    assert post_json(huyen, f"/api/assessment/self-assessments/{vp_sa.pk}/submit").status_code == 404
     assert as_user(u["clerk.xa"]).get(f"/api/assessment/self-assessments/{huyen_sa.pk}").status_code == 404
     # the council (and the office) read every one, but cannot fill it in for the unit
     assert as_user(council).get(f"/api/assessment/self-assessments/{huyen_sa.pk}").json()["editable"] is False
@@ -75,7 +81,7 @@ def test_a_unit_sees_and_writes_only_its_own_self_assessment(open_campaign):
         response = put_json(as_user(reader), f"/api/assessment/self-assessments/{huyen_sa.pk}/values",
                             {"values": {"A1": 1}})
         assert response.status_code == 403 and response.json()["code"] == "permission_denied"
-    assert as_user(council).post(f"/api/assessment/self-assessments/{huyen_sa.pk}/submit").status_code == 403
+    assert post_json(as_user(council), f"/api/assessment/self-assessments/{huyen_sa.pk}/submit").status_code == 403
     assert _sa(campaign, a["huyen"]).values.get(criterion_code="A1").value is None
     assert _sa(campaign, a["huyen"]).state == "draft"
 
@@ -90,10 +96,14 @@ def test_save_and_submit_through_the_api(open_campaign):
     values = {v["criterion_code"]: v for v in response.json()["values"]}
     assert (values["A1"]["value"], values["A1"]["comment"]) == (1, "Theo danh sách tài sản 31/12/2017")
     assert (values["A5"]["value"], values["E1"]["value"]) == ("dat_chuan", True)
-    response = clerk.post(f"/api/assessment/self-assessments/{sa.pk}/submit")
+    # the văn thư sends on the leader's behalf (issue 11: the leader's act, never a specialist's)
+    response = post_json(clerk, f"/api/assessment/self-assessments/{sa.pk}/submit",
+                         {"on_behalf_of_id": p.users["leader.vp"].pk})
     assert response.status_code == 200, response.content
     assert (response.json()["state"], response.json()["editable"]) == ("submitted", False)
-    again = clerk.post(f"/api/assessment/self-assessments/{sa.pk}/submit")
+    assert response.json()["submitted_for"] == {"id": p.users["leader.vp"].pk, "name": "Lãnh đạo vp"}
+    again = post_json(clerk, f"/api/assessment/self-assessments/{sa.pk}/submit",
+                      {"on_behalf_of_id": p.users["leader.vp"].pk})
     assert (again.status_code, again.json()["message"]) == (400, "Bản tự đánh giá đã được gửi.")
     late = put_json(clerk, f"/api/assessment/self-assessments/{sa.pk}/values", {"values": {"A1": 0.5}})
     assert late.status_code == 400 and late.json()["code"] == "wrong_state"
@@ -120,7 +130,9 @@ def test_submitting_after_the_deadline_is_refused(open_campaign):
     p, council, campaign = open_campaign
     Campaign.objects.filter(pk=campaign.pk).update(deadline=dt.date.today() - dt.timedelta(days=1))
     sa = _sa(campaign, p.agencies["vp"])
-    response = as_user(p.users["leader.vp"]).post(f"/api/assessment/self-assessments/{sa.pk}/submit")
+    # the leader sends in own name: no body at all is fine
+    response = as_user(p.users["leader.vp"]).post(f"/api/assessment/self-assessments/{sa.pk}/submit", b"",
+                                                  content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "deadline_passed"
     assert response.json()["message"].startswith("Đã quá hạn tự đánh giá (hạn ")

@@ -28,7 +28,8 @@ def published(ranking):  # noqa: F811
     # the Department's own unit has sent its self-assessment: never reminded
     stttt = _sa(campaign, p.agencies["stttt"])
     services.self_assessment_save(actor=p.users["clerk.stttt"], self_assessment=stttt, values=GOOD)
-    services.self_assessment_submit(actor=p.users["clerk.stttt"], self_assessment=stttt, today=PUBLISHED_ON)
+    services.self_assessment_submit(actor=p.users["clerk.stttt"], self_assessment=stttt, today=PUBLISHED_ON,
+                                    on_behalf_of=p.users["leader.stttt"])
     return p, council, campaign
 
 
@@ -66,7 +67,8 @@ def test_reminders_before_on_the_day_and_once_overdue(published):
     # the unit of the district sends; only the Office is reminded from now on
     huyen = _sa(campaign, p.agencies["huyen"])
     services.self_assessment_save(actor=u["clerk.huyen"], self_assessment=huyen, values={"A1": 1})
-    services.self_assessment_submit(actor=u["clerk.huyen"], self_assessment=huyen, today=five_before)
+    services.self_assessment_submit(actor=u["clerk.huyen"], self_assessment=huyen, today=five_before,
+                                    on_behalf_of=u["leader.huyen"])
 
     assert self_assessment_reminders(today=add_working_days(deadline, -1)) == 2
     assert self_assessment_reminders(today=deadline) == 2

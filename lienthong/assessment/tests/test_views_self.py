@@ -34,9 +34,10 @@ def _values(sa) -> dict:
     return dict(CriterionValue.objects.filter(self_assessment=sa).values_list("criterion_code", "value"))
 
 
-def _to_review(council, campaign, sa, user):
+def _to_review(council, campaign, sa, user, leader):
+    """``user`` (any of the unit's staff) fills it in, ``leader`` sends it (issue 11)."""
     services.self_assessment_save(actor=user, self_assessment=sa, values=GOOD)
-    services.self_assessment_submit(actor=user, self_assessment=sa)
+    services.self_assessment_submit(actor=leader, self_assessment=sa)
     services.campaign_advance(actor=council, campaign=campaign, to=CampaignState.REVIEW)
 
 
@@ -120,10 +121,12 @@ def test_save_partial_then_submit_through_the_form(open_campaign, client):
     assert 'value="95.5"' in page and "Đã lưu bản tự đánh giá" in page
     assert "Đã nhập 6/" in page
 
+    # the specialist fills it in; the leader sends it (issue 11)
+    client.force_login(p.users["leader.vp"])
     response = client.post(_url("self_assessment", sa.pk), {"action": "submit", "v-A2": "90"}, follow=True)
     assert "Đã gửi bản tự đánh giá" in response.content.decode()
     sa.refresh_from_db()
-    assert sa.state == "submitted" and sa.submitted_by == p.users["specialist.vp"]
+    assert sa.state == "submitted" and sa.submitted_by == p.users["leader.vp"]
     assert _values(sa)["A2"] == pytest.approx(0.9)
     # read-only from now on
     page = client.get(_url("self_assessment", sa.pk)).content.decode()
@@ -305,7 +308,7 @@ def test_after_the_deadline_only_a_reopening_lets_the_unit_submit(ranking, clien
 def test_review_send_back_confirm_and_finish_through_the_pages(open_campaign, client):
     p, council, campaign = open_campaign
     sa = _sa(campaign, p.agencies["vp"])
-    _to_review(council, campaign, sa, p.users["specialist.vp"])
+    _to_review(council, campaign, sa, p.users["specialist.vp"], p.users["leader.vp"])
     client.force_login(council)
     page = client.get(_url("review", sa.pk)).content.decode()
     assert 'name="d-A1"' in page and "Hoàn thành thẩm định" in page
@@ -331,8 +334,13 @@ def test_review_send_back_confirm_and_finish_through_the_pages(open_campaign, cl
     response = client.post(_url("review", sa.pk), {"action": "confirm", "d-A1": "back"})
     assert response.status_code == 422 and "Còn tiêu chí chờ đơn vị xác nhận" in response.content.decode()
 
-    # the unit sees the note and confirms with a corrected value
+    # the unit sees the note and its leader confirms with a corrected value (a specialist may not: issue 11)
     client.force_login(p.users["specialist.vp"])
+    page = client.get(_url("self_assessment", sa.pk)).content.decode()
+    assert "Đề nghị gửi danh sách máy tính kèm theo." in page and "Xác nhận số liệu" not in page
+    assert client.post(_url("confirm_value", sa.pk, sa.values.get(criterion_code="A1").pk),
+                       {"v-A1": "92"}).status_code == 403
+    client.force_login(p.users["leader.vp"])
     page = client.get(_url("self_assessment", sa.pk)).content.decode()
     assert "Đề nghị gửi danh sách máy tính kèm theo." in page and "Xác nhận số liệu" in page
     cv = sa.values.get(criterion_code="A1")
@@ -342,7 +350,7 @@ def test_review_send_back_confirm_and_finish_through_the_pages(open_campaign, cl
     assert cv.review_status == "sent_back"
     client.force_login(p.users["clerk.huyen"])
     assert client.post(_url("confirm_value", sa.pk, cv.pk), {"v-A1": "90"}).status_code == 404
-    client.force_login(p.users["specialist.vp"])
+    client.force_login(p.users["leader.vp"])
     client.post(_url("confirm_value", sa.pk, cv.pk), {"v-A1": "92", "c-A1": "Đã bổ sung danh sách."})
     cv.refresh_from_db()
     sa.refresh_from_db()

@@ -83,7 +83,7 @@ def test_campaign_end_to_end(ranking):
     assert vp_sa.state == "sent_back"
     with pytest.raises(DomainError):  # cannot close the review while a value waits for the unit
         services.self_assessment_confirm(actor=council, self_assessment=vp_sa)
-    services.criterion_confirm(actor=u["specialist.vp"], criterion_value=cv, value=0.95,
+    services.criterion_confirm(actor=u["leader.vp"], criterion_value=cv, value=0.95,
                                comment="Đã bổ sung danh sách.")
     vp_sa.refresh_from_db()
     assert vp_sa.state == "submitted"

@@ -146,6 +146,11 @@ def web_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
             refused=units[key] | readers - council)
     add("assessment:self_assessment", "2018 xa: save", "POST", {"sa_id": d["sa_2018_xa"]},
         data={"action": "save", "value-A2": "80"}, ok=XA, ok_status=302, refused=readers)
+    # Sending is the unit's leader's, or its văn thư's on a leader's behalf; its specialist only fills in.
+    signers_xa = people("clerk.xa", "leader.xa")
+    add("assessment:self_assessment", "2018 xa: submit", "POST", {"sa_id": d["sa_2018_xa"]},
+        data=lambda w, u: {"action": "submit", "on_behalf_of": str(w.users["leader.xa"].pk)},
+        ok=signers_xa, ok_status=302, refused=XA - signers_xa | readers)
     add("assessment:evidence_upload", "2018 xa A1", "POST", {"sa_id": d["sa_2018_xa"],
                                                             "value_id": d["value_2018_xa_A1"]},
         data=lambda w, u: {"files": [pdf_upload("mc.pdf", "Minh chung")]}, ok=XA, ok_status=302, refused=readers)
@@ -156,9 +161,10 @@ def web_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
         ok=XA, ok_status=302, refused=readers)
     add("assessment:evidence_delete", "2018 huyen (sent)", "POST", {"evidence_id": d["evidence_2018_huyen"]},
         data={}, ok=HUYEN, ok_status=302, changes="no", refused=readers)
+    signers_huyen = people("clerk.huyen", "leader.huyen")  # confirming a value sent back: as sending
     add("assessment:confirm_value", "2018 huyen A1 (not sent back)", "POST",
         {"sa_id": d["sa_2018_huyen"], "value_id": d["value_2018_huyen_A1"]}, data={},
-        ok=HUYEN, ok_status=302, changes="no", refused=readers)
+        ok=signers_huyen, ok_status=302, changes="no", refused=HUYEN - signers_huyen | readers)
 
     c17 = {"campaign_id": d["campaign_2017"]}
     # The reports page (charts, province report builds) is the council's, the office's and the approver's;
@@ -212,8 +218,11 @@ def api_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
     add("PUT /api/assessment/self-assessments/{sa_id}/values", "2018 xa",
         url=f"/api/assessment/self-assessments/{d['sa_2018_xa']}/values", data={"values": {"A2": 0.7}},
         ok=XA, refused=readers)
+    signers_xa = people("clerk.xa", "leader.xa")  # the leader, or the văn thư on a leader's behalf
     add("POST /api/assessment/self-assessments/{sa_id}/submit", "2018 xa",
-        url=f"/api/assessment/self-assessments/{d['sa_2018_xa']}/submit", data={}, ok=XA, refused=readers)
+        url=f"/api/assessment/self-assessments/{d['sa_2018_xa']}/submit",
+        data=lambda w, u: {"on_behalf_of_id": w.users["leader.xa"].pk}, ok=signers_xa,
+        refused=XA - signers_xa | readers)
     overseers = people("clerk.vp", "sysadmin")
     add("GET /api/usage-statistics", ok=overseers, refused=LOGGED_IN - overseers)
     add("GET /api/usage-statistics/{agency_id}/trend", "district",

@@ -50,7 +50,7 @@ def computed(province):
                            ("xa", WEAK), ("thongke", {**GOOD, "D1": 0, "D2": 0, "D3": 0, "D4": 0})):
         sa = _sa(campaign, a[agency])
         services.self_assessment_save(actor=u[f"specialist.{agency}"], self_assessment=sa, values=values)
-        services.self_assessment_submit(actor=u[f"specialist.{agency}"], self_assessment=sa, today=PUBLISHED_ON)
+        services.self_assessment_submit(actor=u[f"leader.{agency}"], self_assessment=sa, today=PUBLISHED_ON)
     for to in (CampaignState.REVIEW, CampaignState.COUNCIL):
         services.campaign_advance(actor=council, campaign=campaign, to=to)
     services.campaign_compute_results(actor=council, campaign=campaign)
