@@ -33,6 +33,8 @@ def computed(province):
     u["specialist.thongke"] = user_create(username="specialist.thongke", password=PASSWORD,
                                           full_name="Chuyên viên Cục Thống kê",
                                           positions=[(a["thongke"], Role.SPECIALIST, "")])
+    u["leader.thongke"] = user_create(username="leader.thongke", password=PASSWORD,  # sends its self-assessment
+                                      full_name="Lãnh đạo Cục Thống kê", positions=[(a["thongke"], Role.LEADER, "")])
     AssessmentAuthority.objects.create(agency=a["stttt"], kind=AuthorityKind.COUNCIL)
     AssessmentAuthority.objects.create(agency=a["ubnd"], kind=AuthorityKind.APPROVER)
     AssessmentAuthority.objects.create(agency=a["vp"], kind=AuthorityKind.OFFICE)
