@@ -272,6 +272,11 @@ SIGNING_MAX_PDF_BYTES = 50 * 1024 * 1024
 REMINDER_DUE_SOON_WORKING_DAYS = env_int("REMINDER_DUE_SOON_WORKING_DAYS", 2)
 # Text extraction runs inline for files up to this size; larger ones go to a background job.
 TEXT_EXTRACTION_INLINE_MAX_BYTES = env_int("TEXT_EXTRACTION_INLINE_MAX_BYTES", 5 * 1024 * 1024)
+# Dates typed for a document (issued, received, due) are refused before 1 January of this year: 1945, the
+# founding of the state whose agencies issue what this system registers (docs/decisions.md).
+LIENTHONG_EARLIEST_DOCUMENT_YEAR = env_int("LIENTHONG_EARLIEST_DOCUMENT_YEAR", 1945)
+if not 1800 <= LIENTHONG_EARLIEST_DOCUMENT_YEAR <= 2100:
+    raise ImproperlyConfigured("LIENTHONG_EARLIEST_DOCUMENT_YEAR must be a year between 1800 and 2100")
 # The yearly IT ranking. Self-assessment reminders go this many working days before the deadline (and on
 # the day, and once when overdue).
 ASSESSMENT_REMINDER_DAYS = tuple(int(d) for d in env_list("ASSESSMENT_REMINDER_DAYS", ["5", "1"]))

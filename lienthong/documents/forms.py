@@ -74,6 +74,7 @@ class OutgoingForm(_DocumentFields):
 
 class IncomingForm(_DocumentFields):
     number_symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=80,
+                                    help_text=_("Như trên văn bản, ví dụ: 15/QĐ-UBND, 125/UBND-VP, 30/2020/NĐ-CP."),
                                     error_messages={"required": _("Cần nhập số, ký hiệu của văn bản đến.")})
     issuer_agency = forms.ModelChoiceField(
         label=_("Cơ quan ban hành (trong danh mục)"), required=False,

@@ -61,7 +61,9 @@ class IncomingIn(Schema):
     agency_id: OptionalInt = Field(
         None, description="Cơ quan vào sổ; bỏ trống khi người gọi là văn thư của đúng một cơ quan")
     document_type: str = Field(..., max_length=40, description="Mã loại văn bản, ví dụ quyet-dinh, cong-van")
-    number_symbol: str = Field(..., description="Số, ký hiệu của văn bản đến, ví dụ 15/QĐ-UBND")
+    number_symbol: str = Field(..., description=(
+        "Số, ký hiệu của văn bản đến theo NĐ 30/2020 (ví dụ 15/QĐ-UBND, 125/UBND-VP), văn bản QPPL "
+        "(30/2020/NĐ-CP) hoặc văn bản của Đảng (120-TB/TU); số dưới 10 có số 0 đứng trước"))
     issuer_agency_id: OptionalInt = Field(None, description="Cơ quan ban hành trong danh mục")
     issuer_name: str = Field("", max_length=255, description="Tên cơ quan ban hành (khi không có trong danh mục)")
     issued_on: dt.date = Field(..., description="Ngày ban hành (YYYY-MM-DD)")

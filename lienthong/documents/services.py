@@ -25,6 +25,7 @@ from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.limits import REASON_MAX_LENGTH, check_max_length
 from lienthong.core.text import fold, nfc
 from lienthong.documents import files as file_store
+from lienthong.documents import notation as notation_grammar
 from lienthong.documents import signals as document_signals
 from lienthong.documents.models import (
     Direction, Document, DocumentFile, DocumentGrant, DocumentRelation, DocumentStatus, DocumentType,
@@ -36,7 +37,8 @@ from lienthong.search import services as search_services
 log = logging.getLogger(__name__)
 
 _SPACES = re.compile(r"\s+")
-_ABBR_RE = re.compile(r"^[A-ZĐ][A-Za-zĐđ0-9.]*(?:-[A-ZĐ][A-Za-zĐđ0-9.]*)*$")
+# A due date this far ahead is a typing slip (2108 for 2018), not a deadline.
+DUE_DATE_MAX_YEARS_AHEAD = 10
 
 
 def normalize_number_symbol(value: str) -> str:
@@ -85,8 +87,18 @@ class DocumentInput:
             setattr(self, name, nfc(getattr(self, name)))
 
 
+def earliest_document_date() -> dt.date:
+    """No document date a person types is before this (setting ``LIENTHONG_EARLIEST_DOCUMENT_YEAR``)."""
+    return dt.date(settings.LIENTHONG_EARLIEST_DOCUMENT_YEAR, 1, 1)
+
+
+def _too_early(label: str, earliest: dt.date) -> str:
+    return _("%(label)s không được trước ngày %(date)s.") % {"label": label, "date": earliest.strftime("%d/%m/%Y")}
+
+
 def _validate_common(data: DocumentInput, errors: dict, *, today: dt.date) -> None:
     data.clean_text()
+    earliest = earliest_document_date()
     if data.document_type is None or not data.document_type.is_active:
         errors.setdefault("document_type", []).append(_("Loại văn bản không hợp lệ."))
     if not data.subject:
@@ -95,6 +107,8 @@ def _validate_common(data: DocumentInput, errors: dict, *, today: dt.date) -> No
         errors.setdefault("subject", []).append(_("Trích yếu dài quá 1000 ký tự."))
     if data.issued_on is None:
         errors.setdefault("issued_on", []).append(_("Cần nhập ngày ban hành."))
+    elif data.issued_on < earliest:
+        errors.setdefault("issued_on", []).append(_too_early(_("Ngày ban hành"), earliest))
     elif data.issued_on > today:
         errors.setdefault("issued_on", []).append(_("Ngày ban hành không được sau ngày hôm nay."))
     if data.urgency not in Urgency.values:
@@ -107,6 +121,11 @@ def _validate_common(data: DocumentInput, errors: dict, *, today: dt.date) -> No
         errors.setdefault("page_count", []).append(_("Số trang không hợp lệ."))
     if data.due_date and data.issued_on and data.due_date < data.issued_on:
         errors.setdefault("due_date", []).append(_("Hạn xử lý không được trước ngày ban hành."))
+    elif data.due_date and data.due_date < earliest:
+        errors.setdefault("due_date", []).append(_too_early(_("Hạn xử lý"), earliest))
+    elif data.due_date and data.due_date > (latest_due := dt.date(today.year + DUE_DATE_MAX_YEARS_AHEAD, 12, 31)):
+        errors.setdefault("due_date", []).append(_("Hạn xử lý không được sau ngày %(date)s.") % {
+            "date": latest_due.strftime("%d/%m/%Y")})
 
 
 @dataclass
@@ -256,7 +275,7 @@ def document_register_outgoing(*, actor, agency: Agency, data: DocumentInput, un
     errors: dict[str, list] = {}
     _validate_common(data, errors, today=today)
     unit_abbreviation = nfc(unit_abbreviation)
-    if unit_abbreviation and not _ABBR_RE.match(unit_abbreviation):
+    if unit_abbreviation and not notation_grammar.is_abbreviation(unit_abbreviation):
         errors.setdefault("unit_abbreviation", []).append(_("Chữ viết tắt đơn vị không hợp lệ (ví dụ: VX, KT, TCCB)."))
     read = _read_files(data.files, errors)
     if errors:
@@ -333,27 +352,56 @@ def find_duplicate_incoming(*, agency_id: int, number_symbol: str, issuer_agency
     return same.first()
 
 
+def _read_notation(raw: str, *, issued_on: dt.date | None, today: dt.date, errors: dict):
+    """The số, ký hiệu a person typed, read with the grammar of ``documents.notation``; ``None`` (and a
+    message under "number_symbol") when it does not follow it. A QPPL number's year lies between the
+    earliest plausible year and the year of issue."""
+    latest = min(today.year, issued_on.year) if issued_on else today.year
+    try:
+        return notation_grammar.parse(raw, earliest_year=settings.LIENTHONG_EARLIEST_DOCUMENT_YEAR,
+                                      latest_year=latest)
+    except notation_grammar.NotationError as exc:
+        message = _("Cần nhập số, ký hiệu của văn bản đến.") if exc.reason == "empty" else exc.message
+        errors.setdefault("number_symbol", []).append(message)
+        return None
+
+
 def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, number_symbol: str,
                                issuer_agency: Agency | None = None, issuer_name: str = "",
-                               received_on: dt.date | None = None, today: dt.date | None = None) -> Document:
-    """Register an incoming document (paper or electronic) with the next số đến of the year."""
+                               received_on: dt.date | None = None, today: dt.date | None = None,
+                               check_notation: bool = True) -> Document:
+    """Register an incoming document (paper or electronic) with the next số đến of the year.
+
+    The số, ký hiệu must follow the grammar of ``documents.notation`` and is stored normalised.
+    ``check_notation=False`` only for a number this system gave itself (a delivered document keeps the
+    number of the sender's register as it is).
+    """
     today = today or timezone.localdate()
     received_on = received_on or today
     _check_clerk(actor, agency)
     errors: dict[str, list] = {}
     _validate_common(data, errors, today=today)
-    number_symbol = nfc(number_symbol)
+    parsed = None
+    if check_notation:
+        parsed = _read_notation(number_symbol, issued_on=data.issued_on if not errors.get("issued_on") else None,
+                                today=today, errors=errors)
+        number_symbol = parsed.text if parsed else ""
+    else:
+        number_symbol = nfc(number_symbol)
+        if not number_symbol:
+            errors.setdefault("number_symbol", []).append(_("Cần nhập số, ký hiệu của văn bản đến."))
     issuer_name = nfc(issuer_name) or (issuer_agency.name if issuer_agency else "")
-    if not number_symbol:
-        errors.setdefault("number_symbol", []).append(_("Cần nhập số, ký hiệu của văn bản đến."))
-    elif len(number_symbol) > 80:
+    if len(number_symbol) > 80:
         errors.setdefault("number_symbol", []).append(_("Số, ký hiệu dài quá 80 ký tự."))
     if not issuer_name:
         errors.setdefault("issuer_name", []).append(_("Cần chọn hoặc nhập cơ quan ban hành."))
+    earliest = earliest_document_date()
     if received_on > today:
         errors.setdefault("received_on", []).append(_("Ngày đến không được sau ngày hôm nay."))
     elif data.issued_on and received_on < data.issued_on:
         errors.setdefault("received_on", []).append(_("Ngày đến không được trước ngày ban hành."))
+    elif received_on < earliest:
+        errors.setdefault("received_on", []).append(_too_early(_("Ngày đến"), earliest))
     identifier = ""
     if not errors and issuer_agency is not None:
         identifier = document_identifier(organ_id=issuer_agency.identifier_code, issued_on=data.issued_on,
@@ -371,7 +419,10 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
     read = _read_files(data.files, errors)
     if errors:
         raise ValidationFailed(errors)
-    code_number, code_notation = split_number_symbol(number_symbol)
+    if parsed is not None:
+        code_number, code_notation = parsed.number, parsed.code_notation
+    else:
+        code_number, code_notation = split_number_symbol(number_symbol)
 
     def build() -> Document:
         register = register_for(agency_id=agency.pk, year=received_on.year, direction=Direction.INCOMING,

@@ -119,7 +119,7 @@ def incoming_register_from_delivery(*, actor, delivery_id: int, received_on: dt.
         incoming = document_services.document_register_incoming(
             actor=actor, agency=delivery.recipient_agency, data=data, number_symbol=source.number_symbol,
             issuer_agency=source.agency, issuer_name=source.issuer_name, received_on=received_on or today,
-            today=today)
+            today=today, check_notation=False)
         delivery_services.delivery_registered(actor=actor, delivery=delivery, incoming=incoming)
         handling_open(actor=actor, document=incoming)
     return incoming

@@ -33,7 +33,7 @@ def figures(province):
     Document.objects.filter(pk__in=[issued[0].pk, issued[1].pk, issued[3].pk]).update(legally_valid=True)
     for i, d in enumerate((dt.date(2017, 1, 9), dt.date(2017, 6, 1))):
         document_register_incoming(actor=clerk, agency=a["stttt"], data=doc_input(issued_on=d),
-                                   number_symbol=f"{i + 1}/UBND", issuer_agency=a["ubnd"], received_on=d, today=d)
+                                   number_symbol=f"{i + 1:02d}/UBND-VP", issuer_agency=a["ubnd"], received_on=d, today=d)
     _stats(a["stttt"], dt.date(2017, 1, 1), issued_normal=4, issued_e_doc=3, documents_received=2,
            received_assigned=1, completed_with_deadline=10, completed_on_time=8, staff_accounts=12, active_users=3,
            handlings_completed=5, median_processing_days=3.0)

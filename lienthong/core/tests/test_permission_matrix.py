@@ -165,7 +165,7 @@ def build_world() -> World:
 
     # An incoming document registered before the processing flow existed: no handling yet.
     ids["legacy_huyen"] = document_register_incoming(
-        actor=u["clerk.huyen"], agency=a["huyen"], number_symbol="7/TB-CU", issuer_name="Sở Nội vụ",
+        actor=u["clerk.huyen"], agency=a["huyen"], number_symbol="07/TB-SNV", issuer_name="Sở Nội vụ",
         data=doc_input("thong-bao", f"Thông báo liên thông {M_LEGACY}", issued_on=today,
                        files=[pdf_upload("cu.pdf", "Van ban cu")])).pk
 
@@ -788,7 +788,7 @@ def api_cases(w: World) -> list[Case]:
                 ok=SEES[doc])
 
     def incoming(w, u, agency=None):
-        form = {"document_type": "cong-van", "number_symbol": "99/CV", "issuer_name": "Sở Y tế",
+        form = {"document_type": "cong-van", "number_symbol": "99/SYT-VP", "issuer_name": "Sở Y tế",
                 "issued_on": timezone.localdate().isoformat(), "subject": "Công văn giấy", "files": [pdf()]}
         return form | ({"agency_id": w.agencies[agency]} if agency else {})
 

@@ -87,7 +87,7 @@ def _worker(database_url, media_root, barrier, results, *, clerk_id, agency_id, 
                 else:
                     doc = services.document_register_incoming(
                         actor=clerk, agency=agency, data=data,
-                        number_symbol=f"{i + 1}/TB-{'CHUNG' if same_paper else tag}",
+                        number_symbol=f"{i + 1:02d}/TB-{'CHUNG' if same_paper else tag}",
                         issuer_agency=issuer, received_on=today, today=today)
             except RuntimeError:
                 if not failing["now"]:
@@ -258,7 +258,7 @@ def test_the_same_incoming_paper_registered_at_once_by_several_processes_is_kept
     register = Register.objects.get(agency=vp, year=2018, direction=Direction.INCOMING, is_secret=False)
     _assert_gapless(register, [n for nums, _f in collected.values() for n in nums])
     symbols = list(Document.objects.filter(register=register).values_list("number_symbol", flat=True))
-    assert sorted(symbols) == sorted(f"{k}/TB-CHUNG" for k in range(1, papers + 1))
+    assert sorted(symbols) == sorted(f"{k:02d}/TB-CHUNG" for k in range(1, papers + 1))
     assert sum(f for _nums, f in collected.values()) == 3 * papers
 
 

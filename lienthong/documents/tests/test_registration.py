@@ -120,7 +120,7 @@ def test_file_over_the_limit_is_refused(province, settings):
 def test_duplicate_incoming_number_symbol_in_the_same_year_is_refused(province):
     register_in(province)
     with pytest.raises(ValidationFailed) as exc:
-        register_in(province, number_symbol="15/qđ - ubnd")
+        register_in(province, number_symbol="15 / QÐ - UBND")
     assert "đã được đăng ký với số đến 1" in exc.value.errors["number_symbol"][0]
     assert Document.objects.count() == 1
 

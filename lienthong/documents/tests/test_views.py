@@ -65,7 +65,7 @@ def holdings(province):
         "vp_secret": out(province, secrecy="confidential", subject="Báo cáo mật", files=[pdf_upload("mat.pdf")]),
         "vp_in": incoming(province, "vp", "15/UBND-KT"),
         "stttt_in": incoming(province, "stttt", "01/TB-VP.UBND", issuer="vp", type_code="thong-bao"),
-        "xa_in": incoming(province, "xa", "120/UBND", issuer="huyen"),
+        "xa_in": incoming(province, "xa", "120/UBND-VP", issuer="huyen"),
     }
     province.users["admin"] = user_create(username="admin", password=PASSWORD, full_name="Quản trị hệ thống",
                                           is_system_admin=True)
@@ -237,11 +237,11 @@ def test_duplicate_incoming_number_symbol_is_shown_next_to_the_field(clerk_clien
     before = Register.objects.get(agency=province.agencies["vp"], direction="in", is_secret=False).last_number
 
     response = clerk_client.post(reverse("documents:register_incoming"),
-                                 incoming_post(province, number_symbol="32/tb-vp.ubnd"))
+                                 incoming_post(province, number_symbol="32 / TB – VP.UBND"))
 
     assert response.status_code == 422
     assert errors_next_to(response, "number_symbol") == [
-        "Văn bản 32/tb-vp.ubnd của Ủy ban nhân dân tỉnh Hậu Giang đã được đăng ký với số đến 1."]
+        "Văn bản 32/TB-VP.UBND của Ủy ban nhân dân tỉnh Hậu Giang đã được đăng ký với số đến 1."]
     assert Document.objects.count() == 1 and StoredFile.objects.count() == 1
     assert Register.objects.get(agency=province.agencies["vp"], direction="in", is_secret=False).last_number == before
 
@@ -305,7 +305,7 @@ def _fill(province, count: int) -> None:
     have = Document.objects.filter(agency=province.agencies["vp"]).count()
     for i in range(have, count):
         if i % 3 == 2:
-            incoming(province, "vp", f"{i}/UBND-VX", subject=f"Công văn đến số {i}",
+            incoming(province, "vp", f"{i:02d}/UBND-VX", subject=f"Công văn đến số {i}",
                      urgency="urgent" if i % 2 else "normal")
         else:
             out(province, data=doc_input("thong-bao" if i % 2 else "ke-hoach", f"Văn bản đi số {i}",

@@ -157,7 +157,7 @@ def test_drill_down_shows_the_trend_the_chart_and_the_overdue_items(office, clie
     assert [td.text_content().strip() for td in rows[-1].xpath("td")][1:5] == ["10", "2", "20", "30"]
     overdue = page.xpath("//table[contains(@class,'overdue')]/tbody/tr")
     assert len(overdue) == 1
-    assert "CV9/SYT" in overdue[0].text_content() and "Công văn CV9" in overdue[0].text_content()
+    assert "302/SYT-VP" in overdue[0].text_content() and "Công văn CV9" in overdue[0].text_content()
     assert page.xpath("//img[@class='trend-chart']/@src") == [f"/giam-sat/co-quan/{a['huyen'].pk}/bieu-do.png{PERIOD}"]
 
     chart = client.get(f"/giam-sat/co-quan/{a['huyen'].pk}/bieu-do.png{PERIOD}")

@@ -45,7 +45,8 @@ def paper_incoming(p, *, received_on, text):
     return processing.incoming_register_paper(
         actor=p.users["clerk.huyen"], agency=p.agencies["huyen"],
         data=doc_input("cong-van", f"Công văn {text}", issued_on=received_on, files=[pdf_upload("cv.pdf", text)]),
-        number_symbol=f"{text}/SYT", issuer_name="Sở Y tế", received_on=received_on, today=TODAY)
+        number_symbol=f"{received_on.month}{received_on.day:02d}/SYT-VP",
+        issuer_name="Sở Y tế", received_on=received_on, today=TODAY)
 
 
 def assign_lead(p, incoming, *, deadline, user="specialist.huyen"):

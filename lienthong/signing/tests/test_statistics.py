@@ -30,7 +30,8 @@ def incoming(p, agency, received, *, status=None, text="y"):
     doc = document_register_incoming(actor=p.users[f"clerk.{agency}"], agency=p.agencies[agency],
                                      data=doc_input("cong-van", f"Công văn {text}", issued_on=received,
                                                     files=[pdf_upload("cv.pdf", text)]),
-                                     number_symbol=f"{text}/CV", issuer_name="Sở Y tế", received_on=received,
+                                     number_symbol=f"{received.month}{received.day:02d}/SYT-VP",
+                                     issuer_name="Sở Y tế", received_on=received,
                                      today=dt.date(2026, 6, 30))
     if status:
         stored_id = DocumentFile.objects.filter(document=doc).values_list("stored_file_id", flat=True)[0]

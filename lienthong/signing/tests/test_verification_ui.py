@@ -82,7 +82,7 @@ def test_registering_a_signed_pdf_by_hand_stores_its_verification(province, p_pk
     trust_root(p_pki.root)
     with django_capture_on_commit_callbacks(execute=True):
         doc = processing.incoming_register_paper(
-            actor=province.users["clerk.huyen"], agency=province.agencies["huyen"], number_symbol="5/BC-UBND",
+            actor=province.users["clerk.huyen"], agency=province.agencies["huyen"], number_symbol="05/BC-UBND",
             issuer_name="UBND xã", data=doc_input("bao-cao", "Báo cáo có chữ ký", issued_on=TODAY,
                                                   files=[upload(signed)]))
     v = verification_of_document(doc)
