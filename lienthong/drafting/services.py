@@ -32,6 +32,7 @@ from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.text import nfc
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.delivery import services as delivery_services
+from lienthong.documents import notation
 from lienthong.documents import services as document_services
 from lienthong.documents.models import Document, DocumentType, RelationKind, Secrecy, SignerAuthority, Urgency
 from lienthong.drafting.models import Draft, DraftComment, DraftFile, DraftRecipient, DraftState, DraftStep, FileRole
@@ -166,6 +167,9 @@ def _validate(data: DraftInput, agency: Agency, errors: dict) -> None:
         errors.setdefault("reviewer", []).append(_("Người kiểm tra nội dung phải là lãnh đạo của cơ quan."))
     if data.unit_id and not Unit.objects.filter(pk=data.unit_id, agency=agency, is_active=True).exists():
         errors.setdefault("unit", []).append(_("Đơn vị soạn thảo không thuộc cơ quan."))
+    # Checked again at numbering; here so that a draft is not signed with a ký hiệu that cannot be built.
+    if data.unit_abbreviation and not notation.is_abbreviation(data.unit_abbreviation):
+        errors.setdefault("unit_abbreviation", []).append(_("Chữ viết tắt đơn vị không hợp lệ (ví dụ: VX, KT, TCCB)."))
     if bool(data.related_document_id) != bool(data.relation_kind):
         errors.setdefault("related_document", []).append(
             _("Văn bản sửa đổi, thay thế hoặc đính chính cần chọn cả văn bản liên quan và loại quan hệ."))
