@@ -7,7 +7,8 @@ who gives the lead to the Home Affairs department with a deadline; the departmen
 specialist, who notes the progress, drafts the reply (to the commune, copied to the province), sees it
 through the district's own outgoing flow and closes the incoming document with it. The province clerk
 and the commune clerk register the reply, and the commune sees, on its report's page, every status the
-district reported with names and times.
+district reported with times, the district (never its people's names) and only the reply it chose to send
+back: the specialist's progress note stays inside the district.
 
 Only pages are used, the way people use them; the data set-up is the province and the people's names.
 """
@@ -28,6 +29,7 @@ from lienthong.core.testing import PASSWORD, make_province, tiny_pdf
 REPORT = "Báo cáo tình hình thiệt hại do mưa lớn kéo dài trên địa bàn xã Vị Thắng"
 REPLY = "Về việc hỗ trợ khắc phục thiệt hại do mưa lớn trên địa bàn xã Vị Thắng"
 NOTE = "Đã phối hợp Phòng Tài chính - Kế hoạch rà soát số liệu thiệt hại, đang dự thảo văn bản trả lời"
+REPLY = "Huyện đang tổng hợp, sẽ có văn bản trả lời trong tuần."  # what the district sends back with 05
 INSTRUCTION = "Chủ trì kiểm tra số liệu, tham mưu văn bản trả lời xã"
 # The people of the test province, with the names and titles they would have.
 PEOPLE = {
@@ -255,6 +257,7 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     progress.locator("summary").click()
     progress.get_by_label("Ý kiến, tiến độ xử lý").fill(NOTE)
     progress.get_by_label("Tiến độ (%)").fill("60")
+    progress.get_by_label("Nội dung phản hồi cho nơi gửi").fill(REPLY)
     progress.get_by_role("button", name="Ghi nhận").click()
     expect_message(page, "Đã ghi nhận tiến độ xử lý.")
     expect(panel(page).locator(".hstate")).to_have_text("Đang xử lý")
@@ -322,7 +325,7 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     page.reload()
     expect(page.locator("#theo-doi .chips .chip")).to_have_text("2 đã vào sổ")
 
-    # --- The commune follows its report: every status the district reported, with names and times ---
+    # --- The commune follows its report: every status the district reported, its time, the district ---
     page = desk("clerk.xa", "/lien-thong/da-gui/")
     sent = page.locator("table.sent tbody tr").filter(has_text="01/BC-UBND")
     expect(sent.locator(".chip")).to_have_text("1 hoàn thành")
@@ -336,11 +339,11 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     expected = [
         ("–", "Đã gửi", "Nguyễn Văn Bình"),
         ("01", "Đã đến", "Hệ thống"),
-        ("03", "Đã tiếp nhận", "Nguyễn Thị Lan"),
-        ("03", "Đã vào sổ văn bản đến", "Nguyễn Thị Lan"),
-        ("04", "Đã phân công xử lý", "Trần Văn Hùng"),
-        ("05", "Đang xử lý", "Phạm Thu Hà"),
-        ("06", "Hoàn thành", "Phạm Thu Hà"),
+        ("03", "Đã tiếp nhận", "Ủy ban nhân dân huyện Vị Thủy"),
+        ("03", "Đã vào sổ văn bản đến", "Ủy ban nhân dân huyện Vị Thủy"),
+        ("04", "Đã phân công xử lý", "Ủy ban nhân dân huyện Vị Thủy"),
+        ("05", "Đang xử lý", "Ủy ban nhân dân huyện Vị Thủy"),
+        ("06", "Hoàn thành", "Ủy ban nhân dân huyện Vị Thủy"),
     ]
     expect(events).to_have_count(len(expected))
     for i, (code, kind, who) in enumerate(expected):
@@ -349,8 +352,10 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
         expect(cells.nth(1)).to_have_text(kind)
         expect(cells.nth(2)).to_have_text(WHEN)
         expect(cells.nth(3)).to_have_text(who)
-    expect(events.nth(4)).to_contain_text(f"Chủ trì: Phòng Nội vụ (hạn {deadline:%d/%m/%Y})")
-    expect(events.nth(5)).to_contain_text(NOTE)
+    expect(events.nth(4)).to_contain_text("Chủ trì: Phòng Nội vụ")
+    expect(events.nth(4)).not_to_contain_text(f"{deadline:%d/%m/%Y}")  # the district's own deadline
+    expect(events.nth(5)).to_contain_text(REPLY)
+    expect(tracking).not_to_contain_text(NOTE)  # the progress note stays inside the district
     expect(events.nth(6)).to_contain_text("văn bản trả lời số 01/UBND-NV")
     page.wait_for_load_state("networkidle")
     tracking.screenshot(path=str(screenshot_dir / "flow-tracking.png"))

@@ -3,7 +3,9 @@
 One ``Delivery`` per (outgoing document, recipient agency). Its ``state`` follows the business
 status codes of QCVN 102:2016 (edxml.md §2.2): 01 arrived, 02 returned, 03 received / registered,
 04 assigned, 05 in progress, 06 done; a recall adds 13 (asked), 15 (agreed), 16 (refused). Every
-change is a ``DeliveryEvent`` with its code, time and person, which is what the sender sees.
+change is a ``DeliveryEvent`` with its code and time, which is what the sender sees: for a step of the
+recipient, the recipient agency (and the department working on it), never its people's names nor its
+internal notes, and only the reply the recipient chose to send back (``reply``).
 Recipients outside this instance get an ``OutboxMessage`` for the inter-system exchange.
 """
 
@@ -55,6 +57,11 @@ STATUS_CODES = {
 }
 
 
+# Events written by the sender's own people (their names are shown); every other event is the recipient's
+# (or the system's) and shows the recipient agency instead of a person.
+SENDER_KINDS = frozenset({EventKind.SENT, EventKind.RECALL_REQUESTED})
+
+
 class Delivery(models.Model):
     document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="deliveries",
                                  verbose_name=_("văn bản đi"))
@@ -89,11 +96,19 @@ class DeliveryEvent(models.Model):
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")
-    actor_name = models.CharField(max_length=150, blank=True)
+    actor_name = models.CharField(max_length=150, blank=True, help_text=_("Chỉ với thao tác của nơi gửi."))
     description = models.TextField(blank=True, max_length=2000)
+    reply = models.TextField(_("nội dung phản hồi cho nơi gửi"), blank=True, max_length=2000)
 
     class Meta:
         ordering = ["delivery_id", "at", "id"]
+
+    def party(self, recipient_name: str) -> str:
+        """Who acted, as the sender reads it: for its own steps its person, for the recipient's the recipient
+        agency, "" for the system's (arrival, a cancelled exchange)."""
+        if self.kind in SENDER_KINDS:
+            return self.actor_name
+        return recipient_name if self.actor_id is not None else ""
 
 
 class OutboxState(models.TextChoices):

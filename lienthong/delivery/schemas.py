@@ -8,8 +8,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from lienthong.core.schema_types import Id
 from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
+from lienthong.core.schema_types import Id
 from lienthong.delivery.models import DeliveryState, EventKind, RecallState
 from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, DocumentFileOut, OptionalDate, OptionalInt
 
@@ -99,13 +99,16 @@ class EventOut(Schema):
     code: str = Field(description="Mã trạng thái QCVN 102:2016 (01 đã đến, 02 trả lại, 03 đã tiếp nhận / vào sổ, "
                                   "04 đã phân công, 05 đang xử lý, 06 hoàn thành, 13/15/16 thu hồi); '' khi gửi đi")
     at: dt.datetime
-    actor_name: str
-    description: str
+    actor_name: str = Field(description="Ai thực hiện: với thao tác của nơi gửi là người của nơi gửi; với thao tác "
+                                        "của nơi nhận là tên cơ quan nhận (không nêu tên người); '' khi hệ thống")
+    description: str = Field(description="Mô tả do hệ thống ghi: lý do trả lại / thu hồi, số đến, đơn vị được "
+                                         "phân công, đơn vị đang xử lý, số văn bản trả lời")
+    reply: str = Field(description="Nội dung phản hồi nơi nhận chọn gửi về nơi gửi ('' nếu không)")
 
     @classmethod
-    def of(cls, e) -> "EventOut":
+    def of(cls, e, *, recipient_name: str) -> "EventOut":
         return cls(kind=e.kind, kind_label=str(EventKind(e.kind).label), code=e.code, at=e.at,
-                   actor_name=e.actor_name, description=e.description)
+                   actor_name=e.party(recipient_name), description=e.description, reply=e.reply)
 
 
 class DeliveredDocumentOut(DeliveredDocumentRef):
@@ -152,7 +155,8 @@ class DeliveryDetail(Schema):
     @classmethod
     def of(cls, d, *, files: list[DocumentFileOut], events) -> "DeliveryDetail":
         return cls(**_delivery_fields(d), incoming_document_id=d.incoming_document_id,
-                   document=DeliveredDocumentOut.of(d.document, files=files), events=[EventOut.of(e) for e in events])
+                   document=DeliveredDocumentOut.of(d.document, files=files),
+                   events=[EventOut.of(e, recipient_name=d.recipient_agency.name) for e in events])
 
 
 class ReasonIn(Schema):
@@ -199,7 +203,7 @@ class RecipientStatusOut(Schema):
                    state=d.state, state_label=str(DeliveryState(d.state).label), recall_state=d.recall_state,
                    recall_state_label=str(RecallState(d.recall_state).label) if d.recall_state else "",
                    reason=d.reason, sent_at=d.sent_at, updated_at=d.updated_at,
-                   events=[EventOut.of(e) for e in d.events.all()])
+                   events=[EventOut.of(e, recipient_name=d.recipient_agency.name) for e in d.events.all()])
 
 
 class DeliveryTracking(Schema):

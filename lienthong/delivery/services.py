@@ -22,7 +22,7 @@ from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.limits import REASON_MAX_LENGTH, check_max_length, too_long_message
 from lienthong.core.text import nfc
 from lienthong.delivery.models import (
-    STATUS_CODES, Delivery, DeliveryEvent, DeliveryState, EventKind, OutboxMessage, OutboxState, RecallState,
+    SENDER_KINDS, STATUS_CODES, Delivery, DeliveryEvent, DeliveryState, EventKind, OutboxMessage, OutboxState, RecallState,
     RecipientList,
 )
 from lienthong.delivery.selectors import delivery_for_recipient, recipients_resolve
@@ -37,10 +37,12 @@ _PROGRESS = [D.ARRIVED, D.RECEIVED, D.REGISTERED, D.ASSIGNED, D.IN_PROGRESS, D.D
 _EVENT_FOR_STATE = {D.ASSIGNED: EventKind.ASSIGNED, D.IN_PROGRESS: EventKind.IN_PROGRESS, D.DONE: EventKind.DONE}
 
 
-def _event(delivery_id: int, kind: str, actor, description: str = "", at=None) -> DeliveryEvent:
+def _event(delivery_id: int, kind: str, actor, description: str = "", at=None, reply: str = "") -> DeliveryEvent:
+    """A status row for the sender. The name of whoever acted is kept only for the sender's own steps; for the
+    recipient's, the sender reads the recipient agency (``DeliveryEvent.party``), the person stays in ``actor``."""
+    shown = (actor.full_name or actor.get_username()) if actor and kind in SENDER_KINDS else ""
     return DeliveryEvent(delivery_id=delivery_id, kind=kind, code=STATUS_CODES[kind], at=at or timezone.now(),
-                         actor=actor, actor_name=(actor.full_name or actor.get_username()) if actor else "",
-                         description=description[:2000])
+                         actor=actor, actor_name=shown, description=description[:2000], reply=reply[:2000])
 
 
 def _people(agency_ids, role) -> list[int]:
@@ -174,17 +176,28 @@ def delivery_registered(*, actor, delivery: Delivery, incoming: Document) -> Non
         "Vào sổ văn bản đến, số đến %(n)s") % {"n": incoming.register_number})])
 
 
-def delivery_report(*, actor, incoming_document_id: int, state: str, description: str = "") -> bool:
+def delivery_report(*, actor, incoming_document_id: int, state: str, description: str = "", reply: str = "") -> bool:
     """The recipient's processing reached ``state`` (assigned / in progress / done): move the
     delivery forward and tell the sender. No-op for documents that did not come through the system
-    or that are already further on. Returns whether the sender was told."""
+    or that are already further on. Returns whether the sender was told.
+
+    What the sender reads: ``description``, written by the system from what the sender may know (the
+    departments at work, the reply document's number), and ``reply``, the text the recipient chose to send
+    back ("Nội dung phản hồi cho nơi gửi"). Never an internal note. A new reply at the same state (a second
+    progress report) is one more row with the same code."""
+    reply = nfc(reply)[:2000]
     earlier = _PROGRESS[:_PROGRESS.index(state)]
+    now = timezone.now()
     changed = Delivery.objects.filter(incoming_document_id=incoming_document_id, state__in=earlier).update(
-        state=state, updated_at=timezone.now())
+        state=state, updated_at=now)
+    if not changed and reply:
+        changed = Delivery.objects.filter(incoming_document_id=incoming_document_id, state=state).update(
+            updated_at=now)
     if changed:
         delivery_id = Delivery.objects.filter(incoming_document_id=incoming_document_id).values_list(
             "pk", flat=True).first()
-        DeliveryEvent.objects.bulk_create([_event(delivery_id, _EVENT_FOR_STATE[state], actor, description)])
+        DeliveryEvent.objects.bulk_create([_event(delivery_id, _EVENT_FOR_STATE[state], actor, description,
+                                                  reply=reply)])
     return bool(changed)
 
 

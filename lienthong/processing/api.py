@@ -153,12 +153,13 @@ def assignment_delegate(request, assignment_id: Id, data: AssignIn):
 @router.post("/assignments/{int:assignment_id}/notes", response={201: NoteOut}, url_name="assignment_note",
              summary="Ghi chú xử lý, cập nhật tiến độ")
 def assignment_note(request, assignment_id: Id, data: NoteIn):
-    """Người hoặc đơn vị được giao ghi lại việc đã làm (trạng thái 05 “đang xử lý” gửi về nơi gửi)."""
+    """Người hoặc đơn vị được giao ghi lại việc đã làm. Nơi gửi nhận trạng thái 05 “đang xử lý” (đơn vị đang
+    xử lý) và chỉ ``reply_to_sender`` nếu có; ý kiến xử lý (``text``) là nội bộ."""
     user = request.auth
     assignment = selectors.assignment_get(user=user, assignment_id=assignment_id)
     with state_errors_as_400():
         note = services.assignment_note(actor=user, assignment_id=assignment.pk, text=data.text,
-                                        progress=data.progress)
+                                        progress=data.progress, reply_to_sender=data.reply_to_sender)
     return Status(201, NoteOut.of(note))
 
 
@@ -166,12 +167,13 @@ def assignment_note(request, assignment_id: Id, data: NoteIn):
              summary="Hoàn thành phần việc, gắn văn bản trả lời")
 def assignment_complete(request, assignment_id: Id, data: CompleteIn):
     """Văn bản trả lời phải là văn bản đi của cơ quan mình mà người gọi được xem. Khi phần chủ trì
-    xong, văn bản đến hoàn thành (trạng thái 06 gửi về nơi gửi)."""
+    xong, văn bản đến hoàn thành (trạng thái 06 gửi về nơi gửi, kèm số văn bản trả lời và ``reply_to_sender``
+    nếu có; ``result`` là nội bộ)."""
     user = request.auth
     assignment = selectors.assignment_get(user=user, assignment_id=assignment_id)
     with state_errors_as_400():
         services.assignment_complete(actor=user, assignment_id=assignment.pk, result=data.result,
-                                     reply_document_id=data.reply_document_id)
+                                     reply_document_id=data.reply_document_id, reply_to_sender=data.reply_to_sender)
     return _handling_out(user, assignment.document_id)
 
 

@@ -118,6 +118,17 @@ class AssignmentRows:
         return bool(self.non_field_errors) or any(r.errors for r in self.rows)
 
 
+def _reply_field():
+    """The text the sender reads with the status (issue 11): separate from the internal note or result."""
+    return forms.CharField(
+        label=gettext_lazy("Nội dung phản hồi cho nơi gửi"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 1}),
+        help_text=gettext_lazy("Không bắt buộc. Chỉ nội dung này được gửi về cơ quan gửi văn bản; ý kiến xử lý "
+                               "và kết quả là nội bộ."),
+        error_messages={"max_length": gettext_lazy("Nội dung phản hồi cho nơi gửi tối đa %(limit_value)d ký tự "
+                                                   "(đang có %(show_value)d).")})
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Ý kiến, tiến độ xử lý"), max_length=COMMENT_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 2}),
@@ -127,6 +138,7 @@ class NoteForm(forms.Form):
     progress = forms.IntegerField(label=gettext_lazy("Tiến độ (%)"), required=False,
                                   widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
                                   error_messages={"invalid": gettext_lazy("Tiến độ phải là số.")})
+    reply_to_sender = _reply_field()
 
 
 class CompleteForm(forms.Form):
@@ -139,6 +151,7 @@ class CompleteForm(forms.Form):
                                                 "Văn bản trả lời không hợp lệ.")})
     reply_number = forms.CharField(label=gettext_lazy("hoặc số, ký hiệu văn bản trả lời"), required=False,
                                    max_length=80, widget=forms.TextInput(attrs={"placeholder": "15/UBND-VP"}))
+    reply_to_sender = _reply_field()
 
     def __init__(self, *args, replies=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -80,6 +80,9 @@ class Assignment(models.Model):
                              default=AssignmentState.PENDING)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     result = models.TextField(_("kết quả xử lý"), blank=True, max_length=4000)
+    reply_to_sender = models.TextField(
+        _("nội dung phản hồi cho nơi gửi"), blank=True, max_length=2000,
+        help_text=_("Khi hoàn thành: điều người xử lý chọn gửi về cơ quan gửi văn bản (kết quả xử lý là nội bộ)."))
     reply_document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="+", verbose_name=_("văn bản trả lời"))
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -101,8 +104,11 @@ class Assignment(models.Model):
 class ProcessingNote(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("nội dung"), max_length=4000)
+    text = models.TextField(_("nội dung"), max_length=4000, help_text=_("Nội bộ cơ quan nhận văn bản."))
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), null=True, blank=True)
+    reply_to_sender = models.TextField(
+        _("nội dung phản hồi cho nơi gửi"), blank=True, max_length=2000,
+        help_text=_("Điều người xử lý chọn gửi về cơ quan gửi văn bản cùng trạng thái “đang xử lý”."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

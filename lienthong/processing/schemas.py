@@ -8,8 +8,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from lienthong.core.schema_types import Id
 from lienthong.core.limits import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH
+from lienthong.core.schema_types import Id
 from lienthong.documents.models import Urgency
 from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalDate, OptionalInt
 from lienthong.drafting.schemas import PersonOut
@@ -124,14 +124,15 @@ class QueuePage(Schema):
 class NoteOut(Schema):
     id: int
     author: PersonOut
-    text: str
+    text: str = Field(description="Ý kiến, tiến độ xử lý: nội bộ cơ quan nhận văn bản")
     progress: int | None
+    reply_to_sender: str = Field(description="Nội dung phản hồi đã gửi về nơi gửi cùng trạng thái 05 ('' nếu không)")
     created_at: dt.datetime
 
     @classmethod
     def of(cls, note) -> "NoteOut":
         return cls(id=note.pk, author=PersonOut.of(note.author), text=note.text, progress=note.progress,
-                   created_at=note.created_at)
+                   reply_to_sender=note.reply_to_sender, created_at=note.created_at)
 
 
 class AssignmentNode(Schema):
@@ -146,7 +147,8 @@ class AssignmentNode(Schema):
     state: str
     state_label: str
     progress: int
-    result: str
+    result: str = Field(description="Kết quả xử lý: nội bộ cơ quan nhận văn bản")
+    reply_to_sender: str = Field(description="Nội dung phản hồi gửi về nơi gửi khi hoàn thành ('' nếu không)")
     reply_document: LinkedDocument | None
     assigned_by: PersonOut
     assigned_at: dt.datetime
@@ -159,7 +161,8 @@ class AssignmentNode(Schema):
         return cls(id=a.pk, role=a.role, role_label=str(AssignmentRole(a.role).label), unit=UnitRef.of(a.unit),
                    user=PersonOut.of(a.user), deadline=a.deadline, deadline_status=a.deadline_status,
                    instruction=a.instruction, state=a.state, state_label=str(AssignmentState(a.state).label),
-                   progress=a.progress, result=a.result, reply_document=LinkedDocument.of(a.reply_document),
+                   progress=a.progress, result=a.result, reply_to_sender=a.reply_to_sender,
+                   reply_document=LinkedDocument.of(a.reply_document),
                    assigned_by=PersonOut.of(a.assigned_by), assigned_at=a.assigned_at, completed_at=a.completed_at,
                    notes=[NoteOut.of(n) for n in a.notes.all()], children=children)
 
@@ -200,14 +203,22 @@ class AssignIn(Schema):
     assignments: list[AssignmentSpecIn] = Field(..., description="Các đơn vị, người được giao")
 
 
+# Issue 11: what the sender reads with the status, apart from the internal note or result.
+REPLY_TO_SENDER_MAX = 2000  # DeliveryEvent.reply
+REPLY_TO_SENDER = ("Nội dung phản hồi cho nơi gửi (không bắt buộc): chỉ nội dung này được gửi về cơ quan gửi văn "
+                   "bản cùng trạng thái; ý kiến xử lý và kết quả là nội bộ cơ quan nhận")
+
+
 class NoteIn(Schema):
     text: str = Field("", max_length=COMMENT_MAX_LENGTH, description="Nội dung")
     progress: OptionalInt = Field(None, description="Tiến độ 0–100 %")
+    reply_to_sender: str = Field("", max_length=REPLY_TO_SENDER_MAX, description=REPLY_TO_SENDER)
 
 
 class CompleteIn(Schema):
     result: str = Field("", max_length=COMMENT_MAX_LENGTH, description="Kết quả xử lý")
     reply_document_id: OptionalInt = Field(None, description="Văn bản trả lời: văn bản đi của cơ quan mình")
+    reply_to_sender: str = Field("", max_length=REPLY_TO_SENDER_MAX, description=REPLY_TO_SENDER)
 
 
 class ChaseIn(Schema):

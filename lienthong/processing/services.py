@@ -37,6 +37,7 @@ from lienthong.processing.models import (
 from lienthong.workcalendar import selectors as calendar
 
 H = HandlingState
+REPLY_MAX_LENGTH = 2000  # "Nội dung phản hồi cho nơi gửi": a status row's text (DeliveryEvent.reply)
 
 
 @dataclass
@@ -274,6 +275,57 @@ def _label(specs: list[AssignmentSpec]) -> str:
     return "; ".join(parts)
 
 
+def _units_of_people(agency_id: int, user_ids) -> dict[int, str]:
+    """The department (unit) each person works in at the agency, by user id, for what the sender reads."""
+    rows = Position.objects.filter(agency_id=agency_id, user_id__in=list(user_ids), unit__isnull=False,
+                                   is_active=True).order_by("unit__order", "pk").values_list("user_id", "unit__name")
+    out: dict[int, str] = {}
+    for user_id, name in rows:
+        out.setdefault(user_id, name)
+    return out
+
+
+def _sender_label(agency_id: int, specs: list[AssignmentSpec]) -> str:
+    """The instruction as the sender reads it (status 04): each role with its departments, never the people
+    named, their deadlines or the instruction text, which are the receiving agency's own business."""
+    names = dict(Unit.objects.filter(pk__in=[s.unit_id for s in specs if s.unit_id]).values_list("pk", "name"))
+    people = _units_of_people(agency_id, [s.user_id for s in specs if s.user_id])
+    by_role: dict[str, list[str]] = {}
+    for s in specs:
+        if s.role == AssignmentRole.INFO:
+            continue
+        name = names.get(s.unit_id) if s.unit_id else people.get(s.user_id)
+        if name and name not in by_role.setdefault(s.role, []):
+            by_role[s.role].append(name)
+    return "; ".join(f"{AssignmentRole(role).label}: {', '.join(units)}"
+                     for role in (AssignmentRole.LEAD, AssignmentRole.SUPPORT) if (units := by_role.get(role)))
+
+
+def _department_of(assignment: Assignment) -> str:
+    """The department working on a part, as the sender reads it ("" when the part is a person's outside
+    any department)."""
+    if assignment.unit_id:
+        return assignment.unit.name
+    if assignment.parent_id:
+        parent = Assignment.objects.select_related("unit").get(pk=assignment.parent_id)
+        if parent.unit_id:
+            return parent.unit.name
+    return _units_of_people(assignment.agency_id, [assignment.user_id]).get(assignment.user_id, "")
+
+
+def _in_progress_text(assignment: Assignment) -> str:
+    department = _department_of(assignment)
+    return _("%(u)s đang xử lý") % {"u": department} if department else ""
+
+
+def _reply_checked(reply_to_sender: str) -> str:
+    reply = nfc(reply_to_sender)
+    if len(reply) > REPLY_MAX_LENGTH:
+        raise ValidationFailed({"reply_to_sender": [
+            _("Nội dung phản hồi cho nơi gửi tối đa %(n)s ký tự.") % {"n": REPLY_MAX_LENGTH}]})
+    return reply
+
+
 def handling_assign(*, actor, handling_id: int, specs: list[AssignmentSpec]) -> list[Assignment]:
     """A leader's instruction (NĐ30 Art. 23.2): lead, supporting and for-information units or people,
     each with a deadline (default: the agency's deadline for the document's urgency) and instruction.
@@ -309,7 +361,8 @@ def handling_assign(*, actor, handling_id: int, specs: list[AssignmentSpec]) -> 
         audit_log(actor=actor, action=AuditAction.ASSIGNED, obj_type="document", obj_id=handling.document_id,
                   agency_id=handling.agency_id, summary=_("Phân công: %(l)s") % {"l": label[:400]})
         delivery_services.delivery_report(actor=actor, incoming_document_id=handling.document_id,
-                                          state=DeliveryState.ASSIGNED, description=label)
+                                          state=DeliveryState.ASSIGNED,
+                                          description=_sender_label(handling.agency_id, specs))
     return rows
 
 
@@ -356,14 +409,22 @@ def _can_work(actor, assignment: Assignment) -> bool:
     return Position.objects.filter(user=actor, unit_id=assignment.unit_id, is_active=True).exists()
 
 
-def assignment_note(*, actor, assignment_id: int, text: str, progress: int | None = None) -> ProcessingNote:
-    """A processing note (and progress, 0–100 %) by the person or unit working on it."""
+def assignment_note(*, actor, assignment_id: int, text: str, progress: int | None = None,
+                    reply_to_sender: str = "") -> ProcessingNote:
+    """A processing note (and progress, 0–100 %) by the person or unit working on it.
+
+    The note stays inside the receiving agency. The sender is told "đang xử lý" (05) with the department at
+    work and, only if given, ``reply_to_sender``: what the person chooses to send back."""
     text = nfc(text)
     errors = {}
     if not text:
         errors["text"] = [_("Nội dung không được để trống.")]
     if progress is not None and not 0 <= progress <= 100:
         errors["progress"] = [_("Tiến độ phải từ 0 đến 100%.")]
+    try:
+        reply = _reply_checked(reply_to_sender)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -373,7 +434,8 @@ def assignment_note(*, actor, assignment_id: int, text: str, progress: int | Non
         _check_active(assignment.handling)
         if assignment.state == AssignmentState.DONE:
             raise ValidationFailed({"state": [_("Phần việc đã hoàn thành.")]})
-        note = ProcessingNote.objects.create(assignment=assignment, author=actor, text=text[:4000], progress=progress)
+        note = ProcessingNote.objects.create(assignment=assignment, author=actor, text=text[:4000], progress=progress,
+                                             reply_to_sender=reply)
         fields = {"state": AssignmentState.IN_PROGRESS}
         if progress is not None:
             fields["progress"] = progress
@@ -384,15 +446,21 @@ def assignment_note(*, actor, assignment_id: int, text: str, progress: int | Non
         audit_log(actor=actor, action=AuditAction.PROGRESS, obj_type="document", obj_id=assignment.document_id,
                   agency_id=assignment.agency_id, summary=text[:300])
         delivery_services.delivery_report(actor=actor, incoming_document_id=assignment.document_id,
-                                          state=DeliveryState.IN_PROGRESS, description=text[:500])
+                                          state=DeliveryState.IN_PROGRESS, description=_in_progress_text(assignment),
+                                          reply=reply)
     return note
 
 
-def assignment_complete(*, actor, assignment_id: int, result: str = "", reply_document_id: int | None = None
-                        ) -> Assignment:
+def assignment_complete(*, actor, assignment_id: int, result: str = "", reply_document_id: int | None = None,
+                        reply_to_sender: str = "") -> Assignment:
     """Close a part of the work, optionally with the reply (an outgoing document of the same agency
-    the actor can see). When every lead part at the top is done, the document is done (06)."""
+    the actor can see). When every lead part at the top is done, the document is done (06).
+
+    ``result`` stays inside the receiving agency; the sender reads "hoàn thành" (06) with the reply
+    document's number and, only if given, ``reply_to_sender``. A part closed before the document is done
+    sends its ``reply_to_sender`` (if any) as one more "đang xử lý" (05) row."""
     result = nfc(result)
+    reply_text = _reply_checked(reply_to_sender)
     with transaction.atomic():
         assignment = _assignment_for_update(assignment_id)
         if not _can_work(actor, assignment):
@@ -410,7 +478,8 @@ def assignment_complete(*, actor, assignment_id: int, result: str = "", reply_do
                     _("Văn bản trả lời phải là văn bản của cơ quan mình mà bạn được xem.")]})
         now = timezone.now()
         done = dict(state=AssignmentState.DONE, progress=100, completed_at=now)
-        Assignment.objects.filter(pk=assignment.pk).update(result=result[:4000], reply_document=reply, **done)
+        Assignment.objects.filter(pk=assignment.pk).update(result=result[:4000], reply_document=reply,
+                                                           reply_to_sender=reply_text, **done)
         # The lead person of a unit finishing finishes the unit's part; the same up the tree.
         node = assignment
         while node.parent_id and node.role == AssignmentRole.LEAD:
@@ -432,7 +501,11 @@ def assignment_complete(*, actor, assignment_id: int, result: str = "", reply_do
             description = _("Đã xử lý xong") + (
                 _("; văn bản trả lời số %(s)s") % {"s": reply_doc.number_symbol} if reply_doc else "")
             delivery_services.delivery_report(actor=actor, incoming_document_id=handling.document_id,
-                                              state=DeliveryState.DONE, description=description)
+                                              state=DeliveryState.DONE, description=description, reply=reply_text)
+        elif reply_text:
+            delivery_services.delivery_report(actor=actor, incoming_document_id=handling.document_id,
+                                              state=DeliveryState.IN_PROGRESS,
+                                              description=_in_progress_text(assignment), reply=reply_text)
         assignment.refresh_from_db()
     return assignment
 

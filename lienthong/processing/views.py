@@ -372,7 +372,8 @@ def assignment_note(request, assignment_id: int):
     if form.is_valid():
         try:
             services.assignment_note(actor=request.user, assignment_id=a.pk, text=form.cleaned_data["text"],
-                                     progress=form.cleaned_data.get("progress"))
+                                     progress=form.cleaned_data.get("progress"),
+                                     reply_to_sender=form.cleaned_data.get("reply_to_sender") or "")
             messages.success(request, _("Đã ghi nhận tiến độ xử lý."))
             return _back(a.document_id)
         except (ValidationFailed, PermissionDenied) as exc:
@@ -408,7 +409,8 @@ def assignment_complete(request, assignment_id: int):
         if not form.errors:
             try:
                 services.assignment_complete(actor=request.user, assignment_id=a.pk, result=cd.get("result") or "",
-                                             reply_document_id=reply_id)
+                                             reply_document_id=reply_id,
+                                             reply_to_sender=cd.get("reply_to_sender") or "")
                 messages.success(request, _("Đã hoàn thành phần việc."))
                 return _back(a.document_id)
             except (ValidationFailed, PermissionDenied) as exc:

@@ -22,6 +22,8 @@ def delivery_tracking(context, document):
     rows, counts, recall = [], {}, {}
     for d in deliveries:
         events = list(d.events.all())
+        for e in events:  # the sender reads the recipient agency, never the names of its people (issue 11)
+            e.shown_party = e.party(d.recipient_agency.name)
         rows.append({"d": d, "events": events, "last": events[-1] if events else None})
         counts[d.state] = counts.get(d.state, 0) + 1
         if d.recall_state:

@@ -88,7 +88,9 @@ def test_return_needs_a_reason_and_the_sender_sees_code_02(province, report):
     assert (returned["state"], returned["reason"]) == ("returned", "Gửi nhầm nơi nhận")
     tracking = ok(as_user(province.users["clerk.xa"]).get(f"/api/documents/{report['document_id']}/deliveries"))
     last = tracking["recipients"][0]["events"][-1]
-    assert (last["code"], last["actor_name"], last["description"]) == ("02", "Văn thư huyen", "Gửi nhầm nơi nhận")
+    # the sender reads the reason, and the recipient agency rather than its clerk's name (issue 11)
+    assert (last["code"], last["actor_name"], last["description"]) == (
+        "02", "Ủy ban nhân dân huyện Vị Thủy", "Gửi nhầm nơi nhận")
     assert post_json(client, f"/api/deliveries/{delivery.pk}/register").status_code == 400
 
 
@@ -126,7 +128,7 @@ def test_another_agencys_delivery_is_404_and_untouched(province, report, usernam
 
 # --- Sender side ----------------------------------------------------------------------------------------
 
-def test_sender_tracking_lists_every_recipient_with_codes_times_and_names(province):
+def test_sender_tracking_lists_every_recipient_with_codes_times_and_who(province):
     report = issue_via_api(province, recipients=("huyen", "stttt"))
     ok(post_json(as_user(province.users["clerk.huyen"]),
                  f"/api/deliveries/{delivery_of(report, province).pk}/receive"))
@@ -139,7 +141,7 @@ def test_sender_tracking_lists_every_recipient_with_codes_times_and_names(provin
     assert (huyen["agency_name"], huyen["state"], huyen["state_label"]) == (
         "Ủy ban nhân dân huyện Vị Thủy", "received", "Đã tiếp nhận")
     assert [(e["code"], e["kind"], e["actor_name"]) for e in huyen["events"]] == [
-        ("", "sent", "Văn thư xa"), ("01", "arrived", ""), ("03", "received", "Văn thư huyen")]
+        ("", "sent", "Văn thư xa"), ("01", "arrived", ""), ("03", "received", "Ủy ban nhân dân huyện Vị Thủy")]
     assert [e["code"] for e in so["events"]] == ["", "01"]
     assert all(e["at"] for e in huyen["events"])
 

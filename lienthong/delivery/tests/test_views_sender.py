@@ -1,5 +1,5 @@
 """The sender's side of delivery as the commune's văn thư sees it: per recipient, where the report
-stands (with QCVN 102 codes, times and names), the recall and its outcome per recipient, the
+stands (with QCVN 102 codes, times and who acted), the recall and its outcome per recipient, the
 "Văn bản đã gửi" list with its state chips, saved recipient lists and the directory search."""
 
 from __future__ import annotations
@@ -92,10 +92,13 @@ def test_tracking_panel_shows_each_recipient_with_its_history(client, province, 
         "Ủy ban nhân dân tỉnh Hậu Giang": "Đã đến",
     }
     huyen = rows["Ủy ban nhân dân huyện Vị Thủy"]["events"]
+    # the sender's own people by name; at the recipient, the agency (issue 11: never its people's names)
     assert [(e[0], e[1], e[3]) for e in huyen] == [
-        ("–", "Đã gửi", "Văn thư xa"), ("01", "Đã đến", "Hệ thống"), ("03", "Đã tiếp nhận", "Văn thư huyen"),
-        ("03", "Đã vào sổ văn bản đến", "Văn thư huyen"), ("04", "Đã phân công xử lý", "Lãnh đạo huyen"),
-        ("05", "Đang xử lý", "Chuyên viên huyen")]
+        ("–", "Đã gửi", "Văn thư xa"), ("01", "Đã đến", "Hệ thống"),
+        ("03", "Đã tiếp nhận", "Ủy ban nhân dân huyện Vị Thủy"),
+        ("03", "Đã vào sổ văn bản đến", "Ủy ban nhân dân huyện Vị Thủy"),
+        ("04", "Đã phân công xử lý", "Ủy ban nhân dân huyện Vị Thủy"),
+        ("05", "Đang xử lý", "Ủy ban nhân dân huyện Vị Thủy")]
     returned = rows["Sở Thông tin và Truyền thông tỉnh Hậu Giang"]["events"][-1]
     assert (returned[0], returned[1], returned[4]) == ("02", "Trả lại", "Không thuộc thẩm quyền của Sở")
     chips = [squash(c) for c in html(response).xpath("//section[@id='theo-doi']//div[@class='tracking-head']//span[contains(@class,'chip')]")]

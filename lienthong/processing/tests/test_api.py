@@ -102,14 +102,15 @@ def test_commune_to_district_and_back_through_the_api_only(province):
     assert handling["reply_document"] == {"id": reply["document_id"], "number_symbol": "01/BC-UBND"}
     assert handling["assignments"][0]["state"] == "done"
 
-    # The commune reads every status back, with times and names, and the reply has arrived.
+    # The commune reads every status back, with times and who acted (the district, never its people: issue 11),
+    # and the reply has arrived.
     tracking = ok(c["clerk.xa"].get(f"/api/documents/{report_id}/deliveries"))
     [huyen] = tracking["recipients"]
     assert huyen["state"] == "done"
     assert [e["code"] for e in huyen["events"]] == ["", "01", "03", "03", "04", "05", "06"]
-    assert [e["actor_name"] for e in huyen["events"]] == [
-        "Văn thư xa", "", "Văn thư huyen", "Văn thư huyen", "Lãnh đạo huyen", "Chuyên viên Phòng Nội vụ",
-        "Chuyên viên Phòng Nội vụ"]
+    assert [e["actor_name"] for e in huyen["events"]] == ["Văn thư xa", ""] + ["Ủy ban nhân dân huyện Vị Thủy"] * 5
+    assert [e["description"] for e in huyen["events"]][4:6] == [
+        "Chủ trì: Phòng Nội vụ; Phối hợp: Phòng Tài chính - Kế hoạch", "Phòng Nội vụ đang xử lý"]
     assert huyen["events"][-1]["description"] == "Đã xử lý xong; văn bản trả lời số 01/BC-UBND"
     assert ok(c["clerk.xa"].get("/api/sent"))["items"][0]["by_state"] == {"done": 1}
     assert [i["document"]["subject"] for i in ok(c["clerk.xa"].get("/api/deliveries"))["items"]] == [

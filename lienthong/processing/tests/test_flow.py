@@ -1,5 +1,5 @@
 """The whole flow through the services: a commune reports to the district, the district assigns,
-a department answers, and the commune sees every status with times and names."""
+a department answers, and the commune sees every status with times and the agency that acted."""
 
 import datetime as dt
 
@@ -87,13 +87,15 @@ def test_commune_to_district_and_back(province):
     handling.refresh_from_db()
     assert handling.state == HandlingState.DONE
 
-    # The commune sees, for its recipient, every status with code, time and name.
+    # The commune sees, for its recipient, every status with code, time and the agency (its people's names
+    # stay at the district: issue 11).
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.DONE
     tracked = delivery_selectors.deliveries_of(document=report)[0]
     codes = [e.code for e in tracked.events.all()]
     assert codes == ["", "01", "03", "03", "04", "05", "06"]
-    assert tracked.events.all()[2].actor_name == "Văn thư huyen"
+    assert tracked.events.all()[2].party(tracked.recipient_agency.name) == "Ủy ban nhân dân huyện Vị Thủy"
+    assert tracked.events.all()[2].actor == u["clerk.huyen"]  # on record, not shown
     assert reply.number_symbol == "01/BC-UBND" and reply.agency_id == p.agencies["huyen"].pk
 
 
