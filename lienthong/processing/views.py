@@ -215,6 +215,9 @@ def panel_context(request, *, document: Document, handling: Handling | None = No
                 replies = _reply_candidates(user, agency_id)
             row.note_form = bound.get(("note", a.pk)) or NoteForm(prefix=f"n{a.pk}", initial={"progress": a.progress})
             row.complete_form = bound.get(("complete", a.pk)) or CompleteForm(prefix=f"c{a.pk}", replies=replies)
+            if ctx["origin"] is None:  # came on paper: no sender in the system to read a reply (issue 11)
+                for form in (row.note_form, row.complete_form):
+                    form.fields.pop("reply_to_sender", None)
         if row.can_chase:
             row.chase_form = bound.get(("chase", a.pk)) or ChaseForm(prefix=f"ch{a.pk}")
         rows.append(row)

@@ -175,3 +175,18 @@ def test_old_status_rows_lose_the_internal_text_they_carried(province):
     assert rows["in_progress"].actor_id == u["specialist.huyen"].pk  # who did it stays on record, unshown
     sent = DeliveryEvent.objects.get(delivery=delivery, kind="sent")
     assert sent.actor_name == "Văn thư xa"  # the sender's own rows are untouched
+
+
+def test_no_reply_field_for_a_paper_document_there_is_no_one_to_send_it_to(client, province):
+    from lienthong.core.testing import doc_input
+
+    u = province.users
+    paper = processing.incoming_register_paper(
+        actor=u["clerk.huyen"], agency=province.agencies["huyen"], data=doc_input("cong-van", "Công văn giấy"),
+        number_symbol="15/SYT-KHTC", issuer_name="Sở Y tế")
+    processing.handling_submit(actor=u["clerk.huyen"], handling_id=paper.handling.pk, leader_id=u["leader.huyen"].pk)
+    [lead] = processing.handling_assign(actor=u["leader.huyen"], handling_id=paper.handling.pk, specs=[
+        processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=u["specialist.huyen"].pk)])
+    client.force_login(u["specialist.huyen"])
+    page = client.get(reverse("documents:detail", args=[paper.pk])).content.decode()
+    assert f'name="n{lead.pk}-text"' in page and "Nội dung phản hồi cho nơi gửi" not in page
