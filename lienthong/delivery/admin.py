@@ -19,7 +19,7 @@ class DeliveryEventInline(admin.TabularInline):
     model = DeliveryEvent
     extra = 0
     can_delete = False
-    fields = ["at", "code", "kind", "actor_name", "description"]
+    fields = ["at", "code", "kind", "actor", "actor_name", "description", "reply"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

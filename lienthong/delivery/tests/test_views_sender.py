@@ -297,6 +297,9 @@ def test_admin_shows_drafts_and_deliveries_read_only(client, province, spread):
     assert page.status_code == 200 and "Báo cáo tình hình thiệt hại do mưa bão" in page.content.decode()
     assert client.post(reverse("admin:drafting_draft_change", args=[draft.pk]), {}).status_code == 403
     assert client.get(reverse("admin:delivery_delivery_changelist")).status_code == 200
+    # its status rows, with who acted (kept, never shown to the sender) and the reply sent back
+    shown = client.get(reverse("admin:delivery_delivery_change", args=[Delivery.objects.first().pk]))
+    assert shown.status_code == 200 and "Văn thư xa" in shown.content.decode()
     # A shared list saved in the admin goes through the service.
     response = client.post(reverse("admin:delivery_recipientlist_add"), {
         "name": "Các UBND huyện", "members": [province.agencies["huyen"].pk]})
