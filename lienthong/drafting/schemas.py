@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
-from lienthong.core.schema_types import Id
 from lienthong.core.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_NOTE_MAX_LENGTH
+from lienthong.core.schema_types import Id
 from lienthong.documents.models import RelationKind, Secrecy, SignerAuthority, Urgency
 from lienthong.documents.schemas import (
     DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalInt, SecrecyCode, SignerAuthorityCode, UrgencyCode, blank_to_none,
