@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.utils import timezone
 
-from lienthong.accounts.services import user_session_seen
-
 REFRESH_KEY = "_refreshed_at"
 
 
@@ -24,6 +22,5 @@ class SessionRefreshMiddleware:
         if user is not None and user.is_authenticated:
             now = int(timezone.now().timestamp())
             if now - request.session.get(REFRESH_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
-                request.session[REFRESH_KEY] = now
-                user_session_seen(session_key=request.session.session_key)  # "last seen" on the sessions page
+                request.session[REFRESH_KEY] = now  # also "last seen" on the sessions page (accounts.selectors)
         return self.get_response(request)

@@ -9,7 +9,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from lienthong.accounts.models import ApiToken, LoginThrottle, Position, Role, User, UserSession
@@ -122,8 +122,12 @@ def live_web_sessions(*, user: User, current_key: str | None) -> list:
     with ``is_current`` (the one asking)."""
     rows = UserSession.objects.filter(user=user, password_stamp=password_stamp(user)).order_by("-created_at")
     if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
-        rows = list(rows.filter(session_key__in=Session.objects.filter(
-            expire_date__gt=timezone.now()).values("session_key")))
+        # The session row's expiry moves forward at each refresh (accounts.middleware), so it tells when the
+        # session was last used without a write of its own on every refresh.
+        expiry = Session.objects.filter(session_key=OuterRef("session_key")).values("expire_date")[:1]
+        rows = list(rows.annotate(session_expiry=Subquery(expiry)).filter(session_expiry__gt=timezone.now()))
+        for row in rows:
+            row.last_seen_at = row.session_expiry - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     else:
         store = import_module(settings.SESSION_ENGINE).SessionStore()
         rows = [r for r in rows if store.exists(r.session_key)]

@@ -285,11 +285,6 @@ def user_session_record(*, user: User, session_key: str | None, user_agent: str 
         "ip_address": ip, "last_seen_at": now})
 
 
-def user_session_seen(*, session_key: str | None) -> None:
-    if session_key:
-        UserSession.objects.filter(session_key=session_key).update(last_seen_at=timezone.now())
-
-
 def user_session_forget(*, session_key: str | None) -> None:
     """The session ended by itself (logout): drop its record."""
     if session_key:

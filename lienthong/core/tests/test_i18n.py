@@ -95,16 +95,21 @@ def test_choosing_english_in_the_footer_translates_the_pages(compiled_messages, 
     assert nav_labels(page(clerk_client.get(LIST))) == NAV_VI
 
 
-def test_form_errors_follow_the_language(compiled_messages, clerk_client):
-    data = {"subject": "Thông báo\x00", "issued_on": "2018-03-05"}
+def refused_form(response):
+    assert response.status_code == 422, response.status_code
+    return lxml.html.fromstring(response.content.decode())
 
-    vi = page(clerk_client.post("/van-ban/dang-ky-di/", data)).text_content()
-    assert "Không được chứa ký tự null." in vi
+
+def test_form_errors_follow_the_language(compiled_messages, clerk_client):
+    data = {"subject": "Thông báo", "issued_on": "35/13/2018"}
+
+    vi = refused_form(clerk_client.post("/van-ban/dang-ky-di/", data)).text_content()
+    assert "Trường này là bắt buộc." in vi and "Ngày không hợp lệ (dd/mm/yyyy)." in vi
     assert "Trích yếu" in vi
 
     choose_language(clerk_client, "en", "/van-ban/dang-ky-di/")
-    en = page(clerk_client.post("/van-ban/dang-ky-di/", data)).text_content()
-    assert "Null characters are not allowed." in en
+    en = refused_form(clerk_client.post("/van-ban/dang-ky-di/", data)).text_content()
+    assert "This field is required." in en and "Trường này là bắt buộc." not in en
     assert "Subject" in en and "Trích yếu" not in en
 
 
@@ -120,10 +125,11 @@ def test_djangos_own_texts_are_vietnamese(compiled_messages, client, province):
     guarded.force_login(province.users["clerk.vp"])
     refused = guarded.post("/van-ban/dang-ky-di/", {"subject": "x"})
     assert refused.status_code == 403
-    assert "Xác minh CSRF không thành công. Yêu cầu đã bị hủy." in refused.content.decode()
+    assert "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ." in refused.content.decode()
 
     guarded.cookies["django_language"] = "en"
-    assert "CSRF verification failed." in guarded.post("/van-ban/dang-ky-di/", {"subject": "x"}).content.decode()
+    refused = guarded.post("/van-ban/dang-ky-di/", {"subject": "x"})
+    assert "The session has expired or the form is invalid." in refused.content.decode()
 
 
 def test_admin_date_picker_speaks_vietnamese(compiled_messages, client, province):

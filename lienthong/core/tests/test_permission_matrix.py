@@ -552,7 +552,8 @@ def web_cases(w: World) -> list[Case]:
     for route in ("documents:register_outgoing", "documents:register_incoming"):
         # Only a văn thư registers; anyone else is sent back to the list.
         add(route, ok=CLERKS, refused=LOGGED_IN, refused_status=302)
-        add(route, "empty form", "POST", data={}, ok=CLERKS, changes="no", refused=LOGGED_IN, refused_status=302)
+        add(route, "empty form", "POST", data={}, ok=CLERKS, ok_status=422, changes="no", refused=LOGGED_IN,
+            refused_status=302)
     for register in REGISTERS:
         add("documents:register_book", register, kwargs={"register_id": d[register]}, query="?format=xlsx",
             ok=SEES[register])
