@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lienthong.documents import views
+from lienthong.documents import print_views, views
 
 app_name = "documents"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("van-ban/", views.document_list, name="list"),
     path("van-ban/<int:document_id>/", views.document_detail, name="detail"),
     path("van-ban/<int:document_id>/tep/<int:file_id>/", views.document_file, name="file"),
+    path("van-ban/<int:document_id>/tep/<int:file_id>/in/", print_views.document_file_print, name="print"),
     path("van-ban/<int:document_id>/huy/", views.document_cancel, name="cancel"),
     path("van-ban/dang-ky-di/", views.register_document, {"direction": "out"}, name="register_outgoing"),
     path("van-ban/dang-ky-den/", views.register_document, {"direction": "in"}, name="register_incoming"),

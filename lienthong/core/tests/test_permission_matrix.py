@@ -544,6 +544,8 @@ def web_cases(w: World) -> list[Case]:
         add("documents:detail", doc, kwargs={"document_id": d[doc]}, ok=SEES[doc])
         if doc in DOCUMENT_FILES:
             add("documents:file", doc, kwargs={"document_id": d[doc], "file_id": d[f"{doc}.file"]}, ok=SEES[doc])
+            # The stamped printed copy (rule 11): exactly those who may download the original.
+            add("documents:print", doc, kwargs={"document_id": d[doc], "file_id": d[f"{doc}.file"]}, ok=SEES[doc])
         if doc in ("incoming_huyen", "out_huyen", "secret_out_huyen"):
             continue  # the same rule as the district's other documents below
         # Only the agency's văn thư cancels; others who see it are sent back with the reason.
