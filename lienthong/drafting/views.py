@@ -466,7 +466,11 @@ def _render_detail(request, draft: Draft, *, failed: tuple | None = None, status
 @login_required
 @require_GET
 def draft_detail(request, draft_id: int):
-    return _render_detail(request, _draft_or_404(request, draft_id))
+    """The draft page; every opening is logged (VIEWED): vanthu.md §7 rule 11 asks for views of drafts too."""
+    draft = _draft_or_404(request, draft_id)
+    audit_log(actor=request.user, action=AuditAction.VIEWED, obj_type="draft", obj_id=draft.pk,
+              agency_id=draft.agency_id, summary=_("Xem dự thảo"))
+    return _render_detail(request, draft)
 
 
 @login_required

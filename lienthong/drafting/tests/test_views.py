@@ -397,3 +397,24 @@ def test_list_query_count_does_not_grow(client, province, django_assert_max_num_
     with django_assert_max_num_queries(len(small)):
         assert len(client.get(url).context["page"]) == 10
     assert len(small) <= 10
+
+
+# --- Views of a draft are logged --------------------------------------------------------------------
+
+def test_every_opening_of_a_draft_page_is_logged(client, province):
+    """vanthu.md §7 rule 11 ("a complete audit trail of drafts, comments, approvals, views and prints");
+    NĐ30 Phụ lục VI (vanthu.md §4.3: access and view history): each opening of a draft page is one VIEWED
+    entry naming who opened which draft; a refused opening logs no view."""
+    from lienthong.audit.models import AuditAction
+
+    draft = make_draft(province)
+    reviewer = province.users["leader.huyen.noivu"]
+    login(client, province, "leader.huyen.noivu")
+    assert client.get(detail_url(draft)).status_code == 200
+    assert client.get(detail_url(draft)).status_code == 200
+    views = AuditEntry.objects.filter(action=AuditAction.VIEWED, object_type="draft", object_id=str(draft.pk))
+    assert [v.actor_id for v in views] == [reviewer.pk, reviewer.pk]
+
+    login(client, province, "clerk.xa")  # another agency: the draft is not theirs to see
+    assert client.get(detail_url(draft)).status_code == 404
+    assert views.count() == 2
