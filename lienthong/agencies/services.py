@@ -16,15 +16,45 @@ from lienthong.core.text import fold, nfc
 
 # QCVN 102:2016 form, read right to left: cấp 4 (3 digits) . cấp 3 . cấp 2 . cấp 1 (letter + 2 digits).
 QCVN102_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+# The shape of that form whatever the widths: all-digit groups, then the level-1 code last. Such a code
+# is a QCVN 102:2016 code and must have its exact widths ("000.00.4.H30" is a typing slip, not a new form).
+QCVN102_SHAPE = re.compile(r"^\d+(\.\d+)*\.[A-Z]\d{2}$")
+# QĐ 20/2020/QĐ-TTg, as QCVN 102:2016/SĐ1:2022 adopts it (vanthu.md §4.3, edxml.md §3.3): groups of
+# digits 0–9 and capital letters A–Z separated by ".", at most 35 characters.
+QD20_CODE = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)+$")
+# The longest code SĐ1:2022 allows, and the width of ``Agency.identifier_code``.
+QD20_MAX_LENGTH = 35
 
 
 def identifier_code_is_valid(code: str) -> bool:
-    """The QCVN 102:2016 form, or the optional extra pattern a province configures for QĐ 20/2020 codes
-    (unverified: see docs/decisions.md)."""
+    """Either form of the agency identifier (NĐ30 Phụ lục VI OrganId; vanthu.md §7 rule 12):
+
+    - the QCVN 102:2016 form ``000.00.00.H30`` (13 characters), checked strictly;
+    - the QĐ 20/2020 form of QCVN 102 SĐ1:2022 (groups of 0–9 and A–Z separated by ".", up to 35
+      characters), accepted unless ``AGENCY_CODE_QD20_FORM`` is off;
+    - or the extra pattern a province configures (``AGENCY_CODE_EXTRA_PATTERN``), up to 35 characters.
+    """
     if QCVN102_CODE.match(code):
         return True
+    if len(code) > QD20_MAX_LENGTH:
+        return False
     extra = getattr(settings, "AGENCY_CODE_EXTRA_PATTERN", "")
-    return bool(extra) and len(code) <= 35 and re.fullmatch(extra, code) is not None
+    if extra and re.fullmatch(extra, code) is not None:
+        return True
+    if QCVN102_SHAPE.match(code):
+        return False
+    return bool(getattr(settings, "AGENCY_CODE_QD20_FORM", True)) and QD20_CODE.match(code) is not None
+
+
+def identifier_code_error(code: str) -> str:
+    """The Vietnamese message for a code ``identifier_code_is_valid`` refuses."""
+    if len(code) > QD20_MAX_LENGTH:
+        return _("Mã định danh “%(c)s” dài %(n)s ký tự, quá %(max)s ký tự (QCVN 102:2016/SĐ1:2022).") % {
+            "c": code, "n": len(code), "max": QD20_MAX_LENGTH}
+    if QCVN102_SHAPE.match(code) or not getattr(settings, "AGENCY_CODE_QD20_FORM", True):
+        return _("Mã định danh “%(c)s” sai định dạng (đúng dạng: 000.00.00.H30).") % {"c": code}
+    return _("Mã định danh “%(c)s” sai định dạng (dạng 000.00.00.H30, hoặc dạng QĐ 20/2020: các nhóm chữ số "
+             "và chữ in hoa A–Z ngăn bởi dấu chấm, tối đa %(max)s ký tự).") % {"c": code, "max": QD20_MAX_LENGTH}
 
 
 def agency_validate(agency: Agency) -> dict[str, list]:
@@ -40,8 +70,7 @@ def agency_validate(agency: Agency) -> dict[str, list]:
         errors.setdefault("abbreviation", []).append(_("Chữ viết tắt không được để trống."))
     if agency.identifier_code:
         if not identifier_code_is_valid(agency.identifier_code):
-            errors.setdefault("identifier_code", []).append(
-                _("Mã định danh “%(c)s” sai định dạng (đúng dạng: 000.00.00.H30).") % {"c": agency.identifier_code})
+            errors.setdefault("identifier_code", []).append(identifier_code_error(agency.identifier_code))
         elif Agency.objects.filter(identifier_code=agency.identifier_code).exclude(pk=agency.pk).exists():
             errors.setdefault("identifier_code", []).append(
                 _("Mã định danh “%(c)s” đã được dùng cho cơ quan khác.") % {"c": agency.identifier_code})

@@ -8,6 +8,7 @@ by services (``DomainError``) are turned into JSON by the handlers in ``lienthon
 from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -23,8 +24,8 @@ from lienthong.core.schema_types import Id
 from lienthong.documents import selectors, services
 from lienthong.documents.models import DocumentType
 from lienthong.documents.schemas import (
-    DocumentDetail, DocumentFileOut, DocumentListItem, DocumentListQuery, DocumentPage, IncomingIn, RegisterListQuery,
-    RegisterOut, RegisterPage,
+    DocumentDetail, DocumentFileOut, DocumentListItem, DocumentListQuery, DocumentPage, IncomingIn, MetadataQuery,
+    RegisterListQuery, RegisterMetadataQuery, RegisterOut, RegisterPage,
 )
 from lienthong.processing import services as processing_services
 from lienthong.search import selectors as search_selectors
@@ -106,6 +107,24 @@ def document_file(request, document_id: Id, file_id: Id):
     return original_response(stored_file=df.stored_file, filename=df.filename)
 
 
+_METADATA_RESPONSE = {"responses": {200: {"description": "Siêu dữ liệu theo tên trường Phụ lục VI NĐ 30/2020",
+                                           "content": {"application/json": {}, "application/xml": {}}}}}
+
+
+@router.get("/documents/{int:document_id}/metadata", url_name="document_metadata",
+            summary="Siêu dữ liệu văn bản theo Phụ lục VI (JSON hoặc XML)", openapi_extra=_METADATA_RESPONSE)
+def document_metadata(request, document_id: Id, params: Query[MetadataQuery]):
+    """The document's metadata with the element names of NĐ30 Phụ lục VI; the same visibility as the document."""
+    from lienthong.documents import metadata
+
+    doc = _visible_document(request, document_id)
+    content, content_type = metadata.render(metadata.document_metadata(document=doc), fmt=params.format,
+                                            root="Document")
+    services.document_record_view(actor=request.auth, document=doc, action=AuditAction.DOWNLOADED,
+                                  detail=_("Siêu dữ liệu (%(f)s)") % {"f": params.format.upper()})
+    return HttpResponse(content, content_type=content_type)
+
+
 def _registering_agency(user, agency_id: int | None) -> Agency:
     """The agency to register in: the one named, or the caller's only clerk agency."""
     clerk_of = Agency.objects.filter(pk__in=account_selectors.agency_ids_for(user=user, roles=[Role.CLERK]))
@@ -149,6 +168,7 @@ def document_register_incoming(request, data: Form[IncomingIn], files: File[list
         secrecy=data.secrecy, signer_authority=data.signer_authority, signer_position=data.signer_position,
         signer_name=data.signer_name, recipients_text=data.recipients_text, place=data.place,
         page_count=data.page_count, due_date=data.due_date, notes=data.notes, is_paper=data.is_paper, files=files,
+        language=data.language,
     )
     # Registered by hand (paper, e-mail): it enters the same processing flow as a delivered document.
     created = processing_services.incoming_register_paper(
@@ -156,6 +176,26 @@ def document_register_incoming(request, data: Form[IncomingIn], files: File[list
         issuer_name=data.issuer_name, received_on=data.received_on,
     )
     return Status(201, _detail(selectors.document_get(user=user, document_id=created.pk)))
+
+
+@router.get("/registers/{int:register_id}/metadata", url_name="register_metadata", tags=["Sổ văn bản"],
+            summary="Siêu dữ liệu các văn bản của sổ theo Phụ lục VI (JSON hoặc XML)", openapi_extra=_METADATA_RESPONSE)
+def register_metadata(request, register_id: Id, params: Query[RegisterMetadataQuery]):
+    """Every document of the register the caller may see, with NĐ30 Phụ lục VI names; a register the
+    caller may not see answers 404."""
+    from lienthong.audit.services import audit_log
+    from lienthong.documents import metadata
+
+    register = selectors.registers_visible_to(user=request.auth).filter(pk=register_id).first()
+    if register is None:
+        raise NotFound(_("Không tìm thấy sổ văn bản."))
+    data = metadata.register_metadata(user=request.auth, register=register, year=params.year)
+    content, content_type = metadata.render(data, fmt=params.format, root="Register")
+    audit_log(actor=request.auth, action=AuditAction.DOWNLOADED, obj_type="register", obj_id=register.pk,
+              agency_id=register.agency_id,
+              summary=_("Siêu dữ liệu sổ %(r)s %(y)s (%(f)s)") % {"r": register.name, "y": register.year,
+                                                                 "f": params.format.upper()})
+    return HttpResponse(content, content_type=content_type)
 
 
 @router.get("/registers", response=RegisterPage, url_name="register_list", tags=["Sổ văn bản"],

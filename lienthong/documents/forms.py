@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienthong.agencies.models import Agency
 from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
-from lienthong.documents.models import DocumentType, Secrecy, SignerAuthority, Urgency
+from lienthong.documents.models import DocumentType, Language, Secrecy, SignerAuthority, Urgency
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -48,6 +48,7 @@ class _DocumentFields(forms.Form):
     signer_name = forms.CharField(label=_("Người ký"), max_length=100, required=False)
     recipients_text = forms.CharField(label=_("Nơi nhận"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     page_count = forms.IntegerField(label=_("Số trang"), min_value=0, required=False)
+    language = forms.ChoiceField(label=_("Ngôn ngữ"), choices=Language.choices, initial=Language.VI, required=False)
     due_date = forms.DateField(label=_("Hạn xử lý"), widget=DATE, required=False)
     notes = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                             max_length=NOTE_MAX_LENGTH, error_messages={"max_length": TOO_LONG})
@@ -66,10 +67,44 @@ class _DocumentFields(forms.Form):
 
 
 class OutgoingForm(_DocumentFields):
+    """A document signed on paper, registered outside the drafting flow: the signer, the signing date and
+    the scan of the signed page come before a number (NĐ30 Art. 13, 15.2)."""
+
     unit_abbreviation = forms.CharField(
         label=_("Viết tắt đơn vị soạn thảo (công văn)"), max_length=30, required=False,
         help_text=_("Dùng cho công văn: ký hiệu là <cơ quan>-<đơn vị>, ví dụ UBND-VX."),
     )
+    signed_on = forms.DateField(label=_("Ngày ký"), widget=DATE,
+                                error_messages={"required": _("Cần nhập ngày ký văn bản."),
+                                                "invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")})
+    late_issue_reason = forms.CharField(
+        label=_("Lý do không ban hành trong ngày ký"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        max_length=REASON_MAX_LENGTH, error_messages={"max_length": TOO_LONG},
+        help_text=_("Cảnh báo: văn bản phải ban hành trong ngày ký, chậm nhất ngày làm việc tiếp theo. "
+                    "Nếu ngày ký khác ngày ban hành, cần ghi lý do."))
+    issued_amount = forms.IntegerField(label=_("Số lượng bản phát hành"), min_value=1, max_value=999,
+                                       required=False)
+
+    def __init__(self, *args, leaders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["signer_name"]  # the signer is a person chosen below, not typed text
+        del self.fields["is_paper"]  # always paper: the electronic path is the drafting flow
+        many = len({p.agency_id for p in leaders}) > 1
+
+        def person(p):
+            parts = [str(p.user)] + ([p.title] if p.title else []) + ([p.agency.short_name] if many else [])
+            return " – ".join(parts)
+
+        self.fields["signer"] = forms.TypedChoiceField(
+            label=_("Người ký"), coerce=int,
+            choices=[("", _("– Chọn lãnh đạo đã ký –"))] + [(p.user_id, person(p)) for p in leaders],
+            error_messages={"required": _("Cần chọn người đã ký văn bản."),
+                            "invalid_choice": _("Người ký phải là lãnh đạo của cơ quan ban hành.")})
+        self.fields["files"] = MultipleFileField(
+            label=_("Bản scan văn bản đã ký (PDF hoặc ảnh)"), required=True,
+            error_messages={"required": _("Cần đính kèm bản scan văn bản đã ký (PDF hoặc ảnh).")})
+        self.order_fields(["agency", "document_type", "subject", "signer", "signer_authority", "signer_position",
+                           "signed_on", "issued_on", "late_issue_reason"])
 
 
 class IncomingForm(_DocumentFields):

@@ -103,6 +103,18 @@ class SignerAuthority(models.TextChoices):
     Q = "Q.", _("Q. (quyền)")
 
 
+class Language(models.TextChoices):
+    """Ngôn ngữ (NĐ30 Phụ lục VI, field 9 "Language"): Vietnamese unless the document says otherwise."""
+
+    VI = "vi", _("Tiếng Việt")
+    EN = "en", _("Tiếng Anh")
+    FR = "fr", _("Tiếng Pháp")
+    ZH = "zh", _("Tiếng Trung")
+    LO = "lo", _("Tiếng Lào")
+    KM = "km", _("Tiếng Khmer")
+    OTHER = "other", _("Ngôn ngữ khác")
+
+
 class DocumentStatus(models.TextChoices):
     ACTIVE = "active", _("Hiệu lực")
     CANCELLED = "cancelled", _("Đã hủy")
@@ -139,7 +151,17 @@ class Document(models.Model):
     )
     signer_position = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
+    # The person of the agency who signed (paper registration outside the drafting flow, NĐ30 Art. 13,
+    # 15.2), the day they signed, and the văn thư who attached the scan of the signed page.
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("người ký (trong hệ thống)"))
+    signed_on = models.DateField(_("ngày ký"), null=True, blank=True)
+    scan_attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("người đính kèm bản scan"))
+    late_issue_reason = models.TextField(_("lý do không ban hành trong ngày ký"), blank=True)
     recipients_text = models.TextField(_("nơi nhận"), blank=True)
+    language = models.CharField(_("ngôn ngữ"), max_length=30, choices=Language.choices, default=Language.VI)
+    issued_amount = models.PositiveSmallIntegerField(_("số lượng bản phát hành"), null=True, blank=True)
     page_count = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
     due_date = models.DateField(_("hạn xử lý"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True, max_length=1000)

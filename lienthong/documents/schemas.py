@@ -14,7 +14,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator
 
 from lienthong.core.schema_types import DbInt
-from lienthong.documents.models import Direction, Secrecy, SignerAuthority, Urgency
+from lienthong.documents.models import Direction, Language, Secrecy, SignerAuthority, Urgency
 from lienthong.signing.api_verification import FileVerificationOut
 
 
@@ -80,6 +80,16 @@ class IncomingIn(Schema):
     due_date: OptionalDate = Field(None, description="Hạn xử lý")
     notes: str = Field("", max_length=1000)
     is_paper: bool = False
+    language: Literal[tuple(Language.values)] = Field(Language.VI.value, description="Ngôn ngữ (Phụ lục VI)")
+
+
+class MetadataQuery(Schema):
+    format: Literal["json", "xml"] = Field("json", description="json hoặc xml; tên trường theo Phụ lục VI NĐ 30")
+
+
+class RegisterMetadataQuery(MetadataQuery):
+    year: Annotated[int | None, BeforeValidator(blank_to_none)] = Field(
+        None, ge=1900, le=2100, description="Chỉ các văn bản của năm này (sổ mỗi năm một quyển)")
 
 
 class DocumentListItem(Schema):

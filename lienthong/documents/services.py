@@ -29,7 +29,7 @@ from lienthong.documents import notation as notation_grammar
 from lienthong.documents import signals as document_signals
 from lienthong.documents.models import (
     Direction, Document, DocumentFile, DocumentGrant, DocumentRelation, DocumentStatus, DocumentType,
-    ExtractionStatus, Secrecy, SignerAuthority, StoredFile, Urgency,
+    ExtractionStatus, Language, Secrecy, SignerAuthority, StoredFile, Urgency,
 )
 from lienthong.documents.numbering import allocate_number, format_number, register_for
 from lienthong.search import services as search_services
@@ -39,6 +39,14 @@ log = logging.getLogger(__name__)
 _SPACES = re.compile(r"\s+")
 # A due date this far ahead is a typing slip (2108 for 2018), not a deadline.
 DUE_DATE_MAX_YEARS_AHEAD = 10
+# NĐ30 Phụ lục VI lengths: CodeNotation String 30 (for the ký hiệu this system makes), IssuedAmount Number 3.
+CODE_NOTATION_MAX_LENGTH = 30
+# An incoming ký hiệu is kept as the sender wrote it; longer than this, it is refused, never cut.
+INCOMING_CODE_NOTATION_MAX_LENGTH = 60
+CODE_NUMBER_MAX_LENGTH = 11
+ISSUED_AMOUNT_MAX = 999
+# What a scan of a signed paper page may be (checked through ``files.read_upload`` first).
+SCAN_KINDS = ("pdf", "jpeg", "png", "tiff")
 
 
 def normalize_number_symbol(value: str) -> str:
@@ -81,6 +89,8 @@ class DocumentInput:
     notes: str = ""
     is_paper: bool = False
     files: list = field(default_factory=list)
+    language: str = Language.VI
+    issued_amount: int | None = None
 
     def clean_text(self) -> None:
         for name in ("subject", "signer_position", "signer_name", "recipients_text", "place", "notes"):
@@ -119,6 +129,11 @@ def _validate_common(data: DocumentInput, errors: dict, *, today: dt.date) -> No
         errors.setdefault("signer_authority", []).append(_("Thẩm quyền ký không hợp lệ."))
     if data.page_count is not None and data.page_count < 0:
         errors.setdefault("page_count", []).append(_("Số trang không hợp lệ."))
+    if data.language not in Language.values:
+        errors.setdefault("language", []).append(_("Ngôn ngữ không hợp lệ."))
+    if data.issued_amount is not None and not 1 <= data.issued_amount <= ISSUED_AMOUNT_MAX:
+        errors.setdefault("issued_amount", []).append(
+            _("Số lượng bản phát hành phải từ 1 đến %(max)s.") % {"max": ISSUED_AMOUNT_MAX})
     if data.due_date and data.issued_on and data.due_date < data.issued_on:
         errors.setdefault("due_date", []).append(_("Hạn xử lý không được trước ngày ban hành."))
     elif data.due_date and data.due_date < earliest:
@@ -265,9 +280,106 @@ def build_notation(*, document_type: DocumentType, agency: Agency, register, uni
     return issuer
 
 
+@dataclass
+class PaperSignature:
+    """Who signed a paper document registered outside the drafting flow, and when (NĐ30 Art. 13, 15.2)."""
+
+    signer_id: int | None
+    signed_on: dt.date | None
+    late_issue_reason: str = ""
+
+
+def _validate_paper(paper: PaperSignature, data: DocumentInput, agency: Agency, read: list[ReadFile],
+                    errors: dict, *, today: dt.date) -> dict:
+    """The paper path's own rules; returns the fields it stores on the record.
+
+    The signer is a leader of the agency; the signing date is not in the future and not after the
+    issue date; a document not issued on the day it was signed says why (NĐ30 Art. 18.1: the same day,
+    at the latest the next working day); at least one file, each a scan (PDF or image) of the signed page.
+    """
+    from lienthong.accounts.models import Role
+
+    position = None
+    if not paper.signer_id:
+        errors.setdefault("signer", []).append(_("Cần chọn người đã ký văn bản."))
+    else:
+        position = (account_selectors.agency_people(agency_id=agency.pk, roles=[Role.LEADER])
+                    .filter(user_id=paper.signer_id).first())
+        if position is None:
+            errors.setdefault("signer", []).append(_("Người ký phải là lãnh đạo của cơ quan ban hành."))
+    earliest = earliest_document_date()
+    signed_on = paper.signed_on
+    reason = nfc(paper.late_issue_reason or "")
+    if signed_on is None:
+        errors.setdefault("signed_on", []).append(_("Cần nhập ngày ký văn bản."))
+    elif signed_on > today:
+        errors.setdefault("signed_on", []).append(_("Ngày ký không được sau ngày hôm nay."))
+    elif signed_on < earliest:
+        errors.setdefault("signed_on", []).append(_too_early(_("Ngày ký"), earliest))
+    elif errors.get("issued_on") or not data.issued_on:
+        pass  # the issue date is wrong already; its message says so
+    elif data.issued_on < signed_on:
+        errors.setdefault("issued_on", []).append(_(
+            "Ngày ban hành không được trước ngày ký: số và ngày chỉ được cấp sau khi người có thẩm quyền ký."))
+    elif data.issued_on != signed_on:
+        if not reason:
+            errors.setdefault("late_issue_reason", []).append(_(
+                "Văn bản ký ngày %(signed)s nhưng ban hành ngày %(issued)s: văn bản phải ban hành trong ngày ký, "
+                "chậm nhất ngày làm việc tiếp theo. Cần ghi lý do.") % {
+                "signed": signed_on.strftime("%d/%m/%Y"), "issued": data.issued_on.strftime("%d/%m/%Y")})
+        elif len(reason) > REASON_MAX_LENGTH:
+            errors.setdefault("late_issue_reason", []).append(
+                _("Lý do dài quá %(n)s ký tự.") % {"n": REASON_MAX_LENGTH})
+    if signed_on and data.issued_on == signed_on:
+        reason = ""
+    if not read and not errors.get("files"):
+        errors.setdefault("files", []).append(_("Cần đính kèm bản scan văn bản đã ký (PDF hoặc ảnh)."))
+    for f in read:
+        if f.kind.kind not in SCAN_KINDS:
+            errors.setdefault("files", []).append(_(
+                "Tệp “%(name)s” không phải bản scan văn bản đã ký: chỉ nhận PDF hoặc ảnh (JPEG, PNG, TIFF).") % {
+                "name": f.name})
+    fields = {"signed_on": signed_on, "late_issue_reason": reason}
+    if position is not None:
+        user = position.user
+        data.signer_name = user.full_name or user.get_username()
+        data.signer_position = data.signer_position or position.title
+        fields["signer_id"] = user.pk
+    return fields
+
+
+def document_register_outgoing_paper(*, actor, agency: Agency, data: DocumentInput, signer_id: int | None,
+                                     signed_on: dt.date | None, late_issue_reason: str = "",
+                                     unit_abbreviation: str = "", register_id: int | None = None,
+                                     today: dt.date | None = None) -> Document:
+    """Register an outgoing document signed on paper, outside the drafting flow (vanthu.md §7 rule 4;
+    NĐ30 Art. 13, 15.2, 18.1).
+
+    Takes a number only with the signer (a leader of the agency), the signing date and the scan of the
+    signed page; the record names the signer, the signing date and the văn thư who attached the scan.
+    A document not issued on the day it was signed needs a reason, stored on the record.
+    """
+    data.is_paper = True
+    return _register_outgoing(actor=actor, agency=agency, data=data, unit_abbreviation=unit_abbreviation,
+                              register_id=register_id, today=today,
+                              paper=PaperSignature(signer_id=signer_id, signed_on=signed_on,
+                                                   late_issue_reason=late_issue_reason))
+
+
 def document_register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbreviation: str = "",
                                register_id: int | None = None, today: dt.date | None = None) -> Document:
-    """Register a signed outgoing document: next number of the right register, date, files."""
+    """Register a signed outgoing document: next number of the right register, date, files.
+
+    For the drafting flow, whose draft already carries its signer and signed original; a document signed
+    on paper outside the flow goes through ``document_register_outgoing_paper``.
+    """
+    return _register_outgoing(actor=actor, agency=agency, data=data, unit_abbreviation=unit_abbreviation,
+                              register_id=register_id, today=today)
+
+
+def _register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbreviation: str,
+                       register_id: int | None, today: dt.date | None,
+                       paper: PaperSignature | None = None) -> Document:
     today = today or timezone.localdate()
     if data.issued_on is None:
         data.issued_on = today
@@ -278,6 +390,10 @@ def document_register_outgoing(*, actor, agency: Agency, data: DocumentInput, un
     if unit_abbreviation and not notation_grammar.is_abbreviation(unit_abbreviation):
         errors.setdefault("unit_abbreviation", []).append(_("Chữ viết tắt đơn vị không hợp lệ (ví dụ: VX, KT, TCCB)."))
     read = _read_files(data.files, errors)
+    paper_fields = {}
+    if paper is not None:
+        paper_fields = _validate_paper(paper, data, agency, read, errors, today=today)
+        paper_fields["scan_attached_by"] = actor
     if errors:
         raise ValidationFailed(errors)
 
@@ -297,6 +413,10 @@ def document_register_outgoing(*, actor, agency: Agency, data: DocumentInput, un
             ) % {"date": last_date.strftime("%d/%m/%Y")}]})
         notation = build_notation(document_type=data.document_type, agency=agency, register=register,
                                   unit_abbreviation=unit_abbreviation)
+        if len(notation) > CODE_NOTATION_MAX_LENGTH:
+            raise ValidationFailed({"unit_abbreviation": [_(
+                "Ký hiệu “%(n)s” dài quá %(max)s ký tự (Phụ lục VI, NĐ 30): cần rút gọn chữ viết tắt.") % {
+                "n": notation, "max": CODE_NOTATION_MAX_LENGTH}]})
         number_symbol = f"{format_number(number)}/{notation}"
         doc = Document(
             agency=agency, direction=Direction.OUTGOING, register=register, year=register.year,
@@ -306,7 +426,7 @@ def document_register_outgoing(*, actor, agency: Agency, data: DocumentInput, un
             identifier=document_identifier(organ_id=agency.identifier_code, issued_on=data.issued_on,
                                            number_symbol=number_symbol),
             issuer_agency=agency, issuer_name=agency.name, place=data.place or agency.place_name,
-            **_common_fields(data, read), created_by=actor,
+            **_common_fields(data, read), **paper_fields, created_by=actor,
         )
         try:
             with transaction.atomic():
@@ -316,10 +436,18 @@ def document_register_outgoing(*, actor, agency: Agency, data: DocumentInput, un
                 "s": number_symbol, "y": register.year}]}) from exc
         audit_log(actor=actor, action=AuditAction.NUMBERED, obj_type="document", obj_id=doc.pk,
                   agency_id=agency.pk, summary=_("Cấp số %(s)s, sổ “%(r)s”") % {"s": number_symbol, "r": register.name},
-                  details={"register_id": register.pk, "number": number, "files": [f.name for f in read]})
+                  details={"register_id": register.pk, "number": number, "files": [f.name for f in read],
+                           **_paper_details(doc, paper)})
         return doc
 
     return _store_with_files(build, read, actor=actor)
+
+
+def _paper_details(doc: Document, paper: PaperSignature | None) -> dict:
+    if paper is None:
+        return {}
+    return {"signer_id": doc.signer_id, "signer": doc.signer_name, "signed_on": doc.signed_on.isoformat(),
+            "scan_attached_by": doc.scan_attached_by_id, "late_issue_reason": doc.late_issue_reason}
 
 
 def _common_fields(data: DocumentInput, read: list[ReadFile]) -> dict:
@@ -328,7 +456,7 @@ def _common_fields(data: DocumentInput, read: list[ReadFile]) -> dict:
         issued_on=data.issued_on, subject=data.subject, urgency=data.urgency, secrecy=data.secrecy,
         signer_authority=data.signer_authority, signer_position=data.signer_position, signer_name=data.signer_name,
         recipients_text=data.recipients_text, page_count=page_count, due_date=data.due_date,
-        notes=data.notes, is_paper=data.is_paper,
+        notes=data.notes, is_paper=data.is_paper, language=data.language, issued_amount=data.issued_amount,
     )
 
 
@@ -417,12 +545,17 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
             "s": number_symbol, "i": issuer_name, "n": dup.register_number}
 
     read = _read_files(data.files, errors)
-    if errors:
-        raise ValidationFailed(errors)
     if parsed is not None:
         code_number, code_notation = parsed.number, parsed.code_notation
     else:
         code_number, code_notation = split_number_symbol(number_symbol)
+    # Kept as the sender wrote them: too long is refused, never cut.
+    if len(code_number) > CODE_NUMBER_MAX_LENGTH or len(code_notation) > INCOMING_CODE_NOTATION_MAX_LENGTH:
+        errors.setdefault("number_symbol", []).append(_(
+            "Số dài quá %(n)s ký tự hoặc ký hiệu dài quá %(k)s ký tự.") % {
+            "n": CODE_NUMBER_MAX_LENGTH, "k": INCOMING_CODE_NOTATION_MAX_LENGTH})
+    if errors:
+        raise ValidationFailed(errors)
 
     def build() -> Document:
         register = register_for(agency_id=agency.pk, year=received_on.year, direction=Direction.INCOMING,
@@ -434,8 +567,8 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
             raise ValidationFailed({"number_symbol": [message]})
         doc = Document(
             agency=agency, direction=Direction.INCOMING, register=register, year=register.year,
-            register_number=number, document_type=data.document_type, code_number=code_number[:11],
-            code_notation=code_notation[:60], number_symbol=number_symbol,
+            register_number=number, document_type=data.document_type, code_number=code_number,
+            code_notation=code_notation, number_symbol=number_symbol,
             number_symbol_norm=normalize_number_symbol(number_symbol), identifier=identifier,
             issuer_agency=issuer_agency, issuer_name=issuer_name, place=data.place, received_on=received_on,
             **_common_fields(data, read), created_by=actor,

@@ -18,7 +18,7 @@ from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.selectors import audit_entries_for
 from lienthong.core.api_tools import original_response
-from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed, Withdrawn
 from lienthong.core.http import file_response
 from lienthong.documents import selectors, services
 from lienthong.documents.forms import CancelForm, DocumentFilterForm, IncomingForm, OutgoingForm
@@ -108,12 +108,38 @@ def document_detail(request, document_id: int):
 def document_file(request, document_id: int, file_id: int):
     try:
         df = selectors.document_file_get(user=request.user, document_id=document_id, file_id=file_id)
+    except Withdrawn:  # the record is still there for the văn thư and the leaders, its files are not
+        services.document_record_denied(actor=request.user, document_id=document_id)
+        return render(request, "delivery/withdrawn.html", {"document_id": document_id}, status=410)
     except NotFound:
         services.document_record_denied(actor=request.user, document_id=document_id)
         raise Http404(_("Không tìm thấy tệp."))
     services.document_record_view(actor=request.user, document=df.document, action=AuditAction.DOWNLOADED,
                                   detail=df.filename)
     return original_response(stored_file=df.stored_file, filename=df.filename, inline=request.GET.get("inline") == "1")
+
+
+def _metadata_format(request) -> str:
+    from lienthong.documents import metadata
+
+    fmt = request.GET.get("format", "json")
+    if fmt not in metadata.FORMATS:
+        raise Http404(_("Chỉ xuất được siêu dữ liệu dạng JSON hoặc XML."))
+    return fmt
+
+
+@login_required
+def document_metadata(request, document_id: int):
+    """The document's metadata with the field names of NĐ30 Phụ lục VI, as JSON or XML."""
+    from lienthong.documents import metadata
+
+    fmt = _metadata_format(request)
+    doc = _get_or_404(request, document_id)
+    content, content_type = metadata.render(metadata.document_metadata(document=doc), fmt=fmt, root="Document")
+    services.document_record_view(actor=request.user, document=doc, action=AuditAction.DOWNLOADED,
+                                  detail=_("Siêu dữ liệu (%(f)s)") % {"f": fmt.upper()})
+    name = f"sieu-du-lieu-{doc.number_symbol or doc.register_number}".replace("/", "-")
+    return file_response(content, filename=f"{name}.{fmt}", content_type=content_type)
 
 
 def _document_input(form) -> services.DocumentInput:
@@ -124,7 +150,8 @@ def _document_input(form) -> services.DocumentInput:
         signer_authority=cd.get("signer_authority") or "", signer_position=cd.get("signer_position") or "",
         signer_name=cd.get("signer_name") or "", recipients_text=cd.get("recipients_text") or "",
         page_count=cd.get("page_count"), due_date=cd.get("due_date"), notes=cd.get("notes") or "",
-        is_paper=bool(cd.get("is_paper")), files=cd.get("files") or [],
+        is_paper=bool(cd.get("is_paper")), files=cd.get("files") or [], language=cd.get("language") or "vi",
+        issued_amount=cd.get("issued_amount"),
     )
 
 
@@ -143,15 +170,21 @@ def register_document(request, direction: str):
         messages.error(request, _("Chỉ văn thư mới được đăng ký văn bản vào sổ."))
         return redirect("documents:list")
     form_class = OutgoingForm if direction == Direction.OUTGOING else IncomingForm
+    extra = {}
+    if direction == Direction.OUTGOING:  # the leaders who may have signed, for the signer picker
+        extra["leaders"] = [p for agency in agencies for p in account_selectors.agency_people(
+            agency_id=agency.pk, roles=[Role.LEADER]).select_related("agency")]
     today = timezone.localdate()
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES, clerk_agencies=agencies)
+        form = form_class(request.POST, request.FILES, clerk_agencies=agencies, **extra)
         if form.is_valid():
             cd = form.cleaned_data
             try:
                 if direction == Direction.OUTGOING:
-                    doc = services.document_register_outgoing(
+                    doc = services.document_register_outgoing_paper(
                         actor=request.user, agency=cd["agency"], data=_document_input(form),
+                        signer_id=cd.get("signer"), signed_on=cd.get("signed_on"),
+                        late_issue_reason=cd.get("late_issue_reason") or "",
                         unit_abbreviation=cd.get("unit_abbreviation") or "")
                     messages.success(request, _("Đã cấp số %(s)s.") % {"s": doc.number_symbol})
                 else:
@@ -167,7 +200,8 @@ def register_document(request, direction: str):
             except PermissionDenied as exc:
                 form.add_error(None, exc.message)
     else:
-        form = form_class(clerk_agencies=agencies, initial={"issued_on": today, "received_on": today})
+        form = form_class(clerk_agencies=agencies, initial={"issued_on": today, "received_on": today,
+                                                             "signed_on": today}, **extra)
     title = _("Đăng ký văn bản đi") if direction == Direction.OUTGOING else _("Đăng ký văn bản đến")
     # A refused registration (a field, a file) answers 422 with the form and its messages.
     return render(request, "documents/register_form.html", {"form": form, "title": title, "direction": direction},
@@ -206,6 +240,24 @@ def register_get_or_404(request, register_id: int) -> Register:
     if register is None:
         raise Http404(_("Không tìm thấy sổ văn bản."))
     return register
+
+
+@login_required
+def register_metadata(request, register_id: int):
+    """Metadata of every document of the register the user may see (NĐ30 Phụ lục VI names), JSON or XML."""
+    from lienthong.audit.services import audit_log
+    from lienthong.documents import metadata
+
+    fmt = _metadata_format(request)
+    register = register_get_or_404(request, register_id)
+    data = metadata.register_metadata(user=request.user, register=register)
+    content, content_type = metadata.render(data, fmt=fmt, root="Register")
+    audit_log(actor=request.user, action=AuditAction.DOWNLOADED, obj_type="register", obj_id=register.pk,
+              agency_id=register.agency_id,
+              summary=_("Siêu dữ liệu sổ %(r)s %(y)s (%(f)s)") % {"r": register.name, "y": register.year,
+                                                                 "f": fmt.upper()})
+    return file_response(content, filename=f"sieu-du-lieu-so-{register.code}-{register.year}.{fmt}",
+                         content_type=content_type)
 
 
 @login_required

@@ -559,6 +559,11 @@ def web_cases(w: World) -> list[Case]:
     for register in REGISTERS:
         add("documents:register_book", register, kwargs={"register_id": d[register]}, query="?format=xlsx",
             ok=SEES[register])
+        # Its metadata with the Phụ lục VI names: the same rule as the register.
+        add("documents:register_metadata", register, kwargs={"register_id": d[register]}, query="?format=xml",
+            ok=SEES[register])
+    for doc in DOCUMENTS:  # a document's metadata (Phụ lục VI): the same rule as the document
+        add("documents:metadata", doc, kwargs={"document_id": d[doc]}, query="?format=json", ok=SEES[doc])
 
     # --- Agencies -----------------------------------------------------------------------------------
     add("agencies:import", ok=people("sysadmin"), refused=LOGGED_IN)
@@ -785,10 +790,16 @@ def api_cases(w: World) -> list[Case]:
         if doc in DOCUMENT_FILES:
             add("GET /api/documents/{document_id}/files/{file_id}", doc,
                 url=f"/api/documents/{d[doc]}/files/{d[doc + '.file']}", ok=SEES[doc])
+        add("GET /api/documents/{document_id}/metadata", doc, url=f"/api/documents/{d[doc]}/metadata?format=xml",
+            ok=SEES[doc])
         if doc in ("report_xa", "out_huyen", "stttt_out", "incoming_huyen", "secret_huyen"):
             # The sender's tracking: outgoing documents of each agency, and incoming ones (no recipients).
             add("GET /api/documents/{document_id}/deliveries", doc, url=f"/api/documents/{d[doc]}/deliveries",
                 ok=SEES[doc])
+
+    for register in REGISTERS:  # a register's metadata (Phụ lục VI): the same rule as the register
+        add("GET /api/registers/{register_id}/metadata", register,
+            url=f"/api/registers/{d[register]}/metadata?format=json", ok=SEES[register])
 
     def incoming(w, u, agency=None):
         form = {"document_type": "cong-van", "number_symbol": "99/SYT-VP", "issuer_name": "Sở Y tế",

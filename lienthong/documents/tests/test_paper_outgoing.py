@@ -1,0 +1,139 @@
+"""Issue 12, finding 2: an outgoing document signed on paper takes a number only with its signer, its
+signing date and the scan of the signed page (vanthu.md §7 rule 4; NĐ30 Art. 13, 15.2, 18.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from lienthong.audit.models import AuditEntry
+from lienthong.core.errors import ValidationFailed
+from lienthong.core.testing import doc_input, pdf_upload
+from lienthong.documents import services
+from lienthong.documents.models import Document, Register, StoredFile
+from lienthong.documents.tests.test_views import detail_url, errors_next_to, outgoing_post
+
+URL = reverse("documents:register_outgoing")
+TODAY = dt.date(2018, 3, 20)
+
+
+def nothing_numbered() -> bool:
+    return (not Document.objects.exists() and not StoredFile.objects.exists()
+            and not Register.objects.filter(last_number__gt=0).exists())
+
+
+def test_the_form_refuses_a_number_without_signer_signing_date_or_scan(clerk_client, province):
+    """vanthu.md §7 rule 4; NĐ30 Art. 15.2: the finding's "04/TB-VP.UBND" had no signer, no signature
+    and no file. Such a submission takes no number and stores nothing."""
+    data = outgoing_post(province)
+    for name in ("signer", "signed_on", "files"):
+        data.pop(name)
+
+    response = clerk_client.post(URL, data)
+
+    assert response.status_code == 422
+    assert errors_next_to(response, "signer") == ["Cần chọn người đã ký văn bản."]
+    assert errors_next_to(response, "signed_on") == ["Cần nhập ngày ký văn bản."]
+    assert nothing_numbered()
+
+
+def test_a_scan_is_required_even_with_a_signer(clerk_client, province):
+    """vanthu.md §7 rule 4; NĐ30 Art. 13, 15.2: the scan of the signed page comes before the number."""
+    data = outgoing_post(province)
+    data.pop("files")
+
+    response = clerk_client.post(URL, data)
+
+    assert response.status_code == 422
+    assert errors_next_to(response, "files") == ["Cần đính kèm bản scan văn bản đã ký (PDF hoặc ảnh)."]
+    assert nothing_numbered()
+
+
+def test_the_record_names_the_signer_the_signing_date_and_who_attached_the_scan(clerk_client, province):
+    """vanthu.md §7 rule 4; NĐ30 Art. 13, 15.2: the văn thư may attach the scan, the record says who signed
+    and who attached it; the detail page shows both."""
+    today = timezone.localdate()
+    response = clerk_client.post(URL, outgoing_post(province))
+
+    doc = Document.objects.get()
+    assert response.status_code == 302 and response["Location"] == detail_url(doc)
+    leader, clerk = province.users["leader.vp"], province.users["clerk.vp"]
+    assert (doc.signer, doc.signed_on, doc.scan_attached_by, doc.is_paper) == (leader, today, clerk, True)
+    assert doc.signer_name == leader.full_name and doc.late_issue_reason == ""
+    entry = AuditEntry.objects.filter(object_type="document", object_id=str(doc.pk), action="numbered").get()
+    assert entry.details["signer_id"] == leader.pk and entry.details["scan_attached_by"] == clerk.pk
+    page = clerk_client.get(detail_url(doc)).content.decode()
+    assert "Ngày ký" in page and today.strftime("%d/%m/%Y") in page
+    assert f"Bản scan do {clerk.full_name} đính kèm" in page
+
+
+def test_signed_on_another_day_warns_and_requires_a_reason(clerk_client, province):
+    """vanthu.md §4.1; NĐ30 Art. 18.1: issued the day it is signed, at the latest the next working day;
+    otherwise the form warns and the reason is stored."""
+    today = timezone.localdate()
+    signed = today - dt.timedelta(days=3)
+
+    refused = clerk_client.post(URL, outgoing_post(province, signed_on=signed.isoformat()))
+
+    assert refused.status_code == 422
+    [message] = errors_next_to(refused, "late_issue_reason")
+    assert f"Văn bản ký ngày {signed:%d/%m/%Y} nhưng ban hành ngày {today:%d/%m/%Y}" in message
+    assert "Cần ghi lý do." in message
+    assert nothing_numbered()
+
+    accepted = clerk_client.post(URL, outgoing_post(province, signed_on=signed.isoformat(),
+                                                    late_issue_reason="Lãnh đạo đi công tác, ký trước"))
+
+    doc = Document.objects.get()
+    assert accepted.status_code == 302
+    assert (doc.signed_on, doc.issued_on, doc.late_issue_reason) == (signed, today, "Lãnh đạo đi công tác, ký trước")
+    page = clerk_client.get(detail_url(doc)).content.decode()
+    assert "Lãnh đạo đi công tác, ký trước" in page
+
+
+def test_a_number_cannot_come_before_the_signature(clerk_client, province):
+    """vanthu.md §7 rule 4; NĐ30 Art. 15.2: the number and date are given after the competent person signs."""
+    today = timezone.localdate()
+    response = clerk_client.post(URL, outgoing_post(province, issued_on=(today - dt.timedelta(days=1)).isoformat()))
+
+    assert response.status_code == 422
+    assert errors_next_to(response, "issued_on") == [
+        "Ngày ban hành không được trước ngày ký: số và ngày chỉ được cấp sau khi người có thẩm quyền ký."]
+    assert nothing_numbered()
+
+
+def test_the_scan_must_be_a_pdf_or_an_image(clerk_client, province):
+    """vanthu.md §7 rule 4: a DOCX is a draft, not the scan of a signed page."""
+    from lienthong.documents.tests.hostile import docx as make_docx
+
+    docx = SimpleUploadedFile("du-thao.docx", make_docx(),
+                              content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response = clerk_client.post(URL, outgoing_post(province, files=docx))
+
+    assert response.status_code == 422
+    assert errors_next_to(response, "files") == [
+        "Tệp “du-thao.docx” không phải bản scan văn bản đã ký: chỉ nhận PDF hoặc ảnh (JPEG, PNG, TIFF)."]
+    assert nothing_numbered()
+
+
+@pytest.mark.parametrize("who", ["specialist.vp", "leader.stttt", "clerk.vp"])
+def test_the_signer_is_a_leader_of_the_issuing_agency(province, who):
+    """vanthu.md §2.2 and §7 rule 4; NĐ30 Art. 13: the competent person of the agency signs."""
+    with pytest.raises(ValidationFailed) as exc:
+        services.document_register_outgoing_paper(
+            actor=province.users["clerk.vp"], agency=province.agencies["vp"],
+            data=doc_input(issued_on=TODAY, files=[pdf_upload()]), signer_id=province.users[who].pk,
+            signed_on=TODAY, today=TODAY)
+
+    assert exc.value.errors["signer"] == ["Người ký phải là lãnh đạo của cơ quan ban hành."]
+    assert nothing_numbered()
+
+
+def test_the_signer_picker_offers_the_agencys_leaders(clerk_client, province):
+    form = clerk_client.get(URL).context["form"]
+    offered = {value for value, _label in form.fields["signer"].choices if value}
+    assert offered == {province.users["leader.vp"].pk}
