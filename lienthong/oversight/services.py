@@ -118,11 +118,9 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
             issued_normal=r["normal"], sent_electronically=r["sent_n"], issued_e_doc=r["e_doc"])
 
     # 2. Received documents, by date of arrival.
-    from lienthong.documents.models import DocumentFile
-    from lienthong.signing.models import VerificationStatus
+    from lienthong.signing.selectors import document_has_valid_signature
 
-    signed_valid = Exists(DocumentFile.objects.filter(document_id=OuterRef("pk"),
-                                                      stored_file__verification__status=VerificationStatus.VALID))
+    signed_valid = document_has_valid_signature("pk")  # a test CA's signatures do not count (QĐ 28/2018)
     assigned = Exists(Assignment.objects.filter(document_id=OuterRef("pk")))
     received = (docs.filter(direction=Direction.INCOMING, received_on__gte=first, received_on__lt=end)
                 .annotate(m=TruncMonth("received_on"), sv=signed_valid, asg=assigned)

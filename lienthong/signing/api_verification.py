@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from ninja import Router, Schema
 
 from lienthong.core.schema_types import Id
-from lienthong.signing.models import VerificationStatus
+from lienthong.signing.models import verification_label
 
 router = Router(tags=["Chữ ký số"])
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -35,6 +35,7 @@ class SignatureCheckOut(Schema):
     modification: str
     coverage: str
     valid: bool
+    test_authority: bool
     summary: str
 
 
@@ -46,6 +47,7 @@ class FileVerificationOut(Schema):
     personal_valid: bool
     agency_valid: bool
     modified_after_signing: bool
+    test_authority: bool
     message: str
     verified_at: dt.datetime
     signatures: list[SignatureCheckOut]
@@ -53,14 +55,16 @@ class FileVerificationOut(Schema):
     @classmethod
     def of(cls, v) -> FileVerificationOut:
         return cls(
-            stored_file_id=v.stored_file_id, status=v.status, status_label=str(VerificationStatus(v.status).label),
+            stored_file_id=v.stored_file_id, status=v.status, status_label=verification_label(v.status, v.test_authority),
             signature_count=v.signature_count, personal_valid=v.personal_valid, agency_valid=v.agency_valid,
-            modified_after_signing=v.modified_after_signing, message=v.message, verified_at=_vn(v.verified_at),
+            modified_after_signing=v.modified_after_signing, test_authority=v.test_authority, message=v.message,
+            verified_at=_vn(v.verified_at),
             signatures=[SignatureCheckOut(
                 position=s.position, kind=s.kind, signer_name=s.signer_name, organisation=s.organisation,
                 issuer=s.issuer, serial=s.serial, signing_time=_vn(s.signing_time), timestamped=s.timestamped,
                 intact=s.intact, trusted=s.trusted, valid_at_signing=s.valid_at_signing, revocation=s.revocation,
-                modification=s.modification, coverage=s.coverage, valid=s.valid, summary=s.summary)
+                modification=s.modification, coverage=s.coverage, valid=s.valid,
+                test_authority=s.test_authority, summary=s.summary)
                 for s in v.signatures.all()])
 
 

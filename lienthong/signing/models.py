@@ -139,6 +139,16 @@ class VerificationStatus(models.TextChoices):
     ERROR = "error", _("Không đọc được tệp")
 
 
+TEST_AUTHORITY_LABEL = _("Hợp lệ (CA thử nghiệm — không có giá trị pháp lý)")
+
+
+def verification_label(status: str, test_authority: bool = False) -> str:
+    """The label of a verification result; a valid one from a test CA says it has no legal value."""
+    if status == VerificationStatus.VALID and test_authority:
+        return str(TEST_AUTHORITY_LABEL)
+    return str(VerificationStatus(status).label)
+
+
 class FileVerification(models.Model):
     """What verifying one stored file found. Files are immutable, so the result stays true until the
     trust store or revocation data change; ``verify`` on demand refreshes it."""
@@ -150,6 +160,9 @@ class FileVerification(models.Model):
     personal_valid = models.BooleanField(_("có chữ ký hợp lệ của người có thẩm quyền"), default=False)
     agency_valid = models.BooleanField(_("có chữ ký hợp lệ của cơ quan"), default=False)
     modified_after_signing = models.BooleanField(_("bị sửa sau khi ký"), default=False)
+    # QĐ 28/2018: a valid signature whose chain passes through a CA the trust store marks as a test CA
+    # gives the file no legal value (shown "valid, from a test authority").
+    test_authority = models.BooleanField(_("có chữ ký từ CA thử nghiệm"), default=False)
     message = models.TextField(_("ghi chú"), blank=True)
     verified_at = models.DateTimeField(_("thời điểm kiểm tra"))
 
@@ -178,6 +191,7 @@ class SignatureCheck(models.Model):
     modification = models.CharField(_("thay đổi sau khi ký"), max_length=20, blank=True)
     coverage = models.CharField(max_length=30, blank=True)
     valid = models.BooleanField(_("hợp lệ"), default=False)
+    test_authority = models.BooleanField(_("chứng thư do CA thử nghiệm cấp"), default=False)
     summary = models.CharField(max_length=500, blank=True)
 
     class Meta:

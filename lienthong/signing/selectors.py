@@ -112,11 +112,13 @@ class TrustMaterial:
     crls: tuple[bytes, ...]
     agency_fingerprints: frozenset[str]
     personal_fingerprints: frozenset[str]
+    test_fingerprints: frozenset[str] = frozenset()  # CA certificates marked as test CAs
 
     def as_kwargs(self) -> dict:
         return {"trust_roots": list(self.roots), "intermediates": list(self.intermediates),
                 "crls": list(self.crls), "known_agency_fingerprints": set(self.agency_fingerprints),
-                "known_personal_fingerprints": set(self.personal_fingerprints)}
+                "known_personal_fingerprints": set(self.personal_fingerprints),
+                "test_fingerprints": set(self.test_fingerprints)}
 
 
 _trust_cache: dict = {}
@@ -124,7 +126,8 @@ _trust_cache: dict = {}
 
 def _trust_version() -> tuple:
     """A cheap key that changes whenever the trust store, the CRLs or the registered credentials do."""
-    t = TrustedCertificate.objects.filter(active=True).aggregate(n=Count("pk"), s=Sum("pk"), m=Max("pk"))
+    t = TrustedCertificate.objects.filter(active=True).aggregate(n=Count("pk"), s=Sum("pk"), m=Max("pk"),
+                                                                 test=Sum("pk", filter=Q(is_test=True)))
     r = RevocationList.objects.aggregate(n=Count("pk"), s=Sum("pk"), m=Max("pk"))
     c = Credential.objects.aggregate(n=Count("pk"), s=Sum("pk"), a=Count("pk", filter=Q(active=True)))
     return tuple(t.values()) + tuple(r.values()) + tuple(c.values())
@@ -137,11 +140,12 @@ def trust_material() -> TrustMaterial:
     cached = _trust_cache.get("material")
     if cached and cached[0] == key:
         return cached[1]
-    certs = list(TrustedCertificate.objects.filter(active=True).values_list("kind", "der"))
+    certs = list(TrustedCertificate.objects.filter(active=True).values_list("kind", "der", "is_test", "fingerprint"))
     creds = list(Credential.objects.values_list("kind", "fingerprint"))
     material = TrustMaterial(
-        roots=tuple(bytes(der) for kind, der in certs if kind == "root"),
-        intermediates=tuple(bytes(der) for kind, der in certs if kind != "root"),
+        roots=tuple(bytes(der) for kind, der, _t, _f in certs if kind == "root"),
+        intermediates=tuple(bytes(der) for kind, der, _t, _f in certs if kind != "root"),
+        test_fingerprints=frozenset(fp for _k, _d, is_test, fp in certs if is_test),
         crls=tuple(bytes(der) for der in RevocationList.objects.values_list("der", flat=True)),
         agency_fingerprints=frozenset(fp for kind, fp in creds if kind == "agency"),
         personal_fingerprints=frozenset(fp for kind, fp in creds if kind == "personal"),
@@ -183,12 +187,40 @@ def document_verification_problems(*, document_id: int) -> list[FileVerification
 
 def documents_signed_by_both(*, document_ids) -> set[int]:
     """Documents among ``document_ids`` with a file that carries a valid personal and a valid agency
-    signature (one query)."""
+    signature, none of them from a test CA (QĐ 28/2018: test certificates have no legal value); one query."""
     from lienthong.documents.models import DocumentFile
 
     return set(DocumentFile.objects.filter(
         document_id__in=list(document_ids), stored_file__verification__personal_valid=True,
-        stored_file__verification__agency_valid=True).values_list("document_id", flat=True).distinct())
+        stored_file__verification__agency_valid=True, stored_file__verification__test_authority=False)
+        .values_list("document_id", flat=True).distinct())
+
+
+def document_has_valid_signature(document_ref: str = "pk") -> Exists:
+    """Expression for annotations: a file of the document (``OuterRef(document_ref)``) whose signatures all
+    verified valid, from a CA that is not a test CA (what statistics count as "signed and valid")."""
+    from django.db.models import OuterRef
+
+    from lienthong.documents.models import DocumentFile
+
+    return Exists(DocumentFile.objects.filter(document_id=OuterRef(document_ref),
+                                              stored_file__verification__status=VerificationStatus.VALID,
+                                              stored_file__verification__test_authority=False))
+
+
+def document_signature_state(*, document_id: int) -> str:
+    """What the document's header says of its signatures beside ``Document.legally_valid``: ``pending``
+    while a PDF of the document has not been verified yet (the job runs after the upload's transaction),
+    ``test_authority`` when a file verified valid but from a test CA, else ``""`` (one query)."""
+    from lienthong.documents.models import DocumentFile
+
+    rows = list(DocumentFile.objects.filter(document_id=document_id, stored_file__kind="pdf")
+                .values_list("stored_file__verification__status", "stored_file__verification__test_authority"))
+    if any(status is None for status, _test in rows):
+        return "pending"
+    if any(status == VerificationStatus.VALID and test for status, test in rows):
+        return "test_authority"
+    return ""
 
 
 def stored_file_visible(*, user, stored_file_id: int) -> bool:
@@ -236,15 +268,12 @@ class AgencySignatureStats:
 def signature_statistics(*, agency_ids=None, start: dt.date, end: dt.date) -> list[AgencySignatureStats]:
     """Per agency, for documents issued (outgoing, by issue date) and received (incoming, by date of
     arrival) between ``start`` and ``end`` inclusive: how many, how many issued documents are legally
-    valid electronic documents, how many received ones arrived with a valid signature. Withdrawn and
-    cancelled documents are not counted. Two queries whatever the number of agencies."""
-    from django.db.models import OuterRef
-
+    valid electronic documents, how many received ones arrived with a valid signature (a test CA's does not
+    count). Withdrawn and cancelled documents are not counted. Two queries whatever the number of agencies."""
     from lienthong.agencies.models import Agency
-    from lienthong.documents.models import Direction, Document, DocumentFile, DocumentStatus
+    from lienthong.documents.models import Direction, Document, DocumentStatus
 
-    signed_valid = Exists(DocumentFile.objects.filter(document_id=OuterRef("pk"),
-                                                      stored_file__verification__status=VerificationStatus.VALID))
+    signed_valid = document_has_valid_signature("pk")
     issued = Q(direction=Direction.OUTGOING, issued_on__gte=start, issued_on__lte=end)
     received = Q(direction=Direction.INCOMING, received_on__gte=start, received_on__lte=end)
     docs = (Document.objects.exclude(status__in=[DocumentStatus.CANCELLED, DocumentStatus.WITHDRAWN])

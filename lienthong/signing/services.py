@@ -404,15 +404,15 @@ def file_verify(*, stored_file_id: int) -> FileVerification:
         verification = FileVerification.objects.create(
             stored_file_id=stored_file_id, status=report.status, signature_count=len(report.signatures),
             personal_valid=report.personal_valid, agency_valid=report.agency_valid,
-            modified_after_signing=report.modified_after_signing, message=report.message[:2000],
-            verified_at=timezone.now())
+            modified_after_signing=report.modified_after_signing, test_authority=report.test_authority,
+            message=report.message[:2000], verified_at=timezone.now())
         SignatureCheck.objects.bulk_create([SignatureCheck(
             verification=verification, position=s.position, field_name=s.field_name[:200], kind=s.kind,
             signer_name=s.signer_name[:300], organisation=s.organisation[:300], issuer=s.issuer[:300],
             serial=s.serial[:80], fingerprint=s.fingerprint[:64], signing_time=s.signing_time,
             timestamped=s.timestamped, intact=s.intact, trusted=s.trusted, valid_at_signing=s.valid_at_signing,
             revocation=s.revocation[:10], modification=s.modification[:20], coverage=s.coverage[:30],
-            valid=s.valid, summary=s.summary[:500]) for s in report.signatures])
+            valid=s.valid, test_authority=s.test_authority, summary=s.summary[:500]) for s in report.signatures])
         document_ids = list(DocumentFile.objects.filter(stored_file_id=stored_file_id)
                             .values_list("document_id", flat=True).distinct())
         if document_ids:
@@ -449,7 +449,8 @@ def files_verify_later(stored_file_ids) -> None:
 
 def document_validity_refresh(*, document_ids) -> None:
     """QĐ 28/2018: a document is a legally valid electronic document when one of its files carries a
-    valid signature of the competent person and a valid signature of the agency, and it went through
+    valid signature of the competent person and a valid signature of the agency, neither from a test CA
+    (``TrustedCertificate.is_test``: a test authority's signatures have no legal value), and it went through
     the system (an outgoing document delivered to a recipient; an incoming one registered from a
     delivery). Sets ``Document.legally_valid`` accordingly (three queries)."""
     from lienthong.delivery import selectors as delivery_selectors

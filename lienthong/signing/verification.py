@@ -61,6 +61,7 @@ class SignatureResult:
     modification: str = ""  # none / form_filling / annotations / other
     coverage: str = ""  # entire_file / entire_revision / contiguous_blocks / unclear
     valid: bool = False
+    test_authority: bool = False  # the chain passes through a CA marked as a test CA
     summary: str = ""
     has_personal_id: bool = False
 
@@ -72,6 +73,7 @@ class Report:
     personal_valid: bool = False
     agency_valid: bool = False
     modified_after_signing: bool = False
+    test_authority: bool = False  # a valid signature comes from a test CA: no legal value (QĐ 28/2018)
     message: str = ""
 
     @property
@@ -215,13 +217,16 @@ def _short(text: str, n: int = 500) -> str:
 
 def verify_pdf(data: bytes, *, trust_roots: list[bytes], intermediates: list[bytes] = (), crls: list[bytes] = (),
                known_agency_fingerprints: set[str] = frozenset(), known_personal_fingerprints: set[str] = frozenset(),
-               now: dt.datetime | None = None) -> Report:
-    """Verify every signature of ``data``. Never raises (hostile input gives ``not_pdf`` / ``error``)."""
+               test_fingerprints: set[str] = frozenset(), now: dt.datetime | None = None) -> Report:
+    """Verify every signature of ``data``. Never raises (hostile input gives ``not_pdf`` / ``error``).
+
+    ``test_fingerprints``: SHA-256 fingerprints of the CA certificates (roots or intermediates) marked as
+    test CAs; a signature whose validation path passes through one is valid "from a test authority"."""
     try:
         with _fast_hex_strings():
                 return _verify(data, trust_roots=list(trust_roots), intermediates=list(intermediates), crls=list(crls),
                            agency_fps=set(known_agency_fingerprints), personal_fps=set(known_personal_fingerprints),
-                           now=now)
+                           test_fps=set(test_fingerprints), now=now)
     except Exception:  # the last guard: hostile input must never break the caller
         log.warning("PDF verification failed", exc_info=True)
         return Report(status="error", message=_("Không đọc được tệp để kiểm tra chữ ký số."))
@@ -231,7 +236,7 @@ def has_signature_marker(data: bytes) -> bool:
     return b"/ByteRange" in data
 
 
-def _verify(data: bytes, *, trust_roots, intermediates, crls, agency_fps, personal_fps, now) -> Report:
+def _verify(data: bytes, *, trust_roots, intermediates, crls, agency_fps, personal_fps, test_fps, now) -> Report:
     if not isinstance(data, bytes | bytearray) or not data[:1024].lstrip(b"\x00\t\r\n ").startswith(b"%PDF-"):
         return Report(status="not_pdf", message=_("Tệp không phải là PDF."))
     if len(data) > settings.SIGNING_MAX_PDF_BYTES:
@@ -257,7 +262,8 @@ def _verify(data: bytes, *, trust_roots, intermediates, crls, agency_fps, person
                                tuple(bytes(d) for d in crls))
     now = now or dt.datetime.now(dt.UTC)
 
-    results = [_check_one(i, sig, material=material, now=now) for i, sig in enumerate(embedded, start=1)]
+    results = [_check_one(i, sig, material=material, now=now, test_fps=test_fps)
+               for i, sig in enumerate(embedded, start=1)]
     _classify(results, agency_fps, personal_fps)
     for r in results:
         r.summary = _short(_summary(r))
@@ -311,7 +317,19 @@ def _trust_material(trust_roots: tuple, intermediates: tuple, crls: tuple) -> _M
                      crls=tuple(parsed_crls), crl_objs=tuple(_crl_objects(list(crls), ca_certs)))
 
 
-def _check_one(position: int, embedded, *, material: _Material, now) -> SignatureResult:
+def _from_test_authority(status, test_fps: set[str]) -> bool:
+    """Whether the signer's validation path (root, intermediates) contains a CA marked as a test CA."""
+    path = getattr(status, "validation_path", None)
+    if path is None or not test_fps:
+        return False
+    try:
+        return any(hashlib.sha256(c.dump()).hexdigest() in test_fps for c in path.iter_certs(include_root=True))
+    except Exception:
+        log.info("unreadable validation path", exc_info=True)
+        return False
+
+
+def _check_one(position: int, embedded, *, material: _Material, now, test_fps=frozenset()) -> SignatureResult:
     from cryptography import x509 as cx509
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -372,6 +390,7 @@ def _check_one(position: int, embedded, *, material: _Material, now) -> Signatur
         res.revocation = "revoked"
     res.valid = (res.intact and res.trusted and res.valid_at_signing and res.revocation != "revoked"
                  and res.modification != "other")
+    res.test_authority = res.trusted and _from_test_authority(status, test_fps)
     return res
 
 
@@ -411,6 +430,9 @@ def _summary(r: SignatureResult) -> str:
     problems = _problems(r)
     if r.summary and not r.intact and not r.signer_name:
         return r.summary
+    if not problems and r.test_authority:
+        return _("Chữ ký của %(who)s hợp lệ, nhưng chứng thư do CA thử nghiệm cấp: không có giá trị pháp lý.") % {
+            "who": who}
     if not problems:
         return _("Chữ ký của %(who)s hợp lệ.") % {"who": who}
     return _("Chữ ký của %(who)s: %(p)s.") % {"who": who, "p": "; ".join(problems)}
@@ -421,6 +443,7 @@ def _overall(results: list[SignatureResult]) -> Report:
     report.personal_valid = any(r.valid and r.kind == "personal" for r in results)
     report.agency_valid = any(r.valid and r.kind == "agency" for r in results)
     report.modified_after_signing = any(r.modification == "other" for r in results)
+    report.test_authority = any(r.valid and r.test_authority for r in results)
     hard = [r for r in results if not r.intact or r.modification == "other" or r.revocation == "revoked"
             or not r.valid_at_signing]
     if hard:
@@ -429,6 +452,9 @@ def _overall(results: list[SignatureResult]) -> Report:
     elif any(not r.trusted for r in results):
         report.status = "untrusted"
         report.message = _short(" ".join(r.summary for r in results if not r.trusted), 2000)
+    elif report.test_authority:
+        report.message = _("Tất cả %(n)s chữ ký số hợp lệ, nhưng có chữ ký do CA thử nghiệm cấp chứng thư: "
+                           "văn bản không có giá trị pháp lý.") % {"n": len(results)}
     else:
         report.message = _("Tất cả %(n)s chữ ký số hợp lệ.") % {"n": len(results)}
     return report

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lienthong.core.errors import NotFound
 from lienthong.signing import services
-from lienthong.signing.models import VerificationStatus
+from lienthong.signing.models import VerificationStatus, verification_label
 
 
 @login_required
@@ -23,8 +23,9 @@ def file_reverify(request, stored_file_id: int):
         verification = services.file_reverify(actor=request.user, stored_file_id=stored_file_id)
     except NotFound:
         raise Http404(_("Không tìm thấy tệp hoặc bạn không có quyền xem.")) from None
-    label = VerificationStatus(verification.status).label
-    (messages.success if verification.status == VerificationStatus.VALID else messages.warning)(
+    label = verification_label(verification.status, verification.test_authority)
+    legal = verification.status == VerificationStatus.VALID and not verification.test_authority
+    (messages.success if legal else messages.warning)(
         request, _("Đã kiểm tra lại chữ ký số: %(s)s.") % {"s": label})
     target = request.POST.get("next") or request.headers.get("referer") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},

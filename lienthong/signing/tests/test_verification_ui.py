@@ -34,12 +34,13 @@ def signed(p_pki):
     return sp.two_signatures(p_pki, text="Bao cao da ky so")
 
 
-def trust_root(issued) -> TrustedCertificate:
+def trust_root(issued, *, is_test: bool = False) -> TrustedCertificate:
+    """Trust ``issued`` as a root; not a test CA unless ``is_test`` (test CAs give no legal value)."""
     c = issued.certificate
     return TrustedCertificate.objects.create(
         kind="root", subject=c.subject.rfc4514_string(), issuer=c.issuer.rfc4514_string(), serial=str(c.serial_number),
         not_before=c.not_valid_before_utc, not_after=c.not_valid_after_utc, fingerprint=issued.fingerprint,
-        der=issued.der, is_test=True)
+        der=issued.der, is_test=is_test)
 
 
 def upload(data: bytes, name: str = "da-ky.pdf") -> SimpleUploadedFile:
