@@ -58,3 +58,15 @@ class PermissionDenied(DomainError):
 
     def __init__(self, message=None):
         super().__init__(message or _("Bạn không có quyền thực hiện thao tác này."))
+
+
+class Withdrawn(NotFound):
+    """A recipient's copy withdrawn after it agreed to a recall (NĐ30 Art. 18.4): its record stays for
+    the agency's văn thư and leaders, its files are gone for everyone. A ``NotFound``, so that any
+    path that only knows "not found" still refuses it; those that know it answer 410."""
+
+    code = "withdrawn"
+    status = 410
+
+    def __init__(self, message=None):
+        super().__init__(message or _("Văn bản đã bị thu hồi."))

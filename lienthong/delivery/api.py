@@ -16,9 +16,10 @@ from ninja import Query, Router, Status
 from lienthong.accounts import selectors as account_selectors
 from lienthong.audit.models import AuditAction
 from lienthong.core.api_tools import FILE_RESPONSE_DOC, original_response, page_bounds, page_of, state_errors_as_400
-from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed, Withdrawn
 from lienthong.core.schema_types import Id
 from lienthong.delivery import selectors, services
+from lienthong.delivery.models import DeliveryState
 from lienthong.delivery.schemas import (
     DeliveryDetail, DeliveryListItem, DeliveryTracking, InboxPage, InboxQuery, ReasonIn, RecallAnswerIn, RecallIn,
     RecipientListIn, RecipientListOut, RecipientListQuery, RecipientStatusOut, RegisteredOut, RegisterIn, SentItem,
@@ -78,6 +79,8 @@ def delivery_file(request, delivery_id: Id, file_id: Id):
     """Nội dung gốc của tệp văn bản nơi gửi đã phát hành; mỗi lần tải được ghi nhật ký."""
     user = request.auth
     delivery = selectors.delivery_for_recipient(user=user, delivery_id=delivery_id)
+    if delivery.state == DeliveryState.WITHDRAWN:  # given back after a recall (NĐ30 Art. 18.4): 410
+        raise Withdrawn()
     df = next((f for f in selectors.delivery_files(delivery=delivery) if f.pk == file_id), None)
     if df is None:
         raise NotFound()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.agencies.models import Agency
 from lienthong.core.errors import NotFound, ValidationFailed
-from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, RecallState, RecipientList
-from lienthong.documents.models import Direction, Document
+from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, EventKind, RecallState, RecipientList
+from lienthong.documents.models import Direction, Document, DocumentStatus
 from lienthong.signing import selectors as signing_selectors
 
 
@@ -101,10 +101,29 @@ def delivery_for_recipient(*, user, delivery_id: int) -> Delivery:
 
 
 def delivery_files(*, delivery: Delivery):
-    """The files the recipient may open before registering: those of the delivered document."""
+    """The files the recipient may open before registering: those of the delivered document; none once
+    the recipient agreed to give it back (NĐ30 Art. 18.4)."""
     from lienthong.documents.selectors import document_files
 
+    if delivery.state == DeliveryState.WITHDRAWN:
+        return []
     return document_files(document=delivery.document)
+
+
+def withdrawal_of(*, incoming_document_id: int) -> dict:
+    """What stays of a copy withdrawn after a recall, for its record: the delivery (sender, reason) and
+    the request (13) and agreement (15) events; empty for a copy that came some other way (two queries)."""
+    delivery = (Delivery.objects.filter(incoming_document_id=incoming_document_id, state=DeliveryState.WITHDRAWN)
+                .select_related("sender_agency").prefetch_related(Prefetch(
+                    "events", queryset=DeliveryEvent.objects.filter(kind__in=[
+                        EventKind.RECALL_REQUESTED, EventKind.RECALL_ACCEPTED]).select_related("actor")
+                    .order_by("at", "id"))).first())
+    if delivery is None:
+        return {}
+    events = list(delivery.events.all())
+    last = {e.kind: e for e in events}
+    return {"delivery": delivery, "requested": last.get(EventKind.RECALL_REQUESTED),
+            "accepted": last.get(EventKind.RECALL_ACCEPTED)}
 
 
 def deliveries_of(*, document: Document) -> list[Delivery]:
@@ -144,6 +163,11 @@ def documents_delivered(*, document_ids) -> set[int]:
     """Among ``document_ids``: outgoing documents delivered to at least one recipient and incoming
     documents registered from a delivery — the documents that went through the system (one query)."""
     ids = {int(i) for i in document_ids}
+    # A recalled document is no longer a legally valid one (NĐ30 Art. 18.4), on either side: the sender's
+    # recalled record does not count, nor a recipient's copy it gave back.
     rows = (Delivery.objects.filter(Q(document_id__in=ids) | Q(incoming_document_id__in=ids))
-            .exclude(state=DeliveryState.WITHDRAWN).values_list("document_id", "incoming_document_id"))
-    return {i for pair in rows for i in pair if i in ids}
+            .exclude(state=DeliveryState.WITHDRAWN)
+            .annotate(sent_recalled=ExpressionWrapper(Q(document__status=DocumentStatus.RECALLED),
+                                                output_field=BooleanField()))
+            .values_list("document_id", "incoming_document_id", "sent_recalled"))
+    return {i for sent, incoming, recalled in rows for i in ((None if recalled else sent), incoming) if i in ids}

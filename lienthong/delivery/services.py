@@ -242,6 +242,8 @@ def delivery_recall(*, actor, document: Document, reason: str) -> int:
         document_services.document_set_status(
             actor=actor, document=document, status=DocumentStatus.RECALLED,
             summary=_("Thu hồi văn bản %(s)s: %(r)s") % {"s": document.number_symbol, "r": reason[:300]})
+        # A recalled document is no longer a legally valid electronic document (QĐ 28/2018; NĐ30 Art. 18.4).
+        document_services.document_set_legally_valid(invalid_ids=[document.pk])
         agencies = list(Delivery.objects.filter(pk__in=asked).values_list("recipient_agency_id", flat=True))
         transaction.on_commit(lambda: notification_services.notify(
             user_ids=_people(agencies, Role.CLERK), kind="recall",
@@ -271,10 +273,18 @@ def delivery_recall_answer(*, actor, delivery_id: int, agree: bool, reason: str 
         DeliveryEvent.objects.bulk_create([_event(
             delivery.pk, EventKind.RECALL_ACCEPTED if agree else EventKind.RECALL_REFUSED, actor, reason, at=now)])
         if agree and delivery.incoming_document_id:
+            # NĐ30 Art. 18.4; PL6 §III.8: the copy leaves lists, search, queues and downloads (the
+            # selectors exclude a withdrawn document), its open work is closed, it is no longer legally
+            # valid; its record, log and this delivery's recall events stay.
+            from lienthong.processing import services as processing_services
+
             incoming = delivery.incoming_document
             document_services.document_set_status(
                 actor=actor, document=incoming, status=DocumentStatus.WITHDRAWN,
                 summary=_("Gỡ văn bản theo yêu cầu thu hồi của %(a)s") % {"a": delivery.sender_agency.name})
+            document_services.document_set_legally_valid(invalid_ids=[incoming.pk])
+            processing_services.handling_close_on_recall(actor=actor, document=incoming,
+                                                         sender_name=delivery.sender_agency.name)
         audit_log(actor=actor, action=AuditAction.RECALLED, obj_type="delivery", obj_id=delivery.pk,
                   agency_id=delivery.recipient_agency_id,
                   summary=(_("Đồng ý thu hồi %(s)s") if agree else _("Từ chối thu hồi %(s)s: %(r)s")) % {

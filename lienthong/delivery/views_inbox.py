@@ -159,9 +159,10 @@ def delivery_detail(request, delivery_id: int):
 def delivery_file(request, delivery_id: int, file_id: int):
     """A file of the delivered document, readable by the recipient's văn thư before registering."""
     delivery = _delivery_or_404(request, delivery_id)
-    df = None
-    if delivery.state != DeliveryState.WITHDRAWN:
-        df = next((f for f in selectors.delivery_files(delivery=delivery) if f.pk == file_id), None)
+    if delivery.state == DeliveryState.WITHDRAWN:  # given back after a recall (NĐ30 Art. 18.4)
+        return render(request, "delivery/withdrawn.html", {"document_id": delivery.incoming_document_id},
+                      status=410)
+    df = next((f for f in selectors.delivery_files(delivery=delivery) if f.pk == file_id), None)
     if df is None:
         raise Http404(_("Không tìm thấy tệp."))
     audit_log(actor=request.user, action=AuditAction.DOWNLOADED, obj_type="delivery", obj_id=delivery.pk,

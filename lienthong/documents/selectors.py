@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import User
-from lienthong.core.errors import NotFound
+from lienthong.core.errors import NotFound, Withdrawn
 from lienthong.documents.models import (
     Direction, Document, DocumentFile, DocumentGrant, DocumentStatus, Register, Secrecy,
 )
@@ -21,6 +21,8 @@ def documents_visible_to(*, user: User, held: account_selectors.HeldAgencies | N
     - Everyone else in the agency (specialists, unit heads, agency administrators) sees its outgoing
       documents that are not secret, and an incoming document only when it was assigned to them
       or to their unit (a grant); a secret incoming document only when named personally.
+    - A copy withdrawn after a recall (NĐ30 Art. 18.4) stays only for the văn thư and the leaders: its
+      record and log, never its files (``document_file_get``, ``document_files``).
     - A leader of a parent agency sees nothing of a child agency by that fact: only positions count.
     - A system administrator manages the platform, not its content, and sees no documents here.
 
@@ -43,7 +45,7 @@ def documents_visible_to(*, user: User, held: account_selectors.HeldAgencies | N
         by_unit = Exists(granted.filter(unit_id__in=sorted(held.unit_ids))) if held.unit_ids else None
         incoming = Q(direction=Direction.INCOMING) & (
             Q(personal) | (Q(by_unit) & Q(secrecy=Secrecy.NORMAL)) if by_unit is not None else Q(personal))
-        others = Q(agency_id__in=sorted(restricted)) & (
+        others = Q(agency_id__in=sorted(restricted)) & ~Q(status=DocumentStatus.WITHDRAWN) & (
             (~Q(direction=Direction.INCOMING) & Q(secrecy=Secrecy.NORMAL)) | incoming)
         qs = qs.filter(Q(agency_id__in=sorted(held.full_ids)) | others) if held.full_ids else qs.filter(others)
     return qs
@@ -64,6 +66,8 @@ def document_get(*, user: User, document_id: int) -> Document:
 
 def document_file_get(*, user: User, document_id: int, file_id: int) -> DocumentFile:
     doc = document_get(user=user, document_id=document_id)
+    if doc.status == DocumentStatus.WITHDRAWN:
+        raise Withdrawn()
     df = DocumentFile.objects.select_related("stored_file").filter(document=doc, pk=file_id).first()
     if df is None:
         raise NotFound()
@@ -109,7 +113,9 @@ def document_list(*, user: User, direction: str | None = None, year: int | None 
 
 
 def document_files(*, document: Document) -> list[DocumentFile]:
-    return list(DocumentFile.objects.filter(document=document).select_related("stored_file"))
+    """The files of a document; none for a copy withdrawn after a recall."""
+    return list(DocumentFile.objects.filter(document=document).exclude(document__status=DocumentStatus.WITHDRAWN)
+                .select_related("stored_file"))
 
 
 def document_relations(*, user: User, document: Document) -> list[tuple[str, Document]]:

@@ -20,6 +20,8 @@ class HandlingState(models.TextChoices):
     ASSIGNED = "assigned", _("Đã phân công")
     IN_PROGRESS = "in_progress", _("Đang xử lý")
     DONE = "done", _("Hoàn thành")
+    # The copy was given back after a recall (NĐ30 Art. 18.4): its processing is closed, not completed.
+    WITHDRAWN = "withdrawn", _("Đã đóng do văn bản bị thu hồi")
 
 
 class Handling(models.Model):
@@ -57,6 +59,7 @@ class AssignmentState(models.TextChoices):
     PENDING = "pending", _("Chưa xử lý")
     IN_PROGRESS = "in_progress", _("Đang xử lý")
     DONE = "done", _("Hoàn thành")
+    WITHDRAWN = "withdrawn", _("Đã đóng do văn bản bị thu hồi")
 
 
 OPEN_STATES = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)

@@ -173,7 +173,8 @@ AssignmentNode.model_rebuild()
 class HandlingOut(Schema):
     id: int
     document_id: int
-    state: str = Field(description="registered, submitted, assigned, in_progress, done")
+    state: str = Field(description="registered, submitted, assigned, in_progress, done, "
+                                   "withdrawn (đã đóng do văn bản bị thu hồi)")
     state_label: str
     is_urgent: bool
     received_on: dt.date

@@ -138,6 +138,28 @@ def incoming_register_paper(*, actor, agency: Agency, data, number_symbol: str, 
     return incoming
 
 
+def handling_close_on_recall(*, actor, document: Document, sender_name: str) -> int:
+    """Inside the recall answer's transaction (NĐ30 Art. 18.4): the copy given back leaves every work
+    queue. Its handling and its open assignments are closed ("withdrawn", not "done": nothing was
+    completed), and the people working on it are told. Returns the number of assignments closed."""
+    Handling.objects.filter(document=document).exclude(state=H.DONE).update(state=H.WITHDRAWN)
+    open_rows = Assignment.objects.filter(document=document, state__in=OPEN_STATES)
+    people = set(open_rows.filter(user__isnull=False).values_list("user_id", flat=True))
+    unit_ids = set(open_rows.filter(unit__isnull=False).values_list("unit_id", flat=True))
+    if unit_ids:
+        people |= set(Position.objects.filter(unit_id__in=unit_ids, role=Role.LEADER, is_active=True)
+                      .values_list("user_id", flat=True))
+    closed = open_rows.update(state=AssignmentState.WITHDRAWN)
+    people.discard(actor.pk)
+    if people:
+        transaction.on_commit(lambda: notification_services.notify(
+            user_ids=sorted(people), kind="recall",
+            title=_("Văn bản %(s)s đã bị thu hồi: phần việc được giao đã đóng") % {"s": document.number_symbol},
+            body=_("%(a)s đã thu hồi văn bản; cơ quan đã đồng ý và gỡ văn bản.") % {"a": sender_name},
+            dedupe_key=f"withdrawn:{document.pk}"))
+    return closed
+
+
 # --- Submit and assign ----------------------------------------------------------------------------
 
 def _handling_for_update(handling_id: int) -> Handling:

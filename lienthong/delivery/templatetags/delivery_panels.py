@@ -41,3 +41,10 @@ def delivery_tracking(context, document):
         "recalled": document.status == DocumentStatus.RECALLED,
         "done": counts.get(DeliveryState.DONE, 0),
     }
+
+
+@register.inclusion_tag("delivery/_withdrawal_notice.html")
+def withdrawal_notice(document):
+    """On a copy withdrawn after a recall (NĐ30 Art. 18.4; PL6 §III.8): who asked for it back, when and
+    why, and who agreed — what stays of it, with its record and log (two queries)."""
+    return {"doc": document, **selectors.withdrawal_of(incoming_document_id=document.pk)}

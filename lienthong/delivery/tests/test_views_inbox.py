@@ -270,7 +270,8 @@ def test_a_recalled_copy_is_no_longer_readable(district_clerk, province):
     file_id = d.document.files.get().pk
     delivery_services.delivery_recall(actor=province.users["clerk.xa"], document=d.document, reason="Nhầm")
     district_clerk.post(reverse("delivery:inbox_recall", args=[d.pk]), {"answer": "agree"})
-    assert district_clerk.get(reverse("delivery:inbox_file", args=[d.pk, file_id])).status_code == 404
+    gone = district_clerk.get(reverse("delivery:inbox_file", args=[d.pk, file_id]))
+    assert gone.status_code == 410 and "Văn bản đã bị thu hồi" in gone.content.decode()
     assert "Văn bản đã được gỡ theo yêu cầu thu hồi" in district_clerk.get(detail(d)).content.decode()
 
 
