@@ -118,6 +118,8 @@ def document_metadata(request, document_id: Id, params: Query[MetadataQuery]):
     from lienthong.documents import metadata
 
     doc = _visible_document(request, document_id)
+    if not metadata.has_metadata(doc):
+        raise NotFound(_("Văn bản đã gỡ theo yêu cầu thu hồi: không còn siêu dữ liệu để xuất."))
     content, content_type = metadata.render(metadata.document_metadata(document=doc), fmt=params.format,
                                             root="Document")
     services.document_record_view(actor=request.auth, document=doc, action=AuditAction.DOWNLOADED,

@@ -18,7 +18,9 @@ from collections import defaultdict
 from django.utils import translation
 
 from lienthong.audit.models import AuditAction, AuditEntry
-from lienthong.documents.models import Direction, Document, DocumentGrant, Register, Secrecy, Urgency
+from lienthong.documents.models import (
+    Direction, Document, DocumentGrant, DocumentStatus, Register, Secrecy, Urgency,
+)
 
 FORMATS = ("json", "xml")
 # edXML OtherInfo/Priority codes (edxml.md §1; vanthu.md §6): Phụ lục VI field 14 "Priority", one digit.
@@ -103,6 +105,11 @@ def _record(doc: Document) -> dict:
     return out
 
 
+def has_metadata(document: Document) -> bool:
+    """False for a copy withdrawn after a recall: its metadata is gone with it (NĐ30 Art. 18.4b)."""
+    return document.status != DocumentStatus.WITHDRAWN
+
+
 def document_metadata(*, document: Document) -> dict:
     _fill([document])
     return _record(document)
@@ -112,7 +119,8 @@ def register_metadata(*, user, register: Register, year: int | None = None) -> d
     """Every document of ``register`` that ``user`` may see (``documents_visible_to``), in number order."""
     from lienthong.documents.selectors import documents_visible_to
 
-    documents = documents_visible_to(user=user).filter(register=register)
+    # A copy withdrawn after a recall has no metadata to give (NĐ30 Art. 18.4b; Phụ lục VI §III.8).
+    documents = documents_visible_to(user=user).filter(register=register).exclude(status=DocumentStatus.WITHDRAWN)
     if year is not None:
         documents = documents.filter(year=year)
     docs = list(documents.select_related("agency", "document_type").order_by("register_number"))

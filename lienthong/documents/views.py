@@ -135,6 +135,8 @@ def document_metadata(request, document_id: int):
 
     fmt = _metadata_format(request)
     doc = _get_or_404(request, document_id)
+    if not metadata.has_metadata(doc):
+        raise Http404(_("Văn bản đã gỡ theo yêu cầu thu hồi: không còn siêu dữ liệu để xuất."))
     content, content_type = metadata.render(metadata.document_metadata(document=doc), fmt=fmt, root="Document")
     services.document_record_view(actor=request.user, document=doc, action=AuditAction.DOWNLOADED,
                                   detail=_("Siêu dữ liệu (%(f)s)") % {"f": fmt.upper()})

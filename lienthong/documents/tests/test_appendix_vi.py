@@ -188,3 +188,16 @@ def test_the_api_gives_the_same_export(province):
     assert many.status_code == 200
     assert lxml.etree.fromstring(many.content).findtext("Documents/Document/CodeNumber") == "01"
     assert wrong.status_code == 422 and hidden.status_code == 404
+
+
+def test_a_copy_withdrawn_after_a_recall_has_no_metadata_to_export(client, province):
+    """vanthu.md §7 rule 9; NĐ30 Art. 18.4b; Phụ lục VI §III.8b: the recipient deletes the copy and its metadata."""
+    kept = paper_out(province, subject="Còn hiệu lực")
+    withdrawn = paper_out(province, subject="Đã gỡ")
+    Document.objects.filter(pk=withdrawn.pk).update(status="withdrawn")
+    client.force_login(province.users["clerk.vp"])
+
+    assert client.get(reverse("documents:metadata", args=[withdrawn.pk])).status_code == 404
+    assert as_user(province.users["clerk.vp"]).get(f"/api/documents/{withdrawn.pk}/metadata").status_code == 404
+    listed = json.loads(client.get(reverse("documents:register_metadata", args=[kept.register_id])).content)
+    assert [d["Subject"] for d in listed["Documents"]] == ["Còn hiệu lực"]
