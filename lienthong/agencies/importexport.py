@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
-from lienthong.agencies.services import agency_save, identifier_code_is_valid
+from lienthong.agencies.services import agency_save, identifier_code_error, identifier_code_is_valid
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core import exports, spreadsheets
@@ -224,7 +224,8 @@ def _validate_row(row: dict[str, str], *, lookups: _Lookups, seen: dict[str, int
             problems.append(_("cột %(c)s dài quá %(n)s ký tự.") % {"c": name, "n": limit})
     if code:
         if not identifier_code_is_valid(code):
-            problems.append(_("mã định danh “%(c)s” sai định dạng (đúng dạng: 000.00.00.H30).") % {"c": code})
+            message = identifier_code_error(code)  # a row's problems start in lower case
+            problems.append(message[:1].lower() + message[1:])
         elif code in seen:
             problems.append(_("mã định danh “%(c)s” trùng với dòng %(n)s.") % {"c": code, "n": seen[code]})
     if not values["name"]:
