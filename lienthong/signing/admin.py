@@ -21,7 +21,8 @@ class TrustedCertificateAdmin(_SystemAdminOnly):
     search_fields = ("subject", "fingerprint")
     fields = ("kind", "subject", "issuer", "serial", "not_before", "not_after", "fingerprint", "crl_url",
               "is_test", "active")
-    readonly_fields = ("kind", "subject", "issuer", "serial", "not_before", "not_after", "fingerprint")
+    # is_test: marked on the trust store page, which also re-verifies the files it changes (QĐ 28/2018).
+    readonly_fields = ("kind", "subject", "issuer", "serial", "not_before", "not_after", "fingerprint", "is_test")
 
 
 @admin.register(RevocationList)

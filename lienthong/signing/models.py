@@ -192,6 +192,9 @@ class SignatureCheck(models.Model):
     coverage = models.CharField(max_length=30, blank=True)
     valid = models.BooleanField(_("hợp lệ"), default=False)
     test_authority = models.BooleanField(_("chứng thư do CA thử nghiệm cấp"), default=False)
+    # SHA-256 fingerprints of the CA certificates of the validation path (root first), space-separated:
+    # which stored results a change of the trust store's test-CA marking concerns.
+    ca_fingerprints = models.TextField(blank=True)
     summary = models.CharField(max_length=500, blank=True)
 
     class Meta:

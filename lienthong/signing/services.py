@@ -291,6 +291,53 @@ def trusted_certificate_set_active(*, actor, trusted_id: int, active: bool) -> T
     return trusted
 
 
+def trusted_certificate_set_test(*, actor, trusted_id: int, is_test: bool) -> TrustedCertificate:
+    """Mark (or unmark) a trusted CA as a test CA (QĐ 28/2018: its signatures have no legal value). The
+    stored results that may change — files with a valid signature whose validation path passes through
+    this CA, and files already marked as from a test authority — are dropped and queued for
+    verification again; until the job has run their documents say "Đang kiểm tra chữ ký số" and are not
+    legally valid."""
+    from cryptography.x509.oid import NameOID
+    from django.db.models import Q
+
+    from lienthong.documents.models import DocumentFile
+
+    _require_system_admin(actor)
+    trusted = TrustedCertificate.objects.filter(pk=trusted_id).first()
+    if trusted is None:
+        raise NotFound()
+    if trusted.is_test == bool(is_test):
+        return trusted
+    issuers = [trusted] + list(TrustedCertificate.objects.filter(issuer=trusted.subject).exclude(pk=trusted.pk))
+    names = set()
+    for cert in issuers:
+        try:
+            subject = custody.load_certificate(bytes(cert.der)).subject
+        except ValidationFailed:
+            continue
+        names |= {_name_attr(subject, oid)[:300] for oid in (NameOID.COMMON_NAME, NameOID.ORGANIZATION_NAME)}
+    names.discard("")
+    # Results stored before the path was kept (no ca_fingerprints) are matched by the issuer's name.
+    on_path = Q(signatures__valid=True, signatures__ca_fingerprints__contains=trusted.fingerprint)
+    by_name = Q(signatures__valid=True, signatures__ca_fingerprints="", signatures__issuer__in=sorted(names))
+    affected = Q(test_authority=True) | on_path | by_name
+    with transaction.atomic():
+        trusted.is_test = bool(is_test)
+        trusted.save(update_fields=["is_test"])
+        file_ids = sorted(set(FileVerification.objects.filter(affected).values_list("stored_file_id", flat=True)))
+        FileVerification.objects.filter(stored_file_id__in=file_ids).delete()
+        document_ids = set(DocumentFile.objects.filter(stored_file_id__in=file_ids)
+                           .values_list("document_id", flat=True))
+        if document_ids:
+            document_validity_refresh(document_ids=document_ids)
+        audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="signing.trusted_certificate", obj_id=trusted.pk,
+                  summary=(_("Đánh dấu CA thử nghiệm: %(s)s") if trusted.is_test else
+                           _("Bỏ đánh dấu CA thử nghiệm: %(s)s")) % {"s": trusted.subject[:300]},
+                  details={"files_to_verify": len(file_ids)})
+        transaction.on_commit(lambda: files_verify_later(file_ids))
+    return trusted
+
+
 def _load_crl(data: bytes):
     from cryptography import x509
 
@@ -412,7 +459,8 @@ def file_verify(*, stored_file_id: int) -> FileVerification:
             serial=s.serial[:80], fingerprint=s.fingerprint[:64], signing_time=s.signing_time,
             timestamped=s.timestamped, intact=s.intact, trusted=s.trusted, valid_at_signing=s.valid_at_signing,
             revocation=s.revocation[:10], modification=s.modification[:20], coverage=s.coverage[:30],
-            valid=s.valid, test_authority=s.test_authority, summary=s.summary[:500]) for s in report.signatures])
+            valid=s.valid, test_authority=s.test_authority, ca_fingerprints=s.ca_fingerprints,
+            summary=s.summary[:500]) for s in report.signatures])
         document_ids = list(DocumentFile.objects.filter(stored_file_id=stored_file_id)
                             .values_list("document_id", flat=True).distinct())
         if document_ids:

@@ -62,6 +62,7 @@ class SignatureResult:
     coverage: str = ""  # entire_file / entire_revision / contiguous_blocks / unclear
     valid: bool = False
     test_authority: bool = False  # the chain passes through a CA marked as a test CA
+    ca_fingerprints: str = ""  # the CA certificates of the validation path, root first, space-separated
     summary: str = ""
     has_personal_id: bool = False
 
@@ -317,16 +318,17 @@ def _trust_material(trust_roots: tuple, intermediates: tuple, crls: tuple) -> _M
                      crls=tuple(parsed_crls), crl_objs=tuple(_crl_objects(list(crls), ca_certs)))
 
 
-def _from_test_authority(status, test_fps: set[str]) -> bool:
-    """Whether the signer's validation path (root, intermediates) contains a CA marked as a test CA."""
+def _path_fingerprints(status, leaf_fingerprint: str) -> list[str]:
+    """SHA-256 fingerprints of the CA certificates (root, intermediates) of the signer's validation path."""
     path = getattr(status, "validation_path", None)
-    if path is None or not test_fps:
-        return False
+    if path is None:
+        return []
     try:
-        return any(hashlib.sha256(c.dump()).hexdigest() in test_fps for c in path.iter_certs(include_root=True))
+        fps = [hashlib.sha256(c.dump()).hexdigest() for c in path.iter_certs(include_root=True)]
     except Exception:
         log.info("unreadable validation path", exc_info=True)
-        return False
+        return []
+    return [fp for fp in fps if fp != leaf_fingerprint]
 
 
 def _check_one(position: int, embedded, *, material: _Material, now, test_fps=frozenset()) -> SignatureResult:
@@ -390,7 +392,10 @@ def _check_one(position: int, embedded, *, material: _Material, now, test_fps=fr
         res.revocation = "revoked"
     res.valid = (res.intact and res.trusted and res.valid_at_signing and res.revocation != "revoked"
                  and res.modification != "other")
-    res.test_authority = res.trusted and _from_test_authority(status, test_fps)
+    if res.trusted:
+        path = _path_fingerprints(status, res.fingerprint)
+        res.ca_fingerprints = " ".join(path)
+        res.test_authority = any(fp in test_fps for fp in path)
     return res
 
 

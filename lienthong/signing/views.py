@@ -161,15 +161,25 @@ def trust_store(request):
 @login_required
 @require_POST
 def trust_toggle(request, trusted_id: int):
+    """Stop or resume trusting a CA (``active``), or mark it as a test CA or not (``is_test``)."""
+    marking = "is_test" in request.POST
     try:
-        trusted = services.trusted_certificate_set_active(
-            actor=request.user, trusted_id=trusted_id, active=request.POST.get("active") == "1")
+        if marking:
+            trusted = services.trusted_certificate_set_test(
+                actor=request.user, trusted_id=trusted_id, is_test=request.POST.get("is_test") == "1")
+        else:
+            trusted = services.trusted_certificate_set_active(
+                actor=request.user, trusted_id=trusted_id, active=request.POST.get("active") == "1")
     except PermissionDenied as exc:
         return forbidden(request, exc.message)
     except DomainError as exc:
         raise Http404 from exc
-    messages.success(request, (_("Đã dùng lại: %(s)s") if trusted.active else _("Đã ngừng tin cậy: %(s)s"))
-                     % {"s": trusted.subject})
+    if marking:
+        message = (_("Đã đánh dấu CA thử nghiệm (chữ ký không có giá trị pháp lý): %(s)s") if trusted.is_test
+                   else _("Đã bỏ đánh dấu CA thử nghiệm: %(s)s"))
+    else:
+        message = _("Đã dùng lại: %(s)s") if trusted.active else _("Đã ngừng tin cậy: %(s)s")
+    messages.success(request, message % {"s": trusted.subject})
     return redirect("signing:trust_store")
 
 

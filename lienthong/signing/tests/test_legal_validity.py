@@ -182,3 +182,44 @@ def test_results_stored_before_the_marking_are_marked_by_the_migration(
     assert not doc.legally_valid
     v = FileVerification.objects.get(stored_file__uses__document=doc)
     assert v.test_authority and all(s.test_authority for s in v.signatures.all())
+
+
+def test_marking_a_trusted_root_as_test_ca_on_the_trust_store_page_takes_the_legal_value_away(
+        client, province, p_pki, signed, django_capture_on_commit_callbacks):
+    """QĐ 28/2018: the administrator marks a root already in the trust store as a test CA; documents it
+    made legally valid lose the flag (their files are checked again), and unmarking gives it back."""
+    from lienthong.audit.models import AuditEntry
+    from lienthong.signing.models import TrustedCertificate
+
+    root = services.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = issue(province, signed)
+    doc.refresh_from_db()
+    assert doc.legally_valid
+    admin = province.users["clerk.ubnd"]
+    admin.is_system_admin = True
+    admin.save()
+    client.force_login(admin)
+    url = reverse("signing:trust_toggle", args=[root.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"is_test": "1"}, follow=True)
+    assert "Đã đánh dấu CA thử nghiệm" in response.content.decode()
+    assert TrustedCertificate.objects.get(pk=root.pk).is_test
+    assert AuditEntry.objects.filter(object_type="signing.trusted_certificate", object_id=str(root.pk),
+                                     summary__contains="CA thử nghiệm").exists()
+    doc.refresh_from_db()
+    assert not doc.legally_valid
+    assert FileVerification.objects.get(stored_file__uses__document=doc).test_authority
+    client.force_login(province.users["clerk.xa"])
+    head = text(document_page(client, doc).xpath("//div[@class='doc-head']")[0])
+    assert "CA thử nghiệm" in head and LEGAL_BADGE not in head
+
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"is_test": "0"})
+    doc.refresh_from_db()
+    assert doc.legally_valid and not FileVerification.objects.get(stored_file__uses__document=doc).test_authority
+    # Only system administrators mark CAs.
+    client.force_login(province.users["clerk.xa"])
+    assert client.post(url, {"is_test": "1"}).status_code == 403
+    assert not TrustedCertificate.objects.get(pk=root.pk).is_test
