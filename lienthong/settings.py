@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "lienthong.notifications",
     "lienthong.signing",
     "lienthong.drafting",
+    "lienthong.authority",
     "lienthong.delivery",
     "lienthong.processing",
     "lienthong.oversight",

@@ -28,6 +28,7 @@ from lienthong.accounts.models import Role
 from lienthong.agencies.models import Agency, Unit
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
+from lienthong.authority import selectors as authority_selectors
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.text import nfc
 from lienthong.delivery import selectors as delivery_selectors
@@ -161,8 +162,13 @@ def _validate(data: DraftInput, agency: Agency, errors: dict) -> None:
     if data.signer_authority not in SignerAuthority.values:
         errors.setdefault("signer_authority", []).append(_("Thẩm quyền ký không hợp lệ."))
     leaders = account_selectors.agency_people(agency_id=agency.pk, roles=[Role.LEADER])
-    if not data.signer_id or not leaders.filter(user_id=data.signer_id).exists():
+    # A TL./TUQ. signer need not lead the agency: the written grant decides (checked just below).
+    by_grant = data.signer_authority in (SignerAuthority.TL, SignerAuthority.TUQ)
+    if not data.signer_id or not (by_grant or leaders.filter(user_id=data.signer_id).exists()):
         errors.setdefault("signer", []).append(_("Người ký phải là lãnh đạo của cơ quan ban hành."))
+    elif "signer_authority" not in errors:
+        _check_authority(signer_id=data.signer_id, authority=data.signer_authority, agency=agency,
+                         document_type=data.document_type, errors=errors)
     if data.reviewer_id and not leaders.filter(user_id=data.reviewer_id).exists():
         errors.setdefault("reviewer", []).append(_("Người kiểm tra nội dung phải là lãnh đạo của cơ quan."))
     if data.unit_id and not Unit.objects.filter(pk=data.unit_id, agency=agency, is_active=True).exists():
@@ -175,6 +181,28 @@ def _validate(data: DraftInput, agency: Agency, errors: dict) -> None:
             _("Văn bản sửa đổi, thay thế hoặc đính chính cần chọn cả văn bản liên quan và loại quan hệ."))
     elif data.relation_kind and data.relation_kind not in RelationKind.values:
         errors.setdefault("related_document", []).append(_("Loại quan hệ không hợp lệ."))
+
+
+def _check_authority(*, signer_id: int, authority: str, agency: Agency, document_type, errors: dict,
+                     on_date: dt.date | None = None) -> None:
+    """The signer's authority prefix must rest on the record (vanthu.md §7 rule 6; NĐ30 Art. 13): TM./KT.
+    on the signer's position, Q. on an acting appointment, TL./TUQ. on a written grant in force."""
+    try:
+        authority_selectors.authority_basis(
+            signer_id=signer_id, authority=authority, agency=agency, on_date=on_date or timezone.localdate(),
+            document_type_id=document_type.pk if document_type is not None else None)
+    except ValidationFailed as exc:
+        for msgs in exc.errors.values():
+            errors.setdefault("signer_authority", []).extend(msgs)
+
+
+def _require_authority(draft: Draft) -> None:
+    """Checked again when the signer signs: a grant may have ended since the draft was written."""
+    errors: dict[str, list] = {}
+    _check_authority(signer_id=draft.signer_id, authority=draft.signer_authority, agency=draft.agency,
+                     document_type=draft.document_type, errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _related_document(actor, data: DraftInput, errors: dict) -> Document | None:
@@ -430,6 +458,7 @@ def draft_check_turn(*, actor, draft: Draft, step: str) -> None:
     before the step is taken (remote token signing)."""
     if step == "sign":
         _require_turn(actor, draft, (S.SIGNING,), _("ký"))
+        _require_authority(draft)
     elif step == "seal":
         _require_turn(actor, draft, (S.TO_SEAL,), _("đóng dấu"))
     else:
@@ -451,6 +480,7 @@ def draft_sign(*, actor, draft: Draft, method: str = "paper", uploads=(), option
     paper_by_clerk = method == "paper" and is_clerk_of(actor, draft.agency_id)
     if not (draft.state == S.SIGNING and paper_by_clerk):
         _require_turn(actor, draft, (S.SIGNING,), _("ký"))
+    _require_authority(draft)
     errors: dict[str, list] = {}
     read = _read(uploads, "files", errors)
     if errors:

@@ -432,6 +432,20 @@ def _flow(draft: Draft) -> list[dict]:
             for i, (state, label) in enumerate(steps)]
 
 
+def _signature_block(draft: Draft) -> tuple[list[str], str]:
+    """The signature block built from the signer's authority on record, or why it has none (rule 6)."""
+    from lienthong.authority.selectors import signature_block
+    from lienthong.core.errors import ValidationFailed
+
+    day = draft.document.issued_on if draft.document_id else timezone.localdate()
+    try:
+        return signature_block(draft.signer, draft.signer_authority, draft.agency, day,
+                               document_type_id=draft.document_type_id,
+                               position_title=draft.signer_position), ""
+    except ValidationFailed as exc:
+        return [], " ".join(str(m) for msgs in exc.errors.values() for m in msgs)
+
+
 def _render_detail(request, draft: Draft, *, failed: tuple | None = None, status: int = 200):
     detail = selectors.draft_detail(draft=draft)
     actions = available_actions(request.user, draft)
@@ -460,6 +474,7 @@ def _render_detail(request, draft: Draft, *, failed: tuple | None = None, status
         "more_actions": entries(SECONDARY),
         "comment_form": action_forms.get("comment"), "page_error": page_error,
         "can_edit": draft.state == S.DRAFTING and "submit" in actions,
+        "signature_block": _signature_block(draft),
     }, status=status)
 
 
