@@ -134,7 +134,15 @@ class Document(models.Model):
     code_number = models.CharField(_("số"), max_length=11, blank=True)
     code_notation = models.CharField(_("ký hiệu"), max_length=60, blank=True)
     number_symbol = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
+    # Matching form for the duplicate check: upper-case, no blanks, diacritics KEPT ("HD" hướng dẫn and
+    # "HĐ" hợp đồng are different types, vanthu.md §7 rule 1).
     number_symbol_norm = models.CharField(max_length=80, blank=True)
+    # The số, ký hiệu read with the §3.2 grammar (``documents.notation``): the số, the year of a QPPL
+    # number and the ký hiệu without number and year ("30/2020/NĐ-CP": "30", 2020, "NĐ-CP"). Null
+    # when the stored text does not follow the grammar (older rows, a sender's number kept as sent).
+    notation_number = models.CharField(_("số (theo số, ký hiệu)"), max_length=11, null=True, blank=True)
+    notation_year = models.PositiveSmallIntegerField(_("năm (văn bản QPPL)"), null=True, blank=True)
+    notation_symbol = models.CharField(_("ký hiệu (không gồm số và năm)"), max_length=60, null=True, blank=True)
     identifier = models.CharField(_("mã định danh văn bản"), max_length=120, blank=True, db_index=True)
     issuer_agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -204,6 +212,12 @@ class Document(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Numbered documents are never deleted; cancel them with a reason.")
+
+    def notation_warnings(self) -> list[str]:
+        """Non-blocking remarks on the số, ký hiệu (a type abbreviation not in the catalogue)."""
+        from lienthong.documents.notation import warnings_for
+
+        return warnings_for(self.number_symbol) if self.direction == Direction.INCOMING else []
 
     @property
     def signer_display(self) -> str:

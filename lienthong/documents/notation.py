@@ -191,3 +191,45 @@ ABBREVIATION_RE = re.compile(rf"{_GROUPS}")
 def is_abbreviation(value: str) -> bool:
     """An abbreviation that may stand in a ký hiệu: groups joined by "-" ("VX", "KGVX", "VP.UBND")."""
     return ABBREVIATION_RE.fullmatch(value) is not None
+
+
+def stored_parts(text: str | None) -> dict:
+    """The parts a record keeps (``Document.notation_number``, ``notation_year``, ``notation_symbol``):
+    read from the stored số, ký hiệu; all ``None`` when it does not follow the grammar."""
+    try:
+        notation = parse(text)
+    except NotationError:
+        notation = None
+    if notation is None or len(notation.number) > 11 or len(notation.symbol) > 60:  # the columns' lengths
+        return {"notation_number": None, "notation_year": None, "notation_symbol": None}
+    return {"notation_number": notation.number, "notation_year": notation.year, "notation_symbol": notation.symbol}
+
+
+def warnings_for(text: str | None) -> list[str]:
+    """Non-blocking remarks on an incoming số, ký hiệu (vanthu.md §7 rules 1–2): a type abbreviation
+    that is not in the type catalogue, compared case- and diacritic-sensitively ("QYĐ" is not "QyĐ").
+    The document is registered all the same: the sender's number is kept as written."""
+    from lienthong.documents.models import DocumentType
+
+    try:
+        notation = parse(text)
+    except NotationError:
+        return []
+    abbreviation = notation.type_abbreviation
+    if not abbreviation:
+        return []
+    known = set(DocumentType.objects.filter(is_active=True).exclude(abbreviation="")
+                .values_list("abbreviation", flat=True))
+    if abbreviation in known:
+        return []
+    lawful = LEGACY_TYPES.get(abbreviation)
+    if lawful == "":
+        return [str(_("Chữ viết tắt “%(a)s” trong số, ký hiệu “%(s)s” không có trong danh mục loại văn bản: "
+                      "công văn không có chữ viết tắt (NĐ 30/2020). Văn bản vẫn được vào sổ; cần kiểm tra lại.")
+                    % {"a": abbreviation, "s": notation.text})]
+    if lawful:
+        return [str(_("Chữ viết tắt “%(a)s” trong số, ký hiệu “%(s)s” không có trong danh mục loại văn bản "
+                      "(NĐ 30/2020 viết “%(n)s”). Văn bản vẫn được vào sổ; cần kiểm tra lại.")
+                    % {"a": abbreviation, "s": notation.text, "n": lawful})]
+    return [str(_("Chữ viết tắt “%(a)s” trong số, ký hiệu “%(s)s” không có trong danh mục loại văn bản. "
+                  "Văn bản vẫn được vào sổ; cần kiểm tra lại.") % {"a": abbreviation, "s": notation.text})]

@@ -173,6 +173,12 @@ class DocumentDetail(Schema):
     code_number: str
     code_notation: str
     number_symbol: str
+    notation_number: str | None = Field(None, description="Số, đọc từ số, ký hiệu theo ngữ pháp §3.2 (null nếu "
+                                                          "không đọc được)")
+    notation_year: int | None = Field(None, description="Năm trong số, ký hiệu của văn bản QPPL (30/2020/NĐ-CP: 2020)")
+    notation_symbol: str | None = Field(None, description="Ký hiệu, không gồm số và năm (30/2020/NĐ-CP: NĐ-CP)")
+    warnings: list[str] = Field(default_factory=list, description="Cảnh báo không chặn về số, ký hiệu (chữ viết tắt "
+                                                                  "loại văn bản không có trong danh mục)")
     identifier: str
     issuer_agency_id: int | None
     issuer_name: str
@@ -210,6 +216,8 @@ class DocumentDetail(Schema):
             year=doc.year, register_number=doc.register_number, document_type=doc.document_type.name,
             document_type_code=doc.document_type.code, document_type_abbreviation=doc.document_type.abbreviation,
             code_number=doc.code_number, code_notation=doc.code_notation, number_symbol=doc.number_symbol,
+            notation_number=doc.notation_number, notation_year=doc.notation_year,
+            notation_symbol=doc.notation_symbol, warnings=doc.notation_warnings(),
             identifier=doc.identifier, issuer_agency_id=doc.issuer_agency_id, issuer_name=doc.issuer_name,
             issuer=doc.issuer_name, place=doc.place, issued_on=doc.issued_on, received_on=doc.received_on,
             subject=doc.subject, urgency=doc.urgency, secrecy=doc.secrecy, signer_authority=doc.signer_authority,

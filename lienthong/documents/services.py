@@ -50,9 +50,30 @@ SCAN_KINDS = ("pdf", "jpeg", "png", "tiff")
 
 
 def normalize_number_symbol(value: str) -> str:
-    """Matching form of a "số, ký hiệu": folded, upper-case, no blanks. "32/TB-VP.UBND" stays itself;
-    "05/qđ - ubnd" becomes "05/QD-UBND"."""
-    return _SPACES.sub("", fold(value)).upper()
+    """Matching form of a "số, ký hiệu": NFC, upper-case, no blanks, diacritics kept. "32/TB-VP.UBND"
+    stays itself; "05/qđ - ubnd" becomes "05/QĐ-UBND"; "08/HD-SNV" (hướng dẫn) and "08/HĐ-SNV" (hợp
+    đồng) stay different (vanthu.md §7 rule 1)."""
+    return _SPACES.sub("", nfc(value)).upper()
+
+
+def _folded_name(value: str) -> str:
+    return _SPACES.sub(" ", fold(value)).strip()
+
+
+def issuer_agency_by_name(name: str) -> Agency | None:
+    """The directory agency a free-text issuer names: its full or short name, compared without accents,
+    case or extra blanks ("uy ban nhan dan tinh hau giang", "UBND tinh Hau Giang"). ``None`` when no
+    agency, or more than one, answers to the name."""
+    folded = _folded_name(name)
+    if not folded:
+        return None
+    by_name = list(Agency.objects.filter(name_folded=folded).values_list("pk", flat=True)[:2])
+    if not by_name:  # a stored fold may keep a double blank: compare in Python over the directory
+        by_name = [pk for pk, full, short in Agency.objects.values_list("pk", "name", "short_name")
+                   if folded in (_folded_name(full), _folded_name(short))]
+    if len(set(by_name)) != 1:
+        return None
+    return Agency.objects.filter(pk=by_name[0]).first()
 
 
 def split_number_symbol(value: str) -> tuple[str, str]:
@@ -422,7 +443,7 @@ def _register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbre
             agency=agency, direction=Direction.OUTGOING, register=register, year=register.year,
             register_number=number, document_type=data.document_type, code_number=format_number(number),
             code_notation=notation, number_symbol=number_symbol,
-            number_symbol_norm=normalize_number_symbol(number_symbol),
+            number_symbol_norm=normalize_number_symbol(number_symbol), **notation_grammar.stored_parts(number_symbol),
             identifier=document_identifier(organ_id=agency.identifier_code, issued_on=data.issued_on,
                                            number_symbol=number_symbol),
             issuer_agency=agency, issuer_name=agency.name, place=data.place or agency.place_name,
@@ -474,10 +495,25 @@ def find_duplicate_incoming(*, agency_id: int, number_symbol: str, issuer_agency
     norm = normalize_number_symbol(number_symbol)
     if not norm:
         return None
-    same = base.filter(number_symbol_norm=norm, issued_on__year=issued_on.year)
-    same = same.filter(issuer_agency_id=issuer_agency_id) if issuer_agency_id else same.filter(
-        issuer_name__iexact=issuer_name)
-    return same.first()
+    # Same số, ký hiệu in the same year: a handful of rows at most. The issuer is compared as the
+    # directory agency each side names (picked, or matched from the free text) or, failing that, as
+    # the name without accents (vanthu.md §7 rule 5).
+    if issuer_agency_id is None:
+        matched = issuer_agency_by_name(issuer_name)
+        issuer_agency_id = matched.pk if matched else None
+    folded = _folded_name(issuer_name)
+    for candidate in (base.filter(number_symbol_norm=norm, issued_on__year=issued_on.year)
+                      .only("pk", "register_number", "issuer_agency_id", "issuer_name").order_by("pk")):
+        other_id = candidate.issuer_agency_id
+        if other_id is None:
+            other = issuer_agency_by_name(candidate.issuer_name)
+            other_id = other.pk if other else None
+        if issuer_agency_id is not None and other_id is not None:
+            if issuer_agency_id == other_id:
+                return candidate
+        elif folded and folded == _folded_name(candidate.issuer_name):
+            return candidate
+    return None
 
 
 def _read_notation(raw: str, *, issued_on: dt.date | None, today: dt.date, errors: dict):
@@ -519,6 +555,8 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
         if not number_symbol:
             errors.setdefault("number_symbol", []).append(_("Cần nhập số, ký hiệu của văn bản đến."))
     issuer_name = nfc(issuer_name) or (issuer_agency.name if issuer_agency else "")
+    if issuer_agency is None and issuer_name:  # free text naming an agency of the directory
+        issuer_agency = issuer_agency_by_name(issuer_name)
     if len(number_symbol) > 80:
         errors.setdefault("number_symbol", []).append(_("Số, ký hiệu dài quá 80 ký tự."))
     if not issuer_name:
@@ -570,6 +608,7 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
             register_number=number, document_type=data.document_type, code_number=code_number,
             code_notation=code_notation, number_symbol=number_symbol,
             number_symbol_norm=normalize_number_symbol(number_symbol), identifier=identifier,
+            **notation_grammar.stored_parts(number_symbol),
             issuer_agency=issuer_agency, issuer_name=issuer_name, place=data.place, received_on=received_on,
             **_common_fields(data, read), created_by=actor,
         )

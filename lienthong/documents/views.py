@@ -196,6 +196,8 @@ def register_document(request, direction: str):
                         number_symbol=cd["number_symbol"], issuer_agency=cd.get("issuer_agency"),
                         issuer_name=cd.get("issuer_name") or "", received_on=cd.get("received_on"))
                     messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": doc.register_number})
+                    for warning in doc.notation_warnings():  # registered all the same (vanthu.md §7 rule 1)
+                        messages.warning(request, warning)
                 return redirect("documents:detail", document_id=doc.pk)
             except ValidationFailed as exc:
                 _apply_errors(form, exc)
