@@ -25,6 +25,7 @@ from lienthong.accounts import services as account_services
 from lienthong.accounts.http import client_ip, known_device
 from lienthong.agencies.api import router as agencies_router
 from lienthong.assessment.api import router as assessment_router
+from lienthong.copies.api import router as copies_router
 from lienthong.core.errors import DomainError, NotFound
 from lienthong.delivery.api import router as delivery_router
 from lienthong.documents.api import router as documents_router
@@ -106,6 +107,7 @@ def auth_token_revoke(request):
 
 api.add_router("", agencies_router)
 api.add_router("", documents_router)
+api.add_router("", copies_router)
 api.add_router("", drafting_router)
 api.add_router("", delivery_router)
 api.add_router("", processing_router)

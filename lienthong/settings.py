@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "lienthong.publicservices",
     "lienthong.reports",
     "lienthong.commendations",
+    "lienthong.copies",
 ]
 
 MIDDLEWARE = [

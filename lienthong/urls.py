@@ -5,6 +5,7 @@ from lienthong.api import api
 
 urlpatterns = [
     path("", include("lienthong.documents.urls")),
+    path("", include("lienthong.copies.urls")),
     path("api/", api.urls),
     path("tai-khoan/", include("lienthong.accounts.urls")),
     path("co-quan/", include("lienthong.agencies.urls")),

@@ -240,6 +240,17 @@ def build_world() -> World:
         ids[key] = signing_services.credential_register_certificate(
             actor=actor, certificate=issued.der, custody_mode="remote", image_png=_SIGNATURE_PNG(), **owner).pk
 
+    # An electronic copy (sao y) of the district's ordinary outgoing document, signed with the district's
+    # agency credential kept on the server (PKCS#12).
+    from lienthong.copies import services as copy_services
+    from lienthong.copies.tests.helpers import PIN as COPY_PIN
+    from lienthong.copies.tests.helpers import agency_credential
+
+    agency_credential(p, "huyen")
+    ids["copy_huyen"] = copy_services.copy_create(
+        actor=u["clerk.huyen"], original_id=ids["out_huyen"], form="SY", signer_id=u["leader.huyen"].pk,
+        recipients_text="- Lưu: VT.", pin=COPY_PIN).pk
+
     # The Provincial Office oversees how the agencies use the system (usage dashboard).
     from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
 
@@ -556,6 +567,12 @@ def web_cases(w: World) -> list[Case]:
         add(route, ok=CLERKS, refused=LOGGED_IN, refused_status=302)
         add(route, "empty form", "POST", data={}, ok=CLERKS, ok_status=422, changes="no", refused=LOGGED_IN,
             refused_status=302)
+    # Making a copy (NĐ30 Art. 25–27): only the văn thư of the agency holding the document; anyone else
+    # who sees it is sent back to it with the reason.
+    add("copies:create", "out_huyen", kwargs={"document_id": d["out_huyen"]}, ok=people("clerk.huyen"),
+        refused=HUYEN, refused_status=302)
+    add("copies:create", "out_huyen, empty form", "POST", kwargs={"document_id": d["out_huyen"]}, data={},
+        ok=people("clerk.huyen"), ok_status=422, changes="no", refused=HUYEN, refused_status=302)
     for register in REGISTERS:
         add("documents:register_book", register, kwargs={"register_id": d[register]}, query="?format=xlsx",
             ok=SEES[register])
@@ -796,6 +813,15 @@ def api_cases(w: World) -> list[Case]:
             # The sender's tracking: outgoing documents of each agency, and incoming ones (no recipients).
             add("GET /api/documents/{document_id}/deliveries", doc, url=f"/api/documents/{d[doc]}/deliveries",
                 ok=SEES[doc])
+
+    # Electronic copies: made by the văn thư of the holding agency, read by whoever sees the copy.
+    from lienthong.copies.tests.helpers import PIN as COPY_PIN
+
+    add("POST /api/documents/{document_id}/copies", "out_huyen", url=f"/api/documents/{d['out_huyen']}/copies",
+        data=lambda w, user: {"form": "TrS", "pages": "1", "signer_id": _uid(w, "leader.huyen"),
+                              "recipients_text": "- Lưu: VT.", "pin": COPY_PIN},
+        ok=people("clerk.huyen"), ok_status=201, refused=HUYEN)
+    add("GET /api/copies/{copy_id}", "copy_huyen", url=f"/api/copies/{d['copy_huyen']}", ok=HUYEN)
 
     for register in REGISTERS:  # a register's metadata (Phụ lục VI): the same rule as the register
         add("GET /api/registers/{register_id}/metadata", register,

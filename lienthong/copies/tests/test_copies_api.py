@@ -1,0 +1,56 @@
+"""The copy API and the "Sao văn bản" page (vanthu.md §7 rule 7; NĐ30 Art. 25–27)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lienthong.accounts.services import api_token_issue
+from lienthong.copies.models import DocumentCopy
+from lienthong.copies.tests.helpers import PIN, setup
+
+pytestmark = pytest.mark.django_db
+
+
+def _auth(user):
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=user)}"}
+
+
+def test_api_makes_a_copy_and_reads_it_back(client, _media_root):
+    p, doc = setup()
+    body = {"form": "TrS", "pages": "2", "signer_id": p.users["leader.vp"].pk, "recipients_text": "- Lưu: VT.",
+            "pin": PIN}
+    answer = client.post(f"/api/documents/{doc.pk}/copies", body, content_type="application/json",
+                         **_auth(p.users["clerk.vp"]))
+    assert answer.status_code == 201, answer.content
+    data = answer.json()
+    assert data["number_symbol"] == "01/TrS-VP.UBND" and data["original_id"] == doc.pk and data["pages"] == "2"
+    read = client.get(f"/api/copies/{data['id']}", **_auth(p.users["specialist.vp"]))
+    assert read.status_code == 200 and read.json()["form_name"] == "Trích sao"
+    assert client.get(f"/api/copies/{data['id']}", **_auth(p.users["clerk.huyen"])).status_code == 404
+    refused = client.post(f"/api/documents/{doc.pk}/copies", body, content_type="application/json",
+                          **_auth(p.users["leader.vp"]))
+    assert refused.status_code == 403 and DocumentCopy.objects.count() == 1
+
+
+def test_api_without_agency_credential_answers_a_clear_vietnamese_error(client, _media_root):
+    p, doc = setup(credential=False)
+    answer = client.post(f"/api/documents/{doc.pk}/copies", {"form": "SY", "signer_id": p.users["leader.vp"].pk,
+                                                             "recipients_text": "- Lưu: VT."},
+                         content_type="application/json", **_auth(p.users["clerk.vp"]))
+    assert answer.status_code == 422 and "chưa có chữ ký số" in answer.json()["message"]
+
+
+def test_the_copy_page_makes_a_sao_y(client, _media_root):
+    p, doc = setup()
+    client.force_login(p.users["clerk.vp"])
+    page = client.get(f"/van-ban/{doc.pk}/sao/")
+    assert page.status_code == 200 and "Hình thức sao" in page.content.decode()
+    bad = client.post(f"/van-ban/{doc.pk}/sao/", {"form": "SY", "signer_id": p.users["leader.vp"].pk,
+                                                  "recipients_text": "- Lưu: VT.", "pin": "sai"})
+    assert bad.status_code == 422 and "Mã PIN không đúng" in bad.content.decode()
+    done = client.post(f"/van-ban/{doc.pk}/sao/", {"form": "SY", "signer_id": p.users["leader.vp"].pk,
+                                                   "recipients_text": "- Lưu: VT.", "pin": PIN})
+    copy = DocumentCopy.objects.get()
+    assert done.status_code == 302 and done["Location"] == f"/van-ban/{copy.copy_id}/"
+    client.force_login(p.users["specialist.vp"])
+    assert client.get(f"/van-ban/{doc.pk}/sao/").status_code == 302
