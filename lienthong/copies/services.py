@@ -35,6 +35,7 @@ from lienthong.core.text import nfc
 from lienthong.copies import pdf as copy_pdf
 from lienthong.copies.models import TYPE_CODE, CopyForm, DocumentCopy
 from lienthong.documents import files as file_store
+from lienthong.documents import notation as notation_grammar
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
 from lienthong.documents.models import (
@@ -173,6 +174,7 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
                 document_type=document_type, code_number=format_number(number), code_notation=notation,
                 number_symbol=number_symbol,
                 number_symbol_norm=document_services.normalize_number_symbol(number_symbol),
+                **notation_grammar.stored_parts(number_symbol),
                 identifier=document_services.document_identifier(organ_id=agency.identifier_code, issued_on=today,
                                                                  number_symbol=number_symbol),
                 issuer_agency=agency, issuer_name=agency.name, place=place, issued_on=today,

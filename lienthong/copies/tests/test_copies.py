@@ -53,6 +53,7 @@ def test_sao_y_is_numbered_in_the_copy_register_signed_without_image_and_verifia
     assert record.direction == Direction.COPY and record.register.direction == Direction.COPY
     assert record.number_symbol == "01/SY-VP.UBND" and record.register.last_number == 1
     assert record.agency == p.agencies["vp"] and record.signer == p.users["leader.vp"]
+    assert (record.notation_number, record.notation_symbol) == ("01", "SY-VP.UBND")
     data = _pdf(copy)
     pages = _pages(data)
     assert len(pages) == 4  # three pages of the original + the certification page
