@@ -59,7 +59,8 @@ def test_sign_with_pin_and_seal_in_the_browser(live_server, page, screenshot_dir
     expect(page.locator(".dstate")).to_have_text("Đã phát hành")
     page.screenshot(path=screenshot_dir / "ky-so-da-phat-hanh.png", full_page=True)
 
-    # The commune's văn thư sees, before receiving, that both signatures are valid.
+    # The commune's văn thư sees, before receiving, that both signatures are valid; the demo CA is marked as a
+    # test authority in the trust store, so the panel says they carry no legal value (QĐ 28/2018).
     from lienthong.delivery.models import Delivery
 
     delivery = Delivery.objects.get(document=draft.document, recipient_agency=p.agencies["xa"])
@@ -67,7 +68,7 @@ def test_sign_with_pin_and_seal_in_the_browser(live_server, page, screenshot_dir
     login(page, live_server.url, "clerk.xa")
     page.goto(f"{live_server.url}/lien-thong/den/{delivery.pk}/")
     panel = page.locator(".verification-panel").first
-    expect(panel.locator(".badge").first).to_have_text("Chữ ký số hợp lệ")
+    expect(panel.locator(".badge").first).to_have_text("Hợp lệ (CA thử nghiệm — không có giá trị pháp lý)")
     expect(panel.locator(".signature")).to_have_count(2)
     expect(page.get_by_role("button", name="Tiếp nhận", exact=True)).to_be_visible()
     page.screenshot(path=screenshot_dir / "ky-so-truoc-tiep-nhan.png", full_page=True)
