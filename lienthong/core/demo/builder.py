@@ -77,7 +77,12 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
         _ensure_documents(agencies, users, result, scale=scale, fast_pdfs=fast_pdfs, log=log)
         if not flow_exists():
             _ensure_demo_pki(fast=fast_pdfs, log=log, agencies=agencies, users=users)
-            result.drafts_created = FlowLoader(agencies, users, units, fast_pdfs=fast_pdfs).run()
+            flow = FlowLoader(agencies, users, units, fast_pdfs=fast_pdfs)
+            result.drafts_created = flow.run()
+            from lienthong.authority.demo import delegated_signing
+
+            delegated_signing(flow)  # TUQ. used at UBND huyện Vị Thủy, and refused once the grant has ended
+            result.drafts_created += 2
             log(_("Văn bản đang xử lý: %(n)s dự thảo và các văn bản đang gửi, nhận, xử lý.") % {
                 "n": result.drafts_created})
         from lienthong.assessment.demo import ensure_demo_campaigns
