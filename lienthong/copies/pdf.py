@@ -116,9 +116,11 @@ def _copy_writer(data: bytes, *, form: str, agency_name: str, signed_at: dt.date
     agency = unicodedata.normalize("NFC", agency_name).strip()
     label = f"{FORM_TITLES[form]}\n{agency}"
     width = max(sp.text_width(line, 10) for line in (FORM_TITLES[form], agency, when)) + 12
-    height = 3 * 12 + 14
+    # Three 12 pt lines from 3 mm below the top edge: clear of the national motto of a Decree 30 page
+    # (printed from the 20 mm top margin).
+    height = 3 * 12 + 10
     _x0, _y0, x1, y1 = doc.mediabox(0)
-    box = sp.Box(0, x1 - 12 * sp.MM - width, y1 - 6 * sp.MM - height, x1 - 12 * sp.MM, y1 - 6 * sp.MM)
+    box = sp.Box(0, x1 - 12 * sp.MM - width, y1 - 3 * sp.MM - height, x1 - 12 * sp.MM, y1 - 3 * sp.MM)
     writer = sp._writer_for(doc)
     name = sp._unique_name(writer, "LT_KySo_BanSao")
     sp._add_sig_field(writer, name, box)

@@ -36,7 +36,8 @@ from lienthong.workcalendar import selectors as calendar
 STORY_SUBJECT = "Báo cáo kết quả sử dụng phần mềm quản lý văn bản và điều hành dùng chung tại xã Vị Thắng"
 DISTRICTS_LIST = "Các UBND huyện, thị xã, thành phố"
 # Who signs digitally in the story (the commune's report): the builder's fast mode makes only these credentials.
-DIGITAL_SIGNING = {"users": ["lanhdao.vithang"], "agencies": ["xa-vithang"]}
+# The Provincial Office signs its electronic copy (sao y of the seed notice) with its agency credential.
+DIGITAL_SIGNING = {"users": ["lanhdao.vithang"], "agencies": ["xa-vithang", "vp"]}
 DEPARTMENTS_LIST = "Các sở, ban, ngành tỉnh"
 
 
@@ -58,6 +59,7 @@ class FlowLoader:
         self.province_reminder(lists[DISTRICTS_LIST])
         self.plan_waiting_for_approval(lists[DISTRICTS_LIST])
         self.returned_submission()
+        self.office_copy()
         return Draft.objects.count()
 
     # --- helpers --------------------------------------------------------------------------------
@@ -200,6 +202,28 @@ class FlowLoader:
         drafting.draft_submit(actor=draft.created_by, draft=draft)
         drafting.draft_check_content(actor=draft.reviewer, draft=draft, note="Nội dung đạt.")
         drafting.draft_check_format(actor=self.u["vanthu.stttt"], draft=draft)
+
+    def office_copy(self) -> None:
+        """The Provincial Office makes an electronic SAO Y of its seed notice (32/TB-VP.UBND), numbered in its
+        copy register and signed with the Office's demo agency credential (NĐ30 Art. 25–27)."""
+        from lienthong.copies import selectors as copy_selectors
+        from lienthong.copies import services as copy_services
+        from lienthong.documents.models import Direction, Document
+        from lienthong.signing import selectors as signing_selectors
+        from lienthong.signing.demo import DEMO_PIN
+
+        office = self.a["vp"]
+        credential = signing_selectors.credential_for_agency(office)
+        seed = Document.objects.filter(agency=office, direction=Direction.OUTGOING,
+                                       number_symbol="32/TB-VP.UBND").first()
+        signers = copy_selectors.signer_choices(agency_id=office.pk)
+        if credential is None or credential.custody != "pkcs12" or seed is None or not signers:
+            return
+        leader = self.u["lanhdao.vpubnd"].pk
+        copy_services.copy_create(
+            actor=self.u["vanthu.vpubnd"], original_id=seed.pk, form="SY",
+            signer_id=leader if leader in dict(signers) else signers[0][0],
+            recipients_text="- Sở Nội vụ;\n- Lưu: VT.", pin=DEMO_PIN)
 
     def returned_submission(self) -> None:
         draft = self.draft(

@@ -149,6 +149,11 @@ def test_load_demo_builds_the_province_once_and_the_second_run_changes_nothing(c
     assert all(c.issuer_agency_id == seed.agency_id for c in copies)
     assert {c.received_on for c in copies} <= {dt.date(2018, 3, 5), dt.date(2018, 3, 6), dt.date(2018, 3, 7)}
 
+    # The Office's electronic SAO Y of the notice: its own number in its copy register, the agency signature.
+    sao_y = Document.objects.get(direction=Direction.COPY, copy_details__original=seed)
+    assert sao_y.number_symbol == "01/SY-VP.UBND" and sao_y.register.direction == Direction.COPY
+    assert sao_y.copy_details.form == "SY" and sao_y.copy_details.credential.agency_id == seed.agency_id
+
     # Internal mail arrives with the same number, 0–2 working days later, in the recipient's own register.
     out = Document.objects.filter(direction=Direction.OUTGOING)
     incoming = Document.objects.filter(direction=Direction.INCOMING, issuer_agency__is_external=False)
