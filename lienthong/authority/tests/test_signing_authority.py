@@ -255,3 +255,16 @@ def test_ended_grant_is_announced_once_to_grantee_and_clerk(p):
     assert notified == {p.users["leader.huyen.noivu"].pk, p.users["clerk.huyen"].pk}
     assert services.grants_announce_end(today=TODAY) == 0
     assert Schedule.objects.filter(func="lienthong.authority.services.grants_announce_end").exists()
+
+
+def test_the_draft_form_shows_why_the_prefix_is_refused(p, client):
+    """vanthu.md §7 rule 6; NĐ30 Art. 13: the drafter sees the reason next to "Thẩm quyền ký" and nothing is stored."""
+    from lienthong.drafting.models import Draft
+    from lienthong.drafting.tests.test_views import create_post
+
+    client.force_login(p.users["specialist.huyen.noivu"])
+    response = client.post(reverse("drafting:create"), create_post(
+        p, signer=p.users["leader.huyen.noivu"].pk, signer_authority="TUQ.", signer_position="Trưởng phòng"))
+    assert response.status_code in (200, 422)
+    assert "không có văn bản giao thẩm quyền" in response.content.decode()
+    assert not Draft.objects.exists()
