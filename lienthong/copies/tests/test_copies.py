@@ -146,3 +146,35 @@ def test_no_agency_credential_refuses_and_stores_nothing(_media_root):
     with pytest.raises(ValidationFailed, match="chưa có chữ ký số"):
         _make(p, doc)
     assert not Document.objects.filter(direction=Direction.COPY).exists()
+
+
+def test_the_copy_register_book_lists_the_copies_issued_in_it(_media_root):
+    """vanthu.md §7 rules 3 and 8 (a separate register for copies, printable); PL1 Part II §II.1c; PL4."""
+    from lienthong.documents.register_book import book_rows, book_title
+
+    p, doc = setup()
+    first = _make(p, doc)
+    _make(p, doc, form="TrS", pages="3")
+    register = first.copy.register
+    assert book_title(register.direction) == "SỔ ĐĂNG KÝ BẢN SAO"
+    rows = [cells for cancelled, cells in book_rows(register=register) if not cancelled]
+    flat = [" ".join(map(str, cells)) for cells in rows]
+    assert len(flat) == 2 and "01/SY-VP.UBND" in flat[0] and "02/TrS-VP.UBND" in flat[1]
+    assert "Lãnh đạo" in flat[0] and "- Sở Nội vụ;" in flat[0]  # the signer and the recipients of each copy
+
+
+def test_secret_documents_are_not_copied_here(_media_root):
+    """NĐ30 Art. 27.2: copying documents that carry state secrets follows the state-secrets law."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lienthong.copies.tests.helpers import three_pages
+    from lienthong.core.testing import doc_input
+    from lienthong.documents.services import document_register_outgoing
+
+    p, _doc = setup()
+    secret = document_register_outgoing(actor=p.users["clerk.vp"], agency=p.agencies["vp"], data=doc_input(
+        "cong-van", "Công văn mật", secrecy="confidential",
+        files=[SimpleUploadedFile("mat.pdf", three_pages(), content_type="application/pdf")]))
+    with pytest.raises(ValidationFailed, match="bí mật nhà nước"):
+        _make(p, secret)
+    assert not DocumentCopy.objects.exists()
