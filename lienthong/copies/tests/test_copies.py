@@ -178,3 +178,21 @@ def test_secret_documents_are_not_copied_here(_media_root):
     with pytest.raises(ValidationFailed, match="bí mật nhà nước"):
         _make(p, secret)
     assert not DocumentCopy.objects.exists()
+
+
+def test_a_received_document_is_copied_with_its_sender_named(_media_root):
+    """vanthu.md §7 rule 7; NĐ30 Art. 27.1 (copies of documents sent to the agency by others)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lienthong.copies.tests.helpers import three_pages
+    from lienthong.core.testing import doc_input
+    from lienthong.documents.services import document_register_incoming
+
+    p, _doc = setup()
+    received = document_register_incoming(
+        actor=p.users["clerk.vp"], agency=p.agencies["vp"], number_symbol="15/QĐ-BNV", issuer_name="Bộ Nội vụ",
+        data=doc_input("quyet-dinh", "Quyết định về công tác văn thư",
+                       files=[SimpleUploadedFile("qd.pdf", three_pages(), content_type="application/pdf")]))
+    copy = _make(p, received)
+    assert copy.original == received and copy.copy.number_symbol == "01/SY-VP.UBND"
+    assert "Quyết định số 15/QĐ-BNV" in _text(_pdf(copy)) and "Bộ Nội vụ" in _text(_pdf(copy))
