@@ -34,11 +34,31 @@ def grant_create(*, actor, kind: str, agency, grantor, grantee, decision, valid_
                  fields: str = "") -> SigningGrant:
     """Record a written TL. or TUQ. grant. TUQ.: only the agency's head authorises, and a TUQ. grantee
     cannot authorise further; TL.: the head, or a TL. signer passing it to their own deputy."""
+    checked = grant_check(kind=kind, agency=agency, grantor=grantor, grantee=grantee, decision=decision,
+                          valid_from=valid_from, valid_until=valid_until, grantor_title=grantor_title,
+                          grantee_title=grantee_title, document_types=document_types, fields=fields)
+    with transaction.atomic():
+        grant = SigningGrant.objects.create(
+            kind=kind, agency=agency, grantor=grantor, grantee=grantee, decision=decision, valid_from=valid_from,
+            valid_until=valid_until, created_by=actor, **checked)
+        grant.document_types.set(list(document_types))
+        audit_log(actor=actor, action=AuditAction.CREATED, obj_type="signing_grant", obj_id=grant.pk,
+                  agency_id=agency.pk, summary=_("Giao ký %(k)s cho %(u)s đến hết ngày %(d)s") % {
+                      "k": kind, "u": grantee, "d": valid_until.strftime("%d/%m/%Y")})
+    return grant
+
+
+def grant_check(*, kind: str, agency, grantor, grantee, decision, valid_from, valid_until, grantor_title: str = "",
+                grantee_title: str = "", document_types=(), fields: str = "") -> dict:
+    """The rules of a grant (also for the admin form): raise ValidationFailed, or return the cleaned
+    ``grantor_title``, ``grantee_title``, ``fields`` and ``parent``."""
     errors: dict[str, list] = {}
     grantor_title, grantee_title, fields = nfc(grantor_title).strip(), nfc(grantee_title).strip(), nfc(fields).strip()
     if kind not in GrantKind.values:
         errors.setdefault("kind", []).append(_("Hình thức giao ký phải là TL. hoặc TUQ."))
     _period(valid_from, valid_until, errors, required=True)
+    if grantor is None or grantee is None or agency is None:
+        raise ValidationFailed({"grantee": [_("Cần cơ quan, người giao và người được giao.")]})
     if grantor.pk == grantee.pk:
         errors.setdefault("grantee", []).append(_("Người được giao phải khác người giao."))
     if decision is None or decision.agency_id != agency.pk:
@@ -75,16 +95,7 @@ def grant_create(*, actor, kind: str, agency, grantor, grantee, decision, valid_
         errors.setdefault("grantee_title", []).append(_("Cần chức danh của người được giao."))
     if errors:
         raise ValidationFailed(errors)
-    with transaction.atomic():
-        grant = SigningGrant.objects.create(
-            kind=kind, agency=agency, grantor=grantor, grantor_title=grantor_title, grantee=grantee,
-            grantee_title=grantee_title, decision=decision, fields=fields, parent=parent, valid_from=valid_from,
-            valid_until=valid_until, created_by=actor)
-        grant.document_types.set(list(document_types))
-        audit_log(actor=actor, action=AuditAction.CREATED, obj_type="signing_grant", obj_id=grant.pk,
-                  agency_id=agency.pk, summary=_("Giao ký %(k)s cho %(u)s đến hết ngày %(d)s") % {
-                      "k": kind, "u": grantee, "d": valid_until.strftime("%d/%m/%Y")})
-    return grant
+    return {"grantor_title": grantor_title, "grantee_title": grantee_title, "fields": fields, "parent": parent}
 
 
 def acting_appoint(*, actor, agency, user, head_title: str, valid_from: dt.date, valid_until: dt.date | None = None,

@@ -268,3 +268,22 @@ def test_the_draft_form_shows_why_the_prefix_is_refused(p, client):
     assert response.status_code in (200, 422)
     assert "không có văn bản giao thẩm quyền" in response.content.decode()
     assert not Draft.objects.exists()
+
+
+def test_the_admin_refuses_a_sub_delegated_tuq_grant_and_records_a_valid_one(p, client):
+    """vanthu.md §2.2 and §7 rule 6: the admin enters grants under the same rules (no sub-delegation)."""
+    tuq_grant(p)
+    client.force_login(user_create(username="quantri", password=PASSWORD, full_name="Quản trị hệ thống",
+                                   is_system_admin=True))
+    form = {"kind": "TUQ.", "agency": p.agencies["huyen"].pk, "grantor": p.users["leader.huyen.noivu"].pk,
+            "grantor_title": "Trưởng phòng Nội vụ", "grantee": p.users["specialist.huyen.noivu"].pk,
+            "grantee_title": "Chuyên viên", "decision": decision(p, subject="Giấy ủy quyền lại").pk,
+            "fields": "Nội vụ", "valid_from": TODAY.isoformat(), "valid_until": (TODAY + dt.timedelta(days=5)).isoformat()}
+    url = reverse("admin:authority_signinggrant_add")
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "không được ủy quyền lại" in response.content.decode()
+    assert not SigningGrant.objects.filter(grantee=p.users["specialist.huyen.noivu"]).exists()
+    form.update(grantor=p.users["leader.huyen"].pk, grantor_title="Chủ tịch")
+    assert client.post(url, form).status_code == 302
+    assert SigningGrant.objects.get(grantee=p.users["specialist.huyen.noivu"]).created_by.username == "quantri"
