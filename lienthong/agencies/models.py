@@ -65,6 +65,14 @@ class Agency(models.Model):
     place_name = models.CharField(_("địa danh ghi trên văn bản"), max_length=100, blank=True)
     is_external = models.BooleanField(_("cơ quan ngoài hệ thống"), default=False)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # Legal normative (QPPL) and legacy types this agency may issue as outgoing documents (the 29 NĐ30
+    # types need no authorisation). Default: Nghị quyết for the provincial People's Council, Quyết định
+    # for the provincial People's Committee (``agencies.services.DEFAULT_ISSUABLE_TYPES``).
+    issuable_types = models.ManyToManyField(
+        "documents.DocumentType", blank=True, related_name="authorised_agencies",
+        verbose_name=_("loại văn bản QPPL, loại cũ được ban hành"),
+        help_text=_("Văn thư chỉ cấp số văn bản đi thuộc các loại này khi cơ quan có thẩm quyền ban hành."),
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     name_folded = models.CharField(max_length=255, editable=False, default="", db_index=True)
 

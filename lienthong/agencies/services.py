@@ -81,15 +81,38 @@ def agency_validate(agency: Agency) -> dict[str, list]:
     return errors
 
 
+# The legal normative types a provincial People's Council (Nghị quyết) or People's Committee (Quyết
+# định) issues, given to a new agency of that kind (editable afterwards in the admin). Keys: the folded
+# start of the name; the agency must be of the highest administrative level and inside the system.
+DEFAULT_ISSUABLE_TYPES = {"hoi dong nhan dan": ("qppl-nghi-quyet",), "uy ban nhan dan": ("qppl-quyet-dinh",)}
+
+
+def default_issuable_type_codes(*, name: str, level_rank: int, is_external: bool) -> tuple[str, ...]:
+    if is_external or level_rank != 1:
+        return ()
+    folded = fold(name)
+    for prefix, codes in DEFAULT_ISSUABLE_TYPES.items():
+        if folded.startswith(prefix):
+            return codes
+    return ()
+
+
 @transaction.atomic
 def agency_save(*, agency: Agency) -> Agency:
-    """Validate and save one agency, keeping the materialised paths of it and its subtree right."""
+    """Validate and save one agency, keeping the materialised paths of it and its subtree right. A new
+    provincial People's Council or Committee may issue its QPPL type (``DEFAULT_ISSUABLE_TYPES``)."""
     errors = agency_validate(agency)
     if errors:
         raise ValidationFailed(errors)
     old_path = agency.path
+    created = agency.pk is None
     agency.name_folded = fold(agency.name)
     agency.save()
+    if created and (codes := default_issuable_type_codes(name=agency.name, level_rank=agency.level.rank,
+                                                         is_external=agency.is_external)):
+        from lienthong.documents.models import DocumentType
+
+        agency.issuable_types.add(*DocumentType.objects.filter(code__in=codes))
     parent_path = agency.parent.path if agency.parent_id else "/"
     new_path = f"{parent_path}{agency.pk}/"
     if new_path != agency.path:

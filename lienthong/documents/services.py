@@ -29,7 +29,7 @@ from lienthong.documents import notation as notation_grammar
 from lienthong.documents import signals as document_signals
 from lienthong.documents.models import (
     Direction, Document, DocumentFile, DocumentGrant, DocumentRelation, DocumentStatus, DocumentType,
-    ExtractionStatus, Language, Secrecy, SignerAuthority, StoredFile, Urgency,
+    ExtractionStatus, Language, Secrecy, SignerAuthority, StoredFile, TypeKind, Urgency,
 )
 from lienthong.documents.numbering import allocate_number, format_number, register_for
 from lienthong.search import services as search_services
@@ -301,6 +301,15 @@ def build_notation(*, document_type: DocumentType, agency: Agency, register, uni
     return issuer
 
 
+def agency_may_issue(*, agency: Agency, document_type: DocumentType) -> bool:
+    """Whether ``agency`` may issue ``document_type`` as an outgoing document: every NĐ30 type (and a
+    copy); a QPPL or legacy type only when the agency is authorised for it (``Agency.issuable_types``,
+    editable in the admin; by default Nghị quyết for the provincial HĐND, Quyết định for the UBND)."""
+    if document_type.kind not in (TypeKind.LEGAL, TypeKind.LEGACY):
+        return True
+    return agency.issuable_types.filter(pk=document_type.pk).exists()
+
+
 @dataclass
 class PaperSignature:
     """Who signed a paper document registered outside the drafting flow, and when (NĐ30 Art. 13, 15.2)."""
@@ -407,6 +416,11 @@ def _register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbre
     _check_clerk(actor, agency)
     errors: dict[str, list] = {}
     _validate_common(data, errors, today=today)
+    if not errors.get("document_type") and not agency_may_issue(agency=agency, document_type=data.document_type):
+        errors.setdefault("document_type", []).append(_(
+            "%(a)s chưa được phép ban hành “%(t)s”: văn bản quy phạm pháp luật và loại văn bản cũ chỉ được cấp số "
+            "khi cơ quan có thẩm quyền ban hành loại đó (quản trị hệ thống cấp quyền trong danh mục cơ quan).") % {
+            "a": agency.name, "t": data.document_type.name})
     unit_abbreviation = nfc(unit_abbreviation)
     if unit_abbreviation and not notation_grammar.is_abbreviation(unit_abbreviation):
         errors.setdefault("unit_abbreviation", []).append(_("Chữ viết tắt đơn vị không hợp lệ (ví dụ: VX, KT, TCCB)."))

@@ -228,3 +228,77 @@ def test_the_acknowledgement_reminder_is_a_daily_schedule(db):
     assert job.schedule_type == Schedule.DAILY and job.repeats < 0
     assert job.next_run.astimezone(VN).time() == dt.time(15, 30)
 
+
+# --- e. Who may issue QPPL and legacy types ------------------------------------------------------------
+
+def register_out(province, agency, type_code):
+    from lienthong.core.testing import pdf_upload
+
+    return services.document_register_outgoing(
+        actor=province.users[f"clerk.{agency}"], agency=province.agencies[agency], today=TODAY,
+        data=doc_input(type_code, "Văn bản đi để kiểm tra", issued_on=TODAY, files=[pdf_upload("di.pdf")]))
+
+
+@pytest.mark.parametrize("agency, type_code", [("vp", "qppl-quyet-dinh"), ("huyen", "qppl-quyet-dinh"),
+                                                ("ubnd", "qppl-nghi-dinh"), ("ubnd", "cu-giay-chung-nhan")])
+def test_an_agency_not_authorised_cannot_number_a_qppl_or_legacy_type(province, agency, type_code):
+    """vanthu.md §7 rule 1 (QPPL and legacy types are for incoming mail) and §3.3 (QPPL numbering, NĐ30
+    Art. 15.1a): a văn thư numbers a QPPL or legacy type only for an agency authorised to issue it."""
+    from lienthong.documents.models import Register
+
+    with pytest.raises(ValidationFailed) as exc:
+        register_out(province, agency, type_code)
+    assert "chưa được phép ban hành" in str(exc.value.errors["document_type"][0])
+    assert not Document.objects.filter(direction="out").exists()
+    assert not Register.objects.filter(last_number__gt=0).exists()
+
+
+def test_the_provincial_committee_may_issue_its_qppl_decision(province):
+    """vanthu.md §7 rule 1 and §3.3; NĐ30 Art. 15.1a: by default the provincial People's Committee is
+    authorised for Quyết định (QPPL); the 29 NĐ30 types need no authorisation."""
+    doc = register_out(province, "ubnd", "qppl-quyet-dinh")
+    assert doc.direction == "out" and doc.document_type.code == "qppl-quyet-dinh"
+    assert register_out(province, "huyen", "quyet-dinh").number_symbol == "01/QĐ-UBND"
+
+
+def test_an_authorisation_given_in_the_directory_allows_the_type(province):
+    """vanthu.md §7 rule 1; NĐ30 Art. 15.1a: the authorisation is data, editable per agency."""
+    from lienthong.core.testing import doc_type
+
+    province.agencies["vp"].issuable_types.add(doc_type("cu-giay-chung-nhan"))
+    doc = register_out(province, "vp", "cu-giay-chung-nhan")
+    assert doc.document_type.code == "cu-giay-chung-nhan"
+
+
+def test_drafting_numbering_refuses_an_unauthorised_qppl_type(province):
+    """vanthu.md §7 rule 1 and §3.3; NĐ30 Art. 15.1a, 15.3: the drafting flow's numbering step refuses
+    a QPPL type the agency may not issue, and takes no number."""
+    from lienthong.core.testing import doc_type
+    from lienthong.documents.models import Register
+    from lienthong.drafting import services as drafting
+    from lienthong.drafting.models import Draft, DraftState
+    from lienthong.signing.tests.flow_setup import draft_at_signing
+
+    draft = draft_at_signing(province)
+    Draft.objects.filter(pk=draft.pk).update(state=DraftState.TO_NUMBER, document_type=doc_type("qppl-quyet-dinh"))
+    draft.refresh_from_db()
+    with pytest.raises(ValidationFailed) as exc:
+        drafting.draft_number(actor=province.users["clerk.huyen"], draft=draft)
+    assert "document_type" in exc.value.errors
+    draft.refresh_from_db()
+    assert draft.state == DraftState.TO_NUMBER and draft.document_id is None
+    assert not Register.objects.filter(last_number__gt=0).exists()
+
+
+def test_the_authorisation_is_edited_in_the_admin(province, client):
+    """vanthu.md §7 rule 1; NĐ30 Art. 15.1a: the administrator edits which QPPL and legacy types an
+    agency may issue on the agency's admin page (only those types are offered)."""
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser(username="root", password="x-Very-long-1234", email="")
+    client.force_login(admin)
+    vp = province.agencies["vp"]
+    page = client.get(f"/quan-tri/agencies/agency/{vp.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="issuable_types"' in html and "Quyết định (QPPL)" in html and "Báo cáo</option>" not in html
