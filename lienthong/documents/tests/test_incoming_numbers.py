@@ -302,3 +302,26 @@ def test_the_authorisation_is_edited_in_the_admin(province, client):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="issuable_types"' in html and "Quyết định (QPPL)" in html and "Báo cáo</option>" not in html
+
+
+def test_existing_rows_are_filled_by_the_data_migration(province):
+    """vanthu.md §7 rules 2 and 5; NĐ30 Art. 22: rows registered before the parts were stored get them
+    from their số, ký hiệu (unparsable ones keep nulls), and their duplicate key regains its diacritics."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("lienthong.documents.migrations.0010_notation_parts_and_exact_duplicate_key")
+    qppl = register_in(province, "30/2020/NĐ-CP", type_code="qppl-nghi-dinh", issuer=None, issuer_name="Chính phủ")
+    legacy = register_in(province, "08/HĐ-SNV", type_code="hop-dong")
+    # As an older release stored them: a folded key, no parts, a number that does not follow the grammar.
+    Document.objects.filter(pk=qppl.pk).update(number_symbol_norm="30/2020/ND-CP", notation_number=None,
+                                               notation_year=None, notation_symbol=None)
+    Document.objects.filter(pk=legacy.pk).update(number_symbol="HĐ số 8", number_symbol_norm="HDSO8",
+                                                 notation_number="08", notation_symbol="HĐ-SNV")
+    migration.fill_parts(apps, None)
+    qppl.refresh_from_db()
+    legacy.refresh_from_db()
+    assert (qppl.number_symbol_norm, qppl.notation_number, qppl.notation_year, qppl.notation_symbol) == (
+        "30/2020/NĐ-CP", "30", 2020, "NĐ-CP")
+    assert (legacy.number_symbol_norm, legacy.notation_number, legacy.notation_symbol) == ("HĐSỐ8", None, None)
