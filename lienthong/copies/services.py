@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lienthong.accounts import selectors as account_selectors
@@ -142,7 +142,8 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
     today = today or timezone.localdate()
     signer_user = position.user
     signer_name = signer_user.full_name or signer_user.get_username()
-    signer_title = position.title or _("Lãnh đạo")
+    with translation.override("vi"):  # stored on the record and printed on the copy: Vietnamese
+        signer_title = position.title or _("Lãnh đạo")
     place = agency.place_name or ""
 
     from lienthong.signing import custody
@@ -158,15 +159,17 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
             notation = f"{document_type.abbreviation}-{agency.abbreviation}"
             number_symbol = f"{format_number(number)}/{notation}"
             signed_at = signing_pdf._vn_now()
-            cert = copy_pdf.Certification(
-                form=form, parent_name=agency.parent.name if agency.parent_id else "", agency_name=agency.name,
-                number_symbol=number_symbol, place=place, day=today, signer_lines=[signer_title.upper()],
-                signer_name=signer_name, recipients=_recipient_lines(recipients_text),
-                original_label=_original_label(original),
-                pages_label=(_("trang %(p)s") % {"p": pages.replace(" ", "")}) if chosen else "")
-            assembled = copy_pdf.assemble(data, copy_pdf.certification_pdf(cert), pages=chosen)
-            signed = copy_pdf.sign_copy(assembled, signer=signer, form=form, agency_name=agency.name,
-                                        signed_at=signed_at, timestamper=signing_pdf.timestamper())
+            # The copy is an official document: Vietnamese whatever the clerk's interface language.
+            with translation.override("vi"):
+                cert = copy_pdf.Certification(
+                    form=form, parent_name=agency.parent.name if agency.parent_id else "", agency_name=agency.name,
+                    number_symbol=number_symbol, place=place, day=today, signer_lines=[signer_title.upper()],
+                    signer_name=signer_name, recipients=_recipient_lines(recipients_text),
+                    original_label=_original_label(original),
+                    pages_label=(_("trang %(p)s") % {"p": pages.replace(" ", "")}) if chosen else "")
+                assembled = copy_pdf.assemble(data, copy_pdf.certification_pdf(cert), pages=chosen)
+                signed = copy_pdf.sign_copy(assembled, signer=signer, form=form, agency_name=agency.name,
+                                            signed_at=signed_at, timestamper=signing_pdf.timestamper())
             filename = f"{number_symbol}.pdf".replace("/", "-")
             read = signed_file(filename, signed)
             doc = Document(

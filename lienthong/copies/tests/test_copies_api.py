@@ -54,3 +54,28 @@ def test_the_copy_page_makes_a_sao_y(client, _media_root):
     assert done.status_code == 302 and done["Location"] == f"/van-ban/{copy.copy_id}/"
     client.force_login(p.users["specialist.vp"])
     assert client.get(f"/van-ban/{doc.pk}/sao/").status_code == 302
+
+
+def test_a_copy_made_from_the_english_interface_is_still_vietnamese(client, _media_root):
+    """The copy is an official document (NĐ30 Phụ lục I ô 14): its certification page and signer title are
+    Vietnamese whatever language the clerk reads the interface in."""
+    import io
+
+    from pypdf import PdfReader
+
+    from lienthong.core.tests.test_i18n import choose_language
+    from lienthong.documents.files import open_original
+
+    p, doc = setup()
+    p.users["leader.vp"].positions.update(title="")  # the title falls back to the word for "leader"
+    client.force_login(p.users["clerk.vp"])
+    choose_language(client, "en", f"/van-ban/{doc.pk}/sao/")
+    done = client.post(f"/van-ban/{doc.pk}/sao/", {"form": "SY", "signer_id": p.users["leader.vp"].pk,
+                                                   "recipients_text": "- Lưu: VT.", "pin": PIN})
+    assert done.status_code == 302
+    copy = DocumentCopy.objects.select_related("copy").get()
+    stored = copy.copy.files.get().stored_file
+    with open_original(stored.storage_name) as fh:
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(fh.read())).pages)
+    assert "SAO Y" in text and "LÃNH ĐẠO" in text
+    assert "True copy" not in text and "LEADER" not in text
