@@ -30,6 +30,7 @@ from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.http import file_response
+from lienthong.core.text import fold
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents.models import Direction, Document, DocumentStatus
@@ -385,11 +386,20 @@ def assignment_note(request, assignment_id: int):
 
 
 def _reply_by_number(user, agency_id: int, number: str) -> Document | None:
+    """The agency's issued document with this số, ký hiệu. Typed exactly first; failing that, typed without
+    accents ("05/QD-UBND" for "05/QĐ-UBND") when exactly one of the agency's documents with that số matches."""
     norm = normalize_number_symbol(number)
     if not norm:
         return None
-    return (document_selectors.document_list(user=user, direction=Direction.OUTGOING)
-            .filter(agency_id=agency_id, number_symbol_norm=norm, status=DocumentStatus.ACTIVE).first())
+    issued = (document_selectors.document_list(user=user, direction=Direction.OUTGOING)
+              .filter(agency_id=agency_id, status=DocumentStatus.ACTIVE))
+    exact = issued.filter(number_symbol_norm=norm).first()
+    if exact is not None:
+        return exact
+    folded = fold(norm)
+    same_number = issued.filter(number_symbol_norm__startswith=norm.split("/", 1)[0] + "/")[:50]
+    matches = [d for d in same_number if fold(d.number_symbol_norm) == folded]
+    return matches[0] if len(matches) == 1 else None
 
 
 @login_required

@@ -24,10 +24,10 @@ TODAY = dt.date(2018, 3, 12)
 
 
 def issue_report(p, *, sender="xa", recipients=("huyen",), subject="Báo cáo tình hình thiệt hại do mưa bão",
-                 urgency="normal"):
+                 urgency="normal", type_code="bao-cao"):
     """A specialist drafts, the leader signs on paper, the clerk numbers, seals and issues."""
     u = p.users
-    data = drafting.DraftInput(document_type=doc_type("bao-cao"), subject=subject, signer_id=u[f"leader.{sender}"].pk,
+    data = drafting.DraftInput(document_type=doc_type(type_code), subject=subject, signer_id=u[f"leader.{sender}"].pk,
                                signer_position="Chủ tịch", urgency=urgency,
                                recipient_ids=[p.agencies[r].pk for r in recipients],
                                extra_recipients="Lưu: VT", files=[pdf_upload("du-thao.pdf", "Bao cao thiet hai")])

@@ -330,6 +330,21 @@ def test_the_reply_can_be_given_by_its_number(client, province):
     assert Handling.objects.get(document=incoming).state == HandlingState.DONE
 
 
+def test_the_reply_number_may_be_typed_without_accents(client, province):
+    """A specialist types "01/DA-UBND" for the district's "01/ĐA-UBND": the one issued document with that số whose
+    number reads the same without accents is the reply; an exact match always wins."""
+    p = province
+    incoming = submitted(p)
+    [mine] = processing.handling_assign(actor=p.users["leader.huyen"], handling_id=incoming.handling.pk, specs=[
+        processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=p.users["specialist.huyen"].pk)])
+    _d, reply = issue_report(p, sender="huyen", recipients=("xa",), subject="Đề án trả lời", type_code="de-an")
+    assert reply.number_symbol == "01/ĐA-UBND"
+    as_user(client, p, "specialist.huyen").post(reverse("processing:complete", args=[mine.pk]),
+                                                {f"c{mine.pk}-reply_number": "01/DA-UBND"})
+    mine.refresh_from_db()
+    assert (mine.state, mine.reply_document_id) == (AssignmentState.DONE, reply.pk)
+
+
 # --- Đôn đốc, add a line --------------------------------------------------------------------------------
 
 def test_chasing_an_open_part_notifies_the_people_on_it(client, province):
