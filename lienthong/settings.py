@@ -280,8 +280,12 @@ LIENTHONG_EARLIEST_DOCUMENT_YEAR = env_int("LIENTHONG_EARLIEST_DOCUMENT_YEAR", 1
 if not 1800 <= LIENTHONG_EARLIEST_DOCUMENT_YEAR <= 2100:
     raise ImproperlyConfigured("LIENTHONG_EARLIEST_DOCUMENT_YEAR must be a year between 1800 and 2100")
 # Agency identifier codes (OrganId): the QĐ 20/2020 form of QCVN 102 SĐ1:2022 (groups of 0-9 and A-Z
-# separated by ".", up to 35 characters) is accepted beside the 13-character QCVN 102:2016 form unless off.
+# separated by ".") is accepted beside the 13-character QCVN 102:2016 form unless off.
 AGENCY_CODE_QD20_FORM = env_bool("AGENCY_CODE_QD20_FORM", True)
+# The longest agency code accepted (vanthu.md reads SĐ1:2022 as 35, unverified; 36-character codes are in use).
+AGENCY_CODE_MAX_LENGTH = env_int("AGENCY_CODE_MAX_LENGTH", 36)
+if not 13 <= AGENCY_CODE_MAX_LENGTH <= 64:
+    raise ImproperlyConfigured("AGENCY_CODE_MAX_LENGTH must be between 13 and 64")
 # The yearly IT ranking. Self-assessment reminders go this many working days before the deadline (and on
 # the day, and once when overdue).
 ASSESSMENT_REMINDER_DAYS = tuple(int(d) for d in env_list("ASSESSMENT_REMINDER_DAYS", ["5", "1"]))

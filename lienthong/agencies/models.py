@@ -55,7 +55,7 @@ class Agency(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("cơ quan cấp trên")
     )
     identifier_code = models.CharField(
-        _("mã định danh điện tử"), max_length=35, null=True, blank=True, unique=True,
+        _("mã định danh điện tử"), max_length=64, null=True, blank=True, unique=True,
         help_text=_("Dạng QCVN 102:2016, ví dụ 000.00.00.H30"),
     )
     identifier_verified = models.BooleanField(

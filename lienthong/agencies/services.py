@@ -20,23 +20,28 @@ QCVN102_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 # is a QCVN 102:2016 code and must have its exact widths ("000.00.4.H30" is a typing slip, not a new form).
 QCVN102_SHAPE = re.compile(r"^\d+(\.\d+)*\.[A-Z]\d{2}$")
 # QĐ 20/2020/QĐ-TTg, as QCVN 102:2016/SĐ1:2022 adopts it (vanthu.md §4.3, edxml.md §3.3): groups of
-# digits 0–9 and capital letters A–Z separated by ".", at most 35 characters.
+# digits 0–9 and capital letters A–Z separated by ".", at most ``AGENCY_CODE_MAX_LENGTH`` characters.
 QD20_CODE = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)+$")
-# The longest code SĐ1:2022 allows, and the width of ``Agency.identifier_code``.
-QD20_MAX_LENGTH = 35
+
+
+def code_max_length() -> int:
+    """The longest code accepted (setting ``AGENCY_CODE_MAX_LENGTH``). vanthu.md summarises SĐ1:2022 as 35
+    characters, unverified against its text, while 36-character codes were reported in use (issue 12): the
+    default is 36 and a province sets what its platform registers; the column holds 64."""
+    return settings.AGENCY_CODE_MAX_LENGTH
 
 
 def identifier_code_is_valid(code: str) -> bool:
     """Either form of the agency identifier (NĐ30 Phụ lục VI OrganId; vanthu.md §7 rule 12):
 
     - the QCVN 102:2016 form ``000.00.00.H30`` (13 characters), checked strictly;
-    - the QĐ 20/2020 form of QCVN 102 SĐ1:2022 (groups of 0–9 and A–Z separated by ".", up to 35
-      characters), accepted unless ``AGENCY_CODE_QD20_FORM`` is off;
-    - or the extra pattern a province configures (``AGENCY_CODE_EXTRA_PATTERN``), up to 35 characters.
+    - the QĐ 20/2020 form of QCVN 102 SĐ1:2022 (groups of 0–9 and A–Z separated by ".", up to
+      ``AGENCY_CODE_MAX_LENGTH`` characters), accepted unless ``AGENCY_CODE_QD20_FORM`` is off;
+    - or the extra pattern a province configures (``AGENCY_CODE_EXTRA_PATTERN``), within the same length.
     """
     if QCVN102_CODE.match(code):
         return True
-    if len(code) > QD20_MAX_LENGTH:
+    if len(code) > code_max_length():
         return False
     extra = getattr(settings, "AGENCY_CODE_EXTRA_PATTERN", "")
     if extra and re.fullmatch(extra, code) is not None:
@@ -48,13 +53,13 @@ def identifier_code_is_valid(code: str) -> bool:
 
 def identifier_code_error(code: str) -> str:
     """The Vietnamese message for a code ``identifier_code_is_valid`` refuses."""
-    if len(code) > QD20_MAX_LENGTH:
+    if len(code) > code_max_length():
         return _("Mã định danh “%(c)s” dài %(n)s ký tự, quá %(max)s ký tự (QCVN 102:2016/SĐ1:2022).") % {
-            "c": code, "n": len(code), "max": QD20_MAX_LENGTH}
+            "c": code, "n": len(code), "max": code_max_length()}
     if QCVN102_SHAPE.match(code) or not getattr(settings, "AGENCY_CODE_QD20_FORM", True):
         return _("Mã định danh “%(c)s” sai định dạng (đúng dạng: 000.00.00.H30).") % {"c": code}
     return _("Mã định danh “%(c)s” sai định dạng (dạng 000.00.00.H30, hoặc dạng QĐ 20/2020: các nhóm chữ số "
-             "và chữ in hoa A–Z ngăn bởi dấu chấm, tối đa %(max)s ký tự).") % {"c": code, "max": QD20_MAX_LENGTH}
+             "và chữ in hoa A–Z ngăn bởi dấu chấm, tối đa %(max)s ký tự).") % {"c": code, "max": code_max_length()}
 
 
 def agency_validate(agency: Agency) -> dict[str, list]:

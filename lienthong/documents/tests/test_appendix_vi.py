@@ -35,24 +35,26 @@ def paper_out(province, agency="vp", **kw):
     "000.00.00.H23",  # QCVN 102:2016, 13 characters
     "H23.01.02.03.04",  # QĐ 20/2020 form (SĐ1:2022), 15 characters
     "G12.01",
-    "H23.0001.0002.0003.0004.0005.000006",  # 35 characters, the SĐ1:2022 maximum
+    "H23.0001.0002.0003.0004.0005.000006",  # 35 characters, the SĐ1:2022 maximum as vanthu.md reads it
+    "H23.0001.0002.0003.0004.0005.0000006",  # 36 characters: reported in use (issue 12), accepted by default
 ])
 def test_agency_codes_of_both_qcvn_102_forms_are_accepted(province, code):
     """vanthu.md §4.3 (OrganId note) and §7 rule 12; QCVN 102:2016/SĐ1:2022; QĐ 20/2020/QĐ-TTg: codes of the
-    amendment form, up to 35 characters, are accepted by default beside the 13-character form."""
+    amendment form, up to AGENCY_CODE_MAX_LENGTH (36) characters, are accepted by default beside the 13-character
+    form."""
     agency = Agency(name="Cơ quan thử", abbreviation="CQT", level=province.agencies["vp"].level, identifier_code=code)
     assert identifier_code_is_valid(code)
     assert "identifier_code" not in agency_validate(agency)
 
 
 @pytest.mark.parametrize("code, message", [
-    ("H23.0001.0002.0003.0004.0005.0000006",
-     "Mã định danh “H23.0001.0002.0003.0004.0005.0000006” dài 36 ký tự, quá 35 ký tự (QCVN 102:2016/SĐ1:2022)."),
+    ("H23.0001.0002.0003.0004.0005.00000007",
+     "Mã định danh “H23.0001.0002.0003.0004.0005.00000007” dài 37 ký tự, quá 36 ký tự (QCVN 102:2016/SĐ1:2022)."),
     ("000.00.4.H30", "Mã định danh “000.00.4.H30” sai định dạng (đúng dạng: 000.00.00.H30)."),
     ("h23.01", "Mã định danh “h23.01” sai định dạng (dạng 000.00.00.H30, hoặc dạng QĐ 20/2020: các nhóm chữ số "
-               "và chữ in hoa A–Z ngăn bởi dấu chấm, tối đa 35 ký tự)."),
+               "và chữ in hoa A–Z ngăn bởi dấu chấm, tối đa 36 ký tự)."),
     ("H23..01", "Mã định danh “H23..01” sai định dạng (dạng 000.00.00.H30, hoặc dạng QĐ 20/2020: các nhóm chữ số "
-                "và chữ in hoa A–Z ngăn bởi dấu chấm, tối đa 35 ký tự)."),
+                "và chữ in hoa A–Z ngăn bởi dấu chấm, tối đa 36 ký tự)."),
 ])
 def test_agency_codes_are_checked_structurally(province, code, message):
     """vanthu.md §7 rule 12: a structural check, not any string: the QCVN 102:2016 shape keeps its widths."""
@@ -201,3 +203,13 @@ def test_a_copy_withdrawn_after_a_recall_has_no_metadata_to_export(client, provi
     assert as_user(province.users["clerk.vp"]).get(f"/api/documents/{withdrawn.pk}/metadata").status_code == 404
     listed = json.loads(client.get(reverse("documents:register_metadata", args=[kept.register_id])).content)
     assert [d["Subject"] for d in listed["Documents"]] == ["Còn hiệu lực"]
+
+
+def test_the_longest_agency_code_is_a_setting(province, settings):
+    """vanthu.md §4.3 OrganId note: a province whose platform registers at most 35 characters says so."""
+    settings.AGENCY_CODE_MAX_LENGTH = 35
+    code = "H23.0001.0002.0003.0004.0005.0000006"
+    agency = Agency(name="Cơ quan thử", abbreviation="CQT", level=province.agencies["vp"].level, identifier_code=code)
+    assert not identifier_code_is_valid(code)
+    assert agency_validate(agency)["identifier_code"] == [
+        f"Mã định danh “{code}” dài 36 ký tự, quá 35 ký tự (QCVN 102:2016/SĐ1:2022)."]
