@@ -11,6 +11,9 @@ Everything goes through the real services of drafting, delivery and processing:
    different steps: one has not opened it, one received it, one registered and submitted it.
 3. At Sở TT&TT a plan has passed the content and format checks and waits for the director's approval.
 4. At Xã Vị Thắng a submission was returned to its drafter by the văn thư with a reason.
+5. Sở TT&TT sent a công văn to Sở Nội vụ, which registered it; Sở TT&TT then recalled it (status 13, a wrong
+   date) and Sở Nội vụ agreed (15): the copy is withdrawn from its lists, its record and log are kept
+   (NĐ30 Art. 18.4).
 
 Shared recipient lists ("Các UBND huyện, thị xã, thành phố", "Các sở, ban, ngành tỉnh") are created too.
 """
@@ -39,6 +42,7 @@ DISTRICTS_LIST = "Các UBND huyện, thị xã, thành phố"
 # The Provincial Office signs its electronic copy (sao y of the seed notice) with its agency credential.
 DIGITAL_SIGNING = {"users": ["lanhdao.vithang"], "agencies": ["xa-vithang", "vp"]}
 DEPARTMENTS_LIST = "Các sở, ban, ngành tỉnh"
+RECALL_SUBJECT = "V/v cử cán bộ tham gia lớp tập huấn sử dụng chữ ký số"
 
 
 def flow_exists() -> bool:
@@ -59,6 +63,7 @@ class FlowLoader:
         self.province_reminder(lists[DISTRICTS_LIST])
         self.plan_waiting_for_approval(lists[DISTRICTS_LIST])
         self.returned_submission()
+        self.recalled_letter()
         self.office_copy()
         return Draft.objects.count()
 
@@ -224,6 +229,22 @@ class FlowLoader:
             actor=self.u["vanthu.vpubnd"], original_id=seed.pk, form="SY",
             signer_id=leader if leader in dict(signers) else signers[0][0],
             recipients_text="- Sở Nội vụ;\n- Lưu: VT.", pin=DEMO_PIN)
+
+    def recalled_letter(self) -> None:
+        day = self.days_ago(3)
+        draft = self.draft(
+            "stttt", "chuyenvien.cntt.stttt", "cong-van", RECALL_SUBJECT, signer="lanhdao.stttt",
+            recipients=["snv"], unit_abbreviation="CNTT", signer_position="Giám đốc", extra="Lưu: VT, CNTT.",
+            body="Sở Thông tin và Truyền thông đề nghị Sở Nội vụ cử cán bộ tham gia lớp tập huấn sử dụng chữ ký số.")
+        letter = self.issue(draft, clerk="vanthu.stttt", day=day)
+        delivery = Delivery.objects.get(document=letter, recipient_agency=self.a["snv"])
+        recipient_clerk = self.u[f"vanthu.{self.slug('snv')}"]
+        processing.incoming_register_from_delivery(actor=recipient_clerk, delivery_id=delivery.pk,
+                                                   received_on=day, today=day)
+        delivery_services.delivery_recall(
+            actor=self.u["vanthu.stttt"], document=letter,
+            reason="Văn bản ghi sai thời gian tổ chức lớp tập huấn; Sở sẽ ban hành văn bản thay thế.")
+        delivery_services.delivery_recall_answer(actor=recipient_clerk, delivery_id=delivery.pk, agree=True)
 
     def returned_submission(self) -> None:
         draft = self.draft(

@@ -249,3 +249,24 @@ def test_demo_has_documents_in_motion_in_every_queue():
     notice = Document.objects.get(direction=Direction.OUTGOING, subject__contains="đôn đốc triển khai liên thông")
     states = [d.state for d in delivery_selectors.deliveries_of(document=notice)]
     assert states.count("waiting") == 1 and "registered" in states and "received" in states
+
+
+@pytest.mark.django_db
+def test_demo_shows_a_recall_that_withdraws_the_recipients_copy():
+    """vanthu.md §7 rule 5 demo; NĐ30 Art. 18.4; Phụ lục VI §III.8: a recalled (13) and agreed (15) document
+    leaves the recipient's lists while its record stays."""
+    from lienthong.core.demo.flow import RECALL_SUBJECT
+    from lienthong.delivery.models import Delivery
+    from lienthong.documents import selectors as document_selectors
+    from lienthong.documents.models import DocumentStatus
+
+    call_command("load_demo", "--scale", "0", "--fast-pdfs", stdout=io.StringIO())
+    letter = Document.objects.get(direction=Direction.OUTGOING, subject=RECALL_SUBJECT)
+    assert letter.status == DocumentStatus.RECALLED and letter.agency.abbreviation == "STTTT"
+    delivery = Delivery.objects.get(document=letter)
+    assert delivery.state == "withdrawn" and delivery.recall_state == "accepted"
+    copy = Document.objects.get(direction=Direction.INCOMING, subject=RECALL_SUBJECT)
+    assert copy.status == DocumentStatus.WITHDRAWN and copy.agency == delivery.recipient_agency
+    clerk = User.objects.get(username="vanthu.snv")
+    assert not document_selectors.document_list(user=clerk).filter(pk=copy.pk).exists()
+    assert document_selectors.document_list(user=clerk).exists()
