@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -317,6 +318,13 @@ class PaperSignature:
     signer_id: int | None
     signed_on: dt.date | None
     late_issue_reason: str = ""
+    # Checks the signer's authority prefix against the record (vanthu.md §7 rule 6; NĐ30 Art. 13), e.g.
+    # ``lienthong.authority.selectors.authority_basis``; raises ValidationFailed. Passed in by the caller
+    # rather than imported: the authority app depends on documents (its grants point at Document and
+    # DocumentType, its demo registers documents), so documents must not import authority back. Called
+    # here, in the validation pass, so its refusal sits with the other field errors and comes before any
+    # number is taken.
+    authority_check: Callable[..., object] | None = None
 
 
 def _validate_paper(paper: PaperSignature, data: DocumentInput, agency: Agency, read: list[ReadFile],
@@ -362,6 +370,15 @@ def _validate_paper(paper: PaperSignature, data: DocumentInput, agency: Agency, 
                 _("Lý do dài quá %(n)s ký tự.") % {"n": REASON_MAX_LENGTH})
     if signed_on and data.issued_on == signed_on:
         reason = ""
+    if (paper.authority_check is not None and position is not None and not errors.get("signed_on")
+            and not errors.get("signer_authority") and not errors.get("document_type")):
+        try:
+            paper.authority_check(signer_id=position.user_id, authority=data.signer_authority, agency=agency,
+                                  on_date=signed_on,
+                                  document_type_id=data.document_type.pk if data.document_type else None)
+        except ValidationFailed as exc:
+            for msgs in exc.errors.values():
+                errors.setdefault("signer_authority", []).extend(msgs)
     if not read and not errors.get("files"):
         errors.setdefault("files", []).append(_("Cần đính kèm bản scan văn bản đã ký (PDF hoặc ảnh)."))
     for f in read:
@@ -381,19 +398,23 @@ def _validate_paper(paper: PaperSignature, data: DocumentInput, agency: Agency, 
 def document_register_outgoing_paper(*, actor, agency: Agency, data: DocumentInput, signer_id: int | None,
                                      signed_on: dt.date | None, late_issue_reason: str = "",
                                      unit_abbreviation: str = "", register_id: int | None = None,
-                                     today: dt.date | None = None) -> Document:
+                                     today: dt.date | None = None,
+                                     authority_check: Callable[..., object] | None = None) -> Document:
     """Register an outgoing document signed on paper, outside the drafting flow (vanthu.md §7 rule 4;
     NĐ30 Art. 13, 15.2, 18.1).
 
     Takes a number only with the signer (a leader of the agency), the signing date and the scan of the
     signed page; the record names the signer, the signing date and the văn thư who attached the scan.
     A document not issued on the day it was signed needs a reason, stored on the record.
+    ``authority_check`` (see ``PaperSignature``) refuses a signer's prefix without a basis on the
+    signing date; the web view passes the authority app's check.
     """
     data.is_paper = True
     return _register_outgoing(actor=actor, agency=agency, data=data, unit_abbreviation=unit_abbreviation,
                               register_id=register_id, today=today,
                               paper=PaperSignature(signer_id=signer_id, signed_on=signed_on,
-                                                   late_issue_reason=late_issue_reason))
+                                                   late_issue_reason=late_issue_reason,
+                                                   authority_check=authority_check))
 
 
 def document_register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbreviation: str = "",

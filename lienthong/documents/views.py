@@ -17,6 +17,7 @@ from lienthong.accounts.models import Role
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.selectors import audit_entries_for
+from lienthong.authority import selectors as authority_selectors
 from lienthong.core.api_tools import original_response
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed, Withdrawn
 from lienthong.core.http import file_response
@@ -187,7 +188,10 @@ def register_document(request, direction: str):
                         actor=request.user, agency=cd["agency"], data=_document_input(form),
                         signer_id=cd.get("signer"), signed_on=cd.get("signed_on"),
                         late_issue_reason=cd.get("late_issue_reason") or "",
-                        unit_abbreviation=cd.get("unit_abbreviation") or "")
+                        unit_abbreviation=cd.get("unit_abbreviation") or "",
+                        # The signer's prefix must rest on the record on the signing date (vanthu.md §7
+                        # rule 6; NĐ30 Art. 13). Passed in: authority depends on documents, not the reverse.
+                        authority_check=authority_selectors.authority_basis)
                     messages.success(request, _("Đã cấp số %(s)s.") % {"s": doc.number_symbol})
                 else:
                     # A paper document enters the same processing flow as one delivered through the system.

@@ -10,9 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from lienthong.accounts.models import Position, Role
+from lienthong.accounts.services import user_create
 from lienthong.audit.models import AuditEntry
+from lienthong.authority import services as authority_services
+from lienthong.authority.models import SigningGrant
 from lienthong.core.errors import ValidationFailed
-from lienthong.core.testing import doc_input, pdf_upload
+from lienthong.core.testing import PASSWORD, doc_input, doc_type, pdf_upload
 from lienthong.documents import services
 from lienthong.documents.models import Document, Register, StoredFile
 from lienthong.documents.tests.test_views import detail_url, errors_next_to, outgoing_post
@@ -137,3 +141,102 @@ def test_the_signer_picker_offers_the_agencys_leaders(clerk_client, province):
     form = clerk_client.get(URL).context["form"]
     offered = {value for value, _label in form.fields["signer"].choices if value}
     assert offered == {province.users["leader.vp"].pk}
+
+
+# --- The signer's authority prefix rests on the record (issue 12, finding 1) -----------------------------
+
+@pytest.fixture
+def huyen(client, province):
+    """The district (a collegial UBND) seen by its văn thư: "Chủ tịch" leader.huyen, a "Phó Chủ tịch"
+    pho.huyen, and the head of its Phòng Nội vụ (a unit head)."""
+    Position.objects.filter(user=province.users["leader.huyen"]).update(title="Chủ tịch")
+    province.users["pho.huyen"] = user_create(
+        username="pho.huyen", password=PASSWORD, full_name="Nguyễn Văn A",
+        positions=[(province.agencies["huyen"], Role.LEADER, "Phó Chủ tịch")])
+    client.force_login(province.users["clerk.huyen"])
+    return province
+
+
+def huyen_post(p, *, signer: str, authority: str, position: str = ""):
+    return outgoing_post(p, agency=p.agencies["huyen"].pk, document_type=doc_type("bao-cao").pk,
+                         subject="Báo cáo kết quả chuyển đổi số quý IV", signer=p.users[signer].pk,
+                         signer_authority=authority, signer_position=position)
+
+
+def tuq_grant(p, *, valid_until: dt.date):
+    today = timezone.localdate()
+    decision = services.document_register_outgoing(
+        actor=p.users["clerk.huyen"], agency=p.agencies["huyen"], today=today,
+        data=doc_input("quyet-dinh", "Quyết định ủy quyền ký văn bản", issued_on=today))
+    return authority_services.grant_create(
+        actor=p.users["clerk.huyen"], kind="TUQ.", agency=p.agencies["huyen"], grantor=p.users["leader.huyen"],
+        grantee=p.users["leader.huyen.noivu"], decision=decision, valid_from=today - dt.timedelta(days=10),
+        valid_until=valid_until, grantee_title="Trưởng phòng Nội vụ", document_types=[doc_type("bao-cao")])
+
+
+def outgoing_numbered() -> int:
+    return Document.objects.filter(subject="Báo cáo kết quả chuyển đổi số quý IV").count()
+
+
+def test_a_unit_head_without_a_grant_cannot_register_a_tuq_signature(client, huyen):
+    """vanthu.md §7 rule 6; NĐ30 Art. 13.3: TUQ. rests on a written grant. The paper path used to take
+    the prefix as typed; now the signature is refused on the field and no number is taken."""
+    response = client.post(URL, huyen_post(huyen, signer="leader.huyen.noivu", authority="TUQ.",
+                                           position="Trưởng phòng Nội vụ"))
+
+    assert response.status_code == 422
+    [message] = errors_next_to(response, "signer_authority")
+    assert "không có văn bản giao thẩm quyền" in message
+    assert nothing_numbered()
+
+
+def test_an_expired_tuq_grant_is_refused(client, huyen):
+    """vanthu.md §7 rule 6; NĐ30 Art. 13.3: the grant must be in force on the signing date."""
+    grant = tuq_grant(huyen, valid_until=timezone.localdate() + dt.timedelta(days=30))
+    SigningGrant.objects.filter(pk=grant.pk).update(valid_until=timezone.localdate() - dt.timedelta(days=1))
+    numbered_before = Document.objects.count()
+
+    response = client.post(URL, huyen_post(huyen, signer="leader.huyen.noivu", authority="TUQ.",
+                                           position="Trưởng phòng Nội vụ"))
+
+    assert response.status_code == 422
+    [message] = errors_next_to(response, "signer_authority")
+    assert "đã hết hiệu lực" in message
+    assert Document.objects.count() == numbered_before and outgoing_numbered() == 0
+
+
+def test_a_tuq_grant_in_force_is_accepted(client, huyen):
+    """vanthu.md §7 rule 6; NĐ30 Art. 13.3: the same signature with a grant in force takes its number."""
+    tuq_grant(huyen, valid_until=timezone.localdate() + dt.timedelta(days=30))
+
+    response = client.post(URL, huyen_post(huyen, signer="leader.huyen.noivu", authority="TUQ.",
+                                           position="Trưởng phòng Nội vụ"))
+
+    assert response.status_code == 302 and outgoing_numbered() == 1
+
+
+def test_the_chairman_signs_tm_for_the_collective(client, huyen):
+    """vanthu.md §7 rule 6; NĐ30 Art. 13.1: the head of a collegial body signs TM. the collective."""
+    response = client.post(URL, huyen_post(huyen, signer="leader.huyen", authority="TM.", position="Chủ tịch"))
+
+    doc = Document.objects.get()
+    assert response.status_code == 302 and response["Location"] == detail_url(doc)
+    assert (doc.signer, doc.signer_authority) == (huyen.users["leader.huyen"], "TM.")
+
+
+def test_a_deputy_signs_kt(client, huyen):
+    """vanthu.md §7 rule 6; NĐ30 Art. 13.1: a deputy signs KT. (ký thay) the head."""
+    response = client.post(URL, huyen_post(huyen, signer="pho.huyen", authority="KT.", position="Phó Chủ tịch"))
+
+    doc = Document.objects.get()
+    assert response.status_code == 302
+    assert (doc.signer, doc.signer_authority) == (huyen.users["pho.huyen"], "KT.")
+
+
+def test_the_chairman_cannot_sign_kt_on_paper(client, huyen):
+    """vanthu.md §7 rule 6; NĐ30 Art. 13.1: KT. is a deputy's; the head signing KT. is refused."""
+    response = client.post(URL, huyen_post(huyen, signer="leader.huyen", authority="KT.", position="Chủ tịch"))
+
+    assert response.status_code == 422
+    assert "cấp phó" in " ".join(errors_next_to(response, "signer_authority"))
+    assert nothing_numbered()

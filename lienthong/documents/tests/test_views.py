@@ -152,8 +152,8 @@ def outgoing_post(province, **overrides):
     data = {
         "agency": province.agencies["vp"].pk, "document_type": doc_type("thong-bao").pk,
         "subject": "Thông báo kết luận của Chủ tịch UBND tỉnh", "issued_on": today.isoformat(),
-        "urgency": "normal", "secrecy": "normal", "signer_authority": "KT.",
-        "signer_position": "Phó Chủ tịch", "signer": province.users["leader.vp"].pk, "signed_on": today.isoformat(),
+        "urgency": "normal", "secrecy": "normal", "signer_authority": "",
+        "signer_position": "Chánh Văn phòng", "signer": province.users["leader.vp"].pk, "signed_on": today.isoformat(),
         "files": SimpleUploadedFile("thong-bao.pdf", tiny_pdf("Ket luan"), content_type="application/pdf"),
     }
     data.update(overrides)
@@ -189,7 +189,7 @@ def test_register_outgoing_through_the_form(clerk_client, province):
     doc = Document.objects.get()
     assert response.status_code == 302 and response["Location"] == detail_url(doc)
     assert (doc.number_symbol, doc.direction, doc.signer_display) == (
-        "01/TB-VP.UBND", "out", f"KT. Phó Chủ tịch {province.users['leader.vp'].full_name}")
+        "01/TB-VP.UBND", "out", f"Chánh Văn phòng {province.users['leader.vp'].full_name}")
     page = clerk_client.get(response["Location"])
     assert "Đã cấp số 01/TB-VP.UBND." in page.content.decode()
     assert DocumentFile.objects.get(document=doc).filename == "thong-bao.pdf"
