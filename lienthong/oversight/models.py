@@ -39,6 +39,9 @@ class AgencyMonthStats(models.Model):
     completed_on_time = models.PositiveIntegerField(_("hoàn thành đúng hạn"), default=0)
     overdue_open = models.PositiveIntegerField(_("quá hạn chưa xong cuối tháng"), default=0)
     handlings_completed = models.PositiveIntegerField(_("văn bản đến xử lý xong"), default=0)
+    late_acknowledgements = models.PositiveIntegerField(
+        _("xác nhận đã nhận trễ hạn"), default=0,
+        help_text=_("Văn bản đến qua hệ thống trong tháng không được xác nhận đã nhận (03) trong ngày làm việc đến"))
     median_processing_days = models.FloatField(_("số ngày xử lý (trung vị)"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("hoạt động gần nhất"), null=True, blank=True)
     computed_at = models.DateTimeField(_("tính lúc"))

@@ -15,7 +15,7 @@ from lienthong.oversight.services import month_start, next_month
 
 SUMMED = ["documents_issued", "documents_received", "issued_normal", "sent_electronically", "issued_e_doc",
           "issued_legally_valid", "received_signed_valid", "received_assigned", "assignments_completed",
-          "completed_with_deadline", "completed_on_time", "handlings_completed"]
+          "completed_with_deadline", "completed_on_time", "handlings_completed", "late_acknowledgements"]
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -59,6 +59,10 @@ class UsageRow:
     @property
     def documents_received(self) -> int:
         return self.totals.get("documents_received", 0)
+
+    @property
+    def late_acknowledgements(self) -> int:
+        return self.totals.get("late_acknowledgements", 0)
 
     @property
     def e_doc_share(self) -> float | None:

@@ -12,7 +12,8 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, IntegerField, Max, OuterRef, Q
+from django.db.models import (Aggregate, Case, Count, DateField, DateTimeField, Exists, F, FloatField, Func, IntegerField,
+                              Max, OuterRef, Q, Subquery, Value, When)
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -129,6 +130,32 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
     for r in received:
         add(r["agency_id"], _as_month(r["m"]), documents_received=r["n"], received_signed_valid=r["sv_n"],
             received_assigned=r["asg_n"])
+
+    # 2b. Late acknowledgements (NĐ30 Art. 21.2; docs/indicators.md): deliveries that arrived in the month
+    #     (Vietnam time) whose first 03 (received or registered) came after the day it was due, or that have
+    #     none once that day is past. Due: the arrival day, or the next working day after a day off (the work
+    #     calendar, as the daily reminder of documents.acknowledgements). One aggregate query.
+    from lienthong.delivery.models import DeliveryEvent, DeliveryState, EventKind
+    from lienthong.workcalendar.selectors import WorkCalendar
+
+    calendar, day, days_off = WorkCalendar(), first, []
+    while day < end:
+        if not calendar.is_working_day(day):
+            days_off.append(When(arr_day=day, then=Value(calendar.add_working_days(day, 0))))
+        day += dt.timedelta(days=1)
+    first_ack = (DeliveryEvent.objects.filter(delivery_id=OuterRef("delivery_id"),
+                                              kind__in=[EventKind.RECEIVED, EventKind.REGISTERED])
+                 .order_by("at").values("at")[:1])
+    late = (DeliveryEvent.objects.filter(kind=EventKind.ARRIVED, at__gte=start_at, at__lt=end_at)
+            .exclude(delivery__state=DeliveryState.RETURNED)
+            .annotate(m=TruncMonth("at", tzinfo=VN), arr_day=TruncDate("at", tzinfo=VN),
+                      ack_day=TruncDate(Subquery(first_ack, output_field=DateTimeField()), tzinfo=VN))
+            .annotate(due=Case(*days_off, default=F("arr_day"), output_field=DateField()))
+            .values("delivery__recipient_agency_id", "m").order_by()
+            .annotate(n=Count("delivery_id", distinct=True, filter=Q(ack_day__gt=F("due"))
+                              | Q(ack_day__isnull=True, due__lt=today))))
+    for r in late:
+        add(r["delivery__recipient_agency_id"], _as_month(r["m"]), late_acknowledgements=r["n"])
 
     # 3. Lead assignments at the top of the tree (the leader's assignment to the agency's unit or person),
     #    completed in the month; on time when the local completion date is on or before the deadline.

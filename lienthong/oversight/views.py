@@ -135,7 +135,7 @@ def _table_sections(sections, lagging, *, query_string: str, remind_except: int 
                     num(r.staff_accounts), num(r.active_users), num(r.unused_accounts), num(r.documents_issued),
                     num(r.documents_received), _pct(r.sent_electronically_share),
                     _pct(r.digital_sign_valid_share), "—" if median is None else one_decimal(median),
-                    _pct(r.on_time_share), num(r.overdue_items))),
+                    _pct(r.on_time_share), num(r.overdue_items), num(r.late_acknowledgements))),
                 "last": _local_datetime(last, tz) if last else "—",
             })
         out.append({"level": str(section["level"]), "group": str(section["group"]), "rows": items})
@@ -257,6 +257,7 @@ COLUMNS = [  # (header, attribute, kind)
     (gettext_lazy("Số ngày xử lý (trung vị)"), "median_processing_days", "num"),
     (gettext_lazy("Tỷ lệ đúng hạn"), "on_time_share", "pct"),
     (gettext_lazy("Việc quá hạn"), "overdue_items", "int"),
+    (gettext_lazy("Xác nhận đã nhận trễ hạn"), "late_acknowledgements", "int"),
     (gettext_lazy("Hoạt động gần nhất"), "last_activity_at", "datetime"),
     (gettext_lazy("Dưới ngưỡng"), "failed", "text"),
 ]
@@ -311,7 +312,7 @@ def export_xlsx(request):
                     cell.number_format = "dd/mm/yyyy hh:mm"
                 if failed:
                     cell.fill = fill
-    for col, width in zip("ABCDEFGHIJKLMNO", (14, 22, 40, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 17, 30)):
+    for col, width in zip("ABCDEFGHIJKLMNOP", (14, 22, 40, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 17, 30)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "D4"
     name = f"giam-sat-{period['month_from']:%Y-%m}-{period['month_to']:%Y-%m}.xlsx"

@@ -253,7 +253,7 @@ def test_demo_has_documents_in_motion_in_every_queue():
 
 @pytest.mark.django_db
 def test_demo_shows_a_recall_that_withdraws_the_recipients_copy():
-    """vanthu.md §7 rule 5 demo; NĐ30 Art. 18.4; Phụ lục VI §III.8: a recalled (13) and agreed (15) document
+    """vanthu.md §7 rule 9 (demo); NĐ30 Art. 18.4; Phụ lục VI §III.8: a recalled (13) and agreed (15) document
     leaves the recipient's lists while its record stays."""
     from lienthong.core.demo.flow import RECALL_SUBJECT
     from lienthong.delivery.models import Delivery

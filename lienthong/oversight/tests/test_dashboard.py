@@ -92,8 +92,8 @@ def test_table_grouped_by_level_then_group_with_laggards_highlighted(office, cli
     [huyen] = page.xpath(f"//tr[@data-agency='{a['huyen'].pk}']")
     cells = [td.text_content().strip() for td in huyen.xpath("td")]
     # staff, active (last month), unused, issued and received (summed over 3 months), sent electronically
-    # 15/60, signed 12/60, median, on time 27/30, overdue (last month), last activity.
-    assert cells == ["UBND huyện Vị Thủy", "10", "2", "8", "60", "90", "25%", "20%", "3,0", "90%", "7",
+    # 15/60, signed 12/60, median, on time 27/30, overdue (last month), late acknowledgements, last activity.
+    assert cells == ["UBND huyện Vị Thủy", "10", "2", "8", "60", "90", "25%", "20%", "3,0", "90%", "7", "0",
                      "20/03/2018 16:00"]
     assert "lagging" in huyen.get("class")
     assert huyen.xpath("td")[0].get("title") == "Ủy ban nhân dân huyện Vị Thủy"

@@ -38,7 +38,7 @@ def test_pdf_export_follows_the_page_filters(office, client):
     for agency in ("ubnd", "vp", "stttt", "huyen", "xa"):
         assert a[agency].name in text
     # The district row: figures as on the page, then the indicators below the thresholds.
-    assert "Ủy ban nhân dân huyện Vị Thủy 10 2 8 60 90 25% 20% 3,0 90% 7 20/03/2018 16:00" in text
+    assert "Ủy ban nhân dân huyện Vị Thủy 10 2 8 60 90 25% 20% 3,0 90% 7 0 20/03/2018 16:00" in text
     assert "Gửi điện tử, Việc quá hạn" in text
 
     # The level filter keeps only that level, and says so.
