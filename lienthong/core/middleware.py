@@ -80,17 +80,11 @@ class RefuseNulBytesMiddleware:
 def _parser_refusal(request, exc):
     """Django refused to read the body (too big, too many files, a broken multipart): the upload module's
     Vietnamese answer when it has one, else the plain 400."""
-    from lienthong.core.error_views import bad_request_response
+    from lienthong.core.error_views import bad_request_response, error_response
+    from lienthong.documents.uploads import PARSER_ERRORS, parser_error_answer  # core sits below documents
 
-    try:
-        from lienthong.documents.uploads import PARSER_ERRORS, parser_error_answer
-    except ImportError:
-        PARSER_ERRORS, parser_error_answer = (), None
     if isinstance(exc, PARSER_ERRORS):
-        from lienthong.core.error_views import error_response
-
-        status, code, message = parser_error_answer(exc)
-        return error_response(request, status, code, message)
+        return error_response(request, *parser_error_answer(exc))
     from django.core.exceptions import SuspiciousOperation
     from django.http.multipartparser import MultiPartParserError
 

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
-from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.template import TemplateDoesNotExist, loader
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from lienthong.documents import files as file_store
@@ -44,14 +41,6 @@ def parser_error_answer(exc: Exception) -> tuple[int, str, str]:
     return 400, "upload_unreadable", _("Dữ liệu tải lên bị lỗi, không đọc được; hãy gửi lại.")
 
 
-def _page(message: str) -> str:
-    """The site's 400 page with the message; a bare Vietnamese page if the template is missing."""
-    try:
-        return loader.render_to_string("400.html", {"message": message})
-    except TemplateDoesNotExist:
-        return f"<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><p>{escape(message)}</p></html>"
-
-
 class UploadErrorsMiddleware:
     """Reads a multipart POST before the CSRF check does, to answer parser refusals in Vietnamese."""
 
@@ -69,9 +58,7 @@ class UploadErrorsMiddleware:
         try:
             request.POST  # noqa: B018 - parsing is the point
         except PARSER_ERRORS as exc:
-            status, code, message = parser_error_answer(exc)
-            if request.path_info.startswith("/api/"):
-                return JsonResponse({"code": code, "message": message}, status=status,
-                                    json_dumps_params={"ensure_ascii": False})
-            return HttpResponse(_page(message), status=status)
+            from lienthong.core.error_views import error_response
+
+            return error_response(request, *parser_error_answer(exc))
         return None
