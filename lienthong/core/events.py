@@ -1,0 +1,71 @@
+"""Cross-app events: how a lower app announces something that higher apps act upon.
+
+The apps sit in layers (docs/architecture.md) and import only downwards. When something happens in a lower
+app that a higher app must follow up — a stored PDF the signing app verifies, delivered documents whose legal
+validity it recomputes, an incoming registration that opens a handling — the lower app emits a named event
+and the higher app subscribes to it in its ``AppConfig.ready()``. The lower app never learns who listens.
+
+Two ways to emit, chosen by the emitter according to what the follow-up must guarantee:
+
+- ``emit``: the handlers run now, inside the caller's transaction. A failing handler rolls the whole write
+  back. Use it when the follow-up belongs to the same unit of work (the search entry of a registered
+  document).
+- ``emit_on_commit``: the handlers run once the current transaction has committed (at once outside a
+  transaction). Use it for side effects that must not run for a write that is rolled back (queueing a
+  verification job, notifications).
+
+This is deliberately not ``django.dispatch.Signal``: the names are a closed list written here, so
+``git grep`` finds every emitter and subscriber of an event, and a typo fails loudly instead of silently
+connecting nothing (style.md 10: signals only for upkeep, business steps called explicitly).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+
+#: Originals were stored. Payload: ``stored_file_ids: list[int]`` (the PDFs among them).
+FILE_STORED = "file_stored"
+#: Documents went out through the system to recipients. Payload: ``document_ids: list[int]``.
+DOCUMENTS_DELIVERED = "documents_delivered"
+#: A document's searchable content changed: registered, its text extracted, withdrawn or cancelled.
+#: Payload: ``document_id: int``. Emitted inside the transaction, so the search entry commits with the row.
+DOCUMENT_CHANGED = "document_changed"
+
+# Add a new event here with a comment giving its payload; emitters and subscribers use the constant.
+EVENTS = frozenset({FILE_STORED, DOCUMENTS_DELIVERED, DOCUMENT_CHANGED})
+
+Handler = Callable[..., Any]
+_handlers: dict[str, list[Handler]] = defaultdict(list)
+
+
+def _known(event: str) -> str:
+    if event not in EVENTS:
+        raise ValueError(f"Unknown event {event!r}; add it to lienthong.core.events.EVENTS")
+    return event
+
+
+def subscribe(event: str, handler: Handler) -> None:
+    """Register ``handler`` for ``event`` (idempotent: the same handler is kept once)."""
+    handlers = _handlers[_known(event)]
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def subscribers(event: str) -> tuple[Handler, ...]:
+    return tuple(_handlers[_known(event)])
+
+
+def emit(event: str, **payload: Any) -> None:
+    """Run every handler of ``event`` now, in subscription order, inside the caller's transaction."""
+    for handler in subscribers(event):
+        handler(**payload)
+
+
+def emit_on_commit(event: str, **payload: Any) -> None:
+    """Run every handler of ``event`` after the current transaction commits (nothing if it rolls back)."""
+    _known(event)
+    transaction.on_commit(lambda: emit(event, **payload))
