@@ -27,7 +27,7 @@ from lienthong.core.limits import (COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_M
                                    too_long_message)
 from lienthong.workcalendar.selectors import add_working_days
 
-from . import selectors
+from . import indicator_source, selectors
 from .criteria import CriteriaSetError, dump_criteria_set, load_criteria_set
 from .engine import Unit, _check_value, score
 from .models import (Adjustment, Approval, Campaign, CampaignState, CampaignUnit, CriteriaSetVersion,
@@ -378,10 +378,9 @@ def criterion_values_autofill(*, campaign: Campaign,
                                               criterion_code__in=list(keys))
                 .select_related("self_assessment__campaign_unit__agency"))
     if indicator is None:
-        from .indicator_source import indicator_values
-
-        table = indicator_values(agency_ids={r.self_assessment.campaign_unit.agency_id for r in rows},
-                                 keys=set(keys.values()), year=campaign.year)
+        table = indicator_source.indicator_values(
+            agency_ids={r.self_assessment.campaign_unit.agency_id for r in rows}, keys=set(keys.values()),
+            year=campaign.year)
 
         def indicator(agency, key, year):
             return table.get(agency.pk, {}).get(key)

@@ -9,6 +9,9 @@ class OversightConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from lienthong.assessment import indicator_source
+        from lienthong.oversight import indicators
         from lienthong.oversight.services import login_record
 
         user_logged_in.connect(login_record, dispatch_uid="oversight_login_record")
+        indicator_source.register_provider(indicators.KEYS, indicators.usage_indicator_values)
