@@ -34,9 +34,17 @@ DOCUMENTS_DELIVERED = "documents_delivered"
 #: A document's searchable content changed: registered, its text extracted, withdrawn or cancelled.
 #: Payload: ``document_id: int``. Emitted inside the transaction, so the search entry commits with the row.
 DOCUMENT_CHANGED = "document_changed"
+#: A recipient's văn thư registered a delivered document (số đến). Payload: ``document_id: int`` (the new incoming
+#: document), ``delivery_id: int``. Emitted inside the registering transaction: what follows (its handling) commits
+#: or rolls back with the record.
+DELIVERY_REGISTERED = "delivery_registered"
+#: A recipient agreed to a recall (NĐ30 Art. 18.4): its copy is withdrawn. Payload: ``document_id: int`` (the
+#: recipient's incoming copy), ``actor_id: int`` (who agreed), ``sender_name: str`` (the recalling agency).
+#: Emitted inside the answering transaction, so the copy's open work closes with it.
+DOCUMENT_WITHDRAWN = "document_withdrawn"
 
 # Add a new event here with a comment giving its payload; emitters and subscribers use the constant.
-EVENTS = frozenset({FILE_STORED, DOCUMENTS_DELIVERED, DOCUMENT_CHANGED})
+EVENTS = frozenset({FILE_STORED, DOCUMENTS_DELIVERED, DOCUMENT_CHANGED, DELIVERY_REGISTERED, DOCUMENT_WITHDRAWN})
 
 Handler = Callable[..., Any]
 _handlers: dict[str, list[Handler]] = defaultdict(list)
