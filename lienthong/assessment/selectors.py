@@ -8,13 +8,16 @@ published, and then the self-assessments of the other units of that campaign as 
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from lienthong.accounts.models import Role
+from lienthong.accounts.models import Position, Role
 from lienthong.accounts.selectors import active_positions, agency_ids_for
 from lienthong.core.errors import NotFound
 
-from .models import AssessmentAuthority, AuthorityKind, Campaign, CampaignState, Result, SelfAssessment
+from .engine import Unit, UnitResult, score
+from .models import (Adjustment, AssessmentAuthority, AuthorityKind, Campaign, CampaignState, CampaignUnit,
+                     CriteriaSetVersion, CriterionValue, Evidence, Result, SelfAssessment, SelfAssessmentState)
 
 READ_ALL_KINDS = (AuthorityKind.COUNCIL, AuthorityKind.APPROVER, AuthorityKind.OFFICE)
 
@@ -106,11 +109,6 @@ def previous_results(*, campaign: Campaign) -> dict[str, Result]:
 def campaign_list(*, user) -> QuerySet[Campaign]:
     """``campaigns_visible`` with the number of units and of submitted self-assessments (subqueries, so the
     counts stay right when the visibility filter joins the units)."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from .models import CampaignUnit, SelfAssessmentState
-
     def count(qs):
         return Coalesce(Subquery(qs.order_by().values("campaign_id").annotate(n=Count("pk")).values("n")[:1],
                                  output_field=IntegerField()), 0)
@@ -140,8 +138,6 @@ def my_self_assessments(*, user, campaign_ids=None) -> QuerySet[SelfAssessment]:
 def campaign_units_visible(*, user, campaign: Campaign):
     """Units of a campaign with their agency and self-assessment: all of them for the council, approver and
     office (and for every unit once the results are published), otherwise the user's own units only."""
-    from .models import CampaignUnit
-
     qs = CampaignUnit.objects.filter(campaign=campaign).select_related("agency", "self_assessment").order_by(
         "group_code", "agency__name")
     if reads_all(user=user) or campaign.state == CampaignState.PUBLISHED_RESULTS:
@@ -149,26 +145,44 @@ def campaign_units_visible(*, user, campaign: Campaign):
     return qs.filter(agency_id__in=agency_ids_for(user=user))
 
 
-def unit_current_scores(*, campaign: Campaign, campaign_unit):
+def scoring_inputs(campaign: Campaign):
+    """What ``engine.score`` needs to score the whole campaign as it stands: ``(criteria set, campaign units,
+    engine units, values, overrides)``. A unit's value of a criterion with an ``indicator:`` source is the
+    measured value when there is one, else its own; ``overrides`` are the council's adjustments (the latest
+    wins). The same inputs serve the council's adjustment, the results and the unit's page. Two queries."""
+    cs = campaign.criteria_set.criteria_set()
+    cus = list(campaign.units.all())
+    source = {c.code: c for _cat, c in cs.criteria()}
+    values: dict[str, dict] = {str(cu.agency_id): {} for cu in cus}
+    by_cu = {cu.pk: str(cu.agency_id) for cu in cus}
+    for cu_id, code, v, auto in CriterionValue.objects.filter(
+            self_assessment__campaign_unit__campaign=campaign).values_list(
+            "self_assessment__campaign_unit_id", "criterion_code", "value", "auto_value"):
+        crit = source.get(code)
+        use = auto if crit is not None and crit.indicator_key and auto is not None else v
+        values[by_cu[cu_id]][code] = use
+    overrides: dict[str, dict] = {}
+    for cu_id, code, pts in Adjustment.objects.filter(campaign_unit__campaign=campaign).order_by(
+            "at", "pk").values_list("campaign_unit_id", "criterion_code", "new_points"):
+        overrides.setdefault(by_cu[cu_id], {})[code] = pts  # the latest adjustment wins
+    units = [Unit(code=str(cu.agency_id), group=cu.group_code, not_applicable=frozenset(cu.not_applicable),
+                  excluded=cu.excluded) for cu in cus]
+    return cs, cus, units, values, overrides
+
+
+def unit_current_scores(*, campaign: Campaign, campaign_unit) -> UnitResult:
     """The unit's points as they stand now (values, measured values, adjustments so far), scored with the
     whole campaign because some rules compare a unit with the best of its group. ``engine.UnitResult``."""
-    from .engine import score
-    from .services import _scoring_inputs  # the same inputs the council's adjustment and the results use
-
-    cs, _cus, units, values, overrides = _scoring_inputs(campaign)
+    cs, _cus, units, values, overrides = scoring_inputs(campaign)
     return score(cs, units, values, overrides=overrides).by_code[str(campaign_unit.agency_id)]
 
 
 def unit_adjustments(*, campaign_unit) -> QuerySet:
-    from .models import Adjustment
-
     return Adjustment.objects.filter(campaign_unit=campaign_unit).select_related("by").order_by("-at", "-pk")
 
 
 def criteria_set_versions() -> QuerySet:
     """Criteria-set versions a new campaign may use, newest year first."""
-    from .models import CriteriaSetVersion
-
     return CriteriaSetVersion.objects.order_by("-year", "code", "-version")
 
 
@@ -193,10 +207,6 @@ def self_assessment_editable(*, self_assessment: SelfAssessment) -> bool:
 
 def self_assessment_values(*, self_assessment: SelfAssessment) -> list:
     """The criterion values of one self-assessment with their evidence files, in two queries."""
-    from django.db.models import Prefetch
-
-    from .models import CriterionValue, Evidence
-
     return list(CriterionValue.objects.filter(self_assessment=self_assessment)
                 .select_related("reviewed_by", "confirmed_by")
                 .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")))
@@ -205,8 +215,6 @@ def self_assessment_values(*, self_assessment: SelfAssessment) -> list:
 
 def evidence_get(*, user, pk: int):
     """One evidence file of a self-assessment ``user`` may see; ``NotFound`` otherwise."""
-    from .models import Evidence
-
     ev = (Evidence.objects.select_related("stored_file", "criterion_value__self_assessment__campaign_unit")
           .filter(pk=pk, criterion_value__self_assessment__in=self_assessments_visible(user=user).values("pk"))
           .first())
@@ -233,8 +241,6 @@ def reminder_candidates() -> QuerySet[SelfAssessment]:
 
 def unit_leaders(*, agency_id: int) -> QuerySet:
     """Active agency-wide leader positions of the unit, with their people: on whose behalf a văn thư sends."""
-    from lienthong.accounts.models import Position
-
     return (Position.objects.filter(agency_id=agency_id, role=Role.LEADER, unit__isnull=True, is_active=True,
                                     user__is_active=True)
             .select_related("user").order_by("user__full_name", "user_id"))

@@ -29,9 +29,9 @@ from lienthong.workcalendar.selectors import add_working_days
 
 from . import indicator_source, selectors
 from .criteria import CriteriaSetError, dump_criteria_set, load_criteria_set
-from .engine import Unit, _check_value, score
-from .models import (Adjustment, Approval, Campaign, CampaignState, CampaignUnit, CriteriaSetVersion,
-                     CriterionValue, Evidence, ReviewStatus, Result, SelfAssessment, SelfAssessmentState)
+from .engine import _check_value, score
+from .models import (Adjustment, Approval, Campaign, CampaignState, CampaignUnit, CriteriaSetVersion, CriterionValue,
+                     Evidence, Result, ReviewStatus, SelfAssessment, SelfAssessmentState)
 
 S = CampaignState
 SA = SelfAssessmentState
@@ -545,27 +545,6 @@ def self_assessment_confirm(*, actor, self_assessment: SelfAssessment) -> SelfAs
 # --------------------------------------------------------------------------- council and results
 
 
-def _scoring_inputs(campaign: Campaign):
-    cs = campaign.criteria_set.criteria_set()
-    cus = list(campaign.units.all())
-    source = {c.code: c for _cat, c in cs.criteria()}
-    values: dict[str, dict] = {str(cu.agency_id): {} for cu in cus}
-    by_cu = {cu.pk: str(cu.agency_id) for cu in cus}
-    for cu_id, code, v, auto in CriterionValue.objects.filter(
-            self_assessment__campaign_unit__campaign=campaign).values_list(
-            "self_assessment__campaign_unit_id", "criterion_code", "value", "auto_value"):
-        crit = source.get(code)
-        use = auto if crit is not None and crit.indicator_key and auto is not None else v
-        values[by_cu[cu_id]][code] = use
-    overrides: dict[str, dict] = {}
-    for cu_id, code, pts in Adjustment.objects.filter(campaign_unit__campaign=campaign).order_by(
-            "at", "pk").values_list("campaign_unit_id", "criterion_code", "new_points"):
-        overrides.setdefault(by_cu[cu_id], {})[code] = pts  # the latest adjustment wins
-    units = [Unit(code=str(cu.agency_id), group=cu.group_code, not_applicable=frozenset(cu.not_applicable),
-                  excluded=cu.excluded) for cu in cus]
-    return cs, cus, units, values, overrides
-
-
 def council_adjust(*, actor, campaign_unit: CampaignUnit, criterion_code: str, new_points, reason: str) -> Adjustment:
     """The council changes the points of one criterion of one unit. Reason required; audit-logged."""
     _require_council(actor)
@@ -579,7 +558,7 @@ def council_adjust(*, actor, campaign_unit: CampaignUnit, criterion_code: str, n
         c = _lock(campaign_unit.campaign)
         _require_state(c, S.COUNCIL)
         cu = CampaignUnit.objects.get(pk=campaign_unit.pk)
-        cs, _cus, units, values, overrides = _scoring_inputs(c)
+        cs, _cus, units, values, overrides = selectors.scoring_inputs(c)
         pair = next(((cat, k) for cat, k in cs.criteria() if k.code == criterion_code), None)
         if pair is None or not cs.applies(pair[0], pair[1], cu.group_code) or criterion_code in cu.not_applicable:
             errors["criterion_code"] = [_("Tiêu chí không áp dụng cho đơn vị này.")]
@@ -612,7 +591,7 @@ def campaign_compute_results(*, actor, campaign: Campaign) -> list[Result]:
     with transaction.atomic():
         c = _lock(campaign)
         _require_state(c, S.COUNCIL)
-        cs, cus, units, values, overrides = _scoring_inputs(c)
+        cs, cus, units, values, overrides = selectors.scoring_inputs(c)
         previous = selectors.previous_results(campaign=c)
         scored = score(cs, units, values, overrides=overrides, previous=previous)
         now = timezone.now()

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.schema_types import Id
 from lienthong.oversight import selectors
+from lienthong.oversight.forms import UsageFilterForm, months_back
 from lienthong.oversight.query import usage_query
 
 router = Router(tags=["Thống kê sử dụng"])
@@ -119,11 +120,8 @@ def usage_statistics(request, params: Query[OverviewQuery]):
 def usage_statistics_trend(request, agency_id: Id, params: Query[TrendQuery]):
     """The agency's figures month by month from ``month_from`` (default: the twelve months ending with
     ``month_to``) to ``month_to``; months without statistics give zeros. At most 36 months."""
-    from lienthong.agencies.models import Agency
-    from lienthong.oversight.forms import UsageFilterForm, months_back
-
     _require_overseer(request)
-    if not Agency.objects.filter(pk=agency_id, is_external=False).exists():
+    if selectors.internal_agency(agency_id=agency_id) is None:
         raise NotFound(_("Không tìm thấy cơ quan."))
     data = _params(params)
     if "month_from" not in data and "month_to" in data:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.core.months import MonthField  # noqa: F401 - re-exported: ``YYYY-MM``, years 2000–2100
-from lienthong.oversight.services import VN, month_start
+from lienthong.oversight.definitions import VN, month_start
 
 MAX_MONTHS = 36
 

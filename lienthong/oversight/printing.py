@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienthong.oversight.notice import figure, indicator_labels, short_labels
+from lienthong.oversight.definitions import VN
 from lienthong.oversight.selectors import HIGHER_IS_WORSE
-from lienthong.oversight.services import VN
 
 
 def threshold_text(thresholds: dict[str, float]) -> str:

@@ -56,10 +56,8 @@ def usage_query(data) -> UsageQuery:
     """Read ``data`` (a QueryDict). Invalid filters fall back to the default period without level or
     group (the page shows the errors); invalid thresholds are ignored. Two queries (levels, groups)
     plus one when a level or group is chosen."""
-    from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
-
-    levels = list(AdministrativeLevel.objects.order_by("rank", "name"))
-    groups = list(AgencyGroup.objects.order_by("order", "name"))
+    levels = selectors.administrative_levels()
+    groups = selectors.agency_groups()
     form = UsageFilterForm(data, levels=levels, groups=groups)
     threshold_form = ThresholdForm(data)
     if form.is_valid():
@@ -69,12 +67,7 @@ def usage_query(data) -> UsageQuery:
         cleaned = {"month_from": first, "month_to": last, "level": "", "group": ""}
     agency_ids = None
     if cleaned.get("level") or cleaned.get("group"):
-        agencies = Agency.objects.filter(is_external=False)
-        if cleaned.get("level"):
-            agencies = agencies.filter(level__code=cleaned["level"])
-        if cleaned.get("group"):
-            agencies = agencies.filter(group__code=cleaned["group"])
-        agency_ids = list(agencies.values_list("pk", flat=True))
+        agency_ids = selectors.internal_agency_ids(level=cleaned.get("level") or "", group=cleaned.get("group") or "")
     thresholds = threshold_form.thresholds() if threshold_form.is_valid() else {}
     return UsageQuery(form=form, threshold_form=threshold_form, month_from=cleaned["month_from"],
                       month_to=cleaned["month_to"], level=cleaned.get("level") or "", group=cleaned.get("group") or "",

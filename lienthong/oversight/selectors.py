@@ -8,10 +8,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Case, IntegerField, Max, Q, Sum, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from lienthong.accounts.models import Role
+from lienthong.accounts.selectors import agency_ids_for, agency_people
+from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
+from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
+from lienthong.assessment.selectors import user_has_authority
+from lienthong.core.errors import ValidationFailed
+from lienthong.oversight.definitions import EXCLUDED_STATUSES, month_start, next_month
 from lienthong.oversight.models import AgencyMonthStats
-from lienthong.oversight.services import month_start, next_month
+from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentRole
 
 SUMMED = ["documents_issued", "documents_received", "issued_normal", "sent_electronically", "issued_e_doc",
           "issued_legally_valid", "received_signed_valid", "received_assigned", "assignments_completed",
@@ -104,8 +113,6 @@ def usage_overview(*, month_from: dt.date, month_to: dt.date, agency_ids=None) -
     """One row per internal agency for the months ``month_from``…``month_to`` (inclusive): counts
     summed over the months; staff, active users, unused accounts and overdue items as of the last
     month; last activity up to the end of the last month. Ordered by level, group, name. Three queries."""
-    from lienthong.agencies.models import Agency
-
     first, last = month_start(month_from), month_start(month_to)
     agencies = Agency.objects.filter(is_external=False)
     if agency_ids is not None:
@@ -141,8 +148,6 @@ class TrendPoint:
 
 def usage_trend(*, agency_id: int, months: list[dt.date]) -> list[TrendPoint]:
     """The agency's figures month by month (months without statistics give zeros). Two queries."""
-    from lienthong.agencies.models import Agency
-
     months = sorted({month_start(m) for m in months})
     a = Agency.objects.filter(pk=agency_id).values(
         "pk", "name", "short_name", "level__code", "level__rank", "group__code", "group__name").get()
@@ -176,15 +181,11 @@ def laggards(*, thresholds: dict[str, float], month_from: dt.date, month_to: dt.
     """Agencies below at least one threshold (``{"e_doc_share": 0.8, "overdue_items": 5, …}``; for
     overdue items, unused accounts and median processing days the threshold is a maximum). A missing
     ratio (denominator 0) fails only with ``missing_is_lagging``. Same queries as ``usage_overview``."""
-    from lienthong.core.errors import ValidationFailed
-
     known = {"documents_issued", "documents_received", "e_doc_share", "sent_electronically_share",
              "digital_sign_valid_share", "received_signed_valid_share", "e_case_share", "on_time_share",
              "active_user_share"} | HIGHER_IS_WORSE
     unknown = sorted(set(thresholds) - known)
     if unknown:
-        from django.utils.translation import gettext as _
-
         raise ValidationFailed({"thresholds": [_("Chỉ số không có: %(k)s.") % {"k": ", ".join(unknown)}]})
     out = []
     for row in usage_overview(month_from=month_from, month_to=month_to, agency_ids=agency_ids):
@@ -224,9 +225,6 @@ def may_oversee(user) -> bool:
         return False
     if user.is_system_admin:
         return True
-    from lienthong.assessment.models import AuthorityKind
-    from lienthong.assessment.selectors import user_has_authority
-
     return user_has_authority(user=user, kinds=(AuthorityKind.OFFICE, AuthorityKind.COUNCIL))
 
 
@@ -235,11 +233,6 @@ def agency_overdue_assignments(*, agency_id: int, today: dt.date | None = None):
     lead assignments still open whose deadline is before ``today``, cancelled and withdrawn documents
     left out. One query;
     processing has no agency-wide overdue reader (its own lists are per person)."""
-    from django.utils import timezone
-
-    from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentRole
-    from lienthong.oversight.services import EXCLUDED_STATUSES
-
     today = today or timezone.localdate()
     return (Assignment.objects.filter(agency_id=agency_id, role=AssignmentRole.LEAD, parent__isnull=True,
                                       state__in=OPEN_STATES, deadline__lt=today)
@@ -253,12 +246,6 @@ def reminder_issuer(*, user):
     (Sở TT&TT); ``None`` when there is none (a system administrator without a position). One query."""
     if user is None or not user.is_authenticated:
         return None
-    from django.db.models import Case, IntegerField, Value, When
-
-    from lienthong.accounts.selectors import agency_ids_for
-    from lienthong.agencies.models import Agency
-    from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
-
     office = AssessmentAuthority.objects.filter(kind=AuthorityKind.OFFICE).values("agency_id")
     council = AssessmentAuthority.objects.filter(kind=AuthorityKind.COUNCIL).values("agency_id")
     return (Agency.objects.filter(pk__in=agency_ids_for(user=user), is_active=True)
@@ -269,9 +256,6 @@ def reminder_issuer(*, user):
 
 def reminder_signers(*, agency_id: int):
     """The leaders of the whole agency (not heads of a unit) who may sign its công văn, with their titles."""
-    from lienthong.accounts.models import Role
-    from lienthong.accounts.selectors import agency_people
-
     return agency_people(agency_id=agency_id, roles=[Role.LEADER]).filter(unit__isnull=True)
 
 
@@ -280,3 +264,37 @@ def latest_month_with_documents() -> dt.date | None:
     when the chosen period has none, e.g. in a fresh installation or the demo, whose story is of 2017–2018."""
     return (AgencyMonthStats.objects.filter(Q(documents_issued__gt=0) | Q(documents_received__gt=0))
             .aggregate(last=Max("month"))["last"])
+
+
+def reminder_recipient_count(*, draft) -> int:
+    """How many agencies a drafted công văn đôn đốc goes to (one query)."""
+    return draft.recipients.count()
+
+
+# --- the agency directory as the dashboard filters it ------------------------------------------------------
+
+
+def internal_agency(*, agency_id: int) -> Agency | None:
+    """The internal agency ``agency_id`` with its level and group (the drill-down page), ``None`` when there is
+    none or it is external. One query."""
+    return Agency.objects.filter(pk=agency_id, is_external=False).select_related("level", "group").first()
+
+
+def administrative_levels() -> list[AdministrativeLevel]:
+    """The levels of the dashboard's filter, in rank order. One query."""
+    return list(AdministrativeLevel.objects.order_by("rank", "name"))
+
+
+def agency_groups() -> list[AgencyGroup]:
+    """The agency groups of the dashboard's filter, in their order. One query."""
+    return list(AgencyGroup.objects.order_by("order", "name"))
+
+
+def internal_agency_ids(*, level: str = "", group: str = "") -> list[int]:
+    """The internal agencies of level code ``level`` and group code ``group`` (either may be empty). One query."""
+    agencies = Agency.objects.filter(is_external=False)
+    if level:
+        agencies = agencies.filter(level__code=level)
+    if group:
+        agencies = agencies.filter(group__code=group)
+    return list(agencies.values_list("pk", flat=True))

@@ -9,31 +9,31 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import (Aggregate, Case, Count, DateField, DateTimeField, Exists, F, FloatField, Func, IntegerField,
                               Max, OuterRef, Q, Subquery, Value, When)
 from django.db.models.functions import TruncDate, TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from lienthong.accounts.models import Position
+from lienthong.agencies.models import Agency
+from lienthong.audit.models import AuditEntry
+from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
+from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, EventKind
+from lienthong.documents.models import Direction, Document, DocumentType
+from lienthong.drafting import services as drafting
+from lienthong.oversight import notice, selectors
+from lienthong.oversight.definitions import (EXCLUDED_STATUSES, VN, default_months, month_last_day,
+                                             month_start, next_month)
 from lienthong.oversight.models import AgencyMonthStats, LoginMonth
+from lienthong.processing.models import Assignment, AssignmentRole, AssignmentState, Handling
+from lienthong.signing.selectors import document_has_valid_signature
+from lienthong.workcalendar.selectors import WorkCalendar
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-EXCLUDED_STATUSES = ("cancelled", "withdrawn")
 STAT_FIELDS = [f.name for f in AgencyMonthStats._meta.concrete_fields if f.name not in ("id", "agency", "month")]
-
-
-def month_start(d: dt.date) -> dt.date:
-    return d.replace(day=1)
-
-
-def next_month(m: dt.date) -> dt.date:
-    return (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def month_last_day(m: dt.date) -> dt.date:
-    return next_month(m) - dt.timedelta(days=1)
 
 
 def _local_midnight(d: dt.date) -> dt.datetime:
@@ -44,12 +44,6 @@ def _as_month(value) -> dt.date:
     if isinstance(value, dt.datetime):
         value = value.astimezone(VN).date() if timezone.is_aware(value) else value.date()
     return value.replace(day=1)
-
-
-def default_months(today: dt.date | None = None) -> list[dt.date]:
-    today = today or timezone.localdate(timezone=VN)
-    this = month_start(today)
-    return [month_start(this - dt.timedelta(days=1)), this]
 
 
 def login_record(sender=None, request=None, user=None, **kwargs) -> None:
@@ -79,13 +73,6 @@ class _DaysBetween(Func):
 def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date | None = None) -> int:
     """Recompute the statistics of ``months`` (first days; default: previous and current month) for
     every internal agency and store them. Idempotent. Returns the number of rows written."""
-    from lienthong.accounts.models import Position
-    from lienthong.agencies.models import Agency
-    from lienthong.audit.models import AuditEntry
-    from lienthong.delivery.models import Delivery
-    from lienthong.documents.models import Direction, Document
-    from lienthong.processing.models import Assignment, AssignmentRole, AssignmentState, Handling
-
     today = today or timezone.localdate(timezone=VN)
     months = sorted({month_start(m) for m in (months or default_months(today))})
     if not months:
@@ -119,8 +106,6 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
             issued_normal=r["normal"], sent_electronically=r["sent_n"], issued_e_doc=r["e_doc"])
 
     # 2. Received documents, by date of arrival.
-    from lienthong.signing.selectors import document_has_valid_signature
-
     signed_valid = document_has_valid_signature("pk")  # a test CA's signatures do not count (QĐ 28/2018)
     assigned = Exists(Assignment.objects.filter(document_id=OuterRef("pk")))
     received = (docs.filter(direction=Direction.INCOMING, received_on__gte=first, received_on__lt=end)
@@ -135,9 +120,6 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
     #     (Vietnam time) whose first 03 (received or registered) came after the day it was due, or that have
     #     none once that day is past. Due: the arrival day, or the next working day after a day off (the work
     #     calendar, as the daily reminder of documents.acknowledgements). One aggregate query.
-    from lienthong.delivery.models import DeliveryEvent, DeliveryState, EventKind
-    from lienthong.workcalendar.selectors import WorkCalendar
-
     calendar, day, days_off = WorkCalendar(), first, []
     while day < end:
         if not calendar.is_working_day(day):
@@ -263,16 +245,6 @@ def reminder_draft_create(*, actor, agency_ids, month_from: dt.date, month_to: d
     over the period; its file is the letter with every agency's figures (``notice.notice_pdf``), its
     recipients those agencies. The draft then follows the normal outgoing flow (drafting.services).
     Returns the ``drafting.Draft``; nothing is stored when anything is wrong."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
-    from lienthong.agencies.models import Agency
-    from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
-    from lienthong.documents.models import DocumentType
-    from lienthong.drafting import services as drafting
-    from lienthong.oversight import notice, selectors
-
     issuer = selectors.reminder_issuer(user=actor)
     if issuer is None or not selectors.may_oversee(actor):
         raise PermissionDenied(_("Chỉ người của Văn phòng UBND tỉnh hoặc Sở Thông tin và Truyền thông mới soạn được "

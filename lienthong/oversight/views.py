@@ -26,11 +26,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.core import exports
+from lienthong.core.errors import DomainError, ValidationFailed
 from lienthong.core.http import file_response
 from lienthong.oversight import selectors
-from lienthong.oversight.forms import UsageFilterForm, default_period, months_back
+from lienthong.oversight.definitions import VN
+from lienthong.oversight.forms import ReminderForm, UsageFilterForm, default_period, months_back
 from lienthong.oversight.query import usage_query
-from lienthong.oversight.services import VN
+from lienthong.oversight.services import reminder_draft_create
 
 
 def overseer_required(view):
@@ -199,9 +201,7 @@ def refresh(request):
 
 
 def _agency_or_404(agency_id):
-    from lienthong.agencies.models import Agency
-
-    agency = Agency.objects.filter(pk=agency_id, is_external=False).select_related("level", "group").first()
+    agency = selectors.internal_agency(agency_id=agency_id)
     if agency is None:
         raise Http404
     return agency
@@ -337,10 +337,6 @@ def export_pdf(request):
 def reminder_draft(request):
     """"Soạn công văn đôn đốc": one draft công văn to the laggards ticked on the dashboard (the period and
     thresholds come from the query string, as on the page), then the draft's page."""
-    from lienthong.core.errors import DomainError, ValidationFailed
-    from lienthong.oversight.forms import ReminderForm
-    from lienthong.oversight.services import reminder_draft_create
-
     back = reverse("oversight:dashboard") + (f"?{request.GET.urlencode()}" if request.GET else "")
     q = usage_query(request.GET)
     form = ReminderForm(request.POST)
@@ -363,7 +359,7 @@ def reminder_draft(request):
     except DomainError as exc:  # PermissionDenied: not a person of the Office or Sở TT&TT
         messages.error(request, str(exc.message))
         return redirect(back)
-    n = draft.recipients.count()
+    n = selectors.reminder_recipient_count(draft=draft)
     messages.success(request, _("Đã tạo dự thảo công văn đôn đốc gửi %(n)s cơ quan. Kiểm tra tệp dự thảo rồi trình "
                                 "theo quy trình văn bản đi.") % {"n": n})
     return redirect("drafting:detail", draft.pk)

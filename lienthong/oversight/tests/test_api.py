@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lienthong.accounts.services import api_token_issue, user_create
-from lienthong.core.testing import PASSWORD, make_agency
+from lienthong.testing.builders import PASSWORD, make_agency
 from lienthong.oversight.models import AgencyMonthStats
 from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, office  # noqa: F401 (fixture)
 

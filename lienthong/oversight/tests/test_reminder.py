@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 
 from lienthong.accounts.models import Position
 from lienthong.accounts.services import user_create
-from lienthong.core.testing import PASSWORD
+from lienthong.testing.builders import PASSWORD
 from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.drafting.models import Draft, DraftFile, DraftState
@@ -190,7 +190,7 @@ def test_who_may_send_a_reminder(laggards, client):
 
 
 def test_the_dashboard_with_the_form_keeps_its_query_count(laggards, client, django_assert_max_num_queries):
-    from lienthong.core.testing import make_agency
+    from lienthong.testing.builders import make_agency
 
     client.force_login(laggards.users["clerk.vp"])
     url = f"/giam-sat/{PERIOD}{THRESHOLDS}"

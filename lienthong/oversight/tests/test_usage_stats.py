@@ -13,7 +13,7 @@ from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
 from lienthong.audit.models import AuditEntry
 from lienthong.audit.services import audit_log
-from lienthong.core.testing import doc_input, make_agency, pdf_upload
+from lienthong.testing.builders import doc_input, make_agency, pdf_upload
 from lienthong.delivery.models import Delivery
 from lienthong.documents.models import Document, DocumentFile, DocumentStatus
 from lienthong.documents.services import document_register_outgoing
