@@ -1,4 +1,5 @@
-# Liên Thông – the two commands: `make run` and `make test`. Everything else is a step of those.
+# Liên Thông – the two commands: `make run` and `make test` (and `make lint`, which CI runs first). Everything else
+# is a step of those.
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
@@ -6,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 APT_PACKAGES := chromium fonts-liberation2 poppler-utils gettext softhsm2
 
-.PHONY: install system-packages venv assets messages static run test migrate demo check clean bench
+.PHONY: install system-packages venv dev-venv assets messages static run test lint migrate demo check clean bench
 
 install: system-packages venv assets messages
 
@@ -19,7 +20,14 @@ system-packages:
 	  else echo "Please install with apt:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 
-# The virtual environment, built from the hash-pinned lock (requirements.lock) with uv.
+# The virtual environment, built with uv from hash-pinned locks: requirements.lock holds what the application
+# runs on (all `make run` installs), requirements-dev.lock the test and lint tools on top of it (`make test`,
+# `make lint`), resolved against the first so both agree on every shared package. Regenerate after editing
+# pyproject.toml (the existing pins are kept unless a change needs another):
+#   python3 -m uv pip compile pyproject.toml --generate-hashes --python-version 3.12 -o requirements.lock
+#   python3 -m uv pip compile --group dev -c requirements.lock --generate-hashes --python-version 3.12 -o requirements-dev.lock
+# A sync makes the venv exactly its lock(s): after a production-lock change `make run` removes the tools, and the
+# next `make test` puts them back (its stamp is older than the production one).
 $(BIN)/.installed: requirements.lock .python-version
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is required (see .python-version)"'
 	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install -q uv
@@ -27,7 +35,13 @@ $(BIN)/.installed: requirements.lock .python-version
 	$(PY) -m uv pip sync -q --python $(BIN)/python --require-hashes requirements.lock
 	@touch $@
 
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.lock
+	$(PY) -m uv pip sync -q --python $(BIN)/python --require-hashes requirements.lock requirements-dev.lock
+	@touch $@
+
 venv: $(BIN)/.installed
+
+dev-venv: $(BIN)/.installed-dev
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
@@ -58,8 +72,22 @@ run: demo static
 	trap 'kill $$QPID 2>/dev/null; wait $$QPID 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
-	$(BIN)/python -m pytest
+# The suite in parallel (pytest-xdist, one worker per core); tests that start processes or a browser, and the
+# ones that build the whole demo province, share an xdist_group each (see lienthong/conftest.py), so
+# they run one after another on one worker while the other workers take the rest. PYTEST_ARGS adds options, e.g.
+# `make test PYTEST_ARGS="-n 0 lienthong/signing"` for one app without workers.
+PYTEST_WORKERS ?= auto
+test: install dev-venv
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# Style and import rules (ruff), the layer contracts (import-linter) and types of services and selectors (mypy),
+# all configured in pyproject.toml. All three run; the target fails if any of them found something.
+lint: dev-venv
+	@status=0; \
+	echo "== ruff"; $(BIN)/ruff check || status=1; \
+	echo "== import-linter"; $(BIN)/lint-imports --no-logo --cache-dir var/cache/import-linter || status=1; \
+	echo "== mypy"; $(BIN)/mypy || status=1; \
+	exit $$status
 
 check: install
 	$(BIN)/python manage.py check
@@ -86,4 +114,4 @@ bench-signing: install
 	$(BIN)/python bench/signing.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules var/test-*.sqlite3
+	rm -rf $(VENV) node_modules var/test-*.sqlite3* var/cache
