@@ -128,12 +128,9 @@ def procedure_months(request, procedure_id: Id):
 def indicators(request, params: Query[IndicatorQuery]):
     year = params.year or ranking_year()
     month_from, month_to = _months(year)
-    agencies = selectors.agencies_visible(user=request.auth)
-    if params.agency_id is not None:
-        agencies = agencies.filter(pk=params.agency_id)
-        if not agencies.exists():
-            raise NotFound()
-    agencies = list(agencies)
+    agencies = list(selectors.agencies_visible(user=request.auth, agency_id=params.agency_id))
+    if params.agency_id is not None and not agencies:
+        raise NotFound()
     figures = selectors.service_figures(agency_ids=[a.pk for a in agencies], month_from=month_from,
                                         month_to=month_to)
     start, end = period(year)

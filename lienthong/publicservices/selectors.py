@@ -17,17 +17,14 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from lienthong.accounts.selectors import agency_ids_for
+from lienthong.agencies.models import Agency
+from lienthong.assessment.models import AuthorityKind
+from lienthong.assessment.selectors import user_has_authority
 from lienthong.core.errors import NotFound
 
 from .models import FULL_LEVELS, ONLINE_LEVELS, PARTIAL_LEVELS, Procedure, ProcedureMonth
 
 RATIO_PLACES = Decimal("0.000001")
-
-
-def _authority(user, kinds) -> bool:
-    from lienthong.assessment.selectors import user_has_authority
-
-    return user_has_authority(user=user, kinds=kinds)
 
 
 def _memo(user, name: str, compute) -> bool:
@@ -44,9 +41,8 @@ def reads_all(*, user) -> bool:
         return False
     if user.is_system_admin:
         return True
-    from lienthong.assessment.models import AuthorityKind
-
-    return _memo(user, "reads_all", lambda: _authority(user, (AuthorityKind.OFFICE, AuthorityKind.COUNCIL)))
+    return _memo(user, "reads_all",
+                 lambda: user_has_authority(user=user, kinds=(AuthorityKind.OFFICE, AuthorityKind.COUNCIL)))
 
 
 def writes_all(*, user) -> bool:
@@ -55,16 +51,14 @@ def writes_all(*, user) -> bool:
         return False
     if user.is_system_admin:
         return True
-    from lienthong.assessment.models import AuthorityKind
-
-    return _memo(user, "writes_all", lambda: _authority(user, (AuthorityKind.OFFICE,)))
+    return _memo(user, "writes_all", lambda: user_has_authority(user=user, kinds=(AuthorityKind.OFFICE,)))
 
 
-def agencies_visible(*, user) -> QuerySet:
-    """Internal agencies whose catalogue ``user`` may read."""
-    from lienthong.agencies.models import Agency
-
+def agencies_visible(*, user, agency_id: int | None = None) -> QuerySet:
+    """Internal agencies whose catalogue ``user`` may read (only ``agency_id``, when given)."""
     qs = Agency.objects.filter(is_external=False).select_related("level", "group").order_by("path")
+    if agency_id is not None:
+        qs = qs.filter(pk=agency_id)
     if reads_all(user=user):
         return qs
     return qs.filter(pk__in=agency_ids_for(user=user))
@@ -72,8 +66,6 @@ def agencies_visible(*, user) -> QuerySet:
 
 def agencies_writable(*, user) -> QuerySet:
     """Internal agencies whose catalogue and counts ``user`` may change."""
-    from lienthong.agencies.models import Agency
-
     qs = Agency.objects.filter(is_external=False, is_active=True).order_by("path")
     if writes_all(user=user):
         return qs
@@ -84,6 +76,16 @@ def agencies_writable(*, user) -> QuerySet:
 
 def may_write(*, user, agency_id: int) -> bool:
     return agencies_writable(user=user).filter(pk=agency_id).exists()
+
+
+def may_write_any(*, user) -> bool:
+    """May ``user`` change the catalogue of some agency (import, new procedure)? One query."""
+    return agencies_writable(user=user).exists()
+
+
+def writable_agency_ids(*, user) -> set[int]:
+    """The ids of ``agencies_writable``. One query."""
+    return set(agencies_writable(user=user).values_list("pk", flat=True))
 
 
 def procedures_visible(*, user, agency_id: int | None = None, q: str = "", level: str = "",

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core import exports
@@ -149,8 +150,6 @@ def procedures_import(*, actor, upload, today: dt.date | None = None) -> ImportR
     a month row replaces that month's counts. A procedure's current level becomes that of its latest row
     in the file unless a later month is already known.
     """
-    from lienthong.agencies.models import Agency
-
     today = today or timezone.localdate()
     data = importing.read_upload(upload)
     table = importing.read_table(data)

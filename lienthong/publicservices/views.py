@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -55,7 +56,7 @@ def catalogue(request):
     agency = cleaned.get("agency")
     if agency is None and len(visible) == 1:
         agency = visible[0]
-    writable_ids = set(selectors.agencies_writable(user=request.user).values_list("pk", flat=True))
+    writable_ids = selectors.writable_agency_ids(user=request.user)
     context = {"form": form, "year": year, "month_from": month_from, "month_to": month_to, "agency": agency,
                "single_agency": len(visible) == 1,
                "can_import": bool(writable_ids), "query_string": request.GET.urlencode()}
@@ -78,9 +79,9 @@ def catalogue(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def procedure_new(request):
-    writable = selectors.agencies_writable(user=request.user)
-    if not writable.exists():
+    if not selectors.may_write_any(user=request.user):
         return _no_write(request)
+    writable = selectors.agencies_writable(user=request.user)
     initial = {"active": True}
     if request.GET.get("agency", "").isdigit():
         initial["agency"] = int(request.GET["agency"])
@@ -111,8 +112,6 @@ def _procedure_or_404(request, pk):
     try:
         return selectors.procedure_get(user=request.user, pk=pk)
     except NotFound:
-        from django.http import Http404
-
         raise Http404 from None
 
 
@@ -175,7 +174,7 @@ def month_save(request, procedure_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request):
-    if not selectors.agencies_writable(user=request.user).exists():
+    if not selectors.may_write_any(user=request.user):
         return _no_write(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems = None
