@@ -18,6 +18,7 @@ from lienthong.accounts.models import Role
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
+from lienthong.core import events as core_events
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.limits import REASON_MAX_LENGTH, check_max_length, too_long_message
 from lienthong.core.text import nfc
@@ -27,7 +28,6 @@ from lienthong.delivery.models import (
 )
 from lienthong.delivery.selectors import delivery_for_recipient, recipients_resolve
 from lienthong.documents import services as document_services
-from lienthong.documents import signals as document_signals
 from lienthong.documents.models import Direction, Document, DocumentStatus, Urgency
 from lienthong.notifications import services as notification_services
 
@@ -82,8 +82,7 @@ def delivery_send(*, actor, document: Document, recipient_ids: list[int]) -> lis
                   details={"recipients": chosen.agency_ids})
         internal = [d.recipient_agency_id for d in rows if d.state == D.ARRIVED]
         transaction.on_commit(lambda: _notify_arrival(document, internal))
-        transaction.on_commit(lambda: document_signals.documents_delivered.send(sender=Delivery,
-                                                                                document_ids=[document.pk]))
+        core_events.emit_on_commit(core_events.DOCUMENTS_DELIVERED, document_ids=[document.pk])
     return rows
 
 

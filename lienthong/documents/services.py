@@ -22,12 +22,12 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
+from lienthong.core import events
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.limits import REASON_MAX_LENGTH, check_max_length
 from lienthong.core.text import fold, nfc
 from lienthong.documents import files as file_store
 from lienthong.documents import notation as notation_grammar
-from lienthong.documents import signals as document_signals
 from lienthong.documents.models import (
     Direction, Document, DocumentFile, DocumentGrant, DocumentRelation, DocumentStatus, DocumentType,
     ExtractionStatus, Language, Secrecy, SignerAuthority, StoredFile, TypeKind, Urgency,
@@ -773,7 +773,7 @@ def files_store(read: list[ReadFile], *, written: list[str]) -> list[StoredFile]
         stored.append(row)
     pdf_ids = [row.pk for row in stored if row.kind == "pdf"]
     if pdf_ids:
-        transaction.on_commit(lambda: document_signals.file_stored.send(sender=StoredFile, stored_file_ids=pdf_ids))
+        events.emit_on_commit(events.FILE_STORED, stored_file_ids=pdf_ids)
     return stored
 
 

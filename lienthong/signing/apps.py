@@ -11,9 +11,8 @@ class SigningConfig(AppConfig):
 
         configure_logging()
 
-        from lienthong.documents import signals as document_signals
+        from lienthong.core import events
         from lienthong.signing import services
 
-        document_signals.file_stored.connect(services.on_file_stored, dispatch_uid="signing_verify_stored_files")
-        document_signals.documents_delivered.connect(services.on_documents_delivered,
-                                                     dispatch_uid="signing_validity_on_delivery")
+        events.subscribe(events.FILE_STORED, services.on_file_stored)
+        events.subscribe(events.DOCUMENTS_DELIVERED, services.on_documents_delivered)

@@ -420,7 +420,7 @@ def credential_expiry_warnings(*, today: dt.date | None = None) -> int:
 # Verification (helper B appends below)
 # ==================================================================================================
 # Every PDF that enters the system (upload, delivery, registration, a draft's versions) is verified
-# once after its transaction commits (``documents.signals.file_stored``); the result is kept with the
+# once after its transaction commits (``core.events.FILE_STORED``); the result is kept with the
 # stored file and re-computed on demand. ``Document.legally_valid`` follows from it.
 
 from lienthong.signing.models import FileVerification, SignatureCheck, VerificationStatus  # noqa: E402
@@ -520,9 +520,11 @@ def file_reverify(*, actor, stored_file_id: int) -> FileVerification:
     return file_verify(stored_file_id=stored_file_id)
 
 
-def on_file_stored(sender=None, *, stored_file_ids=(), **kwargs) -> None:
+def on_file_stored(*, stored_file_ids) -> None:
+    """``events.FILE_STORED``: queue the verification of the stored PDFs."""
     files_verify_later(stored_file_ids)
 
 
-def on_documents_delivered(sender=None, *, document_ids=(), **kwargs) -> None:
+def on_documents_delivered(*, document_ids) -> None:
+    """``events.DOCUMENTS_DELIVERED``: the documents went through the system; bring their validity up to date."""
     document_validity_refresh(document_ids=document_ids)
