@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_q",
     "ninja",  # serves the API docs page from local static files (otherwise it would load a CDN)
     "lienthong.core",
+    "lienthong.files",
     "lienthong.agencies",
     "lienthong.accounts",
     "lienthong.audit",
@@ -105,7 +106,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lienthong.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "lienthong.documents.uploads.UploadErrorsMiddleware",  # before the CSRF check reads the body
+    "lienthong.files.uploads.UploadErrorsMiddleware",  # before the CSRF check reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "lienthong.core.middleware.RefuseNulBytesMiddleware",  # before the session is read; 400 for NUL in input
     "lienthong.core.middleware.OutOfRangeInputMiddleware",  # 400, not 500, for numbers/dates past the range
@@ -233,7 +234,7 @@ STORAGES = {
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Uploaded originals (lienthong.documents.files, docs/decisions.md): at most UPLOAD_MAX_FILES files in one
+# Uploaded originals (lienthong.files, docs/decisions.md): at most UPLOAD_MAX_FILES files in one
 # list of files (Django's own ceiling, DATA_UPLOAD_MAX_NUMBER_FILES, stays 100); a PDF of at most
 # PDF_MAX_PAGES pages; a PDF with JavaScript, launch actions or embedded files is refused ("refuse") or
 # kept but marked and only ever offered as a download ("flag").

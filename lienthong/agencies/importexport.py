@@ -31,6 +31,7 @@ from lienthong.core import exports, spreadsheets
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.spreadsheets import ImportRejected
 from lienthong.core.text import fold
+from lienthong.files import read_table_upload
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
@@ -123,7 +124,7 @@ def _file_error(message) -> ImportRejected:
 def read_upload(upload) -> bytes:
     """At most ``MAX_BYTES`` of an uploaded file; a larger file is refused without reading it all."""
     with spreadsheets.refused_as(_file_error):
-        return spreadsheets.read_upload(upload, max_bytes=MAX_BYTES)
+        return read_table_upload(upload, max_bytes=MAX_BYTES)
 
 
 def _raw_rows(data: bytes):

@@ -26,6 +26,7 @@ from lienthong.assessment.models import CampaignState, CriterionValue, ReviewSta
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.limits import COMMENT_MAX_LENGTH, too_long_message
 from lienthong.core.views import domain_errors_as_pages, forbidden
+from lienthong.files import original_response
 
 SA = SelfAssessmentState
 
@@ -347,8 +348,6 @@ def evidence_upload(request, sa_id, value_id):
 @domain_errors_as_pages
 @require_GET
 def evidence_download(request, evidence_id):
-    from lienthong.core.api_tools import original_response
-
     ev = selectors.evidence_get(user=request.user, pk=evidence_id)
     return original_response(stored_file=ev.stored_file, filename=ev.filename)
 

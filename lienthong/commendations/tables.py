@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lienthong.core import spreadsheets
 from lienthong.core.spreadsheets import SpreadsheetError
 from lienthong.core.text import nfc
+from lienthong.files import read_table_upload
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
@@ -44,7 +45,7 @@ class RawRow:
 def read_upload(upload) -> bytes:
     """The bytes of an uploaded file, refused without reading it all when larger than ``MAX_BYTES``."""
     try:
-        return spreadsheets.read_upload(upload, max_bytes=MAX_BYTES)
+        return read_table_upload(upload, max_bytes=MAX_BYTES)
     except SpreadsheetError as exc:
         raise _worded(exc) from None
 

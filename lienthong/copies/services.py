@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lienthong import files as file_store
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Position, Role
 from lienthong.audit.models import AuditAction
@@ -34,7 +35,6 @@ from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.text import nfc
 from lienthong.copies import pdf as copy_pdf
 from lienthong.copies.models import TYPE_CODE, CopyForm, DocumentCopy
-from lienthong.documents import files as file_store
 from lienthong.documents import notation as notation_grammar
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services

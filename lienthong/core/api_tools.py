@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.http import FileResponse
-
 from lienthong.core.errors import DomainError, ValidationFailed
-from lienthong.documents import files as file_store
 
 
 def page_bounds(page: int, page_size: int) -> tuple[int, int]:
@@ -45,20 +42,6 @@ def state_errors_as_400():
         if set(exc.errors) == {"state"}:
             raise InvalidState(exc.errors["state"][0], field="state") from exc
         raise
-
-
-def original_response(*, stored_file, filename: str, inline: bool = False) -> FileResponse:
-    """The bytes of a stored original, as a download or (``inline``, the PDF preview) shown in the browser.
-
-    Both carry ``nosniff`` (the declared type is the sniffed one, never a guess from the bytes) and
-    ``Content-Security-Policy: sandbox`` (no script of the file runs with the site's origin). A file
-    marked as carrying active content is always a download, whatever was asked."""
-    inline = inline and not stored_file.has_active_content
-    response = FileResponse(file_store.open_original(stored_file.storage_name), content_type=stored_file.content_type,
-                            as_attachment=not inline, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 FILE_RESPONSE_DOC = {"responses": {200: {"description": "Nội dung gốc của tệp",

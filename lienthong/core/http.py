@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 
 def file_response(content: bytes, *, filename: str, content_type: str, inline: bool = False) -> HttpResponse:
@@ -16,5 +19,14 @@ def file_response(content: bytes, *, filename: str, content_type: str, inline: b
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"  # as for stored originals (core.api_tools.original_response)
+    response["Content-Security-Policy"] = "sandbox"  # as for stored originals (files.responses.original_response)
     return response
+
+
+def body_too_large_answer() -> tuple[int, str, str]:
+    """(HTTP status, code, Vietnamese message) when Django refuses a request body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (``RequestDataTooBig``): form fields or a JSON body, files do not count.
+    Answered by the NUL check for any body and, for a multipart body, by the upload answers of ``files``."""
+    return 413, "upload_too_large", _(
+        "Dữ liệu gửi lên quá lớn: phần nội dung ngoài tệp đính kèm vượt %(limit)s."
+    ) % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}

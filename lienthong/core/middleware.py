@@ -6,11 +6,18 @@ computer runs an English Windows would get English pages. Here only the language
 """
 
 import json
+import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DataError
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+
+from lienthong.core.error_views import bad_request_response, error_response
+from lienthong.core.http import body_too_large_answer
 
 
 class ChosenLanguageMiddleware:
@@ -36,7 +43,7 @@ class RefuseNulBytesMiddleware:
 
     No text the system keeps may contain NUL (PostgreSQL refuses it in text columns, so it surfaced as 500s);
     one check here is cheaper and safer than one per field. Listed after the CSRF check, so that the upload
-    refusals of ``documents.uploads`` keep their own words; the address, query string and cookies are looked
+    refusals of ``files.uploads`` keep their own words; the address, query string and cookies are looked
     at before the session is read (``__call__``), the body once the view is known (``process_view``). Other
     bodies (a PDF sent as the request body) are not looked into."""
 
@@ -72,22 +79,16 @@ class RefuseNulBytesMiddleware:
 
     @staticmethod
     def refuse(request):
-        from lienthong.core.error_views import bad_request_response
-
         return bad_request_response(request, _("Dữ liệu gửi lên có ký tự NUL (mã 0), không được chấp nhận."))
 
 
 def _parser_refusal(request, exc):
-    """Django refused to read the body (too big, too many files, a broken multipart): the upload module's
-    Vietnamese answer when it has one, else the plain 400."""
-    from lienthong.core.error_views import bad_request_response, error_response
-    from lienthong.documents.uploads import PARSER_ERRORS, parser_error_answer  # core sits below documents
-
-    if isinstance(exc, PARSER_ERRORS):
-        return error_response(request, *parser_error_answer(exc))
-    from django.core.exceptions import SuspiciousOperation
-    from django.http.multipartparser import MultiPartParserError
-
+    """Django refused to read the body: a body over its limit gets the Vietnamese 413, anything else it
+    refuses (too many fields, a broken body) the plain 400. A multipart body's own refusals (too many files,
+    a kilobyte file name) never get here: ``files.uploads.UploadErrorsMiddleware``, listed before this
+    one, has answered them already."""
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(request, *body_too_large_answer())
     if isinstance(exc, (SuspiciousOperation, MultiPartParserError)):
         return bad_request_response(request)
     raise exc
@@ -134,14 +135,8 @@ class OutOfRangeInputMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import DataError
-
         if not isinstance(exception, (OverflowError, DataError)):
             return None
-        import logging
-
-        from lienthong.core.error_views import error_response
-
         logging.getLogger("lienthong.core").warning("Input out of range on %s %s", request.method, request.path,
                                                     exc_info=exception)
         return error_response(request, 400, "out_of_range",

@@ -9,7 +9,8 @@ cached values (never formulas).
 
 Every problem is a ``SpreadsheetError`` with a Vietnamese message and a ``code``; each importer turns it
 into its own error report (and may word a few codes its own way). Column definitions, header matching and
-row validation stay with the importers.
+row validation stay with the importers; the upload itself is read by ``files.read_table_upload`` (the one
+upload reader, which raises the same ``SpreadsheetError`` for a file too large or empty).
 """
 
 from __future__ import annotations
@@ -60,20 +61,6 @@ def _broken() -> SpreadsheetError:
 
 def _not_a_table() -> SpreadsheetError:
     return _error("not_a_table", _("Tệp không phải CSV hoặc Excel (.xlsx)."))
-
-
-def read_upload(upload, *, max_bytes: int) -> bytes:
-    """The bytes of an uploaded file, refused without reading it all when larger than ``max_bytes``."""
-    too_large = _("Tệp lớn hơn giới hạn %(n)s MB.") % {"n": max_bytes // (1024 * 1024)}
-    size = getattr(upload, "size", None)
-    if size is not None and size > max_bytes:
-        raise _error("too_large", too_large)
-    data = upload.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _error("too_large", too_large)
-    if not data:
-        raise _error("empty", _("Tệp rỗng."))
-    return data
 
 
 def sniff_kind(data: bytes) -> str:

@@ -15,7 +15,7 @@ from ninja import Query, Router, Status
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.audit.models import AuditAction
-from lienthong.core.api_tools import FILE_RESPONSE_DOC, original_response, page_bounds, page_of, state_errors_as_400
+from lienthong.core.api_tools import FILE_RESPONSE_DOC, page_bounds, page_of, state_errors_as_400
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed, Withdrawn
 from lienthong.core.schema_types import Id
 from lienthong.delivery import selectors, services
@@ -27,6 +27,7 @@ from lienthong.delivery.schemas import (
 )
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
+from lienthong.files import original_response
 from lienthong.documents.schemas import DocumentFileOut
 from lienthong.processing import services as processing_services
 

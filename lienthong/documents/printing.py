@@ -27,7 +27,7 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core.errors import DomainError
-from lienthong.documents.files import open_original
+from lienthong.files import open_original
 from lienthong.documents.models import Direction, Document, DocumentFile
 
 log = logging.getLogger(__name__)

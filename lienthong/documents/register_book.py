@@ -9,25 +9,23 @@ Columns the system does not record (who took the kept copy, how many copies, the
 the signature of receipt) are printed empty, for the clerk to fill in by hand as on a paper book.
 
 Rows come from one ``values()`` query read with ``iterator()``, so a register of 20 000 rows is never
-held as model instances. WeasyPrint is imported inside ``register_book_pdf`` (about 3 s cold).
+held as model instances. WeasyPrint is imported when a book is printed (``files.pdf_in_parts``, about 3 s cold).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Max, Min
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from lienthong.core import exports
-from lienthong.core.iteration import chunks
 from lienthong.core.text import fold
 from lienthong.documents.models import Direction, Document, DocumentStatus, Register, Secrecy, Urgency
+from lienthong.files import pdf_in_parts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_SIZE = 2000  # rows fetched from the database at a time
@@ -251,15 +249,10 @@ def _printable(value) -> str:
 def register_book_pdf(*, register, volume: int | None = None) -> bytes:
     """The book as an A4 landscape PDF in Liberation Serif (Times New Roman metrics).
 
-    WeasyPrint lays a long table out at roughly 25-50 rows a second and keeps the whole layout in
-    memory (a single 20 000-row document grew past 5 GB), so the rows are rendered in parts of
-    ``PDF_CHUNK_ROWS`` and the parts joined with pypdf: memory stays near 200 MB whatever the size of
-    the register. Each part continues the page numbering of the one before; a part starts on a new
-    page, so the last page of a part may be only partly filled.
+    The rows are laid out in parts of ``PDF_CHUNK_ROWS`` (``files.pdf_in_parts``: WeasyPrint keeps the
+    whole layout of a long table in memory), each part continuing the page numbering of the one before;
+    the first part carries the cover.
     """
-    import weasyprint
-    from pypdf import PdfReader, PdfWriter
-
     columns = columns_for(register.direction)
     context = {"cover": book_cover(register=register, volume=volume), "columns": columns,
                "running_title": _running_title(register)}
@@ -268,23 +261,8 @@ def register_book_pdf(*, register, volume: int | None = None) -> bytes:
                      for column, value in zip(columns, cells, strict=True)])
         for cancelled, cells in book_rows(register=register, volume=volume)
     )
-    parts: list[bytes] = []
-    pages_before = 0
-    for index, chunk in enumerate(chunks(printable, PDF_CHUNK_ROWS)):
-        html = render_to_string("documents/register_book_pdf.html", {
-            **context, "rows": chunk, "with_cover": index == 0, "first_page": pages_before + 1})
-        document = weasyprint.HTML(string=html).render()
-        pages_before += len(document.pages)
-        parts.append(document.write_pdf())
-        del document  # the layout of a part is large; drop it before laying out the next one
-    if len(parts) == 1:
-        return parts[0]
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return pdf_in_parts(printable, rows_per_part=PDF_CHUNK_ROWS, template="documents/register_book_pdf.html",
+                        context=context, first_part_flag="with_cover")
 
 
 def register_book_xlsx(*, register) -> bytes:

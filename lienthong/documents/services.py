@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienthong import files as file_store
 from lienthong.accounts import selectors as account_selectors
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
@@ -26,7 +27,6 @@ from lienthong.core import events
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.limits import REASON_MAX_LENGTH, check_max_length
 from lienthong.core.text import fold, nfc
-from lienthong.documents import files as file_store
 from lienthong.documents import notation as notation_grammar
 from lienthong.documents.models import (
     Direction, Document, DocumentFile, DocumentGrant, DocumentRelation, DocumentStatus, DocumentType,

@@ -24,7 +24,7 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
-from lienthong.core.api_tools import FILE_RESPONSE_DOC, original_response, page_of, state_errors_as_400
+from lienthong.core.api_tools import FILE_RESPONSE_DOC, page_of, state_errors_as_400
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.schema_types import Id
 from lienthong.documents.models import DocumentType
@@ -34,6 +34,7 @@ from lienthong.drafting.schemas import (
     AddFilesIn, ApproveIn, CommentIn, CommentOut, DraftDetail, DraftFileOut, DraftIn, DraftListItem, DraftListQuery,
     DraftPage, NoteIn, NumberIn, PersonOut, ReasonIn, RecipientOut, SealIn, SignIn, StepOut,
 )
+from lienthong.files import original_response
 
 router = Router(tags=["Dự thảo văn bản đi"])
 

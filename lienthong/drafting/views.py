@@ -27,7 +27,6 @@ from lienthong.accounts.models import Role
 from lienthong.agencies.models import Unit
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
-from lienthong.core.api_tools import original_response
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.delivery.views_sender import picker_context
@@ -35,6 +34,7 @@ from lienthong.documents.models import Direction, DocumentStatus
 from lienthong.documents.selectors import documents_visible_to, registers_visible_to
 from lienthong.drafting import forms, selectors, services
 from lienthong.drafting.models import Draft, DraftFile, DraftState, FileRole
+from lienthong.files import original_response
 from lienthong.signing.methods import offered_methods
 
 S = DraftState

@@ -8,22 +8,21 @@
   the seven columns of the template.
 
 Both follow the register book (``documents.register_book``): Liberation Serif (Times New Roman
-metrics), WeasyPrint imported inside the functions, long tables laid out in parts joined with pypdf.
+metrics), WeasyPrint imported inside the functions, long tables laid out in parts (``files.pdf_in_parts``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lienthong.core.iteration import chunks
 from lienthong.core.text import fold
 from lienthong.documents.models import DocumentStatus, Urgency
+from lienthong.files import pdf_in_parts
 from lienthong.processing import selectors
 from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentRole, Handling, HandlingState
 
@@ -228,10 +227,7 @@ def tracking_row(h: Handling, today: dt.date) -> list[str]:
 
 def tracking_book_pdf(*, agency, date_from: dt.date, date_to: dt.date) -> bytes:
     """The Sổ theo dõi giải quyết văn bản đến of ``agency`` for documents received in [date_from, date_to],
-    in số đến order, A4 landscape; rendered in parts of ``PDF_CHUNK_ROWS`` rows (see register_book_pdf)."""
-    import weasyprint
-    from pypdf import PdfReader, PdfWriter
-
+    in số đến order, A4 landscape; rendered in parts of ``PDF_CHUNK_ROWS`` rows (``files.pdf_in_parts``)."""
     today = timezone.localdate()
     parent = agency.parent if agency.parent_id else None
     context = {
@@ -242,20 +238,5 @@ def tracking_book_pdf(*, agency, date_from: dt.date, date_to: dt.date) -> bytes:
     }
     rows = (tracking_row(h, today) for h in selectors.tracking_rows(
         agency_id=agency.pk, date_from=date_from, date_to=date_to).iterator(chunk_size=PDF_CHUNK_ROWS))
-    parts: list[bytes] = []
-    pages_before = 0
-    for index, chunk in enumerate(chunks(rows, PDF_CHUNK_ROWS)):
-        html = render_to_string("processing/so_theo_doi_pdf.html", {
-            **context, "rows": chunk, "with_title": index == 0, "first_page": pages_before + 1})
-        document = weasyprint.HTML(string=html).render()
-        pages_before += len(document.pages)
-        parts.append(document.write_pdf())
-        del document
-    if len(parts) == 1:
-        return parts[0]
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return pdf_in_parts(rows, rows_per_part=PDF_CHUNK_ROWS, template="processing/so_theo_doi_pdf.html",
+                        context=context, first_part_flag="with_title")

@@ -27,6 +27,7 @@ from lienthong.core import spreadsheets
 from lienthong.core.spreadsheets import ImportRejected, RowError
 from lienthong.core.text import fold, nfc
 from lienthong.core.months import month_in_range
+from lienthong.files import read_table_upload
 
 from .models import LEVEL_CHANGE, ONLINE_LEVELS, OnlineLevel, levels_in_force, levels_in_month
 
@@ -90,7 +91,7 @@ def _file_error(message) -> ImportRejected:
 def read_upload(upload) -> bytes:
     """At most ``MAX_BYTES`` of an uploaded file; a larger one is refused without reading it all."""
     with spreadsheets.refused_as(_file_error):
-        return spreadsheets.read_upload(upload, max_bytes=MAX_BYTES)
+        return read_table_upload(upload, max_bytes=MAX_BYTES)
 
 
 def _cell_text(value) -> str:

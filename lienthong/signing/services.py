@@ -428,7 +428,7 @@ from lienthong.signing.models import FileVerification, SignatureCheck, Verificat
 
 def file_verify(*, stored_file_id: int) -> FileVerification:
     """Verify one stored file against the current trust store and replace its stored result."""
-    from lienthong.documents import files as file_store
+    from lienthong import files as file_store
     from lienthong.documents.models import DocumentFile, StoredFile
     from lienthong.signing.verification import verify_pdf
 

@@ -12,8 +12,8 @@ from lienthong.copies import services
 from lienthong.copies.models import DocumentCopy
 from lienthong.copies.tests.helpers import PIN, setup, ca_root
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
-from lienthong.documents.files import open_original
 from lienthong.documents.models import Direction, Document, Register
+from lienthong.files import open_original
 
 pytestmark = pytest.mark.django_db
 

@@ -64,7 +64,7 @@ def test_a_copy_made_from_the_english_interface_is_still_vietnamese(client, _med
     from pypdf import PdfReader
 
     from lienthong.core.tests.test_i18n import choose_language
-    from lienthong.documents.files import open_original
+    from lienthong.files import open_original
 
     p, doc = setup()
     p.users["leader.vp"].positions.update(title="")  # the title falls back to the word for "leader"

@@ -7,7 +7,6 @@ import io
 import zipfile
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lienthong.core import spreadsheets
 from lienthong.core.spreadsheets import ImportRejected, RowError, SpreadsheetError
@@ -97,21 +96,6 @@ def test_too_many_rows_are_refused():
     with pytest.raises(SpreadsheetError) as exc:
         _rows(data)
     assert str(exc.value) == "Tệp có quá 100 dòng."
-
-
-def test_upload_above_the_size_limit_is_refused_without_reading_it():
-    class Upload(io.BytesIO):
-        size = 3 * 1024 * 1024
-
-        def read(self, *args):
-            raise AssertionError("a file above the limit must not be read")
-
-    with pytest.raises(SpreadsheetError) as exc:
-        spreadsheets.read_upload(Upload(), max_bytes=2 * 1024 * 1024)
-    assert str(exc.value) == "Tệp lớn hơn giới hạn 2 MB."
-    assert spreadsheets.read_upload(SimpleUploadedFile("a.csv", b"a,b\n"), max_bytes=10) == b"a,b\n"
-    with pytest.raises(SpreadsheetError, match="Tệp rỗng."):
-        spreadsheets.read_upload(SimpleUploadedFile("a.csv", b""), max_bytes=10)
 
 
 def test_headers_match_without_diacritics_case_or_hints():

@@ -270,7 +270,7 @@ def test_a_registration_that_fails_after_taking_a_number_gives_it_back(province,
 
     from lienthong.audit.models import AuditEntry
     from lienthong.core.testing import doc_input, pdf_upload
-    from lienthong.documents import files as file_store
+    from lienthong import files as file_store
     from lienthong.documents import services
     from lienthong.documents.models import Document
 

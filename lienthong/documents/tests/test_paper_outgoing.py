@@ -112,7 +112,7 @@ def test_a_number_cannot_come_before_the_signature(clerk_client, province):
 
 def test_the_scan_must_be_a_pdf_or_an_image(clerk_client, province):
     """vanthu.md §7 rule 4: a DOCX is a draft, not the scan of a signed page."""
-    from lienthong.documents.tests.hostile import docx as make_docx
+    from lienthong.files.tests.hostile import docx as make_docx
 
     docx = SimpleUploadedFile("du-thao.docx", make_docx(),
                               content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -131,7 +131,7 @@ def test_reminder_goes_the_outgoing_way_to_the_agencies_chosen(laggards, client)
         (a["huyen"].pk, DeliveryState.ARRIVED), (a["xa"].pk, DeliveryState.ARRIVED)]
     # What arrives is the generated letter, signed by the deputy head and the Office.
     sealed = DraftFile.objects.filter(draft=draft, role="sealed").select_related("stored_file").get()
-    from lienthong.documents import files as file_store
+    from lienthong import files as file_store
 
     with file_store.open_original(sealed.stored_file.storage_name) as fh:
         assert "Gửi điện tử: 50% (tối thiểu 80%)" in " ".join(pdf_text(fh.read()).split())

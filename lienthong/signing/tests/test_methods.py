@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def read(draft, role):
     row = DraftFile.objects.filter(draft=draft, role=role).select_related("stored_file").order_by("-id").first()
-    from lienthong.documents import files as file_store
+    from lienthong import files as file_store
 
     with file_store.open_original(row.stored_file.storage_name) as fh:
         return fh.read()
@@ -69,7 +69,7 @@ def test_leader_signs_clerk_numbers_and_seals_and_both_signatures_validate(signe
 
     sealed = DraftFile.objects.filter(draft=draft, role="sealed").order_by("id")
     assert [f.filename for f in sealed] == ["du-thao.pdf", "phu-luc.pdf"]
-    from lienthong.documents import files as file_store
+    from lienthong import files as file_store
 
     with file_store.open_original(sealed[0].stored_file.storage_name) as fh:
         main = fh.read()

@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from lienthong import files as file_store
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
-from lienthong.documents import files as file_store
 from lienthong.documents.models import StoredFile
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import DraftFile, DraftState

@@ -1,8 +1,9 @@
-"""Original files: content checks, content-addressed storage and text extraction.
+"""Content checks of an original: the type decided from the bytes, then the file parsed as that type.
 
 Uploads are hostile until proven otherwise: the declared name and MIME type are ignored, the type is
 decided from the bytes, and then the file is *parsed*, never trusted on its magic bytes alone
-(``check_upload``, the one check every upload path goes through):
+(``check_upload``, the one check every upload path goes through, reached through
+``files.uploads.read_upload`` for uploaded files):
 
 - a PDF must open with pypdf, have between one page and ``PDF_MAX_PAGES`` pages, open without a
   password, and carry no active content (JavaScript, launch actions, embedded files, RichMedia, XFA)
@@ -14,12 +15,13 @@ decided from the bytes, and then the file is *parsed*, never trusted on its magi
   macros (``vbaProject.bin``, ODF Basic/Scripts) are refused;
 - an image must open with Pillow, pass ``verify()`` and stay under a pixel count.
 
-ZIP containers are never extracted to disk, and every reader has a size ceiling.
+ZIP containers are never extracted to disk, and every reader has a size ceiling. The limits (file
+count and name length of one upload, pages, unpacked size, pixels) are here too, so that every path
+that takes a file refuses the same things with the same words.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import zipfile
@@ -27,8 +29,6 @@ import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -149,32 +149,6 @@ def check_file_name(name: str, *, field: str = "files") -> None:
         raise ValidationFailed({field: [_("Tên tệp “%(start)s…” dài %(n)s ký tự, vượt giới hạn %(limit)s ký tự; "
                                           "hãy đổi tên tệp ngắn hơn rồi gửi lại.")
                                         % {"start": name[:40], "n": len(name), "limit": MAX_FILENAME_CHARS}]})
-
-
-def read_upload(upload, *, field: str = "files") -> Checked:
-    """Read an uploaded file (Django ``UploadedFile``) and check it with ``check_upload``.
-
-    Raises ``ValidationFailed`` with a Vietnamese message naming the file for: a name over
-    ``MAX_FILENAME_CHARS``, a file over the size limit, and everything ``check_upload`` refuses.
-    """
-    from lienthong.core.text import nfc
-
-    name = nfc(getattr(upload, "name", None) or "") or "tệp"
-    check_file_name(name, field=field)
-    limit = settings.MAX_UPLOAD_BYTES
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise ValidationFailed({field: [_("Tệp “%(name)s” có dung lượng %(size)s, vượt giới hạn %(limit)s.") % {
-            "name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}]})
-    chunks = []
-    total = 0
-    for chunk in upload.chunks():
-        total += len(chunk)
-        if total > limit:
-            raise ValidationFailed({field: [_("Tệp “%(name)s” vượt giới hạn %(limit)s.") % {
-                "name": name, "limit": filesizeformat(limit)}]})
-        chunks.append(chunk)
-    return check_upload(b"".join(chunks), name=name, field=field)
 
 
 def check_upload(data: bytes, *, name: str, field: str = "files") -> Checked:
@@ -448,87 +422,3 @@ def _check_image(data: bytes) -> None:
         raise too_large from None
     except Exception:  # noqa: BLE001 - Pillow raises many kinds of errors on a broken file
         raise _Refused(_("Tệp “%(name)s” là ảnh bị hỏng, không đọc được.")) from None
-
-
-def storage_name_for(sha256: str) -> str:
-    return f"originals/{sha256[:2]}/{sha256[2:4]}/{sha256}"
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def write_original(data: bytes, sha256: str, written: list[str]) -> str:
-    """Write the bytes under their hash unless already there; remember newly written names in ``written``."""
-    name = storage_name_for(sha256)
-    if not default_storage.exists(name):
-        saved = default_storage.save(name, ContentFile(data))
-        if saved != name:  # a concurrent writer won the race; keep one copy
-            default_storage.delete(saved)
-        else:
-            written.append(name)
-    return name
-
-
-def open_original(storage_name: str):
-    return default_storage.open(storage_name, "rb")
-
-
-def discard_written(written: list[str], still_referenced) -> None:
-    """After a rollback, delete files this call wrote unless a committed row now references them."""
-    for name in written:
-        sha = name.rsplit("/", 1)[-1]
-        if not still_referenced(sha):
-            try:
-                default_storage.delete(name)
-            except OSError:  # pragma: no cover - best effort clean-up
-                log.warning("could not remove orphan original %s", name)
-
-
-# --- Text extraction ------------------------------------------------------------------------------
-
-MAX_EXTRACTED_CHARS = 2_000_000
-MAX_PDF_PAGES = 500
-MAX_DOCX_XML_BYTES = 50 * 1024 * 1024
-
-
-def extract_text(data: bytes, kind: str) -> tuple[str, int | None]:
-    """Plain text and page count (PDF) of an original. Raises on unreadable content."""
-    if kind == "pdf":
-        return _pdf_text(data)
-    if kind == "docx":
-        return _docx_text(data), None
-    return "", None
-
-
-def _pdf_text(data: bytes) -> tuple[str, int]:
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    reader = PdfReader(io.BytesIO(data))
-    parts = []
-    total = 0
-    for i, page in enumerate(reader.pages):
-        if i >= MAX_PDF_PAGES or total > MAX_EXTRACTED_CHARS:
-            break
-        text = page.extract_text() or ""
-        parts.append(text)
-        total += len(text)
-    return "\n".join(parts)[:MAX_EXTRACTED_CHARS], len(reader.pages)
-
-
-def _docx_text(data: bytes) -> str:
-    from lxml import etree
-
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        info = zf.getinfo("word/document.xml")
-        if info.file_size > MAX_DOCX_XML_BYTES:
-            raise ValueError("document.xml too large")
-        xml = zf.read(info)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
-    root = etree.fromstring(xml, parser)
-    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    paragraphs = []
-    for p in root.iter(f"{ns}p"):
-        paragraphs.append("".join(t.text or "" for t in p.iter(f"{ns}t")))
-    return "\n".join(paragraphs)[:MAX_EXTRACTED_CHARS]
