@@ -78,7 +78,7 @@ def ensure_criteria_sets(*, actor, codes: dict[str, str] | None = None, explicit
             cs = load_criteria_set(text)
             label = f"{cs.code} v{cs.version}"
             row = CriteriaSetVersion.objects.filter(code=cs.code, version=cs.version).first()
-            if row is not None and row.checksum == services._checksum(cs):
+            if row is not None and row.checksum == services.criteria_set_checksum(cs):
                 out.sets_unchanged.append(label)
                 continue
             if row is not None and row.frozen:

@@ -1,0 +1,123 @@
+"""Writes of the council and the results: adjust a unit's points (reason required, audit-logged),
+compute the results (with last year's change), approval by the provincial leaders, publication."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienthong.audit.models import AuditAction
+from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
+from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, check_max_length, too_long_message
+
+from .. import selectors
+from ..engine import score
+from ..models import Adjustment, Approval, Campaign, CampaignUnit, Result
+from .common import S, _lock, _log, _require_council, _require_state
+
+
+# --------------------------------------------------------------------------- council and results
+
+
+def council_adjust(*, actor, campaign_unit: CampaignUnit, criterion_code: str, new_points, reason: str) -> Adjustment:
+    """The council changes the points of one criterion of one unit. Reason required; audit-logged."""
+    _require_council(actor)
+    reason = (reason or "").strip()
+    errors: dict[str, list] = {}
+    if not reason:
+        errors["reason"] = [_("Phải nêu lý do điều chỉnh điểm.")]
+    elif problem := too_long_message(reason, REASON_MAX_LENGTH):
+        errors["reason"] = [problem]
+    with transaction.atomic():
+        c = _lock(campaign_unit.campaign)
+        _require_state(c, S.COUNCIL)
+        cu = CampaignUnit.objects.get(pk=campaign_unit.pk)
+        cs, _cus, units, values, overrides = selectors.scoring_inputs(c)
+        pair = next(((cat, k) for cat, k in cs.criteria() if k.code == criterion_code), None)
+        if pair is None or not cs.applies(pair[0], pair[1], cu.group_code) or criterion_code in cu.not_applicable:
+            errors["criterion_code"] = [_("Tiêu chí không áp dụng cho đơn vị này.")]
+        try:
+            new = float(new_points)
+        except (TypeError, ValueError):
+            new = None
+        if pair is not None and (new is None or not 0 <= new <= pair[1].max):
+            errors["new_points"] = [_("Điểm điều chỉnh phải từ 0 đến %(m)s.") % {"m": f"{pair[1].max:g}"}]
+        if errors:
+            raise ValidationFailed(errors)
+        current = score(cs, units, values, overrides=overrides).by_code[str(cu.agency_id)]
+        old = current.criteria[criterion_code].points
+        adj = Adjustment.objects.create(campaign_unit=cu, criterion_code=criterion_code, old_points=old,
+                                        new_points=new, reason=reason, by=actor)
+        _log(actor, AuditAction.CHANGED, "campaign_unit", cu.pk, cu.agency_id,
+             _("Hội đồng điều chỉnh điểm tiêu chí %(c)s: %(o)s → %(n)s. Lý do: %(r)s")
+             % {"c": criterion_code, "o": f"{old:g}", "n": f"{new:g}", "r": reason},
+             {"campaign": c.pk, "criterion": criterion_code, "old": old, "new": new, "reason": reason})
+        _log(actor, AuditAction.CHANGED, "campaign", c.pk, c.council_agency_id,
+             _("Điều chỉnh điểm %(a)s, tiêu chí %(c)s") % {"a": cu.agency_id, "c": criterion_code},
+             {"adjustment": adj.pk})
+    return adj
+
+
+def campaign_compute_results(*, actor, campaign: Campaign) -> list[Result]:
+    """Score every unit (measured values win over self-reported ones; adjustments override points) and
+    store the results, with the change from last year's results of the same criteria-set code."""
+    _require_council(actor)
+    with transaction.atomic():
+        c = _lock(campaign)
+        _require_state(c, S.COUNCIL)
+        cs, cus, units, values, overrides = selectors.scoring_inputs(c)
+        previous = selectors.previous_results(campaign=c)
+        scored = score(cs, units, values, overrides=overrides, previous=previous)
+        now = timezone.now()
+        Result.objects.filter(campaign_unit__campaign=c).delete()
+        rows = []
+        for cu in cus:
+            r = scored.by_code[str(cu.agency_id)]
+            rows.append(Result(
+                campaign_unit=cu, points=r.points, max_points=r.max_points, total=r.total, index=r.index,
+                class_label=r.class_label or "", rank=r.rank,
+                categories={k: {"points": v.points, "max": v.max, "index": v.index} for k, v in r.categories.items()},
+                criteria={k: {"points": v.points, "max": v.max, "status": v.status} for k, v in r.criteria.items()},
+                previous_index=r.previous_index, previous_rank=r.previous_rank, change_index=r.change_index,
+                change_total=r.change_total, change_rank=r.change_rank, computed_at=now))
+        rows = Result.objects.bulk_create(rows)
+        c.results_computed_at = now
+        c.save(update_fields=["results_computed_at"])
+        _log(actor, AuditAction.COMPLETED, "campaign", c.pk, c.council_agency_id,
+             _("Tính kết quả đánh giá cho %(n)s đơn vị") % {"n": len(rows)})
+    return rows
+
+
+def campaign_approve(*, actor, campaign: Campaign, decision: str = "", note: str = "") -> Approval:
+    """A leader of the approving agency (UBND tỉnh) approves the computed results."""
+    if not selectors.is_approver(user=actor):
+        raise PermissionDenied(_("Chỉ lãnh đạo Ủy ban nhân dân tỉnh được phê duyệt kết quả."))
+    check_max_length(field="note", value=(note or "").strip(), limit=NOTE_MAX_LENGTH)
+    with transaction.atomic():
+        c = _lock(campaign)
+        _require_state(c, S.COUNCIL)
+        if c.results_computed_at is None:
+            raise DomainError(_("Chưa tính kết quả đánh giá."), code="not_computed")
+        if Adjustment.objects.filter(campaign_unit__campaign=c, at__gt=c.results_computed_at).exists():
+            raise DomainError(_("Có điều chỉnh điểm sau lần tính kết quả gần nhất; hãy tính lại trước khi phê duyệt."),
+                              code="stale_results")
+        approval = Approval.objects.create(campaign=c, approved_by=actor, decision=(decision or "").strip()[:300],
+                                           note=(note or "").strip())
+        c.state = S.APPROVED
+        c.save(update_fields=["state"])
+        _log(actor, AuditAction.COMPLETED, "campaign", c.pk, c.council_agency_id,
+             _("Phê duyệt kết quả đánh giá %(n)s %(d)s") % {"n": c.name, "d": approval.decision})
+    return approval
+
+
+def campaign_publish_results(*, actor, campaign: Campaign) -> Campaign:
+    _require_council(actor)
+    with transaction.atomic():
+        c = _lock(campaign)
+        _require_state(c, S.APPROVED)
+        c.state, c.results_published_at = S.PUBLISHED_RESULTS, timezone.now()
+        c.save(update_fields=["state", "results_published_at"])
+        _log(actor, AuditAction.TRANSITION, "campaign", c.pk, c.council_agency_id,
+             _("Công bố kết quả đánh giá %(n)s") % {"n": c.name})
+    return c
