@@ -28,8 +28,8 @@ from lienthong.delivery.schemas import (
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
 from lienthong.files import original_response
-from lienthong.documents.schemas import DocumentFileOut
 from lienthong.processing import services as processing_services
+from lienthong.signing.api_verification import DocumentFileOut
 
 INBOX_TAG = "Văn bản đến qua liên thông"
 SENDER_TAG = "Theo dõi văn bản đã gửi"

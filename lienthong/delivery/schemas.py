@@ -11,7 +11,8 @@ from ninja import Field, Schema
 from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from lienthong.core.schema_types import Id
 from lienthong.delivery.models import DeliveryState, EventKind, RecallState
-from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, DocumentFileOut, OptionalDate, OptionalInt
+from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalDate, OptionalInt
+from lienthong.signing.api_verification import DocumentFileOut
 
 InboxQueue = Literal["to_receive", "to_register", "recall"]
 

@@ -15,7 +15,7 @@ from pydantic import BeforeValidator
 
 from lienthong.core.schema_types import DbInt
 from lienthong.documents.models import Direction, Language, Secrecy, SignerAuthority, Urgency
-from lienthong.signing.api_verification import FileVerificationOut
+from lienthong.signing.api_verification import DocumentFileOut
 
 
 def blank_to_none(value):
@@ -129,29 +129,6 @@ class DocumentPage(Schema):
     count: int
     page: int
     page_size: int
-
-
-class DocumentFileOut(Schema):
-    id: int
-    filename: str
-    size: int
-    sha256: str
-    content_type: str
-    kind: str
-    extraction_status: str
-    page_count: int | None
-    download_url: str
-    stored_file_id: int
-    verification: FileVerificationOut | None = Field(
-        None, description="Kết quả kiểm tra chữ ký số (PDF); null khi chưa kiểm tra")
-
-    @classmethod
-    def of(cls, df, *, download_url: str, verification=None) -> "DocumentFileOut":
-        sf = df.stored_file
-        return cls(id=df.pk, filename=df.filename, size=sf.size, sha256=sf.sha256, content_type=sf.content_type,
-                   kind=sf.kind, extraction_status=df.extraction_status, page_count=df.page_count,
-                   download_url=download_url, stored_file_id=sf.pk,
-                   verification=FileVerificationOut.of(verification) if verification else None)
 
 
 class DocumentDetail(Schema):

@@ -1,12 +1,14 @@
-"""API of signature verification: ``POST /api/files/{id}/verify`` and the ``verification`` object that
-file schemas of the documents API carry. Thin: the service decides who may and what is found."""
+"""API of signature verification: ``POST /api/files/{id}/verify``, the ``verification`` object, and the
+file schema that carries it (``DocumentFileOut``, shown by the document and delivery endpoints). Thin: the
+service decides who may and what is found. The file schema lives here, not in ``documents``, because the
+documents app sits below signing and may not know signature checks."""
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from lienthong.core.schema_types import Id
 from lienthong.signing.models import verification_label
@@ -66,6 +68,29 @@ class FileVerificationOut(Schema):
                 modification=s.modification, coverage=s.coverage, valid=s.valid,
                 test_authority=s.test_authority, summary=s.summary)
                 for s in v.signatures.all()])
+
+
+class DocumentFileOut(Schema):
+    id: int
+    filename: str
+    size: int
+    sha256: str
+    content_type: str
+    kind: str
+    extraction_status: str
+    page_count: int | None
+    download_url: str
+    stored_file_id: int
+    verification: FileVerificationOut | None = Field(
+        None, description="Kết quả kiểm tra chữ ký số (PDF); null khi chưa kiểm tra")
+
+    @classmethod
+    def of(cls, df, *, download_url: str, verification=None) -> DocumentFileOut:
+        sf = df.stored_file
+        return cls(id=df.pk, filename=df.filename, size=sf.size, sha256=sf.sha256, content_type=sf.content_type,
+                   kind=sf.kind, extraction_status=df.extraction_status, page_count=df.page_count,
+                   download_url=download_url, stored_file_id=sf.pk,
+                   verification=FileVerificationOut.of(verification) if verification else None)
 
 
 @router.post("/files/{int:stored_file_id}/verify", response=FileVerificationOut, url_name="file_verify",
