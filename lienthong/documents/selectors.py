@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 
 from django.utils.translation import gettext as _
 
@@ -10,7 +10,7 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import User
 from lienthong.core.errors import NotFound, Withdrawn
 from lienthong.documents.models import (
-    Direction, Document, DocumentFile, DocumentGrant, DocumentStatus, Register, Secrecy,
+    Direction, Document, DocumentFile, DocumentGrant, DocumentStatus, DocumentType, Register, Secrecy,
 )
 
 
@@ -132,3 +132,38 @@ def document_relations(*, user: User, document: Document) -> list[tuple[str, Doc
     for rel in (DocumentRelation.objects.filter(target=document, source__in=visible).select_related("source")):
         out.append((reverse_labels[rel.kind], rel.source))
     return out
+
+
+# --- Reads behind the register pages, the documents list and the API (no ORM in the views) -----------------
+
+def register_get(*, user: User, register_id: int) -> Register:
+    """The register if ``user`` may see it (``registers_visible_to``); ``NotFound`` otherwise."""
+    register = registers_visible_to(user=user).filter(pk=register_id).first()
+    if register is None:
+        raise NotFound()
+    return register
+
+
+def registers_listed(*, user: User, year: int | None = None, direction: str | None = None) -> QuerySet[Register]:
+    """The registers ``user`` may see, by agency, newest year first (the registers page and the API)."""
+    qs = registers_visible_to(user=user).order_by("agency__name", "-year", "direction", "code")
+    if year:
+        qs = qs.filter(year=year)
+    if direction:
+        qs = qs.filter(direction=direction)
+    return qs
+
+
+def register_choices(*, user: User, limit: int = 60) -> QuerySet[Register]:
+    """The registers the documents list offers as a filter: newest year first, at most ``limit``."""
+    return registers_visible_to(user=user).order_by("-year", "agency__name", "code")[:limit]
+
+
+def document_type_by_code(*, code: str) -> DocumentType | None:
+    """The active document type with this code (the API names types by code), or None."""
+    return DocumentType.objects.filter(code=code, is_active=True).first()
+
+
+def with_document_types(documents: list[Document]) -> None:
+    """Load the type of every document in one query (none when they were read with it), e.g. search hits."""
+    prefetch_related_objects(documents, "document_type")
