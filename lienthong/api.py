@@ -36,6 +36,7 @@ from lienthong.processing.api import router as processing_router
 from lienthong.publicservices.api import router as publicservices_router
 from lienthong.signing.api import router as signing_router
 from lienthong.signing.api_verification import router as verification_router
+from lienthong.web.api import router as web_router
 
 
 class BearerToken(HttpBearer):
@@ -106,6 +107,7 @@ def auth_token_revoke(request):
 
 
 api.add_router("", agencies_router)
+api.add_router("", web_router)  # documents: list and search, detail, incoming
 api.add_router("", documents_router)
 api.add_router("", copies_router)
 api.add_router("", drafting_router)

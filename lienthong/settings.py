@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "lienthong.reports",
     "lienthong.commendations",
     "lienthong.copies",
+    "lienthong.web",  # pages and endpoints that combine the apps above (home, document list and page)
 ]
 
 MIDDLEWARE = [

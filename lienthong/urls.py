@@ -2,9 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lienthong.api import api
+from lienthong.documents import urls as documents_urls
+from lienthong.web import urls as web_urls
 
 urlpatterns = [
-    path("", include("lienthong.documents.urls")),
+    # One namespace for the documents' own pages and the pages that combine apps (lienthong.web): the names
+    # documents:home, documents:list, documents:detail … did not change when those pages moved.
+    path("", include((web_urls.urlpatterns + documents_urls.urlpatterns, documents_urls.app_name))),
     path("", include("lienthong.copies.urls")),
     path("api/", api.urls),
     path("tai-khoan/", include("lienthong.accounts.urls")),

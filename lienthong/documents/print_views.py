@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from lienthong.core.errors import DomainError, NotFound
 from lienthong.core.http import file_response
-from lienthong.documents import printing, selectors, services
+from lienthong.documents import access, printing
 
 
 @login_required
@@ -22,10 +22,9 @@ def document_file_print(request, document_id: int, file_id: int):
     is logged (PRINTED). A file that is not a PDF, or a PDF that cannot be read, goes back to the document
     page with the reason."""
     try:
-        df = selectors.document_file_get(user=request.user, document_id=document_id, file_id=file_id)
+        df = access.document_file_for(user=request.user, document_id=document_id, file_id=file_id)
     except NotFound:
-        services.document_record_denied(actor=request.user, document_id=document_id)
-        raise Http404(_("Không tìm thấy tệp."))
+        raise Http404(_("Không tìm thấy tệp.")) from None
     try:
         copy = printing.document_file_print(actor=request.user, document_file=df)
     except DomainError as exc:

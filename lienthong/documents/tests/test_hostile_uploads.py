@@ -17,8 +17,8 @@ from django.urls import reverse
 from lienthong.core.testing import pdf_upload, tiny_pdf
 from lienthong.core.errors import ValidationFailed
 from lienthong.documents.models import Document, DocumentFile, StoredFile
-from lienthong.documents.tests.test_api import as_user, incoming_form, originals_on_disk
-from lienthong.documents.tests.test_views import errors_next_to, incoming_post
+from lienthong.web.tests.test_document_api import as_user, incoming_form, originals_on_disk
+from lienthong.web.tests.test_document_pages import errors_next_to, incoming_post
 from lienthong.drafting.models import DraftFile
 from lienthong.drafting.tests.test_api import draft_form
 from lienthong.files.tests import hostile

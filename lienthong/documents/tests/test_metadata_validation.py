@@ -13,8 +13,8 @@ from lienthong.core.errors import ValidationFailed
 from lienthong.core.testing import doc_input
 from lienthong.documents import services
 from lienthong.documents.models import Document, Register, StoredFile
-from lienthong.documents.tests.test_api import as_user, incoming_form, originals_on_disk
-from lienthong.documents.tests.test_views import errors_next_to, incoming_post, outgoing_post
+from lienthong.web.tests.test_document_api import as_user, incoming_form, originals_on_disk
+from lienthong.web.tests.test_document_pages import errors_next_to, incoming_post, outgoing_post
 
 SHAPE = "Số, ký hiệu “{}” không đúng dạng (ví dụ: 15/QĐ-UBND, 125/UBND-VP, 30/2020/NĐ-CP)."
 CONTROL = "Số, ký hiệu không được chứa ký tự xuống dòng, tab hay ký tự điều khiển."

@@ -19,7 +19,7 @@ from lienthong.core.errors import ValidationFailed
 from lienthong.core.testing import PASSWORD, doc_input, doc_type, pdf_upload
 from lienthong.documents import services
 from lienthong.documents.models import Document, Register, StoredFile
-from lienthong.documents.tests.test_views import detail_url, errors_next_to, outgoing_post
+from lienthong.web.tests.test_document_pages import detail_url, errors_next_to, outgoing_post
 
 URL = reverse("documents:register_outgoing")
 TODAY = dt.date(2018, 3, 20)

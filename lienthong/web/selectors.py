@@ -1,0 +1,32 @@
+"""Reads the combined pages need about people and agencies, kept out of the views (no ORM in a view).
+
+Who may see or do what is still decided by the apps' own selectors; these only shape their answers for
+the home page and the registration form and endpoint.
+"""
+
+from __future__ import annotations
+
+from lienthong.accounts import selectors as account_selectors
+from lienthong.accounts.models import Position, Role, User
+from lienthong.agencies.models import Agency
+
+
+def positions_with_agencies(*, user: User) -> list[Position]:
+    """The user's active positions with their agencies (the home page's table and roles)."""
+    return list(account_selectors.active_positions(user=user).select_related("agency"))
+
+
+def clerk_agencies(*, user: User, limit: int | None = None) -> list[Agency]:
+    """The agencies where ``user`` is văn thư (the agencies they may register in), at most ``limit``."""
+    qs = Agency.objects.filter(pk__in=account_selectors.agency_ids_for(user=user, roles=[Role.CLERK]))
+    return list(qs[:limit] if limit is not None else qs)
+
+
+def agency_or_none(*, agency_id: int) -> Agency | None:
+    return Agency.objects.filter(pk=agency_id).first()
+
+
+def leader_positions(*, agencies) -> list[Position]:
+    """The leaders of these agencies, for the signer picker of an outgoing paper registration."""
+    return [p for agency in agencies for p in account_selectors.agency_people(
+        agency_id=agency.pk, roles=[Role.LEADER]).select_related("agency")]

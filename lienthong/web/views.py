@@ -1,0 +1,177 @@
+"""Web pages that put the documents beside the other apps. Thin: they parse input and call selectors and
+services of the apps below; their URL names stay in the ``documents`` namespace (``lienthong.urls``).
+
+- the home page: the user's positions and the counts of their work queues (drafting, processing, delivery);
+- the documents list: the filtered list (documents) or, with a query, the best matches (search);
+- the document page: the record, its files and history, and the panels of the flow drawn by the template tags
+  of delivery, processing, signing and copies;
+- registration through the forms: an outgoing paper document (its signer's authority checked by the authority
+  app) or an incoming one (entering the processing flow).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from lienthong.accounts import selectors as account_selectors
+from lienthong.audit.selectors import audit_entries_for
+from lienthong.authority import selectors as authority_selectors
+from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.delivery import selectors as delivery_selectors
+from lienthong.documents import access, selectors, services
+from lienthong.documents.forms import CancelForm, DocumentFilterForm, IncomingForm, OutgoingForm
+from lienthong.drafting import selectors as draft_selectors
+from lienthong.processing import selectors as processing_selectors
+from lienthong.processing import services as processing_services
+from lienthong.search import selectors as search_selectors
+from lienthong.web import selectors as web_selectors
+
+PAGE_SIZE = 25
+
+
+@login_required
+def home(request):
+    positions = web_selectors.positions_with_agencies(user=request.user)
+    roles = {p.role for p in positions}
+    counts = {**draft_selectors.queue_counts(user=request.user), **processing_selectors.queue_counts(user=request.user)}
+    if "clerk" in roles:
+        counts.update(delivery_selectors.inbox_counts(user=request.user))
+    return render(request, "web/home.html", {"positions": positions, "roles": roles, "counts": counts})
+
+
+@login_required
+def document_list(request):
+    form = DocumentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    query = (filters.get("q") or "").strip()
+    search_error = None
+    hits = None
+    if query:
+        try:
+            hits = search_selectors.search_documents(
+                user=request.user, query=query, limit=PAGE_SIZE,
+                direction=filters.get("direction") or None, year=filters.get("year"),
+            )
+        except ValidationFailed as exc:
+            search_error = exc.message
+    page = None
+    if hits is None:
+        qs = selectors.document_list(
+            user=request.user, direction=filters.get("direction") or None, year=filters.get("year"),
+            register_id=filters.get("register"), document_type_id=getattr(filters.get("document_type"), "pk", None),
+            urgency=filters.get("urgency") or None, sender=filters.get("sender") or None,
+            date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+        )
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    registers = selectors.register_choices(user=request.user)
+    return render(request, "web/document_list.html", {
+        "form": form, "page": page, "hits": hits, "query": query, "search_error": search_error,
+        "querystring": params.urlencode(), "registers": registers,
+    })
+
+
+@login_required
+def document_detail(request, document_id: int):
+    try:
+        doc = access.document_for(user=request.user, document_id=document_id)
+    except NotFound:
+        raise Http404(_("Không tìm thấy văn bản hoặc bạn không có quyền xem.")) from None
+    services.document_record_view(actor=request.user, document=doc)
+    files = selectors.document_files(document=doc)
+    can_register = account_selectors.user_can_register_in(user=request.user, agency_id=doc.agency_id)
+    return render(request, "web/document_detail.html", {
+        "doc": doc, "files": files, "history": audit_entries_for(obj_type="document", obj_id=doc.pk),
+        "can_manage": can_register, "cancel_form": CancelForm(),
+        "preview": next((f for f in files if f.stored_file.kind == "pdf" and not f.stored_file.has_active_content),
+                        None),
+        "relations": selectors.document_relations(user=request.user, document=doc),
+    })
+
+
+def _document_input(form) -> services.DocumentInput:
+    cd = form.cleaned_data
+    return services.DocumentInput(
+        document_type=cd.get("document_type"), subject=cd.get("subject", ""), issued_on=cd.get("issued_on"),
+        urgency=cd.get("urgency") or "normal", secrecy=cd.get("secrecy") or "normal",
+        signer_authority=cd.get("signer_authority") or "", signer_position=cd.get("signer_position") or "",
+        signer_name=cd.get("signer_name") or "", recipients_text=cd.get("recipients_text") or "",
+        page_count=cd.get("page_count"), due_date=cd.get("due_date"), notes=cd.get("notes") or "",
+        is_paper=bool(cd.get("is_paper")), files=cd.get("files") or [], language=cd.get("language") or "vi",
+        issued_amount=cd.get("issued_amount"),
+    )
+
+
+def _apply_errors(form, exc: ValidationFailed) -> None:
+    for field_name, msgs in exc.errors.items():
+        target = field_name if field_name in form.fields else None
+        for msg in msgs:
+            form.add_error(target, msg)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_outgoing(request):
+    return _register_document(request, outgoing=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_incoming(request):
+    return _register_document(request, outgoing=False)
+
+
+def _register_document(request, *, outgoing: bool):
+    agencies = web_selectors.clerk_agencies(user=request.user)
+    if not agencies:
+        messages.error(request, _("Chỉ văn thư mới được đăng ký văn bản vào sổ."))
+        return redirect("documents:list")
+    form_class = OutgoingForm if outgoing else IncomingForm
+    extra = {}
+    if outgoing:  # the leaders who may have signed, for the signer picker
+        extra["leaders"] = web_selectors.leader_positions(agencies=agencies)
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, clerk_agencies=agencies, **extra)
+        if form.is_valid():
+            cd = form.cleaned_data
+            try:
+                if outgoing:
+                    doc = services.document_register_outgoing_paper(
+                        actor=request.user, agency=cd["agency"], data=_document_input(form),
+                        signer_id=cd.get("signer"), signed_on=cd.get("signed_on"),
+                        late_issue_reason=cd.get("late_issue_reason") or "",
+                        unit_abbreviation=cd.get("unit_abbreviation") or "",
+                        # The signer's prefix must rest on the record on the signing date (vanthu.md §7
+                        # rule 6; NĐ30 Art. 13). Passed in: authority depends on documents, not the reverse.
+                        authority_check=authority_selectors.authority_basis)
+                    messages.success(request, _("Đã cấp số %(s)s.") % {"s": doc.number_symbol})
+                else:
+                    # A paper document enters the same processing flow as one delivered through the system.
+                    doc = processing_services.incoming_register_paper(
+                        actor=request.user, agency=cd["agency"], data=_document_input(form),
+                        number_symbol=cd["number_symbol"], issuer_agency=cd.get("issuer_agency"),
+                        issuer_name=cd.get("issuer_name") or "", received_on=cd.get("received_on"))
+                    messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": doc.register_number})
+                    for warning in doc.notation_warnings():  # registered all the same (vanthu.md §7 rule 1)
+                        messages.warning(request, warning)
+                return redirect("documents:detail", document_id=doc.pk)
+            except ValidationFailed as exc:
+                _apply_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, exc.message)
+    else:
+        form = form_class(clerk_agencies=agencies, initial={"issued_on": today, "received_on": today,
+                                                             "signed_on": today}, **extra)
+    title = _("Đăng ký văn bản đi") if outgoing else _("Đăng ký văn bản đến")
+    # A refused registration (a field, a file) answers 422 with the form and its messages.
+    return render(request, "web/register_form.html", {"form": form, "title": title, "outgoing": outgoing},
+                  status=422 if request.method == "POST" else 200)
