@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from lienthong.core.errors import DomainError
 
-from .criteria import EPS, MISSING_POLICIES, CriteriaSet, Criterion, _fmt
+from .criteria import EPS, MISSING_POLICIES, CriteriaSet, Criterion, format_number
 
 SCORED, MISSING, NOT_APPLICABLE = "scored", "missing", "not_applicable"
 _RANK_DIGITS = 9  # indexes equal to 9 decimals tie (float noise must not break a tie)
@@ -131,17 +131,17 @@ def _check_value(crit: Criterion, v) -> str | None:
         if not _is_num(v):
             return _("cần một tỷ lệ (số từ 0 đến 1), nhận được %(v)s.") % {"v": repr(v)}
         if not 0 <= v <= 1:
-            return _("tỷ lệ %(v)s nằm ngoài khoảng 0–1.") % {"v": _fmt(v)}
+            return _("tỷ lệ %(v)s nằm ngoài khoảng 0–1.") % {"v": format_number(v)}
     elif rule in ("target_ratio", "ratio_to_best") or rule == "steps" and not crit.steps_are_choices:
         if not _is_num(v):
             return _("cần một số, nhận được %(v)s.") % {"v": repr(v)}
         if v < 0:
-            return _("giá trị %(v)s không được âm.") % {"v": _fmt(v)}
+            return _("giá trị %(v)s không được âm.") % {"v": format_number(v)}
     elif rule == "count_capped":
         if not _is_num(v) or float(v) != int(v):
             return _("cần một số đếm (số nguyên), nhận được %(v)s.") % {"v": repr(v)}
         if v < 0:
-            return _("số đếm %(v)s không được âm.") % {"v": _fmt(v)}
+            return _("số đếm %(v)s không được âm.") % {"v": format_number(v)}
     elif rule == "steps":
         if v not in {s.when for s in crit.steps}:
             return _("lựa chọn %(v)s không có trong các bậc (%(steps)s).") % {
@@ -159,7 +159,7 @@ def _check_value(crit: Criterion, v) -> str | None:
         if not _is_num(v):
             return _("cần số điểm, nhận được %(v)s.") % {"v": repr(v)}
         if not 0 <= v <= crit.max + EPS:
-            return _("điểm %(v)s nằm ngoài khoảng 0–%(max)s.") % {"v": _fmt(v), "max": _fmt(crit.max)}
+            return _("điểm %(v)s nằm ngoài khoảng 0–%(max)s.") % {"v": format_number(v), "max": format_number(crit.max)}
     elif rule in ("minmax", "zscore_minmax"):
         if not _is_num(v):
             return _("cần một số, nhận được %(v)s.") % {"v": repr(v)}
@@ -300,7 +300,7 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
             elif not _is_num(pts) or not 0 <= pts <= by_code[ccode][1].max + EPS:
                 errors.append(_("Đơn vị '%(u)s', tiêu chí '%(c)s': điểm điều chỉnh %(v)s nằm ngoài khoảng "
                                 "0–%(max)s.") % {"u": ucode, "c": ccode, "v": repr(pts),
-                                                  "max": _fmt(by_code[ccode][1].max)})
+                                                  "max": format_number(by_code[ccode][1].max)})
     if errors:
         raise ScoringInputError(errors)
 
@@ -394,7 +394,7 @@ def weighted_index(values: Mapping[str, float], weights: Mapping[str, float], *,
             errors.append(_("Chỉ số '%(k)s': không có trong danh sách trọng số.") % {"k": k})
         elif not _is_num(v) or not 0 <= v <= 1:
             errors.append(_("Chỉ số '%(k)s': giá trị %(v)s nằm ngoài khoảng 0–1.") % {
-                "k": k, "v": _fmt(v) if _is_num(v) else repr(v)})
+                "k": k, "v": format_number(v) if _is_num(v) else repr(v)})
     if errors:
         raise ScoringInputError(errors)
     denominator = total if total is not None else sum(weights.values())

@@ -1,181 +1,21 @@
-"""Criteria sets for the yearly IT-application ranking, as plain versioned data.
-
-A criteria set has unit groups (each with its own maximum), categories (with points) and criteria
-(a rule type with its parameters, the evidence needed, the data source and the groups it applies to).
-``load_criteria_set`` reads the YAML form (``safe_load`` semantics only) and checks it; every problem is
-collected and reported at once in a ``CriteriaSetError`` whose messages name the line and the field.
-``dump_criteria_set`` writes it back; ``load_criteria_set(dump_criteria_set(cs)) == cs``.
-
-Layout (see ``criteria_sets/mic-2017-default.yaml``)::
-
-    criteria_set:
-      code: ...; name: ...; version: 1; year: 2017; proposal: true
-      groups: [{code, name, max_points, enabled}]
-      classification: {bands: [{label, min (share of max), min_points: {group: points}}]}
-      missing_value_policy: zero | exclude | error
-      not_applicable_policy: rescale | zero
-      categories:
-        - {code, name, points, applies_to: [group...], criteria: [
-             {code, name, rule, max, source, evidence, applies_to, <rule parameters>}]}
-
-Rule parameters: ``target`` and ``value_kind`` (target_ratio), ``per_item`` (count_capped),
-``steps`` (``[{min: number, points}]`` thresholds or ``[{when: code, points}]`` choices),
-``options`` (best_of: ``[{code, name, points}]``).
-"""
+"""Reading a criteria set from its YAML form (``safe_load`` semantics only) and checking it: every problem
+is collected and reported at once in a ``CriteriaSetError`` whose messages name the line and the field."""
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, fields
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from lienthong.core.errors import DomainError
+from ..indicators import INDICATORS, Indicator
+from .model import (EPS, MISSING_POLICIES, NOT_APPLICABLE_POLICIES, RULE_TYPES, VALUE_KINDS, Band,
+                    Category, CriteriaSet, CriteriaSetError, Criterion, Group, Option, Step, format_number)
 
-from .indicators import INDICATORS, Indicator
-
-RULE_TYPES = {
-    "ratio": "tỷ lệ × điểm tối đa",
-    "ratio_to_best": "tỷ lệ so với đơn vị cao nhất trong nhóm × điểm tối đa",
-    "target_ratio": "tỷ lệ so với chỉ tiêu (tối đa 1) × điểm tối đa",
-    "steps": "bậc thang (ngưỡng → điểm)",
-    "boolean": "có / không",
-    "count_capped": "đếm số lượng × điểm mỗi mục, có mức trần",
-    "best_of": "lấy phương án cao nhất",
-    "manual": "hội đồng chấm trực tiếp",
-    "minmax": "chuẩn hóa min–max trong nhóm (phân tích)",
-    "zscore_minmax": "chuẩn hóa z-score rồi min–max trong nhóm (phân tích)",
-}
-VALUE_KINDS = ("ratio", "number")
-MISSING_POLICIES = ("zero", "exclude", "error")
-NOT_APPLICABLE_POLICIES = ("rescale", "zero")
+SHIPPED_DIR = Path(__file__).resolve().parents[1] / "criteria_sets"
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _IMPORT_RE = re.compile(r"^import:[a-z0-9_.]+$")
-EPS = 1e-9
-
-
-class CriteriaSetError(DomainError):
-    code = "criteria_set_invalid"
-    status = 422
-
-    def __init__(self, errors: list[str]):
-        self.errors = list(errors)
-        super().__init__("\n".join(self.errors))
-
-
-# --------------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class Group:
-    code: str
-    name: str
-    max_points: float
-    enabled: bool = True
-
-
-@dataclass(frozen=True)
-class Band:
-    label: str
-    min: float  # share of the maximum, 0–1
-    min_points: tuple[tuple[str, float], ...] = ()  # per group, published point cut-offs override ``min``
-
-    def threshold(self, group: str, group_max: float) -> float:
-        """Cut-off in points on the group's scale."""
-        for g, p in self.min_points:
-            if g == group:
-                return p
-        return self.min * group_max
-
-
-@dataclass(frozen=True)
-class Step:
-    points: float
-    min: float | None = None  # numeric threshold: value >= min
-    when: str | None = None  # or a choice code
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class Option:
-    code: str
-    points: float
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class Criterion:
-    code: str
-    name: str
-    rule: str
-    max: float
-    source: str = "self_report"  # self_report | indicator:<key> | import:<key>
-    evidence: str = ""
-    applies_to: tuple[str, ...] | None = None  # None: the category's groups
-    target: float | None = None
-    value_kind: str | None = None  # target_ratio: "ratio" (default) or "number"
-    per_item: float | None = None
-    steps: tuple[Step, ...] = ()
-    options: tuple[Option, ...] = ()
-    note: str = ""
-    proposal: bool = False
-
-    @property
-    def indicator_key(self) -> str | None:
-        return self.source.split(":", 1)[1] if self.source.startswith("indicator:") else None
-
-    @property
-    def steps_are_choices(self) -> bool:
-        return bool(self.steps) and self.steps[0].when is not None
-
-
-@dataclass(frozen=True)
-class Category:
-    code: str
-    name: str
-    points: float
-    criteria: tuple[Criterion, ...]
-    applies_to: tuple[str, ...] | None = None  # None: every group
-    proposal: bool = False
-
-
-@dataclass(frozen=True)
-class CriteriaSet:
-    code: str
-    name: str
-    version: int
-    groups: tuple[Group, ...]
-    categories: tuple[Category, ...]
-    bands: tuple[Band, ...] = ()
-    year: int | None = None
-    proposal: bool = False
-    derived_from: tuple[str, ...] = ()
-    missing_value_policy: str = "zero"
-    not_applicable_policy: str = "rescale"
-    notes: str = ""
-
-    def group(self, code: str) -> Group:
-        for g in self.groups:
-            if g.code == code:
-                return g
-        raise KeyError(code)
-
-    def criteria(self):
-        """(category, criterion) pairs in order."""
-        for cat in self.categories:
-            for crit in cat.criteria:
-                yield cat, crit
-
-    def applies(self, category: Category, criterion: Criterion, group: str) -> bool:
-        groups = criterion.applies_to or category.applies_to
-        return groups is None or group in groups
-
-    def group_maximum(self, group: str) -> float:
-        return sum(c.max for cat, c in self.criteria() if self.applies(cat, c, group))
-
-
-# --------------------------------------------------------------------------- loading
 
 
 class _Node:
@@ -263,7 +103,8 @@ class _Reader:
             else:
                 message = _("%(what)s %(v)s vượt quá %(hi)s.")
             self.err(m[key].line, key, message % {
-                "what": what, "v": _fmt(v), "lo": "" if lo is None else _fmt(lo), "hi": "" if hi is None else _fmt(hi)})
+                "what": what, "v": format_number(v), "lo": "" if lo is None else format_number(lo),
+                "hi": "" if hi is None else format_number(hi)})
             return default
         return v
 
@@ -447,7 +288,7 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         if crits and "points" in cm and abs(sum(c.max for c in crits) - points) > EPS:
             r.err(cm["points"].line, "points",
                   _("tổng điểm tối đa các tiêu chí (%(sum)s) khác điểm của nhóm tiêu chí '%(c)s' (%(points)s).") % {
-                      "sum": _fmt(sum(c.max for c in crits)), "c": ccode, "points": _fmt(points)})
+                      "sum": format_number(sum(c.max for c in crits)), "c": ccode, "points": format_number(points)})
         if "criteria" in cm and not crits:
             r.err(cm["criteria"].line, "criteria", _("nhóm tiêu chí phải có ít nhất một tiêu chí."))
         categories.append(Category(code=ccode, name=r.text(cm, "name"), points=points, criteria=tuple(crits),
@@ -467,14 +308,14 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         if categories and abs(total - g.max_points) > EPS:
             r.err(group_lines[g.code], "max_points",
                   _("tổng điểm các nhóm tiêu chí (%(total)s) khác điểm tối đa của nhóm đơn vị '%(g)s' (%(max)s).") % {
-                      "total": _fmt(total), "g": g.code, "max": _fmt(g.max_points)})
+                      "total": format_number(total), "g": g.code, "max": format_number(g.max_points)})
     for b in bands:
         for gk, pts in b.min_points:
             gmax = cs.group(gk).max_points
             if pts > gmax + EPS:
                 r.err(m["classification"].line, "min_points",
                       _("ngưỡng %(pts)s của mức '%(band)s' vượt điểm tối đa của nhóm '%(g)s' (%(max)s).") % {
-                          "pts": _fmt(pts), "band": b.label, "g": gk, "max": _fmt(gmax)})
+                          "pts": format_number(pts), "band": b.label, "g": gk, "max": format_number(gmax)})
     if r.errors:
         raise CriteriaSetError(r.errors)
     return cs
@@ -584,78 +425,8 @@ def _options(r: _Reader, km: dict, mx: float) -> tuple[Option, ...]:
     return tuple(out)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
-
-
-# --------------------------------------------------------------------------- dumping
-
-
-def _num(x):
-    return int(x) if isinstance(x, float) and x.is_integer() else x
-
-
-def _plain(obj) -> dict:
-    out = {}
-    for f in fields(obj):
-        v = getattr(obj, f.name)
-        if v is None or v == () or v == "" or (f.name in ("proposal",) and v is False):
-            continue
-        if f.name == "enabled" and v is True:
-            continue
-        if isinstance(v, tuple) and v and hasattr(v[0], "__dataclass_fields__"):
-            v = [_plain(x) for x in v]
-        elif f.name == "min_points":
-            v = {g: _num(p) for g, p in v}
-        elif isinstance(v, tuple):
-            v = list(v)
-        elif isinstance(v, float):
-            v = _num(v)
-        out[f.name] = v
-    return out
-
-
-def criteria_set_as_dict(cs: CriteriaSet) -> dict:
-    d = {"code": cs.code, "name": cs.name, "version": cs.version}
-    if cs.year is not None:
-        d["year"] = cs.year
-    if cs.proposal:
-        d["proposal"] = True
-    if cs.derived_from:
-        d["derived_from"] = list(cs.derived_from)
-    if cs.notes:
-        d["notes"] = cs.notes
-    d["missing_value_policy"] = cs.missing_value_policy
-    d["not_applicable_policy"] = cs.not_applicable_policy
-    d["groups"] = [_plain(g) for g in cs.groups]
-    if cs.bands:
-        d["classification"] = {"bands": [_plain(b) for b in cs.bands]}
-    cats = []
-    for cat in cs.categories:
-        c = {"code": cat.code, "name": cat.name, "points": _num(cat.points)}
-        if cat.applies_to:
-            c["applies_to"] = list(cat.applies_to)
-        if cat.proposal:
-            c["proposal"] = True
-        c["criteria"] = [_plain(k) for k in cat.criteria]
-        cats.append(c)
-    d["categories"] = cats
-    return {"criteria_set": d}
-
-
-def dump_criteria_set(cs: CriteriaSet) -> str:
-    import yaml
-
-    return yaml.safe_dump(criteria_set_as_dict(cs), allow_unicode=True, sort_keys=False, width=110)
-
 
 def load_shipped(name: str) -> CriteriaSet:
     """One of the criteria sets shipped in ``criteria_sets/`` (``mic-2017-default``, ``dti-haugiang-2022``)."""
-    from pathlib import Path
-
-    path = Path(__file__).with_name("criteria_sets") / f"{name}.yaml"
+    path = SHIPPED_DIR / f"{name}.yaml"
     return load_criteria_set(path.read_text(encoding="utf-8"))
-
-
-__all__ = ["Band", "Category", "CriteriaSet", "CriteriaSetError", "Criterion", "Group", "Option", "RULE_TYPES",
-           "Step", "dump_criteria_set", "load_criteria_set", "load_shipped"]
