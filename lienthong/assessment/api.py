@@ -15,18 +15,15 @@ from typing import Annotated, Any
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from lienthong.accounts.selectors import agency_ids_for
-from lienthong.core.errors import NotFound, PermissionDenied
+from lienthong.core.errors import PermissionDenied
 from lienthong.core.limits import COMMENT_MAX_LENGTH
 from lienthong.core.schema_types import Id
 from lienthong.documents.schemas import OptionalInt
 
 from . import selectors, services
-from .models import Campaign, CampaignState, CampaignUnit, SelfAssessment, SelfAssessmentState
+from .models import Campaign, CampaignState, CampaignUnit, SelfAssessment
 
 router = Router(tags=["Đánh giá, xếp hạng"])
-
-_EDITABLE_CAMPAIGN = (CampaignState.PUBLISHED, CampaignState.SELF_ASSESSMENT)
 
 
 # --- Shapes ----------------------------------------------------------------------------------------
@@ -167,10 +164,7 @@ class SubmitIn(Schema):
 # --- Campaigns -------------------------------------------------------------------------------------
 
 def _campaign(user, campaign_id: int) -> Campaign:
-    campaign = selectors.campaigns_visible(user=user).filter(pk=campaign_id).first()
-    if campaign is None:
-        raise NotFound()
-    return campaign
+    return selectors.campaign_get(user=user, pk=campaign_id)
 
 
 @router.get("/assessment/campaigns", response=list[CampaignOut], url_name="assessment_campaigns",
@@ -185,10 +179,7 @@ def campaigns(request):
 def campaign(request, campaign_id: Id):
     user = request.auth
     c = _campaign(user, campaign_id)
-    units = CampaignUnit.objects.filter(campaign=c).select_related("agency", "self_assessment").order_by(
-        "group_code", "agency__name")
-    if not selectors.reads_all(user=user):
-        units = units.filter(self_assessment__in=selectors.self_assessments_visible(user=user, campaign=c).values("pk"))
+    units = selectors.campaign_units_readable(user=user, campaign=c)
     approval = getattr(c, "approval", None) if c.state in (CampaignState.APPROVED,
                                                            CampaignState.PUBLISHED_RESULTS) else None
     cs = c.criteria_set.criteria_set()
@@ -221,10 +212,8 @@ def campaign_results(request, campaign_id: Id):
 # --- Self-assessments ------------------------------------------------------------------------------
 
 def _editable(user, sa: SelfAssessment) -> bool:
-    cu = sa.campaign_unit
-    open_state = sa.state == SelfAssessmentState.REOPENED or (
-        sa.state == SelfAssessmentState.DRAFT and cu.campaign.state in _EDITABLE_CAMPAIGN)
-    return open_state and agency_ids_for(user=user).filter(agency_id=cu.agency_id).exists()
+    return (selectors.self_assessment_editable(self_assessment=sa)
+            and selectors.is_unit_member(user=user, self_assessment=sa))
 
 
 def _self_assessment_out(user, sa_id: int) -> SelfAssessmentOut:

@@ -13,13 +13,18 @@ from django.db.models.functions import Coalesce
 
 from lienthong.accounts.models import Position, Role
 from lienthong.accounts.selectors import active_positions, agency_ids_for
+from lienthong.agencies.models import Agency
+from lienthong.agencies.selectors import agency_directory
 from lienthong.core.errors import NotFound
 
 from .engine import Unit, UnitResult, score
 from .models import (Adjustment, AssessmentAuthority, AuthorityKind, Campaign, CampaignState, CampaignUnit,
-                     CriteriaSetVersion, CriterionValue, Evidence, Result, SelfAssessment, SelfAssessmentState)
+                     CriteriaSetVersion, CriterionValue, Evidence, Result, ReviewStatus, SelfAssessment,
+                     SelfAssessmentState)
 
 READ_ALL_KINDS = (AuthorityKind.COUNCIL, AuthorityKind.APPROVER, AuthorityKind.OFFICE)
+# ``signatory_role``'s answer for a unit's văn thư, who sends on a named leader's behalf.
+SIGNATORY_CLERK = Role.CLERK
 
 
 def authority_agency_ids(*, kind) -> QuerySet:
@@ -102,7 +107,7 @@ def previous_results(*, campaign: Campaign) -> dict[str, Result]:
 
 
 # ----------------------------------------------------------------------------- campaign pages (H1)
-# Reads of the campaign web pages (assessment/views.py): list, detail, council adjustments, results.
+# Reads of the campaign web pages (assessment/views/campaigns.py): list, detail, council adjustments, results.
 # Each returns a queryset or a fixed number of queries whatever the number of units.
 
 
@@ -133,6 +138,11 @@ def my_self_assessments(*, user, campaign_ids=None) -> QuerySet[SelfAssessment]:
     if campaign_ids is not None:
         qs = qs.filter(campaign_unit__campaign_id__in=campaign_ids)
     return qs
+
+
+def any_result_visible(*, user, campaign: Campaign) -> bool:
+    """Does ``user`` see at least one computed result of the campaign (``results_visible``)? One query."""
+    return results_visible(user=user, campaign=campaign).exists()
 
 
 def campaign_units_visible(*, user, campaign: Campaign):
@@ -170,6 +180,22 @@ def scoring_inputs(campaign: Campaign):
     return cs, cus, units, values, overrides
 
 
+def campaign_unit_visible(*, user, campaign: Campaign, pk) -> CampaignUnit | None:
+    """One unit of ``campaign_units_visible``, ``None`` when there is none or ``user`` may not see it."""
+    return campaign_units_visible(user=user, campaign=campaign).filter(pk=pk).first()
+
+
+def campaign_units_readable(*, user, campaign: Campaign) -> QuerySet[CampaignUnit]:
+    """Units of a campaign whose self-assessment ``user`` may read (``self_assessments_visible``; every unit
+    for the council, approver and office), with agency and self-assessment, by group and name: the API's."""
+    units = CampaignUnit.objects.filter(campaign=campaign).select_related("agency", "self_assessment").order_by(
+        "group_code", "agency__name")
+    if not reads_all(user=user):
+        units = units.filter(
+            self_assessment__in=self_assessments_visible(user=user, campaign=campaign).values("pk"))
+    return units
+
+
 def unit_current_scores(*, campaign: Campaign, campaign_unit) -> UnitResult:
     """The unit's points as they stand now (values, measured values, adjustments so far), scored with the
     whole campaign because some rules compare a unit with the best of its group. ``engine.UnitResult``."""
@@ -184,6 +210,19 @@ def unit_adjustments(*, campaign_unit) -> QuerySet:
 def criteria_set_versions() -> QuerySet:
     """Criteria-set versions a new campaign may use, newest year first."""
     return CriteriaSetVersion.objects.order_by("-year", "code", "-version")
+
+
+def criteria_set_version_or_newest(*, pk=None) -> CriteriaSetVersion | None:
+    """The version ``pk`` of ``criteria_set_versions``, else (none asked, or no such version) the newest."""
+    versions = criteria_set_versions()
+    version = versions.filter(pk=pk).first() if pk is not None else None
+    return version or versions.first()
+
+
+def agencies_with_group() -> QuerySet[Agency]:
+    """The internal, active agencies that belong to a group (the units a new campaign may rank), in
+    directory order with their level and group."""
+    return agency_directory(external=False).filter(group__isnull=False, is_active=True)
 
 
 # ----------------------------------------------------------------------------- end of campaign pages (H1)
@@ -211,6 +250,29 @@ def self_assessment_values(*, self_assessment: SelfAssessment) -> list:
                 .select_related("reviewed_by", "confirmed_by")
                 .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")))
                 .order_by("pk"))
+
+
+def criterion_codes(*, self_assessment: SelfAssessment) -> set[str]:
+    """The codes of the criteria this self-assessment has values for (those that apply to the unit)."""
+    return set(CriterionValue.objects.filter(self_assessment=self_assessment)
+               .values_list("criterion_code", flat=True))
+
+
+def criterion_value_of(*, self_assessment: SelfAssessment, pk) -> CriterionValue | None:
+    """The value ``pk`` if it belongs to ``self_assessment``, else ``None``."""
+    return CriterionValue.objects.filter(pk=pk, self_assessment=self_assessment).first()
+
+
+def criterion_values_by_code(*, self_assessment: SelfAssessment, codes) -> dict[str, CriterionValue]:
+    """The self-assessment's values of the criteria ``codes``, by code (codes it has no value for are left out)."""
+    return {cv.criterion_code: cv for cv in CriterionValue.objects.filter(self_assessment=self_assessment,
+                                                                          criterion_code__in=codes)}
+
+
+def any_not_sent_back(*, self_assessment: SelfAssessment, codes) -> bool:
+    """Has the self-assessment a value of one of ``codes`` not already sent back to the unit? One query."""
+    return CriterionValue.objects.filter(self_assessment=self_assessment, criterion_code__in=codes).exclude(
+        review_status=ReviewStatus.SENT_BACK).exists()
 
 
 def evidence_get(*, user, pk: int):

@@ -1,7 +1,7 @@
-"""Pages of the ranking: the campaign pages (``views``) and the self-assessment and review pages
-(``views_self``), under /xep-hang/."""
+"""Pages of the ranking: the campaign pages (``views.campaigns``) and the self-assessment and review pages
+(``views.self_assessments``), under /xep-hang/."""
 
-from lienthong.assessment import views, views_self
+from lienthong.assessment.views import campaigns, self_assessments
 
 app_name = "assessment"
-urlpatterns = [*views.urlpatterns, *views_self.urlpatterns]
+urlpatterns = [*campaigns.urlpatterns, *self_assessments.urlpatterns]

@@ -5,7 +5,7 @@ back, the unit confirms them, the Department closes the review."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -64,6 +64,18 @@ def self_assessment_save(*, actor, self_assessment: SelfAssessment, values: Mapp
             CriterionValue.objects.bulk_update(changed, ["value", "comment"])
         SelfAssessment.objects.filter(pk=sa.pk).update(updated_at=timezone.now())
     return sa
+
+
+def self_assessment_save_and_submit(*, actor, self_assessment: SelfAssessment,
+                                    values: Mapping[str, object] | None = None,
+                                    comments: Mapping[str, str] | None = None, on_behalf_of=None,
+                                    today: dt.date | None = None) -> SelfAssessment:
+    """Save values and comments (``self_assessment_save``) and send (``self_assessment_submit``) in one
+    transaction: a refused sending keeps nothing of the same click."""
+    with transaction.atomic():
+        self_assessment_save(actor=actor, self_assessment=self_assessment, values=values, comments=comments)
+        return self_assessment_submit(actor=actor, self_assessment=self_assessment, on_behalf_of=on_behalf_of,
+                                      today=today)
 
 
 def criterion_values_autofill(*, campaign: Campaign,
@@ -183,6 +195,12 @@ def review_send_back(*, actor, criterion_value: CriterionValue, note: str) -> Cr
                         % {"c": sa.campaign_unit.campaign.name, "k": cv.criterion_code, "n": note},
                         _self_assessment_url(sa.pk), f"assess-sentback:{sa.pk}:{timezone.localdate().isoformat()}")])
     return cv
+
+
+def review_send_back_many(*, actor, items: Iterable[tuple[CriterionValue, str]]) -> list[CriterionValue]:
+    """Send several values back at once (``review_send_back`` for each ``(value, note)``), all or none."""
+    with transaction.atomic():
+        return [review_send_back(actor=actor, criterion_value=cv, note=note) for cv, note in items]
 
 
 _UNSET = object()

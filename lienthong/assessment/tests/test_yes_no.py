@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from lienthong.assessment import views, views_self
+from lienthong.assessment.views import campaigns, self_assessments
 from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
 
 BOOLEAN = SimpleNamespace(code="C1", rule="boolean", value_kind="", steps=[], options=[], steps_are_choices=False)
@@ -15,13 +15,13 @@ BOOLEAN = SimpleNamespace(code="C1", rule="boolean", value_kind="", steps=[], op
 
 def test_yes_no_values_in_both_languages(compiled_messages):  # noqa: F811
     with translation.override("en"):
-        assert [views_self._display(BOOLEAN, v) for v in (True, False)] == ["Yes", "No"]
-        assert [views._show_value(BOOLEAN, v) for v in (True, False)] == ["Yes", "No"]
+        assert [self_assessments._display(BOOLEAN, v) for v in (True, False)] == ["Yes", "No"]
+        assert [campaigns._show_value(BOOLEAN, v) for v in (True, False)] == ["Yes", "No"]
         html = render_to_string("assessment/self_value_input.html", {"i": {"kind": "boolean", "crit": BOOLEAN}})
         assert ">Yes</option>" in html and ">No</option>" in html
     with translation.override("vi"):
-        assert [views_self._display(BOOLEAN, v) for v in (True, False)] == ["Có", "Không"]
-        assert [views._show_value(BOOLEAN, v) for v in (True, False)] == ["Có", "Không"]
+        assert [self_assessments._display(BOOLEAN, v) for v in (True, False)] == ["Có", "Không"]
+        assert [campaigns._show_value(BOOLEAN, v) for v in (True, False)] == ["Có", "Không"]
 
 
 def test_scoring_errors_follow_the_language(compiled_messages):  # noqa: F811

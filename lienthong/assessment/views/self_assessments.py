@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -20,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lienthong.accounts.models import Role
 from lienthong.assessment import selectors, services
-from lienthong.assessment.models import CampaignState, CriterionValue, ReviewStatus, SelfAssessmentState
+from lienthong.assessment.models import CampaignState, ReviewStatus, SelfAssessmentState
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.limits import COMMENT_MAX_LENGTH, too_long_message
 from lienthong.core.views import domain_errors_as_pages, forbidden
+from lienthong.workcalendar.selectors import working_days_between
 from lienthong.files import original_response
 
 SA = SelfAssessmentState
@@ -218,8 +217,6 @@ def _sheet(sa, *, posted=None, errors=None):
 def _days_left(campaign):
     if not campaign.deadline:
         return None
-    from lienthong.workcalendar.selectors import working_days_between
-
     return working_days_between(timezone.localdate(), campaign.deadline)
 
 
@@ -234,7 +231,7 @@ def _render_form(request, sa, *, posted=None, errors=None, on_behalf_error="", s
     # Sending (and confirming values sent back) is the leader's, or the văn thư's on a leader's behalf.
     role = (selectors.signatory_role(user=request.user, agency_id=sa.campaign_unit.agency_id)
             if editable or confirming else None)
-    leaders = list(selectors.unit_leaders(agency_id=sa.campaign_unit.agency_id)) if role == Role.CLERK else []
+    leaders = list(selectors.unit_leaders(agency_id=sa.campaign_unit.agency_id)) if role == selectors.SIGNATORY_CLERK else []
     chosen = (posted.get("on_behalf_of", "") if posted is not None
               else str(leaders[0].user_id) if len(leaders) == 1 else "")
     return render(request, "assessment/self_assessment.html", {
@@ -242,7 +239,7 @@ def _render_form(request, sa, *, posted=None, errors=None, on_behalf_error="", s
         "filled": filled, "total": total, "member": member, "editable": editable,
         "submit_open": editable and (sa.state == SA.REOPENED or not late),
         "can_submit": bool(role) and editable and (sa.state == SA.REOPENED or not late),
-        "signatory": bool(role), "signatory_is_clerk": role == Role.CLERK, "leaders": leaders,
+        "signatory": bool(role), "signatory_is_clerk": role == selectors.SIGNATORY_CLERK, "leaders": leaders,
         "on_behalf_chosen": chosen,
         "on_behalf_error": on_behalf_error, "late": late, "days_left": days_left,
         "is_council": selectors.is_council(user=request.user),
@@ -260,7 +257,7 @@ def _on_behalf_of(data) -> int | None:
 def _read_values(sa, data):
     """(values, comments, errors) of the posted form, for the criteria of this self-assessment."""
     cs = sa.campaign_unit.campaign.criteria_set.criteria_set()
-    codes = set(CriterionValue.objects.filter(self_assessment=sa).values_list("criterion_code", flat=True))
+    codes = selectors.criterion_codes(self_assessment=sa)
     values, comments, errors = {}, {}, {}
     for _cat, crit in cs.criteria():
         if crit.code not in codes:
@@ -289,11 +286,11 @@ def self_assessment(request, sa_id):
         messages.error(request, _("Chưa lưu: có số liệu không hợp lệ, xem các tiêu chí được đánh dấu."))
         return _render_form(request, sa, posted=request.POST, errors=errors, status=422)
     try:
-        with transaction.atomic():  # a refused submission keeps nothing of the same click
+        if action == "submit":  # a refused submission keeps nothing of the same click
+            services.self_assessment_save_and_submit(actor=request.user, self_assessment=sa, values=values,
+                                                     comments=comments, on_behalf_of=_on_behalf_of(request.POST))
+        else:
             services.self_assessment_save(actor=request.user, self_assessment=sa, values=values, comments=comments)
-            if action == "submit":
-                services.self_assessment_submit(actor=request.user, self_assessment=sa,
-                                                on_behalf_of=_on_behalf_of(request.POST))
     except ValidationFailed as exc:
         if "on_behalf_of" in exc.errors:
             problem = " ".join(str(m) for m in exc.errors["on_behalf_of"])
@@ -314,8 +311,8 @@ def self_assessment(request, sa_id):
     return redirect("assessment:self_assessment", sa_id=sa.pk)
 
 
-def _value_or_404(sa, value_id) -> CriterionValue:
-    cv = CriterionValue.objects.filter(pk=value_id, self_assessment=sa).first()
+def _value_or_404(sa, value_id):
+    cv = selectors.criterion_value_of(self_assessment=sa, pk=value_id)
     if cv is None:
         raise Http404
     return cv
@@ -429,8 +426,7 @@ def _render_review(request, sa, *, posted=None, errors=None, reopen_error="", st
 
 def _review_send_back(request, sa):
     chosen = [k[2:] for k, v in request.POST.items() if k.startswith("d-") and v == "back"]
-    rows = {cv.criterion_code: cv for cv in CriterionValue.objects.filter(self_assessment=sa,
-                                                                          criterion_code__in=chosen)}
+    rows = selectors.criterion_values_by_code(self_assessment=sa, codes=chosen)
     # already sent back and not touched: nothing to send again
     todo = {code: (request.POST.get(f"n-{code}") or "").strip() for code in rows
             if rows[code].review_status != ReviewStatus.SENT_BACK or (request.POST.get(f"n-{code}") or "").strip()}
@@ -443,9 +439,7 @@ def _review_send_back(request, sa):
     if errors:
         messages.error(request, _("Chưa gửi: mỗi tiêu chí đề nghị xác nhận lại phải có nội dung."))
         return _render_review(request, sa, posted=request.POST, errors=errors, status=422)
-    with transaction.atomic():
-        for code, note in todo.items():
-            services.review_send_back(actor=request.user, criterion_value=rows[code], note=note)
+    services.review_send_back_many(actor=request.user, items=[(rows[code], note) for code, note in todo.items()])
     messages.success(request, _("Đã đề nghị đơn vị xác nhận lại %(n)s tiêu chí.") % {"n": len(todo)})
     return None
 
@@ -453,8 +447,7 @@ def _review_send_back(request, sa):
 def _new_send_backs(request, sa) -> bool:
     """Did the reviewer choose "send back" for a value not already sent back?"""
     chosen = [k[2:] for k, v in request.POST.items() if k.startswith("d-") and v == "back"]
-    return bool(chosen) and CriterionValue.objects.filter(self_assessment=sa, criterion_code__in=chosen).exclude(
-        review_status=ReviewStatus.SENT_BACK).exists()
+    return bool(chosen) and selectors.any_not_sent_back(self_assessment=sa, codes=chosen)
 
 
 @domain_errors_as_pages

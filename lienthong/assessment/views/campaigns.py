@@ -24,13 +24,12 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lienthong.agencies.selectors import agency_directory
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 
 from lienthong.core.views import forbidden
 
-from . import forms, selectors, services
-from .models import CampaignState, SelfAssessmentState
+from .. import forms, selectors, services
+from ..models import CampaignState, SelfAssessmentState
 
 S = CampaignState
 
@@ -91,8 +90,7 @@ def _new_campaign_forms(request, versions):
     offered: it comes from the posted form, else ``?bo=<id>``, else the newest version."""
     data = request.POST if request.method == "POST" else None
     chosen_id = (data or request.GET).get("criteria_set") or request.GET.get("bo")
-    version = versions.filter(pk=chosen_id).first() if str(chosen_id or "").isdigit() else None
-    version = version or versions.first()
+    version = selectors.criteria_set_version_or_newest(pk=chosen_id if str(chosen_id or "").isdigit() else None)
     form = forms.CampaignForm(data, versions=versions, initial={"criteria_set": version})
     rows, hidden = [], 0
     # Agencies whose group has no counterpart in the set (communes, for sets without a commune group) are
@@ -103,8 +101,7 @@ def _new_campaign_forms(request, versions):
         group_choices = [(g.code, g.name) for g in cs.groups if g.enabled]
         set_groups = {code for code, _n in group_choices}
         codes = {c.code for _cat, c in cs.criteria()}
-        agencies = agency_directory(external=False).filter(group__isnull=False, is_active=True)
-        for a in agencies:
+        for a in selectors.agencies_with_group():
             default = forms.default_group(a.group.code, set_groups)
             if default or show_all:
                 rows.append(forms.UnitRowForm(data, agency=a, group_choices=group_choices, criterion_codes=codes,
@@ -202,7 +199,7 @@ def campaign_detail(request, campaign_id):
     sections = [{"group": group_names.get(code, code), "units": list(items)}
                 for code, items in groupby(units, key=lambda cu: cu.group_code)]
     approval = getattr(campaign, "approval", None) if campaign.state in (S.APPROVED, S.PUBLISHED_RESULTS) else None
-    results_visible = selectors.results_visible(user=user, campaign=campaign).exists()
+    results_visible = selectors.any_result_visible(user=user, campaign=campaign)
     return render(request, "assessment/campaign_detail.html", {
         "campaign": campaign, "steps": _steps(campaign), "sections": sections, "unit_count": len(units),
         "submitted_count": sum(n for s, n in states.items() if s in (SelfAssessmentState.SUBMITTED,
@@ -282,8 +279,7 @@ def adjust(request, campaign_id, unit_id):
     campaign = _campaign_or_404(request, campaign_id)
     if not selectors.is_council(user=request.user):
         return forbidden(request, _("Chỉ Hội đồng đánh giá (Sở Thông tin và Truyền thông) được điều chỉnh điểm."))
-    cu = next((u for u in selectors.campaign_units_visible(user=request.user, campaign=campaign)
-               .filter(pk=unit_id)), None)
+    cu = selectors.campaign_unit_visible(user=request.user, campaign=campaign, pk=unit_id)
     if cu is None or campaign.state == S.DRAFT:
         raise Http404(_("Không tìm thấy đơn vị trong đợt đánh giá."))
     cs = campaign.criteria_set.criteria_set()
