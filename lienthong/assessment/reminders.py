@@ -17,6 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienthong.accounts.models import Role
+from lienthong.accounts.selectors import people_of
+from lienthong.notifications.services import NotificationSpec, notify_many
+from lienthong.workcalendar.selectors import WorkCalendar
+
+from .selectors import reminder_candidates
+
 DEFAULT_DAYS = (5, 1)
 
 
@@ -40,13 +47,6 @@ def _kind(left: int, days: list[int]) -> str | None:
 def self_assessment_reminders(today: dt.date | None = None) -> int:
     """Notify the units whose self-assessment is due soon, due today or overdue; return the number of
     notifications created (0 when everything was already sent)."""
-    from lienthong.accounts.models import Role
-    from lienthong.accounts.selectors import people_of
-    from lienthong.notifications.services import NotificationSpec, notify_many
-    from lienthong.workcalendar.selectors import WorkCalendar
-
-    from .selectors import reminder_candidates
-
     today = today or timezone.localdate()
     days = _reminder_days()
     calendar = WorkCalendar()

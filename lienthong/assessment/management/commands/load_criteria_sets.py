@@ -14,6 +14,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from lienthong.accounts.models import User
+from lienthong.agencies.models import Agency
+from lienthong.assessment import services
+from lienthong.assessment.criteria import load_criteria_set
+from lienthong.assessment.models import AssessmentAuthority, CriteriaSetVersion
 from lienthong.core.errors import DomainError
 
 SETS_DIR = Path(__file__).resolve().parents[2] / "criteria_sets"
@@ -23,12 +28,14 @@ def shipped_sets() -> list[Path]:
     return sorted(SETS_DIR.glob("*.yaml"))
 
 
+# Identifier codes of the council (Sở TT&TT), approver (UBND tỉnh) and office (Văn phòng UBND tỉnh) of the demo
+# province (Hậu Giang), written here as data: the demo builder sits above this app and calls it, not the reverse.
+DEFAULT_CODES = {"council": "000.00.13.H30", "approver": "000.00.00.H30", "office": "000.00.01.H30"}
+
+
 def default_codes() -> dict[str, str]:
     """Identifier codes of the council, approver and office of the demo province (Hậu Giang)."""
-    from lienthong.core.demo.agencies import specs_by_key
-
-    specs = specs_by_key()
-    return {"council": specs["stttt"].code, "approver": specs["ubnd"].code, "office": specs["vp"].code}
+    return dict(DEFAULT_CODES)
 
 
 # Abbreviations tried when no agency has the demo identifier code (another province's directory).
@@ -50,8 +57,6 @@ class Loaded:
 
 
 def _find_agency(code: str, *, kind: str, explicit: bool):
-    from lienthong.agencies.models import Agency
-
     agencies = Agency.objects.filter(is_external=False)
     agency = agencies.filter(identifier_code=code).first()
     if agency is None and not explicit:
@@ -66,10 +71,6 @@ def _find_agency(code: str, *, kind: str, explicit: bool):
 def ensure_criteria_sets(*, actor, codes: dict[str, str] | None = None, explicit: bool = False,
                          log: Callable[[str], None] | None = None) -> Loaded:
     """Store the shipped sets through ``assessment.services`` and declare the authority rows."""
-    from lienthong.assessment import services
-    from lienthong.assessment.criteria import load_criteria_set
-    from lienthong.assessment.models import AssessmentAuthority, CriteriaSetVersion
-
     log = log or (lambda _msg: None)
     out = Loaded()
     with transaction.atomic():
@@ -114,8 +115,6 @@ class Command(BaseCommand):
                                             "(mặc định: quản trị hệ thống đầu tiên).")
 
     def handle(self, *args, council, approver, office, actor, **options):
-        from lienthong.accounts.models import User
-
         given = {"council": council, "approver": approver, "office": office}
         explicit = any(given.values())
         if explicit and not all(given.values()):
