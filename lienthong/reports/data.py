@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienthong.assessment.models import Approval, Campaign, CampaignUnit, Result
-from lienthong.assessment.recommendations import Recommendation, recommendations
+from lienthong.assessment.recommendations import THEMES, Recommendation, recommendations, theme_for
 
 GROUP_WEAK_SHARE = 0.3  # a category is a group-level weak area when this share of the group's units is weak in it
 
@@ -201,8 +201,6 @@ def _group(cs, code, name, max_points, rows: list[Row], threshold: float) -> Gro
                     if rec.category_code == gc.code and rec.text not in texts:
                         texts.append(rec.text)
             if not texts:
-                from lienthong.assessment.recommendations import THEMES, theme_for
-
                 texts = [str(THEMES[theme_for(gc.code, cat_by_code[gc.code].name, category=True) or "planning"])]
             weak_areas.append(GroupWeakArea(code=gc.code, name=gc.name, weak_units=weak, units=len(vals),
                                             mean_index=sum(vals) / len(vals), text=" ".join(texts)))

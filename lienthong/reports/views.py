@@ -4,27 +4,30 @@ Thin: who may see what is ``selectors``; the work is ``services``."""
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lienthong.assessment.selectors import reads_all
 from lienthong.core.errors import DomainError
 from lienthong.core.http import file_response
 from lienthong.core.views import domain_errors_as_pages
 
 from . import selectors, services
+from .charts import CHARTS
+from .content import date_words
+from .data import campaign_report, change_text, group_size, pct, rank_change_text, unit_row, weak_threshold
 from .models import ReportFormat
 
 
 @domain_errors_as_pages
 @require_GET
 def campaign_page(request, campaign_id):
-    from .data import campaign_report
-
     campaign = selectors.campaign_for_reports(user=request.user, campaign_id=campaign_id)
     report = campaign_report(campaign)
     return render(request, "reports/campaign.html", {
@@ -69,9 +72,6 @@ def download(request, build_id):
 @domain_errors_as_pages
 @require_GET
 def chart(request, campaign_id, name):
-    from .charts import CHARTS
-    from .data import campaign_report
-
     draw = CHARTS.get(name)
     if draw is None:
         raise Http404
@@ -82,8 +82,6 @@ def chart(request, campaign_id, name):
 
 
 def _sheet_context(request, campaign_id, agency_id) -> dict:
-    from .data import group_size, pct, unit_row
-
     campaign, unit, result = selectors.unit_result_for(user=request.user, campaign_id=campaign_id,
                                                        agency_id=agency_id)
     cs = campaign.criteria_set.criteria_set()
@@ -115,8 +113,6 @@ def _sheet_context(request, campaign_id, agency_id) -> dict:
             recs.append({"code": rec.category_code, "name": rec.category_name, "pct": pct(rec.category_index),
                          "items": []})
         recs[-1]["items"].append(rec)
-    from .data import change_text, rank_change_text
-
     return {
         "campaign": campaign, "unit": unit, "agency": unit.agency, "result": result, "row": row,
         "group_name": group_name, "group_max": group_max, "categories": categories, "recommendations": recs,
@@ -128,16 +124,12 @@ def _sheet_context(request, campaign_id, agency_id) -> dict:
 
 
 def row_threshold() -> float:
-    from .data import weak_threshold
-
     return weak_threshold()
 
 
 @domain_errors_as_pages
 @require_GET
 def unit_sheet(request, campaign_id, agency_id):
-    from lienthong.assessment.selectors import reads_all
-
     context = _sheet_context(request, campaign_id, agency_id)
     context["reads_all"] = reads_all(user=request.user)
     return render(request, "reports/unit_sheet.html", context)
@@ -147,10 +139,6 @@ def unit_sheet(request, campaign_id, agency_id):
 @require_GET
 def unit_sheet_pdf(request, campaign_id, agency_id):
     import weasyprint
-    from django.template.loader import render_to_string
-    from django.utils import timezone, translation
-
-    from .content import date_words
 
     with translation.override("vi"):  # an official sheet: Vietnamese whatever the page language
         context = _sheet_context(request, campaign_id, agency_id)
