@@ -149,18 +149,9 @@ def _validate(data: DraftInput, agency: Agency, errors: dict) -> None:
     data.signer_position = nfc(data.signer_position)
     data.unit_abbreviation = nfc(data.unit_abbreviation)
     data.extra_recipients = nfc(data.extra_recipients)
-    if data.document_type is None or not data.document_type.is_active:
-        errors.setdefault("document_type", []).append(_("Loại văn bản không hợp lệ."))
-    if not data.subject:
-        errors.setdefault("subject", []).append(_("Trích yếu không được để trống."))
-    elif len(data.subject) > 1000:
-        errors.setdefault("subject", []).append(_("Trích yếu dài quá 1000 ký tự."))
-    if data.urgency not in Urgency.values:
-        errors.setdefault("urgency", []).append(_("Độ khẩn không hợp lệ."))
-    if data.secrecy not in Secrecy.values:
-        errors.setdefault("secrecy", []).append(_("Độ mật không hợp lệ."))
-    if data.signer_authority not in SignerAuthority.values:
-        errors.setdefault("signer_authority", []).append(_("Thẩm quyền ký không hợp lệ."))
+    document_services.check_metadata(errors, document_type=data.document_type, subject=data.subject,
+                                     urgency=data.urgency, secrecy=data.secrecy,
+                                     signer_authority=data.signer_authority)
     leaders = account_selectors.agency_people(agency_id=agency.pk, roles=[Role.LEADER])
     # A TL./TUQ. signer need not lead the agency: the written grant decides (checked just below).
     by_grant = data.signer_authority in (SignerAuthority.TL, SignerAuthority.TUQ)
