@@ -1,4 +1,4 @@
-"""Writes on deliveries: fan-out on issue, receive / return, status reports, recall.
+"""Writes on deliveries: fan-out on issue, receive / return / register, status reports, recall.
 
 A state change is a conditional ``UPDATE … WHERE state IN (<allowed>)``: two văn thư receiving
 the same delivery at once both run it, one row changes, and the other is told that someone else
@@ -6,6 +6,8 @@ has acted. Each change writes a ``DeliveryEvent`` with its QCVN 102 status code 
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +21,7 @@ from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core import events as core_events
+from lienthong.core.choices import Urgency
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.limits import REASON_MAX_LENGTH, check_max_length, too_long_message
 from lienthong.core.text import nfc
@@ -28,7 +31,7 @@ from lienthong.delivery.models import (
 )
 from lienthong.delivery.selectors import delivery_for_recipient, recipients_resolve
 from lienthong.documents import services as document_services
-from lienthong.documents.models import Direction, Document, DocumentStatus, Urgency
+from lienthong.documents.models import Direction, Document, DocumentFile, DocumentStatus
 from lienthong.notifications import services as notification_services
 
 D = DeliveryState
@@ -144,16 +147,28 @@ def delivery_return(*, actor, delivery_id: int, reason: str) -> Delivery:
     return delivery
 
 
+def delivery_file_record_download(*, actor, delivery: Delivery, filename: str) -> None:
+    """A web download of a delivered document's file by the recipient's văn thư: logged on the delivery."""
+    audit_log(actor=actor, action=AuditAction.DOWNLOADED, obj_type="delivery", obj_id=delivery.pk,
+              agency_id=delivery.recipient_agency_id, summary=filename[:300])
+
+
+def delivery_document_record_download(*, actor, delivery: Delivery, filename: str) -> None:
+    """An API download of a delivered document's file: logged on the sender's document record."""
+    document_services.document_record_view(actor=actor, document=delivery.document, action=AuditAction.DOWNLOADED,
+                                           detail=filename)
+
+
 def _not_recalled(delivery: Delivery) -> None:
     if delivery.recall_state == RecallState.REQUESTED:
         raise ValidationFailed({"state": [_("Nơi gửi đang yêu cầu thu hồi văn bản này; hãy trả lời yêu cầu thu hồi trước.")]})
 
 
-def delivery_claim_for_registration(*, actor, delivery_id: int) -> Delivery:
+def _claim_for_registration(*, actor, delivery_id: int) -> Delivery:
     """Inside the caller's transaction: take a delivery for registration (from "arrived" or
-    "received"). The caller then registers the incoming document and calls ``delivery_registered``."""
+    "received"). The caller then registers the incoming document and calls ``_registered``."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("delivery_claim_for_registration must run inside transaction.atomic()")
+        raise RuntimeError("_claim_for_registration must run inside transaction.atomic()")
     delivery = delivery_for_recipient(user=actor, delivery_id=delivery_id)
     _not_recalled(delivery)
     # Straight from "arrived", the registration is also the acknowledgement (03). Decided by the
@@ -168,11 +183,43 @@ def delivery_claim_for_registration(*, actor, delivery_id: int) -> Delivery:
     return delivery
 
 
-def delivery_registered(*, actor, delivery: Delivery, incoming: Document) -> None:
+def _registered(*, actor, delivery: Delivery, incoming: Document) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(incoming_document=incoming)
     delivery.incoming_document = incoming
     DeliveryEvent.objects.bulk_create([_event(delivery.pk, EventKind.REGISTERED, actor, _(
         "Vào sổ văn bản đến, số đến %(n)s") % {"n": incoming.register_number})])
+
+
+def delivery_register(*, actor, delivery_id: int, received_on: dt.date | None = None,
+                      due_date: dt.date | None = None, notes: str = "", document_type=None,
+                      today: dt.date | None = None) -> Document:
+    """Register a delivered document (số đến): its metadata and files come from the sender's record.
+
+    The incoming flow that follows (its handling) belongs to the processing app, above this one: it follows
+    ``events.DELIVERY_REGISTERED``, emitted inside this transaction so both commit or roll back together."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        delivery = _claim_for_registration(actor=actor, delivery_id=delivery_id)
+        source = delivery.document
+        files = [
+            document_services.stored_file_read(stored_file=df.stored_file, filename=df.filename,
+                                               text=df.extracted_text, page_count=df.page_count)
+            for df in DocumentFile.objects.filter(document=source).select_related("stored_file")
+        ]
+        data = document_services.DocumentInput(
+            document_type=document_type or source.document_type, subject=source.subject, issued_on=source.issued_on,
+            urgency=source.urgency, secrecy=source.secrecy, signer_authority=source.signer_authority,
+            signer_position=source.signer_position, signer_name=source.signer_name,
+            recipients_text=source.recipients_text, place=source.place, page_count=source.page_count,
+            due_date=due_date, notes=notes, files=files,
+        )
+        incoming = document_services.document_register_incoming(
+            actor=actor, agency=delivery.recipient_agency, data=data, number_symbol=source.number_symbol,
+            issuer_agency=source.agency, issuer_name=source.issuer_name, received_on=received_on or today,
+            today=today, check_notation=False)
+        _registered(actor=actor, delivery=delivery, incoming=incoming)
+        core_events.emit(core_events.DELIVERY_REGISTERED, document_id=incoming.pk, delivery_id=delivery.pk)
+    return incoming
 
 
 def delivery_report(*, actor, incoming_document_id: int, state: str, description: str = "", reply: str = "") -> bool:
@@ -274,16 +321,15 @@ def delivery_recall_answer(*, actor, delivery_id: int, agree: bool, reason: str 
         if agree and delivery.incoming_document_id:
             # NĐ30 Art. 18.4; PL6 §III.8: the copy leaves lists, search, queues and downloads (the
             # selectors exclude a withdrawn document), its open work is closed, it is no longer legally
-            # valid; its record, log and this delivery's recall events stay.
-            from lienthong.processing import services as processing_services
-
+            # valid; its record, log and this delivery's recall events stay. Its open work is the processing
+            # app's: it follows DOCUMENT_WITHDRAWN inside this transaction.
             incoming = delivery.incoming_document
             document_services.document_set_status(
                 actor=actor, document=incoming, status=DocumentStatus.WITHDRAWN,
                 summary=_("Gỡ văn bản theo yêu cầu thu hồi của %(a)s") % {"a": delivery.sender_agency.name})
             document_services.document_set_legally_valid(invalid_ids=[incoming.pk])
-            processing_services.handling_close_on_recall(actor=actor, document=incoming,
-                                                         sender_name=delivery.sender_agency.name)
+            core_events.emit(core_events.DOCUMENT_WITHDRAWN, document_id=incoming.pk, actor_id=actor.pk,
+                             sender_name=delivery.sender_agency.name)
         audit_log(actor=actor, action=AuditAction.RECALLED, obj_type="delivery", obj_id=delivery.pk,
                   agency_id=delivery.recipient_agency_id,
                   summary=(_("Đồng ý thu hồi %(s)s") if agree else _("Từ chối thu hồi %(s)s: %(r)s")) % {

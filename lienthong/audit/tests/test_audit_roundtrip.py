@@ -13,7 +13,7 @@ import pytest
 from lienthong.audit.models import AuditEntry
 from lienthong.audit.services import audit_checkpoint_write, audit_verify_report
 from lienthong.core.limits import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_NOTE_MAX_LENGTH
-from lienthong.core.testing import doc_input, doc_type, pdf_upload
+from lienthong.testing.builders import doc_input, doc_type, pdf_upload
 
 TODAY = dt.date(2018, 3, 20)
 WORDS = "Đặng Thị Ưng ầ ỹ 🇻🇳👍🏽 Sở TT&TT — “trích yếu” "
@@ -63,14 +63,15 @@ def _delivery_recall(p):
 
 
 def _processing(p):
+    from lienthong.delivery import services as delivery_services
     from lienthong.delivery.models import Delivery
     from lienthong.processing import services
     from lienthong.processing.models import AssignmentRole
 
     u = p.users
     delivery = Delivery.objects.get(document=_issued(p), recipient_agency=p.agencies["huyen"])
-    incoming = services.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=delivery.pk,
-                                                        notes=long(NOTE_MAX_LENGTH), today=TODAY)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=delivery.pk,
+                                                   notes=long(NOTE_MAX_LENGTH), today=TODAY)
     handling = incoming.handling
     services.handling_submit(actor=u["clerk.huyen"], handling_id=handling.pk, leader_id=u["leader.huyen"].pk,
                              note=long(REASON_MAX_LENGTH))

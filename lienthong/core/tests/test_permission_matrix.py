@@ -31,7 +31,7 @@ from django.utils import timezone
 from lienthong.accounts.models import ApiToken, Role
 from lienthong.accounts.services import api_token_issue, user_create
 from lienthong.core.tests import matrix_ranking
-from lienthong.core.testing import PASSWORD, doc_input, doc_type, make_province, pdf_upload
+from lienthong.testing.builders import PASSWORD, doc_input, doc_type, make_province, pdf_upload
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, RecipientList
 from lienthong.documents.models import DocumentFile, Register
@@ -140,7 +140,7 @@ def build_world() -> World:
     ids["draft_issued"], ids["report_xa"] = draft.pk, report.pk
     delivery = Delivery.objects.get(document=report)
     ids["delivery_huyen"] = delivery.pk
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=delivery.pk)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=delivery.pk)
     ids["incoming_huyen"], ids["handling_huyen"] = incoming.pk, incoming.handling.pk
     processing.handling_submit(actor=u["clerk.huyen"], handling_id=incoming.handling.pk,
                                leader_id=u["leader.huyen"].pk)
@@ -187,7 +187,7 @@ def build_world() -> World:
     to_huyen, to_vp = delivery_services.delivery_send(actor=stttt_clerk, document=sent,
                                                       recipient_ids=[a["huyen"].pk, a["vp"].pk])
     ids["stttt_out"], ids["delivery_arrived"], ids["delivery_vp"] = sent.pk, to_huyen.pk, to_vp.pk
-    incoming_vp = processing.incoming_register_from_delivery(actor=u["clerk.vp"], delivery_id=to_vp.pk)
+    incoming_vp = delivery_services.delivery_register(actor=u["clerk.vp"], delivery_id=to_vp.pk)
     ids["incoming_vp"], ids["handling_vp"] = incoming_vp.pk, incoming_vp.handling.pk
     recalled = document_register_outgoing(actor=stttt_clerk, agency=a["stttt"], data=doc_input(
         "cong-van", f"Công văn liên thông {M_RECALL}", issued_on=today, files=[pdf_upload("thu-hoi.pdf", "Thu hoi")]))
@@ -289,7 +289,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
     media = tmp_path_factory.mktemp("matrix-media")
     with (django_db_blocker.unblock(), pytest.MonkeyPatch.context() as mp,
-          override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["lienthong.core.testing.FastArgon2PasswordHasher"],
+          override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["lienthong.testing.builders.FastArgon2PasswordHasher"],
                             TEXT_EXTRACTION_INLINE_MAX_BYTES=0)):
         mp.setattr(Conf, "SYNC", True)
         with transaction.atomic():

@@ -40,10 +40,10 @@ def give_back(*, user_id, delivery_id):
 
 
 def register(*, user_id, delivery_id):
-    from lienthong.processing import services
+    from lienthong.delivery import services
 
-    return services.incoming_register_from_delivery(actor=_user(user_id), delivery_id=delivery_id,
-                                                    today=TODAY).register_number
+    return services.delivery_register(actor=_user(user_id), delivery_id=delivery_id,
+                                      today=TODAY).register_number
 
 
 def answer_recall(*, user_id, delivery_id, agree):
@@ -65,7 +65,7 @@ def recall(*, user_id, document_id):
 
 def _province_with_two_clerks():
     from lienthong.accounts.services import user_create
-    from lienthong.core.testing import make_province
+    from lienthong.testing.builders import make_province
 
     p = make_province()
     p.users["clerk2.huyen"] = user_create(username="clerk2.huyen", password="demo1234", full_name="Văn thư hai huyện",
@@ -77,7 +77,7 @@ def _province_with_two_clerks():
 
 def _deliveries_to_district(p, n: int) -> list[int]:
     """``n`` documents of the commune, each delivered to the district (state "arrived")."""
-    from lienthong.core.testing import doc_input, pdf_upload
+    from lienthong.testing.builders import doc_input, pdf_upload
     from lienthong.delivery.services import delivery_send
     from lienthong.documents.services import document_register_outgoing
 
@@ -115,7 +115,7 @@ def _one_winner(outcomes):
 def test_two_clerks_receiving_the_same_delivery_at_once(settings):
     """One receives it; the other is told it was just handled by someone else; the sender sees one 03."""
     from lienthong.audit.models import AuditAction, AuditEntry
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import Delivery, DeliveryState, EventKind
 
     p = _province_with_two_clerks()
@@ -136,7 +136,7 @@ def test_two_clerks_receiving_the_same_delivery_at_once(settings):
 def test_one_clerk_returns_while_the_other_registers(settings):
     """Return and registration of the same delivery at once: exactly one happens. A returned
     delivery leaves no incoming record and takes no số đến; the registered ones are numbered 1..n."""
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import Delivery, DeliveryState, EventKind
     from lienthong.documents.models import Direction, Document
 
@@ -172,16 +172,15 @@ def test_one_clerk_returns_while_the_other_registers(settings):
 def test_two_clerks_answering_the_same_recall_at_once(settings):
     """The sender recalls; one clerk agrees while the other refuses: one answer is kept, the other
     is told the request was just answered, and the sender gets one answer (15 or 16)."""
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import Delivery, DeliveryState, EventKind, RecallState
-    from lienthong.delivery.services import delivery_recall
+    from lienthong.delivery.services import delivery_recall, delivery_register
     from lienthong.documents.models import DocumentStatus
-    from lienthong.processing.services import incoming_register_from_delivery
 
     p = _province_with_two_clerks()
     ids = _deliveries_to_district(p, ROUNDS)
     for d in ids[::2]:  # half of them already registered: agreeing withdraws the district's copy
-        incoming_register_from_delivery(actor=p.users["clerk.huyen"], delivery_id=d, today=TODAY)
+        delivery_register(actor=p.users["clerk.huyen"], delivery_id=d, today=TODAY)
     for d in Delivery.objects.filter(pk__in=ids).select_related("document"):
         delivery_recall(actor=p.users["clerk.xa"], document=d.document, reason="Ban hành nhầm")
 
@@ -210,7 +209,7 @@ def test_two_sender_clerks_recalling_the_same_document_at_once(settings):
     """The commune's two clerks recall the same document at once: it is recalled once, the other
     is told so, and the district is asked once (one 13)."""
     from lienthong.audit.models import AuditAction, AuditEntry
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import Delivery, EventKind, RecallState
     from lienthong.documents.models import DocumentStatus
 

@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from lienthong.core.testing import tiny_pdf
+from lienthong.testing.builders import tiny_pdf
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery
@@ -42,8 +42,8 @@ def registered_copy(p, *, assign: bool):
     u = p.users
     _draft, report = issue_report(p)
     delivery = Delivery.objects.get(document=report)
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=delivery.pk,
-                                                          today=TODAY)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=delivery.pk,
+                                                   today=TODAY)
     if assign:
         handling = incoming.handling
         processing.handling_submit(actor=u["clerk.huyen"], handling_id=handling.pk, leader_id=u["leader.huyen"].pk)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lienthong.accounts.services import user_create
-from lienthong.core.testing import PASSWORD, doc_type, pdf_upload
+from lienthong.testing.builders import PASSWORD, doc_type, pdf_upload
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState, RecallState, RecipientList
 from lienthong.documents.models import DocumentStatus
@@ -70,7 +70,7 @@ def spread(province):
     p, u, a = province, province.users, province.agencies
     doc = issue(p, recipients=("huyen", "stttt", "vp", "ubnd"))
     d_huyen = delivery_to(doc, a["huyen"])
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=d_huyen.pk)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=d_huyen.pk)
     processing.handling_submit(actor=u["clerk.huyen"], handling_id=incoming.handling.pk, leader_id=u["leader.huyen"].pk)
     [lead] = processing.handling_assign(actor=u["leader.huyen"], handling_id=incoming.handling.pk, specs=[
         processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=u["specialist.huyen"].pk)])
@@ -112,7 +112,7 @@ def test_tracking_panel_shows_each_recipient_with_its_history(client, province, 
 
 
 def test_tracking_panel_shows_registered_assigned_done_and_waiting_for_exchange(client, province):
-    from lienthong.core.testing import make_agency
+    from lienthong.testing.builders import make_agency
     from lienthong.agencies.models import AdministrativeLevel
 
     p, u, a = province, province.users, province.agencies
@@ -120,8 +120,8 @@ def test_tracking_panel_shows_registered_assigned_done_and_waiting_for_exchange(
     doc = issue(p, recipients=("huyen", "stttt", "vp", "bo"))
 
     def register(key):
-        incoming = processing.incoming_register_from_delivery(actor=u[f"clerk.{key}"],
-                                                              delivery_id=delivery_to(doc, a[key]).pk)
+        incoming = delivery_services.delivery_register(actor=u[f"clerk.{key}"],
+                                                       delivery_id=delivery_to(doc, a[key]).pk)
         return incoming.handling
 
     def assign(key, handling):

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lienthong.browser_tests.conftest import page, screenshot_dir  # noqa: F401 (fixtures)
-from lienthong.core.testing import PASSWORD, doc_type, make_province, pdf_upload
+from lienthong.testing.builders import PASSWORD, doc_type, make_province, pdf_upload
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery
 from lienthong.drafting import services as drafting
@@ -70,7 +70,7 @@ def test_draft_page_and_tracking_panel(live_server, page, screenshot_dir):  # no
     delivery_services.delivery_receive(actor=u["clerk.ubnd"], delivery_id=d["ubnd"].pk)
     delivery_services.delivery_return(actor=u["clerk.stttt"], delivery_id=d["stttt"].pk,
                                       reason="Văn bản không thuộc thẩm quyền giải quyết của Sở.")
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.xa"], delivery_id=d["xa"].pk)
+    incoming = delivery_services.delivery_register(actor=u["clerk.xa"], delivery_id=d["xa"].pk)
     processing.handling_submit(actor=u["clerk.xa"], handling_id=incoming.handling.pk, leader_id=u["leader.xa"].pk)
     [lead] = processing.handling_assign(actor=u["leader.xa"], handling_id=incoming.handling.pk, specs=[
         processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=u["specialist.xa"].pk,
@@ -95,7 +95,7 @@ def test_draft_page_and_tracking_panel(live_server, page, screenshot_dir):  # no
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_drafting_with_the_recipient_picker(live_server, page, screenshot_dir, tmp_path):  # noqa: F811
-    from lienthong.core.testing import tiny_pdf
+    from lienthong.testing.builders import tiny_pdf
     from lienthong.delivery.services import recipient_list_save
     from lienthong.drafting.models import Draft
 

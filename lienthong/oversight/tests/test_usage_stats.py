@@ -14,6 +14,7 @@ from lienthong.accounts.services import user_create
 from lienthong.audit.models import AuditEntry
 from lienthong.audit.services import audit_log
 from lienthong.testing.builders import doc_input, make_agency, pdf_upload
+from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery
 from lienthong.documents.models import Document, DocumentFile, DocumentStatus
 from lienthong.documents.services import document_register_outgoing
@@ -75,8 +76,8 @@ def build_scenario(p):
     # The district receives the report (12/3) with a valid signature; its lead part goes to the
     # department (deadline 20/3), which hands it to its specialist; done 19/3 → on time, 7 days.
     delivery = Delivery.objects.get(document=report)
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=delivery.pk,
-                                                          today=dt.date(2018, 3, 12))
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=delivery.pk,
+                                                   today=dt.date(2018, 3, 12))
     stored = DocumentFile.objects.filter(document=incoming).values_list("stored_file_id", flat=True)[0]
     FileVerification.objects.update_or_create(stored_file_id=stored, defaults={"status": "valid",
                                                                                "verified_at": timezone.now()})

@@ -61,11 +61,12 @@ def _province():
 
 def _submitted(p, n: int) -> list:
     """``n`` delivered documents registered by the district and submitted to its chairman: handlings."""
+    from lienthong.delivery import services as delivery_services
     from lienthong.processing import services
 
     handlings = []
     for d in _deliveries_to_district(p, n):
-        incoming = services.incoming_register_from_delivery(actor=p.users["clerk.huyen"], delivery_id=d, today=TODAY)
+        incoming = delivery_services.delivery_register(actor=p.users["clerk.huyen"], delivery_id=d, today=TODAY)
         handlings.append(services.handling_submit(actor=p.users["clerk.huyen"], handling_id=incoming.handling.pk,
                                                   leader_id=p.users["leader.huyen"].pk))
     return handlings
@@ -104,7 +105,7 @@ def _delivery_of(handling_or_doc_id) -> int:
 
 def test_two_clerks_registering_the_same_delivery_at_once(settings):
     """One gets the số đến; the other is told it was just handled; no number is skipped or doubled."""
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import Delivery, DeliveryState, EventKind
     from lienthong.documents.models import Direction, Document, Register
     from lienthong.processing.models import Handling
@@ -136,7 +137,7 @@ def test_two_clerks_registering_the_same_delivery_at_once(settings):
 def test_receiving_and_registering_at_once_reports_received_once(settings):
     """One clerk acknowledges while the other registers: the registration goes through either way
     and the sender sees "đã nhận" (03) once, not once per clerk."""
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import Delivery, DeliveryState, EventKind
 
     p = _province_with_two_clerks()
@@ -159,7 +160,7 @@ def test_receiving_and_registering_at_once_reports_received_once(settings):
 def test_two_leaders_adding_assignments_at_once_lose_none(settings):
     """The lead is set; the chairman adds a supporting department while his deputy adds a person
     for information, at the same instant: both instructions are kept."""
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.processing.models import Assignment, AssignmentRole, Handling, HandlingState
 
     p = _province()
@@ -185,7 +186,7 @@ def test_two_leaders_adding_assignments_at_once_lose_none(settings):
 def test_two_leaders_setting_the_lead_at_once_one_lead_is_kept(settings):
     """Both leaders name a lead for the same document at once: the first instruction is kept whole,
     the other leader is told the document already has its lead, and the sender sees one 04."""
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import EventKind
     from lienthong.processing.models import Assignment, AssignmentRole, Handling, HandlingState
 
@@ -217,7 +218,7 @@ def test_two_people_completing_the_same_part_at_once(settings):
     """The department head and the specialist both press "Hoàn thành" on the department's lead
     part: it is completed once, the other is told so, and the sender sees one 06."""
     from lienthong.audit.models import AuditAction, AuditEntry
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import EventKind
     from lienthong.processing.models import Assignment, AssignmentState, Handling, HandlingState
 
@@ -241,7 +242,7 @@ def test_two_people_completing_the_same_part_at_once(settings):
 def test_a_note_racing_the_completion_never_reopens_the_part(settings):
     """The specialist posts progress while the head completes the part: a completed part stays
     completed (a late note is refused), and the document stays done."""
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.processing.models import Assignment, AssignmentState, Handling, HandlingState, ProcessingNote
 
     p = _province()

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from lienthong.core.errors import PermissionDenied, ValidationFailed
-from lienthong.core.testing import doc_type, pdf_upload
+from lienthong.testing.builders import doc_type, pdf_upload
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState, RecallState
@@ -55,8 +55,8 @@ def test_commune_to_district_and_back(province):
     assert [d.document_id for d in queue] == [report.pk]
     delivery = queue[0]
     delivery_services.delivery_receive(actor=u["clerk.huyen"], delivery_id=delivery.pk)
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=delivery.pk,
-                                                          today=TODAY)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=delivery.pk,
+                                                   today=TODAY)
     assert incoming.direction == Direction.INCOMING and incoming.register_number == 1
     assert incoming.number_symbol == "01/BC-UBND" and incoming.issuer_agency_id == p.agencies["xa"].pk
     assert incoming.files.count() == 1
@@ -103,7 +103,7 @@ def test_reply_link_must_be_a_visible_document_of_the_agency(province):
     p, u = province, province.users
     _draft, report = issue_report(p)
     d = Delivery.objects.get(document=report)
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
     processing.handling_submit(actor=u["clerk.huyen"], handling_id=incoming.handling.pk, leader_id=u["leader.huyen"].pk)
     [lead] = processing.handling_assign(actor=u["leader.huyen"], handling_id=incoming.handling.pk, specs=[
         processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=u["specialist.huyen"].pk)])
@@ -130,7 +130,7 @@ def test_bad_transitions_are_refused(province):
         drafting.draft_check_format(actor=u["leader.xa"], draft=draft)
     drafting.draft_return(actor=u["clerk.xa"], draft=draft, reason="Sai thể thức")
     assert draft.state == DraftState.DRAFTING
-    from lienthong.core.testing import doc_input
+    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_outgoing
 
     registered_only = document_register_outgoing(actor=u["clerk.xa"], agency=p.agencies["xa"], data=doc_input(),
@@ -144,7 +144,7 @@ def test_assignment_errors(province):
     p, u = province, province.users
     _draft, report = issue_report(p)
     d = Delivery.objects.get(document=report)
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
     h = incoming.handling
     with pytest.raises(ValidationFailed):  # not yet submitted
         processing.handling_assign(actor=u["leader.huyen"], handling_id=h.pk, specs=[
@@ -164,7 +164,7 @@ def test_recall(province):
     p, u = province, province.users
     _draft, report = issue_report(p, recipients=("huyen", "stttt"))
     d_huyen = Delivery.objects.get(document=report, recipient_agency=p.agencies["huyen"])
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=d_huyen.pk, today=TODAY)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=d_huyen.pk, today=TODAY)
     assert search_documents(user=u["clerk.huyen"], query="thiet hai")
     assert delivery_services.delivery_recall(actor=u["clerk.xa"], document=report, reason="Sai số liệu") == 2
     report.refresh_from_db()
@@ -191,7 +191,7 @@ def test_home_page_counts_each_roles_work_and_the_reply_is_linked(client, provin
     assert "Văn bản chờ tiếp nhận" in body and '<b>1</b>Văn bản chờ tiếp nhận' in body
 
     d = Delivery.objects.get(document=report)
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
     processing.handling_submit(actor=u["clerk.huyen"], handling_id=incoming.handling.pk, leader_id=u["leader.huyen"].pk)
     client.force_login(u["leader.huyen"])
     assert '<b>1</b>Văn bản đến chờ phân công' in client.get("/").content.decode()
@@ -207,7 +207,7 @@ def test_home_page_counts_each_roles_work_and_the_reply_is_linked(client, provin
 
 
 def test_a_document_registered_before_the_flow_is_brought_in_by_its_clerk(client, province):
-    from lienthong.core.testing import doc_input
+    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_incoming
 
     u = province.users
@@ -233,7 +233,7 @@ def test_the_processing_panel_offers_to_draft_the_reply_and_the_clerk_sees_draft
     p, u = province, province.users
     _draft, report = issue_report(p)
     d = Delivery.objects.get(document=report)
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
     client.force_login(u["clerk.huyen"])
     page = client.get(f"/van-ban/{incoming.pk}/").content.decode()
     assert f"/du-thao/tao/?lien-quan={incoming.pk}&amp;quan-he=replies_to" in page

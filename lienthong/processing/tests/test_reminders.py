@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 from django_q.scheduler import scheduler
 
+from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery
 from lienthong.notifications.models import Notification
 from lienthong.processing import services as processing
@@ -30,7 +31,7 @@ def assigned(province):
     p, u = province, province.users
     _draft, report = issue_report(p)
     d = Delivery.objects.get(document=report)
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=d.pk, today=TODAY)
     processing.handling_submit(actor=u["clerk.huyen"], handling_id=incoming.handling.pk, leader_id=u["leader.huyen"].pk)
     processing.handling_assign(actor=u["leader.huyen"], handling_id=incoming.handling.pk, specs=[
         processing.AssignmentSpec(role=AssignmentRole.LEAD, unit_id=p.units["noivu"].pk, deadline=dt.date(2018, 3, 16)),

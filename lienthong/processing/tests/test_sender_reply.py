@@ -14,6 +14,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryEvent
 from lienthong.delivery.tests.test_views_sender import html, issue, squash, tracking_rows
 from lienthong.drafting.tests.test_api import as_user, post_json
@@ -45,7 +46,7 @@ def processed(province):
     p, u = province, province.users
     report = issue(p)
     delivery = Delivery.objects.get(document=report)
-    incoming = processing.incoming_register_from_delivery(actor=u["clerk.huyen"], delivery_id=delivery.pk)
+    incoming = delivery_services.delivery_register(actor=u["clerk.huyen"], delivery_id=delivery.pk)
     handling = incoming.handling
     processing.handling_submit(actor=u["clerk.huyen"], handling_id=handling.pk, leader_id=u["leader.huyen"].pk)
     [lead, support] = processing.handling_assign(actor=u["leader.huyen"], handling_id=handling.pk, specs=[
@@ -121,7 +122,7 @@ def test_internal_notes_stay_inside_the_receiving_agency(client, province, proce
 def test_the_reply_field_on_the_web_forms_and_the_api(client, province):
     p, u = province, province.users
     report = issue(p)
-    incoming = processing.incoming_register_from_delivery(
+    incoming = delivery_services.delivery_register(
         actor=u["clerk.huyen"], delivery_id=Delivery.objects.get(document=report).pk)
     processing.handling_submit(actor=u["clerk.huyen"], handling_id=incoming.handling.pk,
                                leader_id=u["leader.huyen"].pk)
@@ -178,7 +179,7 @@ def test_old_status_rows_lose_the_internal_text_they_carried(province):
 
 
 def test_no_reply_field_for_a_paper_document_there_is_no_one_to_send_it_to(client, province):
-    from lienthong.core.testing import doc_input
+    from lienthong.testing.builders import doc_input
 
     u = province.users
     paper = processing.incoming_register_paper(

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lienthong.agencies.models import Unit
-from lienthong.core.testing import doc_type, tiny_pdf
+from lienthong.testing.builders import doc_type, tiny_pdf
+from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.documents.models import Direction, Document
 from lienthong.notifications.models import Notification
@@ -48,7 +49,7 @@ def registered(p, **kw) -> Document:
     """A commune report delivered to the district and registered there (received 12/03/2018)."""
     _draft, report = issue_report(p, **kw)
     d = Delivery.objects.get(document=report, recipient_agency=p.agencies["huyen"])
-    return processing.incoming_register_from_delivery(actor=p.users["clerk.huyen"], delivery_id=d.pk, today=TODAY)
+    return delivery_services.delivery_register(actor=p.users["clerk.huyen"], delivery_id=d.pk, today=TODAY)
 
 
 def submitted(p, **kw) -> Document:

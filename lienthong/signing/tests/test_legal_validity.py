@@ -12,9 +12,9 @@ import lxml.html
 import pytest
 from django.urls import reverse
 
+from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery
 from lienthong.documents.models import DocumentFile
-from lienthong.processing import services as processing
 from lienthong.signing import selectors as signing_selectors
 from lienthong.signing import services
 from lienthong.signing.models import FileVerification
@@ -75,7 +75,7 @@ def test_signatures_under_a_test_ca_root_are_valid_from_a_test_authority_and_nev
 
     # The recipient registers it: still not legally valid, and it does not count as "signed and valid".
     with django_capture_on_commit_callbacks(execute=True):
-        incoming = processing.incoming_register_from_delivery(
+        incoming = delivery_services.delivery_register(
             actor=province.users["clerk.huyen"], delivery_id=Delivery.objects.get(document=doc).pk, today=TODAY)
     incoming.refresh_from_db()
     assert not incoming.legally_valid
@@ -151,7 +151,7 @@ def test_usage_statistics_do_not_count_a_test_ca_signature_as_signed_and_valid(
     services.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=True)
     with django_capture_on_commit_callbacks(execute=True):
         doc = issue(province, signed)
-        processing.incoming_register_from_delivery(
+        delivery_services.delivery_register(
             actor=province.users["clerk.huyen"], delivery_id=Delivery.objects.get(document=doc).pk, today=TODAY)
     usage_stats_refresh(months=[dt.date(2018, 3, 1)])
     xa = AgencyMonthStats.objects.get(agency=province.agencies["xa"], month=dt.date(2018, 3, 1))

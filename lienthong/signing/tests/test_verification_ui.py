@@ -12,7 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from lienthong.core.testing import doc_input, doc_type, pdf_upload
+from lienthong.testing.builders import doc_input, doc_type, pdf_upload
+from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.documents.models import Document, DocumentFile
 from lienthong.drafting import services as drafting
@@ -113,8 +114,8 @@ def test_issued_and_delivered_with_both_signatures_is_legally_valid_and_so_is_th
     assert api_document(client, doc)["legally_valid"] is True
     delivery = Delivery.objects.get(document=doc)
     with django_capture_on_commit_callbacks(execute=True):
-        incoming = processing.incoming_register_from_delivery(actor=province.users["clerk.huyen"],
-                                                              delivery_id=delivery.pk, today=TODAY)
+        incoming = delivery_services.delivery_register(actor=province.users["clerk.huyen"],
+                                                       delivery_id=delivery.pk, today=TODAY)
     incoming.refresh_from_db()
     assert incoming.legally_valid
 
@@ -122,7 +123,7 @@ def test_issued_and_delivered_with_both_signatures_is_legally_valid_and_so_is_th
 def test_only_the_personal_signature_is_not_legally_valid(client, province, p_pki,
                                                           django_capture_on_commit_callbacks):
     trust_root(p_pki.root)
-    from lienthong.core.testing import tiny_pdf
+    from lienthong.testing.builders import tiny_pdf
 
     personal_only = sp.sign(tiny_pdf("Chi ca nhan ky"), p_pki.person)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,26 +1,22 @@
-"""Writes on incoming documents after arrival (NĐ30 Art. 22–24; vanthu.md §4.2).
-
-register (số đến) → submit to a leader → assign (lead / supporting / for information, each with
-its own deadline and instruction) → a unit head hands a unit's part to people → notes and
-progress → completion with the reply's number. Every step the sender should know about is
-reported back through ``delivery.services.delivery_report`` (04 assigned, 05 in progress, 06 done).
-"""
+"""The work on an incoming document (NĐ30 Art. 23–24; vanthu.md §4.2): submit to a leader → assign (lead /
+supporting / for information, each with its own deadline and instruction) → a unit head hands a unit's part to
+people → notes and progress → completion with the reply's number, and đôn đốc by hand. Every step the sender
+should know about is reported back through ``delivery.services.delivery_report`` (04 assigned, 05 in progress,
+06 done)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienthong.accounts import selectors as account_selectors
-from lienthong.accounts.models import Position, Role
-from lienthong.agencies.models import Agency, Unit
+from lienthong.accounts.models import Position, Role, User
+from lienthong.agencies.models import Unit
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -29,11 +25,12 @@ from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import DeliveryState
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
-from lienthong.documents.models import Document, DocumentFile, DocumentStatus, RelationKind, Secrecy, Urgency
+from lienthong.documents.models import Document, DocumentStatus, RelationKind, Secrecy
 from lienthong.notifications import services as notification_services
 from lienthong.processing.models import (
     OPEN_STATES, Assignment, AssignmentRole, AssignmentState, Handling, HandlingState, ProcessingNote,
 )
+from lienthong.processing.services.common import doc_url
 from lienthong.workcalendar import selectors as calendar
 
 H = HandlingState
@@ -47,117 +44,6 @@ class AssignmentSpec:
     user_id: int | None = None
     deadline: dt.date | None = None
     instruction: str = ""
-
-
-def _doc_url(document_id: int) -> str:
-    return reverse("documents:detail", args=[document_id])
-
-
-def _doc_url_maker():
-    """``_doc_url`` for many documents with one ``reverse()``: the addresses differ only by the id."""
-    probe = 987654321
-    head, tail = _doc_url(probe).split(str(probe), 1)
-    return lambda document_id: f"{head}{document_id}{tail}"
-
-
-# --- Registration: every incoming record gets its handling -----------------------------------------
-
-def handling_open(*, actor, document: Document) -> Handling:
-    """Inside the registering transaction: the handling of a newly registered incoming document.
-    An urgent document is flagged to the agency's leaders at once (NĐ30 Art. 23.1)."""
-    urgent = document.urgency != Urgency.NORMAL
-    handling = Handling.objects.create(document=document, agency_id=document.agency_id, is_urgent=urgent,
-                                       received_on=document.received_on or timezone.localdate())
-    if urgent:
-        leaders = list(account_selectors.people_of(agency_ids=[document.agency_id], roles=[Role.LEADER]))
-        transaction.on_commit(lambda: notification_services.notify(
-            user_ids=leaders, kind="incoming",
-            title=_("KHẨN – văn bản đến %(s)s: %(t)s") % {"s": document.number_symbol, "t": document.subject[:150]},
-            url=_doc_url(document.pk), dedupe_key=f"urgent:{document.pk}"))
-    return handling
-
-
-def handling_start(*, actor, document_id: int) -> Handling:
-    """Bring into the flow an incoming document registered before it existed (records imported from
-    an earlier system, the 2017–2018 demo registers): a văn thư of its agency opens its handling."""
-    document = document_selectors.documents_visible_to(user=actor).filter(pk=document_id).first()
-    if document is None:
-        raise NotFound()
-    if document.agency_id not in account_selectors.position_agencies(user=actor).clerk_ids:
-        raise PermissionDenied(_("Chỉ văn thư của cơ quan mới đưa văn bản đến vào luồng xử lý."))
-    if document.direction != "in" or document.status != DocumentStatus.ACTIVE:
-        raise ValidationFailed({"state": [_("Chỉ văn bản đến đang có hiệu lực mới được đưa vào xử lý.")]})
-    with transaction.atomic():
-        existing = Handling.objects.filter(document=document).first()
-        if existing is not None:
-            return existing
-        handling = handling_open(actor=actor, document=document)
-        audit_log(actor=actor, action=AuditAction.TRANSITION, obj_type="document", obj_id=document.pk,
-                  agency_id=document.agency_id, summary=_("Đưa vào luồng xử lý"))
-    return handling
-
-
-def incoming_register_from_delivery(*, actor, delivery_id: int, received_on: dt.date | None = None,
-                                    due_date: dt.date | None = None, notes: str = "",
-                                    document_type=None, today: dt.date | None = None) -> Document:
-    """Register a delivered document (số đến): its metadata and files come from the sender's record."""
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        delivery = delivery_services.delivery_claim_for_registration(actor=actor, delivery_id=delivery_id)
-        source = delivery.document
-        files = [
-            document_services.stored_file_read(stored_file=df.stored_file, filename=df.filename,
-                                               text=df.extracted_text, page_count=df.page_count)
-            for df in DocumentFile.objects.filter(document=source).select_related("stored_file")
-        ]
-        data = document_services.DocumentInput(
-            document_type=document_type or source.document_type, subject=source.subject, issued_on=source.issued_on,
-            urgency=source.urgency, secrecy=source.secrecy, signer_authority=source.signer_authority,
-            signer_position=source.signer_position, signer_name=source.signer_name,
-            recipients_text=source.recipients_text, place=source.place, page_count=source.page_count,
-            due_date=due_date, notes=notes, files=files,
-        )
-        incoming = document_services.document_register_incoming(
-            actor=actor, agency=delivery.recipient_agency, data=data, number_symbol=source.number_symbol,
-            issuer_agency=source.agency, issuer_name=source.issuer_name, received_on=received_on or today,
-            today=today, check_notation=False)
-        delivery_services.delivery_registered(actor=actor, delivery=delivery, incoming=incoming)
-        handling_open(actor=actor, document=incoming)
-    return incoming
-
-
-def incoming_register_paper(*, actor, agency: Agency, data, number_symbol: str, issuer_agency=None,
-                            issuer_name: str = "", received_on: dt.date | None = None,
-                            today: dt.date | None = None) -> Document:
-    """A paper (or e-mailed) document registered by hand enters the same flow."""
-    with transaction.atomic():
-        incoming = document_services.document_register_incoming(
-            actor=actor, agency=agency, data=data, number_symbol=number_symbol, issuer_agency=issuer_agency,
-            issuer_name=issuer_name, received_on=received_on, today=today)
-        handling_open(actor=actor, document=incoming)
-    return incoming
-
-
-def handling_close_on_recall(*, actor, document: Document, sender_name: str) -> int:
-    """Inside the recall answer's transaction (NĐ30 Art. 18.4): the copy given back leaves every work
-    queue. Its handling and its open assignments are closed ("withdrawn", not "done": nothing was
-    completed), and the people working on it are told. Returns the number of assignments closed."""
-    Handling.objects.filter(document=document).exclude(state=H.DONE).update(state=H.WITHDRAWN)
-    open_rows = Assignment.objects.filter(document=document, state__in=OPEN_STATES)
-    people = set(open_rows.filter(user__isnull=False).values_list("user_id", flat=True))
-    unit_ids = set(open_rows.filter(unit__isnull=False).values_list("unit_id", flat=True))
-    if unit_ids:
-        people |= set(Position.objects.filter(unit_id__in=unit_ids, role=Role.LEADER, is_active=True)
-                      .values_list("user_id", flat=True))
-    closed = open_rows.update(state=AssignmentState.WITHDRAWN)
-    people.discard(actor.pk)
-    if people:
-        transaction.on_commit(lambda: notification_services.notify(
-            user_ids=sorted(people), kind="recall",
-            title=_("Văn bản %(s)s đã bị thu hồi: phần việc được giao đã đóng") % {"s": document.number_symbol},
-            body=_("%(a)s đã thu hồi văn bản; cơ quan đã đồng ý và gỡ văn bản.") % {"a": sender_name},
-            dedupe_key=f"withdrawn:{document.pk}"))
-    return closed
 
 
 # --- Submit and assign ----------------------------------------------------------------------------
@@ -201,7 +87,7 @@ def handling_submit(*, actor, handling_id: int, leader_id: int, note: str = "") 
         transaction.on_commit(lambda: notification_services.notify(
             user_ids=[leader_id], kind="incoming",
             title=prefix + _("Văn bản đến chờ phân công: %(s)s") % {"s": doc.number_symbol},
-            body=doc.subject[:500], url=_doc_url(doc.pk), dedupe_key=f"submit:{handling.pk}:{leader_id}"))
+            body=doc.subject[:500], url=doc_url(doc.pk), dedupe_key=f"submit:{handling.pk}:{leader_id}"))
     return handling
 
 
@@ -280,14 +166,12 @@ def _create(handling: Handling, specs: list[AssignmentSpec], *, actor, parent: A
     transaction.on_commit(lambda: notification_services.notify(
         user_ids=set(notify_ids), kind="assignment",
         title=_("Được giao xử lý văn bản %(s)s") % {"s": doc.number_symbol}, body=doc.subject[:500],
-        url=_doc_url(doc.pk), dedupe_key=f"assign:{handling.pk}:{now:%Y%m%d%H%M%S%f}"))
+        url=doc_url(doc.pk), dedupe_key=f"assign:{handling.pk}:{now:%Y%m%d%H%M%S%f}"))
     return rows
 
 
 def _label(specs: list[AssignmentSpec]) -> str:
     names = dict(Unit.objects.filter(pk__in=[s.unit_id for s in specs if s.unit_id]).values_list("pk", "name"))
-    from lienthong.accounts.models import User
-
     people = {u.pk: str(u) for u in User.objects.filter(pk__in=[s.user_id for s in specs if s.user_id])}
     parts = []
     for s in specs:
@@ -551,53 +435,10 @@ def assignment_chase(*, actor, assignment_id: int, message: str = "") -> int:
               agency_id=assignment.agency_id, summary=_("Đôn đốc: %(t)s") % {"t": text[:300]})
     return notification_services.notify(
         user_ids=users, kind="chase", title=_("Đôn đốc xử lý văn bản %(s)s") % {"s": doc.number_symbol},
-        body=f"{text}\n— {actor}", url=_doc_url(doc.pk))
+        body=f"{text}\n— {actor}", url=doc_url(doc.pk))
 
 
 def _people_on(assignment: Assignment) -> list[int]:
     if assignment.user_id:
         return [assignment.user_id]
     return list(account_selectors.unit_leader_user_ids(unit_ids=[assignment.unit_id]).values_list("user_id", flat=True))
-
-
-# --- Reminders (the scheduled job) ----------------------------------------------------------------
-
-def send_deadline_reminders(*, today: dt.date | None = None) -> dict[str, int]:
-    """Remind the people on every open assignment that is overdue or due within
-    ``settings.REMINDER_DUE_SOON_WORKING_DAYS`` working days, and give each assigning leader one
-    daily digest. Safe to run more than once a day: notifications are keyed by day."""
-    from lienthong.notifications.services import NotificationSpec, notify_many
-    from lienthong.processing.selectors import reminder_rows
-
-    today = today or timezone.localdate()
-    cutoff = calendar.add_working_days(today, settings.REMINDER_DUE_SOON_WORKING_DAYS)
-    rows, unit_leaders = reminder_rows(cutoff=cutoff)
-    specs: list[NotificationSpec] = []
-    per_leader: dict[int, list[int]] = {}
-    overdue = 0
-    # Tens of thousands of rows: translate, reverse and format once per job, not once per row.
-    late_title, soon_title = _("Quá hạn: %(s)s (hạn %(d)s)"), _("Sắp đến hạn: %(s)s (hạn %(d)s)")
-    doc_url = _doc_url_maker()
-    day = f"{today:%Y%m%d}"
-    shown: dict[dt.date, str] = {}
-    for a in rows:
-        deadline = a["deadline"]
-        late = deadline < today
-        overdue += late
-        kind = "reminder_overdue" if late else "reminder_due_soon"
-        if deadline not in shown:
-            shown[deadline] = deadline.strftime("%d/%m/%Y")
-        title = (late_title if late else soon_title) % {"s": a["document__number_symbol"], "d": shown[deadline]}
-        url = doc_url(a["document_id"])
-        for user_id in ([a["user_id"]] if a["user_id"] else unit_leaders.get(a["unit_id"], [])):
-            specs.append(NotificationSpec(user_id=user_id, kind=kind, title=title, body=a["subject"], url=url,
-                                          dedupe_key=f"rem:{a['id']}:{day}"))
-        if late:
-            per_leader.setdefault(a["assigned_by_id"], []).append(a["id"])
-    for leader_id, ids in per_leader.items():
-        specs.append(NotificationSpec(
-            user_id=leader_id, kind="reminder_overdue",
-            title=_("%(n)s phần việc anh/chị đã giao đang quá hạn") % {"n": len(ids)},
-            body="", url=reverse("processing:queue", args=["overdue"]), dedupe_key=f"rem-leader:{today:%Y%m%d}"))
-    created = notify_many(specs)
-    return {"open_due": len(rows), "overdue": overdue, "notifications": created}
