@@ -232,11 +232,10 @@ def measure_registration(count: int) -> float:
 def register_many(count: int, *, tag: str, clerk_index: int = 0) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from lienthong.accounts.models import Role
-    from lienthong.accounts.models import Position
-    from lienthong.core.testing import tiny_pdf
+    from lienthong.accounts.models import Position, Role
     from lienthong.documents.models import DocumentType
     from lienthong.documents.services import DocumentInput, document_register_incoming
+    from lienthong.testing.builders import tiny_pdf
 
     # Each worker is the clerk of a different agency, as in a province where many offices register at once.
     clerks = Position.objects.select_related("agency", "user").filter(role=Role.CLERK, agency__is_external=False)

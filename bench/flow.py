@@ -78,7 +78,7 @@ def ensure_people() -> None:
 
     from lienthong.accounts.models import Position, Role, User
     from lienthong.agencies.models import Agency, Unit
-    from lienthong.core.demo.people import person_name
+    from lienthong.demo.people import person_name
 
     if User.objects.filter(username__startswith=USER_PREFIX).exists():
         return
@@ -282,10 +282,10 @@ def fanout_actors():
 def measure_fanout(runs: int) -> tuple[list[float], list[float], int]:
     """Issue ``runs`` fresh documents to 100 agencies each: (draft_issue ms, delivery_send ms, deliveries)."""
     from lienthong.accounts.models import Role
-    from lienthong.core.testing import doc_type, pdf_upload
     from lienthong.delivery import services as delivery_services
     from lienthong.delivery.models import Delivery
     from lienthong.drafting import services as drafting
+    from lienthong.testing.builders import doc_type, pdf_upload
 
     sender, people, recipients = fanout_actors()
     specialist, leader, clerk = people[Role.SPECIALIST], people[Role.LEADER], people[Role.CLERK]

@@ -59,7 +59,7 @@ def ensure_province() -> None:
     from lienthong.agencies.models import Agency
 
     if not Agency.objects.filter(is_external=False).exists():
-        from lienthong.core.demo import load_demo
+        from lienthong.demo.builder import load_demo
 
         t0 = time.perf_counter()
         load_demo(scale=0, fast_pdfs=True)
@@ -75,7 +75,7 @@ def ensure_agencies(target: int) -> None:
     from lienthong.accounts.models import Position, Role, User
     from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
     from lienthong.agencies.services import agency_save
-    from lienthong.core.demo.people import person_name
+    from lienthong.demo.people import person_name
 
     have = Agency.objects.filter(is_external=False).count()
     if have >= target:
@@ -313,7 +313,7 @@ def measure_report():
     from lienthong.assessment.models import Campaign, CampaignState
 
     try:
-        from lienthong.assessment.demo import ensure_demo_campaigns
+        from lienthong.demo.assessment import ensure_demo_campaigns
 
         ensure_demo_campaigns()
     except ImportError:

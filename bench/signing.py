@@ -51,7 +51,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def demo_pdf() -> bytes:
-    from lienthong.core.demo.pdf import PdfContent, render_pdf, signer_lines
+    from lienthong.demo.pdf import PdfContent, render_pdf, signer_lines
 
     return render_pdf(PdfContent(
         header_parent="", header_name="ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", number_symbol="      /TB-UBND",

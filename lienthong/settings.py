@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "lienthong.commendations",
     "lienthong.copies",
     "lienthong.web",  # pages and endpoints that combine the apps above (home, document list and page)
+    "lienthong.demo",  # the demo province builder and its commands, on top of every app
 ]
 
 MIDDLEWARE = [

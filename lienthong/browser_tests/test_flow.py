@@ -24,7 +24,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from lienthong.browser_tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from lienthong.core.testing import PASSWORD, make_province, tiny_pdf
+from lienthong.testing.builders import PASSWORD, make_province, tiny_pdf
 
 REPORT = "Báo cáo tình hình thiệt hại do mưa lớn kéo dài trên địa bàn xã Vị Thắng"
 REPLY = "Về việc hỗ trợ khắc phục thiệt hại do mưa lớn trên địa bàn xã Vị Thắng"

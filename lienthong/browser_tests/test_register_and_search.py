@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lienthong.core.testing import PASSWORD, make_province, tiny_pdf
+from lienthong.testing.builders import PASSWORD, make_province, tiny_pdf
 
 SUBJECT = ("Kết luận của Phó Chủ tịch Thường trực UBND tỉnh về chấm điểm ứng dụng công nghệ thông tin")
 QUERY = "ket luan cham diem ung dung cong nghe thong tin"

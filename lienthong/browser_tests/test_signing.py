@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from lienthong.core.testing import PASSWORD, make_province
+from lienthong.testing.builders import PASSWORD, make_province
 from lienthong.drafting import services as drafting
 from lienthong.signing.tests.flow_setup import (
     AGENCY_PIN, PERSONAL_PIN, add_credential, draft_at_signing, trust_demo_ca,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lienthong.accounts.models import Position, Role
 from lienthong.accounts.services import user_create
-from lienthong.core.testing import PASSWORD, doc_input
+from lienthong.testing.builders import PASSWORD, doc_input
 from lienthong.documents import services
 
 LOGIN = reverse("accounts:login")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from lienthong.accounts.services import user_create
 from lienthong.accounts.views import client_ip
 from lienthong.audit.models import AuditEntry
-from lienthong.core.testing import PASSWORD
+from lienthong.testing.builders import PASSWORD
 
 LOGIN = reverse("accounts:login")
 LOCKOUTS = "/tai-khoan/khoa-dang-nhap/"

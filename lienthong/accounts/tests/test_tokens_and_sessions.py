@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from lienthong.accounts.models import ApiToken
 from lienthong.accounts.services import api_token_issue
-from lienthong.core.testing import PASSWORD
+from lienthong.testing.builders import PASSWORD
 
 LOGIN = reverse("accounts:login")
 SESSIONS = "/tai-khoan/phien/"

@@ -11,7 +11,7 @@ from lienthong.agencies.importexport import COLUMNS, ImportRejected, RowError
 from lienthong.agencies.models import AdministrativeLevel, Agency
 from lienthong.audit.models import AuditEntry
 from lienthong.core.errors import PermissionDenied
-from lienthong.core.testing import PASSWORD, make_agency
+from lienthong.testing.builders import PASSWORD, make_agency
 
 
 @pytest.fixture

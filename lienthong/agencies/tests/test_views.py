@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from lienthong.accounts.services import user_create
 from lienthong.agencies.importexport import COLUMNS
 from lienthong.agencies.models import AdministrativeLevel, Agency
-from lienthong.core.testing import PASSWORD, make_agency
+from lienthong.testing.builders import PASSWORD, make_agency
 
 DIRECTORY = reverse("agencies:directory")
 IMPORT = reverse("agencies:import")

@@ -11,7 +11,7 @@ from lienthong.assessment.models import (Adjustment, AssessmentAuthority, Author
                                          CriteriaSetVersion)
 from lienthong.assessment.tests.test_workflow import MIC, ranking  # noqa: F401 (fixture)
 from lienthong.audit.models import AuditEntry
-from lienthong.core.testing import PASSWORD
+from lienthong.testing.builders import PASSWORD
 
 
 @pytest.fixture

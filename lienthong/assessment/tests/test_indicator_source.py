@@ -13,7 +13,7 @@ from lienthong.assessment.indicator_source import indicator_value, indicator_val
 from lienthong.assessment.indicators import INDICATORS
 from lienthong.assessment.models import CriterionValue
 from lienthong.assessment.tests.test_workflow import _published, ranking  # noqa: F401 (fixture)
-from lienthong.core.testing import doc_input
+from lienthong.testing.builders import doc_input
 from lienthong.documents.models import Document
 from lienthong.documents.services import document_register_incoming, document_register_outgoing
 from lienthong.oversight.models import AgencyMonthStats

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from lienthong.accounts.services import user_create
 from lienthong.assessment.models import AssessmentAuthority, AuthorityKind, CriteriaSetVersion
 from lienthong.audit.models import AuditEntry
-from lienthong.core.testing import PASSWORD
+from lienthong.testing.builders import PASSWORD
 
 
 @pytest.fixture

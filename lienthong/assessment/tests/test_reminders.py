@@ -14,7 +14,7 @@ from lienthong.assessment import services
 from lienthong.assessment.models import CampaignUnit, SelfAssessment
 from lienthong.assessment.reminders import self_assessment_reminders
 from lienthong.assessment.tests.test_workflow import GOOD, _sa, ranking  # noqa: F401  (fixture)
-from lienthong.core.testing import make_agency
+from lienthong.testing.builders import make_agency
 from lienthong.notifications.models import Notification
 from lienthong.workcalendar.selectors import add_working_days
 

@@ -12,7 +12,7 @@ from lienthong.agencies.models import AgencyGroup
 from lienthong.assessment import services
 from lienthong.assessment.models import Adjustment, Campaign, CampaignState, CampaignUnit, SelfAssessment
 from lienthong.assessment.tests.test_workflow import GOOD, PUBLISHED_ON, WEAK, ranking  # noqa: F401 (fixture)
-from lienthong.core.testing import PASSWORD, make_agency
+from lienthong.testing.builders import PASSWORD, make_agency
 
 S = CampaignState
 

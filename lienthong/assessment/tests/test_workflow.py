@@ -13,7 +13,7 @@ from lienthong.assessment.models import (Adjustment, AssessmentAuthority, Author
                                          CriteriaSetVersion, CriterionValue, Evidence, Result, SelfAssessment)
 from lienthong.audit.models import AuditEntry
 from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
-from lienthong.core.testing import pdf_upload
+from lienthong.testing.builders import pdf_upload
 from lienthong.documents.models import StoredFile
 
 MIC = (Path(__file__).parents[1] / "criteria_sets" / "mic-2017-default.yaml").read_text(encoding="utf-8")
@@ -272,7 +272,7 @@ def test_a_unit_sees_only_its_own_self_assessment_before_publication(ranking):
 
 
 def test_excluded_and_separately_ranked_units(ranking):
-    from lienthong.core.testing import make_agency
+    from lienthong.testing.builders import make_agency
 
     p, council, version, campaign = ranking
     a = p.agencies

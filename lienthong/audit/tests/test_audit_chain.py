@@ -12,7 +12,7 @@ from django.db import connection
 from lienthong.audit.models import AuditChain, AuditEntry
 from lienthong.audit.keys import keyring
 from lienthong.audit.services import GENESIS, _digest
-from lienthong.core.testing import doc_input
+from lienthong.testing.builders import doc_input
 from lienthong.documents import services
 
 TODAY = dt.date(2018, 3, 20)

@@ -8,7 +8,7 @@ import decimal
 
 from lienthong.audit.models import AuditEntry
 from lienthong.audit.services import audit_log, audit_verify
-from lienthong.core.testing import doc_input
+from lienthong.testing.builders import doc_input
 from lienthong.documents import services as document_services
 
 TODAY = dt.date(2018, 3, 20)

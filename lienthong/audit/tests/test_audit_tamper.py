@@ -27,7 +27,7 @@ from lienthong.audit.keys import LEGACY_KEY_ID, keyring
 from lienthong.audit.models import AuditChain, AuditEntry
 from lienthong.audit.services import (AuditCheckpointRefused, _digest, audit_checkpoint_write, audit_log,
                                       audit_verify, audit_verify_report)
-from lienthong.core.testing import doc_input
+from lienthong.testing.builders import doc_input
 from lienthong.documents import services as document_services
 
 TODAY = dt.date(2018, 3, 20)

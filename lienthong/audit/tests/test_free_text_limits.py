@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from lienthong.audit.services import audit_verify
 from lienthong.core.limits import REASON_MAX_LENGTH
-from lienthong.core.testing import doc_input
+from lienthong.testing.builders import doc_input
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.documents import services as document_services
 from lienthong.documents.models import DocumentStatus

@@ -22,7 +22,7 @@ from lienthong.accounts.services import user_create
 from lienthong.authority import selectors, services
 from lienthong.authority.models import PositionRank, Rank, SigningGrant
 from lienthong.core.errors import ValidationFailed
-from lienthong.core.testing import PASSWORD, doc_input, doc_type, tiny_pdf
+from lienthong.testing.builders import PASSWORD, doc_input, doc_type, tiny_pdf
 from lienthong.documents import services as document_services
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import DraftState

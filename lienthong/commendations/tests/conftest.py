@@ -9,7 +9,7 @@ from lienthong.agencies.models import AgencyGroup
 from lienthong.assessment import services as assessment_services
 from lienthong.assessment.models import CampaignState, SelfAssessment
 from lienthong.assessment.tests.test_workflow import GOOD, PUBLISHED_ON, WEAK, ranking  # noqa: F401
-from lienthong.core.testing import make_agency
+from lienthong.testing.builders import make_agency
 
 
 # Every criterion of the "so_nganh" group at its maximum: class "Xuất sắc".

@@ -7,7 +7,7 @@ from functools import cache
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lienthong.core.testing import doc_input, make_province, tiny_pdf
+from lienthong.testing.builders import doc_input, make_province, tiny_pdf
 from lienthong.documents.services import document_register_outgoing
 from lienthong.signing import pki
 

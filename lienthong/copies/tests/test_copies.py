@@ -168,7 +168,7 @@ def test_secret_documents_are_not_copied_here(_media_root):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from lienthong.copies.tests.helpers import three_pages
-    from lienthong.core.testing import doc_input
+    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_outgoing
 
     p, _doc = setup()
@@ -185,7 +185,7 @@ def test_a_received_document_is_copied_with_its_sender_named(_media_root):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from lienthong.copies.tests.helpers import three_pages
-    from lienthong.core.testing import doc_input
+    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_incoming
 
     p, _doc = setup()

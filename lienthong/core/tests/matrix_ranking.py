@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from lienthong.core.testing import pdf_upload
+from lienthong.testing.builders import pdf_upload
 
 MIC = (Path(__file__).parents[2] / "assessment" / "criteria_sets" / "mic-2017-default.yaml").read_text(
     encoding="utf-8")
@@ -117,7 +117,7 @@ def build_more(p, ids: dict) -> None:
 
 def web_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
     """The ranking's pages. ``add(route, label, method, kwargs, query, **case)`` as in the matrix."""
-    from lienthong.core.testing import pdf_upload
+    from lienthong.testing.builders import pdf_upload
 
     d = w.ids
     council = people("clerk.vp")                    # council and office

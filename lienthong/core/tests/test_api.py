@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lienthong.accounts.models import ApiToken
 from lienthong.accounts.services import api_token_issue
-from lienthong.core.testing import PASSWORD, make_agency, make_levels
+from lienthong.testing.builders import PASSWORD, make_agency, make_levels
 
 NOT_AUTHENTICATED = "Thiếu hoặc sai mã truy cập. Gửi tiêu đề Authorization: Bearer <mã> lấy từ /api/auth/token."
 

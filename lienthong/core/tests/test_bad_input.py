@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 
 from lienthong.accounts.services import api_token_issue
 from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
-from lienthong.core.testing import PASSWORD, tiny_pdf
+from lienthong.testing.builders import PASSWORD, tiny_pdf
 
 NUL_REFUSED = "Dữ liệu gửi lên có ký tự NUL (mã 0), không được chấp nhận."
 HUGE = 2**64

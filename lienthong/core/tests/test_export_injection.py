@@ -24,7 +24,7 @@ from lienthong.assessment import services as assessment
 from lienthong.assessment.models import (
     AssessmentAuthority, AuthorityKind, Campaign, CampaignState, CampaignUnit, SelfAssessment)
 from lienthong.assessment.tests.test_workflow import GOOD, MIC, PUBLISHED_ON, WEAK
-from lienthong.core.testing import doc_input
+from lienthong.testing.builders import doc_input
 from lienthong.documents import services as documents
 from lienthong.documents.models import Direction, Document, DocumentType, Register
 

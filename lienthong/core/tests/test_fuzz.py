@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
-from lienthong.core.testing import PASSWORD, make_province, tiny_pdf
+from lienthong.testing.builders import PASSWORD, make_province, tiny_pdf
 
 EXAMPLES_PER_OPERATION = 12
 

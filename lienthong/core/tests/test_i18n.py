@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from lienthong.accounts.services import user_create
-from lienthong.core.testing import PASSWORD
+from lienthong.testing.builders import PASSWORD
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 CATALOGS = [LOCALE / "en/LC_MESSAGES/django.po", LOCALE / "vi/LC_MESSAGES/django.po",

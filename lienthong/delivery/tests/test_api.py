@@ -3,7 +3,7 @@ QCVN 102 codes, recalls, sent documents and saved recipient lists."""
 
 import pytest
 
-from lienthong.core.testing import tiny_pdf
+from lienthong.testing.builders import tiny_pdf
 from lienthong.delivery.models import Delivery, DeliveryState, RecallState, RecipientList
 from lienthong.documents.models import Document, DocumentStatus
 from lienthong.drafting.tests.test_api import NOT_FOUND, as_user, issue_via_api, ok, post_json
@@ -233,7 +233,7 @@ def test_recall_through_the_api(province):
 
 
 def test_recall_of_a_document_never_issued_is_refused(province):
-    from lienthong.core.testing import doc_input
+    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_outgoing
 
     doc = document_register_outgoing(actor=province.users["clerk.xa"], agency=province.agencies["xa"],

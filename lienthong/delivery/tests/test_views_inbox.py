@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lienthong.core.testing import doc_input, doc_type
+from lienthong.testing.builders import doc_input, doc_type
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, RecallState
 from lienthong.documents.models import Direction, Document, DocumentStatus

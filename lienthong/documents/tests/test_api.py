@@ -7,7 +7,7 @@ from django.test import Client
 
 from lienthong.accounts.services import api_token_issue
 from lienthong.audit.models import AuditEntry
-from lienthong.core.testing import doc_input, pdf_upload, tiny_pdf
+from lienthong.testing.builders import doc_input, pdf_upload, tiny_pdf
 from lienthong.documents import services
 from lienthong.documents.models import DocumentFile
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from lienthong.agencies.models import Agency
 from lienthong.agencies.services import agency_validate, identifier_code_is_valid
 from lienthong.core.errors import ValidationFailed
-from lienthong.core.testing import doc_input, pdf_upload
+from lienthong.testing.builders import doc_input, pdf_upload
 from lienthong.documents import services
 from lienthong.documents.models import Document, Register
 from lienthong.documents.tests.test_api import as_user

@@ -2,135 +2,88 @@
 
 The guarantee (Decree 30: no gaps, no duplicates, no reuse) must hold across processes, not only
 threads, because production runs several web workers and a background worker against one database.
-The children are started with the ``spawn`` method and connect to the test database through
-``DATABASE_URL``, exactly as a second web worker would. This module keeps Django imports inside
-functions: a spawned child imports it before Django is set up.
+``lienthong.testing.parallel.race`` starts the children with the ``spawn`` method; they connect to the
+test database through ``DATABASE_URL``, exactly as a second web worker would, and each registers a batch
+after a common barrier. This module keeps Django imports inside functions: a spawned child imports it
+before its functions run.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import traceback
-from urllib.parse import quote
-
 import pytest
+
+from lienthong.testing.parallel import race
 
 PROCESSES = 6
 PER_PROCESS = 25
 TODAY_ISO = "2018-03-20"
 
 
-def _database_url(settings_dict: dict) -> str:
-    """A DATABASE_URL that points a child process at the database this test is using."""
-    engine = settings_dict["ENGINE"]
-    if engine.endswith("sqlite3"):
-        return f"sqlite:///{settings_dict['NAME']}"
-    if engine.endswith("postgresql"):
-        auth = quote(settings_dict.get("USER") or "", safe="")
-        if settings_dict.get("PASSWORD"):
-            auth += ":" + quote(settings_dict["PASSWORD"], safe="")
-        host = settings_dict.get("HOST") or "localhost"
-        port = settings_dict.get("PORT") or "5432"
-        return f"postgres://{auth}@{host}:{port}/{settings_dict['NAME']}"
-    raise AssertionError(f"no child-process URL for engine {engine}")
+def _register_batch(*, clerk_id, agency_id, direction, count, tag, fail_every=0, random_dates=False,
+                    same_paper=False) -> tuple[list[int], int]:
+    """In a child process: register ``count`` documents; (the numbers got, the registrations that failed)."""
+    import datetime as dt
+    import random
 
+    from lienthong.accounts.models import User
+    from lienthong.agencies.models import Agency
+    from lienthong.core.errors import ValidationFailed
+    from lienthong.documents import services
+    from lienthong.search import services as search_services
+    from lienthong.testing.builders import doc_input
 
-def _worker(database_url, media_root, barrier, results, *, clerk_id, agency_id, direction, count, tag,
-            fail_every=0, random_dates=False, same_paper=False):
-    """Child process: set Django up on the shared database, wait for the others, then register."""
-    try:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "lienthong.settings"
-        os.environ["DATABASE_URL"] = database_url
-        os.environ["MEDIA_ROOT"] = media_root
-        os.environ["Q_SYNC"] = "1"
-        import datetime as dt
-        import random
+    clerk = User.objects.get(pk=clerk_id)
+    agency = Agency.objects.get(pk=agency_id)
+    issuer = Agency.objects.filter(parent__isnull=True).first()
+    today = dt.date.fromisoformat(TODAY_ISO)
+    real_index = search_services.index_document
+    failing = {"now": False}
 
-        import django
+    def index_or_fail(**kwargs):
+        # Runs after the number was taken, inside the same transaction: a crash here is the
+        # worst moment for a numbering scheme.
+        if failing["now"]:
+            raise RuntimeError("injected failure after number allocation")
+        return real_index(**kwargs)
 
-        django.setup()
-        from lienthong.accounts.models import User
-        from lienthong.agencies.models import Agency
-        from lienthong.core.errors import ValidationFailed
-        from lienthong.core.testing import doc_input
-        from lienthong.documents import services
-        from lienthong.search import services as search_services
-
-        clerk = User.objects.get(pk=clerk_id)
-        agency = Agency.objects.get(pk=agency_id)
-        issuer = Agency.objects.filter(parent__isnull=True).first()
-        today = dt.date.fromisoformat(TODAY_ISO)
-        real_index = search_services.index_document
-        failing = {"now": False}
-
-        def index_or_fail(**kwargs):
-            # Runs after the number was taken, inside the same transaction: a crash here is the
-            # worst moment for a numbering scheme.
-            if failing["now"]:
-                raise RuntimeError("injected failure after number allocation")
-            return real_index(**kwargs)
-
-        search_services.index_document = index_or_fail
-        numbers, failures = [], 0
-        rng = random.Random(tag)
-        barrier.wait(timeout=120)
-        for i in range(count):
-            failing["now"] = bool(fail_every) and i % fail_every == fail_every - 1
-            issued_on = dt.date(2018, 3, 5)
-            if random_dates:  # mostly moving forward, sometimes a day behind what others just numbered
-                issued_on = dt.date(2018, 3, 1) + dt.timedelta(days=min(i // 2 + rng.randint(0, 2), 19))
-            data = doc_input("thong-bao", f"Thông báo {tag} lần {i}", issued_on=issued_on)
-            try:
-                if direction == "out":
-                    doc = services.document_register_outgoing(actor=clerk, agency=agency, data=data, today=today)
-                else:
-                    doc = services.document_register_incoming(
-                        actor=clerk, agency=agency, data=data,
-                        number_symbol=f"{i + 1:02d}/TB-{'CHUNG' if same_paper else tag}",
-                        issuer_agency=issuer, received_on=today, today=today)
-            except RuntimeError:
-                if not failing["now"]:
-                    raise
-                failures += 1
-                continue
-            except ValidationFailed as exc:
-                expected = {"issued_on"} if random_dates else {"number_symbol"} if same_paper else None
-                if set(exc.errors) != expected:
-                    raise
-                failures += 1
-                continue
-            numbers.append(doc.register_number)
-        results.put((tag, "ok", numbers, failures))
-    except BaseException:  # report everything to the parent; a silent child would hide the bug
-        results.put((tag, "error", traceback.format_exc(), 0))
+    search_services.index_document = index_or_fail
+    numbers, failures = [], 0
+    rng = random.Random(tag)
+    for i in range(count):
+        failing["now"] = bool(fail_every) and i % fail_every == fail_every - 1
+        issued_on = dt.date(2018, 3, 5)
+        if random_dates:  # mostly moving forward, sometimes a day behind what others just numbered
+            issued_on = dt.date(2018, 3, 1) + dt.timedelta(days=min(i // 2 + rng.randint(0, 2), 19))
+        data = doc_input("thong-bao", f"Thông báo {tag} lần {i}", issued_on=issued_on)
+        try:
+            if direction == "out":
+                doc = services.document_register_outgoing(actor=clerk, agency=agency, data=data, today=today)
+            else:
+                doc = services.document_register_incoming(
+                    actor=clerk, agency=agency, data=data,
+                    number_symbol=f"{i + 1:02d}/TB-{'CHUNG' if same_paper else tag}",
+                    issuer_agency=issuer, received_on=today, today=today)
+        except RuntimeError:
+            if not failing["now"]:
+                raise
+            failures += 1
+            continue
+        except ValidationFailed as exc:
+            expected = {"issued_on"} if random_dates else {"number_symbol"} if same_paper else None
+            if set(exc.errors) != expected:
+                raise
+            failures += 1
+            continue
+        numbers.append(doc.register_number)
+    return numbers, failures
 
 
 def _run_workers(jobs: list[dict], *, media_root: str) -> dict[str, tuple[list[int], int]]:
-    from django.db import connection
-
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(len(jobs))
-    results = ctx.Queue()
-    url = _database_url(connection.settings_dict)
-    # The parent holds no connection while the children work (SQLite: no reader pinning the WAL).
-    connection.close()
-    procs = [ctx.Process(target=_worker, args=(url, media_root, barrier, results), kwargs=job) for job in jobs]
-    for p in procs:
-        p.start()
-    collected = {}
-    try:
-        for _ in procs:
-            tag, status, payload, failures = results.get(timeout=300)
-            assert status == "ok", f"worker {tag} failed:\n{payload}"
-            collected[tag] = (payload, failures)
-    finally:
-        for p in procs:
-            p.join(timeout=60)
-            if p.is_alive():
-                p.kill()
-    assert all(p.exitcode == 0 for p in procs)
-    return collected
+    """One process per job, all released at once; each job's (numbers, failures) by its tag."""
+    [outcomes] = race([[(_register_batch, job) for job in jobs]], media_root=media_root)
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        assert outcome.status == "ok", f"worker {job['tag']} failed: {outcome.value}"
+    return {job["tag"]: tuple(outcome.value) for job, outcome in zip(jobs, outcomes, strict=True)}
 
 
 def _assert_interleaved(batches: list[list[int]]) -> None:
@@ -145,7 +98,7 @@ def _assert_interleaved(batches: list[list[int]]) -> None:
     if connection.vendor != "postgresql":
         return
     spans = sorted((min(b), max(b)) for b in batches if b)
-    assert any(later_min < earlier_max for (_a, earlier_max), (later_min, _b) in zip(spans, spans[1:]))
+    assert any(later_min < earlier_max for (_a, earlier_max), (later_min, _b) in zip(spans, spans[1:], strict=False))
 
 
 def _assert_gapless(register, returned: list[int]) -> None:
@@ -165,8 +118,8 @@ def _assert_gapless(register, returned: list[int]) -> None:
 def test_parallel_processes_get_consecutive_outgoing_and_incoming_numbers(tmp_path):
     """Six processes start at the same instant: three number outgoing documents, three register
     incoming ones, all in the VP UBND's registers. Every number 1..N is used exactly once."""
-    from lienthong.core.testing import make_province
     from lienthong.documents.models import Direction, Register
+    from lienthong.testing.builders import make_province
 
     province = make_province()
     vp, clerk = province.agencies["vp"], province.users["clerk.vp"]
@@ -197,8 +150,8 @@ def test_failures_after_allocation_under_contention_leave_no_gap(tmp_path):
     """Every fifth registration of each process crashes after taking its number; the crashed
     transactions give their numbers back, so the committed ones are still exactly 1..N."""
     from lienthong.audit.services import audit_verify
-    from lienthong.core.testing import make_province
     from lienthong.documents.models import Direction, Register
+    from lienthong.testing.builders import make_province
 
     province = make_province()
     vp, clerk = province.agencies["vp"], province.users["clerk.vp"]
@@ -221,8 +174,8 @@ def test_failures_after_allocation_under_contention_leave_no_gap(tmp_path):
 def test_issue_dates_never_go_backwards_along_the_numbers_under_contention(tmp_path):
     """A later number never carries an earlier issue date (the register is read in number order),
     even when the document numbered just before was committed by another process a moment ago."""
-    from lienthong.core.testing import make_province
     from lienthong.documents.models import Direction, Document, Register
+    from lienthong.testing.builders import make_province
 
     province = make_province()
     vp, clerk = province.agencies["vp"], province.users["clerk.vp"]
@@ -235,7 +188,7 @@ def test_issue_dates_never_go_backwards_along_the_numbers_under_contention(tmp_p
     _assert_gapless(register, [n for nums, _f in collected.values() for n in nums])
     dates = list(Document.objects.filter(register=register).order_by("register_number")
                  .values_list("issued_on", flat=True))
-    backwards = [(n, a, b) for n, (a, b) in enumerate(zip(dates, dates[1:]), start=2) if b < a]
+    backwards = [(n, a, b) for n, (a, b) in enumerate(zip(dates, dates[1:], strict=False), start=2) if b < a]
     assert backwards == []
     assert sum(f for _nums, f in collected.values()) > 0  # the rule was exercised, not just satisfied
 
@@ -244,8 +197,8 @@ def test_issue_dates_never_go_backwards_along_the_numbers_under_contention(tmp_p
 def test_the_same_incoming_paper_registered_at_once_by_several_processes_is_kept_once(tmp_path):
     """Double submission (two clerks, or a retried electronic delivery) at the same instant: each
     paper gets one số đến; the other attempts are refused as duplicates and leave no gap."""
-    from lienthong.core.testing import make_province
     from lienthong.documents.models import Direction, Document, Register
+    from lienthong.testing.builders import make_province
 
     province = make_province()
     vp, clerk = province.agencies["vp"], province.users["clerk.vp"]
@@ -268,11 +221,11 @@ def test_a_registration_that_fails_after_taking_a_number_gives_it_back(province,
     the next registration gets the next consecutive number."""
     import datetime as dt
 
-    from lienthong.audit.models import AuditEntry
-    from lienthong.core.testing import doc_input, pdf_upload
     from lienthong import files as file_store
+    from lienthong.audit.models import AuditEntry
     from lienthong.documents import services
     from lienthong.documents.models import Document
+    from lienthong.testing.builders import doc_input, pdf_upload
 
     clerk, vp = province.users["clerk.vp"], province.agencies["vp"]
     today = dt.date(2018, 3, 20)

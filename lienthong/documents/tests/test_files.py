@@ -4,7 +4,7 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lienthong.core.testing import doc_input, pdf_upload
+from lienthong.testing.builders import doc_input, pdf_upload
 from lienthong.core.errors import ValidationFailed
 from lienthong.documents import services
 from lienthong.documents.models import DocumentFile, ExtractionStatus, StoredFile

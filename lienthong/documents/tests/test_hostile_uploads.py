@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from lienthong.core.testing import pdf_upload, tiny_pdf
+from lienthong.testing.builders import pdf_upload, tiny_pdf
 from lienthong.core.errors import ValidationFailed
 from lienthong.documents.models import Document, DocumentFile, StoredFile
 from lienthong.web.tests.test_document_api import as_user, incoming_form, originals_on_disk

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from lienthong.core.errors import ValidationFailed
-from lienthong.core.testing import doc_input, make_agency
+from lienthong.testing.builders import doc_input, make_agency
 from lienthong.documents import services
 from lienthong.documents.models import Document
 
@@ -57,7 +57,7 @@ def api_client(province):
 
 
 def api_form(**fields):
-    from lienthong.core.testing import pdf_upload
+    from lienthong.testing.builders import pdf_upload
     return {**fields, "is_paper": "false", "files": [pdf_upload("den.pdf")]}
 
 
@@ -96,7 +96,7 @@ def test_form_shows_the_warning_after_saving(province, client):
     """vanthu.md §7 rule 1 and 2; NĐ30 Art. 22: the registration page shows a non-blocking warning."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from lienthong.core.testing import tiny_pdf
+    from lienthong.testing.builders import tiny_pdf
     client.force_login(province.users["clerk.stttt"])
     response = client.post("/van-ban/dang-ky-den/", {
         "agency": province.agencies["stttt"].pk, "number_symbol": "10/QYĐ-SNV", "issued_on": "2021-03-01",
@@ -153,7 +153,7 @@ MONDAY = dt.datetime(2018, 3, 19, 9, 0, tzinfo=VN)
 
 def arrived(province, when=MONDAY):
     """A report of the commune delivered to the district at ``when`` (not yet acknowledged)."""
-    from lienthong.core.testing import pdf_upload
+    from lienthong.testing.builders import pdf_upload
     from lienthong.delivery.models import Delivery, DeliveryEvent
     from lienthong.delivery.services import delivery_send
 
@@ -232,7 +232,7 @@ def test_the_acknowledgement_reminder_is_a_daily_schedule(db):
 # --- e. Who may issue QPPL and legacy types ------------------------------------------------------------
 
 def register_out(province, agency, type_code):
-    from lienthong.core.testing import pdf_upload
+    from lienthong.testing.builders import pdf_upload
 
     return services.document_register_outgoing(
         actor=province.users[f"clerk.{agency}"], agency=province.agencies[agency], today=TODAY,
@@ -263,7 +263,7 @@ def test_the_provincial_committee_may_issue_its_qppl_decision(province):
 
 def test_an_authorisation_given_in_the_directory_allows_the_type(province):
     """vanthu.md §7 rule 1; NĐ30 Art. 15.1a: the authorisation is data, editable per agency."""
-    from lienthong.core.testing import doc_type
+    from lienthong.testing.builders import doc_type
 
     province.agencies["vp"].issuable_types.add(doc_type("cu-giay-chung-nhan"))
     doc = register_out(province, "vp", "cu-giay-chung-nhan")
@@ -273,7 +273,7 @@ def test_an_authorisation_given_in_the_directory_allows_the_type(province):
 def test_drafting_numbering_refuses_an_unauthorised_qppl_type(province):
     """vanthu.md §7 rule 1 and §3.3; NĐ30 Art. 15.1a, 15.3: the drafting flow's numbering step refuses
     a QPPL type the agency may not issue, and takes no number."""
-    from lienthong.core.testing import doc_type
+    from lienthong.testing.builders import doc_type
     from lienthong.documents.models import Register
     from lienthong.drafting import services as drafting
     from lienthong.drafting.models import Draft, DraftState

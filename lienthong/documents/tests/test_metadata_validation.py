@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lienthong.core.errors import ValidationFailed
-from lienthong.core.testing import doc_input
+from lienthong.testing.builders import doc_input
 from lienthong.documents import services
 from lienthong.documents.models import Document, Register, StoredFile
 from lienthong.web.tests.test_document_api import as_user, incoming_form, originals_on_disk

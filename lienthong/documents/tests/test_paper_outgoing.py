@@ -16,7 +16,7 @@ from lienthong.audit.models import AuditEntry
 from lienthong.authority import services as authority_services
 from lienthong.authority.models import SigningGrant
 from lienthong.core.errors import ValidationFailed
-from lienthong.core.testing import PASSWORD, doc_input, doc_type, pdf_upload
+from lienthong.testing.builders import PASSWORD, doc_input, doc_type, pdf_upload
 from lienthong.documents import services
 from lienthong.documents.models import Document, Register, StoredFile
 from lienthong.web.tests.test_document_pages import detail_url, errors_next_to, outgoing_post

@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 
 from lienthong.audit.models import AuditAction, AuditEntry
-from lienthong.core.testing import doc_input, tiny_pdf
+from lienthong.testing.builders import doc_input, tiny_pdf
 from lienthong.documents import services
 from lienthong.documents.models import DocumentFile, StoredFile
 

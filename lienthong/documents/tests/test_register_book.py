@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from lienthong.core.testing import doc_input
+from lienthong.testing.builders import doc_input
 from lienthong.documents import register_book, services
 from lienthong.documents.models import Register
 
@@ -204,7 +204,7 @@ def test_a_large_register_prints_in_volumes(province, client, settings):
     from pypdf import PdfReader
     import io
 
-    from lienthong.core.testing import doc_input
+    from lienthong.testing.builders import doc_input
     from lienthong.documents import services
 
     settings.REGISTER_BOOK_VOLUME_SIZE = 2

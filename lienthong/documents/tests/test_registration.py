@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lienthong.core.errors import PermissionDenied, ValidationFailed
-from lienthong.core.testing import doc_input, make_agency, pdf_upload
+from lienthong.testing.builders import doc_input, make_agency, pdf_upload
 from lienthong.documents import services
 from lienthong.documents.models import Document, DocumentFile, Register, StoredFile
 from lienthong.documents.numbering import ensure_year_registers
@@ -175,7 +175,7 @@ def test_nfc_normalisation_of_input(province):
 
 
 def test_two_level_hierarchy_is_just_data(db):
-    from lienthong.core.testing import make_levels
+    from lienthong.testing.builders import make_levels
 
     lv = make_levels(three_level=False)
     province = make_agency("Ủy ban nhân dân tỉnh Cần Thơ", "UBND", lv["tinh"], code="000.00.00.H92")

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from lienthong.audit.models import AuditEntry
-from lienthong.core.testing import doc_input, pdf_upload, tiny_pdf
+from lienthong.testing.builders import doc_input, pdf_upload, tiny_pdf
 from lienthong.documents import services
 from lienthong.documents.models import DocumentFile
 

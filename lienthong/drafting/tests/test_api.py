@@ -8,7 +8,7 @@ from django.test import Client
 
 from lienthong.accounts.services import api_token_issue
 from lienthong.audit.models import AuditEntry
-from lienthong.core.testing import pdf_upload, tiny_pdf
+from lienthong.testing.builders import pdf_upload, tiny_pdf
 from lienthong.delivery.models import Delivery
 from lienthong.drafting.models import Draft, DraftFile, DraftState
 

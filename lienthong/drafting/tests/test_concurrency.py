@@ -48,7 +48,7 @@ def issue(*, user_id, draft_id):
 def _province():
     """The test province with a second văn thư in the commune."""
     from lienthong.accounts.services import user_create
-    from lienthong.core.testing import make_province
+    from lienthong.testing.builders import make_province
 
     p = make_province()
     p.users["clerk2.xa"] = user_create(username="clerk2.xa", password="demo1234", full_name="Văn thư hai xã",
@@ -58,7 +58,7 @@ def _province():
 
 def _signed(p, n: int) -> list:
     """``n`` drafts of the commune, signed on paper and waiting for their number."""
-    from lienthong.core.testing import doc_type, pdf_upload
+    from lienthong.testing.builders import doc_type, pdf_upload
     from lienthong.drafting import services
 
     u = p.users
@@ -101,7 +101,7 @@ def test_two_clerks_numbering_the_same_draft_at_once(settings):
     """One number per draft: the register holds 1..n with no gap, the loser's attempt gave its
     number back, and the audit chain is unbroken."""
     from lienthong.audit.services import audit_verify
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.documents.models import Direction, Document, Register
     from lienthong.drafting.models import Draft, DraftState, DraftStep
 
@@ -129,7 +129,7 @@ def test_two_clerks_numbering_the_same_draft_at_once(settings):
 
 def test_two_clerks_issuing_the_same_draft_at_once(settings):
     """One set of deliveries per document (one per recipient, each reported sent once)."""
-    from lienthong.core.testing_parallel import overlapped, race
+    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import Delivery, DeliveryEvent, EventKind
     from lienthong.drafting import services
     from lienthong.drafting.models import Draft, DraftState

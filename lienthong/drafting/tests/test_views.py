@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lienthong.audit.models import AuditEntry
-from lienthong.core.testing import doc_type, pdf_upload, tiny_pdf
+from lienthong.testing.builders import doc_type, pdf_upload, tiny_pdf
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.delivery.services import recipient_list_save
 from lienthong.documents.models import StoredFile
@@ -349,7 +349,7 @@ def test_abandon_needs_a_reason(client, province):
 
 
 def test_reply_to_an_incoming_document_is_preselected(client, province):
-    from lienthong.core.testing import doc_input
+    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_incoming
 
     incoming = document_register_incoming(

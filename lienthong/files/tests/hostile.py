@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from functools import cache
 
-from lienthong.core.testing import tiny_pdf
+from lienthong.testing.builders import tiny_pdf
 
 CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?>'
                  '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from lienthong.core.testing import PASSWORD
+from lienthong.testing.builders import PASSWORD
 from lienthong.delivery.models import Delivery
 from lienthong.drafting.tests.test_api import NOT_FOUND, as_user, issue_via_api, ok, post_json
 from lienthong.notifications.models import Notification
@@ -118,7 +118,7 @@ def test_commune_to_district_and_back_through_the_api_only(province):
 
 
 def _pdf(name):
-    from lienthong.core.testing import pdf_upload
+    from lienthong.testing.builders import pdf_upload
 
     return pdf_upload(name, "Bao cao thiet hai")
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from lienthong.accounts.services import user_create
-from lienthong.core.testing import PASSWORD
+from lienthong.testing.builders import PASSWORD
 from lienthong.publicservices.models import Procedure, ProcedureMonth
 
 from .conftest import STTTT, csv_bytes, upload, xlsx_bytes

@@ -12,7 +12,7 @@ from lienthong.assessment.models import AssessmentAuthority, AuthorityKind, Camp
 from lienthong.assessment.tests.test_workflow import GOOD, MIC, PUBLISHED_ON, WEAK
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
-from lienthong.core.testing import PASSWORD, make_agency
+from lienthong.testing.builders import PASSWORD, make_agency
 
 WEAKER = {**WEAK, "F2": 0, "F3": 0.1, "A2": 0.2}
 SEPARATE = "Cơ quan ngành dọc, hạ tầng CNTT do Tổng cục Thống kê đầu tư"

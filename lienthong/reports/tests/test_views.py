@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
-from lienthong.core.testing import PASSWORD, make_agency
+from lienthong.testing.builders import PASSWORD, make_agency
 from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
 from lienthong.reports.models import BuildState, ReportBuild
 

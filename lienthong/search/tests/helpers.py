@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lienthong.core.testing import doc_input, pdf_upload
+from lienthong.testing.builders import doc_input, pdf_upload
 from lienthong.documents import services
 from lienthong.documents.models import Document, DocumentFile
 from lienthong.search import services as search_services

@@ -9,7 +9,7 @@ import functools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lienthong.core.testing import doc_type, tiny_pdf
+from lienthong.testing.builders import doc_type, tiny_pdf
 from lienthong.drafting import services as drafting
 from lienthong.signing import custody, pki
 from lienthong.signing.models import Credential, TrustedCertificate

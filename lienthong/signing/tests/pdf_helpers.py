@@ -23,7 +23,7 @@ ISSUED_ON = dt.date(2026, 11, 26)
 
 @cache
 def decree30_pdf() -> bytes:
-    from lienthong.core.demo.pdf import PdfContent, render_pdf, signer_lines
+    from lienthong.demo.pdf import PdfContent, render_pdf, signer_lines
 
     return render_pdf(PdfContent(
         header_parent="", header_name="ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", number_symbol="      /TB-UBND",

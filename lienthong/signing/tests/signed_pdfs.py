@@ -13,7 +13,7 @@ from functools import cache
 
 from cryptography.hazmat.primitives import serialization
 
-from lienthong.core.testing import tiny_pdf
+from lienthong.testing.builders import tiny_pdf
 from lienthong.signing import pki
 
 PERSON_NAME = "Nguyễn Văn An"

@@ -10,7 +10,7 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong.core.errors import DomainError, ValidationFailed
-from lienthong.core.testing import tiny_pdf
+from lienthong.testing.builders import tiny_pdf
 from lienthong.signing import custody, pki
 from lienthong.signing.models import Credential
 

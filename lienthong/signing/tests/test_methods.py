@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lienthong.core.errors import PermissionDenied, ValidationFailed
-from lienthong.core.testing import pdf_upload
+from lienthong.testing.builders import pdf_upload
 from lienthong.documents.models import DocumentFile, StoredFile
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import DraftFile, DraftState
@@ -189,7 +189,7 @@ def test_unusable_certificate_is_refused(province, cert_kw, words):
 def _encrypted_pdf() -> bytes:
     from pypdf import PdfReader, PdfWriter
 
-    from lienthong.core.testing import tiny_pdf
+    from lienthong.testing.builders import tiny_pdf
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(tiny_pdf("Mat"))))
     writer.encrypt(user_password="", owner_password="chu-so-huu")

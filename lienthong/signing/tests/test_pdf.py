@@ -199,7 +199,7 @@ def test_timestamped_signature_is_pades_b_t():
 def test_a_pdf_not_laid_out_per_decree_30_still_gets_both_signatures():
     from pypdf import PdfReader
 
-    from lienthong.core.testing import tiny_pdf
+    from lienthong.testing.builders import tiny_pdf
 
     p = make_pki()
     personal = pdf.sign_personal(tiny_pdf(), signer=signer_of(p.person), image_png=signature_png(), image_width_mm=40,

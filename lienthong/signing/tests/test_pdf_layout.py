@@ -164,7 +164,7 @@ def test_vietnamese_text_of_the_filled_fields_is_extractable():
 
 
 def test_locating_falls_back_to_the_decree_30_layout():
-    from lienthong.core.testing import tiny_pdf
+    from lienthong.testing.builders import tiny_pdf
 
     data = tiny_pdf()
     number, date = pdf.locate_number_date(data)
@@ -202,7 +202,7 @@ def test_without_poppler_positions_come_from_pypdf(monkeypatch):
 def test_signature_on_the_last_page_of_a_longer_document():
     import datetime as dt
 
-    from lienthong.core.demo.pdf import PdfContent, render_pdf, signer_lines
+    from lienthong.demo.pdf import PdfContent, render_pdf, signer_lines
 
     data = render_pdf(PdfContent(
         header_parent="", header_name="ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", number_symbol="      /KH-UBND",

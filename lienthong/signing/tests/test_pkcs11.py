@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from lienthong.core.testing import tiny_pdf
+from lienthong.testing.builders import tiny_pdf
 from lienthong.signing import pki
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"

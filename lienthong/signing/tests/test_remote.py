@@ -117,7 +117,7 @@ def test_a_draft_changed_after_preparation_must_be_prepared_again(tokens):
     leader = p.users["leader.huyen"]
     draft = draft_at_signing(p)
     session = remote.session_prepare(actor=leader, draft=draft, step="sign")
-    from lienthong.core.testing import pdf_upload
+    from lienthong.testing.builders import pdf_upload
 
     drafting.draft_add_files(actor=leader, draft=draft, uploads=[pdf_upload("du-thao-v2.pdf", "Ban moi")])
     with pytest.raises(ValidationFailed) as exc:
@@ -141,7 +141,7 @@ def test_only_the_person_whose_turn_it_is_prepares_and_only_they_finish(tokens):
 
 
 def test_the_agency_step_needs_the_competent_persons_digital_signature(tokens):
-    from lienthong.core.testing import pdf_upload
+    from lienthong.testing.builders import pdf_upload
 
     p = tokens
     draft = draft_at_signing(p)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from lienthong.core.testing import doc_input, pdf_upload
+from lienthong.testing.builders import doc_input, pdf_upload
 from lienthong.documents.models import Document, DocumentFile, DocumentStatus
 from lienthong.documents.services import document_register_incoming, document_register_outgoing
 from lienthong.signing.models import FileVerification

@@ -14,7 +14,7 @@ from django.utils import timezone
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import api_token_issue, user_create
 from lienthong.audit.models import AuditEntry
-from lienthong.core.testing import doc_input, pdf_upload, tiny_pdf
+from lienthong.testing.builders import doc_input, pdf_upload, tiny_pdf
 from lienthong.documents import services
 from lienthong.documents.models import Document, DocumentFile, Register, StoredFile
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from lienthong.accounts.services import user_create
 from lienthong.audit.models import AuditEntry
-from lienthong.core.testing import PASSWORD, doc_input, doc_type, pdf_upload, tiny_pdf
+from lienthong.testing.builders import PASSWORD, doc_input, doc_type, pdf_upload, tiny_pdf
 from lienthong.documents import services
 from lienthong.documents.models import Document, DocumentFile, Register, StoredFile
 

@@ -8,7 +8,7 @@ from lienthong.accounts.models import Position, Role
 from lienthong.accounts.services import user_create
 from lienthong.audit.models import AuditEntry
 from lienthong.core.errors import PermissionDenied, ValidationFailed
-from lienthong.core.testing import PASSWORD
+from lienthong.testing.builders import PASSWORD
 from lienthong.documents.models import Urgency
 from lienthong.workcalendar import services
 from lienthong.workcalendar.models import DeadlinePolicy, Holiday, HolidayKind

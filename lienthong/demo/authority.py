@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from lienthong.authority import services
 from lienthong.authority.models import SigningGrant
 from lienthong.core.errors import ValidationFailed
+from lienthong.demo.pdf import tiny_pdf
 from lienthong.documents.models import DocumentType
 from lienthong.documents.services import DocumentInput, document_register_outgoing
 from lienthong.drafting import services as drafting
@@ -24,8 +25,6 @@ GRANT_SUBJECT = "Về việc ủy quyền ký văn bản báo cáo thuộc lĩnh
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    from lienthong.core.testing import tiny_pdf
-
     return SimpleUploadedFile(name, tiny_pdf("Van ban"), content_type="application/pdf")
 
 

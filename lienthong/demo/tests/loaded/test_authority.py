@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from lienthong.accounts.models import User
 from lienthong.authority.models import SigningGrant
@@ -13,13 +10,15 @@ from lienthong.documents.models import Direction, Document
 from lienthong.drafting.models import Draft, DraftState
 from lienthong.notifications.models import Notification
 
+pytestmark = [pytest.mark.django_db, pytest.mark.slow_once]
 
-@pytest.mark.django_db
+
 def test_demo_tuq_report_issued_and_the_ended_grant_refused():
     """vanthu.md §7 rule 6; NĐ30 Art. 13: TUQ. from a written, time-limited grant; refused after its end."""
-    call_command("load_demo", "--scale", "0", "--fast-pdfs", stdout=io.StringIO())
-    issued = Document.objects.get(direction=Direction.OUTGOING, subject__startswith="Báo cáo kết quả cải cách hành chính")
-    assert (issued.signer_authority, issued.agency.short_name) == ("TUQ.", SigningGrant.objects.first().agency.short_name)
+    issued = Document.objects.get(direction=Direction.OUTGOING,
+                                  subject__startswith="Báo cáo kết quả cải cách hành chính")
+    grant = SigningGrant.objects.first()
+    assert (issued.signer_authority, issued.agency.short_name) == ("TUQ.", grant.agency.short_name)
     waiting = Draft.objects.get(subject__startswith="Báo cáo tình hình thực hiện dự toán")
     assert waiting.state == DraftState.SIGNING and waiting.document_id is None
     ended = SigningGrant.objects.get(grantee__username="truongphong.tckh.vithuy")

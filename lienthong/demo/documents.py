@@ -16,8 +16,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lienthong.core.demo.agencies import DISTRICTS, AgencySpec, specs_by_key
-from lienthong.core.demo.people import SIGNER_THOAI, accounts, deputy_name, head_titles, person_name
+from lienthong.demo.agencies import DISTRICTS, AgencySpec, specs_by_key
+from lienthong.demo.people import SIGNER_THOAI, accounts, deputy_name, head_titles, person_name
 
 D = dt.date
 START = D(2017, 1, 3)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from lienthong.core.demo.agencies import HEAD_TITLES, AgencySpec, agency_specs
+from lienthong.demo.agencies import HEAD_TITLES, AgencySpec, agency_specs
 
 # Departments (phòng) of the agencies that assign work to units, each with a head and a specialist
 # (truongphong.<code>.<slug>, chuyenvien.<code>.<slug>).

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from lienthong.core.demo.agencies import AgencySpec, agency_specs
-from lienthong.core.demo.people import ADMIN_USERNAME, PASSWORD, Account, accounts
-from lienthong.signing.demo import DEMO_PIN
+from lienthong.demo.agencies import AgencySpec, agency_specs
+from lienthong.demo.people import ADMIN_USERNAME, PASSWORD, Account, accounts
+from lienthong.demo.pki import DEMO_PIN
 
 # The agencies a visitor should try first: the province, its Office, the department of the seed
 # notice's story, one district and one commune.

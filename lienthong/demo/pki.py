@@ -10,13 +10,24 @@ to the trust store next to the old one. Nothing here has legal value: every CA n
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+
+from lienthong.accounts.models import Position, Role
+from lienthong.agencies.models import Agency
+from lienthong.signing import custody, images, pki
+from lienthong.signing.models import Credential, CredentialKind, Custody, RevocationList, TrustedCertificate
+from lienthong.signing.services import _cert_fields, revocation_list_add, trusted_certificate_add
 
 DEMO_PIN = "123456"
 ROOT_NAME = "Liên Thông Root CA (thử nghiệm)"
@@ -43,10 +54,6 @@ def _fit(name: str, short_name: str) -> str:
 
 
 def _load_or_make_ca(directory: Path, *, reuse_key: bool):
-    from cryptography.hazmat.primitives.serialization import pkcs12
-
-    from lienthong.signing import pki
-
     root_file, ca_file = directory / "root.p12", directory / "ca.p12"
     if root_file.exists() and ca_file.exists():
         issued = []
@@ -70,10 +77,6 @@ _worker_ca = None
 
 
 def _init_worker(ca_p12: bytes, reuse_key: bool) -> None:
-    from cryptography.hazmat.primitives.serialization import pkcs12
-
-    from lienthong.signing import pki
-
     global _worker_ca
     key, cert, _extra = pkcs12.load_key_and_certificates(ca_p12, DEMO_PIN.encode())
     _worker_ca = (pki.Issued(key=key, certificate=cert), reuse_key)
@@ -81,8 +84,6 @@ def _init_worker(ca_p12: bytes, reuse_key: bool) -> None:
 
 def _issue(job) -> tuple[bytes, bytes, bytes]:
     """(PKCS#12 with PIN ``DEMO_PIN``, certificate DER, signature or seal image) for one person or agency (runs in a worker)."""
-    from lienthong.signing import images, pki
-
     kind, common_name, name_fields, image_name = job
     ca, reuse_key = _worker_ca
     issued = pki.make_end_entity(ca, common_name, reuse_key=reuse_key, **name_fields)
@@ -96,15 +97,6 @@ def ensure_demo_pki(*, directory: Path | None = None, reuse_key: bool = False, l
     active leader position holder without one, an agency credential for every active agency of the
     province without one (PIN ``DEMO_PIN`` everywhere). ``user_ids`` / ``agency_ids`` limit the
     credentials to those people and agencies (tests: images and PKCS#12 files cost ~0.15 s each)."""
-    from lienthong.accounts.models import Position, Role
-    from lienthong.agencies.models import Agency
-    from cryptography import x509
-    from django.db.models import F
-
-    from lienthong.signing import custody, pki
-    from lienthong.signing.models import Credential, CredentialKind, Custody, RevocationList, TrustedCertificate
-    from lienthong.signing.services import _cert_fields, revocation_list_add, trusted_certificate_add
-
     started = time.perf_counter()
     result = DemoPkiResult()
     root, ca = _load_or_make_ca(directory or Path(settings.VAR_DIR) / "demo-pki", reuse_key=reuse_key)
@@ -142,9 +134,6 @@ def ensure_demo_pki(*, directory: Path | None = None, reuse_key: bool = False, l
         _init_worker(ca_p12, reuse_key)
         made = [_issue(job) for job in jobs]
     else:  # RSA key generation dominates: one process per CPU
-        import multiprocessing
-        import os
-
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(4, os.cpu_count() or 1), mp_context=context, initializer=_init_worker,
                                  initargs=(ca_p12, False)) as pool:

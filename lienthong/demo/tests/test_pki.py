@@ -8,10 +8,10 @@ import io
 from django.core.management import call_command
 
 from lienthong.accounts.models import Position, Role
-from lienthong.core.testing import tiny_pdf
+from lienthong.demo.pki import DEMO_PIN, ensure_demo_pki
 from lienthong.signing import custody, pki
-from lienthong.signing.demo import DEMO_PIN, ensure_demo_pki
 from lienthong.signing.models import Credential, RevocationList, TrustedCertificate
+from lienthong.testing.builders import tiny_pdf
 
 
 def test_demo_pki_gives_every_leader_and_agency_a_usable_credential(province, tmp_path):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from lienthong.core.errors import DomainError
+from lienthong.demo.builder import load_demo
 
 
 class Command(BaseCommand):
@@ -13,8 +14,6 @@ class Command(BaseCommand):
                             help="Tệp PDF một dòng thay cho bản trình bày đầy đủ (dùng khi kiểm thử).")
 
     def handle(self, *args, scale, fast_pdfs, verbosity, **options):
-        from lienthong.core.demo import load_demo
-
         log = self.stdout.write if verbosity > 1 else (lambda _msg: None)
         try:
             result = load_demo(scale=scale, fast_pdfs=fast_pdfs, log=log)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import random
 import re
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,15 +26,22 @@ from lienthong.accounts.models import User
 from lienthong.accounts.services import user_create
 from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup, Unit
 from lienthong.agencies.services import agency_save
-from lienthong.core.demo import agencies as agency_data
-from lienthong.core.demo import documents as doc_data
-from lienthong.core.demo import people
-from lienthong.core.demo.flow import DIGITAL_SIGNING, FlowLoader, flow_exists
-from lienthong.core.demo.pdf import PdfContent, body_for, render_pdf, signer_lines
+from lienthong.assessment.management.commands.load_criteria_sets import ensure_criteria_sets
 from lienthong.core.errors import DomainError
 from lienthong.core.text import fold
+from lienthong.demo import agencies as agency_data
+from lienthong.demo import documents as doc_data
+from lienthong.demo import people
+from lienthong.demo.assessment import ensure_demo_campaigns
+from lienthong.demo.authority import delegated_signing
+from lienthong.demo.commendations import ensure_demo_reform_scores
+from lienthong.demo.flow import DIGITAL_SIGNING, FlowLoader, flow_exists
+from lienthong.demo.pdf import PdfContent, body_for, render_pdf, signer_lines, tiny_pdf
+from lienthong.demo.pki import ensure_demo_pki
+from lienthong.demo.publicservices import ensure_demo_catalogue
 from lienthong.documents.models import Direction, Document, DocumentType
 from lienthong.documents.services import DocumentInput, document_register_incoming, document_register_outgoing
+from lienthong.oversight.services import month_start, next_month, usage_stats_refresh
 
 
 @dataclass
@@ -79,25 +89,18 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
             _ensure_demo_pki(fast=fast_pdfs, log=log, agencies=agencies, users=users)
             flow = FlowLoader(agencies, users, units, fast_pdfs=fast_pdfs)
             result.drafts_created = flow.run()
-            from lienthong.authority.demo import delegated_signing
-
             delegated_signing(flow)  # TUQ. used at UBND huyện Vị Thủy, and refused once the grant has ended
             result.drafts_created += 2
             log(_("Văn bản đang xử lý: %(n)s dự thảo và các văn bản đang gửi, nhận, xử lý.") % {
                 "n": result.drafts_created})
-        from lienthong.assessment.demo import ensure_demo_campaigns
-        from lienthong.assessment.management.commands.load_criteria_sets import ensure_criteria_sets
-
-        ensure_criteria_sets(actor=users[people.ADMIN_USERNAME], log=log)  # the ranking's sets and authorities
+        specs = agency_data.specs_by_key()  # the ranking's sets and authorities: council, approver, office
+        ensure_criteria_sets(actor=users[people.ADMIN_USERNAME], log=log, codes={
+            "council": specs["stttt"].code, "approver": specs["ubnd"].code, "office": specs["vp"].code})
         ensure_demo_campaigns(log=log)  # the ranking campaigns: 2017 completed, 2018 open
         # After the campaigns: the story's 2017 ranking was scored on self-reported figures, before the shared
         # system and the catalogue existed; the council fetches measured values on the campaign page
         # ("Cập nhật số liệu hệ thống đo được") of the open 2018 campaign.
-        from lienthong.publicservices.demo import ensure_demo_catalogue
-
         ensure_demo_catalogue(log=log)  # online public services: procedures and monthly dossier counts
-        from lienthong.commendations.demo import ensure_demo_reform_scores
-
         ensure_demo_reform_scores(log=log)  # the 2017 CCHC index the commendation proposals combine with
         _refresh_usage_statistics(log=log)
     result.seconds = time.monotonic() - started
@@ -107,10 +110,6 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
 def _refresh_usage_statistics(*, log) -> None:
     """Usage statistics for every month from the demo's first document (the story starts in 2017) to now,
     as the daily job would have computed them over the years."""
-    from django.db.models import Min
-
-    from lienthong.oversight.services import month_start, next_month, usage_stats_refresh
-
     first = Document.objects.aggregate(first=Min("issued_on"))["first"]
     if first is None:
         return
@@ -126,11 +125,6 @@ def _ensure_demo_pki(*, fast: bool, log, agencies, users) -> None:
     """The demo's test certificates (``make_demo_pki``), made before the story so that its report is
     issued with both digital signatures. ``fast`` (tests) reuses one RSA key for every certificate and
     makes only the credentials the story signs with (``flow.DIGITAL_SIGNING``)."""
-    import tempfile
-    from pathlib import Path
-
-    from lienthong.signing.demo import ensure_demo_pki
-
     # Tests keep their throw-away CA out of <VAR_DIR>/demo-pki (the CA a real demo reuses across runs).
     limits = {}
     if fast:
@@ -384,8 +378,6 @@ class DocumentLoader:
 
 
 def _fast_pdf(text: str) -> bytes:
-    from lienthong.core.testing import tiny_pdf
-
     return tiny_pdf(re.sub(r"[^A-Za-z0-9 ./,:-]", "", fold(text))[:90])
 
 

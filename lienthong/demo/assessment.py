@@ -22,8 +22,27 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from lienthong.accounts.models import User
+from lienthong.agencies.models import Agency
+from lienthong.assessment import services
+from lienthong.assessment.models import (
+    Adjustment,
+    Approval,
+    Campaign,
+    CampaignState,
+    CriteriaSetVersion,
+    CriterionValue,
+    Result,
+    SelfAssessment,
+)
+from lienthong.assessment.services import UnitInput
+from lienthong.demo.agencies import agency_specs, specs_by_key
+from lienthong.notifications.models import Notification
+from lienthong.workcalendar.selectors import add_working_days
 
 DEMO_COMMENT = "Số liệu minh họa (demo)"
 CRITERIA_SET_CODE = "mic-2017-default"
@@ -33,7 +52,7 @@ NAMES = {
 }
 COUNCIL_USERNAME = "chuyenvien.stttt"
 APPROVER_USERNAME = "lanhdao.ubndtinh"
-# Demo kinds (core.demo.agencies) → group of the criteria set.
+# Demo kinds (demo.agencies) → group of the criteria set.
 GROUP_OF_KIND = {"office": "so_nganh", "department": "so_nganh", "vertical": "nganh_doc", "district": "ubnd_huyen"}
 SEPARATE_REASON = ("Cơ quan ngành dọc do Tổng cục Thống kê quản lý, không thuộc UBND tỉnh: xếp hạng trong nhóm "
                    "riêng để tham khảo, không so sánh với các sở, ban, ngành.")
@@ -94,10 +113,6 @@ def demo_values(cs, *, key: str, group: str, year: int, not_applicable=()) -> di
 
 def _units(version):
     """(spec key, agency, UnitInput) of the demo's ranked bodies, directory order."""
-    from lienthong.agencies.models import Agency
-    from lienthong.assessment.services import UnitInput
-    from lienthong.core.demo.agencies import agency_specs
-
     specs = [s for s in agency_specs() if s.kind in GROUP_OF_KIND]
     agencies = Agency.objects.in_bulk([s.code for s in specs], field_name="identifier_code")
     out = []
@@ -114,9 +129,6 @@ def _units(version):
 
 def ensure_demo_campaigns(*, log: Callable[[str], None] | None = None) -> list[str]:
     """Create the demo's 2017 (completed) and 2018 (open) campaigns if missing. Returns the names created."""
-    from lienthong.accounts.models import User
-    from lienthong.assessment.models import Campaign, CriteriaSetVersion
-
     log = log or (lambda _msg: None)
     users = User.objects.in_bulk([COUNCIL_USERNAME, APPROVER_USERNAME], field_name="username")
     version = CriteriaSetVersion.objects.filter(code=CRITERIA_SET_CODE).order_by("-version").first()
@@ -140,9 +152,6 @@ def ensure_demo_campaigns(*, log: Callable[[str], None] | None = None) -> list[s
 
 def _members(keys) -> dict[str, tuple]:
     """(specialist, leader) of each demo agency key, by the demo's user names."""
-    from lienthong.accounts.models import User
-    from lienthong.core.demo.agencies import specs_by_key
-
     specs = specs_by_key()
     names = {k: (f"chuyenvien.{specs[k].slug}", f"lanhdao.{specs[k].slug}") for k in keys}
     users = User.objects.in_bulk([n for pair in names.values() for n in pair], field_name="username")
@@ -150,8 +159,6 @@ def _members(keys) -> dict[str, tuple]:
 
 
 def _create(*, council, version, year: int):
-    from lienthong.assessment import services
-
     units = _units(version)
     campaign = services.campaign_create(actor=council, year=year, criteria_set=version, name=NAMES[year],
                                         units=[u for _k, _a, u in units], self_assessment_days=15)
@@ -159,18 +166,12 @@ def _create(*, council, version, year: int):
 
 
 def _sa_by_key(campaign, units):
-    from lienthong.assessment.models import SelfAssessment
-
     by_agency = {sa.campaign_unit.agency_id: sa for sa in
                  SelfAssessment.objects.filter(campaign_unit__campaign=campaign).select_related("campaign_unit")}
     return {key: by_agency[agency.pk] for key, agency, _u in units}
 
 
 def _completed_2017(*, council, approver, version) -> None:
-    from lienthong.assessment import services
-    from lienthong.assessment.models import (Adjustment, Approval, Campaign, CampaignState, CriterionValue, Result,
-                                             SelfAssessment)
-
     story = STORY_2017
     campaign, units = _create(council=council, version=version, year=2017)
     campaign = services.campaign_publish(actor=council, campaign=campaign, today=story["published"])
@@ -216,10 +217,6 @@ def _completed_2017(*, council, approver, version) -> None:
         confirmed_at=_at(story["reviewed"] - dt.timedelta(days=2), 14))
     Adjustment.objects.filter(campaign_unit__campaign=campaign).update(at=_at(story["council"], 10))
     # The notices the 2017 workflow sent the units belong to 2018: read long ago, not news in today's inbox.
-    from django.db.models import Q
-
-    from lienthong.notifications.models import Notification
-
     sa_ids = list(mine.values_list("pk", flat=True))
     Notification.objects.filter(Q(dedupe_key__startswith=f"assess-open:{campaign.pk}:")
                                 | Q(dedupe_key__in=[f"assess-sentback:{pk}:{timezone.localdate().isoformat()}"
@@ -232,9 +229,6 @@ def _completed_2017(*, council, approver, version) -> None:
 
 
 def _open_2018(*, council, version) -> None:
-    from lienthong.assessment import services
-    from lienthong.workcalendar.selectors import add_working_days
-
     today = timezone.localdate()
     campaign, units = _create(council=council, version=version, year=2018)
     campaign = services.campaign_publish(actor=council, campaign=campaign, today=add_working_days(today, -5))

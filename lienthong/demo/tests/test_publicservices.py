@@ -1,4 +1,4 @@
-from lienthong.publicservices.demo import ensure_demo_catalogue
+from lienthong.demo.publicservices import ensure_demo_catalogue
 from lienthong.publicservices.models import OnlineLevel, Procedure, ProcedureMonth
 
 

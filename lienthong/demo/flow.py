@@ -26,14 +26,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from lienthong.agencies.models import Agency
-from lienthong.core.demo.pdf import PdfContent, render_pdf
+from lienthong.copies import selectors as copy_selectors
+from lienthong.copies import services as copy_services
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, RecipientList
-from lienthong.documents.models import DocumentType
+from lienthong.demo.agencies import specs_by_key
+from lienthong.demo.pdf import PdfContent, render_pdf, tiny_pdf
+from lienthong.demo.pki import DEMO_PIN
+from lienthong.documents.models import Direction, Document, DocumentType
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import Draft
 from lienthong.processing import services as processing
 from lienthong.processing.models import AssignmentRole
+from lienthong.signing import selectors as signing_selectors
 from lienthong.workcalendar import selectors as calendar
 
 STORY_SUBJECT = "Báo cáo kết quả sử dụng phần mềm quản lý văn bản và điều hành dùng chung tại xã Vị Thắng"
@@ -71,8 +76,6 @@ class FlowLoader:
     def pdf(self, agency_key: str, type_code: str, subject: str, body: str, signer: str, name: str):
         agency = self.a[agency_key]
         if self.fast_pdfs:
-            from lienthong.core.testing import tiny_pdf
-
             data = tiny_pdf("Du thao van ban")
         else:
             parent = agency.parent.name.upper() if agency.parent_id else ""
@@ -98,9 +101,6 @@ class FlowLoader:
 
     def digital_pin(self, draft) -> str | None:
         """The demo PIN when the signer and the agency have demo certificates (``make_demo_pki``)."""
-        from lienthong.signing import selectors as signing_selectors
-        from lienthong.signing.demo import DEMO_PIN
-
         personal = signing_selectors.credential_for_user(draft.signer)
         agency = signing_selectors.credential_for_agency(draft.agency)
         if personal is None or agency is None or {personal.custody, agency.custody} != {"pkcs12"}:
@@ -194,8 +194,6 @@ class FlowLoader:
                                        leader_id=self.u[f"lanhdao.{self.slug(registered)}"].pk)
 
     def slug(self, key: str) -> str:
-        from lienthong.core.demo.agencies import specs_by_key
-
         return specs_by_key()[key].slug
 
     def plan_waiting_for_approval(self, districts: RecipientList) -> None:
@@ -211,12 +209,6 @@ class FlowLoader:
     def office_copy(self) -> None:
         """The Provincial Office makes an electronic SAO Y of its seed notice (32/TB-VP.UBND), numbered in its
         copy register and signed with the Office's demo agency credential (NĐ30 Art. 25–27)."""
-        from lienthong.copies import selectors as copy_selectors
-        from lienthong.copies import services as copy_services
-        from lienthong.documents.models import Direction, Document
-        from lienthong.signing import selectors as signing_selectors
-        from lienthong.signing.demo import DEMO_PIN
-
         office = self.a["vp"]
         credential = signing_selectors.credential_for_agency(office)
         seed = Document.objects.filter(agency=office, direction=Direction.OUTGOING,

@@ -1,12 +1,14 @@
 """Small PDF originals for the demo documents, laid out like a Decree 30 document.
 
 Rendered with WeasyPrint (imported here only: it costs seconds to import) in a Times-compatible
-serif, so the PDFs carry real Vietnamese text that the extraction step reads back for search.
+serif, so the PDFs carry real Vietnamese text that the extraction step reads back for search. ``tiny_pdf``
+writes a one-line PDF by hand instead, for the fast mode of the loader and for tests (``lienthong.testing``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from html import escape
 
@@ -108,6 +110,30 @@ def _html(c: PdfContent) -> str:
         "</tr></table>"
     )
     return "<html><head><meta charset='utf-8'></head><body>" + "".join(parts) + "</body></html>"
+
+
+def tiny_pdf(text: str = "Thong bao ket luan") -> bytes:
+    """A valid one-page PDF carrying ``text`` (ASCII) as real, extractable text."""
+    content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    return out.getvalue()
 
 
 def render_pdf(content: PdfContent) -> bytes:

@@ -1,9 +1,9 @@
-"""Builders for tests: a small three-level province made through the real services."""
+"""Builders for tests: a small three-level province made through the real services, documents' inputs
+and files, and a cheap password hasher (``FastArgon2PasswordHasher``, named by the test settings)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -13,10 +13,14 @@ from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
 from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup, Unit
 from lienthong.agencies.services import agency_save
+from lienthong.demo.pdf import tiny_pdf
 from lienthong.documents.models import DocumentType
 from lienthong.documents.services import DocumentInput
 
 PASSWORD = "demo1234"
+
+__all__ = ["PASSWORD", "FastArgon2PasswordHasher", "Province", "doc_input", "doc_type", "make_agency",
+           "make_levels", "make_province", "pdf_upload", "tiny_pdf"]
 
 
 class FastArgon2PasswordHasher(Argon2PasswordHasher):
@@ -85,30 +89,6 @@ def make_province() -> Province:
 
 def doc_type(code: str) -> DocumentType:
     return DocumentType.objects.get(code=code)
-
-
-def tiny_pdf(text: str = "Thong bao ket luan") -> bytes:
-    """A valid one-page PDF carrying ``text`` (ASCII) as real, extractable text."""
-    content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return out.getvalue()
 
 
 def pdf_upload(name: str = "van-ban.pdf", text: str = "Thong bao ket luan") -> SimpleUploadedFile:

@@ -4,7 +4,7 @@ The same approach as ``documents/tests/test_concurrency.py``: children are start
 and connect to the test database through ``DATABASE_URL``, exactly as a second web worker would;
 a barrier releases them together. Here each child runs one call per *round*, so one test can race
 several fresh objects (a race lost once by chance is won on another round) with a single start-up
-cost. This module imports nothing from Django at the top: a spawned child imports it first.
+cost. This module imports nothing at the top that needs Django set up: a spawned child imports it first.
 
 A call is ``(function, kwargs)`` where ``function`` is a module-level function of an importable
 module (a test module is fine), taking plain ids and returning something picklable. Its outcome is
@@ -23,6 +23,8 @@ import time
 import traceback
 from dataclasses import dataclass
 from urllib.parse import quote
+
+from lienthong.core.errors import DomainError, ValidationFailed  # no settings read on import: safe before setup
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,6 @@ def _child(database_url_, media_root, urlconf, barrier, results, index, calls):
 
         settings.ROOT_URLCONF = urlconf  # the test's own, should it override it
 
-        from lienthong.core.errors import DomainError, ValidationFailed
-
         outcomes = []
         for module_name, func_name, kwargs in calls:
             func = getattr(importlib.import_module(module_name), func_name)
@@ -84,7 +84,7 @@ def _child(database_url_, media_root, urlconf, barrier, results, index, calls):
                 status, value = "error", traceback.format_exc()
             outcomes.append(Outcome(status, value, started, time.monotonic()))
         results.put((index, "done", outcomes))
-    except BaseException:  # a silent child would hide the bug
+    except BaseException:  # noqa: BLE001 - a silent child would hide the bug
         results.put((index, "crashed", traceback.format_exc()))
 
 

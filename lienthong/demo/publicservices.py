@@ -15,7 +15,8 @@ import random
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import ONLINE_LEVELS, Procedure, ProcedureMonth
+from lienthong.agencies.models import Agency
+from lienthong.publicservices.models import ONLINE_LEVELS, Procedure, ProcedureMonth
 
 FIRST_MONTH = dt.date(2016, 11, 1)
 LAST_MONTH = dt.date(2017, 12, 1)
@@ -147,8 +148,6 @@ def _plan(agency, rng: random.Random):
 def ensure_demo_catalogue(*, log=None) -> int:
     """Create the demo catalogue for every internal agency of a ranked group that has none yet; returns the
     number of procedures created (0 when everything was already there)."""
-    from lienthong.agencies.models import Agency
-
     have = set(Procedure.objects.values_list("agency_id", flat=True).distinct())
     agencies = (Agency.objects.filter(is_external=False, is_active=True,
                                       group__code__in=("so-nganh", "ubnd-huyen", "ubnd-xa"))

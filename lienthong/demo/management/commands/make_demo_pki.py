@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
+from lienthong.demo.pki import DEMO_PIN, ensure_demo_pki
+
 
 class Command(BaseCommand):
     help = ("Tạo CA thử nghiệm (không có giá trị pháp lý), chứng thư số và ảnh chữ ký / con dấu cho lãnh đạo "
             "và cơ quan của tỉnh mẫu (mã PIN 123456). Chạy lại nhiều lần vẫn an toàn.")
 
     def handle(self, *args, verbosity, **options):
-        from lienthong.signing.demo import DEMO_PIN, ensure_demo_pki
-
         log = self.stdout.write if verbosity > 1 else (lambda _msg: None)
         result = ensure_demo_pki(log=log)
         if not (result.personal_created or result.agency_created or result.trusted_created or result.crl_created):

@@ -4,21 +4,18 @@ registered it holds the same signed file."""
 
 from __future__ import annotations
 
-import io
 import subprocess
 
 import pytest
-from django.core.management import call_command
 
-from lienthong.documents import files as file_store
+from lienthong import files as file_store
 from lienthong.documents.models import Direction, Document
 from lienthong.signing.verification import verify_pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow_once]
 
 
 def test_the_demo_report_is_issued_with_both_signatures(tmp_path):
-    call_command("load_demo", "--scale", "0", "--fast-pdfs", stdout=io.StringIO())
     report = Document.objects.get(direction=Direction.OUTGOING, subject__startswith="Báo cáo kết quả sử dụng")
     files = list(report.files.select_related("stored_file").order_by("order", "id"))
     reports = []

@@ -1,5 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from lienthong.accounts.models import User
+from lienthong.demo.logins import console_text, readme_markdown
+
 
 class Command(BaseCommand):
     help = "In danh sách tài khoản mẫu (--markdown: mục “Demo logins” của README)."
@@ -8,9 +11,6 @@ class Command(BaseCommand):
         parser.add_argument("--markdown", action="store_true", help="In dạng Markdown cho README.md.")
 
     def handle(self, *args, markdown, **options):
-        from lienthong.accounts.models import User
-        from lienthong.core.demo import console_text, readme_markdown
-
         if markdown:
             self.stdout.write(readme_markdown(), ending="")
             return

@@ -9,18 +9,17 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from lienthong.accounts.models import User
+from lienthong.assessment.models import Result
+from lienthong.commendations import services
+from lienthong.commendations.models import ReformIndexScore
+
 YEAR = 2017
 FILENAME = "chi-so-cchc-2017-minh-hoa.csv"
 
 
 def ensure_demo_reform_scores(*, log: Callable[[str], None] | None = None) -> int:
     """Import the 2017 index for every unit ranked in the demo's 2017 campaign; returns the rows imported."""
-    from lienthong.accounts.models import User
-    from lienthong.assessment.models import Result
-
-    from . import services
-    from .models import ReformIndexScore
-
     if ReformIndexScore.objects.filter(year=YEAR).exists():
         return 0
     results = Result.objects.filter(campaign_unit__campaign__year=YEAR, campaign_unit__excluded=False).values_list(
