@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from lienthong.accounts import selectors as account_selectors
-from lienthong.audit.models import AuditAction
-from lienthong.core.api_tools import FILE_RESPONSE_DOC, page_bounds, page_of, state_errors_as_400
+from lienthong.core.api_tools import FILE_RESPONSE_DOC, page_of, state_errors_as_400
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed, Withdrawn
 from lienthong.core.schema_types import Id
 from lienthong.delivery import selectors, services
@@ -28,8 +27,8 @@ from lienthong.delivery.schemas import (
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
 from lienthong.files import original_response
-from lienthong.processing import services as processing_services
 from lienthong.signing.api_verification import DocumentFileOut
+from lienthong.signing.selectors import verifications_for
 
 INBOX_TAG = "Văn bản đến qua liên thông"
 SENDER_TAG = "Theo dõi văn bản đã gửi"
@@ -42,8 +41,6 @@ router = Router(tags=[INBOX_TAG])
 
 def _detail(user, delivery_id: int) -> DeliveryDetail:
     delivery = selectors.delivery_for_recipient(user=user, delivery_id=delivery_id)
-    from lienthong.signing.selectors import verifications_for
-
     dfs = selectors.delivery_files(delivery=delivery)
     checked = verifications_for(stored_file_ids=[df.stored_file_id for df in dfs])
     files = [
@@ -85,8 +82,7 @@ def delivery_file(request, delivery_id: Id, file_id: Id):
     df = next((f for f in selectors.delivery_files(delivery=delivery) if f.pk == file_id), None)
     if df is None:
         raise NotFound()
-    document_services.document_record_view(actor=user, document=delivery.document, action=AuditAction.DOWNLOADED,
-                                           detail=df.filename)
+    services.delivery_document_record_download(actor=user, delivery=delivery, filename=df.filename)
     return original_response(stored_file=df.stored_file, filename=df.filename)
 
 
@@ -117,7 +113,7 @@ def delivery_register(request, delivery_id: Id, data: RegisterIn):
     để trình lãnh đạo qua /api/documents/{id}/handling/submit."""
     user = request.auth
     with state_errors_as_400():
-        incoming = processing_services.incoming_register_from_delivery(
+        incoming = services.delivery_register(
             actor=user, delivery_id=delivery_id, received_on=data.received_on, due_date=data.due_date,
             notes=data.notes)
     return Status(201, RegisteredOut(delivery_id=delivery_id, incoming_document_id=incoming.pk,
@@ -180,16 +176,15 @@ def document_recall(request, document_id: Id, data: RecallIn):
 def sent_list(request, params: Query[SentQuery]):
     """Văn bản đi người gọi được xem đã gửi đến ít nhất một nơi nhận, mới trước; mỗi văn bản kèm số nơi nhận
     ở từng trạng thái (đã đến, đã tiếp nhận, đã vào sổ, đã phân công, đang xử lý, hoàn thành, bị trả lại…)."""
-    qs = selectors.sent_documents(user=request.auth, agency_id=params.agency_id)
-    start, end = page_bounds(params.page, params.page_size)
-    count = qs.count()
-    docs = list(qs[start:end]) if start < count else []
-    summary = selectors.delivery_summary(document_ids=[d.pk for d in docs])
-    items = [SentItem(id=d.pk, agency_id=d.agency_id, number_symbol=d.number_symbol, subject=d.subject,
-                      document_type=d.document_type.name, issued_on=d.issued_on, urgency=d.urgency, status=d.status,
-                      recipients=sum(summary.get(d.pk, {}).values()), by_state=summary.get(d.pk, {}))
-             for d in docs]
-    return {"items": items, "count": count, "page": params.page, "page_size": params.page_size}
+    page = page_of(selectors.sent_documents(user=request.auth, agency_id=params.agency_id), params.page,
+                   params.page_size, lambda d: d)
+    summary = selectors.delivery_summary(document_ids=[d.pk for d in page["items"]])
+    page["items"] = [SentItem(id=d.pk, agency_id=d.agency_id, number_symbol=d.number_symbol, subject=d.subject,
+                              document_type=d.document_type.name, issued_on=d.issued_on, urgency=d.urgency,
+                              status=d.status, recipients=sum(summary.get(d.pk, {}).values()),
+                              by_state=summary.get(d.pk, {}))
+                     for d in page["items"]]
+    return page
 
 
 # --- Saved recipient lists ---------------------------------------------------------------------------
@@ -219,7 +214,7 @@ def recipient_lists(request, params: Query[RecipientListQuery]):
     agency_ids = [_own_agency_id(user, params.agency_id)] if params.agency_id is not None else sorted(held)
     seen: dict[int, RecipientListOut] = {}
     for agency_id in agency_ids or [0]:  # 0: no agency of one's own, the shared lists only
-        for rl in selectors.recipient_lists_for(agency_id=agency_id).prefetch_related("members"):
+        for rl in selectors.recipient_lists_for(agency_id=agency_id, with_members=True):
             seen.setdefault(rl.pk, _list_out(rl))
     return sorted(seen.values(), key=lambda rl: (rl.name, rl.id))
 
@@ -232,5 +227,5 @@ def recipient_list_create(request, data: RecipientListIn):
     user = request.auth
     agency_id = None if data.shared else _own_agency_id(user, data.agency_id)
     rl = services.recipient_list_save(actor=user, agency_id=agency_id, name=data.name, member_ids=data.member_ids)
-    rl = selectors.recipient_lists_for(agency_id=agency_id or 0).prefetch_related("members").get(pk=rl.pk)
+    rl = selectors.recipient_list_for(agency_id=agency_id or 0, list_id=rl.pk)
     return Status(201, _list_out(rl))

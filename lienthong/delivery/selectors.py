@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lienthong.accounts import selectors as account_selectors
-from lienthong.agencies.models import Agency
+from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
+from lienthong.agencies.selectors import agency_directory
 from lienthong.core.errors import NotFound, ValidationFailed
 from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, EventKind, RecallState, RecipientList
 from lienthong.documents.models import Direction, Document, DocumentStatus
+from lienthong.documents.selectors import document_files, documents_visible_to
 from lienthong.signing import selectors as signing_selectors
 
 
@@ -51,9 +53,72 @@ def recipients_resolve(*, sender_agency_id: int, agency_ids=(), list_ids=()) -> 
     return ChosenRecipients(agency_ids=chosen, labels=labels)
 
 
-def recipient_lists_for(*, agency_id: int) -> QuerySet[RecipientList]:
-    return RecipientList.objects.filter(Q(agency__isnull=True) | Q(agency_id=agency_id)).annotate(
+def recipient_lists_for(*, agency_id: int, with_members: bool = False) -> QuerySet[RecipientList]:
+    """The shared lists and those of one agency, each with its ``size`` (and its members, one more query)."""
+    qs = RecipientList.objects.filter(Q(agency__isnull=True) | Q(agency_id=agency_id)).annotate(
         size=Count("members"))
+    return qs.prefetch_related("members") if with_members else qs
+
+
+def recipient_list_for(*, agency_id: int, list_id: int) -> RecipientList:
+    """One of ``recipient_lists_for(agency_id)`` with its members; ``NotFound`` otherwise."""
+    rl = recipient_lists_for(agency_id=agency_id, with_members=True).filter(pk=list_id).first()
+    if rl is None:
+        raise NotFound()
+    return rl
+
+
+def recipient_list_agencies(*, user) -> list[Agency]:
+    """Agencies whose lists the user keeps: where the user is văn thư or an agency-wide leader."""
+    full = account_selectors.position_agencies(user=user).full_ids
+    return list(Agency.objects.filter(pk__in=sorted(full)).order_by("path")) if full else []
+
+
+def recipient_lists_of(*, agency_ids) -> list[RecipientList]:
+    """The lists of these agencies with their members, by agency then name."""
+    ids = list(agency_ids)
+    return list(RecipientList.objects.filter(agency_id__in=ids).select_related("agency")
+                .prefetch_related("members").order_by("agency__path", "name")) if ids else []
+
+
+def recipient_lists_shared() -> list[RecipientList]:
+    """The lists every agency may use (kept by the system administrators), with their members."""
+    return list(RecipientList.objects.filter(agency__isnull=True).prefetch_related("members").order_by("name"))
+
+
+def recipient_list_get(*, list_id: int, agency_ids) -> RecipientList:
+    """A list of one of ``agency_ids`` (the shared lists are not edited here); ``NotFound`` otherwise."""
+    rl = RecipientList.objects.filter(pk=list_id, agency_id__in=list(agency_ids)).first()
+    if rl is None:
+        raise NotFound()
+    return rl
+
+
+def recipient_list_member_ids(*, recipient_list: RecipientList) -> list[int]:
+    return [m.pk for m in recipient_list.members.order_by("path")]
+
+
+def recipient_candidates(*, q: str = "", level_code: str = "", group_code: str = "", skip_ids=(),
+                         limit: int) -> tuple[list[Agency], bool]:
+    """The recipient picker's directory search: active agencies by name without diacritics, level and group,
+    leaving out ``skip_ids`` (already chosen, the sender). At most ``limit``, and whether there are more."""
+    qs = agency_directory(q=q, level_code=level_code or None).filter(is_active=True).select_related("parent")
+    if group_code:
+        qs = qs.filter(group__code=group_code)
+    if skip_ids:
+        qs = qs.exclude(pk__in=list(skip_ids))
+    agencies = list(qs[:limit + 1])
+    return agencies[:limit], len(agencies) > limit
+
+
+def recipient_picker(*, chosen_ids, sender_ids=()) -> dict:
+    """What the recipient picker (``delivery/recipient_list_picker.html``) shows, on the draft form and the
+    recipient list form: the chosen agencies in the order given, the directory's levels and groups for its
+    filters, and the senders to leave out of its search."""
+    ids = list(chosen_ids)
+    by_pk = {a.pk: a for a in Agency.objects.filter(pk__in=ids).select_related("level")} if ids else {}
+    return {"chosen": [by_pk[i] for i in ids if i in by_pk], "levels": list(AdministrativeLevel.objects.all()),
+            "groups": list(AgencyGroup.objects.all()), "sender_ids": list(sender_ids)}
 
 
 INBOX_STATES = {
@@ -103,11 +168,14 @@ def delivery_for_recipient(*, user, delivery_id: int) -> Delivery:
 def delivery_files(*, delivery: Delivery):
     """The files the recipient may open before registering: those of the delivered document; none once
     the recipient agreed to give it back (NĐ30 Art. 18.4)."""
-    from lienthong.documents.selectors import document_files
-
     if delivery.state == DeliveryState.WITHDRAWN:
         return []
     return document_files(document=delivery.document)
+
+
+def delivery_events(*, delivery: Delivery) -> list[DeliveryEvent]:
+    """The status history of one delivery, oldest first."""
+    return list(delivery.events.order_by("at", "id"))
 
 
 def withdrawal_of(*, incoming_document_id: int) -> dict:
@@ -144,19 +212,40 @@ def delivery_summary(*, document_ids) -> dict[int, dict[str, int]]:
     return out
 
 
-def sent_documents(*, user, agency_id: int | None = None) -> QuerySet[Document]:
-    """Outgoing documents the user sees that went to at least one recipient, newest first."""
-    from lienthong.documents.selectors import documents_visible_to
+# The sender's filters of the sent list: each a condition on the document's deliveries.
+SENT_CONDITIONS = {
+    "returned": {"state": DeliveryState.RETURNED},
+    "unfinished": {"state__in": [DeliveryState.WAITING_EXCHANGE, DeliveryState.ARRIVED, DeliveryState.RECEIVED,
+                                 DeliveryState.REGISTERED, DeliveryState.ASSIGNED, DeliveryState.IN_PROGRESS]},
+    "recalling": {"recall_state": RecallState.REQUESTED},
+}
 
+
+def sent_documents(*, user, agency_id: int | None = None, having: str = "") -> QuerySet[Document]:
+    """Outgoing documents the user sees that went to at least one recipient, newest first; ``having`` (a key
+    of ``SENT_CONDITIONS``) keeps those with a delivery in that condition."""
     qs = documents_visible_to(user=user).filter(direction=Direction.OUTGOING, deliveries__isnull=False)
     if agency_id:
         qs = qs.filter(agency_id=agency_id)
-    return qs.distinct().select_related("document_type").order_by("-created_at", "-id")
+    qs = qs.distinct().select_related("document_type").order_by("-created_at", "-id")
+    if having:
+        qs = qs.filter(Exists(Delivery.objects.filter(document_id=OuterRef("pk"), **SENT_CONDITIONS[having])))
+    return qs
 
 
 def incoming_origin(*, incoming_document_id: int) -> Delivery | None:
     return Delivery.objects.filter(incoming_document_id=incoming_document_id).select_related(
         "document", "sender_agency").first()
+
+
+def recipient_agencies_by_document(*, document_ids) -> dict[int, list[Agency]]:
+    """Per outgoing document: the agencies it was sent to, in the order they were chosen (one query). The
+    ``To`` of the Phụ lục VI metadata (``documents.metadata``, which reads it through this function)."""
+    to: dict[int, list[Agency]] = {}
+    for delivery in (Delivery.objects.filter(document_id__in=list(document_ids)).select_related("recipient_agency")
+                     .order_by("document_id", "id")):
+        to.setdefault(delivery.document_id, []).append(delivery.recipient_agency)
+    return to
 
 
 def documents_delivered(*, document_ids) -> set[int]:

@@ -1,6 +1,6 @@
-"""Delivery pages: the recipient's inbox (views_inbox) and the sender's tracking (views_sender)."""
+"""Delivery pages: the recipient's inbox (views.inbox) and the sender's tracking (views.sender)."""
 
-from lienthong.delivery import views_inbox, views_sender
+from lienthong.delivery.views import inbox, sender
 
 app_name = "delivery"
-urlpatterns = views_inbox.urlpatterns + views_sender.urlpatterns
+urlpatterns = inbox.urlpatterns + sender.urlpatterns

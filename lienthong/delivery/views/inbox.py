@@ -9,7 +9,6 @@ agency answers 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,16 +22,12 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.accounts import selectors as account_selectors
-from lienthong.audit.models import AuditAction
-from lienthong.audit.services import audit_log
-from lienthong.core.api_tools import original_response
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
-from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
 from lienthong.delivery import selectors, services
+from lienthong.delivery.forms import RefuseRecallForm, RegisterForm, ReturnForm
 from lienthong.delivery.models import DeliveryState, RecallState
-from lienthong.documents.models import DocumentType
 from lienthong.documents.services import find_duplicate_incoming
-from lienthong.processing import services as processing_services
+from lienthong.files import original_response
 from lienthong.signing import selectors as signing_selectors
 
 PAGE_SIZE = 25
@@ -41,41 +36,8 @@ QUEUES = {
     "to_register": gettext_lazy("Chờ vào sổ"),
     "recall": gettext_lazy("Yêu cầu thu hồi"),
 }
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # States in which the văn thư may still receive, return or register the delivery.
 OPEN_STATES = (DeliveryState.ARRIVED, DeliveryState.RECEIVED)
-
-
-class RegisterForm(forms.Form):
-    received_on = forms.DateField(label=gettext_lazy("Ngày đến"), widget=DATE,
-                                  error_messages={"required": gettext_lazy("Cần nhập ngày đến."),
-                                                  "invalid": gettext_lazy("Ngày không hợp lệ (dd/mm/yyyy).")})
-    due_date = forms.DateField(label=gettext_lazy("Hạn xử lý"), widget=DATE, required=False,
-                               error_messages={"invalid": gettext_lazy("Ngày không hợp lệ (dd/mm/yyyy).")})
-    document_type = forms.ModelChoiceField(
-        label=gettext_lazy("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True), required=False,
-        error_messages={"invalid_choice": gettext_lazy("Loại văn bản không hợp lệ.")})
-    notes = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=NOTE_MAX_LENGTH,
-                            widget=forms.Textarea(attrs={"rows": 2}), error_messages={"max_length": TOO_LONG})
-
-    def __init__(self, *args, source_type=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["document_type"].empty_label = _("– Giữ loại của nơi gửi (%(t)s) –") % {
-            "t": source_type.name if source_type else "?"}
-
-
-class ReturnForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Lý do trả lại"), max_length=REASON_MAX_LENGTH,
-                             widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": gettext_lazy("Cần nêu lý do trả lại."),
-                                             "max_length": TOO_LONG})
-
-
-class RefuseRecallForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Lý do từ chối thu hồi"), max_length=REASON_MAX_LENGTH,
-                             widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": gettext_lazy("Cần nêu lý do từ chối thu hồi."),
-                                             "max_length": TOO_LONG})
 
 
 def _apply_errors(form, exc: ValidationFailed) -> None:
@@ -137,7 +99,7 @@ def _render_detail(request, delivery_id: int, *, register_form=None, return_form
     return render(request, "delivery/delivery_detail.html", {
         "delivery": delivery, "doc": doc, "files": files, "can_act": can_act, "duplicate": duplicate,
         "recall_pending": delivery.recall_state == RecallState.REQUESTED,
-        "events": list(delivery.events.order_by("at", "id")),
+        "events": selectors.delivery_events(delivery=delivery),
         "preview": next((f for f in files if f.stored_file.kind == "pdf" and not f.stored_file.has_active_content),
                         None),
         "register_form": register_form or RegisterForm(
@@ -165,8 +127,7 @@ def delivery_file(request, delivery_id: int, file_id: int):
     df = next((f for f in selectors.delivery_files(delivery=delivery) if f.pk == file_id), None)
     if df is None:
         raise Http404(_("Không tìm thấy tệp."))
-    audit_log(actor=request.user, action=AuditAction.DOWNLOADED, obj_type="delivery", obj_id=delivery.pk,
-              agency_id=delivery.recipient_agency_id, summary=df.filename[:300])
+    services.delivery_file_record_download(actor=request.user, delivery=delivery, filename=df.filename)
     return original_response(stored_file=df.stored_file, filename=df.filename, inline=request.GET.get("inline") == "1")
 
 
@@ -210,7 +171,7 @@ def delivery_register(request, delivery_id: int):
     if form.is_valid():
         cd = form.cleaned_data
         try:
-            incoming = processing_services.incoming_register_from_delivery(
+            incoming = services.delivery_register(
                 actor=request.user, delivery_id=delivery.pk, received_on=cd["received_on"],
                 due_date=cd.get("due_date"), notes=cd.get("notes") or "", document_type=cd.get("document_type"))
             messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": incoming.register_number})
