@@ -119,7 +119,7 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
     # 2b. Late acknowledgements (NĐ30 Art. 21.2; docs/indicators.md): deliveries that arrived in the month
     #     (Vietnam time) whose first 03 (received or registered) came after the day it was due, or that have
     #     none once that day is past. Due: the arrival day, or the next working day after a day off (the work
-    #     calendar, as the daily reminder of documents.acknowledgements). One aggregate query.
+    #     calendar, as the daily reminder of delivery.acknowledgements). One aggregate query.
     calendar, day, days_off = WorkCalendar(), first, []
     while day < end:
         if not calendar.is_working_day(day):

@@ -10,5 +10,5 @@ from lienthong.core.schedules import daily_schedule
 
 class Migration(migrations.Migration):
     dependencies = [("documents", "0010_notation_parts_and_exact_duplicate_key"), ("django_q", "0018_task_success_index")]
-    operations = [daily_schedule(func="lienthong.documents.tasks.send_acknowledgement_reminders",
+    operations = [daily_schedule(func="lienthong.delivery.tasks.send_acknowledgement_reminders",
                                  name="Nhắc xác nhận đã nhận văn bản đến trong ngày", at=dt.time(15, 30))]

@@ -1,5 +1,5 @@
 """The same-day acknowledgement of a delivered document (status 03 to the sender, NĐ30 Art. 21.2;
-vanthu.md §4.2 TIẾP_NHẬN): a reminder to the recipient's văn thư before the end of the working day,, telling
+vanthu.md §4.2 TIẾP_NHẬN): a reminder to the recipient's văn thư before the end of the working day, telling
 how many are already past the day they were due.
 
 A delivery is acknowledged on time when its "received" event (03, by the văn thư or by registering it
@@ -16,6 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienthong.accounts.models import Position, Role
+from lienthong.delivery.models import Delivery, DeliveryState, EventKind
+from lienthong.notifications.services import NotificationSpec, notify_many
+from lienthong.workcalendar.selectors import WorkCalendar
+
 
 def _local_day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
@@ -24,16 +29,12 @@ def _local_day(moment: dt.datetime) -> dt.date:
 def acknowledgement_due(arrived_on: dt.date, calendar=None) -> dt.date:
     """The last day the acknowledgement is on time: the arrival day if it is a working day, else the
     next working day."""
-    from lienthong.workcalendar.selectors import WorkCalendar
-
     return (calendar or WorkCalendar()).add_working_days(arrived_on, 0)
 
 
 def unacknowledged_by_agency(*, agency_ids=None) -> dict[int, list[dict]]:
     """Recipient agency id → its deliveries still waiting for the acknowledgement (state "arrived"),
     each {"id", "document_id", "number_symbol", "arrived_at"}."""
-    from lienthong.delivery.models import Delivery, DeliveryState, EventKind
-
     qs = (Delivery.objects.filter(state=DeliveryState.ARRIVED)
           .annotate(arrived_at=Min("events__at", filter=Q(events__kind=EventKind.ARRIVED)))
           .values("id", "recipient_agency_id", "document_id", "document__number_symbol", "arrived_at", "sent_at")
@@ -52,10 +53,6 @@ def acknowledgement_reminders_send(*, now: dt.datetime | None = None) -> dict[st
     """The daily job (schedule of migration documents 0011, mid-afternoon Vietnam time): on a working
     day, tell the văn thư of every agency with documents not yet acknowledged that the sender must be
     told today (NĐ30 Art. 21.2). One notification per văn thư and agency a day (safe to run twice)."""
-    from lienthong.accounts.models import Position, Role
-    from lienthong.notifications.services import NotificationSpec, notify_many
-    from lienthong.workcalendar.selectors import WorkCalendar
-
     now = now or timezone.now()
     today = _local_day(now)
     calendar = WorkCalendar()
