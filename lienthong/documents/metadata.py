@@ -7,6 +7,10 @@ keeps a longer value than Phụ lục VI's length (docs/conformance.md), nothing
 
 The hồ sơ fields (FileCatalog, FileNotation, DocOrdinal) are reserved: they are written empty until the
 records (hồ sơ) issue files documents.
+
+Who an outgoing document was sent to (``To``) is known to the delivery app, which sits above this one: it
+registers the function that reads it (``recipients_provider_register``, in its ``AppConfig.ready``), so this
+module never imports it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 
 from django.utils import translation
 
@@ -32,6 +37,15 @@ RESERVED_FILE_FIELDS = ("FileCatalog", "FileNotation", "DocOrdinal")
 # Audit actions that are reading, not handling: left out of TraceHeaderList.
 _NOT_HANDLING = {AuditAction.VIEWED, AuditAction.DOWNLOADED, AuditAction.PRINTED, AuditAction.DENIED}
 
+#: ``provider(document_ids=[...])`` → document id → its recipient agencies (``identifier_code``, ``name``), in order.
+RecipientsProvider = Callable[..., Mapping[int, Sequence]]
+_recipients_provider: dict[str, RecipientsProvider] = {}
+
+
+def recipients_provider_register(provider: RecipientsProvider) -> None:
+    """Set the function that tells who each outgoing document went to (one call for many documents)."""
+    _recipients_provider["to"] = provider
+
 
 def _date(value) -> str | None:
     return value.isoformat() if value else None
@@ -39,13 +53,9 @@ def _date(value) -> str | None:
 
 def _fill(docs: list[Document]) -> None:
     """Recipients, assignees and handling history of ``docs`` in a few queries, never one per document."""
-    from lienthong.delivery.models import Delivery
-
     ids = [d.pk for d in docs]
-    to = defaultdict(list)
-    for delivery in (Delivery.objects.filter(document_id__in=ids).select_related("recipient_agency")
-                     .order_by("document_id", "id")):
-        to[delivery.document_id].append(delivery.recipient_agency)
+    provider = _recipients_provider.get("to")
+    to = provider(document_ids=ids) if provider is not None else {}
     places = defaultdict(list)
     for grant in (DocumentGrant.objects.filter(document_id__in=ids).select_related("unit", "user")
                   .order_by("document_id", "id")):
@@ -60,7 +70,7 @@ def _fill(docs: list[Document]) -> None:
             trace[int(object_id)].append({"Timestamp": at.isoformat(timespec="seconds"), "FullName": actor_name,
                                           "Content": summary})
     for d in docs:
-        d._meta_to, d._meta_places, d._meta_trace = to[d.pk], places[d.pk], trace[d.pk]
+        d._meta_to, d._meta_places, d._meta_trace = list(to.get(d.pk, ())), places[d.pk], trace[d.pk]
 
 
 def _record(doc: Document) -> dict:
