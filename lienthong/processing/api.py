@@ -14,10 +14,9 @@ from ninja import Query, Router, Status
 
 from lienthong.core.api_tools import page_bounds, state_errors_as_400
 from lienthong.core.errors import NotFound
-from lienthong.core.schema_types import Id
+from lienthong.core.schema_types import Id, PersonOut
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
-from lienthong.drafting.schemas import PersonOut
 from lienthong.processing import selectors, services
 from lienthong.processing.models import HandlingState
 from lienthong.processing.schemas import (

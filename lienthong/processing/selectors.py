@@ -7,18 +7,23 @@ working-day calendar) is computed once and compared with the stored deadlines.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, QuerySet, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Position, Role
+from lienthong.agencies.models import Agency, Unit
 from lienthong.core.errors import NotFound
-from lienthong.documents.models import DocumentStatus
+from lienthong.core.text import fold
+from lienthong.documents import selectors as document_selectors
+from lienthong.documents.models import Direction, Document, DocumentStatus
+from lienthong.documents.selectors import documents_visible_to
 from lienthong.processing.models import (
-    OPEN_STATES, Assignment, AssignmentRole, AssignmentState, Handling, HandlingState, ProcessingNote,
+    OPEN_STATES, Assignment, AssignmentRole, Handling, HandlingState, ProcessingNote,
 )
 from lienthong.workcalendar import selectors as calendar
 
@@ -131,14 +136,88 @@ def assignment_tree(*, handling: Handling) -> list[Assignment]:
 
 def assignment_get(*, user, assignment_id: int) -> Assignment:
     """An assignment of a document the user can see."""
-    from lienthong.documents.selectors import documents_visible_to
-
     assignment = (Assignment.objects.filter(pk=assignment_id, document__in=documents_visible_to(user=user))
                   .select_related("document", "unit", "user").first())
     if assignment is None:
         raise NotFound()
     return assignment
 
+
+def handling_document_id(*, handling_id: int) -> int | None:
+    """The document of a handling, before anything is known of who asks (the caller then checks the document)."""
+    return Handling.objects.filter(pk=handling_id).values_list("document_id", flat=True).first()
+
+
+# --- What the processing panel offers -------------------------------------------------------------------
+
+@dataclass
+class PanelRights:
+    """What a user may do on one incoming document's handling, as the panel shows it (the services check
+    the same rules when the user acts)."""
+
+    active: bool  # the document is in force: nothing is done on a cancelled or withdrawn one
+    is_clerk: bool  # a văn thư of the receiving agency: submits
+    is_leader: bool  # a leader of the agency, or the one it was submitted to: assigns
+    led_unit_ids: set[int]  # units of the agency the user heads: hands their parts on, works on them
+    full_ids: frozenset[int]  # agencies whose documents the user sees whole: may chase
+
+
+def panel_rights(*, user, handling: Handling, document: Document) -> PanelRights:
+    held = account_selectors.position_agencies(user=user)
+    agency_id = handling.agency_id
+    led_units = set()
+    if held.unit_ids:
+        led_units = set(account_selectors.active_positions(user=user).filter(
+            role=Role.LEADER, agency_id=agency_id, unit__isnull=False).values_list("unit_id", flat=True))
+    return PanelRights(active=document.status == DocumentStatus.ACTIVE, is_clerk=agency_id in held.clerk_ids,
+                       is_leader=agency_id in held.leader_ids or handling.submitted_to_id == user.pk,
+                       led_unit_ids=led_units, full_ids=held.full_ids)
+
+
+def may_start_handling(*, user, document: Document) -> bool:
+    """Whether ``user`` may bring into the flow an incoming document registered before the flow existed: a văn
+    thư of its agency, the document in force (``services.handling_start``)."""
+    return (document.direction == Direction.INCOMING and document.status == DocumentStatus.ACTIVE
+            and document.agency_id in account_selectors.position_agencies(user=user).clerk_ids)
+
+
+def agency_leaders(*, agency_id: int) -> list[Position]:
+    """Leaders of the agency as a whole (not unit heads): those a văn thư submits to."""
+    return list(account_selectors.agency_people(agency_id=agency_id, roles=[Role.LEADER]).filter(unit__isnull=True))
+
+
+def assignable_units(*, agency_id: int) -> list[Unit]:
+    return list(Unit.objects.filter(agency_id=agency_id, is_active=True))
+
+
+def reply_candidates(*, user, agency_id: int, limit: int) -> list[Document]:
+    """The latest outgoing documents of the agency the user sees, newest first (the reply chooser)."""
+    return list(document_selectors.document_list(user=user, direction=Direction.OUTGOING)
+                .filter(agency_id=agency_id, status=DocumentStatus.ACTIVE)[:limit])
+
+
+def reply_by_number(*, user, agency_id: int, norm: str) -> Document | None:
+    """The agency's issued document with this số, ký hiệu (``norm``, normalised as stored). Typed exactly first;
+    failing that, typed without accents ("05/QD-UBND" for "05/QĐ-UBND") when exactly one of the agency's
+    documents with that số matches."""
+    issued = (document_selectors.document_list(user=user, direction=Direction.OUTGOING)
+              .filter(agency_id=agency_id, status=DocumentStatus.ACTIVE))
+    exact = issued.filter(number_symbol_norm=norm).first()
+    if exact is not None:
+        return exact
+    folded = fold(norm)
+    same_number = issued.filter(number_symbol_norm__startswith=norm.split("/", 1)[0] + "/")[:50]
+    matches = [d for d in same_number if fold(d.number_symbol_norm) == folded]
+    return matches[0] if len(matches) == 1 else None
+
+
+def tracking_book_agencies(*, user) -> list[Agency]:
+    """The agencies whose tracking book the user prints: where the user is văn thư or an agency-wide leader."""
+    held = account_selectors.position_agencies(user=user)
+    return list(Agency.objects.filter(pk__in=sorted(held.full_ids)).order_by("name"))
+
+
+# --- The reminder job and the printouts ------------------------------------------------------------------
 
 def reminder_rows(*, cutoff: dt.date) -> tuple[list[dict], dict[int, list[int]]]:
     """Open, non-informational assignments due on or before ``cutoff`` (two queries)."""

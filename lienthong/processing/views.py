@@ -10,6 +10,7 @@ to it, and nothing has been stored (each service is one transaction).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,16 +25,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.accounts import selectors as account_selectors
-from lienthong.accounts.models import Role
-from lienthong.agencies.models import Agency, Unit
-from lienthong.audit.models import AuditAction
-from lienthong.audit.services import audit_log
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.http import file_response
-from lienthong.core.text import fold
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.documents import selectors as document_selectors
-from lienthong.documents.models import Direction, Document, DocumentStatus
 from lienthong.documents.services import normalize_number_symbol
 from lienthong.processing import printing, selectors, services
 from lienthong.processing.forms import (
@@ -41,6 +36,9 @@ from lienthong.processing.forms import (
 )
 from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentRole, Handling, HandlingState
 from lienthong.workcalendar import selectors as calendar
+
+if TYPE_CHECKING:
+    from lienthong.documents.models import Document
 
 REPLY_CHOICES = 50
 QUEUE_PAGE_SIZE = 30
@@ -58,7 +56,7 @@ def _document_or_404(user, document_id: int) -> Document:
 
 def _handling_or_404(request, handling_id: int) -> Handling:
     """The handling of an incoming document the user sees (same 404 for "missing" and "not yours")."""
-    document_id = Handling.objects.filter(pk=handling_id).values_list("document_id", flat=True).first()
+    document_id = selectors.handling_document_id(handling_id=handling_id)
     if document_id is None:
         raise Http404(_("Không tìm thấy văn bản hoặc bạn không có quyền xem."))
     document = _document_or_404(request.user, document_id)
@@ -72,11 +70,6 @@ def _assignment_or_404(request, assignment_id: int) -> Assignment:
         return selectors.assignment_get(user=request.user, assignment_id=assignment_id)
     except NotFound:
         raise Http404(_("Không tìm thấy phần việc hoặc bạn không có quyền xem.")) from None
-
-
-def _leaders(agency_id: int):
-    """Leaders of the agency as a whole (not unit heads): those a văn thư submits to."""
-    return list(account_selectors.agency_people(agency_id=agency_id, roles=[Role.LEADER]).filter(unit__isnull=True))
 
 
 def _people(agency_id: int) -> list:
@@ -95,7 +88,7 @@ def _person_label(p) -> str:
 
 
 def _assign_targets(agency_id: int, people=None) -> list:
-    units = [(f"unit:{u.pk}", u.name) for u in Unit.objects.filter(agency_id=agency_id, is_active=True)]
+    units = [(f"unit:{u.pk}", u.name) for u in selectors.assignable_units(agency_id=agency_id)]
     people = _people(agency_id) if people is None else people
     return [(_("Đơn vị"), units), (_("Cá nhân"), [(f"user:{p.user_id}", _person_label(p)) for p in people])]
 
@@ -103,12 +96,6 @@ def _assign_targets(agency_id: int, people=None) -> list:
 def _unit_targets(agency_id: int, unit_id: int, people=None) -> list:
     people = _people(agency_id) if people is None else people
     return [(f"user:{p.user_id}", _person_label(p)) for p in people if p.unit_id == unit_id]
-
-
-def _reply_candidates(user, agency_id: int) -> list[Document]:
-    """The latest outgoing documents of the agency the user sees, newest first (the reply chooser)."""
-    return list(document_selectors.document_list(user=user, direction=Direction.OUTGOING)
-                .filter(agency_id=agency_id, status=DocumentStatus.ACTIVE)[:REPLY_CHOICES])
 
 
 def _default_deadline(handling: Handling):
@@ -170,22 +157,16 @@ def panel_context(request, *, document: Document, handling: Handling | None = No
         return {}
     handling.document = document
     bound = bound or {}
-    held = account_selectors.position_agencies(user=user)
+    rights = selectors.panel_rights(user=user, handling=handling, document=document)
     agency_id = handling.agency_id
-    active = document.status == DocumentStatus.ACTIVE
-    is_clerk = agency_id in held.clerk_ids
-    is_leader = agency_id in held.leader_ids or handling.submitted_to_id == user.pk
-    led_units = set()
-    if held.unit_ids:
-        led_units = set(account_selectors.active_positions(user=user).filter(
-            role=Role.LEADER, agency_id=agency_id, unit__isnull=False).values_list("unit_id", flat=True))
+    active, is_clerk, is_leader, led_units = rights.active, rights.is_clerk, rights.is_leader, rights.led_unit_ids
 
     ctx: dict = {"h": handling, "doc": document, "active": active, "is_clerk": is_clerk, "is_leader": is_leader,
                  "origin": delivery_selectors.incoming_origin(incoming_document_id=document.pk),
                  "can_print": True, "states": HandlingState}
     if active and is_clerk and handling.state in (HandlingState.REGISTERED, HandlingState.SUBMITTED):
         ctx["submit_form"] = bound.get("submit") or SubmitForm(
-            leaders=_leaders(agency_id), initial={"leader": handling.submitted_to_id})
+            leaders=selectors.agency_leaders(agency_id=agency_id), initial={"leader": handling.submitted_to_id})
     people = None
     if active and is_leader and handling.state in (HandlingState.SUBMITTED, HandlingState.ASSIGNED,
                                                     HandlingState.IN_PROGRESS):
@@ -204,7 +185,7 @@ def panel_context(request, *, document: Document, handling: Handling | None = No
         row.can_delegate = is_open and a.unit_id in led_units and a.role != AssignmentRole.INFO
         row.can_work = is_open and (a.user_id == user.pk or a.unit_id in led_units)
         row.can_chase = is_open and a.role != AssignmentRole.INFO and (
-            agency_id in held.full_ids or a.assigned_by_id == user.pk)
+            agency_id in rights.full_ids or a.assigned_by_id == user.pk)
         if row.can_delegate:
             if people is None:
                 people = _people(agency_id)
@@ -213,7 +194,7 @@ def panel_context(request, *, document: Document, handling: Handling | None = No
                 roles=(AssignmentRole.LEAD,))
         if row.can_work:
             if replies is None:
-                replies = _reply_candidates(user, agency_id)
+                replies = selectors.reply_candidates(user=user, agency_id=agency_id, limit=REPLY_CHOICES)
             row.note_form = bound.get(("note", a.pk)) or NoteForm(prefix=f"n{a.pk}", initial={"progress": a.progress})
             row.complete_form = bound.get(("complete", a.pk)) or CompleteForm(prefix=f"c{a.pk}", replies=replies)
             if ctx["origin"] is None:  # came on paper: no sender in the system to read a reply (issue 11)
@@ -244,8 +225,7 @@ def render_panel(request, document: Document) -> str:
     ctx = panel_context(request, document=document)
     if not ctx:
         # Registered before the flow existed: its văn thư can bring it in.
-        if (document.direction == "in" and document.status == DocumentStatus.ACTIVE
-                and document.agency_id in account_selectors.position_agencies(user=request.user).clerk_ids):
+        if selectors.may_start_handling(user=request.user, document=document):
             return render_to_string("processing/_start.html", {"doc": document}, request=request)
         return ""
     return render_to_string("processing/_panel.html", ctx, request=request)
@@ -297,7 +277,7 @@ def _rows_errors(rows: AssignmentRows, exc) -> None:
 @require_POST
 def handling_submit(request, handling_id: int):
     handling = _handling_or_404(request, handling_id)
-    form = SubmitForm(request.POST, leaders=_leaders(handling.agency_id))
+    form = SubmitForm(request.POST, leaders=selectors.agency_leaders(agency_id=handling.agency_id))
     if form.is_valid():
         try:
             services.handling_submit(actor=request.user, handling_id=handling.pk, leader_id=form.cleaned_data["leader"],
@@ -386,27 +366,20 @@ def assignment_note(request, assignment_id: int):
 
 
 def _reply_by_number(user, agency_id: int, number: str) -> Document | None:
-    """The agency's issued document with this số, ký hiệu. Typed exactly first; failing that, typed without
-    accents ("05/QD-UBND" for "05/QĐ-UBND") when exactly one of the agency's documents with that số matches."""
+    """The agency's issued document with this số, ký hiệu (``selectors.reply_by_number``), as typed."""
     norm = normalize_number_symbol(number)
     if not norm:
         return None
-    issued = (document_selectors.document_list(user=user, direction=Direction.OUTGOING)
-              .filter(agency_id=agency_id, status=DocumentStatus.ACTIVE))
-    exact = issued.filter(number_symbol_norm=norm).first()
-    if exact is not None:
-        return exact
-    folded = fold(norm)
-    same_number = issued.filter(number_symbol_norm__startswith=norm.split("/", 1)[0] + "/")[:50]
-    matches = [d for d in same_number if fold(d.number_symbol_norm) == folded]
-    return matches[0] if len(matches) == 1 else None
+    return selectors.reply_by_number(user=user, agency_id=agency_id, norm=norm)
 
 
 @login_required
 @require_POST
 def assignment_complete(request, assignment_id: int):
     a = _assignment_or_404(request, assignment_id)
-    form = CompleteForm(request.POST, prefix=f"c{a.pk}", replies=_reply_candidates(request.user, a.agency_id))
+    form = CompleteForm(request.POST, prefix=f"c{a.pk}",
+                        replies=selectors.reply_candidates(user=request.user, agency_id=a.agency_id,
+                                                           limit=REPLY_CHOICES))
     if form.is_valid():
         cd = form.cleaned_data
         reply_id = cd.get("reply_document")
@@ -505,8 +478,7 @@ def handling_slip(request, handling_id: int):
     """The Phiếu giải quyết văn bản đến (NĐ30 PL4 §VII) of one document, for anyone who sees it."""
     handling = _handling_or_404(request, handling_id)
     content = printing.handling_slip_pdf(handling=handling)
-    audit_log(actor=request.user, action=AuditAction.PRINTED, obj_type="document", obj_id=handling.document_id,
-              agency_id=handling.agency_id, summary=_("In phiếu giải quyết văn bản đến"))
+    services.handling_record_print(actor=request.user, handling=handling)
     return file_response(content, filename=f"phieu-giai-quyet-{handling.document.register_number}.pdf",
                          content_type="application/pdf", inline=True)
 
@@ -516,8 +488,7 @@ def handling_slip(request, handling_id: int):
 def tracking_book(request):
     """The Sổ theo dõi giải quyết văn bản đến (NĐ30 PL4 §VIII) of an agency for a period: the form,
     then the PDF. Only the agency's văn thư and leaders (those who see all its incoming documents)."""
-    held = account_selectors.position_agencies(user=request.user)
-    agencies = list(Agency.objects.filter(pk__in=sorted(held.full_ids)).order_by("name"))
+    agencies = selectors.tracking_book_agencies(user=request.user)
     if not agencies:
         raise Http404(_("Chỉ văn thư và lãnh đạo cơ quan mới in được sổ theo dõi giải quyết văn bản đến."))
     today = timezone.localdate()
@@ -535,9 +506,8 @@ def tracking_book(request):
     cd = form.cleaned_data
     agency = next(a for a in agencies if a.pk == cd["agency"])
     content = printing.tracking_book_pdf(agency=agency, date_from=cd["date_from"], date_to=cd["date_to"])
-    audit_log(actor=request.user, action=AuditAction.PRINTED, obj_type="agency", obj_id=agency.pk, agency_id=agency.pk,
-              summary=_("In sổ theo dõi giải quyết văn bản đến %(a)s – %(b)s") % {
-                  "a": cd["date_from"].strftime("%d/%m/%Y"), "b": cd["date_to"].strftime("%d/%m/%Y")})
+    services.tracking_book_record_print(actor=request.user, agency=agency, date_from=cd["date_from"],
+                                        date_to=cd["date_to"])
     return file_response(content, filename=f'so-theo-doi-{cd["date_from"]:%Y%m%d}-{cd["date_to"]:%Y%m%d}.pdf',
                          content_type="application/pdf", inline=True)
 
