@@ -130,6 +130,7 @@ def scratch_database_url(tmp_path):
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+@pytest.mark.slow_once  # migrates a new database three times in other processes
 def test_search_migrations_go_back_and_forth(scratch_database_url):
     env = {**os.environ, "DATABASE_URL": scratch_database_url}
 

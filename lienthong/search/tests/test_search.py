@@ -355,6 +355,7 @@ def test_the_full_text_index_alone_already_keeps_agencies_apart(province, spread
 
 
 
+@pytest.mark.slow_once  # loads the whole demo province
 def test_a_number_query_puts_the_document_carrying_that_number_first(db):
     """In the demo province, letters and plans that cite "32/TB-VP.UBND" in their subject and attachment
     outscored the notice itself on full-text rank alone; the notice must come first."""
