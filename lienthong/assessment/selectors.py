@@ -252,6 +252,17 @@ def self_assessment_values(*, self_assessment: SelfAssessment) -> list:
                 .order_by("pk"))
 
 
+def self_assessment_reload(*, self_assessment: SelfAssessment) -> SelfAssessment:
+    """Read the self-assessment's fields again in place (after a refused write), and return it."""
+    self_assessment.refresh_from_db()
+    return self_assessment
+
+
+def criterion_values(*, self_assessment: SelfAssessment) -> QuerySet[CriterionValue]:
+    """The self-assessment's criterion values (its prefetched ones when the caller prefetched them)."""
+    return self_assessment.values.all()
+
+
 def criterion_codes(*, self_assessment: SelfAssessment) -> set[str]:
     """The codes of the criteria this self-assessment has values for (those that apply to the unit)."""
     return set(CriterionValue.objects.filter(self_assessment=self_assessment)

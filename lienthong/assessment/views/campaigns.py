@@ -308,7 +308,7 @@ def adjust(request, campaign_id, unit_id):
                                  % {"c": adj.criterion_code, "o": f"{adj.old_points:g}", "n": f"{adj.new_points:g}"})
                 return redirect("assessment:adjust", campaign.pk, cu.pk)
     sa = getattr(cu, "self_assessment", None)
-    values = {v.criterion_code: v for v in sa.values.all()} if sa else {}
+    values = {v.criterion_code: v for v in selectors.criterion_values(self_assessment=sa)} if sa else {}
     current, score_error = None, ""
     try:
         current = selectors.unit_current_scores(campaign=campaign, campaign_unit=cu)

@@ -302,7 +302,7 @@ def self_assessment(request, sa_id):
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
-        sa.refresh_from_db()
+        selectors.self_assessment_reload(self_assessment=sa)
         return _render_form(request, sa, posted=request.POST, status=422)
     if action == "submit":
         messages.success(request, _("Đã gửi bản tự đánh giá đến Sở Thông tin và Truyền thông."))
@@ -487,7 +487,7 @@ def review(request, sa_id):
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
-        sa.refresh_from_db()
+        selectors.self_assessment_reload(self_assessment=sa)
         return _render_review(request, sa, posted=request.POST, status=422)
     return redirect("assessment:review", sa_id=sa.pk)
 
