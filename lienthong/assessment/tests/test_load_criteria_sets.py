@@ -18,6 +18,17 @@ def sysadmin(db):
     return user_create(username="quantri", password=PASSWORD, full_name="Quản trị hệ thống", is_system_admin=True)
 
 
+def test_the_default_codes_are_those_of_the_demo_directory():
+    """The loader keeps the demo province's codes as its own data (the demo app sits above it): they must stay
+    the codes the demo directory gives Sở TT&TT, UBND tỉnh and Văn phòng UBND tỉnh."""
+    from lienthong.assessment.management.commands.load_criteria_sets import default_codes
+    from lienthong.demo.agencies import specs_by_key
+
+    specs = specs_by_key()
+    assert default_codes() == {"council": specs["stttt"].code, "approver": specs["ubnd"].code,
+                               "office": specs["vp"].code}
+
+
 def _authorities():
     return {(r.kind, r.agency_id) for r in AssessmentAuthority.objects.all()}
 

@@ -29,7 +29,8 @@ def shipped_sets() -> list[Path]:
 
 
 # Identifier codes of the council (Sở TT&TT), approver (UBND tỉnh) and office (Văn phòng UBND tỉnh) of the demo
-# province (Hậu Giang), written here as data: the demo builder sits above this app and calls it, not the reverse.
+# province (Hậu Giang), written here as data: the demo builder sits above this app and calls it, not the reverse
+# (test_load_criteria_sets checks that they are still the demo directory's codes).
 DEFAULT_CODES = {"council": "000.00.13.H30", "approver": "000.00.00.H30", "office": "000.00.01.H30"}
 
 
