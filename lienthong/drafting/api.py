@@ -20,16 +20,12 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from lienthong.accounts import selectors as account_selectors
-from lienthong.agencies.models import Agency
-from lienthong.audit.models import AuditAction
-from lienthong.audit.services import audit_log
 from lienthong.core.api_tools import FILE_RESPONSE_DOC, page_of, state_errors_as_400
-from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.errors import ValidationFailed
 from lienthong.core.schema_types import Id
-from lienthong.documents.models import DocumentType
+from lienthong.documents import selectors as document_selectors
 from lienthong.drafting import selectors, services
-from lienthong.drafting.models import DraftFile, DraftState
+from lienthong.drafting.models import DraftState
 from lienthong.drafting.schemas import (
     AddFilesIn, ApproveIn, CommentIn, CommentOut, DraftDetail, DraftFileOut, DraftIn, DraftListItem, DraftListQuery,
     DraftPage, NoteIn, NumberIn, PersonOut, ReasonIn, RecipientOut, SealIn, SignIn, StepOut,
@@ -39,7 +35,7 @@ from lienthong.files import original_response
 router = Router(tags=["Dự thảo văn bản đi"])
 
 S = DraftState
-# What the person whose turn it is may do at each state (services.may_act decides whose turn it is).
+# What the person whose turn it is may do at each state (selectors.may_act decides whose turn it is).
 _QUEUES = {"mine": selectors.my_drafts, "to_approve": selectors.to_approve, "to_issue": selectors.to_issue}
 
 
@@ -73,23 +69,8 @@ def _detail(user, draft_id: int) -> DraftDetail:
     )
 
 
-def _drafting_agency(user, agency_id: int | None) -> Agency:
-    """The issuing agency: the one named, or the caller's only agency."""
-    held = account_selectors.position_agencies(user=user).all_ids
-    if agency_id is None:
-        if not held:
-            raise PermissionDenied(_("Bạn chỉ soạn thảo được văn bản của cơ quan mình."))
-        if len(held) > 1:
-            raise ValidationFailed({"agency_id": [_("Bạn công tác ở nhiều cơ quan; cần chọn cơ quan ban hành.")]})
-        agency_id = next(iter(held))
-    agency = Agency.objects.filter(pk=agency_id).first()
-    if agency is None:
-        raise ValidationFailed({"agency_id": [_("Không có cơ quan mã số %(id)s.") % {"id": agency_id}]})
-    return agency
-
-
 def _input(data: DraftIn, *, files=(), attachments=()) -> services.DraftInput:
-    document_type = DocumentType.objects.filter(code=data.document_type.strip(), is_active=True).first()
+    document_type = document_selectors.document_type_by_code(code=data.document_type.strip())
     return services.DraftInput(
         document_type=document_type, subject=data.subject, signer_id=data.signer_id, reviewer_id=data.reviewer_id,
         unit_id=data.unit_id, urgency=data.urgency, secrecy=data.secrecy, signer_authority=data.signer_authority,
@@ -120,7 +101,7 @@ def draft_create(request, data: Form[DraftIn], files: File[list[UploadedFile]] =
     multipart/form-data; các trường danh sách (``recipient_ids``) lặp lại cho mỗi giá trị. Cần có tệp
     dự thảo và nơi nhận trước khi trình."""
     user = request.auth
-    agency = _drafting_agency(user, data.agency_id)
+    agency = selectors.drafting_agency(user=user, agency_id=data.agency_id)
     draft = services.draft_create(actor=user, agency=agency, data=_input(data, files=files, attachments=attachments))
     return Status(201, _detail(user, draft.pk))
 
@@ -149,11 +130,8 @@ def draft_file(request, draft_id: Id, file_id: Id):
     """Nội dung gốc của một phiên bản, phụ lục, bản đã ký hoặc bản có dấu; mỗi lần tải được ghi nhật ký."""
     user = request.auth
     draft = selectors.draft_get(user=user, draft_id=draft_id)
-    df = DraftFile.objects.filter(draft=draft, pk=file_id).select_related("stored_file").first()
-    if df is None:
-        raise NotFound()
-    audit_log(actor=user, action=AuditAction.DOWNLOADED, obj_type="draft", obj_id=draft.pk, agency_id=draft.agency_id,
-              summary=df.filename)
+    df = selectors.draft_file_get(draft=draft, file_id=file_id)
+    services.draft_file_record_download(actor=user, draft=draft, summary=df.filename)
     return original_response(stored_file=df.stored_file, filename=df.filename)
 
 

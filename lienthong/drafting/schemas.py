@@ -12,9 +12,10 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from lienthong.core.choices import Urgency
 from lienthong.core.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_NOTE_MAX_LENGTH
-from lienthong.core.schema_types import Id
-from lienthong.documents.models import RelationKind, Secrecy, SignerAuthority, Urgency
+from lienthong.core.schema_types import Id, PersonOut
+from lienthong.documents.models import RelationKind, Secrecy, SignerAuthority
 from lienthong.documents.schemas import (
     DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalInt, SecrecyCode, SignerAuthorityCode, UrgencyCode, blank_to_none,
 )
@@ -32,15 +33,6 @@ def _blank_ids(value):
 
 
 IdList = Annotated[list[Id], BeforeValidator(_blank_ids)]
-
-
-class PersonOut(Schema):
-    id: int
-    name: str
-
-    @classmethod
-    def of(cls, user) -> "PersonOut | None":
-        return cls(id=user.pk, name=str(user)) if user is not None else None
 
 
 class DraftListQuery(Schema):

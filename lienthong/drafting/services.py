@@ -29,23 +29,23 @@ from lienthong.agencies.models import Agency, Unit
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.authority import selectors as authority_selectors
-from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.core.choices import Urgency
+from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.text import nfc
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.delivery import services as delivery_services
 from lienthong.documents import notation
 from lienthong.documents import services as document_services
-from lienthong.documents.models import Document, DocumentType, RelationKind, Secrecy, SignerAuthority, Urgency
+from lienthong.documents.models import Document, DocumentType, RelationKind, Secrecy, SignerAuthority
+from lienthong.documents.selectors import document_get
 from lienthong.drafting.models import Draft, DraftComment, DraftFile, DraftRecipient, DraftState, DraftStep, FileRole
+from lienthong.drafting.selectors import CLERK_STATES, CLOSED_STATES, SIGNER_STATES, draft_get, is_clerk_of, may_act
 from lienthong.notifications import services as notification_services
 from lienthong.signing.methods import SignRequest, method_get
 
 S = DraftState
-# Who acts at each state (and so who may return the draft from it).
-_CLERK_STATES = (S.FORMAT_CHECK, S.TO_NUMBER, S.TO_SEAL, S.TO_ISSUE)
-_SIGNER_STATES = (S.APPROVAL, S.SIGNING)
+# Who may return the draft: whoever acts at these states (``selectors.may_act``).
 _RETURNABLE = (S.CONTENT_REVIEW, S.FORMAT_CHECK, S.APPROVAL, S.SIGNING)
-CLOSED_STATES = (S.ISSUED, S.ABANDONED)
 
 
 @dataclass
@@ -69,15 +69,7 @@ class DraftInput:
     attachments: list = field(default_factory=list)
 
 
-# --- Permission helpers ---------------------------------------------------------------------------
-
-def _held(actor):
-    return account_selectors.position_agencies(user=actor)
-
-
-def is_clerk_of(actor, agency_id: int) -> bool:
-    return agency_id in _held(actor).clerk_ids
-
+# --- Whose turn it is (the rule itself is ``selectors.may_act``) ----------------------------------------
 
 def expected_actor_ids(draft: Draft) -> list[int]:
     """The people whose turn it is (notified when the draft reaches them)."""
@@ -85,24 +77,12 @@ def expected_actor_ids(draft: Draft) -> list[int]:
         return [draft.created_by_id]
     if draft.state == S.CONTENT_REVIEW:
         return [draft.reviewer_id]
-    if draft.state in _SIGNER_STATES:
+    if draft.state in SIGNER_STATES:
         return [draft.signer_id]
-    if draft.state in _CLERK_STATES:
+    if draft.state in CLERK_STATES:
         return list(account_selectors.agency_people(agency_id=draft.agency_id, roles=[Role.CLERK])
                     .values_list("user_id", flat=True))
     return []
-
-
-def may_act(actor, draft: Draft) -> bool:
-    if draft.state == S.DRAFTING:
-        return actor.pk == draft.created_by_id
-    if draft.state == S.CONTENT_REVIEW:
-        return actor.pk == draft.reviewer_id
-    if draft.state in _SIGNER_STATES:
-        return actor.pk == draft.signer_id
-    if draft.state in _CLERK_STATES:
-        return is_clerk_of(actor, draft.agency_id)
-    return False
 
 
 def _require_turn(actor, draft: Draft, allowed_states, action_label: str) -> None:
@@ -198,9 +178,6 @@ def _require_authority(draft: Draft) -> None:
 
 def _related_document(actor, data: DraftInput, errors: dict) -> Document | None:
     """The document this draft amends, replaces, corrects or answers: one the actor can see."""
-    from lienthong.documents.selectors import document_get
-    from lienthong.core.errors import NotFound
-
     if not data.related_document_id:
         return None
     try:
@@ -231,7 +208,7 @@ def _recipients(draft_agency: Agency, data: DraftInput, errors: dict) -> tuple[l
 
 def draft_create(*, actor, agency: Agency, data: DraftInput) -> Draft:
     """A new draft by a person of ``agency`` (the drafter), with its first version and recipients."""
-    if agency.pk not in _held(actor).all_ids:
+    if agency.pk not in account_selectors.position_agencies(user=actor).all_ids:
         raise PermissionDenied(_("Bạn chỉ soạn thảo được văn bản của cơ quan mình."))
     errors: dict[str, list] = {}
     _validate(data, agency, errors)
@@ -336,9 +313,19 @@ def draft_add_files(*, actor, draft: Draft, uploads, role: str = FileRole.DRAFT,
         raise
 
 
-def draft_comment(*, actor, draft: Draft, text: str) -> DraftComment:
-    from lienthong.drafting.selectors import draft_get
+def draft_record_view(*, actor, draft: Draft) -> None:
+    """An opening of the draft's page, logged: vanthu.md §7 rule 11 asks for views of drafts too."""
+    audit_log(actor=actor, action=AuditAction.VIEWED, obj_type="draft", obj_id=draft.pk, agency_id=draft.agency_id,
+              summary=_("Xem dự thảo"))
 
+
+def draft_file_record_download(*, actor, draft: Draft, summary: str) -> None:
+    """A download of one of the draft's files, logged with ``summary`` (the file's name, as the caller words it)."""
+    audit_log(actor=actor, action=AuditAction.DOWNLOADED, obj_type="draft", obj_id=draft.pk, agency_id=draft.agency_id,
+              summary=summary)
+
+
+def draft_comment(*, actor, draft: Draft, text: str) -> DraftComment:
     draft_get(user=actor, draft_id=draft.pk)  # only people who see the draft comment on it
     text = nfc(text)
     if not text:

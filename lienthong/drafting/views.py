@@ -2,17 +2,16 @@
 
 Thin: every POST calls one service; ``ValidationFailed`` and ``PermissionDenied`` come back as
 Vietnamese messages next to the form that was sent. Which buttons a user sees follows the same
-rules as the services (``services.may_act``), so a user never sees an action the service refuses.
+rules as the services (``selectors.may_act``), so a user never sees an action the service refuses.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -22,24 +21,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lienthong.accounts import selectors as account_selectors
-from lienthong.accounts.models import Role
-from lienthong.agencies.models import Unit
-from lienthong.audit.models import AuditAction
-from lienthong.audit.services import audit_log
+from lienthong.authority.selectors import signature_block
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.delivery import selectors as delivery_selectors
-from lienthong.delivery.views_sender import picker_context
-from lienthong.documents.models import Direction, DocumentStatus
-from lienthong.documents.selectors import documents_visible_to, registers_visible_to
 from lienthong.drafting import forms, selectors, services
-from lienthong.drafting.models import Draft, DraftFile, DraftState, FileRole
+from lienthong.drafting.models import Draft, DraftState, FileRole
 from lienthong.files import original_response
 from lienthong.signing.methods import offered_methods
 
 S = DraftState
 PAGE_SIZE = 25
-RELATED_CHOICES = 60
 
 # The whole flow, in order, with who acts at each step (shown as the step indicator).
 FLOW = [
@@ -77,23 +68,11 @@ def _apply_errors(form, exc: ValidationFailed, aliases: dict | None = None) -> N
 
 # --- Lists ------------------------------------------------------------------------------------------
 
-def _queue(user):
-    """"Chờ tôi xử lý": what waits for the user's check, approval or signature, the văn thư's work,
-    and the user's own drafts still being written (or returned). Urgent first."""
-    wanted = (Q(pk__in=selectors.to_approve(user=user).values("pk"))
-              | Q(pk__in=selectors.to_issue(user=user).values("pk"))
-              | Q(pk__in=selectors.my_drafts(user=user).filter(state=S.DRAFTING).values("pk")))
-    return (Draft.objects.filter(wanted).select_related("document_type", "created_by", "signer", "agency")
-            .annotate(normal=Case(When(urgency="normal", then=Value(1)), default=Value(0),
-                                  output_field=IntegerField()))
-            .order_by("normal", "-state_changed_at", "-id"))
-
-
 @login_required
 @require_GET
 def draft_list(request):
     tab = "mine" if request.GET.get("tab") == "mine" else "queue"
-    queue, mine = _queue(request.user), selectors.my_drafts(user=request.user, open_only=False)
+    queue, mine = selectors.waiting_for(user=request.user), selectors.my_drafts(user=request.user, open_only=False)
     page = Paginator(queue if tab == "queue" else mine, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = {tab: page.paginator.count}
     counts["mine" if tab == "queue" else "queue"] = (mine if tab == "queue" else queue).count()
@@ -104,46 +83,6 @@ def draft_list(request):
 
 
 # --- Creating and editing -----------------------------------------------------------------------------
-
-@dataclass
-class _Options:
-    """What the draft form offers this user: computed from selectors, a fixed number of queries."""
-
-    agencies: list = field(default_factory=list)
-    leaders: list = field(default_factory=list)
-    units: list = field(default_factory=list)
-    lists: list = field(default_factory=list)
-    related: list = field(default_factory=list)
-    positions: list = field(default_factory=list)
-
-    def form_kwargs(self) -> dict:
-        return {"agencies": self.agencies, "leaders": self.leaders, "units": self.units, "lists": self.lists,
-                "related": self.related}
-
-
-def _options(user, *, related_id=None, draft: Draft | None = None) -> _Options:
-    positions = list(account_selectors.active_positions(user=user).select_related("agency", "unit"))
-    if draft is not None:  # an existing draft stays in its agency
-        agencies = [draft.agency]
-    else:
-        agencies = list({p.agency_id: p.agency for p in positions}.values())
-    opts = _Options(agencies=agencies, positions=positions)
-    for agency in agencies:
-        opts.leaders += list(account_selectors.agency_people(agency_id=agency.pk, roles=[Role.LEADER])
-                             .select_related("agency"))
-        opts.lists += [rl for rl in delivery_selectors.recipient_lists_for(agency_id=agency.pk)
-                       if rl.pk not in {x.pk for x in opts.lists}]
-    ids = [a.pk for a in agencies]
-    opts.units = list(Unit.objects.filter(agency_id__in=ids, is_active=True).order_by("agency_id", "order", "name"))
-    visible = (documents_visible_to(user=user).filter(agency_id__in=ids)
-               .exclude(status=DocumentStatus.WITHDRAWN).select_related("document_type"))
-    opts.related = list(visible.order_by("-created_at", "-id")[:RELATED_CHOICES])
-    extra = [i for i in (related_id, getattr(draft, "related_document_id", None)) if i]
-    missing = [i for i in extra if i not in {d.pk for d in opts.related}]
-    if missing:
-        opts.related += list(visible.filter(pk__in=missing))
-    return opts
-
 
 def _int(value):
     try:
@@ -166,7 +105,7 @@ def _draft_input(form) -> services.DraftInput:
     )
 
 
-def _initial_for(user, opts: _Options, request) -> dict:
+def _initial_for(user, opts: selectors.DraftFormOptions, request) -> dict:
     """Sensible defaults: the user's unit and its head as reviewer, the agency's first leader as signer,
     and a reply's related document when the page was opened from an incoming document."""
     initial = {}
@@ -192,13 +131,14 @@ def _initial_for(user, opts: _Options, request) -> dict:
 def _picker_context(form, agencies) -> dict:
     """The chosen recipients (shown again after an error) and the directory filters of the picker."""
     raw = form["recipients"].value() or []
-    return picker_context(raw if isinstance(raw, (list, tuple)) else [raw], sender_ids=[a.pk for a in agencies])
+    chosen = [i for i in map(_int, raw if isinstance(raw, (list, tuple)) else [raw]) if i is not None]
+    return delivery_selectors.recipient_picker(chosen_ids=chosen, sender_ids=[a.pk for a in agencies])
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_create(request):
-    opts = _options(request.user, related_id=_int(request.GET.get("lien-quan")))
+    opts = selectors.draft_form_options(user=request.user, related_id=_int(request.GET.get("lien-quan")))
     if not opts.agencies:
         messages.error(request, _("Bạn chưa có vị trí công tác ở cơ quan nào nên chưa soạn được văn bản."))
         return redirect("drafting:list")
@@ -239,10 +179,10 @@ def _after_save(request, draft: Draft, *, created: bool):
 @require_http_methods(["GET", "POST"])
 def draft_edit(request, draft_id: int):
     draft = _draft_or_404(request, draft_id)
-    if not (draft.state == S.DRAFTING and services.may_act(request.user, draft)):
+    if not (draft.state == S.DRAFTING and selectors.may_act(request.user, draft)):
         return _forbidden(request, _("Chỉ người soạn thảo sửa được dự thảo khi dự thảo đang ở bước soạn thảo."),
                           draft=draft)
-    opts = _options(request.user, draft=draft)
+    opts = selectors.draft_form_options(user=request.user, draft=draft)
     if request.method == "POST":
         form = forms.DraftForm(request.POST, with_files=False, **opts.form_kwargs())
         if form.is_valid():
@@ -255,7 +195,7 @@ def draft_edit(request, draft_id: int):
             else:
                 return _after_save(request, draft, created=False)
     else:
-        recipients = list(draft.recipients.values_list("agency_id", flat=True))
+        recipients = selectors.draft_recipient_ids(draft=draft)
         form = forms.DraftForm(with_files=False, initial={
             "agency": draft.agency_id, "document_type": draft.document_type_id, "subject": draft.subject,
             "urgency": draft.urgency, "secrecy": draft.secrecy, "unit": draft.unit_id,
@@ -407,9 +347,7 @@ def _make_form(action: str, user, draft: Draft, data=None, files=None, request=N
         kwargs["methods"] = _signing_methods(user, draft, action)
         kwargs["remote_command"] = remote_command(request, user, draft, action)
     if action == "number":
-        kwargs["registers"] = list(registers_visible_to(user=user).filter(
-            agency_id=draft.agency_id, direction=Direction.OUTGOING, year=timezone.localdate().year,
-            is_active=True).order_by("is_secret", "code"))
+        kwargs["registers"] = selectors.numbering_registers(user=user, draft=draft)
     if action == "approve" and data is None:
         kwargs["initial"] = {"urgency": draft.urgency}
     if action == "seal" and data is None:  # urgent documents go out as soon as they are sealed
@@ -434,9 +372,6 @@ def _flow(draft: Draft) -> list[dict]:
 
 def _signature_block(draft: Draft) -> tuple[list[str], str]:
     """The signature block built from the signer's authority on record, or why it has none (rule 6)."""
-    from lienthong.authority.selectors import signature_block
-    from lienthong.core.errors import ValidationFailed
-
     day = draft.document.issued_on if draft.document_id else timezone.localdate()
     try:
         return signature_block(draft.signer, draft.signer_authority, draft.agency, day,
@@ -483,8 +418,7 @@ def _render_detail(request, draft: Draft, *, failed: tuple | None = None, status
 def draft_detail(request, draft_id: int):
     """The draft page; every opening is logged (VIEWED): vanthu.md §7 rule 11 asks for views of drafts too."""
     draft = _draft_or_404(request, draft_id)
-    audit_log(actor=request.user, action=AuditAction.VIEWED, obj_type="draft", obj_id=draft.pk,
-              agency_id=draft.agency_id, summary=_("Xem dự thảo"))
+    services.draft_record_view(actor=request.user, draft=draft)
     return _render_detail(request, draft)
 
 
@@ -516,11 +450,12 @@ def draft_act(request, draft_id: int, action: str):
 def draft_file(request, draft_id: int, file_id: int):
     """A file of a draft, only to people who see the draft (``draft_get``); every download is logged."""
     draft = _draft_or_404(request, draft_id)
-    df = DraftFile.objects.filter(draft=draft, pk=file_id).select_related("stored_file").first()
-    if df is None:
-        raise Http404(_("Không tìm thấy tệp."))
-    audit_log(actor=request.user, action=AuditAction.DOWNLOADED, obj_type="draft", obj_id=draft.pk,
-              agency_id=draft.agency_id, summary=_("Tải tệp dự thảo: %(f)s") % {"f": df.filename[:200]})
+    try:
+        df = selectors.draft_file_get(draft=draft, file_id=file_id)
+    except NotFound:
+        raise Http404(_("Không tìm thấy tệp.")) from None
+    services.draft_file_record_download(actor=request.user, draft=draft,
+                                        summary=_("Tải tệp dự thảo: %(f)s") % {"f": df.filename[:200]})
     return original_response(stored_file=df.stored_file, filename=df.filename, inline=request.GET.get("inline") == "1")
 
 

@@ -8,11 +8,10 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from lienthong.core.choices import Urgency
 from lienthong.core.limits import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH
-from lienthong.core.schema_types import Id
-from lienthong.documents.models import Urgency
+from lienthong.core.schema_types import Id, PersonOut
 from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalDate, OptionalInt
-from lienthong.drafting.schemas import PersonOut
 from lienthong.processing.models import AssignmentRole, AssignmentState, HandlingState
 
 ProcessingQueue = Literal["to_submit", "to_assign", "to_process", "info", "overdue"]
