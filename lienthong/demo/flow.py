@@ -150,8 +150,8 @@ class FlowLoader:
         report = self.issue(draft, clerk="vanthu.vithang", day=day, digital=True)
         delivery = Delivery.objects.get(document=report, recipient_agency=self.a["vithuy"])
         clerk, chairman = self.u["vanthu.vithuy"], self.u["lanhdao.vithuy"]
-        incoming = processing.incoming_register_from_delivery(actor=clerk, delivery_id=delivery.pk,
-                                                              received_on=day, today=day)
+        incoming = delivery_services.delivery_register(actor=clerk, delivery_id=delivery.pk,
+                                                       received_on=day, today=day)
         processing.handling_submit(actor=clerk, handling_id=incoming.handling.pk, leader_id=chairman.pk,
                                    note="Kính trình Chủ tịch cho ý kiến chỉ đạo.")
         nv, tckh = self.units[("vithuy", "nv")], self.units[("vithuy", "tckh")]
@@ -188,7 +188,7 @@ class FlowLoader:
             delivery_services.delivery_receive(actor=self.u[f"vanthu.{self.slug(received)}"],
                                                delivery_id=deliveries[self.a[received].pk].pk)
             clerk = self.u[f"vanthu.{self.slug(registered)}"]
-            incoming = processing.incoming_register_from_delivery(
+            incoming = delivery_services.delivery_register(
                 actor=clerk, delivery_id=deliveries[self.a[registered].pk].pk, today=self.today)
             processing.handling_submit(actor=clerk, handling_id=incoming.handling.pk,
                                        leader_id=self.u[f"lanhdao.{self.slug(registered)}"].pk)
@@ -231,8 +231,8 @@ class FlowLoader:
         letter = self.issue(draft, clerk="vanthu.stttt", day=day)
         delivery = Delivery.objects.get(document=letter, recipient_agency=self.a["snv"])
         recipient_clerk = self.u[f"vanthu.{self.slug('snv')}"]
-        processing.incoming_register_from_delivery(actor=recipient_clerk, delivery_id=delivery.pk,
-                                                   received_on=day, today=day)
+        delivery_services.delivery_register(actor=recipient_clerk, delivery_id=delivery.pk,
+                                            received_on=day, today=day)
         delivery_services.delivery_recall(
             actor=self.u["vanthu.stttt"], document=letter,
             reason="Văn bản ghi sai thời gian tổ chức lớp tập huấn; Sở sẽ ban hành văn bản thay thế.")
