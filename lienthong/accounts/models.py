@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -95,6 +96,12 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()}: {self.username or self.key}"
+
+
+def password_stamp(user: User) -> str:
+    """A keyed hash of the user's password hash: changes whenever the password does. Stored on tokens and
+    tracked sessions when they are made (services) and compared when they are listed (selectors)."""
+    return salted_hmac("lienthong.accounts.password-stamp", user.password or "", algorithm="sha256").hexdigest()[:32]
 
 
 class ApiToken(models.Model):

@@ -12,8 +12,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from lienthong.accounts.models import ApiToken, LoginThrottle, Position, Role, User, UserSession
-from lienthong.accounts.services import password_stamp
+from lienthong.accounts.models import ApiToken, LoginThrottle, Position, Role, User, UserSession, password_stamp
 
 # Roles that may register and number documents.
 REGISTERING_ROLES = (Role.CLERK,)

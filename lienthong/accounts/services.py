@@ -25,11 +25,11 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from lienthong.accounts.models import (
-    ApiToken, LoginFailure, LoginThrottle, Position, ThrottleScope, User, UserSession,
+    ApiToken, LoginFailure, LoginThrottle, Position, ThrottleScope, User, UserSession, password_stamp,
 )
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
@@ -223,11 +223,6 @@ def user_create(*, username: str, password: str, full_name: str, email: str = ""
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def password_stamp(user: User) -> str:
-    """A keyed hash of the user's password hash: changes whenever the password does."""
-    return salted_hmac("lienthong.accounts.password-stamp", user.password or "", algorithm="sha256").hexdigest()[:32]
 
 
 def api_token_issue(*, user: User, user_agent: str = "", ip: str | None = None) -> str:

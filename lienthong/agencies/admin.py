@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
+from lienthong.agencies.services import add_default_issuable_types, agency_save
+from lienthong.core.choices import TypeKind
 
 admin.site.register(AdministrativeLevel)
 admin.site.register(AgencyGroup)
@@ -16,22 +18,13 @@ class AgencyAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "issuable_types":  # the 29 NĐ30 types need no authorisation
-            from lienthong.documents.models import DocumentType, TypeKind
-
-            kwargs["queryset"] = DocumentType.objects.filter(kind__in=[TypeKind.LEGAL, TypeKind.LEGACY])
+            kwargs["queryset"] = db_field.related_model.objects.filter(kind__in=[TypeKind.LEGAL, TypeKind.LEGACY])
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change and not form.cleaned_data.get("issuable_types"):  # keep the default of a new agency
-            from lienthong.agencies.services import default_issuable_type_codes
-            from lienthong.documents.models import DocumentType
-
-            obj = form.instance
-            codes = default_issuable_type_codes(name=obj.name, level_rank=obj.level.rank, is_external=obj.is_external)
-            obj.issuable_types.add(*DocumentType.objects.filter(code__in=codes))
+            add_default_issuable_types(agency=form.instance)
 
     def save_model(self, request, obj, form, change):
-        from lienthong.agencies.services import agency_save
-
         agency_save(agency=obj)

@@ -102,6 +102,15 @@ def default_issuable_type_codes(*, name: str, level_rank: int, is_external: bool
     return ()
 
 
+def add_default_issuable_types(*, agency: Agency) -> None:
+    """Give a new agency the QPPL types of ``DEFAULT_ISSUABLE_TYPES`` it issues by default. The types are
+    the documents app's (``DocumentType``, above this one): reached through the relation's own model, so
+    the agency directory does not import documents."""
+    codes = default_issuable_type_codes(name=agency.name, level_rank=agency.level.rank, is_external=agency.is_external)
+    if codes:
+        agency.issuable_types.add(*agency.issuable_types.model.objects.filter(code__in=codes))
+
+
 @transaction.atomic
 def agency_save(*, agency: Agency) -> Agency:
     """Validate and save one agency, keeping the materialised paths of it and its subtree right. A new
@@ -113,11 +122,8 @@ def agency_save(*, agency: Agency) -> Agency:
     created = agency.pk is None
     agency.name_folded = fold(agency.name)
     agency.save()
-    if created and (codes := default_issuable_type_codes(name=agency.name, level_rank=agency.level.rank,
-                                                         is_external=agency.is_external)):
-        from lienthong.documents.models import DocumentType
-
-        agency.issuable_types.add(*DocumentType.objects.filter(code__in=codes))
+    if created:
+        add_default_issuable_types(agency=agency)
     parent_path = agency.parent.path if agency.parent_id else "/"
     new_path = f"{parent_path}{agency.pk}/"
     if new_path != agency.path:

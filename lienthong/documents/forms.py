@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.agencies.models import Agency
+from lienthong.core.choices import Urgency
 from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
-from lienthong.documents.models import DocumentType, Language, Secrecy, SignerAuthority, Urgency
+from lienthong.documents.models import DocumentType, Language, Secrecy, SignerAuthority
 
 
 class MultipleFileInput(forms.ClearableFileInput):

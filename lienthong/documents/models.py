@@ -13,12 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class TypeKind(models.TextChoices):
-    ADMINISTRATIVE = "administrative", _("Văn bản hành chính (NĐ 30/2020)")
-    LEGAL = "legal", _("Văn bản quy phạm pháp luật")
-    LEGACY = "legacy", _("Loại văn bản cũ")
-    COPY = "copy", _("Bản sao")
+from lienthong.core.choices import TypeKind, Urgency  # shared with lower apps (workcalendar, agencies)
 
 
 class DocumentType(models.Model):
@@ -78,13 +73,6 @@ class Register(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year})"
-
-
-class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Thường")
-    URGENT = "urgent", _("Khẩn")
-    VERY_URGENT = "very_urgent", _("Thượng khẩn")
-    FLASH = "flash", _("Hỏa tốc")
 
 
 class Secrecy(models.TextChoices):

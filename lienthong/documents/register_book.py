@@ -23,8 +23,9 @@ from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from lienthong.core import exports
+from lienthong.core.choices import Urgency
 from lienthong.core.text import fold
-from lienthong.documents.models import Direction, Document, DocumentStatus, Register, Secrecy, Urgency
+from lienthong.documents.models import Direction, Document, DocumentStatus, Register, Secrecy
 from lienthong.files import pdf_in_parts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

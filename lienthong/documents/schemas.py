@@ -14,8 +14,9 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from lienthong.core.choices import Urgency
 from lienthong.core.schema_types import DbInt
-from lienthong.documents.models import Direction, Language, Secrecy, SignerAuthority, Urgency
+from lienthong.documents.models import Direction, Language, Secrecy, SignerAuthority
 
 
 def blank_to_none(value):

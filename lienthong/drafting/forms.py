@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.core.choices import Urgency
 from lienthong.core.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_NOTE_MAX_LENGTH, TOO_LONG
 from lienthong.documents.forms import MultipleFileField
-from lienthong.documents.models import DocumentType, RelationKind, Secrecy, SignerAuthority, Urgency
+from lienthong.documents.models import DocumentType, RelationKind, Secrecy, SignerAuthority
 from lienthong.drafting.models import FileRole
 
 

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lienthong.documents.models import RelationKind, Secrecy, SignerAuthority, Urgency
+from lienthong.core.choices import Urgency
+from lienthong.documents.models import RelationKind, Secrecy, SignerAuthority
 
 
 class DraftState(models.TextChoices):

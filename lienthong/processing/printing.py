@@ -20,8 +20,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienthong.core.choices import Urgency
 from lienthong.core.text import fold
-from lienthong.documents.models import DocumentStatus, Urgency
+from lienthong.documents.models import DocumentStatus
 from lienthong.files import pdf_in_parts
 from lienthong.processing import selectors
 from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentRole, Handling, HandlingState

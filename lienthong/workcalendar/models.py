@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lienthong.documents.models import Urgency
+from lienthong.core.choices import Urgency
 
 
 class HolidayKind(models.TextChoices):

@@ -14,8 +14,8 @@ import datetime as dt
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from lienthong.core.choices import Urgency
 from lienthong.core.errors import ValidationFailed
-from lienthong.documents.models import Urgency
 from lienthong.workcalendar.models import DeadlinePolicy, Holiday, HolidayKind
 
 # The project's proposal when no DeadlinePolicy row applies (same values as migration 0003). Hỏa tốc is

@@ -18,8 +18,8 @@ from lienthong.accounts.selectors import agency_ids_for
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
+from lienthong.core.choices import Urgency
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
-from lienthong.documents.models import Urgency
 from lienthong.workcalendar.models import DeadlinePolicy, Holiday, HolidayKind
 
 # Project limit: about a year of working days, far beyond any real processing time; it catches typos (1000).

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.agencies.models import Agency
+from lienthong.core.choices import TypeKind, Urgency
 from lienthong.core.errors import PermissionDenied
 from lienthong.core.text import fold, nfc
-from lienthong.documents.models import DocumentType, Language, Secrecy, SignerAuthority, TypeKind, Urgency
+from lienthong.documents.models import DocumentType, Language, Secrecy, SignerAuthority
 
 _SPACES = re.compile(r"\s+")
 # A due date this far ahead is a typing slip (2108 for 2018), not a deadline.

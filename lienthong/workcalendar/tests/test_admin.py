@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from lienthong.accounts.services import user_create
 from lienthong.audit.models import AuditEntry
+from lienthong.core.choices import Urgency
 from lienthong.testing.builders import PASSWORD
-from lienthong.documents.models import Urgency
 from lienthong.workcalendar import services
 from lienthong.workcalendar.models import DeadlinePolicy, Holiday
 

@@ -7,9 +7,9 @@ import pytest
 from lienthong.accounts.models import Position, Role
 from lienthong.accounts.services import user_create
 from lienthong.audit.models import AuditEntry
+from lienthong.core.choices import Urgency
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.testing.builders import PASSWORD
-from lienthong.documents.models import Urgency
 from lienthong.workcalendar import services
 from lienthong.workcalendar.models import DeadlinePolicy, Holiday, HolidayKind
 from lienthong.workcalendar.selectors import BUILTIN_DEADLINE_DAYS, deadline_days, default_deadline
