@@ -1,4 +1,4 @@
-"""Daily reminders of the self-assessment deadline (django-q schedule, migration 0002).
+"""Daily reminders of the self-assessment deadline (django-q job ``tasks.send_self_assessment_reminders``).
 
 A unit whose self-assessment is not sent yet (draft, or reopened by the Department) is reminded
 ``ASSESSMENT_REMINDER_DAYS`` working days before the deadline (default 5 and 1), on the day of the

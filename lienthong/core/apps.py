@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "lienthong.core"
     verbose_name = "Lõi hệ thống"
+
+    def ready(self):
+        # The apps register their scheduled jobs in their own ready(); every migrate makes the missing schedules.
+        from django.db.models.signals import post_migrate
+
+        from lienthong.core import schedules
+
+        post_migrate.connect(schedules.sync_after_migrate, dispatch_uid="lienthong.core.schedules.sync")

@@ -1,28 +1,91 @@
-"""Daily background jobs as django-q2 schedules, created by data migrations.
+"""One registry of the scheduled background jobs, and their django-q2 schedules made from it.
 
-``daily_schedule`` returns the migration operation: it creates the schedule (first run tomorrow at ``at``,
-Vietnam time) unless one for the same function exists, and removes it when the migration is reversed.
-The qcluster process (``manage.py qcluster``) runs the jobs; administrators change the time or pause them
-in the admin (Django Q › Scheduled tasks).
+Each app declares its own jobs in its ``AppConfig.ready()`` with ``daily(...)``: the name administrators see,
+the dotted path of the job function (in the app's ``tasks`` module), the time of day (Vietnam time) and the
+kind of schedule (daily is the only kind used). After every ``migrate`` (the ``post_migrate`` signal, connected
+by the core app) ``sync`` makes the django-q ``Schedule`` rows from the registry: a job without a row gets one,
+first run tomorrow at its time; a row that exists is left as the administrators set it in the admin (Django Q ›
+Scheduled tasks: time, pause, repeats, name). Only its function path is updated when the job function moved
+(``former`` paths), so a schedule made under an old path keeps running the job. The qcluster process
+(``manage.py qcluster``) runs them.
+
+Until issue 13 each schedule was made by a data migration of its app; those migrations are kept, empty, for
+the migration graph.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db import migrations
+from django.apps import apps as loaded_apps
+from django.core.exceptions import ImproperlyConfigured
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+DAILY = "D"  # django_q.models.Schedule.DAILY (not imported here: apps register while Django is loading)
 
 
-def daily_schedule(*, func: str, name: str, at: dt.time) -> migrations.RunPython:
-    def create(apps, schema_editor):
-        tomorrow = dt.datetime.now(VIETNAM).date() + dt.timedelta(days=1)
-        apps.get_model("django_q", "Schedule").objects.get_or_create(func=func, defaults=dict(
-            name=name, schedule_type="D", repeats=-1, next_run=dt.datetime.combine(tomorrow, at, tzinfo=VIETNAM)))
+@dataclass(frozen=True)
+class Job:
+    name: str  # shown in the admin; stored on the schedule when it is made
+    func: str  # dotted path of the job function, ``lienthong.<app>.tasks.<function>``
+    at: dt.time  # time of day, Vietnam time, of the first run (later runs follow the kind)
+    kind: str = DAILY
+    former: tuple[str, ...] = ()  # paths the function had before: their schedules are pointed at ``func``
 
-    def remove(apps, schema_editor):
-        apps.get_model("django_q", "Schedule").objects.filter(func=func).delete()
 
-    return migrations.RunPython(create, remove)
+_registry: dict[str, Job] = {}
+
+
+def register(job: Job) -> Job:
+    """Add ``job`` to the registry (from an ``AppConfig.ready()``); registering the same job again is harmless."""
+    known = _registry.get(job.func)
+    if known is not None and known != job:
+        raise ImproperlyConfigured(f"scheduled job {job.func} registered twice, differently")
+    _registry[job.func] = job
+    return job
+
+
+def daily(func: str, *, name: str, at: dt.time, former: tuple[str, ...] = ()) -> Job:
+    """Register a job that runs every day at ``at`` (Vietnam time)."""
+    return register(Job(name=name, func=func, at=at, kind=DAILY, former=former))
+
+
+def jobs() -> list[Job]:
+    """Every registered job, by function path."""
+    return sorted(_registry.values(), key=lambda job: job.func)
+
+
+def _first_run(job: Job, *, now: dt.datetime | None = None) -> dt.datetime:
+    tomorrow = (now or dt.datetime.now(VIETNAM)).astimezone(VIETNAM).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, job.at, tzinfo=VIETNAM)
+
+
+def sync(*, schedule_model=None, using: str = "default") -> list[str]:
+    """Make the missing schedules of the registered jobs and point moved ones at the current path; leave every
+    existing schedule's timing as it is. Returns the function paths of the schedules made (empty when all were
+    there). ``schedule_model``: the ``Schedule`` model to write (the migration state's, from post_migrate)."""
+    model = schedule_model or loaded_apps.get_model("django_q", "Schedule")
+    rows = model.objects.using(using)
+    made = []
+    for job in jobs():
+        if rows.filter(func=job.func).exists():
+            continue
+        if job.former and rows.filter(func__in=job.former).update(func=job.func):
+            continue
+        rows.create(func=job.func, name=job.name, schedule_type=job.kind, repeats=-1, next_run=_first_run(job))
+        made.append(job.func)
+    return made
+
+
+def sync_after_migrate(sender, *, using="default", apps=None, **kwargs) -> None:
+    """``post_migrate`` receiver: ``sync`` once per migrate (when django-q's own signal comes), in the database
+    just migrated, and only when django-q's tables are there (a partial migrate of a new database)."""
+    if getattr(sender, "label", None) != "django_q":
+        return
+    try:
+        model = (apps or loaded_apps).get_model("django_q", "Schedule")
+    except LookupError:
+        return
+    sync(schedule_model=model, using=using)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +14,10 @@ class DeliveryConfig(AppConfig):
         from lienthong.documents import metadata
 
         metadata.recipients_provider_register(selectors.recipient_agencies_by_document)
+
+        # Its scheduled job (lienthong.core.schedules): migrate makes the schedule, administrators set its time.
+        from lienthong.core import schedules
+
+        schedules.daily("lienthong.delivery.tasks.send_acknowledgement_reminders", at=dt.time(15, 30),
+                        name="Nhắc xác nhận đã nhận văn bản đến trong ngày",
+                        former=("lienthong.documents.tasks.send_acknowledgement_reminders",))

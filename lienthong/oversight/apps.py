@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -15,3 +17,9 @@ class OversightConfig(AppConfig):
 
         user_logged_in.connect(login_record, dispatch_uid="oversight_login_record")
         indicator_source.register_provider(indicators.KEYS, indicators.usage_indicator_values)
+
+        # Its scheduled job (lienthong.core.schedules): migrate makes the schedule, administrators set its time.
+        from lienthong.core import schedules
+
+        schedules.daily("lienthong.oversight.tasks.refresh_usage_stats", at=dt.time(1, 30),
+                        name="Tính thống kê sử dụng hệ thống")

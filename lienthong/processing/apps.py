@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +16,9 @@ class ProcessingConfig(AppConfig):
 
         events.subscribe(events.DELIVERY_REGISTERED, services.handling_open_for_delivery)
         events.subscribe(events.DOCUMENT_WITHDRAWN, services.handling_close_on_recall)
+
+        # Its scheduled job (lienthong.core.schedules): migrate makes the schedule, administrators set its time.
+        from lienthong.core import schedules
+
+        schedules.daily("lienthong.processing.tasks.send_deadline_reminders", at=dt.time(7, 0),
+                        name="Nhắc hạn xử lý văn bản đến")

@@ -4,5 +4,5 @@ from lienthong.processing import services
 
 
 def send_deadline_reminders() -> dict[str, int]:
-    """The daily reminder job (scheduled by migration 0002_reminder_schedule)."""
+    """The daily reminder job (registered in ProcessingConfig.ready)."""
     return services.send_deadline_reminders()

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,3 +18,10 @@ class SigningConfig(AppConfig):
 
         events.subscribe(events.FILE_STORED, services.on_file_stored)
         events.subscribe(events.DOCUMENTS_DELIVERED, services.on_documents_delivered)
+
+        # Its scheduled job (lienthong.core.schedules): migrate makes the schedule, administrators set its time.
+        from lienthong.core import schedules
+
+        schedules.daily("lienthong.signing.tasks.send_credential_expiry_warnings", at=dt.time(6, 30),
+                        name="Cảnh báo chứng thư số sắp hết hạn",
+                        former=("lienthong.signing.services.credential_expiry_warnings",))

@@ -381,7 +381,7 @@ def revocation_list_add(*, actor, data: bytes) -> RevocationList:
 def credential_expiry_warnings(*, today: dt.date | None = None) -> int:
     """Warn, once per credential, the owners of active certificates that expire within
     ``settings.SIGNING_CERT_EXPIRY_WARNING_DAYS`` days: the person, or the văn thư of the agency.
-    Run daily by django-q (migration 0002_expiry_warning_schedule); returns the notifications created."""
+    Run daily by django-q (``tasks.send_credential_expiry_warnings``); returns the notifications created."""
     from lienthong.accounts.models import Role
     from lienthong.accounts.selectors import people_of
     from lienthong.notifications.services import NotificationSpec, notify_many

@@ -5,3 +5,8 @@ from lienthong.signing import services
 
 def verify_files(stored_file_ids: list[int]) -> None:
     services.files_verify(stored_file_ids=stored_file_ids)
+
+
+def send_credential_expiry_warnings() -> int:
+    """Daily (registered in SigningConfig.ready): warn the owners of certificates about to expire."""
+    return services.credential_expiry_warnings()

@@ -1,13 +1,12 @@
-"""The daily self-assessment deadline reminders as a django-q2 schedule (07:00 Vietnam time, before office hours)."""
+"""Once: the daily self-assessment deadline reminders as a django-q2 schedule (07:00 Vietnam time, before office hours).
 
-import datetime as dt
+Since issue 13 every scheduled job is declared once, in its app's ``AppConfig.ready()`` (here AssessmentConfig), and
+``migrate`` makes the missing schedules from that registry (``lienthong.core.schedules``). This migration stays,
+empty, for the migration graph; databases it already ran in keep their schedule as the administrators set it."""
 
 from django.db import migrations
-
-from lienthong.core.schedules import daily_schedule
 
 
 class Migration(migrations.Migration):
     dependencies = [("assessment", "0001_initial"), ("django_q", "0018_task_success_index")]
-    operations = [daily_schedule(func="lienthong.assessment.reminders.self_assessment_reminders",
-                                 name="Nhắc hạn tự đánh giá xếp hạng ứng dụng CNTT", at=dt.time(7, 0))]
+    operations = []  # the schedule is made after migrate by lienthong.core.schedules.sync

@@ -40,7 +40,7 @@ def _titles(user):
 
 
 def test_the_daily_job_is_scheduled(db):
-    job = Schedule.objects.get(func="lienthong.assessment.reminders.self_assessment_reminders")
+    job = Schedule.objects.get(func="lienthong.assessment.tasks.send_self_assessment_reminders")
     assert job.schedule_type == Schedule.DAILY and job.repeats < 0
 
 

@@ -1,13 +1,12 @@
-"""The daily signed checkpoint of the audit chains as a django-q2 schedule (00:30 Vietnam time)."""
+"""Once: the daily signed checkpoint of the audit chains as a django-q2 schedule (00:30 Vietnam time).
 
-import datetime as dt
+Since issue 13 every scheduled job is declared once, in its app's ``AppConfig.ready()`` (here AuditConfig), and
+``migrate`` makes the missing schedules from that registry (``lienthong.core.schedules``). This migration stays,
+empty, for the migration graph; databases it already ran in keep their schedule as the administrators set it."""
 
 from django.db import migrations
-
-from lienthong.core.schedules import daily_schedule
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0003_entry_key_id"), ("django_q", "0018_task_success_index")]
-    operations = [daily_schedule(func="lienthong.audit.services.audit_checkpoint_write",
-                                 name="Điểm kiểm chứng nhật ký (checkpoint)", at=dt.time(0, 30))]
+    operations = []  # the schedule is made after migrate by lienthong.core.schedules.sync

@@ -241,7 +241,7 @@ def test_checkpoints_are_mailed_to_system_administrators_when_asked(logged, sett
 def test_the_checkpoint_runs_daily_as_a_background_job(db):
     from django_q.models import Schedule
 
-    job = Schedule.objects.get(func="lienthong.audit.services.audit_checkpoint_write")
+    job = Schedule.objects.get(func="lienthong.audit.tasks.write_audit_checkpoint")
     assert (job.schedule_type, job.repeats) == ("D", -1)
 
 

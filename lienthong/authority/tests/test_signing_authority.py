@@ -254,7 +254,7 @@ def test_ended_grant_is_announced_once_to_grantee_and_clerk(p):
     notified = set(Notification.objects.filter(dedupe_key=f"grant-end:{grant.pk}").values_list("user_id", flat=True))
     assert notified == {p.users["leader.huyen.noivu"].pk, p.users["clerk.huyen"].pk}
     assert services.grants_announce_end(today=TODAY) == 0
-    assert Schedule.objects.filter(func="lienthong.authority.services.grants_announce_end").exists()
+    assert Schedule.objects.filter(func="lienthong.authority.tasks.announce_ended_grants").exists()
 
 
 def test_the_draft_form_shows_why_the_prefix_is_refused(p, client):

@@ -1,13 +1,12 @@
-"""The daily usage-statistics refresh as a django-q2 schedule (01:30 Vietnam time, off hours)."""
+"""Once: the daily usage-statistics refresh as a django-q2 schedule (01:30 Vietnam time, off hours).
 
-import datetime as dt
+Since issue 13 every scheduled job is declared once, in its app's ``AppConfig.ready()`` (here OversightConfig), and
+``migrate`` makes the missing schedules from that registry (``lienthong.core.schedules``). This migration stays,
+empty, for the migration graph; databases it already ran in keep their schedule as the administrators set it."""
 
 from django.db import migrations
-
-from lienthong.core.schedules import daily_schedule
 
 
 class Migration(migrations.Migration):
     dependencies = [("oversight", "0001_initial"), ("django_q", "0018_task_success_index")]
-    operations = [daily_schedule(func="lienthong.oversight.tasks.refresh_usage_stats",
-                                 name="Tính thống kê sử dụng hệ thống", at=dt.time(1, 30))]
+    operations = []  # the schedule is made after migrate by lienthong.core.schedules.sync

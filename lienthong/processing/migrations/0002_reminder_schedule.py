@@ -1,13 +1,12 @@
-"""The daily deadline-reminder job as a django-q2 schedule (07:00 Vietnam time, before office hours)."""
+"""Once: the daily deadline-reminder job as a django-q2 schedule (07:00 Vietnam time, before office hours).
 
-import datetime as dt
+Since issue 13 every scheduled job is declared once, in its app's ``AppConfig.ready()`` (here ProcessingConfig), and
+``migrate`` makes the missing schedules from that registry (``lienthong.core.schedules``). This migration stays,
+empty, for the migration graph; databases it already ran in keep their schedule as the administrators set it."""
 
 from django.db import migrations
-
-from lienthong.core.schedules import daily_schedule
 
 
 class Migration(migrations.Migration):
     dependencies = [("processing", "0001_initial"), ("django_q", "0018_task_success_index")]
-    operations = [daily_schedule(func="lienthong.processing.tasks.send_deadline_reminders",
-                                 name="Nhắc hạn xử lý văn bản đến", at=dt.time(7, 0))]
+    operations = []  # the schedule is made after migrate by lienthong.core.schedules.sync

@@ -1,13 +1,12 @@
-"""The daily certificate-expiry warning job as a django-q2 schedule (06:30 Vietnam time)."""
+"""Once: the daily certificate-expiry warning job as a django-q2 schedule (06:30 Vietnam time).
 
-import datetime as dt
+Since issue 13 every scheduled job is declared once, in its app's ``AppConfig.ready()`` (here SigningConfig), and
+``migrate`` makes the missing schedules from that registry (``lienthong.core.schedules``). This migration stays,
+empty, for the migration graph; databases it already ran in keep their schedule as the administrators set it."""
 
 from django.db import migrations
-
-from lienthong.core.schedules import daily_schedule
 
 
 class Migration(migrations.Migration):
     dependencies = [("signing", "0001_initial"), ("django_q", "0018_task_success_index")]
-    operations = [daily_schedule(func="lienthong.signing.services.credential_expiry_warnings",
-                                 name="Cảnh báo chứng thư số sắp hết hạn", at=dt.time(6, 30))]
+    operations = []  # the schedule is made after migrate by lienthong.core.schedules.sync

@@ -212,7 +212,7 @@ def test_expiry_warnings_reach_the_owner_and_the_agency_clerks_once(province, ca
 def test_expiry_schedule_exists(db):
     from django_q.models import Schedule
 
-    assert Schedule.objects.filter(func="lienthong.signing.services.credential_expiry_warnings",
+    assert Schedule.objects.filter(func="lienthong.signing.tasks.send_credential_expiry_warnings",
                                    schedule_type="D").exists()
 
 

@@ -1,0 +1,84 @@
+"""The registry of scheduled jobs: every job's function imports and runs on an empty database, and migrate
+makes exactly one django-q schedule per job, leaving the administrators' changes alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils.module_loading import import_string
+from django_q.models import Schedule
+
+from lienthong.core import schedules
+
+# Every daily job of the apps: a job dropped from its app's ready() (or added without a line here) fails here.
+EXPECTED = {
+    "lienthong.assessment.tasks.send_self_assessment_reminders": dt.time(7, 0),
+    "lienthong.audit.tasks.write_audit_checkpoint": dt.time(0, 30),
+    "lienthong.authority.tasks.announce_ended_grants": dt.time(6, 30),
+    "lienthong.delivery.tasks.send_acknowledgement_reminders": dt.time(15, 30),
+    "lienthong.oversight.tasks.refresh_usage_stats": dt.time(1, 30),
+    "lienthong.processing.tasks.send_deadline_reminders": dt.time(7, 0),
+    "lienthong.signing.tasks.send_credential_expiry_warnings": dt.time(6, 30),
+}
+
+
+def test_every_app_registers_its_jobs_once_and_they_live_in_the_apps_tasks_modules():
+    jobs = schedules.jobs()
+    assert {job.func: job.at for job in jobs} == EXPECTED
+    for job in jobs:
+        assert job.func.split(".")[2] == "tasks" and job.kind == schedules.DAILY and job.name
+        assert not set(job.former) & set(EXPECTED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("func", sorted(EXPECTED))
+def test_the_job_function_imports_and_runs_on_an_empty_database(func):
+    import_string(func)()
+
+
+@pytest.mark.django_db
+def test_migrate_made_exactly_one_schedule_per_job():
+    """The test database was made by migrate, as a new installation's is."""
+    rows = list(Schedule.objects.values_list("func", "name", "schedule_type", "repeats"))
+    jobs = {job.func: job for job in schedules.jobs()}
+    assert sorted(func for func, *_rest in rows) == sorted(jobs)
+    for func, name, kind, repeats in rows:
+        assert (name, kind, repeats) == (jobs[func].name, Schedule.DAILY, -1)
+    first = Schedule.objects.get(func="lienthong.audit.tasks.write_audit_checkpoint").next_run
+    assert first.astimezone(schedules.VIETNAM).time() == dt.time(0, 30)
+
+
+@pytest.mark.django_db
+def test_sync_again_keeps_what_administrators_changed_and_remakes_a_deleted_schedule():
+    job = Schedule.objects.get(func="lienthong.processing.tasks.send_deadline_reminders")
+    moved = dt.datetime(2030, 1, 2, 8, 15, tzinfo=schedules.VIETNAM)
+    Schedule.objects.filter(pk=job.pk).update(next_run=moved, repeats=0, name="Nhắc hạn (tạm dừng)")
+    Schedule.objects.filter(func="lienthong.oversight.tasks.refresh_usage_stats").delete()
+
+    assert schedules.sync() == ["lienthong.oversight.tasks.refresh_usage_stats"]
+    assert schedules.sync() == []
+    job.refresh_from_db()
+    assert (job.next_run, job.repeats, job.name) == (moved, 0, "Nhắc hạn (tạm dừng)")
+    assert Schedule.objects.count() == len(EXPECTED)
+
+
+@pytest.mark.django_db
+def test_a_schedule_made_under_a_job_functions_former_path_is_pointed_at_the_new_one():
+    """Databases made before issue 13 hold schedules under the old paths (e.g. signing.services)."""
+    Schedule.objects.filter(func="lienthong.signing.tasks.send_credential_expiry_warnings").update(
+        func="lienthong.signing.services.credential_expiry_warnings", repeats=0)
+
+    assert schedules.sync() == []
+    job = Schedule.objects.get(func="lienthong.signing.tasks.send_credential_expiry_warnings")
+    assert job.repeats == 0  # paused by an administrator: still paused
+    assert not Schedule.objects.filter(func="lienthong.signing.services.credential_expiry_warnings").exists()
+
+
+def test_a_job_registered_twice_differently_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    job = schedules.jobs()[0]
+    assert schedules.register(job) == job  # the same declaration again (ready() run twice) is harmless
+    with pytest.raises(ImproperlyConfigured):
+        schedules.daily(job.func, name=job.name, at=dt.time(23, 59))
