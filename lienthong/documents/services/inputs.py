@@ -18,7 +18,7 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.agencies.models import Agency
 from lienthong.core.choices import TypeKind, Urgency
 from lienthong.core.errors import PermissionDenied
-from lienthong.core.text import fold, nfc
+from lienthong.core.text import fold_words, nfc
 from lienthong.documents.models import DocumentType, Language, Secrecy, SignerAuthority
 
 _SPACES = re.compile(r"\s+")
@@ -43,21 +43,17 @@ def normalize_number_symbol(value: str) -> str:
     return _SPACES.sub("", nfc(value)).upper()
 
 
-def _folded_name(value: str) -> str:
-    return _SPACES.sub(" ", fold(value)).strip()
-
-
 def issuer_agency_by_name(name: str) -> Agency | None:
     """The directory agency a free-text issuer names: its full or short name, compared without accents,
     case or extra blanks ("uy ban nhan dan tinh hau giang", "UBND tinh Hau Giang"). ``None`` when no
     agency, or more than one, answers to the name."""
-    folded = _folded_name(name)
+    folded = fold_words(name)
     if not folded:
         return None
     by_name = list(Agency.objects.filter(name_folded=folded).values_list("pk", flat=True)[:2])
     if not by_name:  # a stored fold may keep a double blank: compare in Python over the directory
         by_name = [pk for pk, full, short in Agency.objects.values_list("pk", "name", "short_name")
-                   if folded in (_folded_name(full), _folded_name(short))]
+                   if folded in (fold_words(full), fold_words(short))]
     if len(set(by_name)) != 1:
         return None
     return Agency.objects.filter(pk=by_name[0]).first()

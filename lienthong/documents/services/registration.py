@@ -23,13 +23,13 @@ from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core.errors import ValidationFailed
 from lienthong.core.limits import REASON_MAX_LENGTH
-from lienthong.core.text import nfc
+from lienthong.core.text import fold_words, nfc
 from lienthong.documents import notation as notation_grammar
 from lienthong.documents.models import Direction, Document, DocumentStatus, Secrecy
 from lienthong.documents.numbering import allocate_number, format_number, register_for
 from lienthong.documents.services.inputs import (
     CODE_NOTATION_MAX_LENGTH, CODE_NUMBER_MAX_LENGTH, INCOMING_CODE_NOTATION_MAX_LENGTH, SCAN_KINDS, DocumentInput,
-    _folded_name, _too_early, _validate_common, agency_may_issue, build_notation, check_clerk, document_identifier,
+    _too_early, _validate_common, agency_may_issue, build_notation, check_clerk, document_identifier,
     earliest_document_date, issuer_agency_by_name, normalize_number_symbol, split_number_symbol,
 )
 from lienthong.documents.services.originals import ReadFile, first_page_count, read_files, store_with_files
@@ -258,7 +258,7 @@ def find_duplicate_incoming(*, agency_id: int, number_symbol: str, issuer_agency
     if issuer_agency_id is None:
         matched = issuer_agency_by_name(issuer_name)
         issuer_agency_id = matched.pk if matched else None
-    folded = _folded_name(issuer_name)
+    folded = fold_words(issuer_name)
     for candidate in (base.filter(number_symbol_norm=norm, issued_on__year=issued_on.year)
                       .only("pk", "register_number", "issuer_agency_id", "issuer_name").order_by("pk")):
         other_id = candidate.issuer_agency_id
@@ -268,7 +268,7 @@ def find_duplicate_incoming(*, agency_id: int, number_symbol: str, issuer_agency
         if issuer_agency_id is not None and other_id is not None:
             if issuer_agency_id == other_id:
                 return candidate
-        elif folded and folded == _folded_name(candidate.issuer_name):
+        elif folded and folded == fold_words(candidate.issuer_name):
             return candidate
     return None
 

@@ -3,20 +3,18 @@ import io
 import os
 import subprocess
 import sys
-import unicodedata
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from lienthong.core.text import exact_lower, fold
 from lienthong.documents.models import Document
 from lienthong.search import services
 from lienthong.search.backends import get_backend
 from lienthong.search.models import SearchEntry
 from lienthong.search.tests.helpers import ids, outgoing, search, with_attachment_text
-from lienthong.search.text import exact_fast, fold_fast, parse_query
+from lienthong.search.text import parse_query
 
 
 @pytest.mark.django_db
@@ -173,17 +171,6 @@ def test_the_token_migrations_rebuild_the_index_from_the_entries(province):
     assert sorted(ids(search(province, "clerk.vp", "chuyen doi so"))) == sorted(d.pk for d in docs)
     assert len(search(province, "clerk.vp", "chuyen doi so", direction="out", year=2018)) == 3
     assert search(province, "clerk.stttt", "chuyen doi so") == []
-
-
-@pytest.mark.parametrize("text", [
-    "Quyết định phê duyệt", "ĐỒNG VĂN THANH", "Uỷ ban / Ủy ban", "Ðồng (Icelandic eth)", "İstanbul ﬁ Σ", "naïve café",
-    "中文 العربية",
-])
-def test_fast_forms_agree_with_the_core_helpers(text):
-    for form in ("NFC", "NFD"):
-        value = unicodedata.normalize(form, text)
-        assert fold_fast(value) == fold(value)
-        assert exact_fast(value) == exact_lower(value)
 
 
 def test_query_pieces_with_separators_become_prefix_phrases():
