@@ -15,10 +15,11 @@ from lienthong.accounts.models import Position, Role
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
+from lienthong.core.choices import Urgency
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
-from lienthong.documents.models import Document, DocumentStatus, Urgency
+from lienthong.documents.models import Document, DocumentStatus
 from lienthong.notifications import services as notification_services
 from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentState, Handling, HandlingState
 from lienthong.processing.services.common import doc_url

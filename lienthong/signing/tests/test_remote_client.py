@@ -12,8 +12,8 @@ import subprocess
 import pytest
 from django.utils import timezone
 
+from lienthong import files as file_store
 from lienthong.testing.builders import PASSWORD
-from lienthong.documents import files as file_store
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import Draft, DraftFile, DraftState
 from lienthong.signing import client
