@@ -10,7 +10,7 @@ import pytest
 
 from lienthong.delivery.models import DeliveryEvent, EventKind
 from lienthong.delivery.services import delivery_receive
-from lienthong.documents.tests.test_incoming_numbers import MONDAY, arrived
+from lienthong.delivery.tests.test_acknowledgements import MONDAY, arrived
 from lienthong.oversight import selectors
 from lienthong.oversight.models import AgencyMonthStats
 from lienthong.oversight.services import usage_stats_refresh
