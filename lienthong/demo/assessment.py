@@ -63,7 +63,8 @@ STANDING = {"stttt": 1.0, "vp": 0.98, "skhdt": 0.88, "stc": 0.86, "vithanh": 0.8
             "bdt": 0.45, "dptth": 0.5, "longmy": 0.5, "bqlckcn": 0.55}
 
 STORY_2017 = {"published": dt.date(2018, 1, 15), "submitted": dt.date(2018, 2, 2), "reviewed": dt.date(2018, 2, 9),
-              "council": dt.date(2018, 2, 27), "approved": dt.date(2018, 3, 2), "published_results": dt.date(2018, 3, 5)}
+              "council": dt.date(2018, 2, 27), "approved": dt.date(2018, 3, 2),
+              "published_results": dt.date(2018, 3, 5)}
 DECISION_2017 = "Quyết định số 245/QĐ-UBND ngày 02/3/2018 của UBND tỉnh (minh họa)"
 SEND_BACK = ("syt", "A1", "Đề nghị gửi kèm danh sách máy tính theo từng phòng; tỷ lệ kê khai cao hơn số liệu "
                           "kiểm kê tài sản cuối năm.", 0.86, "Đã bổ sung danh sách máy tính (kiểm kê 31/12/2017).")

@@ -46,10 +46,11 @@ def delegated_signing(loader) -> None:
     drafts = {}
     for code, subject in (("nv", "Báo cáo kết quả cải cách hành chính quý này của huyện Vị Thủy"),
                           ("tckh", "Báo cáo tình hình thực hiện dự toán ngân sách huyện Vị Thủy")):
-        drafts[code] = drafting.draft_create(actor=u[f"chuyenvien.{code}.vithuy"], agency=district, data=drafting.DraftInput(
+        data = drafting.DraftInput(
             document_type=types["bao-cao"], subject=subject, signer_id=u[f"truongphong.{code}.vithuy"].pk,
             signer_authority="TUQ.", signer_position=grants[code].grantee_title,
-            extra_recipients=f"UBND tỉnh Hậu Giang\nLưu: VT, {code.upper()}.", files=[_pdf("bao-cao.pdf")]))
+            extra_recipients=f"UBND tỉnh Hậu Giang\nLưu: VT, {code.upper()}.", files=[_pdf("bao-cao.pdf")])
+        drafts[code] = drafting.draft_create(actor=u[f"chuyenvien.{code}.vithuy"], agency=district, data=data)
     loader.issue(drafts["nv"], clerk="vanthu.vithuy", day=today)
 
     late = drafts["tckh"]

@@ -121,7 +121,8 @@ class FlowLoader:
             return draft.document
         drafting.draft_sign(actor=self.u[clerk], draft=draft,
                             uploads=[self.pdf(self.key_of(draft.agency_id), draft.document_type.code,
-                                              draft.subject, draft.subject, draft.signer_position, draft.signer.full_name)])
+                                              draft.subject, draft.subject, draft.signer_position,
+                                              draft.signer.full_name)])
         drafting.draft_number(actor=self.u[clerk], draft=draft, today=day)
         drafting.draft_seal(actor=self.u[clerk], draft=draft, issue=True)
         return draft.document
@@ -164,7 +165,8 @@ class FlowLoader:
         ])
         [part] = processing.assignment_delegate(actor=self.u["truongphong.nv.vithuy"], assignment_id=lead.pk, specs=[
             processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=self.u["chuyenvien.nv.vithuy"].pk,
-                                      deadline=calendar.add_working_days(day, 6), instruction="Dự thảo văn bản trả lời xã.")])
+                                      deadline=calendar.add_working_days(day, 6),
+                                      instruction="Dự thảo văn bản trả lời xã.")])
         processing.assignment_note(actor=self.u["chuyenvien.nv.vithuy"], assignment_id=part.pk, progress=40,
                                    text="Đã tổng hợp số liệu của xã, đang dự thảo văn bản trả lời.")
 
@@ -199,7 +201,8 @@ class FlowLoader:
     def plan_waiting_for_approval(self, districts: RecipientList) -> None:
         draft = self.draft(
             "stttt", "chuyenvien.cntt.stttt", "ke-hoach",
-            "Kế hoạch kiểm tra, đánh giá mức độ ứng dụng công nghệ thông tin của các cơ quan năm " + str(self.today.year),
+            "Kế hoạch kiểm tra, đánh giá mức độ ứng dụng công nghệ thông tin của các cơ quan năm "
+            + str(self.today.year),
             signer="lanhdao.stttt", reviewer="truongphong.cntt.stttt", lists=[districts],
             signer_position="Giám đốc", extra="Lưu: VT, CNTT.")
         drafting.draft_submit(actor=draft.created_by, draft=draft)

@@ -71,9 +71,9 @@ def _width(rows, headers) -> list[int]:
 
 def text_table(rows, headers) -> str:
     widths = _width(rows, headers)
-    lines = ["  ".join(str(v).ljust(w) for v, w in zip(headers, widths)).rstrip(),
+    lines = ["  ".join(str(v).ljust(w) for v, w in zip(headers, widths, strict=False)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
+    lines += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=False)).rstrip() for r in rows]
     return "\n".join(lines)
 
 

@@ -81,7 +81,8 @@ def _html(c: PdfContent) -> str:
     is_letter = not title
     left_extra = f'<div class="vv">{escape(c.subject)}</div>' if is_letter else ""
     motto = ('<div class="b u">ĐẢNG CỘNG SẢN VIỆT NAM</div>' if c.party else
-             '<div class="b">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div><div class="b u">Độc lập - Tự do - Hạnh phúc</div>')
+             '<div class="b">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>'
+             '<div class="b u">Độc lập - Tự do - Hạnh phúc</div>')
     date_line = escape(c.date_text or f"{c.place}, {date_words(c.issued_on)}")
     parts = [
         f"<style>{_CSS}</style>",
@@ -118,7 +119,8 @@ def tiny_pdf(text: str = "Thong bao ket luan") -> bytes:
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]

@@ -83,7 +83,8 @@ def _init_worker(ca_p12: bytes, reuse_key: bool) -> None:
 
 
 def _issue(job) -> tuple[bytes, bytes, bytes]:
-    """(PKCS#12 with PIN ``DEMO_PIN``, certificate DER, signature or seal image) for one person or agency (runs in a worker)."""
+    """(PKCS#12 with PIN ``DEMO_PIN``, certificate DER, signature or seal image) for one person or agency (runs in
+    a worker)."""
     kind, common_name, name_fields, image_name = job
     ca, reuse_key = _worker_ca
     issued = pki.make_end_entity(ca, common_name, reuse_key=reuse_key, **name_fields)
@@ -115,7 +116,8 @@ def ensure_demo_pki(*, directory: Path | None = None, reuse_key: bool = False, l
                                              agency__is_active=True)
                      .exclude(user__signing_credentials__active=True)
                      .filter(**({"user_id__in": user_ids} if user_ids is not None else {}))
-                     .select_related("user", "agency").order_by("user_id", F("unit_id").asc(nulls_first=True), "agency_id")):
+                     .select_related("user", "agency")
+                     .order_by("user_id", F("unit_id").asc(nulls_first=True), "agency_id")):
         people.setdefault(position.user_id, position)  # agency-wide positions before unit ones
     agencies = list(Agency.objects.filter(is_active=True, is_external=False,
                                           **({"pk__in": agency_ids} if agency_ids is not None else {}))
