@@ -7,9 +7,9 @@ from django.test import Client
 
 from lienthong.accounts.services import api_token_issue
 from lienthong.audit.models import AuditEntry
-from lienthong.testing.builders import doc_input, pdf_upload, tiny_pdf
 from lienthong.documents import services
 from lienthong.documents.models import DocumentFile
+from lienthong.testing.builders import doc_input, pdf_upload, tiny_pdf
 
 TODAY = dt.date(2018, 3, 20)
 

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from lienthong.audit.models import AuditEntry
-from lienthong.testing.builders import doc_input, pdf_upload, tiny_pdf
 from lienthong.documents import services
 from lienthong.documents.models import DocumentFile
+from lienthong.testing.builders import doc_input, pdf_upload, tiny_pdf
 
 TODAY = dt.date(2018, 3, 20)
 

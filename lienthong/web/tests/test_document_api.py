@@ -14,9 +14,9 @@ from django.utils import timezone
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import api_token_issue, user_create
 from lienthong.audit.models import AuditEntry
-from lienthong.testing.builders import doc_input, pdf_upload, tiny_pdf
 from lienthong.documents import services
 from lienthong.documents.models import Document, DocumentFile, Register, StoredFile
+from lienthong.testing.builders import doc_input, pdf_upload, tiny_pdf
 
 TODAY = dt.date(2018, 3, 20)
 NOT_FOUND = {"code": "not_found", "message": "Không tìm thấy hoặc bạn không có quyền truy cập."}

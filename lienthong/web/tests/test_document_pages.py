@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from lienthong.accounts.services import user_create
 from lienthong.audit.models import AuditEntry
-from lienthong.testing.builders import PASSWORD, doc_input, doc_type, pdf_upload, tiny_pdf
 from lienthong.documents import services
 from lienthong.documents.models import Document, DocumentFile, Register, StoredFile
+from lienthong.testing.builders import PASSWORD, doc_input, doc_type, pdf_upload, tiny_pdf
 
 TODAY = dt.date(2018, 3, 20)
 LIST = reverse("documents:list")
