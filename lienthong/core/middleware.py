@@ -63,7 +63,7 @@ class RefuseNulBytesMiddleware:
         if content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
             try:
                 form, files = request.POST, request.FILES
-            except Exception as exc:  # the parser's own refusals
+            except Exception as exc:  # noqa: BLE001 - the parser's own refusals; anything else is re-raised
                 return _parser_refusal(request, exc)
             if _any_nul(form.lists()) or any("\x00" in key or "\x00" in (f.name or "")
                                              for key, items in files.lists() for f in items):
@@ -71,7 +71,7 @@ class RefuseNulBytesMiddleware:
         elif content_type == "application/json" or content_type.endswith("+json"):
             try:
                 body = request.body
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - re-raised unless Django refused the body
                 return _parser_refusal(request, exc)
             if b"\x00" in body or (b"\\u0000" in body and _nul_in_json_text(body)):
                 return self.refuse(request)
