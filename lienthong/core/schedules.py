@@ -79,10 +79,12 @@ def sync(*, schedule_model=None, using: str = "default") -> list[str]:
     return made
 
 
-def sync_after_migrate(sender, *, using="default", apps=None, **kwargs) -> None:
+def sync_after_migrate(sender, *, using="default", apps=None, plan=None, **kwargs) -> None:
     """``post_migrate`` receiver: ``sync`` once per migrate (when django-q's own signal comes), in the database
-    just migrated, and only when django-q's tables are there (a partial migrate of a new database)."""
-    if getattr(sender, "label", None) != "django_q":
+    just migrated, and only when django-q's tables are there (a partial migrate of a new database). Not after
+    ``flush``, which sends the signal too without a plan: emptying a database does not bring the schedules back,
+    as it did not when data migrations made them (tests restore their rows from the migrated copy)."""
+    if getattr(sender, "label", None) != "django_q" or plan is None:
         return
     try:
         model = (apps or loaded_apps).get_model("django_q", "Schedule")
