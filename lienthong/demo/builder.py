@@ -41,7 +41,8 @@ from lienthong.demo.pki import ensure_demo_pki
 from lienthong.demo.publicservices import ensure_demo_catalogue
 from lienthong.documents.models import Direction, Document, DocumentType
 from lienthong.documents.services import DocumentInput, document_register_incoming, document_register_outgoing
-from lienthong.oversight.services import month_start, next_month, usage_stats_refresh
+from lienthong.oversight.definitions import month_start, next_month
+from lienthong.oversight.services import usage_stats_refresh
 
 
 @dataclass
