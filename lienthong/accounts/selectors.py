@@ -96,18 +96,34 @@ def people_of(*, agency_ids, roles) -> QuerySet:
 
 # --- Login throttling, tokens and web sessions --------------------------------------------------------
 
-def current_lockouts() -> list:
+@dataclass(frozen=True)
+class Lockout:
+    """One row of the lock-out page: a throttle's state and the seconds still to wait."""
+
+    pk: int
+    scope: str
+    scope_label: str
+    key: str
+    username: str
+    failures: int
+    last_failure_at: dt.datetime | None
+    wait_seconds: int  # 0 when only the count remains
+
+
+def current_lockouts() -> list[Lockout]:
     """Back-offs running now or in a series still within the failure window, newest first, each with
     ``wait_seconds`` still to go (0 when only the count remains)."""
     now = timezone.now()
-    rows = list(LoginThrottle.objects.filter(
+    rows = (LoginThrottle.objects.filter(
         Q(blocked_until__gt=now)
         | Q(locked_since__isnull=False,
             last_failure_at__gte=now - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)))
         .order_by("-last_failure_at"))
-    for row in rows:
-        row.wait_seconds = max(0, math.ceil((row.blocked_until - now).total_seconds())) if row.blocked_until else 0
-    return rows
+    return [Lockout(pk=row.pk, scope=row.scope, scope_label=row.get_scope_display(), key=row.key,
+                    username=row.username, failures=row.failures, last_failure_at=row.last_failure_at,
+                    wait_seconds=max(0, math.ceil((row.blocked_until - now).total_seconds()))
+                    if row.blocked_until else 0)
+            for row in rows]
 
 
 def live_api_tokens(*, user: User) -> QuerySet:
@@ -116,20 +132,33 @@ def live_api_tokens(*, user: User) -> QuerySet:
                                    password_stamp=password_stamp(user)).order_by("-created_at")
 
 
-def live_web_sessions(*, user: User, current_key: str | None) -> list:
+@dataclass(frozen=True)
+class WebSession:
+    """One row of the sessions page: a tracked web session, when it was last used, and whether it is the
+    one asking."""
+
+    pk: int
+    user_agent: str
+    ip_address: str | None
+    created_at: dt.datetime
+    last_seen_at: dt.datetime | None
+    is_current: bool
+
+
+def live_web_sessions(*, user: User, current_key: str | None) -> list[WebSession]:
     """``user``'s web sessions still in the session store and made under the current password, each
     with ``is_current`` (the one asking)."""
     rows = UserSession.objects.filter(user=user, password_stamp=password_stamp(user)).order_by("-created_at")
+    seen: list[tuple[UserSession, dt.datetime | None]]
     if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
         # The session row's expiry moves forward at each refresh (accounts.middleware), so it tells when the
         # session was last used without a write of its own on every refresh.
         expiry = Session.objects.filter(session_key=OuterRef("session_key")).values("expire_date")[:1]
-        rows = list(rows.annotate(session_expiry=Subquery(expiry)).filter(session_expiry__gt=timezone.now()))
-        for row in rows:
-            row.last_seen_at = row.session_expiry - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        seen = [(row, row.session_expiry - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+                for row in rows.annotate(session_expiry=Subquery(expiry)).filter(session_expiry__gt=timezone.now())]
     else:
         store = import_module(settings.SESSION_ENGINE).SessionStore()
-        rows = [r for r in rows if store.exists(r.session_key)]
-    for row in rows:
-        row.is_current = bool(current_key) and row.session_key == current_key
-    return rows
+        seen = [(row, row.last_seen_at) for row in rows if store.exists(row.session_key)]
+    return [WebSession(pk=row.pk, user_agent=row.user_agent, ip_address=row.ip_address, created_at=row.created_at,
+                       last_seen_at=last_seen_at, is_current=bool(current_key) and row.session_key == current_key)
+            for row, last_seen_at in seen]

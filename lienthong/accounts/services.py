@@ -18,6 +18,7 @@ import hashlib
 import logging
 import math
 import secrets
+from collections.abc import Sequence
 from importlib import import_module
 
 from django.conf import settings
@@ -73,7 +74,7 @@ def _buckets(*, username: str, ip: str | None, device: str | None) -> list[tuple
     the account and the client address."""
     if device:
         return [(ThrottleScope.DEVICE, device)]
-    out = [(ThrottleScope.ACCOUNT, account_key(username))]
+    out: list[tuple[str, str]] = [(ThrottleScope.ACCOUNT, account_key(username))]
     if ip:
         out.append((ThrottleScope.ADDRESS, ip))
     return out
@@ -207,7 +208,7 @@ def login_throttle_lift(*, actor: User, throttle_id: int) -> LoginThrottle:
 
 @transaction.atomic
 def user_create(*, username: str, password: str, full_name: str, email: str = "",
-                positions: list[tuple] = (), is_system_admin: bool = False) -> User:
+                positions: Sequence[tuple] = (), is_system_admin: bool = False) -> User:
     """Create a person with positions given as (agency, role, title) or (agency, role, title, unit) tuples."""
     user = User(username=username, full_name=nfc(full_name), email=email, is_system_admin=is_system_admin,
                 is_staff=is_system_admin, is_superuser=is_system_admin)
