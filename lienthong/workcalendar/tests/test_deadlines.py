@@ -163,7 +163,8 @@ def test_invalid_holidays_are_refused(sysadmin, day, name, kind, field, message)
 def test_a_date_already_in_the_calendar_is_refused(sysadmin):
     with pytest.raises(ValidationFailed) as exc:
         services.holiday_save(actor=sysadmin, day=D(2018, 2, 16), name="Trùng")
-    assert exc.value.errors["date"] == ["Ngày 16/02/2018 đã có trong lịch (Tết Nguyên đán Mậu Tuất)."]
+    taken = services.MSG_DATE_TAKEN % {"date": "16/02/2018", "name": "Tết Nguyên đán Mậu Tuất"}
+    assert exc.value.errors["date"] == [taken]
 
 
 def test_editing_a_holiday_keeps_its_date_free_for_itself(sysadmin):
