@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from lienthong.accounts.models import User
 from lienthong.notifications import selectors
@@ -34,6 +34,8 @@ from lienthong.notifications.models import Kind, Notification
 log = logging.getLogger(__name__)
 
 SUBJECT_PREFIX = "[Liên Thông] "
+# The heading (and subject) of a digest mail: ``DIGEST_HEADING % {"count": n}`` picks the plural form.
+DIGEST_HEADING = ngettext_lazy("Bạn có %(count)d thông báo mới", "Bạn có %(count)d thông báo mới", "count")
 BATCH_SIZE = 1000
 # Rows looked up per query when checking dedupe keys / reading e-mail addresses: two parameters per
 # row stays far below SQLite's and PostgreSQL's parameter limits.
@@ -192,8 +194,7 @@ def _digest_messages(specs: list[NotificationSpec]) -> list[tuple[str, str, str]
             text = "\n\n".join(part for part in (spec.body.strip(), _link(spec.url)) if part)
             messages.append((SUBJECT_PREFIX + spec.title, text or spec.title, address))
             continue
-        heading = ngettext("Bạn có %(count)d thông báo mới", "Bạn có %(count)d thông báo mới",
-                           len(own)) % {"count": len(own)}
+        heading = DIGEST_HEADING % {"count": len(own)}
         lines = [heading + ":", ""]
         for spec in own:
             lines.append(f"- {spec.title}")

@@ -9,13 +9,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.core.errors import NotFound
 from lienthong.notifications import selectors, services
 
 PAGE_SIZE = 30
+# Shown after "mark all read": ``MARKED_ALL_READ % {"count": n}`` picks the plural form.
+MARKED_ALL_READ = ngettext_lazy("Đã đánh dấu %(count)d thông báo là đã đọc.",
+                                "Đã đánh dấu %(count)d thông báo là đã đọc.", "count")
 
 
 @login_required
@@ -67,6 +70,5 @@ def notification_read(request, notification_id):
 def notification_read_all(request):
     count = services.notification_mark_all_read(user=request.user)
     if count:
-        messages.success(request, ngettext("Đã đánh dấu %(count)d thông báo là đã đọc.",
-                                           "Đã đánh dấu %(count)d thông báo là đã đọc.", count) % {"count": count})
+        messages.success(request, MARKED_ALL_READ % {"count": count})
     return redirect("notifications:list")

@@ -34,7 +34,7 @@ def test_chase_reaches_each_person_in_app_and_by_mail(people, django_capture_on_
     assert selectors.unread_count(user=clerk) == 0
     assert sorted(m.to[0] for m in mail.outbox) == ["chuyenvien@vp.gov.vn", "lanhdao@vp.gov.vn"]
     message = mail.outbox[0]
-    assert message.subject == "[Liên Thông] Đôn đốc xử lý văn bản 12/UBND"
+    assert message.subject == services.SUBJECT_PREFIX + "Đôn đốc xử lý văn bản 12/UBND"
     assert message.body == "Đề nghị hoàn thành trước 17 giờ.\n\n/van-ban/12/"
 
 
@@ -100,16 +100,17 @@ def test_daily_reminders_become_one_digest_mail_per_person(people, django_captur
     by_address = {m.to[0]: m for m in mail.outbox}
     assert len(mail.outbox) == 2 and set(by_address) == {"lanhdao@vp.gov.vn", "chuyenvien@vp.gov.vn"}
     digest = by_address["lanhdao@vp.gov.vn"]
-    assert digest.subject == "[Liên Thông] Bạn có 3 thông báo mới"
+    heading = services.DIGEST_HEADING % {"count": 3}
+    assert digest.subject == services.SUBJECT_PREFIX + heading
     assert digest.body.splitlines()[:7] == [
-        "Bạn có 3 thông báo mới:", "",
+        f"{heading}:", "",
         "- Sắp đến hạn: văn bản 1", "  /van-ban/1/",
         "- Quá hạn: văn bản 2", "  /van-ban/2/",
         "- Quá hạn: văn bản 3",
     ]
     assert "/thong-bao/" in digest.body.splitlines()[-1]
     single = by_address["chuyenvien@vp.gov.vn"]
-    assert single.subject == "[Liên Thông] Sắp đến hạn: văn bản 4"
+    assert single.subject == services.SUBJECT_PREFIX + "Sắp đến hạn: văn bản 4"
     assert single.body == "Hạn 20/03/2018."
 
     # The job running again the same day creates and mails nothing.

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from lienthong.notifications.models import Kind, Notification
 from lienthong.notifications.services import NotificationSpec, notify, notify_many
+from lienthong.notifications.views import MARKED_ALL_READ
 
 LIST = reverse("notifications:list")
 
@@ -143,7 +144,7 @@ def test_mark_all_read(leader_client, leader, province):
     notify(user_ids=[province.users["specialist.vp"].pk], kind=Kind.CHASE, title="Đôn đốc", email=False)
     response = leader_client.post(reverse("notifications:read_all"), follow=True)
     page = response.content.decode()
-    assert "Đã đánh dấu 3 thông báo là đã đọc." in page
+    assert MARKED_ALL_READ % {"count": 3} in page
     assert badge(page) is None
     assert Notification.objects.filter(read_at__isnull=True).count() == 1
 
