@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.agencies.models import Agency
 from lienthong.core.errors import ValidationFailed
@@ -22,6 +23,13 @@ QCVN102_SHAPE = re.compile(r"^\d+(\.\d+)*\.[A-Z]\d{2}$")
 # QĐ 20/2020/QĐ-TTg, as QCVN 102:2016/SĐ1:2022 adopts it (vanthu.md §4.3, edxml.md §3.3): groups of
 # digits 0–9 and capital letters A–Z separated by ".", at most ``AGENCY_CODE_MAX_LENGTH`` characters.
 QD20_CODE = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)+$")
+
+# Why a code is refused (``identifier_code_error``), formatted with the code as ``c``.
+CODE_TOO_LONG = gettext_lazy("Mã định danh “%(c)s” dài %(n)s ký tự, quá %(max)s ký tự (QCVN 102:2016/SĐ1:2022).")
+CODE_BAD_SHAPE = gettext_lazy("Mã định danh “%(c)s” sai định dạng (đúng dạng: 000.00.00.H30).")
+CODE_BAD_SHAPE_OR_QD20 = gettext_lazy(
+    "Mã định danh “%(c)s” sai định dạng (dạng 000.00.00.H30, hoặc dạng QĐ 20/2020: các nhóm chữ số "
+    "và chữ in hoa A–Z ngăn bởi dấu chấm, tối đa %(max)s ký tự).")
 
 
 def code_max_length() -> int:
@@ -54,12 +62,10 @@ def identifier_code_is_valid(code: str) -> bool:
 def identifier_code_error(code: str) -> str:
     """The Vietnamese message for a code ``identifier_code_is_valid`` refuses."""
     if len(code) > code_max_length():
-        return _("Mã định danh “%(c)s” dài %(n)s ký tự, quá %(max)s ký tự (QCVN 102:2016/SĐ1:2022).") % {
-            "c": code, "n": len(code), "max": code_max_length()}
+        return CODE_TOO_LONG % {"c": code, "n": len(code), "max": code_max_length()}
     if QCVN102_SHAPE.match(code) or not getattr(settings, "AGENCY_CODE_QD20_FORM", True):
-        return _("Mã định danh “%(c)s” sai định dạng (đúng dạng: 000.00.00.H30).") % {"c": code}
-    return _("Mã định danh “%(c)s” sai định dạng (dạng 000.00.00.H30, hoặc dạng QĐ 20/2020: các nhóm chữ số "
-             "và chữ in hoa A–Z ngăn bởi dấu chấm, tối đa %(max)s ký tự).") % {"c": code, "max": code_max_length()}
+        return CODE_BAD_SHAPE % {"c": code}
+    return CODE_BAD_SHAPE_OR_QD20 % {"c": code, "max": code_max_length()}
 
 
 def agency_validate(agency: Agency) -> dict[str, list]:
@@ -81,7 +87,7 @@ def agency_validate(agency: Agency) -> dict[str, list]:
                 _("Mã định danh “%(c)s” đã được dùng cho cơ quan khác.") % {"c": agency.identifier_code})
     if agency.parent_id and agency.pk and agency.parent_id == agency.pk:
         errors.setdefault("parent", []).append(_("Cơ quan không thể là cấp trên của chính nó."))
-    elif agency.parent_id and agency.pk and f"/{agency.pk}/" in (agency.parent.path or ""):
+    elif agency.pk and agency.parent is not None and f"/{agency.pk}/" in (agency.parent.path or ""):
         errors.setdefault("parent", []).append(_("Cơ quan cấp trên không được là đơn vị trực thuộc của nó."))
     return errors
 
@@ -124,7 +130,7 @@ def agency_save(*, agency: Agency) -> Agency:
     agency.save()
     if created:
         add_default_issuable_types(agency=agency)
-    parent_path = agency.parent.path if agency.parent_id else "/"
+    parent_path = agency.parent.path if agency.parent is not None else "/"
     new_path = f"{parent_path}{agency.pk}/"
     if new_path != agency.path:
         Agency.objects.filter(pk=agency.pk).update(path=new_path)
