@@ -6,7 +6,7 @@ Side by side in the same run, on the same demo PDF, with the same images at the 
 (a) bare pyHanko: ``IncrementalPdfFileWriter`` + ``append_signature_field`` + ``PdfSigner`` with a
     ``StaticStampStyle`` image, for the leader's signature and then the agency's (positions computed once,
     before the clock starts), and ``validate_pdf_signature`` on both signatures;
-(b) Liên Thông: ``signing.pdf.sign_personal`` + ``signing.pdf.sign_agency`` (which also locate the name line,
+(b) Liên Thông: ``signing.pades.sign_personal`` + ``signing.pades.sign_agency`` (which also locate the name line,
     create and fill the number/date form fields with the rescaled stamp font) and the verification
     (``signing.verification.verify_pdf`` when it exists, otherwise the same pyHanko validation).
 
@@ -146,7 +146,8 @@ def main() -> None:
     import django
 
     django.setup()
-    from lienthong.signing import images, pdf, pki
+    from lienthong.signing import pades, pki
+    from lienthong.signing.pades import images
 
     try:
         from lienthong.signing.verification import verify_pdf
@@ -162,22 +163,22 @@ def main() -> None:
     person_signer, agency_signer = signer_of(person), signer_of(agency)
     signature_png = images.signature_image(SIGNER_NAME)
     seal_png = images.seal_image(AGENCY_NAME, diameter_mm=SEAL_MM)
-    from lienthong.signing.fonts import stamp_font_path
+    from lienthong.signing.pades.fonts import stamp_font_path
 
     stamp_font_path(), stamp_font_path(italic=True)
     print(f"set-up (demo PDF, PKI, images, stamp fonts): {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
     # positions for the bare run: the same boxes Liên Thông computes, computed once outside the clock
-    personally = pdf.sign_personal(data, signer=person_signer, image_png=signature_png,
+    personally = pades.sign_personal(data, signer=person_signer, image_png=signature_png,
                                    image_width_mm=SIGNATURE_MM, signer_name=SIGNER_NAME,
                                    signer_position=SIGNER_POSITION)
-    reader = pdf._reader(personally)
-    page, (px0, py0, px1, py1) = pdf._personal_widget(reader)
-    seal_w = SEAL_MM * pdf.MM
+    reader = pades.layout.pdf_reader(personally)
+    page, (px0, py0, px1, py1) = pades.signatures._personal_widget(reader)
+    seal_w = SEAL_MM * pades.MM
     seal_x1 = px0 + (px1 - px0) / 3
     cy = (py0 + py1) / 2
-    bare = Bare(pdf.Box(page, px0, py0, px1, py1),
-                pdf.Box(page, seal_x1 - seal_w, cy - seal_w / 2, seal_x1, cy + seal_w / 2), root.der, ca.der)
+    bare = Bare(pades.Box(page, px0, py0, px1, py1),
+                pades.Box(page, seal_x1 - seal_w, cy - seal_w / 2, seal_x1, cy + seal_w / 2), root.der, ca.der)
 
     def liên_thông_verify(signed: bytes) -> bool:
         if verify_pdf is None:
@@ -199,11 +200,11 @@ def main() -> None:
         ok_bare = bare.verify(two)
         t3 = time.perf_counter()
         c3 = time.process_time()
-        lt_one = pdf.sign_personal(data, signer=person_signer, image_png=signature_png,
+        lt_one = pades.sign_personal(data, signer=person_signer, image_png=signature_png,
                                    image_width_mm=SIGNATURE_MM, signer_name=SIGNER_NAME,
                                    signer_position=SIGNER_POSITION)
         t4 = time.perf_counter()
-        lt_two = pdf.sign_agency(lt_one, signer=agency_signer, seal_png=seal_png, seal_width_mm=SEAL_MM,
+        lt_two = pades.sign_agency(lt_one, signer=agency_signer, seal_png=seal_png, seal_width_mm=SEAL_MM,
                                  number_symbol=NUMBER, issued_on=ISSUED_ON)
         t5 = time.perf_counter()
         c5 = time.process_time()

@@ -18,6 +18,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from lienthong.core.errors import ValidationFailed
+from lienthong.signing import pades
+from lienthong.signing.pades import date_words
 
 # The upper-case form names printed on the copy (Mẫu 3.1/3.2) and in the signature's appearance.
 FORM_TITLES = {"SY": "SAO Y", "TrS": "TRÍCH SAO", "SL": "SAO LỤC"}
@@ -73,12 +75,6 @@ class Certification:
     pages_label: str = ""
 
 
-def date_words(day: dt.date) -> str:
-    from lienthong.signing.pdf import date_words as words
-
-    return words(day)
-
-
 def certification_pdf(cert: Certification) -> bytes:
     import weasyprint
 
@@ -109,32 +105,29 @@ def assemble(original: bytes, certification: bytes, *, pages: list[int] | None) 
 
 def _copy_writer(data: bytes, *, form: str, agency_name: str, signed_at: dt.datetime):
     """A signature field at the top right of page 1 sized for three lines (form, agency, time)."""
-    from lienthong.signing import pdf as sp
-
-    doc = sp._checked(data)
-    when = sp.iso_vn(signed_at)
+    doc = pades.checked_pdf(data)
+    when = pades.iso_vn(signed_at)
     agency = unicodedata.normalize("NFC", agency_name).strip()
     label = f"{FORM_TITLES[form]}\n{agency}"
-    width = max(sp.text_width(line, 10) for line in (FORM_TITLES[form], agency, when)) + 12
+    width = max(pades.text_width(line, 10) for line in (FORM_TITLES[form], agency, when)) + 12
     # Three 12 pt lines from 3 mm below the top edge: clear of the national motto of a Decree 30 page
     # (printed from the 20 mm top margin).
     height = 3 * 12 + 10
     _x0, _y0, x1, y1 = doc.mediabox(0)
-    box = sp.Box(0, x1 - 12 * sp.MM - width, y1 - 3 * sp.MM - height, x1 - 12 * sp.MM, y1 - 3 * sp.MM)
-    writer = sp._writer_for(doc)
-    name = sp._unique_name(writer, "LT_KySo_BanSao")
-    sp._add_sig_field(writer, name, box)
-    return writer, name, sp._text_style(10), {"number": label, "time": when}
+    box = pades.Box(0, x1 - 12 * pades.MM - width, y1 - 3 * pades.MM - height, x1 - 12 * pades.MM,
+                    y1 - 3 * pades.MM)
+    writer = pades.incremental_writer(doc)
+    name = pades.unique_field_name(writer, "LT_KySo_BanSao")
+    pades.add_signature_field(writer, name, box)
+    return writer, name, pades.text_stamp_style(10), {"number": label, "time": when}
 
 
 def sign_copy(data: bytes, *, signer, form: str, agency_name: str, signed_at: dt.datetime, timestamper=None) -> bytes:
     """The copying agency's signature on the copy: no image, top right of page 1 (Phụ lục I ô 14)."""
     from pyhanko.sign.signers import PdfSigner
 
-    from lienthong.signing import pdf as sp
-
     writer, name, style, params = _copy_writer(data, form=form, agency_name=agency_name, signed_at=signed_at)
-    pdf_signer = PdfSigner(sp._meta(name, reason=FORM_TITLES[form]), signer=signer, stamp_style=style,
+    pdf_signer = PdfSigner(pades.signature_metadata(name, reason=FORM_TITLES[form]), signer=signer, stamp_style=style,
                            timestamper=timestamper)
-    return pdf_signer.sign_pdf(writer, existing_fields_only=True, bytes_reserved=sp.BYTES_RESERVED,
+    return pdf_signer.sign_pdf(writer, existing_fields_only=True, bytes_reserved=pades.BYTES_RESERVED,
                                appearance_text_params=params).getvalue()

@@ -147,7 +147,7 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
     place = agency.place_name or ""
 
     from lienthong.signing import custody
-    from lienthong.signing import pdf as signing_pdf
+    from lienthong.signing import pades
     from lienthong.signing.methods import signed_file
 
     written: list[str] = []
@@ -158,7 +158,7 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
             number = allocate_number(register=register)
             notation = f"{document_type.abbreviation}-{agency.abbreviation}"
             number_symbol = f"{format_number(number)}/{notation}"
-            signed_at = signing_pdf._vn_now()
+            signed_at = pades.vn_now()
             # The copy is an official document: Vietnamese whatever the clerk's interface language.
             with translation.override("vi"):
                 cert = copy_pdf.Certification(
@@ -169,7 +169,7 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
                     pages_label=(_("trang %(p)s") % {"p": pages.replace(" ", "")}) if chosen else "")
                 assembled = copy_pdf.assemble(data, copy_pdf.certification_pdf(cert), pages=chosen)
                 signed = copy_pdf.sign_copy(assembled, signer=signer, form=form, agency_name=agency.name,
-                                            signed_at=signed_at, timestamper=signing_pdf.timestamper())
+                                            signed_at=signed_at, timestamper=pades.timestamper())
             filename = f"{number_symbol}.pdf".replace("/", "-")
             read = signed_file(filename, signed)
             doc = Document(

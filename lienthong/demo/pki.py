@@ -25,7 +25,8 @@ from django.db.models import F
 
 from lienthong.accounts.models import Position, Role
 from lienthong.agencies.models import Agency
-from lienthong.signing import custody, images, pki
+from lienthong.signing import custody, pki
+from lienthong.signing.pades import images
 from lienthong.signing.models import Credential, CredentialKind, Custody, RevocationList, TrustedCertificate
 from lienthong.signing.services import _cert_fields, revocation_list_add, trusted_certificate_add
 

@@ -9,7 +9,7 @@ class SigningConfig(AppConfig):
     verbose_name = _("Ký văn bản")
 
     def ready(self):
-        from lienthong.signing.pdf import configure_logging  # no pyHanko import: only logger levels
+        from lienthong.signing.pades import configure_logging  # no pyHanko import: only logger levels
 
         configure_logging()
 

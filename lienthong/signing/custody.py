@@ -14,7 +14,7 @@ Three custody modes (``models.Custody``):
 How to sign (the contract the signing methods use)::
 
     with custody.open_signer(credential, pin=pin) as signer:   # a pyHanko ``Signer``
-        signed = pdf.sign_personal(data, signer=signer, ...)
+        signed = pades.sign_personal(data, signer=signer, ...)
 
 ``open_signer`` works for every server-side custody mode and closes the PKCS#11 session when the block
 ends. ``signer_for(credential, pin=...)`` returns a signer without a block; for PKCS#12 nothing needs
@@ -265,7 +265,7 @@ def _refuse_remote():
 @contextlib.contextmanager
 def open_signer(credential, *, pin: str | None, chain_der: list[bytes] | None = None):
     """Context manager yielding a pyHanko ``Signer`` for ``credential`` (usable by ``PdfSigner`` and by
-    ``signing.pdf``'s functions). PKCS#12: the stored file unlocked by ``pin`` (wrong PIN →
+    ``signing.pades``'s functions). PKCS#12: the stored file unlocked by ``pin`` (wrong PIN →
     ``ValidationFailed({"pin": ["Mã PIN không đúng."]})``). PKCS#11: a session on the credential's token,
     closed when the block exits; ``chain_der`` (intermediates to embed) defaults to the trust store's.
     Remote credentials cannot sign on the server (DomainError)."""

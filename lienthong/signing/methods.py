@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import ValidationFailed
+from lienthong.signing import pades
 
 
 @dataclass
@@ -128,12 +129,10 @@ def _require_credential(credential, step: str):
 
 def _pdf_of(read_file, field_name: str = "files") -> bytes:
     """The bytes of a PDF to sign, refused (in Vietnamese) when it is not a readable, unencrypted PDF."""
-    from lienthong.signing import pdf
-
     if getattr(read_file.kind, "kind", "") != "pdf":
         raise ValidationFailed({field_name: [_("Tệp “%(f)s” không phải PDF: chỉ ký số được tệp PDF.") % {
             "f": read_file.name}]})
-    pdf.check_pdf(read_file.data)
+    pades.check_pdf(read_file.data)
     return read_file.data
 
 
@@ -213,8 +212,6 @@ class ServerKeySigning:
         return custody.open_signer(credential, pin=pin)
 
     def sign_personal(self, request: SignRequest) -> SignResult:
-        from lienthong.signing import pdf
-
         credential = _require_credential(credential_for_step(actor=request.actor, agency=request.agency, step="sign"),
                                          "sign")
         if not request.current_files:
@@ -223,15 +220,13 @@ class ServerKeySigning:
         data = _pdf_of(main)
         name, position = signer_details(request.draft, request.actor)
         with self._signer(credential, request.options) as signer:
-            out = pdf.sign_personal(data, signer=signer, image_png=bytes(credential.image or b""),
-                                    image_width_mm=float(credential.image_width_mm), signer_name=name,
-                                    signer_position=position, timestamper=pdf.timestamper())
+            out = pades.sign_personal(data, signer=signer, image_png=bytes(credential.image or b""),
+                                      image_width_mm=float(credential.image_width_mm), signer_name=name,
+                                      signer_position=position, timestamper=pades.timestamper())
         return SignResult(files=[signed_file(main.name, out)],
                           summary=_("Đã ký số (chữ ký số của %(s)s)") % {"s": name})
 
     def sign_agency(self, request: SignRequest) -> SignResult:
-        from lienthong.signing import pdf
-
         credential = _require_credential(credential_for_step(actor=request.actor, agency=request.agency, step="seal"),
                                          "seal")
         if not request.current_files:
@@ -243,17 +238,17 @@ class ServerKeySigning:
         for f in request.attachments:
             (pdf_attachments if getattr(f.kind, "kind", "") == "pdf" else others).append(f)
         for f in pdf_attachments:
-            pdf.check_pdf(f.data)
-        stamper = pdf.timestamper()
+            pades.check_pdf(f.data)
+        stamper = pades.timestamper()
         with self._signer(credential, request.options) as signer:
-            out = [signed_file(main.name, pdf.sign_agency(
+            out = [signed_file(main.name, pades.sign_agency(
                 data, signer=signer, seal_png=bytes(credential.image or b""),
                 seal_width_mm=float(credential.image_width_mm), number_symbol=request.number_symbol,
                 issued_on=request.issued_on, timestamper=stamper))]
             for f in pdf_attachments:
-                out.append(signed_file(f.name, pdf.sign_attachment(f.data, signer=signer,
-                                                                   number_symbol=request.number_symbol,
-                                                                   timestamper=stamper)))
+                out.append(signed_file(f.name, pades.sign_attachment(f.data, signer=signer,
+                                                                     number_symbol=request.number_symbol,
+                                                                     timestamper=stamper)))
         return SignResult(files=out, summary=agency_summary(request.agency, len(pdf_attachments), others))
 
 

@@ -5,12 +5,12 @@ leaves the token. For one signing step of a draft:
 
 1. ``session_prepare(actor, draft, step)`` checks that it is the actor's turn (the same check as
    ``drafting.services.draft_sign`` / ``draft_seal``), lays out every file to sign exactly as a server
-   signature would (``signing.pdf.prepare_*``: image, number and date fields, reserved space for the
+   signature would (``signing.pades.prepare_*``: image, number and date fields, reserved space for the
    CMS) and keeps the prepared files and their DER signed attributes in a ``RemoteSigningSession``
    that expires after ``settings.SIGNING_REMOTE_TTL_SECONDS``.
 2. The client signs the SHA-256 of each file's signed attributes with the token's key.
 3. ``session_finish(actor, session_id, signatures)`` checks the session (owner, expiry, count), checks
-   every signature value against the certificate and embeds it (``signing.pdf.finish_remote``), then
+   every signature value against the certificate and embeds it (``signing.pades.finish_remote``), then
    takes the step through the drafting flow with the "remote" method, in one transaction: any refusal
    leaves the draft as it was and the session usable again until it expires.
 """
@@ -43,7 +43,7 @@ def _chain(cert_der: bytes) -> list[bytes]:
 def session_prepare(*, actor, draft, step: str) -> RemoteSigningSession:
     """Prepare the files of ``step`` ("sign" | "seal") of ``draft`` for ``actor``'s token."""
     from lienthong.drafting import services as drafting
-    from lienthong.signing import methods, pdf
+    from lienthong.signing import methods, pades
 
     if step not in PURPOSES:
         raise ValidationFailed({"step": [_("Bước ký không hợp lệ (sign: người có thẩm quyền ký; seal: ký số cơ quan).")]})
@@ -63,20 +63,20 @@ def session_prepare(*, actor, draft, step: str) -> RemoteSigningSession:
     prepared: list[tuple[str, str, object]] = []
     if step == "sign":
         name, position = methods.signer_details(draft, actor)
-        prepared.append((main[0].name, "signed", pdf.prepare_personal(
+        prepared.append((main[0].name, "signed", pades.prepare_personal(
             data, certificate_der=cert, chain_der=chain, image_png=image, image_width_mm=width,
             signer_name=name, signer_position=position)))
     else:
         methods._require_personal_signature(data, draft)
         document = draft.document
-        prepared.append((main[0].name, "sealed", pdf.prepare_agency(
+        prepared.append((main[0].name, "sealed", pades.prepare_agency(
             data, certificate_der=cert, chain_der=chain, seal_png=image, seal_width_mm=width,
             number_symbol=document.number_symbol, issued_on=document.issued_on)))
         for f in attachments:
             if getattr(f.kind, "kind", "") != "pdf":
                 continue  # a non-PDF attachment stays as it is (noted in the history)
-            pdf.check_pdf(f.data)
-            prepared.append((f.name, "sealed", pdf.prepare_attachment(
+            pades.check_pdf(f.data)
+            prepared.append((f.name, "sealed", pades.prepare_attachment(
                 f.data, certificate_der=cert, chain_der=chain, number_symbol=document.number_symbol)))
     now = timezone.now()
     with transaction.atomic():
@@ -113,7 +113,7 @@ def session_finish(*, actor, session_id, signatures: list[bytes], issue: bool = 
     """Embed the token's signature values and take the step; returns the draft."""
     from lienthong.drafting import services as drafting
     from lienthong.drafting.models import Draft
-    from lienthong.signing import methods, pdf
+    from lienthong.signing import methods, pades
 
     session = session_get(actor=actor, session_id=session_id)
     now = timezone.now()
@@ -130,9 +130,9 @@ def session_finish(*, actor, session_id, signatures: list[bytes], issue: bool = 
     cert = bytes(session.credential.certificate)
     chain = _chain(cert)
     finished = []
-    stamper = pdf.timestamper()  # B-T when a timestamp authority is configured
+    stamper = pades.timestamper()  # B-T when a timestamp authority is configured
     for f, value in zip(files, signatures, strict=True):
-        signed = pdf.finish_remote(
+        signed = pades.finish_remote(
             prepared_pdf=bytes(f.prepared), document_digest=bytes(f.document_digest),
             reserved_start=f.reserved_start, reserved_end=f.reserved_end,
             signed_attributes=bytes(f.signed_attributes), signature_value=bytes(value), certificate_der=cert,

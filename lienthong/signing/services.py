@@ -25,7 +25,7 @@ from lienthong.audit.services import audit_log
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.signing import custody
 from lienthong.signing import selectors as signing_selectors
-from lienthong.signing.images import check_png_with_alpha
+from lienthong.signing.pades.images import check_png_with_alpha
 from lienthong.signing.models import (
     Credential,
     CredentialKind,

@@ -107,7 +107,7 @@ def _open_draft(p, *, agency, drafter, subject, signer, reviewer=None, unit=None
 
 
 def _SIGNATURE_PNG() -> bytes:
-    from lienthong.signing.images import signature_image
+    from lienthong.signing.pades.images import signature_image
 
     return signature_image("Lãnh đạo xa")
 

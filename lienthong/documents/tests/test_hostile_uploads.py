@@ -274,7 +274,7 @@ def test_generated_downloads_carry_the_same_headers(province):
 
 def test_a_signature_image_is_measured_before_it_is_decoded():
     """A small PNG declaring 12 000 × 12 000 pixels is refused on its size, without inflating 576 MB."""
-    from lienthong.signing.images import check_png_with_alpha
+    from lienthong.signing.pades.images import check_png_with_alpha
 
     with pytest.raises(ValidationFailed) as refused:
         check_png_with_alpha(hostile.png(12_000, 12_000))

@@ -42,7 +42,7 @@ def trust_material() -> dict:
 
 
 def _image(kind: str, name: str) -> bytes:
-    from lienthong.signing import images
+    from lienthong.signing.pades import images
 
     return images.seal_image(name) if kind == "agency" else images.signature_image(name)
 

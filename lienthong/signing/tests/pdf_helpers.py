@@ -1,4 +1,4 @@
-"""Material for the ``signing.pdf`` tests: a Decree 30 notice rendered with WeasyPrint (number left blank, as a
+"""Material for the ``signing.pades`` tests: a Decree 30 notice rendered with WeasyPrint (number left blank, as a
 draft is when the leader signs), a small test PKI, pyHanko signers and validation helpers."""
 
 from __future__ import annotations
@@ -76,32 +76,32 @@ def signer_of(issued: pki.Issued):
 
 @cache
 def signature_png() -> bytes:
-    from lienthong.signing.images import signature_image
+    from lienthong.signing.pades.images import signature_image
 
     return signature_image(SIGNER_NAME)
 
 
 @cache
 def seal_png() -> bytes:
-    from lienthong.signing.images import seal_image
+    from lienthong.signing.pades.images import seal_image
 
     return seal_image(AGENCY_NAME, diameter_mm=36)
 
 
 @cache
 def personally_signed() -> bytes:
-    from lienthong.signing import pdf
+    from lienthong.signing import pades
 
-    return pdf.sign_personal(decree30_pdf(), signer=signer_of(make_pki().person), image_png=signature_png(),
+    return pades.sign_personal(decree30_pdf(), signer=signer_of(make_pki().person), image_png=signature_png(),
                              image_width_mm=40, signer_name=SIGNER_NAME, signer_position=SIGNER_POSITION,
                              reason="Ký ban hành", location="Quảng Ngãi")
 
 
 @cache
 def fully_signed() -> bytes:
-    from lienthong.signing import pdf
+    from lienthong.signing import pades
 
-    return pdf.sign_agency(personally_signed(), signer=signer_of(make_pki().agency), seal_png=seal_png(),
+    return pades.sign_agency(personally_signed(), signer=signer_of(make_pki().agency), seal_png=seal_png(),
                            seal_width_mm=36, number_symbol=NUMBER, issued_on=ISSUED_ON)
 
 

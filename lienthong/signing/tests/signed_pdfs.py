@@ -1,4 +1,4 @@
-"""Signed PDFs for the verification tests, made with bare pyHanko calls (independent of ``signing.pdf``).
+"""Signed PDFs for the verification tests, made with bare pyHanko calls (independent of ``signing.pades``).
 
 A small PKI (root → "CA chuyên dùng" intermediate → a person and an agency) and helpers that sign a PDF
 as a new incremental revision, flip a byte, or append an unrelated incremental update.

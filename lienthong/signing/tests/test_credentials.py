@@ -14,7 +14,8 @@ from PIL import Image
 
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.notifications.models import Notification
-from lienthong.signing import custody, images, pki, selectors, services
+from lienthong.signing import custody, pki, selectors, services
+from lienthong.signing.pades import images
 from lienthong.signing.models import Credential, RevocationList, TrustedCertificate
 
 PIN = "123456"

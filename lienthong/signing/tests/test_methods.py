@@ -230,10 +230,10 @@ def test_signature_of_someone_else_is_not_the_competent_persons(signed_up):
     p = signed_up
     draft = draft_at_signing(p)
     other, _issued = add_credential(user=p.users["leader.xa"])
-    from lienthong.signing import custody, pdf
+    from lienthong.signing import custody, pades
 
     with custody.open_signer(other, pin=PERSONAL_PIN) as signer:
-        data = pdf.sign_personal(read(draft, "draft"), signer=signer, image_png=bytes(other.image), image_width_mm=30,
+        data = pades.sign_personal(read(draft, "draft"), signer=signer, image_png=bytes(other.image), image_width_mm=30,
                                  signer_name="Lãnh đạo xa")
     drafting.draft_sign(actor=p.users["clerk.huyen"], draft=draft,
                         uploads=[SimpleUploadedFile("quet.pdf", data, content_type="application/pdf")])

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from lienthong.core.errors import ValidationFailed
-from lienthong.signing import pdf
+from lienthong.signing import pades
 from lienthong.signing.tests.pdf_helpers import (
     ISSUED_ON,
     make_tsa,
@@ -63,11 +63,11 @@ def test_number_and_date_fields_exist_empty_in_the_leaders_revision():
     from pypdf import PdfReader
 
     fields = PdfReader(io.BytesIO(personally_signed())).get_fields()
-    assert fields[pdf.FIELD_NUMBER].get("/V", "") == ""
-    assert fields[pdf.FIELD_DATE].get("/V", "") == ""
+    assert fields[pades.FIELD_NUMBER].get("/V", "") == ""
+    assert fields[pades.FIELD_DATE].get("/V", "") == ""
     filled = PdfReader(io.BytesIO(fully_signed())).get_fields()
-    assert filled[pdf.FIELD_NUMBER]["/V"] == f"Số: {NUMBER}"
-    assert filled[pdf.FIELD_DATE]["/V"] == "Quảng Ngãi, ngày 26 tháng 11 năm 2026"
+    assert filled[pades.FIELD_NUMBER]["/V"] == f"Số: {NUMBER}"
+    assert filled[pades.FIELD_DATE]["/V"] == "Quảng Ngãi, ngày 26 tháng 11 năm 2026"
 
 
 def test_poppler_pdfsig_finds_both_signatures_valid(tmp_path):
@@ -120,7 +120,7 @@ def test_drawing_on_the_page_after_signing_is_reported_as_a_modification():
 
 def test_agency_signature_refused_on_an_unsigned_pdf():
     with pytest.raises(ValidationFailed) as exc:
-        pdf.sign_agency(decree30_pdf(), signer=signer_of(make_pki().agency), seal_png=seal_png(), seal_width_mm=36,
+        pades.sign_agency(decree30_pdf(), signer=signer_of(make_pki().agency), seal_png=seal_png(), seal_width_mm=36,
                         number_symbol=NUMBER, issued_on=ISSUED_ON)
     assert "chưa có chữ ký số" in str(exc.value)
 
@@ -130,7 +130,7 @@ def test_attachment_signature_top_right_with_number_and_vietnam_time():
 
     from pypdf import PdfReader
 
-    signed = pdf.sign_attachment(decree30_pdf(), signer=signer_of(make_pki().agency), number_symbol=NUMBER,
+    signed = pades.sign_attachment(decree30_pdf(), signer=signer_of(make_pki().agency), number_symbol=NUMBER,
                                  signed_at=dt.datetime(2026, 11, 26, 3, 15, 3, tzinfo=dt.UTC))
     (status,) = validate(signed)
     assert status.bottom_line
@@ -150,35 +150,35 @@ def test_check_pdf_refuses_what_cannot_be_signed(settings):
     from pypdf import PdfReader, PdfWriter
 
     with pytest.raises(ValidationFailed, match="không phải là PDF"):
-        pdf.check_pdf(b"PK\x03\x04 this is a zip")
+        pades.check_pdf(b"PK\x03\x04 this is a zip")
     data = decree30_pdf()
     with pytest.raises(ValidationFailed, match="bị hỏng"):
-        pdf.check_pdf(data[:200] + b"\x00garbage" * 50)
+        pades.check_pdf(data[:200] + b"\x00garbage" * 50)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     writer.encrypt("mat-khau")
     out = io.BytesIO()
     writer.write(out)
     with pytest.raises(ValidationFailed, match="mã hóa"):
-        pdf.check_pdf(out.getvalue())
+        pades.check_pdf(out.getvalue())
     settings.SIGNING_MAX_PDF_BYTES = 1000
     with pytest.raises(ValidationFailed, match="quá lớn"):
-        pdf.check_pdf(data)
+        pades.check_pdf(data)
     settings.SIGNING_MAX_PDF_BYTES = 50 * 1024 * 1024
-    pdf.check_pdf(data)
+    pades.check_pdf(data)
 
 
 def test_signing_refuses_a_corrupt_pdf_with_a_field_error():
     with pytest.raises(ValidationFailed) as exc:
-        pdf.sign_personal(b"%PDF-1.7\n%garbage\n", signer=signer_of(make_pki().person), image_png=b"",
+        pades.sign_personal(b"%PDF-1.7\n%garbage\n", signer=signer_of(make_pki().person), image_png=b"",
                           image_width_mm=40, signer_name=SIGNER_NAME)
     assert "files" in exc.value.errors
 
 
 def test_timestamper_only_when_configured(settings):
     settings.SIGNING_TSA_URL = ""
-    assert pdf.timestamper() is None
+    assert pades.timestamper() is None
     settings.SIGNING_TSA_URL = "http://tsa.example.gov.vn/tsa"
-    assert pdf.timestamper().url == "http://tsa.example.gov.vn/tsa"
+    assert pades.timestamper().url == "http://tsa.example.gov.vn/tsa"
 
 
 def test_timestamped_signature_is_pades_b_t():
@@ -188,7 +188,7 @@ def test_timestamped_signature_is_pades_b_t():
     tsa_signer = signer_of(make_tsa(p.ca))
     stamper = DummyTimeStamper(tsa_cert=tsa_signer.signing_cert, tsa_key=tsa_signer.signing_key,
                                certs_to_embed=tsa_signer.cert_registry)
-    signed = pdf.sign_personal(decree30_pdf(), signer=signer_of(p.person), image_png=signature_png(),
+    signed = pades.sign_personal(decree30_pdf(), signer=signer_of(p.person), image_png=signature_png(),
                                image_width_mm=40, signer_name=SIGNER_NAME, timestamper=stamper)
     (status,) = validate(signed)
     assert status.bottom_line
@@ -202,13 +202,13 @@ def test_a_pdf_not_laid_out_per_decree_30_still_gets_both_signatures():
     from lienthong.testing.builders import tiny_pdf
 
     p = make_pki()
-    personal = pdf.sign_personal(tiny_pdf(), signer=signer_of(p.person), image_png=signature_png(), image_width_mm=40,
+    personal = pades.sign_personal(tiny_pdf(), signer=signer_of(p.person), image_png=signature_png(), image_width_mm=40,
                                  signer_name=SIGNER_NAME)
-    both = pdf.sign_agency(personal, signer=signer_of(p.agency), seal_png=seal_png(), seal_width_mm=36,
+    both = pades.sign_agency(personal, signer=signer_of(p.agency), seal_png=seal_png(), seal_width_mm=36,
                            number_symbol=NUMBER, issued_on=ISSUED_ON)
     assert all(status.bottom_line for status in validate(both))
     fields = {f["/T"]: f for f in (ref.get_object() for ref in PdfReader(io.BytesIO(both)).trailer["/Root"]
                                    ["/AcroForm"]["/Fields"])}
-    assert fields[pdf.FIELD_NUMBER]["/V"] == f"Số: {NUMBER}"
-    assert fields[pdf.FIELD_NUMBER]["/LT_Cover"].value is False  # guessed place: drawn without a white cover
+    assert fields[pades.FIELD_NUMBER]["/V"] == f"Số: {NUMBER}"
+    assert fields[pades.FIELD_NUMBER]["/LT_Cover"].value is False  # guessed place: drawn without a white cover
     assert "Thong bao ket luan" in page_text(both)  # nothing printed was painted over

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from lienthong.signing import pdf
+from lienthong.signing import pades
 from lienthong.signing.tests.pdf_helpers import (
     ISSUED_ON,
     NUMBER,
@@ -87,7 +87,7 @@ def test_stamp_font_is_rescaled_and_renamed():
 
 
 def pdf_font_path() -> str:
-    from lienthong.signing.fonts import stamp_font_path
+    from lienthong.signing.pades.fonts import stamp_font_path
 
     return stamp_font_path()
 
@@ -136,7 +136,7 @@ def _cid_widths(data: bytes, family: str) -> dict[int, int]:
 def test_stamp_glyph_widths_are_in_thousandths_of_an_em():
     from fontTools.ttLib import TTFont
 
-    signed = pdf.sign_attachment(decree30_pdf(), signer=signer_of(make_pki().agency),
+    signed = pades.sign_attachment(decree30_pdf(), signer=signer_of(make_pki().agency),
                                  number_symbol="12/QĐ-UBND")
     widths = _cid_widths(signed, "LTStampSerif")
     font = TTFont(pdf_font_path())
@@ -152,7 +152,7 @@ def test_stamp_glyph_widths_are_in_thousandths_of_an_em():
 
 def test_vietnamese_text_of_the_filled_fields_is_extractable():
     place = "Phường Hưng Đạo, đặc khu Phú Quốc"  # ư, Đ/đ, ạ, ặ, ố
-    signed = pdf.sign_agency(personally_signed(), signer=signer_of(make_pki().agency), seal_png=seal_png(),
+    signed = pades.sign_agency(personally_signed(), signer=signer_of(make_pki().agency), seal_png=seal_png(),
                              seal_width_mm=36, number_symbol="07/QĐ-ĐTN", issued_on=ISSUED_ON, place=place)
     text = page_text(signed)
     assert "Số: 07/QĐ-ĐTN" in text
@@ -167,17 +167,17 @@ def test_locating_falls_back_to_the_decree_30_layout():
     from lienthong.testing.builders import tiny_pdf
 
     data = tiny_pdf()
-    number, date = pdf.locate_number_date(data)
+    number, date = pades.locate_number_date(data)
     assert number.page == 0 and date.page == 0
     assert number.x1 < date.x0 + 60  # number on the left, date on the right
-    box = pdf.locate_signature_box(data, signer_name="Không có tên này", width_pt=113, height_pt=42)
+    box = pades.locate_signature_box(data, signer_name="Không có tên này", width_pt=113, height_pt=42)
     assert box.width == 113 and box.height == 42
     assert box.x0 > 250  # bottom right
 
 
 def test_locate_signature_box_on_the_name_line():
     data = decree30_pdf()
-    box = pdf.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
+    box = pades.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
                                    width_pt=113, height_pt=42)
     name = _line(data, SIGNER_NAME)
     page_height = 841.89
@@ -187,13 +187,13 @@ def test_locate_signature_box_on_the_name_line():
 
 def test_without_poppler_positions_come_from_pypdf(monkeypatch):
     data = decree30_pdf()
-    with_poppler = pdf.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
+    with_poppler = pades.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
                                             width_pt=113, height_pt=42)
-    number_poppler, date_poppler = pdf.locate_number_date(data)
-    monkeypatch.setattr(pdf, "_poppler_lines", lambda *args: None)
-    fallback = pdf.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
+    number_poppler, date_poppler = pades.locate_number_date(data)
+    monkeypatch.setattr(pades.layout, "_poppler_lines", lambda *args: None)
+    fallback = pades.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
                                         width_pt=113, height_pt=42)
-    number, date = pdf.locate_number_date(data)
+    number, date = pades.locate_number_date(data)
 
     assert abs(fallback.x0 - with_poppler.x0) < 6 and abs(fallback.y0 - with_poppler.y0) < 6
     assert abs(number.y0 - number_poppler.y0) < 4 and abs(date.y0 - date_poppler.y0) < 4
@@ -211,9 +211,9 @@ def test_signature_on_the_last_page_of_a_longer_document():
         recipients_text="- Lưu: VT.", signer_lines=signer_lines(authority="", position="Chủ tịch",
                                                                   collective="Ủy ban nhân dân", head_title=""),
         signer_name=SIGNER_NAME, date_text="Quảng Ngãi, ngày      tháng      năm 2026"))
-    personal = pdf.sign_personal(data, signer=signer_of(make_pki().person), image_png=signature_png(),
+    personal = pades.sign_personal(data, signer=signer_of(make_pki().person), image_png=signature_png(),
                                  image_width_mm=40, signer_name=SIGNER_NAME, signer_position="Chủ tịch")
-    both = pdf.sign_agency(personal, signer=signer_of(make_pki().agency), seal_png=seal_png(), seal_width_mm=36,
+    both = pades.sign_agency(personal, signer=signer_of(make_pki().agency), seal_png=seal_png(), seal_width_mm=36,
                            number_symbol="31/KH-UBND", issued_on=ISSUED_ON)
     pages = page_count(both)
     assert pages >= 2

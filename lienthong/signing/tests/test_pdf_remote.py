@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from lienthong.core.errors import ValidationFailed
-from lienthong.signing import pdf
+from lienthong.signing import pades
 from lienthong.signing.tests.pdf_helpers import (
     ISSUED_ON,
     NUMBER,
@@ -25,21 +25,21 @@ from lienthong.signing.tests.pdf_helpers import (
 )
 
 
-def _token_sign(issued, prepared: pdf.Prepared) -> bytes:
+def _token_sign(issued, prepared: pades.Prepared) -> bytes:
     """What the USB token does: RSA PKCS#1 v1.5 over the DER signed attributes with SHA-256."""
     return issued.key.sign(prepared.signed_attributes, padding.PKCS1v15(), hashes.SHA256())
 
 
-def _finish(prepared: pdf.Prepared, issued, value: bytes) -> bytes:
+def _finish(prepared: pades.Prepared, issued, value: bytes) -> bytes:
     fields = dataclasses.asdict(prepared)
     fields.pop("to_sign_digest")
-    return pdf.finish_remote(**fields, signature_value=value, certificate_der=issued.der,
+    return pades.finish_remote(**fields, signature_value=value, certificate_der=issued.der,
                              chain_der=[c.der for c in issued.chain])
 
 
 def _prepare_personal():
     p = make_pki()
-    return pdf.prepare_personal(decree30_pdf(), certificate_der=p.person.der, chain_der=[p.ca.der],
+    return pades.prepare_personal(decree30_pdf(), certificate_der=p.person.der, chain_der=[p.ca.der],
                                 image_png=signature_png(), image_width_mm=40, signer_name=SIGNER_NAME,
                                 signer_position=SIGNER_POSITION)
 
@@ -52,7 +52,7 @@ def test_remote_personal_then_remote_agency_signature_validate():
     assert prepared.to_sign_digest == hashlib.sha256(prepared.signed_attributes).digest()
     personal = _finish(prepared, p.person, _token_sign(p.person, prepared))
 
-    prepared_agency = pdf.prepare_agency(personal, certificate_der=p.agency.der, chain_der=[p.ca.der],
+    prepared_agency = pades.prepare_agency(personal, certificate_der=p.agency.der, chain_der=[p.ca.der],
                                          seal_png=seal_png(), seal_width_mm=36, number_symbol=NUMBER,
                                          issued_on=ISSUED_ON)
     both = _finish(prepared_agency, p.agency, _token_sign(p.agency, prepared_agency))
@@ -66,7 +66,7 @@ def test_remote_personal_then_remote_agency_signature_validate():
 
 def test_remote_attachment_signature_validates():
     p = make_pki()
-    prepared = pdf.prepare_attachment(decree30_pdf(), certificate_der=p.agency.der, chain_der=[p.ca.der],
+    prepared = pades.prepare_attachment(decree30_pdf(), certificate_der=p.agency.der, chain_der=[p.ca.der],
                                       number_symbol=NUMBER)
     (status,) = validate(_finish(prepared, p.agency, _token_sign(p.agency, prepared)))
     assert status.bottom_line
@@ -124,7 +124,7 @@ def test_remote_signature_with_an_ecdsa_token_key():
     from cryptography.hazmat.primitives.asymmetric import ec
 
     person = _ec_person()
-    prepared = pdf.prepare_personal(decree30_pdf(), certificate_der=person.der, chain_der=[make_pki().ca.der],
+    prepared = pades.prepare_personal(decree30_pdf(), certificate_der=person.der, chain_der=[make_pki().ca.der],
                                     image_png=signature_png(), image_width_mm=40, signer_name=SIGNER_NAME)
     value = person.key.sign(prepared.signed_attributes, ec.ECDSA(hashes.SHA256()))
     (status,) = validate(_finish(prepared, person, value))
@@ -144,7 +144,7 @@ def test_remote_signature_gets_a_timestamp_when_finished_with_a_timestamper():
     fields = dataclasses.asdict(prepared)
     fields.pop("to_sign_digest")
     stamper = DummyTimeStamper(tsa_cert=tsa.signing_cert, tsa_key=tsa.signing_key, certs_to_embed=tsa.cert_registry)
-    signed = pdf.finish_remote(**fields, signature_value=_token_sign(p.person, prepared), certificate_der=p.person.der,
+    signed = pades.finish_remote(**fields, signature_value=_token_sign(p.person, prepared), certificate_der=p.person.der,
                                chain_der=[p.ca.der], timestamper=stamper)
     (status,) = validate(signed)
     assert status.bottom_line and status.timestamp_validity is not None and status.timestamp_validity.intact

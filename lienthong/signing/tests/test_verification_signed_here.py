@@ -1,4 +1,4 @@
-"""``verify_pdf`` on documents signed by Liên Thông itself (``pdf.sign_personal`` then ``pdf.sign_agency``, the
+"""``verify_pdf`` on documents signed by Liên Thông itself (``pades.sign_personal`` then ``pades.sign_agency``, the
 number and date filled in the agency's revision), and the fast hex-string reader it uses while verifying."""
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def test_pyhankos_reader_is_restored_after_verifying():
 
 
 def test_filled_fields_list_the_widths_of_the_glyphs_they_show_only():
-    from lienthong.signing.fonts import field_font
+    from lienthong.signing.pades.fonts import field_font
     from lienthong.signing.tests.test_pdf_layout import _cid_widths
 
     widths = _cid_widths(fully_signed(), "LTStampSerif")  # regular (number) and italic (date) together
