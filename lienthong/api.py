@@ -34,7 +34,7 @@ from lienthong.files.uploads import PARSER_ERRORS, parser_error_answer
 from lienthong.oversight.api import router as oversight_router
 from lienthong.processing.api import router as processing_router
 from lienthong.publicservices.api import router as publicservices_router
-from lienthong.signing.api import router as signing_router
+from lienthong.drafting.api_signing import router as signing_router
 from lienthong.signing.api_verification import router as verification_router
 from lienthong.web.api import router as web_router
 

@@ -43,6 +43,9 @@ from lienthong.documents.models import (
 )
 from lienthong.documents.numbering import allocate_number, format_number, register_for
 from lienthong.search import services as search_services
+from lienthong.signing import credentials, pades
+from lienthong.signing.methods import signed_file
+from lienthong.signing.selectors import credential_for_agency
 
 RECIPIENTS_MAX_LENGTH = 2000
 
@@ -68,9 +71,6 @@ def _source_file(original: Document) -> DocumentFile:
 
 
 def _agency_signer_credential(agency, pin: str):
-    from lienthong.signing import custody
-    from lienthong.signing.selectors import credential_for_agency
-
     credential = credential_for_agency(agency)
     if credential is None:
         raise ValidationFailed({"credential": [_("Cơ quan chưa có chữ ký số (chứng thư số cơ quan) trên hệ thống: "
@@ -80,7 +80,7 @@ def _agency_signer_credential(agency, pin: str):
                                                  "ký được bằng chữ ký số cơ quan lưu trên hệ thống.")]})
     if credential.custody == "pkcs12" and not pin:
         raise ValidationFailed({"pin": [_("Cần nhập mã PIN chữ ký số của cơ quan.")]})
-    custody.certificate_check_usable(bytes(credential.certificate))
+    credentials.certificate_check_usable(bytes(credential.certificate))
     return credential
 
 
@@ -146,13 +146,9 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
         signer_title = position.title or _("Lãnh đạo")
     place = agency.place_name or ""
 
-    from lienthong.signing import custody
-    from lienthong.signing import pades
-    from lienthong.signing.methods import signed_file
-
     written: list[str] = []
     try:
-        with custody.open_signer(credential, pin=pin or None) as signer, transaction.atomic():
+        with credentials.open_signer(credential, pin=pin or None) as signer, transaction.atomic():
             register = register_for(agency_id=agency.pk, year=today.year, direction=Direction.COPY,
                                     document_type=document_type, is_secret=False)
             number = allocate_number(register=register)

@@ -25,10 +25,10 @@ from django.db.models import F
 
 from lienthong.accounts.models import Position, Role
 from lienthong.agencies.models import Agency
-from lienthong.signing import custody, pki
+from lienthong.signing import credentials, pki
 from lienthong.signing.pades import images
 from lienthong.signing.models import Credential, CredentialKind, Custody, RevocationList, TrustedCertificate
-from lienthong.signing.services import _cert_fields, revocation_list_add, trusted_certificate_add
+from lienthong.signing.credentials import certificate_fields, revocation_list_add, trusted_certificate_add
 
 DEMO_PIN = "123456"
 ROOT_NAME = "Liên Thông Root CA (thử nghiệm)"
@@ -125,7 +125,7 @@ def ensure_demo_pki(*, directory: Path | None = None, reuse_key: bool = False, l
                     .exclude(signing_credentials__active=True).order_by("path"))
     log(f"Chứng thư thử nghiệm: {len(people)} người ký, {len(agencies)} cơ quan.")
 
-    fernet = custody._fernet()
+    fernet = credentials.at_rest_cipher()
     ca_p12 = ca.pkcs12(DEMO_PIN)
     jobs = [("personal", _cut(p.user.full_name or p.user.username), dict(
         organisation=_fit(p.agency.name, p.agency.short_name), unit=_cut(p.title or ""),
@@ -149,7 +149,7 @@ def ensure_demo_pki(*, directory: Path | None = None, reuse_key: bool = False, l
             kind=CredentialKind.PERSONAL if kind == "personal" else CredentialKind.AGENCY,
             user=owner if kind == "personal" else None, agency=owner if kind == "agency" else None,
             custody=Custody.PKCS12, pkcs12=fernet.encrypt(p12), image=image,
-            image_width_mm=35 if kind == "personal" else 36, **_cert_fields(cert)))
+            image_width_mm=35 if kind == "personal" else 36, **certificate_fields(cert)))
     with transaction.atomic():
         Credential.objects.bulk_create(rows, batch_size=200)
     result.personal_created, result.agency_created = len(people), len(agencies)

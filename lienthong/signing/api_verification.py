@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from ninja import Field, Router, Schema
 
 from lienthong.core.schema_types import Id
+from lienthong.signing import selectors, verification
 from lienthong.signing.models import verification_label
 
 router = Router(tags=["Chữ ký số"])
@@ -100,7 +101,5 @@ def file_verify(request, stored_file_id: Id):
     administrator added a root, for example) and return the result. The id is the stored file's
     (``stored_file_id`` of a document file); anyone who can see a document or a delivery using the file
     may ask; others get 404."""
-    from lienthong.signing import selectors, services
-
-    services.file_reverify(actor=request.auth, stored_file_id=stored_file_id)
+    verification.file_reverify(actor=request.auth, stored_file_id=stored_file_id)
     return FileVerificationOut.of(selectors.verification_of(stored_file_id=stored_file_id))

@@ -14,10 +14,11 @@ class SigningConfig(AppConfig):
         configure_logging()
 
         from lienthong.core import events
-        from lienthong.signing import services
+        from lienthong.signing.verification import legal_validity
+        from lienthong.signing.verification import services as verification_services
 
-        events.subscribe(events.FILE_STORED, services.on_file_stored)
-        events.subscribe(events.DOCUMENTS_DELIVERED, services.on_documents_delivered)
+        events.subscribe(events.FILE_STORED, verification_services.on_file_stored)
+        events.subscribe(events.DOCUMENTS_DELIVERED, legal_validity.on_documents_delivered)
 
         # Its scheduled job (lienthong.core.schedules): migrate makes the schedule, administrators set its time.
         from lienthong.core import schedules

@@ -12,9 +12,9 @@ being listed in ``settings.SIGNING_METHODS``.
   there (PKCS#12 unlocked by the signing PIN for this one signature) or, for the agency, on an HSM
   reached through PKCS#11.
 - ``RemoteSigning`` ("remote"): the signature value came from the client's USB token through a
-  remote-signing session (``signing.remote``); the method only hands over the finished files.
+  remote-signing session (``drafting.remote_signing``); the method only hands over the finished files.
 
-The heavy libraries (pyHanko) are imported inside the functions that sign.
+The heavy libraries (pyHanko) are imported inside the functions that sign (``pades``).
 """
 
 from __future__ import annotations
@@ -23,12 +23,16 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import ValidationFailed
-from lienthong.signing import pades
+from lienthong.documents import services as document_services
+from lienthong.signing import credentials, pades, selectors
+from lienthong.signing.models import Credential
+from lienthong.signing.verification import verify_pdf
 
 
 @dataclass
@@ -94,40 +98,22 @@ class PaperSigning:
 
 def credential_for_step(*, actor, agency, step: str):
     """The credential a step signs with: the actor's own for "sign", the agency's for "seal"."""
-    try:
-        from lienthong.signing import selectors
-
-        by_agency, by_user = selectors.credential_for_agency, selectors.credential_for_user
-    except (ImportError, AttributeError):  # the credential selectors not installed: read the table directly
-        from lienthong.signing.models import Credential
-
-        def newest(**owner):
-            return Credential.objects.filter(active=True, **owner).order_by("-not_after", "-id").first()
-
-        def by_agency(agency):
-            return newest(kind="agency", agency=agency)
-
-        def by_user(user):
-            return newest(kind="personal", user=user)
-
     if step == "seal":
-        return by_agency(agency)
-    return by_user(actor)
+        return selectors.credential_for_agency(agency)
+    return selectors.credential_for_user(actor)
 
 
-def _require_credential(credential, step: str):
+def require_credential(credential, step: str):
     if credential is None:
         if step == "seal":
             raise ValidationFailed({"method": [_("Cơ quan chưa có chữ ký số (chứng thư số cơ quan) trên hệ thống.")]})
         raise ValidationFailed({"method": [_("Bạn chưa có chữ ký số trên hệ thống. Hãy nhập chứng thư số "
                                              "(tệp .p12) ở trang “Chữ ký số của tôi”.")]})
-    from lienthong.signing import custody
-
-    custody.certificate_check_usable(bytes(credential.certificate))
+    credentials.certificate_check_usable(bytes(credential.certificate))
     return credential
 
 
-def _pdf_of(read_file, field_name: str = "files") -> bytes:
+def pdf_of(read_file, field_name: str = "files") -> bytes:
     """The bytes of a PDF to sign, refused (in Vietnamese) when it is not a readable, unencrypted PDF."""
     if getattr(read_file.kind, "kind", "") != "pdf":
         raise ValidationFailed({field_name: [_("Tệp “%(f)s” không phải PDF: chỉ ký số được tệp PDF.") % {
@@ -138,10 +124,6 @@ def _pdf_of(read_file, field_name: str = "files") -> bytes:
 
 def signed_file(name: str, data: bytes):
     """A signed PDF as a ``documents.services.ReadFile`` (checked and its text extracted like any upload)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from lienthong.documents import services as document_services
-
     return document_services.files_read([SimpleUploadedFile(name, data, content_type="application/pdf")])[0]
 
 
@@ -156,10 +138,8 @@ def personal_signature_ok(data: bytes, *, signer_fingerprints=()) -> bool:
     """Whether ``data`` carries an intact, cryptographically valid signature of the competent person
     (the draft's signer's certificate when known; otherwise any personal signature), not followed by
     changes other than filling our fields and adding signatures."""
-    from lienthong.signing import verification
-
-    report = verification.verify_pdf(data, trust_roots=[], intermediates=[], crls=[],
-                                     known_personal_fingerprints=set(signer_fingerprints))
+    report = verify_pdf(data, trust_roots=[], intermediates=[], crls=[],
+                        known_personal_fingerprints=set(signer_fingerprints))
     for sig in getattr(report, "signatures", []) or []:
         if not getattr(sig, "intact", False):
             continue
@@ -176,15 +156,13 @@ def personal_signature_ok(data: bytes, *, signer_fingerprints=()) -> bool:
 
 
 def _signer_fingerprints(draft) -> set[str]:
-    from lienthong.signing.models import Credential
-
     if draft is None:
         return set()
     return {f.lower() for f in Credential.objects.filter(kind="personal", user_id=draft.signer_id)
             .values_list("fingerprint", flat=True)}
 
 
-def _require_personal_signature(data: bytes, draft) -> None:
+def require_personal_signature(data: bytes, draft) -> None:
     if not personal_signature_ok(data, signer_fingerprints=_signer_fingerprints(draft)):
         raise ValidationFailed({"files": [_("Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền.")]})
 
@@ -202,22 +180,20 @@ class ServerKeySigning:
 
     def _signer(self, credential, options: dict):
         """A context manager yielding the pyHanko signer (a PKCS#11 session is closed after signing)."""
-        from lienthong.signing import custody
-
         pin = (options or {}).get("pin") or None
         if credential.custody == "pkcs12" and not pin:
             raise ValidationFailed({"pin": [_("Cần nhập mã PIN ký số.")]})
         if credential.custody not in ("pkcs12", "pkcs11"):
             raise ValidationFailed({"method": [_("Chứng thư số này nằm trên USB token: hãy chọn “Ký số bằng USB token”.")]})
-        return custody.open_signer(credential, pin=pin)
+        return credentials.open_signer(credential, pin=pin)
 
     def sign_personal(self, request: SignRequest) -> SignResult:
-        credential = _require_credential(credential_for_step(actor=request.actor, agency=request.agency, step="sign"),
-                                         "sign")
+        credential = require_credential(credential_for_step(actor=request.actor, agency=request.agency, step="sign"),
+                                        "sign")
         if not request.current_files:
             raise ValidationFailed({"files": [_("Dự thảo chưa có tệp để ký.")]})
         main = request.current_files[0]
-        data = _pdf_of(main)
+        data = pdf_of(main)
         name, position = signer_details(request.draft, request.actor)
         with self._signer(credential, request.options) as signer:
             out = pades.sign_personal(data, signer=signer, image_png=bytes(credential.image or b""),
@@ -227,13 +203,13 @@ class ServerKeySigning:
                           summary=_("Đã ký số (chữ ký số của %(s)s)") % {"s": name})
 
     def sign_agency(self, request: SignRequest) -> SignResult:
-        credential = _require_credential(credential_for_step(actor=request.actor, agency=request.agency, step="seal"),
-                                         "seal")
+        credential = require_credential(credential_for_step(actor=request.actor, agency=request.agency, step="seal"),
+                                        "seal")
         if not request.current_files:
             raise ValidationFailed({"files": [_("Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền.")]})
         main = request.current_files[0]
-        data = _pdf_of(main)
-        _require_personal_signature(data, request.draft)
+        data = pdf_of(main)
+        require_personal_signature(data, request.draft)
         pdf_attachments, others = [], []
         for f in request.attachments:
             (pdf_attachments if getattr(f.kind, "kind", "") == "pdf" else others).append(f)
@@ -262,8 +238,9 @@ def agency_summary(agency, signed_attachments: int, unsigned: list) -> str:
 
 
 class RemoteSigning:
-    """The signature value came from the client's USB token (``signing.remote``): the session, finished
-    and checked by ``remote.session_finish``, carries the signed files (``options["finished"]``)."""
+    """The signature value came from the client's USB token (``drafting.remote_signing``): the session,
+    finished and checked by ``signing.pades.sessions.session_finish``, carries the signed files
+    (``options["finished"]``)."""
 
     code = "remote"
     label = gettext_lazy("Ký số bằng USB token")

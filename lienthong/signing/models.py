@@ -83,7 +83,7 @@ class Credential(models.Model):
 
     Exactly one of ``user`` (personal signature) or ``agency`` (agency signature) is set. For server-held
     keys ``pkcs12`` is the PKCS#12 file protected by the owner's signing PIN and encrypted again with the
-    server's key (``signing.custody``); the PIN is never stored. For PKCS#11 the key stays on the token:
+    server's key (``signing.credentials.custody``); the PIN is never stored. For PKCS#11 the key stays on the token:
     only its labels are kept here.
     """
 

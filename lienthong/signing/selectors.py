@@ -1,22 +1,32 @@
-"""Reads of the signing app.
-
-Sections (append, do not rewrite another's):
-- credentials and trust store — who signs with which credential, who may manage which;
-- verification — (below the credentials section).
+"""Reads of the signing app: who signs with which credential and who may manage which; the trust material
+verification runs against; the stored verifications and what documents' headers, lists and statistics say
+of their signatures.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from lienthong.accounts.models import Role
+from lienthong.accounts.selectors import agency_ids_for
+from lienthong.agencies.models import Agency
+from lienthong.documents.models import Direction, Document, DocumentFile, DocumentStatus
+from lienthong.signing.models import (
+    Credential,
+    FileVerification,
+    RevocationList,
+    TrustedCertificate,
+    VerificationStatus,
+)
+
 # ==================================================================================================
 # Credentials and trust store
 # ==================================================================================================
-import datetime as dt
-
-from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils import timezone
-
-from lienthong.signing.models import Credential, RevocationList, TrustedCertificate
 
 
 def credential_for_user(user) -> Credential | None:
@@ -37,9 +47,6 @@ def credentials_of_user(user) -> QuerySet[Credential]:
 def managed_agency_ids(*, user) -> QuerySet | None:
     """Subquery of the agencies whose credentials ``user`` manages (where they are văn thư); None means
     every agency (system administrators)."""
-    from lienthong.accounts.models import Role
-    from lienthong.accounts.selectors import agency_ids_for
-
     if getattr(user, "is_system_admin", False):
         return None
     return agency_ids_for(user=user, roles=[Role.CLERK])
@@ -53,8 +60,6 @@ def user_can_manage_agency_credentials(*, user, agency_id: int) -> bool:
 def managed_agencies(*, user) -> QuerySet:
     """The agencies whose credentials ``user`` manages, each annotated with its active credential
     (``credential_id``, ``credential_subject``, ``credential_not_after``, ``credential_custody``): one query."""
-    from lienthong.agencies.models import Agency
-
     active = Credential.objects.filter(agency_id=OuterRef("pk"), active=True).order_by("-created_at", "-pk")
     qs = Agency.objects.filter(is_active=True)
     ids = managed_agency_ids(user=user)
@@ -92,20 +97,14 @@ def revocation_lists() -> QuerySet[RevocationList]:
 
 
 # ==================================================================================================
-# Verification (helper B appends below)
+# Verification
 # ==================================================================================================
-
-from dataclasses import dataclass as _dataclass  # noqa: E402
-
-from django.db.models import Count, Exists, Max, Q, Sum  # noqa: E402
-
-from lienthong.signing.models import FileVerification, VerificationStatus  # noqa: E402
 
 # Statuses that make a file "failing" in lists (the inbox flag): something is wrong with a signature.
 FAILING_STATUSES = (VerificationStatus.INVALID, VerificationStatus.UNTRUSTED)
 
 
-@_dataclass(frozen=True)
+@dataclass(frozen=True)
 class TrustMaterial:
     roots: tuple[bytes, ...]
     intermediates: tuple[bytes, ...]
@@ -169,16 +168,12 @@ def verifications_for(*, stored_file_ids) -> dict[int, FileVerification]:
 def document_has_failing_file(document_ref: str = "document_id") -> Exists:
     """Expression for annotations: a file of the document (``OuterRef(document_ref)``) whose signatures
     failed verification. Lets a list page flag rows without one query per row."""
-    from django.db.models import OuterRef
-
     return Exists(FileVerification.objects.filter(stored_file__uses__document_id=OuterRef(document_ref),
                                                   status__in=FAILING_STATUSES))
 
 
 def document_verification_problems(*, document_id: int) -> list[FileVerification]:
     """The failing verifications of a document's files, in file order (what a return reason quotes)."""
-    from lienthong.documents.models import DocumentFile
-
     ids = list(DocumentFile.objects.filter(document_id=document_id).order_by("order", "pk")
                .values_list("stored_file_id", flat=True))
     found = verifications_for(stored_file_ids=ids)
@@ -188,8 +183,6 @@ def document_verification_problems(*, document_id: int) -> list[FileVerification
 def documents_signed_by_both(*, document_ids) -> set[int]:
     """Documents among ``document_ids`` with a file that carries a valid personal and a valid agency
     signature, none of them from a test CA (QĐ 28/2018: test certificates have no legal value); one query."""
-    from lienthong.documents.models import DocumentFile
-
     return set(DocumentFile.objects.filter(
         document_id__in=list(document_ids), stored_file__verification__personal_valid=True,
         stored_file__verification__agency_valid=True, stored_file__verification__test_authority=False)
@@ -199,10 +192,6 @@ def documents_signed_by_both(*, document_ids) -> set[int]:
 def document_has_valid_signature(document_ref: str = "pk") -> Exists:
     """Expression for annotations: a file of the document (``OuterRef(document_ref)``) whose signatures all
     verified valid, from a CA that is not a test CA (what statistics count as "signed and valid")."""
-    from django.db.models import OuterRef
-
-    from lienthong.documents.models import DocumentFile
-
     return Exists(DocumentFile.objects.filter(document_id=OuterRef(document_ref),
                                               stored_file__verification__status=VerificationStatus.VALID,
                                               stored_file__verification__test_authority=False))
@@ -212,8 +201,6 @@ def document_signature_state(*, document_id: int) -> str:
     """What the document's header says of its signatures beside ``Document.legally_valid``: ``pending``
     while a PDF of the document has not been verified yet (the job runs after the upload's transaction),
     ``test_authority`` when a file verified valid but from a test CA, else ``""`` (one query)."""
-    from lienthong.documents.models import DocumentFile
-
     rows = list(DocumentFile.objects.filter(document_id=document_id, stored_file__kind="pdf")
                 .values_list("stored_file__verification__status", "stored_file__verification__test_authority"))
     if any(status is None for status, _test in rows):
@@ -223,31 +210,9 @@ def document_signature_state(*, document_id: int) -> str:
     return ""
 
 
-def stored_file_visible(*, user, stored_file_id: int) -> bool:
-    """Whether ``user`` sees a document, a delivery (as the recipient's văn thư) or a draft using this file."""
-    from lienthong.delivery.models import Delivery
-    from lienthong.documents.models import DocumentFile
-    from lienthong.documents.selectors import documents_visible_to
-
-    uses = DocumentFile.objects.filter(stored_file_id=stored_file_id)
-    if documents_visible_to(user=user).filter(pk__in=uses.values("document_id")).exists():
-        return True
-    from lienthong.accounts import selectors as account_selectors
-
-    clerk_ids = account_selectors.position_agencies(user=user).clerk_ids
-    if clerk_ids and Delivery.objects.filter(
-            recipient_agency_id__in=sorted(clerk_ids), document_id__in=uses.values("document_id")).exists():
-        return True
-    from lienthong.drafting.models import DraftFile
-    from lienthong.drafting.selectors import drafts_visible_to
-
-    return DraftFile.objects.filter(stored_file_id=stored_file_id,
-                                    draft_id__in=drafts_visible_to(user=user).values("pk")).exists()
-
-
 # --- Statistics for oversight (QĐ 28/2018) ---------------------------------------------------------
 
-@_dataclass
+@dataclass
 class AgencySignatureStats:
     agency_id: int
     agency_name: str
@@ -270,9 +235,6 @@ def signature_statistics(*, agency_ids=None, start: dt.date, end: dt.date) -> li
     arrival) between ``start`` and ``end`` inclusive: how many, how many issued documents are legally
     valid electronic documents, how many received ones arrived with a valid signature (a test CA's does not
     count). Withdrawn and cancelled documents are not counted. Two queries whatever the number of agencies."""
-    from lienthong.agencies.models import Agency
-    from lienthong.documents.models import Direction, Document, DocumentStatus
-
     signed_valid = document_has_valid_signature("pk")
     issued = Q(direction=Direction.OUTGOING, issued_on__gte=start, issued_on__lte=end)
     received = Q(direction=Direction.INCOMING, received_on__gte=start, received_on__lte=end)

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.views import forbidden
+from lienthong.signing import credentials, selectors
 from lienthong.signing import forms as signing_forms
-from lienthong.signing import selectors, services
 from lienthong.signing.models import Credential
 
 
@@ -34,7 +34,7 @@ def _handle(request, action, forms, *, owner_user=None, owner_agency=None, curre
     if action == "deactivate":
         if current is None:
             raise NotFound()
-        services.credential_deactivate(actor=request.user, credential_id=current.pk)
+        credentials.credential_deactivate(actor=request.user, credential_id=current.pk)
         messages.success(request, _("Đã ngừng dùng chữ ký số."))
         return True
     if form is None or not form.is_valid():
@@ -43,13 +43,13 @@ def _handle(request, action, forms, *, owner_user=None, owner_agency=None, curre
     try:
         image = signing_forms.read_upload(form, "image")
         if action == "pkcs12":
-            services.credential_import_pkcs12(
+            credentials.credential_import_pkcs12(
                 actor=request.user, owner_user=owner_user, owner_agency=owner_agency,
                 p12=signing_forms.read_upload(form, "pkcs12"), pin=cd["pin"], image_png=image,
                 image_width_mm=cd.get("image_width_mm"))
             messages.success(request, _("Đã lưu tệp khóa. Khi ký, anh/chị nhập mã PIN của tệp khóa."))
         elif action == "certificate":
-            services.credential_register_certificate(
+            credentials.credential_register_certificate(
                 actor=request.user, owner_user=owner_user, owner_agency=owner_agency,
                 certificate=signing_forms.read_upload(form, "certificate"),
                 custody_mode=cd.get("custody") or "remote", pkcs11_token=cd.get("pkcs11_token") or "",
@@ -58,7 +58,7 @@ def _handle(request, action, forms, *, owner_user=None, owner_agency=None, curre
         elif action == "image":
             if current is None:
                 raise NotFound()
-            services.credential_set_image(actor=request.user, credential_id=current.pk, image_png=image,
+            credentials.credential_set_image(actor=request.user, credential_id=current.pk, image_png=image,
                                           image_width_mm=cd.get("image_width_mm"))
             messages.success(request, _("Đã thay ảnh."))
     except ValidationFailed as exc:
@@ -142,12 +142,12 @@ def trust_store(request):
         if form.is_valid():
             try:
                 if action == "certificate":
-                    trusted = services.trusted_certificate_add(
+                    trusted = credentials.trusted_certificate_add(
                         actor=request.user, data=signing_forms.read_upload(form, "certificate"),
                         is_test=form.cleaned_data["is_test"])
                     messages.success(request, _("Đã thêm chứng thư tin cậy: %(s)s") % {"s": trusted.subject})
                 else:
-                    services.revocation_list_add(actor=request.user, data=signing_forms.read_upload(form, "crl"))
+                    credentials.revocation_list_add(actor=request.user, data=signing_forms.read_upload(form, "crl"))
                     messages.success(request, _("Đã tải lên CRL."))
                 return redirect("signing:trust_store")
             except ValidationFailed as exc:
@@ -165,10 +165,10 @@ def trust_toggle(request, trusted_id: int):
     marking = "is_test" in request.POST
     try:
         if marking:
-            trusted = services.trusted_certificate_set_test(
+            trusted = credentials.trusted_certificate_set_test(
                 actor=request.user, trusted_id=trusted_id, is_test=request.POST.get("is_test") == "1")
         else:
-            trusted = services.trusted_certificate_set_active(
+            trusted = credentials.trusted_certificate_set_active(
                 actor=request.user, trusted_id=trusted_id, active=request.POST.get("active") == "1")
     except PermissionDenied as exc:
         return forbidden(request, exc.message)

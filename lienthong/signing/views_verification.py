@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienthong.core.errors import NotFound
-from lienthong.signing import services
+from lienthong.signing import verification as signature_verification
 from lienthong.signing.models import VerificationStatus, verification_label
 
 
@@ -20,7 +20,7 @@ from lienthong.signing.models import VerificationStatus, verification_label
 @require_POST
 def file_reverify(request, stored_file_id: int):
     try:
-        verification = services.file_reverify(actor=request.user, stored_file_id=stored_file_id)
+        verification = signature_verification.file_reverify(actor=request.user, stored_file_id=stored_file_id)
     except NotFound:
         raise Http404(_("Không tìm thấy tệp hoặc bạn không có quyền xem.")) from None
     label = verification_label(verification.status, verification.test_authority)

@@ -31,11 +31,11 @@ def ca_root():
 
 
 def agency_credential(p, key="vp", *, actor=None):
-    from lienthong.signing import services as signing_services
+    from lienthong.signing import credentials
 
     agency = p.agencies[key]
     issued = pki.make_end_entity(ca_root(), agency.name, organisation=agency.name, reuse_key=True)
-    return signing_services.credential_import_pkcs12(actor=actor or p.users[f"clerk.{key}"], owner_agency=agency,
+    return credentials.credential_import_pkcs12(actor=actor or p.users[f"clerk.{key}"], owner_agency=agency,
                                                      p12=issued.pkcs12(PIN), pin=PIN)
 
 

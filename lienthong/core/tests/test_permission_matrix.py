@@ -228,16 +228,15 @@ def build_world() -> World:
 
     # Digital signatures: a personal credential of the commune's leader, the commune's agency credential,
     # a trusted test root.
-    from lienthong.signing import pki
-    from lienthong.signing import services as signing_services
+    from lienthong.signing import credentials, pki
 
     root = pki.make_root(reuse_key=True)
-    ids["trusted_root"] = signing_services.trusted_certificate_add(actor=u["sysadmin"], data=root.der).pk
+    ids["trusted_root"] = credentials.trusted_certificate_add(actor=u["sysadmin"], data=root.der).pk
     for key, owner in (("cred_leader_xa", dict(owner_user=u["leader.xa"])), ("cred_xa", dict(owner_agency=a["xa"]))):
         name = u["leader.xa"].full_name if key == "cred_leader_xa" else a["xa"].name
         issued = pki.make_end_entity(root, name, organisation=a["xa"].name, reuse_key=True)
         actor = u["leader.xa"] if key == "cred_leader_xa" else u["clerk.xa"]
-        ids[key] = signing_services.credential_register_certificate(
+        ids[key] = credentials.credential_register_certificate(
             actor=actor, certificate=issued.der, custody_mode="remote", image_png=_SIGNATURE_PNG(), **owner).pk
 
     # An electronic copy (sao y) of the district's ordinary outgoing document, signed with the district's

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from lienthong.accounts.models import Position, Role
 from lienthong.demo.pki import DEMO_PIN, ensure_demo_pki
-from lienthong.signing import custody, pki
+from lienthong.signing import credentials, pki
 from lienthong.signing.models import Credential, RevocationList, TrustedCertificate
 from lienthong.testing.builders import tiny_pdf
 
@@ -36,11 +36,11 @@ def test_demo_pki_gives_every_leader_and_agency_a_usable_credential(province, tm
 
     seal = Credential.objects.get(agency=province.agencies["stttt"])
     assert "Sở Thông tin và Truyền thông tỉnh Hậu Giang" in seal.subject and seal.image_width_mm == 36
-    custody.certificate_check_usable(bytes(seal.certificate))
+    credentials.certificate_check_usable(bytes(seal.certificate))
     leader = Credential.objects.get(user=province.users["leader.huyen.noivu"])
     assert "Trưởng phòng Phòng Nội vụ" in leader.subject and bytes(leader.image).startswith(b"\x89PNG")
 
-    with custody.open_signer(leader, pin=DEMO_PIN) as signer:
+    with credentials.open_signer(leader, pin=DEMO_PIN) as signer:
         out = io.BytesIO()
         signers.PdfSigner(signers.PdfSignatureMetadata(field_name="NguoiKy"), signer=signer).sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(tiny_pdf())), output=out)

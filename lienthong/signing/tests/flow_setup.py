@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lienthong.testing.builders import doc_type, tiny_pdf
 from lienthong.drafting import services as drafting
-from lienthong.signing import custody, pki
+from lienthong.signing import credentials, pki
 from lienthong.signing.models import Credential, TrustedCertificate
 
 PERSONAL_PIN = "123456"
@@ -63,7 +63,7 @@ def add_credential(*, user=None, agency=None, custody_mode: str = "pkcs12", pin:
         kind=kind, user=user, agency=agency, custody=custody_mode, certificate=issued.der,
         subject=cert.subject.rfc4514_string(), issuer=cert.issuer.rfc4514_string(), serial=str(cert.serial_number),
         fingerprint=issued.fingerprint, not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc,
-        pkcs12=custody.protect_pkcs12(issued.pkcs12(pin), pin) if custody_mode == "pkcs12" else None,
+        pkcs12=credentials.protect_pkcs12(issued.pkcs12(pin), pin) if custody_mode == "pkcs12" else None,
         image=_image(kind, agency.name if agency is not None else user.full_name),
         image_width_mm=36 if kind == "agency" else 30)
     return credential, issued

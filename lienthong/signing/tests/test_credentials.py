@@ -14,9 +14,9 @@ from PIL import Image
 
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.notifications.models import Notification
-from lienthong.signing import custody, pki, selectors, services
-from lienthong.signing.pades import images
+from lienthong.signing import credentials, pki, selectors
 from lienthong.signing.models import Credential, RevocationList, TrustedCertificate
+from lienthong.signing.pades import images
 
 PIN = "123456"
 
@@ -50,7 +50,7 @@ def _png(mode="RGBA", size=(200, 80), transparent=True) -> bytes:
 def test_import_pkcs12_stores_an_encrypted_key_that_signs_with_the_pin(province, ca, signature_png):
     leader = province.users["leader.xa"]
     issued = _person(ca)
-    credential = services.credential_import_pkcs12(actor=leader, owner_user=leader, p12=issued.pkcs12(PIN), pin=PIN,
+    credential = credentials.credential_import_pkcs12(actor=leader, owner_user=leader, p12=issued.pkcs12(PIN), pin=PIN,
                                                    image_png=signature_png)
     credential.refresh_from_db()
     assert credential.kind == "personal" and credential.custody == "pkcs12" and credential.active
@@ -58,10 +58,10 @@ def test_import_pkcs12_stores_an_encrypted_key_that_signs_with_the_pin(province,
     assert bytes(credential.image) == signature_png
     assert issued.pkcs12(PIN) not in bytes(credential.pkcs12)
     assert selectors.credential_for_user(leader) == credential
-    with custody.open_signer(credential, pin=PIN) as signer:
+    with credentials.open_signer(credential, pin=PIN) as signer:
         assert signer.signing_cert.sha256.hex() == issued.fingerprint
     # a new import replaces the old credential and keeps its image when none is given
-    newer = services.credential_import_pkcs12(actor=leader, owner_user=leader, p12=_person(ca).pkcs12("999999"),
+    newer = credentials.credential_import_pkcs12(actor=leader, owner_user=leader, p12=_person(ca).pkcs12("999999"),
                                               pin="999999")
     credential.refresh_from_db()
     assert not credential.active and selectors.credential_for_user(leader) == newer
@@ -91,7 +91,7 @@ def test_bad_imports_are_refused_with_a_clear_message_and_store_nothing(province
     }[case]
     changes, field, message = expected
     with pytest.raises(ValidationFailed) as refused:
-        services.credential_import_pkcs12(**{**kwargs, **changes})
+        credentials.credential_import_pkcs12(**{**kwargs, **changes})
     assert message in refused.value.errors[field][0]
     assert not Credential.objects.exists()
 
@@ -125,38 +125,38 @@ def test_demo_images_are_transparent_pngs_of_real_size():
 def test_only_owners_and_agency_clerks_manage_credentials(province, ca, signature_png):
     u, a = province.users, province.agencies
     with pytest.raises(PermissionDenied, match="của chính mình"):
-        services.credential_import_pkcs12(actor=u["clerk.xa"], owner_user=u["leader.xa"],
+        credentials.credential_import_pkcs12(actor=u["clerk.xa"], owner_user=u["leader.xa"],
                                           p12=_person(ca).pkcs12(PIN), pin=PIN)
     for actor in ("leader.xa", "specialist.xa", "clerk.huyen"):
         with pytest.raises(PermissionDenied, match="văn thư của cơ quan"):
-            services.credential_import_pkcs12(actor=u[actor], owner_agency=a["xa"], p12=_agency(ca).pkcs12(PIN),
+            credentials.credential_import_pkcs12(actor=u[actor], owner_agency=a["xa"], p12=_agency(ca).pkcs12(PIN),
                                               pin=PIN)
-    seal = services.credential_import_pkcs12(actor=u["clerk.xa"], owner_agency=a["xa"], p12=_agency(ca).pkcs12(PIN),
+    seal = credentials.credential_import_pkcs12(actor=u["clerk.xa"], owner_agency=a["xa"], p12=_agency(ca).pkcs12(PIN),
                                              pin=PIN, image_png=images.seal_image(a["xa"].name))
     assert seal.kind == "agency" and selectors.credential_for_agency(a["xa"]) == seal
     with pytest.raises(PermissionDenied):
-        services.credential_deactivate(actor=u["leader.xa"], credential_id=seal.pk)
-    services.credential_deactivate(actor=u["clerk.xa"], credential_id=seal.pk)
+        credentials.credential_deactivate(actor=u["leader.xa"], credential_id=seal.pk)
+    credentials.credential_deactivate(actor=u["clerk.xa"], credential_id=seal.pk)
     assert selectors.credential_for_agency(a["xa"]) is None
     # an agency certificate must name the agency
     with pytest.raises(ValidationFailed, match="không phải cho cơ quan"):
-        services.credential_import_pkcs12(actor=u["clerk.xa"], owner_agency=a["xa"],
+        credentials.credential_import_pkcs12(actor=u["clerk.xa"], owner_agency=a["xa"],
                                           p12=_agency(ca, "Ủy ban nhân dân xã Khác").pkcs12(PIN), pin=PIN)
 
 
 def test_register_token_and_hsm_certificates(province, ca, signature_png):
     u, a = province.users, province.agencies
-    token = services.credential_register_certificate(actor=u["leader.xa"], owner_user=u["leader.xa"],
+    token = credentials.credential_register_certificate(actor=u["leader.xa"], owner_user=u["leader.xa"],
                                                      certificate=_person(ca).pem, custody_mode="remote",
                                                      image_png=signature_png)
     assert token.custody == "remote" and token.pkcs12 is None
     with pytest.raises(ValidationFailed, match="chỉ dùng cho chữ ký số của cơ quan"):
-        services.credential_register_certificate(actor=u["leader.xa"], owner_user=u["leader.xa"],
+        credentials.credential_register_certificate(actor=u["leader.xa"], owner_user=u["leader.xa"],
                                                  certificate=_person(ca).der, custody_mode="pkcs11")
     with pytest.raises(ValidationFailed, match="nhãn token"):
-        services.credential_register_certificate(actor=u["clerk.xa"], owner_agency=a["xa"],
+        credentials.credential_register_certificate(actor=u["clerk.xa"], owner_agency=a["xa"],
                                                  certificate=_agency(ca).der, custody_mode="pkcs11")
-    hsm = services.credential_register_certificate(actor=u["clerk.xa"], owner_agency=a["xa"],
+    hsm = credentials.credential_register_certificate(actor=u["clerk.xa"], owner_agency=a["xa"],
                                                    certificate=_agency(ca).der, custody_mode="pkcs11",
                                                    pkcs11_token="ubnd-xa", pkcs11_key="seal")
     assert (hsm.custody, hsm.pkcs11_token, hsm.pkcs11_key) == ("pkcs11", "ubnd-xa", "seal")
@@ -168,46 +168,46 @@ def test_trust_store_takes_ca_certificates_once_and_crls_signed_by_them(province
     admin.save()
     root, intermediate = ca
     with pytest.raises(PermissionDenied):
-        services.trusted_certificate_add(actor=province.users["clerk.xa"], data=root.der)
-    added = services.trusted_certificate_add(actor=admin, data=root.pem, is_test=True)
+        credentials.trusted_certificate_add(actor=province.users["clerk.xa"], data=root.der)
+    added = credentials.trusted_certificate_add(actor=admin, data=root.pem, is_test=True)
     assert added.kind == "root" and added.is_test
-    assert services.trusted_certificate_add(actor=admin, data=intermediate.der).kind == "intermediate"
+    assert credentials.trusted_certificate_add(actor=admin, data=intermediate.der).kind == "intermediate"
     with pytest.raises(ValidationFailed, match="đã có trong danh sách tin cậy"):
-        services.trusted_certificate_add(actor=admin, data=root.der)
+        credentials.trusted_certificate_add(actor=admin, data=root.der)
     with pytest.raises(ValidationFailed, match="không phải chứng thư của tổ chức cấp"):
-        services.trusted_certificate_add(actor=admin, data=_person(ca).der)
+        credentials.trusted_certificate_add(actor=admin, data=_person(ca).der)
     with pytest.raises(ValidationFailed, match="không phải chứng thư số"):
-        services.trusted_certificate_add(actor=admin, data=b"nonsense")
+        credentials.trusted_certificate_add(actor=admin, data=b"nonsense")
     assert TrustedCertificate.objects.count() == 2
 
     crl = pki.make_crl(intermediate, [(12345, timezone.now())])
-    row = services.revocation_list_add(actor=admin, data=crl)
+    row = credentials.revocation_list_add(actor=admin, data=crl)
     assert row.issuer_fingerprint == intermediate.fingerprint
     with pytest.raises(ValidationFailed, match="đã được tải lên"):
-        services.revocation_list_add(actor=admin, data=crl)
+        credentials.revocation_list_add(actor=admin, data=crl)
     stranger = pki.make_root("CA lạ", reuse_key=False)
     with pytest.raises(ValidationFailed, match="không do một tổ chức cấp chứng thư trong danh sách tin cậy"):
-        services.revocation_list_add(actor=admin, data=pki.make_crl(stranger))
+        credentials.revocation_list_add(actor=admin, data=pki.make_crl(stranger))
     with pytest.raises(ValidationFailed, match="CRL"):
-        services.revocation_list_add(actor=admin, data=b"nonsense")
+        credentials.revocation_list_add(actor=admin, data=b"nonsense")
     assert RevocationList.objects.count() == 1
 
 
 def test_expiry_warnings_reach_the_owner_and_the_agency_clerks_once(province, ca, signature_png):
     u, a = province.users, province.agencies
     soon = timezone.now() - dt.timedelta(days=700)  # 730-day certificates: 30 days left
-    services.credential_import_pkcs12(actor=u["leader.xa"], owner_user=u["leader.xa"],
+    credentials.credential_import_pkcs12(actor=u["leader.xa"], owner_user=u["leader.xa"],
                                       p12=_person(ca, not_before=soon).pkcs12(PIN), pin=PIN)
-    services.credential_import_pkcs12(actor=u["clerk.huyen"], owner_agency=a["huyen"],
+    credentials.credential_import_pkcs12(actor=u["clerk.huyen"], owner_agency=a["huyen"],
                                       p12=_agency(ca, a["huyen"].name, not_before=soon).pkcs12(PIN), pin=PIN)
-    services.credential_import_pkcs12(actor=u["leader.huyen"], owner_user=u["leader.huyen"],
+    credentials.credential_import_pkcs12(actor=u["leader.huyen"], owner_user=u["leader.huyen"],
                                       p12=_person(ca, "Lãnh đạo huyen").pkcs12(PIN), pin=PIN)  # far from expiry
-    assert services.credential_expiry_warnings() == 2
+    assert credentials.credential_expiry_warnings() == 2
     warned = Notification.objects.order_by("user__username").values_list("user__username", "title", "url")
     assert [w[0] for w in warned] == ["clerk.huyen", "leader.xa"]
     assert "Chứng thư số của cơ quan Ủy ban nhân dân huyện Vị Thủy hết hạn ngày" in warned[0][1]
     assert warned[1][1].startswith("Chứng thư số của anh/chị hết hạn ngày") and warned[1][2] == "/ky-so/ca-nhan/"
-    assert services.credential_expiry_warnings() == 0  # once
+    assert credentials.credential_expiry_warnings() == 0  # once
 
 
 def test_expiry_schedule_exists(db):

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong.core.errors import DomainError, ValidationFailed
 from lienthong.testing.builders import tiny_pdf
-from lienthong.signing import custody, pki
+from lienthong.signing import credentials, pki
 from lienthong.signing.models import Credential
 
 
@@ -25,7 +25,7 @@ def chain():
 
 def _credential(person, pin="123456"):
     return Credential(kind="personal", custody="pkcs12", certificate=person.der,
-                      pkcs12=custody.protect_pkcs12(person.pkcs12(pin), pin))
+                      pkcs12=credentials.protect_pkcs12(person.pkcs12(pin), pin))
 
 
 def test_signer_from_stored_pkcs12_signs_a_pdf_that_validates(chain):
@@ -38,7 +38,7 @@ def test_signer_from_stored_pkcs12_signs_a_pdf_that_validates(chain):
 
     root, _ca, person = chain
     credential = _credential(person)
-    with custody.open_signer(credential, pin="123456") as signer:
+    with credentials.open_signer(credential, pin="123456") as signer:
         out = io.BytesIO()
         signers.PdfSigner(signers.PdfSignatureMetadata(field_name="NguoiKy"), signer=signer).sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(tiny_pdf())), output=out)
@@ -51,31 +51,31 @@ def test_signer_from_stored_pkcs12_signs_a_pdf_that_validates(chain):
 def test_the_stored_blob_is_encrypted_and_the_pin_is_not_stored(chain, settings):
     _root, _ca, person = chain
     p12 = person.pkcs12("123456")
-    blob = custody.protect_pkcs12(p12, "123456")
+    blob = credentials.protect_pkcs12(p12, "123456")
     assert p12 not in blob and b"123456" not in blob
-    key, cert, _extra = custody.open_pkcs12(blob, "123456")
-    assert custody.fingerprint(cert.public_bytes(Encoding.DER)) == person.fingerprint
+    key, cert, _extra = credentials.open_pkcs12(blob, "123456")
+    assert credentials.fingerprint(cert.public_bytes(Encoding.DER)) == person.fingerprint
     # an explicit server key replaces the one derived from SECRET_KEY; blobs of the old key no longer open
     settings.SIGNING_KEY_ENCRYPTION_KEY = Fernet.generate_key().decode()
     with pytest.raises(DomainError, match="khóa mã hóa của máy chủ"):
-        custody.open_pkcs12(blob, "123456")
-    assert custody.open_pkcs12(custody.protect_pkcs12(p12, "123456"), "123456")[1] == cert
+        credentials.open_pkcs12(blob, "123456")
+    assert credentials.open_pkcs12(credentials.protect_pkcs12(p12, "123456"), "123456")[1] == cert
 
 
 def test_wrong_pin_and_wrong_file_get_clear_errors(chain):
     _root, _ca, person = chain
     credential = _credential(person)
     with pytest.raises(ValidationFailed) as wrong:
-        custody.signer_for(credential, pin="654321")
+        credentials.signer_for(credential, pin="654321")
     assert wrong.value.errors == {"pin": ["Mã PIN không đúng."]}
     with pytest.raises(ValidationFailed) as empty:
-        custody.signer_for(credential, pin="")
+        credentials.signer_for(credential, pin="")
     assert "pin" in empty.value.errors
     with pytest.raises(ValidationFailed) as wrong_protect:
-        custody.protect_pkcs12(person.pkcs12("123456"), "000000")
+        credentials.protect_pkcs12(person.pkcs12("123456"), "000000")
     assert wrong_protect.value.errors == {"pin": ["Mã PIN không đúng."]}
     with pytest.raises(ValidationFailed) as not_p12:
-        custody.protect_pkcs12(b"%PDF-1.7 not a key file", "123456")
+        credentials.protect_pkcs12(b"%PDF-1.7 not a key file", "123456")
     assert not_p12.value.errors == {"pkcs12": ["Tệp không phải tệp khóa PKCS#12 (.p12, .pfx)."]}
 
 
@@ -83,8 +83,8 @@ def test_remote_credentials_cannot_sign_on_the_server(chain):
     _root, _ca, person = chain
     credential = Credential(kind="personal", custody="remote", certificate=person.der)
     with pytest.raises(DomainError, match="USB token"):
-        custody.signer_for(credential, pin="123456")
-    with pytest.raises(DomainError, match="USB token"), custody.open_signer(credential, pin="123456"):
+        credentials.signer_for(credential, pin="123456")
+    with pytest.raises(DomainError, match="USB token"), credentials.open_signer(credential, pin="123456"):
         pass
 
 
@@ -92,25 +92,25 @@ def test_pkcs11_without_a_configured_module_is_a_clear_error(chain, settings):
     settings.SIGNING_PKCS11_MODULE = ""
     credential = Credential(kind="agency", custody="pkcs11", certificate=chain[2].der, pkcs11_token="t")
     with pytest.raises(DomainError, match="PKCS#11"):
-        custody.signer_for(credential, pin=None)
+        credentials.signer_for(credential, pin=None)
 
 
 def test_certificate_check_usable(chain):
     _root, ca, person = chain
-    custody.certificate_check_usable(person.der)
-    custody.certificate_check_usable(person.pem)
+    credentials.certificate_check_usable(person.der)
+    credentials.certificate_check_usable(person.pem)
     old = pki.make_end_entity(ca, "Cũ", reuse_key=True, not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), days=30)
     with pytest.raises(ValidationFailed) as expired:
-        custody.certificate_check_usable(old.der)
+        credentials.certificate_check_usable(old.der)
     assert expired.value.errors == {"certificate": ["Chứng thư số đã hết hạn ngày 31/01/2020."]}
     future = pki.make_end_entity(ca, "Mới", reuse_key=True, not_before=dt.datetime(2099, 1, 1, 5, tzinfo=dt.UTC))
     with pytest.raises(ValidationFailed) as not_yet:
-        custody.certificate_check_usable(future.der)
+        credentials.certificate_check_usable(future.der)
     assert not_yet.value.errors["certificate"] == ["Chứng thư số chưa có hiệu lực (có hiệu lực từ ngày 01/01/2099)."]
     encipher = pki.make_end_entity(ca, "Mã hóa", reuse_key=True, digital_signature=False)
     with pytest.raises(ValidationFailed, match="không được phép dùng để ký số"):
-        custody.certificate_check_usable(encipher.der)
+        credentials.certificate_check_usable(encipher.der)
     with pytest.raises(ValidationFailed, match="không phải chứng thư số"):
-        custody.certificate_check_usable(b"hello")
+        credentials.certificate_check_usable(b"hello")
     # ``at`` checks usability at another moment (e.g. when a remote signature was prepared)
-    custody.certificate_check_usable(old.der, at=dt.datetime(2020, 1, 15, tzinfo=dt.UTC))
+    credentials.certificate_check_usable(old.der, at=dt.datetime(2020, 1, 15, tzinfo=dt.UTC))

@@ -15,8 +15,8 @@ from django.urls import reverse
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery
 from lienthong.documents.models import DocumentFile
+from lienthong.signing import credentials, verification
 from lienthong.signing import selectors as signing_selectors
-from lienthong.signing import services
 from lienthong.signing.models import FileVerification
 from lienthong.signing.tests import signed_pdfs as sp
 from lienthong.signing.tests.test_verification_ui import TODAY, api_document, issue
@@ -51,7 +51,7 @@ def test_signatures_under_a_test_ca_root_are_valid_from_a_test_authority_and_nev
     """vanthu.md §2.3 (legal validity, NĐ30 Art. 5) and §7 rule 4; QĐ 28/2018: a test CA's signatures do
     not make a document legally valid — shown as valid signatures from a test authority."""
     # The administrator uploads the supplier's root to the trust store, marked as a test CA.
-    services.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=True)
+    credentials.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=True)
     with django_capture_on_commit_callbacks(execute=True):
         doc = issue(province, signed)
     doc.refresh_from_db()
@@ -89,7 +89,7 @@ def test_signatures_under_a_test_ca_root_are_valid_from_a_test_authority_and_nev
 def test_the_same_signatures_under_a_root_not_marked_test_are_legally_valid(
         client, province, p_pki, signed, django_capture_on_commit_callbacks):
     """vanthu.md §2.3 (NĐ30 Art. 5); QĐ 28/2018: the control — a trusted root that is not a test CA."""
-    services.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=False)
+    credentials.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=False)
     with django_capture_on_commit_callbacks(execute=True):
         doc = issue(province, signed)
     doc.refresh_from_db()
@@ -103,8 +103,8 @@ def test_the_same_signatures_under_a_root_not_marked_test_are_legally_valid(
 def test_an_intermediate_marked_test_under_a_real_root_is_a_test_authority(
         province, p_pki, signed, django_capture_on_commit_callbacks):
     """QĐ 28/2018: a test CA anywhere on the chain (here the intermediate) takes the legal value away."""
-    services.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=False)
-    services.trusted_certificate_add(actor=None, data=p_pki.ca.der, is_test=True)
+    credentials.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=False)
+    credentials.trusted_certificate_add(actor=None, data=p_pki.ca.der, is_test=True)
     with django_capture_on_commit_callbacks(execute=True):
         doc = issue(province, signed)
     doc.refresh_from_db()
@@ -119,7 +119,7 @@ def test_a_document_issued_before_the_worker_ran_shows_that_its_signatures_are_b
     from django_q.conf import Conf
     from django_q.models import OrmQ
 
-    services.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=False)
+    credentials.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=False)
     monkeypatch.setattr(Conf, "SYNC", False)  # a real queue: the job waits for the worker
     with django_capture_on_commit_callbacks(execute=True):
         doc = issue(province, signed)
@@ -134,7 +134,7 @@ def test_a_document_issued_before_the_worker_ran_shows_that_its_signatures_are_b
     assert PENDING in head and LEGAL_BADGE not in head
 
     # The worker runs the queued job: the flag is set and the page says so.
-    services.files_verify(stored_file_ids=stored_ids)
+    verification.files_verify(stored_file_ids=stored_ids)
     doc.refresh_from_db()
     assert doc.legally_valid
     head = text(document_page(client, doc).xpath("//div[@class='doc-head']")[0])
@@ -148,7 +148,7 @@ def test_usage_statistics_do_not_count_a_test_ca_signature_as_signed_and_valid(
     from lienthong.oversight.models import AgencyMonthStats
     from lienthong.oversight.services import usage_stats_refresh
 
-    services.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=True)
+    credentials.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=True)
     with django_capture_on_commit_callbacks(execute=True):
         doc = issue(province, signed)
         delivery_services.delivery_register(
@@ -169,14 +169,14 @@ def test_results_stored_before_the_marking_are_marked_by_the_migration(
     from django.apps import apps
 
     migration = importlib.import_module("lienthong.signing.migrations.0004_verification_test_authority")
-    services.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=False)
+    credentials.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=False)
     with django_capture_on_commit_callbacks(execute=True):
         doc = issue(province, signed)
     doc.refresh_from_db()
     assert doc.legally_valid
     # The intermediate that issued the signers' certificates is a test CA (marked as such by the
     # administrator); results stored before the upgrade do not know it.
-    services.trusted_certificate_add(actor=None, data=p_pki.ca.der, is_test=True)
+    credentials.trusted_certificate_add(actor=None, data=p_pki.ca.der, is_test=True)
     migration.mark_existing_test_authority(apps, None)
     doc.refresh_from_db()
     assert not doc.legally_valid
@@ -191,7 +191,7 @@ def test_marking_a_trusted_root_as_test_ca_on_the_trust_store_page_takes_the_leg
     from lienthong.audit.models import AuditEntry
     from lienthong.signing.models import TrustedCertificate
 
-    root = services.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=False)
+    root = credentials.trusted_certificate_add(actor=None, data=p_pki.root.der, is_test=False)
     with django_capture_on_commit_callbacks(execute=True):
         doc = issue(province, signed)
     doc.refresh_from_db()

@@ -18,7 +18,12 @@ from lienthong.drafting import services as drafting
 from lienthong.drafting.models import DraftFile, DraftState
 from lienthong.signing import methods
 from lienthong.signing.tests.flow_setup import (
-    AGENCY_PIN, PERSONAL_PIN, add_credential, draft_at_signing, expired, trust_material,
+    AGENCY_PIN,
+    PERSONAL_PIN,
+    add_credential,
+    draft_at_signing,
+    expired,
+    trust_material,
 )
 from lienthong.signing.verification import verify_pdf
 
@@ -230,9 +235,9 @@ def test_signature_of_someone_else_is_not_the_competent_persons(signed_up):
     p = signed_up
     draft = draft_at_signing(p)
     other, _issued = add_credential(user=p.users["leader.xa"])
-    from lienthong.signing import custody, pades
+    from lienthong.signing import credentials, pades
 
-    with custody.open_signer(other, pin=PERSONAL_PIN) as signer:
+    with credentials.open_signer(other, pin=PERSONAL_PIN) as signer:
         data = pades.sign_personal(read(draft, "draft"), signer=signer, image_png=bytes(other.image), image_width_mm=30,
                                  signer_name="Lãnh đạo xa")
     drafting.draft_sign(actor=p.users["clerk.huyen"], draft=draft,

@@ -26,7 +26,7 @@ CHILD = textwrap.dedent("""
     import django
     django.setup()
     from lienthong.core.errors import ValidationFailed, DomainError
-    from lienthong.signing import custody
+    from lienthong.signing import credentials
     from lienthong.signing.models import Credential
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
@@ -37,7 +37,7 @@ CHILD = textwrap.dedent("""
     chain = [open(os.path.join(tmp, "ca.der"), "rb").read()]
     credential = Credential(kind="agency", custody="pkcs11", certificate=cert,
                             pkcs11_token="lt-test", pkcs11_key="seal")
-    with custody.open_signer(credential, pin=None, chain_der=chain) as signer:
+    with credentials.open_signer(credential, pin=None, chain_der=chain) as signer:
         out = io.BytesIO()
         writer = IncrementalPdfFileWriter(io.BytesIO(open(os.path.join(tmp, "in.pdf"), "rb").read()))
         signers.PdfSigner(signers.PdfSignatureMetadata(field_name="CoQuan"), signer=signer).sign_pdf(
@@ -47,13 +47,13 @@ CHILD = textwrap.dedent("""
     from django.conf import settings
     settings.SIGNING_PKCS11_PIN = ""
     try:
-        with custody.open_signer(credential, pin="0000", chain_der=chain):
+        with credentials.open_signer(credential, pin="0000", chain_der=chain):
             pass
     except ValidationFailed as exc:
         print("wrong pin:", exc.errors)
     # a token that does not exist: a clear error, not a traceback
     try:
-        with custody.open_signer(Credential(kind="agency", custody="pkcs11", certificate=cert,
+        with credentials.open_signer(Credential(kind="agency", custody="pkcs11", certificate=cert,
                                             pkcs11_token="khong-co", pkcs11_key="seal"), pin=None):
             pass
     except DomainError as exc:

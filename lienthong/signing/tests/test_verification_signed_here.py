@@ -80,7 +80,7 @@ def test_fast_hex_reader_reads_what_pyhanko_reads(raw):
     original = generic.read_hex_string_from_stream
     expected_stream, stream = io.BytesIO(raw), io.BytesIO(raw)
     expected = original(expected_stream)
-    with verification._fast_hex_strings():
+    with verification.signatures._fast_hex_strings():
         got = generic.read_hex_string_from_stream(stream)
     assert got == expected and type(got) is type(expected)
     assert stream.tell() == expected_stream.tell()
@@ -91,7 +91,7 @@ def test_fast_hex_reader_refuses_broken_strings(raw):
     from pyhanko.pdf_utils.misc import PdfStreamError
 
     with pytest.raises(PdfStreamError):
-        verification._read_hex_string(io.BytesIO(raw))
+        verification.signatures._read_hex_string(io.BytesIO(raw))
 
 
 def test_pyhankos_reader_is_restored_after_verifying():

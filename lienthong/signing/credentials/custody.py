@@ -9,18 +9,18 @@ Three custody modes (``models.Custody``):
 - ``pkcs11`` — the key stays on an HSM or token reachable from the server (the agency seal kept by the
   văn thư, NĐ30 Art. 32–33); only the token and key labels are stored. The module and the user PIN of
   the token come from ``settings.SIGNING_PKCS11_MODULE`` / ``SIGNING_PKCS11_PIN``.
-- ``remote`` — the key is on the user's USB token; the server never signs with it (see ``remote``).
+- ``remote`` — the key is on the user's USB token; the server never signs with it (see ``signing.pades.remote``).
 
 How to sign (the contract the signing methods use)::
 
-    with custody.open_signer(credential, pin=pin) as signer:   # a pyHanko ``Signer``
+    with credentials.open_signer(credential, pin=pin) as signer:   # a pyHanko ``Signer``
         signed = pades.sign_personal(data, signer=signer, ...)
 
 ``open_signer`` works for every server-side custody mode and closes the PKCS#11 session when the block
 ends. ``signer_for(credential, pin=...)`` returns a signer without a block; for PKCS#12 nothing needs
 closing; for PKCS#11 the session is closed when the signer is garbage-collected — prefer ``open_signer``.
 
-pyHanko and python-pkcs11 are imported inside the functions (this module is imported by services).
+Certificates are read by ``certificates``; pyHanko and python-pkcs11 are imported inside the functions.
 """
 
 from __future__ import annotations
@@ -28,13 +28,17 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
-import hashlib
 import weakref
 
 from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienthong.core.errors import DomainError, ValidationFailed
+from lienthong.signing.credentials.certificates import asn1_certificate
+from lienthong.signing.credentials.trust_store import trust_store_chain
+from lienthong.signing.models import Credential, Custody
 
 WRONG_PIN = "Mã PIN không đúng."
 
@@ -45,7 +49,7 @@ def _wrong_pin() -> ValidationFailed:
 
 # --- encryption at rest ---------------------------------------------------------------------------
 
-def _fernet():
+def at_rest_cipher():
     from cryptography.fernet import Fernet
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -90,7 +94,7 @@ def protect_pkcs12(p12: bytes, pin: str) -> bytes:
     """The blob stored in ``Credential.pkcs12``: the PKCS#12 file (still protected by its PIN), encrypted
     with the server key. Checks first that ``pin`` opens it."""
     load_pkcs12(p12, pin)
-    return _fernet().encrypt(p12)
+    return at_rest_cipher().encrypt(p12)
 
 
 def open_pkcs12(blob: bytes, pin: str):
@@ -98,71 +102,13 @@ def open_pkcs12(blob: bytes, pin: str):
     from cryptography.fernet import InvalidToken
 
     try:
-        p12 = _fernet().decrypt(bytes(blob))
+        p12 = at_rest_cipher().decrypt(bytes(blob))
     except InvalidToken as exc:
         raise DomainError(_("Không giải mã được tệp khóa đã lưu: khóa mã hóa của máy chủ đã thay đổi.")) from exc
     return load_pkcs12(p12, pin)
 
 
-# --- certificates ----------------------------------------------------------------------------------
-
-def fingerprint(der: bytes) -> str:
-    return hashlib.sha256(bytes(der)).hexdigest()
-
-
-def load_certificate(data: bytes):
-    """A ``cryptography`` certificate from DER or PEM bytes; ValidationFailed otherwise."""
-    from cryptography import x509
-
-    data = bytes(data)
-    try:
-        if data.lstrip().startswith(b"-----BEGIN"):
-            return x509.load_pem_x509_certificate(data)
-        return x509.load_der_x509_certificate(data)
-    except ValueError as exc:
-        raise ValidationFailed({"certificate": [_("Tệp không phải chứng thư số (X.509, PEM hoặc DER).")]}) from exc
-
-
-def _vn(moment: dt.datetime) -> str:
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y")
-
-
-def certificate_check_usable(cert_der: bytes, *, at: dt.datetime | None = None) -> None:
-    """Refuse a certificate that cannot make a legally meaningful signature at ``at`` (now by default):
-    expired, not yet valid, or without the digitalSignature / nonRepudiation key usage."""
-    from cryptography import x509
-
-    cert = load_certificate(cert_der)
-    at = at or dt.datetime.now(dt.UTC)
-    problems = []
-    if cert.not_valid_after_utc < at:
-        problems.append(_("Chứng thư số đã hết hạn ngày %(date)s.") % {"date": _vn(cert.not_valid_after_utc)})
-    if cert.not_valid_before_utc > at:
-        problems.append(_("Chứng thư số chưa có hiệu lực (có hiệu lực từ ngày %(date)s).")
-                        % {"date": _vn(cert.not_valid_before_utc)})
-    try:
-        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-        signs = usage.digital_signature or usage.content_commitment
-    except x509.ExtensionNotFound:
-        signs = True  # no KeyUsage extension: every usage is allowed (RFC 5280 §4.2.1.3)
-    if not signs:
-        problems.append(_("Chứng thư số không được phép dùng để ký số (thiếu mục đích digitalSignature / "
-                          "nonRepudiation)."))
-    if problems:
-        raise ValidationFailed({"certificate": problems})
-
-
 # --- signers --------------------------------------------------------------------------------------
-
-def _asn1_cert(cert):
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
-
-    der = cert if isinstance(cert, bytes | bytearray | memoryview) else cert.public_bytes(serialization.Encoding.DER)
-    return asn1_x509.Certificate.load(bytes(der))
-
 
 def _pkcs12_signer(credential, pin: str | None):
     from asn1crypto import keys as asn1_keys
@@ -175,18 +121,14 @@ def _pkcs12_signer(credential, pin: str | None):
     key, cert, extra = _open_counting_failures(credential, pin or "")
     key_info = asn1_keys.PrivateKeyInfo.load(key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    return SimpleSigner(signing_cert=_asn1_cert(cert), signing_key=key_info,
-                        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in extra]))
+    return SimpleSigner(signing_cert=asn1_certificate(cert), signing_key=key_info,
+                        cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(c) for c in extra]))
 
 
 def _open_counting_failures(credential, pin: str):
     """Open the stored key with ``pin``, counting wrong PINs like a token does: after
     ``SIGNING_PIN_MAX_FAILURES`` in a row the key is locked for ``SIGNING_PIN_LOCK_SECONDS``. The signing
     methods open the key before the flow's transaction starts, so a refused step does not roll the count back."""
-    from django.db.models import F
-    from django.utils import timezone
-
-    from lienthong.signing.models import Credential
 
     if credential.pk is None:  # not stored (yet): nothing to count on
         return open_pkcs12(credential.pkcs12, pin)
@@ -207,25 +149,6 @@ def _open_counting_failures(credential, pin: str):
     Credential.objects.filter(pk=credential.pk).exclude(pin_failures=0, pin_locked_until=None).update(
         pin_failures=0, pin_locked_until=None)
     return opened
-
-
-def _trust_store_chain(cert_der: bytes) -> list[bytes]:
-    """The intermediates from the trust store that issued ``cert_der`` (to embed with a PKCS#11 signature)."""
-    from lienthong.signing.models import TrustedCertificate, TrustKind
-
-    cert = load_certificate(cert_der)
-    chain, seen = [], set()
-    candidates = [bytes(d) for d in TrustedCertificate.objects.filter(
-        active=True, kind=TrustKind.INTERMEDIATE).values_list("der", flat=True)]
-    issuer = cert.issuer
-    for _round in range(4):
-        match = next((d for d in candidates if d not in seen and load_certificate(d).subject == issuer), None)
-        if match is None:
-            break
-        seen.add(match)
-        chain.append(match)
-        issuer = load_certificate(match).issuer
-    return chain
 
 
 def _pkcs11_session(credential, pin: str | None):
@@ -252,10 +175,10 @@ def _pkcs11_signer(credential, session, chain_der):
     from pyhanko.sign.pkcs11 import PKCS11Signer
 
     if chain_der is None:
-        chain_der = _trust_store_chain(bytes(credential.certificate))
+        chain_der = trust_store_chain(bytes(credential.certificate))
     return PKCS11Signer(session, key_label=credential.pkcs11_key or None,
-                        signing_cert=_asn1_cert(bytes(credential.certificate)),
-                        ca_chain=[_asn1_cert(d) for d in chain_der])
+                        signing_cert=asn1_certificate(bytes(credential.certificate)),
+                        ca_chain=[asn1_certificate(d) for d in chain_der])
 
 
 def _refuse_remote():
@@ -269,7 +192,6 @@ def open_signer(credential, *, pin: str | None, chain_der: list[bytes] | None = 
     ``ValidationFailed({"pin": ["Mã PIN không đúng."]})``). PKCS#11: a session on the credential's token,
     closed when the block exits; ``chain_der`` (intermediates to embed) defaults to the trust store's.
     Remote credentials cannot sign on the server (DomainError)."""
-    from lienthong.signing.models import Custody
 
     if credential.custody == Custody.PKCS12:
         yield _pkcs12_signer(credential, pin)
@@ -286,7 +208,6 @@ def open_signer(credential, *, pin: str | None, chain_der: list[bytes] | None = 
 def signer_for(credential, *, pin: str | None, chain_der: list[bytes] | None = None):
     """A pyHanko ``Signer`` for ``credential`` without a ``with`` block. PKCS#12 needs no cleanup; for
     PKCS#11 the token session is closed when the signer is garbage-collected (prefer ``open_signer``)."""
-    from lienthong.signing.models import Custody
 
     if credential.custody == Custody.PKCS12:
         return _pkcs12_signer(credential, pin)

@@ -1,6 +1,7 @@
-"""JSON endpoints for remote (USB token) signing: prepare the files of a signing step, then finish it
-with the signature values the client's token produced (``signing.remote``). Thin: parse, call the
-service, shape the answer.
+"""JSON endpoints for signing a draft's step with a USB token: prepare the files of the step, then finish it
+with the signature values the client's token produced (``drafting.remote_signing``). Thin: parse, call the
+service, shape the answer. The paths stay under ``/api/signing/remote/`` (the command-line client and the
+signing plugin call them).
 
 A draft the caller may not see answers 404, a step that is someone else's turn 403, a step the
 draft's state does not allow 400 ``invalid_state``; a signature that does not match what was prepared,
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import uuid
 from typing import Literal
 
@@ -21,9 +23,10 @@ from ninja import Field, Router, Schema
 from lienthong.core.api_tools import state_errors_as_400
 from lienthong.core.errors import ValidationFailed
 from lienthong.core.schema_types import Id
+from lienthong.drafting import remote_signing
 from lienthong.drafting import selectors as drafting_selectors
+from lienthong.drafting.api import _detail
 from lienthong.drafting.schemas import DraftDetail
-from lienthong.signing import remote
 
 router = Router(tags=["Ký số"])
 
@@ -64,12 +67,10 @@ def _b64(data) -> str:
 def remote_prepare(request, data: PrepareIn):
     """Máy chủ dàn trang chữ ký (ảnh chữ ký, số và ngày văn bản), để trống chỗ chữ ký và trả về thuộc tính
     được ký của từng tệp. Chương trình ký trên máy có token ký rồi gọi bước hoàn tất trước ``expires_at``."""
-    import hashlib
-
     user = request.auth
     draft = drafting_selectors.draft_get(user=user, draft_id=data.draft_id)
     with state_errors_as_400():
-        session = remote.session_prepare(actor=user, draft=draft, step=data.step)
+        session = remote_signing.draft_remote_prepare(actor=user, draft=draft, step=data.step)
     return PrepareOut(
         session=str(session.pk), expires_at=session.expires_at, draft_id=draft.pk, step=data.step,
         certificate_b64=_b64(session.credential.certificate),
@@ -84,8 +85,6 @@ def remote_prepare(request, data: PrepareIn):
 def remote_finish(request, session: uuid.UUID, data: FinishIn):
     """Gửi giá trị chữ ký từ token; máy chủ kiểm tra từng chữ ký với chứng thư, gắn vào tệp và chuyển dự
     thảo sang bước tiếp theo. Trả về dự thảo như người gọi đang thấy."""
-    from lienthong.drafting.api import _detail
-
     signatures = []
     for value in data.signatures_b64:
         try:
@@ -93,5 +92,6 @@ def remote_finish(request, session: uuid.UUID, data: FinishIn):
         except (binascii.Error, ValueError):
             raise ValidationFailed({"signatures_b64": [_("Giá trị chữ ký không phải base64 hợp lệ.")]}) from None
     with state_errors_as_400():
-        draft = remote.session_finish(actor=request.auth, session_id=session, signatures=signatures, issue=data.issue)
+        draft = remote_signing.draft_remote_finish(actor=request.auth, session_id=session, signatures=signatures,
+                                                   issue=data.issue)
     return _detail(request.auth, draft.pk)

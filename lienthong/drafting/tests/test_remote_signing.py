@@ -13,9 +13,9 @@ from django.utils import timezone
 from lienthong import files as file_store
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.documents.models import StoredFile
+from lienthong.drafting import remote_signing
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import DraftFile, DraftState
-from lienthong.signing import remote
 from lienthong.signing.client import sign_attributes
 from lienthong.signing.models import RemoteSessionState, RemoteSigningSession
 from lienthong.signing.tests.flow_setup import add_credential, draft_at_signing, trust_material
@@ -52,18 +52,18 @@ def test_sign_and_seal_with_the_token_round_trip(tokens):
     p = tokens
     leader, clerk = p.users["leader.huyen"], p.users["clerk.huyen"]
     draft = draft_at_signing(p)
-    session = remote.session_prepare(actor=leader, draft=draft, step="sign")
+    session = remote_signing.draft_remote_prepare(actor=leader, draft=draft, step="sign")
     assert session.files.count() == 1 and session.expires_at > timezone.now()
-    remote.session_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.leader_key))
+    remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.leader_key))
     draft.refresh_from_db()
     assert draft.state == DraftState.TO_NUMBER
     session.refresh_from_db()
     assert session.state == RemoteSessionState.COMPLETED
 
     drafting.draft_number(actor=clerk, draft=draft)
-    session = remote.session_prepare(actor=clerk, draft=draft, step="seal")
+    session = remote_signing.draft_remote_prepare(actor=clerk, draft=draft, step="seal")
     assert [f.filename for f in session.files.all()] == ["du-thao.pdf", "phu-luc.pdf"]
-    remote.session_finish(actor=clerk, session_id=session.pk, signatures=token_sign(session, p.agency_key),
+    remote_signing.draft_remote_finish(actor=clerk, session_id=session.pk, signatures=token_sign(session, p.agency_key),
                           issue=True)
     draft.refresh_from_db()
     assert draft.state == DraftState.ISSUED
@@ -76,26 +76,26 @@ def test_a_signature_that_does_not_match_is_refused_and_the_session_stays_usable
     p = tokens
     leader = p.users["leader.huyen"]
     draft = draft_at_signing(p)
-    session = remote.session_prepare(actor=leader, draft=draft, step="sign")
+    session = remote_signing.draft_remote_prepare(actor=leader, draft=draft, step="sign")
     before = state_of(draft)
     good = token_sign(session, p.leader_key)
     tampered = [bytes([good[0][0] ^ 1]) + good[0][1:]]
     with pytest.raises(ValidationFailed) as exc:
-        remote.session_finish(actor=leader, session_id=session.pk, signatures=tampered)
+        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=tampered)
     assert exc.value.message == "Chữ ký từ token không khớp với dữ liệu đã chuẩn bị."
     # Signed with another key (the agency's token instead of the chairman's): refused too.
     with pytest.raises(ValidationFailed):
-        remote.session_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.agency_key))
+        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.agency_key))
     with pytest.raises(ValidationFailed) as exc:
-        remote.session_finish(actor=leader, session_id=session.pk, signatures=good + good)
+        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=good + good)
     assert "Cần 1 chữ ký" in exc.value.message
     assert state_of(draft) == before
     session.refresh_from_db()
     assert session.state == RemoteSessionState.PREPARED
-    remote.session_finish(actor=leader, session_id=session.pk, signatures=good)
+    remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=good)
     assert state_of(draft)[0] == DraftState.TO_NUMBER
     with pytest.raises(ValidationFailed) as exc:  # a finished session cannot sign twice
-        remote.session_finish(actor=leader, session_id=session.pk, signatures=good)
+        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=good)
     assert exc.value.message == "Phiên ký này đã hoàn tất."
 
 
@@ -103,11 +103,11 @@ def test_an_expired_session_is_refused(tokens):
     p = tokens
     leader = p.users["leader.huyen"]
     draft = draft_at_signing(p)
-    session = remote.session_prepare(actor=leader, draft=draft, step="sign")
+    session = remote_signing.draft_remote_prepare(actor=leader, draft=draft, step="sign")
     RemoteSigningSession.objects.filter(pk=session.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     before = state_of(draft)
     with pytest.raises(ValidationFailed) as exc:
-        remote.session_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.leader_key))
+        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.leader_key))
     assert exc.value.message == "Phiên ký đã hết hạn, hãy chuẩn bị lại."
     assert state_of(draft) == before
 
@@ -116,12 +116,12 @@ def test_a_draft_changed_after_preparation_must_be_prepared_again(tokens):
     p = tokens
     leader = p.users["leader.huyen"]
     draft = draft_at_signing(p)
-    session = remote.session_prepare(actor=leader, draft=draft, step="sign")
+    session = remote_signing.draft_remote_prepare(actor=leader, draft=draft, step="sign")
     from lienthong.testing.builders import pdf_upload
 
     drafting.draft_add_files(actor=leader, draft=draft, uploads=[pdf_upload("du-thao-v2.pdf", "Ban moi")])
     with pytest.raises(ValidationFailed) as exc:
-        remote.session_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.leader_key))
+        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.leader_key))
     assert "hãy chuẩn bị lại" in exc.value.message
     assert state_of(draft)[0] == DraftState.SIGNING
 
@@ -131,11 +131,11 @@ def test_only_the_person_whose_turn_it_is_prepares_and_only_they_finish(tokens):
     draft = draft_at_signing(p)
     for who, step in (("clerk.huyen", "sign"), ("leader.xa", "sign"), ("leader.huyen", "seal")):
         with pytest.raises((PermissionDenied, ValidationFailed)):
-            remote.session_prepare(actor=p.users[who], draft=draft, step=step)
+            remote_signing.draft_remote_prepare(actor=p.users[who], draft=draft, step=step)
     assert not RemoteSigningSession.objects.exists()
-    session = remote.session_prepare(actor=p.users["leader.huyen"], draft=draft, step="sign")
+    session = remote_signing.draft_remote_prepare(actor=p.users["leader.huyen"], draft=draft, step="sign")
     with pytest.raises(NotFound):
-        remote.session_finish(actor=p.users["clerk.huyen"], session_id=session.pk,
+        remote_signing.draft_remote_finish(actor=p.users["clerk.huyen"], session_id=session.pk,
                               signatures=token_sign(session, p.leader_key))
     assert state_of(draft)[0] == DraftState.SIGNING
 
@@ -148,7 +148,7 @@ def test_the_agency_step_needs_the_competent_persons_digital_signature(tokens):
     drafting.draft_sign(actor=p.users["clerk.huyen"], draft=draft, uploads=[pdf_upload("quet.pdf", "Giay")])
     drafting.draft_number(actor=p.users["clerk.huyen"], draft=draft)
     with pytest.raises(ValidationFailed) as exc:
-        remote.session_prepare(actor=p.users["clerk.huyen"], draft=draft, step="seal")
+        remote_signing.draft_remote_prepare(actor=p.users["clerk.huyen"], draft=draft, step="seal")
     assert exc.value.message == "Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền."
     assert not RemoteSigningSession.objects.exists()
 
