@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Role
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
@@ -129,8 +130,6 @@ def grant_revoke(*, actor, grant: SigningGrant) -> SigningGrant:
 def grants_announce_end(*, today: dt.date | None = None) -> int:
     """Daily job: every grant whose period has ended (or that was revoked) is announced once to its
     grantee and the agency's văn thư; signatures under it are refused from then on. Returns how many."""
-    from lienthong.accounts import selectors as account_selectors
-
     today = today or timezone.localdate()
     ended = SigningGrant.objects.filter(end_notified_at__isnull=True, valid_until__lt=today) | \
         SigningGrant.objects.filter(end_notified_at__isnull=True, revoked_at__isnull=False)

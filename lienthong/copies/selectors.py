@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from lienthong.core.errors import NotFound
+from lienthong.accounts.models import Position, Role
 from lienthong.copies.models import DocumentCopy
+from lienthong.core.errors import NotFound
 from lienthong.documents.selectors import documents_visible_to
 
 
@@ -34,8 +35,6 @@ def copy_source(*, user, document) -> DocumentCopy | None:
 
 def signer_choices(*, agency_id: int) -> list[tuple[int, str]]:
     """The agency's leaders (agency-wide positions), who sign copies (NĐ30 Art. 27)."""
-    from lienthong.accounts.models import Position, Role
-
     rows = (Position.objects.filter(agency_id=agency_id, role=Role.LEADER, unit__isnull=True, is_active=True,
                                     user__is_active=True).select_related("user").order_by("user__full_name"))
     return [(p.user_id, f"{p.user.full_name or p.user.get_username()}{' – ' + p.title if p.title else ''}")
