@@ -18,10 +18,12 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import CharField
 from django.utils import timezone
 
 from lienthong.audit.keys import LEGACY_KEY_ID, Keyring, keyring
@@ -48,6 +50,7 @@ def _digest(*, key: bytes | None, key_id: str, **fields) -> str:
     payload = _payload(key_id=key_id, **fields)
     if key_id == LEGACY_KEY_ID:
         return hashlib.sha256(payload).hexdigest()
+    assert key is not None, "a keyed entry is hashed with its key"  # callers look the key up (or skip) first
     return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
@@ -61,7 +64,9 @@ def _fit(value, field_name: str, *, ellipsis: bool = False) -> str:
     """``value`` as the column will store it: text without NUL characters (PostgreSQL refuses them), cut to
     the column's length (with "…" for prose, so a reader sees it was cut)."""
     text = str(value if value is not None else "").replace("\x00", "")
-    limit = AuditEntry._meta.get_field(field_name).max_length
+    column = AuditEntry._meta.get_field(field_name)
+    assert isinstance(column, CharField) and column.max_length is not None  # only the bounded text columns
+    limit = column.max_length
     if len(text) > limit:
         text = text[:limit - 1] + ELLIPSIS if ellipsis else text[:limit]
     return text
@@ -304,6 +309,14 @@ class AuditCheckpointRefused(RuntimeError):
             f"{p.chain} #{p.seq}: {p.reason}" for p in problems[:20]))
 
 
+class ChainMark(TypedDict):
+    """Where a checkpoint saw one chain: its head (seq and hash) and its last unkeyed seq."""
+
+    seq: int
+    hash: str
+    legacy_seq: int
+
+
 def _extend_chain(key: str, head: AuditChain, start: dict | None, keys: Keyring,
                   problems: list[ChainProblem]) -> int:
     """Check the entries of one chain written since the previous checkpoint (all of them for a new chain);
@@ -338,14 +351,14 @@ def audit_checkpoint_write(*, directory: Path | None = None, now: dt.datetime | 
     problems: list[ChainProblem] = []
     for key in sorted(set(start) - set(heads)):
         problems.append(ChainProblem(key, int(start[key]["seq"]), "chain deleted since the previous checkpoint"))
-    chains = {}
+    chains: dict[str, ChainMark] = {}
     for key, head in sorted(heads.items()):
         mark = start.get(key)
         if mark and head.last_seq < int(mark["seq"]):
             problems.append(ChainProblem(key, head.last_seq, "chain truncated since the previous checkpoint"))
             continue
         legacy_seq = _extend_chain(key, head, mark, keys, problems)
-        chains[key] = {"seq": head.last_seq, "hash": head.last_hash, "legacy_seq": legacy_seq}
+        chains[key] = ChainMark(seq=head.last_seq, hash=head.last_hash, legacy_seq=legacy_seq)
     if problems:
         logger.error("Audit checkpoint refused: %s problem(s)", len(problems))
         raise AuditCheckpointRefused(problems)
