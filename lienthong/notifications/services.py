@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from django.db.models import CharField
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -41,9 +42,16 @@ BATCH_SIZE = 1000
 # row stays far below SQLite's and PostgreSQL's parameter limits.
 LOOKUP_CHUNK = 2000
 
-_TITLE_MAX = Notification._meta.get_field("title").max_length
-_URL_MAX = Notification._meta.get_field("url").max_length
-_KEY_MAX = Notification._meta.get_field("dedupe_key").max_length
+
+def _max_length(field_name: str) -> int:
+    column = Notification._meta.get_field(field_name)
+    assert isinstance(column, CharField) and column.max_length is not None  # bounded text columns only
+    return column.max_length
+
+
+_TITLE_MAX = _max_length("title")
+_URL_MAX = _max_length("url")
+_KEY_MAX = _max_length("dedupe_key")
 
 
 @dataclass(frozen=True)
