@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
@@ -15,6 +16,9 @@ from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, Ev
 from lienthong.documents.models import Direction, Document, DocumentStatus
 from lienthong.documents.selectors import document_files, documents_visible_to
 from lienthong.signing import selectors as signing_selectors
+
+# Messages users see (the tests use these constants rather than copies of the text).
+CHOSEN_TWICE = gettext_lazy("“%(n)s” được chọn hai lần trong nơi nhận.")
 
 
 @dataclass
@@ -43,7 +47,7 @@ def recipients_resolve(*, sender_agency_id: int, agency_ids=(), list_ids=()) -> 
         if a not in names:
             errors.append(_("Cơ quan nhận (mã %(id)s) không tồn tại hoặc đã ngừng hoạt động.") % {"id": a})
         elif a in seen:
-            errors.append(_("“%(n)s” được chọn hai lần trong nơi nhận.") % {"n": names[a]})
+            errors.append(CHOSEN_TWICE % {"n": names[a]})
         elif a == sender_agency_id:
             errors.append(_("Không gửi văn bản cho chính cơ quan ban hành."))
         seen.add(a)
