@@ -75,7 +75,8 @@ def search_documents(*, user, query: str, limit: int = 20, direction=None, year=
     # Fetched through the permission queryset again: a hit is only ever shown if the rule allows it.
     documents = visible.select_related("document_type", "agency").in_bulk([doc_id for doc_id, _rank in ranked])
     highlighter = Highlighter(parsed)
-    hits, need_body = [], []
+    found: list[tuple[Document, float, str | None]] = []  # the snippet from the subject, if it matches there
+    need_body: list[int] = []
     for doc_id, rank in ranked:
         doc = documents.get(doc_id)
         if doc is None:
@@ -83,13 +84,11 @@ def search_documents(*, user, query: str, limit: int = 20, direction=None, year=
         snippet = highlighter.excerpt(doc.subject)
         if snippet is None:
             need_body.append(doc_id)
-        hits.append(SearchHit(document=doc, rank=rank, snippet=snippet))
-    if need_body:
-        bodies = _attachment_text(need_body)
-        for hit in hits:
-            if hit.snippet is None:
-                hit.snippet = highlighter.excerpt(bodies.get(hit.document.pk, "")) or plain(hit.document.subject)
-    return hits
+        found.append((doc, rank, snippet))
+    bodies = _attachment_text(need_body) if need_body else {}
+    return [SearchHit(document=doc, rank=rank, snippet=snippet if snippet is not None
+                      else highlighter.excerpt(bodies.get(doc.pk, "")) or plain(doc.subject))
+            for doc, rank, snippet in found]
 
 
 def _attachment_text(document_ids: list[int]) -> dict[int, str]:
