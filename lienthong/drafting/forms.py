@@ -10,6 +10,18 @@ from lienthong.core.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_N
 from lienthong.documents.forms import MultipleFileField
 from lienthong.documents.models import DocumentType, RelationKind, Secrecy, SignerAuthority
 from lienthong.drafting.models import FileRole
+from lienthong.drafting.services import (
+    ABANDON_REASON_REQUIRED,
+    COMMENT_EMPTY,
+    RELATION_INCOMPLETE,
+    RETURN_REASON_REQUIRED,
+    SIGNER_NOT_LEADER,
+)
+
+# Messages users see (the tests use these constants rather than copies of the text).
+SUBJECT_REQUIRED = _("Trích yếu không được để trống.")
+SIGNER_REQUIRED = _("Cần chọn người ký.")
+DRAFT_FILE_REQUIRED = _("Cần đính kèm tệp dự thảo.")
 
 
 class IdListField(forms.Field):
@@ -45,7 +57,7 @@ class DraftForm(forms.Form):
         empty_label=_("– Chọn loại văn bản –"),
         error_messages={"required": _("Cần chọn loại văn bản."), "invalid_choice": _("Loại văn bản không hợp lệ.")})
     subject = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
-                              error_messages={"required": _("Trích yếu không được để trống."),
+                              error_messages={"required": SUBJECT_REQUIRED,
                                               "max_length": _("Trích yếu dài quá 1000 ký tự.")})
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
     secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, initial=Secrecy.NORMAL)
@@ -91,8 +103,7 @@ class DraftForm(forms.Form):
             help_text=_("Để trống nếu dự thảo chuyển thẳng văn thư kiểm tra thể thức."))
         self.fields["signer"] = forms.TypedChoiceField(
             label=_("Người ký"), coerce=int, choices=[("", _("– Chọn lãnh đạo ký –"))] + leader_choices,
-            error_messages={"required": _("Cần chọn người ký."),
-                            "invalid_choice": _("Người ký phải là lãnh đạo của cơ quan ban hành.")})
+            error_messages={"required": SIGNER_REQUIRED, "invalid_choice": SIGNER_NOT_LEADER})
         self.fields["recipient_lists"] = forms.TypedMultipleChoiceField(
             label=_("Danh sách nơi nhận đã lưu"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
             choices=[(rl.pk, f"{rl.name} ({rl.size})") for rl in lists],
@@ -104,7 +115,7 @@ class DraftForm(forms.Form):
         if with_files:
             self.fields["file"] = forms.FileField(
                 label=_("Tệp dự thảo (DOCX, ODT, PDF)"),
-                error_messages={"required": _("Cần đính kèm tệp dự thảo."), "empty": _("Tệp dự thảo rỗng.")})
+                error_messages={"required": DRAFT_FILE_REQUIRED, "empty": _("Tệp dự thảo rỗng.")})
             self.fields["attachments"] = MultipleFileField(label=_("Phụ lục, tài liệu kèm theo"))
         self.order_fields(["agency", "document_type", "subject", "urgency", "secrecy", "unit", "unit_abbreviation",
                            "reviewer", "signer", "signer_authority", "signer_position"])
@@ -112,8 +123,7 @@ class DraftForm(forms.Form):
     def clean(self):
         cd = super().clean()
         if bool(cd.get("related_document")) != bool(cd.get("relation_kind")) and "related_document" not in self.errors:
-            self.add_error("related_document", _(
-                "Văn bản sửa đổi, thay thế hoặc đính chính cần chọn cả văn bản liên quan và loại quan hệ."))
+            self.add_error("related_document", RELATION_INCOMPLETE)
         return cd
 
 
@@ -141,13 +151,13 @@ class ReasonForm(forms.Form):
 class ReturnForm(ReasonForm):
     reason = forms.CharField(label=_("Lý do trả lại"), max_length=REASON_MAX_LENGTH,
                              widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": _("Cần nêu lý do trả lại."), "max_length": TOO_LONG})
+                             error_messages={"required": RETURN_REASON_REQUIRED, "max_length": TOO_LONG})
 
 
 class AbandonForm(ReasonForm):
     reason = forms.CharField(label=_("Lý do hủy dự thảo"), max_length=REASON_MAX_LENGTH,
                              widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": _("Cần nêu lý do hủy dự thảo."), "max_length": TOO_LONG})
+                             error_messages={"required": ABANDON_REASON_REQUIRED, "max_length": TOO_LONG})
 
 
 class _MethodForm(forms.Form):
@@ -203,4 +213,4 @@ class UploadForm(forms.Form):
 
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Ý kiến"), max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": _("Ý kiến không được để trống."), "max_length": TOO_LONG})
+                           error_messages={"required": COMMENT_EMPTY, "max_length": TOO_LONG})

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Role
@@ -46,6 +47,19 @@ from lienthong.signing.methods import SignRequest, method_get
 S = DraftState
 # Who may return the draft: whoever acts at these states (``selectors.may_act``).
 _RETURNABLE = (S.CONTENT_REVIEW, S.FORMAT_CHECK, S.APPROVAL, S.SIGNING)
+
+# Messages users see (the forms and the tests use these constants rather than copies of the text).
+WRONG_STEP = gettext_lazy("Không thể %(a)s khi dự thảo đang ở bước “%(s)s”.")
+NOT_YOUR_STEP = gettext_lazy("Bước “%(s)s” không thuộc thẩm quyền của bạn.")
+MOVED_ON = gettext_lazy("Dự thảo vừa được người khác chuyển sang bước khác. Vui lòng tải lại trang.")
+SIGNER_NOT_LEADER = gettext_lazy("Người ký phải là lãnh đạo của cơ quan ban hành.")
+BAD_UNIT_ABBREVIATION = gettext_lazy("Chữ viết tắt đơn vị không hợp lệ (ví dụ: VX, KT, TCCB).")
+RELATION_INCOMPLETE = gettext_lazy(
+    "Văn bản sửa đổi, thay thế hoặc đính chính cần chọn cả văn bản liên quan và loại quan hệ.")
+COMMENT_EMPTY = gettext_lazy("Ý kiến không được để trống.")
+COMMENTS_CLOSED = gettext_lazy("Dự thảo đã kết thúc, không nhận thêm ý kiến.")
+RETURN_REASON_REQUIRED = gettext_lazy("Cần nêu lý do trả lại.")
+ABANDON_REASON_REQUIRED = gettext_lazy("Cần nêu lý do hủy dự thảo.")
 
 
 @dataclass
@@ -87,10 +101,9 @@ def expected_actor_ids(draft: Draft) -> list[int]:
 
 def _require_turn(actor, draft: Draft, allowed_states, action_label: str) -> None:
     if draft.state not in allowed_states:
-        raise ValidationFailed({"state": [_("Không thể %(a)s khi dự thảo đang ở bước “%(s)s”.") % {
-            "a": action_label, "s": draft.get_state_display()}]})
+        raise ValidationFailed({"state": [WRONG_STEP % {"a": action_label, "s": draft.get_state_display()}]})
     if not may_act(actor, draft):
-        raise PermissionDenied(_("Bước “%(s)s” không thuộc thẩm quyền của bạn.") % {"s": draft.get_state_display()})
+        raise PermissionDenied(NOT_YOUR_STEP % {"s": draft.get_state_display()})
 
 
 def _move(*, actor, draft: Draft, to_state: str, action: str, note: str = "", summary: str = "") -> None:
@@ -99,7 +112,7 @@ def _move(*, actor, draft: Draft, to_state: str, action: str, note: str = "", su
     moved = Draft.objects.filter(pk=draft.pk, state=draft.state).update(
         state=to_state, state_changed_at=now, updated_at=now)
     if not moved:
-        raise ValidationFailed({"state": [_("Dự thảo vừa được người khác chuyển sang bước khác. Vui lòng tải lại trang.")]})
+        raise ValidationFailed({"state": [str(MOVED_ON)]})
     DraftStep.objects.create(draft=draft, action=action, from_state=draft.state, to_state=to_state, actor=actor,
                              note=note)
     audit_log(actor=actor, action=AuditAction.TRANSITION, obj_type="draft", obj_id=draft.pk, agency_id=draft.agency_id,
@@ -136,7 +149,7 @@ def _validate(data: DraftInput, agency: Agency, errors: dict) -> None:
     # A TL./TUQ. signer need not lead the agency: the written grant decides (checked just below).
     by_grant = data.signer_authority in (SignerAuthority.TL, SignerAuthority.TUQ)
     if not data.signer_id or not (by_grant or leaders.filter(user_id=data.signer_id).exists()):
-        errors.setdefault("signer", []).append(_("Người ký phải là lãnh đạo của cơ quan ban hành."))
+        errors.setdefault("signer", []).append(str(SIGNER_NOT_LEADER))
     elif "signer_authority" not in errors:
         _check_authority(signer_id=data.signer_id, authority=data.signer_authority, agency=agency,
                          document_type=data.document_type, errors=errors)
@@ -146,10 +159,9 @@ def _validate(data: DraftInput, agency: Agency, errors: dict) -> None:
         errors.setdefault("unit", []).append(_("Đơn vị soạn thảo không thuộc cơ quan."))
     # Checked again at numbering; here so that a draft is not signed with a ký hiệu that cannot be built.
     if data.unit_abbreviation and not notation.is_abbreviation(data.unit_abbreviation):
-        errors.setdefault("unit_abbreviation", []).append(_("Chữ viết tắt đơn vị không hợp lệ (ví dụ: VX, KT, TCCB)."))
+        errors.setdefault("unit_abbreviation", []).append(str(BAD_UNIT_ABBREVIATION))
     if bool(data.related_document_id) != bool(data.relation_kind):
-        errors.setdefault("related_document", []).append(
-            _("Văn bản sửa đổi, thay thế hoặc đính chính cần chọn cả văn bản liên quan và loại quan hệ."))
+        errors.setdefault("related_document", []).append(str(RELATION_INCOMPLETE))
     elif data.relation_kind and data.relation_kind not in RelationKind.values:
         errors.setdefault("related_document", []).append(_("Loại quan hệ không hợp lệ."))
 
@@ -329,9 +341,9 @@ def draft_comment(*, actor, draft: Draft, text: str) -> DraftComment:
     draft_get(user=actor, draft_id=draft.pk)  # only people who see the draft comment on it
     text = nfc(text)
     if not text:
-        raise ValidationFailed({"text": [_("Ý kiến không được để trống.")]})
+        raise ValidationFailed({"text": [str(COMMENT_EMPTY)]})
     if draft.state in CLOSED_STATES:
-        raise ValidationFailed({"text": [_("Dự thảo đã kết thúc, không nhận thêm ý kiến.")]})
+        raise ValidationFailed({"text": [str(COMMENTS_CLOSED)]})
     version = DraftFile.objects.filter(draft=draft, role=FileRole.DRAFT).order_by("-version").values_list(
         "version", flat=True).first()
     comment = DraftComment.objects.create(draft=draft, author=actor, text=text[:4000], version=version)
@@ -390,7 +402,7 @@ def draft_return(*, actor, draft: Draft, reason: str) -> Draft:
     _require_turn(actor, draft, _RETURNABLE, _("trả lại"))
     reason = nfc(reason)
     if not reason:
-        raise ValidationFailed({"reason": [_("Cần nêu lý do trả lại.")]})
+        raise ValidationFailed({"reason": [str(RETURN_REASON_REQUIRED)]})
     with transaction.atomic():
         _move(actor=actor, draft=draft, to_state=S.DRAFTING, action="return", note=reason)
         DraftComment.objects.create(draft=draft, author=actor, text=reason[:4000])
@@ -401,7 +413,7 @@ def draft_abandon(*, actor, draft: Draft, reason: str) -> Draft:
     _require_turn(actor, draft, (S.DRAFTING,), _("hủy"))
     reason = nfc(reason)
     if not reason:
-        raise ValidationFailed({"reason": [_("Cần nêu lý do hủy dự thảo.")]})
+        raise ValidationFailed({"reason": [str(ABANDON_REASON_REQUIRED)]})
     with transaction.atomic():
         _move(actor=actor, draft=draft, to_state=S.ABANDONED, action="abandon", note=reason)
     return draft

@@ -51,6 +51,14 @@ STEP_LABELS = {
     "issue": gettext_lazy("Phát hành"), "abandon": gettext_lazy("Hủy dự thảo"),
 }
 
+# Confirmations users see (the tests use these constants rather than copies of the text).
+SAVED = gettext_lazy("Đã lưu dự thảo. Khi sẵn sàng, bấm “Trình”.")
+SAVED_AND_SUBMITTED = gettext_lazy("Đã lưu và trình dự thảo; bước tiếp theo: %(s)s.")
+APPROVED = gettext_lazy("Đã duyệt dự thảo; chờ ký.")
+RETURNED = gettext_lazy("Đã trả lại dự thảo cho người soạn thảo.")
+NUMBERED = gettext_lazy("Đã cấp số %(s)s.")
+SEALED_AND_ISSUED = gettext_lazy("Đã đóng dấu và phát hành văn bản.")
+
 
 def _draft_or_404(request, draft_id: int) -> Draft:
     try:
@@ -167,10 +175,10 @@ def _after_save(request, draft: Draft, *, created: bool):
         except (ValidationFailed, PermissionDenied) as exc:
             messages.warning(request, _("Đã lưu dự thảo nhưng chưa trình được: %(e)s") % {"e": exc.message})
         else:
-            messages.success(request, _("Đã lưu và trình dự thảo; bước tiếp theo: %(s)s.") % {
+            messages.success(request, SAVED_AND_SUBMITTED % {
                 "s": draft.get_state_display().lower()})
         return redirect("drafting:detail", draft_id=draft.pk)
-    messages.success(request, _("Đã lưu dự thảo. Khi sẵn sàng, bấm “Trình”.") if created else
+    messages.success(request, str(SAVED) if created else
                      _("Đã lưu thay đổi."))
     return redirect("drafting:detail", draft_id=draft.pk)
 
@@ -243,12 +251,12 @@ def _format_ok(user, draft, cd):
 
 def _approve(user, draft, cd):
     services.draft_approve(actor=user, draft=draft, note=_note(cd), urgency=cd.get("urgency"))
-    return _("Đã duyệt dự thảo; chờ ký.")
+    return str(APPROVED)
 
 
 def _return(user, draft, cd):
     services.draft_return(actor=user, draft=draft, reason=cd["reason"])
-    return _("Đã trả lại dự thảo cho người soạn thảo.")
+    return str(RETURNED)
 
 
 def _sign_options(cd) -> dict:
@@ -263,14 +271,14 @@ def _sign(user, draft, cd):
 
 def _number(user, draft, cd):
     doc = services.draft_number(actor=user, draft=draft, register_id=cd.get("register"))
-    return _("Đã cấp số %(s)s.") % {"s": doc.number_symbol}
+    return NUMBERED % {"s": doc.number_symbol}
 
 
 def _seal(user, draft, cd):
     services.draft_seal(actor=user, draft=draft, method=cd["method"], uploads=cd.get("files") or [],
                         issue=bool(cd.get("issue")), options=_sign_options(cd))
     if draft.state == S.ISSUED:
-        return _("Đã đóng dấu và phát hành văn bản.")
+        return str(SEALED_AND_ISSUED)
     return _("Đã đóng dấu; văn bản chờ phát hành.")
 
 

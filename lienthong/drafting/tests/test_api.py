@@ -8,9 +8,17 @@ from django.test import Client
 
 from lienthong.accounts.services import api_token_issue
 from lienthong.audit.models import AuditEntry
-from lienthong.testing.builders import pdf_upload, tiny_pdf
 from lienthong.delivery.models import Delivery
+from lienthong.delivery.selectors import CHOSEN_TWICE
 from lienthong.drafting.models import Draft, DraftFile, DraftState
+from lienthong.drafting.services import (
+    COMMENTS_CLOSED,
+    NOT_YOUR_STEP,
+    RETURN_REASON_REQUIRED,
+    SIGNER_NOT_LEADER,
+    WRONG_STEP,
+)
+from lienthong.testing.builders import pdf_upload, tiny_pdf
 
 NOT_FOUND = {"code": "not_found", "message": "Không tìm thấy hoặc bạn không có quyền truy cập."}
 
@@ -104,10 +112,9 @@ def test_same_agency_twice_among_recipients_is_a_422_and_stores_nothing(province
 
     response = client.post("/api/drafts", draft_form(p, recipients=("huyen", "huyen")))
 
+    twice = CHOSEN_TWICE % {"n": "Ủy ban nhân dân huyện Vị Thủy"}
     assert response.status_code == 422
-    assert response.json() == {
-        "code": "validation_error", "message": "“Ủy ban nhân dân huyện Vị Thủy” được chọn hai lần trong nơi nhận.",
-        "errors": {"recipients": ["“Ủy ban nhân dân huyện Vị Thủy” được chọn hai lần trong nơi nhận."]}}
+    assert response.json() == {"code": "validation_error", "message": twice, "errors": {"recipients": [twice]}}
     assert not Draft.objects.exists() and not DraftFile.objects.exists()
 
 
@@ -125,7 +132,7 @@ def test_bad_fields_are_named_in_vietnamese(province):
                                                      signer_id=p.users["specialist.xa"].pk))
     assert response.json()["errors"] == {
         "document_type": ["Loại văn bản không hợp lệ."], "subject": ["Trích yếu không được để trống."],
-        "signer": ["Người ký phải là lãnh đạo của cơ quan ban hành."]}
+        "signer": [str(SIGNER_NOT_LEADER)]}
 
 
 def test_update_changes_the_metadata_while_drafting(province):
@@ -195,7 +202,7 @@ def test_return_comment_new_version_and_resubmit(province):
                                                  "files": [pdf_upload("du-thao-2.pdf", "Ban sua")]})
 
     assert missing_reason.status_code == 422
-    assert missing_reason.json()["errors"] == {"reason": ["Cần nêu lý do trả lại."]}
+    assert missing_reason.json()["errors"] == {"reason": [str(RETURN_REASON_REQUIRED)]}
     assert returned["state"] == "drafting"
     assert ok(comment, 201)["author"] == {"id": u["leader.xa"].pk, "name": "Lãnh đạo xa"}  # the signer sees it
     assert ok(new_version, 201)["files"][0]["version"] == 2
@@ -215,7 +222,7 @@ def test_issuing_an_unapproved_draft_is_a_400_and_changes_nothing(province):
 
     assert response.status_code == 400
     assert response.json() == {"code": "invalid_state", "field": "state",
-                               "message": "Không thể phát hành khi dự thảo đang ở bước “Đang soạn thảo”."}
+                               "message": WRONG_STEP % {"a": "phát hành", "s": DraftState.DRAFTING.label}}
     assert Draft.objects.get().state == DraftState.DRAFTING
     assert not Delivery.objects.exists()
 
@@ -229,7 +236,7 @@ def test_a_step_that_is_someone_elses_turn_is_a_403(province):
 
     assert response.status_code == 403
     assert response.json() == {"code": "permission_denied",
-                               "message": "Bước “Chờ kiểm tra thể thức” không thuộc thẩm quyền của bạn."}
+                               "message": NOT_YOUR_STEP % {"s": DraftState.FORMAT_CHECK.label}}
     assert Draft.objects.get().state == DraftState.FORMAT_CHECK
 
 
@@ -279,7 +286,7 @@ def test_abandon_needs_a_reason_and_closes_the_draft(province):
     assert (body["state"], body["allowed_actions"]) == ("abandoned", [])
     late = post_json(client, f"/api/drafts/{draft['id']}/comments", {"text": "Còn ý kiến"})
     assert late.status_code == 422
-    assert late.json()["errors"] == {"text": ["Dự thảo đã kết thúc, không nhận thêm ý kiến."]}
+    assert late.json()["errors"] == {"text": [str(COMMENTS_CLOSED)]}
 
 
 # --- Who sees a draft ---------------------------------------------------------------------------------

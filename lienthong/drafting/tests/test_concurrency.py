@@ -15,7 +15,6 @@ import pytest
 ROUNDS = 3
 TODAY = dt.date(2018, 3, 12)
 RECIPIENTS = ("huyen", "ubnd", "stttt")
-MOVED_ON = ("Dự thảo vừa được người khác chuyển sang bước khác. Vui lòng tải lại trang.",)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -58,8 +57,8 @@ def _province():
 
 def _signed(p, n: int) -> list:
     """``n`` drafts of the commune, signed on paper and waiting for their number."""
-    from lienthong.testing.builders import doc_type, pdf_upload
     from lienthong.drafting import services
+    from lienthong.testing.builders import doc_type, pdf_upload
 
     u = p.users
     drafts = []
@@ -89,10 +88,12 @@ def _one_winner(outcomes):
     return ok[0], refused
 
 
-def _told_moved_on(message: str, action: str) -> bool:
+def _told_moved_on(message: str, action: str, state) -> bool:
     """The loser is told the draft moved on: by the conditional update if it read the draft before
-    the winner committed, or by the turn check if it read it after."""
-    return message in MOVED_ON or message.startswith(f"Không thể {action} khi dự thảo đang ở bước")
+    the winner committed, or by the turn check (at the winner's ``state``) if it read it after."""
+    from lienthong.drafting.services import MOVED_ON, WRONG_STEP
+
+    return message in (str(MOVED_ON), WRONG_STEP % {"a": action, "s": state.label})
 
 
 # --- Tests -----------------------------------------------------------------------------------------
@@ -101,9 +102,9 @@ def test_two_clerks_numbering_the_same_draft_at_once(settings):
     """One number per draft: the register holds 1..n with no gap, the loser's attempt gave its
     number back, and the audit chain is unbroken."""
     from lienthong.audit.services import audit_verify
-    from lienthong.testing.parallel import overlapped, race
     from lienthong.documents.models import Direction, Document, Register
     from lienthong.drafting.models import Draft, DraftState, DraftStep
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province()
     drafts = _signed(p, ROUNDS)
@@ -113,7 +114,7 @@ def test_two_clerks_numbering_the_same_draft_at_once(settings):
 
     for d, outcomes in zip(drafts, rounds, strict=True):
         won, [lost] = _one_winner(outcomes)
-        assert _told_moved_on(lost.value["state"][0], "cấp số"), lost.value
+        assert _told_moved_on(lost.value["state"][0], "cấp số", DraftState.TO_SEAL), lost.value
         d = Draft.objects.select_related("document").get(pk=d.pk)
         assert d.state == DraftState.TO_SEAL and d.document.register_number == won.value
         assert DraftStep.objects.filter(draft=d, action="number").count() == 1
@@ -129,10 +130,10 @@ def test_two_clerks_numbering_the_same_draft_at_once(settings):
 
 def test_two_clerks_issuing_the_same_draft_at_once(settings):
     """One set of deliveries per document (one per recipient, each reported sent once)."""
-    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import Delivery, DeliveryEvent, EventKind
     from lienthong.drafting import services
     from lienthong.drafting.models import Draft, DraftState
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province()
     drafts = _signed(p, ROUNDS)
@@ -147,7 +148,7 @@ def test_two_clerks_issuing_the_same_draft_at_once(settings):
     for d, outcomes in zip(drafts, rounds, strict=True):
         won, [lost] = _one_winner(outcomes)
         assert won.value == DraftState.ISSUED
-        assert _told_moved_on(lost.value["state"][0], "phát hành"), lost.value
+        assert _told_moved_on(lost.value["state"][0], "phát hành", DraftState.ISSUED), lost.value
         d = Draft.objects.get(pk=d.pk)
         assert d.state == DraftState.ISSUED and d.issued_at is not None
         sent = Delivery.objects.filter(document_id=d.document_id)

@@ -7,9 +7,10 @@ import json
 import pytest
 
 from lienthong.drafting.models import Draft, DraftFile
+from lienthong.drafting.services import BAD_UNIT_ABBREVIATION
 from lienthong.drafting.tests.test_api import as_user, draft_form, ok
 
-BAD_UNIT = "Chữ viết tắt đơn vị không hợp lệ (ví dụ: VX, KT, TCCB)."
+BAD_UNIT = str(BAD_UNIT_ABBREVIATION)
 
 
 @pytest.mark.parametrize("abbreviation", ["vx", "VX/1", "V X", "VX-", "V\tX"])

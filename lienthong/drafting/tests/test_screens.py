@@ -9,12 +9,14 @@ import pytest
 from playwright.sync_api import expect
 
 from lienthong.browser_tests.conftest import page, screenshot_dir  # noqa: F401 (fixtures)
-from lienthong.testing.builders import PASSWORD, doc_type, make_province, pdf_upload
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery
 from lienthong.drafting import services as drafting
+from lienthong.drafting import views as drafting_views
+from lienthong.drafting.models import DraftState
 from lienthong.processing import services as processing
 from lienthong.processing.models import AssignmentRole
+from lienthong.testing.builders import PASSWORD, doc_type, make_province, pdf_upload
 
 
 def sign_in(page, live_server, username):  # noqa: F811
@@ -59,7 +61,7 @@ def test_draft_page_and_tracking_panel(live_server, page, screenshot_dir):  # no
     page.screenshot(path=str(screenshot_dir / "draft-detail.png"), full_page=True)
 
     page.locator("form.action-approve button").click()
-    expect(page.locator(".messages")).to_contain_text("Đã duyệt dự thảo")
+    expect(page.locator(".messages")).to_contain_text(str(drafting_views.APPROVED))
     draft.refresh_from_db()
     drafting.draft_sign(actor=u["clerk.huyen"], draft=draft, uploads=[pdf_upload("da-ky.pdf", "Da ky")])
     doc = drafting.draft_number(actor=u["clerk.huyen"], draft=draft)
@@ -95,9 +97,9 @@ def test_draft_page_and_tracking_panel(live_server, page, screenshot_dir):  # no
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_drafting_with_the_recipient_picker(live_server, page, screenshot_dir, tmp_path):  # noqa: F811
-    from lienthong.testing.builders import tiny_pdf
     from lienthong.delivery.services import recipient_list_save
     from lienthong.drafting.models import Draft
+    from lienthong.testing.builders import tiny_pdf
 
     p = make_province()
     recipient_list_save(actor=p.users["clerk.huyen"], agency_id=p.agencies["huyen"].pk, name="Các sở, ngành tỉnh",
@@ -123,7 +125,8 @@ def test_drafting_with_the_recipient_picker(live_server, page, screenshot_dir, t
     page.screenshot(path=str(screenshot_dir / "draft-form.png"), full_page=True)
     page.get_by_role("button", name="Lưu và trình").click()
 
-    expect(page.locator(".messages")).to_contain_text("Đã lưu và trình dự thảo")
+    expect(page.locator(".messages")).to_contain_text(
+        drafting_views.SAVED_AND_SUBMITTED % {"s": str(DraftState.CONTENT_REVIEW.label).lower()})
     expect(page.locator(".flow .step.current")).to_contain_text("Kiểm tra nội dung")
     draft = Draft.objects.get()
     assert [r.agency_id for r in draft.recipients.order_by("order")] == [

@@ -13,12 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lienthong.audit.models import AuditEntry
-from lienthong.testing.builders import doc_type, pdf_upload, tiny_pdf
 from lienthong.delivery.models import Delivery, DeliveryState
+from lienthong.delivery.selectors import CHOSEN_TWICE
 from lienthong.delivery.services import recipient_list_save
 from lienthong.documents.models import StoredFile
-from lienthong.drafting import services
+from lienthong.drafting import forms, services, views
 from lienthong.drafting.models import Draft, DraftComment, DraftFile, DraftState
+from lienthong.testing.builders import doc_type, pdf_upload, tiny_pdf
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("drafting:create")
@@ -107,7 +108,7 @@ def test_outgoing_flow_through_the_pages_ends_with_delivery(client, province):
     assert draft.recipients_text == ("Nơi nhận:\n- Ủy ban nhân dân tỉnh Hậu Giang;\n"
                                      "- Ủy ban nhân dân xã Vị Thắng;\n- Lưu: VT, NV.")
     page = client.get(detail_url(draft))
-    assert "Đã lưu dự thảo." in text_of(page)
+    assert str(views.SAVED) in text_of(page)
     assert action_buttons(page) == {"submit", "upload", "abandon", "comment"}
     assert "Lưu: VT, NV." in text_of(page)
 
@@ -142,7 +143,7 @@ def test_outgoing_flow_through_the_pages_ends_with_delivery(client, province):
     draft.refresh_from_db()
     assert draft.state == DraftState.TO_SEAL
     assert draft.document.number_symbol == "01/BC-UBND"
-    assert "Đã cấp số 01/BC-UBND." in text_of(response)
+    assert views.NUMBERED % {"s": "01/BC-UBND"} in text_of(response)
 
     # The draft is urgent: "issue at once" is ticked already.
     page = html(client.get(detail_url(draft)))
@@ -151,7 +152,7 @@ def test_outgoing_flow_through_the_pages_ends_with_delivery(client, province):
                                                     "seal-files": scan("dong-dau.pdf", "Dong dau")}, follow=True)
     draft.refresh_from_db()
     assert draft.state == DraftState.ISSUED
-    assert "Đã đóng dấu và phát hành văn bản." in text_of(response)
+    assert str(views.SEALED_AND_ISSUED) in text_of(response)
     deliveries = Delivery.objects.filter(document=draft.document).order_by("id")
     assert [(d.recipient_agency_id, d.state, d.is_urgent) for d in deliveries] == [
         (p.agencies["ubnd"].pk, DeliveryState.ARRIVED, True), (p.agencies["xa"].pk, DeliveryState.ARRIVED, True)]
@@ -197,13 +198,13 @@ def test_who_may_act_sees_the_buttons_and_others_are_refused(client, province):
     assert action_buttons(client.get(detail_url(draft))) == {"comment"}
     response = client.post(act_url(draft, "content_ok"), {})
     assert response.status_code == 403
-    assert "không thuộc thẩm quyền của bạn" in text_of(response)
+    assert services.NOT_YOUR_STEP % {"s": DraftState.CONTENT_REVIEW.label} in text_of(response)
     # The signer sees it too, and may not approve before the content check.
     login(client, province, "leader.huyen")
     assert action_buttons(client.get(detail_url(draft))) == {"comment"}
     response = client.post(act_url(draft, "approve"), {"approve-urgency": "normal"})
     assert response.status_code == 422
-    assert "Không thể duyệt khi dự thảo đang ở bước “Chờ kiểm tra nội dung”." in text_of(response)
+    assert services.WRONG_STEP % {"a": "duyệt", "s": DraftState.CONTENT_REVIEW.label} in text_of(response)
     # The drafter may not take it back to edit it.
     login(client, province, "specialist.huyen.noivu")
     assert client.get(reverse("drafting:edit", args=[draft.pk])).status_code == 403
@@ -234,7 +235,7 @@ def test_same_agency_twice_in_recipients_is_refused_and_nothing_is_stored(client
     response = client.post(CREATE, create_post(province, recipients=[xa, xa]))
     assert response.status_code == 200
     errors = [e.text_content() for e in html(response).xpath("//fieldset[@id='picker-recipients']//p[@class='error']")]
-    assert errors == ["“Ủy ban nhân dân xã Vị Thắng” được chọn hai lần trong nơi nhận."]
+    assert errors == [CHOSEN_TWICE % {"n": "Ủy ban nhân dân xã Vị Thắng"}]
     # The choice is shown again so that the user can fix it.
     assert html(response).xpath("//ul[@id='chosen-recipients']//input/@value") == [str(xa), str(xa)]
     assert not Draft.objects.exists() and not StoredFile.objects.exists()
@@ -246,7 +247,7 @@ def test_a_saved_list_that_repeats_a_chosen_agency_is_refused(client, province):
                              name="Các xã, thị trấn", member_ids=[a["xa"].pk])
     login(client, province, "specialist.huyen.noivu")
     response = client.post(CREATE, create_post(province, recipients=[a["xa"].pk], recipient_lists=[rl.pk]))
-    assert "được chọn hai lần" in text_of(response)
+    assert CHOSEN_TWICE % {"n": "Ủy ban nhân dân xã Vị Thắng"} in text_of(response)
     assert not Draft.objects.exists()
     client.post(CREATE, create_post(province, recipients=[a["ubnd"].pk], recipient_lists=[rl.pk]))
     assert Draft.objects.get().recipients_text.splitlines()[1:3] == [
@@ -254,11 +255,10 @@ def test_a_saved_list_that_repeats_a_chosen_agency_is_refused(client, province):
 
 
 @pytest.mark.parametrize("overrides, field_name, message", [
-    ({"file": ""}, "file", "Cần đính kèm tệp dự thảo."),
-    ({"subject": "  "}, "subject", "Trích yếu không được để trống."),
-    ({"signer": ""}, "signer", "Cần chọn người ký."),
-    ({"related_document": "", "relation_kind": "amends"}, "related_document",
-     "Văn bản sửa đổi, thay thế hoặc đính chính cần chọn cả văn bản liên quan và loại quan hệ."),
+    ({"file": ""}, "file", forms.DRAFT_FILE_REQUIRED),
+    ({"subject": "  "}, "subject", forms.SUBJECT_REQUIRED),
+    ({"signer": ""}, "signer", forms.SIGNER_REQUIRED),
+    ({"related_document": "", "relation_kind": "amends"}, "related_document", services.RELATION_INCOMPLETE),
     ({"file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00" + b"\x00" * 64, content_type="application/pdf")},
      "file", "Tệp “virus.pdf” là chương trình thực thi, không được phép tải lên."),
 ], ids=["missing-file", "blank-subject", "no-signer", "relation-without-document", "executable"])
@@ -268,7 +268,7 @@ def test_bad_draft_input_is_shown_next_to_the_field(client, province, overrides,
     assert response.status_code == 200
     blocks = html(response).xpath(
         f"//div[contains(concat(' ', @class, ' '), ' field ')][.//*[@name='{field_name}']]")
-    assert [p.text_content() for p in blocks[0].xpath(".//p[contains(@class,'error')]")] == [message]
+    assert [p.text_content() for p in blocks[0].xpath(".//p[contains(@class,'error')]")] == [str(message)]
     assert not Draft.objects.exists() and not StoredFile.objects.exists()
 
 
@@ -278,7 +278,7 @@ def test_bad_step_input_is_shown_next_to_its_form(client, province):
     login(client, province, "clerk.huyen")
     response = client.post(act_url(draft, "return"), {"return-reason": "   "})
     assert response.status_code == 422
-    assert errors_in_form(response, "return") == ["Cần nêu lý do trả lại."]
+    assert errors_in_form(response, "return") == [str(services.RETURN_REASON_REQUIRED)]
     services.draft_check_format(actor=province.users["clerk.huyen"], draft=draft)
     services.draft_approve(actor=province.users["leader.huyen"], draft=draft)
     response = client.post(act_url(draft, "sign"), {"sign-method": "paper"})
@@ -293,7 +293,7 @@ def test_return_with_reason_goes_back_to_the_drafter(client, province):
     services.draft_submit(actor=province.users["specialist.huyen.noivu"], draft=draft)
     login(client, province, "leader.huyen.noivu")
     response = client.post(act_url(draft, "return"), {"return-reason": "Bổ sung số liệu quý I"}, follow=True)
-    assert "Đã trả lại dự thảo cho người soạn thảo." in text_of(response)
+    assert str(views.RETURNED) in text_of(response)
     draft.refresh_from_db()
     assert draft.state == DraftState.DRAFTING
     login(client, province, "specialist.huyen.noivu")
@@ -318,7 +318,7 @@ def test_new_version_and_comments(client, province):
     assert len(comments) == 1 and "Em đã sửa mục II." in comments[0].text_content()
     assert "về phiên bản 2" in comments[0].text_content()
     response = client.post(act_url(draft, "comment"), {"comment-text": ""})
-    assert response.status_code == 422 and "Ý kiến không được để trống." in text_of(response)
+    assert response.status_code == 422 and str(services.COMMENT_EMPTY) in text_of(response)
 
 
 def test_edit_the_draft_while_drafting(client, province):
@@ -340,7 +340,7 @@ def test_abandon_needs_a_reason(client, province):
     draft = make_draft(province)
     login(client, province, "specialist.huyen.noivu")
     assert errors_in_form(client.post(act_url(draft, "abandon"), {"abandon-reason": ""}), "abandon") == [
-        "Cần nêu lý do hủy dự thảo."]
+        str(services.ABANDON_REASON_REQUIRED)]
     client.post(act_url(draft, "abandon"), {"abandon-reason": "Không cần ban hành nữa"})
     draft.refresh_from_db()
     assert draft.state == DraftState.ABANDONED
@@ -349,8 +349,8 @@ def test_abandon_needs_a_reason(client, province):
 
 
 def test_reply_to_an_incoming_document_is_preselected(client, province):
-    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_incoming
+    from lienthong.testing.builders import doc_input
 
     incoming = document_register_incoming(
         actor=province.users["clerk.huyen"], agency=province.agencies["huyen"], data=doc_input("cong-van"),
