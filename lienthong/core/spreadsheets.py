@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import DomainError, ValidationFailed
 from lienthong.core.exports import unprotected
@@ -34,6 +35,17 @@ log = logging.getLogger(__name__)
 
 CSV_DELIMITERS = (",", ";", "\t")
 _SNIFF_WINDOW = 65536
+
+# What a refused file is told (``SpreadsheetError.message``) and how a row's problem is prefixed.
+BROKEN_WORKBOOK = gettext_lazy("Tệp Excel bị hỏng, không mở được.")
+NOT_A_TABLE = gettext_lazy("Tệp không phải CSV hoặc Excel (.xlsx).")
+XLS_UNSUPPORTED = gettext_lazy("Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV.")
+CSV_NOT_UTF8 = gettext_lazy("Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”).")
+UNPACKED_TOO_LARGE = gettext_lazy("Tệp Excel quá lớn khi giải nén.")
+FORBIDDEN_CONTENT = gettext_lazy("Tệp Excel chứa nội dung không được phép.")
+TOO_MANY_ROWS = gettext_lazy("Tệp có quá %(n)s dòng.")
+ROW_COLUMN_PREFIXED = gettext_lazy("Dòng %(row)s, cột “%(col)s”: %(msg)s")
+ROW_PREFIXED = gettext_lazy("Dòng %(row)s: %(msg)s")
 
 
 class SpreadsheetError(DomainError):
@@ -56,11 +68,11 @@ def _error(code: str, message) -> SpreadsheetError:
 
 
 def _broken() -> SpreadsheetError:
-    return _error("broken_workbook", _("Tệp Excel bị hỏng, không mở được."))
+    return _error("broken_workbook", BROKEN_WORKBOOK)
 
 
 def _not_a_table() -> SpreadsheetError:
-    return _error("not_a_table", _("Tệp không phải CSV hoặc Excel (.xlsx)."))
+    return _error("not_a_table", NOT_A_TABLE)
 
 
 def sniff_kind(data: bytes) -> str:
@@ -68,7 +80,7 @@ def sniff_kind(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _error("xls", _("Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV."))
+        raise _error("xls", XLS_UNSUPPORTED)
     head = data[:_SNIFF_WINDOW]
     if head.lstrip()[:5] == b"%PDF-" or head[:2] == b"MZ" or head[:4] == b"\x7fELF" or b"\x00" in head:
         raise _not_a_table()
@@ -93,8 +105,7 @@ def _csv_rows(data: bytes, *, max_columns: int, cell_text: Callable) -> Iterator
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise _error("csv_encoding",
-                     _("Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”).")) from None
+        raise _error("csv_encoding", CSV_NOT_UTF8) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -115,8 +126,8 @@ def check_workbook_container(data: bytes, *, max_unpacked_bytes: int, max_member
     if "xl/workbook.xml" not in {m.filename for m in members}:
         raise _error("not_a_workbook", _("Tệp không phải bảng tính Excel (.xlsx)."))
     if len(members) > max_members or sum(m.file_size for m in members) > max_unpacked_bytes:
-        raise _error("unpacked_too_large", _("Tệp Excel quá lớn khi giải nén."))
-    forbidden = _error("forbidden_content", _("Tệp Excel chứa nội dung không được phép."))
+        raise _error("unpacked_too_large", UNPACKED_TOO_LARGE)
+    forbidden = _error("forbidden_content", FORBIDDEN_CONTENT)
     for member in members:
         if not member.filename.endswith((".xml", ".rels")):
             continue
@@ -189,7 +200,7 @@ def iter_rows(data: bytes, *, max_rows: int, max_columns: int, max_unpacked_byte
         source = _csv_rows(data, max_columns=max_columns, cell_text=cell_text)
     for number, cells in source:
         if number > max_rows + 1:
-            raise _error("too_many_rows", _("Tệp có quá %(n)s dòng.") % {"n": max_rows})
+            raise _error("too_many_rows", TOO_MANY_ROWS % {"n": max_rows})
         yield number, cells
 
 
@@ -207,9 +218,8 @@ class RowError:
         if self.row is None:
             return self.message
         if self.column:
-            return _("Dòng %(row)s, cột “%(col)s”: %(msg)s") % {"row": self.row, "col": self.column,
-                                                             "msg": self.message}
-        return _("Dòng %(row)s: %(msg)s") % {"row": self.row, "msg": self.message}
+            return ROW_COLUMN_PREFIXED % {"row": self.row, "col": self.column, "msg": self.message}
+        return ROW_PREFIXED % {"row": self.row, "msg": self.message}
 
 
 class ImportRejected(ValidationFailed):
