@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from lienthong.core.errors import ValidationFailed
@@ -103,6 +103,37 @@ _READ_CHUNK = 256 * 1024
 PDF_ACTIVE_REFUSE = "refuse"
 PDF_ACTIVE_FLAG = "flag"
 
+# --- What a refused upload is told ---------------------------------------------------------------------
+# The upload as a whole:
+TOO_MANY_FILES = gettext_lazy("Gửi %(n)s tệp trong một lần, vượt giới hạn %(limit)s tệp; "
+                              "hãy chia thành nhiều lần gửi.")
+NAME_TOO_LONG = gettext_lazy("Tên tệp “%(start)s…” dài %(n)s ký tự, vượt giới hạn %(limit)s ký tự; "
+                             "hãy đổi tên tệp ngắn hơn rồi gửi lại.")
+# One file, named by ``%(name)s`` (``check_upload`` fills it in):
+EMPTY = gettext_lazy("Tệp “%(name)s” rỗng (0 byte).")
+EXECUTABLE = gettext_lazy("Tệp “%(name)s” là chương trình thực thi, không được phép tải lên.")
+NOT_ACCEPTED = gettext_lazy("Tệp “%(name)s” không thuộc định dạng được chấp nhận (%(types)s).")
+PDF_BROKEN = gettext_lazy("Tệp “%(name)s” không phải tệp PDF hợp lệ: không mở được hoặc bị hỏng.")
+PDF_PASSWORD = gettext_lazy("Tệp “%(name)s” là PDF được đặt mật khẩu; hãy gửi bản không đặt mật khẩu.")
+PDF_NO_PAGES = gettext_lazy("Tệp “%(name)s” là PDF không có trang nào.")
+PDF_TOO_MANY_PAGES = gettext_lazy("Tệp “%(name)s” có %(n)s trang, vượt giới hạn %(limit)s trang.")
+PDF_ACTIVE = gettext_lazy("Tệp “%(name)s” là PDF chứa nội dung chủ động (%(what)s), không được phép tải lên; hãy in "
+                          "lại thành PDF thông thường (ví dụ “Microsoft Print to PDF”) rồi gửi lại.")
+PDF_TOO_COMPLEX = gettext_lazy("Tệp “%(name)s” có cấu trúc PDF quá phức tạp để kiểm tra.")
+PACKAGE_BROKEN = gettext_lazy("Tệp “%(name)s” bị hỏng, không giải nén được.")
+PACKAGE_BOMB = gettext_lazy("Tệp “%(name)s” quá lớn khi giải nén (tối đa %(limit)s, tỉ lệ nén bất thường), có dấu "
+                            "hiệu “bom nén”; không được phép tải lên.")
+PACKAGE_TOO_MANY_ENTRIES = gettext_lazy("Tệp “%(name)s” chứa quá nhiều thành phần (%(n)s, tối đa %(limit)s).")
+PACKAGE_BAD_PATH = gettext_lazy("Tệp “%(name)s” chứa thành phần có đường dẫn không hợp lệ (“%(path)s”).")
+PACKAGE_PASSWORD = gettext_lazy("Tệp “%(name)s” được đặt mật khẩu; hãy gửi bản không đặt mật khẩu.")
+PACKAGE_MACROS = gettext_lazy("Tệp “%(name)s” chứa macro hoặc điều khiển ActiveX, không được phép tải lên; hãy lưu "
+                              "lại thành tệp không có macro (.docx, .xlsx, .odt) rồi gửi lại.")
+XML_ENTITIES = gettext_lazy("Tệp “%(name)s” chứa khai báo DTD hoặc thực thể XML (DOCTYPE, ENTITY), không được phép "
+                            "tải lên.")
+XML_BROKEN = gettext_lazy("Tệp “%(name)s” có phần nội dung XML bị lỗi, không đọc được.")
+IMAGE_TOO_LARGE = gettext_lazy("Tệp “%(name)s” là ảnh có quá nhiều điểm ảnh, vượt giới hạn %(limit)s triệu điểm ảnh.")
+IMAGE_BROKEN = gettext_lazy("Tệp “%(name)s” là ảnh bị hỏng, không đọc được.")
+
 
 def pdf_max_pages() -> int:
     return getattr(settings, "PDF_MAX_PAGES", 3000)
@@ -139,16 +170,14 @@ def check_file_count(count: int, *, field: str = "files") -> None:
     """More files in one list than ``UPLOAD_MAX_FILES`` is refused before any of them is read."""
     limit = upload_max_files()
     if count > limit:
-        raise ValidationFailed({field: [_("Gửi %(n)s tệp trong một lần, vượt giới hạn %(limit)s tệp; "
-                                          "hãy chia thành nhiều lần gửi.") % {"n": count, "limit": limit}]})
+        raise ValidationFailed({field: [TOO_MANY_FILES % {"n": count, "limit": limit}]})
 
 
 def check_file_name(name: str, *, field: str = "files") -> None:
     """File names longer than ``MAX_FILENAME_CHARS`` are refused, never shortened behind the user's back."""
     if len(name) > MAX_FILENAME_CHARS:
-        raise ValidationFailed({field: [_("Tên tệp “%(start)s…” dài %(n)s ký tự, vượt giới hạn %(limit)s ký tự; "
-                                          "hãy đổi tên tệp ngắn hơn rồi gửi lại.")
-                                        % {"start": name[:40], "n": len(name), "limit": MAX_FILENAME_CHARS}]})
+        raise ValidationFailed({field: [NAME_TOO_LONG % {"start": name[:40], "n": len(name),
+                                                         "limit": MAX_FILENAME_CHARS}]})
 
 
 def check_upload(data: bytes, *, name: str, field: str = "files") -> Checked:
@@ -157,12 +186,12 @@ def check_upload(data: bytes, *, name: str, field: str = "files") -> Checked:
     file and the problem in Vietnamese."""
     try:
         if not data:
-            raise _Refused(_("Tệp “%(name)s” rỗng (0 byte)."))
+            raise _Refused(EMPTY)
         if is_executable(data):
-            raise _Refused(_("Tệp “%(name)s” là chương trình thực thi, không được phép tải lên."))
+            raise _Refused(EXECUTABLE)
         kind = sniff(data)
         if kind is None:
-            raise _Refused(_("Tệp “%(name)s” không thuộc định dạng được chấp nhận (%(types)s)."), types=ACCEPTED_LABELS)
+            raise _Refused(NOT_ACCEPTED, types=ACCEPTED_LABELS)
         active = False
         if kind is PDF:
             active = _check_pdf(data)
@@ -178,7 +207,7 @@ def check_upload(data: bytes, *, name: str, field: str = "files") -> Checked:
 # --- PDF ------------------------------------------------------------------------------------------------
 
 # What an action or dictionary does, by the names that give it away; each maps to how the refusal says it.
-_ACTIVE_LABELS = {
+ACTIVE_LABELS = {
     "javascript": _lazy("mã JavaScript"),
     "launch": _lazy("lệnh mở chương trình"),
     "embedded": _lazy("tệp nhúng bên trong"),
@@ -197,11 +226,11 @@ def _check_pdf(data: bytes) -> bool:
     from pypdf import PasswordType
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    broken = _Refused(_("Tệp “%(name)s” không phải tệp PDF hợp lệ: không mở được hoặc bị hỏng."))
+    broken = _Refused(PDF_BROKEN)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise _Refused(_("Tệp “%(name)s” là PDF được đặt mật khẩu; hãy gửi bản không đặt mật khẩu."))
+            raise _Refused(PDF_PASSWORD)
         pages = len(reader.pages)
         root = reader.trailer["/Root"]
     except _Refused:
@@ -210,10 +239,9 @@ def _check_pdf(data: bytes) -> bool:
         log.info("unreadable PDF upload", exc_info=True)
         raise broken from None
     if pages < 1:
-        raise _Refused(_("Tệp “%(name)s” là PDF không có trang nào."))
+        raise _Refused(PDF_NO_PAGES)
     if pages > pdf_max_pages():
-        raise _Refused(_("Tệp “%(name)s” có %(n)s trang, vượt giới hạn %(limit)s trang."),
-                       n=pages, limit=pdf_max_pages())
+        raise _Refused(PDF_TOO_MANY_PAGES, n=pages, limit=pdf_max_pages())
     try:
         found = _pdf_active_content(root)
     except _Refused:
@@ -225,14 +253,13 @@ def _check_pdf(data: bytes) -> bool:
         return False
     if pdf_active_content_policy() == PDF_ACTIVE_FLAG:
         return True
-    what = ", ".join(str(_ACTIVE_LABELS[k]) for k in _ACTIVE_LABELS if k in found)
-    raise _Refused(_("Tệp “%(name)s” là PDF chứa nội dung chủ động (%(what)s), không được phép tải lên; hãy in "
-                     "lại thành PDF thông thường (ví dụ “Microsoft Print to PDF”) rồi gửi lại."), what=what)
+    what = ", ".join(str(ACTIVE_LABELS[k]) for k in ACTIVE_LABELS if k in found)
+    raise _Refused(PDF_ACTIVE, what=what)
 
 
 def _pdf_active_content(root) -> set[str]:
     """Every object reachable from the catalog, each read once, at most ``PDF_MAX_OBJECTS`` of them:
-    the kinds of active content found (keys of ``_ACTIVE_LABELS``). Web links (/URI) and go-to
+    the kinds of active content found (keys of ``ACTIVE_LABELS``). Web links (/URI) and go-to
     actions are ordinary and not reported. Stream data is never decoded, only stream dictionaries."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -250,7 +277,7 @@ def _pdf_active_content(root) -> set[str]:
             obj = obj.get_object()
         visited += 1
         if visited > PDF_MAX_OBJECTS:
-            raise _Refused(_("Tệp “%(name)s” có cấu trúc PDF quá phức tạp để kiểm tra."))
+            raise _Refused(PDF_TOO_COMPLEX)
         if isinstance(obj, DictionaryObject):  # stream objects are dictionaries too
             _classify_pdf_dict(obj, found)
             stack.extend(dict.values(obj))
@@ -290,41 +317,36 @@ _MACRO_DIRS = ("basic/", "scripts/", "word/activex/", "xl/activex/")
 
 def _check_package(data: bytes, kind: Sniffed) -> None:
     """Bounded unzip of an Office/ODF package and a safe parse of every XML part."""
-    broken = _Refused(_("Tệp “%(name)s” bị hỏng, không giải nén được."))
-    bomb = _Refused(_("Tệp “%(name)s” quá lớn khi giải nén (tối đa %(limit)s, tỉ lệ nén bất thường), có dấu hiệu "
-                      "“bom nén”; không được phép tải lên."), limit=filesizeformat(PACKAGE_MAX_UNPACKED_BYTES))
+    broken = _Refused(PACKAGE_BROKEN)
+    bomb = _Refused(PACKAGE_BOMB, limit=filesizeformat(PACKAGE_MAX_UNPACKED_BYTES))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise broken from None
     if len(members) > PACKAGE_MAX_ENTRIES:
-        raise _Refused(_("Tệp “%(name)s” chứa quá nhiều thành phần (%(n)s, tối đa %(limit)s)."),
-                       n=len(members), limit=PACKAGE_MAX_ENTRIES)
+        raise _Refused(PACKAGE_TOO_MANY_ENTRIES, n=len(members), limit=PACKAGE_MAX_ENTRIES)
     declared = sum(m.file_size for m in members)
     if declared > PACKAGE_MAX_UNPACKED_BYTES or (
             declared > PACKAGE_RATIO_FLOOR and declared > PACKAGE_MAX_TOTAL_RATIO * len(data)):
         raise bomb
     for m in members:
         if _unsafe_member_name(m.filename):
-            raise _Refused(_("Tệp “%(name)s” chứa thành phần có đường dẫn không hợp lệ (“%(path)s”)."),
-                           path=m.filename[:80])
+            raise _Refused(PACKAGE_BAD_PATH, path=m.filename[:80])
         if m.flag_bits & 0x1:
-            raise _Refused(_("Tệp “%(name)s” được đặt mật khẩu; hãy gửi bản không đặt mật khẩu."))
+            raise _Refused(PACKAGE_PASSWORD)
         if m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise broken
         if m.file_size > PACKAGE_RATIO_FLOOR and m.file_size > PACKAGE_MAX_ENTRY_RATIO * max(m.compress_size, 1):
             raise bomb
         lower = m.filename.lower()
         if lower.rsplit("/", 1)[-1] in _MACRO_NAMES or lower.startswith(_MACRO_DIRS):
-            raise _Refused(_("Tệp “%(name)s” chứa macro hoặc điều khiển ActiveX, không được phép tải lên; hãy lưu "
-                             "lại thành tệp không có macro (.docx, .xlsx, .odt) rồi gửi lại."))
+            raise _Refused(PACKAGE_MACROS)
     names = {m.filename for m in members}
     if kind is ODT and "content.xml" not in names:
         raise broken
     if "[Content_Types].xml" in names and b"macroenabled" in archive.read("[Content_Types].xml")[:1_000_000].lower():
-        raise _Refused(_("Tệp “%(name)s” chứa macro hoặc điều khiển ActiveX, không được phép tải lên; hãy lưu "
-                         "lại thành tệp không có macro (.docx, .xlsx, .odt) rồi gửi lại."))
+        raise _Refused(PACKAGE_MACROS)
     unpacked = 0
     try:
         for m in members:
@@ -369,8 +391,7 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, unpacked: in
 
 
 def _entities_refused() -> _Refused:
-    return _Refused(_("Tệp “%(name)s” chứa khai báo DTD hoặc thực thể XML (DOCTYPE, ENTITY), không được phép "
-                      "tải lên."))
+    return _Refused(XML_ENTITIES)
 
 
 def _safe_xml_parser():
@@ -388,7 +409,7 @@ def _feed(parser, chunk: bytes) -> None:
         for _event, element in parser.read_events():
             element.clear(keep_tail=False)  # keep memory flat: only the open elements stay
     except etree.XMLSyntaxError:
-        raise _Refused(_("Tệp “%(name)s” có phần nội dung XML bị lỗi, không đọc được.")) from None
+        raise _Refused(XML_BROKEN) from None
 
 
 def _close_xml(parser) -> None:
@@ -397,7 +418,7 @@ def _close_xml(parser) -> None:
     try:
         root = parser.close()
     except etree.XMLSyntaxError:
-        raise _Refused(_("Tệp “%(name)s” có phần nội dung XML bị lỗi, không đọc được.")) from None
+        raise _Refused(XML_BROKEN) from None
     info = root.getroottree().docinfo
     if info.internalDTD is not None or info.externalDTD is not None or info.doctype:
         raise _entities_refused()
@@ -408,8 +429,7 @@ def _close_xml(parser) -> None:
 def _check_image(data: bytes) -> None:
     from PIL import Image
 
-    too_large = _Refused(_("Tệp “%(name)s” là ảnh có quá nhiều điểm ảnh, vượt giới hạn %(limit)s triệu điểm ảnh."),
-                         limit=IMAGE_MAX_PIXELS // 1_000_000)
+    too_large = _Refused(IMAGE_TOO_LARGE, limit=IMAGE_MAX_PIXELS // 1_000_000)
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
@@ -421,4 +441,4 @@ def _check_image(data: bytes) -> None:
     except Image.DecompressionBombError:
         raise too_large from None
     except Exception:  # noqa: BLE001 - Pillow raises many kinds of errors on a broken file
-        raise _Refused(_("Tệp “%(name)s” là ảnh bị hỏng, không đọc được.")) from None
+        raise _Refused(IMAGE_BROKEN) from None

@@ -27,6 +27,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.error_views import error_response
 from lienthong.core.errors import ValidationFailed
@@ -38,6 +39,16 @@ from lienthong.files.checks import (
 )
 
 READ_CHUNK_BYTES = 64 * 1024
+
+# What a refused upload is told: an original over the size limit (its declared size known, or found while
+# reading), an importer's table over its limit or empty, and Django's parser refusals.
+ORIGINAL_TOO_LARGE = gettext_lazy("Tệp “%(name)s” có dung lượng %(size)s, vượt giới hạn %(limit)s.")
+ORIGINAL_OVER_LIMIT = gettext_lazy("Tệp “%(name)s” vượt giới hạn %(limit)s.")
+TABLE_TOO_LARGE = gettext_lazy("Tệp lớn hơn giới hạn %(n)s MB.")
+TABLE_EMPTY = gettext_lazy("Tệp rỗng.")
+TOO_MANY_FILES_SENT = gettext_lazy(
+    "Quá nhiều tệp trong một lần gửi: tối đa %(limit)s tệp; hãy chia thành nhiều lần gửi.")
+FILE_NAME_TOO_LONG = gettext_lazy("Tên tệp quá dài: hãy đổi tên tệp ngắn hơn (tối đa %(limit)s ký tự) rồi gửi lại.")
 
 
 class UploadTooLarge(Exception):
@@ -87,9 +98,9 @@ def read_upload(upload, *, field: str = "files") -> Checked:
         data = read_limited(upload, max_bytes=limit)
     except UploadTooLarge as exc:
         if exc.size is not None:
-            raise ValidationFailed({field: [_("Tệp “%(name)s” có dung lượng %(size)s, vượt giới hạn %(limit)s.") % {
+            raise ValidationFailed({field: [ORIGINAL_TOO_LARGE % {
                 "name": name, "size": filesizeformat(exc.size), "limit": filesizeformat(limit)}]}) from None
-        raise ValidationFailed({field: [_("Tệp “%(name)s” vượt giới hạn %(limit)s.") % {
+        raise ValidationFailed({field: [ORIGINAL_OVER_LIMIT % {
             "name": name, "limit": filesizeformat(limit)}]}) from None
     return check_upload(data, name=name, field=field)
 
@@ -101,10 +112,9 @@ def read_table_upload(upload, *, max_bytes: int) -> bytes:
     try:
         data = read_limited(upload, max_bytes=max_bytes)
     except UploadTooLarge:
-        raise SpreadsheetError(_("Tệp lớn hơn giới hạn %(n)s MB.") % {"n": max_bytes // (1024 * 1024)},
-                               code="too_large") from None
+        raise SpreadsheetError(TABLE_TOO_LARGE % {"n": max_bytes // (1024 * 1024)}, code="too_large") from None
     if not data:
-        raise SpreadsheetError(_("Tệp rỗng."), code="empty")
+        raise SpreadsheetError(str(TABLE_EMPTY), code="empty")
     return data
 
 
@@ -116,15 +126,11 @@ PARSER_ERRORS = (TooManyFilesSent, RequestDataTooBig, MultiPartParserError)
 def parser_error_answer(exc: Exception) -> tuple[int, str, str]:
     """(HTTP status, code, Vietnamese message) for an exception of ``PARSER_ERRORS``."""
     if isinstance(exc, TooManyFilesSent):
-        return 400, "upload_too_many_files", _(
-            "Quá nhiều tệp trong một lần gửi: tối đa %(limit)s tệp; hãy chia thành nhiều lần gửi."
-        ) % {"limit": upload_max_files()}
+        return 400, "upload_too_many_files", TOO_MANY_FILES_SENT % {"limit": upload_max_files()}
     if isinstance(exc, RequestDataTooBig):
         return body_too_large_answer()
     if "header size" in str(exc):
-        return 400, "upload_name_too_long", _(
-            "Tên tệp quá dài: hãy đổi tên tệp ngắn hơn (tối đa %(limit)s ký tự) rồi gửi lại."
-        ) % {"limit": MAX_FILENAME_CHARS}
+        return 400, "upload_name_too_long", FILE_NAME_TOO_LONG % {"limit": MAX_FILENAME_CHARS}
     return 400, "upload_unreadable", _("Dữ liệu tải lên bị lỗi, không đọc được; hãy gửi lại.")
 
 

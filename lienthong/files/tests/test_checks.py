@@ -10,6 +10,7 @@ import pytest
 
 from lienthong import files as file_store
 from lienthong.core.errors import ValidationFailed
+from lienthong.files.checks import PDF_TOO_MANY_PAGES
 from lienthong.files.tests import hostile
 from lienthong.testing.builders import tiny_pdf
 
@@ -55,7 +56,7 @@ def test_a_pdf_over_the_page_limit_is_refused(settings):
     settings.PDF_MAX_PAGES = 0
     with pytest.raises(ValidationFailed) as refused:
         file_store.check_upload(tiny_pdf(), name="dai.pdf")
-    assert refused.value.errors["files"] == ["Tệp “dai.pdf” có 1 trang, vượt giới hạn 0 trang."]
+    assert refused.value.errors["files"] == [PDF_TOO_MANY_PAGES % {"name": "dai.pdf", "n": 1, "limit": 0}]
 
 
 def test_sniffing_recognises_images():

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from lienthong import files as file_store
 from lienthong.core.errors import ValidationFailed
 from lienthong.core.spreadsheets import SpreadsheetError
+from lienthong.files.uploads import ORIGINAL_OVER_LIMIT, ORIGINAL_TOO_LARGE, TABLE_EMPTY, TABLE_TOO_LARGE
 from lienthong.testing.builders import tiny_pdf
 
 
@@ -27,29 +28,32 @@ class Unreadable(io.BytesIO):
 def test_a_table_above_the_size_limit_is_refused_without_reading_it():
     with pytest.raises(SpreadsheetError) as exc:
         file_store.read_table_upload(Unreadable(), max_bytes=2 * 1024 * 1024)
-    assert str(exc.value) == "Tệp lớn hơn giới hạn 2 MB." and exc.value.code == "too_large"
+    assert str(exc.value) == TABLE_TOO_LARGE % {"n": 2} and exc.value.code == "too_large"
     assert file_store.read_table_upload(SimpleUploadedFile("a.csv", b"a,b\n"), max_bytes=10) == b"a,b\n"
-    with pytest.raises(SpreadsheetError, match="Tệp rỗng."):
+    with pytest.raises(SpreadsheetError) as empty:
         file_store.read_table_upload(SimpleUploadedFile("a.csv", b""), max_bytes=10)
+    assert str(empty.value) == str(TABLE_EMPTY) and empty.value.code == "empty"
 
 
 def test_a_table_is_read_from_any_binary_file_object():
     assert file_store.read_table_upload(io.BytesIO(b"a;b\n1;2\n"), max_bytes=100) == b"a;b\n1;2\n"
-    with pytest.raises(SpreadsheetError, match="Tệp lớn hơn giới hạn 0 MB."):
+    with pytest.raises(SpreadsheetError) as exc:
         file_store.read_table_upload(io.BytesIO(b"x" * 11), max_bytes=10)  # no declared size: found while reading
+    assert str(exc.value) == TABLE_TOO_LARGE % {"n": 0}
 
 
 def test_an_original_over_the_limit_is_refused_with_its_name_and_size(settings):
     settings.MAX_UPLOAD_BYTES = 1024
     with pytest.raises(ValidationFailed) as declared:
         file_store.read_upload(SimpleUploadedFile("lon.pdf", b"x" * 2048))
-    assert declared.value.errors == {"files": ["Tệp “lon.pdf” có dung lượng 2,0\xa0KB, vượt giới hạn 1,0\xa0KB."]}
+    assert declared.value.errors == {"files": [
+        ORIGINAL_TOO_LARGE % {"name": "lon.pdf", "size": "2,0\xa0KB", "limit": "1,0\xa0KB"}]}
 
     understated = SimpleUploadedFile("lon.pdf", b"x" * 2048)
     understated.size = 10  # found larger while being read
     with pytest.raises(ValidationFailed) as found:
         file_store.read_upload(understated, field="scan")
-    assert found.value.errors == {"scan": ["Tệp “lon.pdf” vượt giới hạn 1,0\xa0KB."]}
+    assert found.value.errors == {"scan": [ORIGINAL_OVER_LIMIT % {"name": "lon.pdf", "limit": "1,0\xa0KB"}]}
 
 
 def test_an_original_is_read_whole_and_checked():
