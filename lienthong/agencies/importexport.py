@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
 from lienthong.agencies.services import agency_save, identifier_code_error, identifier_code_is_valid
@@ -51,6 +52,24 @@ MAX_ERRORS = 500  # the report stops listing rows after this many; the batch is 
 _TRUE = {"1", "true", "x", "co", "yes", "dung"}
 _FALSE = {"0", "false", "khong", "no", "sai"}
 _EXTRA_CELLS = "__extra_cells__"  # marks a row with values to the right of the last header column
+
+# What the import says. A row's problems start in lower case: ``ROW_PREFIXED`` puts the row number before them.
+ONLY_SYSTEM_ADMINS_IMPORT = gettext_lazy("Chỉ quản trị hệ thống mới được nhập danh mục cơ quan.")
+ROW_PREFIXED = gettext_lazy("Dòng %(row)s: %(message)s")
+NO_DATA_ROWS = gettext_lazy("Tệp không có dòng dữ liệu nào.")
+MISSING_COLUMNS = gettext_lazy("thiếu cột %(c)s.")
+EXTRA_CELLS = gettext_lazy("có giá trị nằm ngoài các cột của tiêu đề.")
+CODE_REPEATED = gettext_lazy("mã định danh “%(c)s” trùng với dòng %(n)s.")
+NAME_REQUIRED = gettext_lazy("tên cơ quan (name) không được để trống.")
+ABBREVIATION_REQUIRED = gettext_lazy("chữ viết tắt (abbreviation) không được để trống.")
+LEVEL_UNKNOWN = gettext_lazy("cấp “%(c)s” không có trong danh mục cấp hành chính (có: %(known)s).")
+GROUP_UNKNOWN = gettext_lazy("nhóm “%(c)s” không có trong danh mục nhóm xếp hạng.")
+FLAG_INVALID = gettext_lazy("cột %(c)s có giá trị “%(v)s” không hợp lệ (dùng 1 hoặc 0).")
+OWN_PARENT = gettext_lazy("cơ quan không thể là cấp trên của chính nó.")
+PARENT_DECLARED_LATER = gettext_lazy("cơ quan cấp trên “%(c)s” được khai báo ở dòng %(n)s, sau dòng này; hãy đặt dòng "
+                                     "của cơ quan cấp trên lên trước.")
+PARENT_UNKNOWN = gettext_lazy("không tìm thấy cơ quan cấp trên có mã định danh “%(c)s” (phải có sẵn trong danh mục "
+                              "hoặc khai báo ở dòng trước).")
 
 
 # ----------------------------------------------------------------------------------------- export
@@ -107,7 +126,7 @@ class RowError:
     def __str__(self) -> str:
         if self.row is None:
             return self.message
-        return _("Dòng %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return ROW_PREFIXED % {"row": self.row, "message": self.message}
 
 
 @dataclass
@@ -154,7 +173,7 @@ def read_table(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if header is None:
         raise _file_error(_("Tệp không có dòng tiêu đề."))
     if not rows:
-        raise _file_error(_("Tệp không có dòng dữ liệu nào."))
+        raise _file_error(NO_DATA_ROWS)
     return rows
 
 
@@ -164,7 +183,7 @@ def _check_header(header: list[str], *, row: int) -> None:
     unknown = [c or _("(cột không tên)") for c in header if c not in COLUMNS]
     duplicated = sorted({c for c in header if c and header.count(c) > 1})
     if missing:
-        problems.append(RowError(row, _("thiếu cột %(c)s.") % {"c": ", ".join(missing)}))
+        problems.append(RowError(row, MISSING_COLUMNS % {"c": ", ".join(missing)}))
     if unknown:
         problems.append(RowError(row, _("cột không xác định: %(c)s.") % {"c": ", ".join(unknown)}))
     if duplicated:
@@ -217,7 +236,7 @@ def _validate_row(row: dict[str, str], *, lookups: _Lookups, seen: dict[str, int
     """The row's model values and its problems (Vietnamese, without the row number)."""
     problems: list[str] = []
     if _EXTRA_CELLS in row:
-        problems.append(_("có giá trị nằm ngoài các cột của tiêu đề."))
+        problems.append(str(EXTRA_CELLS))
     code, parent_code = row["identifier_code"], row["parent_identifier_code"]
     values: dict = {name: row[name] for name in ("name", "short_name", "abbreviation", "place_name")}
     for name, limit in MAX_LENGTHS.items():
@@ -228,36 +247,33 @@ def _validate_row(row: dict[str, str], *, lookups: _Lookups, seen: dict[str, int
             message = identifier_code_error(code)  # a row's problems start in lower case
             problems.append(message[:1].lower() + message[1:])
         elif code in seen:
-            problems.append(_("mã định danh “%(c)s” trùng với dòng %(n)s.") % {"c": code, "n": seen[code]})
+            problems.append(CODE_REPEATED % {"c": code, "n": seen[code]})
     if not values["name"]:
-        problems.append(_("tên cơ quan (name) không được để trống."))
+        problems.append(str(NAME_REQUIRED))
     if not values["abbreviation"]:
-        problems.append(_("chữ viết tắt (abbreviation) không được để trống."))
+        problems.append(str(ABBREVIATION_REQUIRED))
     level_code = row["level"].lower()
     if not level_code:
         problems.append(_("cấp (level) không được để trống."))
     elif level_code not in lookups.levels:
-        problems.append(_("cấp “%(c)s” không có trong danh mục cấp hành chính (có: %(known)s).")
-                        % {"c": row["level"], "known": ", ".join(sorted(lookups.levels))})
+        problems.append(LEVEL_UNKNOWN % {"c": row["level"], "known": ", ".join(sorted(lookups.levels))})
     group_code = row["group"].lower()
     if group_code and group_code not in lookups.groups:
-        problems.append(_("nhóm “%(c)s” không có trong danh mục nhóm xếp hạng.") % {"c": row["group"]})
+        problems.append(GROUP_UNKNOWN % {"c": row["group"]})
     for name, default in BOOLEAN_COLUMNS.items():
         parsed = _parse_bool(row[name]) if row[name] else default
         if parsed is None:
-            problems.append(_("cột %(c)s có giá trị “%(v)s” không hợp lệ (dùng 1 hoặc 0).") % {"c": name, "v": row[name]})
+            problems.append(FLAG_INVALID % {"c": name, "v": row[name]})
         values[name] = parsed
     if parent_code:
         if parent_code == code:
-            problems.append(_("cơ quan không thể là cấp trên của chính nó."))
+            problems.append(str(OWN_PARENT))
         elif parent_code in seen or parent_code in lookups.by_code:
             pass
         elif parent_code in lookups.first_row_of:
-            problems.append(_("cơ quan cấp trên “%(c)s” được khai báo ở dòng %(n)s, sau dòng này; hãy đặt dòng của "
-                              "cơ quan cấp trên lên trước.") % {"c": parent_code, "n": lookups.first_row_of[parent_code]})
+            problems.append(PARENT_DECLARED_LATER % {"c": parent_code, "n": lookups.first_row_of[parent_code]})
         else:
-            problems.append(_("không tìm thấy cơ quan cấp trên có mã định danh “%(c)s” (phải có sẵn trong danh mục "
-                              "hoặc khai báo ở dòng trước).") % {"c": parent_code})
+            problems.append(PARENT_UNKNOWN % {"c": parent_code})
     if not problems:
         values["level"] = lookups.levels[level_code]
         values["group"] = lookups.groups.get(group_code)
@@ -322,7 +338,7 @@ def agencies_import(*, actor, data: bytes) -> ImportResult:
     listing every bad row (nothing is changed then).
     """
     if not getattr(actor, "is_system_admin", False):
-        raise PermissionDenied(_("Chỉ quản trị hệ thống mới được nhập danh mục cơ quan."))
+        raise PermissionDenied(str(ONLY_SYSTEM_ADMINS_IMPORT))
     rows = read_table(data)
     plans, errors = _plan(rows)
     if errors:

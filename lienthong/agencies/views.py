@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lienthong.agencies import importexport
@@ -16,6 +16,7 @@ from lienthong.core.errors import PermissionDenied
 from lienthong.core.http import file_response
 
 PAGE_SIZE = 200
+IMPORTED = gettext_lazy("Đã nhập danh mục: %(c)s cơ quan mới, %(u)s cơ quan được cập nhật, %(s)s không thay đổi.")
 
 
 @login_required
@@ -48,7 +49,7 @@ def _forbidden(request, message):
 @require_http_methods(["GET", "POST"])
 def import_agencies(request):
     if not request.user.is_system_admin:
-        return _forbidden(request, _("Chỉ quản trị hệ thống mới được nhập danh mục cơ quan."))
+        return _forbidden(request, str(importexport.ONLY_SYSTEM_ADMINS_IMPORT))
     form = AgencyImportForm(request.POST or None, request.FILES or None)
     problems = None
     if request.method == "POST" and form.is_valid():
@@ -60,9 +61,8 @@ def import_agencies(request):
         except PermissionDenied as exc:
             return _forbidden(request, exc.message)
         else:
-            messages.success(request, _(
-                "Đã nhập danh mục: %(c)s cơ quan mới, %(u)s cơ quan được cập nhật, %(s)s không thay đổi."
-            ) % {"c": len(result.created), "u": len(result.updated), "s": result.unchanged})
+            messages.success(request, IMPORTED % {
+                "c": len(result.created), "u": len(result.updated), "s": result.unchanged})
             return redirect("agencies:directory")
     return render(request, "agencies/import.html", {
         "form": form, "problems": problems, "columns": importexport.COLUMNS,

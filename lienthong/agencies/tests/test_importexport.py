@@ -9,8 +9,11 @@ from lienthong.accounts.services import user_create
 from lienthong.agencies import importexport
 from lienthong.agencies.importexport import COLUMNS, ImportRejected, RowError
 from lienthong.agencies.models import AdministrativeLevel, Agency
+from lienthong.agencies.services import CODE_BAD_SHAPE
 from lienthong.audit.models import AuditEntry
+from lienthong.core import spreadsheets
 from lienthong.core.errors import PermissionDenied
+from lienthong.files.uploads import TABLE_EMPTY, TABLE_TOO_LARGE
 from lienthong.testing.builders import PASSWORD, make_agency
 
 
@@ -47,6 +50,11 @@ def xlsx_bytes(rows, header=COLUMNS) -> bytes:
 def row(code, name, abbreviation="PB", level="tinh", group="", parent="", place="Hậu Giang", external="0",
         active="1", verified="1", short_name=""):
     return [code, name, short_name, abbreviation, level, group, parent, place, external, active, verified]
+
+
+def as_row_problem(message: str) -> str:
+    """A directory-wide message as a row's problem: starting in lower case, as the import words it."""
+    return message[:1].lower() + message[1:]
 
 
 def rejected_rows(admin, data) -> list[tuple]:
@@ -102,9 +110,8 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(province, admin):
     problems = rejected_rows(admin, data)
 
     assert problems == [
-        (3, "mã định danh “000.00.4.H30” sai định dạng (đúng dạng: 000.00.00.H30)."),
-        (4, "không tìm thấy cơ quan cấp trên có mã định danh “000.00.99.H30” (phải có sẵn trong danh mục hoặc "
-            "khai báo ở dòng trước)."),
+        (3, as_row_problem(CODE_BAD_SHAPE % {"c": "000.00.4.H30"})),
+        (4, importexport.PARENT_UNKNOWN % {"c": "000.00.99.H30"}),
     ]
     assert snapshot() == before
     assert not Agency.objects.filter(name="Sở Nội vụ tỉnh Hậu Giang").exists()
@@ -125,17 +132,16 @@ def test_every_kind_of_row_error_has_its_own_message(province, admin):
     problems = rejected_rows(admin, data)
 
     assert problems == [
-        (2, "cấp “tinhh” không có trong danh mục cấp hành chính (có: huyen, tinh, xa)."),
-        (3, "nhóm “khong-co” không có trong danh mục nhóm xếp hạng."),
-        (4, "tên cơ quan (name) không được để trống."),
-        (4, "chữ viết tắt (abbreviation) không được để trống."),
-        (5, "cơ quan cấp trên “000.00.44.H30” được khai báo ở dòng 6, sau dòng này; hãy đặt dòng của cơ quan "
-            "cấp trên lên trước."),
-        (7, "mã định danh “000.00.44.H30” trùng với dòng 6."),
-        (8, "cột is_active có giá trị “có lẽ” không hợp lệ (dùng 1 hoặc 0)."),
-        (9, "cơ quan không thể là cấp trên của chính nó."),
+        (2, importexport.LEVEL_UNKNOWN % {"c": "tinhh", "known": "huyen, tinh, xa"}),
+        (3, importexport.GROUP_UNKNOWN % {"c": "khong-co"}),
+        (4, str(importexport.NAME_REQUIRED)),
+        (4, str(importexport.ABBREVIATION_REQUIRED)),
+        (5, importexport.PARENT_DECLARED_LATER % {"c": "000.00.44.H30", "n": 6}),
+        (7, importexport.CODE_REPEATED % {"c": "000.00.44.H30", "n": 6}),
+        (8, importexport.FLAG_INVALID % {"c": "is_active", "v": "có lẽ"}),
+        (9, str(importexport.OWN_PARENT)),
     ]
-    assert str(RowError(2, "x")) == "Dòng 2: x"
+    assert str(RowError(2, "x")) == importexport.ROW_PREFIXED % {"row": 2, "message": "x"}
 
 
 def test_xlsx_import_creates_and_updates_with_parents_from_earlier_rows(province, admin):
@@ -187,7 +193,7 @@ def test_only_system_administrators_import(province):
     with pytest.raises(PermissionDenied) as exc:
         importexport.agencies_import(actor=province.users["clerk.vp"], data=data)
 
-    assert exc.value.message == "Chỉ quản trị hệ thống mới được nhập danh mục cơ quan."
+    assert exc.value.message == str(importexport.ONLY_SYSTEM_ADMINS_IMPORT)
     assert snapshot() == before
 
 
@@ -206,18 +212,18 @@ BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!EN
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"", "Tệp rỗng."),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
-     "Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV."),
-    (b"%PDF-1.4\n\x00\x01binary", "Tệp không phải CSV hoặc Excel (.xlsx)."),
+    (b"", TABLE_EMPTY),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, spreadsheets.XLS_UNSUPPORTED),
+    (b"%PDF-1.4\n\x00\x01binary", spreadsheets.NOT_A_TABLE),
     (b"identifier_code,name\n,\xd0\xe0 N\xe3ng\n",  # "Đà Nẵng" as Windows-1258, as old Excel saves CSV
-     "Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”)."),
-    (b"PK\x03\x04 not really a zip", "Tệp Excel bị hỏng, không mở được."),
-    (_xlsx_with("xl/worksheets/sheet1.xml", BILLION_LAUGHS), "Tệp Excel chứa nội dung không được phép."),
+     spreadsheets.CSV_NOT_UTF8),
+    (b"PK\x03\x04 not really a zip", spreadsheets.BROKEN_WORKBOOK),
+    (_xlsx_with("xl/worksheets/sheet1.xml", BILLION_LAUGHS), spreadsheets.FORBIDDEN_CONTENT),
     (csv_bytes([], header=("identifier_code", "name", "ten_la")),
-     "Dòng 1: thiếu cột short_name, abbreviation, level, group, parent_identifier_code, place_name, is_external, "
-     "is_active, identifier_verified."),
-    (csv_bytes([]), "Tệp không có dòng dữ liệu nào."),
+     importexport.ROW_PREFIXED % {"row": 1, "message": importexport.MISSING_COLUMNS % {
+         "c": "short_name, abbreviation, level, group, parent_identifier_code, place_name, is_external, "
+              "is_active, identifier_verified"}}),
+    (csv_bytes([]), importexport.NO_DATA_ROWS),
 ])
 def test_hostile_or_broken_files_are_refused_with_a_vietnamese_message(province, admin, data, message):
     before = snapshot()
@@ -225,7 +231,7 @@ def test_hostile_or_broken_files_are_refused_with_a_vietnamese_message(province,
     with pytest.raises(ImportRejected) as exc:
         importexport.agencies_import(actor=admin, data=importexport.read_upload(io.BytesIO(data)))
 
-    assert str(exc.value.rows[0]) == message
+    assert str(exc.value.rows[0]) == str(message)
     assert snapshot() == before
 
 
@@ -235,7 +241,7 @@ def test_upload_over_5_mb_is_refused_without_reading_it(db):
 
     with pytest.raises(ImportRejected) as exc:
         importexport.read_upload(Upload(b"x"))
-    assert str(exc.value.rows[0]) == "Tệp lớn hơn giới hạn 5 MB."
+    assert str(exc.value.rows[0]) == TABLE_TOO_LARGE % {"n": 5}
 
 
 def test_csv_with_semicolons_and_without_bom_is_read(province, admin):
@@ -268,11 +274,11 @@ def test_limits_on_rows_and_unpacked_size(province, admin, monkeypatch):
     monkeypatch.setattr(importexport, "MAX_UNPACKED_BYTES", 4000)
     rows = [row(f"000.00.{n}.H30", f"Sở số {n}", "S") for n in range(40, 43)]
 
-    assert rejected_rows(admin, csv_bytes(rows)) == [(None, "Tệp có quá 2 dòng.")]
-    assert rejected_rows(admin, xlsx_bytes(rows[:1])) == [(None, "Tệp Excel quá lớn khi giải nén.")]
+    assert rejected_rows(admin, csv_bytes(rows)) == [(None, spreadsheets.TOO_MANY_ROWS % {"n": 2})]
+    assert rejected_rows(admin, xlsx_bytes(rows[:1])) == [(None, str(spreadsheets.UNPACKED_TOO_LARGE))]
 
 
 def test_values_beyond_the_header_are_reported(province, admin):
     data = csv_bytes([row("000.00.40.H30", "Sở Nội vụ", "SNV") + ["thừa"]])
 
-    assert rejected_rows(admin, data) == [(2, "có giá trị nằm ngoài các cột của tiêu đề.")]
+    assert rejected_rows(admin, data) == [(2, str(importexport.EXTRA_CELLS))]

@@ -7,8 +7,11 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from lienthong.accounts.services import user_create
-from lienthong.agencies.importexport import COLUMNS
+from lienthong.agencies.importexport import COLUMNS, ONLY_SYSTEM_ADMINS_IMPORT, PARENT_UNKNOWN
 from lienthong.agencies.models import AdministrativeLevel, Agency
+from lienthong.agencies.services import CODE_BAD_SHAPE
+from lienthong.agencies.tests.test_importexport import as_row_problem
+from lienthong.agencies.views import IMPORTED
 from lienthong.testing.builders import PASSWORD, make_agency
 
 DIRECTORY = reverse("agencies:directory")
@@ -94,7 +97,7 @@ def test_import_is_forbidden_to_everyone_but_system_administrators(clerk_client,
     response = getattr(clerk_client, method)(IMPORT, data if method == "post" else None)
 
     assert response.status_code == 403
-    assert "Chỉ quản trị hệ thống mới được nhập danh mục cơ quan." in response.content.decode()
+    assert str(ONLY_SYSTEM_ADMINS_IMPORT) in response.content.decode()
     assert Agency.objects.count() == before
 
 
@@ -110,11 +113,10 @@ def test_import_page_reports_each_bad_row_and_imports_nothing(admin_client, prov
 
     assert response.status_code == 422
     assert [(p.row, p.message) for p in response.context["problems"]] == [
-        (3, "mã định danh “00.00.41.H30” sai định dạng (đúng dạng: 000.00.00.H30)."),
-        (4, "không tìm thấy cơ quan cấp trên có mã định danh “000.00.77.H30” (phải có sẵn trong danh mục hoặc khai "
-            "báo ở dòng trước)."),
+        (3, as_row_problem(CODE_BAD_SHAPE % {"c": "00.00.41.H30"})),
+        (4, PARENT_UNKNOWN % {"c": "000.00.77.H30"}),
     ]
-    assert "Chưa nhập gì: tệp có lỗi" in response.content.decode()
+    assert "Chưa nhập gì: tệp có lỗi" in response.content.decode()  # the page's heading
     assert Agency.objects.count() == before
 
 
@@ -129,6 +131,6 @@ def test_import_page_accepts_an_xlsx_whatever_its_name(admin_client, province):
     response = admin_client.post(IMPORT, {"file": SimpleUploadedFile("danh-muc.csv", content.getvalue())}, follow=True)
 
     assert response.redirect_chain[-1][0] == DIRECTORY
-    assert "Đã nhập danh mục: 1 cơ quan mới, 0 cơ quan được cập nhật, 0 không thay đổi." in response.content.decode()
+    assert IMPORTED % {"c": 1, "u": 0, "s": 0} in response.content.decode()
     agency = Agency.objects.get(identifier_code="000.00.40.H30")
     assert agency.parent == province.agencies["ubnd"] and agency.group.code == "so-nganh"
