@@ -149,7 +149,9 @@ def deadline_days(*, agency_id: int | None, urgency: str) -> int:
     scope = Q(agency__isnull=True)
     if agency_id is not None:
         scope |= Q(agency_id=agency_id)
-    found = dict(DeadlinePolicy.objects.filter(scope, urgency=urgency).values_list("agency_id", "working_days"))
+    found: dict[int | None, int] = {  # None: the province default row
+        agency: days for agency, days in DeadlinePolicy.objects.filter(scope, urgency=urgency)
+        .values_list("agency_id", "working_days")}
     if agency_id is not None and agency_id in found:
         return found[agency_id]
     if None in found:

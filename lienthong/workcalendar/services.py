@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import CharField
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +25,15 @@ from lienthong.workcalendar.models import DeadlinePolicy, Holiday, HolidayKind
 
 # Project limit: about a year of working days, far beyond any real processing time; it catches typos (1000).
 MAX_DEADLINE_DAYS = 250
-NAME_MAX = Holiday._meta.get_field("name").max_length
+
+
+def _name_max() -> int:
+    column = Holiday._meta.get_field("name")
+    assert isinstance(column, CharField) and column.max_length is not None  # a bounded text column
+    return column.max_length
+
+
+NAME_MAX = _name_max()
 
 MSG_NAME_REQUIRED = gettext_lazy("Chưa nhập tên ngày lễ.")
 MSG_NAME_TOO_LONG = gettext_lazy("Tên ngày lễ dài quá %(max)s ký tự.")
@@ -57,7 +66,10 @@ def holiday_validate(*, day, name: str, kind: str, holiday_id: int | None = None
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         errors["date"] = [MSG_DATE_REQUIRED]
     else:
-        taken = Holiday.objects.filter(date=day).exclude(pk=holiday_id).first()
+        others = Holiday.objects.filter(date=day)
+        if holiday_id is not None:
+            others = others.exclude(pk=holiday_id)
+        taken = others.first()
         if taken is not None:
             errors["date"] = [MSG_DATE_TAKEN % {"date": f"{day:%d/%m/%Y}", "name": taken.name}]
         elif kind == HolidayKind.WORKING_DAY and day.weekday() < 5:
@@ -78,10 +90,12 @@ def holiday_save(*, actor, day: dt.date | None, name: str, kind: str = HolidayKi
     errors = holiday_validate(day=day, name=name, kind=kind, holiday_id=holiday_id)
     if errors:
         raise ValidationFailed(errors)
+    assert isinstance(day, dt.date)  # holiday_validate refuses anything else
 
     with transaction.atomic():
         created = holiday is None
-        before = None if created else {"date": holiday.date.isoformat(), "name": holiday.name, "kind": holiday.kind}
+        before = None if holiday is None else {"date": holiday.date.isoformat(), "name": holiday.name,
+                                                "kind": holiday.kind}
         holiday = holiday or Holiday()
         holiday.date, holiday.name, holiday.kind = day, name, kind
         try:
@@ -144,11 +158,15 @@ def deadline_policy_set(*, actor, agency_id: int | None, urgency: str, working_d
     with transaction.atomic():
         try:
             with transaction.atomic():
+                # The ignores: django-stubs types a nullable foreign key's "agency_id" lookup as never None;
+                # None is the province default row (IS NULL, and created with no agency).
                 policy, created = DeadlinePolicy.objects.update_or_create(
-                    agency_id=agency_id, urgency=urgency, defaults={"working_days": working_days})
+                    agency_id=agency_id, urgency=urgency,  # type: ignore[misc]
+                    defaults={"working_days": working_days})
         except IntegrityError:  # a concurrent first write of the same key: it exists now, update it
             policy, created = DeadlinePolicy.objects.update_or_create(
-                agency_id=agency_id, urgency=urgency, defaults={"working_days": working_days})
+                agency_id=agency_id, urgency=urgency,  # type: ignore[misc]  # as above: None is the default row
+                defaults={"working_days": working_days})
         audit_log(actor=actor, action=AuditAction.CREATED if created else AuditAction.CHANGED,
                   obj_type="deadline_policy", obj_id=policy.pk, agency_id=agency_id,
                   summary=_("Thời hạn xử lý %(urgency)s: %(days)s ngày làm việc") % {
@@ -163,7 +181,7 @@ def deadline_policy_reset(*, actor, agency_id: int | None, urgency: str) -> None
     if urgency not in Urgency.values:
         raise ValidationFailed({"urgency": [MSG_URGENCY_INVALID]})
     with transaction.atomic():
-        deleted, _rows = DeadlinePolicy.objects.filter(agency_id=agency_id, urgency=urgency).delete()
+        deleted, _rows = DeadlinePolicy.objects.filter(agency=agency_id, urgency=urgency).delete()
         if deleted:
             audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="deadline_policy",
                       obj_id=f"{agency_id or 'tinh'}:{urgency}", agency_id=agency_id,
