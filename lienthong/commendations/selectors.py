@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from lienthong.agencies.models import Agency
 from lienthong.assessment import selectors as assessment_selectors
-from lienthong.assessment.models import AuthorityKind, Campaign, CampaignState
+from lienthong.assessment.models import AuthorityKind, Campaign, CampaignState, Result
 from lienthong.core.errors import NotFound
 
 from .models import ReformIndexScore
@@ -55,12 +55,12 @@ def campaign_get(*, user, campaign_id: int) -> Campaign:
 
 @dataclass
 class ProposalRow:
-    result: object  # assessment.models.Result, with campaign_unit.agency
+    result: Result  # with campaign_unit.agency
     reform: ReformIndexScore | None
     verdict: Verdict
 
     @property
-    def agency(self):
+    def agency(self) -> Agency:
         return self.result.campaign_unit.agency
 
 

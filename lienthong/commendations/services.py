@@ -222,6 +222,8 @@ def _plan(rows: list[tables.RawRow], positions: dict[str, int], *, max_year: int
         if row_errors:
             errors += row_errors
         else:
+            # Each of them is left None only together with a row error.
+            assert agency is not None and year is not None and value is not None
             plans.append(_Planned(raw.number, agency, year, value, rank))
     return plans, errors
 
