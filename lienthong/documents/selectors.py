@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 
 from django.utils.translation import gettext as _
@@ -12,6 +14,9 @@ from lienthong.core.errors import NotFound, Withdrawn
 from lienthong.documents.models import (
     Direction, Document, DocumentFile, DocumentGrant, DocumentStatus, DocumentType, Register, Secrecy,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a choice's label is lazy; the stubs' package, not needed at run time
 
 
 def documents_visible_to(*, user: User, held: account_selectors.HeldAgencies | None = None) -> QuerySet[Document]:
@@ -118,19 +123,19 @@ def document_files(*, document: Document) -> list[DocumentFile]:
                 .select_related("stored_file"))
 
 
-def document_relations(*, user: User, document: Document) -> list[tuple[str, Document]]:
+def document_relations(*, user: User, document: Document) -> list[tuple[StrOrPromise, Document]]:
     """The documents linked to this one (amends, replaces, corrects, replies to, and the reverse),
     as (label, document) pairs, only those the user may see (one query each way)."""
     from lienthong.documents.models import DocumentRelation, RelationKind
 
     visible = documents_visible_to(user=user).values("pk")
-    out = []
+    out: list[tuple[StrOrPromise, Document]] = []
     for rel in (DocumentRelation.objects.filter(source=document, target__in=visible).select_related("target")):
         out.append((RelationKind(rel.kind).label, rel.target))
     reverse_labels = {RelationKind.AMENDS: _("Được sửa đổi, bổ sung bởi"), RelationKind.REPLACES: _("Được thay thế bởi"),
                       RelationKind.CORRECTS: _("Được đính chính bởi"), RelationKind.REPLIES_TO: _("Được trả lời bởi")}
     for rel in (DocumentRelation.objects.filter(target=document, source__in=visible).select_related("source")):
-        out.append((reverse_labels[rel.kind], rel.source))
+        out.append((reverse_labels[RelationKind(rel.kind)], rel.source))
     return out
 
 

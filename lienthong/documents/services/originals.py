@@ -213,6 +213,8 @@ def stored_file_read(*, stored_file: StoredFile, filename: str, text: str | None
     with file_store.open_original(stored_file.storage_name) as fh:
         data = fh.read()
     kind = file_store.sniff(data)
+    # Every original was sniffed and accepted before it was stored, and its bytes are content-addressed.
+    assert kind is not None, f"stored original {stored_file.sha256} is no longer an accepted type"
     item = ReadFile(name=filename, data=data, kind=kind, sha256=stored_file.sha256,
                     active_content=stored_file.has_active_content)
     if text is not None:

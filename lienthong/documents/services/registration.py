@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienthong.accounts import selectors as account_selectors
-from lienthong.accounts.models import Role
+from lienthong.accounts.models import Role, User
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
@@ -51,8 +52,17 @@ class PaperSignature:
     authority_check: Callable[..., object] | None = None
 
 
+class PaperFields(TypedDict, total=False):
+    """What a paper registration stores on the record besides the common fields."""
+
+    signed_on: dt.date | None
+    late_issue_reason: str
+    signer_id: int
+    scan_attached_by: User
+
+
 def _validate_paper(paper: PaperSignature, data: DocumentInput, agency: Agency, read: list[ReadFile],
-                    errors: dict, *, today: dt.date) -> dict:
+                    errors: dict, *, today: dt.date) -> PaperFields:
     """The paper path's own rules; returns the fields it stores on the record.
 
     The signer is a leader of the agency; the signing date is not in the future and not after the
@@ -108,7 +118,7 @@ def _validate_paper(paper: PaperSignature, data: DocumentInput, agency: Agency, 
             errors.setdefault("files", []).append(_(
                 "Tệp “%(name)s” không phải bản scan văn bản đã ký: chỉ nhận PDF hoặc ảnh (JPEG, PNG, TIFF).") % {
                 "name": f.name})
-    fields = {"signed_on": signed_on, "late_issue_reason": reason}
+    fields: PaperFields = {"signed_on": signed_on, "late_issue_reason": reason}
     if position is not None:
         user = position.user
         data.signer_name = user.full_name or user.get_username()
@@ -156,28 +166,32 @@ def _register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbre
     today = today or timezone.localdate()
     if data.issued_on is None:
         data.issued_on = today
+    issued_on: dt.date = data.issued_on
     check_clerk(actor, agency)
     errors: dict[str, list] = {}
     _validate_common(data, errors, today=today)
-    if not errors.get("document_type") and not agency_may_issue(agency=agency, document_type=data.document_type):
+    document_type = data.document_type  # None only with an error under "document_type" (check_metadata)
+    if (document_type is not None and not errors.get("document_type")
+            and not agency_may_issue(agency=agency, document_type=document_type)):
         errors.setdefault("document_type", []).append(_(
             "%(a)s chưa được phép ban hành “%(t)s”: văn bản quy phạm pháp luật và loại văn bản cũ chỉ được cấp số "
             "khi cơ quan có thẩm quyền ban hành loại đó (quản trị hệ thống cấp quyền trong danh mục cơ quan).") % {
-            "a": agency.name, "t": data.document_type.name})
+            "a": agency.name, "t": document_type.name})
     unit_abbreviation = nfc(unit_abbreviation)
     if unit_abbreviation and not notation_grammar.is_abbreviation(unit_abbreviation):
         errors.setdefault("unit_abbreviation", []).append(_("Chữ viết tắt đơn vị không hợp lệ (ví dụ: VX, KT, TCCB)."))
     read = read_files(data.files, errors)
-    paper_fields = {}
+    paper_fields: PaperFields = {}
     if paper is not None:
         paper_fields = _validate_paper(paper, data, agency, read, errors, today=today)
         paper_fields["scan_attached_by"] = actor
     if errors:
         raise ValidationFailed(errors)
+    assert document_type is not None  # check_metadata refused a missing type: no errors, so it is set
 
     def build() -> Document:
-        register = register_for(agency_id=agency.pk, year=data.issued_on.year, direction=Direction.OUTGOING,
-                                document_type=data.document_type, is_secret=data.secrecy != Secrecy.NORMAL,
+        register = register_for(agency_id=agency.pk, year=issued_on.year, direction=Direction.OUTGOING,
+                                document_type=document_type, is_secret=data.secrecy != Secrecy.NORMAL,
                                 register_id=register_id)
         # Take the number first: its row lock orders us after every registration in flight, so the
         # previous document read below is the one numbered just before ours (and a refusal here
@@ -185,11 +199,11 @@ def _register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbre
         number = allocate_number(register=register)
         last_date = (Document.objects.filter(register=register).order_by("-register_number")
                      .values_list("issued_on", flat=True).first())
-        if last_date and data.issued_on < last_date:
+        if last_date and issued_on < last_date:
             raise ValidationFailed({"issued_on": [_(
                 "Ngày ban hành không được sớm hơn văn bản đã cấp số trước đó trong sổ (%(date)s)."
             ) % {"date": last_date.strftime("%d/%m/%Y")}]})
-        notation = build_notation(document_type=data.document_type, agency=agency, register=register,
+        notation = build_notation(document_type=document_type, agency=agency, register=register,
                                   unit_abbreviation=unit_abbreviation)
         if len(notation) > CODE_NOTATION_MAX_LENGTH:
             raise ValidationFailed({"unit_abbreviation": [_(
@@ -198,10 +212,10 @@ def _register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbre
         number_symbol = f"{format_number(number)}/{notation}"
         doc = Document(
             agency=agency, direction=Direction.OUTGOING, register=register, year=register.year,
-            register_number=number, document_type=data.document_type, code_number=format_number(number),
+            register_number=number, document_type=document_type, code_number=format_number(number),
             code_notation=notation, number_symbol=number_symbol,
             number_symbol_norm=normalize_number_symbol(number_symbol), **notation_grammar.stored_parts(number_symbol),
-            identifier=document_identifier(organ_id=agency.identifier_code, issued_on=data.issued_on,
+            identifier=document_identifier(organ_id=agency.identifier_code, issued_on=issued_on,
                                            number_symbol=number_symbol),
             issuer_agency=agency, issuer_name=agency.name, place=data.place or agency.place_name,
             **_common_fields(data, read), **paper_fields, created_by=actor,
@@ -224,6 +238,7 @@ def _register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbre
 def _paper_details(doc: Document, paper: PaperSignature | None) -> dict:
     if paper is None:
         return {}
+    assert doc.signed_on is not None  # a paper registration requires the signing date and stores it
     return {"signer_id": doc.signer_id, "signer": doc.signer_name, "signed_on": doc.signed_on.isoformat(),
             "scan_attached_by": doc.scan_attached_by_id, "late_issue_reason": doc.late_issue_reason}
 
@@ -325,20 +340,6 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
         errors.setdefault("received_on", []).append(_("Ngày đến không được trước ngày ban hành."))
     elif received_on < earliest:
         errors.setdefault("received_on", []).append(_too_early(_("Ngày đến"), earliest))
-    identifier = ""
-    if not errors and issuer_agency is not None:
-        identifier = document_identifier(organ_id=issuer_agency.identifier_code, issued_on=data.issued_on,
-                                         number_symbol=number_symbol)
-
-    def duplicate_error() -> str | None:
-        dup = find_duplicate_incoming(agency_id=agency.pk, number_symbol=number_symbol,
-                                      issuer_agency_id=issuer_agency.pk if issuer_agency else None,
-                                      issuer_name=issuer_name, issued_on=data.issued_on, identifier=identifier)
-        if dup is None:
-            return None
-        return _("Văn bản %(s)s của %(i)s đã được đăng ký với số đến %(n)s.") % {
-            "s": number_symbol, "i": issuer_name, "n": dup.register_number}
-
     read = read_files(data.files, errors)
     if parsed is not None:
         code_number, code_notation = parsed.number, parsed.code_notation
@@ -351,10 +352,26 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
             "n": CODE_NUMBER_MAX_LENGTH, "k": INCOMING_CODE_NOTATION_MAX_LENGTH})
     if errors:
         raise ValidationFailed(errors)
+    # check_metadata refused a missing type and a missing issue date: no errors, so both are set.
+    issued_on, document_type = data.issued_on, data.document_type
+    assert issued_on is not None and document_type is not None
+    identifier = ""
+    if issuer_agency is not None:
+        identifier = document_identifier(organ_id=issuer_agency.identifier_code, issued_on=issued_on,
+                                         number_symbol=number_symbol)
+
+    def duplicate_error() -> str | None:
+        dup = find_duplicate_incoming(agency_id=agency.pk, number_symbol=number_symbol,
+                                      issuer_agency_id=issuer_agency.pk if issuer_agency else None,
+                                      issuer_name=issuer_name, issued_on=issued_on, identifier=identifier)
+        if dup is None:
+            return None
+        return _("Văn bản %(s)s của %(i)s đã được đăng ký với số đến %(n)s.") % {
+            "s": number_symbol, "i": issuer_name, "n": dup.register_number}
 
     def build() -> Document:
         register = register_for(agency_id=agency.pk, year=received_on.year, direction=Direction.INCOMING,
-                                document_type=data.document_type, is_secret=data.secrecy != Secrecy.NORMAL)
+                                document_type=document_type, is_secret=data.secrecy != Secrecy.NORMAL)
         number = allocate_number(register=register)
         # Under the register's lock: the same paper registered at this instant by someone else is
         # committed by now and seen here. (A refusal rolls the number back with the transaction.)
@@ -362,7 +379,7 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
             raise ValidationFailed({"number_symbol": [message]})
         doc = Document(
             agency=agency, direction=Direction.INCOMING, register=register, year=register.year,
-            register_number=number, document_type=data.document_type, code_number=code_number,
+            register_number=number, document_type=document_type, code_number=code_number,
             code_notation=code_notation, number_symbol=number_symbol,
             number_symbol_norm=normalize_number_symbol(number_symbol), identifier=identifier,
             **notation_grammar.stored_parts(number_symbol),
