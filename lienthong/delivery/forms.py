@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
+from lienthong.delivery.services import LIST_NAME_REQUIRED, REFUSAL_REASON_REQUIRED, RETURN_REASON_REQUIRED
 from lienthong.documents.models import DocumentType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -34,21 +35,19 @@ class RegisterForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Lý do trả lại"), max_length=REASON_MAX_LENGTH,
                              widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": gettext_lazy("Cần nêu lý do trả lại."),
-                                             "max_length": TOO_LONG})
+                             error_messages={"required": RETURN_REASON_REQUIRED, "max_length": TOO_LONG})
 
 
 class RefuseRecallForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Lý do từ chối thu hồi"), max_length=REASON_MAX_LENGTH,
                              widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": gettext_lazy("Cần nêu lý do từ chối thu hồi."),
-                                             "max_length": TOO_LONG})
+                             error_messages={"required": REFUSAL_REASON_REQUIRED, "max_length": TOO_LONG})
 
 
 class RecipientListForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Tên danh sách"), max_length=200,
                            widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Ví dụ: Các UBND xã, thị trấn")}),
-                           error_messages={"required": gettext_lazy("Cần đặt tên danh sách.")})
+                           error_messages={"required": LIST_NAME_REQUIRED})
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)

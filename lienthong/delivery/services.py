@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Role
@@ -38,6 +39,19 @@ D = DeliveryState
 # The order of the processing statuses: a report never moves a delivery backwards.
 _PROGRESS = [D.ARRIVED, D.RECEIVED, D.REGISTERED, D.ASSIGNED, D.IN_PROGRESS, D.DONE]
 _EVENT_FOR_STATE = {D.ASSIGNED: EventKind.ASSIGNED, D.IN_PROGRESS: EventKind.IN_PROGRESS, D.DONE: EventKind.DONE}
+
+# Messages users see (the forms and the tests use these constants rather than copies of the text).
+TAKEN = gettext_lazy("Văn bản này vừa được người khác xử lý (hiện ở trạng thái “%(s)s”).")
+RETURN_REASON_REQUIRED = gettext_lazy("Cần nêu lý do trả lại.")
+RECALL_NOT_YOURS = gettext_lazy("Chỉ văn thư hoặc lãnh đạo cơ quan ban hành mới được thu hồi văn bản.")
+RECALL_REASON_REQUIRED = gettext_lazy("Cần nêu lý do thu hồi.")
+RECALL_NOT_IN_FORCE = gettext_lazy("Chỉ thu hồi được văn bản đi đã phát hành và đang có hiệu lực.")
+RECALLED_BY_SOMEONE = gettext_lazy("Văn bản vừa được người khác thu hồi.")
+NO_RECALL_PENDING = gettext_lazy("Không có yêu cầu thu hồi nào đang chờ trả lời cho văn bản này.")
+REFUSAL_REASON_REQUIRED = gettext_lazy("Cần nêu lý do từ chối thu hồi.")
+RECALL_ANSWERED_BY_SOMEONE = gettext_lazy("Yêu cầu thu hồi vừa được người khác trả lời.")
+LIST_NAME_REQUIRED = gettext_lazy("Cần đặt tên danh sách.")
+LIST_MEMBER_TWICE = gettext_lazy("Một cơ quan được chọn hai lần.")
 
 
 def _event(delivery_id: int, kind: str, actor, description: str = "", at=None, reply: str = "") -> DeliveryEvent:
@@ -105,8 +119,7 @@ def _claim(delivery: Delivery, *, from_states, to_state: str, **fields) -> None:
         state=to_state, updated_at=now, **fields)
     if not changed:
         current = Delivery.objects.filter(pk=delivery.pk).values_list("state", flat=True).first()
-        raise ValidationFailed({"state": [_("Văn bản này vừa được người khác xử lý (hiện ở trạng thái “%(s)s”).") % {
-            "s": D(current).label if current else "?"}]})
+        raise ValidationFailed({"state": [TAKEN % {"s": D(current).label if current else "?"}]})
     delivery.state = to_state
     for k, v in fields.items():
         setattr(delivery, k, v)
@@ -131,7 +144,7 @@ def delivery_return(*, actor, delivery_id: int, reason: str) -> Delivery:
     delivery = delivery_for_recipient(user=actor, delivery_id=delivery_id)
     reason = nfc(reason)
     if not reason:
-        raise ValidationFailed({"reason": [_("Cần nêu lý do trả lại.")]})
+        raise ValidationFailed({"reason": [str(RETURN_REASON_REQUIRED)]})
     check_max_length(field="reason", value=reason, limit=REASON_MAX_LENGTH)
     with transaction.atomic():
         _claim(delivery, from_states=[D.ARRIVED, D.RECEIVED], to_state=D.RETURNED, reason=reason)
@@ -255,16 +268,16 @@ def delivery_recall(*, actor, document: Document, reason: str) -> int:
     number of recipients asked."""
     held = account_selectors.position_agencies(user=actor)
     if document.agency_id not in held.full_ids:
-        raise PermissionDenied(_("Chỉ văn thư hoặc lãnh đạo cơ quan ban hành mới được thu hồi văn bản."))
+        raise PermissionDenied(str(RECALL_NOT_YOURS))
     reason = nfc(reason)
     errors = {}
     if not reason:
-        errors["reason"] = [_("Cần nêu lý do thu hồi.")]
+        errors["reason"] = [str(RECALL_REASON_REQUIRED)]
     elif too_long := too_long_message(reason, REASON_MAX_LENGTH):
         errors["reason"] = [too_long]
     if document.direction != Direction.OUTGOING or document.status != DocumentStatus.ACTIVE \
             or not Delivery.objects.filter(document=document).exists():
-        errors["document"] = [_("Chỉ thu hồi được văn bản đi đã phát hành và đang có hiệu lực.")]
+        errors["document"] = [str(RECALL_NOT_IN_FORCE)]
     if errors:
         raise ValidationFailed(errors)
     now = timezone.now()
@@ -272,7 +285,7 @@ def delivery_recall(*, actor, document: Document, reason: str) -> int:
         # The check above read the document before this transaction: of two people recalling it at
         # once, only the one whose conditional update finds it still in force goes on.
         if not Document.objects.filter(pk=document.pk, status=DocumentStatus.ACTIVE).update(updated_at=now):
-            raise ValidationFailed({"document": [_("Văn bản vừa được người khác thu hồi.")]})
+            raise ValidationFailed({"document": [str(RECALLED_BY_SOMEONE)]})
         live = Delivery.objects.filter(document=document).exclude(state__in=[D.RETURNED, D.WITHDRAWN])
         waiting = list(live.filter(state=D.WAITING_EXCHANGE, outbox__state=OutboxState.PENDING)
                        .values_list("pk", flat=True))
@@ -304,9 +317,9 @@ def delivery_recall_answer(*, actor, delivery_id: int, agree: bool, reason: str 
     delivery = delivery_for_recipient(user=actor, delivery_id=delivery_id)
     reason = nfc(reason)
     if delivery.recall_state != RecallState.REQUESTED:
-        raise ValidationFailed({"state": [_("Không có yêu cầu thu hồi nào đang chờ trả lời cho văn bản này.")]})
+        raise ValidationFailed({"state": [str(NO_RECALL_PENDING)]})
     if not agree and not reason:
-        raise ValidationFailed({"reason": [_("Cần nêu lý do từ chối thu hồi.")]})
+        raise ValidationFailed({"reason": [str(REFUSAL_REASON_REQUIRED)]})
     check_max_length(field="reason", value=reason, limit=REASON_MAX_LENGTH)
     now = timezone.now()
     with transaction.atomic():
@@ -315,7 +328,7 @@ def delivery_recall_answer(*, actor, delivery_id: int, agree: bool, reason: str 
             fields["state"] = D.WITHDRAWN
         changed = Delivery.objects.filter(pk=delivery.pk, recall_state=RecallState.REQUESTED).update(**fields)
         if not changed:
-            raise ValidationFailed({"state": [_("Yêu cầu thu hồi vừa được người khác trả lời.")]})
+            raise ValidationFailed({"state": [str(RECALL_ANSWERED_BY_SOMEONE)]})
         DeliveryEvent.objects.bulk_create([_event(
             delivery.pk, EventKind.RECALL_ACCEPTED if agree else EventKind.RECALL_REFUSED, actor, reason, at=now)])
         if agree and delivery.incoming_document_id:
@@ -351,12 +364,12 @@ def recipient_list_save(*, actor, agency_id: int | None, name: str, member_ids: 
     name = nfc(name)
     errors = {}
     if not name:
-        errors["name"] = [_("Cần đặt tên danh sách.")]
+        errors["name"] = [str(LIST_NAME_REQUIRED)]
     member_ids = [int(m) for m in member_ids]
     if not member_ids:
         errors["members"] = [_("Danh sách cần ít nhất một cơ quan.")]
     elif len(set(member_ids)) != len(member_ids):
-        errors["members"] = [_("Một cơ quan được chọn hai lần.")]
+        errors["members"] = [str(LIST_MEMBER_TWICE)]
     elif Agency.objects.filter(pk__in=member_ids, is_active=True).count() != len(member_ids):
         errors["members"] = [_("Có cơ quan không tồn tại hoặc đã ngừng hoạt động.")]
     if errors:

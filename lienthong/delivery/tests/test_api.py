@@ -3,10 +3,11 @@ QCVN 102 codes, recalls, sent documents and saved recipient lists."""
 
 import pytest
 
-from lienthong.testing.builders import tiny_pdf
+from lienthong.delivery import services
 from lienthong.delivery.models import Delivery, DeliveryState, RecallState, RecipientList
 from lienthong.documents.models import Document, DocumentStatus
 from lienthong.drafting.tests.test_api import NOT_FOUND, as_user, issue_via_api, ok, post_json
+from lienthong.testing.builders import tiny_pdf
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_receive_then_register_returns_the_new_incoming_document(province, repor
     assert received["state"] == "received"
     assert again.status_code == 400
     assert again.json() == {"code": "invalid_state", "field": "state",
-                            "message": "Văn bản này vừa được người khác xử lý (hiện ở trạng thái “Đã tiếp nhận”)."}
+                            "message": services.TAKEN % {"s": DeliveryState.RECEIVED.label}}
     incoming = Document.objects.get(pk=registered["incoming_document_id"])
     assert registered == {"delivery_id": delivery.pk, "incoming_document_id": incoming.pk, "register_number": 1,
                           "number_symbol": "01/BC-UBND", "received_on": incoming.received_on.isoformat()}
@@ -84,7 +85,7 @@ def test_return_needs_a_reason_and_the_sender_sees_code_02(province, report):
     returned = ok(post_json(client, f"/api/deliveries/{delivery.pk}/return", {"reason": "Gửi nhầm nơi nhận"}))
 
     assert missing.status_code == 422
-    assert missing.json()["errors"] == {"reason": ["Cần nêu lý do trả lại."]}
+    assert missing.json()["errors"] == {"reason": [str(services.RETURN_REASON_REQUIRED)]}
     assert (returned["state"], returned["reason"]) == ("returned", "Gửi nhầm nơi nhận")
     tracking = ok(as_user(province.users["clerk.xa"]).get(f"/api/documents/{report['document_id']}/deliveries"))
     last = tracking["recipients"][0]["events"][-1]
@@ -204,7 +205,8 @@ def test_recall_through_the_api(province):
     asked = ok(post_json(as_user(u["clerk.xa"]), f"/api/documents/{report['document_id']}/recall",
                          {"reason": "Sai số liệu"}))
 
-    assert no_reason.status_code == 422 and no_reason.json()["errors"] == {"reason": ["Cần nêu lý do thu hồi."]}
+    assert no_reason.status_code == 422
+    assert no_reason.json()["errors"] == {"reason": [str(services.RECALL_REASON_REQUIRED)]}
     assert asked["status"] == "recalled"
     assert [r["recall_state"] for r in asked["recipients"]] == ["requested", "requested"]
     queue = ok(huyen.get("/api/deliveries", {"queue": "recall"}))
@@ -218,7 +220,7 @@ def test_recall_through_the_api(province):
     answered_twice = post_json(so, f"/api/deliveries/{d_so.pk}/recall-answer", {"agree": True})
 
     assert (agreed["state"], agreed["recall_state"]) == ("withdrawn", "accepted")
-    assert refused_without_reason.json()["errors"] == {"reason": ["Cần nêu lý do từ chối thu hồi."]}
+    assert refused_without_reason.json()["errors"] == {"reason": [str(services.REFUSAL_REASON_REQUIRED)]}
     assert refused["recall_state"] == "refused"
     assert answered_twice.status_code == 400 and answered_twice.json()["code"] == "invalid_state"
     assert incoming_id not in {d["id"] for d in huyen.get("/api/documents").json()["items"]}
@@ -233,8 +235,8 @@ def test_recall_through_the_api(province):
 
 
 def test_recall_of_a_document_never_issued_is_refused(province):
-    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_outgoing
+    from lienthong.testing.builders import doc_input
 
     doc = document_register_outgoing(actor=province.users["clerk.xa"], agency=province.agencies["xa"],
                                      data=doc_input())
@@ -242,7 +244,7 @@ def test_recall_of_a_document_never_issued_is_refused(province):
     response = post_json(as_user(province.users["clerk.xa"]), f"/api/documents/{doc.pk}/recall", {"reason": "Nhầm"})
 
     assert response.status_code == 422
-    assert response.json()["errors"] == {"document": ["Chỉ thu hồi được văn bản đi đã phát hành và đang có hiệu lực."]}
+    assert response.json()["errors"] == {"document": [str(services.RECALL_NOT_IN_FORCE)]}
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.ACTIVE
 
@@ -281,7 +283,7 @@ def test_recipient_list_with_the_same_agency_twice_is_a_422(province):
         "name": "Dùng chung", "member_ids": [p.agencies["huyen"].pk], "shared": True})
 
     assert response.status_code == 422
-    assert response.json()["errors"] == {"members": ["Một cơ quan được chọn hai lần."]}
+    assert response.json()["errors"] == {"members": [str(services.LIST_MEMBER_TWICE)]}
     assert shared.status_code == 403
     assert not RecipientList.objects.exists()
 

@@ -14,7 +14,6 @@ import pytest
 
 ROUNDS = 4
 TODAY = dt.date(2018, 3, 12)
-TAKEN = "vừa được người khác xử lý"
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -77,9 +76,9 @@ def _province_with_two_clerks():
 
 def _deliveries_to_district(p, n: int) -> list[int]:
     """``n`` documents of the commune, each delivered to the district (state "arrived")."""
-    from lienthong.testing.builders import doc_input, pdf_upload
     from lienthong.delivery.services import delivery_send
     from lienthong.documents.services import document_register_outgoing
+    from lienthong.testing.builders import doc_input, pdf_upload
 
     ids = []
     for i in range(n):
@@ -115,8 +114,9 @@ def _one_winner(outcomes):
 def test_two_clerks_receiving_the_same_delivery_at_once(settings):
     """One receives it; the other is told it was just handled by someone else; the sender sees one 03."""
     from lienthong.audit.models import AuditAction, AuditEntry
-    from lienthong.testing.parallel import overlapped, race
+    from lienthong.delivery import services
     from lienthong.delivery.models import Delivery, DeliveryState, EventKind
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province_with_two_clerks()
     ids = _deliveries_to_district(p, ROUNDS)
@@ -126,7 +126,7 @@ def test_two_clerks_receiving_the_same_delivery_at_once(settings):
 
     for d, outcomes in zip(ids, rounds, strict=True):
         _ok, [lost] = _one_winner(outcomes)
-        assert TAKEN in lost.value["state"][0] and "Đã tiếp nhận" in lost.value["state"][0]
+        assert lost.value["state"] == [services.TAKEN % {"s": DeliveryState.RECEIVED.label}]
         assert Delivery.objects.get(pk=d).state == DeliveryState.RECEIVED
         assert _events(d, EventKind.RECEIVED) == 1
         assert AuditEntry.objects.filter(action=AuditAction.RECEIVED, object_id=str(d)).count() == 1
@@ -136,9 +136,10 @@ def test_two_clerks_receiving_the_same_delivery_at_once(settings):
 def test_one_clerk_returns_while_the_other_registers(settings):
     """Return and registration of the same delivery at once: exactly one happens. A returned
     delivery leaves no incoming record and takes no số đến; the registered ones are numbered 1..n."""
-    from lienthong.testing.parallel import overlapped, race
+    from lienthong.delivery import services
     from lienthong.delivery.models import Delivery, DeliveryState, EventKind
     from lienthong.documents.models import Direction, Document
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province_with_two_clerks()
     ids = _deliveries_to_district(p, ROUNDS)
@@ -154,8 +155,8 @@ def test_one_clerk_returns_while_the_other_registers(settings):
     numbers = []
     for d, outcomes, calls in zip(ids, results, rounds, strict=True):
         won, [lost] = _one_winner(outcomes)
-        assert TAKEN in lost.value["state"][0]
         delivery = Delivery.objects.get(pk=d)
+        assert lost.value["state"] == [services.TAKEN % {"s": DeliveryState(delivery.state).label}]
         if calls[outcomes.index(won)][0] is register:
             numbers.append(won.value)
             assert delivery.state == DeliveryState.REGISTERED and delivery.incoming_document.register_number == won.value
@@ -172,10 +173,11 @@ def test_one_clerk_returns_while_the_other_registers(settings):
 def test_two_clerks_answering_the_same_recall_at_once(settings):
     """The sender recalls; one clerk agrees while the other refuses: one answer is kept, the other
     is told the request was just answered, and the sender gets one answer (15 or 16)."""
-    from lienthong.testing.parallel import overlapped, race
+    from lienthong.delivery import services
     from lienthong.delivery.models import Delivery, DeliveryState, EventKind, RecallState
     from lienthong.delivery.services import delivery_recall, delivery_register
     from lienthong.documents.models import DocumentStatus
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province_with_two_clerks()
     ids = _deliveries_to_district(p, ROUNDS)
@@ -190,8 +192,8 @@ def test_two_clerks_answering_the_same_recall_at_once(settings):
 
     for d, outcomes in zip(ids, rounds, strict=True):
         won, [lost] = _one_winner(outcomes)
-        assert lost.value["state"][0] in ("Yêu cầu thu hồi vừa được người khác trả lời.",
-                                          "Không có yêu cầu thu hồi nào đang chờ trả lời cho văn bản này.")
+        assert lost.value["state"][0] in (str(services.RECALL_ANSWERED_BY_SOMEONE),
+                                          str(services.NO_RECALL_PENDING))
         delivery = Delivery.objects.select_related("incoming_document").get(pk=d)
         agreed = outcomes.index(won) == 0
         assert delivery.recall_state == won.value == (RecallState.ACCEPTED if agreed else RecallState.REFUSED)
@@ -209,9 +211,10 @@ def test_two_sender_clerks_recalling_the_same_document_at_once(settings):
     """The commune's two clerks recall the same document at once: it is recalled once, the other
     is told so, and the district is asked once (one 13)."""
     from lienthong.audit.models import AuditAction, AuditEntry
-    from lienthong.testing.parallel import overlapped, race
+    from lienthong.delivery import services
     from lienthong.delivery.models import Delivery, EventKind, RecallState
     from lienthong.documents.models import DocumentStatus
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province_with_two_clerks()
     ids = _deliveries_to_district(p, ROUNDS)
@@ -224,8 +227,7 @@ def test_two_sender_clerks_recalling_the_same_document_at_once(settings):
     for d, outcomes in zip(deliveries, rounds, strict=True):
         won, [lost] = _one_winner(outcomes)
         assert won.value == 1
-        assert lost.value["document"][0] in ("Văn bản vừa được người khác thu hồi.",
-                                             "Chỉ thu hồi được văn bản đi đã phát hành và đang có hiệu lực.")
+        assert lost.value["document"][0] in (str(services.RECALLED_BY_SOMEONE), str(services.RECALL_NOT_IN_FORCE))
         d.refresh_from_db()
         d.document.refresh_from_db()
         assert d.recall_state == RecallState.REQUESTED and d.document.status == DocumentStatus.RECALLED

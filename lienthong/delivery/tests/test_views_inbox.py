@@ -10,14 +10,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
-from lienthong.testing.builders import doc_input, doc_type
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, RecallState
+from lienthong.delivery.views import inbox as inbox_views
 from lienthong.documents.models import Direction, Document, DocumentStatus
 from lienthong.processing import services as processing
 from lienthong.processing.models import Handling
 from lienthong.processing.tests.test_flow import issue_report
+from lienthong.testing.builders import doc_input, doc_type
 
 pytestmark = pytest.mark.django_db
 INBOX = reverse("delivery:inbox")
@@ -133,7 +135,7 @@ def test_receive_then_register_opens_the_new_incoming_document(district_clerk, p
     d = delivery_to(province)
 
     response = district_clerk.post(reverse("delivery:inbox_receive", args=[d.pk]), follow=True)
-    assert "Đã tiếp nhận văn bản; nơi gửi đã được báo." in response.content.decode()
+    assert escape(str(inbox_views.RECEIVED)) in response.content.decode()
     d.refresh_from_db()
     assert d.state == DeliveryState.RECEIVED
 
@@ -146,7 +148,7 @@ def test_receive_then_register_opens_the_new_incoming_document(district_clerk, p
         1, dt.date(2018, 3, 13), dt.date(2018, 3, 30), "Chuyển Phòng Nội vụ")
     assert Handling.objects.get(document=incoming).state == "registered"
     shown = district_clerk.get(response["Location"]).content.decode()
-    assert "Đã vào sổ văn bản đến, số đến 1." in shown
+    assert escape(inbox_views.REGISTERED % {"n": 1}) in shown
     assert "Nhận qua hệ thống liên thông từ" in shown
 
 
@@ -170,7 +172,7 @@ def test_a_second_registration_of_the_same_delivery_gets_a_clear_message(distric
 
     assert response.status_code == 200
     assert texts(response, "//div[@class='form-errors']/p") == [
-        "Văn bản này vừa được người khác xử lý (hiện ở trạng thái “Đã vào sổ”)."]
+        delivery_services.TAKEN % {"s": DeliveryState.REGISTERED.label}]
     assert page(response).xpath("//a[normalize-space()='Mở văn bản đến']")
     assert Document.objects.filter(direction=Direction.INCOMING).count() == 1
 
@@ -213,12 +215,13 @@ def test_return_needs_a_reason_and_then_leaves_the_queue(district_clerk, provinc
     response = district_clerk.post(url, {"reason": "   "})
     assert response.status_code == 200
     assert texts(response, "//div[contains(@class,'field')][.//*[@name='reason']]//p[@class='error']") == [
-        "Cần nêu lý do trả lại."]
+        str(delivery_services.RETURN_REASON_REQUIRED)]
     d.refresh_from_db()
     assert d.state == DeliveryState.ARRIVED and not d.events.filter(code="02").exists()
 
     response = district_clerk.post(url, {"reason": "Gửi nhầm nơi nhận"}, follow=True)
-    assert "Đã trả lại văn bản 01/BC-UBND cho Ủy ban nhân dân xã Vị Thắng." in response.content.decode()
+    assert escape(inbox_views.RETURNED % {"s": "01/BC-UBND", "a": "Ủy ban nhân dân xã Vị Thắng"}) in (
+        response.content.decode())
     assert detail(d) not in response.content.decode()  # back on the inbox, without it
     d.refresh_from_db()
     assert (d.state, d.reason) == (DeliveryState.RETURNED, "Gửi nhầm nơi nhận")
@@ -240,7 +243,7 @@ def test_recall_agreed_takes_the_registered_copy_out_of_the_lists(district_clerk
     assert "Sai số liệu" in shown.content.decode()
 
     response = district_clerk.post(reverse("delivery:inbox_recall", args=[d.pk]), {"answer": "agree"}, follow=True)
-    assert "Đã đồng ý thu hồi" in response.content.decode()
+    assert escape(str(inbox_views.RECALL_AGREED)) in response.content.decode()
     incoming.refresh_from_db()
     assert incoming.status == DocumentStatus.WITHDRAWN
     assert reverse("documents:detail", args=[incoming.pk]) not in district_clerk.get(documents).content.decode()
@@ -255,7 +258,7 @@ def test_refusing_a_recall_needs_a_reason(district_clerk, province):
 
     response = district_clerk.post(url, {"answer": "refuse", "reason": ""})
     assert texts(response, "//div[contains(@class,'field')][.//*[@name='reason']]//p[@class='error']") == [
-        "Cần nêu lý do từ chối thu hồi."]
+        str(delivery_services.REFUSAL_REASON_REQUIRED)]
     d.refresh_from_db()
     assert d.recall_state == RecallState.REQUESTED
 

@@ -11,14 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lienthong.accounts.services import user_create
-from lienthong.testing.builders import PASSWORD, doc_type, pdf_upload
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState, RecallState, RecipientList
+from lienthong.delivery.views import sender as sender_views
 from lienthong.documents.models import DocumentStatus
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import Draft
 from lienthong.processing import services as processing
 from lienthong.processing.models import AssignmentRole
+from lienthong.testing.builders import PASSWORD, doc_type, pdf_upload
 
 pytestmark = pytest.mark.django_db
 SENT = reverse("delivery:sent")
@@ -112,8 +113,8 @@ def test_tracking_panel_shows_each_recipient_with_its_history(client, province, 
 
 
 def test_tracking_panel_shows_registered_assigned_done_and_waiting_for_exchange(client, province):
-    from lienthong.testing.builders import make_agency
     from lienthong.agencies.models import AdministrativeLevel
+    from lienthong.testing.builders import make_agency
 
     p, u, a = province, province.users, province.agencies
     a["bo"] = make_agency("Bộ Nội vụ", "BNV", AdministrativeLevel.objects.get(code="tinh"), external=True)
@@ -167,10 +168,10 @@ def test_recall_and_its_outcome_per_recipient(client, province, spread):
     # Not the specialist, and never without a reason; nothing changes.
     client.force_login(u["specialist.xa"])
     response = client.post(url, {"reason": "Sai số liệu"}, follow=True)
-    assert "Chỉ văn thư hoặc lãnh đạo cơ quan ban hành mới được thu hồi văn bản." in squash(html(response))
+    assert str(delivery_services.RECALL_NOT_YOURS) in squash(html(response))
     client.force_login(u["clerk.xa"])
     response = client.post(url, {"reason": "  "}, follow=True)
-    assert "Cần nêu lý do thu hồi." in squash(html(response))
+    assert str(delivery_services.RECALL_REASON_REQUIRED) in squash(html(response))
     assert not Delivery.objects.exclude(recall_state="").exists()
     spread.refresh_from_db()
     assert spread.status == DocumentStatus.ACTIVE
@@ -180,7 +181,7 @@ def test_recall_and_its_outcome_per_recipient(client, province, spread):
 
     client.force_login(u["clerk.xa"])
     response = client.post(url, {"reason": "Sai số liệu thiệt hại"}, follow=True)
-    assert "Đã gửi yêu cầu thu hồi đến 3 nơi nhận" in squash(html(response))
+    assert sender_views.RECALL_SENT % {"n": 3} in squash(html(response))
     delivery_services.delivery_recall_answer(actor=u["clerk.huyen"], delivery_id=delivery_to(spread, a["huyen"]).pk,
                                              agree=True)
     delivery_services.delivery_recall_answer(actor=u["clerk.vp"], delivery_id=delivery_to(spread, a["vp"]).pk,
@@ -244,16 +245,16 @@ def test_clerk_saves_a_recipient_list_and_duplicates_are_refused(client, provinc
     assert client.get(new).status_code == 200
     response = client.post(new, {"agency": a["huyen"].pk, "name": "Các xã", "members": [a["xa"].pk, a["xa"].pk]})
     assert [squash(e) for e in html(response).xpath("//fieldset[@id='picker-members']//p[@class='error']")] == [
-        "Một cơ quan được chọn hai lần."]
+        str(delivery_services.LIST_MEMBER_TWICE)]
     assert not RecipientList.objects.exists()
     response = client.post(new, {"agency": a["huyen"].pk, "name": "", "members": [a["xa"].pk]})
-    assert "Cần đặt tên danh sách." in squash(html(response)) and not RecipientList.objects.exists()
+    assert str(delivery_services.LIST_NAME_REQUIRED) in squash(html(response)) and not RecipientList.objects.exists()
 
     response = client.post(new, {"agency": a["huyen"].pk, "name": "Các xã, thị trấn", "members": [a["xa"].pk]},
                            follow=True)
     rl = RecipientList.objects.get()
     assert (rl.agency_id, rl.name, [m.pk for m in rl.members.all()]) == (a["huyen"].pk, "Các xã, thị trấn", [a["xa"].pk])
-    assert "Đã lưu danh sách “Các xã, thị trấn” (1 cơ quan)." in squash(html(response))
+    assert sender_views.LIST_SAVED % {"n": "Các xã, thị trấn", "c": 1} in squash(html(response))
     listed = html(client.get(reverse("delivery:recipient_lists")))
     assert [squash(tr) for tr in listed.xpath("//table[contains(@class,'rlists')]/tbody/tr")] == [
         "Các xã, thị trấn 1 UBND xã Vị Thắng Sửa"]

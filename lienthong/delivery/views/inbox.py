@@ -36,6 +36,11 @@ QUEUES = {
     "to_register": gettext_lazy("Chờ vào sổ"),
     "recall": gettext_lazy("Yêu cầu thu hồi"),
 }
+# Confirmations users see (the tests use these constants rather than copies of the text).
+RECEIVED = gettext_lazy("Đã tiếp nhận văn bản; nơi gửi đã được báo.")
+RETURNED = gettext_lazy("Đã trả lại văn bản %(s)s cho %(a)s.")
+REGISTERED = gettext_lazy("Đã vào sổ văn bản đến, số đến %(n)s.")
+RECALL_AGREED = gettext_lazy("Đã đồng ý thu hồi; văn bản đã được gỡ khỏi danh sách và tìm kiếm.")
 # States in which the văn thư may still receive, return or register the delivery.
 OPEN_STATES = (DeliveryState.ARRIVED, DeliveryState.RECEIVED)
 
@@ -137,7 +142,7 @@ def delivery_receive(request, delivery_id: int):
     delivery = _delivery_or_404(request, delivery_id)
     try:
         services.delivery_receive(actor=request.user, delivery_id=delivery.pk)
-        messages.success(request, _("Đã tiếp nhận văn bản; nơi gửi đã được báo."))
+        messages.success(request, str(RECEIVED))
     except (ValidationFailed, PermissionDenied) as exc:
         messages.error(request, exc.message)
     return redirect("delivery:inbox_detail", delivery_id=delivery.pk)
@@ -151,7 +156,7 @@ def delivery_return(request, delivery_id: int):
     if form.is_valid():
         try:
             services.delivery_return(actor=request.user, delivery_id=delivery.pk, reason=form.cleaned_data["reason"])
-            messages.success(request, _("Đã trả lại văn bản %(s)s cho %(a)s.") % {
+            messages.success(request, RETURNED % {
                 "s": delivery.document.number_symbol, "a": delivery.sender_agency.name})
             return redirect("delivery:inbox")
         except (ValidationFailed, PermissionDenied) as exc:
@@ -174,7 +179,7 @@ def delivery_register(request, delivery_id: int):
             incoming = services.delivery_register(
                 actor=request.user, delivery_id=delivery.pk, received_on=cd["received_on"],
                 due_date=cd.get("due_date"), notes=cd.get("notes") or "", document_type=cd.get("document_type"))
-            messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": incoming.register_number})
+            messages.success(request, REGISTERED % {"n": incoming.register_number})
             return redirect("documents:detail", document_id=incoming.pk)
         except ValidationFailed as exc:
             _apply_errors(form, exc)
@@ -193,8 +198,7 @@ def delivery_recall_answer(request, delivery_id: int):
         try:
             services.delivery_recall_answer(actor=request.user, delivery_id=delivery.pk, agree=agree,
                                             reason="" if agree else form.cleaned_data["reason"])
-            messages.success(request, _("Đã đồng ý thu hồi; văn bản đã được gỡ khỏi danh sách và tìm kiếm.")
-                             if agree else _("Đã từ chối thu hồi; nơi gửi đã được báo."))
+            messages.success(request, str(RECALL_AGREED) if agree else _("Đã từ chối thu hồi; nơi gửi đã được báo."))
             return redirect(reverse("delivery:inbox") + "?queue=recall")
         except ValidationFailed as exc:
             if agree:

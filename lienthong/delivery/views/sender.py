@@ -24,6 +24,10 @@ PAGE_SIZE = 25
 SEARCH_LIMIT = 40
 PICKER_FIELDS = ("recipients", "members")
 
+# Confirmations users see (the tests use these constants rather than copies of the text).
+RECALL_SENT = gettext_lazy("Đã gửi yêu cầu thu hồi đến %(n)s nơi nhận; kết quả hiện theo từng nơi nhận.")
+LIST_SAVED = gettext_lazy("Đã lưu danh sách “%(n)s” (%(c)s cơ quan).")
+
 # Filters of the sent list: the address's slug, its label, and the condition on the document's deliveries
 # (``selectors.SENT_CONDITIONS``).
 SENT_FILTERS = {
@@ -88,8 +92,7 @@ def recall(request, document_id: int):
             for msg in msgs:
                 messages.error(request, msg)
         return redirect("documents:detail", document_id=doc.pk)
-    messages.success(request, _("Đã gửi yêu cầu thu hồi đến %(n)s nơi nhận; kết quả hiện theo từng nơi nhận.") % {
-        "n": asked})
+    messages.success(request, RECALL_SENT % {"n": asked})
     return redirect("documents:detail", document_id=doc.pk)
 
 
@@ -158,7 +161,7 @@ def recipient_list_edit(request, list_id: int | None = None):
             except PermissionDenied as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("Đã lưu danh sách “%(n)s” (%(c)s cơ quan).") % {
+                messages.success(request, LIST_SAVED % {
                     "n": saved.name, "c": len(_ints(members))})
                 return redirect("delivery:recipient_lists")
     else:
