@@ -12,14 +12,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lienthong.accounts.selectors import agency_ids_for
 from lienthong.audit.models import AuditAction
 from lienthong.core.errors import DomainError, ValidationFailed
 from lienthong.workcalendar.selectors import add_working_days
 
-from .. import selectors
 from ..models import Campaign, CampaignUnit, CriteriaSetVersion, CriterionValue, SelfAssessment
-from .common import S, _lock, _log, _notify_units, _require_council, _require_state, _self_assessment_url
+from .common import (
+    S,
+    _council_agency_id,
+    _lock,
+    _log,
+    _notify_units,
+    _require_council,
+    _require_state,
+    _self_assessment_url,
+)
 from .self_assessments import criterion_values_autofill
 
 
@@ -66,8 +73,7 @@ def campaign_create(*, actor, year: int, criteria_set: CriteriaSetVersion, units
         errors.append(_("Số ngày làm việc tự đánh giá phải từ 1 đến 120."))
     if errors:
         raise ValidationFailed({"units": errors})
-    council_agency_id = agency_ids_for(user=actor).filter(
-        agency_id__in=selectors.authority_agency_ids(kind="council")).values_list("agency_id", flat=True).first()
+    council_agency_id = _council_agency_id(actor)
     with transaction.atomic():
         campaign = Campaign.objects.create(
             year=year, name=name or _("Đánh giá, xếp hạng mức độ ứng dụng CNTT năm %(y)s") % {"y": year},
@@ -136,7 +142,7 @@ def campaign_refresh_measured(*, actor, campaign: Campaign) -> int:
 def campaign_advance(*, actor, campaign: Campaign, to: str) -> Campaign:
     """self_assessment → review → council."""
     _require_council(actor)
-    allowed = {S.REVIEW: S.SELF_ASSESSMENT, S.COUNCIL: S.REVIEW}
+    allowed: dict[str, str] = {S.REVIEW: S.SELF_ASSESSMENT, S.COUNCIL: S.REVIEW}
     with transaction.atomic():
         c = _lock(campaign)
         if to not in allowed:

@@ -27,9 +27,23 @@ _EDITABLE_CAMPAIGN = (S.PUBLISHED, S.SELF_ASSESSMENT)
 # --------------------------------------------------------------------------- permission helpers
 
 
+def _council_only() -> PermissionDenied:
+    return PermissionDenied(_("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được thực hiện thao tác này."))
+
+
 def _require_council(actor) -> None:
     if not selectors.is_council(user=actor):
-        raise PermissionDenied(_("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được thực hiện thao tác này."))
+        raise _council_only()
+
+
+def _council_agency_id(actor) -> int:
+    """The council agency where ``actor`` holds a position; refused as by ``_require_council`` when there is
+    none (a position ended since that check)."""
+    agency_id = agency_ids_for(user=actor).filter(
+        agency_id__in=selectors.authority_agency_ids(kind="council")).values_list("agency_id", flat=True).first()
+    if agency_id is None:
+        raise _council_only()
+    return agency_id
 
 
 def _require_unit_member(actor, cu: CampaignUnit) -> None:

@@ -45,6 +45,7 @@ def council_adjust(*, actor, campaign_unit: CampaignUnit, criterion_code: str, n
             errors["new_points"] = [_("Điểm điều chỉnh phải từ 0 đến %(m)s.") % {"m": f"{pair[1].max:g}"}]
         if errors:
             raise ValidationFailed(errors)
+        assert new is not None  # no number (or no criterion to bound it) is an error above
         current = score(cs, units, values, overrides=overrides).by_code[str(cu.agency_id)]
         old = current.criteria[criterion_code].points
         adj = Adjustment.objects.create(campaign_unit=cu, criterion_code=criterion_code, old_points=old,
