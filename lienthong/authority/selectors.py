@@ -146,6 +146,7 @@ def authority_basis(*, signer_id: int, authority: str, agency, on_date: dt.date,
         current = _active(held, on_date)
         if not current.exists():
             last = held.order_by("-valid_until").first()
+            assert last is not None  # ``held`` exists (checked above)
             _refuse(_("Văn bản giao ký “%(k)s” đã hết hiệu lực (đến hết ngày %(d)s) hoặc chưa có hiệu lực vào ngày "
                       "%(on)s.") % {"k": kind, "d": last.valid_until.strftime("%d/%m/%Y"),
                                     "on": on_date.strftime("%d/%m/%Y")})
@@ -179,8 +180,10 @@ def signature_block(signer, authority: str, agency, on_date: dt.date, *, documen
         head = head_title_of(basis.position) if basis.position else ""
         lines = tm + [f"KT. {head.upper()}".strip(), title.upper()]
     elif authority == "Q.":
+        assert basis.acting is not None  # authority_basis refuses "Q." without an acting appointment
         lines = tm + [f"Q. {basis.acting.head_title.upper()}"]
     elif authority in GrantKind.values:
+        assert basis.grant is not None  # authority_basis refuses TL./TUQ. without a grant in force
         lines = [f"{authority} {basis.grant.grantor_title.upper()}", basis.grant.grantee_title.upper()]
     else:
         lines = [title.upper()]

@@ -35,6 +35,8 @@ class DocumentCopy(models.Model):
                                verbose_name=_("người ký bản sao"))
     signer_position = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
     signer_name = models.CharField(_("họ tên người ký"), max_length=100)
+    # Not a column: whether the reader sees the original, set by ``selectors.copy_source``.
+    original_visible: bool
     credential = models.ForeignKey("signing.Credential", on_delete=models.PROTECT, null=True, related_name="+",
                                    verbose_name=_("chữ ký số cơ quan"))
     signed_at = models.DateTimeField(_("thời điểm ký số"))

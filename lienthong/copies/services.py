@@ -158,7 +158,7 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
             # The copy is an official document: Vietnamese whatever the clerk's interface language.
             with translation.override("vi"):
                 cert = copy_pdf.Certification(
-                    form=form, parent_name=agency.parent.name if agency.parent_id else "", agency_name=agency.name,
+                    form=form, parent_name=agency.parent.name if agency.parent is not None else "", agency_name=agency.name,
                     number_symbol=number_symbol, place=place, day=today, signer_lines=[signer_title.upper()],
                     signer_name=signer_name, recipients=_recipient_lines(recipients_text),
                     original_label=_original_label(original),

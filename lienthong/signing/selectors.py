@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
@@ -52,7 +53,7 @@ def managed_agency_ids(*, user) -> QuerySet | None:
     return agency_ids_for(user=user, roles=[Role.CLERK])
 
 
-def user_can_manage_agency_credentials(*, user, agency_id: int) -> bool:
+def user_can_manage_agency_credentials(*, user, agency_id: int | None) -> bool:
     ids = managed_agency_ids(user=user)
     return True if ids is None else ids.filter(agency_id=agency_id).exists()
 
@@ -250,7 +251,7 @@ def signature_statistics(*, agency_ids=None, start: dt.date, end: dt.date) -> li
                       issued_legally_valid=Count("pk", filter=issued & Q(legally_valid=True)),
                       received=Count("pk", filter=received),
                       received_signed_valid=Count("pk", filter=received & Q(signed_valid=True))))
-    by_agency = {r["agency_id"]: r for r in rows}
+    by_agency: dict[int, Any] = {r["agency_id"]: r for r in rows}
     out = []
     for agency_id, name in agencies.order_by("name", "pk").values_list("pk", "name"):
         r = by_agency.get(agency_id, {})

@@ -207,10 +207,12 @@ def credential_expiry_warnings(*, today: dt.date | None = None) -> int:
     for credential in due:
         expires = timezone.localtime(credential.not_after).strftime("%d/%m/%Y")
         if credential.kind == CredentialKind.PERSONAL:
+            assert credential.user_id is not None  # a personal credential has its owner (Credential's constraint)
             recipients = [credential.user_id]
             title = _("Chứng thư số của anh/chị hết hạn ngày %(d)s") % {"d": expires}
             url = reverse("signing:personal")
         else:
+            assert credential.agency is not None  # an agency credential has its agency (Credential's constraint)
             recipients = list(people_of(agency_ids=[credential.agency_id], roles=[Role.CLERK]))
             title = _("Chứng thư số của cơ quan %(a)s hết hạn ngày %(d)s") % {"a": credential.agency.name,
                                                                             "d": expires}
