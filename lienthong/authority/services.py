@@ -82,7 +82,8 @@ def grant_check(*, kind: str, agency, grantor, grantee, decision, valid_from, va
         parent = selectors.grants_held(user_id=grantor.pk, agency_id=agency.pk, kind=GrantKind.TL, on_date=on).first()
         if parent is None:
             errors.setdefault("grantor", []).append(
-                _("Chỉ người đứng đầu cơ quan, hoặc người ký thừa lệnh giao lại cho cấp phó của mình, được giao ký TL."))
+                _("Chỉ người đứng đầu cơ quan, hoặc người ký thừa lệnh giao lại cho cấp phó của mình, "
+                  "được giao ký TL."))
         elif valid_until and valid_until > parent.valid_until:
             errors.setdefault("valid_until", []).append(_("Thời hạn giao lại không được vượt thời hạn được giao."))
     if not grantor_title and position is not None:

@@ -45,7 +45,8 @@ def _out(copy) -> dict:
         "issued_on": copy.copy.issued_on, "pages": copy.pages, "signer_name": copy.signer_name,
         "signer_position": copy.signer_position, "signed_at": copy.signed_at,
         "recipients_text": copy.copy.recipients_text,
-        "file_url": reverse("api:document_file", kwargs={"document_id": copy.copy_id, "file_id": df.pk}) if df else None,
+        "file_url": (reverse("api:document_file", kwargs={"document_id": copy.copy_id, "file_id": df.pk})
+                     if df else None),
     }
 
 

@@ -31,15 +31,20 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Position, Role
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
-from lienthong.core.errors import PermissionDenied, ValidationFailed
-from lienthong.core.text import nfc
 from lienthong.copies import pdf as copy_pdf
 from lienthong.copies.models import TYPE_CODE, CopyForm, DocumentCopy
+from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.core.text import nfc
 from lienthong.documents import notation as notation_grammar
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
 from lienthong.documents.models import (
-    Direction, Document, DocumentFile, DocumentStatus, DocumentType, Secrecy,
+    Direction,
+    Document,
+    DocumentFile,
+    DocumentStatus,
+    DocumentType,
+    Secrecy,
 )
 from lienthong.documents.numbering import allocate_number, format_number, register_for
 from lienthong.search import services as search_services
@@ -122,7 +127,8 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
     if not recipients_text:
         errors.setdefault("recipients_text", []).append(_("Cần ghi nơi nhận bản sao."))
     elif len(recipients_text) > RECIPIENTS_MAX_LENGTH:
-        errors.setdefault("recipients_text", []).append(_("Nơi nhận dài quá %(n)s ký tự.") % {"n": RECIPIENTS_MAX_LENGTH})
+        errors.setdefault("recipients_text", []).append(
+            _("Nơi nhận dài quá %(n)s ký tự.") % {"n": RECIPIENTS_MAX_LENGTH})
     try:
         position = _signer_position(agency_id=agency.pk, signer_id=signer_id)
     except ValidationFailed as exc:
@@ -158,7 +164,8 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
             # The copy is an official document: Vietnamese whatever the clerk's interface language.
             with translation.override("vi"):
                 cert = copy_pdf.Certification(
-                    form=form, parent_name=agency.parent.name if agency.parent is not None else "", agency_name=agency.name,
+                    form=form, parent_name=agency.parent.name if agency.parent is not None else "",
+                    agency_name=agency.name,
                     number_symbol=number_symbol, place=place, day=today, signer_lines=[signer_title.upper()],
                     signer_name=signer_name, recipients=_recipient_lines(recipients_text),
                     original_label=_original_label(original),
@@ -204,7 +211,8 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
                       details={"register_id": register.pk, "number": number, "original_id": original.pk,
                                "form": form, "pages": copy.pages, "credential_id": credential.pk})
             audit_log(actor=actor, action=AuditAction.CREATED, obj_type="document", obj_id=original.pk,
-                      agency_id=agency.pk, summary=_("Tạo bản %(f)s số %(s)s") % {"f": label.lower(), "s": number_symbol},
+                      agency_id=agency.pk,
+                      summary=_("Tạo bản %(f)s số %(s)s") % {"f": label.lower(), "s": number_symbol},
                       details={"copy_id": doc.pk})
         return copy
     except BaseException:

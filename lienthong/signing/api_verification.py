@@ -58,7 +58,8 @@ class FileVerificationOut(Schema):
     @classmethod
     def of(cls, v) -> FileVerificationOut:
         return cls(
-            stored_file_id=v.stored_file_id, status=v.status, status_label=verification_label(v.status, v.test_authority),
+            stored_file_id=v.stored_file_id, status=v.status,
+            status_label=verification_label(v.status, v.test_authority),
             signature_count=v.signature_count, personal_valid=v.personal_valid, agency_valid=v.agency_valid,
             modified_after_signing=v.modified_after_signing, test_authority=v.test_authority, message=v.message,
             verified_at=_vn(v.verified_at),

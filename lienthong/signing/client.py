@@ -34,8 +34,8 @@ def _call(url: str, path: str, body: dict, token: str | None = None, timeout: fl
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url.rstrip("/") + path, data=json.dumps(body).encode("utf-8"),
-                                     headers=headers, method="POST")
+    request = urllib.request.Request(url.rstrip("/") + path, data=json.dumps(body).encode("utf-8"),  # noqa: S310
+                                     headers=headers, method="POST")  # (the user's server, as for urlopen below)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (the user's server)
             return json.loads(response.read().decode("utf-8"))

@@ -184,7 +184,8 @@ class ServerKeySigning:
         if credential.custody == "pkcs12" and not pin:
             raise ValidationFailed({"pin": [_("Cần nhập mã PIN ký số.")]})
         if credential.custody not in ("pkcs12", "pkcs11"):
-            raise ValidationFailed({"method": [_("Chứng thư số này nằm trên USB token: hãy chọn “Ký số bằng USB token”.")]})
+            raise ValidationFailed({"method": [
+                _("Chứng thư số này nằm trên USB token: hãy chọn “Ký số bằng USB token”.")]})
         return credentials.open_signer(credential, pin=pin)
 
     def sign_personal(self, request: SignRequest) -> SignResult:

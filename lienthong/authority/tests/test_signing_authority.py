@@ -22,11 +22,11 @@ from lienthong.accounts.services import user_create
 from lienthong.authority import selectors, services
 from lienthong.authority.models import PositionRank, Rank, SigningGrant
 from lienthong.core.errors import ValidationFailed
-from lienthong.testing.builders import PASSWORD, doc_input, doc_type, tiny_pdf
 from lienthong.documents import services as document_services
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import DraftState
 from lienthong.notifications.models import Notification
+from lienthong.testing.builders import PASSWORD, doc_input, doc_type, tiny_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,8 @@ def test_a_tuq_grantee_cannot_delegate_further(p):
         services.grant_create(
             actor=p.users["clerk.huyen"], kind="TUQ.", agency=p.agencies["huyen"],
             grantor=p.users["leader.huyen.noivu"], grantee=p.users["specialist.huyen.noivu"],
-            decision=decision(p, subject="Giấy ủy quyền lại"), valid_from=TODAY, valid_until=TODAY + dt.timedelta(days=5),
+            decision=decision(p, subject="Giấy ủy quyền lại"), valid_from=TODAY,
+            valid_until=TODAY + dt.timedelta(days=5),
             grantor_title="Trưởng phòng Nội vụ", grantee_title="Chuyên viên", fields="Nội vụ")
     assert "không được ủy quyền lại" in " ".join(exc.value.errors["grantor"])
     assert SigningGrant.objects.filter(grantee=p.users["specialist.huyen.noivu"]).count() == 0
@@ -278,7 +279,8 @@ def test_the_admin_refuses_a_sub_delegated_tuq_grant_and_records_a_valid_one(p, 
     form = {"kind": "TUQ.", "agency": p.agencies["huyen"].pk, "grantor": p.users["leader.huyen.noivu"].pk,
             "grantor_title": "Trưởng phòng Nội vụ", "grantee": p.users["specialist.huyen.noivu"].pk,
             "grantee_title": "Chuyên viên", "decision": decision(p, subject="Giấy ủy quyền lại").pk,
-            "fields": "Nội vụ", "valid_from": TODAY.isoformat(), "valid_until": (TODAY + dt.timedelta(days=5)).isoformat()}
+            "fields": "Nội vụ", "valid_from": TODAY.isoformat(),
+            "valid_until": (TODAY + dt.timedelta(days=5)).isoformat()}
     url = reverse("admin:authority_signinggrant_add")
     response = client.post(url, form)
     assert response.status_code == 200

@@ -7,9 +7,9 @@ from functools import cache
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lienthong.testing.builders import doc_input, make_province, tiny_pdf
 from lienthong.documents.services import document_register_outgoing
 from lienthong.signing import pki
+from lienthong.testing.builders import doc_input, make_province, tiny_pdf
 
 PIN = "246810"
 

@@ -10,7 +10,7 @@ import pytest
 
 from lienthong.copies import services
 from lienthong.copies.models import DocumentCopy
-from lienthong.copies.tests.helpers import PIN, setup, ca_root
+from lienthong.copies.tests.helpers import PIN, ca_root, setup
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.documents.models import Direction, Document, Register
 from lienthong.files import open_original
@@ -33,7 +33,8 @@ def _pdf(copy) -> bytes:
 
 
 def _text(data: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
 
 
 def _pages(data: bytes) -> list[str]:
@@ -168,8 +169,8 @@ def test_secret_documents_are_not_copied_here(_media_root):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from lienthong.copies.tests.helpers import three_pages
-    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_outgoing
+    from lienthong.testing.builders import doc_input
 
     p, _doc = setup()
     secret = document_register_outgoing(actor=p.users["clerk.vp"], agency=p.agencies["vp"], data=doc_input(
@@ -185,8 +186,8 @@ def test_a_received_document_is_copied_with_its_sender_named(_media_root):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from lienthong.copies.tests.helpers import three_pages
-    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_incoming
+    from lienthong.testing.builders import doc_input
 
     p, _doc = setup()
     received = document_register_incoming(

@@ -43,7 +43,8 @@ def state_of(draft):
 
 
 def sealed_main(draft) -> bytes:
-    row = DraftFile.objects.filter(draft=draft, role="sealed", filename="du-thao.pdf").select_related("stored_file").get()
+    row = (DraftFile.objects.filter(draft=draft, role="sealed", filename="du-thao.pdf")
+           .select_related("stored_file").get())
     with file_store.open_original(row.stored_file.storage_name) as fh:
         return fh.read()
 
@@ -54,7 +55,8 @@ def test_sign_and_seal_with_the_token_round_trip(tokens):
     draft = draft_at_signing(p)
     session = remote_signing.draft_remote_prepare(actor=leader, draft=draft, step="sign")
     assert session.files.count() == 1 and session.expires_at > timezone.now()
-    remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.leader_key))
+    remote_signing.draft_remote_finish(actor=leader, session_id=session.pk,
+                                       signatures=token_sign(session, p.leader_key))
     draft.refresh_from_db()
     assert draft.state == DraftState.TO_NUMBER
     session.refresh_from_db()
@@ -85,7 +87,8 @@ def test_a_signature_that_does_not_match_is_refused_and_the_session_stays_usable
     assert exc.value.message == "Chữ ký từ token không khớp với dữ liệu đã chuẩn bị."
     # Signed with another key (the agency's token instead of the chairman's): refused too.
     with pytest.raises(ValidationFailed):
-        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.agency_key))
+        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk,
+                                           signatures=token_sign(session, p.agency_key))
     with pytest.raises(ValidationFailed) as exc:
         remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=good + good)
     assert "Cần 1 chữ ký" in exc.value.message
@@ -107,7 +110,8 @@ def test_an_expired_session_is_refused(tokens):
     RemoteSigningSession.objects.filter(pk=session.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     before = state_of(draft)
     with pytest.raises(ValidationFailed) as exc:
-        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.leader_key))
+        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk,
+                                           signatures=token_sign(session, p.leader_key))
     assert exc.value.message == "Phiên ký đã hết hạn, hãy chuẩn bị lại."
     assert state_of(draft) == before
 
@@ -121,7 +125,8 @@ def test_a_draft_changed_after_preparation_must_be_prepared_again(tokens):
 
     drafting.draft_add_files(actor=leader, draft=draft, uploads=[pdf_upload("du-thao-v2.pdf", "Ban moi")])
     with pytest.raises(ValidationFailed) as exc:
-        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=token_sign(session, p.leader_key))
+        remote_signing.draft_remote_finish(actor=leader, session_id=session.pk,
+                                           signatures=token_sign(session, p.leader_key))
     assert "hãy chuẩn bị lại" in exc.value.message
     assert state_of(draft)[0] == DraftState.SIGNING
 

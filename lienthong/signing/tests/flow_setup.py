@@ -9,10 +9,10 @@ import functools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lienthong.testing.builders import doc_type, tiny_pdf
 from lienthong.drafting import services as drafting
 from lienthong.signing import credentials, pki
 from lienthong.signing.models import Credential, TrustedCertificate
+from lienthong.testing.builders import doc_type, tiny_pdf
 
 PERSONAL_PIN = "123456"
 AGENCY_PIN = "654321"
@@ -77,7 +77,8 @@ def draft_at_signing(p, *, main: bytes | None = None, name: str = "du-thao.pdf",
     """A district report (signer: leader.huyen) approved and waiting for the signature."""
     u = p.users
     files = [SimpleUploadedFile(name, main or tiny_pdf("Du thao bao cao"), content_type="application/pdf")]
-    extra = [SimpleUploadedFile("phu-luc.pdf", tiny_pdf("Phu luc"), content_type="application/pdf")] if attachments else []
+    extra = ([SimpleUploadedFile("phu-luc.pdf", tiny_pdf("Phu luc"), content_type="application/pdf")]
+             if attachments else [])
     data = drafting.DraftInput(
         document_type=doc_type("bao-cao"), subject="Báo cáo kết quả chuyển đổi số quý IV",
         signer_id=u["leader.huyen"].pk, signer_position="Chủ tịch", recipient_ids=[p.agencies["xa"].pk],

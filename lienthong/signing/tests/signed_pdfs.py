@@ -6,15 +6,14 @@ as a new incremental revision, flip a byte, or append an unrelated incremental u
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass
 from functools import cache
 
 from cryptography.hazmat.primitives import serialization
 
-from lienthong.testing.builders import tiny_pdf
 from lienthong.signing import pki
+from lienthong.testing.builders import tiny_pdf
 
 PERSON_NAME = "Nguyễn Văn An"
 AGENCY_NAME = "Ủy ban nhân dân tỉnh Quảng Ngãi"

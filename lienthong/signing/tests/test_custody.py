@@ -10,9 +10,9 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong.core.errors import DomainError, ValidationFailed
-from lienthong.testing.builders import tiny_pdf
 from lienthong.signing import credentials, pki
 from lienthong.signing.models import Credential
+from lienthong.testing.builders import tiny_pdf
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lienthong.core.errors import PermissionDenied, ValidationFailed
-from lienthong.testing.builders import pdf_upload
 from lienthong.documents.models import DocumentFile, StoredFile
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import DraftFile, DraftState
@@ -26,6 +25,7 @@ from lienthong.signing.tests.flow_setup import (
     trust_material,
 )
 from lienthong.signing.verification import verify_pdf
+from lienthong.testing.builders import pdf_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -12,17 +12,17 @@ from lienthong.core.errors import ValidationFailed
 from lienthong.signing import pades
 from lienthong.signing.tests.pdf_helpers import (
     ISSUED_ON,
-    make_tsa,
     NUMBER,
     SIGNER_NAME,
     decree30_pdf,
     fully_signed,
+    make_pki,
+    make_tsa,
     page_text,
     personally_signed,
     seal_png,
     signature_png,
     signer_of,
-    make_pki,
     validate,
 )
 

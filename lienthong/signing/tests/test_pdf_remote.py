@@ -144,7 +144,7 @@ def test_remote_signature_gets_a_timestamp_when_finished_with_a_timestamper():
     fields = dataclasses.asdict(prepared)
     fields.pop("to_sign_digest")
     stamper = DummyTimeStamper(tsa_cert=tsa.signing_cert, tsa_key=tsa.signing_key, certs_to_embed=tsa.cert_registry)
-    signed = pades.finish_remote(**fields, signature_value=_token_sign(p.person, prepared), certificate_der=p.person.der,
-                               chain_der=[p.ca.der], timestamper=stamper)
+    signed = pades.finish_remote(**fields, signature_value=_token_sign(p.person, prepared),
+                                 certificate_der=p.person.der, chain_der=[p.ca.der], timestamper=stamper)
     (status,) = validate(signed)
     assert status.bottom_line and status.timestamp_validity is not None and status.timestamp_validity.intact

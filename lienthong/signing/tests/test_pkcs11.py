@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from lienthong.testing.builders import tiny_pdf
 from lienthong.signing import pki
+from lienthong.testing.builders import tiny_pdf
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 

@@ -13,15 +13,20 @@ import pytest
 from django.utils import timezone
 
 from lienthong import files as file_store
-from lienthong.testing.builders import PASSWORD
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import Draft, DraftFile, DraftState
 from lienthong.signing import client
 from lienthong.signing.models import RemoteSigningSession
 from lienthong.signing.tests.flow_setup import (
-    AGENCY_PIN, PERSONAL_PIN, add_credential, draft_at_signing, trust_demo_ca, trust_material,
+    AGENCY_PIN,
+    PERSONAL_PIN,
+    add_credential,
+    draft_at_signing,
+    trust_demo_ca,
+    trust_material,
 )
 from lienthong.signing.verification import verify_pdf
+from lienthong.testing.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -97,7 +102,8 @@ def test_a_tampered_signature_and_an_expired_session_are_refused_by_the_server(w
     assert Draft.objects.get(pk=draft.pk).state == DraftState.SIGNING
 
     # Another user's token does not see the session at all.
-    token2 = client._call(live_server.url, "/api/auth/token", {"username": "clerk.huyen", "password": PASSWORD})["token"]
+    token2 = client._call(live_server.url, "/api/auth/token",
+                          {"username": "clerk.huyen", "password": PASSWORD})["token"]
     with pytest.raises(client.ClientError) as exc:
         client._call(live_server.url, finish, {"signatures_b64": [base64.b64encode(value).decode()]}, token2)
     assert str(exc.value).startswith("404")

@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from lienthong.testing.builders import doc_input, pdf_upload
 from lienthong.documents.models import Document, DocumentFile, DocumentStatus
 from lienthong.documents.services import document_register_incoming, document_register_outgoing
 from lienthong.signing.models import FileVerification
 from lienthong.signing.selectors import signature_statistics
+from lienthong.testing.builders import doc_input, pdf_upload
 
 pytestmark = pytest.mark.django_db
 START, END = dt.date(2026, 1, 1), dt.date(2026, 3, 31)

@@ -9,10 +9,10 @@ import os
 
 import pytest
 
-from lienthong.testing.builders import tiny_pdf
 from lienthong.signing import pki
 from lienthong.signing.tests import signed_pdfs as sp
 from lienthong.signing.verification import verify_pdf
+from lienthong.testing.builders import tiny_pdf
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from lienthong.testing.builders import doc_input, doc_type, pdf_upload
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.documents.models import Document, DocumentFile
@@ -20,6 +19,7 @@ from lienthong.drafting import services as drafting
 from lienthong.processing import services as processing
 from lienthong.signing.models import FileVerification, TrustedCertificate
 from lienthong.signing.tests import signed_pdfs as sp
+from lienthong.testing.builders import doc_input, doc_type, pdf_upload
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2018, 3, 12)
@@ -147,7 +147,8 @@ def test_the_inbox_flags_a_tampered_delivery_and_the_clerk_returns_it_with_the_r
     client.force_login(province.users["clerk.huyen"])
 
     inbox = page(client.get(reverse("delivery:inbox")))
-    rows = {text(r.xpath(".//td[@class='subject']")[0]) for r in inbox.xpath("//table[contains(@class,'inbox')]/tbody/tr")}
+    rows = {text(r.xpath(".//td[@class='subject']")[0])
+            for r in inbox.xpath("//table[contains(@class,'inbox')]/tbody/tr")}
     assert rows == {"Báo cáo bị sửa Chữ ký số không hợp lệ", "Báo cáo nguyên vẹn"}
 
     delivery = Delivery.objects.get(document=bad)

@@ -85,7 +85,7 @@ class Report:
 def _name_part(name, key: str) -> str:
     try:
         value = name.native.get(key, "")
-    except Exception:  # malformed names in hostile certificates
+    except Exception:  # noqa: BLE001 - malformed names in hostile certificates
         return ""
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
@@ -103,7 +103,7 @@ def _signing_time(embedded) -> tuple[dt.datetime | None, bool]:
         log.info("unreadable signature timestamp", exc_info=True)
     try:
         return embedded.self_reported_timestamp, False
-    except Exception:
+    except Exception:  # noqa: BLE001 - hostile input: reported, never raised
         return None, False
 
 
@@ -119,7 +119,7 @@ def _crl_revocation(cert, crls: list, at: dt.datetime | None) -> tuple[str, dt.d
             entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
             if entry is not None and (at is None or entry.revocation_date_utc <= at):
                 return "revoked", entry.revocation_date_utc
-        except Exception:
+        except Exception:  # noqa: BLE001 - hostile input: reported, never raised
             continue
     return ("good" if found else "unknown"), None
 
@@ -132,14 +132,14 @@ def _crl_objects(crls: list[bytes], issuers: list) -> list:
     for der in crls:
         try:
             crl = x509.load_der_x509_crl(der)
-        except Exception:
+        except Exception:  # noqa: BLE001 - hostile input: reported, never raised
             continue
         for ca in issuers:
             try:
                 if ca.subject == crl.issuer and crl.is_signature_valid(ca.public_key()):
                     out.append(crl)
                     break
-            except Exception:
+            except Exception:  # noqa: BLE001 - hostile input: reported, never raised
                 continue
     return out
 
@@ -286,8 +286,8 @@ def _parsed_certs(ders) -> tuple:
     for der in ders:
         try:
             cert = ax.Certificate.load(der)
-            cert.native  # force parsing of bad bytes here
-        except Exception:
+            cert.native  # noqa: B018 - force parsing of bad bytes here
+        except Exception:  # noqa: BLE001 - hostile input: reported, never raised
             continue
         out.append(cert)
     return tuple(out)
@@ -304,14 +304,14 @@ def _trust_material(trust_roots: tuple, intermediates: tuple, crls: tuple) -> _M
     for der in trust_roots + intermediates:
         try:
             ca_certs.append(cx509.load_der_x509_certificate(der))
-        except Exception:
+        except Exception:  # noqa: BLE001 - hostile input: reported, never raised
             continue
     parsed_crls = []
     for der in crls:
         try:
             item = acrl.CertificateList.load(der)
-            item.native
-        except Exception:
+            item.native  # noqa: B018 - force parsing of bad bytes here
+        except Exception:  # noqa: BLE001 - hostile input: reported, never raised
             continue
         parsed_crls.append(item)
     return _Material(roots=_parsed_certs(trust_roots), intermediates=_parsed_certs(intermediates),
@@ -339,11 +339,11 @@ def _check_one(position: int, embedded, *, material: _Material, now, test_fps=fr
     res = SignatureResult(position=position)
     try:
         res.field_name = str(embedded.field_name or "")[:200]
-    except Exception:
+    except Exception:  # noqa: BLE001 - hostile input: reported, never raised
         pass
     try:
         cert = embedded.signer_cert
-    except Exception:
+    except Exception:  # noqa: BLE001 - hostile input: reported, never raised
         res.summary = _("Không đọc được chứng thư của người ký.")
         return res
     res.signer_name = _name_part(cert.subject, "common_name")
@@ -353,7 +353,7 @@ def _check_one(position: int, embedded, *, material: _Material, now, test_fps=fr
     try:
         res.serial = format(cert.serial_number, "X")[:80]
         res.fingerprint = hashlib.sha256(cert.dump()).hexdigest()
-    except Exception:
+    except Exception:  # noqa: BLE001 - hostile input: reported, never raised
         pass
     signing_time, res.timestamped = _signing_time(embedded)
     if signing_time is not None and signing_time.tzinfo is None:
@@ -368,7 +368,7 @@ def _check_one(position: int, embedded, *, material: _Material, now, test_fps=fr
     try:
         status = validate_pdf_signature(embedded, signer_validation_context=context,
                                         ts_validation_context=context)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - hostile input: reported, never raised
         log.info("signature validation failed: %s", exc)
         res.summary = _("Không kiểm tra được chữ ký: dữ liệu chữ ký bị hỏng.")
         return res
@@ -385,7 +385,7 @@ def _check_one(position: int, embedded, *, material: _Material, now, test_fps=fr
         not_before, not_after = c_cert.not_valid_before_utc, c_cert.not_valid_after_utc
         res.valid_at_signing = not_before <= moment <= not_after
         res.revocation, _when = _crl_revocation(c_cert, material.crl_objs, moment)
-    except Exception:
+    except Exception:  # noqa: BLE001 - hostile input: reported, never raised
         res.valid_at_signing = False
         res.revocation = "unknown"
     if status.revoked:
