@@ -170,8 +170,8 @@ def main() -> None:
 
     # positions for the bare run: the same boxes Liên Thông computes, computed once outside the clock
     personally = pades.sign_personal(data, signer=person_signer, image_png=signature_png,
-                                   image_width_mm=SIGNATURE_MM, signer_name=SIGNER_NAME,
-                                   signer_position=SIGNER_POSITION)
+                                     image_width_mm=SIGNATURE_MM, signer_name=SIGNER_NAME,
+                                     signer_position=SIGNER_POSITION)
     reader = pades.layout.pdf_reader(personally)
     page, (px0, py0, px1, py1) = pades.signatures._personal_widget(reader)
     seal_w = SEAL_MM * pades.MM
@@ -201,11 +201,11 @@ def main() -> None:
         t3 = time.perf_counter()
         c3 = time.process_time()
         lt_one = pades.sign_personal(data, signer=person_signer, image_png=signature_png,
-                                   image_width_mm=SIGNATURE_MM, signer_name=SIGNER_NAME,
-                                   signer_position=SIGNER_POSITION)
+                                     image_width_mm=SIGNATURE_MM, signer_name=SIGNER_NAME,
+                                     signer_position=SIGNER_POSITION)
         t4 = time.perf_counter()
         lt_two = pades.sign_agency(lt_one, signer=agency_signer, seal_png=seal_png, seal_width_mm=SEAL_MM,
-                                 number_symbol=NUMBER, issued_on=ISSUED_ON)
+                                   number_symbol=NUMBER, issued_on=ISSUED_ON)
         t5 = time.perf_counter()
         c5 = time.process_time()
         ok_lt = liên_thông_verify(lt_two)

@@ -59,7 +59,7 @@ def _handle(request, action, forms, *, owner_user=None, owner_agency=None, curre
             if current is None:
                 raise NotFound()
             credentials.credential_set_image(actor=request.user, credential_id=current.pk, image_png=image,
-                                          image_width_mm=cd.get("image_width_mm"))
+                                             image_width_mm=cd.get("image_width_mm"))
             messages.success(request, _("Đã thay ảnh."))
     except ValidationFailed as exc:
         signing_forms.add_errors(form, exc)

@@ -36,7 +36,7 @@ def agency_credential(p, key="vp", *, actor=None):
     agency = p.agencies[key]
     issued = pki.make_end_entity(ca_root(), agency.name, organisation=agency.name, reuse_key=True)
     return credentials.credential_import_pkcs12(actor=actor or p.users[f"clerk.{key}"], owner_agency=agency,
-                                                     p12=issued.pkcs12(PIN), pin=PIN)
+                                                p12=issued.pkcs12(PIN), pin=PIN)
 
 
 def setup(*, credential=True):

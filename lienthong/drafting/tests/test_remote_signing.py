@@ -66,7 +66,7 @@ def test_sign_and_seal_with_the_token_round_trip(tokens):
     session = remote_signing.draft_remote_prepare(actor=clerk, draft=draft, step="seal")
     assert [f.filename for f in session.files.all()] == ["du-thao.pdf", "phu-luc.pdf"]
     remote_signing.draft_remote_finish(actor=clerk, session_id=session.pk, signatures=token_sign(session, p.agency_key),
-                          issue=True)
+                                       issue=True)
     draft.refresh_from_db()
     assert draft.state == DraftState.ISSUED
     report = verify_pdf(sealed_main(draft), **trust_material())
@@ -141,7 +141,7 @@ def test_only_the_person_whose_turn_it_is_prepares_and_only_they_finish(tokens):
     session = remote_signing.draft_remote_prepare(actor=p.users["leader.huyen"], draft=draft, step="sign")
     with pytest.raises(NotFound):
         remote_signing.draft_remote_finish(actor=p.users["clerk.huyen"], session_id=session.pk,
-                              signatures=token_sign(session, p.leader_key))
+                                           signatures=token_sign(session, p.leader_key))
     assert state_of(draft)[0] == DraftState.SIGNING
 
 

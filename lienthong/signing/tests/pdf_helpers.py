@@ -93,8 +93,8 @@ def personally_signed() -> bytes:
     from lienthong.signing import pades
 
     return pades.sign_personal(decree30_pdf(), signer=signer_of(make_pki().person), image_png=signature_png(),
-                             image_width_mm=40, signer_name=SIGNER_NAME, signer_position=SIGNER_POSITION,
-                             reason="Ký ban hành", location="Quảng Ngãi")
+                               image_width_mm=40, signer_name=SIGNER_NAME, signer_position=SIGNER_POSITION,
+                               reason="Ký ban hành", location="Quảng Ngãi")
 
 
 @cache
@@ -102,7 +102,7 @@ def fully_signed() -> bytes:
     from lienthong.signing import pades
 
     return pades.sign_agency(personally_signed(), signer=signer_of(make_pki().agency), seal_png=seal_png(),
-                           seal_width_mm=36, number_symbol=NUMBER, issued_on=ISSUED_ON)
+                             seal_width_mm=36, number_symbol=NUMBER, issued_on=ISSUED_ON)
 
 
 def validate(data: bytes) -> list:

@@ -51,7 +51,7 @@ def test_import_pkcs12_stores_an_encrypted_key_that_signs_with_the_pin(province,
     leader = province.users["leader.xa"]
     issued = _person(ca)
     credential = credentials.credential_import_pkcs12(actor=leader, owner_user=leader, p12=issued.pkcs12(PIN), pin=PIN,
-                                                   image_png=signature_png)
+                                                      image_png=signature_png)
     credential.refresh_from_db()
     assert credential.kind == "personal" and credential.custody == "pkcs12" and credential.active
     assert credential.fingerprint == issued.fingerprint and "Lãnh đạo xa" in credential.subject
@@ -62,7 +62,7 @@ def test_import_pkcs12_stores_an_encrypted_key_that_signs_with_the_pin(province,
         assert signer.signing_cert.sha256.hex() == issued.fingerprint
     # a new import replaces the old credential and keeps its image when none is given
     newer = credentials.credential_import_pkcs12(actor=leader, owner_user=leader, p12=_person(ca).pkcs12("999999"),
-                                              pin="999999")
+                                                 pin="999999")
     credential.refresh_from_db()
     assert not credential.active and selectors.credential_for_user(leader) == newer
     assert bytes(newer.image) == signature_png
@@ -126,13 +126,13 @@ def test_only_owners_and_agency_clerks_manage_credentials(province, ca, signatur
     u, a = province.users, province.agencies
     with pytest.raises(PermissionDenied, match="của chính mình"):
         credentials.credential_import_pkcs12(actor=u["clerk.xa"], owner_user=u["leader.xa"],
-                                          p12=_person(ca).pkcs12(PIN), pin=PIN)
+                                             p12=_person(ca).pkcs12(PIN), pin=PIN)
     for actor in ("leader.xa", "specialist.xa", "clerk.huyen"):
         with pytest.raises(PermissionDenied, match="văn thư của cơ quan"):
             credentials.credential_import_pkcs12(actor=u[actor], owner_agency=a["xa"], p12=_agency(ca).pkcs12(PIN),
-                                              pin=PIN)
+                                                 pin=PIN)
     seal = credentials.credential_import_pkcs12(actor=u["clerk.xa"], owner_agency=a["xa"], p12=_agency(ca).pkcs12(PIN),
-                                             pin=PIN, image_png=images.seal_image(a["xa"].name))
+                                                pin=PIN, image_png=images.seal_image(a["xa"].name))
     assert seal.kind == "agency" and selectors.credential_for_agency(a["xa"]) == seal
     with pytest.raises(PermissionDenied):
         credentials.credential_deactivate(actor=u["leader.xa"], credential_id=seal.pk)
@@ -141,24 +141,24 @@ def test_only_owners_and_agency_clerks_manage_credentials(province, ca, signatur
     # an agency certificate must name the agency
     with pytest.raises(ValidationFailed, match="không phải cho cơ quan"):
         credentials.credential_import_pkcs12(actor=u["clerk.xa"], owner_agency=a["xa"],
-                                          p12=_agency(ca, "Ủy ban nhân dân xã Khác").pkcs12(PIN), pin=PIN)
+                                             p12=_agency(ca, "Ủy ban nhân dân xã Khác").pkcs12(PIN), pin=PIN)
 
 
 def test_register_token_and_hsm_certificates(province, ca, signature_png):
     u, a = province.users, province.agencies
     token = credentials.credential_register_certificate(actor=u["leader.xa"], owner_user=u["leader.xa"],
-                                                     certificate=_person(ca).pem, custody_mode="remote",
-                                                     image_png=signature_png)
+                                                        certificate=_person(ca).pem, custody_mode="remote",
+                                                        image_png=signature_png)
     assert token.custody == "remote" and token.pkcs12 is None
     with pytest.raises(ValidationFailed, match="chỉ dùng cho chữ ký số của cơ quan"):
         credentials.credential_register_certificate(actor=u["leader.xa"], owner_user=u["leader.xa"],
-                                                 certificate=_person(ca).der, custody_mode="pkcs11")
+                                                    certificate=_person(ca).der, custody_mode="pkcs11")
     with pytest.raises(ValidationFailed, match="nhãn token"):
         credentials.credential_register_certificate(actor=u["clerk.xa"], owner_agency=a["xa"],
-                                                 certificate=_agency(ca).der, custody_mode="pkcs11")
+                                                    certificate=_agency(ca).der, custody_mode="pkcs11")
     hsm = credentials.credential_register_certificate(actor=u["clerk.xa"], owner_agency=a["xa"],
-                                                   certificate=_agency(ca).der, custody_mode="pkcs11",
-                                                   pkcs11_token="ubnd-xa", pkcs11_key="seal")
+                                                      certificate=_agency(ca).der, custody_mode="pkcs11",
+                                                      pkcs11_token="ubnd-xa", pkcs11_key="seal")
     assert (hsm.custody, hsm.pkcs11_token, hsm.pkcs11_key) == ("pkcs11", "ubnd-xa", "seal")
 
 
@@ -197,11 +197,11 @@ def test_expiry_warnings_reach_the_owner_and_the_agency_clerks_once(province, ca
     u, a = province.users, province.agencies
     soon = timezone.now() - dt.timedelta(days=700)  # 730-day certificates: 30 days left
     credentials.credential_import_pkcs12(actor=u["leader.xa"], owner_user=u["leader.xa"],
-                                      p12=_person(ca, not_before=soon).pkcs12(PIN), pin=PIN)
+                                         p12=_person(ca, not_before=soon).pkcs12(PIN), pin=PIN)
     credentials.credential_import_pkcs12(actor=u["clerk.huyen"], owner_agency=a["huyen"],
-                                      p12=_agency(ca, a["huyen"].name, not_before=soon).pkcs12(PIN), pin=PIN)
+                                         p12=_agency(ca, a["huyen"].name, not_before=soon).pkcs12(PIN), pin=PIN)
     credentials.credential_import_pkcs12(actor=u["leader.huyen"], owner_user=u["leader.huyen"],
-                                      p12=_person(ca, "Lãnh đạo huyen").pkcs12(PIN), pin=PIN)  # far from expiry
+                                         p12=_person(ca, "Lãnh đạo huyen").pkcs12(PIN), pin=PIN)  # far from expiry
     assert credentials.credential_expiry_warnings() == 2
     warned = Notification.objects.order_by("user__username").values_list("user__username", "title", "url")
     assert [w[0] for w in warned] == ["clerk.huyen", "leader.xa"]

@@ -239,7 +239,7 @@ def test_signature_of_someone_else_is_not_the_competent_persons(signed_up):
 
     with credentials.open_signer(other, pin=PERSONAL_PIN) as signer:
         data = pades.sign_personal(read(draft, "draft"), signer=signer, image_png=bytes(other.image), image_width_mm=30,
-                                 signer_name="Lãnh đạo xa")
+                                   signer_name="Lãnh đạo xa")
     drafting.draft_sign(actor=p.users["clerk.huyen"], draft=draft,
                         uploads=[SimpleUploadedFile("quet.pdf", data, content_type="application/pdf")])
     drafting.draft_number(actor=p.users["clerk.huyen"], draft=draft)

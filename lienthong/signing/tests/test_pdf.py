@@ -121,7 +121,7 @@ def test_drawing_on_the_page_after_signing_is_reported_as_a_modification():
 def test_agency_signature_refused_on_an_unsigned_pdf():
     with pytest.raises(ValidationFailed) as exc:
         pades.sign_agency(decree30_pdf(), signer=signer_of(make_pki().agency), seal_png=seal_png(), seal_width_mm=36,
-                        number_symbol=NUMBER, issued_on=ISSUED_ON)
+                          number_symbol=NUMBER, issued_on=ISSUED_ON)
     assert "chưa có chữ ký số" in str(exc.value)
 
 
@@ -131,7 +131,7 @@ def test_attachment_signature_top_right_with_number_and_vietnam_time():
     from pypdf import PdfReader
 
     signed = pades.sign_attachment(decree30_pdf(), signer=signer_of(make_pki().agency), number_symbol=NUMBER,
-                                 signed_at=dt.datetime(2026, 11, 26, 3, 15, 3, tzinfo=dt.UTC))
+                                   signed_at=dt.datetime(2026, 11, 26, 3, 15, 3, tzinfo=dt.UTC))
     (status,) = validate(signed)
     assert status.bottom_line
 
@@ -170,7 +170,7 @@ def test_check_pdf_refuses_what_cannot_be_signed(settings):
 def test_signing_refuses_a_corrupt_pdf_with_a_field_error():
     with pytest.raises(ValidationFailed) as exc:
         pades.sign_personal(b"%PDF-1.7\n%garbage\n", signer=signer_of(make_pki().person), image_png=b"",
-                          image_width_mm=40, signer_name=SIGNER_NAME)
+                            image_width_mm=40, signer_name=SIGNER_NAME)
     assert "files" in exc.value.errors
 
 
@@ -189,7 +189,7 @@ def test_timestamped_signature_is_pades_b_t():
     stamper = DummyTimeStamper(tsa_cert=tsa_signer.signing_cert, tsa_key=tsa_signer.signing_key,
                                certs_to_embed=tsa_signer.cert_registry)
     signed = pades.sign_personal(decree30_pdf(), signer=signer_of(p.person), image_png=signature_png(),
-                               image_width_mm=40, signer_name=SIGNER_NAME, timestamper=stamper)
+                                 image_width_mm=40, signer_name=SIGNER_NAME, timestamper=stamper)
     (status,) = validate(signed)
     assert status.bottom_line
     assert status.timestamp_validity is not None
@@ -203,9 +203,9 @@ def test_a_pdf_not_laid_out_per_decree_30_still_gets_both_signatures():
 
     p = make_pki()
     personal = pades.sign_personal(tiny_pdf(), signer=signer_of(p.person), image_png=signature_png(), image_width_mm=40,
-                                 signer_name=SIGNER_NAME)
+                                   signer_name=SIGNER_NAME)
     both = pades.sign_agency(personal, signer=signer_of(p.agency), seal_png=seal_png(), seal_width_mm=36,
-                           number_symbol=NUMBER, issued_on=ISSUED_ON)
+                             number_symbol=NUMBER, issued_on=ISSUED_ON)
     assert all(status.bottom_line for status in validate(both))
     fields = {f["/T"]: f for f in (ref.get_object() for ref in PdfReader(io.BytesIO(both)).trailer["/Root"]
                                    ["/AcroForm"]["/Fields"])}

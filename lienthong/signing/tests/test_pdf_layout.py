@@ -137,7 +137,7 @@ def test_stamp_glyph_widths_are_in_thousandths_of_an_em():
     from fontTools.ttLib import TTFont
 
     signed = pades.sign_attachment(decree30_pdf(), signer=signer_of(make_pki().agency),
-                                 number_symbol="12/QĐ-UBND")
+                                   number_symbol="12/QĐ-UBND")
     widths = _cid_widths(signed, "LTStampSerif")
     font = TTFont(pdf_font_path())
     glyph_ids = font.getReverseGlyphMap()
@@ -153,7 +153,7 @@ def test_stamp_glyph_widths_are_in_thousandths_of_an_em():
 def test_vietnamese_text_of_the_filled_fields_is_extractable():
     place = "Phường Hưng Đạo, đặc khu Phú Quốc"  # ư, Đ/đ, ạ, ặ, ố
     signed = pades.sign_agency(personally_signed(), signer=signer_of(make_pki().agency), seal_png=seal_png(),
-                             seal_width_mm=36, number_symbol="07/QĐ-ĐTN", issued_on=ISSUED_ON, place=place)
+                               seal_width_mm=36, number_symbol="07/QĐ-ĐTN", issued_on=ISSUED_ON, place=place)
     text = page_text(signed)
     assert "Số: 07/QĐ-ĐTN" in text
     assert f"{place}, ngày 26 tháng 11 năm 2026" in " ".join(text.split())
@@ -178,7 +178,7 @@ def test_locating_falls_back_to_the_decree_30_layout():
 def test_locate_signature_box_on_the_name_line():
     data = decree30_pdf()
     box = pades.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
-                                   width_pt=113, height_pt=42)
+                                     width_pt=113, height_pt=42)
     name = _line(data, SIGNER_NAME)
     page_height = 841.89
     assert abs((box.x0 + box.x1) / 2 - (name[1] + name[3]) / 2) < 8
@@ -188,11 +188,11 @@ def test_locate_signature_box_on_the_name_line():
 def test_without_poppler_positions_come_from_pypdf(monkeypatch):
     data = decree30_pdf()
     with_poppler = pades.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
-                                            width_pt=113, height_pt=42)
+                                              width_pt=113, height_pt=42)
     number_poppler, date_poppler = pades.locate_number_date(data)
     monkeypatch.setattr(pades.layout, "_poppler_lines", lambda *args: None)
     fallback = pades.locate_signature_box(data, signer_name=SIGNER_NAME, signer_position="Phó Chủ tịch",
-                                        width_pt=113, height_pt=42)
+                                          width_pt=113, height_pt=42)
     number, date = pades.locate_number_date(data)
 
     assert abs(fallback.x0 - with_poppler.x0) < 6 and abs(fallback.y0 - with_poppler.y0) < 6
@@ -212,9 +212,9 @@ def test_signature_on_the_last_page_of_a_longer_document():
                                                                   collective="Ủy ban nhân dân", head_title=""),
         signer_name=SIGNER_NAME, date_text="Quảng Ngãi, ngày      tháng      năm 2026"))
     personal = pades.sign_personal(data, signer=signer_of(make_pki().person), image_png=signature_png(),
-                                 image_width_mm=40, signer_name=SIGNER_NAME, signer_position="Chủ tịch")
+                                   image_width_mm=40, signer_name=SIGNER_NAME, signer_position="Chủ tịch")
     both = pades.sign_agency(personal, signer=signer_of(make_pki().agency), seal_png=seal_png(), seal_width_mm=36,
-                           number_symbol="31/KH-UBND", issued_on=ISSUED_ON)
+                             number_symbol="31/KH-UBND", issued_on=ISSUED_ON)
     pages = page_count(both)
     assert pages >= 2
     assert colour_box(render(both, page=1), "blue")[0] is None  # page 1: number and date only

@@ -34,14 +34,14 @@ def _finish(prepared: pades.Prepared, issued, value: bytes) -> bytes:
     fields = dataclasses.asdict(prepared)
     fields.pop("to_sign_digest")
     return pades.finish_remote(**fields, signature_value=value, certificate_der=issued.der,
-                             chain_der=[c.der for c in issued.chain])
+                               chain_der=[c.der for c in issued.chain])
 
 
 def _prepare_personal():
     p = make_pki()
     return pades.prepare_personal(decree30_pdf(), certificate_der=p.person.der, chain_der=[p.ca.der],
-                                image_png=signature_png(), image_width_mm=40, signer_name=SIGNER_NAME,
-                                signer_position=SIGNER_POSITION)
+                                  image_png=signature_png(), image_width_mm=40, signer_name=SIGNER_NAME,
+                                  signer_position=SIGNER_POSITION)
 
 
 def test_remote_personal_then_remote_agency_signature_validate():
@@ -53,8 +53,8 @@ def test_remote_personal_then_remote_agency_signature_validate():
     personal = _finish(prepared, p.person, _token_sign(p.person, prepared))
 
     prepared_agency = pades.prepare_agency(personal, certificate_der=p.agency.der, chain_der=[p.ca.der],
-                                         seal_png=seal_png(), seal_width_mm=36, number_symbol=NUMBER,
-                                         issued_on=ISSUED_ON)
+                                           seal_png=seal_png(), seal_width_mm=36, number_symbol=NUMBER,
+                                           issued_on=ISSUED_ON)
     both = _finish(prepared_agency, p.agency, _token_sign(p.agency, prepared_agency))
 
     first, second = validate(both)
@@ -67,7 +67,7 @@ def test_remote_personal_then_remote_agency_signature_validate():
 def test_remote_attachment_signature_validates():
     p = make_pki()
     prepared = pades.prepare_attachment(decree30_pdf(), certificate_der=p.agency.der, chain_der=[p.ca.der],
-                                      number_symbol=NUMBER)
+                                        number_symbol=NUMBER)
     (status,) = validate(_finish(prepared, p.agency, _token_sign(p.agency, prepared)))
     assert status.bottom_line
 
@@ -125,7 +125,7 @@ def test_remote_signature_with_an_ecdsa_token_key():
 
     person = _ec_person()
     prepared = pades.prepare_personal(decree30_pdf(), certificate_der=person.der, chain_der=[make_pki().ca.der],
-                                    image_png=signature_png(), image_width_mm=40, signer_name=SIGNER_NAME)
+                                      image_png=signature_png(), image_width_mm=40, signer_name=SIGNER_NAME)
     value = person.key.sign(prepared.signed_attributes, ec.ECDSA(hashes.SHA256()))
     (status,) = validate(_finish(prepared, person, value))
     assert status.bottom_line

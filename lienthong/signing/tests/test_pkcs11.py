@@ -54,7 +54,7 @@ CHILD = textwrap.dedent("""
     # a token that does not exist: a clear error, not a traceback
     try:
         with credentials.open_signer(Credential(kind="agency", custody="pkcs11", certificate=cert,
-                                            pkcs11_token="khong-co", pkcs11_key="seal"), pin=None):
+                                                pkcs11_token="khong-co", pkcs11_key="seal"), pin=None):
             pass
     except DomainError as exc:
         print("missing:", exc.message)
