@@ -17,16 +17,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lienthong.agencies.models import Agency
 from lienthong.core import spreadsheets
+from lienthong.core.months import month_in_range
 from lienthong.core.spreadsheets import ImportRejected, RowError
 from lienthong.core.text import fold, nfc
-from lienthong.core.months import month_in_range
 from lienthong.files import read_table_upload
 
 from .models import LEVEL_CHANGE, ONLINE_LEVELS, OnlineLevel, levels_in_force, levels_in_month
@@ -232,7 +234,7 @@ def level_label(value: str) -> str:
     return str(OnlineLevel(value).label)
 
 
-def check_rows(table: Table, *, agencies_by_code: dict[str, object], writable_ids: set[int],
+def check_rows(table: Table, *, agencies_by_code: Mapping[str | None, Agency], writable_ids: set[int],
                today: dt.date) -> tuple[list[PlannedRow], list[RowError]]:
     """Every row against the file and the directory. The plan is used only if there is no error at all."""
     head = table.header

@@ -41,6 +41,14 @@ def _level_errors(level: str, allowed: tuple[str, ...]) -> list[str]:
               "“một phần”.")]
 
 
+def _code_taken(*, agency_id: int, code: str, procedure: Procedure | None) -> bool:
+    """Does another procedure of the agency (not ``procedure`` itself) carry ``code``?"""
+    same_code = Procedure.objects.filter(agency_id=agency_id, code=code)
+    if procedure is not None:
+        same_code = same_code.exclude(pk=procedure.pk)
+    return same_code.exists()
+
+
 @transaction.atomic
 def procedure_save(*, actor, agency_id: int, code: str, name: str, field: str = "", online_level: str,
                    active: bool = True, procedure: Procedure | None = None,
@@ -58,8 +66,7 @@ def procedure_save(*, actor, agency_id: int, code: str, name: str, field: str = 
         errors["code"] = [_("Chưa nhập mã thủ tục hành chính.")]
     elif len(code) > 60:
         errors["code"] = [_("Mã thủ tục dài quá 60 ký tự.")]
-    elif Procedure.objects.filter(agency_id=agency_id, code=code).exclude(
-            pk=getattr(procedure, "pk", None)).exists():
+    elif _code_taken(agency_id=agency_id, code=code, procedure=procedure):
         errors["code"] = [_("Cơ quan đã có thủ tục mang mã “%(c)s”.") % {"c": code}]
     if not name:
         errors["name"] = [_("Chưa nhập tên thủ tục hành chính.")]
@@ -73,10 +80,10 @@ def procedure_save(*, actor, agency_id: int, code: str, name: str, field: str = 
     if errors:
         raise ValidationFailed(errors)
     created = procedure is None
-    if created:
-        procedure = Procedure(agency_id=agency_id)
     before = {"code": procedure.code, "name": procedure.name, "online_level": procedure.online_level,
-              "active": procedure.active} if not created else {}
+              "active": procedure.active} if procedure is not None else {}
+    if procedure is None:
+        procedure = Procedure(agency_id=agency_id)
     procedure.code, procedure.name, procedure.field, procedure.active = code, name, field, active
     if level_changed:
         procedure.online_level, procedure.level_as_of = online_level, today
