@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypedDict, cast
 
 from django.conf import settings
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, QuerySet, Value, When
@@ -219,15 +220,30 @@ def tracking_book_agencies(*, user) -> list[Agency]:
 
 # --- The reminder job and the printouts ------------------------------------------------------------------
 
-def reminder_rows(*, cutoff: dt.date) -> tuple[list[dict], dict[int, list[int]]]:
+class ReminderRow(TypedDict):
+    """One open assignment due by the cutoff, as ``reminder_rows`` reads it."""
+
+    id: int
+    deadline: dt.date  # never empty: the query keeps only deadlines on or before the cutoff
+    user_id: int | None  # the person it was assigned to, or none when it went to a unit
+    unit_id: int | None
+    assigned_by_id: int
+    document_id: int
+    document__number_symbol: str
+    subject: str
+
+
+def reminder_rows(*, cutoff: dt.date) -> tuple[list[ReminderRow], dict[int, list[int]]]:
     """Open, non-informational assignments due on or before ``cutoff`` (two queries)."""
-    rows = list(
+    # Cast: django-stubs types these values as their columns, not as this query yields them: user_id and
+    # unit_id as int though they are nullable, deadline as optional though the filter keeps only set ones.
+    rows = cast("list[ReminderRow]", list(
         Assignment.objects.filter(state__in=OPEN_STATES, deadline__lte=cutoff,
                                   document__status=DocumentStatus.ACTIVE)
         .exclude(role=AssignmentRole.INFO)
         .annotate(subject=Substr("document__subject", 1, 300))
         .values("id", "deadline", "user_id", "unit_id", "assigned_by_id", "document_id",
-                "document__number_symbol", "subject"))
+                "document__number_symbol", "subject")))
     unit_ids = {r["unit_id"] for r in rows if r["unit_id"]}
     leaders: dict[int, list[int]] = {}
     for unit_id, user_id in Position.objects.filter(unit_id__in=unit_ids, role=Role.LEADER, is_active=True

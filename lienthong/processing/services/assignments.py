@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Position, Role, User
@@ -35,6 +36,30 @@ from lienthong.workcalendar import selectors as calendar
 
 H = HandlingState
 REPLY_MAX_LENGTH = 2000  # "Nội dung phản hồi cho nơi gửi": a status row's text (DeliveryEvent.reply)
+
+# Messages users see (the forms and the tests use these constants rather than copies of the text).
+NOT_A_LEADER = gettext_lazy("Người nhận trình phải là lãnh đạo của cơ quan.")
+NOBODY_CHOSEN = gettext_lazy("Cần chọn ít nhất một đơn vị hoặc người xử lý.")
+# A refused line of an instruction: LINE names it, the rest says what is wrong with it.
+LINE = gettext_lazy("Dòng %(i)s: ")
+LINE_UNIT_OR_PERSON = gettext_lazy("chọn một đơn vị hoặc một người.")
+LINE_UNIT_NOT_IN_AGENCY = gettext_lazy("đơn vị không thuộc cơ quan nhận văn bản.")
+LINE_PERSON_NOT_IN_UNIT = gettext_lazy("người được giao không thuộc đơn vị.")
+LINE_PERSON_NOT_IN_AGENCY = gettext_lazy("người được giao không thuộc cơ quan nhận văn bản.")
+LINE_BEFORE_RECEIVED = gettext_lazy("hạn xử lý không được trước ngày đến (%(d)s).")
+LINE_AFTER_UNIT_DEADLINE = gettext_lazy("hạn xử lý không được sau hạn của đơn vị (%(d)s).")
+ONE_LEAD_ONLY = gettext_lazy("Chỉ có một đơn vị hoặc người chủ trì.")
+ASSIGN_NOT_ALLOWED = gettext_lazy("Chỉ lãnh đạo cơ quan mới phân công xử lý văn bản đến.")
+NOT_SUBMITTED = gettext_lazy("Văn bản chưa được trình lãnh đạo.")
+LEAD_TAKEN = gettext_lazy("Văn bản đã có đơn vị hoặc người chủ trì.")
+LEAD_REQUIRED = gettext_lazy("Cần chọn đơn vị hoặc người chủ trì.")
+DELEGATE_NOT_ALLOWED = gettext_lazy("Chỉ lãnh đạo đơn vị được giao mới phân công tiếp trong đơn vị.")
+NOTE_EMPTY = gettext_lazy("Nội dung không được để trống.")
+PROGRESS_RANGE = gettext_lazy("Tiến độ phải từ 0 đến 100%.")
+PART_DONE = gettext_lazy("Phần việc đã hoàn thành.")
+PART_DONE_BEFORE = gettext_lazy("Phần việc đã hoàn thành trước đó.")
+REPLY_NOT_VISIBLE = gettext_lazy("Văn bản trả lời phải là văn bản của cơ quan mình mà bạn được xem.")
+CHASE_NOT_ALLOWED = gettext_lazy("Chỉ lãnh đạo, văn thư hoặc người giao việc mới được đôn đốc.")
 
 
 @dataclass
@@ -75,7 +100,7 @@ def handling_submit(*, actor, handling_id: int, leader_id: int, note: str = "") 
             raise ValidationFailed({"state": [_("Văn bản đã được phân công, không trình lại được.")]})
         if not account_selectors.people_of(agency_ids=[handling.agency_id], roles=[Role.LEADER]).filter(
                 user_id=leader_id).exists():
-            raise ValidationFailed({"leader": [_("Người nhận trình phải là lãnh đạo của cơ quan.")]})
+            raise ValidationFailed({"leader": [str(NOT_A_LEADER)]})
         now = timezone.now()
         Handling.objects.filter(pk=handling.pk).update(state=H.SUBMITTED, submitted_to_id=leader_id,
                                                        submitted_by=actor, submitted_at=now, submit_note=nfc(note))
@@ -96,7 +121,7 @@ def _validate_specs(handling: Handling, specs: list[AssignmentSpec], *, unit: Un
     """Check a leader's instruction; ``unit`` set means a unit head handing on inside that unit."""
     errors: dict[str, list] = {}
     if not specs:
-        errors["assignments"] = [_("Cần chọn ít nhất một đơn vị hoặc người xử lý.")]
+        errors["assignments"] = [str(NOBODY_CHOSEN)]
         return errors
     unit_ids = {s.unit_id for s in specs if s.unit_id}
     user_ids = {s.user_id for s in specs if s.user_id}
@@ -108,38 +133,37 @@ def _validate_specs(handling: Handling, specs: list[AssignmentSpec], *, unit: Un
     valid_users = set(people.values_list("user_id", flat=True))
     seen = set()
     for i, s in enumerate(specs, start=1):
-        where = _("Dòng %(i)s: ") % {"i": i}
+        where = LINE % {"i": i}
         s.instruction = nfc(s.instruction)
         if s.role not in AssignmentRole.values:
             errors.setdefault("assignments", []).append(where + _("vai trò không hợp lệ."))
         if bool(s.unit_id) == bool(s.user_id):
-            errors.setdefault("assignments", []).append(where + _("chọn một đơn vị hoặc một người."))
+            errors.setdefault("assignments", []).append(where + str(LINE_UNIT_OR_PERSON))
             continue
         if unit is not None and s.unit_id:
             errors.setdefault("assignments", []).append(where + _("trong đơn vị chỉ giao cho người."))
         elif s.unit_id and s.unit_id not in valid_units:
-            errors.setdefault("assignments", []).append(where + _("đơn vị không thuộc cơ quan nhận văn bản."))
+            errors.setdefault("assignments", []).append(where + str(LINE_UNIT_NOT_IN_AGENCY))
         elif s.unit_id and handling.document.secrecy != Secrecy.NORMAL:
             # A unit's people never see a secret document (documents_visible_to): it goes to named people.
             errors.setdefault("assignments", []).append(
                 where + _("văn bản mật chỉ giao cho cá nhân được nêu tên, không giao cho đơn vị."))
         elif s.user_id and s.user_id not in valid_users:
             errors.setdefault("assignments", []).append(
-                where + (_("người được giao không thuộc đơn vị.") if unit is not None
-                         else _("người được giao không thuộc cơ quan nhận văn bản.")))
+                where + str(LINE_PERSON_NOT_IN_UNIT if unit is not None else LINE_PERSON_NOT_IN_AGENCY))
         key = ("u", s.unit_id) if s.unit_id else ("p", s.user_id)
         if key in seen:
             errors.setdefault("assignments", []).append(where + _("đơn vị hoặc người này được chọn hai lần."))
         seen.add(key)
         if s.deadline and s.deadline < handling.received_on:
-            errors.setdefault("assignments", []).append(where + _("hạn xử lý không được trước ngày đến (%(d)s).") % {
+            errors.setdefault("assignments", []).append(where + LINE_BEFORE_RECEIVED % {
                 "d": handling.received_on.strftime("%d/%m/%Y")})
         if parent is not None and parent.deadline and s.deadline and s.deadline > parent.deadline:
-            errors.setdefault("assignments", []).append(where + _("hạn xử lý không được sau hạn của đơn vị (%(d)s).") % {
+            errors.setdefault("assignments", []).append(where + LINE_AFTER_UNIT_DEADLINE % {
                 "d": parent.deadline.strftime("%d/%m/%Y")})
     leads = sum(1 for s in specs if s.role == AssignmentRole.LEAD)
     if leads > 1:
-        errors.setdefault("assignments", []).append(_("Chỉ có một đơn vị hoặc người chủ trì."))
+        errors.setdefault("assignments", []).append(str(ONE_LEAD_ONLY))
     return errors
 
 
@@ -175,7 +199,11 @@ def _label(specs: list[AssignmentSpec]) -> str:
     people = {u.pk: str(u) for u in User.objects.filter(pk__in=[s.user_id for s in specs if s.user_id])}
     parts = []
     for s in specs:
-        who = names.get(s.unit_id) if s.unit_id else people.get(s.user_id)
+        if s.unit_id:
+            who = names.get(s.unit_id)
+        else:
+            assert s.user_id is not None  # _validate_specs: each spec names a unit or a person
+            who = people.get(s.user_id)
         due = _(" (hạn %(d)s)") % {"d": s.deadline.strftime("%d/%m/%Y")} if s.deadline else ""
         parts.append(f"{AssignmentRole(s.role).label}: {who}{due}")
     return "; ".join(parts)
@@ -200,7 +228,11 @@ def _sender_label(agency_id: int, specs: list[AssignmentSpec]) -> str:
     for s in specs:
         if s.role == AssignmentRole.INFO:
             continue
-        name = names.get(s.unit_id) if s.unit_id else people.get(s.user_id)
+        if s.unit_id:
+            name = names.get(s.unit_id)
+        else:
+            assert s.user_id is not None  # _validate_specs: each spec names a unit or a person
+            name = people.get(s.user_id)
         if name and name not in by_role.setdefault(s.role, []):
             by_role[s.role].append(name)
     return "; ".join(f"{AssignmentRole(role).label}: {', '.join(units)}"
@@ -210,12 +242,13 @@ def _sender_label(agency_id: int, specs: list[AssignmentSpec]) -> str:
 def _department_of(assignment: Assignment) -> str:
     """The department working on a part, as the sender reads it ("" when the part is a person's outside
     any department)."""
-    if assignment.unit_id:
+    if assignment.unit is not None:
         return assignment.unit.name
     if assignment.parent_id:
         parent = Assignment.objects.select_related("unit").get(pk=assignment.parent_id)
-        if parent.unit_id:
+        if parent.unit is not None:
             return parent.unit.name
+    assert assignment.user_id is not None  # a part is a unit's or a person's (assignment_user_xor_unit)
     return _units_of_people(assignment.agency_id, [assignment.user_id]).get(assignment.user_id, "")
 
 
@@ -240,19 +273,19 @@ def handling_assign(*, actor, handling_id: int, specs: list[AssignmentSpec]) -> 
         handling = _handling_for_update(handling_id)
         held = account_selectors.position_agencies(user=actor)
         if handling.agency_id not in held.leader_ids and handling.submitted_to_id != actor.pk:
-            raise PermissionDenied(_("Chỉ lãnh đạo cơ quan mới phân công xử lý văn bản đến."))
+            raise PermissionDenied(str(ASSIGN_NOT_ALLOWED))
         _check_active(handling)
         if handling.state not in (H.SUBMITTED, H.ASSIGNED, H.IN_PROGRESS):
             raise ValidationFailed({"state": [
-                _("Văn bản chưa được trình lãnh đạo.") if handling.state == H.REGISTERED
+                str(NOT_SUBMITTED) if handling.state == H.REGISTERED
                 else _("Văn bản đã xử lý xong, không phân công thêm được.")]})
         errors = _validate_specs(handling, specs)
         existing = Assignment.objects.filter(handling=handling, parent__isnull=True)
         if any(s.role == AssignmentRole.LEAD for s in specs) and existing.filter(role=AssignmentRole.LEAD).exists():
-            errors.setdefault("assignments", []).append(_("Văn bản đã có đơn vị hoặc người chủ trì."))
+            errors.setdefault("assignments", []).append(str(LEAD_TAKEN))
         if not existing.filter(role=AssignmentRole.LEAD).exists() and not any(
                 s.role == AssignmentRole.LEAD for s in specs):
-            errors.setdefault("assignments", []).append(_("Cần chọn đơn vị hoặc người chủ trì."))
+            errors.setdefault("assignments", []).append(str(LEAD_REQUIRED))
         taken = existing.filter(Q(unit_id__in=[s.unit_id for s in specs if s.unit_id]) |
                                 Q(user_id__in=[s.user_id for s in specs if s.user_id]))
         if taken.exists():
@@ -287,14 +320,15 @@ def assignment_delegate(*, actor, assignment_id: int, specs: list[AssignmentSpec
     """A unit head hands the unit's part on to people of the unit, with their own deadlines."""
     with transaction.atomic():
         parent = _assignment_for_update(assignment_id)
-        if parent.unit_id is None or not Position.objects.filter(
-                user=actor, unit_id=parent.unit_id, role=Role.LEADER, is_active=True).exists():
-            raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được giao mới phân công tiếp trong đơn vị."))
+        unit = parent.unit
+        if unit is None or not Position.objects.filter(
+                user=actor, unit_id=unit.pk, role=Role.LEADER, is_active=True).exists():
+            raise PermissionDenied(str(DELEGATE_NOT_ALLOWED))
         handling = parent.handling
         _check_active(handling)
         if parent.state == AssignmentState.DONE:
             raise ValidationFailed({"state": [_("Phần việc của đơn vị đã hoàn thành.")]})
-        errors = _validate_specs(handling, specs, unit=parent.unit, parent=parent)
+        errors = _validate_specs(handling, specs, unit=unit, parent=parent)
         if any(s.role == AssignmentRole.LEAD for s in specs) and parent.children.filter(
                 role=AssignmentRole.LEAD).exists():
             errors.setdefault("assignments", []).append(_("Đơn vị đã giao người chủ trì."))
@@ -305,13 +339,14 @@ def assignment_delegate(*, actor, assignment_id: int, specs: list[AssignmentSpec
         rows = _create(handling, specs, actor=actor, parent=parent)
         audit_log(actor=actor, action=AuditAction.ASSIGNED, obj_type="document", obj_id=handling.document_id,
                   agency_id=handling.agency_id,
-                  summary=_("%(u)s giao: %(l)s") % {"u": parent.unit.name, "l": _label(specs)[:400]})
+                  summary=_("%(u)s giao: %(l)s") % {"u": unit.name, "l": _label(specs)[:400]})
     return rows
 
 
 def _can_work(actor, assignment: Assignment) -> bool:
     if assignment.user_id:
         return assignment.user_id == actor.pk
+    assert assignment.unit_id is not None  # a part is a unit's or a person's (assignment_user_xor_unit)
     return Position.objects.filter(user=actor, unit_id=assignment.unit_id, is_active=True).exists()
 
 
@@ -324,9 +359,9 @@ def assignment_note(*, actor, assignment_id: int, text: str, progress: int | Non
     text = nfc(text)
     errors = {}
     if not text:
-        errors["text"] = [_("Nội dung không được để trống.")]
+        errors["text"] = [str(NOTE_EMPTY)]
     if progress is not None and not 0 <= progress <= 100:
-        errors["progress"] = [_("Tiến độ phải từ 0 đến 100%.")]
+        errors["progress"] = [str(PROGRESS_RANGE)]
     try:
         reply = _reply_checked(reply_to_sender)
     except ValidationFailed as exc:
@@ -339,15 +374,16 @@ def assignment_note(*, actor, assignment_id: int, text: str, progress: int | Non
             raise PermissionDenied(_("Bạn không được giao xử lý phần việc này."))
         _check_active(assignment.handling)
         if assignment.state == AssignmentState.DONE:
-            raise ValidationFailed({"state": [_("Phần việc đã hoàn thành.")]})
+            raise ValidationFailed({"state": [str(PART_DONE)]})
         note = ProcessingNote.objects.create(assignment=assignment, author=actor, text=text[:4000], progress=progress,
                                              reply_to_sender=reply)
-        fields = {"state": AssignmentState.IN_PROGRESS}
+        fields: dict[str, str | int] = {"state": AssignmentState.IN_PROGRESS}
         if progress is not None:
             fields["progress"] = progress
         Assignment.objects.filter(pk=assignment.pk).update(**fields)
-        Assignment.objects.filter(pk=assignment.parent_id, state=AssignmentState.PENDING).update(
-            state=AssignmentState.IN_PROGRESS)
+        if assignment.parent_id is not None:
+            Assignment.objects.filter(pk=assignment.parent_id, state=AssignmentState.PENDING).update(
+                state=AssignmentState.IN_PROGRESS)
         Handling.objects.filter(pk=assignment.handling_id, state=H.ASSIGNED).update(state=H.IN_PROGRESS)
         audit_log(actor=actor, action=AuditAction.PROGRESS, obj_type="document", obj_id=assignment.document_id,
                   agency_id=assignment.agency_id, summary=text[:300])
@@ -374,14 +410,13 @@ def assignment_complete(*, actor, assignment_id: int, result: str = "", reply_do
         handling = assignment.handling
         _check_active(handling)
         if assignment.state == AssignmentState.DONE:
-            raise ValidationFailed({"state": [_("Phần việc đã hoàn thành trước đó.")]})
+            raise ValidationFailed({"state": [str(PART_DONE_BEFORE)]})
         reply = None
         if reply_document_id:
             reply = document_selectors.documents_visible_to(user=actor).filter(
                 pk=reply_document_id, agency_id=handling.agency_id, status=DocumentStatus.ACTIVE).first()
             if reply is None:
-                raise ValidationFailed({"reply_document": [
-                    _("Văn bản trả lời phải là văn bản của cơ quan mình mà bạn được xem.")]})
+                raise ValidationFailed({"reply_document": [str(REPLY_NOT_VISIBLE)]})
         now = timezone.now()
         done = dict(state=AssignmentState.DONE, progress=100, completed_at=now)
         Assignment.objects.filter(pk=assignment.pk).update(result=result[:4000], reply_document=reply,
@@ -400,9 +435,11 @@ def assignment_complete(*, actor, assignment_id: int, result: str = "", reply_do
         leads_open = Assignment.objects.filter(handling=handling, parent__isnull=True, role=AssignmentRole.LEAD,
                                                state__in=OPEN_STATES).exists()
         if not leads_open:
-            reply = reply or Assignment.objects.filter(handling=handling, reply_document__isnull=False).select_related(
-                "reply_document").order_by("-completed_at").values_list("reply_document", flat=True).first()
-            reply_doc = reply if isinstance(reply, Document) else Document.objects.filter(pk=reply).first()
+            reply_doc = reply
+            if reply_doc is None:  # the latest reply given on another part
+                reply_id = Assignment.objects.filter(handling=handling, reply_document__isnull=False).select_related(
+                    "reply_document").order_by("-completed_at").values_list("reply_document", flat=True).first()
+                reply_doc = Document.objects.filter(pk=reply_id).first() if reply_id is not None else None
             Handling.objects.filter(pk=handling.pk).update(state=H.DONE, completed_at=now, reply_document=reply_doc)
             description = _("Đã xử lý xong") + (
                 _("; văn bản trả lời số %(s)s") % {"s": reply_doc.number_symbol} if reply_doc else "")
@@ -423,7 +460,7 @@ def assignment_chase(*, actor, assignment_id: int, message: str = "") -> int:
         raise NotFound()
     held = account_selectors.position_agencies(user=actor)
     if assignment.agency_id not in held.full_ids and assignment.assigned_by_id != actor.pk:
-        raise PermissionDenied(_("Chỉ lãnh đạo, văn thư hoặc người giao việc mới được đôn đốc."))
+        raise PermissionDenied(str(CHASE_NOT_ALLOWED))
     if assignment.state == AssignmentState.DONE:
         raise ValidationFailed({"state": [_("Phần việc đã hoàn thành, không cần đôn đốc.")]})
     users = _people_on(assignment)

@@ -39,7 +39,11 @@ def send_deadline_reminders(*, today: dt.date | None = None) -> dict[str, int]:
             shown[deadline] = deadline.strftime("%d/%m/%Y")
         title = (late_title if late else soon_title) % {"s": a["document__number_symbol"], "d": shown[deadline]}
         url = doc_url(a["document_id"])
-        for user_id in ([a["user_id"]] if a["user_id"] else unit_leaders.get(a["unit_id"], [])):
+        if a["user_id"]:
+            recipients = [a["user_id"]]
+        else:  # assigned to a unit: its leaders
+            recipients = unit_leaders.get(a["unit_id"], []) if a["unit_id"] is not None else []
+        for user_id in recipients:
             specs.append(NotificationSpec(user_id=user_id, kind=kind, title=title, body=a["subject"], url=url,
                                           dedupe_key=f"rem:{a['id']}:{day}"))
         if late:
