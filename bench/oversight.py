@@ -119,8 +119,8 @@ def generate(n: int, *, today: dt.date) -> None:
     from lienthong.documents.models import Direction, Document, DocumentType
     from lienthong.documents.numbering import ensure_year_registers
     from lienthong.documents.services import normalize_number_symbol
-    from lienthong.oversight.models import LoginMonth
     from lienthong.oversight.definitions import VN
+    from lienthong.oversight.models import LoginMonth
     from lienthong.processing.models import Assignment, AssignmentRole, Handling
 
     existing = Document.objects.filter(notes=MARKER).count()
@@ -361,8 +361,8 @@ def main() -> None:
 
     from lienthong.agencies.models import Agency
     from lienthong.documents.models import Document
-    from lienthong.oversight.selectors import months_between
     from lienthong.oversight.definitions import default_months, month_start
+    from lienthong.oversight.selectors import months_between
 
     total_docs = Document.objects.count()
     n_agencies = Agency.objects.filter(is_external=False).count()

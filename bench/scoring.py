@@ -22,7 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lienthong.assessment.criteria import (  # noqa: E402
-    Band, Category, CriteriaSet, Criterion, Group, Option, Step, dump_criteria_set, load_criteria_set, load_shipped,
+    Band,
+    Category,
+    CriteriaSet,
+    Criterion,
+    Group,
+    Option,
+    Step,
+    dump_criteria_set,
+    load_criteria_set,
+    load_shipped,
 )
 from lienthong.assessment.engine import Unit, score  # noqa: E402
 

@@ -30,11 +30,11 @@ from lienthong.core.errors import DomainError, NotFound
 from lienthong.delivery.api import router as delivery_router
 from lienthong.documents.api import router as documents_router
 from lienthong.drafting.api import router as drafting_router
+from lienthong.drafting.api_signing import router as signing_router
 from lienthong.files.uploads import PARSER_ERRORS, parser_error_answer
 from lienthong.oversight.api import router as oversight_router
 from lienthong.processing.api import router as processing_router
 from lienthong.publicservices.api import router as publicservices_router
-from lienthong.drafting.api_signing import router as signing_router
 from lienthong.signing.api_verification import router as verification_router
 from lienthong.web.api import router as web_router
 

@@ -5,17 +5,17 @@ from lienthong.testing import TEST_PASSWORD_HASHERS
 # --- Parallel runs (`make test`: pytest-xdist with --dist loadgroup) ------------------------------------------
 # The tests of one xdist_group run one after another on a single worker; every other test goes to whichever
 # worker is free. On two cores two kinds of test must not run side by side: the concurrency races (each starts
-# two to four spawned Django processes and asserts that their calls overlapped) and the browser tests
-# (Chromium and a live server, with timeouts). They share the group "processes", so the other worker goes on
-# with ordinary tests meanwhile. The tests marked ``slow_once`` (the demo province, migrations back and forth)
-# form the group "once": whatever they share per process is built on one worker only.
+# two to six spawned Django processes and asserts that their calls overlapped) and the tests against a live
+# server (Chromium through Playwright, the remote-signing client; with timeouts). They share the group
+# "processes", so the other worker goes on with ordinary tests meanwhile. The tests marked ``slow_once`` (the
+# loaded demo province, migrations back and forth) form the group "once": the demo is loaded on one worker only.
 
 
 def _xdist_group(item: pytest.Item) -> str | None:
     if item.get_closest_marker("xdist_group"):
         return None  # a module that chose its own group keeps it
-    path = item.path
-    if "browser_tests" in path.parts or path.name.startswith("test_concurrency"):
+    if (item.path.name.startswith("test_concurrency") or "browser_tests" in item.path.parts
+            or "live_server" in getattr(item, "fixturenames", ())):
         return "processes"
     if item.get_closest_marker("slow_once"):
         return "once"
@@ -28,6 +28,56 @@ def pytest_collection_modifyitems(config, items):
         group = _xdist_group(item)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+# A transactional test (real commits: the races, the live server) empties the database when it ends, and the
+# rows the data migrations wrote (document types, holidays, criteria…) go with it. Run serially, pytest-django
+# orders those tests last, so nothing notices; under xdist a worker takes them whenever it is free, and a
+# test in a transaction may come after them on the same worker. That test gets the migrated rows back first
+# (the copy Django keeps for serialized_rollback, which every transactional test here uses).
+_database_emptied = False
+
+
+def _database_use(item: pytest.Item) -> tuple[bool, bool]:
+    """(uses the database, is transactional), as pytest-django decides when it orders the tests."""
+    from pytest_django.plugin import validate_django_db
+
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = False
+    if marker:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        transactional = transaction or reset_sequences
+    transactional = transactional or "transactional_db" in fixtures or "live_server" in fixtures
+    return bool(marker) or transactional or "db" in fixtures, transactional
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    global _database_emptied
+    uses_db, transactional = _database_use(item)
+    if _database_emptied and uses_db and not transactional:
+        from django.core.management import call_command
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=False):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents is not None:
+                    call_command("flush", verbosity=0, interactive=False, database=connection.alias,
+                                 inhibit_post_migrate=True)
+                    connection.creation.deserialize_db_from_string(contents)
+        _database_emptied = False
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    global _database_emptied
+    yield
+    if _database_use(item)[1]:
+        _database_emptied = True
 
 
 def pytest_make_parametrize_id(config, val, argname):

@@ -30,7 +30,14 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from lienthong.accounts.models import (
-    ApiToken, LoginFailure, LoginThrottle, Position, ThrottleScope, User, UserSession, password_stamp,
+    ApiToken,
+    LoginFailure,
+    LoginThrottle,
+    Position,
+    ThrottleScope,
+    User,
+    UserSession,
+    password_stamp,
 )
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log

@@ -10,8 +10,8 @@ from typing import Annotated
 from ninja import Field, Query, Router, Schema
 from pydantic import BeforeValidator
 
-from lienthong.agencies.selectors import agency_directory
 from lienthong.agencies.models import Agency
+from lienthong.agencies.selectors import agency_directory
 
 router = Router(tags=["Cơ quan"])
 
@@ -46,7 +46,7 @@ class AgencyOut(Schema):
     is_active: bool
 
     @classmethod
-    def of(cls, agency: Agency) -> "AgencyOut":
+    def of(cls, agency: Agency) -> AgencyOut:
         return cls(id=agency.pk, name=agency.name, short_name=agency.short_name, abbreviation=agency.abbreviation,
                    identifier_code=agency.identifier_code, level=agency.level.code, level_name=agency.level.name,
                    group=agency.group.code if agency.group_id else None,

@@ -6,9 +6,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lienthong.agencies.selectors import agency_directory
 from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
-
+from lienthong.agencies.selectors import agency_directory
 
 
 class Scope:

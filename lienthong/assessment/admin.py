@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from lienthong.core.errors import DomainError, ValidationFailed
 
 from . import services
-from .models import (Adjustment, AssessmentAuthority, Campaign, CampaignUnit, CriteriaSetVersion, Result)
+from .models import Adjustment, AssessmentAuthority, Campaign, CampaignUnit, CriteriaSetVersion, Result
 
 
 def _is_system_admin(request) -> bool:

@@ -42,7 +42,7 @@ class CampaignOut(Schema):
     results_published_at: dt.datetime | None
 
     @classmethod
-    def of(cls, c: Campaign) -> "CampaignOut":
+    def of(cls, c: Campaign) -> CampaignOut:
         return cls(id=c.pk, year=c.year, name=c.name, state=c.state, state_label=str(c.get_state_display()),
                    criteria_set=c.criteria_set.code, criteria_set_version=c.criteria_set.version,
                    published_on=c.published_on, deadline=c.deadline, results_computed_at=c.results_computed_at,
@@ -67,7 +67,7 @@ class UnitOut(Schema):
     submitted_at: dt.datetime | None
 
     @classmethod
-    def of(cls, cu: CampaignUnit) -> "UnitOut":
+    def of(cls, cu: CampaignUnit) -> UnitOut:
         sa = getattr(cu, "self_assessment", None)
         return cls(agency_id=cu.agency_id, agency_name=cu.agency.name, group=cu.group_code,
                    separate_reason=cu.separate_reason, excluded=cu.excluded, excluded_reason=cu.excluded_reason,
@@ -124,7 +124,7 @@ class PersonRef(Schema):
     name: str
 
     @classmethod
-    def of(cls, user) -> "PersonRef | None":
+    def of(cls, user) -> PersonRef | None:
         return cls(id=user.pk, name=str(user)) if user is not None else None
 
 

@@ -18,9 +18,21 @@ from lienthong.agencies.selectors import agency_directory
 from lienthong.core.errors import NotFound
 
 from .engine import Unit, UnitResult, score
-from .models import (Adjustment, AssessmentAuthority, AuthorityKind, Campaign, CampaignState, CampaignUnit,
-                     CriteriaSetVersion, CriterionValue, Evidence, Result, ReviewStatus, SelfAssessment,
-                     SelfAssessmentState)
+from .models import (
+    Adjustment,
+    AssessmentAuthority,
+    AuthorityKind,
+    Campaign,
+    CampaignState,
+    CampaignUnit,
+    CriteriaSetVersion,
+    CriterionValue,
+    Evidence,
+    Result,
+    ReviewStatus,
+    SelfAssessment,
+    SelfAssessmentState,
+)
 
 READ_ALL_KINDS = (AuthorityKind.COUNCIL, AuthorityKind.APPROVER, AuthorityKind.OFFICE)
 # ``signatory_role``'s answer for a unit's văn thư, who sends on a named leader's behalf.

@@ -6,11 +6,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from lienthong.testing.builders import PASSWORD, make_province
 from lienthong.drafting import services as drafting
 from lienthong.signing.tests.flow_setup import (
-    AGENCY_PIN, PERSONAL_PIN, add_credential, draft_at_signing, trust_demo_ca,
+    AGENCY_PIN,
+    PERSONAL_PIN,
+    add_credential,
+    draft_at_signing,
+    trust_demo_ca,
 )
+from lienthong.testing.builders import PASSWORD, make_province
 
 
 def login(page, base, username):

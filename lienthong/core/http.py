@@ -6,7 +6,10 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Django refused a request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (``body_too_large_answer``).
+BODY_TOO_LARGE = gettext_lazy("Dữ liệu gửi lên quá lớn: phần nội dung ngoài tệp đính kèm vượt %(limit)s.")
 
 
 def file_response(content: bytes, *, filename: str, content_type: str, inline: bool = False) -> HttpResponse:
@@ -27,6 +30,4 @@ def body_too_large_answer() -> tuple[int, str, str]:
     """(HTTP status, code, Vietnamese message) when Django refuses a request body over
     ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (``RequestDataTooBig``): form fields or a JSON body, files do not count.
     Answered by the NUL check for any body and, for a multipart body, by the upload answers of ``files``."""
-    return 413, "upload_too_large", _(
-        "Dữ liệu gửi lên quá lớn: phần nội dung ngoài tệp đính kèm vượt %(limit)s."
-    ) % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+    return 413, "upload_too_large", BODY_TOO_LARGE % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}

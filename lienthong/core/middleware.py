@@ -14,10 +14,14 @@ from django.db import DataError
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.error_views import bad_request_response, error_response
 from lienthong.core.http import body_too_large_answer
+
+NUL_REFUSED = gettext_lazy("Dữ liệu gửi lên có ký tự NUL (mã 0), không được chấp nhận.")
+OUT_OF_RANGE = gettext_lazy("Có giá trị vượt quá giới hạn cho phép (số quá lớn, ngày tháng ngoài phạm vi "
+                            "hoặc nội dung quá dài).")
 
 
 class ChosenLanguageMiddleware:
@@ -79,7 +83,7 @@ class RefuseNulBytesMiddleware:
 
     @staticmethod
     def refuse(request):
-        return bad_request_response(request, _("Dữ liệu gửi lên có ký tự NUL (mã 0), không được chấp nhận."))
+        return bad_request_response(request, str(NUL_REFUSED))
 
 
 def _parser_refusal(request, exc):
@@ -139,6 +143,4 @@ class OutOfRangeInputMiddleware:
             return None
         logging.getLogger("lienthong.core").warning("Input out of range on %s %s", request.method, request.path,
                                                     exc_info=exception)
-        return error_response(request, 400, "out_of_range",
-                              _("Có giá trị vượt quá giới hạn cho phép (số quá lớn, ngày tháng ngoài phạm vi "
-                                "hoặc nội dung quá dài)."))
+        return error_response(request, 400, "out_of_range", str(OUT_OF_RANGE))

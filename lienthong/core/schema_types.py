@@ -28,5 +28,5 @@ class PersonOut(Schema):
     name: str
 
     @classmethod
-    def of(cls, user) -> "PersonOut | None":
+    def of(cls, user) -> PersonOut | None:
         return cls(id=user.pk, name=str(user)) if user is not None else None

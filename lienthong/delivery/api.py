@@ -20,9 +20,23 @@ from lienthong.core.schema_types import Id
 from lienthong.delivery import selectors, services
 from lienthong.delivery.models import DeliveryState
 from lienthong.delivery.schemas import (
-    DeliveryDetail, DeliveryListItem, DeliveryTracking, InboxPage, InboxQuery, ReasonIn, RecallAnswerIn, RecallIn,
-    RecipientListIn, RecipientListOut, RecipientListQuery, RecipientStatusOut, RegisteredOut, RegisterIn, SentItem,
-    SentPage, SentQuery,
+    DeliveryDetail,
+    DeliveryListItem,
+    DeliveryTracking,
+    InboxPage,
+    InboxQuery,
+    ReasonIn,
+    RecallAnswerIn,
+    RecallIn,
+    RecipientListIn,
+    RecipientListOut,
+    RecipientListQuery,
+    RecipientStatusOut,
+    RegisteredOut,
+    RegisterIn,
+    SentItem,
+    SentPage,
+    SentQuery,
 )
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services

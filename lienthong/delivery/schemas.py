@@ -22,7 +22,7 @@ class AgencyRef(Schema):
     name: str
 
     @classmethod
-    def of(cls, agency) -> "AgencyRef":
+    def of(cls, agency) -> AgencyRef:
         return cls(id=agency.pk, name=agency.name)
 
 
@@ -46,7 +46,7 @@ class DeliveredDocumentRef(Schema):
     secrecy: str
 
     @classmethod
-    def of(cls, doc) -> "DeliveredDocumentRef":
+    def of(cls, doc) -> DeliveredDocumentRef:
         return cls(id=doc.pk, number_symbol=doc.number_symbol, subject=doc.subject,
                    document_type=doc.document_type.name, document_type_code=doc.document_type.code,
                    issued_on=doc.issued_on, issuer_name=doc.issuer_name, urgency=doc.urgency, secrecy=doc.secrecy)
@@ -76,7 +76,7 @@ class DeliveryListItem(Schema):
     document: DeliveredDocumentRef
 
     @classmethod
-    def of(cls, d) -> "DeliveryListItem":
+    def of(cls, d) -> DeliveryListItem:
         return cls(**_delivery_fields(d), document=DeliveredDocumentRef.of(d.document))
 
 
@@ -107,7 +107,7 @@ class EventOut(Schema):
     reply: str = Field(description="Nội dung phản hồi nơi nhận chọn gửi về nơi gửi ('' nếu không)")
 
     @classmethod
-    def of(cls, e, *, recipient_name: str) -> "EventOut":
+    def of(cls, e, *, recipient_name: str) -> EventOut:
         return cls(kind=e.kind, kind_label=str(EventKind(e.kind).label), code=e.code, at=e.at,
                    actor_name=e.party(recipient_name), description=e.description, reply=e.reply)
 
@@ -129,7 +129,7 @@ class DeliveredDocumentOut(DeliveredDocumentRef):
     files: list[DocumentFileOut]
 
     @classmethod
-    def of(cls, doc, *, files: list[DocumentFileOut]) -> "DeliveredDocumentOut":
+    def of(cls, doc, *, files: list[DocumentFileOut]) -> DeliveredDocumentOut:
         return cls(
             **DeliveredDocumentRef.of(doc).model_dump(), code_number=doc.code_number, code_notation=doc.code_notation,
             identifier=doc.identifier, issuer_agency_id=doc.issuer_agency_id, place=doc.place,
@@ -154,7 +154,7 @@ class DeliveryDetail(Schema):
     events: list[EventOut]
 
     @classmethod
-    def of(cls, d, *, files: list[DocumentFileOut], events) -> "DeliveryDetail":
+    def of(cls, d, *, files: list[DocumentFileOut], events) -> DeliveryDetail:
         return cls(**_delivery_fields(d), incoming_document_id=d.incoming_document_id,
                    document=DeliveredDocumentOut.of(d.document, files=files),
                    events=[EventOut.of(e, recipient_name=d.recipient_agency.name) for e in events])
@@ -199,7 +199,7 @@ class RecipientStatusOut(Schema):
     events: list[EventOut]
 
     @classmethod
-    def of(cls, d) -> "RecipientStatusOut":
+    def of(cls, d) -> RecipientStatusOut:
         return cls(delivery_id=d.pk, agency_id=d.recipient_agency_id, agency_name=d.recipient_agency.name,
                    state=d.state, state_label=str(DeliveryState(d.state).label), recall_state=d.recall_state,
                    recall_state_label=str(RecallState(d.recall_state).label) if d.recall_state else "",

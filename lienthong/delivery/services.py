@@ -27,7 +27,15 @@ from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.limits import REASON_MAX_LENGTH, check_max_length, too_long_message
 from lienthong.core.text import nfc
 from lienthong.delivery.models import (
-    SENDER_KINDS, STATUS_CODES, Delivery, DeliveryEvent, DeliveryState, EventKind, OutboxMessage, OutboxState, RecallState,
+    SENDER_KINDS,
+    STATUS_CODES,
+    Delivery,
+    DeliveryEvent,
+    DeliveryState,
+    EventKind,
+    OutboxMessage,
+    OutboxState,
+    RecallState,
     RecipientList,
 )
 from lienthong.delivery.selectors import delivery_for_recipient, recipients_resolve

@@ -26,9 +26,9 @@ from django.db.models import F
 from lienthong.accounts.models import Position, Role
 from lienthong.agencies.models import Agency
 from lienthong.signing import credentials, pki
-from lienthong.signing.pades import images
-from lienthong.signing.models import Credential, CredentialKind, Custody, RevocationList, TrustedCertificate
 from lienthong.signing.credentials import certificate_fields, revocation_list_add, trusted_certificate_add
+from lienthong.signing.models import Credential, CredentialKind, Custody, RevocationList, TrustedCertificate
+from lienthong.signing.pades import images
 
 DEMO_PIN = "123456"
 ROOT_NAME = "Liên Thông Root CA (thử nghiệm)"

@@ -9,6 +9,12 @@ from lienthong.agencies.models import Agency
 from lienthong.core.choices import Urgency
 from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
 from lienthong.documents.models import DocumentType, Language, Secrecy, SignerAuthority
+from lienthong.documents.services.registration import (
+    SCAN_REQUIRED,
+    SIGNED_ON_REQUIRED,
+    SIGNER_NOT_A_LEADER,
+    SIGNER_REQUIRED,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -76,7 +82,7 @@ class OutgoingForm(_DocumentFields):
         help_text=_("Dùng cho công văn: ký hiệu là <cơ quan>-<đơn vị>, ví dụ UBND-VX."),
     )
     signed_on = forms.DateField(label=_("Ngày ký"), widget=DATE,
-                                error_messages={"required": _("Cần nhập ngày ký văn bản."),
+                                error_messages={"required": SIGNED_ON_REQUIRED,
                                                 "invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")})
     late_issue_reason = forms.CharField(
         label=_("Lý do không ban hành trong ngày ký"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
@@ -99,11 +105,10 @@ class OutgoingForm(_DocumentFields):
         self.fields["signer"] = forms.TypedChoiceField(
             label=_("Người ký"), coerce=int,
             choices=[("", _("– Chọn lãnh đạo đã ký –"))] + [(p.user_id, person(p)) for p in leaders],
-            error_messages={"required": _("Cần chọn người đã ký văn bản."),
-                            "invalid_choice": _("Người ký phải là lãnh đạo của cơ quan ban hành.")})
+            error_messages={"required": SIGNER_REQUIRED, "invalid_choice": SIGNER_NOT_A_LEADER})
         self.fields["files"] = MultipleFileField(
             label=_("Bản scan văn bản đã ký (PDF hoặc ảnh)"), required=True,
-            error_messages={"required": _("Cần đính kèm bản scan văn bản đã ký (PDF hoặc ảnh).")})
+            error_messages={"required": SCAN_REQUIRED})
         self.order_fields(["agency", "document_type", "subject", "signer", "signer_authority", "signer_position",
                            "signed_on", "issued_on", "late_issue_reason"])
 

@@ -24,7 +24,13 @@ from django.utils import translation
 
 from lienthong.audit.models import AuditAction, AuditEntry
 from lienthong.documents.models import (
-    Direction, Document, DocumentGrant, DocumentStatus, Register, Secrecy, Urgency,
+    Direction,
+    Document,
+    DocumentGrant,
+    DocumentStatus,
+    Register,
+    Secrecy,
+    Urgency,
 )
 
 FORMATS = ("json", "xml")

@@ -71,6 +71,14 @@ _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u2010": "
 _AROUND_SEPARATORS = re.compile(r" *([/-]) *")
 EXAMPLES = "15/QĐ-UBND, 125/UBND-VP, 30/2020/NĐ-CP"
 
+# What ``NotationError.message`` says, by reason: ``%(s)s`` is the text as typed.
+SHAPE_INVALID = _("Số, ký hiệu “%(s)s” không đúng dạng (ví dụ: %(e)s).")
+CONTROL_CHARACTERS = _("Số, ký hiệu không được chứa ký tự xuống dòng, tab hay ký tự điều khiển.")
+NOTATION_REQUIRED = _("Cần nhập số, ký hiệu của văn bản.")
+YEAR_OUT_OF_RANGE = _("Năm %(y)s trong số, ký hiệu “%(s)s” không hợp lệ (phải từ %(min)s đến %(max)s).")
+NUMBER_ZERO = _("Số, ký hiệu “%(s)s”: số phải từ 01 trở lên.")
+LEADING_ZERO_MISSING = _("Số, ký hiệu “%(s)s”: số nhỏ hơn 10 phải có số 0 đứng trước (%(f)s).")
+
 
 class NotationForm(StrEnum):
     CURRENT = "current"
@@ -123,26 +131,24 @@ def normalize(raw: str | None) -> str:
 
 
 def _shape_error(text: str) -> NotationError:
-    return NotationError("shape", _("Số, ký hiệu “%(s)s” không đúng dạng (ví dụ: %(e)s).") % {"s": text, "e": EXAMPLES},
-                         text)
+    return NotationError("shape", SHAPE_INVALID % {"s": text, "e": EXAMPLES}, text)
 
 
 def parse(raw: str | None, *, earliest_year: int | None = None, latest_year: int | None = None) -> Notation:
     """Read a số, ký hiệu. ``earliest_year`` / ``latest_year`` bound the year of a QPPL number."""
     if any(_is_control(ch) for ch in raw or ""):
-        raise NotationError("control", _("Số, ký hiệu không được chứa ký tự xuống dòng, tab hay ký tự điều khiển."))
+        raise NotationError("control", CONTROL_CHARACTERS)
     text = normalize(raw)
     if not text:
-        raise NotationError("empty", _("Cần nhập số, ký hiệu của văn bản."))
+        raise NotationError("empty", NOTATION_REQUIRED)
     notation = _match(text)
     if notation is None:
         raise _near_miss(text) or _shape_error(text)
     if notation.year is not None and (
             (earliest_year is not None and notation.year < earliest_year)
             or (latest_year is not None and notation.year > latest_year)):
-        raise NotationError("year", _(
-            "Năm %(y)s trong số, ký hiệu “%(s)s” không hợp lệ (phải từ %(min)s đến %(max)s)."
-        ) % {"y": notation.year, "s": text, "min": earliest_year or "…", "max": latest_year or "…"}, text)
+        raise NotationError("year", YEAR_OUT_OF_RANGE % {
+            "y": notation.year, "s": text, "min": earliest_year or "…", "max": latest_year or "…"}, text)
     return notation
 
 
@@ -177,11 +183,9 @@ def _near_miss(text: str) -> NotationError | None:
         return None
     number = int(m["so"])
     if number == 0 and _match(f"01{m['rest']}") is not None:
-        return NotationError("zero", _("Số, ký hiệu “%(s)s”: số phải từ 01 trở lên.") % {"s": text}, text)
+        return NotationError("zero", NUMBER_ZERO % {"s": text}, text)
     if 0 < number < 10 and len(m["so"]) == 1 and (fixed := _match(f"0{number}{m['rest']}")) is not None:
-        return NotationError("leading_zero", _(
-            "Số, ký hiệu “%(s)s”: số nhỏ hơn 10 phải có số 0 đứng trước (%(f)s)."
-        ) % {"s": text, "f": fixed.text}, text)
+        return NotationError("leading_zero", LEADING_ZERO_MISSING % {"s": text, "f": fixed.text}, text)
     return None
 
 

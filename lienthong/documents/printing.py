@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.audit.models import AuditAction
@@ -31,6 +32,8 @@ from lienthong.files import open_original
 from lienthong.documents.models import Direction, Document, DocumentFile
 
 log = logging.getLogger(__name__)
+
+ONLY_PDF_PRINTABLE = gettext_lazy("Chỉ in được tệp PDF; tệp khác hãy tải tệp gốc về để in.")
 
 STAMP_FONT_SIZE_PT = 8
 STAMP_BOTTOM_MM = 4  # distance of the stamp from the bottom edge of the page as shown
@@ -154,7 +157,7 @@ def document_file_print(*, actor, document_file: DocumentFile) -> PrintedCopy:
     hashes of the original and of the copy). The original in storage is only read."""
     stored = document_file.stored_file
     if stored.kind != "pdf":
-        raise DomainError(_("Chỉ in được tệp PDF; tệp khác hãy tải tệp gốc về để in."))
+        raise DomainError(str(ONLY_PDF_PRINTABLE))
     document = document_file.document
     now = timezone.now()
     text = stamp_text(user=actor, document=document, at=now)

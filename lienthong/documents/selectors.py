@@ -5,14 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
-
 from django.utils.translation import gettext as _
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import User
 from lienthong.core.errors import NotFound, Withdrawn
 from lienthong.documents.models import (
-    Direction, Document, DocumentFile, DocumentGrant, DocumentStatus, DocumentType, Register, Secrecy,
+    Direction,
+    Document,
+    DocumentFile,
+    DocumentGrant,
+    DocumentStatus,
+    DocumentType,
+    Register,
+    Secrecy,
 )
 
 if TYPE_CHECKING:

@@ -27,8 +27,24 @@ from lienthong.documents import selectors as document_selectors
 from lienthong.drafting import selectors, services
 from lienthong.drafting.models import DraftState
 from lienthong.drafting.schemas import (
-    AddFilesIn, ApproveIn, CommentIn, CommentOut, DraftDetail, DraftFileOut, DraftIn, DraftListItem, DraftListQuery,
-    DraftPage, NoteIn, NumberIn, PersonOut, ReasonIn, RecipientOut, SealIn, SignIn, StepOut,
+    AddFilesIn,
+    ApproveIn,
+    CommentIn,
+    CommentOut,
+    DraftDetail,
+    DraftFileOut,
+    DraftIn,
+    DraftListItem,
+    DraftListQuery,
+    DraftPage,
+    NoteIn,
+    NumberIn,
+    PersonOut,
+    ReasonIn,
+    RecipientOut,
+    SealIn,
+    SignIn,
+    StepOut,
 )
 from lienthong.files import original_response
 

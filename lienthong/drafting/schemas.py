@@ -17,7 +17,13 @@ from lienthong.core.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_N
 from lienthong.core.schema_types import Id, PersonOut
 from lienthong.documents.models import RelationKind, Secrecy, SignerAuthority
 from lienthong.documents.schemas import (
-    DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalInt, SecrecyCode, SignerAuthorityCode, UrgencyCode, blank_to_none,
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    OptionalInt,
+    SecrecyCode,
+    SignerAuthorityCode,
+    UrgencyCode,
+    blank_to_none,
 )
 from lienthong.drafting.models import DraftState, FileRole
 
@@ -123,7 +129,7 @@ class DraftListItem(Schema):
     updated_at: dt.datetime
 
     @classmethod
-    def of(cls, draft) -> "DraftListItem":
+    def of(cls, draft) -> DraftListItem:
         return cls(id=draft.pk, agency_id=draft.agency_id, agency_name=draft.agency.name, subject=draft.subject,
                    document_type=draft.document_type.name, document_type_code=draft.document_type.code,
                    urgency=draft.urgency, secrecy=draft.secrecy, state=draft.state,
@@ -161,7 +167,7 @@ class DraftFileOut(Schema):
     download_url: str
 
     @classmethod
-    def of(cls, df, *, download_url: str) -> "DraftFileOut":
+    def of(cls, df, *, download_url: str) -> DraftFileOut:
         sf = df.stored_file
         return cls(id=df.pk, role=df.role, role_label=str(FileRole(df.role).label), version=df.version,
                    filename=df.filename, size=sf.size, sha256=sf.sha256, content_type=sf.content_type, note=df.note,
@@ -176,7 +182,7 @@ class CommentOut(Schema):
     created_at: dt.datetime
 
     @classmethod
-    def of(cls, comment) -> "CommentOut":
+    def of(cls, comment) -> CommentOut:
         return cls(id=comment.pk, author=PersonOut.of(comment.author), text=comment.text, version=comment.version,
                    created_at=comment.created_at)
 
@@ -191,7 +197,7 @@ class StepOut(Schema):
     at: dt.datetime
 
     @classmethod
-    def of(cls, step) -> "StepOut":
+    def of(cls, step) -> StepOut:
         return cls(action=step.action, from_state=step.from_state, to_state=step.to_state,
                    to_state_label=str(DraftState(step.to_state).label), actor=PersonOut.of(step.actor),
                    note=step.note, at=step.at)

@@ -15,8 +15,22 @@ check, read and store files the same way through the names below. The modules:
 """
 
 from lienthong.files.checks import (
-    ACCEPTED_LABELS, DOCX, JPEG, MAX_FILENAME_CHARS, ODT, PDF, PNG, TIFF, XLSX, Checked, Sniffed,
-    check_file_count, check_file_name, check_upload, sniff, upload_max_files,
+    ACCEPTED_LABELS,
+    DOCX,
+    JPEG,
+    MAX_FILENAME_CHARS,
+    ODT,
+    PDF,
+    PNG,
+    TIFF,
+    XLSX,
+    Checked,
+    Sniffed,
+    check_file_count,
+    check_file_name,
+    check_upload,
+    sniff,
+    upload_max_files,
 )
 from lienthong.files.pdf import pdf_in_parts
 from lienthong.files.responses import original_response

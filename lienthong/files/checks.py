@@ -222,8 +222,7 @@ _ACTION_KINDS = {"/JavaScript": "javascript", "/Launch": "launch", "/ImportData"
 def _check_pdf(data: bytes) -> bool:
     """Open the PDF, count its pages and walk its objects for active content. Returns True when active
     content is present and the policy keeps such files (flag); refuses otherwise."""
-    from pypdf import PdfReader
-    from pypdf import PasswordType
+    from pypdf import PasswordType, PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     broken = _Refused(PDF_BROKEN)

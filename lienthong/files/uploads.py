@@ -35,7 +35,11 @@ from lienthong.core.http import body_too_large_answer
 from lienthong.core.spreadsheets import SpreadsheetError
 from lienthong.core.text import nfc
 from lienthong.files.checks import (
-    MAX_FILENAME_CHARS, Checked, check_file_name, check_upload, upload_max_files,
+    MAX_FILENAME_CHARS,
+    Checked,
+    check_file_name,
+    check_upload,
+    upload_max_files,
 )
 
 READ_CHUNK_BYTES = 64 * 1024

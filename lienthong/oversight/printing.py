@@ -7,8 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lienthong.oversight.notice import figure, indicator_labels, short_labels
 from lienthong.oversight.definitions import VN
+from lienthong.oversight.notice import figure, indicator_labels, short_labels
 from lienthong.oversight.selectors import HIGHER_IS_WORSE
 
 

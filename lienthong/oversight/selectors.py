@@ -6,7 +6,9 @@ definitions follow ``docs/indicators.md``."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case, IntegerField, Max, Q, Sum, Value, When
 from django.utils import timezone
@@ -130,7 +132,7 @@ def usage_overview(*, month_from: dt.date, month_to: dt.date, agency_ids=None) -
     out = []
     for a in agencies.order_by("level__rank", "group__order", "name", "pk").values(
             "pk", "name", "short_name", "level__code", "level__rank", "group__code", "group__name"):
-        r = sums.get(a["pk"], {})
+        r: Mapping[str, Any] = sums.get(a["pk"], {})  # the sums' names are built at run time (SUMMED)
         out.append(UsageRow(
             agency_id=a["pk"], agency_name=a["name"], agency_short_name=a["short_name"], level_code=a["level__code"],
             level_rank=a["level__rank"], group_code=a["group__code"], group_name=a["group__name"],

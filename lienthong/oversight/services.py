@@ -12,8 +12,24 @@ from collections import defaultdict
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.db.models import (Aggregate, Case, Count, DateField, DateTimeField, Exists, F, FloatField, Func, IntegerField,
-                              Max, OuterRef, Q, Subquery, Value, When)
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,8 +42,14 @@ from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, Ev
 from lienthong.documents.models import Direction, Document, DocumentType
 from lienthong.drafting import services as drafting
 from lienthong.oversight import notice, selectors
-from lienthong.oversight.definitions import (EXCLUDED_STATUSES, VN, default_months, month_last_day,
-                                             month_start, next_month)
+from lienthong.oversight.definitions import (
+    EXCLUDED_STATUSES,
+    VN,
+    default_months,
+    month_last_day,
+    month_start,
+    next_month,
+)
 from lienthong.oversight.models import AgencyMonthStats, LoginMonth
 from lienthong.processing.models import Assignment, AssignmentRole, AssignmentState, Handling
 from lienthong.signing.selectors import document_has_valid_signature
@@ -112,9 +134,9 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
                 .annotate(m=TruncMonth("received_on"), sv=signed_valid, asg=assigned)
                 .values("agency_id", "m").order_by()
                 .annotate(n=Count("pk"), sv_n=Count("pk", filter=Q(sv=True)), asg_n=Count("pk", filter=Q(asg=True))))
-    for r in received:
-        add(r["agency_id"], _as_month(r["m"]), documents_received=r["n"], received_signed_valid=r["sv_n"],
-            received_assigned=r["asg_n"])
+    for got in received:
+        add(got["agency_id"], _as_month(got["m"]), documents_received=got["n"], received_signed_valid=got["sv_n"],
+            received_assigned=got["asg_n"])
 
     # 2b. Late acknowledgements (NĐ30 Art. 21.2; docs/indicators.md): deliveries that arrived in the month
     #     (Vietnam time) whose first 03 (received or registered) came after the day it was due, or that have
@@ -136,8 +158,8 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
             .values("delivery__recipient_agency_id", "m").order_by()
             .annotate(n=Count("delivery_id", distinct=True, filter=Q(ack_day__gt=F("due"))
                               | Q(ack_day__isnull=True, due__lt=today))))
-    for r in late:
-        add(r["delivery__recipient_agency_id"], _as_month(r["m"]), late_acknowledgements=r["n"])
+    for lag in late:
+        add(lag["delivery__recipient_agency_id"], _as_month(lag["m"]), late_acknowledgements=lag["n"])
 
     # 3. Lead assignments at the top of the tree (the leader's assignment to the agency's unit or person),
     #    completed in the month; on time when the local completion date is on or before the deadline.
@@ -148,9 +170,9 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
             .values("agency_id", "m").order_by()
             .annotate(n=Count("pk"), with_deadline=Count("pk", filter=Q(deadline__isnull=False)),
                       on_time=Count("pk", filter=Q(deadline__isnull=False, day__lte=F("deadline")))))
-    for r in done:
-        add(r["agency_id"], _as_month(r["m"]), assignments_completed=r["n"],
-            completed_with_deadline=r["with_deadline"], completed_on_time=r["on_time"])
+    for fin in done:
+        add(fin["agency_id"], _as_month(fin["m"]), assignments_completed=fin["n"],
+            completed_with_deadline=fin["with_deadline"], completed_on_time=fin["on_time"])
 
     # 4. Overdue and still open at the cut-off: the month's last day, or today for the current month.
     #    Open at the cut-off = assigned by then and not completed by then (a later completion still counts).
@@ -164,25 +186,26 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
         earliest = min(cutoffs.values())
         open_q = Q(state__in=[AssignmentState.PENDING, AssignmentState.IN_PROGRESS]) | Q(
             completed_at__gte=_local_midnight(earliest + dt.timedelta(days=1)))
-        rows = (leads.filter(open_q, deadline__lt=max(cutoffs.values())).values("agency_id").order_by()
-                .annotate(**overdue_aggs))
-        keys = list(cutoffs)
-        for r in rows:
-            for i, m in enumerate(keys):
-                add(r["agency_id"], m, overdue_open=r[f"o{i}"])
+        overdue = (leads.filter(open_q, deadline__lt=max(cutoffs.values())).values("agency_id").order_by()
+                   .annotate(**overdue_aggs).values_list("agency_id", *overdue_aggs))
+        for agency_id, *counts in overdue:  # the counts in the order of the cut-offs
+            for m, n in zip(cutoffs, counts, strict=True):
+                add(agency_id, m, overdue_open=n)
 
     # 5. Handlings completed in the month: count and median of (local completion date − arrival date).
     handlings = Handling.objects.filter(completed_at__gte=start_at, completed_at__lt=end_at).exclude(
         document__status__in=EXCLUDED_STATUSES)
     if connection.vendor == "postgresql":
-        rows = (handlings.annotate(m=TruncMonth("completed_at", tzinfo=VN),
-                                   days=_DaysBetween(TruncDate("completed_at", tzinfo=VN), F("received_on")))
-                .values("agency_id", "m").order_by().annotate(n=Count("pk"), med=_Median("days")))
-        for r in rows:
-            add(r["agency_id"], _as_month(r["m"]), handlings_completed=r["n"], median_processing_days=float(r["med"]))
+        medians = (handlings.annotate(m=TruncMonth("completed_at", tzinfo=VN),
+                                      days=_DaysBetween(TruncDate("completed_at", tzinfo=VN), F("received_on")))
+                   .values("agency_id", "m").order_by().annotate(n=Count("pk"), med=_Median("days")))
+        for med in medians:
+            add(med["agency_id"], _as_month(med["m"]), handlings_completed=med["n"],
+                median_processing_days=float(med["med"]))
     else:
         days_by = defaultdict(list)
         for agency_id, completed_at, received_on in handlings.values_list("agency_id", "completed_at", "received_on"):
+            assert completed_at is not None  # filtered on completed_at above
             local = completed_at.astimezone(VN).date()
             days_by[(agency_id, local.replace(day=1))].append((local - received_on).days)
         for (agency_id, m), days in days_by.items():
@@ -203,12 +226,12 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
                                        actor__isnull=False)
              .annotate(m=TruncMonth("at", tzinfo=VN)).values("chain", "m", "actor_id").order_by()
              .annotate(last=Max("at")))
-    for r in audit:
-        agency_id, m = int(r["chain"].split(":", 1)[1]), _as_month(r["m"])
-        active[(agency_id, m)].add(r["actor_id"])
+    for act in audit:
+        agency_id, m = int(act["chain"].split(":", 1)[1]), _as_month(act["m"])
+        active[(agency_id, m)].add(act["actor_id"])
         key = (agency_id, m)
-        if key not in last_at or r["last"] > last_at[key]:
-            last_at[key] = r["last"]
+        if key not in last_at or act["last"] > last_at[key]:
+            last_at[key] = act["last"]
     before = dict((int(c.split(":", 1)[1]), at) for c, at in (
         AuditEntry.objects.filter(at__lt=start_at, chain__startswith="agency:", actor__isnull=False)
         .values("chain").order_by().annotate(last=Max("at")).values_list("chain", "last")))

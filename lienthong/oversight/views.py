@@ -20,9 +20,8 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.core import exports

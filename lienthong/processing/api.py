@@ -9,7 +9,7 @@ current state does not allow is a 400 ``invalid_state``; a step that is not the 
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from lienthong.core.api_tools import page_bounds, state_errors_as_400
@@ -25,6 +25,8 @@ from lienthong.processing.schemas import (
 )
 
 router = Router(tags=["Xử lý văn bản đến"])
+# The 404 of a document that has no handling (the tests use this constant rather than a copy of the text).
+NO_HANDLING = gettext_lazy("Văn bản này không có quy trình xử lý văn bản đến.")
 
 
 def _specs(items) -> list[services.AssignmentSpec]:
@@ -79,7 +81,7 @@ def _handling(user, document_id: int):
         raise
     handling = selectors.handling_of(document_id=document.pk)
     if handling is None:
-        raise NotFound(_("Văn bản này không có quy trình xử lý văn bản đến."))
+        raise NotFound(str(NO_HANDLING))
     return handling
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from lienthong.core.limits import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
 from lienthong.processing.models import AssignmentRole
 from lienthong.processing.services import AssignmentSpec
+from lienthong.processing.services.assignments import NOBODY_CHOSEN, NOTE_EMPTY
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": gettext_lazy("Ngày không hợp lệ (dd/mm/yyyy).")}
@@ -21,11 +22,15 @@ MAX_ROWS = 30  # more rows than any instruction needs; the rest of a hostile pos
 _TARGET = re.compile(r"^(unit|user):(\d{1,12})$")
 _ROW_KEY = re.compile(r"^(?P<prefix>[\w]+)-row-(?P<i>\d{1,3})-target$")
 
+# Messages users see (the tests use these constants rather than copies of the text).
+LEADER_REQUIRED = gettext_lazy("Cần chọn lãnh đạo nhận trình.")
+LEADER_INVALID = gettext_lazy("Lãnh đạo không hợp lệ.")
+TARGET_INVALID = gettext_lazy("Lựa chọn đơn vị hoặc người không hợp lệ.")
+
 
 class SubmitForm(forms.Form):
     leader = forms.TypedChoiceField(label=gettext_lazy("Trình lãnh đạo"), coerce=int,
-                                    error_messages={"required": gettext_lazy("Cần chọn lãnh đạo nhận trình."),
-                                                    "invalid_choice": gettext_lazy("Lãnh đạo không hợp lệ.")})
+                                    error_messages={"required": LEADER_REQUIRED, "invalid_choice": LEADER_INVALID})
     note = forms.CharField(label=gettext_lazy("Ý kiến văn thư"), required=False, max_length=REASON_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 1}), error_messages={"max_length": TOO_LONG})
 
@@ -55,7 +60,7 @@ class AssignmentRowForm(forms.Form):
     def clean_target(self):
         value = self.cleaned_data.get("target") or ""
         if value and not _TARGET.match(value):
-            raise forms.ValidationError(_("Lựa chọn đơn vị hoặc người không hợp lệ."))
+            raise forms.ValidationError(TARGET_INVALID)
         return value
 
     def spec(self) -> AssignmentSpec | None:
@@ -103,7 +108,7 @@ class AssignmentRows:
     def is_valid(self) -> bool:
         valid = all([r.is_valid() for r in self.rows])  # every row validated, to show every error
         if valid and not self.specs():
-            self.non_field_errors.append(_("Cần chọn ít nhất một đơn vị hoặc người xử lý."))
+            self.non_field_errors.append(str(NOBODY_CHOSEN))
             return False
         return valid and not self.non_field_errors
 
@@ -132,8 +137,7 @@ def _reply_field():
 class NoteForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Ý kiến, tiến độ xử lý"), max_length=COMMENT_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 2}),
-                           error_messages={"required": gettext_lazy("Nội dung không được để trống."),
-                                           "max_length": TOO_LONG})
+                           error_messages={"required": NOTE_EMPTY, "max_length": TOO_LONG})
     # The range is the service's check (one message for the web and the API); the browser hints it.
     progress = forms.IntegerField(label=gettext_lazy("Tiến độ (%)"), required=False,
                                   widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),

@@ -22,7 +22,7 @@ class UnitRef(Schema):
     name: str
 
     @classmethod
-    def of(cls, unit) -> "UnitRef | None":
+    def of(cls, unit) -> UnitRef | None:
         return cls(id=unit.pk, name=unit.name) if unit is not None else None
 
 
@@ -39,7 +39,7 @@ class DocumentRef(Schema):
     secrecy: str
 
     @classmethod
-    def of(cls, doc) -> "DocumentRef":
+    def of(cls, doc) -> DocumentRef:
         return cls(id=doc.pk, number_symbol=doc.number_symbol, subject=doc.subject,
                    document_type=doc.document_type.name, issuer_name=doc.issuer_name, issued_on=doc.issued_on,
                    received_on=doc.received_on, register_number=doc.register_number, urgency=doc.urgency,
@@ -51,7 +51,7 @@ class LinkedDocument(Schema):
     number_symbol: str
 
     @classmethod
-    def of(cls, doc) -> "LinkedDocument | None":
+    def of(cls, doc) -> LinkedDocument | None:
         return cls(id=doc.pk, number_symbol=doc.number_symbol) if doc is not None else None
 
 
@@ -88,13 +88,13 @@ class QueueItem(Schema):
     assigned_at: dt.datetime | None = None
 
     @classmethod
-    def of_handling(cls, h) -> "QueueItem":
+    def of_handling(cls, h) -> QueueItem:
         return cls(kind="handling", handling_id=h.pk, assignment_id=None, document=DocumentRef.of(h.document),
                    is_urgent=h.is_urgent, state=h.state, state_label=str(HandlingState(h.state).label),
                    submitted_at=h.submitted_at)
 
     @classmethod
-    def of_assignment(cls, a) -> "QueueItem":
+    def of_assignment(cls, a) -> QueueItem:
         return cls(kind="assignment", handling_id=a.handling_id, assignment_id=a.pk,
                    document=DocumentRef.of(a.document),
                    is_urgent=a.document.urgency != Urgency.NORMAL, state=a.state,
@@ -129,7 +129,7 @@ class NoteOut(Schema):
     created_at: dt.datetime
 
     @classmethod
-    def of(cls, note) -> "NoteOut":
+    def of(cls, note) -> NoteOut:
         return cls(id=note.pk, author=PersonOut.of(note.author), text=note.text, progress=note.progress,
                    reply_to_sender=note.reply_to_sender, created_at=note.created_at)
 
@@ -156,7 +156,7 @@ class AssignmentNode(Schema):
     children: list[AssignmentNode] = Field(description="Phân công tiếp trong đơn vị")
 
     @classmethod
-    def of(cls, a, *, children: list[AssignmentNode]) -> "AssignmentNode":
+    def of(cls, a, *, children: list[AssignmentNode]) -> AssignmentNode:
         return cls(id=a.pk, role=a.role, role_label=str(AssignmentRole(a.role).label), unit=UnitRef.of(a.unit),
                    user=PersonOut.of(a.user), deadline=a.deadline, deadline_status=a.deadline_status,
                    instruction=a.instruction, state=a.state, state_label=str(AssignmentState(a.state).label),

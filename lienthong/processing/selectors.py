@@ -24,7 +24,12 @@ from lienthong.documents import selectors as document_selectors
 from lienthong.documents.models import Direction, Document, DocumentStatus
 from lienthong.documents.selectors import documents_visible_to
 from lienthong.processing.models import (
-    OPEN_STATES, Assignment, AssignmentRole, Handling, HandlingState, ProcessingNote,
+    OPEN_STATES,
+    Assignment,
+    AssignmentRole,
+    Handling,
+    HandlingState,
+    ProcessingNote,
 )
 from lienthong.workcalendar import selectors as calendar
 

@@ -44,6 +44,12 @@ REPLY_CHOICES = 50
 QUEUE_PAGE_SIZE = 30
 PANEL_ANCHOR = "#xu-ly"
 
+# Messages users see (the tests use these constants rather than copies of the text).
+SUBMITTED = gettext_lazy("Đã trình %(l)s.")
+PART_COMPLETED = gettext_lazy("Đã hoàn thành phần việc.")
+CHASED = gettext_lazy("Đã gửi đôn đốc đến %(n)s người.")
+REPLY_NUMBER_UNKNOWN = gettext_lazy("Không tìm thấy văn bản đi số “%(s)s” của cơ quan.")
+
 
 # --- Reading what the user may act on -----------------------------------------------------------------
 
@@ -283,7 +289,7 @@ def handling_submit(request, handling_id: int):
             services.handling_submit(actor=request.user, handling_id=handling.pk, leader_id=form.cleaned_data["leader"],
                                      note=form.cleaned_data["note"])
             leader = dict(form.fields["leader"].choices).get(form.cleaned_data["leader"], "")
-            messages.success(request, _("Đã trình %(l)s.") % {"l": leader})
+            messages.success(request, SUBMITTED % {"l": leader})
             return _back(handling.document_id)
         except (ValidationFailed, PermissionDenied) as exc:
             _add_errors(form, exc)
@@ -387,7 +393,7 @@ def assignment_complete(request, assignment_id: int):
         if number:
             reply = _reply_by_number(request.user, a.agency_id, number)
             if reply is None:
-                form.add_error("reply_number", _("Không tìm thấy văn bản đi số “%(s)s” của cơ quan.") % {"s": number})
+                form.add_error("reply_number", REPLY_NUMBER_UNKNOWN % {"s": number})
             elif reply_id and reply_id != reply.pk:
                 form.add_error("reply_number", _("Chọn văn bản trả lời trong danh sách hoặc nhập số, không cả hai."))
             else:
@@ -397,7 +403,7 @@ def assignment_complete(request, assignment_id: int):
                 services.assignment_complete(actor=request.user, assignment_id=a.pk, result=cd.get("result") or "",
                                              reply_document_id=reply_id,
                                              reply_to_sender=cd.get("reply_to_sender") or "")
-                messages.success(request, _("Đã hoàn thành phần việc."))
+                messages.success(request, str(PART_COMPLETED))
                 return _back(a.document_id)
             except (ValidationFailed, PermissionDenied) as exc:
                 _add_errors(form, exc)
@@ -413,7 +419,7 @@ def assignment_chase(request, assignment_id: int):
         try:
             sent = services.assignment_chase(actor=request.user, assignment_id=a.pk,
                                              message=form.cleaned_data["message"])
-            messages.success(request, _("Đã gửi đôn đốc đến %(n)s người.") % {"n": sent})
+            messages.success(request, CHASED % {"n": sent})
             return _back(a.document_id)
         except (ValidationFailed, PermissionDenied) as exc:
             _add_errors(form, exc)

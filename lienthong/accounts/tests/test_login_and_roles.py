@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from lienthong.accounts.models import Position, Role
 from lienthong.accounts.services import user_create
-from lienthong.testing.builders import PASSWORD, doc_input
 from lienthong.documents import services
+from lienthong.testing.builders import PASSWORD, doc_input
 
 LOGIN = reverse("accounts:login")
 LIST = reverse("documents:list")

@@ -25,8 +25,22 @@ Rule parameters: ``target`` and ``value_kind`` (target_ratio), ``per_item`` (cou
 
 from .dumping import criteria_set_as_dict, dump_criteria_set
 from .loading import SHIPPED_DIR, load_criteria_set, load_shipped
-from .model import (EPS, MISSING_POLICIES, NOT_APPLICABLE_POLICIES, RULE_TYPES, VALUE_KINDS, Band, Category,
-                    CriteriaSet, CriteriaSetError, Criterion, Group, Option, Step, format_number)
+from .model import (
+                    EPS,
+                    MISSING_POLICIES,
+                    NOT_APPLICABLE_POLICIES,
+                    RULE_TYPES,
+                    VALUE_KINDS,
+                    Band,
+                    Category,
+                    CriteriaSet,
+                    CriteriaSetError,
+                    Criterion,
+                    Group,
+                    Option,
+                    Step,
+                    format_number,
+)
 
 __all__ = ["EPS", "MISSING_POLICIES", "NOT_APPLICABLE_POLICIES", "RULE_TYPES", "SHIPPED_DIR", "VALUE_KINDS", "Band",
            "Category", "CriteriaSet", "CriteriaSetError", "Criterion", "Group", "Option", "Step",

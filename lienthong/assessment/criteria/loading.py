@@ -10,8 +10,22 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from ..indicators import INDICATORS, Indicator
-from .model import (EPS, MISSING_POLICIES, NOT_APPLICABLE_POLICIES, RULE_TYPES, VALUE_KINDS, Band,
-                    Category, CriteriaSet, CriteriaSetError, Criterion, Group, Option, Step, format_number)
+from .model import (
+    EPS,
+    MISSING_POLICIES,
+    NOT_APPLICABLE_POLICIES,
+    RULE_TYPES,
+    VALUE_KINDS,
+    Band,
+    Category,
+    CriteriaSet,
+    CriteriaSetError,
+    Criterion,
+    Group,
+    Option,
+    Step,
+    format_number,
+)
 
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "criteria_sets"
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")

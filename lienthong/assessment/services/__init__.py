@@ -13,9 +13,17 @@ from .campaigns import UnitInput, campaign_advance, campaign_create, campaign_pu
 from .criteria_sets import criteria_set_checksum, criteria_set_import, criteria_set_update
 from .evidence import evidence_add, evidence_remove
 from .results import campaign_approve, campaign_compute_results, campaign_publish_results, council_adjust
-from .self_assessments import (criterion_confirm, criterion_values_autofill, review_send_back, review_send_back_many,
-                               self_assessment_confirm, self_assessment_reopen, self_assessment_save,
-                               self_assessment_save_and_submit, self_assessment_submit)
+from .self_assessments import (
+                               criterion_confirm,
+                               criterion_values_autofill,
+                               review_send_back,
+                               review_send_back_many,
+                               self_assessment_confirm,
+                               self_assessment_reopen,
+                               self_assessment_save,
+                               self_assessment_save_and_submit,
+                               self_assessment_submit,
+)
 
 __all__ = [
     "UnitInput", "campaign_advance", "campaign_approve", "campaign_compute_results", "campaign_create",

@@ -29,7 +29,6 @@ from .common import (
 )
 from .self_assessments import criterion_values_autofill
 
-
 # --------------------------------------------------------------------------- campaigns
 
 

@@ -13,7 +13,6 @@ from lienthong.documents import services as document_services
 from ..models import CriterionValue, Evidence, ReviewStatus
 from .common import _EDITABLE_CAMPAIGN, SA, _log, _require_unit_member
 
-
 # --------------------------------------------------------------------------- evidence
 
 

@@ -16,7 +16,6 @@ from ..engine import score
 from ..models import Adjustment, Approval, Campaign, CampaignUnit, Result
 from .common import S, _lock, _log, _require_council, _require_state
 
-
 # --------------------------------------------------------------------------- council and results
 
 

@@ -18,9 +18,22 @@ from lienthong.core.limits import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, check_max
 from .. import indicator_source
 from ..engine import _check_value
 from ..models import Campaign, CriterionValue, ReviewStatus, SelfAssessment
-from .common import (_EDITABLE_CAMPAIGN, SA, S, _leader_on_behalf, _lock_sa, _log, _notify_units, _on_behalf_text,
-                     _plain_value, _require_council, _require_signatory, _require_state, _require_unit_member,
-                     _self_assessment_url)
+from .common import (
+    _EDITABLE_CAMPAIGN,
+    SA,
+    S,
+    _leader_on_behalf,
+    _lock_sa,
+    _log,
+    _notify_units,
+    _on_behalf_text,
+    _plain_value,
+    _require_council,
+    _require_signatory,
+    _require_state,
+    _require_unit_member,
+    _self_assessment_url,
+)
 
 
 def self_assessment_save(*, actor, self_assessment: SelfAssessment, values: Mapping[str, object] | None = None,

@@ -7,8 +7,13 @@ from django.urls import reverse
 
 from lienthong.accounts.services import user_create
 from lienthong.assessment import services
-from lienthong.assessment.models import (Adjustment, AssessmentAuthority, AuthorityKind, CampaignState,
-                                         CriteriaSetVersion)
+from lienthong.assessment.models import (
+    Adjustment,
+    AssessmentAuthority,
+    AuthorityKind,
+    CampaignState,
+    CriteriaSetVersion,
+)
 from lienthong.assessment.tests.test_workflow import MIC, ranking  # noqa: F401 (fixture)
 from lienthong.audit.models import AuditEntry
 from lienthong.testing.builders import PASSWORD

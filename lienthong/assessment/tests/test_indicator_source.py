@@ -13,10 +13,10 @@ from lienthong.assessment.indicator_source import indicator_value, indicator_val
 from lienthong.assessment.indicators import INDICATORS
 from lienthong.assessment.models import CriterionValue
 from lienthong.assessment.tests.test_workflow import _published, ranking  # noqa: F401 (fixture)
-from lienthong.testing.builders import doc_input
 from lienthong.documents.models import Document
 from lienthong.documents.services import document_register_incoming, document_register_outgoing
 from lienthong.oversight.models import AgencyMonthStats
+from lienthong.testing.builders import doc_input
 
 
 def _stats(agency, month, **values):

@@ -14,8 +14,8 @@ from lienthong.assessment import services
 from lienthong.assessment.models import CampaignUnit, SelfAssessment
 from lienthong.assessment.reminders import self_assessment_reminders
 from lienthong.assessment.tests.test_workflow import GOOD, _sa, ranking  # noqa: F401  (fixture)
-from lienthong.testing.builders import make_agency
 from lienthong.notifications.models import Notification
+from lienthong.testing.builders import make_agency
 from lienthong.workcalendar.selectors import add_working_days
 
 PUBLISHED_ON = dt.date(2018, 3, 1)  # Thursday; 15 working days → deadline Thursday 22/3/2018

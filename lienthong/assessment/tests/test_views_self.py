@@ -14,8 +14,8 @@ from lienthong.assessment import services
 from lienthong.assessment.models import CampaignState, CriterionValue, Evidence, SelfAssessment
 from lienthong.assessment.tests.test_workflow import GOOD, _sa, ranking  # noqa: F401  (fixture)
 from lienthong.audit.models import AuditEntry
-from lienthong.testing.builders import pdf_upload
 from lienthong.documents.models import StoredFile
+from lienthong.testing.builders import pdf_upload
 
 
 @pytest.fixture

@@ -9,12 +9,21 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lienthong.assessment import selectors, services
-from lienthong.assessment.models import (Adjustment, AssessmentAuthority, AuthorityKind, CampaignState,
-                                         CriteriaSetVersion, CriterionValue, Evidence, Result, SelfAssessment)
+from lienthong.assessment.models import (
+    Adjustment,
+    AssessmentAuthority,
+    AuthorityKind,
+    CampaignState,
+    CriteriaSetVersion,
+    CriterionValue,
+    Evidence,
+    Result,
+    SelfAssessment,
+)
 from lienthong.audit.models import AuditEntry
 from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
-from lienthong.testing.builders import pdf_upload
 from lienthong.documents.models import StoredFile
+from lienthong.testing.builders import pdf_upload
 
 MIC = (Path(__file__).parents[1] / "criteria_sets" / "mic-2017-default.yaml").read_text(encoding="utf-8")
 PUBLISHED_ON = dt.date(2018, 3, 1)

@@ -24,8 +24,8 @@ from lienthong.assessment.models import CampaignState, ReviewStatus, SelfAssessm
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.limits import COMMENT_MAX_LENGTH, too_long_message
 from lienthong.core.views import domain_errors_as_pages, forbidden
-from lienthong.workcalendar.selectors import working_days_between
 from lienthong.files import original_response
+from lienthong.workcalendar.selectors import working_days_between
 
 SA = SelfAssessmentState
 

@@ -9,11 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from lienthong.audit.models import AuditChain, AuditEntry
 from lienthong.audit.keys import keyring
+from lienthong.audit.models import AuditChain, AuditEntry
 from lienthong.audit.services import GENESIS, _digest
-from lienthong.testing.builders import doc_input
 from lienthong.documents import services
+from lienthong.testing.builders import doc_input
 
 TODAY = dt.date(2018, 3, 20)
 

@@ -102,8 +102,13 @@ def _drafting(p):
 
 def _assessment(p):
     from lienthong.assessment import services
-    from lienthong.assessment.models import (AssessmentAuthority, AuthorityKind, CampaignState, CriterionValue,
-                                             SelfAssessment)
+    from lienthong.assessment.models import (
+        AssessmentAuthority,
+        AuthorityKind,
+        CampaignState,
+        CriterionValue,
+        SelfAssessment,
+    )
 
     a, u = p.agencies, p.users
     AssessmentAuthority.objects.create(agency=a["stttt"], kind=AuthorityKind.COUNCIL)

@@ -8,8 +8,8 @@ import decimal
 
 from lienthong.audit.models import AuditEntry
 from lienthong.audit.services import audit_log, audit_verify
-from lienthong.testing.builders import doc_input
 from lienthong.documents import services as document_services
+from lienthong.testing.builders import doc_input
 
 TODAY = dt.date(2018, 3, 20)
 VIETNAMESE = "Đặng Thị Ưng ầ 🇻🇳 "

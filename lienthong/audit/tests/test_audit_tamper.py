@@ -25,10 +25,16 @@ from django.db import connection
 from lienthong.audit.checks import audit_key_check
 from lienthong.audit.keys import LEGACY_KEY_ID, keyring
 from lienthong.audit.models import AuditChain, AuditEntry
-from lienthong.audit.services import (AuditCheckpointRefused, _digest, audit_checkpoint_write, audit_log,
-                                      audit_verify, audit_verify_report)
-from lienthong.testing.builders import doc_input
+from lienthong.audit.services import (
+    AuditCheckpointRefused,
+    _digest,
+    audit_checkpoint_write,
+    audit_log,
+    audit_verify,
+    audit_verify_report,
+)
 from lienthong.documents import services as document_services
+from lienthong.testing.builders import doc_input
 
 TODAY = dt.date(2018, 3, 20)
 KEY = "k" * 16 + "0123456789abcdef0123456789"

@@ -13,12 +13,12 @@ from django.urls import reverse
 
 from lienthong.audit.services import audit_verify
 from lienthong.core.limits import REASON_MAX_LENGTH
-from lienthong.testing.builders import doc_input
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.documents import services as document_services
 from lienthong.documents.models import DocumentStatus
 from lienthong.drafting.tests.test_api import as_user, issue_via_api, post_json
 from lienthong.processing.tests.test_flow import issue_report
+from lienthong.testing.builders import doc_input
 
 TODAY = dt.date(2018, 3, 20)
 WORDS = "Đặng Thị Ưng ầ 🇻🇳 lý do "

@@ -11,7 +11,6 @@ from lienthong.assessment.models import CampaignState, SelfAssessment
 from lienthong.assessment.tests.test_workflow import GOOD, PUBLISHED_ON, WEAK, ranking  # noqa: F401
 from lienthong.testing.builders import make_agency
 
-
 # Every criterion of the "so_nganh" group at its maximum: class "Xuất sắc".
 BEST = {**GOOD, "A2": 1, "B1": 1, "B2": 1, "B3": 1, "D1": 1, "D2": 1, "F3": 1}
 

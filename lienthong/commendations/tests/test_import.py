@@ -256,7 +256,7 @@ def test_a_template_downloaded_with_the_english_interface_imports(roles):
     wb.save(buf)
     actor = roles.users["specialist.stttt"]
     assert services.reform_scores_import(actor=actor, data=buf.getvalue(), filename="t.xlsx").created == 1
-    data = english_csv + "\r\n000.00.01.H30,,2017,80,2".encode()
+    data = english_csv + b"\r\n000.00.01.H30,,2017,80,2"
     assert services.reform_scores_import(actor=actor, data=data, filename="t.csv").created == 1
     with translation.override("en"):  # the Vietnamese headers still work while the interface is English
         data = csv_bytes(HEADER, "000.00.01.H30,,2018,81,")

@@ -22,11 +22,17 @@ from django.urls import reverse
 from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
 from lienthong.assessment import services as assessment
 from lienthong.assessment.models import (
-    AssessmentAuthority, AuthorityKind, Campaign, CampaignState, CampaignUnit, SelfAssessment)
+    AssessmentAuthority,
+    AuthorityKind,
+    Campaign,
+    CampaignState,
+    CampaignUnit,
+    SelfAssessment,
+)
 from lienthong.assessment.tests.test_workflow import GOOD, MIC, PUBLISHED_ON, WEAK
-from lienthong.testing.builders import doc_input
 from lienthong.documents import services as documents
 from lienthong.documents.models import Direction, Document, DocumentType, Register
+from lienthong.testing.builders import doc_input
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,6 @@ from django.utils import timezone
 from lienthong.accounts.models import ApiToken, Role
 from lienthong.accounts.services import api_token_issue, user_create
 from lienthong.core.tests import matrix_ranking
-from lienthong.testing.builders import PASSWORD, doc_input, doc_type, make_province, pdf_upload
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, RecipientList
 from lienthong.documents.models import DocumentFile, Register
@@ -42,6 +41,7 @@ from lienthong.notifications.models import Notification
 from lienthong.notifications.services import notify
 from lienthong.processing import services as processing
 from lienthong.processing.models import AssignmentRole
+from lienthong.testing.builders import PASSWORD, doc_input, doc_type, make_province, pdf_upload
 
 # Unique words in the subjects: a page that shows one to a user who may not see its document leaks it.
 M_DRAFT_XA = "QQDRAFTXA"            # the commune's draft, waiting for the văn thư's format check

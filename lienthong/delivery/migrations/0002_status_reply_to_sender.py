@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 # Issue 11: status rows are what the sending agency reads. Before this migration, the "đang xử lý" (05) row
 # carried the text of the recipient's internal progress note, the "đã phân công" (04) row the people and the
 # deadlines of the leader's instruction, and every row of the recipient the name of the person who acted.

@@ -16,7 +16,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from lienthong.testing.builders import tiny_pdf
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery
@@ -30,6 +29,7 @@ from lienthong.processing import services as processing
 from lienthong.processing.models import Assignment, AssignmentRole, AssignmentState, Handling, HandlingState
 from lienthong.processing.tests.test_flow import issue_report
 from lienthong.search.selectors import search_documents
+from lienthong.testing.builders import tiny_pdf
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2018, 3, 12)

@@ -18,21 +18,47 @@ app subscribes): documents does not know search.
 """
 
 from lienthong.documents.services.inputs import (
-    CODE_NOTATION_MAX_LENGTH, CODE_NUMBER_MAX_LENGTH, DUE_DATE_MAX_YEARS_AHEAD, INCOMING_CODE_NOTATION_MAX_LENGTH,
-    ISSUED_AMOUNT_MAX, SCAN_KINDS, SUBJECT_MAX_LENGTH, DocumentInput, agency_may_issue, build_notation,
-    check_metadata, document_identifier, earliest_document_date, issuer_agency_by_name, normalize_number_symbol,
+    CODE_NOTATION_MAX_LENGTH,
+    CODE_NUMBER_MAX_LENGTH,
+    DUE_DATE_MAX_YEARS_AHEAD,
+    INCOMING_CODE_NOTATION_MAX_LENGTH,
+    ISSUED_AMOUNT_MAX,
+    SCAN_KINDS,
+    SUBJECT_MAX_LENGTH,
+    DocumentInput,
+    agency_may_issue,
+    build_notation,
+    check_metadata,
+    document_identifier,
+    earliest_document_date,
+    issuer_agency_by_name,
+    normalize_number_symbol,
     split_number_symbol,
 )
 from lienthong.documents.services.lifecycle import (
-    document_cancel, document_grant, document_record_denied, document_record_view, document_relate,
-    document_set_legally_valid, document_set_status,
+    document_cancel,
+    document_grant,
+    document_record_denied,
+    document_record_view,
+    document_relate,
+    document_set_legally_valid,
+    document_set_status,
 )
 from lienthong.documents.services.originals import (
-    ReadFile, document_attach_files, document_file_extract, document_replace_originals, files_discard, files_read,
-    files_store, stored_file_read,
+    ReadFile,
+    document_attach_files,
+    document_file_extract,
+    document_replace_originals,
+    files_discard,
+    files_read,
+    files_store,
+    stored_file_read,
 )
 from lienthong.documents.services.registration import (
-    PaperSignature, document_register_incoming, document_register_outgoing, document_register_outgoing_paper,
+    PaperSignature,
+    document_register_incoming,
+    document_register_outgoing,
+    document_register_outgoing_paper,
     find_duplicate_incoming,
 )
 

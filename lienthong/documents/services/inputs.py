@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.agencies.models import Agency
@@ -34,6 +35,15 @@ ISSUED_AMOUNT_MAX = 999
 SUBJECT_MAX_LENGTH = 1000
 # What a scan of a signed paper page may be (checked through ``files.read_upload`` first).
 SCAN_KINDS = ("pdf", "jpeg", "png", "tiff")
+
+# What the shared checks say. ``EARLIER_THAN_ALLOWED`` takes a date's label, e.g. ``ISSUED_ON_LABEL``.
+EARLIER_THAN_ALLOWED = gettext_lazy("%(label)s không được trước ngày %(date)s.")
+ISSUED_ON_LABEL = gettext_lazy("Ngày ban hành")
+ISSUED_IN_FUTURE = gettext_lazy("Ngày ban hành không được sau ngày hôm nay.")
+ISSUED_AMOUNT_OUT_OF_RANGE = gettext_lazy("Số lượng bản phát hành phải từ 1 đến %(max)s.")
+DUE_BEFORE_ISSUE = gettext_lazy("Hạn xử lý không được trước ngày ban hành.")
+DUE_TOO_FAR = gettext_lazy("Hạn xử lý không được sau ngày %(date)s.")
+ONLY_CLERKS_REGISTER = gettext_lazy("Chỉ văn thư của cơ quan mới được đăng ký văn bản vào sổ.")
 
 
 def normalize_number_symbol(value: str) -> str:
@@ -107,7 +117,7 @@ def earliest_document_date() -> dt.date:
 
 
 def _too_early(label: str, earliest: dt.date) -> str:
-    return _("%(label)s không được trước ngày %(date)s.") % {"label": label, "date": earliest.strftime("%d/%m/%Y")}
+    return EARLIER_THAN_ALLOWED % {"label": label, "date": earliest.strftime("%d/%m/%Y")}
 
 
 def check_metadata(errors: dict, *, document_type: DocumentType | None, subject: str, urgency: str, secrecy: str,
@@ -127,9 +137,9 @@ def check_metadata(errors: dict, *, document_type: DocumentType | None, subject:
         if issued_on is None:
             errors.setdefault("issued_on", []).append(_("Cần nhập ngày ban hành."))
         elif issued_on < earliest:
-            errors.setdefault("issued_on", []).append(_too_early(_("Ngày ban hành"), earliest))
+            errors.setdefault("issued_on", []).append(_too_early(str(ISSUED_ON_LABEL), earliest))
         elif issued_on > today:
-            errors.setdefault("issued_on", []).append(_("Ngày ban hành không được sau ngày hôm nay."))
+            errors.setdefault("issued_on", []).append(str(ISSUED_IN_FUTURE))
     if urgency not in Urgency.values:
         errors.setdefault("urgency", []).append(_("Độ khẩn không hợp lệ."))
     if secrecy not in Secrecy.values:
@@ -150,19 +160,18 @@ def _validate_common(data: DocumentInput, errors: dict, *, today: dt.date) -> No
         errors.setdefault("language", []).append(_("Ngôn ngữ không hợp lệ."))
     if data.issued_amount is not None and not 1 <= data.issued_amount <= ISSUED_AMOUNT_MAX:
         errors.setdefault("issued_amount", []).append(
-            _("Số lượng bản phát hành phải từ 1 đến %(max)s.") % {"max": ISSUED_AMOUNT_MAX})
+            ISSUED_AMOUNT_OUT_OF_RANGE % {"max": ISSUED_AMOUNT_MAX})
     if data.due_date and data.issued_on and data.due_date < data.issued_on:
-        errors.setdefault("due_date", []).append(_("Hạn xử lý không được trước ngày ban hành."))
+        errors.setdefault("due_date", []).append(str(DUE_BEFORE_ISSUE))
     elif data.due_date and data.due_date < earliest:
         errors.setdefault("due_date", []).append(_too_early(_("Hạn xử lý"), earliest))
     elif data.due_date and data.due_date > (latest_due := dt.date(today.year + DUE_DATE_MAX_YEARS_AHEAD, 12, 31)):
-        errors.setdefault("due_date", []).append(_("Hạn xử lý không được sau ngày %(date)s.") % {
-            "date": latest_due.strftime("%d/%m/%Y")})
+        errors.setdefault("due_date", []).append(DUE_TOO_FAR % {"date": latest_due.strftime("%d/%m/%Y")})
 
 
 def check_clerk(actor, agency: Agency) -> None:
     if not account_selectors.user_can_register_in(user=actor, agency_id=agency.pk):
-        raise PermissionDenied(_("Chỉ văn thư của cơ quan mới được đăng ký văn bản vào sổ."))
+        raise PermissionDenied(str(ONLY_CLERKS_REGISTER))
 
 
 def build_notation(*, document_type: DocumentType, agency: Agency, register, unit_abbreviation: str = "") -> str:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Role, User
@@ -34,6 +35,30 @@ from lienthong.documents.services.inputs import (
     earliest_document_date, issuer_agency_by_name, normalize_number_symbol, split_number_symbol,
 )
 from lienthong.documents.services.originals import ReadFile, first_page_count, read_files, store_with_files
+
+# What a registration refuses. The paper path's (its forms use the same words):
+SIGNER_REQUIRED = gettext_lazy("Cần chọn người đã ký văn bản.")
+SIGNER_NOT_A_LEADER = gettext_lazy("Người ký phải là lãnh đạo của cơ quan ban hành.")
+SIGNED_ON_REQUIRED = gettext_lazy("Cần nhập ngày ký văn bản.")
+ISSUED_BEFORE_SIGNED = gettext_lazy(
+    "Ngày ban hành không được trước ngày ký: số và ngày chỉ được cấp sau khi người có thẩm quyền ký.")
+LATE_ISSUE_REASON_REQUIRED = gettext_lazy(
+    "Văn bản ký ngày %(signed)s nhưng ban hành ngày %(issued)s: văn bản phải ban hành trong ngày ký, "
+    "chậm nhất ngày làm việc tiếp theo. Cần ghi lý do.")
+SCAN_REQUIRED = gettext_lazy("Cần đính kèm bản scan văn bản đã ký (PDF hoặc ảnh).")
+NOT_A_SCAN = gettext_lazy(
+    "Tệp “%(name)s” không phải bản scan văn bản đã ký: chỉ nhận PDF hoặc ảnh (JPEG, PNG, TIFF).")
+# An outgoing number's:
+TYPE_NOT_ISSUABLE = gettext_lazy(
+    "%(a)s chưa được phép ban hành “%(t)s”: văn bản quy phạm pháp luật và loại văn bản cũ chỉ được cấp số "
+    "khi cơ quan có thẩm quyền ban hành loại đó (quản trị hệ thống cấp quyền trong danh mục cơ quan).")
+NOTATION_TOO_LONG = gettext_lazy(
+    "Ký hiệu “%(n)s” dài quá %(max)s ký tự (Phụ lục VI, NĐ 30): cần rút gọn chữ viết tắt.")
+# An incoming document's:
+RECEIVED_IN_FUTURE = gettext_lazy("Ngày đến không được sau ngày hôm nay.")
+RECEIVED_BEFORE_ISSUE = gettext_lazy("Ngày đến không được trước ngày ban hành.")
+INCOMING_NOTATION_TOO_LONG = gettext_lazy("Số dài quá %(n)s ký tự hoặc ký hiệu dài quá %(k)s ký tự.")
+ALREADY_REGISTERED = gettext_lazy("Văn bản %(s)s của %(i)s đã được đăng ký với số đến %(n)s.")
 
 
 @dataclass
@@ -71,17 +96,17 @@ def _validate_paper(paper: PaperSignature, data: DocumentInput, agency: Agency, 
     """
     position = None
     if not paper.signer_id:
-        errors.setdefault("signer", []).append(_("Cần chọn người đã ký văn bản."))
+        errors.setdefault("signer", []).append(str(SIGNER_REQUIRED))
     else:
         position = (account_selectors.agency_people(agency_id=agency.pk, roles=[Role.LEADER])
                     .filter(user_id=paper.signer_id).first())
         if position is None:
-            errors.setdefault("signer", []).append(_("Người ký phải là lãnh đạo của cơ quan ban hành."))
+            errors.setdefault("signer", []).append(str(SIGNER_NOT_A_LEADER))
     earliest = earliest_document_date()
     signed_on = paper.signed_on
     reason = nfc(paper.late_issue_reason or "")
     if signed_on is None:
-        errors.setdefault("signed_on", []).append(_("Cần nhập ngày ký văn bản."))
+        errors.setdefault("signed_on", []).append(str(SIGNED_ON_REQUIRED))
     elif signed_on > today:
         errors.setdefault("signed_on", []).append(_("Ngày ký không được sau ngày hôm nay."))
     elif signed_on < earliest:
@@ -89,13 +114,10 @@ def _validate_paper(paper: PaperSignature, data: DocumentInput, agency: Agency, 
     elif errors.get("issued_on") or not data.issued_on:
         pass  # the issue date is wrong already; its message says so
     elif data.issued_on < signed_on:
-        errors.setdefault("issued_on", []).append(_(
-            "Ngày ban hành không được trước ngày ký: số và ngày chỉ được cấp sau khi người có thẩm quyền ký."))
+        errors.setdefault("issued_on", []).append(str(ISSUED_BEFORE_SIGNED))
     elif data.issued_on != signed_on:
         if not reason:
-            errors.setdefault("late_issue_reason", []).append(_(
-                "Văn bản ký ngày %(signed)s nhưng ban hành ngày %(issued)s: văn bản phải ban hành trong ngày ký, "
-                "chậm nhất ngày làm việc tiếp theo. Cần ghi lý do.") % {
+            errors.setdefault("late_issue_reason", []).append(LATE_ISSUE_REASON_REQUIRED % {
                 "signed": signed_on.strftime("%d/%m/%Y"), "issued": data.issued_on.strftime("%d/%m/%Y")})
         elif len(reason) > REASON_MAX_LENGTH:
             errors.setdefault("late_issue_reason", []).append(
@@ -112,12 +134,10 @@ def _validate_paper(paper: PaperSignature, data: DocumentInput, agency: Agency, 
             for msgs in exc.errors.values():
                 errors.setdefault("signer_authority", []).extend(msgs)
     if not read and not errors.get("files"):
-        errors.setdefault("files", []).append(_("Cần đính kèm bản scan văn bản đã ký (PDF hoặc ảnh)."))
+        errors.setdefault("files", []).append(str(SCAN_REQUIRED))
     for f in read:
         if f.kind.kind not in SCAN_KINDS:
-            errors.setdefault("files", []).append(_(
-                "Tệp “%(name)s” không phải bản scan văn bản đã ký: chỉ nhận PDF hoặc ảnh (JPEG, PNG, TIFF).") % {
-                "name": f.name})
+            errors.setdefault("files", []).append(NOT_A_SCAN % {"name": f.name})
     fields: PaperFields = {"signed_on": signed_on, "late_issue_reason": reason}
     if position is not None:
         user = position.user
@@ -173,9 +193,7 @@ def _register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbre
     document_type = data.document_type  # None only with an error under "document_type" (check_metadata)
     if (document_type is not None and not errors.get("document_type")
             and not agency_may_issue(agency=agency, document_type=document_type)):
-        errors.setdefault("document_type", []).append(_(
-            "%(a)s chưa được phép ban hành “%(t)s”: văn bản quy phạm pháp luật và loại văn bản cũ chỉ được cấp số "
-            "khi cơ quan có thẩm quyền ban hành loại đó (quản trị hệ thống cấp quyền trong danh mục cơ quan).") % {
+        errors.setdefault("document_type", []).append(TYPE_NOT_ISSUABLE % {
             "a": agency.name, "t": document_type.name})
     unit_abbreviation = nfc(unit_abbreviation)
     if unit_abbreviation and not notation_grammar.is_abbreviation(unit_abbreviation):
@@ -206,8 +224,7 @@ def _register_outgoing(*, actor, agency: Agency, data: DocumentInput, unit_abbre
         notation = build_notation(document_type=document_type, agency=agency, register=register,
                                   unit_abbreviation=unit_abbreviation)
         if len(notation) > CODE_NOTATION_MAX_LENGTH:
-            raise ValidationFailed({"unit_abbreviation": [_(
-                "Ký hiệu “%(n)s” dài quá %(max)s ký tự (Phụ lục VI, NĐ 30): cần rút gọn chữ viết tắt.") % {
+            raise ValidationFailed({"unit_abbreviation": [NOTATION_TOO_LONG % {
                 "n": notation, "max": CODE_NOTATION_MAX_LENGTH}]})
         number_symbol = f"{format_number(number)}/{notation}"
         doc = Document(
@@ -335,9 +352,9 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
         errors.setdefault("issuer_name", []).append(_("Cần chọn hoặc nhập cơ quan ban hành."))
     earliest = earliest_document_date()
     if received_on > today:
-        errors.setdefault("received_on", []).append(_("Ngày đến không được sau ngày hôm nay."))
+        errors.setdefault("received_on", []).append(str(RECEIVED_IN_FUTURE))
     elif data.issued_on and received_on < data.issued_on:
-        errors.setdefault("received_on", []).append(_("Ngày đến không được trước ngày ban hành."))
+        errors.setdefault("received_on", []).append(str(RECEIVED_BEFORE_ISSUE))
     elif received_on < earliest:
         errors.setdefault("received_on", []).append(_too_early(_("Ngày đến"), earliest))
     read = read_files(data.files, errors)
@@ -347,8 +364,7 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
         code_number, code_notation = split_number_symbol(number_symbol)
     # Kept as the sender wrote them: too long is refused, never cut.
     if len(code_number) > CODE_NUMBER_MAX_LENGTH or len(code_notation) > INCOMING_CODE_NOTATION_MAX_LENGTH:
-        errors.setdefault("number_symbol", []).append(_(
-            "Số dài quá %(n)s ký tự hoặc ký hiệu dài quá %(k)s ký tự.") % {
+        errors.setdefault("number_symbol", []).append(INCOMING_NOTATION_TOO_LONG % {
             "n": CODE_NUMBER_MAX_LENGTH, "k": INCOMING_CODE_NOTATION_MAX_LENGTH})
     if errors:
         raise ValidationFailed(errors)
@@ -366,8 +382,7 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
                                       issuer_name=issuer_name, issued_on=issued_on, identifier=identifier)
         if dup is None:
             return None
-        return _("Văn bản %(s)s của %(i)s đã được đăng ký với số đến %(n)s.") % {
-            "s": number_symbol, "i": issuer_name, "n": dup.register_number}
+        return ALREADY_REGISTERED % {"s": number_symbol, "i": issuer_name, "n": dup.register_number}
 
     def build() -> Document:
         register = register_for(agency_id=agency.pk, year=received_on.year, direction=Direction.INCOMING,

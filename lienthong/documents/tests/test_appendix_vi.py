@@ -12,10 +12,14 @@ import pytest
 from django.urls import reverse
 
 from lienthong.agencies.models import Agency
-from lienthong.agencies.services import agency_validate, identifier_code_is_valid
+from lienthong.agencies.services import (
+    CODE_BAD_SHAPE, CODE_BAD_SHAPE_OR_QD20, CODE_TOO_LONG, agency_validate, identifier_code_is_valid,
+)
 from lienthong.core.errors import ValidationFailed
 from lienthong.testing.builders import doc_input, pdf_upload
 from lienthong.documents import services
+from lienthong.documents.services.inputs import ISSUED_AMOUNT_OUT_OF_RANGE
+from lienthong.documents.services.registration import INCOMING_NOTATION_TOO_LONG, NOTATION_TOO_LONG
 from lienthong.documents.models import Document, Register
 from lienthong.documents.tests.test_api import as_user
 
@@ -47,19 +51,16 @@ def test_agency_codes_of_both_qcvn_102_forms_are_accepted(province, code):
     assert "identifier_code" not in agency_validate(agency)
 
 
-@pytest.mark.parametrize("code, message", [
-    ("H23.0001.0002.0003.0004.0005.00000007",
-     "Mã định danh “H23.0001.0002.0003.0004.0005.00000007” dài 37 ký tự, quá 36 ký tự (QCVN 102:2016/SĐ1:2022)."),
-    ("000.00.4.H30", "Mã định danh “000.00.4.H30” sai định dạng (đúng dạng: 000.00.00.H30)."),
-    ("h23.01", "Mã định danh “h23.01” sai định dạng (dạng 000.00.00.H30, hoặc dạng QĐ 20/2020: các nhóm chữ số "
-               "và chữ in hoa A–Z ngăn bởi dấu chấm, tối đa 36 ký tự)."),
-    ("H23..01", "Mã định danh “H23..01” sai định dạng (dạng 000.00.00.H30, hoặc dạng QĐ 20/2020: các nhóm chữ số "
-                "và chữ in hoa A–Z ngăn bởi dấu chấm, tối đa 36 ký tự)."),
+@pytest.mark.parametrize("code, message, params", [
+    ("H23.0001.0002.0003.0004.0005.00000007", CODE_TOO_LONG, {"n": 37, "max": 36}),
+    ("000.00.4.H30", CODE_BAD_SHAPE, {}),
+    ("h23.01", CODE_BAD_SHAPE_OR_QD20, {"max": 36}),
+    ("H23..01", CODE_BAD_SHAPE_OR_QD20, {"max": 36}),
 ])
-def test_agency_codes_are_checked_structurally(province, code, message):
+def test_agency_codes_are_checked_structurally(province, code, message, params):
     """vanthu.md §7 rule 12: a structural check, not any string: the QCVN 102:2016 shape keeps its widths."""
     agency = Agency(name="Cơ quan thử", abbreviation="CQT", level=province.agencies["vp"].level, identifier_code=code)
-    assert agency_validate(agency)["identifier_code"] == [message]
+    assert agency_validate(agency)["identifier_code"] == [message % {"c": code, **params}]
 
 
 def test_the_amendment_form_can_be_switched_off(settings, province):
@@ -81,7 +82,7 @@ def test_a_notation_longer_than_appendix_vi_allows_is_refused_for_outgoing_docum
             signed_on=TODAY, today=TODAY)
 
     assert exc.value.errors["unit_abbreviation"] == [
-        "Ký hiệu “VP.UBND-ABCDEFGHIJKLMNOPQRSTUVWX” dài quá 30 ký tự (Phụ lục VI, NĐ 30): cần rút gọn chữ viết tắt."]
+        NOTATION_TOO_LONG % {"n": "VP.UBND-ABCDEFGHIJKLMNOPQRSTUVWX", "max": 30}]
     assert not Document.objects.exists() and not Register.objects.filter(last_number__gt=0).exists()
 
 
@@ -99,7 +100,7 @@ def test_an_incoming_notation_is_kept_whole_or_refused_never_cut(province):
         services.document_register_incoming(actor=clerk, agency=vp, data=doc_input(issued_on=TODAY),
                                             number_symbol="16/" + "A" * 70, issuer_name="UBND tỉnh",
                                             today=TODAY, check_notation=False)
-    assert exc.value.errors["number_symbol"] == ["Số dài quá 11 ký tự hoặc ký hiệu dài quá 60 ký tự."]
+    assert exc.value.errors["number_symbol"] == [INCOMING_NOTATION_TOO_LONG % {"n": 11, "k": 60}]
     assert Document.objects.count() == 1
 
 
@@ -112,7 +113,7 @@ def test_language_defaults_to_vietnamese_and_issued_amount_is_kept(province):
 
     with pytest.raises(ValidationFailed) as exc:
         paper_out(province, issued_amount=1000)
-    assert exc.value.errors["issued_amount"] == ["Số lượng bản phát hành phải từ 1 đến 999."]
+    assert exc.value.errors["issued_amount"] == [ISSUED_AMOUNT_OUT_OF_RANGE % {"max": 999}]
 
 
 # --- The export -------------------------------------------------------------------------------------
@@ -211,5 +212,4 @@ def test_the_longest_agency_code_is_a_setting(province, settings):
     code = "H23.0001.0002.0003.0004.0005.0000006"
     agency = Agency(name="Cơ quan thử", abbreviation="CQT", level=province.agencies["vp"].level, identifier_code=code)
     assert not identifier_code_is_valid(code)
-    assert agency_validate(agency)["identifier_code"] == [
-        f"Mã định danh “{code}” dài 36 ký tự, quá 35 ký tự (QCVN 102:2016/SĐ1:2022)."]
+    assert agency_validate(agency)["identifier_code"] == [CODE_TOO_LONG % {"c": code, "n": 36, "max": 35}]

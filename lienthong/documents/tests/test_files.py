@@ -8,7 +8,7 @@ from lienthong.testing.builders import doc_input, pdf_upload
 from lienthong.core.errors import ValidationFailed
 from lienthong.documents import services
 from lienthong.documents.models import DocumentFile, ExtractionStatus, StoredFile
-from lienthong.files import open_original
+from lienthong.files import checks, open_original
 
 TODAY = dt.date(2018, 3, 20)
 
@@ -67,6 +67,6 @@ def test_a_renamed_zip_that_is_not_an_office_file_is_refused(province):
     try:
         register(province, [upload])
     except ValidationFailed as exc:
-        assert "không thuộc định dạng" in exc.errors["files"][0]
+        assert exc.errors["files"] == [checks.NOT_ACCEPTED % {"name": "bao-cao.docx", "types": checks.ACCEPTED_LABELS}]
     else:
         raise AssertionError("a zip without Office content was accepted")

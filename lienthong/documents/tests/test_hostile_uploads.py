@@ -12,39 +12,48 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
 from lienthong.testing.builders import pdf_upload, tiny_pdf
 from lienthong.core.errors import ValidationFailed
+from lienthong.core.http import BODY_TOO_LARGE
 from lienthong.documents.models import Document, DocumentFile, StoredFile
 from lienthong.web.tests.test_document_api import as_user, incoming_form, originals_on_disk
 from lienthong.web.tests.test_document_pages import errors_next_to, incoming_post
 from lienthong.drafting.models import DraftFile
 from lienthong.drafting.tests.test_api import draft_form
+from lienthong.files import checks
 from lienthong.files.tests import hostile
+from lienthong.files.uploads import FILE_NAME_TOO_LONG, TOO_MANY_FILES_SENT
 
-BROKEN_PDF = "không phải tệp PDF hợp lệ"
-ACTIVE_PDF = "nội dung chủ động"
-ENTITIES = "khai báo DTD hoặc thực thể XML"
 
-# (id, builder, file name, what the message must say)
+def active(kind: str) -> tuple:
+    """The refusal of a PDF with active content of one kind, and its parameters."""
+    return checks.PDF_ACTIVE, {"what": checks.ACTIVE_LABELS[kind]}
+
+
+# (id, builder, file name, the refusal (checks' constant), its parameters besides the file name)
 HOSTILE = [
-    ("header-only-pdf", hostile.header_only_pdf, "cong-van.pdf", BROKEN_PDF),
-    ("html-starting-with-pdf", hostile.html_as_pdf, "trang.pdf", BROKEN_PDF),
-    ("pdf-openaction-javascript", hostile.open_action_js_pdf, "js.pdf", "mã JavaScript"),
-    ("pdf-names-javascript", hostile.names_js_pdf, "js2.pdf", "mã JavaScript"),
-    ("pdf-launch-action", hostile.launch_annotation_pdf, "launch.pdf", "lệnh mở chương trình"),
-    ("pdf-embedded-file", hostile.embedded_file_pdf, "nhung.pdf", "tệp nhúng bên trong"),
-    ("pdf-password", lambda: hostile.encrypted_pdf("mat-khau"), "khoa.pdf", "đặt mật khẩu"),
-    ("docx-zip-bomb-2gib", hostile.zip_bomb_docx, "bom.docx", "quá lớn khi giải nén"),
+    ("header-only-pdf", hostile.header_only_pdf, "cong-van.pdf", checks.PDF_BROKEN, {}),
+    ("html-starting-with-pdf", hostile.html_as_pdf, "trang.pdf", checks.PDF_BROKEN, {}),
+    ("pdf-openaction-javascript", hostile.open_action_js_pdf, "js.pdf", *active("javascript")),
+    ("pdf-names-javascript", hostile.names_js_pdf, "js2.pdf", *active("javascript")),
+    ("pdf-launch-action", hostile.launch_annotation_pdf, "launch.pdf", *active("launch")),
+    ("pdf-embedded-file", hostile.embedded_file_pdf, "nhung.pdf", *active("embedded")),
+    ("pdf-password", lambda: hostile.encrypted_pdf("mat-khau"), "khoa.pdf", checks.PDF_PASSWORD, {}),
+    ("docx-zip-bomb-2gib", hostile.zip_bomb_docx, "bom.docx", checks.PACKAGE_BOMB,
+     {"limit": filesizeformat(checks.PACKAGE_MAX_UNPACKED_BYTES)}),
     ("docx-zip-bomb-lying-sizes", lambda: hostile.zip_bomb_docx(lie_about_size=True), "bom2.docx",
-     "bị hỏng, không giải nén được"),
-    ("docx-billion-laughs", hostile.billion_laughs_docx, "lol.docx", ENTITIES),
-    ("docx-xxe", hostile.xxe_docx, "xxe.docx", ENTITIES),
-    ("docx-macro", hostile.macro_docx, "macro.docx", "chứa macro"),
-    ("docx-path-traversal", hostile.traversal_docx, "duong-dan.docx", "đường dẫn không hợp lệ"),
-    ("png-pixel-bomb", hostile.pixel_bomb_png, "anh.png", "điểm ảnh, vượt giới hạn"),
-    ("png-truncated", hostile.truncated_png, "hong.png", "ảnh bị hỏng"),
+     checks.PACKAGE_BROKEN, {}),
+    ("docx-billion-laughs", hostile.billion_laughs_docx, "lol.docx", checks.XML_ENTITIES, {}),
+    ("docx-xxe", hostile.xxe_docx, "xxe.docx", checks.XML_ENTITIES, {}),
+    ("docx-macro", hostile.macro_docx, "macro.docx", checks.PACKAGE_MACROS, {}),
+    ("docx-path-traversal", hostile.traversal_docx, "duong-dan.docx", checks.PACKAGE_BAD_PATH,
+     {"path": "../../etc/cron.d/x"}),
+    ("png-pixel-bomb", hostile.pixel_bomb_png, "anh.png", checks.IMAGE_TOO_LARGE,
+     {"limit": checks.IMAGE_MAX_PIXELS // 1_000_000}),
+    ("png-truncated", hostile.truncated_png, "hong.png", checks.IMAGE_BROKEN, {}),
 ]
 IDS = [h[0] for h in HOSTILE]
 
@@ -53,43 +62,44 @@ def hostile_upload(builder, name) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, builder(), content_type="application/octet-stream")
 
 
-def assert_message(messages: list[str], name: str, fragment: str) -> None:
-    assert len(messages) == 1, messages
-    assert f"“{name}”" in messages[0] and fragment in messages[0], messages
+def assert_message(messages: list[str], name: str, refusal, params: dict) -> None:
+    """One message: the refusal, naming the file."""
+    assert messages == [refusal % {"name": name, **params}]
 
 
-@pytest.mark.parametrize("hostile_id, builder, name, fragment", HOSTILE, ids=IDS)
+@pytest.mark.parametrize("hostile_id, builder, name, refusal, params", HOSTILE, ids=IDS)
 def test_api_incoming_refuses_the_file_stores_nothing_and_keeps_the_number(
-        province, settings, hostile_id, builder, name, fragment):
+        province, settings, hostile_id, builder, name, refusal, params):
     client = as_user(province.users["clerk.stttt"])
 
     response = client.post("/api/documents/incoming", incoming_form(province, files=[hostile_upload(builder, name)]))
 
     assert response.status_code == 422, response.content
-    assert_message(response.json()["errors"]["files"], name, fragment)
+    assert_message(response.json()["errors"]["files"], name, refusal, params)
     assert not Document.objects.exists() and not StoredFile.objects.exists()
     assert originals_on_disk(settings) == []
     after = client.post("/api/documents/incoming", incoming_form(province))
     assert after.status_code == 201 and after.json()["register_number"] == 1
 
 
-@pytest.mark.parametrize("hostile_id, builder, name, fragment", HOSTILE, ids=IDS)
+@pytest.mark.parametrize("hostile_id, builder, name, refusal, params", HOSTILE, ids=IDS)
 def test_web_form_incoming_refuses_the_file_stores_nothing_and_keeps_the_number(
-        clerk_client, province, settings, hostile_id, builder, name, fragment):
+        clerk_client, province, settings, hostile_id, builder, name, refusal, params):
     url = reverse("documents:register_incoming")
 
     response = clerk_client.post(url, incoming_post(province, files=hostile_upload(builder, name)))
 
     assert response.status_code == 422
-    assert_message(errors_next_to(response, "files"), name, fragment)
+    assert_message(errors_next_to(response, "files"), name, refusal, params)
     assert not Document.objects.exists() and not StoredFile.objects.exists()
     assert originals_on_disk(settings) == []
     clerk_client.post(url, incoming_post(province, number_symbol="33/TB-VP.UBND"))
     assert Document.objects.get().register_number == 1
 
 
-@pytest.mark.parametrize("hostile_id, builder, name, fragment", HOSTILE, ids=IDS)
-def test_api_draft_files_refuses_the_file_and_stores_nothing(province, settings, hostile_id, builder, name, fragment):
+@pytest.mark.parametrize("hostile_id, builder, name, refusal, params", HOSTILE, ids=IDS)
+def test_api_draft_files_refuses_the_file_and_stores_nothing(province, settings, hostile_id, builder, name, refusal,
+                                                             params):
     client = as_user(province.users["specialist.xa"])
     draft = client.post("/api/drafts", draft_form(province)).json()
     stored_before = set(StoredFile.objects.values_list("pk", flat=True))
@@ -99,7 +109,7 @@ def test_api_draft_files_refuses_the_file_and_stores_nothing(province, settings,
                            {"role": "draft", "files": [hostile_upload(builder, name)]})
 
     assert response.status_code == 422, response.content
-    assert_message(response.json()["errors"]["files"], name, fragment)
+    assert_message(response.json()["errors"]["files"], name, refusal, params)
     assert DraftFile.objects.filter(draft_id=draft["id"]).count() == 1
     assert set(StoredFile.objects.values_list("pk", flat=True)) == stored_before
     assert originals_on_disk(settings) == on_disk_before
@@ -187,8 +197,7 @@ def test_api_refuses_a_file_name_over_the_limit(province):
     response = client.post("/api/documents/incoming", incoming_form(province, files=[NamedBytes(NAME_201, tiny_pdf())]))
 
     assert response.status_code == 422
-    assert response.json()["errors"]["files"] == [
-        f"Tên tệp “{'a' * 40}…” dài 201 ký tự, vượt giới hạn 200 ký tự; hãy đổi tên tệp ngắn hơn rồi gửi lại."]
+    assert response.json()["errors"]["files"] == [checks.NAME_TOO_LONG % {"start": "a" * 40, "n": 201, "limit": 200}]
     assert not Document.objects.exists()
 
 
@@ -199,7 +208,7 @@ def test_api_answers_a_kilobyte_file_name_with_a_vietnamese_400(province):
 
     assert response.status_code == 400
     assert response.json()["code"] == "upload_name_too_long"
-    assert "Tên tệp quá dài" in response.json()["message"]
+    assert response.json()["message"] == FILE_NAME_TOO_LONG % {"limit": checks.MAX_FILENAME_CHARS}
     assert not Document.objects.exists()
 
 
@@ -208,7 +217,7 @@ def test_web_form_answers_a_kilobyte_file_name_with_a_vietnamese_400(clerk_clien
                                  incoming_post(province, files=NamedBytes(LONG_NAME, tiny_pdf())))
 
     assert response.status_code == 400
-    assert "Tên tệp quá dài" in response.content.decode()
+    assert FILE_NAME_TOO_LONG % {"limit": checks.MAX_FILENAME_CHARS} in response.content.decode()
     assert not Document.objects.exists()
 
 
@@ -217,7 +226,8 @@ def test_web_form_refuses_a_file_name_over_the_limit_next_to_the_field(clerk_cli
                                  incoming_post(province, files=NamedBytes(NAME_201, tiny_pdf())))
 
     assert response.status_code == 422
-    assert "dài 201 ký tự, vượt giới hạn 200 ký tự" in errors_next_to(response, "files")[0]
+    assert errors_next_to(response, "files") == [
+        checks.NAME_TOO_LONG % {"start": NAME_201[:40], "n": 201, "limit": checks.MAX_FILENAME_CHARS}]
     assert not Document.objects.exists()
 
 
@@ -231,7 +241,7 @@ def test_more_files_than_the_app_allows_are_refused_with_the_limit(province, cle
                                                      incoming_form(province, files=many_pdfs(4)))
     web = clerk_client.post(reverse("documents:register_incoming"), incoming_post(province, files=many_pdfs(4)))
 
-    message = "Gửi 4 tệp trong một lần, vượt giới hạn 3 tệp; hãy chia thành nhiều lần gửi."
+    message = checks.TOO_MANY_FILES % {"n": 4, "limit": 3}
     assert api.status_code == 422 and api.json()["errors"]["files"] == [message]
     assert web.status_code == 422 and errors_next_to(web, "files") == [message]
     assert not StoredFile.objects.exists()
@@ -245,8 +255,9 @@ def test_more_files_than_django_parses_get_a_vietnamese_answer(province, clerk_c
 
     assert api.status_code == 400
     assert api.json()["code"] == "upload_too_many_files"
-    assert f"tối đa {settings.UPLOAD_MAX_FILES} tệp" in api.json()["message"]
-    assert web.status_code == 400 and f"tối đa {settings.UPLOAD_MAX_FILES} tệp" in web.content.decode()
+    refusal = TOO_MANY_FILES_SENT % {"limit": settings.UPLOAD_MAX_FILES}
+    assert api.json()["message"] == refusal
+    assert web.status_code == 400 and refusal in web.content.decode()
     assert not Document.objects.exists()
 
 
@@ -257,7 +268,7 @@ def test_a_request_body_over_djangos_limit_gets_a_vietnamese_413(province, clerk
     web = clerk_client.post(reverse("documents:register_incoming"), incoming_post(province, notes="x" * 500))
 
     assert api.status_code == 413 and api.json()["code"] == "upload_too_large"
-    assert web.status_code == 413 and "quá lớn" in web.content.decode()
+    assert web.status_code == 413 and BODY_TOO_LARGE % {"limit": filesizeformat(100)} in web.content.decode()
     assert not Document.objects.exists()
 
 

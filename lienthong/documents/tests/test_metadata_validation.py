@@ -10,25 +10,38 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lienthong.core.errors import ValidationFailed
+from lienthong.core.middleware import NUL_REFUSED  # a NUL never reaches the forms: see test_bad_input
 from lienthong.testing.builders import doc_input
 from lienthong.documents import services
 from lienthong.documents.models import Document, Register, StoredFile
+from lienthong.documents.notation import (
+    CONTROL_CHARACTERS, EXAMPLES, LEADING_ZERO_MISSING, SHAPE_INVALID, YEAR_OUT_OF_RANGE,
+)
+from lienthong.documents.services.inputs import (
+    DUE_BEFORE_ISSUE, DUE_TOO_FAR, EARLIER_THAN_ALLOWED, ISSUED_IN_FUTURE, ISSUED_ON_LABEL,
+)
+from lienthong.documents.services.registration import RECEIVED_BEFORE_ISSUE, RECEIVED_IN_FUTURE
 from lienthong.web.tests.test_document_api import as_user, incoming_form, originals_on_disk
 from lienthong.web.tests.test_document_pages import errors_next_to, incoming_post, outgoing_post
 
-SHAPE = "Số, ký hiệu “{}” không đúng dạng (ví dụ: 15/QĐ-UBND, 125/UBND-VP, 30/2020/NĐ-CP)."
-CONTROL = "Số, ký hiệu không được chứa ký tự xuống dòng, tab hay ký tự điều khiển."
-TOO_EARLY = "Ngày ban hành không được trước ngày 01/01/1945."
-# A NUL never reaches the forms: the request is refused as a whole (core.middleware), see test_bad_input.
-NUL_REFUSED = "Dữ liệu gửi lên có ký tự NUL (mã 0), không được chấp nhận."
+
+def shape(text: str) -> str:
+    return SHAPE_INVALID % {"s": text, "e": EXAMPLES}
+
+
+def too_early(year: int) -> str:
+    return EARLIER_THAN_ALLOWED % {"label": ISSUED_ON_LABEL, "date": f"01/01/{year}"}
+
+
+TOO_EARLY = too_early(1945)
 
 BAD_NUMBERS = [
-    ("slash", "/", SHAPE.format("/")),
-    ("no-symbol", "01/", SHAPE.format("01/")),
-    ("word", "abc", SHAPE.format("abc")),
-    ("newline", "12\n/QĐ", CONTROL),
-    ("tab", "12\t/QĐ-UBND", CONTROL),
-    ("no-leading-zero", "5/QĐ-UBND", "Số, ký hiệu “5/QĐ-UBND”: số nhỏ hơn 10 phải có số 0 đứng trước (05/QĐ-UBND)."),
+    ("slash", "/", shape("/")),
+    ("no-symbol", "01/", shape("01/")),
+    ("word", "abc", shape("abc")),
+    ("newline", "12\n/QĐ", CONTROL_CHARACTERS),
+    ("tab", "12\t/QĐ-UBND", CONTROL_CHARACTERS),
+    ("no-leading-zero", "5/QĐ-UBND", LEADING_ZERO_MISSING % {"s": "5/QĐ-UBND", "f": "05/QĐ-UBND"}),
 ]
 
 
@@ -57,7 +70,7 @@ def test_api_refuses_a_nul_in_the_number_symbol_and_takes_no_number(province, se
         "/api/documents/incoming", incoming_form(province, number_symbol="12\x00/QĐ"))
 
     assert response.status_code == 400
-    assert response.json()["message"] == NUL_REFUSED
+    assert response.json()["message"] == str(NUL_REFUSED)
     assert_nothing_stored(settings)
 
 
@@ -101,7 +114,7 @@ def test_api_refuses_a_qppl_year_after_the_issue_date(province):
 
     assert response.status_code == 422
     assert response.json()["errors"] == {"number_symbol": [
-        "Năm 2019 trong số, ký hiệu “09/2019/QĐ-UBND” không hợp lệ (phải từ 1945 đến 2018)."]}
+        YEAR_OUT_OF_RANGE % {"y": 2019, "s": "09/2019/QĐ-UBND", "min": 1945, "max": 2018}]}
 
 
 # --- The web form -----------------------------------------------------------------------------------
@@ -121,7 +134,7 @@ def test_form_refuses_a_nul_in_the_number_symbol_and_takes_no_number(clerk_clien
                                  incoming_post(province, number_symbol="12\x00/QĐ"))
 
     assert response.status_code == 400
-    assert NUL_REFUSED in response.content.decode()
+    assert str(NUL_REFUSED) in response.content.decode()
     assert_nothing_stored()
 
 
@@ -159,17 +172,17 @@ def register_in(province, *, issued_on=dt.date(2018, 3, 1), **kw):
 
 @pytest.mark.parametrize("kw, field, message", [
     ({"issued_on": dt.date(1944, 12, 31), "received_on": dt.date(1945, 1, 2)}, "issued_on", TOO_EARLY),
-    ({"issued_on": dt.date(2018, 3, 21)}, "issued_on", "Ngày ban hành không được sau ngày hôm nay."),
-    ({"received_on": dt.date(2018, 3, 21)}, "received_on", "Ngày đến không được sau ngày hôm nay."),
-    ({"received_on": dt.date(2018, 2, 28)}, "received_on", "Ngày đến không được trước ngày ban hành."),
-    ({"due_date": dt.date(2018, 2, 28)}, "due_date", "Hạn xử lý không được trước ngày ban hành."),
-    ({"due_date": dt.date(2108, 3, 20)}, "due_date", "Hạn xử lý không được sau ngày 31/12/2028."),
+    ({"issued_on": dt.date(2018, 3, 21)}, "issued_on", ISSUED_IN_FUTURE),
+    ({"received_on": dt.date(2018, 3, 21)}, "received_on", RECEIVED_IN_FUTURE),
+    ({"received_on": dt.date(2018, 2, 28)}, "received_on", RECEIVED_BEFORE_ISSUE),
+    ({"due_date": dt.date(2018, 2, 28)}, "due_date", DUE_BEFORE_ISSUE),
+    ({"due_date": dt.date(2108, 3, 20)}, "due_date", DUE_TOO_FAR % {"date": "31/12/2028"}),
 ], ids=["issued-1944", "issued-tomorrow", "received-tomorrow", "received-before-issue", "due-before-issue",
         "due-in-a-century"])
 def test_implausible_dates_are_refused(province, kw, field, message):
     with pytest.raises(ValidationFailed) as exc:
         register_in(province, **kw)
-    assert exc.value.errors[field] == [message]
+    assert exc.value.errors[field] == [str(message)]
     assert_nothing_stored()
 
 
@@ -186,7 +199,7 @@ def test_the_earliest_year_is_a_setting(province, settings):
     settings.LIENTHONG_EARLIEST_DOCUMENT_YEAR = 2000
     with pytest.raises(ValidationFailed) as exc:
         register_in(province, issued_on=dt.date(1999, 12, 31))
-    assert exc.value.errors["issued_on"] == ["Ngày ban hành không được trước ngày 01/01/2000."]
+    assert exc.value.errors["issued_on"] == [too_early(2000)]
     assert register_in(province, issued_on=dt.date(2000, 1, 1)).register_number == 1
 
 
@@ -198,4 +211,4 @@ def test_today_is_the_date_in_vietnam(province, monkeypatch):
     assert (doc.issued_on, doc.received_on) == (dt.date(2018, 3, 21), dt.date(2018, 3, 21))
     with pytest.raises(ValidationFailed) as exc:
         register_in(province, issued_on=dt.date(2018, 3, 22), number_symbol="16/QĐ-UBND", today=None)
-    assert exc.value.errors["issued_on"] == ["Ngày ban hành không được sau ngày hôm nay."]
+    assert exc.value.errors["issued_on"] == [str(ISSUED_IN_FUTURE)]

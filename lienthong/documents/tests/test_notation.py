@@ -3,7 +3,16 @@ incoming document: every lawful form is read into its parts, anything else is re
 
 import pytest
 
-from lienthong.documents.notation import NotationError, NotationForm, parse
+from lienthong.documents.notation import (
+    CONTROL_CHARACTERS,
+    EXAMPLES,
+    LEADING_ZERO_MISSING,
+    SHAPE_INVALID,
+    YEAR_OUT_OF_RANGE,
+    NotationError,
+    NotationForm,
+    parse,
+)
 
 F = NotationForm
 
@@ -126,20 +135,17 @@ def test_implausible_notations_are_refused_with_a_reason(raw, reason):
 def test_the_messages_name_what_was_typed_and_show_lawful_examples():
     with pytest.raises(NotationError) as exc:
         parse("01/")
-    assert str(exc.value.message) == (
-        "Số, ký hiệu “01/” không đúng dạng (ví dụ: 15/QĐ-UBND, 125/UBND-VP, 30/2020/NĐ-CP).")
+    assert str(exc.value.message) == SHAPE_INVALID % {"s": "01/", "e": EXAMPLES}
+    assert "15/QĐ-UBND, 125/UBND-VP, 30/2020/NĐ-CP" in str(exc.value.message)  # the lawful examples, as data
     with pytest.raises(NotationError) as exc:
         parse("12\n/QĐ")
-    assert str(exc.value.message) == (
-        "Số, ký hiệu không được chứa ký tự xuống dòng, tab hay ký tự điều khiển.")
+    assert str(exc.value.message) == str(CONTROL_CHARACTERS)
     with pytest.raises(NotationError) as exc:
         parse("5/QĐ-UBND")
-    assert str(exc.value.message) == (
-        "Số, ký hiệu “5/QĐ-UBND”: số nhỏ hơn 10 phải có số 0 đứng trước (05/QĐ-UBND).")
+    assert str(exc.value.message) == LEADING_ZERO_MISSING % {"s": "5/QĐ-UBND", "f": "05/QĐ-UBND"}
     with pytest.raises(NotationError) as exc:
         parse("30/1899/NĐ-CP", earliest_year=1945, latest_year=2018)
-    assert str(exc.value.message) == (
-        "Năm 1899 trong số, ký hiệu “30/1899/NĐ-CP” không hợp lệ (phải từ 1945 đến 2018).")
+    assert str(exc.value.message) == YEAR_OUT_OF_RANGE % {"y": 1899, "s": "30/1899/NĐ-CP", "min": 1945, "max": 2018}
 
 
 def test_a_year_is_only_checked_when_bounds_are_given():

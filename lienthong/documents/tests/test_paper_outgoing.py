@@ -19,6 +19,10 @@ from lienthong.core.errors import ValidationFailed
 from lienthong.testing.builders import PASSWORD, doc_input, doc_type, pdf_upload
 from lienthong.documents import services
 from lienthong.documents.models import Document, Register, StoredFile
+from lienthong.documents.services.registration import (
+    ISSUED_BEFORE_SIGNED, LATE_ISSUE_REASON_REQUIRED, NOT_A_SCAN, SCAN_REQUIRED, SIGNED_ON_REQUIRED,
+    SIGNER_NOT_A_LEADER, SIGNER_REQUIRED,
+)
 from lienthong.web.tests.test_document_pages import detail_url, errors_next_to, outgoing_post
 
 URL = reverse("documents:register_outgoing")
@@ -40,8 +44,8 @@ def test_the_form_refuses_a_number_without_signer_signing_date_or_scan(clerk_cli
     response = clerk_client.post(URL, data)
 
     assert response.status_code == 422
-    assert errors_next_to(response, "signer") == ["Cần chọn người đã ký văn bản."]
-    assert errors_next_to(response, "signed_on") == ["Cần nhập ngày ký văn bản."]
+    assert errors_next_to(response, "signer") == [str(SIGNER_REQUIRED)]
+    assert errors_next_to(response, "signed_on") == [str(SIGNED_ON_REQUIRED)]
     assert nothing_numbered()
 
 
@@ -53,7 +57,7 @@ def test_a_scan_is_required_even_with_a_signer(clerk_client, province):
     response = clerk_client.post(URL, data)
 
     assert response.status_code == 422
-    assert errors_next_to(response, "files") == ["Cần đính kèm bản scan văn bản đã ký (PDF hoặc ảnh)."]
+    assert errors_next_to(response, "files") == [str(SCAN_REQUIRED)]
     assert nothing_numbered()
 
 
@@ -84,9 +88,8 @@ def test_signed_on_another_day_warns_and_requires_a_reason(clerk_client, provinc
     refused = clerk_client.post(URL, outgoing_post(province, signed_on=signed.isoformat()))
 
     assert refused.status_code == 422
-    [message] = errors_next_to(refused, "late_issue_reason")
-    assert f"Văn bản ký ngày {signed:%d/%m/%Y} nhưng ban hành ngày {today:%d/%m/%Y}" in message
-    assert "Cần ghi lý do." in message
+    assert errors_next_to(refused, "late_issue_reason") == [
+        LATE_ISSUE_REASON_REQUIRED % {"signed": f"{signed:%d/%m/%Y}", "issued": f"{today:%d/%m/%Y}"}]
     assert nothing_numbered()
 
     accepted = clerk_client.post(URL, outgoing_post(province, signed_on=signed.isoformat(),
@@ -105,8 +108,7 @@ def test_a_number_cannot_come_before_the_signature(clerk_client, province):
     response = clerk_client.post(URL, outgoing_post(province, issued_on=(today - dt.timedelta(days=1)).isoformat()))
 
     assert response.status_code == 422
-    assert errors_next_to(response, "issued_on") == [
-        "Ngày ban hành không được trước ngày ký: số và ngày chỉ được cấp sau khi người có thẩm quyền ký."]
+    assert errors_next_to(response, "issued_on") == [str(ISSUED_BEFORE_SIGNED)]
     assert nothing_numbered()
 
 
@@ -119,8 +121,7 @@ def test_the_scan_must_be_a_pdf_or_an_image(clerk_client, province):
     response = clerk_client.post(URL, outgoing_post(province, files=docx))
 
     assert response.status_code == 422
-    assert errors_next_to(response, "files") == [
-        "Tệp “du-thao.docx” không phải bản scan văn bản đã ký: chỉ nhận PDF hoặc ảnh (JPEG, PNG, TIFF)."]
+    assert errors_next_to(response, "files") == [NOT_A_SCAN % {"name": "du-thao.docx"}]
     assert nothing_numbered()
 
 
@@ -133,7 +134,7 @@ def test_the_signer_is_a_leader_of_the_issuing_agency(province, who):
             data=doc_input(issued_on=TODAY, files=[pdf_upload()]), signer_id=province.users[who].pk,
             signed_on=TODAY, today=TODAY)
 
-    assert exc.value.errors["signer"] == ["Người ký phải là lãnh đạo của cơ quan ban hành."]
+    assert exc.value.errors["signer"] == [str(SIGNER_NOT_A_LEADER)]
     assert nothing_numbered()
 
 

@@ -23,6 +23,7 @@ from lienthong.audit.models import AuditAction, AuditEntry
 from lienthong.testing.builders import doc_input, tiny_pdf
 from lienthong.documents import services
 from lienthong.documents.models import DocumentFile, StoredFile
+from lienthong.documents.printing import ONLY_PDF_PRINTABLE
 
 TODAY = dt.date(2018, 3, 20)
 PRINTED_AT = dt.datetime(2018, 3, 21, 14, 5, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -164,11 +165,11 @@ def test_a_file_that_is_not_a_pdf_is_not_printed_and_the_page_says_so(client, pr
     client.force_login(province.users["clerk.vp"])
     detail = reverse("documents:detail", args=[doc.pk])
     page = client.get(detail).content.decode()
-    assert "chỉ in được tệp PDF" in page
+    assert "chỉ in được tệp PDF" in page  # the page's own note beside the file
     assert print_url(doc) not in page
     response = client.get(print_url(doc), follow=True)
     assert response.redirect_chain == [(detail, 302)]
-    assert "Chỉ in được tệp PDF" in response.content.decode()
+    assert str(ONLY_PDF_PRINTABLE) in response.content.decode()
     assert not AuditEntry.objects.filter(action=AuditAction.PRINTED).exists()
 
 

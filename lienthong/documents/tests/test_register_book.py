@@ -7,9 +7,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from lienthong.testing.builders import doc_input
 from lienthong.documents import register_book, services
 from lienthong.documents.models import Register
+from lienthong.testing.builders import doc_input
 
 TODAY = dt.date(2018, 3, 20)
 
@@ -200,12 +200,12 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_workbook(province):
 
 def test_a_large_register_prints_in_volumes(province, client, settings):
     import datetime as dt
-
-    from pypdf import PdfReader
     import io
 
-    from lienthong.testing.builders import doc_input
+    from pypdf import PdfReader
+
     from lienthong.documents import services
+    from lienthong.testing.builders import doc_input
 
     settings.REGISTER_BOOK_VOLUME_SIZE = 2
     for day in (1, 2, 3):

@@ -3,8 +3,12 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 
 from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.documents.services.registration import ALREADY_REGISTERED
+from lienthong.files import checks
+from lienthong.files.uploads import ORIGINAL_TOO_LARGE
 from lienthong.testing.builders import doc_input, make_agency, pdf_upload
 from lienthong.documents import services
 from lienthong.documents.models import Document, DocumentFile, Register, StoredFile
@@ -98,30 +102,33 @@ def test_bad_metadata_is_refused_and_nothing_is_stored(province, override, field
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("virus.pdf", b"MZ\x90\x00" + b"\x00" * 100, "chương trình thực thi"),
-        ("empty.pdf", b"", "rỗng"),
-        ("notes.txt", b"plain text", "không thuộc định dạng"),
+        ("virus.pdf", b"MZ\x90\x00" + b"\x00" * 100, checks.EXECUTABLE),
+        ("empty.pdf", b"", checks.EMPTY),
+        ("notes.txt", b"plain text", checks.NOT_ACCEPTED),
     ],
 )
 def test_hostile_files_are_refused_with_a_vietnamese_message(province, name, content, message):
     with pytest.raises(ValidationFailed) as exc:
         register_out(province, data=doc_input(files=[SimpleUploadedFile(name, content)]))
-    assert message in exc.value.errors["files"][0]
+    assert exc.value.errors["files"] == [message % {"name": name, "types": checks.ACCEPTED_LABELS}]
     assert Document.objects.count() == 0 and StoredFile.objects.count() == 0
 
 
 def test_file_over_the_limit_is_refused(province, settings):
     settings.MAX_UPLOAD_BYTES = 100
+    upload = pdf_upload()
     with pytest.raises(ValidationFailed) as exc:
-        register_out(province, data=doc_input(files=[pdf_upload()]))
-    assert "vượt giới hạn" in exc.value.errors["files"][0]
+        register_out(province, data=doc_input(files=[upload]))
+    assert exc.value.errors["files"] == [ORIGINAL_TOO_LARGE % {
+        "name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(100)}]
 
 
 def test_duplicate_incoming_number_symbol_in_the_same_year_is_refused(province):
     register_in(province)
     with pytest.raises(ValidationFailed) as exc:
         register_in(province, number_symbol="15 / QÐ - UBND")
-    assert "đã được đăng ký với số đến 1" in exc.value.errors["number_symbol"][0]
+    assert exc.value.errors["number_symbol"] == [ALREADY_REGISTERED % {
+        "s": "15/QĐ-UBND", "i": province.agencies["ubnd"].name, "n": 1}]
     assert Document.objects.count() == 1
 
 

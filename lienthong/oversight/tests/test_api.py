@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from lienthong.accounts.services import api_token_issue, user_create
-from lienthong.testing.builders import PASSWORD, make_agency
 from lienthong.oversight.models import AgencyMonthStats
 from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, office  # noqa: F401 (fixture)
+from lienthong.testing.builders import PASSWORD, make_agency
 
 pytestmark = pytest.mark.django_db
 PERIOD = "month_from=2018-01&month_to=2018-03"

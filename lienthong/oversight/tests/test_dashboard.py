@@ -15,10 +15,10 @@ from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
 from lienthong.agencies.models import AgencyGroup
 from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
-from lienthong.testing.builders import PASSWORD, make_agency
 from lienthong.oversight.models import AgencyMonthStats
 from lienthong.oversight.selectors import may_oversee
 from lienthong.oversight.tests.test_usage_stats import assign_lead, paper_incoming
+from lienthong.testing.builders import PASSWORD, make_agency
 
 pytestmark = pytest.mark.django_db
 JAN, FEB, MAR = dt.date(2018, 1, 1), dt.date(2018, 2, 1), dt.date(2018, 3, 1)

@@ -15,12 +15,12 @@ from lxml import html as lxml_html
 
 from lienthong.accounts.models import Position
 from lienthong.accounts.services import user_create
-from lienthong.testing.builders import PASSWORD
 from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.drafting.models import Draft, DraftFile, DraftState
 from lienthong.oversight.models import AgencyMonthStats
 from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, PERIOD, office  # noqa: F401 (fixture)
+from lienthong.testing.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
 THRESHOLDS = "&min_active=50&min_electronic=80&max_overdue=5"

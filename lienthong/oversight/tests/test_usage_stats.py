@@ -13,7 +13,6 @@ from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
 from lienthong.audit.models import AuditEntry
 from lienthong.audit.services import audit_log
-from lienthong.testing.builders import doc_input, make_agency, pdf_upload
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery
 from lienthong.documents.models import Document, DocumentFile, DocumentStatus
@@ -25,6 +24,7 @@ from lienthong.processing import services as processing
 from lienthong.processing.models import Assignment, AssignmentRole, Handling
 from lienthong.processing.tests.test_flow import issue_report
 from lienthong.signing.models import FileVerification
+from lienthong.testing.builders import doc_input, make_agency, pdf_upload
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

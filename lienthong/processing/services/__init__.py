@@ -11,12 +11,22 @@ import from here.
 """
 
 from lienthong.processing.services.assignments import (
-    REPLY_MAX_LENGTH, AssignmentSpec, assignment_chase, assignment_complete, assignment_delegate, assignment_note,
-    handling_assign, handling_submit,
+    REPLY_MAX_LENGTH,
+    AssignmentSpec,
+    assignment_chase,
+    assignment_complete,
+    assignment_delegate,
+    assignment_note,
+    handling_assign,
+    handling_submit,
 )
 from lienthong.processing.services.printouts import handling_record_print, tracking_book_record_print
 from lienthong.processing.services.registration import (
-    handling_close_on_recall, handling_open, handling_open_for_delivery, handling_start, incoming_register_paper,
+    handling_close_on_recall,
+    handling_open,
+    handling_open_for_delivery,
+    handling_start,
+    incoming_register_paper,
 )
 from lienthong.processing.services.reminders import send_deadline_reminders
 

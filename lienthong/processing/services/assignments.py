@@ -29,7 +29,13 @@ from lienthong.documents import services as document_services
 from lienthong.documents.models import Document, DocumentStatus, RelationKind, Secrecy
 from lienthong.notifications import services as notification_services
 from lienthong.processing.models import (
-    OPEN_STATES, Assignment, AssignmentRole, AssignmentState, Handling, HandlingState, ProcessingNote,
+    OPEN_STATES,
+    Assignment,
+    AssignmentRole,
+    AssignmentState,
+    Handling,
+    HandlingState,
+    ProcessingNote,
 )
 from lienthong.processing.services.common import doc_url
 from lienthong.workcalendar import selectors as calendar

@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Position, Role
@@ -25,6 +26,8 @@ from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentState
 from lienthong.processing.services.common import doc_url
 
 H = HandlingState
+# The leaders' notification of an urgent arrival (the tests use this constant rather than a copy of the text).
+URGENT_ARRIVED = gettext_lazy("KHẨN – văn bản đến %(s)s: %(t)s")
 
 
 def handling_open(*, actor, document: Document) -> Handling:
@@ -37,7 +40,7 @@ def handling_open(*, actor, document: Document) -> Handling:
         leaders = list(account_selectors.people_of(agency_ids=[document.agency_id], roles=[Role.LEADER]))
         transaction.on_commit(lambda: notification_services.notify(
             user_ids=leaders, kind="incoming",
-            title=_("KHẨN – văn bản đến %(s)s: %(t)s") % {"s": document.number_symbol, "t": document.subject[:150]},
+            title=URGENT_ARRIVED % {"s": document.number_symbol, "t": document.subject[:150]},
             url=doc_url(document.pk), dedupe_key=f"urgent:{document.pk}"))
     return handling
 

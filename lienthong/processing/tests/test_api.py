@@ -13,7 +13,9 @@ from lienthong.testing.builders import PASSWORD
 from lienthong.delivery.models import Delivery
 from lienthong.drafting.tests.test_api import NOT_FOUND, as_user, issue_via_api, ok, post_json
 from lienthong.notifications.models import Notification
+from lienthong.processing.api import NO_HANDLING
 from lienthong.processing.models import Assignment, AssignmentState, Handling, HandlingState
+from lienthong.processing.services import assignments
 
 
 def token_client(username: str) -> Client:
@@ -170,7 +172,7 @@ def test_an_outgoing_document_has_no_handling(province):
     response = as_user(province.users["clerk.xa"]).get(f"/api/documents/{report['document_id']}/handling")
 
     assert response.status_code == 404
-    assert response.json()["message"] == "Văn bản này không có quy trình xử lý văn bản đến."
+    assert response.json()["message"] == str(NO_HANDLING)
 
 
 # --- Errors -------------------------------------------------------------------------------------------
@@ -184,7 +186,7 @@ def test_assigning_before_submission_is_a_400(province):
 
     assert response.status_code == 400
     assert response.json() == {"code": "invalid_state", "field": "state",
-                               "message": "Văn bản chưa được trình lãnh đạo."}
+                               "message": str(assignments.NOT_SUBMITTED)}
     assert not Assignment.objects.exists()
 
 
@@ -202,10 +204,11 @@ def test_bad_assignments_are_a_422_naming_each_line_and_store_nothing(province):
         {"role": "boss", "user_id": u["specialist.huyen"].pk}]})
 
     assert response.status_code == 422
+    line = assignments.LINE
     assert response.json()["errors"] == {"assignments": [
-        "Dòng 1: người được giao không thuộc cơ quan nhận văn bản.",
-        f"Dòng 2: hạn xử lý không được trước ngày đến ({received_on:%d/%m/%Y}).",
-        "Dòng 3: chọn một đơn vị hoặc một người."]}
+        line % {"i": 1} + str(assignments.LINE_PERSON_NOT_IN_AGENCY),
+        line % {"i": 2} + assignments.LINE_BEFORE_RECEIVED % {"d": f"{received_on:%d/%m/%Y}"},
+        line % {"i": 3} + str(assignments.LINE_UNIT_OR_PERSON)]}
     assert bad_role.status_code == 422
     assert bad_role.json()["errors"] == {"assignments.0.role": [
         "Giá trị không hợp lệ; chọn một trong: 'lead', 'support', 'info'."]}
@@ -223,7 +226,7 @@ def test_submit_by_someone_other_than_the_clerk_is_a_403(province):
                              {"leader_id": u["specialist.huyen"].pk})
 
     assert response.status_code == 403
-    assert not_a_leader.json()["errors"] == {"leader": ["Người nhận trình phải là lãnh đạo của cơ quan."]}
+    assert not_a_leader.json()["errors"] == {"leader": [str(assignments.NOT_A_LEADER)]}
     assert Handling.objects.get(document_id=incoming).state == HandlingState.REGISTERED
 
 
@@ -238,8 +241,7 @@ def test_a_reply_link_to_another_agencys_document_is_refused(province):
                          {"reply_document_id": commune_report})
 
     assert response.status_code == 422
-    assert response.json()["errors"] == {"reply_document": [
-        "Văn bản trả lời phải là văn bản của cơ quan mình mà bạn được xem."]}
+    assert response.json()["errors"] == {"reply_document": [str(assignments.REPLY_NOT_VISIBLE)]}
     assert Assignment.objects.get(pk=lead["id"]).state == AssignmentState.PENDING
     assert Handling.objects.get(document_id=incoming).state == HandlingState.ASSIGNED
 

@@ -14,16 +14,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lienthong.agencies.models import Unit
-from lienthong.testing.builders import doc_type, tiny_pdf
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.documents.models import Direction, Document
 from lienthong.notifications.models import Notification
 from lienthong.processing import services as processing
 from lienthong.processing.models import (
-    Assignment, AssignmentRole, AssignmentState, Handling, HandlingState, ProcessingNote,
+    Assignment,
+    AssignmentRole,
+    AssignmentState,
+    Handling,
+    HandlingState,
+    ProcessingNote,
 )
 from lienthong.processing.tests.test_flow import TODAY, issue_report
+from lienthong.testing.builders import doc_type, tiny_pdf
 
 pytestmark = pytest.mark.django_db
 

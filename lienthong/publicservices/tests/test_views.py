@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from lienthong.accounts.services import user_create
-from lienthong.testing.builders import PASSWORD
 from lienthong.publicservices.models import Procedure, ProcedureMonth
+from lienthong.testing.builders import PASSWORD
 
 from .conftest import STTTT, csv_bytes, upload, xlsx_bytes
 

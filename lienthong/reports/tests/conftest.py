@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from lienthong.accounts.models import Role
+from lienthong.accounts.services import user_create
 from lienthong.assessment import services
 from lienthong.assessment.models import AssessmentAuthority, AuthorityKind, CampaignState, SelfAssessment
 from lienthong.assessment.tests.test_workflow import GOOD, MIC, PUBLISHED_ON, WEAK
-from lienthong.accounts.models import Role
-from lienthong.accounts.services import user_create
 from lienthong.testing.builders import PASSWORD, make_agency
 
 WEAKER = {**WEAK, "F2": 0, "F3": 0.1, "A2": 0.2}

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-
 import pytest
 from django.urls import reverse
 
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
-from lienthong.testing.builders import PASSWORD, make_agency
 from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
 from lienthong.reports.models import BuildState, ReportBuild
+from lienthong.testing.builders import PASSWORD, make_agency
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

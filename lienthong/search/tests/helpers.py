@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lienthong.testing.builders import doc_input, pdf_upload
 from lienthong.documents import services
 from lienthong.documents.models import Document, DocumentFile
 from lienthong.search import services as search_services
 from lienthong.search.selectors import search_documents
+from lienthong.testing.builders import doc_input, pdf_upload
 
 TODAY = dt.date(2018, 3, 20)
 

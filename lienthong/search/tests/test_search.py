@@ -11,8 +11,8 @@ from lienthong.documents.models import Document
 from lienthong.search import services as search_services
 from lienthong.search.backends import get_backend
 from lienthong.search.selectors import search_documents
-from lienthong.search.text import parse_query
 from lienthong.search.tests.helpers import ids, incoming, outgoing, search, with_attachment_text
+from lienthong.search.text import parse_query
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,11 @@ import pytest
 
 from lienthong.workcalendar.models import Holiday, HolidayKind
 from lienthong.workcalendar.selectors import (
-    WorkCalendar, add_working_days, is_working_day, next_working_day, working_days_between,
+    WorkCalendar,
+    add_working_days,
+    is_working_day,
+    next_working_day,
+    working_days_between,
 )
 
 D = dt.date
