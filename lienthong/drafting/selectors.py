@@ -207,8 +207,9 @@ def numbering_registers(*, user, draft: Draft) -> list[Register]:
         is_active=True).order_by("is_secret", "code"))
 
 
-# The steps of each state, named as the services are (draft_<step>).
-STEPS_BY_STATE = {
+# The steps of each state, named as the services are (draft_<step>). Keyed by the state's value, as
+# ``Draft.state`` holds it.
+STEPS_BY_STATE: dict[str, list[str]] = {
     S.DRAFTING: ["update", "add_files", "submit", "abandon"],
     S.CONTENT_REVIEW: ["add_files", "check_content", "return"],
     S.FORMAT_CHECK: ["add_files", "check_format", "return"],

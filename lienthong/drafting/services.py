@@ -89,8 +89,8 @@ def expected_actor_ids(draft: Draft) -> list[int]:
     """The people whose turn it is (notified when the draft reaches them)."""
     if draft.state == S.DRAFTING:
         return [draft.created_by_id]
-    if draft.state == S.CONTENT_REVIEW:
-        return [draft.reviewer_id]
+    if draft.state == S.CONTENT_REVIEW:  # reached only with a reviewer (draft_submit)
+        return [draft.reviewer_id] if draft.reviewer_id is not None else []
     if draft.state in SIGNER_STATES:
         return [draft.signer_id]
     if draft.state in CLERK_STATES:
@@ -230,6 +230,7 @@ def draft_create(*, actor, agency: Agency, data: DraftInput) -> Draft:
     attachments = _read(data.attachments, "attachments", errors)
     if errors:
         raise ValidationFailed(errors)
+    assert data.document_type is not None and data.signer_id is not None  # _validate refused them missing
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -262,6 +263,7 @@ def draft_update(*, actor, draft: Draft, data: DraftInput) -> Draft:
     recipient_ids, recipients_text = _recipients(draft.agency, data, errors)
     if errors:
         raise ValidationFailed(errors)
+    assert data.signer_id is not None  # _validate refused a missing signer
     with transaction.atomic():
         for name in ("document_type", "subject", "urgency", "secrecy", "unit_abbreviation", "signer_authority",
                      "signer_position", "extra_recipients", "relation_kind"):
@@ -508,7 +510,7 @@ def draft_number(*, actor, draft: Draft, register_id: int | None = None, today: 
             register_id=register_id, today=today)
         Draft.objects.filter(pk=draft.pk).update(document=document)
         draft.document = document
-        if draft.related_document_id:
+        if draft.related_document is not None:
             document_services.document_relate(source=document, target=draft.related_document,
                                                kind=draft.relation_kind)
         if draft.secrecy != Secrecy.NORMAL:
@@ -529,17 +531,18 @@ def draft_seal(*, actor, draft: Draft, method: str = "paper", uploads=(), issue:
     read = _read(uploads, "files", errors)
     if errors:
         raise ValidationFailed(errors)
+    document = _numbered_document(draft)
     main, attachments = draft_files_to_sign(draft=draft, step="seal", with_attachments=method != "paper")
     result = signing.sign_agency(SignRequest(
         actor=actor, agency=draft.agency, uploads=read, current_files=main, attachments=attachments,
-        number_symbol=draft.document.number_symbol, issued_on=draft.document.issued_on,
+        number_symbol=document.number_symbol, issued_on=document.issued_on,
         options=options or {}, draft=draft))
     written: list[str] = []
     try:
         with transaction.atomic():
             if not result.unchanged:  # the sealed scan or the agency-signed PDFs become the document's originals
                 _store(draft, result.files, FileRole.SEALED, actor, written)
-                document_services.document_replace_originals(actor=actor, document=draft.document,
+                document_services.document_replace_originals(actor=actor, document=document,
                                                              uploads=result.files)
             _move(actor=actor, draft=draft, to_state=S.TO_ISSUE, action="seal", note=result.summary,
                   summary=result.summary)
@@ -551,6 +554,13 @@ def draft_seal(*, actor, draft: Draft, method: str = "paper", uploads=(), issue:
         raise
 
 
+def _numbered_document(draft: Draft) -> Document:
+    """The outgoing document of a draft past numbering: ``draft_number`` sets it in the same transaction
+    as the move to TO_SEAL, and nothing unsets it."""
+    assert draft.document is not None, f"draft {draft.pk} in state {draft.state} has no document"
+    return draft.document
+
+
 def _issue(actor, draft: Draft) -> None:
     recipient_ids = list(DraftRecipient.objects.filter(draft=draft).values_list("agency_id", flat=True))
     _move(actor=actor, draft=draft, to_state=S.ISSUED, action="issue",
@@ -559,7 +569,7 @@ def _issue(actor, draft: Draft) -> None:
     Draft.objects.filter(pk=draft.pk).update(issued_at=now)
     draft.issued_at = now
     if recipient_ids:
-        delivery_services.delivery_send(actor=actor, document=draft.document, recipient_ids=recipient_ids)
+        delivery_services.delivery_send(actor=actor, document=_numbered_document(draft), recipient_ids=recipient_ids)
 
 
 @transaction.atomic
