@@ -13,7 +13,14 @@ import datetime as dt
 import pytest
 
 from lienthong.delivery.tests.test_concurrency import (
-    _clerks, _deliveries_to_district, _events, _one_winner, _province_with_two_clerks, _user, receive, register,
+    _clerks,
+    _deliveries_to_district,
+    _events,
+    _one_winner,
+    _province_with_two_clerks,
+    _user,
+    receive,
+    register,
 )
 
 ROUNDS = 4
@@ -105,10 +112,11 @@ def _delivery_of(handling_or_doc_id) -> int:
 
 def test_two_clerks_registering_the_same_delivery_at_once(settings):
     """One gets the số đến; the other is told it was just handled; no number is skipped or doubled."""
-    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import Delivery, DeliveryState, EventKind
+    from lienthong.delivery.services import TAKEN
     from lienthong.documents.models import Direction, Document, Register
     from lienthong.processing.models import Handling
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province_with_two_clerks()
     ids = _deliveries_to_district(p, ROUNDS)
@@ -137,8 +145,9 @@ def test_two_clerks_registering_the_same_delivery_at_once(settings):
 def test_receiving_and_registering_at_once_reports_received_once(settings):
     """One clerk acknowledges while the other registers: the registration goes through either way
     and the sender sees "đã nhận" (03) once, not once per clerk."""
-    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import Delivery, DeliveryState, EventKind
+    from lienthong.delivery.services import TAKEN
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province_with_two_clerks()
     ids = _deliveries_to_district(p, ROUNDS)
@@ -160,8 +169,8 @@ def test_receiving_and_registering_at_once_reports_received_once(settings):
 def test_two_leaders_adding_assignments_at_once_lose_none(settings):
     """The lead is set; the chairman adds a supporting department while his deputy adds a person
     for information, at the same instant: both instructions are kept."""
-    from lienthong.testing.parallel import overlapped, race
     from lienthong.processing.models import Assignment, AssignmentRole, Handling, HandlingState
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province()
     leads = _unit_lead(p, ROUNDS)
@@ -186,9 +195,10 @@ def test_two_leaders_adding_assignments_at_once_lose_none(settings):
 def test_two_leaders_setting_the_lead_at_once_one_lead_is_kept(settings):
     """Both leaders name a lead for the same document at once: the first instruction is kept whole,
     the other leader is told the document already has its lead, and the sender sees one 04."""
-    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import EventKind
     from lienthong.processing.models import Assignment, AssignmentRole, Handling, HandlingState
+    from lienthong.processing.services.assignments import LEAD_TAKEN
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province()
     handlings = _submitted(p, ROUNDS)
@@ -218,9 +228,10 @@ def test_two_people_completing_the_same_part_at_once(settings):
     """The department head and the specialist both press "Hoàn thành" on the department's lead
     part: it is completed once, the other is told so, and the sender sees one 06."""
     from lienthong.audit.models import AuditAction, AuditEntry
-    from lienthong.testing.parallel import overlapped, race
     from lienthong.delivery.models import EventKind
     from lienthong.processing.models import Assignment, AssignmentState, Handling, HandlingState
+    from lienthong.processing.services.assignments import PART_DONE_BEFORE
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province()
     leads = _unit_lead(p, ROUNDS)
@@ -242,8 +253,9 @@ def test_two_people_completing_the_same_part_at_once(settings):
 def test_a_note_racing_the_completion_never_reopens_the_part(settings):
     """The specialist posts progress while the head completes the part: a completed part stays
     completed (a late note is refused), and the document stays done."""
-    from lienthong.testing.parallel import overlapped, race
     from lienthong.processing.models import Assignment, AssignmentState, Handling, HandlingState, ProcessingNote
+    from lienthong.processing.services.assignments import PART_DONE
+    from lienthong.testing.parallel import overlapped, race
 
     p = _province()
     leads = _unit_lead(p, ROUNDS)

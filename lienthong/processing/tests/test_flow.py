@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 
 from lienthong.core.errors import PermissionDenied, ValidationFailed
-from lienthong.testing.builders import doc_type, pdf_upload
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState, RecallState
@@ -18,6 +17,7 @@ from lienthong.processing import selectors as processing_selectors
 from lienthong.processing import services as processing
 from lienthong.processing.models import AssignmentRole, HandlingState
 from lienthong.search.selectors import search_documents
+from lienthong.testing.builders import doc_type, pdf_upload
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2018, 3, 12)
@@ -119,7 +119,7 @@ def test_bad_transitions_are_refused(province):
                                recipient_ids=[p.agencies["huyen"].pk, p.agencies["huyen"].pk])
     with pytest.raises(ValidationFailed) as exc:
         drafting.draft_create(actor=u["specialist.xa"], agency=p.agencies["xa"], data=data)
-    assert exc.value.errors["recipients"] == [CHOSEN_TWICE % {"n": "Ủy ban nhân dân huyện Vị Thủy"}]
+    assert exc.value.errors["recipients"] == [delivery_selectors.CHOSEN_TWICE % {"n": "Ủy ban nhân dân huyện Vị Thủy"}]
     data.recipient_ids = [p.agencies["huyen"].pk]
     data.files = [pdf_upload()]
     draft = drafting.draft_create(actor=u["specialist.xa"], agency=p.agencies["xa"], data=data)
@@ -130,8 +130,8 @@ def test_bad_transitions_are_refused(province):
         drafting.draft_check_format(actor=u["leader.xa"], draft=draft)
     drafting.draft_return(actor=u["clerk.xa"], draft=draft, reason="Sai thể thức")
     assert draft.state == DraftState.DRAFTING
-    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_outgoing
+    from lienthong.testing.builders import doc_input
 
     registered_only = document_register_outgoing(actor=u["clerk.xa"], agency=p.agencies["xa"], data=doc_input(),
                                                  today=TODAY)
@@ -207,8 +207,8 @@ def test_home_page_counts_each_roles_work_and_the_reply_is_linked(client, provin
 
 
 def test_a_document_registered_before_the_flow_is_brought_in_by_its_clerk(client, province):
-    from lienthong.testing.builders import doc_input
     from lienthong.documents.services import document_register_incoming
+    from lienthong.testing.builders import doc_input
 
     u = province.users
     old = document_register_incoming(actor=u["clerk.huyen"], agency=province.agencies["huyen"], data=doc_input(),

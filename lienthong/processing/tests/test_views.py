@@ -12,13 +12,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from lienthong.agencies.models import Unit
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.documents.models import Direction, Document
 from lienthong.notifications.models import Notification
+from lienthong.processing import forms as processing_forms
 from lienthong.processing import services as processing
+from lienthong.processing import views as processing_views
 from lienthong.processing.models import (
     Assignment,
     AssignmentRole,
@@ -27,6 +30,7 @@ from lienthong.processing.models import (
     HandlingState,
     ProcessingNote,
 )
+from lienthong.processing.services import assignments, registration
 from lienthong.processing.tests.test_flow import TODAY, issue_report
 from lienthong.testing.builders import doc_type, tiny_pdf
 
@@ -107,7 +111,7 @@ def test_receive_register_submit_assign_delegate_work_and_complete_through_the_p
     assert leaders == ["", str(u["leader.huyen"].pk)]  # agency-wide leaders only, not the unit heads
     response = clerk.post(reverse("processing:submit", args=[handling.pk]),
                           {"leader": u["leader.huyen"].pk, "note": "Kính trình Chủ tịch"}, follow=True)
-    assert "Đã trình Lãnh đạo huyen." in response.content.decode()
+    assert escape(processing_views.SUBMITTED % {"l": "Lãnh đạo huyen"}) in response.content.decode()
     handling.refresh_from_db()
     assert (handling.state, handling.submitted_to_id) == (HandlingState.SUBMITTED, u["leader.huyen"].pk)
 
@@ -159,7 +163,7 @@ def test_receive_register_submit_assign_delegate_work_and_complete_through_the_p
     response = specialist.post(reverse("processing:complete", args=[mine.pk]), {
         f"c{mine.pk}-result": "Đã dự thảo, lãnh đạo ký văn bản trả lời", f"c{mine.pk}-reply_document": reply.pk,
         f"c{mine.pk}-reply_number": ""}, follow=True)
-    assert "Đã hoàn thành phần việc." in response.content.decode()
+    assert escape(str(processing_views.PART_COMPLETED)) in response.content.decode()
 
     handling.refresh_from_db()
     assert (handling.state, handling.reply_document_id) == (HandlingState.DONE, reply.pk)
@@ -204,20 +208,25 @@ def test_a_paper_document_registered_by_hand_enters_the_same_flow(client, provin
     assert texts(response, "//section[@id='xu-ly']//h3")[0] == "Trình lãnh đạo"
     assert not page(response).xpath("//p[@class='origin']")
     leader_bell = Notification.objects.filter(user=province.users["leader.huyen"], kind="incoming")
-    assert leader_bell.get().title.startswith("KHẨN – văn bản đến 45/UBND-VX")
+    assert leader_bell.get().title == registration.URGENT_ARRIVED % {
+        "s": "45/UBND-VX", "t": "V/v phòng chống dịch sốt xuất huyết"}
 
 
 # --- Bad input: a Vietnamese error next to the form, nothing stored -----------------------------------
 
+def first_line(message) -> str:
+    """A refusal of the first line of an instruction, as the service words it."""
+    return assignments.LINE % {"i": 1} + str(message)
+
+
 @pytest.mark.parametrize("rows, message", [
     ([("lead", "unit:{noivu}", "2018-03-01", "")],
-     "Dòng 1: hạn xử lý không được trước ngày đến (12/03/2018)."),
-    ([("lead", "unit:{other}", "", "")], "Dòng 1: đơn vị không thuộc cơ quan nhận văn bản."),
-    ([("lead", "user:{outsider}", "", "")], "Dòng 1: người được giao không thuộc cơ quan nhận văn bản."),
-    ([("support", "unit:{noivu}", "", "")], "Cần chọn đơn vị hoặc người chủ trì."),
-    ([("lead", "unit:{noivu}", "", ""), ("lead", "unit:{taichinh}", "", "")],
-     "Chỉ có một đơn vị hoặc người chủ trì."),
-    ([("lead", "", "", "Không chọn ai")], "Cần chọn ít nhất một đơn vị hoặc người xử lý."),
+     first_line(assignments.LINE_BEFORE_RECEIVED % {"d": "12/03/2018"})),
+    ([("lead", "unit:{other}", "", "")], first_line(assignments.LINE_UNIT_NOT_IN_AGENCY)),
+    ([("lead", "user:{outsider}", "", "")], first_line(assignments.LINE_PERSON_NOT_IN_AGENCY)),
+    ([("support", "unit:{noivu}", "", "")], assignments.LEAD_REQUIRED),
+    ([("lead", "unit:{noivu}", "", ""), ("lead", "unit:{taichinh}", "", "")], assignments.ONE_LEAD_ONLY),
+    ([("lead", "", "", "Không chọn ai")], assignments.NOBODY_CHOSEN),
 ], ids=["deadline-before-received", "unit-of-another-agency", "person-of-another-agency", "no-lead",
         "two-leads", "nobody"])
 def test_bad_assignments_are_refused_with_the_typed_lines_kept(client, province, rows, message):
@@ -232,7 +241,7 @@ def test_bad_assignments_are_refused_with_the_typed_lines_kept(client, province,
         reverse("processing:assign", args=[incoming.handling.pk]), assign_post(*rows))
 
     assert response.status_code == 200
-    assert message in panel_errors(response)
+    assert str(message) in panel_errors(response)
     assert not Assignment.objects.exists()
     assert Handling.objects.get(document=incoming).state == HandlingState.SUBMITTED
     options = page(response).xpath("//select[@name='a-row-0-target']//option/@value")
@@ -245,7 +254,7 @@ def test_a_malformed_target_is_shown_on_its_line(client, province):
     response = as_user(client, province, "leader.huyen").post(
         reverse("processing:assign", args=[incoming.handling.pk]), assign_post(("lead", "unit:abc", "", "")))
     assert texts(response, "//div[contains(@class,'assign-row')]//p[@class='error']") == [
-        "Lựa chọn đơn vị hoặc người không hợp lệ."]
+        str(processing_forms.TARGET_INVALID)]
     assert not Assignment.objects.exists()
 
 
@@ -254,7 +263,7 @@ def test_a_clerk_cannot_assign_and_a_specialist_cannot_submit(client, province):
     response = as_user(client, province, "clerk.huyen").post(
         reverse("processing:assign", args=[incoming.handling.pk]),
         assign_post(("lead", f"unit:{province.units['noivu'].pk}", "", "")))
-    assert "Chỉ lãnh đạo cơ quan mới phân công xử lý văn bản đến." in panel_errors(response)
+    assert str(assignments.ASSIGN_NOT_ALLOWED) in panel_errors(response)
     assert not Assignment.objects.exists()
     # A specialist of the agency does not even see an incoming document that was not assigned to them.
     response = as_user(client, province, "specialist.huyen").post(
@@ -267,13 +276,13 @@ def test_submitting_without_a_leader_shows_the_error(client, province):
     response = as_user(client, province, "clerk.huyen").post(
         reverse("processing:submit", args=[incoming.handling.pk]), {"leader": "", "note": "Kính trình"})
     assert texts(response, "//div[contains(@class,'field')][.//*[@name='leader']]//p[@class='error']") == [
-        "Cần chọn lãnh đạo nhận trình."]
+        str(processing_forms.LEADER_REQUIRED)]
     # A unit head is not a leader the văn thư may submit to.
     response = as_user(client, province, "clerk.huyen").post(
         reverse("processing:submit", args=[incoming.handling.pk]),
         {"leader": province.users["leader.huyen.noivu"].pk})
     assert texts(response, "//div[contains(@class,'field')][.//*[@name='leader']]//p[@class='error']") == [
-        "Lãnh đạo không hợp lệ."]
+        str(processing_forms.LEADER_INVALID)]
     assert Handling.objects.get(document=incoming).state == HandlingState.REGISTERED
 
 
@@ -289,13 +298,13 @@ def test_a_unit_head_cannot_hand_on_to_someone_outside_the_unit_nor_after_the_un
                 f"{prefix}-deadline": deadline}
 
     response = head.post(url, line("specialist.huyen.taichinh"))
-    assert "Dòng 1: người được giao không thuộc đơn vị." in panel_errors(response)
+    assert first_line(assignments.LINE_PERSON_NOT_IN_UNIT) in panel_errors(response)
     response = head.post(url, line("specialist.huyen.noivu", "2018-03-25"))
-    assert "Dòng 1: hạn xử lý không được sau hạn của đơn vị (20/03/2018)." in panel_errors(response)
+    assert first_line(assignments.LINE_AFTER_UNIT_DEADLINE % {"d": "20/03/2018"}) in panel_errors(response)
     assert not Assignment.objects.filter(parent=lead).exists()
     # Only the head of the unit hands on its part.
     response = as_user(client, p, "specialist.huyen.noivu").post(url, line("specialist.huyen.noivu"))
-    assert "Chỉ lãnh đạo đơn vị được giao mới phân công tiếp trong đơn vị." in panel_errors(response)
+    assert str(assignments.DELEGATE_NOT_ALLOWED) in panel_errors(response)
 
 
 def test_bad_progress_and_an_unknown_reply_number_store_nothing(client, province):
@@ -308,17 +317,17 @@ def test_bad_progress_and_an_unknown_reply_number_store_nothing(client, province
     response = specialist.post(reverse("processing:note", args=[mine.pk]),
                                {f"n{mine.pk}-text": "Đã xong", f"n{mine.pk}-progress": "150"})
     assert texts(response, f"//div[contains(@class,'field')][.//*[@name='n{mine.pk}-progress']]//p[@class='error']") \
-        == ["Tiến độ phải từ 0 đến 100%."]
+        == [str(assignments.PROGRESS_RANGE)]
     response = specialist.post(reverse("processing:note", args=[mine.pk]), {f"n{mine.pk}-text": "  "})
     assert texts(response, f"//div[contains(@class,'field')][.//*[@name='n{mine.pk}-text']]//p[@class='error']") \
-        == ["Nội dung không được để trống."]
+        == [str(assignments.NOTE_EMPTY)]
     assert not ProcessingNote.objects.exists()
 
     response = specialist.post(reverse("processing:complete", args=[mine.pk]),
                                {f"c{mine.pk}-result": "Xong", f"c{mine.pk}-reply_number": "99/UBND-VP"})
     assert texts(response,
                  f"//div[contains(@class,'field')][.//*[@name='c{mine.pk}-reply_number']]//p[@class='error']") == [
-        "Không tìm thấy văn bản đi số “99/UBND-VP” của cơ quan."]
+        processing_views.REPLY_NUMBER_UNKNOWN % {"s": "99/UBND-VP"}]
     mine.refresh_from_db()
     assert mine.state == AssignmentState.PENDING
 
@@ -359,13 +368,13 @@ def test_chasing_an_open_part_notifies_the_people_on_it(client, province):
     response = as_user(client, p, "leader.huyen").post(
         reverse("processing:chase", args=[lead.pk]), {f"ch{lead.pk}-message": "Đề nghị báo cáo trước 17h"},
         follow=True)
-    assert "Đã gửi đôn đốc đến 1 người." in response.content.decode()
+    assert escape(processing_views.CHASED % {"n": 1}) in response.content.decode()
     chase = Notification.objects.get(kind="chase")  # written at once, not on commit
     assert chase.user == p.users["leader.huyen.noivu"]
     assert chase.body.startswith("Đề nghị báo cáo trước 17h")
     # A specialist who only supports cannot chase.
     response = as_user(client, p, "specialist.huyen.taichinh").post(reverse("processing:chase", args=[lead.pk]), {})
-    assert "Chỉ lãnh đạo, văn thư hoặc người giao việc mới được đôn đốc." in panel_errors(response)
+    assert str(assignments.CHASE_NOT_ALLOWED) in panel_errors(response)
     assert Notification.objects.filter(kind="chase").count() == 1
 
 
