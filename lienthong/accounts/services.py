@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts.models import (
     ApiToken,
@@ -47,6 +48,8 @@ from lienthong.core.text import nfc
 logger = logging.getLogger("lienthong.accounts")
 
 THROTTLE_OBJECT = "login_throttle"
+# A login refused while a back-off runs: ``LOGIN_LOCKED % {"s": seconds to wait}``.
+LOGIN_LOCKED = gettext_lazy("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(s)s giây.")
 _KEEP_FAILURES = dt.timedelta(days=7)
 
 
@@ -58,7 +61,7 @@ class LoginLocked(DomainError):
 
     def __init__(self, *, retry_after: int):
         self.retry_after = max(1, int(retry_after))
-        super().__init__(_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(s)s giây.") % {"s": self.retry_after})
+        super().__init__(LOGIN_LOCKED % {"s": self.retry_after})
 
 
 # --- Login throttling ---------------------------------------------------------------------------------

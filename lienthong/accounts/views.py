@@ -16,6 +16,8 @@ from lienthong.core.views import domain_errors_as_pages, forbidden
 
 __all__ = ["client_ip"]  # the API resolves the client address the same way
 
+INVALID_LOGIN = gettext_lazy("Tên đăng nhập hoặc mật khẩu không đúng.")
+
 
 def throttled_authenticate(form, username: str, password: str):
     """``services.user_authenticate`` for a login form: a back-off becomes the form's error."""
@@ -45,7 +47,7 @@ class LoginForm(forms.Form):
         if username and password:
             self.user_cache = throttled_authenticate(self, username, password)
             if self.user_cache is None:
-                raise forms.ValidationError(_("Tên đăng nhập hoặc mật khẩu không đúng."), code="invalid_login")
+                raise forms.ValidationError(str(INVALID_LOGIN), code="invalid_login")
         return self.cleaned_data
 
     def get_user(self):

@@ -11,14 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lienthong.accounts.models import Position, Role
-from lienthong.accounts.services import user_create
+from lienthong.accounts.services import LOGIN_LOCKED, user_create
+from lienthong.accounts.views import INVALID_LOGIN
 from lienthong.documents import services
 from lienthong.testing.builders import PASSWORD, doc_input
 
 LOGIN = reverse("accounts:login")
 LIST = reverse("documents:list")
 TODAY = dt.date(2018, 3, 20)
-WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+WRONG = str(INVALID_LOGIN)
 
 
 def login(client, username, password=PASSWORD, **extra):
@@ -69,7 +70,7 @@ def test_after_too_many_failures_even_the_right_password_waits(client, province,
     response = login(client, "clerk.vp")
 
     page = response.content.decode()
-    assert "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 1 giây." in page
+    assert LOGIN_LOCKED % {"s": 1} in page
     assert WRONG not in page
     assert not is_logged_in(client)
     # Another person is not slowed by someone hammering clerk.vp.

@@ -6,19 +6,20 @@ administrator."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from lienthong.accounts.services import user_create
-from lienthong.accounts.views import client_ip
+from lienthong.accounts.services import LOGIN_LOCKED, user_create
+from lienthong.accounts.views import INVALID_LOGIN, client_ip
 from lienthong.audit.models import AuditEntry
 from lienthong.testing.builders import PASSWORD
 
 LOGIN = reverse("accounts:login")
 LOCKOUTS = "/tai-khoan/khoa-dang-nhap/"
-WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+WRONG = str(INVALID_LOGIN)
 PROXY = "192.0.2.10"            # the reverse proxy every request arrives through
 MAXIMUM = 60                    # the default cap of every back-off, in seconds
 
@@ -36,8 +37,10 @@ def logged_in(client) -> bool:
     return "_auth_user_id" in client.session
 
 
-def waited(response) -> str:
-    return "Đăng nhập sai quá nhiều lần" in response.content.decode()
+def waited(response) -> bool:
+    """The page says to wait (``LOGIN_LOCKED``), however many seconds."""
+    pattern = re.escape(str(LOGIN_LOCKED)).replace(re.escape("%(s)s"), r"\d+")
+    return re.search(pattern, response.content.decode()) is not None
 
 
 # --- Defect 1 as reported ---------------------------------------------------------------------------
@@ -116,15 +119,14 @@ def test_the_api_answers_429_with_the_seconds_really_left(province, clock):
 
     assert response.status_code == 429
     assert response["Retry-After"] == "3"
-    assert response.json() == {"code": "login_locked",
-                               "message": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 3 giây."}
+    assert response.json() == {"code": "login_locked", "message": LOGIN_LOCKED % {"s": 3}}
 
 
 def test_the_form_says_how_many_seconds_to_wait_and_a_success_starts_afresh(client, province, clock):
     for _attempt in range(5):
         login(client, "clerk.vp", "sai")
     page = login(client, "clerk.vp").content.decode()
-    assert "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 1 giây." in page
+    assert LOGIN_LOCKED % {"s": 1} in page
     assert not logged_in(client)
 
     clock.advance(1)
