@@ -14,9 +14,17 @@ import secrets
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lienthong.core.errors import NOT_PERMITTED
 
 API_PREFIX = "/api/"
+
+BAD_REQUEST = gettext_lazy("Yêu cầu không hợp lệ.")
+ADDRESS_NOT_FOUND = gettext_lazy("Không tìm thấy địa chỉ này.")
+SERVER_ERROR = gettext_lazy("Đã xảy ra lỗi ở máy chủ. Vui lòng thử lại sau hoặc báo cho quản trị hệ thống "
+                            "kèm mã tham chiếu.")
+CSRF_FAILED = gettext_lazy("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi gửi lại.")
 
 
 def is_api(request) -> bool:
@@ -36,7 +44,7 @@ def plain_page(template: str, status: int, context: dict | None = None) -> HttpR
 def bad_request_response(request, message=None) -> HttpResponse:
     """The 400 answer, with the reason when there is one worth telling."""
     if is_api(request):
-        return json_error(400, "bad_request", message or _("Yêu cầu không hợp lệ."))
+        return json_error(400, "bad_request", message or BAD_REQUEST)
     return plain_page("400.html", 400, {"message": message})
 
 
@@ -45,7 +53,7 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    message = _("Bạn không có quyền thực hiện thao tác này.")
+    message = str(NOT_PERMITTED)
     if is_api(request):
         return json_error(403, "permission_denied", message)
     return render(request, "403.html", {"message": message}, status=403)
@@ -53,7 +61,7 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     if is_api(request):
-        return json_error(404, "not_found", _("Không tìm thấy địa chỉ này."))
+        return json_error(404, "not_found", ADDRESS_NOT_FOUND)
     return render(request, "404.html", status=404)
 
 
@@ -61,9 +69,7 @@ def server_error(request):
     reference = secrets.token_hex(4)
     request.error_reference = reference  # read by RequestReferenceFilter when Django logs the error
     if is_api(request):
-        response = json_error(500, "server_error",
-                              _("Đã xảy ra lỗi ở máy chủ. Vui lòng thử lại sau hoặc báo cho quản trị hệ thống "
-                                "kèm mã tham chiếu."), reference=reference)
+        response = json_error(500, "server_error", SERVER_ERROR, reference=reference)
     else:
         response = plain_page("500.html", 500, {"reference": reference})
     response["X-Request-Reference"] = reference
@@ -71,7 +77,7 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
-    message = _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi gửi lại.")
+    message = str(CSRF_FAILED)
     if is_api(request):
         return json_error(403, "csrf_failed", message)
     return render(request, "403.html", {"message": message}, status=403)

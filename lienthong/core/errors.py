@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+# The default messages of the errors below.
+INVALID_DATA = _("Dữ liệu không hợp lệ.")
+NOT_FOUND_OR_HIDDEN = _("Không tìm thấy hoặc bạn không có quyền truy cập.")
+NOT_PERMITTED = _("Bạn không có quyền thực hiện thao tác này.")
+WITHDRAWN = _("Văn bản đã bị thu hồi.")
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -35,7 +41,7 @@ class ValidationFailed(DomainError):
 
     def __init__(self, errors: dict[str, list]):
         self.errors = {k: [str(m) for m in v] for k, v in errors.items()}
-        first = next(iter(self.errors.values()))[0] if self.errors else _("Dữ liệu không hợp lệ.")
+        first = next(iter(self.errors.values()))[0] if self.errors else INVALID_DATA
         super().__init__(first)
 
     def as_dict(self) -> dict:
@@ -49,7 +55,7 @@ class NotFound(DomainError):
     status = 404
 
     def __init__(self, message=None):
-        super().__init__(message or _("Không tìm thấy hoặc bạn không có quyền truy cập."))
+        super().__init__(message or NOT_FOUND_OR_HIDDEN)
 
 
 class PermissionDenied(DomainError):
@@ -57,7 +63,7 @@ class PermissionDenied(DomainError):
     status = 403
 
     def __init__(self, message=None):
-        super().__init__(message or _("Bạn không có quyền thực hiện thao tác này."))
+        super().__init__(message or NOT_PERMITTED)
 
 
 class Withdrawn(NotFound):
@@ -69,4 +75,4 @@ class Withdrawn(NotFound):
     status = 410
 
     def __init__(self, message=None):
-        super().__init__(message or _("Văn bản đã bị thu hồi."))
+        super().__init__(message or WITHDRAWN)

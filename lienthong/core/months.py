@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
+# Formatted with the first and last month allowed, ``01/MIN_YEAR`` and ``12/MAX_YEAR``.
+MONTH_OUT_OF_RANGE = _("Tháng phải trong khoảng từ %(first)s đến %(last)s.")
 
 
 class MonthInput(forms.DateInput):
@@ -30,7 +32,7 @@ class MonthField(forms.DateField):
     input_formats = ["%Y-%m", "%m/%Y", "%Y-%m-%d"]
     default_error_messages = {
         "invalid": _("Tháng không hợp lệ (định dạng YYYY-MM, ví dụ 2018-03)."),
-        "out_of_range": _("Tháng phải trong khoảng từ %(first)s đến %(last)s."),
+        "out_of_range": MONTH_OUT_OF_RANGE,
     }
 
     def to_python(self, value):

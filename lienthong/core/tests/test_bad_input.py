@@ -12,9 +12,10 @@ from django.test import Client, override_settings
 
 from lienthong.accounts.services import api_token_issue
 from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
+from lienthong.core.middleware import NUL_REFUSED, OUT_OF_RANGE
+from lienthong.core.months import MAX_YEAR, MIN_YEAR, MONTH_OUT_OF_RANGE
 from lienthong.testing.builders import PASSWORD, tiny_pdf
 
-NUL_REFUSED = "Dữ liệu gửi lên có ký tự NUL (mã 0), không được chấp nhận."
 HUGE = 2**64
 
 
@@ -39,13 +40,13 @@ def test_a_nul_in_the_token_request_is_refused_as_json_400(client, province):
     response = post_json(client, "/api/auth/token", {"username": "clerk.vp\x00", "password": PASSWORD})
 
     assert response.status_code == 400
-    assert response.json() == {"code": "bad_request", "message": NUL_REFUSED}
+    assert response.json() == {"code": "bad_request", "message": str(NUL_REFUSED)}
 
 
 def test_a_nul_in_an_api_query_string_or_a_comment_is_refused(api, province):
-    assert api.get("/api/documents?q=%00").json()["message"] == NUL_REFUSED
+    assert api.get("/api/documents?q=%00").json()["message"] == str(NUL_REFUSED)
     response = post_json(api, "/api/drafts/1/comments", {"text": "Góp ý\x00"})
-    assert response.status_code == 400 and response.json()["message"] == NUL_REFUSED
+    assert response.status_code == 400 and response.json()["message"] == str(NUL_REFUSED)
 
 
 def test_a_nul_in_an_uploaded_incoming_document_is_refused_and_nothing_is_stored(api, province):
@@ -55,7 +56,7 @@ def test_a_nul_in_an_uploaded_incoming_document_is_refused_and_nothing_is_stored
             "subject": "Trích yếu", "files": SimpleUploadedFile("van-ban.pdf", tiny_pdf(), "application/pdf")}
     response = api.post("/api/documents/incoming", form)
 
-    assert response.status_code == 400 and response.json()["message"] == NUL_REFUSED, response.content
+    assert response.status_code == 400 and response.json()["message"] == str(NUL_REFUSED), response.content
     assert not Document.objects.exists()
 
 
@@ -66,7 +67,8 @@ def test_a_nul_in_a_web_search_or_form_is_the_vietnamese_400_page(client, provin
 
     for response in (search, login):
         assert response.status_code == 400
-        assert NUL_REFUSED in response.content.decode() and "Yêu cầu không hợp lệ" in response.content.decode()
+        assert str(NUL_REFUSED) in response.content.decode()
+        assert "Yêu cầu không hợp lệ" in response.content.decode()  # the 400 page's heading
 
 
 # --- Integers past 2^63 − 1 -------------------------------------------------------------------------------
@@ -89,7 +91,7 @@ def test_an_overflow_no_validation_caught_is_still_a_400_not_a_500(client, db):
     for path in ("/thu-loi/overflow/", "/thu-loi/data-error/"):
         response = client.get(path)
         assert response.status_code == 400
-        assert "Có giá trị vượt quá giới hạn cho phép" in response.content.decode()
+        assert str(OUT_OF_RANGE) in response.content.decode()
     response = client.get("/api/thu-loi/overflow")
     assert response.status_code == 400 and response.json()["code"] == "out_of_range"
 
@@ -102,7 +104,8 @@ def test_the_trend_refuses_month_9999_12_in_vietnamese(api, province):
     response = api.get(f"/api/usage-statistics/{agency}/trend?month_to=9999-12")
 
     assert response.status_code == 422
-    assert response.json()["errors"]["month_to"] == ["Tháng phải trong khoảng từ 01/2000 đến 12/2100."]
+    assert response.json()["errors"]["month_to"] == [
+        MONTH_OUT_OF_RANGE % {"first": f"01/{MIN_YEAR}", "last": f"12/{MAX_YEAR}"}]
 
 
 def test_the_web_trend_and_chart_ignore_a_period_out_of_range(client, overseer, province):

@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from lienthong.core.error_views import ADDRESS_NOT_FOUND, BAD_REQUEST, CSRF_FAILED, SERVER_ERROR
+from lienthong.core.errors import NOT_PERMITTED
 from lienthong.core.tests.test_settings import run_manage
 
 ERROR_URLS = "lienthong.core.tests.error_urls"
@@ -38,7 +40,7 @@ def test_an_unknown_api_address_is_json(client, db):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"code": "not_found", "message": "Không tìm thấy địa chỉ này."}
+    assert response.json() == {"code": "not_found", "message": str(ADDRESS_NOT_FOUND)}
 
 
 @override_settings(ROOT_URLCONF=ERROR_URLS)
@@ -63,20 +65,18 @@ def test_a_crash_under_api_is_json_with_the_reference(db):
     assert response.status_code == 500
     body = response.json()
     assert body["code"] == "server_error"
-    assert body["message"].startswith("Đã xảy ra lỗi")
+    assert body["message"] == str(SERVER_ERROR)
     assert body["reference"] == response["X-Request-Reference"]
 
 
 @override_settings(ROOT_URLCONF=ERROR_URLS)
 def test_refused_and_suspicious_requests_are_vietnamese_403_and_400(client, db):
     refused = client.get("/thu-loi/refuse/")
-    assert refused.status_code == 403 and "Không có quyền" in _page(refused)
+    assert refused.status_code == 403 and "Không có quyền" in _page(refused)  # the pages' headings
     suspicious = client.get("/thu-loi/suspicious/")
     assert suspicious.status_code == 400 and "Yêu cầu không hợp lệ" in _page(suspicious)
-    assert client.get("/api/thu-loi/refuse").json() == {
-        "code": "permission_denied", "message": "Bạn không có quyền thực hiện thao tác này."}
-    assert client.get("/api/thu-loi/suspicious").json() == {
-        "code": "bad_request", "message": "Yêu cầu không hợp lệ."}
+    assert client.get("/api/thu-loi/refuse").json() == {"code": "permission_denied", "message": str(NOT_PERMITTED)}
+    assert client.get("/api/thu-loi/suspicious").json() == {"code": "bad_request", "message": str(BAD_REQUEST)}
 
 
 def test_an_unknown_host_gets_the_vietnamese_400_page(client, db):
@@ -93,7 +93,7 @@ def test_a_form_sent_without_its_csrf_token_gets_a_vietnamese_403(db):
 
     assert response.status_code == 403
     page = _page(response)
-    assert "Phiên làm việc đã hết hạn" in page and "CSRF_COOKIE" not in page
+    assert str(CSRF_FAILED) in page and "CSRF_COOKIE" not in page
 
 
 def test_static_files_are_served_with_debug_off_after_collectstatic(tmp_path, db, settings):
