@@ -9,7 +9,6 @@ never cut silently.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import ValidationFailed
@@ -32,8 +31,7 @@ TOO_LONG = gettext_lazy("Tối đa %(limit_value)d ký tự (đang có %(show_va
 def too_long_message(value: str, limit: int) -> str | None:
     """The Vietnamese message when ``value`` is longer than ``limit`` characters, else None."""
     if value is not None and len(value) > limit:
-        return _("Tối đa %(limit_value)d ký tự (đang có %(show_value)d).") % {
-            "limit_value": limit, "show_value": len(value)}
+        return TOO_LONG % {"limit_value": limit, "show_value": len(value)}
     return None
 
 
