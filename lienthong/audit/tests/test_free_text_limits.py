@@ -12,7 +12,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from lienthong.audit.services import audit_verify
-from lienthong.core.limits import REASON_MAX_LENGTH
+from lienthong.core.limits import REASON_MAX_LENGTH, TOO_LONG
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.documents import services as document_services
 from lienthong.documents.models import DocumentStatus
@@ -27,6 +27,10 @@ WORDS = "Đặng Thị Ưng ầ 🇻🇳 lý do "
 def text(n: int) -> str:
     """``n`` characters of Vietnamese with emoji, not ending in a blank (forms strip those)."""
     return (WORDS * (n // len(WORDS) + 1))[:n - 1] + "ầ"
+
+
+def too_long(length: int) -> str:
+    return TOO_LONG % {"limit_value": REASON_MAX_LENGTH, "show_value": length}
 
 
 def shown_messages(response) -> list[str]:
@@ -47,7 +51,7 @@ def test_an_over_long_cancel_reason_is_refused_with_a_vietnamese_message(client,
 
     response = client.post(reverse("documents:cancel", args=[doc.pk]), {"reason": text(REASON_MAX_LENGTH + 1)})
 
-    assert shown_messages(response) == ["Tối đa 2000 ký tự (đang có 2001)."]
+    assert shown_messages(response) == [too_long(REASON_MAX_LENGTH + 1)]
     doc.refresh_from_db()
     assert (doc.status, doc.cancel_reason) == (DocumentStatus.ACTIVE, "")
 
@@ -65,7 +69,7 @@ def test_the_cancel_service_refuses_an_over_long_reason_too(province):
     with pytest.raises(ValidationFailed) as exc:
         document_services.document_cancel(actor=province.users["clerk.vp"], document=doc,
                                           reason=text(REASON_MAX_LENGTH + 5))
-    assert exc.value.errors == {"reason": ["Tối đa 2000 ký tự (đang có 2005)."]}
+    assert exc.value.errors == {"reason": [too_long(REASON_MAX_LENGTH + 5)]}
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.ACTIVE
 
@@ -81,7 +85,7 @@ def test_an_over_long_return_reason_is_refused_on_the_page(client, province):
                            {"reason": text(REASON_MAX_LENGTH + 1)})
 
     assert response.status_code == 200
-    assert "Tối đa 2000 ký tự (đang có 2001)." in form_errors(response)
+    assert too_long(REASON_MAX_LENGTH + 1) in form_errors(response)
     delivery.refresh_from_db()
     assert (delivery.state, delivery.reason) == (DeliveryState.ARRIVED, "")
 
@@ -107,7 +111,7 @@ def test_an_over_long_recall_reason_typed_on_the_page_is_refused_not_cut(client,
 
     response = client.post(reverse("delivery:recall", args=[doc.pk]), {"reason": text(REASON_MAX_LENGTH + 1)})
 
-    assert shown_messages(response) == ["Tối đa 2000 ký tự (đang có 2001)."]
+    assert shown_messages(response) == [too_long(REASON_MAX_LENGTH + 1)]
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.ACTIVE
     assert not Delivery.objects.filter(document=doc).exclude(reason="").exists()
