@@ -217,7 +217,7 @@ def delivery_summary(*, document_ids) -> dict[int, dict[str, int]]:
 
 
 # The sender's filters of the sent list: each a condition on the document's deliveries.
-SENT_CONDITIONS = {
+SENT_CONDITIONS: dict[str, dict[str, object]] = {
     "returned": {"state": DeliveryState.RETURNED},
     "unfinished": {"state__in": [DeliveryState.WAITING_EXCHANGE, DeliveryState.ARRIVED, DeliveryState.RECEIVED,
                                  DeliveryState.REGISTERED, DeliveryState.ASSIGNED, DeliveryState.IN_PROGRESS]},

@@ -62,7 +62,7 @@ LIST_NAME_REQUIRED = gettext_lazy("Cần đặt tên danh sách.")
 LIST_MEMBER_TWICE = gettext_lazy("Một cơ quan được chọn hai lần.")
 
 
-def _event(delivery_id: int, kind: str, actor, description: str = "", at=None, reply: str = "") -> DeliveryEvent:
+def _event(delivery_id: int, kind: EventKind, actor, description: str = "", at=None, reply: str = "") -> DeliveryEvent:
     """A status row for the sender. The name of whoever acted is kept only for the sender's own steps; for the
     recipient's, the sender reads the recipient agency (``DeliveryEvent.party``), the person stays in ``actor``."""
     shown = (actor.full_name or actor.get_username()) if actor and kind in SENDER_KINDS else ""
@@ -243,7 +243,8 @@ def delivery_register(*, actor, delivery_id: int, received_on: dt.date | None = 
     return incoming
 
 
-def delivery_report(*, actor, incoming_document_id: int, state: str, description: str = "", reply: str = "") -> bool:
+def delivery_report(*, actor, incoming_document_id: int, state: DeliveryState, description: str = "",
+                    reply: str = "") -> bool:
     """The recipient's processing reached ``state`` (assigned / in progress / done): move the
     delivery forward and tell the sender. No-op for documents that did not come through the system
     or that are already further on. Returns whether the sender was told.
@@ -263,6 +264,7 @@ def delivery_report(*, actor, incoming_document_id: int, state: str, description
     if changed:
         delivery_id = Delivery.objects.filter(incoming_document_id=incoming_document_id).values_list(
             "pk", flat=True).first()
+        assert delivery_id is not None  # the row just updated, in this transaction
         DeliveryEvent.objects.bulk_create([_event(delivery_id, _EVENT_FOR_STATE[state], actor, description,
                                                   reply=reply)])
     return bool(changed)
@@ -331,7 +333,8 @@ def delivery_recall_answer(*, actor, delivery_id: int, agree: bool, reason: str 
     check_max_length(field="reason", value=reason, limit=REASON_MAX_LENGTH)
     now = timezone.now()
     with transaction.atomic():
-        fields = {"recall_state": RecallState.ACCEPTED if agree else RecallState.REFUSED, "updated_at": now}
+        fields: dict[str, object] = {"recall_state": RecallState.ACCEPTED if agree else RecallState.REFUSED,
+                                     "updated_at": now}
         if agree:
             fields["state"] = D.WITHDRAWN
         changed = Delivery.objects.filter(pk=delivery.pk, recall_state=RecallState.REQUESTED).update(**fields)
@@ -339,12 +342,11 @@ def delivery_recall_answer(*, actor, delivery_id: int, agree: bool, reason: str 
             raise ValidationFailed({"state": [str(RECALL_ANSWERED_BY_SOMEONE)]})
         DeliveryEvent.objects.bulk_create([_event(
             delivery.pk, EventKind.RECALL_ACCEPTED if agree else EventKind.RECALL_REFUSED, actor, reason, at=now)])
-        if agree and delivery.incoming_document_id:
+        if agree and (incoming := delivery.incoming_document) is not None:
             # NĐ30 Art. 18.4; PL6 §III.8: the copy leaves lists, search, queues and downloads (the
             # selectors exclude a withdrawn document), its open work is closed, it is no longer legally
             # valid; its record, log and this delivery's recall events stay. Its open work is the processing
             # app's: it follows DOCUMENT_WITHDRAWN inside this transaction.
-            incoming = delivery.incoming_document
             document_services.document_set_status(
                 actor=actor, document=incoming, status=DocumentStatus.WITHDRAWN,
                 summary=_("Gỡ văn bản theo yêu cầu thu hồi của %(a)s") % {"a": delivery.sender_agency.name})
