@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.text import exact_lower, fold
 
@@ -89,6 +89,10 @@ def entry_text(*, document_id: int, agency_id: int, direction: str, year: int, n
 # --- Queries --------------------------------------------------------------------------------------
 MAX_QUERY_CHARS = 200
 MAX_QUERY_PHRASES = 16
+# Why a query cannot be searched (``QueryError``).
+QUERY_TOO_LONG = gettext_lazy("Từ khóa tìm kiếm dài quá %(n)s ký tự.")
+QUERY_WITHOUT_WORDS = gettext_lazy("Từ khóa tìm kiếm phải có ít nhất một chữ hoặc số.")
+QUERY_TOO_MANY_WORDS = gettext_lazy("Từ khóa tìm kiếm có quá nhiều từ (tối đa %(n)s).")
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ class QueryError(ValueError):
 def parse_query(query: str) -> ParsedQuery:
     text = unicodedata.normalize("NFC", query or "").strip()
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(_("Từ khóa tìm kiếm dài quá %(n)s ký tự.") % {"n": MAX_QUERY_CHARS})
+        raise QueryError(QUERY_TOO_LONG % {"n": MAX_QUERY_CHARS})
     phrases: list[Phrase] = []
     for chunk in text.split():
         folded = tuple(fold_tokens(chunk))
@@ -128,9 +132,9 @@ def parse_query(query: str) -> ParsedQuery:
         if phrase not in phrases:
             phrases.append(phrase)
     if not phrases:
-        raise QueryError(_("Từ khóa tìm kiếm phải có ít nhất một chữ hoặc số."))
+        raise QueryError(str(QUERY_WITHOUT_WORDS))
     if len(phrases) > MAX_QUERY_PHRASES:
-        raise QueryError(_("Từ khóa tìm kiếm có quá nhiều từ (tối đa %(n)s).") % {"n": MAX_QUERY_PHRASES})
+        raise QueryError(QUERY_TOO_MANY_WORDS % {"n": MAX_QUERY_PHRASES})
     return ParsedQuery(phrases=tuple(phrases), accented=fold(text) != exact_lower(text))
 
 
