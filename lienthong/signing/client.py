@@ -25,6 +25,12 @@ import sys
 import urllib.error
 import urllib.request
 
+# What the client says (plain strings: the client loads no Django, so no translation; the tests use these
+# constants rather than copies of the text).
+BAD_PIN_OR_FILE = "Mã PIN không đúng hoặc tệp không phải PKCS#12."
+NOT_THE_REGISTERED_CERTIFICATE = "Chứng thư trong tệp .p12 không phải chứng thư số đã đăng ký trên hệ thống."
+FINISHED = "Hoàn tất. Dự thảo {id}: {state}"
+
 
 class ClientError(Exception):
     """The server refused (its Vietnamese message) or the local key could not sign."""
@@ -58,7 +64,7 @@ def load_key(p12: bytes, pin: str):
     try:
         key, cert, _extra = pkcs12.load_key_and_certificates(p12, pin.encode("utf-8") if pin else None)
     except ValueError:
-        raise ClientError("Mã PIN không đúng hoặc tệp không phải PKCS#12.") from None
+        raise ClientError(BAD_PIN_OR_FILE) from None
     if key is None or cert is None:
         raise ClientError("Tệp PKCS#12 không có khóa hoặc chứng thư.")
     return key, cert.public_bytes(serialization.Encoding.DER)
@@ -84,7 +90,7 @@ def run(*, url: str, username: str, password: str, draft: int, step: str, p12: b
     token = _call(url, "/api/auth/token", {"username": username, "password": password})["token"]
     prepared = _call(url, "/api/signing/remote/prepare", {"draft_id": draft, "step": step}, token)
     if base64.b64decode(prepared["certificate_b64"]) != cert_der:
-        raise ClientError("Chứng thư trong tệp .p12 không phải chứng thư số đã đăng ký trên hệ thống.")
+        raise ClientError(NOT_THE_REGISTERED_CERTIFICATE)
     signatures = []
     for f in prepared["files"]:
         signatures.append(base64.b64encode(
@@ -92,7 +98,7 @@ def run(*, url: str, username: str, password: str, draft: int, step: str, p12: b
         print(f"Đã ký: {f['filename']}", file=out)
     result = _call(url, f"/api/signing/remote/{prepared['session']}/finish",
                    {"signatures_b64": signatures, "issue": issue}, token)
-    print(f"Hoàn tất. Dự thảo {result.get('id')}: {result.get('state_label', result.get('state'))}", file=out)
+    print(FINISHED.format(id=result.get("id"), state=result.get("state_label", result.get("state"))), file=out)
     return result
 
 

@@ -34,6 +34,14 @@ from lienthong.signing import credentials, pades, selectors
 from lienthong.signing.models import Credential
 from lienthong.signing.verification import verify_pdf
 
+# Refusals and history lines users see (the tests use these constants rather than copies of the text).
+NO_AGENCY_CREDENTIAL = gettext_lazy("Cơ quan chưa có chữ ký số (chứng thư số cơ quan) trên hệ thống.")
+NO_PERSONAL_CREDENTIAL = gettext_lazy("Bạn chưa có chữ ký số trên hệ thống. Hãy nhập chứng thư số "
+                                      "(tệp .p12) ở trang “Chữ ký số của tôi”.")
+NO_COMPETENT_SIGNATURE = gettext_lazy("Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền.")
+SIGNED_DIGITALLY = gettext_lazy("Đã ký số (chữ ký số của %(s)s)")
+AGENCY_SIGNED = gettext_lazy("Đã ký số cơ quan (%(a)s)")
+
 
 @dataclass
 class SignRequest:
@@ -106,9 +114,8 @@ def credential_for_step(*, actor, agency, step: str):
 def require_credential(credential, step: str):
     if credential is None:
         if step == "seal":
-            raise ValidationFailed({"method": [_("Cơ quan chưa có chữ ký số (chứng thư số cơ quan) trên hệ thống.")]})
-        raise ValidationFailed({"method": [_("Bạn chưa có chữ ký số trên hệ thống. Hãy nhập chứng thư số "
-                                             "(tệp .p12) ở trang “Chữ ký số của tôi”.")]})
+            raise ValidationFailed({"method": [str(NO_AGENCY_CREDENTIAL)]})
+        raise ValidationFailed({"method": [str(NO_PERSONAL_CREDENTIAL)]})
     credentials.certificate_check_usable(bytes(credential.certificate))
     return credential
 
@@ -164,7 +171,7 @@ def _signer_fingerprints(draft) -> set[str]:
 
 def require_personal_signature(data: bytes, draft) -> None:
     if not personal_signature_ok(data, signer_fingerprints=_signer_fingerprints(draft)):
-        raise ValidationFailed({"files": [_("Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền.")]})
+        raise ValidationFailed({"files": [str(NO_COMPETENT_SIGNATURE)]})
 
 
 class ServerKeySigning:
@@ -201,13 +208,13 @@ class ServerKeySigning:
                                       image_width_mm=float(credential.image_width_mm), signer_name=name,
                                       signer_position=position, timestamper=pades.timestamper())
         return SignResult(files=[signed_file(main.name, out)],
-                          summary=_("Đã ký số (chữ ký số của %(s)s)") % {"s": name})
+                          summary=SIGNED_DIGITALLY % {"s": name})
 
     def sign_agency(self, request: SignRequest) -> SignResult:
         credential = require_credential(credential_for_step(actor=request.actor, agency=request.agency, step="seal"),
                                         "seal")
         if not request.current_files:
-            raise ValidationFailed({"files": [_("Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền.")]})
+            raise ValidationFailed({"files": [str(NO_COMPETENT_SIGNATURE)]})
         main = request.current_files[0]
         data = pdf_of(main)
         require_personal_signature(data, request.draft)
@@ -230,7 +237,7 @@ class ServerKeySigning:
 
 
 def agency_summary(agency, signed_attachments: int, unsigned: list) -> str:
-    text = _("Đã ký số cơ quan (%(a)s)") % {"a": getattr(agency, "name", "")}
+    text = AGENCY_SIGNED % {"a": getattr(agency, "name", "")}
     if signed_attachments:
         text += "; " + _("ký số %(n)s phụ lục") % {"n": signed_attachments}
     if unsigned:

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -16,6 +17,11 @@ from lienthong.core.views import forbidden
 from lienthong.signing import credentials, selectors
 from lienthong.signing import forms as signing_forms
 from lienthong.signing.models import Credential
+
+# Confirmations users see (the tests use these constants rather than copies of the text).
+PKCS12_SAVED = gettext_lazy("Đã lưu tệp khóa. Khi ký, anh/chị nhập mã PIN của tệp khóa.")
+TRUSTED_ADDED = gettext_lazy("Đã thêm chứng thư tin cậy: %(s)s")
+MARKED_AS_TEST_CA = gettext_lazy("Đã đánh dấu CA thử nghiệm (chữ ký không có giá trị pháp lý): %(s)s")
 
 
 def _credential_forms(request, *, agency: bool):
@@ -47,7 +53,7 @@ def _handle(request, action, forms, *, owner_user=None, owner_agency=None, curre
                 actor=request.user, owner_user=owner_user, owner_agency=owner_agency,
                 p12=signing_forms.read_upload(form, "pkcs12"), pin=cd["pin"], image_png=image,
                 image_width_mm=cd.get("image_width_mm"))
-            messages.success(request, _("Đã lưu tệp khóa. Khi ký, anh/chị nhập mã PIN của tệp khóa."))
+            messages.success(request, str(PKCS12_SAVED))
         elif action == "certificate":
             credentials.credential_register_certificate(
                 actor=request.user, owner_user=owner_user, owner_agency=owner_agency,
@@ -94,8 +100,7 @@ def personal(request):
 def agency(request):
     agencies = list(selectors.managed_agencies(user=request.user))
     if not agencies:
-        return forbidden(request, _("Chỉ văn thư của cơ quan hoặc quản trị hệ thống được quản lý chữ ký số "
-                                     "của cơ quan."))
+        return forbidden(request, str(credentials.AGENCY_MANAGERS_ONLY))
     chosen_id = request.GET.get("co_quan") or (str(agencies[0].pk) if len(agencies) == 1 else None)
     chosen = next((a for a in agencies if str(a.pk) == chosen_id), None)
     context = {"agencies": agencies, "chosen": chosen}
@@ -145,7 +150,7 @@ def trust_store(request):
                     trusted = credentials.trusted_certificate_add(
                         actor=request.user, data=signing_forms.read_upload(form, "certificate"),
                         is_test=form.cleaned_data["is_test"])
-                    messages.success(request, _("Đã thêm chứng thư tin cậy: %(s)s") % {"s": trusted.subject})
+                    messages.success(request, TRUSTED_ADDED % {"s": trusted.subject})
                 else:
                     credentials.revocation_list_add(actor=request.user, data=signing_forms.read_upload(form, "crl"))
                     messages.success(request, _("Đã tải lên CRL."))
@@ -175,7 +180,7 @@ def trust_toggle(request, trusted_id: int):
     except DomainError as exc:
         raise Http404 from exc
     if marking:
-        message = (_("Đã đánh dấu CA thử nghiệm (chữ ký không có giá trị pháp lý): %(s)s") if trusted.is_test
+        message = (MARKED_AS_TEST_CA if trusted.is_test
                    else _("Đã bỏ đánh dấu CA thử nghiệm: %(s)s"))
     else:
         message = _("Đã dùng lại: %(s)s") if trusted.active else _("Đã ngừng tin cậy: %(s)s")

@@ -9,11 +9,15 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lienthong.core.errors import NotFound
 from lienthong.signing import verification as signature_verification
 from lienthong.signing.models import VerificationStatus, verification_label
+
+# The confirmation users see (the tests use this constant rather than a copy of the text).
+REVERIFIED = gettext_lazy("Đã kiểm tra lại chữ ký số: %(s)s.")
 
 
 @login_required
@@ -26,7 +30,7 @@ def file_reverify(request, stored_file_id: int):
     label = verification_label(verification.status, verification.test_authority)
     legal = verification.status == VerificationStatus.VALID and not verification.test_authority
     (messages.success if legal else messages.warning)(
-        request, _("Đã kiểm tra lại chữ ký số: %(s)s.") % {"s": label})
+        request, REVERIFIED % {"s": label})
     target = request.POST.get("next") or request.headers.get("referer") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):

@@ -41,6 +41,8 @@ RECEIVED = gettext_lazy("Đã tiếp nhận văn bản; nơi gửi đã được
 RETURNED = gettext_lazy("Đã trả lại văn bản %(s)s cho %(a)s.")
 REGISTERED = gettext_lazy("Đã vào sổ văn bản đến, số đến %(n)s.")
 RECALL_AGREED = gettext_lazy("Đã đồng ý thu hồi; văn bản đã được gỡ khỏi danh sách và tìm kiếm.")
+# The reason a delivery whose signatures fail is returned with, pre-filled (%(d)s: the verification's messages).
+SIGNATURE_RETURN_REASON = gettext_lazy("Chữ ký số không hợp lệ: %(d)s")
 # States in which the văn thư may still receive, return or register the delivery.
 OPEN_STATES = (DeliveryState.ARRIVED, DeliveryState.RECEIVED)
 
@@ -84,7 +86,7 @@ def _signature_return_reason(doc) -> str:
     problems = signing_selectors.document_verification_problems(document_id=doc.pk)
     if not problems:
         return ""
-    return _("Chữ ký số không hợp lệ: %(d)s") % {"d": " ".join(v.message for v in problems)[:1900]}
+    return SIGNATURE_RETURN_REASON % {"d": " ".join(v.message for v in problems)[:1900]}
 
 
 def _render_detail(request, delivery_id: int, *, register_form=None, return_form=None, refuse_form=None,

@@ -23,6 +23,7 @@ from lienthong.signing.credentials.custody import (
     signer_for,
 )
 from lienthong.signing.credentials.services import (
+    AGENCY_MANAGERS_ONLY,
     DEFAULT_WIDTH_MM,
     IMAGE_WIDTH_RANGE_MM,
     credential_deactivate,
@@ -40,9 +41,9 @@ from lienthong.signing.credentials.trust_store import (
 )
 
 __all__ = [
-    "DEFAULT_WIDTH_MM", "IMAGE_WIDTH_RANGE_MM", "WRONG_PIN", "at_rest_cipher", "certificate_check_usable",
-    "certificate_fields", "credential_deactivate", "credential_expiry_warnings", "credential_import_pkcs12",
-    "credential_register_certificate", "credential_set_image", "fingerprint", "load_pkcs12", "load_x509",
-    "open_pkcs12", "open_signer", "protect_pkcs12", "revocation_list_add", "signer_for", "trust_store_chain",
-    "trusted_certificate_add", "trusted_certificate_set_active", "trusted_certificate_set_test",
+    "AGENCY_MANAGERS_ONLY", "DEFAULT_WIDTH_MM", "IMAGE_WIDTH_RANGE_MM", "WRONG_PIN", "at_rest_cipher",
+    "certificate_check_usable", "certificate_fields", "credential_deactivate", "credential_expiry_warnings",
+    "credential_import_pkcs12", "credential_register_certificate", "credential_set_image", "fingerprint",
+    "load_pkcs12", "load_x509", "open_pkcs12", "open_signer", "protect_pkcs12", "revocation_list_add", "signer_for",
+    "trust_store_chain", "trusted_certificate_add", "trusted_certificate_set_active", "trusted_certificate_set_test",
 ]

@@ -12,11 +12,20 @@ import datetime as dt
 import hashlib
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import ValidationFailed
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Messages users see (the tests use these constants rather than copies of the text); dates as dd/mm/yyyy
+# in Viet Nam's time.
+NOT_A_CERTIFICATE = gettext_lazy("Tệp không phải chứng thư số (X.509, PEM hoặc DER).")
+NOT_A_CRL = gettext_lazy("Tệp không phải danh sách chứng thư bị thu hồi (CRL).")
+EXPIRED = gettext_lazy("Chứng thư số đã hết hạn ngày %(date)s.")
+NOT_YET_VALID = gettext_lazy("Chứng thư số chưa có hiệu lực (có hiệu lực từ ngày %(date)s).")
+NO_SIGNING_USAGE = gettext_lazy("Chứng thư số không được phép dùng để ký số (thiếu mục đích digitalSignature / "
+                                "nonRepudiation).")
 
 
 def fingerprint(der: bytes) -> str:
@@ -29,10 +38,8 @@ def load_x509(data: bytes, *, kind: str = "certificate"):
     from cryptography import x509
 
     loaders = {
-        "certificate": (x509.load_pem_x509_certificate, x509.load_der_x509_certificate,
-                        _("Tệp không phải chứng thư số (X.509, PEM hoặc DER).")),
-        "crl": (x509.load_pem_x509_crl, x509.load_der_x509_crl,
-                _("Tệp không phải danh sách chứng thư bị thu hồi (CRL).")),
+        "certificate": (x509.load_pem_x509_certificate, x509.load_der_x509_certificate, NOT_A_CERTIFICATE),
+        "crl": (x509.load_pem_x509_crl, x509.load_der_x509_crl, NOT_A_CRL),
     }
     load_pem, load_der, message = loaders[kind]
     data = bytes(data)
@@ -41,7 +48,7 @@ def load_x509(data: bytes, *, kind: str = "certificate"):
             return load_pem(data)
         return load_der(data)
     except ValueError as exc:
-        raise ValidationFailed({kind: [message]}) from exc
+        raise ValidationFailed({kind: [str(message)]}) from exc
 
 
 def _vn(moment: dt.datetime) -> str:
@@ -57,18 +64,16 @@ def certificate_check_usable(cert_der: bytes, *, at: dt.datetime | None = None) 
     at = at or dt.datetime.now(dt.UTC)
     problems = []
     if cert.not_valid_after_utc < at:
-        problems.append(_("Chứng thư số đã hết hạn ngày %(date)s.") % {"date": _vn(cert.not_valid_after_utc)})
+        problems.append(EXPIRED % {"date": _vn(cert.not_valid_after_utc)})
     if cert.not_valid_before_utc > at:
-        problems.append(_("Chứng thư số chưa có hiệu lực (có hiệu lực từ ngày %(date)s).")
-                        % {"date": _vn(cert.not_valid_before_utc)})
+        problems.append(NOT_YET_VALID % {"date": _vn(cert.not_valid_before_utc)})
     try:
         usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
         signs = usage.digital_signature or usage.content_commitment
     except x509.ExtensionNotFound:
         signs = True  # no KeyUsage extension: every usage is allowed (RFC 5280 §4.2.1.3)
     if not signs:
-        problems.append(_("Chứng thư số không được phép dùng để ký số (thiếu mục đích digitalSignature / "
-                          "nonRepudiation)."))
+        problems.append(str(NO_SIGNING_USAGE))
     if problems:
         raise ValidationFailed({"certificate": problems})
 

@@ -34,17 +34,25 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import DomainError, ValidationFailed
 from lienthong.signing.credentials.certificates import asn1_certificate
 from lienthong.signing.credentials.trust_store import trust_store_chain
 from lienthong.signing.models import Credential, Custody
 
-WRONG_PIN = "Mã PIN không đúng."
+# Messages users see (the tests use these constants rather than copies of the text).
+WRONG_PIN = gettext_lazy("Mã PIN không đúng.")
+NOT_PKCS12 = gettext_lazy("Tệp không phải tệp khóa PKCS#12 (.p12, .pfx).")
+KEY_UNREADABLE = gettext_lazy("Không giải mã được tệp khóa đã lưu: khóa mã hóa của máy chủ đã thay đổi.")
+PIN_LOCKED = gettext_lazy("Đã nhập sai mã PIN quá nhiều lần; chữ ký số bị khóa, thử lại sau %(m)s phút.")
+PKCS11_NOT_CONFIGURED = gettext_lazy("Máy chủ chưa được cấu hình thư viện PKCS#11 (LIENTHONG_PKCS11_MODULE).")
+TOKEN_UNAVAILABLE = gettext_lazy("Không mở được token PKCS#11 “%(label)s”.")
+ON_USB_TOKEN = gettext_lazy("Chữ ký số này nằm trên USB token của người dùng: hãy ký bằng USB token.")
 
 
 def _wrong_pin() -> ValidationFailed:
-    return ValidationFailed({"pin": [_("Mã PIN không đúng.")]})
+    return ValidationFailed({"pin": [str(WRONG_PIN)]})
 
 
 # --- encryption at rest ---------------------------------------------------------------------------
@@ -74,7 +82,7 @@ def load_pkcs12(p12: bytes, pin: str):
         key, cert, extra = pkcs12.load_key_and_certificates(p12, pin.encode())
     except ValueError as exc:
         if not _looks_like_pkcs12(p12):
-            raise ValidationFailed({"pkcs12": [_("Tệp không phải tệp khóa PKCS#12 (.p12, .pfx).")]}) from exc
+            raise ValidationFailed({"pkcs12": [str(NOT_PKCS12)]}) from exc
         raise _wrong_pin() from exc
     if key is None or cert is None:
         raise ValidationFailed({"pkcs12": [_("Tệp PKCS#12 không chứa khóa bí mật và chứng thư.")]})
@@ -104,7 +112,7 @@ def open_pkcs12(blob: bytes, pin: str):
     try:
         p12 = at_rest_cipher().decrypt(bytes(blob))
     except InvalidToken as exc:
-        raise DomainError(_("Không giải mã được tệp khóa đã lưu: khóa mã hóa của máy chủ đã thay đổi.")) from exc
+        raise DomainError(str(KEY_UNREADABLE)) from exc
     return load_pkcs12(p12, pin)
 
 
@@ -136,8 +144,7 @@ def _open_counting_failures(credential, pin: str):
     locked_until = Credential.objects.filter(pk=credential.pk).values_list("pin_locked_until", flat=True).first()
     if locked_until and locked_until > now:
         minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-        raise ValidationFailed({"pin": [_("Đã nhập sai mã PIN quá nhiều lần; chữ ký số bị khóa, thử lại sau "
-                                          "%(m)s phút.") % {"m": minutes}]})
+        raise ValidationFailed({"pin": [PIN_LOCKED % {"m": minutes}]})
     try:
         opened = open_pkcs12(credential.pkcs12, pin)
     except ValidationFailed as exc:
@@ -158,7 +165,7 @@ def _pkcs11_session(credential, pin: str | None):
 
     module = settings.SIGNING_PKCS11_MODULE
     if not module:
-        raise DomainError(_("Máy chủ chưa được cấu hình thư viện PKCS#11 (LIENTHONG_PKCS11_MODULE)."))
+        raise DomainError(str(PKCS11_NOT_CONFIGURED))
     user_pin = settings.SIGNING_PKCS11_PIN or pin
     try:
         return open_pkcs11_session(module, token_criteria=TokenCriteria(label=credential.pkcs11_token),
@@ -166,9 +173,9 @@ def _pkcs11_session(credential, pin: str | None):
     except p11.exceptions.PinIncorrect as exc:
         raise _wrong_pin() from exc
     except p11.exceptions.PKCS11Error as exc:
-        raise DomainError(_("Không mở được token PKCS#11 “%(label)s”.") % {"label": credential.pkcs11_token}) from exc
+        raise DomainError(TOKEN_UNAVAILABLE % {"label": credential.pkcs11_token}) from exc
     except Exception as exc:  # pyHanko's PKCS11Error "no token with label …"
-        raise DomainError(_("Không mở được token PKCS#11 “%(label)s”.") % {"label": credential.pkcs11_token}) from exc
+        raise DomainError(TOKEN_UNAVAILABLE % {"label": credential.pkcs11_token}) from exc
 
 
 def _pkcs11_signer(credential, session, chain_der):
@@ -182,7 +189,7 @@ def _pkcs11_signer(credential, session, chain_der):
 
 
 def _refuse_remote():
-    raise DomainError(_("Chữ ký số này nằm trên USB token của người dùng: hãy ký bằng USB token."))
+    raise DomainError(str(ON_USB_TOKEN))
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts.models import Role
 from lienthong.accounts.selectors import people_of
@@ -36,6 +37,18 @@ from lienthong.signing.pades.images import check_png_with_alpha
 IMAGE_WIDTH_RANGE_MM = (Decimal("10"), Decimal("60"))
 DEFAULT_WIDTH_MM = {CredentialKind.PERSONAL: Decimal("35"), CredentialKind.AGENCY: Decimal("36")}
 
+# Messages users see (the pages and the tests use these constants rather than copies of the text).
+ONLY_YOUR_OWN = gettext_lazy("Anh/chị chỉ quản lý được chữ ký số của chính mình.")
+AGENCY_MANAGERS_ONLY = gettext_lazy("Chỉ văn thư của cơ quan hoặc quản trị hệ thống được quản lý chữ ký số "
+                                    "của cơ quan.")
+NOT_THE_PERSON = gettext_lazy("Chứng thư số cấp cho “%(cn)s”, không phải cho %(name)s.")
+NOT_THE_AGENCY = gettext_lazy("Chứng thư số cấp cho “%(cn)s”, không phải cho cơ quan %(name)s.")
+WIDTH_OUT_OF_RANGE = gettext_lazy("Chiều rộng ảnh phải từ %(lo)s đến %(hi)s mm.")
+PKCS11_AGENCIES_ONLY = gettext_lazy("Khóa trên HSM (PKCS#11) chỉ dùng cho chữ ký số của cơ quan.")
+PKCS11_TOKEN_REQUIRED = gettext_lazy("Hãy nhập nhãn token PKCS#11.")
+EXPIRY_PERSONAL = gettext_lazy("Chứng thư số của anh/chị hết hạn ngày %(d)s")
+EXPIRY_AGENCY = gettext_lazy("Chứng thư số của cơ quan %(a)s hết hạn ngày %(d)s")
+
 
 def _require_credential_manager(actor, *, owner_user=None, owner_agency=None) -> None:
     """A person manages only their own personal credential; an agency's credential is managed by its
@@ -44,10 +57,9 @@ def _require_credential_manager(actor, *, owner_user=None, owner_agency=None) ->
         raise ValidationFailed({"owner": [_("Chữ ký số phải thuộc về đúng một người hoặc một cơ quan.")]})
     if owner_user is not None:
         if owner_user.pk != actor.pk:
-            raise PermissionDenied(_("Anh/chị chỉ quản lý được chữ ký số của chính mình."))
+            raise PermissionDenied(str(ONLY_YOUR_OWN))
     elif not signing_selectors.user_can_manage_agency_credentials(user=actor, agency_id=owner_agency.pk):
-        raise PermissionDenied(_("Chỉ văn thư của cơ quan hoặc quản trị hệ thống được quản lý chữ ký số "
-                                 "của cơ quan."))
+        raise PermissionDenied(str(AGENCY_MANAGERS_ONLY))
 
 
 def _check_owner(cert, *, owner_user=None, owner_agency=None) -> None:
@@ -60,16 +72,16 @@ def _check_owner(cert, *, owner_user=None, owner_agency=None) -> None:
         expected = fold_words(owner_user.full_name or "")
         if expected and cn != expected:
             raise ValidationFailed({"certificate": [
-                _("Chứng thư số cấp cho “%(cn)s”, không phải cho %(name)s.")
-                % {"cn": name_attribute(cert.subject, NameOID.COMMON_NAME), "name": owner_user.full_name}]})
+                NOT_THE_PERSON % {"cn": name_attribute(cert.subject, NameOID.COMMON_NAME),
+                                  "name": owner_user.full_name}]})
     else:
         full = fold_words(owner_agency.name)
         names = {full, fold_words(owner_agency.short_name or owner_agency.name)}
         # X.509 names stop at 64 characters: a long agency name may be cut or replaced by its short name
         if not ({cn, org} & names or any(len(v) >= 60 and full.startswith(v) for v in (cn, org))):
             raise ValidationFailed({"certificate": [
-                _("Chứng thư số cấp cho “%(cn)s”, không phải cho cơ quan %(name)s.")
-                % {"cn": name_attribute(cert.subject, NameOID.COMMON_NAME), "name": owner_agency.name}]})
+                NOT_THE_AGENCY % {"cn": name_attribute(cert.subject, NameOID.COMMON_NAME),
+                                  "name": owner_agency.name}]})
 
 
 def _width(value, kind) -> Decimal:
@@ -81,8 +93,7 @@ def _width(value, kind) -> Decimal:
         width = Decimal("-1")
     lo, hi = IMAGE_WIDTH_RANGE_MM
     if not lo <= width <= hi:
-        raise ValidationFailed({"image_width_mm": [_("Chiều rộng ảnh phải từ %(lo)s đến %(hi)s mm.")
-                                                   % {"lo": lo, "hi": hi}]})
+        raise ValidationFailed({"image_width_mm": [WIDTH_OUT_OF_RANGE % {"lo": lo, "hi": hi}]})
     return width
 
 
@@ -142,10 +153,10 @@ def credential_register_certificate(*, actor, certificate: bytes, custody_mode: 
         raise ValidationFailed({"custody": [_("Cách giữ khóa không hợp lệ.")]})
     if custody_mode == Custody.PKCS11:
         if kind != CredentialKind.AGENCY:
-            raise ValidationFailed({"custody": [_("Khóa trên HSM (PKCS#11) chỉ dùng cho chữ ký số của cơ quan.")]})
+            raise ValidationFailed({"custody": [str(PKCS11_AGENCIES_ONLY)]})
         pkcs11_token, pkcs11_key = pkcs11_token.strip(), pkcs11_key.strip()
         if not pkcs11_token:
-            raise ValidationFailed({"pkcs11_token": [_("Hãy nhập nhãn token PKCS#11.")]})
+            raise ValidationFailed({"pkcs11_token": [str(PKCS11_TOKEN_REQUIRED)]})
     else:
         pkcs11_token = pkcs11_key = ""
     cert = load_x509(certificate)
@@ -209,13 +220,12 @@ def credential_expiry_warnings(*, today: dt.date | None = None) -> int:
         if credential.kind == CredentialKind.PERSONAL:
             assert credential.user_id is not None  # a personal credential has its owner (Credential's constraint)
             recipients = [credential.user_id]
-            title = _("Chứng thư số của anh/chị hết hạn ngày %(d)s") % {"d": expires}
+            title = EXPIRY_PERSONAL % {"d": expires}
             url = reverse("signing:personal")
         else:
             assert credential.agency is not None  # an agency credential has its agency (Credential's constraint)
             recipients = list(people_of(agency_ids=[credential.agency_id], roles=[Role.CLERK]))
-            title = _("Chứng thư số của cơ quan %(a)s hết hạn ngày %(d)s") % {"a": credential.agency.name,
-                                                                            "d": expires}
+            title = EXPIRY_AGENCY % {"a": credential.agency.name, "d": expires}
             url = reverse("signing:agency")
         body = _("Hãy đề nghị tổ chức cung cấp dịch vụ chứng thực chữ ký số gia hạn hoặc cấp chứng thư mới.")
         specs += [NotificationSpec(user_id=uid, kind="status", title=title, body=body, url=url,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
@@ -24,6 +25,14 @@ from lienthong.signing.credentials.certificates import (
 from lienthong.signing.models import FileVerification, RevocationList, TrustedCertificate, TrustKind
 from lienthong.signing.verification.legal_validity import document_validity_refresh
 from lienthong.signing.verification.services import files_verify_later
+
+# Messages users see, and the audit line of a test-CA mark (the tests use these constants rather than copies).
+NOT_A_CA = gettext_lazy("Đây không phải chứng thư của tổ chức cấp chứng thư số (CA): "
+                        "chỉ thêm được chứng thư gốc hoặc trung gian.")
+ALREADY_TRUSTED = gettext_lazy("Chứng thư “%(s)s” đã có trong danh sách tin cậy.")
+CRL_NOT_FROM_TRUSTED_CA = gettext_lazy("CRL không do một tổ chức cấp chứng thư trong danh sách tin cậy ký.")
+CRL_ALREADY_UPLOADED = gettext_lazy("CRL này đã được tải lên.")
+TEST_CA_MARK_AUDIT = gettext_lazy("Đánh dấu CA thử nghiệm: %(s)s")
 
 
 def trust_store_chain(cert_der: bytes) -> list[bytes]:
@@ -54,13 +63,11 @@ def trusted_certificate_add(*, actor, data: bytes, is_test: bool = False) -> Tru
         _require_system_admin(actor)
     cert = load_x509(data)
     if not is_ca(cert):
-        raise ValidationFailed({"certificate": [_("Đây không phải chứng thư của tổ chức cấp chứng thư số (CA): "
-                                                  "chỉ thêm được chứng thư gốc hoặc trung gian.")]})
+        raise ValidationFailed({"certificate": [str(NOT_A_CA)]})
     fields = certificate_fields(cert)
     existing = TrustedCertificate.objects.filter(fingerprint=fields["fingerprint"]).first()
     if existing is not None:
-        raise ValidationFailed({"certificate": [_("Chứng thư “%(s)s” đã có trong danh sách tin cậy.")
-                                                % {"s": existing.subject}]})
+        raise ValidationFailed({"certificate": [ALREADY_TRUSTED % {"s": existing.subject}]})
     with transaction.atomic():
         trusted = TrustedCertificate.objects.create(
             kind=TrustKind.ROOT if self_signed(cert) else TrustKind.INTERMEDIATE,
@@ -124,7 +131,7 @@ def trusted_certificate_set_test(*, actor, trusted_id: int, is_test: bool) -> Tr
         if document_ids:
             document_validity_refresh(document_ids=document_ids)
         audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="signing.trusted_certificate", obj_id=trusted.pk,
-                  summary=(_("Đánh dấu CA thử nghiệm: %(s)s") if trusted.is_test else
+                  summary=(TEST_CA_MARK_AUDIT if trusted.is_test else
                            _("Bỏ đánh dấu CA thử nghiệm: %(s)s")) % {"s": trusted.subject[:300]},
                   details={"files_to_verify": len(file_ids)})
         transaction.on_commit(lambda: files_verify_later(file_ids))
@@ -145,10 +152,10 @@ def revocation_list_add(*, actor, data: bytes) -> RevocationList:
             issuer = trusted
             break
     if issuer is None:
-        raise ValidationFailed({"crl": [_("CRL không do một tổ chức cấp chứng thư trong danh sách tin cậy ký.")]})
+        raise ValidationFailed({"crl": [str(CRL_NOT_FROM_TRUSTED_CA)]})
     this_update = crl.last_update_utc
     if RevocationList.objects.filter(issuer_fingerprint=issuer.fingerprint, this_update=this_update).exists():
-        raise ValidationFailed({"crl": [_("CRL này đã được tải lên.")]})
+        raise ValidationFailed({"crl": [str(CRL_ALREADY_UPLOADED)]})
     with transaction.atomic():
         row = RevocationList.objects.create(
             issuer=issuer.subject, issuer_fingerprint=issuer.fingerprint, this_update=this_update,

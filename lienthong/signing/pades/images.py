@@ -12,7 +12,7 @@ import math
 import subprocess
 from functools import cache
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import ValidationFailed
 
@@ -21,6 +21,14 @@ MAX_SIDE = 4000
 MIN_SIDE = 40
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DPI = 300
+
+# Refusals users see (the tests use these constants rather than copies of the text).
+TOO_LARGE = gettext_lazy("Ảnh quá lớn (tối đa 1 MB).")
+NOT_PNG = gettext_lazy("Ảnh phải là tệp PNG.")
+SIZE_OUT_OF_RANGE = gettext_lazy("Kích thước ảnh không phù hợp (mỗi cạnh từ %(lo)s đến %(hi)s điểm ảnh).")
+NO_ALPHA = gettext_lazy("Ảnh phải có nền trong suốt (PNG có kênh alpha).")
+UNREADABLE = gettext_lazy("Không đọc được ảnh PNG.")
+NO_TRANSPARENT_PIXEL = gettext_lazy("Ảnh phải có nền trong suốt: không có điểm ảnh nào trong suốt.")
 
 
 def _bad(message) -> ValidationFailed:
@@ -34,26 +42,25 @@ def check_png_with_alpha(data: bytes) -> None:
 
     data = bytes(data or b"")
     if len(data) > MAX_BYTES:
-        raise _bad(_("Ảnh quá lớn (tối đa 1 MB)."))
+        raise _bad(str(TOO_LARGE))
     if not data.startswith(PNG_SIGNATURE):
-        raise _bad(_("Ảnh phải là tệp PNG."))
+        raise _bad(str(NOT_PNG))
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size  # from the header: a 1 MB PNG can inflate to gigabytes, so check first
             if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
-                raise _bad(_("Kích thước ảnh không phù hợp (mỗi cạnh từ %(lo)s đến %(hi)s điểm ảnh).")
-                           % {"lo": MIN_SIDE, "hi": MAX_SIDE})
+                raise _bad(SIZE_OUT_OF_RANGE % {"lo": MIN_SIDE, "hi": MAX_SIDE})
             image.load()
             if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
-                raise _bad(_("Ảnh phải có nền trong suốt (PNG có kênh alpha)."))
+                raise _bad(str(NO_ALPHA))
             alpha = image.convert("RGBA").getchannel("A")
     except ValidationFailed:
         raise
     except Exception as exc:  # noqa: BLE001 — Pillow raises many kinds of errors on a broken file
-        raise _bad(_("Không đọc được ảnh PNG.")) from exc
+        raise _bad(str(UNREADABLE)) from exc
     low, _high = alpha.getextrema()
     if low > 0:
-        raise _bad(_("Ảnh phải có nền trong suốt: không có điểm ảnh nào trong suốt."))
+        raise _bad(str(NO_TRANSPARENT_PIXEL))
 
 
 # --- demo images ----------------------------------------------------------------------------------

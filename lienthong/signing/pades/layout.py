@@ -20,12 +20,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import ValidationFailed
 from lienthong.signing.pades.fonts import stamp_font_path
 
 MM = 72 / 25.4
+
+# Refusals users see (the tests use these constants rather than copies of the text).
+PDF_TOO_LARGE = gettext_lazy("Tệp PDF quá lớn để ký số (tối đa %(mb)d MB).")
+NOT_A_PDF = gettext_lazy("Tệp không phải là PDF.")
+CORRUPT_PDF = gettext_lazy("Tệp PDF bị hỏng, không đọc được.")
+ENCRYPTED_PDF = gettext_lazy("Tệp PDF được mã hóa (đặt mật khẩu), không ký số được.")
 
 
 @dataclass(frozen=True)
@@ -59,10 +65,9 @@ def check_pdf(data: bytes) -> None:
 
 def checked_pdf(data: bytes) -> ParsedPdf:
     if len(data) > settings.SIGNING_MAX_PDF_BYTES:
-        raise ValidationFailed({"files": [_("Tệp PDF quá lớn để ký số (tối đa %(mb)d MB).")
-                                          % {"mb": settings.SIGNING_MAX_PDF_BYTES // (1024 * 1024)}]})
+        raise ValidationFailed({"files": [PDF_TOO_LARGE % {"mb": settings.SIGNING_MAX_PDF_BYTES // (1024 * 1024)}]})
     if not data or b"%PDF-" not in data[:1024]:
-        raise ValidationFailed({"files": [_("Tệp không phải là PDF.")]})
+        raise ValidationFailed({"files": [str(NOT_A_PDF)]})
     try:
         reader = pdf_reader(data)
         encrypted = reader.encrypted
@@ -77,9 +82,9 @@ def checked_pdf(data: bytes) -> ParsedPdf:
     except ValidationFailed:
         raise
     except Exception:  # noqa: BLE001 - any parser failure means a corrupt file
-        raise ValidationFailed({"files": [_("Tệp PDF bị hỏng, không đọc được.")]}) from None
+        raise ValidationFailed({"files": [str(CORRUPT_PDF)]}) from None
     if encrypted:
-        raise ValidationFailed({"files": [_("Tệp PDF được mã hóa (đặt mật khẩu), không ký số được.")]})
+        raise ValidationFailed({"files": [str(ENCRYPTED_PDF)]})
     return doc
 
 

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import ValidationFailed
 from lienthong.signing.pades.signatures import (
@@ -24,6 +25,9 @@ from lienthong.signing.pades.signatures import (
 )
 
 _REMOTE_MD = "sha256"
+
+# The refusal users see (the tests use this constant rather than a copy of the text).
+SIGNATURE_MISMATCH = gettext_lazy("Chữ ký từ token không khớp với dữ liệu đã chuẩn bị.")
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def prepare_attachment(data: bytes, *, certificate_der: bytes, chain_der=(), num
 
 
 def _mismatch() -> ValidationFailed:
-    return ValidationFailed({"signatures": [_("Chữ ký từ token không khớp với dữ liệu đã chuẩn bị.")]})
+    return ValidationFailed({"signatures": [str(SIGNATURE_MISMATCH)]})
 
 
 def _check_signature_value(certificate_der: bytes, signed_attributes: bytes, signature_value: bytes) -> str:

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError as BadValue
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import NotFound, ValidationFailed
 from lienthong.signing.credentials import trust_store_chain
@@ -27,6 +28,9 @@ from lienthong.signing.methods import signed_file
 from lienthong.signing.models import RemoteSessionState, RemoteSigningFile, RemoteSigningSession
 from lienthong.signing.pades.remote import Prepared, finish_remote
 from lienthong.signing.pades.signatures import timestamper
+
+# The refusal users see (the tests use this constant rather than a copy of the text).
+SESSION_EXPIRED = gettext_lazy("Phiên ký đã hết hạn, hãy chuẩn bị lại.")
 
 
 def session_create(*, actor, credential, purpose: str, target_id: int,
@@ -61,7 +65,7 @@ def _check_open(session: RemoteSigningSession, now) -> None:
     if session.state == RemoteSessionState.FAILED:
         raise ValidationFailed({"session": [_("Phiên ký đã bị hủy, hãy chuẩn bị lại.")]})
     if session.expires_at <= now:
-        raise ValidationFailed({"session": [_("Phiên ký đã hết hạn, hãy chuẩn bị lại.")]})
+        raise ValidationFailed({"session": [str(SESSION_EXPIRED)]})
 
 
 def session_finish[Target](*, actor, session_id, signatures: list[bytes],

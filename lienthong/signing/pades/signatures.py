@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import ValidationFailed
 from lienthong.signing.pades.fields import (
@@ -56,6 +57,10 @@ SIG_PERSONAL = "LT_KySo_CaNhan"
 SIG_AGENCY = "LT_KySo_CoQuan"
 SIG_ATTACHMENT = "LT_KySo_KemTheo"
 BYTES_RESERVED = 16384  # room for the CMS: certificate chain + timestamp token
+
+# The refusal users see (the tests use this constant rather than a copy of the text).
+NO_PERSONAL_SIGNATURE = gettext_lazy("Văn bản chưa có chữ ký số của người có thẩm quyền, "
+                                     "chưa thể ký số của cơ quan.")
 
 
 def configure_logging() -> None:
@@ -176,8 +181,7 @@ def _personal_widget(reader):
     """(page index, rect) of the first signed signature field (the personal signature)."""
     sigs = [f for f in form_fields(reader) if f.get("/FT") == "/Sig" and f.get("/V") is not None]
     if not sigs:
-        raise ValidationFailed({"files": [_("Văn bản chưa có chữ ký số của người có thẩm quyền, "
-                                            "chưa thể ký số của cơ quan.")]})
+        raise ValidationFailed({"files": [str(NO_PERSONAL_SIGNATURE)]})
     preferred = [f for f in sigs if str(f.get("/T", "")).startswith(SIG_PERSONAL)]
     field = (preferred or sigs)[0]
     widget = field

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from cryptography.fernet import Fernet
@@ -11,6 +12,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong.core.errors import DomainError, ValidationFailed
 from lienthong.signing import credentials, pki
+from lienthong.signing.credentials import certificates, custody
 from lienthong.signing.models import Credential
 from lienthong.testing.builders import tiny_pdf
 
@@ -57,7 +59,7 @@ def test_the_stored_blob_is_encrypted_and_the_pin_is_not_stored(chain, settings)
     assert credentials.fingerprint(cert.public_bytes(Encoding.DER)) == person.fingerprint
     # an explicit server key replaces the one derived from SECRET_KEY; blobs of the old key no longer open
     settings.SIGNING_KEY_ENCRYPTION_KEY = Fernet.generate_key().decode()
-    with pytest.raises(DomainError, match="khóa mã hóa của máy chủ"):
+    with pytest.raises(DomainError, match=re.escape(str(custody.KEY_UNREADABLE))):
         credentials.open_pkcs12(blob, "123456")
     assert credentials.open_pkcs12(credentials.protect_pkcs12(p12, "123456"), "123456")[1] == cert
 
@@ -67,31 +69,32 @@ def test_wrong_pin_and_wrong_file_get_clear_errors(chain):
     credential = _credential(person)
     with pytest.raises(ValidationFailed) as wrong:
         credentials.signer_for(credential, pin="654321")
-    assert wrong.value.errors == {"pin": ["Mã PIN không đúng."]}
+    assert wrong.value.errors == {"pin": [str(custody.WRONG_PIN)]}
     with pytest.raises(ValidationFailed) as empty:
         credentials.signer_for(credential, pin="")
     assert "pin" in empty.value.errors
     with pytest.raises(ValidationFailed) as wrong_protect:
         credentials.protect_pkcs12(person.pkcs12("123456"), "000000")
-    assert wrong_protect.value.errors == {"pin": ["Mã PIN không đúng."]}
+    assert wrong_protect.value.errors == {"pin": [str(custody.WRONG_PIN)]}
     with pytest.raises(ValidationFailed) as not_p12:
         credentials.protect_pkcs12(b"%PDF-1.7 not a key file", "123456")
-    assert not_p12.value.errors == {"pkcs12": ["Tệp không phải tệp khóa PKCS#12 (.p12, .pfx)."]}
+    assert not_p12.value.errors == {"pkcs12": [str(custody.NOT_PKCS12)]}
 
 
 def test_remote_credentials_cannot_sign_on_the_server(chain):
     _root, _ca, person = chain
     credential = Credential(kind="personal", custody="remote", certificate=person.der)
-    with pytest.raises(DomainError, match="USB token"):
+    with pytest.raises(DomainError, match=re.escape(str(custody.ON_USB_TOKEN))):
         credentials.signer_for(credential, pin="123456")
-    with pytest.raises(DomainError, match="USB token"), credentials.open_signer(credential, pin="123456"):
+    with pytest.raises(DomainError, match=re.escape(str(custody.ON_USB_TOKEN))), \
+            credentials.open_signer(credential, pin="123456"):
         pass
 
 
 def test_pkcs11_without_a_configured_module_is_a_clear_error(chain, settings):
     settings.SIGNING_PKCS11_MODULE = ""
     credential = Credential(kind="agency", custody="pkcs11", certificate=chain[2].der, pkcs11_token="t")
-    with pytest.raises(DomainError, match="PKCS#11"):
+    with pytest.raises(DomainError, match=re.escape(str(custody.PKCS11_NOT_CONFIGURED))):
         credentials.signer_for(credential, pin=None)
 
 
@@ -102,15 +105,15 @@ def test_certificate_check_usable(chain):
     old = pki.make_end_entity(ca, "Cũ", reuse_key=True, not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), days=30)
     with pytest.raises(ValidationFailed) as expired:
         credentials.certificate_check_usable(old.der)
-    assert expired.value.errors == {"certificate": ["Chứng thư số đã hết hạn ngày 31/01/2020."]}
+    assert expired.value.errors == {"certificate": [certificates.EXPIRED % {"date": "31/01/2020"}]}
     future = pki.make_end_entity(ca, "Mới", reuse_key=True, not_before=dt.datetime(2099, 1, 1, 5, tzinfo=dt.UTC))
     with pytest.raises(ValidationFailed) as not_yet:
         credentials.certificate_check_usable(future.der)
-    assert not_yet.value.errors["certificate"] == ["Chứng thư số chưa có hiệu lực (có hiệu lực từ ngày 01/01/2099)."]
+    assert not_yet.value.errors["certificate"] == [certificates.NOT_YET_VALID % {"date": "01/01/2099"}]
     encipher = pki.make_end_entity(ca, "Mã hóa", reuse_key=True, digital_signature=False)
-    with pytest.raises(ValidationFailed, match="không được phép dùng để ký số"):
+    with pytest.raises(ValidationFailed, match=re.escape(str(certificates.NO_SIGNING_USAGE))):
         credentials.certificate_check_usable(encipher.der)
-    with pytest.raises(ValidationFailed, match="không phải chứng thư số"):
+    with pytest.raises(ValidationFailed, match=re.escape(str(certificates.NOT_A_CERTIFICATE))):
         credentials.certificate_check_usable(b"hello")
     # ``at`` checks usability at another moment (e.g. when a remote signature was prepared)
     credentials.certificate_check_usable(old.der, at=dt.datetime(2020, 1, 15, tzinfo=dt.UTC))

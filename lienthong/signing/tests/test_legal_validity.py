@@ -11,21 +11,26 @@ import datetime as dt
 import lxml.html
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery
 from lienthong.documents.models import DocumentFile
 from lienthong.signing import credentials, verification
 from lienthong.signing import selectors as signing_selectors
-from lienthong.signing.models import FileVerification
+from lienthong.signing.credentials.trust_store import TEST_CA_MARK_AUDIT
+from lienthong.signing.models import TEST_AUTHORITY_LABEL, FileVerification
 from lienthong.signing.tests import signed_pdfs as sp
-from lienthong.signing.tests.test_verification_ui import TODAY, api_document, issue
+from lienthong.signing.tests.test_verification_ui import LEGAL_BADGE, TODAY, api_document, issue
+from lienthong.signing.views import MARKED_AS_TEST_CA
 
 pytestmark = pytest.mark.django_db
 
-TEST_CA_LABEL = "Hợp lệ (CA thử nghiệm — không có giá trị pháp lý)"
-LEGAL_BADGE = "Văn bản điện tử có giá trị pháp lý"
+TEST_CA_LABEL = str(TEST_AUTHORITY_LABEL)
+# Template wording (signing/_legal_validity.html, signing/verification_panel.html), not messages of the Python
+# code: kept as literals, like "CA thử nghiệm" looked for in the page head's test-authority badge.
 PENDING = "Đang kiểm tra chữ ký số"
+TEST_CA_SIGNATURE = "Hợp lệ (CA thử nghiệm)"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +72,7 @@ def test_signatures_under_a_test_ca_root_are_valid_from_a_test_authority_and_nev
     [panel] = html.xpath("//div[contains(@class,'verification-panel')]")
     assert TEST_CA_LABEL in text(panel.xpath("h3")[0])
     assert [text(h) for h in panel.xpath(".//div[contains(@class,'signature')]/h4/span")] == [
-        "Hợp lệ (CA thử nghiệm)", "Hợp lệ (CA thử nghiệm)"]
+        TEST_CA_SIGNATURE, TEST_CA_SIGNATURE]
     body = api_document(client, doc)
     assert body["legally_valid"] is False
     assert body["files"][0]["verification"]["test_authority"] is True
@@ -203,10 +208,10 @@ def test_marking_a_trusted_root_as_test_ca_on_the_trust_store_page_takes_the_leg
     url = reverse("signing:trust_toggle", args=[root.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"is_test": "1"}, follow=True)
-    assert "Đã đánh dấu CA thử nghiệm" in response.content.decode()
+    assert escape(MARKED_AS_TEST_CA % {"s": root.subject}) in response.content.decode()
     assert TrustedCertificate.objects.get(pk=root.pk).is_test
     assert AuditEntry.objects.filter(object_type="signing.trusted_certificate", object_id=str(root.pk),
-                                     summary__contains="CA thử nghiệm").exists()
+                                     summary=TEST_CA_MARK_AUDIT % {"s": root.subject[:300]}).exists()
     doc.refresh_from_db()
     assert not doc.legally_valid
     assert FileVerification.objects.get(stored_file__uses__document=doc).test_authority

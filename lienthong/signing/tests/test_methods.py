@@ -16,6 +16,7 @@ from lienthong.documents.models import DocumentFile, StoredFile
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import DraftFile, DraftState
 from lienthong.signing import methods
+from lienthong.signing.credentials import certificates, custody
 from lienthong.signing.tests.flow_setup import (
     AGENCY_PIN,
     PERSONAL_PIN,
@@ -97,7 +98,8 @@ def test_leader_signs_clerk_numbers_and_seals_and_both_signatures_validate(signe
                       .values_list("stored_file__sha256", flat=True))
     assert doc_hashes == [f.stored_file.sha256 for f in sealed]
     history = " ".join(draft.steps.values_list("note", flat=True))
-    assert "Đã ký số" in history and "Đã ký số cơ quan" in history
+    assert methods.SIGNED_DIGITALLY % {"s": p.users["leader.huyen"].full_name} in history
+    assert methods.AGENCY_SIGNED % {"a": p.agencies["huyen"].name} in history
 
 
 def test_after_the_agency_signature_the_file_is_frozen(signed_up):
@@ -131,7 +133,7 @@ def test_wrong_pin_is_refused_and_nothing_is_stored(signed_up):
     before = snapshot(draft)
     with pytest.raises(ValidationFailed) as exc:
         sign(p, draft, pin="000000")
-    assert exc.value.errors == {"pin": ["Mã PIN không đúng."]}
+    assert exc.value.errors == {"pin": [str(custody.WRONG_PIN)]}
     with pytest.raises(ValidationFailed) as exc:
         sign(p, draft, pin="")
     assert "pin" in exc.value.errors
@@ -149,10 +151,10 @@ def test_five_wrong_pins_lock_the_key_for_a_while_like_a_token(signed_up, settin
     for _attempt in range(5):
         with pytest.raises(ValidationFailed) as exc:
             sign(p, draft, pin="000000")
-        assert exc.value.errors == {"pin": ["Mã PIN không đúng."]}
+        assert exc.value.errors == {"pin": [str(custody.WRONG_PIN)]}
     with pytest.raises(ValidationFailed) as exc:  # even the right PIN waits for the lock to end
         sign(p, draft)
-    assert "quá nhiều lần" in exc.value.errors["pin"][0] and "15 phút" in exc.value.errors["pin"][0]
+    assert exc.value.errors["pin"] == [custody.PIN_LOCKED % {"m": 15}]
     assert draft.state == DraftState.SIGNING
 
     credential = Credential.objects.get(user=p.users["leader.huyen"])
@@ -171,23 +173,28 @@ def test_no_credential_is_refused_with_a_clear_message(province):
     before = snapshot(draft)
     with pytest.raises(ValidationFailed) as exc:
         sign(p, draft)
-    assert "chưa có chữ ký số" in exc.value.errors["method"][0]
+    assert exc.value.errors["method"] == [str(methods.NO_PERSONAL_CREDENTIAL)]
     assert snapshot(draft) == before
 
 
-@pytest.mark.parametrize("cert_kw, words", [
-    (expired(), "hết hạn"),
-    ({"not_before": dt.datetime(2099, 1, 1, tzinfo=dt.UTC)}, "chưa có hiệu lực"),
-    ({"digital_signature": False}, "ký số"),
-])
-def test_unusable_certificate_is_refused(province, cert_kw, words):
+def _vn_date(moment: dt.datetime) -> str:
+    return moment.astimezone(certificates.VN_TZ).strftime("%d/%m/%Y")
+
+
+@pytest.mark.parametrize("cert_kw, refusal", [
+    (expired(), lambda credential: certificates.EXPIRED % {"date": _vn_date(credential.not_after)}),
+    ({"not_before": dt.datetime(2099, 1, 1, tzinfo=dt.UTC)},
+     lambda credential: certificates.NOT_YET_VALID % {"date": _vn_date(credential.not_before)}),
+    ({"digital_signature": False}, lambda credential: str(certificates.NO_SIGNING_USAGE)),
+], ids=["expired", "not yet valid", "no signing usage"])
+def test_unusable_certificate_is_refused(province, cert_kw, refusal):
     p = province
-    add_credential(user=p.users["leader.huyen"], **cert_kw)
+    credential, _issued = add_credential(user=p.users["leader.huyen"], **cert_kw)
     draft = draft_at_signing(p)
     before = snapshot(draft)
     with pytest.raises(ValidationFailed) as exc:
         sign(p, draft)
-    assert words in exc.value.message
+    assert exc.value.message == refusal(credential)
     assert snapshot(draft) == before
 
 
@@ -226,7 +233,7 @@ def test_agency_signature_needs_the_competent_persons_digital_signature(signed_u
     before = snapshot(draft)
     with pytest.raises(ValidationFailed) as exc:
         seal(p, draft)
-    assert exc.value.message == "Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền."
+    assert exc.value.message == str(methods.NO_COMPETENT_SIGNATURE)
     assert snapshot(draft) == before
 
 
@@ -245,7 +252,7 @@ def test_signature_of_someone_else_is_not_the_competent_persons(signed_up):
     drafting.draft_number(actor=p.users["clerk.huyen"], draft=draft)
     with pytest.raises(ValidationFailed) as exc:
         seal(p, draft)
-    assert exc.value.message == "Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền."
+    assert exc.value.message == str(methods.NO_COMPETENT_SIGNATURE)
 
 
 @pytest.mark.parametrize("actor", ["clerk.huyen", "leader.xa", "specialist.huyen.noivu"])
@@ -268,12 +275,12 @@ def test_agency_signature_needs_the_agencys_credential(province):
     before = snapshot(draft)
     with pytest.raises(ValidationFailed) as exc:
         seal(p, draft)
-    assert "Cơ quan chưa có chữ ký số" in exc.value.message
+    assert exc.value.message == str(methods.NO_AGENCY_CREDENTIAL)
     assert snapshot(draft) == before
     add_credential(agency=p.agencies["huyen"], pin=AGENCY_PIN)
     with pytest.raises(ValidationFailed) as exc:
         seal(p, draft, pin="111111")
-    assert exc.value.errors == {"pin": ["Mã PIN không đúng."]}
+    assert exc.value.errors == {"pin": [str(custody.WRONG_PIN)]}
     assert snapshot(draft) == before
 
 

@@ -4,12 +4,15 @@ a verifier (pyHanko, Poppler) sees afterwards."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 
 import pytest
 
 from lienthong.core.errors import ValidationFailed
 from lienthong.signing import pades
+from lienthong.signing.pades import layout
+from lienthong.signing.pades import signatures as pades_signatures
 from lienthong.signing.tests.pdf_helpers import (
     ISSUED_ON,
     NUMBER,
@@ -122,7 +125,7 @@ def test_agency_signature_refused_on_an_unsigned_pdf():
     with pytest.raises(ValidationFailed) as exc:
         pades.sign_agency(decree30_pdf(), signer=signer_of(make_pki().agency), seal_png=seal_png(), seal_width_mm=36,
                           number_symbol=NUMBER, issued_on=ISSUED_ON)
-    assert "chưa có chữ ký số" in str(exc.value)
+    assert exc.value.errors == {"files": [str(pades_signatures.NO_PERSONAL_SIGNATURE)]}
 
 
 def test_attachment_signature_top_right_with_number_and_vietnam_time():
@@ -149,19 +152,19 @@ def test_attachment_signature_top_right_with_number_and_vietnam_time():
 def test_check_pdf_refuses_what_cannot_be_signed(settings):
     from pypdf import PdfReader, PdfWriter
 
-    with pytest.raises(ValidationFailed, match="không phải là PDF"):
+    with pytest.raises(ValidationFailed, match=re.escape(str(layout.NOT_A_PDF))):
         pades.check_pdf(b"PK\x03\x04 this is a zip")
     data = decree30_pdf()
-    with pytest.raises(ValidationFailed, match="bị hỏng"):
+    with pytest.raises(ValidationFailed, match=re.escape(str(layout.CORRUPT_PDF))):
         pades.check_pdf(data[:200] + b"\x00garbage" * 50)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     writer.encrypt("mat-khau")
     out = io.BytesIO()
     writer.write(out)
-    with pytest.raises(ValidationFailed, match="mã hóa"):
+    with pytest.raises(ValidationFailed, match=re.escape(str(layout.ENCRYPTED_PDF))):
         pades.check_pdf(out.getvalue())
     settings.SIGNING_MAX_PDF_BYTES = 1000
-    with pytest.raises(ValidationFailed, match="quá lớn"):
+    with pytest.raises(ValidationFailed, match=re.escape(layout.PDF_TOO_LARGE % {"mb": 0})):  # 1000 bytes: "0 MB"
         pades.check_pdf(data)
     settings.SIGNING_MAX_PDF_BYTES = 50 * 1024 * 1024
     pades.check_pdf(data)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from lienthong.signing import pki
+from lienthong.signing.credentials.custody import TOKEN_UNAVAILABLE, WRONG_PIN
 from lienthong.testing.builders import tiny_pdf
 
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
@@ -93,8 +94,8 @@ def test_agency_key_on_softhsm_signs_a_pdf_that_validates(softhsm_token, tmp_pat
     done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path)], env=child_env, cwd=repo,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "missing: Không mở được token PKCS#11 “khong-co”." in done.stdout
-    assert "wrong pin: {'pin': ['Mã PIN không đúng.']}" in done.stdout
+    assert f"missing: {TOKEN_UNAVAILABLE % {'label': 'khong-co'}}" in done.stdout
+    assert f"wrong pin: {({'pin': [str(WRONG_PIN)]})}" in done.stdout
 
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader

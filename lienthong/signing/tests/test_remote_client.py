@@ -17,6 +17,8 @@ from lienthong.drafting import services as drafting
 from lienthong.drafting.models import Draft, DraftFile, DraftState
 from lienthong.signing import client
 from lienthong.signing.models import RemoteSigningSession
+from lienthong.signing.pades.remote import SIGNATURE_MISMATCH
+from lienthong.signing.pades.sessions import SESSION_EXPIRED
 from lienthong.signing.tests.flow_setup import (
     AGENCY_PIN,
     PERSONAL_PIN,
@@ -53,9 +55,9 @@ def test_leader_and_clerk_sign_through_the_client_and_the_issued_file_validates(
     code = client.main(["--url", live_server.url, "--username", "leader.huyen", "--draft", str(draft.pk),
                         "--step", "sign", "--p12", str(p.leader_p12_path)])
     assert code == 0, capsys.readouterr().err
-    assert "Hoàn tất" in capsys.readouterr().out
     draft.refresh_from_db()
     assert draft.state == DraftState.TO_NUMBER
+    assert client.FINISHED.format(id=draft.pk, state=DraftState.TO_NUMBER.label) in capsys.readouterr().out
 
     drafting.draft_number(actor=p.users["clerk.huyen"], draft=draft)
     result = client.run(url=live_server.url, username="clerk.huyen", password=PASSWORD, draft=draft.pk, step="seal",
@@ -91,14 +93,14 @@ def test_a_tampered_signature_and_an_expired_session_are_refused_by_the_server(w
     finish = f"/api/signing/remote/{prepared['session']}/finish"
     with pytest.raises(client.ClientError) as exc:
         client._call(live_server.url, finish, {"signatures_b64": [tampered]}, token)
-    assert str(exc.value) == "422: Chữ ký từ token không khớp với dữ liệu đã chuẩn bị."
+    assert str(exc.value) == f"422: {SIGNATURE_MISMATCH}"
     assert Draft.objects.get(pk=draft.pk).state == DraftState.SIGNING
 
     RemoteSigningSession.objects.filter(pk=prepared["session"]).update(
         expires_at=timezone.now() - dt.timedelta(seconds=1))
     with pytest.raises(client.ClientError) as exc:
         client._call(live_server.url, finish, {"signatures_b64": [base64.b64encode(value).decode()]}, token)
-    assert str(exc.value) == "422: Phiên ký đã hết hạn, hãy chuẩn bị lại."
+    assert str(exc.value) == f"422: {SESSION_EXPIRED}"
     assert Draft.objects.get(pk=draft.pk).state == DraftState.SIGNING
 
     # Another user's token does not see the session at all.
@@ -115,11 +117,11 @@ def test_the_client_refuses_a_p12_that_is_not_the_registered_certificate(world, 
     with pytest.raises(client.ClientError) as exc:
         client.run(url=live_server.url, username="leader.huyen", password=PASSWORD, draft=draft.pk, step="sign",
                    p12=p.agency_p12, pin=AGENCY_PIN, out=io.StringIO())
-    assert "không phải chứng thư số đã đăng ký" in str(exc.value)
+    assert str(exc.value) == client.NOT_THE_REGISTERED_CERTIFICATE
     with pytest.raises(client.ClientError) as exc:
         client.run(url=live_server.url, username="leader.huyen", password=PASSWORD, draft=draft.pk, step="sign",
                    p12=p.leader_p12, pin="999999", out=io.StringIO())
-    assert "Mã PIN không đúng" in str(exc.value)
+    assert str(exc.value) == client.BAD_PIN_OR_FILE  # refused by the client itself, before the server
     assert Draft.objects.get(pk=draft.pk).state == DraftState.SIGNING
 
 

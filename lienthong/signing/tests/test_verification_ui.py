@@ -11,18 +11,26 @@ import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState
+from lienthong.delivery.views.inbox import SIGNATURE_RETURN_REASON
 from lienthong.documents.models import Document, DocumentFile
 from lienthong.drafting import services as drafting
 from lienthong.processing import services as processing
-from lienthong.signing.models import FileVerification, TrustedCertificate
+from lienthong.signing.models import FileVerification, TrustedCertificate, VerificationStatus
 from lienthong.signing.tests import signed_pdfs as sp
+from lienthong.signing.verification import signatures
+from lienthong.signing.views_verification import REVERIFIED
 from lienthong.testing.builders import doc_input, doc_type, pdf_upload
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2018, 3, 12)
+# The badge of a legally valid document and the inbox's flag are template wording (signing/_legal_validity.html,
+# signing/_signature_flag.html), not a message of the Python code: the tests keep them as literals.
+LEGAL_BADGE = "Văn bản điện tử có giá trị pháp lý"
+FAILING_FLAG = "Chữ ký số không hợp lệ"
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +118,7 @@ def test_issued_and_delivered_with_both_signatures_is_legally_valid_and_so_is_th
     doc.refresh_from_db()
     assert doc.legally_valid
     client.force_login(doc.created_by)
-    assert "Văn bản điện tử có giá trị pháp lý" in client.get(f"/van-ban/{doc.pk}/").content.decode()
+    assert LEGAL_BADGE in client.get(f"/van-ban/{doc.pk}/").content.decode()
     assert api_document(client, doc)["legally_valid"] is True
     delivery = Delivery.objects.get(document=doc)
     with django_capture_on_commit_callbacks(execute=True):
@@ -133,7 +141,7 @@ def test_only_the_personal_signature_is_not_legally_valid(client, province, p_pk
     doc.refresh_from_db()
     assert not doc.legally_valid
     client.force_login(doc.created_by)
-    assert "Văn bản điện tử có giá trị pháp lý" not in client.get(f"/van-ban/{doc.pk}/").content.decode()
+    assert LEGAL_BADGE not in client.get(f"/van-ban/{doc.pk}/").content.decode()
     assert api_document(client, doc)["legally_valid"] is False
 
 
@@ -149,19 +157,20 @@ def test_the_inbox_flags_a_tampered_delivery_and_the_clerk_returns_it_with_the_r
     inbox = page(client.get(reverse("delivery:inbox")))
     rows = {text(r.xpath(".//td[@class='subject']")[0])
             for r in inbox.xpath("//table[contains(@class,'inbox')]/tbody/tr")}
-    assert rows == {"Báo cáo bị sửa Chữ ký số không hợp lệ", "Báo cáo nguyên vẹn"}
+    assert rows == {f"Báo cáo bị sửa {FAILING_FLAG}", "Báo cáo nguyên vẹn"}
 
     delivery = Delivery.objects.get(document=bad)
     detail = page(client.get(reverse("delivery:inbox_detail", args=[delivery.pk])))
     panel = detail.xpath("//div[contains(@class,'verification-panel')]")[0]
-    assert "Chữ ký số không hợp lệ" in text(panel)
+    assert str(VerificationStatus.INVALID.label) in text(panel)
     first = panel.xpath(".//div[contains(@class,'signature')]")[0]
     assert "Chữ ký số cá nhân" in text(first.xpath("h4")[0])
     assert [text(dd) for dd in first.xpath(".//dd")[:5]] == [
         sp.PERSON_NAME, sp.AGENCY_NAME, text(first.xpath(".//dd")[2]), "CA chuyên dùng (thử nghiệm)", "Không"]
     reason = detail.xpath("//form[contains(@action,'tra-lai') or contains(@action,'return')]//textarea[@name='reason']")
     prefilled = reason[0].text_content().strip()
-    assert prefilled.startswith("Chữ ký số không hợp lệ: Chữ ký của Nguyễn Văn An: nội dung đã bị thay đổi")
+    personal = signatures.SIGNER_PROBLEMS % {"who": sp.PERSON_NAME, "p": signatures.TAMPERED}
+    assert prefilled.startswith(SIGNATURE_RETURN_REASON % {"d": personal})
 
     response = client.post(reverse("delivery:inbox_return", args=[delivery.pk]), {"reason": prefilled})
     assert response.status_code == 302
@@ -170,7 +179,7 @@ def test_the_inbox_flags_a_tampered_delivery_and_the_clerk_returns_it_with_the_r
 
     # The intact one: panel says valid, nothing pre-filled.
     ok = page(client.get(reverse("delivery:inbox_detail", args=[Delivery.objects.get(document=good).pk])))
-    assert "Chữ ký số hợp lệ" in text(ok.xpath("//div[contains(@class,'verification-panel')]")[0])
+    assert str(VerificationStatus.VALID.label) in text(ok.xpath("//div[contains(@class,'verification-panel')]")[0])
     assert not ok.xpath("//textarea[@name='reason']")[0].text_content().strip()
 
 
@@ -194,7 +203,7 @@ def test_reverify_after_adding_the_root_turns_untrusted_into_valid(client, provi
     doc.refresh_from_db()
     assert not doc.legally_valid
     client.force_login(doc.created_by)
-    assert "Văn bản điện tử có giá trị pháp lý" not in client.get(f"/van-ban/{doc.pk}/").content.decode()
+    assert LEGAL_BADGE not in client.get(f"/van-ban/{doc.pk}/").content.decode()
     assert api_document(client, doc)["legally_valid"] is False
 
     trust_root(p_pki.root)
@@ -203,7 +212,7 @@ def test_reverify_after_adding_the_root_turns_untrusted_into_valid(client, provi
     back = reverse("documents:detail", args=[doc.pk])
     response = client.post(url, {"next": back}, follow=True)
     assert response.redirect_chain[-1][0] == back
-    assert "Đã kiểm tra lại chữ ký số: Chữ ký số hợp lệ." in response.content.decode()
+    assert escape(REVERIFIED % {"s": VerificationStatus.VALID.label}) in response.content.decode()
     assert verification_of_document(doc).status == "valid"
     doc.refresh_from_db()
     assert doc.legally_valid

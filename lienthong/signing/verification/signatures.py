@@ -27,10 +27,23 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 log = logging.getLogger(__name__)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# What a report says users see (the tests use these constants rather than copies of the text): the file's
+# refusals, each signature's problems (joined into "Chữ ký của …: …") and the message when all are valid.
+TOO_LARGE = gettext_lazy("Tệp quá lớn để kiểm tra chữ ký số.")
+ENCRYPTED = gettext_lazy("Tệp PDF được mã hóa, không kiểm tra được chữ ký số.")
+TAMPERED = gettext_lazy("nội dung đã bị thay đổi hoặc chữ ký bị hỏng")
+MODIFIED_AFTER_SIGNING = gettext_lazy("tệp bị sửa đổi sau khi ký")
+REVOKED = gettext_lazy("chứng thư số đã bị thu hồi")
+NOT_VALID_AT_SIGNING = gettext_lazy("chứng thư số hết hiệu lực hoặc chưa có hiệu lực tại thời điểm ký")
+UNTRUSTED = gettext_lazy("chứng thư không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy")
+SIGNER_PROBLEMS = gettext_lazy("Chữ ký của %(who)s: %(p)s.")
+ALL_VALID = gettext_lazy("Tất cả %(n)s chữ ký số hợp lệ.")
 
 # Words that start the name of a Vietnamese public body (used only when the certificate is not one
 # the system knows).
@@ -241,7 +254,7 @@ def _verify(data: bytes, *, trust_roots, intermediates, crls, agency_fps, person
     if not isinstance(data, bytes | bytearray) or not data[:1024].lstrip(b"\x00\t\r\n ").startswith(b"%PDF-"):
         return Report(status="not_pdf", message=_("Tệp không phải là PDF."))
     if len(data) > settings.SIGNING_MAX_PDF_BYTES:
-        return Report(status="error", message=_("Tệp quá lớn để kiểm tra chữ ký số."))
+        return Report(status="error", message=str(TOO_LARGE))
     if not has_signature_marker(data) and b"/Encrypt" not in data:
         return Report(status="unsigned", message=_("Tệp không có chữ ký số."))
 
@@ -251,7 +264,7 @@ def _verify(data: bytes, *, trust_roots, intermediates, crls, agency_fps, person
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
-            return Report(status="error", message=_("Tệp PDF được mã hóa, không kiểm tra được chữ ký số."))
+            return Report(status="error", message=str(ENCRYPTED))
         embedded = list(reader.embedded_signatures)
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         log.info("unreadable PDF: %s", exc)
@@ -418,15 +431,15 @@ def _classify(results: list[SignatureResult], agency_fps: set[str], personal_fps
 def _problems(r: SignatureResult) -> list[str]:
     out = []
     if not r.intact:
-        out.append(_("nội dung đã bị thay đổi hoặc chữ ký bị hỏng"))
+        out.append(str(TAMPERED))
     if r.modification == "other":
-        out.append(_("tệp bị sửa đổi sau khi ký"))
+        out.append(str(MODIFIED_AFTER_SIGNING))
     if r.revocation == "revoked":
-        out.append(_("chứng thư số đã bị thu hồi"))
+        out.append(str(REVOKED))
     if not r.valid_at_signing:
-        out.append(_("chứng thư số hết hiệu lực hoặc chưa có hiệu lực tại thời điểm ký"))
+        out.append(str(NOT_VALID_AT_SIGNING))
     if not r.trusted and r.intact:  # a broken signature's chain cannot be judged
-        out.append(_("chứng thư không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy"))
+        out.append(str(UNTRUSTED))
     return out
 
 
@@ -440,7 +453,7 @@ def _summary(r: SignatureResult) -> str:
             "who": who}
     if not problems:
         return _("Chữ ký của %(who)s hợp lệ.") % {"who": who}
-    return _("Chữ ký của %(who)s: %(p)s.") % {"who": who, "p": "; ".join(problems)}
+    return SIGNER_PROBLEMS % {"who": who, "p": "; ".join(problems)}
 
 
 def _overall(results: list[SignatureResult]) -> Report:
@@ -461,5 +474,5 @@ def _overall(results: list[SignatureResult]) -> Report:
         report.message = _("Tất cả %(n)s chữ ký số hợp lệ, nhưng có chữ ký do CA thử nghiệm cấp chứng thư: "
                            "văn bản không có giá trị pháp lý.") % {"n": len(results)}
     else:
-        report.message = _("Tất cả %(n)s chữ ký số hợp lệ.") % {"n": len(results)}
+        report.message = ALL_VALID % {"n": len(results)}
     return report
