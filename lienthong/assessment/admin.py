@@ -9,13 +9,17 @@ through the campaign workflow (adjustments need a reason and leave an audit entr
 from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.core.errors import DomainError, ValidationFailed
 
 from . import services
 from .models import Adjustment, AssessmentAuthority, Campaign, CampaignUnit, CriteriaSetVersion, Result
+
+# Messages users see (the tests use these constants rather than copies of the text).
+VERSION_EXISTS = _("Đã có bộ tiêu chí '%(code)s' phiên bản %(v)s; hãy sửa bản đó hoặc tăng số phiên bản.")
+FROZEN_READ_ONLY = _("Bộ tiêu chí này đã được dùng trong đợt đánh giá nên đã khóa, chỉ xem được. Muốn thay đổi, hãy "
+                     "nhập nội dung thành một phiên bản mới.")
 
 
 def _is_system_admin(request) -> bool:
@@ -94,9 +98,7 @@ class CriteriaSetVersionForm(forms.ModelForm):
                 except CriteriaSetError as exc:
                     raise ValidationFailed({"yaml_text": exc.errors}) from exc
                 if CriteriaSetVersion.objects.filter(code=cs.code, version=cs.version).exists():
-                    raise ValidationFailed({"yaml_text": [gettext(
-                        "Đã có bộ tiêu chí '%(code)s' phiên bản %(v)s; hãy sửa bản đó hoặc tăng số phiên bản.")
-                        % {"code": cs.code, "v": cs.version}]})
+                    raise ValidationFailed({"yaml_text": [VERSION_EXISTS % {"code": cs.code, "v": cs.version}]})
                 self.saved = services.criteria_set_import(yaml_text=text, actor=self.actor)
         except ValidationFailed as exc:
             for message in _messages(exc.errors):
@@ -153,9 +155,7 @@ class CriteriaSetVersionAdmin(_SystemAdminOnly):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         if obj is not None and obj.frozen and request.method == "GET":
-            self.message_user(request, gettext(
-                "Bộ tiêu chí này đã được dùng trong đợt đánh giá nên đã khóa, chỉ xem được. Muốn thay đổi, hãy "
-                "nhập nội dung thành một phiên bản mới."), messages.WARNING)
+            self.message_user(request, str(FROZEN_READ_ONLY), messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 
 from lienthong.core.errors import PermissionDenied
@@ -24,6 +24,8 @@ from . import selectors, services
 from .models import Campaign, CampaignState, CampaignUnit, SelfAssessment
 
 router = Router(tags=["Đánh giá, xếp hạng"])
+# The 403 of results not yet approved and published (the tests use this constant rather than a copy).
+RESULTS_NOT_PUBLISHED = gettext_lazy("Kết quả đánh giá của đợt này chưa được phê duyệt và công bố.")
 
 
 # --- Shapes ----------------------------------------------------------------------------------------
@@ -197,7 +199,7 @@ def campaign_results(request, campaign_id: Id):
     user = request.auth
     c = _campaign(user, campaign_id)
     if not selectors.reads_all(user=user) and c.state not in (CampaignState.APPROVED, CampaignState.PUBLISHED_RESULTS):
-        raise PermissionDenied(_("Kết quả đánh giá của đợt này chưa được phê duyệt và công bố."))
+        raise PermissionDenied(str(RESULTS_NOT_PUBLISHED))
     items = []
     for r in selectors.results_visible(user=user, campaign=c):
         cu = r.campaign_unit

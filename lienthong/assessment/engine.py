@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import DomainError
 
@@ -41,6 +42,21 @@ from .criteria import EPS, MISSING_POLICIES, CriteriaSet, Criterion, format_numb
 
 SCORED, MISSING, NOT_APPLICABLE = "scored", "missing", "not_applicable"
 _RANK_DIGITS = 9  # indexes equal to 9 decimals tie (float noise must not break a tie)
+
+# Messages users see (the tests use these constants rather than copies of the text). A value's problem
+# (RATIO_OUTSIDE…) is reported AT_CRITERION of a unit.
+AT_CRITERION = gettext_lazy("Đơn vị '%(u)s', tiêu chí '%(c)s': %(problem)s")
+RATIO_OUTSIDE = gettext_lazy("tỷ lệ %(v)s nằm ngoài khoảng 0–1.")
+COUNT_NEGATIVE = gettext_lazy("số đếm %(v)s không được âm.")
+CHOICE_NOT_IN_STEPS = gettext_lazy("lựa chọn %(v)s không có trong các bậc (%(steps)s).")
+NOT_YES_NO = gettext_lazy("cần có/không (true/false), nhận được %(v)s.")
+UNIT_GROUP_UNKNOWN = gettext_lazy("Đơn vị '%(u)s': nhóm đơn vị '%(g)s' không có trong bộ tiêu chí.")
+CRITERION_UNKNOWN = gettext_lazy("Đơn vị '%(u)s', tiêu chí '%(c)s': tiêu chí không có trong bộ tiêu chí.")
+VALUE_MISSING = gettext_lazy("Đơn vị '%(u)s', tiêu chí '%(c)s': thiếu giá trị.")
+OVERRIDE_OUTSIDE = gettext_lazy("Đơn vị '%(u)s', tiêu chí '%(c)s': điểm điều chỉnh %(v)s nằm ngoài khoảng "
+                                "0–%(max)s.")
+INDICATOR_NOT_WEIGHTED = gettext_lazy("Chỉ số '%(k)s': không có trong danh sách trọng số.")
+INDICATOR_OUTSIDE = gettext_lazy("Chỉ số '%(k)s': giá trị %(v)s nằm ngoài khoảng 0–1.")
 
 
 class ScoringInputError(DomainError):
@@ -131,7 +147,7 @@ def _check_value(crit: Criterion, v) -> str | None:
         if not _is_num(v):
             return _("cần một tỷ lệ (số từ 0 đến 1), nhận được %(v)s.") % {"v": repr(v)}
         if not 0 <= v <= 1:
-            return _("tỷ lệ %(v)s nằm ngoài khoảng 0–1.") % {"v": format_number(v)}
+            return RATIO_OUTSIDE % {"v": format_number(v)}
     elif rule in ("target_ratio", "ratio_to_best") or rule == "steps" and not crit.steps_are_choices:
         if not _is_num(v):
             return _("cần một số, nhận được %(v)s.") % {"v": repr(v)}
@@ -141,14 +157,14 @@ def _check_value(crit: Criterion, v) -> str | None:
         if not _is_num(v) or float(v) != int(v):
             return _("cần một số đếm (số nguyên), nhận được %(v)s.") % {"v": repr(v)}
         if v < 0:
-            return _("số đếm %(v)s không được âm.") % {"v": format_number(v)}
+            return COUNT_NEGATIVE % {"v": format_number(v)}
     elif rule == "steps":
         if v not in {s.when for s in crit.steps}:
-            return _("lựa chọn %(v)s không có trong các bậc (%(steps)s).") % {
+            return CHOICE_NOT_IN_STEPS % {
                 "v": repr(v), "steps": ", ".join(s.when for s in crit.steps)}
     elif rule == "boolean":
         if v not in (True, False, 0, 1):
-            return _("cần có/không (true/false), nhận được %(v)s.") % {"v": repr(v)}
+            return NOT_YES_NO % {"v": repr(v)}
     elif rule == "best_of":
         codes = [v] if isinstance(v, str) else v
         known = {o.code for o in crit.options}
@@ -263,7 +279,7 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
     seen = set()
     for u in units:
         if u.group not in group_codes:
-            errors.append(_("Đơn vị '%(u)s': nhóm đơn vị '%(g)s' không có trong bộ tiêu chí.") % {
+            errors.append(UNIT_GROUP_UNKNOWN % {
                 "u": u.code, "g": u.group})
         if u.code in seen:
             errors.append(_("Đơn vị '%(u)s' bị lặp.") % {"u": u.code})
@@ -278,28 +294,27 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
         uvals = values.get(u.code) or {}
         for ccode, v in uvals.items():
             if ccode not in by_code:
-                errors.append(_("Đơn vị '%(u)s', tiêu chí '%(c)s': tiêu chí không có trong bộ tiêu chí.") % {
+                errors.append(CRITERION_UNKNOWN % {
                     "u": u.code, "c": ccode})
                 continue
             if v is None:
                 continue
             problem = _check_value(by_code[ccode][1], v)
             if problem:
-                errors.append(_("Đơn vị '%(u)s', tiêu chí '%(c)s': %(problem)s") % {
+                errors.append(AT_CRITERION % {
                     "u": u.code, "c": ccode, "problem": problem})
         if policy == "error" and u.group in applicable:
             for _cat, crit in applicable[u.group]:
                 if crit.code not in u.not_applicable and uvals.get(crit.code) is None:
-                    errors.append(_("Đơn vị '%(u)s', tiêu chí '%(c)s': thiếu giá trị.") % {
+                    errors.append(VALUE_MISSING % {
                         "u": u.code, "c": crit.code})
     for ucode, ov in overrides.items():
         for ccode, pts in ov.items():
             if ccode not in by_code:
-                errors.append(_("Đơn vị '%(u)s', tiêu chí '%(c)s': tiêu chí không có trong bộ tiêu chí.") % {
+                errors.append(CRITERION_UNKNOWN % {
                     "u": ucode, "c": ccode})
             elif not _is_num(pts) or not 0 <= pts <= by_code[ccode][1].max + EPS:
-                errors.append(_("Đơn vị '%(u)s', tiêu chí '%(c)s': điểm điều chỉnh %(v)s nằm ngoài khoảng "
-                                "0–%(max)s.") % {"u": ucode, "c": ccode, "v": repr(pts),
+                errors.append(OVERRIDE_OUTSIDE % {"u": ucode, "c": ccode, "v": repr(pts),
                                                   "max": format_number(by_code[ccode][1].max)})
     if errors:
         raise ScoringInputError(errors)
@@ -391,9 +406,9 @@ def weighted_index(values: Mapping[str, float], weights: Mapping[str, float], *,
             errors.append(_("Chỉ số '%(k)s': thiếu giá trị.") % {"k": k})
     for k, v in values.items():
         if k not in weights:
-            errors.append(_("Chỉ số '%(k)s': không có trong danh sách trọng số.") % {"k": k})
+            errors.append(INDICATOR_NOT_WEIGHTED % {"k": k})
         elif not _is_num(v) or not 0 <= v <= 1:
-            errors.append(_("Chỉ số '%(k)s': giá trị %(v)s nằm ngoài khoảng 0–1.") % {
+            errors.append(INDICATOR_OUTSIDE % {
                 "k": k, "v": format_number(v) if _is_num(v) else repr(v)})
     if errors:
         raise ScoringInputError(errors)

@@ -13,8 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_NOTE_MAX_LENGTH, TOO_LONG
 
 from .services import UnitInput
+from .services.campaigns import EXCLUDED_NEEDS_REASON
 
 SEPARATE_GROUP_DEFAULT = _("Cơ quan ngành dọc do Trung ương quản lý, xếp hạng trong nhóm riêng.")
+# Messages users see (the tests use these constants rather than copies of the text).
+UNKNOWN_CRITERIA = _("Không có tiêu chí %(c)s trong bộ tiêu chí.")
+GROUP_REQUIRED = _("Chọn nhóm đơn vị cho cơ quan được đánh giá.")
 
 
 def default_group(agency_group_code: str | None, set_group_codes) -> str:
@@ -71,16 +75,16 @@ class UnitRowForm(forms.Form):
         codes = _codes(self.cleaned_data.get("not_applicable"))
         unknown = [c for c in codes if c not in self.criterion_codes]
         if unknown:
-            raise forms.ValidationError(_("Không có tiêu chí %(c)s trong bộ tiêu chí.") % {"c": ", ".join(unknown)})
+            raise forms.ValidationError(UNKNOWN_CRITERIA % {"c": ", ".join(unknown)})
         return codes
 
     def clean(self):
         data = super().clean()
         if data.get("include"):
             if not data.get("group"):
-                self.add_error("group", _("Chọn nhóm đơn vị cho cơ quan được đánh giá."))
+                self.add_error("group", GROUP_REQUIRED)
             if data.get("excluded") and not (data.get("excluded_reason") or "").strip():
-                self.add_error("excluded_reason", _("Đơn vị không xếp hạng phải có lý do."))
+                self.add_error("excluded_reason", EXCLUDED_NEEDS_REASON)
         return data
 
     def unit_input(self) -> UnitInput | None:

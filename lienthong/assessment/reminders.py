@@ -16,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts.models import Role
 from lienthong.accounts.selectors import people_of
@@ -25,6 +26,10 @@ from lienthong.workcalendar.selectors import WorkCalendar
 from .selectors import reminder_candidates
 
 DEFAULT_DAYS = (5, 1)
+# The reminders' titles (the tests use these constants rather than copies of the text).
+OVERDUE_TITLE = gettext_lazy("Quá hạn tự đánh giá xếp hạng CNTT (hạn %(d)s)")
+DUE_TODAY_TITLE = gettext_lazy("Hôm nay là hạn tự đánh giá xếp hạng CNTT (%(d)s)")
+DUE_SOON_TITLE = gettext_lazy("Còn %(n)s ngày làm việc đến hạn tự đánh giá xếp hạng CNTT (%(d)s)")
 
 
 def _reminder_days() -> list[int]:
@@ -68,14 +73,14 @@ def self_assessment_reminders(today: dt.date | None = None) -> int:
         cu, campaign = sa.campaign_unit, sa.campaign_unit.campaign
         deadline = campaign.deadline.strftime("%d/%m/%Y")
         if kind == "overdue":
-            title = _("Quá hạn tự đánh giá xếp hạng CNTT (hạn %(d)s)") % {"d": deadline}
+            title = OVERDUE_TITLE % {"d": deadline}
             body = _("%(u)s chưa gửi bản tự đánh giá của đợt \"%(c)s\". Đề nghị hoàn thành và liên hệ Sở Thông tin "
                      "và Truyền thông để được mở lại bản tự đánh giá.") % {"u": cu.agency.name, "c": campaign.name}
         elif kind == "today":
-            title = _("Hôm nay là hạn tự đánh giá xếp hạng CNTT (%(d)s)") % {"d": deadline}
+            title = DUE_TODAY_TITLE % {"d": deadline}
             body = _("%(u)s chưa gửi bản tự đánh giá của đợt \"%(c)s\".") % {"u": cu.agency.name, "c": campaign.name}
         else:
-            title = _("Còn %(n)s ngày làm việc đến hạn tự đánh giá xếp hạng CNTT (%(d)s)") % {"n": left, "d": deadline}
+            title = DUE_SOON_TITLE % {"n": left, "d": deadline}
             body = _("%(u)s chưa gửi bản tự đánh giá của đợt \"%(c)s\".") % {"u": cu.agency.name, "c": campaign.name}
         url = reverse("assessment:self_assessment", args=[sa.pk])
         notification_kind = "reminder_overdue" if kind == "overdue" else "reminder_due_soon"

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..indicators import INDICATORS, Indicator
 from .model import (
@@ -30,6 +31,32 @@ from .model import (
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "criteria_sets"
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _IMPORT_RE = re.compile(r"^import:[a-z0-9_.]+$")
+
+# Messages users see (the tests use these constants rather than copies of the text). Every problem is AT a line
+# and field; ``what`` names the kind of value or code in the messages that take it.
+AT = gettext_lazy("Dòng %(line)s, trường '%(field)s': %(msg)s")
+YAML_UNREADABLE = gettext_lazy("Dòng %(line)s, trường '(tệp)': tệp YAML không đọc được (%(problem)s).")
+VALUE_UNREADABLE = gettext_lazy("Dòng %(line)s, trường '(tệp)': giá trị không đọc được (%(problem)s).")
+NOT_A_MAPPING = gettext_lazy("phải là một bảng khóa: giá trị.")
+FIELD_NOT_SUPPORTED = gettext_lazy("trường không được hỗ trợ trong %(where)s.")
+OUTSIDE_ZERO_ONE = gettext_lazy("%(what)s %(v)s nằm ngoài khoảng 0–1.")
+NEGATIVE = gettext_lazy("%(what)s %(v)s không được âm.")
+ABOVE = gettext_lazy("%(what)s %(v)s vượt quá %(hi)s.")
+UNKNOWN_CODE = gettext_lazy("mã %(what)s '%(x)s' không có trong bộ tiêu chí.")
+DUPLICATE_CODE = gettext_lazy("mã %(what)s '%(code)s' trùng với mã ở dòng %(line)s.")
+CATEGORY_SUM = gettext_lazy("tổng điểm tối đa các tiêu chí (%(sum)s) khác điểm của nhóm tiêu chí '%(c)s' (%(points)s).")
+GROUP_SUM = gettext_lazy("tổng điểm các nhóm tiêu chí (%(total)s) khác điểm tối đa của nhóm đơn vị '%(g)s' (%(max)s).")
+UNKNOWN_RULE = gettext_lazy("loại quy tắc chấm '%(rule)s' không được hỗ trợ; dùng một trong: %(rules)s.")
+UNKNOWN_INDICATOR = gettext_lazy("mã chỉ số tự động '%(k)s' không tồn tại.")
+BAD_SOURCE = gettext_lazy("nguồn dữ liệu '%(s)s' không hợp lệ; dùng self_report, indicator:<mã> hoặc import:<mã>.")
+NOT_FOR_RULE = gettext_lazy("trường này không dùng với quy tắc '%(rule)s'.")
+PER_ITEM_REQUIRED = gettext_lazy("quy tắc 'count_capped' cần số điểm mỗi mục (per_item).")
+WHAT_UNIT_GROUP = gettext_lazy("nhóm đơn vị")
+WHAT_CRITERION = gettext_lazy("tiêu chí")
+WHAT_THRESHOLD = gettext_lazy("ngưỡng")
+WHAT_TARGET_RATIO = gettext_lazy("chỉ tiêu tỷ lệ")
+WHAT_PER_ITEM = gettext_lazy("điểm mỗi mục")
+WHAT_STEP_POINTS = gettext_lazy("điểm của bậc")
 
 
 class _Node:
@@ -70,18 +97,18 @@ class _Reader:
         self.indicators = indicators
 
     def err(self, line: int, field_name: str, message: str) -> None:
-        self.errors.append(_("Dòng %(line)s, trường '%(field)s': %(msg)s") % {
+        self.errors.append(AT % {
             "line": line, "field": field_name, "msg": message})
 
     def mapping(self, node: _Node, where: str, allowed: set[str], required: set[str]) -> dict[str, _Node] | None:
         if not node.is_mapping():
-            self.err(node.line, where, _("phải là một bảng khóa: giá trị."))
+            self.err(node.line, where, str(NOT_A_MAPPING))
             return None
         out: dict[str, _Node] = {}
         for k, v in node.items():
             key = k.value
             if not isinstance(key, str) or key not in allowed:
-                self.err(k.line, str(key), _("trường không được hỗ trợ trong %(where)s.") % {"where": where})
+                self.err(k.line, str(key), FIELD_NOT_SUPPORTED % {"where": where})
                 continue
             if key in out:
                 self.err(k.line, key, _("trường bị lặp."))
@@ -111,11 +138,11 @@ class _Reader:
             return default
         if lo is not None and v < lo or hi is not None and v > hi:
             if lo == 0 and hi == 1:
-                message = _("%(what)s %(v)s nằm ngoài khoảng 0–1.")
+                message = str(OUTSIDE_ZERO_ONE)
             elif lo is not None and v < lo:
-                message = _("%(what)s %(v)s không được âm.") if lo == 0 else _("%(what)s %(v)s phải ≥ %(lo)s.")
+                message = str(NEGATIVE) if lo == 0 else _("%(what)s %(v)s phải ≥ %(lo)s.")
             else:
-                message = _("%(what)s %(v)s vượt quá %(hi)s.")
+                message = str(ABOVE)
             self.err(m[key].line, key, message % {
                 "what": what, "v": format_number(v), "lo": "" if lo is None else format_number(lo),
                 "hi": "" if hi is None else format_number(hi)})
@@ -151,7 +178,7 @@ class _Reader:
         for x in v:
             if x not in known:
                 self.err(m[key].line, key,
-                         _("mã %(what)s '%(x)s' không có trong bộ tiêu chí.") % {"what": what, "x": x})
+                         UNKNOWN_CODE % {"what": what, "x": x})
         return tuple(v)
 
     def strings(self, m: dict, key: str) -> tuple[str, ...]:
@@ -193,7 +220,7 @@ def load_criteria_set(text: str, *, indicators: dict[str, Indicator] | None = No
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise CriteriaSetError([_("Dòng %(line)s, trường '(tệp)': tệp YAML không đọc được (%(problem)s).") % {
+        raise CriteriaSetError([YAML_UNREADABLE % {
             "line": line, "problem": getattr(exc, "problem", exc)}])
     finally:
         loader.dispose()
@@ -204,7 +231,7 @@ def load_criteria_set(text: str, *, indicators: dict[str, Indicator] | None = No
     except yaml.YAMLError as exc:  # a tag the safe constructor refuses (e.g. !!python/object)
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise CriteriaSetError([*r.errors, _("Dòng %(line)s, trường '(tệp)': giá trị không đọc được (%(problem)s).") % {
+        raise CriteriaSetError([*r.errors, VALUE_UNREADABLE % {
             "line": line, "problem": getattr(exc, "problem", exc)}])
 
 
@@ -222,7 +249,7 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         code = r.text(node_map, "code", code=True)
         if code:
             if code in seen_codes:
-                r.err(node_map["code"].line, "code", _("mã %(what)s '%(code)s' trùng với mã ở dòng %(line)s.") % {
+                r.err(node_map["code"].line, "code", DUPLICATE_CODE % {
                     "what": what, "code": code, "line": seen_codes[code]})
             else:
                 seen_codes[code] = node_map["code"].line
@@ -242,7 +269,7 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         gm = r.mapping(gnode, "groups", _GROUP_KEYS, {"code", "name", "max_points"})
         if gm is None:
             continue
-        gcode = unique(gm, _("nhóm đơn vị"))
+        gcode = unique(gm, str(WHAT_UNIT_GROUP))
         g = Group(code=gcode, name=r.text(gm, "name"),
                   max_points=r.number(gm, "max_points", 0, lo=0, what=_("điểm tối đa")),
                   enabled=r.boolean(gm, "enabled", True))
@@ -275,7 +302,8 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
                         pts = r.number({gk: v}, gk, None, lo=0, what=_("ngưỡng điểm"))
                         if pts is not None:
                             min_points.append((gk, pts))
-            bands.append(Band(label=r.text(bm, "label"), min=r.number(bm, "min", 0, lo=0, hi=1, what=_("ngưỡng")),
+            bands.append(Band(label=r.text(bm, "label"),
+                              min=r.number(bm, "min", 0, lo=0, hi=1, what=str(WHAT_THRESHOLD)),
                               min_points=tuple(min_points)))
         labels = [b.label for b in bands]
         if len(set(labels)) != len(labels):
@@ -292,7 +320,7 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         if cm is None:
             continue
         ccode = unique(cm, _("nhóm tiêu chí"))
-        capplies = r.codes(cm, "applies_to", known_groups, _("nhóm đơn vị"))
+        capplies = r.codes(cm, "applies_to", known_groups, str(WHAT_UNIT_GROUP))
         crits = []
         for knode in r.seq(cm, "criteria"):
             km = r.mapping(knode, "criteria", _CRIT_KEYS, {"code", "name", "rule", "max"})
@@ -301,7 +329,7 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         points = r.number(cm, "points", 0, lo=0, what=_("điểm"))
         if crits and "points" in cm and abs(sum(c.max for c in crits) - points) > EPS:
             r.err(cm["points"].line, "points",
-                  _("tổng điểm tối đa các tiêu chí (%(sum)s) khác điểm của nhóm tiêu chí '%(c)s' (%(points)s).") % {
+                  CATEGORY_SUM % {
                       "sum": format_number(sum(c.max for c in crits)), "c": ccode, "points": format_number(points)})
         if "criteria" in cm and not crits:
             r.err(cm["criteria"].line, "criteria", _("nhóm tiêu chí phải có ít nhất một tiêu chí."))
@@ -321,7 +349,7 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         total = cs.group_maximum(g.code)
         if categories and abs(total - g.max_points) > EPS:
             r.err(group_lines[g.code], "max_points",
-                  _("tổng điểm các nhóm tiêu chí (%(total)s) khác điểm tối đa của nhóm đơn vị '%(g)s' (%(max)s).") % {
+                  GROUP_SUM % {
                       "total": format_number(total), "g": g.code, "max": format_number(g.max_points)})
     for b in bands:
         for gk, pts in b.min_points:
@@ -336,14 +364,13 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
 
 
 def _criterion(r: _Reader, km: dict, unique, known_groups: set[str], capplies) -> Criterion:
-    code = unique(km, _("tiêu chí"))
+    code = unique(km, str(WHAT_CRITERION))
     rule = r.text(km, "rule")
     if rule and rule not in RULE_TYPES:
-        r.err(km["rule"].line, "rule", _("loại quy tắc chấm '%(rule)s' không được hỗ trợ; dùng một trong: %(rules)s.")
-              % {"rule": rule, "rules": ", ".join(RULE_TYPES)})
+        r.err(km["rule"].line, "rule", UNKNOWN_RULE % {"rule": rule, "rules": ", ".join(RULE_TYPES)})
         rule = ""
     mx = r.number(km, "max", 0, lo=0, what=_("điểm tối đa"))
-    applies = r.codes(km, "applies_to", known_groups, _("nhóm đơn vị"))
+    applies = r.codes(km, "applies_to", known_groups, str(WHAT_UNIT_GROUP))
     if applies and capplies:
         for gk in applies:
             if gk not in capplies:
@@ -355,30 +382,28 @@ def _criterion(r: _Reader, km: dict, unique, known_groups: set[str], capplies) -
         key = source.split(":", 1)[1]
         indicator = r.indicators.get(key)
         if indicator is None:
-            r.err(km["source"].line, "source", _("mã chỉ số tự động '%(k)s' không tồn tại.") % {"k": key})
+            r.err(km["source"].line, "source", UNKNOWN_INDICATOR % {"k": key})
     elif source != "self_report" and not _IMPORT_RE.match(source):
-        r.err(km["source"].line, "source",
-              _("nguồn dữ liệu '%(s)s' không hợp lệ; dùng self_report, indicator:<mã> hoặc import:<mã>.")
-              % {"s": source})
+        r.err(km["source"].line, "source", BAD_SOURCE % {"s": source})
 
     kw = {}
     for key in ("target", "value_kind", "per_item", "steps", "options"):
         if key in km and not _rule_uses(rule, key):
-            r.err(km[key].line, key, _("trường này không dùng với quy tắc '%(rule)s'.") % {"rule": rule})
+            r.err(km[key].line, key, NOT_FOR_RULE % {"rule": rule})
     if rule == "target_ratio":
         kw["value_kind"] = r.choice(km, "value_kind", VALUE_KINDS, "ratio")
         if "target" not in km:
             r.err(km["rule"].line, "target", _("quy tắc 'target_ratio' cần chỉ tiêu (target)."))
         elif kw["value_kind"] == "ratio":
-            kw["target"] = r.number(km, "target", None, lo=0, hi=1, what=_("chỉ tiêu tỷ lệ"))
+            kw["target"] = r.number(km, "target", None, lo=0, hi=1, what=str(WHAT_TARGET_RATIO))
         else:
             kw["target"] = r.number(km, "target", None, lo=0, what=_("chỉ tiêu"))
         if kw.get("target") == 0:
             r.err(km["target"].line, "target", _("chỉ tiêu phải lớn hơn 0."))
     if rule == "count_capped":
         if "per_item" not in km:
-            r.err(km["rule"].line, "per_item", _("quy tắc 'count_capped' cần số điểm mỗi mục (per_item)."))
-        kw["per_item"] = r.number(km, "per_item", None, lo=0, what=_("điểm mỗi mục"))
+            r.err(km["rule"].line, "per_item", str(PER_ITEM_REQUIRED))
+        kw["per_item"] = r.number(km, "per_item", None, lo=0, what=str(WHAT_PER_ITEM))
     if rule == "steps":
         kw["steps"] = _steps(r, km, mx)
     if rule == "best_of":
@@ -409,9 +434,10 @@ def _steps(r: _Reader, km: dict, mx: float) -> tuple[Step, ...]:
         if ("min" in sm) == ("when" in sm):
             r.err(n.line, "steps", _("mỗi bậc cần đúng một trong hai: 'min' (ngưỡng số) hoặc 'when' (mã lựa chọn)."))
             continue
-        pts = r.number(sm, "points", 0, lo=0, hi=mx, what=_("điểm của bậc"))
+        pts = r.number(sm, "points", 0, lo=0, hi=mx, what=str(WHAT_STEP_POINTS))
         if "min" in sm:
-            out.append(Step(points=pts, min=r.number(sm, "min", 0, lo=0, what=_("ngưỡng")), label=r.text(sm, "label")))
+            out.append(Step(points=pts, min=r.number(sm, "min", 0, lo=0, what=str(WHAT_THRESHOLD)),
+                            label=r.text(sm, "label")))
         else:
             out.append(Step(points=pts, when=r.text(sm, "when", code=True), label=r.text(sm, "label")))
     if out and len({s.when is None for s in out}) > 1:

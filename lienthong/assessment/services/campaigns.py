@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.audit.models import AuditAction
 from lienthong.core.errors import DomainError, ValidationFailed
@@ -28,6 +29,10 @@ from .common import (
     _self_assessment_url,
 )
 from .self_assessments import criterion_values_autofill
+
+# Messages users see (the forms and the tests use these constants rather than copies of the text).
+EXCLUDED_NEEDS_REASON = gettext_lazy("Đơn vị không xếp hạng phải có lý do.")
+PUBLISHED_TITLE = gettext_lazy("Đề nghị tự đánh giá mức độ ứng dụng CNTT, hạn %(d)s")  # the units' notice
 
 # --------------------------------------------------------------------------- campaigns
 
@@ -54,7 +59,7 @@ def _check_units(cs, units: list[UnitInput]) -> list[str]:
             errors.append(_("Một cơ quan được thêm hai lần."))
         seen.add(u.agency_id)
         if u.excluded and not u.excluded_reason.strip():
-            errors.append(_("Đơn vị không xếp hạng phải có lý do."))
+            errors.append(str(EXCLUDED_NEEDS_REASON))
         for c in u.not_applicable:
             if c not in codes:
                 errors.append(_("Tiêu chí '%(c)s' không có trong bộ tiêu chí.") % {"c": c})
@@ -117,7 +122,7 @@ def campaign_publish(*, actor, campaign: Campaign, today: dt.date | None = None)
              _("Công bố đợt đánh giá, hạn tự đánh giá %(d)s") % {"d": c.deadline.strftime("%d/%m/%Y")})
         deadline = c.deadline.strftime("%d/%m/%Y")
         _notify_units([(sa.campaign_unit.agency_id,
-                        _("Đề nghị tự đánh giá mức độ ứng dụng CNTT, hạn %(d)s") % {"d": deadline},
+                        PUBLISHED_TITLE % {"d": deadline},
                         _("Sở Thông tin và Truyền thông đã công bố đợt \"%(c)s\". Đơn vị tự đánh giá, kèm tài liệu "
                           "kiểm chứng, và gửi trước ngày %(d)s.") % {"c": c.name, "d": deadline},
                         _self_assessment_url(sa.pk), f"assess-open:{c.pk}:{sa.campaign_unit.agency_id}")

@@ -23,12 +23,19 @@ S = CampaignState
 SA = SelfAssessmentState
 _EDITABLE_CAMPAIGN = (S.PUBLISHED, S.SELF_ASSESSMENT)
 
+# Messages users see (the tests use these constants rather than copies of the text).
+COUNCIL_ONLY = gettext_lazy("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được thực hiện thao tác này.")
+ON_BEHALF_LEADER_REQUIRED = gettext_lazy("Văn thư nộp thay lãnh đạo: cần chọn lãnh đạo đơn vị.")
+ON_BEHALF_NOT_A_LEADER = gettext_lazy("Người được nộp thay phải là lãnh đạo của đơn vị.")
+WRONG_CAMPAIGN_STEP = gettext_lazy("Đợt đánh giá đang ở bước '%(s)s', không thực hiện được thao tác này.")
+NOT_EDITABLE = gettext_lazy("Bản tự đánh giá không còn sửa được (đã gửi hoặc đã hết bước tự đánh giá).")
+
 
 # --------------------------------------------------------------------------- permission helpers
 
 
 def _council_only() -> PermissionDenied:
-    return PermissionDenied(_("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được thực hiện thao tác này."))
+    return PermissionDenied(str(COUNCIL_ONLY))
 
 
 def _require_council(actor) -> None:
@@ -70,11 +77,11 @@ def _leader_on_behalf(role: str, cu: CampaignUnit, on_behalf_of):
     if role == Role.LEADER:
         return None
     if not on_behalf_of:
-        raise ValidationFailed({"on_behalf_of": [_("Văn thư nộp thay lãnh đạo: cần chọn lãnh đạo đơn vị.")]})
+        raise ValidationFailed({"on_behalf_of": [str(ON_BEHALF_LEADER_REQUIRED)]})
     leader_id = getattr(on_behalf_of, "pk", on_behalf_of)
     position = selectors.unit_leaders(agency_id=cu.agency_id).filter(user_id=leader_id).first()
     if position is None:
-        raise ValidationFailed({"on_behalf_of": [_("Người được nộp thay phải là lãnh đạo của đơn vị.")]})
+        raise ValidationFailed({"on_behalf_of": [str(ON_BEHALF_NOT_A_LEADER)]})
     return position.user
 
 
@@ -121,8 +128,7 @@ def _lock(campaign: Campaign) -> Campaign:
 
 def _require_state(campaign: Campaign, *states) -> None:
     if campaign.state not in states:
-        raise DomainError(_("Đợt đánh giá đang ở bước '%(s)s', không thực hiện được thao tác này.")
-                          % {"s": campaign.get_state_display()}, code="wrong_state")
+        raise DomainError(WRONG_CAMPAIGN_STEP % {"s": campaign.get_state_display()}, code="wrong_state")
 
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.audit.models import AuditAction
 from lienthong.core.errors import DomainError, ValidationFailed
 from lienthong.documents import services as document_services
 
 from ..models import CriterionValue, Evidence, ReviewStatus
-from .common import _EDITABLE_CAMPAIGN, SA, _log, _require_unit_member
+from .common import _EDITABLE_CAMPAIGN, NOT_EDITABLE, SA, _log, _require_unit_member
+
+# An upload with no file (the tests use this constant rather than a copy of the text).
+NO_FILE = gettext_lazy("Chưa chọn tệp.")
 
 # --------------------------------------------------------------------------- evidence
 
@@ -24,7 +28,7 @@ def evidence_add(*, actor, criterion_value: CriterionValue, uploads) -> list[Evi
     _require_unit_member(actor, sa.campaign_unit)
     _require_evidence_editable(cv)
     if not uploads:
-        raise ValidationFailed({"files": [_("Chưa chọn tệp.")]})
+        raise ValidationFailed({"files": [str(NO_FILE)]})
     read = document_services.files_read(uploads, field_name="files")
     written: list[str] = []
     try:
@@ -48,8 +52,7 @@ def _require_evidence_editable(cv: CriterionValue) -> None:
         sa.state == SA.DRAFT and sa.campaign_unit.campaign.state in _EDITABLE_CAMPAIGN) or (
         cv.review_status == ReviewStatus.SENT_BACK)
     if not editable:
-        raise DomainError(_("Bản tự đánh giá không còn sửa được (đã gửi hoặc đã hết bước tự đánh giá)."),
-                          code="wrong_state")
+        raise DomainError(str(NOT_EDITABLE), code="wrong_state")
 
 
 def evidence_remove(*, actor, evidence: Evidence) -> None:

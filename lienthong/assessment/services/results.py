@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.audit.models import AuditAction
 from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
@@ -16,6 +17,11 @@ from ..engine import score
 from ..models import Adjustment, Approval, Campaign, CampaignUnit, Result
 from .common import S, _lock, _log, _require_council, _require_state
 
+# Messages users see (the tests use these constants rather than copies of the text).
+ADJUST_REASON_REQUIRED = gettext_lazy("Phải nêu lý do điều chỉnh điểm.")
+ADJUST_POINTS_RANGE = gettext_lazy("Điểm điều chỉnh phải từ 0 đến %(m)s.")
+NOT_COMPUTED = gettext_lazy("Chưa tính kết quả đánh giá.")
+
 # --------------------------------------------------------------------------- council and results
 
 
@@ -25,7 +31,7 @@ def council_adjust(*, actor, campaign_unit: CampaignUnit, criterion_code: str, n
     reason = (reason or "").strip()
     errors: dict[str, list] = {}
     if not reason:
-        errors["reason"] = [_("Phải nêu lý do điều chỉnh điểm.")]
+        errors["reason"] = [str(ADJUST_REASON_REQUIRED)]
     elif problem := too_long_message(reason, REASON_MAX_LENGTH):
         errors["reason"] = [problem]
     with transaction.atomic():
@@ -41,7 +47,7 @@ def council_adjust(*, actor, campaign_unit: CampaignUnit, criterion_code: str, n
         except (TypeError, ValueError):
             new = None
         if pair is not None and (new is None or not 0 <= new <= pair[1].max):
-            errors["new_points"] = [_("Điểm điều chỉnh phải từ 0 đến %(m)s.") % {"m": f"{pair[1].max:g}"}]
+            errors["new_points"] = [ADJUST_POINTS_RANGE % {"m": f"{pair[1].max:g}"}]
         if errors:
             raise ValidationFailed(errors)
         assert new is not None  # no number (or no criterion to bound it) is an error above
@@ -98,7 +104,7 @@ def campaign_approve(*, actor, campaign: Campaign, decision: str = "", note: str
         c = _lock(campaign)
         _require_state(c, S.COUNCIL)
         if c.results_computed_at is None:
-            raise DomainError(_("Chưa tính kết quả đánh giá."), code="not_computed")
+            raise DomainError(str(NOT_COMPUTED), code="not_computed")
         if Adjustment.objects.filter(campaign_unit__campaign=c, at__gt=c.results_computed_at).exists():
             raise DomainError(_("Có điều chỉnh điểm sau lần tính kết quả gần nhất; hãy tính lại trước khi phê duyệt."),
                               code="stale_results")

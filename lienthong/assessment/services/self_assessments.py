@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.audit.models import AuditAction
 from lienthong.core.errors import DomainError, ValidationFailed
@@ -20,6 +21,7 @@ from ..engine import _check_value
 from ..models import Campaign, CriterionValue, ReviewStatus, SelfAssessment
 from .common import (
     _EDITABLE_CAMPAIGN,
+    NOT_EDITABLE,
     SA,
     S,
     _leader_on_behalf,
@@ -35,6 +37,17 @@ from .common import (
     _self_assessment_url,
 )
 
+# Messages users see (the tests use these constants rather than copies of the text).
+NOT_IN_SET = gettext_lazy("Tiêu chí không áp dụng cho đơn vị hoặc không có trong bộ tiêu chí.")
+PAST_DEADLINE = gettext_lazy("Đã quá hạn tự đánh giá (hạn %(d)s). Chỉ gửi được khi Sở Thông tin và Truyền thông "
+                             "mở lại bản tự đánh giá.")
+ALREADY_SUBMITTED = gettext_lazy("Bản tự đánh giá đã được gửi.")
+REOPEN_REASON_REQUIRED = gettext_lazy("Phải nêu lý do mở lại bản tự đánh giá.")
+REOPENED_TITLE = gettext_lazy("Bản tự đánh giá xếp hạng CNTT được mở lại")
+SEND_BACK_NOTE_REQUIRED = gettext_lazy("Phải ghi nội dung đề nghị đơn vị xác nhận lại.")
+SENT_BACK_TITLE = gettext_lazy("Sở Thông tin và Truyền thông đề nghị xác nhận lại số liệu tự đánh giá")
+CONFIRMATIONS_PENDING = gettext_lazy("Còn tiêu chí chờ đơn vị xác nhận, hoặc bản tự đánh giá chưa được gửi.")
+
 
 def self_assessment_save(*, actor, self_assessment: SelfAssessment, values: Mapping[str, object] | None = None,
                          comments: Mapping[str, str] | None = None) -> SelfAssessment:
@@ -46,15 +59,14 @@ def self_assessment_save(*, actor, self_assessment: SelfAssessment, values: Mapp
         _require_unit_member(actor, cu)
         if sa.state not in (SA.DRAFT, SA.REOPENED) or (
                 sa.state == SA.DRAFT and cu.campaign.state not in _EDITABLE_CAMPAIGN):
-            raise DomainError(_("Bản tự đánh giá không còn sửa được (đã gửi hoặc đã hết bước tự đánh giá)."),
-                              code="wrong_state")
+            raise DomainError(str(NOT_EDITABLE), code="wrong_state")
         cs = cu.campaign.criteria_set.criteria_set()
         crits = {c.code: c for _cat, c in cs.criteria()}
         rows = {r.criterion_code: r for r in sa.values.all()}
         errors: dict[str, list] = {}
         for code in set(values) | set(comments):
             if code not in rows:
-                errors.setdefault(code, []).append(_("Tiêu chí không áp dụng cho đơn vị hoặc không có trong bộ tiêu chí."))
+                errors.setdefault(code, []).append(str(NOT_IN_SET))
         for code, v in values.items():
             if code in rows and v is not None:
                 problem = _check_value(crits[code], _plain_value(v))
@@ -135,11 +147,9 @@ def self_assessment_submit(*, actor, self_assessment: SelfAssessment, on_behalf_
         if sa.state == SA.DRAFT:
             _require_state(c, *_EDITABLE_CAMPAIGN)
             if c.deadline and today > c.deadline:
-                raise DomainError(_("Đã quá hạn tự đánh giá (hạn %(d)s). Chỉ gửi được khi Sở Thông tin và Truyền thông "
-                                    "mở lại bản tự đánh giá.") % {"d": c.deadline.strftime("%d/%m/%Y")},
-                                  code="deadline_passed")
+                raise DomainError(PAST_DEADLINE % {"d": c.deadline.strftime("%d/%m/%Y")}, code="deadline_passed")
         elif sa.state != SA.REOPENED:
-            raise DomainError(_("Bản tự đánh giá đã được gửi."), code="wrong_state")
+            raise DomainError(str(ALREADY_SUBMITTED), code="wrong_state")
         leader = _leader_on_behalf(role, cu, on_behalf_of)
         late = bool(c.deadline and today > c.deadline)
         sa.state, sa.submitted_at, sa.submitted_by, sa.submitted_for = SA.SUBMITTED, timezone.now(), actor, leader
@@ -156,7 +166,7 @@ def self_assessment_reopen(*, actor, self_assessment: SelfAssessment, reason: st
     _require_council(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed({"reason": [_("Phải nêu lý do mở lại bản tự đánh giá.")]})
+        raise ValidationFailed({"reason": [str(REOPEN_REASON_REQUIRED)]})
     check_max_length(field="reason", value=reason, limit=NOTE_MAX_LENGTH)
     with transaction.atomic():
         sa = _lock_sa(self_assessment)
@@ -167,7 +177,7 @@ def self_assessment_reopen(*, actor, self_assessment: SelfAssessment, reason: st
         sa.save(update_fields=["state", "reopened_at", "reopened_by", "reopen_reason", "updated_at"])
         _log(actor, AuditAction.RETURNED, "self_assessment", sa.pk, sa.campaign_unit.agency_id,
              _("Mở lại bản tự đánh giá: %(r)s") % {"r": reason}, {"reason": reason})
-        _notify_units([(sa.campaign_unit.agency_id, _("Bản tự đánh giá xếp hạng CNTT được mở lại"),
+        _notify_units([(sa.campaign_unit.agency_id, str(REOPENED_TITLE),
                         _("Sở Thông tin và Truyền thông mở lại bản tự đánh giá để đơn vị sửa và gửi lại. Lý do: %(r)s")
                         % {"r": reason}, _self_assessment_url(sa.pk),
                         f"assess-reopen:{sa.pk}:{sa.reopened_at.isoformat()}")])
@@ -187,7 +197,7 @@ def review_send_back(*, actor, criterion_value: CriterionValue, note: str) -> Cr
     _require_council(actor)
     note = (note or "").strip()
     if not note:
-        raise ValidationFailed({"note": [_("Phải ghi nội dung đề nghị đơn vị xác nhận lại.")]})
+        raise ValidationFailed({"note": [str(SEND_BACK_NOTE_REQUIRED)]})
     check_max_length(field="note", value=note, limit=COMMENT_MAX_LENGTH)
     with transaction.atomic():
         cv = _lock_value(criterion_value)
@@ -202,8 +212,7 @@ def review_send_back(*, actor, criterion_value: CriterionValue, note: str) -> Cr
              _("Đề nghị xác nhận lại tiêu chí %(c)s: %(n)s") % {"c": cv.criterion_code, "n": note},
              {"criterion": cv.criterion_code, "note": note})
         # One notice a day per self-assessment, however many values the review sends back at once.
-        _notify_units([(sa.campaign_unit.agency_id, _("Sở Thông tin và Truyền thông đề nghị xác nhận lại số liệu tự "
-                                                      "đánh giá"),
+        _notify_units([(sa.campaign_unit.agency_id, str(SENT_BACK_TITLE),
                         _("Đợt \"%(c)s\": có tiêu chí cần đơn vị xác nhận hoặc sửa lại (ví dụ %(k)s: %(n)s).")
                         % {"c": sa.campaign_unit.campaign.name, "k": cv.criterion_code, "n": note},
                         _self_assessment_url(sa.pk), f"assess-sentback:{sa.pk}:{timezone.localdate().isoformat()}")])
@@ -264,8 +273,7 @@ def self_assessment_confirm(*, actor, self_assessment: SelfAssessment) -> SelfAs
         sa = _lock_sa(self_assessment)
         _require_state(sa.campaign_unit.campaign, S.REVIEW)
         if sa.state != SA.SUBMITTED:
-            raise DomainError(_("Còn tiêu chí chờ đơn vị xác nhận, hoặc bản tự đánh giá chưa được gửi."),
-                              code="wrong_state")
+            raise DomainError(str(CONFIRMATIONS_PENDING), code="wrong_state")
         sa.values.filter(review_status=ReviewStatus.PENDING).update(
             review_status=ReviewStatus.OK, reviewed_by=actor, reviewed_at=timezone.now())
         sa.state, sa.confirmed_at, sa.confirmed_by = SA.CONFIRMED, timezone.now(), actor

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from lienthong.accounts.services import user_create
 from lienthong.assessment import services
+from lienthong.assessment.admin import FROZEN_READ_ONLY, VERSION_EXISTS
+from lienthong.assessment.criteria.loading import AT
 from lienthong.assessment.models import (
     Adjustment,
     AssessmentAuthority,
@@ -14,6 +17,7 @@ from lienthong.assessment.models import (
     CampaignState,
     CriteriaSetVersion,
 )
+from lienthong.assessment.services.criteria_sets import CODE_OR_VERSION_CHANGED
 from lienthong.assessment.tests.test_workflow import MIC, ranking  # noqa: F401 (fixture)
 from lienthong.audit.models import AuditEntry
 from lienthong.testing.builders import PASSWORD
@@ -45,7 +49,7 @@ def test_a_criteria_set_is_imported_from_yaml_and_errors_name_line_and_field(adm
     response = admin_client.post(_add_url(), {"yaml_text": bad})
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["yaml_text"]
-    assert any(m.startswith("Dòng 41, trường 'rule'") for m in errors)
+    assert any(m.startswith(AT % {"line": 41, "field": "rule", "msg": ""}) for m in errors)
     assert not CriteriaSetVersion.objects.exists()
 
     response = admin_client.post(_add_url(), {"yaml_text": MIC})
@@ -56,7 +60,8 @@ def test_a_criteria_set_is_imported_from_yaml_and_errors_name_line_and_field(adm
 
     # the same code and version again is refused (edit that one, or raise the version)
     response = admin_client.post(_add_url(), {"yaml_text": MIC})
-    assert "Đã có bộ tiêu chí" in response.context["adminform"].form.errors["yaml_text"][0]
+    assert response.context["adminform"].form.errors["yaml_text"] == [
+        VERSION_EXISTS % {"code": "mic-2017-default", "v": 1}]
 
 
 def test_an_unfrozen_version_is_edited_and_keeps_its_code_and_version(admin_client, province):
@@ -70,7 +75,7 @@ def test_an_unfrozen_version_is_edited_and_keeps_its_code_and_version(admin_clie
     row.refresh_from_db()
     assert row.name.startswith("Bộ tiêu chí (sửa)") and row.yaml_text == edited
     response = admin_client.post(_change_url(row.pk), {"yaml_text": edited.replace("  version: 1", "  version: 2", 1)})
-    assert "Không được đổi mã hoặc phiên bản" in response.context["adminform"].form.errors["yaml_text"][0]
+    assert response.context["adminform"].form.errors["yaml_text"] == [str(CODE_OR_VERSION_CHANGED)]
     assert CriteriaSetVersion.objects.count() == 1
 
 
@@ -79,7 +84,7 @@ def test_a_frozen_version_is_read_only_with_a_clear_message(admin_client, rankin
     page = admin_client.get(_change_url(version.pk), follow=True)
     assert page.status_code == 200
     assert b"<textarea" not in page.content
-    assert "đã khóa, chỉ xem được" in page.content.decode()
+    assert escape(str(FROZEN_READ_ONLY)) in page.content.decode()
     edited = MIC.replace('name: "Bộ tiêu chí đánh giá', 'name: "Bộ tiêu chí (sửa) đánh giá', 1)
     assert admin_client.post(_change_url(version.pk), {"yaml_text": edited}).status_code == 403
     assert CriteriaSetVersion.objects.get(pk=version.pk).yaml_text == MIC

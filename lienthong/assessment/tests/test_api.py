@@ -7,8 +7,10 @@ import datetime as dt
 
 import pytest
 
-from lienthong.assessment import services
+from lienthong.assessment import engine, services
+from lienthong.assessment.api import RESULTS_NOT_PUBLISHED
 from lienthong.assessment.models import Campaign, CampaignState, SelfAssessment
+from lienthong.assessment.services import self_assessments
 from lienthong.assessment.tests.test_workflow import GOOD, PUBLISHED_ON, WEAK, ranking  # noqa: F401
 from lienthong.drafting.tests.test_api import NOT_FOUND, as_user
 
@@ -104,7 +106,7 @@ def test_save_and_submit_through_the_api(open_campaign):
     assert response.json()["submitted_for"] == {"id": p.users["leader.vp"].pk, "name": "Lãnh đạo vp"}
     again = post_json(clerk, f"/api/assessment/self-assessments/{sa.pk}/submit",
                       {"on_behalf_of_id": p.users["leader.vp"].pk})
-    assert (again.status_code, again.json()["message"]) == (400, "Bản tự đánh giá đã được gửi.")
+    assert (again.status_code, again.json()["message"]) == (400, str(self_assessments.ALREADY_SUBMITTED))
     late = put_json(clerk, f"/api/assessment/self-assessments/{sa.pk}/values", {"values": {"A1": 0.5}})
     assert late.status_code == 400 and late.json()["code"] == "wrong_state"
 
@@ -117,9 +119,9 @@ def test_a_ratio_outside_0_1_is_a_422_in_vietnamese_and_nothing_is_saved(open_ca
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "validation_error"
-    assert body["errors"]["A2"] == ["tỷ lệ 1,4 nằm ngoài khoảng 0–1."]
+    assert body["errors"]["A2"] == [engine.RATIO_OUTSIDE % {"v": "1,4"}]
     assert set(body["errors"]) == {"A2", "B5", "ZZ"}
-    assert body["errors"]["ZZ"] == ["Tiêu chí không áp dụng cho đơn vị hoặc không có trong bộ tiêu chí."]
+    assert body["errors"]["ZZ"] == [str(self_assessments.NOT_IN_SET)]
     assert sa.values.get(criterion_code="A1").value is None
     malformed = put_json(as_user(p.users["clerk.vp"]), f"/api/assessment/self-assessments/{sa.pk}/values",
                          {"values": ["A1", 1]})
@@ -135,7 +137,8 @@ def test_submitting_after_the_deadline_is_refused(open_campaign):
                                                   content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "deadline_passed"
-    assert response.json()["message"].startswith("Đã quá hạn tự đánh giá (hạn ")
+    deadline = Campaign.objects.get(pk=campaign.pk).deadline
+    assert response.json()["message"] == self_assessments.PAST_DEADLINE % {"d": f"{deadline:%d/%m/%Y}"}
     assert SelfAssessment.objects.get(pk=sa.pk).state == "draft"
 
 
@@ -159,7 +162,7 @@ def test_results_only_when_visible(ranking):  # noqa: F811
     assert agencies_seen("leader.ubnd") == (200, every)       # approver
     forbidden = as_user(u["leader.huyen"]).get(path)
     assert forbidden.status_code == 403
-    assert forbidden.json()["message"] == "Kết quả đánh giá của đợt này chưa được phê duyệt và công bố."
+    assert forbidden.json()["message"] == str(RESULTS_NOT_PUBLISHED)
     assert as_user(u["clerk.xa"]).get(path).json() == NOT_FOUND
 
     services.campaign_approve(actor=u["leader.ubnd"], campaign=campaign, decision="Quyết định số 321/QĐ-UBND")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from lienthong.assessment import engine
 from lienthong.assessment.criteria import (
     Band,
     Category,
@@ -153,8 +154,8 @@ def test_missing_values_can_be_excluded_or_refused():
     assert (r.points, r.max_points, r.index) == (82, 82, 1)
     with pytest.raises(ScoringInputError) as exc:
         score(cs, [Unit("stttt", "so_nganh")], {"stttt": values}, missing_value_policy="error")
-    assert exc.value.errors == ["Đơn vị 'stttt', tiêu chí 'B1': thiếu giá trị.",
-                                "Đơn vị 'stttt', tiêu chí 'B2': thiếu giá trị."]
+    assert exc.value.errors == [engine.VALUE_MISSING % {"u": "stttt", "c": "B1"},
+                                engine.VALUE_MISSING % {"u": "stttt", "c": "B2"}]
 
 
 def test_a_unit_with_no_values_at_all_gets_zero_and_is_ranked_last():
@@ -169,13 +170,16 @@ def test_bad_values_are_all_reported_and_nothing_is_scored():
     values = {"a": {**MIC_FULL, "A1": 1.2, "B5": -1, "A5": "tot", "Z9": 1, "E1": "co"}}
     with pytest.raises(ScoringInputError) as exc:
         score(cs, [Unit("a", "so_nganh"), Unit("b", "xa")], values)
+    def of_a(code, problem):
+        return engine.AT_CRITERION % {"u": "a", "c": code, "problem": problem}
+
     assert exc.value.errors == [
-        "Đơn vị 'b': nhóm đơn vị 'xa' không có trong bộ tiêu chí.",
-        "Đơn vị 'a', tiêu chí 'A1': tỷ lệ 1,2 nằm ngoài khoảng 0–1.",
-        "Đơn vị 'a', tiêu chí 'A5': lựa chọn 'tot' không có trong các bậc (dat_chuan, co, khong).",
-        "Đơn vị 'a', tiêu chí 'B5': số đếm -1 không được âm.",
-        "Đơn vị 'a', tiêu chí 'E1': cần có/không (true/false), nhận được 'co'.",
-        "Đơn vị 'a', tiêu chí 'Z9': tiêu chí không có trong bộ tiêu chí.",
+        engine.UNIT_GROUP_UNKNOWN % {"u": "b", "g": "xa"},
+        of_a("A1", engine.RATIO_OUTSIDE % {"v": "1,2"}),
+        of_a("A5", engine.CHOICE_NOT_IN_STEPS % {"v": "'tot'", "steps": "dat_chuan, co, khong"}),
+        of_a("B5", engine.COUNT_NEGATIVE % {"v": "-1"}),
+        of_a("E1", engine.NOT_YES_NO % {"v": "'co'"}),
+        engine.CRITERION_UNKNOWN % {"u": "a", "c": "Z9"},
     ]
 
 
@@ -263,8 +267,8 @@ def test_dti_formula_reproduces_da_nang_2022():
 def test_dti_refuses_values_outside_zero_one_and_missing_indicators():
     with pytest.raises(ScoringInputError) as exc:
         dti_province_2022({**DA_NANG_2022, "the_che_so": 1.1, "ha_tang_so": None} | {"xa_hoi": 0.5})
-    assert "Chỉ số 'the_che_so': giá trị 1,1 nằm ngoài khoảng 0–1." in exc.value.errors
-    assert "Chỉ số 'xa_hoi': không có trong danh sách trọng số." in exc.value.errors
+    assert engine.INDICATOR_OUTSIDE % {"k": "the_che_so", "v": "1,1"} in exc.value.errors
+    assert engine.INDICATOR_NOT_WEIGHTED % {"k": "xa_hoi"} in exc.value.errors
 
 
 def test_the_engine_reproduces_da_nang_2022_from_a_dti_shaped_criteria_set():
@@ -297,5 +301,6 @@ def test_overrides_replace_points_and_are_checked():
     assert adjusted.by_code["a"].criteria["A1"].points == 4
     assert adjusted.by_code["a"].criteria["E1"].status == "scored"
     assert adjusted.by_code["a"].rank == 1 and plain.by_code["a"].rank == 2
-    with pytest.raises(ScoringInputError, match="điểm điều chỉnh 9"):
+    with pytest.raises(ScoringInputError) as exc:
         score(cs, units, values, overrides={"a": {"A1": 9}})
+    assert exc.value.errors == [engine.OVERRIDE_OUTSIDE % {"u": "a", "c": "A1", "v": "9", "max": "4"}]

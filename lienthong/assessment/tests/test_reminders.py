@@ -12,7 +12,12 @@ from lienthong.accounts.services import user_create
 from lienthong.agencies.models import AdministrativeLevel
 from lienthong.assessment import services
 from lienthong.assessment.models import CampaignUnit, SelfAssessment
-from lienthong.assessment.reminders import self_assessment_reminders
+from lienthong.assessment.reminders import (
+    DUE_SOON_TITLE,
+    DUE_TODAY_TITLE,
+    OVERDUE_TITLE,
+    self_assessment_reminders,
+)
 from lienthong.assessment.tests.test_workflow import GOOD, _sa, ranking  # noqa: F401  (fixture)
 from lienthong.notifications.models import Notification
 from lienthong.testing.builders import make_agency
@@ -54,7 +59,8 @@ def test_reminders_before_on_the_day_and_once_overdue(published):
     created = self_assessment_reminders(today=five_before)
     # vp and huyện, their leader and văn thư each; not the specialists, not the unit that has sent
     assert created == 4
-    assert _titles(u["leader.vp"]) == [f"Còn 5 ngày làm việc đến hạn tự đánh giá xếp hạng CNTT ({deadline:%d/%m/%Y})"]
+    d = f"{deadline:%d/%m/%Y}"
+    assert _titles(u["leader.vp"]) == [DUE_SOON_TITLE % {"n": 5, "d": d}]
     assert _titles(u["clerk.huyen"]) == _titles(u["leader.vp"])
     assert not _titles(u["specialist.vp"]) and not _titles(u["leader.stttt"]) and not _titles(u["clerk.stttt"])
     note = Notification.objects.filter(user=u["leader.vp"], kind__startswith="reminder_").get()
@@ -78,8 +84,7 @@ def test_reminders_before_on_the_day_and_once_overdue(published):
     for day in range(2, 20):  # overdue: once, however many days the job runs afterwards
         assert self_assessment_reminders(today=deadline + dt.timedelta(days=day)) == 0
     titles = _titles(u["clerk.vp"])
-    assert len(titles) == 4 and titles[1].startswith("Còn 1 ngày làm việc")
-    assert titles[2].startswith("Hôm nay là hạn") and titles[3].startswith("Quá hạn tự đánh giá")
+    assert titles[1:] == [DUE_SOON_TITLE % {"n": 1, "d": d}, DUE_TODAY_TITLE % {"d": d}, OVERDUE_TITLE % {"d": d}]
     assert Notification.objects.filter(user=u["clerk.vp"], kind="reminder_overdue").count() == 1
     assert len(_titles(u["clerk.huyen"])) == 1
 
@@ -91,7 +96,7 @@ def test_a_missed_day_sends_the_nearest_reminder_and_settings_change_the_days(pu
     assert self_assessment_reminders(today=add_working_days(deadline, -11)) == 0
     # the job did not run ten days before: eight days before it sends the "10 days" reminder, once
     assert self_assessment_reminders(today=add_working_days(deadline, -8)) == 4
-    assert _titles(p.users["leader.vp"])[0].startswith("Còn 8 ngày làm việc")
+    assert _titles(p.users["leader.vp"]) == [DUE_SOON_TITLE % {"n": 8, "d": f"{deadline:%d/%m/%Y}"}]
     assert self_assessment_reminders(today=add_working_days(deadline, -4)) == 0
     assert self_assessment_reminders(today=add_working_days(deadline, -2)) == 4
 

@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from lienthong.assessment import services
 from lienthong.assessment.models import CampaignState, ReviewStatus, SelfAssessment
+from lienthong.assessment.services.common import ON_BEHALF_LEADER_REQUIRED, ON_BEHALF_NOT_A_LEADER, SIGNATORY_HINT
 from lienthong.assessment.tests.test_workflow import GOOD, _sa, ranking  # noqa: F401  (fixture)
 from lienthong.audit.models import AuditEntry
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.drafting.tests.test_api import as_user
 
-HINT = "Chỉ lãnh đạo đơn vị (hoặc văn thư thay mặt lãnh đạo) được nộp bản tự đánh giá."
+HINT = str(SIGNATORY_HINT)
 
 
 @pytest.fixture
@@ -74,12 +75,12 @@ def test_the_clerk_sends_on_a_named_leaders_behalf(open_campaign):
     sa = _filled(p, campaign)
     with pytest.raises(ValidationFailed) as exc:  # which leader: never guessed
         services.self_assessment_submit(actor=u["clerk.huyen"], self_assessment=sa)
-    assert exc.value.errors == {"on_behalf_of": ["Văn thư nộp thay lãnh đạo: cần chọn lãnh đạo đơn vị."]}
+    assert exc.value.errors == {"on_behalf_of": [str(ON_BEHALF_LEADER_REQUIRED)]}
     for not_a_leader in ("specialist.huyen", "leader.huyen.noivu", "leader.vp"):
         with pytest.raises(ValidationFailed) as exc:
             services.self_assessment_submit(actor=u["clerk.huyen"], self_assessment=sa,
                                             on_behalf_of=u[not_a_leader].pk)
-        assert exc.value.errors == {"on_behalf_of": ["Người được nộp thay phải là lãnh đạo của đơn vị."]}
+        assert exc.value.errors == {"on_behalf_of": [str(ON_BEHALF_NOT_A_LEADER)]}
     assert SelfAssessment.objects.get(pk=sa.pk).state == "draft"
 
     services.self_assessment_submit(actor=u["clerk.huyen"], self_assessment=sa, on_behalf_of=u["leader.huyen"].pk)
@@ -153,7 +154,7 @@ def test_the_clerk_picks_the_leader_on_the_page_and_the_page_says_so(open_campai
 
     response = client.post(_url(sa), {"action": "submit", "on_behalf_of": ""})
     assert response.status_code == 422
-    assert "Văn thư nộp thay lãnh đạo: cần chọn lãnh đạo đơn vị." in response.content.decode()
+    assert str(ON_BEHALF_LEADER_REQUIRED) in response.content.decode()
     assert SelfAssessment.objects.get(pk=sa.pk).state == "draft"
 
     response = client.post(_url(sa), {"action": "submit", "on_behalf_of": str(u["leader.huyen"].pk)}, follow=True)

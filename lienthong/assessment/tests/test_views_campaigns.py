@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
 from lienthong.agencies.models import AgencyGroup
-from lienthong.assessment import services
+from lienthong.assessment import forms, services
 from lienthong.assessment.models import Adjustment, Campaign, CampaignState, CampaignUnit, SelfAssessment
+from lienthong.assessment.services.campaigns import EXCLUDED_NEEDS_REASON
+from lienthong.assessment.services.common import WRONG_CAMPAIGN_STEP
+from lienthong.assessment.services.results import ADJUST_POINTS_RANGE, ADJUST_REASON_REQUIRED, NOT_COMPUTED
 from lienthong.assessment.tests.test_workflow import GOOD, PUBLISHED_ON, WEAK, ranking  # noqa: F401 (fixture)
+from lienthong.assessment.views import campaigns as views
 from lienthong.testing.builders import PASSWORD, make_agency
 
 S = CampaignState
@@ -116,7 +121,7 @@ def test_only_the_council_creates_a_campaign(ranking, client):
     p, council, version, campaign = ranking
     for who in ("leader.huyen", "leader.ubnd", "clerk.vp"):
         page = _login(client, p.users[who]).get(reverse("assessment:campaign_new"))
-        assert page.status_code == 403 and "Chỉ Sở Thông tin và Truyền thông" in page.content.decode()
+        assert page.status_code == 403 and escape(str(views.CREATE_COUNCIL_ONLY)) in page.content.decode()
         assert _login(client, p.users[who]).post(reverse("assessment:campaign_new"), {"year": 2018}).status_code == 403
     assert Campaign.objects.count() == 1
 
@@ -138,12 +143,12 @@ def test_new_campaign_maps_groups_excludes_with_reason_and_not_applicable(rankin
     page = client.post(reverse("assessment:campaign_new"), data)
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Đơn vị không xếp hạng phải có lý do." in html and "Không có tiêu chí Z9 trong bộ tiêu chí." in html
+    assert escape(str(EXCLUDED_NEEDS_REASON)) in html and escape(forms.UNKNOWN_CRITERIA % {"c": "Z9"}) in html
     assert Campaign.objects.count() == 1
     # nothing chosen
     page = client.post(reverse("assessment:campaign_new"),
                        _new_form_data(client, version, **{f"{vp}-include": None, f"{st}-include": None}))
-    assert "Chọn ít nhất một cơ quan được đánh giá." in page.content.decode() and Campaign.objects.count() == 1
+    assert escape(str(views.NO_UNIT_CHOSEN)) in page.content.decode() and Campaign.objects.count() == 1
 
     data = _new_form_data(client, version, **{
         f"{st}-excluded": "on", f"{st}-excluded_reason": "Cơ quan thường trực đánh giá",
@@ -158,7 +163,8 @@ def test_new_campaign_maps_groups_excludes_with_reason_and_not_applicable(rankin
     assert units[a["vp"].pk].not_applicable == ["C2", "D4"]
     assert units[a["stttt"].pk].excluded and units[a["stttt"].pk].excluded_reason == "Cơ quan thường trực đánh giá"
     html = client.get(page["Location"]).content.decode()
-    assert "Đã tạo đợt đánh giá" in html and "Cơ quan thường trực đánh giá" in html and "C2, D4" in html
+    assert escape(views.CREATED % {"n": "Đánh giá năm 2018 (thử)", "k": 2}) in html
+    assert "Cơ quan thường trực đánh giá" in html and "C2, D4" in html
 
 
 # --------------------------------------------------------------------------- campaign page and actions
@@ -219,12 +225,13 @@ def test_the_workflow_through_the_pages(ranking, client):
         assert page.status_code in (403, 404) and state() == S.DRAFT
     _login(client, council)
     page = _act(client, campaign, "publish")
-    assert "Đã công bố đợt đánh giá" in page.content.decode() and state() == S.SELF_ASSESSMENT
+    assert escape(str(views.ACTION_DONE["publish"])) in page.content.decode() and state() == S.SELF_ASSESSMENT
     assert SelfAssessment.objects.filter(campaign_unit__campaign=campaign).count() == 3
     # an action of another step: the service's Vietnamese message, nothing changes
     page = _act(client, campaign, "compute")
-    assert "không thực hiện được thao tác này" in page.content.decode() and state() == S.SELF_ASSESSMENT
-    assert "Thao tác không hợp lệ." in _act(client, campaign, "delete").content.decode()
+    assert escape(WRONG_CAMPAIGN_STEP % {"s": S.SELF_ASSESSMENT.label}) in page.content.decode()
+    assert state() == S.SELF_ASSESSMENT
+    assert escape(str(views.INVALID_ACTION)) in _act(client, campaign, "delete").content.decode()
 
     services.self_assessment_save(actor=u["clerk.vp"], self_assessment=_sa(campaign, a["vp"]), values=GOOD)
     assert _act(client, campaign, "review").status_code == 200 and state() == S.REVIEW
@@ -234,9 +241,9 @@ def test_the_workflow_through_the_pages(ranking, client):
     # the approver cannot approve before the results are computed
     _login(client, u["leader.ubnd"])
     assert 'value="approve"' not in client.get(reverse("assessment:campaign", args=[campaign.pk])).content.decode()
-    assert "Chưa tính kết quả đánh giá." in _act(client, campaign, "approve").content.decode()
+    assert escape(str(NOT_COMPUTED)) in _act(client, campaign, "approve").content.decode()
     _login(client, council)
-    assert "Đã tính kết quả đánh giá." in _act(client, campaign, "compute").content.decode()
+    assert escape(str(views.ACTION_DONE["compute"])) in _act(client, campaign, "compute").content.decode()
     # the council cannot approve its own results
     page = client.post(reverse("assessment:campaign_action", args=[campaign.pk]), {"action": "approve"})
     assert page.status_code == 403 and state() == S.COUNCIL
@@ -244,11 +251,12 @@ def test_the_workflow_through_the_pages(ranking, client):
     html = client.get(reverse("assessment:campaign", args=[campaign.pk])).content.decode()
     assert 'value="approve"' in html and 'value="compute"' not in html
     page = _act(client, campaign, "approve", decision="Quyết định số 321/QĐ-UBND ngày 20/3/2018", note="")
-    assert "Đã phê duyệt kết quả" in page.content.decode() and state() == S.APPROVED
+    assert escape(str(views.ACTION_DONE["approve"])) in page.content.decode() and state() == S.APPROVED
     assert "Quyết định số 321/QĐ-UBND" in page.content.decode()
     assert [str(s["label"]) for s in page.context["steps"] if s["status"] == "current"] == ["Công bố kết quả"]
     _login(client, council)
-    assert "Đã công bố kết quả" in _act(client, campaign, "publish_results").content.decode()
+    page = _act(client, campaign, "publish_results")
+    assert escape(str(views.ACTION_DONE["publish_results"])) in page.content.decode()
     assert state() == S.PUBLISHED_RESULTS
 
 
@@ -284,9 +292,9 @@ def test_council_adjustment_needs_a_reason_and_is_kept_in_the_history(ranking, c
 
     # no reason → the Vietnamese message beside the field, nothing stored
     page = client.post(url, {"criterion_code": "E2", "new_points": "2", "reason": "   "})
-    assert page.status_code == 200 and "Phải nêu lý do điều chỉnh điểm." in page.content.decode()
+    assert page.status_code == 200 and escape(str(ADJUST_REASON_REQUIRED)) in page.content.decode()
     page = client.post(url, {"criterion_code": "E2", "new_points": "50", "reason": "Quá điểm"})
-    assert "Điểm điều chỉnh phải từ 0 đến 4." in page.content.decode()
+    assert escape(ADJUST_POINTS_RANGE % {"m": "4"}) in page.content.decode()
     page = client.post(url, {"criterion_code": "E2", "new_points": "hai", "reason": "Không phải số"})
     assert page.status_code == 200 and 'class="error"' in page.content.decode()
     assert not Adjustment.objects.exists()
@@ -335,7 +343,7 @@ def test_results_page_ranks_per_group_with_ties_and_explains_groups(ranking, cli
     url = reverse("assessment:results", args=[c.pk])
     # before approval: the unit sees nothing, the council a provisional table
     page = _login(client, u["leader.huyen"]).get(url)
-    assert page.status_code == 403 and "chưa được phê duyệt" in page.content.decode()
+    assert page.status_code == 403 and escape(str(views.RESULTS_NOT_APPROVED)) in page.content.decode()
     assert _login(client, u["clerk.xa"]).get(url).status_code == 403
     page = _login(client, council).get(url)
     html = page.content.decode()
@@ -428,7 +436,7 @@ def test_agencies_of_a_group_the_set_lacks_are_listed_on_demand(ranking, client)
     data = {"criteria_set": version.pk, "tat_ca": "1", "year": 2018, "self_assessment_days": 15,
             f"u{communes[0].pk}-include": "on"}
     page = client.post(reverse("assessment:campaign_new"), data)
-    assert "Chọn nhóm đơn vị cho cơ quan được đánh giá." in page.content.decode() and Campaign.objects.count() == 1
+    assert escape(str(forms.GROUP_REQUIRED)) in page.content.decode() and Campaign.objects.count() == 1
     data[f"u{communes[0].pk}-group"] = "ubnd_huyen"
     assert client.post(reverse("assessment:campaign_new"), data).status_code == 302
     new = Campaign.objects.exclude(pk=campaign.pk).get()

@@ -9,10 +9,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from lienthong.assessment import services
 from lienthong.assessment.models import CampaignState, CriterionValue, Evidence, SelfAssessment
+from lienthong.assessment.services import self_assessments
+from lienthong.assessment.services.common import NOT_EDITABLE
+from lienthong.assessment.services.evidence import NO_FILE
 from lienthong.assessment.tests.test_workflow import GOOD, _sa, ranking  # noqa: F401  (fixture)
+from lienthong.assessment.views import self_assessments as views
 from lienthong.audit.models import AuditEntry
 from lienthong.documents.models import StoredFile
 from lienthong.testing.builders import pdf_upload
@@ -94,7 +99,7 @@ def test_the_department_reads_and_reviews_but_does_not_type(open_campaign, clien
     # a unit member cannot open the review page of its own self-assessment
     client.force_login(p.users["leader.huyen"])
     forbidden = client.get(_url("review", huyen_sa.pk))
-    assert forbidden.status_code == 403 and "Chỉ Sở Thông tin và Truyền thông" in forbidden.content.decode()
+    assert forbidden.status_code == 403 and escape(str(views.REVIEW_COUNCIL_ONLY)) in forbidden.content.decode()
     # nor can the Department type the unit's values
     client.force_login(council)
     assert client.post(_url("self_assessment", huyen_sa.pk), {"v-A1": "50"}).status_code == 403
@@ -118,13 +123,13 @@ def test_save_partial_then_submit_through_the_form(open_campaign, client):
     assert CriterionValue.objects.get(self_assessment=sa, criterion_code="A1").comment == "Theo danh sách tài sản 31/12"
 
     page = client.get(_url("self_assessment", sa.pk)).content.decode()
-    assert 'value="95.5"' in page and "Đã lưu bản tự đánh giá" in page
+    assert 'value="95.5"' in page and escape(str(views.SAVED)) in page
     assert "Đã nhập 6/" in page
 
     # the specialist fills it in; the leader sends it (issue 11)
     client.force_login(p.users["leader.vp"])
     response = client.post(_url("self_assessment", sa.pk), {"action": "submit", "v-A2": "90"}, follow=True)
-    assert "Đã gửi bản tự đánh giá" in response.content.decode()
+    assert escape(str(views.SUBMITTED)) in response.content.decode()
     sa.refresh_from_db()
     assert sa.state == "submitted" and sa.submitted_by == p.users["leader.vp"]
     assert _values(sa)["A2"] == pytest.approx(0.9)
@@ -132,18 +137,18 @@ def test_save_partial_then_submit_through_the_form(open_campaign, client):
     page = client.get(_url("self_assessment", sa.pk)).content.decode()
     assert 'name="v-A1"' not in page and "95,5 %" in page
     refused = client.post(_url("self_assessment", sa.pk), {"action": "save", "v-A1": "10"})
-    assert refused.status_code == 422 and "không còn sửa được" in refused.content.decode()
+    assert refused.status_code == 422 and escape(str(NOT_EDITABLE)) in refused.content.decode()
     assert _values(sa)["A1"] == pytest.approx(0.955)
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("v-A1", "abc", "Phải nhập một số"),
-    ("v-A1", "150", "Tỷ lệ phải từ 0 đến 100 %."),
-    ("v-B5", "-1", "Số lượng không được âm."),
-    ("v-B5", "1,5", "Phải nhập một số nguyên."),
-    ("v-A5", "tuyet_voi", "Lựa chọn không có trong danh sách."),
-    ("v-A4", "yes", "Chọn Có hoặc Không."),
-    ("v-A3", "-3", "Số liệu không được âm."),
+    ("v-A1", "abc", views.NOT_A_NUMBER),
+    ("v-A1", "150", views.PERCENT_RANGE),
+    ("v-B5", "-1", views.COUNT_NEGATIVE),
+    ("v-B5", "1,5", views.NOT_AN_INTEGER),
+    ("v-A5", "tuyet_voi", views.CHOICE_UNKNOWN),
+    ("v-A4", "yes", views.YES_OR_NO),
+    ("v-A3", "-3", views.FIGURE_NEGATIVE),
 ])
 def test_bad_input_is_refused_and_nothing_saved(open_campaign, client, field, value, message):
     p, council, campaign = open_campaign
@@ -153,7 +158,7 @@ def test_bad_input_is_refused_and_nothing_saved(open_campaign, client, field, va
                                                             "c-A2": "giải trình"})
     assert response.status_code == 422
     page = response.content.decode()
-    assert message in page and "Chưa lưu" in page
+    assert escape(str(message)) in page and escape(str(views.NOT_SAVED)) in page
     assert 'value="80"' in page  # what was typed is shown again
     if field in ("v-A1", "v-A3"):
         assert f'value="{value}"' in page
@@ -212,7 +217,7 @@ def test_evidence_upload_refused_type_and_download(open_campaign, client):
     assert "Tiêu chí A1" in page and "danh-sach.exe" in page
     assert not Evidence.objects.exists() and not StoredFile.objects.exists()
     response = client.post(_url("evidence_upload", sa.pk, cv.pk), {}, follow=True)
-    assert "Chưa chọn tệp" in response.content.decode()
+    assert escape(str(NO_FILE)) in response.content.decode()
 
     client.post(_url("evidence_upload", sa.pk, cv.pk), {"files": [pdf_upload("danh-sach-may-tinh.pdf")]})
     ev = Evidence.objects.get()
@@ -253,7 +258,7 @@ def test_a_unit_takes_back_an_evidence_file_while_it_may_edit(open_campaign, cli
     client.force_login(p.users["specialist.vp"])
     response = client.post(_url("evidence_delete", ev.pk), follow=True)
     assert response.redirect_chain[-1][0].endswith("#tc-A1")
-    assert "Đã bỏ tài liệu kiểm chứng nham-tep.pdf" in response.content.decode()
+    assert escape(views.EVIDENCE_REMOVED % {"f": "nham-tep.pdf"}) in response.content.decode()
     assert not Evidence.objects.exists()
     assert AuditEntry.objects.filter(summary__contains="Bỏ tài liệu kiểm chứng nham-tep.pdf").exists()
 
@@ -263,7 +268,7 @@ def test_a_unit_takes_back_an_evidence_file_while_it_may_edit(open_campaign, cli
     services.self_assessment_save(actor=p.users["specialist.vp"], self_assessment=sa, values=GOOD)
     services.self_assessment_submit(actor=p.users["leader.vp"], self_assessment=sa)
     response = client.post(_url("evidence_delete", kept.pk), follow=True)
-    assert "không còn sửa được" in response.content.decode()
+    assert escape(str(NOT_EDITABLE)) in response.content.decode()
     assert Evidence.objects.filter(pk=kept.pk).exists()
     assert _url("evidence_delete", kept.pk) not in client.get(_url("self_assessment", sa.pk)).content.decode()
 
@@ -280,13 +285,15 @@ def test_after_the_deadline_only_a_reopening_lets_the_unit_submit(ranking, clien
     page = client.get(_url("self_assessment", sa.pk)).content.decode()
     assert "Đã quá hạn tự đánh giá" in page and 'value="submit"' not in page
     response = client.post(_url("self_assessment", sa.pk), {"action": "submit", "v-A1": "70"})
-    assert response.status_code == 422 and "Đã quá hạn tự đánh giá" in response.content.decode()
+    refusal = self_assessments.PAST_DEADLINE % {"d": f"{campaign.deadline:%d/%m/%Y}"}
+    assert response.status_code == 422 and escape(refusal) in response.content.decode()
     sa.refresh_from_db()
     assert sa.state == "draft" and _values(sa)["A1"] is None  # nothing of the refused click kept
 
     client.force_login(council)
     response = client.post(_url("review", sa.pk), {"action": "reopen", "reason": "  "})
-    assert response.status_code == 422 and "Phải nêu lý do mở lại" in response.content.decode()
+    assert response.status_code == 422
+    assert escape(str(self_assessments.REOPEN_REASON_REQUIRED)) in response.content.decode()
     assert SelfAssessment.objects.get(pk=sa.pk).state == "draft"
     client.post(_url("review", sa.pk), {"action": "reopen", "reason": "Công văn số 12/VP xin gia hạn 3 ngày"})
     sa.refresh_from_db()
@@ -316,11 +323,12 @@ def test_review_send_back_confirm_and_finish_through_the_pages(open_campaign, cl
     # a send back without a note is refused, nothing sent back
     response = client.post(_url("review", sa.pk), {"action": "send_back", "d-A1": "back", "n-A1": "",
                                                    "d-A2": "back", "n-A2": "Gửi hợp đồng bản quyền"})
-    assert response.status_code == 422 and "Phải ghi nội dung đề nghị" in response.content.decode()
+    assert response.status_code == 422
+    assert escape(str(self_assessments.SEND_BACK_NOTE_REQUIRED)) in response.content.decode()
     assert not CriterionValue.objects.filter(self_assessment=sa, review_status="sent_back").exists()
     # nothing chosen
     response = client.post(_url("review", sa.pk), {"action": "send_back", "d-A1": "ok"})
-    assert response.status_code == 422 and "Chưa chọn tiêu chí nào" in response.content.decode()
+    assert response.status_code == 422 and escape(str(views.NOTHING_SENT_BACK)) in response.content.decode()
     # finishing while a send back is chosen but not sent
     response = client.post(_url("review", sa.pk), {"action": "confirm", "d-A1": "back", "n-A1": "x"})
     assert response.status_code == 422
@@ -332,7 +340,8 @@ def test_review_send_back_confirm_and_finish_through_the_pages(open_campaign, cl
     assert sa.state == "sent_back"
     # cannot finish while the unit has not answered
     response = client.post(_url("review", sa.pk), {"action": "confirm", "d-A1": "back"})
-    assert response.status_code == 422 and "Còn tiêu chí chờ đơn vị xác nhận" in response.content.decode()
+    assert response.status_code == 422
+    assert escape(str(self_assessments.CONFIRMATIONS_PENDING)) in response.content.decode()
 
     # the unit sees the note and its leader confirms with a corrected value (a specialist may not: issue 11)
     client.force_login(p.users["specialist.vp"])
@@ -345,7 +354,7 @@ def test_review_send_back_confirm_and_finish_through_the_pages(open_campaign, cl
     assert "Đề nghị gửi danh sách máy tính kèm theo." in page and "Xác nhận số liệu" in page
     cv = sa.values.get(criterion_code="A1")
     bad = client.post(_url("confirm_value", sa.pk, cv.pk), {"v-A1": "200"}, follow=True)
-    assert "Tỷ lệ phải từ 0 đến 100 %." in bad.content.decode()
+    assert escape(str(views.PERCENT_RANGE)) in bad.content.decode()
     cv.refresh_from_db()
     assert cv.review_status == "sent_back"
     client.force_login(p.users["clerk.huyen"])
@@ -359,7 +368,7 @@ def test_review_send_back_confirm_and_finish_through_the_pages(open_campaign, cl
 
     client.force_login(council)
     response = client.post(_url("review", sa.pk), {"action": "confirm", "d-A1": "ok"}, follow=True)
-    assert "Đã hoàn thành thẩm định" in response.content.decode()
+    assert escape(views.REVIEW_DONE % {"u": p.agencies["vp"].name}) in response.content.decode()
     sa.refresh_from_db()
     assert sa.state == "confirmed"
     assert sa.values.get(criterion_code="A2").review_status == "ok"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lienthong.assessment import selectors, services
+from lienthong.assessment import engine, selectors, services
+from lienthong.assessment.criteria.loading import AT
 from lienthong.assessment.models import (
     Adjustment,
     AssessmentAuthority,
@@ -20,6 +21,8 @@ from lienthong.assessment.models import (
     Result,
     SelfAssessment,
 )
+from lienthong.assessment.services import campaigns, criteria_sets, self_assessments
+from lienthong.assessment.services.results import ADJUST_REASON_REQUIRED
 from lienthong.audit.models import AuditEntry
 from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
 from lienthong.documents.models import StoredFile
@@ -164,7 +167,7 @@ def test_adjustment_without_reason_is_refused(ranking):
     cu = campaign.units.get(agency=p.agencies["vp"])
     with pytest.raises(ValidationFailed) as exc:
         services.council_adjust(actor=council, campaign_unit=cu, criterion_code="A1", new_points=3, reason="   ")
-    assert exc.value.errors["reason"] == ["Phải nêu lý do điều chỉnh điểm."]
+    assert exc.value.errors["reason"] == [str(ADJUST_REASON_REQUIRED)]
     with pytest.raises(ValidationFailed) as exc:
         services.council_adjust(actor=council, campaign_unit=cu, criterion_code="A1", new_points=9, reason="x")
     assert "new_points" in exc.value.errors
@@ -182,7 +185,7 @@ def test_submission_after_deadline_needs_a_reopening(ranking):
     late = campaign.deadline + dt.timedelta(days=1)
     with pytest.raises(DomainError) as exc:
         services.self_assessment_submit(actor=u["leader.vp"], self_assessment=sa, today=late)
-    assert str(exc.value).startswith("Đã quá hạn tự đánh giá")
+    assert str(exc.value) == self_assessments.PAST_DEADLINE % {"d": f"{campaign.deadline:%d/%m/%Y}"}
     sa.refresh_from_db()
     assert sa.state == "draft" and sa.submitted_at is None
 
@@ -208,7 +211,7 @@ def test_bad_values_are_refused_and_nothing_saved(ranking):
         services.self_assessment_save(actor=p.users["clerk.vp"], self_assessment=sa,
                                       values={"A1": 0.5, "A2": 1.4, "B5": -1, "G1": 1})
     assert set(exc.value.errors) == {"A2", "B5", "G1"}  # G1 applies to districts only
-    assert "nằm ngoài khoảng 0–1" in exc.value.errors["A2"][0]
+    assert exc.value.errors["A2"] == [engine.RATIO_OUTSIDE % {"v": "1,4"}]
     assert sa.values.get(criterion_code="A1").value is None
     with pytest.raises(PermissionDenied):  # another unit cannot write it
         services.self_assessment_save(actor=p.users["clerk.huyen"], self_assessment=sa, values={"A1": 1})
@@ -244,7 +247,7 @@ def test_a_frozen_criteria_set_cannot_be_edited(ranking):
     edited = MIC.replace('name: "Bộ tiêu chí đánh giá', 'name: "Bộ tiêu chí (sửa) đánh giá', 1)
     with pytest.raises(DomainError) as exc:
         services.criteria_set_import(yaml_text=edited, actor=council)
-    assert "đã khóa" in str(exc.value)
+    assert str(exc.value) == criteria_sets.FROZEN % {"code": "mic-2017-default", "v": 1}
     with pytest.raises(DomainError):
         services.criteria_set_update(version=version, yaml_text=edited, actor=council)
     assert CriteriaSetVersion.objects.get(pk=version.pk).yaml_text == MIC
@@ -258,7 +261,7 @@ def test_criteria_set_errors_name_line_and_field(ranking):
     bad = MIC.replace("rule: ratio_to_best", "rule: ratio_best", 1)
     with pytest.raises(ValidationFailed) as exc:
         services.criteria_set_import(yaml_text=bad.replace("  version: 1", "  version: 3", 1), actor=council)
-    assert any(m.startswith("Dòng 41, trường 'rule'") for m in exc.value.errors["yaml_text"])
+    assert any(m.startswith(AT % {"line": 41, "field": "rule", "msg": ""}) for m in exc.value.errors["yaml_text"])
     assert not CriteriaSetVersion.objects.filter(version=3).exists()
     with pytest.raises(PermissionDenied):
         services.criteria_set_import(yaml_text=MIC, actor=p.users["leader.huyen"])
@@ -288,7 +291,7 @@ def test_excluded_and_separately_ranked_units(ranking):
     with pytest.raises(ValidationFailed) as exc:
         services.campaign_create(actor=council, year=2017, criteria_set=version,
                                  units=[services.UnitInput(a["vp"].pk, "so_nganh", excluded=True)])
-    assert exc.value.errors["units"] == ["Đơn vị không xếp hạng phải có lý do."]
+    assert exc.value.errors["units"] == [str(campaigns.EXCLUDED_NEEDS_REASON)]
     thongke = make_agency("Cục Thống kê tỉnh Hậu Giang", "CTK", a["ubnd"].level, parent=a["ubnd"])
     c = services.campaign_create(actor=council, year=2017, criteria_set=version, units=[
         services.UnitInput(a["vp"].pk, "so_nganh"),
@@ -316,7 +319,7 @@ def test_units_are_told_of_publication_send_back_and_reopening(ranking):
         return list(Notification.objects.filter(user=u[user]).order_by("pk").values_list("title", flat=True))
 
     campaign = _published(ranking)
-    assert titles("leader.vp")[-1].startswith("Đề nghị tự đánh giá mức độ ứng dụng CNTT, hạn ")
+    assert titles("leader.vp")[-1] == campaigns.PUBLISHED_TITLE % {"d": f"{campaign.deadline:%d/%m/%Y}"}
     assert titles("clerk.huyen") and not titles("specialist.vp")  # leaders and văn thư of each unit
 
     sa = _sa(campaign, a["vp"])
@@ -325,12 +328,12 @@ def test_units_are_told_of_publication_send_back_and_reopening(ranking):
     services.campaign_advance(actor=council, campaign=campaign, to=CampaignState.REVIEW)
     for code in ("A1", "A2"):  # two values sent back in one review: one notice
         services.review_send_back(actor=council, criterion_value=sa.values.get(criterion_code=code), note="Bổ sung")
-    sent_back = [t for t in titles("clerk.vp") if "xác nhận lại" in t]
+    sent_back = [t for t in titles("clerk.vp") if t == str(self_assessments.SENT_BACK_TITLE)]
     assert len(sent_back) == 1
-    assert not any("xác nhận lại" in t for t in titles("clerk.huyen"))
+    assert str(self_assessments.SENT_BACK_TITLE) not in titles("clerk.huyen")
 
     services.self_assessment_reopen(actor=council, self_assessment=_sa(campaign, a["huyen"]),
                                     reason="Đơn vị xin gửi muộn vì mất điện")
-    assert titles("leader.huyen")[-1] == "Bản tự đánh giá xếp hạng CNTT được mở lại"
+    assert titles("leader.huyen")[-1] == str(self_assessments.REOPENED_TITLE)
     body = Notification.objects.filter(user=u["leader.huyen"]).latest("pk").body
     assert "mất điện" in body

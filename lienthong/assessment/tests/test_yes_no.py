@@ -29,6 +29,7 @@ def test_scoring_errors_follow_the_language(compiled_messages):  # noqa: F811
 
     from lienthong.assessment.engine import ScoringInputError, weighted_index
 
+    # Spelled out, not built from the message constants: what is checked is each language's wording.
     for language, expected in (("vi", "Chỉ số 'a': giá trị 1,5 nằm ngoài khoảng 0–1."),
                                ("en", "Indicator 'a': value 1,5 is outside the range 0–1.")):
         with translation.override(language), pytest.raises(ScoringInputError) as exc:
@@ -40,6 +41,7 @@ def test_criteria_set_errors_follow_the_language(compiled_messages):  # noqa: F8
     from lienthong.assessment.tests.test_criteria import BASE, errors_of
 
     bad = BASE.replace("min: 0.8", "min: 1.2")
+    # Spelled out, not built from the message constants: what is checked is each language's wording.
     with translation.override("en"):
         assert errors_of(bad) == ["Line 11, field 'min': threshold 1,2 is outside the range 0–1."]
     with translation.override("vi"):

@@ -43,6 +43,24 @@ FLOW = [
 _ORDER = {state: i for i, (state, _l, _w) in enumerate(FLOW)}
 _ORDER[S.PUBLISHED] = _ORDER[S.DRAFT] + 0.5  # "criteria published": between the draft and the self-assessment
 
+# Messages users see (the tests use these constants rather than copies of the text).
+CREATE_COUNCIL_ONLY = gettext_lazy("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được tạo đợt đánh giá.")
+NO_UNIT_CHOSEN = gettext_lazy("Chọn ít nhất một cơ quan được đánh giá.")
+CREATED = gettext_lazy("Đã tạo đợt đánh giá “%(n)s” với %(k)s đơn vị.")
+INVALID_ACTION = gettext_lazy("Thao tác không hợp lệ.")
+# What each step of the campaign page answers once done.
+ACTION_DONE = {
+    "publish": gettext_lazy("Đã công bố đợt đánh giá; các đơn vị bắt đầu tự đánh giá."),
+    "review": gettext_lazy("Đã chuyển sang bước thẩm định."),
+    "council": gettext_lazy("Đã chuyển Hội đồng xem xét."),
+    "compute": gettext_lazy("Đã tính kết quả đánh giá."),
+    "refresh_measured": gettext_lazy("Đã cập nhật số liệu hệ thống đo được."),
+    "approve": gettext_lazy("Đã phê duyệt kết quả đánh giá."),
+    "publish_results": gettext_lazy("Đã công bố kết quả đánh giá."),
+}
+RESULTS_NOT_APPROVED = gettext_lazy("Kết quả đánh giá chưa được phê duyệt, công bố; đơn vị xem được kết quả của mình "
+                                    "sau khi UBND tỉnh phê duyệt và bảng xếp hạng sau khi công bố.")
+
 
 def _campaign_or_404(request, campaign_id: int):
     try:
@@ -115,14 +133,14 @@ def _new_campaign_forms(request, versions):
 @require_http_methods(["GET", "POST"])
 def campaign_new(request):
     if not selectors.is_council(user=request.user):
-        return forbidden(request, _("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được tạo đợt đánh giá."))
+        return forbidden(request, str(CREATE_COUNCIL_ONLY))
     versions = selectors.criteria_set_versions()
     form, version, rows, hidden, show_all = _new_campaign_forms(request, versions)
     unit_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and all([r.is_valid() for r in rows]):
         units = [u for u in (r.unit_input() for r in rows) if u is not None]
         if not units:
-            unit_errors.append(_("Chọn ít nhất một cơ quan được đánh giá."))
+            unit_errors.append(str(NO_UNIT_CHOSEN))
         else:
             d = form.cleaned_data
             try:
@@ -134,8 +152,7 @@ def campaign_new(request):
                 for msgs in exc.errors.values():
                     unit_errors += msgs
             else:
-                messages.success(request, _("Đã tạo đợt đánh giá “%(n)s” với %(k)s đơn vị.")
-                                 % {"n": campaign.name, "k": len(units)})
+                messages.success(request, CREATED % {"n": campaign.name, "k": len(units)})
                 return redirect("assessment:campaign", campaign.pk)
     groups = version.criteria_set().groups if version is not None else ()
     return render(request, "assessment/campaign_new.html", {
@@ -230,17 +247,8 @@ def campaign_action(request, campaign_id):
                                                      note=request.POST.get("note", "")),
         "publish_results": lambda: services.campaign_publish_results(actor=user, campaign=campaign),
     }
-    done = {
-        "publish": _("Đã công bố đợt đánh giá; các đơn vị bắt đầu tự đánh giá."),
-        "review": _("Đã chuyển sang bước thẩm định."),
-        "council": _("Đã chuyển Hội đồng xem xét."),
-        "compute": _("Đã tính kết quả đánh giá."),
-        "refresh_measured": _("Đã cập nhật số liệu hệ thống đo được."),
-        "approve": _("Đã phê duyệt kết quả đánh giá."),
-        "publish_results": _("Đã công bố kết quả đánh giá."),
-    }
     if action not in calls:
-        messages.error(request, _("Thao tác không hợp lệ."))
+        messages.error(request, str(INVALID_ACTION))
         return redirect("assessment:campaign", campaign.pk)
     try:
         calls[action]()
@@ -249,7 +257,7 @@ def campaign_action(request, campaign_id):
     except DomainError as exc:  # ValidationFailed included: the first message says what is wrong
         messages.error(request, str(exc))
     else:
-        messages.success(request, done[action])
+        messages.success(request, str(ACTION_DONE[action]))
     return redirect("assessment:campaign", campaign.pk)
 
 
@@ -374,8 +382,7 @@ def results(request, campaign_id):
     rows = list(selectors.results_visible(user=user, campaign=campaign))
     reads_all = selectors.reads_all(user=user)
     if not rows and not reads_all:
-        return forbidden(request, _("Kết quả đánh giá chưa được phê duyệt, công bố; đơn vị xem được kết quả của mình "
-                                     "sau khi UBND tỉnh phê duyệt và bảng xếp hạng sau khi công bố."))
+        return forbidden(request, str(RESULTS_NOT_APPROVED))
     cs = campaign.criteria_set.criteria_set()
     sections, excluded = _group_sections(campaign, rows, cs)
     approval = getattr(campaign, "approval", None) if campaign.state in (S.APPROVED, S.PUBLISHED_RESULTS) else None

@@ -16,11 +16,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lienthong.assessment import selectors, services
 from lienthong.assessment.models import CampaignState, ReviewStatus, SelfAssessmentState
+from lienthong.assessment.services.self_assessments import SEND_BACK_NOTE_REQUIRED
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.limits import COMMENT_MAX_LENGTH, too_long_message
 from lienthong.core.views import domain_errors_as_pages, forbidden
@@ -28,6 +29,25 @@ from lienthong.files import original_response
 from lienthong.workcalendar.selectors import working_days_between
 
 SA = SelfAssessmentState
+
+# Messages users see (the tests use these constants rather than copies of the text). A typed value refused:
+NOT_A_NUMBER = gettext_lazy("Phải nhập một số (ví dụ 85 hoặc 85,5).")
+PERCENT_RANGE = gettext_lazy("Tỷ lệ phải từ 0 đến 100 %.")
+NOT_AN_INTEGER = gettext_lazy("Phải nhập một số nguyên.")
+COUNT_NEGATIVE = gettext_lazy("Số lượng không được âm.")
+FIGURE_NEGATIVE = gettext_lazy("Số liệu không được âm.")
+CHOICE_UNKNOWN = gettext_lazy("Lựa chọn không có trong danh sách.")
+YES_OR_NO = gettext_lazy("Chọn Có hoặc Không.")
+# The pages' answers:
+NOT_SAVED = gettext_lazy("Chưa lưu: có số liệu không hợp lệ, xem các tiêu chí được đánh dấu.")
+NOT_SENT = gettext_lazy("Chưa gửi: %(m)s")
+SUBMITTED = gettext_lazy("Đã gửi bản tự đánh giá đến Sở Thông tin và Truyền thông.")
+SAVED = gettext_lazy("Đã lưu bản tự đánh giá.")
+EVIDENCE_REMOVED = gettext_lazy("Đã bỏ tài liệu kiểm chứng %(f)s.")
+NOTHING_SENT_BACK = gettext_lazy("Chưa chọn tiêu chí nào để đề nghị đơn vị xác nhận lại.")
+REVIEW_COUNCIL_ONLY = gettext_lazy("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được thẩm định "
+                                   "bản tự đánh giá.")
+REVIEW_DONE = gettext_lazy("Đã hoàn thành thẩm định bản tự đánh giá của %(u)s.")
 
 
 def _sa_or_404(request, sa_id):
@@ -150,30 +170,30 @@ def _parse(crit, data, name: str):
         return None, None
     if kind == "boolean":
         if raw not in ("1", "0"):
-            return None, _("Chọn Có hoặc Không.")
+            return None, str(YES_OR_NO)
         return raw == "1", None
     if kind == "choice":
         if raw not in {s.when for s in crit.steps}:
-            return None, _("Lựa chọn không có trong danh sách.")
+            return None, str(CHOICE_UNKNOWN)
         return raw, None
     try:
         number = float(raw.replace(" ", "").replace(",", "."))
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
-        return None, _("Phải nhập một số (ví dụ 85 hoặc 85,5).")
+        return None, str(NOT_A_NUMBER)
     if kind == "percent":
         if not 0 <= number <= 100:
-            return None, _("Tỷ lệ phải từ 0 đến 100 %.")
+            return None, str(PERCENT_RANGE)
         return round(number / 100, 6), None
     if kind == "integer":
         if not number.is_integer():
-            return None, _("Phải nhập một số nguyên.")
+            return None, str(NOT_AN_INTEGER)
         if number < 0:
-            return None, _("Số lượng không được âm.")
+            return None, str(COUNT_NEGATIVE)
         return int(number), None
     if number < 0 and crit.rule not in ("minmax", "zscore_minmax"):
-        return None, _("Số liệu không được âm.")
+        return None, str(FIGURE_NEGATIVE)
     return (int(number) if number.is_integer() else number), None
 
 
@@ -283,7 +303,7 @@ def self_assessment(request, sa_id):
     action = request.POST.get("action", "save")
     values, comments, errors = _read_values(sa, request.POST)
     if errors:
-        messages.error(request, _("Chưa lưu: có số liệu không hợp lệ, xem các tiêu chí được đánh dấu."))
+        messages.error(request, str(NOT_SAVED))
         return _render_form(request, sa, posted=request.POST, errors=errors, status=422)
     try:
         if action == "submit":  # a refused submission keeps nothing of the same click
@@ -294,9 +314,9 @@ def self_assessment(request, sa_id):
     except ValidationFailed as exc:
         if "on_behalf_of" in exc.errors:
             problem = " ".join(str(m) for m in exc.errors["on_behalf_of"])
-            messages.error(request, _("Chưa gửi: %(m)s") % {"m": problem})
+            messages.error(request, NOT_SENT % {"m": problem})
             return _render_form(request, sa, posted=request.POST, on_behalf_error=problem, status=422)
-        messages.error(request, _("Chưa lưu: có số liệu không hợp lệ, xem các tiêu chí được đánh dấu."))
+        messages.error(request, str(NOT_SAVED))
         return _render_form(request, sa, posted=request.POST, errors=exc.errors, status=422)
     except PermissionDenied:
         raise
@@ -305,9 +325,9 @@ def self_assessment(request, sa_id):
         selectors.self_assessment_reload(self_assessment=sa)
         return _render_form(request, sa, posted=request.POST, status=422)
     if action == "submit":
-        messages.success(request, _("Đã gửi bản tự đánh giá đến Sở Thông tin và Truyền thông."))
+        messages.success(request, str(SUBMITTED))
     else:
-        messages.success(request, _("Đã lưu bản tự đánh giá."))
+        messages.success(request, str(SAVED))
     return redirect("assessment:self_assessment", sa_id=sa.pk)
 
 
@@ -361,7 +381,7 @@ def evidence_delete(request, evidence_id):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Đã bỏ tài liệu kiểm chứng %(f)s.") % {"f": ev.filename})
+        messages.success(request, EVIDENCE_REMOVED % {"f": ev.filename})
     return _back_to(sa, cv)
 
 
@@ -431,9 +451,9 @@ def _review_send_back(request, sa):
     todo = {code: (request.POST.get(f"n-{code}") or "").strip() for code in rows
             if rows[code].review_status != ReviewStatus.SENT_BACK or (request.POST.get(f"n-{code}") or "").strip()}
     if not todo:
-        messages.error(request, _("Chưa chọn tiêu chí nào để đề nghị đơn vị xác nhận lại."))
+        messages.error(request, str(NOTHING_SENT_BACK))
         return _render_review(request, sa, posted=request.POST, status=422)
-    errors = {code: [_("Phải ghi nội dung đề nghị đơn vị xác nhận lại.")] for code, note in todo.items() if not note}
+    errors = {code: [str(SEND_BACK_NOTE_REQUIRED)] for code, note in todo.items() if not note}
     errors.update({code: [problem] for code, note in todo.items()
                    if (problem := too_long_message(note, COMMENT_MAX_LENGTH))})
     if errors:
@@ -455,8 +475,7 @@ def _new_send_backs(request, sa) -> bool:
 def review(request, sa_id):
     sa = _sa_or_404(request, sa_id)
     if not selectors.is_council(user=request.user):
-        return forbidden(request, _("Chỉ Sở Thông tin và Truyền thông (thường trực hội đồng) được thẩm định "
-                                     "bản tự đánh giá."))
+        return forbidden(request, str(REVIEW_COUNCIL_ONLY))
     if request.method == "GET":
         return _render_review(request, sa)
     action = request.POST.get("action")
@@ -471,8 +490,7 @@ def review(request, sa_id):
                                           "hoặc chọn \"Đạt\" rồi hoàn thành thẩm định."))
                 return _render_review(request, sa, posted=request.POST, status=422)
             services.self_assessment_confirm(actor=request.user, self_assessment=sa)
-            messages.success(request, _("Đã hoàn thành thẩm định bản tự đánh giá của %(u)s.")
-                             % {"u": sa.campaign_unit.agency.name})
+            messages.success(request, REVIEW_DONE % {"u": sa.campaign_unit.agency.name})
         elif action == "reopen":
             try:
                 services.self_assessment_reopen(actor=request.user, self_assessment=sa,

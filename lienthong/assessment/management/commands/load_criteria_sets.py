@@ -22,6 +22,10 @@ from lienthong.assessment.models import AssessmentAuthority, CriteriaSetVersion
 from lienthong.core.errors import DomainError
 
 SETS_DIR = Path(__file__).resolve().parents[2] / "criteria_sets"
+# What the command tells the administrator (the tests use these constants rather than copies of the text).
+CODES_INCOMPLETE = "Cần đủ ba mã: --council, --approver, --office."
+NO_SYSTEM_ADMIN = "Không có tài khoản quản trị hệ thống đang hoạt động"  # then who was asked for, or what to do
+NOTHING_CHANGED = "Bộ tiêu chí và vai trò đánh giá đã đầy đủ, không có gì thay đổi."
 
 
 def shipped_sets() -> list[Path]:
@@ -119,19 +123,18 @@ class Command(BaseCommand):
         given = {"council": council, "approver": approver, "office": office}
         explicit = any(given.values())
         if explicit and not all(given.values()):
-            raise CommandError("Cần đủ ba mã: --council, --approver, --office.")
+            raise CommandError(CODES_INCOMPLETE)
         users = User.objects.filter(is_active=True, is_system_admin=True)
         user = (users.filter(username=actor) if actor else users.order_by("pk")).first()
         if user is None:
-            raise CommandError("Không có tài khoản quản trị hệ thống đang hoạt động"
-                               + (f" tên {actor}." if actor else "; hãy tạo trước (createsuperuser)."))
+            raise CommandError(NO_SYSTEM_ADMIN + (f" tên {actor}." if actor else "; hãy tạo trước (createsuperuser)."))
         try:
             loaded = ensure_criteria_sets(actor=user, codes=given if explicit else None, explicit=explicit,
                                           log=self.stdout.write)
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         if not loaded.changed_anything:
-            self.stdout.write("Bộ tiêu chí và vai trò đánh giá đã đầy đủ, không có gì thay đổi.")
+            self.stdout.write(NOTHING_CHANGED)
             return
         self.stdout.write(self.style.SUCCESS(
             "Bộ tiêu chí mới: %s; cập nhật: %s; vai trò mới: %s." % (
