@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import ValidationFailed
 from lienthong.signing import pades
@@ -25,12 +26,16 @@ from lienthong.signing.pades import date_words
 FORM_TITLES = {"SY": "SAO Y", "TrS": "TRÍCH SAO", "SL": "SAO LỤC"}
 MAX_PAGE_RANGES = 100
 
+# Refusals users see (the tests use these constants rather than copies of the text).
+PAGES_REQUIRED = gettext_lazy("Trích sao: cần ghi các trang cần sao (ví dụ: 1-2, 4).")
+NO_SUCH_PAGE = gettext_lazy("Văn bản chỉ có %(n)s trang: không có trang %(p)s.")
+
 
 def parse_pages(text: str, *, page_count: int) -> list[int]:
     """"1-2, 4" → [1, 2, 4] (1-based, in order, no repeats), each within 1…page_count."""
     text = (text or "").replace(" ", "")
     if not text:
-        raise ValidationFailed({"pages": [_("Trích sao: cần ghi các trang cần sao (ví dụ: 1-2, 4).")]})
+        raise ValidationFailed({"pages": [str(PAGES_REQUIRED)]})
     pages: list[int] = []
     parts = text.split(",")
     if len(parts) > MAX_PAGE_RANGES:
@@ -44,8 +49,7 @@ def parse_pages(text: str, *, page_count: int) -> list[int]:
         if first < 1 or last < first:
             raise ValidationFailed({"pages": [_("Khoảng trang “%(p)s” không hợp lệ.") % {"p": part}]})
         if last > page_count:
-            raise ValidationFailed({"pages": [_("Văn bản chỉ có %(n)s trang: không có trang %(p)s.") % {
-                "n": page_count, "p": last}]})
+            raise ValidationFailed({"pages": [NO_SUCH_PAGE % {"n": page_count, "p": last}]})
         for n in range(first, last + 1):
             if n not in pages:
                 pages.append(n)

@@ -25,6 +25,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong import files as file_store
 from lienthong.accounts import selectors as account_selectors
@@ -54,6 +55,16 @@ from lienthong.signing.selectors import credential_for_agency
 
 RECIPIENTS_MAX_LENGTH = 2000
 
+# Refusals users see (the tests use these constants rather than copies of the text).
+SIGNER_NOT_LEADER = gettext_lazy("Người ký bản sao phải là lãnh đạo của cơ quan sao văn bản (NĐ 30/2020, Điều 27).")
+NO_AGENCY_CREDENTIAL = gettext_lazy("Cơ quan chưa có chữ ký số (chứng thư số cơ quan) trên hệ thống: "
+                                    "không tạo được bản sao điện tử.")
+PIN_REQUIRED = gettext_lazy("Cần nhập mã PIN chữ ký số của cơ quan.")
+SECRET_NOT_COPIED = gettext_lazy("Văn bản mật chỉ được sao theo quy định về bảo vệ bí mật nhà nước "
+                                 "(NĐ 30/2020, Điều 27.2): hệ thống không sao văn bản mật.")
+SAO_LUC_FROM_SAO_Y_ONLY = gettext_lazy("Sao lục chỉ được thực hiện từ bản sao y (NĐ 30/2020, Điều 25).")
+FROM_A_COPY_SAO_LUC_ONLY = gettext_lazy("Từ một bản sao chỉ được sao lục (NĐ 30/2020, Điều 25).")
+
 
 def _signer_position(*, agency_id: int, signer_id) -> Position:
     """The signer's leader position in the agency (agency-wide, not a unit head's)."""
@@ -61,8 +72,7 @@ def _signer_position(*, agency_id: int, signer_id) -> Position:
                                         is_active=True, user__is_active=True)
                 .select_related("user").first()) if signer_id else None
     if position is None:
-        raise ValidationFailed({"signer_id": [_("Người ký bản sao phải là lãnh đạo của cơ quan sao văn bản "
-                                                "(NĐ 30/2020, Điều 27).")]})
+        raise ValidationFailed({"signer_id": [str(SIGNER_NOT_LEADER)]})
     return position
 
 
@@ -78,13 +88,12 @@ def _source_file(original: Document) -> DocumentFile:
 def _agency_signer_credential(agency, pin: str):
     credential = credential_for_agency(agency)
     if credential is None:
-        raise ValidationFailed({"credential": [_("Cơ quan chưa có chữ ký số (chứng thư số cơ quan) trên hệ thống: "
-                                                 "không tạo được bản sao điện tử.")]})
+        raise ValidationFailed({"credential": [str(NO_AGENCY_CREDENTIAL)]})
     if credential.custody not in ("pkcs12", "pkcs11"):
         raise ValidationFailed({"credential": [_("Chữ ký số của cơ quan nằm trên USB token: bản sao điện tử chỉ "
                                                  "ký được bằng chữ ký số cơ quan lưu trên hệ thống.")]})
     if credential.custody == "pkcs12" and not pin:
-        raise ValidationFailed({"pin": [_("Cần nhập mã PIN chữ ký số của cơ quan.")]})
+        raise ValidationFailed({"pin": [str(PIN_REQUIRED)]})
     credentials.certificate_check_usable(bytes(credential.certificate))
     return credential
 
@@ -111,16 +120,15 @@ def copy_create(*, actor, original_id: int, form: str, signer_id, recipients_tex
     if original.status != DocumentStatus.ACTIVE:
         raise ValidationFailed({"original": [_("Văn bản đã hủy hoặc thu hồi: không sao được.")]})
     if original.secrecy != Secrecy.NORMAL:
-        raise ValidationFailed({"original": [_("Văn bản mật chỉ được sao theo quy định về bảo vệ bí mật nhà nước "
-                                                "(NĐ 30/2020, Điều 27.2): hệ thống không sao văn bản mật.")]})
+        raise ValidationFailed({"original": [str(SECRET_NOT_COPIED)]})
     if form not in CopyForm.values:
         errors.setdefault("form", []).append(_("Hình thức sao không hợp lệ (sao y, trích sao hoặc sao lục)."))
     elif form == CopyForm.SAO_LUC:
         details = DocumentCopy.objects.filter(copy=original).first()
         if details is None or details.form != CopyForm.SAO_Y:
-            errors.setdefault("form", []).append(_("Sao lục chỉ được thực hiện từ bản sao y (NĐ 30/2020, Điều 25)."))
+            errors.setdefault("form", []).append(str(SAO_LUC_FROM_SAO_Y_ONLY))
     elif original.direction == Direction.COPY:
-        errors.setdefault("form", []).append(_("Từ một bản sao chỉ được sao lục (NĐ 30/2020, Điều 25)."))
+        errors.setdefault("form", []).append(str(FROM_A_COPY_SAO_LUC_ONLY))
     if form != CopyForm.TRICH_SAO and (pages or "").strip():
         errors.setdefault("pages", []).append(_("Chỉ bản trích sao mới chọn trang; sao y và sao lục sao toàn văn."))
     recipients_text = nfc((recipients_text or "").strip())

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.html import escape
 
 from lienthong.accounts.services import api_token_issue
 from lienthong.copies.models import DocumentCopy
+from lienthong.copies.services import NO_AGENCY_CREDENTIAL
 from lienthong.copies.tests.helpers import PIN, setup
+from lienthong.signing.credentials import WRONG_PIN
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +40,7 @@ def test_api_without_agency_credential_answers_a_clear_vietnamese_error(client, 
     answer = client.post(f"/api/documents/{doc.pk}/copies", {"form": "SY", "signer_id": p.users["leader.vp"].pk,
                                                              "recipients_text": "- Lưu: VT."},
                          content_type="application/json", **_auth(p.users["clerk.vp"]))
-    assert answer.status_code == 422 and "chưa có chữ ký số" in answer.json()["message"]
+    assert answer.status_code == 422 and answer.json()["message"] == str(NO_AGENCY_CREDENTIAL)
 
 
 def test_the_copy_page_makes_a_sao_y(client, _media_root):
@@ -47,7 +50,7 @@ def test_the_copy_page_makes_a_sao_y(client, _media_root):
     assert page.status_code == 200 and "Hình thức sao" in page.content.decode()
     bad = client.post(f"/van-ban/{doc.pk}/sao/", {"form": "SY", "signer_id": p.users["leader.vp"].pk,
                                                   "recipients_text": "- Lưu: VT.", "pin": "sai"})
-    assert bad.status_code == 422 and "Mã PIN không đúng" in bad.content.decode()
+    assert bad.status_code == 422 and escape(str(WRONG_PIN)) in bad.content.decode()
     done = client.post(f"/van-ban/{doc.pk}/sao/", {"form": "SY", "signer_id": p.users["leader.vp"].pk,
                                                    "recipients_text": "- Lưu: VT.", "pin": PIN})
     copy = DocumentCopy.objects.get()
