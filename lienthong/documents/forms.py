@@ -9,7 +9,9 @@ from lienthong.agencies.models import Agency
 from lienthong.core.choices import Urgency
 from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
 from lienthong.documents.models import DocumentType, Language, Secrecy, SignerAuthority
+from lienthong.documents.services.inputs import SUBJECT_REQUIRED
 from lienthong.documents.services.registration import (
+    INCOMING_NOTATION_REQUIRED,
     SCAN_REQUIRED,
     SIGNED_ON_REQUIRED,
     SIGNER_NOT_A_LEADER,
@@ -45,7 +47,7 @@ class _DocumentFields(forms.Form):
         error_messages={"required": _("Cần chọn loại văn bản."), "invalid_choice": _("Loại văn bản không hợp lệ.")},
     )
     subject = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
-                              error_messages={"required": _("Trích yếu không được để trống.")})
+                              error_messages={"required": SUBJECT_REQUIRED})
     issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE,
                                 error_messages={"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")})
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
@@ -116,7 +118,7 @@ class OutgoingForm(_DocumentFields):
 class IncomingForm(_DocumentFields):
     number_symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=80,
                                     help_text=_("Như trên văn bản, ví dụ: 15/QĐ-UBND, 125/UBND-VP, 30/2020/NĐ-CP."),
-                                    error_messages={"required": _("Cần nhập số, ký hiệu của văn bản đến.")})
+                                    error_messages={"required": INCOMING_NOTATION_REQUIRED})
     issuer_agency = forms.ModelChoiceField(
         label=_("Cơ quan ban hành (trong danh mục)"), required=False,
         queryset=Agency.objects.filter(is_active=True).order_by("name"), empty_label=_("– Chọn cơ quan –"),

@@ -39,6 +39,7 @@ SCAN_KINDS = ("pdf", "jpeg", "png", "tiff")
 # What the shared checks say. ``EARLIER_THAN_ALLOWED`` takes a date's label, e.g. ``ISSUED_ON_LABEL``.
 EARLIER_THAN_ALLOWED = gettext_lazy("%(label)s không được trước ngày %(date)s.")
 ISSUED_ON_LABEL = gettext_lazy("Ngày ban hành")
+SUBJECT_REQUIRED = gettext_lazy("Trích yếu không được để trống.")
 ISSUED_IN_FUTURE = gettext_lazy("Ngày ban hành không được sau ngày hôm nay.")
 ISSUED_AMOUNT_OUT_OF_RANGE = gettext_lazy("Số lượng bản phát hành phải từ 1 đến %(max)s.")
 DUE_BEFORE_ISSUE = gettext_lazy("Hạn xử lý không được trước ngày ban hành.")
@@ -129,7 +130,7 @@ def check_metadata(errors: dict, *, document_type: DocumentType | None, subject:
     if document_type is None or not document_type.is_active:
         errors.setdefault("document_type", []).append(_("Loại văn bản không hợp lệ."))
     if not subject:
-        errors.setdefault("subject", []).append(_("Trích yếu không được để trống."))
+        errors.setdefault("subject", []).append(str(SUBJECT_REQUIRED))
     elif len(subject) > SUBJECT_MAX_LENGTH:
         errors.setdefault("subject", []).append(_("Trích yếu dài quá 1000 ký tự."))
     if today is not None:

@@ -55,6 +55,8 @@ TYPE_NOT_ISSUABLE = gettext_lazy(
 NOTATION_TOO_LONG = gettext_lazy(
     "Ký hiệu “%(n)s” dài quá %(max)s ký tự (Phụ lục VI, NĐ 30): cần rút gọn chữ viết tắt.")
 # An incoming document's:
+INCOMING_NOTATION_REQUIRED = gettext_lazy("Cần nhập số, ký hiệu của văn bản đến.")
+ISSUER_REQUIRED = gettext_lazy("Cần chọn hoặc nhập cơ quan ban hành.")
 RECEIVED_IN_FUTURE = gettext_lazy("Ngày đến không được sau ngày hôm nay.")
 RECEIVED_BEFORE_ISSUE = gettext_lazy("Ngày đến không được trước ngày ban hành.")
 INCOMING_NOTATION_TOO_LONG = gettext_lazy("Số dài quá %(n)s ký tự hoặc ký hiệu dài quá %(k)s ký tự.")
@@ -314,7 +316,7 @@ def _read_notation(raw: str, *, issued_on: dt.date | None, today: dt.date, error
         return notation_grammar.parse(raw, earliest_year=settings.LIENTHONG_EARLIEST_DOCUMENT_YEAR,
                                       latest_year=latest)
     except notation_grammar.NotationError as exc:
-        message = _("Cần nhập số, ký hiệu của văn bản đến.") if exc.reason == "empty" else exc.message
+        message = str(INCOMING_NOTATION_REQUIRED) if exc.reason == "empty" else exc.message
         errors.setdefault("number_symbol", []).append(message)
         return None
 
@@ -342,14 +344,14 @@ def document_register_incoming(*, actor, agency: Agency, data: DocumentInput, nu
     else:
         number_symbol = nfc(number_symbol)
         if not number_symbol:
-            errors.setdefault("number_symbol", []).append(_("Cần nhập số, ký hiệu của văn bản đến."))
+            errors.setdefault("number_symbol", []).append(str(INCOMING_NOTATION_REQUIRED))
     issuer_name = nfc(issuer_name) or (issuer_agency.name if issuer_agency else "")
     if issuer_agency is None and issuer_name:  # free text naming an agency of the directory
         issuer_agency = issuer_agency_by_name(issuer_name)
     if len(number_symbol) > 80:
         errors.setdefault("number_symbol", []).append(_("Số, ký hiệu dài quá 80 ký tự."))
     if not issuer_name:
-        errors.setdefault("issuer_name", []).append(_("Cần chọn hoặc nhập cơ quan ban hành."))
+        errors.setdefault("issuer_name", []).append(str(ISSUER_REQUIRED))
     earliest = earliest_document_date()
     if received_on > today:
         errors.setdefault("received_on", []).append(str(RECEIVED_IN_FUTURE))
