@@ -9,7 +9,7 @@ Paths, URL names and OpenAPI operation ids are those these endpoints had in ``li
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -19,6 +19,7 @@ from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.schema_types import Id
 from lienthong.documents import access, selectors, services
 from lienthong.documents.schemas import DocumentListItem, DocumentListQuery, DocumentPage, IncomingIn
+from lienthong.documents.services.inputs import ONLY_CLERKS_REGISTER
 from lienthong.processing import services as processing_services
 from lienthong.search import selectors as search_selectors
 from lienthong.signing import selectors as signing_selectors
@@ -30,6 +31,11 @@ router = Router(tags=["Văn bản"])
 
 # A search answers with its best matches, not an unbounded list; pages are cut from these.
 SEARCH_MAX_RESULTS = 200
+
+# What the registration endpoint refuses (besides the services' own field errors).
+AGENCY_NOT_NAMED = gettext_lazy("Bạn là văn thư của nhiều cơ quan; cần chọn cơ quan vào sổ.")
+NO_SUCH_AGENCY = gettext_lazy("Không có cơ quan mã số %(id)s.")
+NO_SUCH_DOCUMENT_TYPE = gettext_lazy("Không có loại văn bản mã “%(code)s”.")
 
 
 def _operation_id(name: str) -> str:
@@ -80,13 +86,13 @@ def _registering_agency(user, agency_id: int | None):
     if agency_id is None:
         agencies = web_selectors.clerk_agencies(user=user, limit=2)
         if not agencies:
-            raise PermissionDenied(_("Chỉ văn thư mới được đăng ký văn bản vào sổ."))
+            raise PermissionDenied(str(web_selectors.NOT_A_CLERK))
         if len(agencies) > 1:
-            raise ValidationFailed({"agency_id": [_("Bạn là văn thư của nhiều cơ quan; cần chọn cơ quan vào sổ.")]})
+            raise ValidationFailed({"agency_id": [AGENCY_NOT_NAMED]})
         return agencies[0]
     agency = web_selectors.agency_or_none(agency_id=agency_id)
     if agency is None:
-        raise ValidationFailed({"agency_id": [_("Không có cơ quan mã số %(id)s.") % {"id": agency_id}]})
+        raise ValidationFailed({"agency_id": [NO_SUCH_AGENCY % {"id": agency_id}]})
     return agency
 
 
@@ -100,16 +106,16 @@ def document_register_incoming(request, data: Form[IncomingIn], files: File[list
     user = request.auth
     agency = _registering_agency(user, data.agency_id)
     if not account_selectors.user_can_register_in(user=user, agency_id=agency.pk):
-        raise PermissionDenied(_("Chỉ văn thư của cơ quan mới được đăng ký văn bản vào sổ."))
+        raise PermissionDenied(str(ONLY_CLERKS_REGISTER))
     errors: dict[str, list] = {}
     document_type = selectors.document_type_by_code(code=data.document_type.strip())
     if document_type is None:
-        errors["document_type"] = [_("Không có loại văn bản mã “%(code)s”.") % {"code": data.document_type}]
+        errors["document_type"] = [NO_SUCH_DOCUMENT_TYPE % {"code": data.document_type}]
     issuer_agency = None
     if data.issuer_agency_id is not None:
         issuer_agency = web_selectors.agency_or_none(agency_id=data.issuer_agency_id)
         if issuer_agency is None:
-            errors["issuer_agency_id"] = [_("Không có cơ quan mã số %(id)s.") % {"id": data.issuer_agency_id}]
+            errors["issuer_agency_id"] = [NO_SUCH_AGENCY % {"id": data.issuer_agency_id}]
     if errors:
         raise ValidationFailed(errors)
     doc_input = services.DocumentInput(

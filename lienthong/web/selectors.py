@@ -6,6 +6,8 @@ the home page and the registration form and endpoint.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Position, Role, User
 from lienthong.agencies.models import Agency
@@ -14,6 +16,10 @@ from lienthong.agencies.models import Agency
 def positions_with_agencies(*, user: User) -> list[Position]:
     """The user's active positions with their agencies (the home page's table and roles)."""
     return list(account_selectors.active_positions(user=user).select_related("agency"))
+
+
+# What the registration page and endpoint say to someone with no ``clerk_agencies``.
+NOT_A_CLERK = gettext_lazy("Chỉ văn thư mới được đăng ký văn bản vào sổ.")
 
 
 def clerk_agencies(*, user: User, limit: int | None = None) -> list[Agency]:

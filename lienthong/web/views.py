@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lienthong.accounts import selectors as account_selectors
@@ -34,6 +35,9 @@ from lienthong.search import selectors as search_selectors
 from lienthong.web import selectors as web_selectors
 
 PAGE_SIZE = 25
+# What a registration through the forms confirms.
+NUMBERED = gettext_lazy("Đã cấp số %(s)s.")
+REGISTERED_INCOMING = gettext_lazy("Đã vào sổ văn bản đến, số đến %(n)s.")
 
 
 @login_required
@@ -132,7 +136,7 @@ def register_incoming(request):
 def _register_document(request, *, outgoing: bool):
     agencies = web_selectors.clerk_agencies(user=request.user)
     if not agencies:
-        messages.error(request, _("Chỉ văn thư mới được đăng ký văn bản vào sổ."))
+        messages.error(request, str(web_selectors.NOT_A_CLERK))
         return redirect("documents:list")
     form_class = OutgoingForm if outgoing else IncomingForm
     extra = {}
@@ -153,14 +157,14 @@ def _register_document(request, *, outgoing: bool):
                         # The signer's prefix must rest on the record on the signing date (vanthu.md §7
                         # rule 6; NĐ30 Art. 13). Passed in: authority depends on documents, not the reverse.
                         authority_check=authority_selectors.authority_basis)
-                    messages.success(request, _("Đã cấp số %(s)s.") % {"s": doc.number_symbol})
+                    messages.success(request, NUMBERED % {"s": doc.number_symbol})
                 else:
                     # A paper document enters the same processing flow as one delivered through the system.
                     doc = processing_services.incoming_register_paper(
                         actor=request.user, agency=cd["agency"], data=_document_input(form),
                         number_symbol=cd["number_symbol"], issuer_agency=cd.get("issuer_agency"),
                         issuer_name=cd.get("issuer_name") or "", received_on=cd.get("received_on"))
-                    messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": doc.register_number})
+                    messages.success(request, REGISTERED_INCOMING % {"n": doc.register_number})
                     for warning in doc.notation_warnings():  # registered all the same (vanthu.md §7 rule 1)
                         messages.warning(request, warning)
                 return redirect("documents:detail", document_id=doc.pk)

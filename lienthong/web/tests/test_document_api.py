@@ -14,12 +14,24 @@ from django.utils import timezone
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import api_token_issue, user_create
 from lienthong.audit.models import AuditEntry
+from lienthong.core.errors import NOT_FOUND_OR_HIDDEN
 from lienthong.documents import services
 from lienthong.documents.models import Document, DocumentFile, Register, StoredFile
+from lienthong.documents.services.inputs import ISSUED_IN_FUTURE, ONLY_CLERKS_REGISTER, SUBJECT_REQUIRED
+from lienthong.documents.services.registration import (
+    ALREADY_REGISTERED,
+    INCOMING_NOTATION_REQUIRED,
+    ISSUER_REQUIRED,
+    RECEIVED_BEFORE_ISSUE,
+)
+from lienthong.files import checks
+from lienthong.search.text import QUERY_WITHOUT_WORDS
 from lienthong.testing.builders import doc_input, pdf_upload, tiny_pdf
+from lienthong.web.api import AGENCY_NOT_NAMED, NO_SUCH_AGENCY, NO_SUCH_DOCUMENT_TYPE
+from lienthong.web.selectors import NOT_A_CLERK
 
 TODAY = dt.date(2018, 3, 20)
-NOT_FOUND = {"code": "not_found", "message": "Không tìm thấy hoặc bạn không có quyền truy cập."}
+NOT_FOUND = {"code": "not_found", "message": NOT_FOUND_OR_HIDDEN}
 
 
 def as_user(user) -> Client:
@@ -97,7 +109,7 @@ def test_search_without_any_word_is_a_vietnamese_422_on_q(province, docs):
     response = as_user(province.users["clerk.stttt"]).get("/api/documents", {"q": "?!"})
 
     assert response.status_code == 422
-    assert response.json()["errors"] == {"q": ["Từ khóa tìm kiếm phải có ít nhất một chữ hoặc số."]}
+    assert response.json()["errors"] == {"q": [str(QUERY_WITHOUT_WORDS)]}
 
 
 def _count_queries(client, path, params=None):
@@ -264,7 +276,7 @@ def test_clerk_of_several_agencies_must_name_the_agency(province):
     named = client.post("/api/documents/incoming", incoming_form(province, agency_id=province.agencies["vp"].pk))
 
     assert unnamed.status_code == 422
-    assert unnamed.json()["errors"] == {"agency_id": ["Bạn là văn thư của nhiều cơ quan; cần chọn cơ quan vào sổ."]}
+    assert unnamed.json()["errors"] == {"agency_id": [str(AGENCY_NOT_NAMED)]}
     assert named.status_code == 201
     assert named.json()["agency_id"] == province.agencies["vp"].pk
 
@@ -282,8 +294,7 @@ def test_only_a_clerk_of_the_agency_may_register(province, settings, username, a
 
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
-    assert response.json()["message"] in {"Chỉ văn thư mới được đăng ký văn bản vào sổ.",
-                                          "Chỉ văn thư của cơ quan mới được đăng ký văn bản vào sổ."}
+    assert response.json()["message"] in {str(NOT_A_CLERK), str(ONLY_CLERKS_REGISTER)}
     assert not Document.objects.exists() and not StoredFile.objects.exists()
     assert originals_on_disk(settings) == []
 
@@ -301,10 +312,10 @@ def _text_file():
 
 
 BAD_INPUTS = [
-    ("unknown-type", {"document_type": "khong-co"}, "document_type", ["Không có loại văn bản mã “khong-co”."]),
-    ("empty-subject", {"subject": ""}, "subject", ["Trích yếu không được để trống."]),
+    ("unknown-type", {"document_type": "khong-co"}, "document_type", [NO_SUCH_DOCUMENT_TYPE % {"code": "khong-co"}]),
+    ("empty-subject", {"subject": ""}, "subject", [SUBJECT_REQUIRED]),
     ("missing-subject", {"subject": None}, "subject", ["Trường bắt buộc."]),
-    ("future-issue-date", {"issued_on": "FUTURE"}, "issued_on", ["Ngày ban hành không được sau ngày hôm nay."]),
+    ("future-issue-date", {"issued_on": "FUTURE"}, "issued_on", [ISSUED_IN_FUTURE]),
     ("bad-date-format", {"issued_on": "05/03/2018"}, "issued_on",
      ["Ngày không hợp lệ (định dạng YYYY-MM-DD, ví dụ 2018-03-05)."]),
     ("bad-due-date", {"due_date": "31-02-2018"}, "due_date",
@@ -312,11 +323,10 @@ BAD_INPUTS = [
     ("unknown-urgency", {"urgency": "rat-gap"}, "urgency",
      ["Giá trị không hợp lệ; chọn một trong: 'normal', 'urgent', 'very_urgent', 'flash'."]),
     ("refused-file-type", {"files": [pdf_upload, _text_file]}, "files",
-     ["Tệp “ghi-chu.txt” không thuộc định dạng được chấp nhận (PDF, DOCX, XLSX, ODT, JPEG, PNG, TIFF)."]),
-    ("executable", {"files": [_exe]}, "files",
-     ["Tệp “setup.pdf” là chương trình thực thi, không được phép tải lên."]),
+     [checks.NOT_ACCEPTED % {"name": "ghi-chu.txt", "types": checks.ACCEPTED_LABELS}]),
+    ("executable", {"files": [_exe]}, "files", [checks.EXECUTABLE % {"name": "setup.pdf"}]),
     ("no-file", {"files": None}, "files", ["Cần đính kèm ít nhất một tệp."]),
-    ("unknown-issuer-agency", {"issuer_agency_id": "999999"}, "issuer_agency_id", ["Không có cơ quan mã số 999999."]),
+    ("unknown-issuer-agency", {"issuer_agency_id": "999999"}, "issuer_agency_id", [NO_SUCH_AGENCY % {"id": 999999}]),
 ]
 
 
@@ -350,11 +360,11 @@ def test_all_service_errors_come_back_together(province):
 
     assert response.status_code == 422
     assert response.json()["errors"] == {
-        "subject": ["Trích yếu không được để trống."],
-        "issued_on": ["Ngày ban hành không được sau ngày hôm nay."],
-        "number_symbol": ["Cần nhập số, ký hiệu của văn bản đến."],
-        "issuer_name": ["Cần chọn hoặc nhập cơ quan ban hành."],
-        "received_on": ["Ngày đến không được trước ngày ban hành."],
+        "subject": [SUBJECT_REQUIRED],
+        "issued_on": [ISSUED_IN_FUTURE],
+        "number_symbol": [INCOMING_NOTATION_REQUIRED],
+        "issuer_name": [ISSUER_REQUIRED],
+        "received_on": [RECEIVED_BEFORE_ISSUE],
     }
 
 
@@ -366,5 +376,5 @@ def test_registering_the_same_incoming_document_twice_is_refused(province):
 
     assert again.status_code == 422
     assert again.json()["errors"] == {"number_symbol": [
-        "Văn bản 120/QĐ-UBND của Ủy ban nhân dân tỉnh Hậu Giang đã được đăng ký với số đến 1."]}
+        ALREADY_REGISTERED % {"s": "120/QĐ-UBND", "i": province.agencies["ubnd"].name, "n": 1}]}
     assert Document.objects.count() == 1

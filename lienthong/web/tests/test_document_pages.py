@@ -18,7 +18,12 @@ from lienthong.accounts.services import user_create
 from lienthong.audit.models import AuditEntry
 from lienthong.documents import services
 from lienthong.documents.models import Document, DocumentFile, Register, StoredFile
+from lienthong.documents.services.inputs import ISSUED_IN_FUTURE, SUBJECT_REQUIRED
+from lienthong.documents.services.registration import ALREADY_REGISTERED
+from lienthong.files import checks
 from lienthong.testing.builders import PASSWORD, doc_input, doc_type, pdf_upload, tiny_pdf
+from lienthong.web.selectors import NOT_A_CLERK
+from lienthong.web.views import NUMBERED, REGISTERED_INCOMING
 
 TODAY = dt.date(2018, 3, 20)
 LIST = reverse("documents:list")
@@ -171,7 +176,7 @@ def assert_nothing_stored():
 
 def test_register_outgoing_through_the_form(clerk_client, province):
     form_page = clerk_client.get(reverse("documents:register_outgoing"))
-    assert form_page.status_code == 200 and "Đăng ký văn bản đi" in form_page.content.decode()
+    assert form_page.status_code == 200 and "Đăng ký văn bản đi" in form_page.content.decode()  # the title
 
     response = clerk_client.post(reverse("documents:register_outgoing"), outgoing_post(province))
 
@@ -180,7 +185,7 @@ def test_register_outgoing_through_the_form(clerk_client, province):
     assert (doc.number_symbol, doc.direction, doc.signer_display) == (
         "01/TB-VP.UBND", "out", f"Chánh Văn phòng {province.users['leader.vp'].full_name}")
     page = clerk_client.get(response["Location"])
-    assert "Đã cấp số 01/TB-VP.UBND." in page.content.decode()
+    assert NUMBERED % {"s": "01/TB-VP.UBND"} in page.content.decode()
     assert DocumentFile.objects.get(document=doc).filename == "thong-bao.pdf"
 
 
@@ -189,7 +194,7 @@ def test_register_incoming_through_the_form(clerk_client, province):
 
     doc = Document.objects.get()
     assert response.redirect_chain == [(detail_url(doc), 302)]
-    assert "Đã vào sổ văn bản đến, số đến 1." in response.content.decode()
+    assert REGISTERED_INCOMING % {"n": 1} in response.content.decode()
     assert (doc.direction, doc.register_number, doc.number_symbol, doc.issuer_name) == (
         "in", 1, "32/TB-VP.UBND", "Ủy ban nhân dân tỉnh Hậu Giang")
 
@@ -197,14 +202,13 @@ def test_register_incoming_through_the_form(clerk_client, province):
 @pytest.mark.parametrize(
     "overrides, field_name, message",
     [
-        ({"subject": ""}, "subject", "Trích yếu không được để trống."),
-        ({"subject": "   "}, "subject", "Trích yếu không được để trống."),
-        ({"issued_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat()}, "issued_on",
-         "Ngày ban hành không được sau ngày hôm nay."),
+        ({"subject": ""}, "subject", SUBJECT_REQUIRED),
+        ({"subject": "   "}, "subject", SUBJECT_REQUIRED),
+        ({"issued_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat()}, "issued_on", ISSUED_IN_FUTURE),
         ({"files": SimpleUploadedFile("setup.pdf", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf")},
-         "files", "Tệp “setup.pdf” là chương trình thực thi, không được phép tải lên."),
+         "files", checks.EXECUTABLE % {"name": "setup.pdf"}),
         ({"files": SimpleUploadedFile("ghi-chu.pdf", b"chi la van ban thuong", content_type="application/pdf")},
-         "files", "Tệp “ghi-chu.pdf” không thuộc định dạng được chấp nhận (PDF, DOCX, XLSX, ODT, JPEG, PNG, TIFF)."),
+         "files", checks.NOT_ACCEPTED % {"name": "ghi-chu.pdf", "types": checks.ACCEPTED_LABELS}),
     ],
     ids=["empty-subject", "blank-subject", "future-date", "exe-renamed-pdf", "text-renamed-pdf"],
 )
@@ -213,7 +217,7 @@ def test_bad_outgoing_input_is_shown_next_to_the_field_and_nothing_is_stored(
     response = clerk_client.post(reverse("documents:register_outgoing"), outgoing_post(province, **overrides))
 
     assert response.status_code == 422
-    assert errors_next_to(response, field_name) == [message]
+    assert errors_next_to(response, field_name) == [str(message)]
     assert_nothing_stored()
     # What the clerk typed is still there to correct.
     if field_name != "subject":
@@ -230,7 +234,7 @@ def test_duplicate_incoming_number_symbol_is_shown_next_to_the_field(clerk_clien
 
     assert response.status_code == 422
     assert errors_next_to(response, "number_symbol") == [
-        "Văn bản 32/TB-VP.UBND của Ủy ban nhân dân tỉnh Hậu Giang đã được đăng ký với số đến 1."]
+        ALREADY_REGISTERED % {"s": "32/TB-VP.UBND", "i": province.agencies["ubnd"].name, "n": 1}]
     assert Document.objects.count() == 1 and StoredFile.objects.count() == 1
     assert Register.objects.get(agency=province.agencies["vp"], direction="in", is_secret=False).last_number == before
 
@@ -238,7 +242,7 @@ def test_duplicate_incoming_number_symbol_is_shown_next_to_the_field(clerk_clien
 def test_people_who_are_not_clerks_cannot_register(client, province):
     client.force_login(province.users["specialist.vp"])
     response = client.post(reverse("documents:register_outgoing"), outgoing_post(province), follow=True)
-    assert "Chỉ văn thư mới được đăng ký văn bản vào sổ." in response.content.decode()
+    assert str(NOT_A_CLERK) in response.content.decode()
     assert_nothing_stored()
 
 
