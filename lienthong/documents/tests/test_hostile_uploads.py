@@ -285,8 +285,8 @@ def test_generated_downloads_carry_the_same_headers(province):
 
 def test_a_signature_image_is_measured_before_it_is_decoded():
     """A small PNG declaring 12 000 × 12 000 pixels is refused on its size, without inflating 576 MB."""
-    from lienthong.signing.pades.images import check_png_with_alpha
+    from lienthong.signing.pades.images import MAX_SIDE, MIN_SIDE, SIZE_OUT_OF_RANGE, check_png_with_alpha
 
     with pytest.raises(ValidationFailed) as refused:
         check_png_with_alpha(hostile.png(12_000, 12_000))
-    assert refused.value.errors == {"image": ["Kích thước ảnh không phù hợp (mỗi cạnh từ 40 đến 4000 điểm ảnh)."]}
+    assert refused.value.errors == {"image": [SIZE_OUT_OF_RANGE % {"lo": MIN_SIDE, "hi": MAX_SIDE}]}
