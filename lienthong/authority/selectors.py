@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts.models import Position, Role
 from lienthong.authority.models import ActingAppointment, GrantKind, PositionRank, Rank, SigningGrant
@@ -18,6 +19,21 @@ from lienthong.core.text import nfc
 DEPUTY_PREFIXES = ("Phó ",)
 # Bodies that decide collectively: their head signs TM. (thay mặt) the collective (NĐ30 Art. 13.1).
 COLLEGIAL_PREFIXES = ("Ủy ban nhân dân", "Uỷ ban nhân dân", "UBND", "Hội đồng nhân dân", "HĐND", "Hội đồng")
+
+# Why a signature's prefix is refused, as users see it (the tests use these constants rather than copies);
+# dates as dd/mm/yyyy, %(k)s the prefix (TL./TUQ.), %(a)s the agency's short name.
+NOT_COLLEGIAL = gettext_lazy("Chỉ ký “TM.” (thay mặt) cho cơ quan làm việc theo chế độ tập thể (Ủy ban nhân dân, "
+                             "Hội đồng nhân dân); %(a)s không phải tập thể lãnh đạo.")
+TM_HEAD_ONLY = gettext_lazy("Chỉ người đứng đầu (Chủ tịch) được ký “TM.” thay mặt tập thể; người ký không giữ chức "
+                            "vụ cấp trưởng của cơ quan.")
+KT_DEPUTY_ONLY = gettext_lazy("Chỉ cấp phó được ký “KT.” (ký thay) người đứng đầu; người ký không giữ chức vụ cấp phó "
+                              "của cơ quan.")
+NO_ACTING = gettext_lazy("Người ký không có quyết định giao quyền cấp trưởng (“Q.”) còn hiệu lực vào ngày %(d)s.")
+NO_GRANT = gettext_lazy("Người ký không được giao ký “%(k)s” bằng văn bản của %(a)s: không có văn bản giao thẩm "
+                        "quyền trong hệ thống.")
+GRANT_NOT_IN_FORCE = gettext_lazy("Văn bản giao ký “%(k)s” đã hết hiệu lực (đến hết ngày %(d)s) hoặc chưa có hiệu "
+                                  "lực vào ngày %(on)s.")
+OUT_OF_SCOPE = gettext_lazy("Loại văn bản này nằm ngoài phạm vi văn bản giao ký “%(k)s”.")
 
 
 @dataclass
@@ -118,22 +134,18 @@ def authority_basis(*, signer_id: int, authority: str, agency, on_date: dt.date,
         return basis
     if authority == "TM.":
         if not is_collegial(agency):
-            _refuse(_("Chỉ ký “TM.” (thay mặt) cho cơ quan làm việc theo chế độ tập thể (Ủy ban nhân dân, Hội đồng "
-                      "nhân dân); %(a)s không phải tập thể lãnh đạo.") % {"a": agency.short_name or agency.name})
+            _refuse(NOT_COLLEGIAL % {"a": agency.short_name or agency.name})
         if rank != Rank.HEAD:
-            _refuse(_("Chỉ người đứng đầu (Chủ tịch) được ký “TM.” thay mặt tập thể; người ký không giữ chức vụ "
-                      "cấp trưởng của cơ quan."))
+            _refuse(str(TM_HEAD_ONLY))
         return basis
     if authority == "KT.":
         if rank != Rank.DEPUTY:
-            _refuse(_("Chỉ cấp phó được ký “KT.” (ký thay) người đứng đầu; người ký không giữ chức vụ cấp phó "
-                      "của cơ quan."))
+            _refuse(str(KT_DEPUTY_ONLY))
         return basis
     if authority == "Q.":
         acting = acting_held(user_id=signer_id, agency_id=agency.pk, on_date=on_date).first()
         if acting is None:
-            _refuse(_("Người ký không có quyết định giao quyền cấp trưởng (“Q.”) còn hiệu lực vào ngày %(d)s.")
-                    % {"d": on_date.strftime("%d/%m/%Y")})
+            _refuse(NO_ACTING % {"d": on_date.strftime("%d/%m/%Y")})
         basis.acting = acting
         return basis
     if authority in GrantKind.values:
@@ -141,20 +153,18 @@ def authority_basis(*, signer_id: int, authority: str, agency, on_date: dt.date,
         held = SigningGrant.objects.filter(grantee_id=signer_id, agency_id=agency.pk, kind=kind,
                                            revoked_at__isnull=True)
         if not held.exists():
-            _refuse(_("Người ký không được giao ký “%(k)s” bằng văn bản của %(a)s: không có văn bản giao thẩm "
-                      "quyền trong hệ thống.") % {"k": kind, "a": agency.short_name or agency.name})
+            _refuse(NO_GRANT % {"k": kind, "a": agency.short_name or agency.name})
         current = _active(held, on_date)
         if not current.exists():
             last = held.order_by("-valid_until").first()
             assert last is not None  # ``held`` exists (checked above)
-            _refuse(_("Văn bản giao ký “%(k)s” đã hết hiệu lực (đến hết ngày %(d)s) hoặc chưa có hiệu lực vào ngày "
-                      "%(on)s.") % {"k": kind, "d": last.valid_until.strftime("%d/%m/%Y"),
-                                    "on": on_date.strftime("%d/%m/%Y")})
+            _refuse(GRANT_NOT_IN_FORCE % {"k": kind, "d": last.valid_until.strftime("%d/%m/%Y"),
+                                          "on": on_date.strftime("%d/%m/%Y")})
         if document_type_id:
             in_scope = current.filter(Q(document_types__isnull=True) | Q(document_types__id=document_type_id))
             grant = in_scope.distinct().order_by("-valid_from", "-id").first()
             if grant is None:
-                _refuse(_("Loại văn bản này nằm ngoài phạm vi văn bản giao ký “%(k)s”.") % {"k": kind})
+                _refuse(OUT_OF_SCOPE % {"k": kind})
         else:
             grant = current.order_by("-valid_from", "-id").first()
         basis.grant = grant

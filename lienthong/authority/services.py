@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Role
@@ -19,6 +20,9 @@ from lienthong.core.errors import ValidationFailed
 from lienthong.core.text import nfc
 from lienthong.notifications import services as notification_services
 from lienthong.notifications.models import Kind as NotificationKind
+
+# The refusal of a passed-on TUQ. grant, as users see it (the tests use this constant rather than a copy).
+NO_SUBDELEGATION = gettext_lazy("Người được ủy quyền (TUQ.) không được ủy quyền lại cho người khác (NĐ 30, Điều 13).")
 
 
 def _period(valid_from, valid_until, errors: dict, *, required: bool) -> None:
@@ -74,8 +78,7 @@ def grant_check(*, kind: str, agency, grantor, grantee, decision, valid_from, va
     if kind == GrantKind.TUQ and not is_head:
         if selectors.grants_held(user_id=grantor.pk, agency_id=agency.pk, kind=GrantKind.TUQ, on_date=on).exists() \
                 or SigningGrant.objects.filter(grantee_id=grantor.pk, kind=GrantKind.TUQ).exists():
-            errors.setdefault("grantor", []).append(
-                _("Người được ủy quyền (TUQ.) không được ủy quyền lại cho người khác (NĐ 30, Điều 13)."))
+            errors.setdefault("grantor", []).append(str(NO_SUBDELEGATION))
         else:
             errors.setdefault("grantor", []).append(_("Chỉ người đứng đầu cơ quan được ủy quyền ký (TUQ.)."))
     if kind == GrantKind.TL and not is_head:
