@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -19,6 +19,8 @@ from lienthong.oversight.forms import UsageFilterForm, months_back
 from lienthong.oversight.query import usage_query
 
 router = Router(tags=["Thống kê sử dụng"])
+# The 404 of an unknown agency (the tests use this constant rather than a copy of the text).
+NO_SUCH_AGENCY = gettext_lazy("Không tìm thấy cơ quan.")
 
 class OverviewQuery(Schema):
     month_from: str | None = Field(None, description="Tháng đầu của kỳ, YYYY-MM (mặc định: hai tháng trước)")
@@ -90,8 +92,7 @@ def _figures(row) -> dict:
 
 def _require_overseer(request) -> None:
     if not selectors.may_oversee(request.user):
-        raise PermissionDenied(_("Chỉ Văn phòng UBND tỉnh, Sở Thông tin và Truyền thông và quản trị hệ thống được xem "
-                                 "tình hình sử dụng hệ thống của các cơ quan."))
+        raise PermissionDenied(str(selectors.OVERSEERS_ONLY))
 
 
 def _params(params: Schema) -> dict:
@@ -122,7 +123,7 @@ def usage_statistics_trend(request, agency_id: Id, params: Query[TrendQuery]):
     ``month_to``) to ``month_to``; months without statistics give zeros. At most 36 months."""
     _require_overseer(request)
     if selectors.internal_agency(agency_id=agency_id) is None:
-        raise NotFound(_("Không tìm thấy cơ quan."))
+        raise NotFound(str(NO_SUCH_AGENCY))
     data = _params(params)
     if "month_from" not in data and "month_to" in data:
         data["month_from"] = data["month_to"]  # the form's default start could fall after the end asked for

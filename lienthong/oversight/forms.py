@@ -13,6 +13,10 @@ from lienthong.core.months import MonthField  # noqa: F401 - re-exported: ``YYYY
 from lienthong.oversight.definitions import VN, month_start
 
 MAX_MONTHS = 36
+# Messages users see (the tests use these constants rather than copies of the text).
+PERIOD_REVERSED = _("Tháng bắt đầu phải trước hoặc bằng tháng kết thúc.")
+PERIOD_TOO_LONG = _("Khoảng thời gian tối đa %(n)s tháng.")
+AGENCY_LIST_INVALID = _("Danh sách cơ quan không hợp lệ.")
 
 
 def months_back(month: dt.date, n: int) -> dt.date:
@@ -47,9 +51,9 @@ class UsageFilterForm(forms.Form):
         first, last = data.get("month_from"), data.get("month_to")
         if first and last:
             if first > last:
-                raise forms.ValidationError(_("Tháng bắt đầu phải trước hoặc bằng tháng kết thúc."))
+                raise forms.ValidationError(PERIOD_REVERSED)
             if (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
-                raise forms.ValidationError(_("Khoảng thời gian tối đa %(n)s tháng.") % {"n": MAX_MONTHS})
+                raise forms.ValidationError(PERIOD_TOO_LONG % {"n": MAX_MONTHS})
         return data
 
 
@@ -90,7 +94,7 @@ class AgencyIdsField(forms.Field):
         try:
             return [int(v) for v in value]
         except (TypeError, ValueError):
-            raise forms.ValidationError(_("Danh sách cơ quan không hợp lệ.")) from None
+            raise forms.ValidationError(AGENCY_LIST_INVALID) from None
 
 
 class ReminderForm(forms.Form):

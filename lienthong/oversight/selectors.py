@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Max, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts.models import Role
 from lienthong.accounts.selectors import agency_ids_for, agency_people
@@ -217,6 +218,11 @@ def months_between(month_from: dt.date, month_to: dt.date) -> list[dt.date]:
         out.append(m)
         m = next_month(m)
     return out
+
+
+# The refusal for anyone else (pages and API; the tests use this constant rather than a copy of the text).
+OVERSEERS_ONLY = gettext_lazy("Chỉ Văn phòng UBND tỉnh, Sở Thông tin và Truyền thông và quản trị hệ thống được xem "
+                              "tình hình sử dụng hệ thống của các cơ quan.")
 
 
 def may_oversee(user) -> bool:

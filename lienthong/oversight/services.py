@@ -33,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts.models import Position
 from lienthong.agencies.models import Agency
@@ -258,6 +259,15 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
 
 MAX_REMINDER_AGENCIES = 200
 REMINDER_FILENAME = "cong-van-don-doc.pdf"
+# The refusals of a reminder (the tests use these constants rather than copies of the text).
+REMINDER_STAFF_ONLY = gettext_lazy("Chỉ người của Văn phòng UBND tỉnh hoặc Sở Thông tin và Truyền thông mới soạn được "
+                                   "công văn đôn đốc.")
+NO_AGENCY_CHOSEN = gettext_lazy("Chọn ít nhất một cơ quan dưới ngưỡng để đôn đốc.")
+NO_THRESHOLD = gettext_lazy("Đặt ít nhất một ngưỡng để xác định cơ quan cần đôn đốc.")
+NOT_TO_ISSUER = gettext_lazy("Không gửi công văn đôn đốc cho chính cơ quan ban hành (%(a)s).")
+NOT_LAGGING = gettext_lazy("“%(n)s” không dưới ngưỡng nào trong kỳ đã chọn.")
+SIGNER_NOT_LEADER = gettext_lazy("Người ký phải là lãnh đạo của %(a)s.")
+REPLY_BY_PAST = gettext_lazy("Hạn báo cáo phải từ hôm nay trở đi.")
 
 
 def reminder_draft_create(*, actor, agency_ids, month_from: dt.date, month_to: dt.date,
@@ -270,39 +280,37 @@ def reminder_draft_create(*, actor, agency_ids, month_from: dt.date, month_to: d
     Returns the ``drafting.Draft``; nothing is stored when anything is wrong."""
     issuer = selectors.reminder_issuer(user=actor)
     if issuer is None or not selectors.may_oversee(actor):
-        raise PermissionDenied(_("Chỉ người của Văn phòng UBND tỉnh hoặc Sở Thông tin và Truyền thông mới soạn được "
-                                 "công văn đôn đốc."))
+        raise PermissionDenied(str(REMINDER_STAFF_ONLY))
     errors: dict[str, list] = {}
     try:
         ids = list(dict.fromkeys(int(a) for a in agency_ids or ()))
     except (TypeError, ValueError):
         ids, errors["agencies"] = [], [_("Danh sách cơ quan không hợp lệ.")]
     if not ids and not errors:
-        errors["agencies"] = [_("Chọn ít nhất một cơ quan dưới ngưỡng để đôn đốc.")]
+        errors["agencies"] = [str(NO_AGENCY_CHOSEN)]
     elif len(ids) > MAX_REMINDER_AGENCIES:
         errors["agencies"] = [_("Mỗi công văn đôn đốc tối đa %(n)s cơ quan.") % {"n": MAX_REMINDER_AGENCIES}]
     if not thresholds:
-        errors["thresholds"] = [_("Đặt ít nhất một ngưỡng để xác định cơ quan cần đôn đốc.")]
+        errors["thresholds"] = [str(NO_THRESHOLD)]
     if errors:
         raise ValidationFailed(errors)
     if issuer.pk in ids:
-        raise ValidationFailed({"agencies": [_("Không gửi công văn đôn đốc cho chính cơ quan ban hành (%(a)s).") % {
-            "a": issuer.short_name or issuer.name}]})
+        raise ValidationFailed({"agencies": [NOT_TO_ISSUER % {"a": issuer.short_name or issuer.name}]})
     lagging = selectors.laggards(thresholds=thresholds, month_from=month_from, month_to=month_to, agency_ids=ids)
     found = {lg.row.agency_id for lg in lagging}
     missing = [a for a in ids if a not in found]
     if missing:
         names = dict(Agency.objects.filter(pk__in=missing, is_external=False).values_list("pk", "name"))
         raise ValidationFailed({"agencies": [
-            _("“%(n)s” không dưới ngưỡng nào trong kỳ đã chọn.") % {"n": names[a]} if a in names else
+            NOT_LAGGING % {"n": names[a]} if a in names else
             _("Cơ quan (mã %(id)s) không tồn tại.") % {"id": a} for a in missing]})
     signers = {p.user_id: p for p in selectors.reminder_signers(agency_id=issuer.pk)}
     if signer_id is None and signers:
         signer_id = next(iter(signers))
     if signer_id not in signers:
-        raise ValidationFailed({"signer": [_("Người ký phải là lãnh đạo của %(a)s.") % {"a": issuer.name}]})
+        raise ValidationFailed({"signer": [SIGNER_NOT_LEADER % {"a": issuer.name}]})
     if reply_by is not None and reply_by < (today or timezone.localdate(timezone=VN)):
-        raise ValidationFailed({"reply_by": [_("Hạn báo cáo phải từ hôm nay trở đi.")]})
+        raise ValidationFailed({"reply_by": [str(REPLY_BY_PAST)]})
     document_type = DocumentType.objects.filter(code="cong-van", is_active=True).first()
     if document_type is None:
         raise DomainError(_("Danh mục loại văn bản chưa có loại “Công văn”."))

@@ -39,9 +39,7 @@ def overseer_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not selectors.may_oversee(request.user):
-            return render(request, "forbidden.html", {"message": _(
-                "Chỉ Văn phòng UBND tỉnh, Sở Thông tin và Truyền thông và quản trị hệ thống được xem "
-                "tình hình sử dụng hệ thống của các cơ quan.")}, status=403)
+            return render(request, "forbidden.html", {"message": str(selectors.OVERSEERS_ONLY)}, status=403)
         return view(request, *args, **kwargs)
     return wrapper
 
@@ -72,6 +70,10 @@ def _sections(rows, level_names):
 
 
 TABLE_TEMPLATE = "oversight/_usage_table.html"
+# Confirmations users see (the tests use these constants rather than copies of the text).
+REFRESH_QUEUED = gettext_lazy("Đã yêu cầu làm mới số liệu; số liệu mới sẽ có sau ít phút.")
+REMINDER_DRAFTED = gettext_lazy("Đã tạo dự thảo công văn đôn đốc gửi %(n)s cơ quan. Kiểm tra tệp dự thảo rồi trình "
+                                "theo quy trình văn bản đi.")
 TABLE_CACHE_SECONDS = 24 * 3600  # the figures change once a day; the key changes with them anyway
 
 
@@ -195,7 +197,7 @@ def refresh(request):
     from django_q.tasks import async_task
 
     async_task("lienthong.oversight.tasks.refresh_usage_stats")
-    messages.success(request, _("Đã yêu cầu làm mới số liệu; số liệu mới sẽ có sau ít phút."))
+    messages.success(request, str(REFRESH_QUEUED))
     return redirect(reverse("oversight:dashboard") + (f"?{request.GET.urlencode()}" if request.GET else ""))
 
 
@@ -359,8 +361,7 @@ def reminder_draft(request):
         messages.error(request, str(exc.message))
         return redirect(back)
     n = selectors.reminder_recipient_count(draft=draft)
-    messages.success(request, _("Đã tạo dự thảo công văn đôn đốc gửi %(n)s cơ quan. Kiểm tra tệp dự thảo rồi trình "
-                                "theo quy trình văn bản đi.") % {"n": n})
+    messages.success(request, REMINDER_DRAFTED % {"n": n})
     return redirect("drafting:detail", draft.pk)
 
 

@@ -11,7 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from lienthong.accounts.services import api_token_issue, user_create
+from lienthong.oversight.api import NO_SUCH_AGENCY
+from lienthong.oversight.forms import MAX_MONTHS, PERIOD_REVERSED, PERIOD_TOO_LONG
 from lienthong.oversight.models import AgencyMonthStats
+from lienthong.oversight.selectors import OVERSEERS_ONLY
 from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, office  # noqa: F401 (fixture)
 from lienthong.testing.builders import PASSWORD, make_agency
 
@@ -70,22 +73,22 @@ def test_only_overseers_and_clear_errors(office):
         for path in (f"/usage-statistics?{PERIOD}", f"/usage-statistics/{a['huyen'].pk}/trend"):
             status, body = call(u[name], path)
             assert status == 403 and body["code"] == "permission_denied"
-            assert body["message"].startswith("Chỉ Văn phòng UBND tỉnh, Sở Thông tin và Truyền thông")
+            assert body["message"] == str(OVERSEERS_ONLY)
     admin = user_create(username="sysadmin", password=PASSWORD, full_name="Quản trị", is_system_admin=True)
     assert call(admin, f"/usage-statistics?{PERIOD}")[0] == 200
     assert Client().get("/api/usage-statistics").status_code == 401
 
     status, body = call(u["clerk.vp"], "/usage-statistics/999999/trend")
-    assert (status, body) == (404, {"code": "not_found", "message": "Không tìm thấy cơ quan."})
+    assert (status, body) == (404, {"code": "not_found", "message": str(NO_SUCH_AGENCY)})
     outside = make_agency("Bộ Nội vụ", "BNV", a["ubnd"].level, external=True)
     assert call(u["clerk.vp"], f"/usage-statistics/{outside.pk}/trend")[0] == 404
 
     status, body = call(u["clerk.vp"], "/usage-statistics?month_from=2018-05&month_to=2018-03")
-    assert status == 422 and body["errors"] == {"period": ["Tháng bắt đầu phải trước hoặc bằng tháng kết thúc."]}
+    assert status == 422 and body["errors"] == {"period": [str(PERIOD_REVERSED)]}
     status, body = call(u["clerk.vp"], f"/usage-statistics?{PERIOD}&min_active=150&level=tinh-x")
     assert status == 422 and set(body["errors"]) == {"min_active", "level"}
     status, body = call(u["clerk.vp"], f"/usage-statistics/{a['huyen'].pk}/trend?month_from=2015-01&month_to=2018-03")
-    assert status == 422 and body["errors"] == {"period": ["Khoảng thời gian tối đa 36 tháng."]}
+    assert status == 422 and body["errors"] == {"period": [PERIOD_TOO_LONG % {"n": MAX_MONTHS}]}
 
 
 def test_overview_runs_the_same_queries_however_many_agencies(office, django_assert_max_num_queries):

@@ -18,8 +18,11 @@ from lienthong.accounts.services import user_create
 from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.drafting.models import Draft, DraftFile, DraftState
+from lienthong.oversight import services
+from lienthong.oversight.forms import AGENCY_LIST_INVALID, PERIOD_REVERSED, ReminderForm
 from lienthong.oversight.models import AgencyMonthStats
 from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, PERIOD, office  # noqa: F401 (fixture)
+from lienthong.oversight.views import REMINDER_DRAFTED
 from lienthong.testing.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +91,7 @@ def test_reminder_goes_the_outgoing_way_to_the_agencies_chosen(laggards, client)
     assert draft.recipients_text == ("Nơi nhận:\n- Ủy ban nhân dân huyện Vị Thủy;\n- Ủy ban nhân dân xã Vị Thắng;\n"
                                      "- Lưu: VT.")
     page = client.get(response["Location"])
-    assert "Đã tạo dự thảo công văn đôn đốc gửi 2 cơ quan." in " ".join(messages_of(page))
+    assert messages_of(page) == [REMINDER_DRAFTED % {"n": 2}]
 
     [generated] = DraftFile.objects.filter(draft=draft, role="draft")
     assert generated.filename == "cong-van-don-doc.pdf"
@@ -139,18 +142,17 @@ def test_reminder_goes_the_outgoing_way_to_the_agencies_chosen(laggards, client)
 
 
 @pytest.mark.parametrize(("query", "post", "message"), [
-    (PERIOD, {"agency": ["huyen"]}, "Đặt ít nhất một ngưỡng để xác định cơ quan cần đôn đốc."),
-    (PERIOD + THRESHOLDS, {}, "Chọn ít nhất một cơ quan dưới ngưỡng để đôn đốc."),
+    (PERIOD, {"agency": ["huyen"]}, services.NO_THRESHOLD),
+    (PERIOD + THRESHOLDS, {}, services.NO_AGENCY_CHOSEN),
     (PERIOD + THRESHOLDS, {"agency": ["huyen", "stttt"]},
-     "“Sở Thông tin và Truyền thông tỉnh Hậu Giang” không dưới ngưỡng nào trong kỳ đã chọn."),
-    (PERIOD + THRESHOLDS, {"agency": ["huyen", "vp"]},
-     "Không gửi công văn đôn đốc cho chính cơ quan ban hành (VP UBND tỉnh)."),
+     services.NOT_LAGGING % {"n": "Sở Thông tin và Truyền thông tỉnh Hậu Giang"}),
+    (PERIOD + THRESHOLDS, {"agency": ["huyen", "vp"]}, services.NOT_TO_ISSUER % {"a": "VP UBND tỉnh"}),
     (PERIOD + THRESHOLDS, {"agency": ["huyen"], "signer": "leader.huyen"},
-     "Người ký phải là lãnh đạo của Văn phòng Ủy ban nhân dân tỉnh Hậu Giang."),
-    (PERIOD + THRESHOLDS, {"agency": ["huyen"], "reply_by": "2018-01-01"}, "Hạn báo cáo phải từ hôm nay trở đi."),
-    (PERIOD + THRESHOLDS, {"agency": ["abc"]}, "Cơ quan được đôn đốc: Danh sách cơ quan không hợp lệ."),
-    ("?month_from=2018-05&month_to=2018-03" + THRESHOLDS, {"agency": ["huyen"]},
-     "Tháng bắt đầu phải trước hoặc bằng tháng kết thúc."),
+     services.SIGNER_NOT_LEADER % {"a": "Văn phòng Ủy ban nhân dân tỉnh Hậu Giang"}),
+    (PERIOD + THRESHOLDS, {"agency": ["huyen"], "reply_by": "2018-01-01"}, services.REPLY_BY_PAST),
+    (PERIOD + THRESHOLDS, {"agency": ["abc"]},
+     f"{ReminderForm.base_fields['agency'].label}: {AGENCY_LIST_INVALID}"),
+    ("?month_from=2018-05&month_to=2018-03" + THRESHOLDS, {"agency": ["huyen"]}, PERIOD_REVERSED),
 ])
 def test_bad_choices_are_explained_and_nothing_is_stored(laggards, client, query, post, message):
     a, u = laggards.agencies, laggards.users
@@ -160,7 +162,7 @@ def test_bad_choices_are_explained_and_nothing_is_stored(laggards, client, query
     client.force_login(u["clerk.vp"])
     response = client.post(reverse("oversight:reminder_draft") + query, data, follow=True)
     assert response.redirect_chain[0][0] == "/giam-sat/" + query
-    assert message in messages_of(response)
+    assert str(message) in messages_of(response)
     assert not Draft.objects.exists() and not DraftFile.objects.exists()
 
 
@@ -177,8 +179,7 @@ def test_who_may_send_a_reminder(laggards, client):
     client.force_login(admin)
     assert not page_of(client.get(f"/giam-sat/{PERIOD}{THRESHOLDS}")).xpath("//form[@id='reminder-form']")
     response = client.post(URL, body, follow=True)
-    assert ("Chỉ người của Văn phòng UBND tỉnh hoặc Sở Thông tin và Truyền thông mới soạn được công văn đôn đốc."
-            in messages_of(response))
+    assert str(services.REMINDER_STAFF_ONLY) in messages_of(response)
     assert not Draft.objects.exists()
     # Sở TT&TT (the council) writes in its own name, signed by its leader; a GET does nothing.
     client.force_login(u["specialist.stttt"])
