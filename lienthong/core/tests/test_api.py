@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lienthong.accounts.models import ApiToken
 from lienthong.accounts.services import LOGIN_LOCKED, api_token_issue
+from lienthong.api import VALIDATION_MESSAGES
 from lienthong.testing.builders import PASSWORD, make_agency, make_levels
 
 NOT_AUTHENTICATED = "Thiếu hoặc sai mã truy cập. Gửi tiêu đề Authorization: Bearer <mã> lấy từ /api/auth/token."
@@ -66,8 +67,8 @@ def test_token_request_without_password_names_the_missing_field(client, province
     response = post_json(client, "/api/auth/token", {"username": "clerk.vp"})
 
     assert response.status_code == 422
-    assert response.json() == {"code": "validation_error", "message": "Trường bắt buộc.",
-                               "errors": {"password": ["Trường bắt buộc."]}}
+    missing = str(VALIDATION_MESSAGES["missing"])
+    assert response.json() == {"code": "validation_error", "message": missing, "errors": {"password": [missing]}}
 
 
 def test_unreadable_json_body_is_a_vietnamese_400(client, province):
@@ -128,9 +129,9 @@ def test_query_parameter_errors_are_vietnamese_per_field(province):
 
     assert response.status_code == 422
     assert response.json()["errors"] == {
-        "direction": ["Giá trị không hợp lệ; chọn một trong: 'in', 'out'."],
-        "year": ["Phải là số nguyên."],
-        "page": ["Phải lớn hơn hoặc bằng 1."],
+        "direction": [VALIDATION_MESSAGES["enum"] % {"expected": "'in', 'out'"}],
+        "year": [str(VALIDATION_MESSAGES["int_parsing"])],
+        "page": [VALIDATION_MESSAGES["greater_than_equal"] % {"ge": 1}],
     }
 
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from lienthong.accounts.services import api_token_issue
+from lienthong.api import VALIDATION_MESSAGES
 from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
 from lienthong.core.middleware import NUL_REFUSED, OUT_OF_RANGE
 from lienthong.core.months import MAX_YEAR, MIN_YEAR, MONTH_OUT_OF_RANGE
@@ -83,7 +84,7 @@ def test_ids_past_the_database_range_are_422_naming_the_field(api, province):
     for response, field in ((sent, "agency_id"), (verify, "stored_file_id"), (members, "member_ids.0"),
                             (draft, "signer_id")):
         assert response.status_code == 422, response.content
-        assert response.json()["errors"][field] == ["Phải nhỏ hơn hoặc bằng 9223372036854775807."]
+        assert response.json()["errors"][field] == [VALIDATION_MESSAGES["less_than_equal"] % {"le": 2**63 - 1}]
 
 
 @override_settings(ROOT_URLCONF="lienthong.core.tests.error_urls")
