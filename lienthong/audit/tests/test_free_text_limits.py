@@ -11,6 +11,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from lienthong.api import VALIDATION_MESSAGES
 from lienthong.audit.services import audit_verify
 from lienthong.core.limits import REASON_MAX_LENGTH, TOO_LONG
 from lienthong.delivery.models import Delivery, DeliveryState
@@ -99,7 +100,8 @@ def test_an_over_long_return_reason_is_refused_by_the_api(province):
     accepted = post_json(client, f"/api/deliveries/{delivery.pk}/return", {"reason": text(REASON_MAX_LENGTH)})
 
     assert refused.status_code == 422
-    assert refused.json()["errors"] == {"reason": ["Tối đa 2000 ký tự."]}
+    too_long_for_the_api = VALIDATION_MESSAGES["string_too_long"] % {"max_length": REASON_MAX_LENGTH}
+    assert refused.json()["errors"] == {"reason": [too_long_for_the_api]}
     assert accepted.status_code == 200 and len(accepted.json()["reason"]) == REASON_MAX_LENGTH
     assert audit_verify()[1] == []
 
