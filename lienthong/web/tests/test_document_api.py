@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import api_token_issue, user_create
+from lienthong.api import VALIDATION_MESSAGES
 from lienthong.audit.models import AuditEntry
 from lienthong.core.errors import NOT_FOUND_OR_HIDDEN
 from lienthong.documents import services
@@ -314,14 +315,12 @@ def _text_file():
 BAD_INPUTS = [
     ("unknown-type", {"document_type": "khong-co"}, "document_type", [NO_SUCH_DOCUMENT_TYPE % {"code": "khong-co"}]),
     ("empty-subject", {"subject": ""}, "subject", [SUBJECT_REQUIRED]),
-    ("missing-subject", {"subject": None}, "subject", ["Trường bắt buộc."]),
+    ("missing-subject", {"subject": None}, "subject", [VALIDATION_MESSAGES["missing"]]),
     ("future-issue-date", {"issued_on": "FUTURE"}, "issued_on", [ISSUED_IN_FUTURE]),
-    ("bad-date-format", {"issued_on": "05/03/2018"}, "issued_on",
-     ["Ngày không hợp lệ (định dạng YYYY-MM-DD, ví dụ 2018-03-05)."]),
-    ("bad-due-date", {"due_date": "31-02-2018"}, "due_date",
-     ["Ngày không hợp lệ (định dạng YYYY-MM-DD, ví dụ 2018-03-05)."]),
+    ("bad-date-format", {"issued_on": "05/03/2018"}, "issued_on", [VALIDATION_MESSAGES["date_parsing"]]),
+    ("bad-due-date", {"due_date": "31-02-2018"}, "due_date", [VALIDATION_MESSAGES["date_parsing"]]),
     ("unknown-urgency", {"urgency": "rat-gap"}, "urgency",
-     ["Giá trị không hợp lệ; chọn một trong: 'normal', 'urgent', 'very_urgent', 'flash'."]),
+     [VALIDATION_MESSAGES["enum"] % {"expected": "'normal', 'urgent', 'very_urgent', 'flash'"}]),
     ("refused-file-type", {"files": [pdf_upload, _text_file]}, "files",
      [checks.NOT_ACCEPTED % {"name": "ghi-chu.txt", "types": checks.ACCEPTED_LABELS}]),
     ("executable", {"files": [_exe]}, "files", [checks.EXECUTABLE % {"name": "setup.pdf"}]),
