@@ -13,6 +13,8 @@ from lienthong.testing.builders import doc_input
 
 TODAY = dt.date(2018, 3, 20)
 
+# The book is the legal form of Decree 30 Appendix IV: its title, cover lines and column headings are asserted
+# as the form words them, not through the code's constants.
 OUTGOING_HEADINGS = [
     "Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký", "Nơi nhận văn bản",
     "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú",
