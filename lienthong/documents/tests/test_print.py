@@ -80,6 +80,7 @@ def test_every_printed_page_carries_who_printed_when_and_the_document_number(cli
     assert "ban-in.pdf" in response["Content-Disposition"]
     pages = PdfReader(io.BytesIO(response.content)).pages
     assert len(pages) == 3
+    # The mark printed on the copy, asserted as it reads on paper.
     expected = (f"In bởi {user.full_name} ({province.agencies['vp'].name}) lúc 14:05 21/03/2018 — "
                 f"Văn bản số {doc.number_symbol}")
     for page in pages:
