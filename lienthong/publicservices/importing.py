@@ -57,6 +57,21 @@ COLUMNS = (
 COUNT_KEYS = ("total", "online", "settled", "on_time")
 _EXTRA = "__extra__"
 
+# What a refused row or header is told (the tests use these constants rather than copies of the text).
+UNKNOWN_COLUMN = gettext_lazy("cột không xác định (xem tệp mẫu).")
+MISSING_COLUMN = gettext_lazy("thiếu cột này.")
+UNKNOWN_AGENCY = gettext_lazy("không có cơ quan mang mã định danh “%(c)s” trong danh mục cơ quan.")
+NOT_YOUR_AGENCY = gettext_lazy("bạn không có quyền nhập số liệu của %(a)s.")
+LEVEL_INVALID = gettext_lazy("mức độ “%(v)s” không hợp lệ: dùng 1, 2, 3, 4 (trước 15/8/2022), “toàn trình”, "
+                             "“một phần” (từ 15/8/2022) hoặc “không”.")
+LEVEL_NOT_YET = gettext_lazy("mức độ “%(v)s” chỉ áp dụng từ 15/8/2022 (Nghị định 42/2022/NĐ-CP); tháng %(m)s "
+                             "dùng mức độ 1–4.")
+LEVEL_NO_LONGER = gettext_lazy("mức độ %(v)s không còn áp dụng từ 15/8/2022 (Nghị định 42/2022/NĐ-CP); ghi "
+                               "“toàn trình” hoặc “một phần” (hoặc “không”).")
+COUNT_NEGATIVE = gettext_lazy("số hồ sơ không được âm.")
+ONLINE_OVER_TOTAL = gettext_lazy("số hồ sơ tiếp nhận trực tuyến (%(a)s) lớn hơn tổng số hồ sơ tiếp nhận (%(b)s).")
+SAME_PROCEDURE_AND_MONTH = gettext_lazy("trùng thủ tục “%(c)s” và tháng với dòng %(n)s.")
+
 
 def header_label(key: str) -> str:
     return str(next(label for k, label, _a, _r in COLUMNS if k == key))
@@ -163,7 +178,7 @@ def _check_header(cells: list[str], *, row: int) -> tuple[list[str | None], dict
         key = _headers().get(_header_key(text)) if text else None
         if key is None:
             if text:
-                problems.append(RowError(row, text, _("cột không xác định (xem tệp mẫu).")))
+                problems.append(RowError(row, text, str(UNKNOWN_COLUMN)))
             keys.append(None)
         elif key in written:
             problems.append(RowError(row, text, _("cột bị lặp (đã có ở cột “%(c)s”).") % {"c": written[key]}))
@@ -173,7 +188,7 @@ def _check_header(cells: list[str], *, row: int) -> tuple[list[str | None], dict
             keys.append(key)
     for key, label, _aliases, required in COLUMNS:
         if required and key not in written:
-            problems.append(RowError(row, str(label), _("thiếu cột này.")))
+            problems.append(RowError(row, str(label), str(MISSING_COLUMN)))
     if problems:
         raise ImportRejected(problems)
     for key, label, _aliases, _req in COLUMNS:
@@ -257,10 +272,9 @@ def check_rows(table: Table, *, agencies_by_code: Mapping[str | None, Agency], w
         else:
             agency = agencies_by_code.get(code_text)
             if agency is None:
-                bad("agency_code", _("không có cơ quan mang mã định danh “%(c)s” trong danh mục cơ quan.")
-                    % {"c": code_text})
+                bad("agency_code", UNKNOWN_AGENCY % {"c": code_text})
             elif agency.pk not in writable_ids:
-                bad("agency_code", _("bạn không có quyền nhập số liệu của %(a)s.") % {"a": agency.name})
+                bad("agency_code", NOT_YOUR_AGENCY % {"a": agency.name})
                 agency = None
         code, name, field_name = row["procedure_code"], row["procedure_name"], row["field"]
         if not code:
@@ -289,17 +303,14 @@ def check_rows(table: Table, *, agencies_by_code: Mapping[str | None, Agency], w
         if not row["level"]:
             bad("level", _("chưa ghi mức độ dịch vụ công trực tuyến."))
         elif level is None:
-            bad("level", _("mức độ “%(v)s” không hợp lệ: dùng 1, 2, 3, 4 (trước 15/8/2022), “toàn trình”, "
-                           "“một phần” (từ 15/8/2022) hoặc “không”.") % {"v": row["level"]})
+            bad("level", LEVEL_INVALID % {"v": row["level"]})
         elif month is not None or not row["month"]:  # with a wrong month the regime is unknown
             allowed = levels_in_month(month) if month else levels_in_force(today)
             when = month.strftime("%m/%Y") if month else today.strftime("%d/%m/%Y")
             if level not in allowed and level in (OnlineLevel.FULL, OnlineLevel.PARTIAL):
-                bad("level", _("mức độ “%(v)s” chỉ áp dụng từ 15/8/2022 (Nghị định 42/2022/NĐ-CP); tháng %(m)s "
-                               "dùng mức độ 1–4.") % {"v": level_label(level), "m": when})
+                bad("level", LEVEL_NOT_YET % {"v": level_label(level), "m": when})
             elif level not in allowed:
-                bad("level", _("mức độ %(v)s không còn áp dụng từ 15/8/2022 (Nghị định 42/2022/NĐ-CP); ghi "
-                               "“toàn trình” hoặc “một phần” (hoặc “không”).") % {"v": level})
+                bad("level", LEVEL_NO_LONGER % {"v": level})
 
         counts: dict[str, int] = {}
         if row["month"]:
@@ -312,14 +323,13 @@ def check_rows(table: Table, *, agencies_by_code: Mapping[str | None, Agency], w
                 if value is None:
                     bad(key, _("“%(v)s” không phải là số nguyên.") % {"v": text})
                 elif value < 0:
-                    bad(key, _("số hồ sơ không được âm."))
+                    bad(key, str(COUNT_NEGATIVE))
                 elif value > MAX_COUNT:
                     bad(key, _("số hồ sơ quá lớn."))
                 else:
                     counts[key] = value
             if "online" in counts and "total" in counts and counts["online"] > counts["total"]:
-                bad("online", _("số hồ sơ tiếp nhận trực tuyến (%(a)s) lớn hơn tổng số hồ sơ tiếp nhận (%(b)s).")
-                    % {"a": counts["online"], "b": counts["total"]})
+                bad("online", ONLINE_OVER_TOTAL % {"a": counts["online"], "b": counts["total"]})
             if "on_time" in counts and "settled" in counts and counts["on_time"] > counts["settled"]:
                 bad("on_time", _("số hồ sơ giải quyết đúng hạn (%(a)s) lớn hơn số hồ sơ đã giải quyết (%(b)s).")
                     % {"a": counts["on_time"], "b": counts["settled"]})
@@ -331,7 +341,7 @@ def check_rows(table: Table, *, agencies_by_code: Mapping[str | None, Agency], w
             key = (agency.pk, code, month)
             if key in seen:
                 column = "month" if month else "procedure_code"
-                bad(column, _("trùng thủ tục “%(c)s” và tháng với dòng %(n)s.") % {"c": code, "n": seen[key]}
+                bad(column, SAME_PROCEDURE_AND_MONTH % {"c": code, "n": seen[key]}
                     if month else _("thủ tục “%(c)s” đã có ở dòng %(n)s.") % {"c": code, "n": seen[key]})
             else:
                 seen[key] = number

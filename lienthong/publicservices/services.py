@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
@@ -22,6 +23,11 @@ from lienthong.core.text import nfc
 
 from . import importing, selectors
 from .models import ONLINE_LEVELS, OnlineLevel, Procedure, ProcedureMonth, levels_in_force, levels_in_month
+
+# Messages users see (the tests use these constants rather than copies of the text).
+LEVELS_1_4_ENDED = gettext_lazy("Mức độ 1–4 không còn áp dụng từ 15/8/2022 (Nghị định 42/2022/NĐ-CP); "
+                                "chọn “toàn trình” hoặc “một phần”.")
+ONLINE_OVER_TOTAL = gettext_lazy("Số hồ sơ tiếp nhận trực tuyến (%(a)s) lớn hơn tổng số hồ sơ tiếp nhận (%(b)s).")
 
 
 def _check_writable(actor, agency_id: int) -> None:
@@ -37,8 +43,7 @@ def _level_errors(level: str, allowed: tuple[str, ...]) -> list[str]:
     if level in (OnlineLevel.FULL, OnlineLevel.PARTIAL):
         return [_("Mức độ “toàn trình” / “một phần” chỉ áp dụng từ 15/8/2022 (Nghị định 42/2022/NĐ-CP); "
                   "trước đó dùng mức độ 1–4.")]
-    return [_("Mức độ 1–4 không còn áp dụng từ 15/8/2022 (Nghị định 42/2022/NĐ-CP); chọn “toàn trình” hoặc "
-              "“một phần”.")]
+    return [str(LEVELS_1_4_ENDED)]
 
 
 def _code_taken(*, agency_id: int, code: str, procedure: Procedure | None) -> bool:
@@ -113,8 +118,7 @@ def procedure_month_save(*, actor, procedure: Procedure, month: dt.date, online_
         if value is None or value < 0:
             errors[key] = [_("Số hồ sơ phải là số nguyên không âm.")]
     if "online" not in errors and "total" not in errors and online > total:
-        errors["online"] = [_("Số hồ sơ tiếp nhận trực tuyến (%(a)s) lớn hơn tổng số hồ sơ tiếp nhận (%(b)s).")
-                            % {"a": online, "b": total}]
+        errors["online"] = [ONLINE_OVER_TOTAL % {"a": online, "b": total}]
     if "on_time" not in errors and "settled" not in errors and on_time > settled:
         errors["on_time"] = [_("Số hồ sơ giải quyết đúng hạn (%(a)s) lớn hơn số hồ sơ đã giải quyết (%(b)s).")
                              % {"a": on_time, "b": settled}]

@@ -9,7 +9,9 @@ import zipfile
 
 import pytest
 
+from lienthong.core import spreadsheets
 from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.files import uploads
 from lienthong.publicservices import importing, services
 from lienthong.publicservices.models import OnlineLevel, Procedure, ProcedureMonth
 
@@ -88,41 +90,37 @@ def test_a_bad_file_reports_every_bad_row_and_stores_nothing(dvc):
     for row, column, message in problems:
         by_row.setdefault(row, []).append((column, message))
     assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 9, 10, 11]
-    assert by_row[3] == [("Mã định danh cơ quan",
-                          "không có cơ quan mang mã định danh “000.99.99.H30” trong danh mục cơ quan.")]
-    assert by_row[4][0][0] == "Mức độ DVCTT" and "không hợp lệ" in by_row[4][0][1]
-    assert by_row[5] == [("Tổng số hồ sơ tiếp nhận", "số hồ sơ không được âm.")]
-    assert by_row[6] == [("Tiếp nhận trực tuyến",
-                          "số hồ sơ tiếp nhận trực tuyến (9) lớn hơn tổng số hồ sơ tiếp nhận (5).")]
-    assert by_row[7] == [("Tháng", "trùng thủ tục “1.004915” và tháng với dòng 2.")]
-    assert by_row[8][0][0] == "Mức độ DVCTT" and "chỉ áp dụng từ 15/8/2022" in by_row[8][0][1]
-    assert by_row[9][0][0] == "Mức độ DVCTT" and "không còn áp dụng từ 15/8/2022" in by_row[9][0][1]
+    assert by_row[3] == [("Mã định danh cơ quan", importing.UNKNOWN_AGENCY % {"c": "000.99.99.H30"})]
+    assert by_row[4] == [("Mức độ DVCTT", importing.LEVEL_INVALID % {"v": "mức 5"})]
+    assert by_row[5] == [("Tổng số hồ sơ tiếp nhận", str(importing.COUNT_NEGATIVE))]
+    assert by_row[6] == [("Tiếp nhận trực tuyến", importing.ONLINE_OVER_TOTAL % {"a": 9, "b": 5})]
+    assert by_row[7] == [("Tháng", importing.SAME_PROCEDURE_AND_MONTH % {"c": "1.004915", "n": 2})]
+    assert by_row[8] == [("Mức độ DVCTT", importing.LEVEL_NOT_YET % {
+        "v": importing.level_label(OnlineLevel.FULL), "m": "03/2021"})]
+    assert by_row[9] == [("Mức độ DVCTT", importing.LEVEL_NO_LONGER % {"v": "4"})]
     assert {c for c, _m in by_row[10]} == {"Tháng", "Tổng số hồ sơ tiếp nhận", "Tiếp nhận trực tuyến",
                                            "Giải quyết đúng hạn"}  # level 2 takes no online dossier
-    assert by_row[11] == [("Mã định danh cơ quan",
-                           "bạn không có quyền nhập số liệu của Ủy ban nhân dân huyện Vị Thủy.")]
+    assert by_row[11] == [("Mã định danh cơ quan", importing.NOT_YOUR_AGENCY % {"a": "Ủy ban nhân dân huyện Vị Thủy"})]
     assert not Procedure.objects.exists() and not ProcedureMonth.objects.exists()
 
 
 def test_missing_and_unknown_columns_are_named(dvc):
     header = [h for h in HEADER if h != "Tiếp nhận trực tuyến"] + ["Ghi chú"]
     problems = _rejected(dvc.users["clerk.stttt"], csv_bytes([], header=header) + b"x\r\n")
-    assert (1, "Ghi chú", "cột không xác định (xem tệp mẫu).") in problems
-    assert (1, "Tiếp nhận trực tuyến", "thiếu cột này.") in problems
+    assert (1, "Ghi chú", str(importing.UNKNOWN_COLUMN)) in problems
+    assert (1, "Tiếp nhận trực tuyến", str(importing.MISSING_COLUMN)) in problems
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"%PDF-1.4 not a table", "Tệp không phải CSV hoặc Excel (.xlsx)."),
-    (b"MZ\x90\x00executable", "Tệp không phải CSV hoặc Excel (.xlsx)."),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old excel",
-     "Tệp Excel 97-2003 (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV."),
-    ("Mã TTHC;Tháng\r\n1;2".encode("cp1252", "replace"),  # a legacy code page, not UTF-8
-     "Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”)."),
-    (b"", "Tệp rỗng."),
-    (b"PK\x03\x04 broken zip", "Tệp Excel bị hỏng, không mở được."),
+    (b"%PDF-1.4 not a table", spreadsheets.NOT_A_TABLE),
+    (b"MZ\x90\x00executable", spreadsheets.NOT_A_TABLE),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old excel", spreadsheets.XLS_UNSUPPORTED),
+    ("Mã TTHC;Tháng\r\n1;2".encode("cp1252", "replace"), spreadsheets.CSV_NOT_UTF8),  # a legacy code page
+    (b"", uploads.TABLE_EMPTY),
+    (b"PK\x03\x04 broken zip", spreadsheets.BROKEN_WORKBOOK),
 ])
 def test_files_that_are_not_tables_are_refused_by_their_content(dvc, data, message):
-    assert _rejected(dvc.users["clerk.stttt"], data, "so-lieu.xlsx") == [(None, "", message)]
+    assert _rejected(dvc.users["clerk.stttt"], data, "so-lieu.xlsx") == [(None, "", str(message))]
 
 
 def test_a_workbook_with_an_entity_declaration_is_refused_before_parsing(dvc):
@@ -135,12 +133,12 @@ def test_a_workbook_with_an_entity_declaration_is_refused_before_parsing(dvc):
                 body = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + body
             dst.writestr(item, body)
     assert _rejected(dvc.users["clerk.stttt"], out.getvalue(), "a.xlsx") == [
-        (None, "", "Tệp Excel chứa nội dung không được phép.")]
+        (None, "", str(spreadsheets.FORBIDDEN_CONTENT))]
 
 
 def test_a_file_over_the_size_limit_is_refused_without_reading_it(dvc, monkeypatch):
     monkeypatch.setattr(importing, "MAX_BYTES", 100)
-    assert _rejected(dvc.users["clerk.stttt"], csv_bytes(GOOD)) == [(None, "", "Tệp lớn hơn giới hạn 0 MB.")]
+    assert _rejected(dvc.users["clerk.stttt"], csv_bytes(GOOD)) == [(None, "", uploads.TABLE_TOO_LARGE % {"n": 0})]
 
 
 def test_the_template_imports_cleanly_in_both_formats(dvc):
@@ -153,7 +151,7 @@ def test_hand_entry_checks_the_level_of_the_day_and_the_counts(dvc):
     clerk, stttt = dvc.users["clerk.stttt"], dvc.agencies["stttt"]
     with pytest.raises(ValidationFailed) as exc:
         services.procedure_save(actor=clerk, agency_id=stttt.pk, code="1.1", name="A", online_level="4", today=TODAY)
-    assert "không còn áp dụng từ 15/8/2022" in exc.value.errors["online_level"][0]
+    assert exc.value.errors["online_level"] == [str(services.LEVELS_1_4_ENDED)]
     p = services.procedure_save(actor=clerk, agency_id=stttt.pk, code="1.1", name="A", online_level="4",
                                 today=dt.date(2020, 1, 2))
     services.procedure_month_save(actor=clerk, procedure=p, month=dt.date(2020, 1, 1), online_level="4", total=5,
