@@ -24,6 +24,10 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from lienthong.browser_tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from lienthong.delivery.views import inbox as delivery_inbox
+from lienthong.drafting import views as drafting_views
+from lienthong.drafting.models import DraftState
+from lienthong.processing import views as processing_views
 from lienthong.testing.builders import PASSWORD, make_province, tiny_pdf
 
 REPORT = "Báo cáo tình hình thiệt hại do mưa lớn kéo dài trên địa bàn xã Vị Thắng"
@@ -100,8 +104,14 @@ def name_the_people(province) -> None:
             Position.objects.filter(user=user).update(title=title)
 
 
-def expect_message(page: Page, text: str) -> None:
-    expect(page.locator(".messages")).to_have_text(text)
+def expect_message(page: Page, text) -> None:
+    """The page's message is ``text`` (a constant of the view that says it, formatted like the view does)."""
+    expect(page.locator(".messages")).to_have_text(str(text))
+
+
+def submitted_to(state: DraftState) -> str:
+    """The confirmation of a draft saved and submitted, naming its next step."""
+    return drafting_views.SAVED_AND_SUBMITTED % {"s": str(state.label).lower()}
 
 
 def pick_recipient(page: Page, typed: str, name: str) -> None:
@@ -131,12 +141,12 @@ def sign_number_seal_issue(page: Page, scan: Path, number: str) -> None:
     expect(draft_state(page)).to_have_text("Chờ ký")
     page.locator("form.action-sign").get_by_label("Bản quét văn bản đã ký").set_input_files(scan)
     act(page, "sign", "Ký")
-    expect_message(page, "Đã ký; chuyển văn thư cấp số.")
+    expect_message(page, drafting_views.SIGNED)
     act(page, "number", "Cấp số")
-    expect_message(page, f"Đã cấp số {number}.")
+    expect_message(page, drafting_views.NUMBERED % {"s": number})
     page.locator("form.action-seal").get_by_label("Phát hành ngay sau khi đóng dấu").check()
     act(page, "seal", "Đóng dấu")
-    expect_message(page, "Đã đóng dấu và phát hành văn bản.")
+    expect_message(page, drafting_views.SEALED_AND_ISSUED)
     expect(draft_state(page)).to_have_text("Đã phát hành")
 
 
@@ -174,7 +184,7 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     page.get_by_label("Nơi nhận khác").fill("Lưu: VT.")
     page.get_by_label("Tệp dự thảo").set_input_files(draft_pdf)
     page.get_by_role("button", name="Lưu và trình").click()
-    expect_message(page, "Đã lưu và trình dự thảo; bước tiếp theo: chờ kiểm tra thể thức.")
+    expect_message(page, submitted_to(DraftState.FORMAT_CHECK))
     expect(page.locator("h1")).to_have_text(REPORT)
     expect(page.locator("ul.recipients")).to_have_text("Ủy ban nhân dân huyện Vị Thủy")
 
@@ -182,11 +192,11 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     page = desk("clerk.xa", "/du-thao/")
     open_draft(page, REPORT)
     act(page, "format_ok", "Đạt thể thức, trình ký")
-    expect_message(page, "Đã kiểm tra thể thức, trình người ký duyệt.")
+    expect_message(page, drafting_views.FORMAT_CHECKED)
     page = desk("leader.xa", "/du-thao/")
     open_draft(page, REPORT)
     act(page, "approve", "Duyệt")
-    expect_message(page, "Đã duyệt dự thảo; chờ ký.")
+    expect_message(page, drafting_views.APPROVED)
     # No list shows a văn thư the drafts waiting for a signature (drafting.selectors.CLERK_QUEUE_STATES):
     # the clerk comes back to the tab still open on the draft.
     page = desk("clerk.xa")
@@ -204,11 +214,11 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     row.get_by_role("link", name="01/BC-UBND").click()
     expect(page.locator("h1")).to_have_text("Báo cáo 01/BC-UBND")
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
-    expect_message(page, "Đã tiếp nhận văn bản; nơi gửi đã được báo.")
+    expect_message(page, delivery_inbox.RECEIVED)
     expect(page.locator(".doc-head .badge").first).to_have_text("Đã tiếp nhận")
     expect(page.get_by_label("Ngày đến")).to_have_value(today.isoformat())
     page.get_by_role("button", name="Vào sổ", exact=True).click()
-    expect_message(page, "Đã vào sổ văn bản đến, số đến 1.")
+    expect_message(page, delivery_inbox.REGISTERED % {"n": 1})
     incoming_url = page.url.split("#")[0]
     incoming_id = int(re.search(r"/van-ban/(\d+)/", incoming_url).group(1))
     expect(panel(page).locator(".hstate")).to_have_text("Chờ trình lãnh đạo")
@@ -217,7 +227,7 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     panel(page).get_by_label("Trình lãnh đạo").select_option(label="Trần Văn Hùng – Chủ tịch")
     panel(page).get_by_label("Ý kiến văn thư").fill("Kính trình Chủ tịch cho ý kiến chỉ đạo")
     panel(page).get_by_role("button", name="Trình", exact=True).click()
-    expect_message(page, "Đã trình Trần Văn Hùng – Chủ tịch.")
+    expect_message(page, processing_views.SUBMITTED % {"l": "Trần Văn Hùng – Chủ tịch"})
     expect(panel(page).locator(".hstate")).to_have_text("Chờ phân công")
 
     # --- The chairman gives the lead to Home Affairs with a deadline, Finance supports ---------------
@@ -232,7 +242,7 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     form.locator("select[name='a-row-1-target']").select_option(label="Phòng Tài chính - Kế hoạch")
     form.locator("input[name='a-row-1-instruction']").fill("Cung cấp số liệu hỗ trợ")
     form.get_by_role("button", name="Phân công").click()
-    expect_message(page, "Đã phân công 2 đơn vị, cá nhân.")
+    expect_message(page, processing_views.ASSIGNED % {"n": 2})
     expect(panel(page).locator(".hstate")).to_have_text("Đã phân công")
     lead_row = panel(page).locator("tr.tree-row.role-lead")
     expect(lead_row).to_contain_text("Phòng Nội vụ")
@@ -245,7 +255,7 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     hand_on.locator("summary").click()
     hand_on.locator("select[name$='-row-0-target']").select_option(label="Phạm Thu Hà (Chuyên viên – Phòng Nội vụ)")
     hand_on.get_by_role("button", name="Giao việc").click()
-    expect_message(page, "Đã giao phần việc của Phòng Nội vụ.")
+    expect_message(page, processing_views.HANDED_ON % {"u": "Phòng Nội vụ"})
     expect(panel(page).locator("tr.tree-row.depth-1")).to_contain_text("Phạm Thu Hà")
 
     # --- The specialist notes the progress, then drafts the reply from the incoming document --------
@@ -259,7 +269,7 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     progress.get_by_label("Tiến độ (%)").fill("60")
     progress.get_by_label("Nội dung phản hồi cho nơi gửi").fill(REPLY)
     progress.get_by_role("button", name="Ghi nhận").click()
-    expect_message(page, "Đã ghi nhận tiến độ xử lý.")
+    expect_message(page, processing_views.PROGRESS_NOTED)
     expect(panel(page).locator(".hstate")).to_have_text("Đang xử lý")
     expect(panel(page).locator("ul.notes")).to_contain_text(NOTE)
 
@@ -274,22 +284,22 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     page.get_by_label("Nơi nhận khác").fill("Lưu: VT, NV.")
     page.get_by_label("Tệp dự thảo").set_input_files(reply_pdf)
     page.get_by_role("button", name="Lưu và trình").click()
-    expect_message(page, "Đã lưu và trình dự thảo; bước tiếp theo: chờ kiểm tra nội dung.")
+    expect_message(page, submitted_to(DraftState.CONTENT_REVIEW))
     expect(page.locator("dl.meta-grid")).to_contain_text("Trả lời")
 
     # The reply goes through the district's own outgoing flow.
     page = desk("leader.huyen.noivu", "/du-thao/")
     open_draft(page, REPLY)
     act(page, "content_ok", "Đồng ý nội dung")
-    expect_message(page, "Đã đồng ý nội dung, chuyển văn thư kiểm tra thể thức.")
+    expect_message(page, drafting_views.CONTENT_AGREED)
     page = desk("clerk.huyen", "/du-thao/")
     open_draft(page, REPLY)
     act(page, "format_ok", "Đạt thể thức, trình ký")
-    expect_message(page, "Đã kiểm tra thể thức, trình người ký duyệt.")
+    expect_message(page, drafting_views.FORMAT_CHECKED)
     page = desk("leader.huyen", "/du-thao/")
     open_draft(page, REPLY)
     act(page, "approve", "Duyệt")
-    expect_message(page, "Đã duyệt dự thảo; chờ ký.")
+    expect_message(page, drafting_views.APPROVED)
     page = desk("clerk.huyen")
     page.reload()
     sign_number_seal_issue(page, reply_scan, "01/UBND-NV")
@@ -302,7 +312,7 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
     reply_choice = done.get_by_label("Văn bản trả lời", exact=True)
     reply_choice.select_option(reply_choice.locator("option", has_text="01/UBND-NV").get_attribute("value"))
     done.get_by_role("button", name="Hoàn thành").click()
-    expect_message(page, "Đã hoàn thành phần việc.")
+    expect_message(page, processing_views.PART_COMPLETED)
     expect(panel(page).locator(".hstate")).to_have_text("Hoàn thành")
     expect(panel(page).locator("dl")).to_contain_text(re.compile(r"Văn bản trả lời\s*01/UBND-NV"))
     expect(page.locator("ul.relations")).to_contain_text("01/UBND-NV")
@@ -318,7 +328,7 @@ def test_commune_report_to_district_and_reply_back(live_server, browser, tmp_pat
         expect(row).to_contain_text("UBND huyện Vị Thủy")
         row.get_by_role("link", name="01/UBND-NV").click()
         page.get_by_role("button", name="Vào sổ", exact=True).click()
-        expect_message(page, "Đã vào sổ văn bản đến, số đến 1.")
+        expect_message(page, delivery_inbox.REGISTERED % {"n": 1})
         expect(page.locator("h1")).to_have_text("Công văn 01/UBND-NV")
     # The district sees both copies of its reply registered, on the reply's draft page.
     page = desk("clerk.huyen")

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lienthong.testing.builders import PASSWORD, make_province, tiny_pdf
+from lienthong.web.views import REGISTERED_INCOMING
 
 SUBJECT = ("Kết luận của Phó Chủ tịch Thường trực UBND tỉnh về chấm điểm ứng dụng công nghệ thông tin")
 QUERY = "ket luan cham diem ung dung cong nghe thong tin"
@@ -43,7 +44,7 @@ def test_clerk_registers_an_incoming_notice_and_finds_it_by_search(live_server, 
     page.screenshot(path=str(screenshot_dir / "register-incoming.png"), full_page=True)
     page.get_by_role("button", name="Vào sổ và lưu").click()
 
-    expect(page.locator(".messages")).to_have_text("Đã vào sổ văn bản đến, số đến 1.")
+    expect(page.locator(".messages")).to_have_text(REGISTERED_INCOMING % {"n": 1})
     expect(page.locator(".subject")).to_have_text(SUBJECT)
     expect(page.get_by_role("link", name="32-TB-VP.UBND.pdf")).to_be_visible()
 

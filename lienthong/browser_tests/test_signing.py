@@ -7,6 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from lienthong.drafting import services as drafting
+from lienthong.signing.credentials import WRONG_PIN
+from lienthong.signing.models import TEST_AUTHORITY_LABEL
 from lienthong.signing.tests.flow_setup import (
     AGENCY_PIN,
     PERSONAL_PIN,
@@ -42,7 +44,7 @@ def test_sign_with_pin_and_seal_in_the_browser(live_server, page, screenshot_dir
     form.get_by_label("Ký số (mã PIN)").check()
     form.get_by_label("Mã PIN ký số").fill("000000")
     form.get_by_role("button", name="Ký", exact=True).click()
-    expect(page.locator("form.action-sign .error")).to_have_text("Mã PIN không đúng.")
+    expect(page.locator("form.action-sign .error")).to_have_text(str(WRONG_PIN))
     page.screenshot(path=screenshot_dir / "ky-so-buoc-ky.png", full_page=True)
     form = page.locator("form.action-sign")
     form.get_by_label("Ký số (mã PIN)").check()
@@ -72,7 +74,7 @@ def test_sign_with_pin_and_seal_in_the_browser(live_server, page, screenshot_dir
     login(page, live_server.url, "clerk.xa")
     page.goto(f"{live_server.url}/lien-thong/den/{delivery.pk}/")
     panel = page.locator(".verification-panel").first
-    expect(panel.locator(".badge").first).to_have_text("Hợp lệ (CA thử nghiệm — không có giá trị pháp lý)")
+    expect(panel.locator(".badge").first).to_have_text(str(TEST_AUTHORITY_LABEL))
     expect(panel.locator(".signature")).to_have_count(2)
     expect(page.get_by_role("button", name="Tiếp nhận", exact=True)).to_be_visible()
     page.screenshot(path=screenshot_dir / "ky-so-truoc-tiep-nhan.png", full_page=True)

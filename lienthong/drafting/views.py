@@ -58,6 +58,9 @@ APPROVED = gettext_lazy("Đã duyệt dự thảo; chờ ký.")
 RETURNED = gettext_lazy("Đã trả lại dự thảo cho người soạn thảo.")
 NUMBERED = gettext_lazy("Đã cấp số %(s)s.")
 SEALED_AND_ISSUED = gettext_lazy("Đã đóng dấu và phát hành văn bản.")
+CONTENT_AGREED = gettext_lazy("Đã đồng ý nội dung, chuyển văn thư kiểm tra thể thức.")
+FORMAT_CHECKED = gettext_lazy("Đã kiểm tra thể thức, trình người ký duyệt.")
+SIGNED = gettext_lazy("Đã ký; chuyển văn thư cấp số.")
 
 
 def _draft_or_404(request, draft_id: int) -> Draft:
@@ -241,12 +244,12 @@ def _submit(user, draft, cd):
 
 def _content_ok(user, draft, cd):
     services.draft_check_content(actor=user, draft=draft, note=_note(cd))
-    return _("Đã đồng ý nội dung, chuyển văn thư kiểm tra thể thức.")
+    return str(CONTENT_AGREED)
 
 
 def _format_ok(user, draft, cd):
     services.draft_check_format(actor=user, draft=draft, note=_note(cd))
-    return _("Đã kiểm tra thể thức, trình người ký duyệt.")
+    return str(FORMAT_CHECKED)
 
 
 def _approve(user, draft, cd):
@@ -266,7 +269,7 @@ def _sign_options(cd) -> dict:
 def _sign(user, draft, cd):
     services.draft_sign(actor=user, draft=draft, method=cd["method"], uploads=cd.get("files") or [],
                         options=_sign_options(cd))
-    return _("Đã ký; chuyển văn thư cấp số.")
+    return str(SIGNED)
 
 
 def _number(user, draft, cd):

@@ -49,6 +49,9 @@ SUBMITTED = gettext_lazy("Đã trình %(l)s.")
 PART_COMPLETED = gettext_lazy("Đã hoàn thành phần việc.")
 CHASED = gettext_lazy("Đã gửi đôn đốc đến %(n)s người.")
 REPLY_NUMBER_UNKNOWN = gettext_lazy("Không tìm thấy văn bản đi số “%(s)s” của cơ quan.")
+ASSIGNED = gettext_lazy("Đã phân công %(n)s đơn vị, cá nhân.")
+HANDED_ON = gettext_lazy("Đã giao phần việc của %(u)s.")
+PROGRESS_NOTED = gettext_lazy("Đã ghi nhận tiến độ xử lý.")
 
 
 # --- Reading what the user may act on -----------------------------------------------------------------
@@ -305,7 +308,7 @@ def handling_assign(request, handling_id: int):
     if rows.is_valid():
         try:
             created = services.handling_assign(actor=request.user, handling_id=handling.pk, specs=rows.specs())
-            messages.success(request, _("Đã phân công %(n)s đơn vị, cá nhân.") % {"n": len(created)})
+            messages.success(request, ASSIGNED % {"n": len(created)})
             return _back(handling.document_id)
         except (ValidationFailed, PermissionDenied) as exc:
             _rows_errors(rows, exc)
@@ -347,7 +350,7 @@ def assignment_delegate(request, assignment_id: int):
     if rows.is_valid():
         try:
             services.assignment_delegate(actor=request.user, assignment_id=parent.pk, specs=rows.specs())
-            messages.success(request, _("Đã giao phần việc của %(u)s.") % {"u": parent.unit or parent.user})
+            messages.success(request, HANDED_ON % {"u": parent.unit or parent.user})
             return _back(handling.document_id)
         except (ValidationFailed, PermissionDenied) as exc:
             _rows_errors(rows, exc)
@@ -364,7 +367,7 @@ def assignment_note(request, assignment_id: int):
             services.assignment_note(actor=request.user, assignment_id=a.pk, text=form.cleaned_data["text"],
                                      progress=form.cleaned_data.get("progress"),
                                      reply_to_sender=form.cleaned_data.get("reply_to_sender") or "")
-            messages.success(request, _("Đã ghi nhận tiến độ xử lý."))
+            messages.success(request, str(PROGRESS_NOTED))
             return _back(a.document_id)
         except (ValidationFailed, PermissionDenied) as exc:
             _add_errors(form, exc)
