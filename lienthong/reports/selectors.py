@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.accounts.selectors import agency_ids_for
 from lienthong.assessment import selectors as assessment
@@ -17,6 +18,10 @@ from lienthong.assessment.models import Campaign, CampaignState, CampaignUnit, R
 from lienthong.core.errors import NotFound, PermissionDenied
 
 from .models import ReportBuild
+
+# Refusals users see (the tests use these constants rather than copies of the text).
+NOT_COMPUTED = gettext_lazy("Đợt đánh giá này chưa có kết quả; báo cáo có sau khi tính kết quả.")
+SHEET_AFTER_PUBLICATION = gettext_lazy("Phiếu kết quả của đơn vị được xem sau khi kết quả đánh giá được công bố.")
 
 
 def _campaign(*, user, campaign_id: int) -> Campaign:
@@ -28,7 +33,7 @@ def _campaign(*, user, campaign_id: int) -> Campaign:
 
 def _require_computed(campaign: Campaign) -> None:
     if campaign.results_computed_at is None:
-        raise PermissionDenied(_("Đợt đánh giá này chưa có kết quả; báo cáo có sau khi tính kết quả."))
+        raise PermissionDenied(str(NOT_COMPUTED))
 
 
 def campaign_for_reports(*, user, campaign_id: int) -> Campaign:
@@ -53,7 +58,7 @@ def unit_result_for(*, user, campaign_id: int, agency_id: int) -> tuple[Campaign
         if not agency_ids_for(user=user).filter(agency_id=agency_id).exists():
             raise PermissionDenied(_("Đơn vị chỉ được xem phiếu kết quả của chính mình."))
         if campaign.state != CampaignState.PUBLISHED_RESULTS:
-            raise PermissionDenied(_("Phiếu kết quả của đơn vị được xem sau khi kết quả đánh giá được công bố."))
+            raise PermissionDenied(str(SHEET_AFTER_PUBLICATION))
     result = Result.objects.filter(campaign_unit=unit).first()
     if result is None:
         raise NotFound()

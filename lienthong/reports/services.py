@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.assessment.models import Campaign
 from lienthong.core.errors import DomainError, ValidationFailed
@@ -19,6 +20,11 @@ from .models import BuildState, ReportBuild, ReportFormat, ReportKind
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, str], None]
+
+# Messages users see (the tests use these constants rather than copies of the text).
+BAD_FORMAT = gettext_lazy("Định dạng báo cáo không hợp lệ.")
+SYSTEM_FAILURE = gettext_lazy("Không tạo được báo cáo do lỗi của hệ thống. Lỗi đã được ghi lại; vui lòng thử lại hoặc "
+                              "báo quản trị hệ thống.")
 
 
 def charts_for(report) -> dict[str, bytes]:
@@ -35,7 +41,7 @@ def province_report_bytes(*, campaign: Campaign, fmt: str, progress: Progress | 
     is always Vietnamese (built under ``translation.override("vi")``), whatever language is active."""
 
     if fmt not in ReportFormat.values:
-        raise ValidationFailed({"format": [_("Định dạng báo cáo không hợp lệ.")]})
+        raise ValidationFailed({"format": [str(BAD_FORMAT)]})
     if campaign.results_computed_at is None:
         raise DomainError(_("Đợt đánh giá chưa có kết quả để lập báo cáo."), code="not_computed")
     step = progress or (lambda pct, msg: None)
@@ -74,7 +80,7 @@ def report_build_request(*, actor, campaign: Campaign, fmt: str) -> ReportBuild:
     """Queue a province report build (runs in the background; at once when the queue is synchronous)."""
     campaign = selectors.campaign_for_reports(user=actor, campaign_id=campaign.pk)
     if fmt not in ReportFormat.values:
-        raise ValidationFailed({"format": [_("Định dạng báo cáo không hợp lệ.")]})
+        raise ValidationFailed({"format": [str(BAD_FORMAT)]})
     with transaction.atomic():
         build = ReportBuild.objects.create(campaign=campaign, kind=ReportKind.PROVINCE, format=fmt,
                                            requested_by=actor, message=_("Đang chờ đến lượt"))
@@ -113,8 +119,7 @@ def report_build_run(*, build_id: int) -> ReportBuild | None:
     except Exception:  # noqa: BLE001 - any bug must end as a visible failed build, not a stuck one
         log.exception("report build %s failed", build_id)
         _update(build_id, state=BuildState.FAILED, finished_at=timezone.now(), message="",
-                error=_("Không tạo được báo cáo do lỗi của hệ thống. Lỗi đã được ghi lại; vui lòng thử lại hoặc báo "
-                        "quản trị hệ thống."))
+                error=str(SYSTEM_FAILURE))
         return ReportBuild.objects.get(pk=build_id)
     name = f"bao-cao-xep-hang-cntt-{build.campaign.year}-{build.pk}.{build.format}"
     with transaction.atomic():

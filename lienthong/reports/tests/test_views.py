@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
 from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
+from lienthong.reports import selectors, services
 from lienthong.reports.models import BuildState, ReportBuild
 from lienthong.testing.builders import PASSWORD, make_agency
 
@@ -50,7 +52,7 @@ def test_nothing_before_results_are_computed(client, computed):
     campaign.results_computed_at = None
     campaign.save(update_fields=["results_computed_at"])
     page = _as(client, council).get(reverse("reports:campaign", args=[campaign.pk]))
-    assert page.status_code == 403 and "chưa có kết quả" in page.content.decode()
+    assert page.status_code == 403 and escape(str(selectors.NOT_COMPUTED)) in page.content.decode()
 
 
 def test_unit_sees_nothing_before_publication(client, computed):
@@ -59,7 +61,7 @@ def test_unit_sees_nothing_before_publication(client, computed):
     c = _as(client, p.users["leader.huyen"])
     for name in ("campaign", "chart", "sheet", "sheet_pdf"):
         assert c.get(urls[name]).status_code == 403, name
-    assert "sau khi kết quả đánh giá được công bố" in c.get(urls["sheet"]).content.decode()
+    assert escape(str(selectors.SHEET_AFTER_PUBLICATION)) in c.get(urls["sheet"]).content.decode()
     # approved but not yet published: still nothing (the contract waits for publication)
     from lienthong.assessment import services as assessment
 
@@ -161,7 +163,7 @@ def test_failed_build_is_shown_in_vietnamese(client, computed, monkeypatch, djan
     build = ReportBuild.objects.get()
     assert build.state == BuildState.FAILED and not build.file
     page = c.get(reverse("reports:campaign", args=[campaign.pk])).content.decode()
-    assert "Không tạo được báo cáo do lỗi của hệ thống" in page and "disk full" not in page
+    assert escape(str(services.SYSTEM_FAILURE)) in page and "disk full" not in page
     assert c.get(reverse("reports:download", args=[build.pk])).status_code == 404
 
 
@@ -181,7 +183,7 @@ def test_bad_format_is_refused(client, computed):
     p, council, campaign = computed
     c = _as(client, council)
     r = c.post(reverse("reports:build", args=[campaign.pk]), {"format": "exe"}, follow=True)
-    assert "Định dạng báo cáo không hợp lệ." in r.content.decode()
+    assert escape(str(services.BAD_FORMAT)) in r.content.decode()
     assert not ReportBuild.objects.exists()
 
 
