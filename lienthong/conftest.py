@@ -66,7 +66,7 @@ def pytest_runtest_setup(item):
                 contents = getattr(connection, "_test_serialized_contents", None)
                 if contents is not None:
                     call_command("flush", verbosity=0, interactive=False, database=connection.alias,
-                                 inhibit_post_migrate=True)
+                                 reset_sequences=False, inhibit_post_migrate=True)  # as Django's own flush
                     connection.creation.deserialize_db_from_string(contents)
         _database_emptied = False
     yield
