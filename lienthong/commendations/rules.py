@@ -25,8 +25,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 RANKING_RULES = ("class", "top_n")
+
+# Why a unit is not proposed, and the rule's first line (the tests use these constants rather than copies).
+NOT_RANKED = gettext_lazy("Không xếp hạng trong đợt này.")
+RANK_TOO_LOW = gettext_lazy("Xếp thứ %(r)s trong nhóm (cần từ 1 đến %(n)s).")
+CLASS_TOO_LOW = gettext_lazy("Xếp loại %(c)s (cần: %(need)s).")
+NO_REFORM_INDEX = gettext_lazy("Chưa có chỉ số CCHC năm %(y)s.")
+REFORM_BELOW = gettext_lazy("Chỉ số CCHC %(v)s thấp hơn ngưỡng %(m)s.")
+RULE_BY_CLASS = gettext_lazy("Xếp hạng mức độ ứng dụng CNTT: xếp loại %(c)s (kết quả đã phê duyệt).")
 
 
 @dataclass(frozen=True)
@@ -67,17 +76,16 @@ def evaluate(*, rules: CommendationRules, top_labels: list[str], excluded: bool,
     """Apply the rule to one unit's result and CCHC index; pure, no database."""
     reasons = []
     if excluded or rank is None:
-        reasons.append(_("Không xếp hạng trong đợt này."))
+        reasons.append(str(NOT_RANKED))
     elif rules.ranking_rule == "top_n":
         if rank > rules.top_n:
-            reasons.append(_("Xếp thứ %(r)s trong nhóm (cần từ 1 đến %(n)s).") % {"r": rank, "n": rules.top_n})
+            reasons.append(RANK_TOO_LOW % {"r": rank, "n": rules.top_n})
     elif class_label not in top_labels:
-        reasons.append(_("Xếp loại %(c)s (cần: %(need)s).") % {"c": class_label or "—", "need": ", ".join(top_labels)})
+        reasons.append(CLASS_TOO_LOW % {"c": class_label or "—", "need": ", ".join(top_labels)})
     if reform is None:
-        reasons.append(_("Chưa có chỉ số CCHC năm %(y)s.") % {"y": reform_year})
+        reasons.append(NO_REFORM_INDEX % {"y": reform_year})
     elif reform < rules.min_reform_index:
-        reasons.append(_("Chỉ số CCHC %(v)s thấp hơn ngưỡng %(m)s.")
-                       % {"v": _fmt(reform), "m": _fmt(rules.min_reform_index)})
+        reasons.append(REFORM_BELOW % {"v": _fmt(reform), "m": _fmt(rules.min_reform_index)})
     combined = None
     if index is not None and reform is not None:
         it = Decimal(str(index)) * 100
@@ -91,8 +99,7 @@ def describe(rules: CommendationRules, *, top_labels: list[str], reform_year: in
         first = _("Xếp hạng mức độ ứng dụng CNTT: đứng thứ 1 đến %(n)s trong nhóm (kết quả đã phê duyệt).") % {
             "n": rules.top_n}
     else:
-        first = _("Xếp hạng mức độ ứng dụng CNTT: xếp loại %(c)s (kết quả đã phê duyệt).") % {
-            "c": _(" hoặc ").join(top_labels)}
+        first = RULE_BY_CLASS % {"c": _(" hoặc ").join(top_labels)}
     w = rules.it_weight
     return [
         first,

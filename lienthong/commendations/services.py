@@ -38,6 +38,21 @@ from .models import ReformIndexScore
 MIN_YEAR = 2000
 MAX_ERRORS = 300
 
+# What a refused file, header or row is told (the tests use these constants rather than copies of the text).
+NO_DATA_ROWS = gettext_lazy("Tệp không có dòng dữ liệu nào.")
+MISSING_COLUMN = gettext_lazy("thiếu cột “%(c)s”.")
+UNKNOWN_CODE = gettext_lazy("không có cơ quan nào mang mã định danh “%(c)s” trong danh mục.")
+CODE_NAME_MISMATCH = gettext_lazy("mã định danh “%(c)s” là của “%(a)s”, không phải “%(n)s”.")
+UNKNOWN_NAME = gettext_lazy("không có cơ quan nào tên “%(n)s” trong danh mục (ghi đúng tên đầy đủ hoặc tên "
+                            "ngắn, hoặc dùng mã định danh).")
+NO_AGENCY = gettext_lazy("chưa ghi mã định danh hoặc tên cơ quan.")
+YEAR_OUT_OF_RANGE = gettext_lazy("năm %(v)s nằm ngoài khoảng %(a)s–%(b)s.")
+NO_VALUE = gettext_lazy("chưa ghi chỉ số.")
+VALUE_NOT_A_NUMBER = gettext_lazy("chỉ số “%(v)s” không phải là số.")
+VALUE_OUT_OF_RANGE = gettext_lazy("chỉ số %(v)s nằm ngoài khoảng 0–100.")
+RANK_NOT_POSITIVE = gettext_lazy("xếp hạng “%(v)s” phải là số nguyên dương.")
+AGENCY_TWICE = gettext_lazy("cơ quan “%(a)s” đã có ở dòng %(n)s cho năm %(y)s.")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -103,7 +118,7 @@ def _map_header(cells: list[str], row: int) -> dict[str, int]:
         problems.append(RowError(row, "", _("thiếu cột “Mã định danh” hoặc “Tên cơ quan”.")))
     for key in ("year", "value"):
         if key not in positions:
-            problems.append(RowError(row, "", _("thiếu cột “%(c)s”.") % {"c": LABELS[key]}))
+            problems.append(RowError(row, "", MISSING_COLUMN % {"c": LABELS[key]}))
     if problems:
         raise ImportRejected(problems)
     return positions
@@ -165,22 +180,20 @@ def _plan(rows: list[tables.RawRow], positions: dict[str, int], *, max_year: int
         if code:
             agency = agencies.by_code.get(code)
             if agency is None:
-                bad("code", _("không có cơ quan nào mang mã định danh “%(c)s” trong danh mục.") % {"c": code})
+                bad("code", UNKNOWN_CODE % {"c": code})
             elif name and name.casefold() not in {agency.name.casefold(), (agency.short_name or "").casefold()}:
-                bad("name", _("mã định danh “%(c)s” là của “%(a)s”, không phải “%(n)s”.")
-                    % {"c": code, "a": agency.name, "n": name})
+                bad("name", CODE_NAME_MISMATCH % {"c": code, "a": agency.name, "n": name})
                 agency = None
         elif name:
             matches = agencies.by_name.get(name.casefold(), [])
             if not matches:
-                bad("name", _("không có cơ quan nào tên “%(n)s” trong danh mục (ghi đúng tên đầy đủ hoặc tên "
-                              "ngắn, hoặc dùng mã định danh).") % {"n": name})
+                bad("name", UNKNOWN_NAME % {"n": name})
             elif len({a.pk for a in matches}) > 1:
                 bad("name", _("có nhiều cơ quan tên “%(n)s”; hãy ghi mã định danh.") % {"n": name})
             else:
                 agency = matches[0]
         else:
-            bad("code" if "code" in positions else "name", _("chưa ghi mã định danh hoặc tên cơ quan."))
+            bad("code" if "code" in positions else "name", str(NO_AGENCY))
 
         year = None
         year_text = cell(raw, "year")
@@ -189,18 +202,18 @@ def _plan(rows: list[tables.RawRow], positions: dict[str, int], *, max_year: int
         elif not year_text.isdigit():
             bad("year", _("năm “%(v)s” không phải số năm (ví dụ 2017).") % {"v": year_text})
         elif not MIN_YEAR <= int(year_text) <= max_year:
-            bad("year", _("năm %(v)s nằm ngoài khoảng %(a)s–%(b)s.") % {"v": year_text, "a": MIN_YEAR, "b": max_year})
+            bad("year", YEAR_OUT_OF_RANGE % {"v": year_text, "a": MIN_YEAR, "b": max_year})
         else:
             year = int(year_text)
 
         value = None
         value_text = cell(raw, "value")
         if not value_text:
-            bad("value", _("chưa ghi chỉ số."))
+            bad("value", str(NO_VALUE))
         elif (number := _number(value_text)) is None:
-            bad("value", _("chỉ số “%(v)s” không phải là số.") % {"v": value_text})
+            bad("value", VALUE_NOT_A_NUMBER % {"v": value_text})
         elif not 0 <= number <= 100:
-            bad("value", _("chỉ số %(v)s nằm ngoài khoảng 0–100.") % {"v": value_text})
+            bad("value", VALUE_OUT_OF_RANGE % {"v": value_text})
         else:
             value = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -210,13 +223,12 @@ def _plan(rows: list[tables.RawRow], positions: dict[str, int], *, max_year: int
             if rank_text.isdigit() and int(rank_text) > 0:
                 rank = int(rank_text)
             else:
-                bad("rank", _("xếp hạng “%(v)s” phải là số nguyên dương.") % {"v": rank_text})
+                bad("rank", RANK_NOT_POSITIVE % {"v": rank_text})
 
         if agency is not None and year is not None:
             key = (year, agency.pk)
             if key in seen:
-                bad("code" if code else "name", _("cơ quan “%(a)s” đã có ở dòng %(n)s cho năm %(y)s.")
-                    % {"a": agency.name, "n": seen[key], "y": year})
+                bad("code" if code else "name", AGENCY_TWICE % {"a": agency.name, "n": seen[key], "y": year})
             else:
                 seen[key] = raw.number
         if row_errors:
@@ -249,7 +261,7 @@ def reform_scores_import(*, actor, data: bytes, filename: str = "", today=None) 
     header, body = raw_rows[0], raw_rows[1:]
     positions = _map_header(header.cells, header.number)
     if not body:
-        raise ImportRejected([RowError(None, "", _("Tệp không có dòng dữ liệu nào."))])
+        raise ImportRejected([RowError(None, "", str(NO_DATA_ROWS))])
     plans, errors = _plan(body, positions, max_year=max_year)
     if errors:
         extra = len(errors) - MAX_ERRORS

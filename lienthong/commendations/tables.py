@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienthong.core import spreadsheets
 from lienthong.core.spreadsheets import SpreadsheetError
@@ -25,15 +25,15 @@ MAX_ZIP_MEMBERS = 100
 
 TableError = SpreadsheetError  # the file as a whole cannot be read; ``message`` is Vietnamese
 
+# This import's own wording of a few refusals (its page and tests use these constants).
+NOT_A_TABLE = gettext_lazy("Tệp không phải bảng tính Excel (.xlsx) hay CSV.")
+CSV_NOT_UTF8 = gettext_lazy("Tệp CSV phải lưu với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”).")
+
 
 def _worded(exc: SpreadsheetError) -> SpreadsheetError:
-    """This import's own wording of a few refusals (its page and tests use it)."""
-    wording = {
-        "not_a_table": lambda: _("Tệp không phải bảng tính Excel (.xlsx) hay CSV."),
-        "not_a_workbook": lambda: _("Tệp không phải bảng tính Excel (.xlsx) hay CSV."),
-        "csv_encoding": lambda: _("Tệp CSV phải lưu với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”)."),
-    }.get(exc.code)
-    return SpreadsheetError(str(wording()), code=exc.code) if wording else exc
+    """This import's own wording of a few refusals, in the active language."""
+    wording = {"not_a_table": NOT_A_TABLE, "not_a_workbook": NOT_A_TABLE, "csv_encoding": CSV_NOT_UTF8}.get(exc.code)
+    return SpreadsheetError(str(wording), code=exc.code) if wording else exc
 
 
 @dataclass(frozen=True)

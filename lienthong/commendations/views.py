@@ -25,6 +25,8 @@ from .forms import ReformImportForm, RulesForm
 from .rules import default_rules
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The import's confirmation (the tests use this constant rather than a copy of the text).
+IMPORTED = gettext_lazy("Đã nhập chỉ số CCHC năm %(y)s: %(c)s đơn vị mới, %(u)s đơn vị được cập nhật.")
 
 
 def _allowed(check, message):
@@ -150,8 +152,8 @@ def reform_import(request):
         except PermissionDenied as exc:
             return forbidden(request, exc.message)
         else:
-            messages.success(request, _("Đã nhập chỉ số CCHC năm %(y)s: %(c)s đơn vị mới, %(u)s đơn vị được cập nhật.")
-                             % {"y": ", ".join(map(str, result.years)), "c": result.created, "u": result.updated})
+            messages.success(request, IMPORTED % {"y": ", ".join(map(str, result.years)), "c": result.created,
+                                                  "u": result.updated})
             return redirect(reverse("commendations:reform_import") + f"?nam={result.years[-1]}")
     years = selectors.reform_years()
     year = request.GET.get("nam", "")

@@ -10,12 +10,17 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.text import capfirst
 
 from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
 from lienthong.audit.models import AuditEntry
 from lienthong.commendations import services, tables
 from lienthong.commendations.models import ReformIndexScore
+from lienthong.commendations.views import IMPORTED
+from lienthong.core import spreadsheets
 from lienthong.core.errors import PermissionDenied
+from lienthong.files import uploads
 
 IMPORT_URL = "/khen-thuong/chi-so-cchc/"
 
@@ -75,22 +80,23 @@ def test_every_bad_row_is_reported_and_nothing_is_stored(roles):
     with pytest.raises(services.ImportRejected) as exc:
         services.reform_scores_import(actor=p.users["leader.stttt"], data=data, filename="loi.csv", today=_d(2018))
     got = [(e.row, e.column, e.message) for e in exc.value.rows]
+    s = services
+    year_1999 = s.YEAR_OUT_OF_RANGE % {"v": 1999, "a": 2000, "b": 2018}
     assert got == [
-        (3, "Mã định danh", "không có cơ quan nào mang mã định danh “000.99.99.H30” trong danh mục."),
-        (4, "Tên cơ quan", "không có cơ quan nào tên “Sở Không Có” trong danh mục (ghi đúng tên đầy đủ hoặc tên "
-                           "ngắn, hoặc dùng mã định danh)."),
-        (5, "Năm", "năm 1999 nằm ngoài khoảng 2000–2018."),
-        (6, "Chỉ số CCHC", "chỉ số 100.5 nằm ngoài khoảng 0–100."),
-        (7, "Chỉ số CCHC", "chỉ số -1 nằm ngoài khoảng 0–100."),
-        (8, "Chỉ số CCHC", "chỉ số “abc” không phải là số."),
-        (8, "Xếp hạng", "xếp hạng “0” phải là số nguyên dương."),
-        (9, "Tên cơ quan", "cơ quan “Văn phòng Ủy ban nhân dân tỉnh Hậu Giang” đã có ở dòng 2 cho năm 2017."),
-        (10, "Tên cơ quan", "mã định danh “000.00.13.H30” là của “Sở Thông tin và Truyền thông tỉnh Hậu Giang”, "
-                            "không phải “Sở Tài chính”."),
-        (11, "Mã định danh", "chưa ghi mã định danh hoặc tên cơ quan."),
-        (11, "Chỉ số CCHC", "chưa ghi chỉ số."),
+        (3, "Mã định danh", s.UNKNOWN_CODE % {"c": "000.99.99.H30"}),
+        (4, "Tên cơ quan", s.UNKNOWN_NAME % {"n": "Sở Không Có"}),
+        (5, "Năm", year_1999),
+        (6, "Chỉ số CCHC", s.VALUE_OUT_OF_RANGE % {"v": "100.5"}),
+        (7, "Chỉ số CCHC", s.VALUE_OUT_OF_RANGE % {"v": "-1"}),
+        (8, "Chỉ số CCHC", s.VALUE_NOT_A_NUMBER % {"v": "abc"}),
+        (8, "Xếp hạng", s.RANK_NOT_POSITIVE % {"v": "0"}),
+        (9, "Tên cơ quan", s.AGENCY_TWICE % {"a": "Văn phòng Ủy ban nhân dân tỉnh Hậu Giang", "n": 2, "y": 2017}),
+        (10, "Tên cơ quan", s.CODE_NAME_MISMATCH % {
+            "c": "000.00.13.H30", "a": "Sở Thông tin và Truyền thông tỉnh Hậu Giang", "n": "Sở Tài chính"}),
+        (11, "Mã định danh", str(s.NO_AGENCY)),
+        (11, "Chỉ số CCHC", str(s.NO_VALUE)),
     ]
-    assert str(exc.value.rows[2]) == "Dòng 5, cột “Năm”: năm 1999 nằm ngoài khoảng 2000–2018."
+    assert str(exc.value.rows[2]) == spreadsheets.ROW_COLUMN_PREFIXED % {"row": 5, "col": "Năm", "msg": year_1999}
     assert not ReformIndexScore.objects.exists()
     assert not AuditEntry.objects.filter(object_type="reform_index").exists()
 
@@ -99,7 +105,7 @@ def test_a_year_after_this_year_is_refused(roles):
     with pytest.raises(services.ImportRejected) as exc:
         services.reform_scores_import(actor=roles.users["leader.stttt"],
                                       data=csv_bytes(HEADER, "000.00.01.H30,,2019,80,"), today=_d(2018))
-    assert exc.value.rows[0].message == "năm 2019 nằm ngoài khoảng 2000–2018."
+    assert exc.value.rows[0].message == services.YEAR_OUT_OF_RANGE % {"v": 2019, "a": 2000, "b": 2018}
 
 
 def _d(year):
@@ -129,18 +135,18 @@ def _xlsx(rows, *, extra_member: tuple[str, bytes] | None = None) -> bytes:
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "Tệp Excel 97-2003 (.xls) không được hỗ trợ"),
-    (b"%PDF-1.7\n%\xe2\xe3\n1 0 obj", "Tệp không phải bảng tính Excel (.xlsx) hay CSV."),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, spreadsheets.XLS_UNSUPPORTED),
+    (b"%PDF-1.7\n%\xe2\xe3\n1 0 obj", tables.NOT_A_TABLE),
     ("Tên cơ quan,Năm,Chỉ số CCHC\r\nSở Tài chính,2017,80".encode("cp1258", errors="replace")
-     .replace(b"?", b"\xd0"), "bảng mã UTF-8"),  # Windows-1258 text
-    (csv_bytes("Cơ quan;Năm"), "thiếu cột “Chỉ số CCHC”."),
-    (csv_bytes(HEADER), "Tệp không có dòng dữ liệu nào."),
-    (b"PK\x03\x04not really a zip", "Tệp Excel bị hỏng, không mở được."),
+     .replace(b"?", b"\xd0"), tables.CSV_NOT_UTF8),  # Windows-1258 text
+    (csv_bytes("Cơ quan;Năm"), services.MISSING_COLUMN % {"c": services.LABELS["value"]}),
+    (csv_bytes(HEADER), services.NO_DATA_ROWS),
+    (b"PK\x03\x04not really a zip", spreadsheets.BROKEN_WORKBOOK),
 ])
 def test_unreadable_files_are_refused_with_a_reason(roles, data, message):
     with pytest.raises(services.ImportRejected) as exc:
         services.reform_scores_import(actor=roles.users["leader.stttt"], data=data)
-    assert message in str(exc.value.rows[0])
+    assert str(message) in str(exc.value.rows[0])
     assert not ReformIndexScore.objects.exists()
 
 
@@ -150,14 +156,14 @@ def test_a_workbook_with_an_entity_declaration_is_refused_before_parsing(roles):
     data = _xlsx([["Mã định danh", "Năm", "Chỉ số CCHC"]], extra_member=("xl/workbook.xml", bomb))
     with pytest.raises(services.ImportRejected) as exc:
         services.reform_scores_import(actor=roles.users["leader.stttt"], data=data)
-    assert exc.value.rows[0].message == "Tệp Excel chứa nội dung không được phép."
+    assert exc.value.rows[0].message == str(spreadsheets.FORBIDDEN_CONTENT)
 
 
 def test_an_upload_over_the_size_limit_is_refused_unread(roles):
     big = SimpleUploadedFile("lon.csv", b"a" * (tables.MAX_BYTES + 1), content_type="text/csv")
     with pytest.raises(tables.TableError) as exc:
         tables.read_upload(big)
-    assert exc.value.message == "Tệp lớn hơn giới hạn 2 MB."
+    assert exc.value.message == uploads.TABLE_TOO_LARGE % {"n": 2}
 
 
 def test_the_template_filled_in_imports(roles, client):
@@ -189,8 +195,11 @@ def test_the_import_page_lists_every_error_and_stores_nothing(roles, client):
     response = client.post(IMPORT_URL, {"file": upload})
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Chưa nhập gì: tệp có lỗi" in html and "Chỉ số 101 nằm ngoài khoảng 0–100." in html
-    assert "đã có ở dòng 2 cho năm 2017" in html
+    assert "Chưa nhập gì: tệp có lỗi" in html  # the page's heading
+    # The page starts each message with a capital letter.
+    assert escape(capfirst(services.VALUE_OUT_OF_RANGE % {"v": "101"})) in html
+    twice = services.AGENCY_TWICE % {"a": "Văn phòng Ủy ban nhân dân tỉnh Hậu Giang", "n": 2, "y": 2017}
+    assert escape(capfirst(twice)) in html
     assert not ReformIndexScore.objects.exists()
 
     upload = SimpleUploadedFile("cchc.xlsx", _xlsx([["Mã định danh", "Năm", "Chỉ số CCHC"],
@@ -198,7 +207,7 @@ def test_the_import_page_lists_every_error_and_stores_nothing(roles, client):
     response = client.post(IMPORT_URL, {"file": upload}, follow=True)
     assert response.redirect_chain[-1][0] == IMPORT_URL + "?nam=2017"
     html = response.content.decode()
-    assert "Đã nhập chỉ số CCHC năm 2017: 1 đơn vị mới, 0 đơn vị được cập nhật." in html
+    assert escape(IMPORTED % {"y": "2017", "c": 1, "u": 0}) in html
     assert "Văn phòng Ủy ban nhân dân tỉnh Hậu Giang" in html and "cchc.xlsx" in html
 
 

@@ -10,13 +10,23 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from lienthong.assessment import services as assessment_services
 from lienthong.assessment.models import CampaignState
 from lienthong.commendations import rules as rules_module
 from lienthong.commendations import selectors
 from lienthong.commendations.models import ReformIndexScore
-from lienthong.commendations.rules import CommendationRules, evaluate
+from lienthong.commendations.rules import (
+    CLASS_TOO_LOW,
+    NO_REFORM_INDEX,
+    NOT_RANKED,
+    RANK_TOO_LOW,
+    REFORM_BELOW,
+    RULE_BY_CLASS,
+    CommendationRules,
+    evaluate,
+)
 from lienthong.commendations.tests.conftest import BEST, approve, extra_agencies, fill
 from lienthong.core.tests.test_i18n import compiled_messages  # noqa: F401  (fixture: the .mo files exist)
 
@@ -46,16 +56,16 @@ def test_top_class_and_cchc_index_above_the_threshold_are_proposed(approved):
     assert vp.result.class_label == "Xuất sắc" and vp.verdict.proposed and vp.verdict.reasons == []
     # combined = 0.5 × IT index (0–100) + 0.5 × CCHC
     assert vp.verdict.combined == (Decimal(str(vp.result.index)) * 50 + Decimal("42.75")).quantize(Decimal("0.01"))
-    assert not st.verdict.proposed and st.verdict.reasons == ["Xếp loại Khá (cần: Xuất sắc)."]
-    assert not hu.verdict.proposed and hu.verdict.reasons == ["Xếp loại Tốt (cần: Xuất sắc).",
-                                                             "Chưa có chỉ số CCHC năm 2017."]
+    assert not st.verdict.proposed and st.verdict.reasons == [CLASS_TOO_LOW % {"c": "Khá", "need": "Xuất sắc"}]
+    assert not hu.verdict.proposed and hu.verdict.reasons == [CLASS_TOO_LOW % {"c": "Tốt", "need": "Xuất sắc"},
+                                                             NO_REFORM_INDEX % {"y": 2017}]
     assert [g.code for g in data.groups] == ["so_nganh", "ubnd_huyen"]
     assert [r.agency.pk for r in data.groups[0].proposed] == [p.agencies["vp"].pk]
-    assert data.rule_lines[0] == "Xếp hạng mức độ ứng dụng CNTT: xếp loại Xuất sắc (kết quả đã phê duyệt)."
+    assert data.rule_lines[0] == RULE_BY_CLASS % {"c": "Xuất sắc"}
 
     # a threshold above the unit's index withdraws the proposal; the top-1-per-group rule adds huyện's rank
     strict = selectors.proposals(user=council, campaign=campaign, rules=CommendationRules(min_reform_index=Decimal(90)))
-    assert rows_by_agency(strict)[p.agencies["vp"].pk].verdict.reasons == ["Chỉ số CCHC 85,5 thấp hơn ngưỡng 90."]
+    assert rows_by_agency(strict)[p.agencies["vp"].pk].verdict.reasons == [REFORM_BELOW % {"v": "85,5", "m": "90"}]
     cchc(p, huyen=81)
     top1 = selectors.proposals(user=council, campaign=campaign, rules=CommendationRules(ranking_rule="top_n", top_n=1))
     assert {r.agency.pk for g in top1.groups for r in g.proposed} == {p.agencies["vp"].pk, p.agencies["huyen"].pk}
@@ -66,11 +76,10 @@ def test_the_rule_in_isolation():
     rules = CommendationRules(class_levels=2, it_weight=Decimal("0.6"))
     ok = evaluate(rules=rules, excluded=False, rank=3, reform=Decimal("80"), **kw)
     assert ok.proposed and ok.combined == Decimal("83.00")  # 0.6 × 85 + 0.4 × 80
-    assert evaluate(rules=rules, excluded=True, rank=None, reform=Decimal("99"), **kw).reasons == [
-        "Không xếp hạng trong đợt này."]
+    assert evaluate(rules=rules, excluded=True, rank=None, reform=Decimal("99"), **kw).reasons == [str(NOT_RANKED)]
     assert evaluate(rules=CommendationRules(ranking_rule="top_n", top_n=2), excluded=False, rank=3,
                     reform=Decimal("79.99"), **kw).reasons == [
-        "Xếp thứ 3 trong nhóm (cần từ 1 đến 2).", "Chỉ số CCHC 79,99 thấp hơn ngưỡng 80."]
+        RANK_TOO_LOW % {"r": 3, "n": 2}, REFORM_BELOW % {"v": "79,99", "m": "80"}]
 
 
 def test_defaults_come_from_settings(settings):
@@ -97,7 +106,8 @@ def test_the_page_shows_rule_proposals_and_reasons(approved, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Thông báo số 32/TB-VP.UBND" in html and "1 đơn vị được đề xuất" in html
-    assert "Chưa có chỉ số CCHC năm 2017." in html and "Xếp loại Khá (cần: Xuất sắc)." in html
+    assert escape(NO_REFORM_INDEX % {"y": 2017}) in html
+    assert escape(CLASS_TOO_LOW % {"c": "Khá", "need": "Xuất sắc"}) in html
     assert reverse("commendations:proposals_xlsx", args=[campaign.pk]) in html
     assert reverse("commendations:reform_import") not in html  # the approver does not import
     # rules changed on the page for one reading; a bad value is shown, the defaults apply meanwhile
@@ -127,7 +137,7 @@ def test_the_xlsx_export_lists_the_proposals_and_every_unit(approved, client):
     assert [(r[2], r[9]) for r in every] == [
         ("Văn phòng Ủy ban nhân dân tỉnh Hậu Giang", "Có"), ("Sở Thông tin và Truyền thông tỉnh Hậu Giang", "Không"),
         ("Ủy ban nhân dân huyện Vị Thủy", "Không")]
-    assert every[2][10] == "Xếp loại Tốt (cần: Xuất sắc). Chưa có chỉ số CCHC năm 2017."
+    assert every[2][10] == " ".join([CLASS_TOO_LOW % {"c": "Tốt", "need": "Xuất sắc"}, NO_REFORM_INDEX % {"y": 2017}])
 
 
 @pytest.mark.parametrize(("username", "status"), [
