@@ -7,9 +7,12 @@ import pytest
 from django.test import Client
 
 from lienthong.accounts.services import api_token_issue
+from lienthong.api import VALIDATION_MESSAGES
 from lienthong.audit.models import AuditEntry
+from lienthong.core.errors import NOT_FOUND_OR_HIDDEN
 from lienthong.delivery.models import Delivery
 from lienthong.delivery.selectors import CHOSEN_TWICE
+from lienthong.documents.services.inputs import SUBJECT_REQUIRED
 from lienthong.drafting.models import Draft, DraftFile, DraftState
 from lienthong.drafting.services import (
     COMMENTS_CLOSED,
@@ -20,7 +23,7 @@ from lienthong.drafting.services import (
 )
 from lienthong.testing.builders import pdf_upload, tiny_pdf
 
-NOT_FOUND = {"code": "not_found", "message": "Không tìm thấy hoặc bạn không có quyền truy cập."}
+NOT_FOUND = {"code": "not_found", "message": NOT_FOUND_OR_HIDDEN}
 
 
 def as_user(user) -> Client:
@@ -127,11 +130,12 @@ def test_bad_fields_are_named_in_vietnamese(province):
 
     assert response.status_code == 422
     assert response.json()["errors"] == {"urgency": [
-        "Giá trị không hợp lệ; chọn một trong: 'normal', 'urgent', 'very_urgent', 'flash'."]}
+        VALIDATION_MESSAGES["enum"] % {"expected": "'normal', 'urgent', 'very_urgent', 'flash'"}]}
     response = client.post("/api/drafts", draft_form(p, document_type="khong-co", subject="",
                                                      signer_id=p.users["specialist.xa"].pk))
     assert response.json()["errors"] == {
-        "document_type": ["Loại văn bản không hợp lệ."], "subject": ["Trích yếu không được để trống."],
+        "document_type": ["Loại văn bản không hợp lệ."],  # documents keeps this message without a constant
+        "subject": [str(SUBJECT_REQUIRED)],
         "signer": [str(SIGNER_NOT_LEADER)]}
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from lienthong.accounts.services import api_token_issue
 from lienthong.drafting import services
 from lienthong.drafting.models import DraftFile, DraftState
+from lienthong.signing.credentials import WRONG_PIN
 from lienthong.signing.tests.flow_setup import AGENCY_PIN, PERSONAL_PIN, add_credential, draft_at_signing
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_sign_and_seal_with_the_pin_through_the_pages(client, province):
     assert response.status_code == 422
     errors = lxml.html.fromstring(response.content.decode()).xpath(
         "//form[contains(@class, 'action-sign')]//p[@class='error']")
-    assert [e.text_content() for e in errors] == ["Mã PIN không đúng."]
+    assert [e.text_content() for e in errors] == [str(WRONG_PIN)]
     draft.refresh_from_db()
     assert draft.state == DraftState.SIGNING and not DraftFile.objects.filter(draft=draft, role="signed").exists()
 
@@ -108,7 +109,7 @@ def test_sign_and_seal_with_the_pin_through_the_api(province):
 
     response = call("leader.huyen", "sign", {"method": "pades", "pin": "000000"})
     assert response.status_code == 422
-    assert json.loads(response.content)["errors"] == {"pin": ["Mã PIN không đúng."]}
+    assert json.loads(response.content)["errors"] == {"pin": [str(WRONG_PIN)]}
     response = call("leader.huyen", "sign", {"method": "pades", "pin": PERSONAL_PIN})
     assert response.status_code == 200, response.content
     assert json.loads(response.content)["state"] == "to_number"

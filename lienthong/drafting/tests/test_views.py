@@ -19,6 +19,7 @@ from lienthong.delivery.services import recipient_list_save
 from lienthong.documents.models import StoredFile
 from lienthong.drafting import forms, services, views
 from lienthong.drafting.models import Draft, DraftComment, DraftFile, DraftState
+from lienthong.files import checks
 from lienthong.testing.builders import doc_type, pdf_upload, tiny_pdf
 
 pytestmark = pytest.mark.django_db
@@ -260,7 +261,7 @@ def test_a_saved_list_that_repeats_a_chosen_agency_is_refused(client, province):
     ({"signer": ""}, "signer", forms.SIGNER_REQUIRED),
     ({"related_document": "", "relation_kind": "amends"}, "related_document", services.RELATION_INCOMPLETE),
     ({"file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00" + b"\x00" * 64, content_type="application/pdf")},
-     "file", "Tệp “virus.pdf” là chương trình thực thi, không được phép tải lên."),
+     "file", checks.EXECUTABLE % {"name": "virus.pdf"}),
 ], ids=["missing-file", "blank-subject", "no-signer", "relation-without-document", "executable"])
 def test_bad_draft_input_is_shown_next_to_the_field(client, province, overrides, field_name, message):
     login(client, province, "specialist.huyen.noivu")
