@@ -6,6 +6,7 @@ import pytest
 from lienthong.delivery import services
 from lienthong.delivery.models import Delivery, DeliveryState, RecallState, RecipientList
 from lienthong.documents.models import Document, DocumentStatus
+from lienthong.documents.services.registration import RECEIVED_IN_FUTURE
 from lienthong.drafting.tests.test_api import NOT_FOUND, as_user, issue_via_api, ok, post_json
 from lienthong.testing.builders import tiny_pdf
 
@@ -102,7 +103,7 @@ def test_register_date_in_the_future_is_a_422_and_leaves_the_delivery_as_it_was(
     response = post_json(client, f"/api/deliveries/{delivery.pk}/register", {"received_on": "2999-01-01"})
 
     assert response.status_code == 422
-    assert response.json()["errors"] == {"received_on": ["Ngày đến không được sau ngày hôm nay."]}
+    assert response.json()["errors"] == {"received_on": [str(RECEIVED_IN_FUTURE)]}
     delivery.refresh_from_db()
     assert (delivery.state, delivery.incoming_document_id) == (DeliveryState.ARRIVED, None)
     assert not Document.objects.filter(direction="in").exists()

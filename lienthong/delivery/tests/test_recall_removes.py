@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from lienthong.core.errors import WITHDRAWN
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery
@@ -33,7 +34,7 @@ from lienthong.testing.builders import tiny_pdf
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2018, 3, 12)
-WITHDRAWN_MESSAGE = "Văn bản đã bị thu hồi"
+WITHDRAWN_MESSAGE = "Văn bản đã bị thu hồi"  # the notice's heading on the pages (delivery/_withdrawal_notice.html)
 
 
 def registered_copy(p, *, assign: bool):
@@ -88,7 +89,7 @@ def test_a_withdrawn_copy_no_longer_opens_nor_downloads(province):
     assert WITHDRAWN_MESSAGE in page.content.decode()
     answer = api.get(api_file_url)
     assert answer.status_code == 410
-    assert answer.json() == {"code": "withdrawn", "message": "Văn bản đã bị thu hồi."}
+    assert answer.json() == {"code": "withdrawn", "message": str(WITHDRAWN)}
     # Nor through the delivery it came by, on the page or through the API.
     sent_file_id = delivery.document.files.get().pk
     page = clerk.get(reverse("delivery:inbox_file", args=[delivery.pk, sent_file_id]))

@@ -16,6 +16,7 @@ from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, RecallState
 from lienthong.delivery.views import inbox as inbox_views
 from lienthong.documents.models import Direction, Document, DocumentStatus
+from lienthong.documents.services.registration import ALREADY_REGISTERED, RECEIVED_BEFORE_ISSUE
 from lienthong.processing import services as processing
 from lienthong.processing.models import Handling
 from lienthong.processing.tests.test_flow import issue_report
@@ -191,7 +192,7 @@ def test_the_same_paper_registered_by_hand_is_flagged_before_and_refused_on_regi
 
     response = district_clerk.post(reverse("delivery:inbox_register", args=[d.pk]), register_post())
     assert texts(response, "//div[@class='form-errors']/p") == [
-        "Văn bản 01/BC-UBND của Ủy ban nhân dân xã Vị Thắng đã được đăng ký với số đến 1."]
+        ALREADY_REGISTERED % {"s": "01/BC-UBND", "i": "Ủy ban nhân dân xã Vị Thắng", "n": 1}]
     d.refresh_from_db()
     assert d.state == DeliveryState.ARRIVED  # the claim rolled back with the refused registration
     assert Document.objects.filter(direction=Direction.INCOMING).count() == 1
@@ -202,7 +203,7 @@ def test_a_received_date_before_the_issue_date_is_shown_next_to_the_field(distri
     response = district_clerk.post(reverse("delivery:inbox_register", args=[d.pk]),
                                    register_post(received_on="2018-03-01"))
     blocks = page(response).xpath("//div[contains(@class,'field')][.//*[@name='received_on']]//p[@class='error']")
-    assert [b.text_content() for b in blocks] == ["Ngày đến không được trước ngày ban hành."]
+    assert [b.text_content() for b in blocks] == [str(RECEIVED_BEFORE_ISSUE)]
     assert not Document.objects.filter(direction=Direction.INCOMING).exists()
     d.refresh_from_db()
     assert d.state == DeliveryState.ARRIVED
