@@ -9,13 +9,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from lienthong.testing.builders import PASSWORD
+from lienthong.api import VALIDATION_MESSAGES
 from lienthong.delivery.models import Delivery
 from lienthong.drafting.tests.test_api import NOT_FOUND, as_user, issue_via_api, ok, post_json
 from lienthong.notifications.models import Notification
 from lienthong.processing.api import NO_HANDLING
 from lienthong.processing.models import Assignment, AssignmentState, Handling, HandlingState
 from lienthong.processing.services import assignments
+from lienthong.testing.builders import PASSWORD
 
 
 def token_client(username: str) -> Client:
@@ -211,7 +212,7 @@ def test_bad_assignments_are_a_422_naming_each_line_and_store_nothing(province):
         line % {"i": 3} + str(assignments.LINE_UNIT_OR_PERSON)]}
     assert bad_role.status_code == 422
     assert bad_role.json()["errors"] == {"assignments.0.role": [
-        "Giá trị không hợp lệ; chọn một trong: 'lead', 'support', 'info'."]}
+        VALIDATION_MESSAGES["enum"] % {"expected": "'lead', 'support', 'info'"}]}
     assert not Assignment.objects.exists()
     assert Handling.objects.get(document_id=incoming).state == HandlingState.SUBMITTED
 
