@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from lienthong.api import VALIDATION_MESSAGES
 from lienthong.assessment import engine, services
 from lienthong.assessment.api import RESULTS_NOT_PUBLISHED
 from lienthong.assessment.models import Campaign, CampaignState, SelfAssessment
@@ -125,7 +126,8 @@ def test_a_ratio_outside_0_1_is_a_422_in_vietnamese_and_nothing_is_saved(open_ca
     assert sa.values.get(criterion_code="A1").value is None
     malformed = put_json(as_user(p.users["clerk.vp"]), f"/api/assessment/self-assessments/{sa.pk}/values",
                          {"values": ["A1", 1]})
-    assert malformed.status_code == 422 and malformed.json()["errors"]["values"] == ["Phải là một đối tượng JSON."]
+    assert malformed.status_code == 422
+    assert malformed.json()["errors"]["values"] == [VALIDATION_MESSAGES["dict_type"]]
 
 
 def test_submitting_after_the_deadline_is_refused(open_campaign):
