@@ -7,9 +7,10 @@ import datetime as dt
 from django.test import Client
 
 from lienthong.accounts.services import api_token_issue
+from lienthong.core.errors import NOT_FOUND_OR_HIDDEN
 from lienthong.publicservices.models import Procedure, ProcedureMonth
 
-NOT_FOUND = {"code": "not_found", "message": "Không tìm thấy hoặc bạn không có quyền truy cập."}
+NOT_FOUND = {"code": "not_found", "message": NOT_FOUND_OR_HIDDEN}
 
 
 def as_user(user) -> Client:
