@@ -26,8 +26,10 @@ from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentState
 from lienthong.processing.services.common import doc_url
 
 H = HandlingState
-# The leaders' notification of an urgent arrival (the tests use this constant rather than a copy of the text).
+# Notifications' titles (the tests use these constants rather than copies of the text): the leaders' of an urgent
+# arrival, and the people's whose work a recall closed.
 URGENT_ARRIVED = gettext_lazy("KHẨN – văn bản đến %(s)s: %(t)s")
+WORK_CLOSED_BY_RECALL = gettext_lazy("Văn bản %(s)s đã bị thu hồi: phần việc được giao đã đóng")
 
 
 def handling_open(*, actor, document: Document) -> Handling:
@@ -101,7 +103,7 @@ def handling_close_on_recall(*, document_id: int, actor_id: int | None, sender_n
         number_symbol = Document.objects.filter(pk=document_id).values_list("number_symbol", flat=True).get()
         transaction.on_commit(lambda: notification_services.notify(
             user_ids=sorted(people), kind="recall",
-            title=_("Văn bản %(s)s đã bị thu hồi: phần việc được giao đã đóng") % {"s": number_symbol},
+            title=WORK_CLOSED_BY_RECALL % {"s": number_symbol},
             body=_("%(a)s đã thu hồi văn bản; cơ quan đã đồng ý và gỡ văn bản.") % {"a": sender_name},
             dedupe_key=f"withdrawn:{document_id}"))
     return closed
