@@ -5,6 +5,7 @@ import pytest
 
 from lienthong.delivery import services
 from lienthong.delivery.models import Delivery, DeliveryState, RecallState, RecipientList
+from lienthong.delivery.selectors import CHOSEN_TWICE
 from lienthong.documents.models import Document, DocumentStatus
 from lienthong.documents.services.registration import RECEIVED_IN_FUTURE
 from lienthong.drafting.tests.test_api import NOT_FOUND, as_user, issue_via_api, ok, post_json
@@ -298,5 +299,4 @@ def test_a_draft_sent_to_a_saved_list_and_the_same_agency_again_is_refused(provi
     response = as_user(p.users["specialist.xa"]).post("/api/drafts", draft_form(p, recipient_list_ids=[rl["id"]]))
 
     assert response.status_code == 422
-    assert response.json()["errors"]["recipients"] == [
-        "“Ủy ban nhân dân huyện Vị Thủy” được chọn hai lần trong nơi nhận."]
+    assert response.json()["errors"]["recipients"] == [CHOSEN_TWICE % {"n": "Ủy ban nhân dân huyện Vị Thủy"}]

@@ -28,6 +28,7 @@ from lienthong.notifications.models import Notification
 from lienthong.processing import selectors as processing_selectors
 from lienthong.processing import services as processing
 from lienthong.processing.models import Assignment, AssignmentRole, AssignmentState, Handling, HandlingState
+from lienthong.processing.services.registration import WORK_CLOSED_BY_RECALL
 from lienthong.processing.tests.test_flow import issue_report
 from lienthong.search.selectors import search_documents
 from lienthong.testing.builders import tiny_pdf
@@ -164,7 +165,7 @@ def test_the_assigned_specialist_loses_the_copy_and_its_work_is_closed(province,
     assert Handling.objects.get(document=incoming).state == HandlingState.WITHDRAWN
     # …and told so: the work given to them is closed, not completed.
     assert list(Notification.objects.filter(user=specialist, kind="recall").values_list("title", flat=True)) == [
-        "Văn bản 01/BC-UBND đã bị thu hồi: phần việc được giao đã đóng"]
+        WORK_CLOSED_BY_RECALL % {"s": "01/BC-UBND"}]
 
 
 def test_a_recalled_document_is_no_longer_legally_valid(province):
