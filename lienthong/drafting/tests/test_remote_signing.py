@@ -17,7 +17,10 @@ from lienthong.drafting import remote_signing
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import DraftFile, DraftState
 from lienthong.signing.client import sign_attributes
+from lienthong.signing.methods import NO_COMPETENT_SIGNATURE
 from lienthong.signing.models import RemoteSessionState, RemoteSigningSession
+from lienthong.signing.pades.remote import SIGNATURE_MISMATCH
+from lienthong.signing.pades.sessions import SESSION_EXPIRED
 from lienthong.signing.tests.flow_setup import add_credential, draft_at_signing, trust_material
 from lienthong.signing.verification import verify_pdf
 
@@ -84,7 +87,7 @@ def test_a_signature_that_does_not_match_is_refused_and_the_session_stays_usable
     tampered = [bytes([good[0][0] ^ 1]) + good[0][1:]]
     with pytest.raises(ValidationFailed) as exc:
         remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=tampered)
-    assert exc.value.message == "Chữ ký từ token không khớp với dữ liệu đã chuẩn bị."
+    assert exc.value.message == str(SIGNATURE_MISMATCH)
     # Signed with another key (the agency's token instead of the chairman's): refused too.
     with pytest.raises(ValidationFailed):
         remote_signing.draft_remote_finish(actor=leader, session_id=session.pk,
@@ -99,7 +102,7 @@ def test_a_signature_that_does_not_match_is_refused_and_the_session_stays_usable
     assert state_of(draft)[0] == DraftState.TO_NUMBER
     with pytest.raises(ValidationFailed) as exc:  # a finished session cannot sign twice
         remote_signing.draft_remote_finish(actor=leader, session_id=session.pk, signatures=good)
-    assert exc.value.message == "Phiên ký này đã hoàn tất."
+    assert exc.value.message == "Phiên ký này đã hoàn tất."  # signing keeps this message without a constant
 
 
 def test_an_expired_session_is_refused(tokens):
@@ -112,7 +115,7 @@ def test_an_expired_session_is_refused(tokens):
     with pytest.raises(ValidationFailed) as exc:
         remote_signing.draft_remote_finish(actor=leader, session_id=session.pk,
                                            signatures=token_sign(session, p.leader_key))
-    assert exc.value.message == "Phiên ký đã hết hạn, hãy chuẩn bị lại."
+    assert exc.value.message == str(SESSION_EXPIRED)
     assert state_of(draft) == before
 
 
@@ -154,7 +157,7 @@ def test_the_agency_step_needs_the_competent_persons_digital_signature(tokens):
     drafting.draft_number(actor=p.users["clerk.huyen"], draft=draft)
     with pytest.raises(ValidationFailed) as exc:
         remote_signing.draft_remote_prepare(actor=p.users["clerk.huyen"], draft=draft, step="seal")
-    assert exc.value.message == "Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền."
+    assert exc.value.message == str(NO_COMPETENT_SIGNATURE)
     assert not RemoteSigningSession.objects.exists()
 
 
