@@ -55,7 +55,8 @@ TOPICS = [
     "phòng cháy, chữa cháy rừng tràm", "tuyển sinh lớp 10 năm học {y}-{y1}", "tiêm chủng mở rộng",
     "kiểm tra công tác văn thư, lưu trữ", "chấm điểm mức độ ứng dụng công nghệ thông tin",
     "thu ngân sách nhà nước quý {q}", "đầu tư công trung hạn", "bảo hiểm y tế hộ gia đình",
-    "phát triển hợp tác xã nông nghiệp", "xử lý ô nhiễm môi trường kênh, rạch", "nâng cấp tuyến đường giao thông nông thôn",
+    "phát triển hợp tác xã nông nghiệp", "xử lý ô nhiễm môi trường kênh, rạch",
+    "nâng cấp tuyến đường giao thông nông thôn",
     "hỗ trợ người có công với cách mạng", "thi đua khen thưởng năm {y}", "sắp xếp tổ chức bộ máy",
     "tuyên truyền phổ biến giáo dục pháp luật", "phòng chống tham nhũng, lãng phí", "chuyển đổi cơ cấu cây trồng",
     "quản lý chất lượng nước sinh hoạt nông thôn", "hội nghị tổng kết công tác năm {y}",
@@ -97,7 +98,7 @@ def ensure_province():
 
 def generate(n: int, *, fresh: bool) -> None:
     """Bulk-create ``n`` documents (numbered consecutively per register) and index them."""
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.db.models import Max
 
     from lienthong.accounts.models import Position, Role
@@ -112,7 +113,8 @@ def generate(n: int, *, fresh: bool) -> None:
         print(f"reusing {existing} generated documents")
         return
     if existing and fresh:
-        raise SystemExit("--fresh needs an empty bench database: delete it (var/bench.sqlite3 or the PostgreSQL database)")
+        raise SystemExit("--fresh needs an empty bench database: "
+                         "delete it (var/bench.sqlite3 or the PostgreSQL database)")
     rng = random.Random(2018)
     clerks = {p.agency_id: p.user_id for p in Position.objects.filter(role=Role.CLERK, agency__is_external=False)}
     agencies = list(clerks)
@@ -154,14 +156,16 @@ def generate(n: int, *, fresh: bool) -> None:
                 issuer_agency=issuer, issuer_name=issuer.name, place=issuer.place_name, issued_on=issued,
                 received_on=issued + dt.timedelta(days=rng.randint(0, 3)), subject=subject_for(rng, y),
                 urgency=rng.choices(["normal", "urgent", "very_urgent", "flash"], [85, 10, 4, 1])[0],
-                signer_authority=rng.choice(["", "KT.", "TM."]), signer_position=rng.choice(["Giám đốc", "Phó Chủ tịch", "Chủ tịch"]),
+                signer_authority=rng.choice(["", "KT.", "TM."]),
+                signer_position=rng.choice(["Giám đốc", "Phó Chủ tịch", "Chủ tịch"]),
                 signer_name=rng.choice(SIGNERS), notes=marker, created_by_id=clerks[a],
             ))
         with transaction.atomic():
             created = Document.objects.bulk_create(rows, batch_size=1000)
             ids = [d.pk for d in created]
             if not ids or ids[0] is None:  # backends that do not return ids from bulk_create
-                ids = list(Document.objects.filter(notes=marker).order_by("-id").values_list("id", flat=True)[:len(rows)])
+                newest = Document.objects.filter(notes=marker).order_by("-id")
+                ids = list(newest.values_list("id", flat=True)[:len(rows)])
             search_services.index_documents(document_ids=ids)
         made += len(rows)
         print(f"  {existing + made:>9} documents  ({time.perf_counter() - t0:6.1f} s)", flush=True)

@@ -226,7 +226,7 @@ def ensure_assignments(open_target: int, *, today: dt.date) -> None:
         for level in (0, 1):
             rows: list[Assignment] = []
             made: list[tuple[list, int]] = []
-            for hi, agency_id, plan, finished in plans:
+            for hi, agency_id, plan, _finished in plans:
                 h = handlings[hi]
                 for k, step in enumerate(plan):
                     role, unit_id, user_id, parent, state, offset = step[:6]
@@ -248,7 +248,7 @@ def ensure_assignments(open_target: int, *, today: dt.date) -> None:
                         completed_at=now if state == "done" else None))
                     made.append((plan, k))
             Assignment.objects.bulk_create(rows, batch_size=2000)
-            for (plan, k), row in zip(made, rows):
+            for (plan, k), row in zip(made, rows, strict=True):
                 plan[k] = (*plan[k][:6], row.pk)
         grants = {}
         for hi, _agency_id, plan, _finished in plans:

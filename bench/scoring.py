@@ -53,7 +53,8 @@ def synthetic_set(n_criteria: int = 60) -> CriteriaSet:
             elif kind == "steps":
                 crit = Criterion(code, code, kind, 5, steps=(Step(5, min=4), Step(3, min=2), Step(1, min=1)))
             elif kind == "steps_choice":
-                crit = Criterion(code, code, "steps", 5, steps=(Step(5, when="a"), Step(2, when="b"), Step(0, when="c")))
+                steps = (Step(5, when="a"), Step(2, when="b"), Step(0, when="c"))
+                crit = Criterion(code, code, "steps", 5, steps=steps)
             elif kind == "count_capped":
                 crit = Criterion(code, code, kind, 5, per_item=1)
             elif kind == "best_of":
@@ -137,7 +138,8 @@ def main() -> None:
     for name, target, times in rows:
         med, hi = statistics.median(times), p95(times)
         verdict = "—" if target is None else ("OK" if hi < target else "OVER")
-        print(f"| {name} | {'< %g s' % target if target else '—'} | {med * 1000:.0f} ms | {hi * 1000:.0f} ms | {verdict} |")
+        goal = f"< {target:g} s" if target else "—"
+        print(f"| {name} | {goal} | {med * 1000:.0f} ms | {hi * 1000:.0f} ms | {verdict} |")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ class Scope:
 
 class AgencyFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Có dấu hoặc không dấu: vi thuy")}))
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": _("Có dấu hoặc không dấu: vi thuy")}))
     level = forms.ModelChoiceField(label=_("Cấp"), queryset=AdministrativeLevel.objects.all(), to_field_name="code",
                                    required=False, empty_label=_("Tất cả"))
     group = forms.ModelChoiceField(label=_("Nhóm xếp hạng"), queryset=AgencyGroup.objects.all(), to_field_name="code",

@@ -52,7 +52,8 @@ class Agency(models.Model):
         AgencyGroup, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("nhóm xếp hạng")
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("cơ quan cấp trên")
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("cơ quan cấp trên"),
     )
     identifier_code = models.CharField(
         _("mã định danh điện tử"), max_length=64, null=True, blank=True, unique=True,

@@ -192,7 +192,8 @@ class Document(models.Model):
             models.Index(fields=["agency", "number_symbol_norm"], name="doc_agency_number_norm"),
             models.Index(fields=["agency", "direction", "-created_at", "-id"], name="doc_agency_dir_created"),
             models.Index(fields=["agency", "direction", "secrecy"], name="doc_agency_dir_secrecy"),
-            models.Index(fields=["agency", "direction", "urgency", "-created_at", "-id"], name="doc_agency_dir_urgency"),
+            models.Index(fields=["agency", "direction", "urgency", "-created_at", "-id"],
+                         name="doc_agency_dir_urgency"),
         ]
 
     def __str__(self) -> str:

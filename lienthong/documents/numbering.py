@@ -2,8 +2,8 @@
 
 Rules (Decree 30 Art. 15, 22; vanthu.md §3.3): one series per register per calendar year starting at
 01 on 1 January; no gaps, no duplicates, no reuse. Allocation is a single ``UPDATE … SET last_number
-= last_number + 1 … RETURNING last_number`` inside the caller's transaction: PostgreSQL holds the row lock until commit and
-SQLite (IMMEDIATE transactions) holds the database write lock, so a number is only ever seen by the
+= last_number + 1 … RETURNING last_number`` inside the caller's transaction: PostgreSQL holds the row lock
+until commit and SQLite (IMMEDIATE transactions) holds the database write lock, so a number is only ever seen by the
 transaction that will store the document carrying it. If that transaction rolls back, the
 increment rolls back with it, so no gap appears.
 """
@@ -89,7 +89,8 @@ def register_for(*, agency_id: int, year: int, direction: str, document_type: Do
     for r in candidates:
         if r.pk not in types_by_register:
             return r
-    raise ValidationFailed({"document_type": [_("Cơ quan chưa có sổ văn bản cho loại văn bản này trong năm %(year)s.") % {"year": year}]})
+    message = _("Cơ quan chưa có sổ văn bản cho loại văn bản này trong năm %(year)s.") % {"year": year}
+    raise ValidationFailed({"document_type": [message]})
 
 
 def allocate_number(*, register: Register) -> int:

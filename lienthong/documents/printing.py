@@ -28,8 +28,8 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core.errors import DomainError
-from lienthong.files import open_original
 from lienthong.documents.models import Direction, Document, DocumentFile
+from lienthong.files import open_original
 
 log = logging.getLogger(__name__)
 

@@ -138,7 +138,8 @@ def document_relations(*, user: User, document: Document) -> list[tuple[StrOrPro
     out: list[tuple[StrOrPromise, Document]] = []
     for rel in (DocumentRelation.objects.filter(source=document, target__in=visible).select_related("target")):
         out.append((RelationKind(rel.kind).label, rel.target))
-    reverse_labels = {RelationKind.AMENDS: _("Được sửa đổi, bổ sung bởi"), RelationKind.REPLACES: _("Được thay thế bởi"),
+    reverse_labels = {RelationKind.AMENDS: _("Được sửa đổi, bổ sung bởi"),
+                      RelationKind.REPLACES: _("Được thay thế bởi"),
                       RelationKind.CORRECTS: _("Được đính chính bởi"), RelationKind.REPLIES_TO: _("Được trả lời bởi")}
     for rel in (DocumentRelation.objects.filter(target=document, source__in=visible).select_related("source")):
         out.append((reverse_labels[RelationKind(rel.kind)], rel.source))

@@ -101,8 +101,8 @@ def holiday_save(*, actor, day: dt.date | None, name: str, kind: str = HolidayKi
         try:
             with transaction.atomic():
                 holiday.save()
-        except IntegrityError:  # a concurrent save took the date between the check and the write
-            raise ValidationFailed({"date": [MSG_DATE_TAKEN % {"date": f"{day:%d/%m/%Y}", "name": name}]})
+        except IntegrityError as exc:  # a concurrent save took the date between the check and the write
+            raise ValidationFailed({"date": [MSG_DATE_TAKEN % {"date": f"{day:%d/%m/%Y}", "name": name}]}) from exc
         audit_log(actor=actor, action=AuditAction.CREATED if created else AuditAction.CHANGED,
                   obj_type="holiday", obj_id=holiday.pk, summary=str(holiday),
                   details={"before": before, "after": {"date": day.isoformat(), "name": name, "kind": kind}})

@@ -53,7 +53,8 @@ def test_directory_shows_the_tree_with_depth(clerk_client, province):
     ({"q": "vi thuy"}, ["Ủy ban nhân dân huyện Vị Thủy"]),
     ({"q": "VĂN PHÒNG"}, ["Văn phòng Ủy ban nhân dân tỉnh Hậu Giang"]),
     ({"level": "xa"}, ["Ủy ban nhân dân xã Vị Thắng"]),
-    ({"group": "so-nganh"}, ["Văn phòng Ủy ban nhân dân tỉnh Hậu Giang", "Sở Thông tin và Truyền thông tỉnh Hậu Giang"]),
+    ({"group": "so-nganh"},
+     ["Văn phòng Ủy ban nhân dân tỉnh Hậu Giang", "Sở Thông tin và Truyền thông tỉnh Hậu Giang"]),
     ({"scope": "external"}, ["Bộ Nội vụ"]),
     ({"scope": "internal", "q": "ủy ban nhân dân x"}, ["Ủy ban nhân dân xã Vị Thắng"]),
 ])
@@ -92,7 +93,8 @@ def test_exports_download_as_files(clerk_client, province):
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_import_is_forbidden_to_everyone_but_system_administrators(clerk_client, province, method):
     before = Agency.objects.count()
-    data = {"file": upload("co-quan.csv", [["000.00.40.H30", "Sở Nội vụ", "", "SNV", "tinh", "", "", "", "0", "1", "1"]])}
+    row = ["000.00.40.H30", "Sở Nội vụ", "", "SNV", "tinh", "", "", "", "0", "1", "1"]
+    data = {"file": upload("co-quan.csv", [row])}
 
     response = getattr(clerk_client, method)(IMPORT, data if method == "post" else None)
 

@@ -89,7 +89,8 @@ def test_a_rewritten_entry_with_a_recomputed_hash_breaks_the_next_link(logged):
     """An attacker who also recomputes the entry's own hash (here even with the key) breaks the chain after it."""
     first, second = chain_of(logged.agencies["vp"])
     forged = _digest(key=keyring().current, key_id=first.key_id, chain=first.chain, seq=first.seq, at=first.at,
-                     actor_id=first.actor_id, actor_name=first.actor_name, action=first.action, object_type=first.object_type,
+                     actor_id=first.actor_id, actor_name=first.actor_name, action=first.action,
+                     object_type=first.object_type,
                      object_id=first.object_id, summary="Nội dung giả mạo", details=first.details,
                      prev_hash=first.prev_hash)
     AuditEntry.objects.filter(pk=first.pk).update(summary="Nội dung giả mạo", hash=forged)

@@ -114,7 +114,8 @@ def _assessment(p):
     AssessmentAuthority.objects.create(agency=a["stttt"], kind=AuthorityKind.COUNCIL)
     AssessmentAuthority.objects.create(agency=a["ubnd"], kind=AuthorityKind.APPROVER)
     council = u["specialist.stttt"]
-    yaml_text = (Path(services.__file__).parents[1] / "criteria_sets" / "mic-2017-default.yaml").read_text(encoding="utf-8")
+    shipped = Path(services.__file__).parents[1] / "criteria_sets" / "mic-2017-default.yaml"
+    yaml_text = shipped.read_text(encoding="utf-8")
     version = services.criteria_set_import(yaml_text=yaml_text, actor=council)
     campaign = services.campaign_create(actor=council, year=2017, criteria_set=version, units=[
         services.UnitInput(a["vp"].pk, "so_nganh"),

@@ -4,7 +4,6 @@ and the static files served with DEBUG off, as ``make run`` does."""
 
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 

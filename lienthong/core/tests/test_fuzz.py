@@ -160,7 +160,7 @@ def _request(schema: Schema, method: str, path: str, op: dict, data) -> tuple[st
     for param in op.get("parameters", []):
         value = data.draw(schema.value(param.get("schema", {})), label=f"{param['in']}:{param['name']}")
         if param["in"] == "path":
-            url = url.replace("{%s}" % param["name"], quote(_as_text(value) or "0", safe=""))
+            url = url.replace("{" + param["name"] + "}", quote(_as_text(value) or "0", safe=""))
         elif param["in"] == "query" and value is not None:
             for item in value if isinstance(value, list) else [value]:
                 query.append((param["name"], _as_text(item)))
@@ -265,7 +265,7 @@ def _mutations(schema: Schema, op: dict):
 def _build(path: str, path_values: dict, query: dict, body, media) -> tuple[str, dict]:
     url = path
     for name, value in path_values.items():
-        url = url.replace("{%s}" % name, quote(_as_text(value) or "0", safe=""))
+        url = url.replace("{" + name + "}", quote(_as_text(value) or "0", safe=""))
     pairs = [(k, _as_text(item)) for k, v in query.items() if v is not None
              for item in (v if isinstance(v, list) else [v])]
     if pairs:

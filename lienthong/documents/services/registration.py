@@ -30,9 +30,21 @@ from lienthong.documents import notation as notation_grammar
 from lienthong.documents.models import Direction, Document, DocumentStatus, Secrecy
 from lienthong.documents.numbering import allocate_number, format_number, register_for
 from lienthong.documents.services.inputs import (
-    CODE_NOTATION_MAX_LENGTH, CODE_NUMBER_MAX_LENGTH, INCOMING_CODE_NOTATION_MAX_LENGTH, SCAN_KINDS, DocumentInput,
-    _too_early, _validate_common, agency_may_issue, build_notation, check_clerk, document_identifier,
-    earliest_document_date, issuer_agency_by_name, normalize_number_symbol, split_number_symbol,
+    CODE_NOTATION_MAX_LENGTH,
+    CODE_NUMBER_MAX_LENGTH,
+    INCOMING_CODE_NOTATION_MAX_LENGTH,
+    SCAN_KINDS,
+    DocumentInput,
+    _too_early,
+    _validate_common,
+    agency_may_issue,
+    build_notation,
+    check_clerk,
+    document_identifier,
+    earliest_document_date,
+    issuer_agency_by_name,
+    normalize_number_symbol,
+    split_number_symbol,
 )
 from lienthong.documents.services.originals import ReadFile, first_page_count, read_files, store_with_files
 

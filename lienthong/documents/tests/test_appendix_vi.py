@@ -13,15 +13,19 @@ from django.urls import reverse
 
 from lienthong.agencies.models import Agency
 from lienthong.agencies.services import (
-    CODE_BAD_SHAPE, CODE_BAD_SHAPE_OR_QD20, CODE_TOO_LONG, agency_validate, identifier_code_is_valid,
+    CODE_BAD_SHAPE,
+    CODE_BAD_SHAPE_OR_QD20,
+    CODE_TOO_LONG,
+    agency_validate,
+    identifier_code_is_valid,
 )
 from lienthong.core.errors import ValidationFailed
-from lienthong.testing.builders import doc_input, pdf_upload
 from lienthong.documents import services
+from lienthong.documents.models import Document, Register
 from lienthong.documents.services.inputs import ISSUED_AMOUNT_OUT_OF_RANGE
 from lienthong.documents.services.registration import INCOMING_NOTATION_TOO_LONG, NOTATION_TOO_LONG
-from lienthong.documents.models import Document, Register
 from lienthong.documents.tests.test_api import as_user
+from lienthong.testing.builders import doc_input, pdf_upload
 
 TODAY = dt.date(2018, 3, 20)
 

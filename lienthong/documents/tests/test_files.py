@@ -4,11 +4,11 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lienthong.testing.builders import doc_input, pdf_upload
 from lienthong.core.errors import ValidationFailed
 from lienthong.documents import services
 from lienthong.documents.models import DocumentFile, ExtractionStatus, StoredFile
 from lienthong.files import checks, open_original
+from lienthong.testing.builders import doc_input, pdf_upload
 
 TODAY = dt.date(2018, 3, 20)
 

@@ -15,17 +15,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from lienthong.testing.builders import pdf_upload, tiny_pdf
 from lienthong.core.errors import ValidationFailed
 from lienthong.core.http import BODY_TOO_LARGE
 from lienthong.documents.models import Document, DocumentFile, StoredFile
-from lienthong.web.tests.test_document_api import as_user, incoming_form, originals_on_disk
-from lienthong.web.tests.test_document_pages import errors_next_to, incoming_post
 from lienthong.drafting.models import DraftFile
 from lienthong.drafting.tests.test_api import draft_form
 from lienthong.files import checks
 from lienthong.files.tests import hostile
 from lienthong.files.uploads import FILE_NAME_TOO_LONG, TOO_MANY_FILES_SENT
+from lienthong.testing.builders import pdf_upload, tiny_pdf
+from lienthong.web.tests.test_document_api import as_user, incoming_form, originals_on_disk
+from lienthong.web.tests.test_document_pages import errors_next_to, incoming_post
 
 
 def active(kind: str) -> tuple:
@@ -204,7 +204,8 @@ def test_api_refuses_a_file_name_over_the_limit(province):
 def test_api_answers_a_kilobyte_file_name_with_a_vietnamese_400(province):
     client = as_user(province.users["clerk.stttt"])
 
-    response = client.post("/api/documents/incoming", incoming_form(province, files=[NamedBytes(LONG_NAME, tiny_pdf())]))
+    form = incoming_form(province, files=[NamedBytes(LONG_NAME, tiny_pdf())])
+    response = client.post("/api/documents/incoming", form)
 
     assert response.status_code == 400
     assert response.json()["code"] == "upload_name_too_long"

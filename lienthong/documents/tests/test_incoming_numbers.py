@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from lienthong.core.errors import ValidationFailed
-from lienthong.testing.builders import doc_input, doc_type, make_agency
 from lienthong.documents import services
 from lienthong.documents.models import Document
 from lienthong.documents.services.registration import TYPE_NOT_ISSUABLE
+from lienthong.testing.builders import doc_input, doc_type
 
 TODAY = dt.date(2021, 3, 20)
 
@@ -191,11 +191,11 @@ def test_an_authorisation_given_in_the_directory_allows_the_type(province):
 def test_drafting_numbering_refuses_an_unauthorised_qppl_type(province):
     """vanthu.md §7 rule 1 and §3.3; NĐ30 Art. 15.1a, 15.3: the drafting flow's numbering step refuses
     a QPPL type the agency may not issue, and takes no number."""
-    from lienthong.testing.builders import doc_type
     from lienthong.documents.models import Register
     from lienthong.drafting import services as drafting
     from lienthong.drafting.models import Draft, DraftState
     from lienthong.signing.tests.flow_setup import draft_at_signing
+    from lienthong.testing.builders import doc_type
 
     draft = draft_at_signing(province)
     Draft.objects.filter(pk=draft.pk).update(state=DraftState.TO_NUMBER, document_type=doc_type("qppl-quyet-dinh"))

@@ -11,16 +11,24 @@ from django.utils import timezone
 
 from lienthong.core.errors import ValidationFailed
 from lienthong.core.middleware import NUL_REFUSED  # a NUL never reaches the forms: see test_bad_input
-from lienthong.testing.builders import doc_input
 from lienthong.documents import services
 from lienthong.documents.models import Document, Register, StoredFile
 from lienthong.documents.notation import (
-    CONTROL_CHARACTERS, EXAMPLES, LEADING_ZERO_MISSING, SHAPE_INVALID, YEAR_OUT_OF_RANGE,
+    CONTROL_CHARACTERS,
+    EXAMPLES,
+    LEADING_ZERO_MISSING,
+    SHAPE_INVALID,
+    YEAR_OUT_OF_RANGE,
 )
 from lienthong.documents.services.inputs import (
-    DUE_BEFORE_ISSUE, DUE_TOO_FAR, EARLIER_THAN_ALLOWED, ISSUED_IN_FUTURE, ISSUED_ON_LABEL,
+    DUE_BEFORE_ISSUE,
+    DUE_TOO_FAR,
+    EARLIER_THAN_ALLOWED,
+    ISSUED_IN_FUTURE,
+    ISSUED_ON_LABEL,
 )
 from lienthong.documents.services.registration import RECEIVED_BEFORE_ISSUE, RECEIVED_IN_FUTURE
+from lienthong.testing.builders import doc_input
 from lienthong.web.tests.test_document_api import as_user, incoming_form, originals_on_disk
 from lienthong.web.tests.test_document_pages import errors_next_to, incoming_post, outgoing_post
 

@@ -17,13 +17,18 @@ from lienthong.authority import services as authority_services
 from lienthong.authority.models import SigningGrant
 from lienthong.authority.selectors import GRANT_NOT_IN_FORCE, KT_DEPUTY_ONLY, NO_GRANT
 from lienthong.core.errors import ValidationFailed
-from lienthong.testing.builders import PASSWORD, doc_input, doc_type, pdf_upload
 from lienthong.documents import services
 from lienthong.documents.models import Document, Register, StoredFile
 from lienthong.documents.services.registration import (
-    ISSUED_BEFORE_SIGNED, LATE_ISSUE_REASON_REQUIRED, NOT_A_SCAN, SCAN_REQUIRED, SIGNED_ON_REQUIRED,
-    SIGNER_NOT_A_LEADER, SIGNER_REQUIRED,
+    ISSUED_BEFORE_SIGNED,
+    LATE_ISSUE_REASON_REQUIRED,
+    NOT_A_SCAN,
+    SCAN_REQUIRED,
+    SIGNED_ON_REQUIRED,
+    SIGNER_NOT_A_LEADER,
+    SIGNER_REQUIRED,
 )
+from lienthong.testing.builders import PASSWORD, doc_input, doc_type, pdf_upload
 from lienthong.web.tests.test_document_pages import detail_url, errors_next_to, outgoing_post
 
 URL = reverse("documents:register_outgoing")

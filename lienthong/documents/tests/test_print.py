@@ -20,10 +20,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 
 from lienthong.audit.models import AuditAction, AuditEntry
-from lienthong.testing.builders import doc_input, tiny_pdf
 from lienthong.documents import services
 from lienthong.documents.models import DocumentFile, StoredFile
 from lienthong.documents.printing import ONLY_PDF_PRINTABLE
+from lienthong.testing.builders import doc_input, tiny_pdf
 
 TODAY = dt.date(2018, 3, 20)
 PRINTED_AT = dt.datetime(2018, 3, 21, 14, 5, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))

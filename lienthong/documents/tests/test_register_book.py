@@ -212,7 +212,8 @@ def test_a_large_register_prints_in_volumes(province, client, settings):
     settings.REGISTER_BOOK_VOLUME_SIZE = 2
     for day in (1, 2, 3):
         services.document_register_outgoing(actor=province.users["clerk.vp"], agency=province.agencies["vp"],
-                                            data=doc_input(subject=f"Thông báo số {day}", issued_on=dt.date(2018, 3, day)),
+                                            data=doc_input(subject=f"Thông báo số {day}",
+                                                           issued_on=dt.date(2018, 3, day)),
                                             today=dt.date(2018, 3, 20))
     client.force_login(province.users["clerk.vp"])
     page = client.get("/so-van-ban/").content.decode()

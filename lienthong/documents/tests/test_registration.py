@@ -6,13 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from lienthong.core.errors import PermissionDenied, ValidationFailed
+from lienthong.documents import services
+from lienthong.documents.models import Document, DocumentFile, Register, StoredFile
+from lienthong.documents.numbering import ensure_year_registers
 from lienthong.documents.services.registration import ALREADY_REGISTERED
 from lienthong.files import checks
 from lienthong.files.uploads import ORIGINAL_TOO_LARGE
 from lienthong.testing.builders import doc_input, make_agency, pdf_upload
-from lienthong.documents import services
-from lienthong.documents.models import Document, DocumentFile, Register, StoredFile
-from lienthong.documents.numbering import ensure_year_registers
 
 TODAY = dt.date(2018, 3, 20)
 
@@ -26,7 +26,8 @@ def register_out(province, **kw):
 
 def register_in(province, number_symbol="15/QĐ-UBND", **kw):
     kw.setdefault("today", TODAY)
-    data = kw.pop("data", None) or doc_input("quyet-dinh", "Quyết định phê duyệt kế hoạch", issued_on=dt.date(2018, 3, 1))
+    data = kw.pop("data", None) or doc_input("quyet-dinh", "Quyết định phê duyệt kế hoạch",
+                                             issued_on=dt.date(2018, 3, 1))
     return services.document_register_incoming(actor=province.users["clerk.stttt"], agency=province.agencies["stttt"],
                                                data=data, number_symbol=number_symbol,
                                                issuer_agency=province.agencies["ubnd"], **kw)

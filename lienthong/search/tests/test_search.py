@@ -52,7 +52,8 @@ def test_text_stored_decomposed_is_found_and_shown_composed(province):
 
     hits = search(province, "clerk.vp", "de an chuyen doi so")
     assert ids(hits) == [doc.pk]
-    assert hits[0].snippet == "<mark>Đề</mark> <mark>án</mark> <mark>chuyển</mark> <mark>đổi</mark> <mark>số</mark> của tỉnh"
+    assert hits[0].snippet == ("<mark>Đề</mark> <mark>án</mark> <mark>chuyển</mark> <mark>đổi</mark> "
+                               "<mark>số</mark> của tỉnh")
     assert ids(search(province, "clerk.vp", "chuyển đổi")) == [doc.pk]
 
 
@@ -275,7 +276,8 @@ def test_an_ended_position_stops_the_results(province, spread):
 
 def test_direction_and_year_filters(province):
     current = outgoing(province, "Kế hoạch chuyển đổi số 2018")
-    old = outgoing(province, "Kế hoạch chuyển đổi số 2017", issued_on=dt.date(2017, 12, 29), today=dt.date(2017, 12, 29))
+    old = outgoing(province, "Kế hoạch chuyển đổi số 2017", issued_on=dt.date(2017, 12, 29),
+                   today=dt.date(2017, 12, 29))
     received = incoming(province, "Kế hoạch chuyển đổi số của tỉnh", "15/KH-UBND", agency="vp", issuer="ubnd",
                         type_code="ke-hoach")
 
