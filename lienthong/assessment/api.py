@@ -224,7 +224,8 @@ def _self_assessment_out(user, sa_id: int) -> SelfAssessmentOut:
     cs = c.criteria_set.criteria_set()
     order = {crit.code: (i, cat.code, crit) for i, (cat, crit) in enumerate(cs.criteria())}
     values = []
-    for v in sorted(selectors.criterion_values(self_assessment=sa), key=lambda v: order.get(v.criterion_code, (len(order),))[0]):
+    for v in sorted(selectors.criterion_values(self_assessment=sa),
+                    key=lambda v: order.get(v.criterion_code, (len(order),))[0]):
         _i, cat_code, crit = order.get(v.criterion_code, (0, "", None))
         values.append(ValueOut(
             criterion_code=v.criterion_code, criterion_name=crit.name if crit else "", category_code=cat_code,

@@ -221,7 +221,7 @@ def load_criteria_set(text: str, *, indicators: dict[str, Indicator] | None = No
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         raise CriteriaSetError([YAML_UNREADABLE % {
-            "line": line, "problem": getattr(exc, "problem", exc)}])
+            "line": line, "problem": getattr(exc, "problem", exc)}]) from exc
     finally:
         loader.dispose()
     if root is None:
@@ -232,7 +232,7 @@ def load_criteria_set(text: str, *, indicators: dict[str, Indicator] | None = No
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         raise CriteriaSetError([*r.errors, VALUE_UNREADABLE % {
-            "line": line, "problem": getattr(exc, "problem", exc)}])
+            "line": line, "problem": getattr(exc, "problem", exc)}]) from exc
 
 
 def _load(r: _Reader, root: _Node) -> CriteriaSet:
@@ -274,7 +274,8 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
                   max_points=r.number(gm, "max_points", 0, lo=0, what=_("điểm tối đa")),
                   enabled=r.boolean(gm, "enabled", True))
         groups.append(g)
-        group_lines[gcode] = gm["max_points"].line if "max_points" in gm else gm["code"].line if "code" in gm else gnode.line
+        group_lines[gcode] = (gm["max_points"].line if "max_points" in gm
+                              else gm["code"].line if "code" in gm else gnode.line)
     if "groups" in m and not groups:
         r.err(m["groups"].line, "groups", _("phải có ít nhất một nhóm đơn vị."))
     known_groups = {g.code for g in groups}

@@ -205,7 +205,8 @@ def review_send_back(*, actor, criterion_value: CriterionValue, note: str) -> Cr
         _require_state(sa.campaign_unit.campaign, S.REVIEW)
         if sa.state not in (SA.SUBMITTED, SA.SENT_BACK):
             raise DomainError(_("Chỉ thẩm định bản tự đánh giá đã gửi."), code="wrong_state")
-        cv.review_status, cv.review_note, cv.reviewed_by, cv.reviewed_at = ReviewStatus.SENT_BACK, note, actor, timezone.now()
+        cv.review_status, cv.review_note = ReviewStatus.SENT_BACK, note
+        cv.reviewed_by, cv.reviewed_at = actor, timezone.now()
         cv.save(update_fields=["review_status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
         SelfAssessment.objects.filter(pk=sa.pk).update(state=SA.SENT_BACK, updated_at=timezone.now())
         _log(actor, AuditAction.RETURNED, "self_assessment", sa.pk, sa.campaign_unit.agency_id,

@@ -18,7 +18,7 @@ from lienthong.assessment.models import (
     CriteriaSetVersion,
 )
 from lienthong.assessment.services.criteria_sets import CODE_OR_VERSION_CHANGED
-from lienthong.assessment.tests.test_workflow import MIC, ranking  # noqa: F401 (fixture)
+from lienthong.assessment.tests.test_workflow import MIC
 from lienthong.audit.models import AuditEntry
 from lienthong.testing.builders import PASSWORD
 
@@ -79,7 +79,7 @@ def test_an_unfrozen_version_is_edited_and_keeps_its_code_and_version(admin_clie
     assert CriteriaSetVersion.objects.count() == 1
 
 
-def test_a_frozen_version_is_read_only_with_a_clear_message(admin_client, ranking):  # noqa: F811
+def test_a_frozen_version_is_read_only_with_a_clear_message(admin_client, ranking):
     p, council, version, campaign = ranking
     page = admin_client.get(_change_url(version.pk), follow=True)
     assert page.status_code == 200
@@ -90,7 +90,7 @@ def test_a_frozen_version_is_read_only_with_a_clear_message(admin_client, rankin
     assert CriteriaSetVersion.objects.get(pk=version.pk).yaml_text == MIC
 
 
-def test_authorities_are_declared_and_campaign_data_is_read_only(admin_client, ranking):  # noqa: F811
+def test_authorities_are_declared_and_campaign_data_is_read_only(admin_client, ranking):
     p, council, version, campaign = ranking
     AssessmentAuthority.objects.filter(kind=AuthorityKind.OFFICE).delete()
     response = admin_client.post(reverse("admin:assessment_assessmentauthority_add"),

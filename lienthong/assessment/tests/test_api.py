@@ -12,7 +12,7 @@ from lienthong.assessment import engine, services
 from lienthong.assessment.api import RESULTS_NOT_PUBLISHED
 from lienthong.assessment.models import Campaign, CampaignState, SelfAssessment
 from lienthong.assessment.services import self_assessments
-from lienthong.assessment.tests.test_workflow import GOOD, PUBLISHED_ON, WEAK, ranking  # noqa: F401
+from lienthong.assessment.tests.test_workflow import GOOD, PUBLISHED_ON, WEAK
 from lienthong.drafting.tests.test_api import NOT_FOUND, as_user
 
 CAMPAIGNS = "/api/assessment/campaigns"
@@ -35,13 +35,13 @@ def _sa(campaign, agency) -> SelfAssessment:
 
 
 @pytest.fixture
-def open_campaign(ranking):  # noqa: F811
+def open_campaign(ranking):
     p, council, version, campaign = ranking
     campaign = services.campaign_publish(actor=council, campaign=campaign, today=dt.date.today())
     return p, council, campaign
 
 
-def test_campaign_list_and_detail_are_scoped(ranking):  # noqa: F811
+def test_campaign_list_and_detail_are_scoped(ranking):
     p, council, version, draft = ranking
     u = p.users
     assert [c["id"] for c in as_user(council).get(CAMPAIGNS).json()] == [draft.pk]
@@ -144,7 +144,7 @@ def test_submitting_after_the_deadline_is_refused(open_campaign):
     assert SelfAssessment.objects.get(pk=sa.pk).state == "draft"
 
 
-def test_results_only_when_visible(ranking):  # noqa: F811
+def test_results_only_when_visible(ranking):
     p, council, version, campaign = ranking
     u, a = p.users, p.agencies
     campaign = services.campaign_publish(actor=council, campaign=campaign, today=PUBLISHED_ON)
@@ -179,14 +179,14 @@ def test_results_only_when_visible(ranking):  # noqa: F811
         "Quyết định số 321/QĐ-UBND"
 
 
-def test_the_endpoints_need_a_token(ranking):  # noqa: F811
+def test_the_endpoints_need_a_token(ranking):
     from django.test import Client
 
     response = Client().get(CAMPAIGNS)
     assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
 
 
-def test_campaign_list_query_count_does_not_grow(ranking, django_assert_max_num_queries):  # noqa: F811
+def test_campaign_list_query_count_does_not_grow(ranking, django_assert_max_num_queries):
     p, council, version, campaign = ranking
     client = as_user(council)
     client.get(CAMPAIGNS)

@@ -12,7 +12,7 @@ from lienthong.assessment import services
 from lienthong.assessment.indicator_source import indicator_value, indicator_values, period
 from lienthong.assessment.indicators import INDICATORS
 from lienthong.assessment.models import CriterionValue
-from lienthong.assessment.tests.test_workflow import _published, ranking  # noqa: F401 (fixture)
+from lienthong.assessment.tests.test_workflow import _published
 from lienthong.documents.models import Document
 from lienthong.documents.services import document_register_incoming, document_register_outgoing
 from lienthong.oversight.models import AgencyMonthStats
@@ -33,7 +33,8 @@ def figures(province):
     Document.objects.filter(pk__in=[issued[0].pk, issued[1].pk, issued[3].pk]).update(legally_valid=True)
     for i, d in enumerate((dt.date(2017, 1, 9), dt.date(2017, 6, 1))):
         document_register_incoming(actor=clerk, agency=a["stttt"], data=doc_input(issued_on=d),
-                                   number_symbol=f"{i + 1:02d}/UBND-VP", issuer_agency=a["ubnd"], received_on=d, today=d)
+                                   number_symbol=f"{i + 1:02d}/UBND-VP", issuer_agency=a["ubnd"], received_on=d,
+                                   today=d)
     _stats(a["stttt"], dt.date(2017, 1, 1), issued_normal=4, issued_e_doc=3, documents_received=2,
            received_assigned=1, completed_with_deadline=10, completed_on_time=8, staff_accounts=12, active_users=3,
            handlings_completed=5, median_processing_days=3.0)
@@ -82,7 +83,7 @@ def test_the_batch_costs_the_same_few_queries_for_one_or_every_agency(figures, d
             "commune_online_dossier_share": None}
 
 
-def test_autofill_uses_the_platforms_figures_by_default(ranking):  # noqa: F811
+def test_autofill_uses_the_platforms_figures_by_default(ranking):
     p, council, version, campaign = ranking
     a = p.agencies
     campaign = _published(ranking)

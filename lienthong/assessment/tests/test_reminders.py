@@ -18,7 +18,7 @@ from lienthong.assessment.reminders import (
     OVERDUE_TITLE,
     self_assessment_reminders,
 )
-from lienthong.assessment.tests.test_workflow import GOOD, _sa, ranking  # noqa: F401  (fixture)
+from lienthong.assessment.tests.test_workflow import GOOD, _sa
 from lienthong.notifications.models import Notification
 from lienthong.testing.builders import make_agency
 from lienthong.workcalendar.selectors import add_working_days
@@ -27,7 +27,7 @@ PUBLISHED_ON = dt.date(2018, 3, 1)  # Thursday; 15 working days → deadline Thu
 
 
 @pytest.fixture
-def published(ranking):  # noqa: F811
+def published(ranking):
     p, council, version, campaign = ranking
     campaign = services.campaign_publish(actor=council, campaign=campaign, today=PUBLISHED_ON)
     # the Department's own unit has sent its self-assessment: never reminded

@@ -17,7 +17,7 @@ from django.utils import timezone
 from lienthong.assessment import services
 from lienthong.assessment.models import CampaignState, ReviewStatus, SelfAssessment
 from lienthong.assessment.services.common import ON_BEHALF_LEADER_REQUIRED, ON_BEHALF_NOT_A_LEADER, SIGNATORY_HINT
-from lienthong.assessment.tests.test_workflow import GOOD, _sa, ranking  # noqa: F401  (fixture)
+from lienthong.assessment.tests.test_workflow import GOOD, _sa
 from lienthong.audit.models import AuditEntry
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.drafting.tests.test_api import as_user
@@ -26,7 +26,7 @@ HINT = str(SIGNATORY_HINT)
 
 
 @pytest.fixture
-def open_campaign(ranking):  # noqa: F811
+def open_campaign(ranking):
     p, council, version, campaign = ranking
     campaign = services.campaign_publish(actor=council, campaign=campaign, today=timezone.localdate())
     return p, council, campaign

@@ -3,7 +3,6 @@ pages, the council's adjustments (reason required) and the results ranking per g
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -15,7 +14,7 @@ from lienthong.assessment.models import Adjustment, Campaign, CampaignState, Cam
 from lienthong.assessment.services.campaigns import EXCLUDED_NEEDS_REASON
 from lienthong.assessment.services.common import WRONG_CAMPAIGN_STEP
 from lienthong.assessment.services.results import ADJUST_POINTS_RANGE, ADJUST_REASON_REQUIRED, NOT_COMPUTED
-from lienthong.assessment.tests.test_workflow import GOOD, PUBLISHED_ON, WEAK, ranking  # noqa: F401 (fixture)
+from lienthong.assessment.tests.test_workflow import GOOD, PUBLISHED_ON, WEAK
 from lienthong.assessment.views import campaigns as views
 from lienthong.testing.builders import PASSWORD, make_agency
 
@@ -321,7 +320,8 @@ def _ranked_campaign(p, council, version, year=2017, values=None):
              services.UnitInput(t1.pk, "so_nganh"), services.UnitInput(t2.pk, "so_nganh"),
              services.UnitInput(a["huyen"].pk, "ubnd_huyen"),
              services.UnitInput(nd.pk, "nganh_doc", separate_reason="Cục Thống kê: cơ quan ngành dọc, xếp hạng riêng"),
-             services.UnitInput(a["xa"].pk, "ubnd_huyen", excluded=True, excluded_reason="Đơn vị thí điểm, chỉ tham khảo")]
+             services.UnitInput(a["xa"].pk, "ubnd_huyen", excluded=True,
+                                excluded_reason="Đơn vị thí điểm, chỉ tham khảo")]
     c = services.campaign_create(actor=council, year=year, criteria_set=version, units=units)
     c = services.campaign_publish(actor=council, campaign=c, today=PUBLISHED_ON)
     values = values or {"vp": GOOD, "stttt": WEAK, "t1": WEAK}
@@ -432,7 +432,8 @@ def test_agencies_of_a_group_the_set_lacks_are_listed_on_demand(ranking, client)
     assert "3 cơ quan thuộc nhóm không có trong bộ tiêu chí" in page.content.decode()
     page = client.get(reverse("assessment:campaign_new"), {"bo": version.pk, "tat_ca": "1"})
     rows = {r.agency.pk: r for r in page.context["rows"]}
-    assert len(rows) == 5 and rows[communes[0].pk].initial["group"] == "" and not rows[communes[0].pk].initial["include"]
+    assert len(rows) == 5
+    assert rows[communes[0].pk].initial["group"] == "" and not rows[communes[0].pk].initial["include"]
     data = {"criteria_set": version.pk, "tat_ca": "1", "year": 2018, "self_assessment_days": 15,
             f"u{communes[0].pk}-include": "on"}
     page = client.post(reverse("assessment:campaign_new"), data)

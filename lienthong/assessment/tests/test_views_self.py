@@ -16,7 +16,7 @@ from lienthong.assessment.models import CampaignState, CriterionValue, Evidence,
 from lienthong.assessment.services import self_assessments
 from lienthong.assessment.services.common import NOT_EDITABLE
 from lienthong.assessment.services.evidence import NO_FILE
-from lienthong.assessment.tests.test_workflow import GOOD, _sa, ranking  # noqa: F401  (fixture)
+from lienthong.assessment.tests.test_workflow import GOOD, _sa
 from lienthong.assessment.views import self_assessments as views
 from lienthong.audit.models import AuditEntry
 from lienthong.documents.models import StoredFile
@@ -24,7 +24,7 @@ from lienthong.testing.builders import pdf_upload
 
 
 @pytest.fixture
-def open_campaign(ranking):  # noqa: F811
+def open_campaign(ranking):
     """The test province's campaign, published today: the deadline is ahead."""
     p, council, version, campaign = ranking
     campaign = services.campaign_publish(actor=council, campaign=campaign, today=timezone.localdate())
@@ -166,7 +166,7 @@ def test_bad_input_is_refused_and_nothing_saved(open_campaign, client, field, va
     assert not CriterionValue.objects.filter(self_assessment=sa).exclude(comment="").exists()
 
 
-def test_best_of_choices_are_checkboxes(ranking, client):  # noqa: F811
+def test_best_of_choices_are_checkboxes(ranking, client):
     p, council, version, campaign = ranking
     dti = (Path(__file__).parents[1] / "criteria_sets" / "dti-haugiang-2022.yaml").read_text(encoding="utf-8")
     v2 = services.criteria_set_import(yaml_text=dti, actor=council)
@@ -276,7 +276,7 @@ def test_a_unit_takes_back_an_evidence_file_while_it_may_edit(open_campaign, cli
 # --------------------------------------------------------------------------- deadline and reopening
 
 
-def test_after_the_deadline_only_a_reopening_lets_the_unit_submit(ranking, client):  # noqa: F811
+def test_after_the_deadline_only_a_reopening_lets_the_unit_submit(ranking, client):
     p, council, version, campaign = ranking
     campaign = services.campaign_publish(actor=council, campaign=campaign,
                                          today=timezone.localdate() - dt.timedelta(days=60))

@@ -12,8 +12,6 @@ from lienthong.assessment import engine, selectors, services
 from lienthong.assessment.criteria.loading import AT
 from lienthong.assessment.models import (
     Adjustment,
-    AssessmentAuthority,
-    AuthorityKind,
     CampaignState,
     CriteriaSetVersion,
     CriterionValue,
@@ -36,22 +34,6 @@ GOOD = {"A1": 1, "A2": 0.9, "A3": 2000, "A4": True, "A5": "dat_chuan", "B1": 0.9
         "B5": 3, "C1": 1, "C2": 4, "D1": 0.5, "D2": 0.2, "D3": 0.8, "D4": 0.2, "E1": True, "E2": "quy_che_va_cap_do",
         "E3": True, "E4": True, "F1": True, "F2": 1, "F3": 0.8}
 WEAK = {**GOOD, "A1": 0.5, "A3": 1000, "B1": 0.3, "E2": "khong", "F1": False}
-
-
-@pytest.fixture
-def ranking(province):
-    a = province.agencies
-    AssessmentAuthority.objects.create(agency=a["stttt"], kind=AuthorityKind.COUNCIL)
-    AssessmentAuthority.objects.create(agency=a["ubnd"], kind=AuthorityKind.APPROVER)
-    AssessmentAuthority.objects.create(agency=a["vp"], kind=AuthorityKind.OFFICE)
-    council = province.users["specialist.stttt"]
-    version = services.criteria_set_import(yaml_text=MIC, actor=council)
-    campaign = services.campaign_create(actor=council, year=2017, criteria_set=version, units=[
-        services.UnitInput(a["vp"].pk, "so_nganh"),
-        services.UnitInput(a["stttt"].pk, "so_nganh"),
-        services.UnitInput(a["huyen"].pk, "ubnd_huyen"),
-    ])
-    return province, council, version, campaign
 
 
 def _sa(campaign, agency) -> SelfAssessment:

@@ -169,7 +169,8 @@ def _actions(campaign, *, council: bool, approver: bool) -> list[dict]:
     out = []
     if council and campaign.state == S.DRAFT:
         out.append({"action": "publish", "label": _("Công bố bộ tiêu chí, mở tự đánh giá"), "primary": True,
-                    "confirm": _("Công bố đợt đánh giá? Các đơn vị sẽ bắt đầu tự đánh giá; hạn tính theo ngày làm việc.")})
+                    "confirm": _("Công bố đợt đánh giá? Các đơn vị sẽ bắt đầu tự đánh giá; "
+                                 "hạn tính theo ngày làm việc.")})
     if council and campaign.state in (S.PUBLISHED, S.SELF_ASSESSMENT):
         out.append({"action": "review", "label": _("Kết thúc tự đánh giá, chuyển sang thẩm định"), "primary": True,
                     "confirm": _("Kết thúc bước tự đánh giá? Đơn vị chưa gửi chỉ gửi được khi được mở lại.")})

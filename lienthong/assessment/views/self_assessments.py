@@ -251,7 +251,8 @@ def _render_form(request, sa, *, posted=None, errors=None, on_behalf_error="", s
     # Sending (and confirming values sent back) is the leader's, or the văn thư's on a leader's behalf.
     role = (selectors.signatory_role(user=request.user, agency_id=sa.campaign_unit.agency_id)
             if editable or confirming else None)
-    leaders = list(selectors.unit_leaders(agency_id=sa.campaign_unit.agency_id)) if role == selectors.SIGNATORY_CLERK else []
+    leaders = (list(selectors.unit_leaders(agency_id=sa.campaign_unit.agency_id))
+               if role == selectors.SIGNATORY_CLERK else [])
     chosen = (posted.get("on_behalf_of", "") if posted is not None
               else str(leaders[0].user_id) if len(leaders) == 1 else "")
     return render(request, "assessment/self_assessment.html", {

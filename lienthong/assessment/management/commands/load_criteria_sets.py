@@ -136,7 +136,8 @@ class Command(BaseCommand):
         if not loaded.changed_anything:
             self.stdout.write(NOTHING_CHANGED)
             return
+        created = ", ".join(loaded.sets_created) or "0"
+        updated = ", ".join(loaded.sets_updated) or "0"
+        authorities = "; ".join(loaded.authorities_created) or "0"
         self.stdout.write(self.style.SUCCESS(
-            "Bộ tiêu chí mới: %s; cập nhật: %s; vai trò mới: %s." % (
-                ", ".join(loaded.sets_created) or "0", ", ".join(loaded.sets_updated) or "0",
-                "; ".join(loaded.authorities_created) or "0")))
+            f"Bộ tiêu chí mới: {created}; cập nhật: {updated}; vai trò mới: {authorities}."))
