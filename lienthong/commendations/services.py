@@ -172,7 +172,7 @@ def _plan(rows: list[tables.RawRow], positions: dict[str, int], *, max_year: int
     for raw in rows:
         row_errors = []
 
-        def bad(key, message):
+        def bad(key, message, raw=raw, row_errors=row_errors):  # this row's, bound now
             row_errors.append(RowError(raw.number, str(LABELS[key]), message))
 
         code, name = cell(raw, "code"), nfc(cell(raw, "name"))

@@ -118,7 +118,7 @@ def proposals_xlsx(request, campaign_id):
                     cell.fill = highlight
     for sheet, widths in ((ws, (22, 6, 48, 10, 12, 11, 12, 12, 12)),
                           (all_units, (22, 6, 48, 10, 12, 11, 12, 12, 12, 9, 60))):
-        for col, width in zip("ABCDEFGHIJK", widths):
+        for col, width in zip("ABCDEFGHIJK", widths, strict=False):  # the summary sheet has fewer columns
             sheet.column_dimensions[col].width = width
     for cell in all_units["K"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")

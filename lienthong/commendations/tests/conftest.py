@@ -8,7 +8,8 @@ import pytest
 from lienthong.agencies.models import AgencyGroup
 from lienthong.assessment import services as assessment_services
 from lienthong.assessment.models import CampaignState, SelfAssessment
-from lienthong.assessment.tests.test_workflow import GOOD, PUBLISHED_ON, WEAK, ranking  # noqa: F401
+from lienthong.assessment.tests.conftest import ranking  # noqa: F401 (the fixture, for the tests of this package)
+from lienthong.assessment.tests.test_workflow import GOOD, PUBLISHED_ON, WEAK
 from lienthong.testing.builders import make_agency
 
 # Every criterion of the "so_nganh" group at its maximum: class "Xuất sắc".

@@ -180,7 +180,7 @@ def _campaign_with(ranking, n_extra: int):
 
 
 def test_proposals_page_query_count_does_not_grow(ranking, client, django_assert_max_num_queries):
-    p, council = ranking[0], ranking[1]
+    council = ranking[1]
     small, large = _campaign_with(ranking, 1), _campaign_with(ranking, 8)
     assert large.state == CampaignState.APPROVED
     client.force_login(council)
