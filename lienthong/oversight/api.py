@@ -53,7 +53,8 @@ class UsageFigures(Schema):
     on_time_share: float | None
     median_processing_days: float | None
     overdue_items: int
-    late_acknowledgements: int = Field(description="Văn bản đến không được xác nhận đã nhận (03) trong ngày làm việc đến")
+    late_acknowledgements: int = Field(
+        description="Văn bản đến không được xác nhận đã nhận (03) trong ngày làm việc đến")
     last_activity_at: dt.datetime | None
 
 

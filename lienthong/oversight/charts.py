@@ -20,7 +20,7 @@ def _series(trend):
     bars = [([p.row.documents_issued for p in trend], _("Văn bản phát hành")),
             ([p.row.documents_received for p in trend], _("Văn bản đến"))]
     lines = [([getattr(p.row, key) for p in trend], label) for key, label in zip(
-        SHARES, (_("Tỷ lệ gửi điện tử"), _("Tỷ lệ ký số hợp lệ"), _("Tỷ lệ người dùng hoạt động")))]
+        SHARES, (_("Tỷ lệ gửi điện tử"), _("Tỷ lệ ký số hợp lệ"), _("Tỷ lệ người dùng hoạt động")), strict=True)]
     return labels, bars, lines
 
 
@@ -37,12 +37,12 @@ def trend_png(trend, title: str) -> bytes:
         fig, ax = plt.subplots(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
         try:
             width = 0.4
-            for i, ((values, label), color) in enumerate(zip(bars, BAR_COLORS)):
+            for i, ((values, label), color) in enumerate(zip(bars, BAR_COLORS, strict=True)):
                 ax.bar([v + (i - 0.5) * width for v in x], values, width, label=label, color=color)
             ax.set_ylabel(_("Số văn bản"))
             ax.set_xticks(x, labels, rotation=45, ha="right")
             ax2 = ax.twinx()
-            for (values, label), color in zip(lines, LINE_COLORS):
+            for (values, label), color in zip(lines, LINE_COLORS, strict=True):
                 ax2.plot(x, [v if v is not None else float("nan") for v in values], marker="o", label=label,
                          color=color)
             ax2.set_ylim(0, 1.05)

@@ -142,7 +142,8 @@ def requests(notice: Notice) -> list[str]:
         out.append(_("Khẩn trương giải quyết dứt điểm các văn bản, công việc đã quá hạn xử lý trên Hệ thống."))
     where = notice.issuer_name
     if notice.reply_by:
-        out.append(_("Báo cáo kết quả khắc phục về %(w)s trước %(d)s.") % {"w": where, "d": date_words(notice.reply_by)})
+        out.append(_("Báo cáo kết quả khắc phục về %(w)s trước %(d)s.")
+                   % {"w": where, "d": date_words(notice.reply_by)})
     else:
         out.append(_("Báo cáo kết quả khắc phục về %(w)s trong kỳ báo cáo tiếp theo.") % {"w": where})
     return out

@@ -180,7 +180,7 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
     cutoffs = {m: min(month_last_day(m), today) for m in months if m <= today}
     if cutoffs:
         overdue_aggs = {}
-        for i, (m, cut) in enumerate(cutoffs.items()):
+        for i, cut in enumerate(cutoffs.values()):
             cut_end = _local_midnight(cut + dt.timedelta(days=1))
             overdue_aggs[f"o{i}"] = Count("pk", filter=Q(deadline__lt=cut, assigned_at__lt=cut_end)
                                           & (Q(completed_at__isnull=True) | Q(completed_at__gte=cut_end)))
@@ -248,7 +248,8 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
             m = next_month(m)
 
     now = timezone.now()
-    objs = [AgencyMonthStats(agency_id=a, month=m, computed_at=now, **{k: v for k, v in row.items() if k != "computed_at"})
+    objs = [AgencyMonthStats(agency_id=a, month=m, computed_at=now,
+                             **{k: v for k, v in row.items() if k != "computed_at"})
             for (a, m), row in stats.items()]
     AgencyMonthStats.objects.bulk_create(objs, batch_size=1000, update_conflicts=True,
                                          unique_fields=["agency", "month"], update_fields=STAT_FIELDS)

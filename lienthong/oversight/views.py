@@ -304,7 +304,7 @@ def export_xlsx(request):
                         value = timezone.localtime(value, VN).replace(tzinfo=None)
                     values.append(value)
             exports.append_row(ws, values)  # agency, level and group names are typed by users
-            for (_h, _attr, kind), cell in zip(COLUMNS, ws[ws.max_row]):
+            for (_h, _attr, kind), cell in zip(COLUMNS, ws[ws.max_row], strict=True):  # the row just appended
                 if kind == "pct":
                     cell.number_format = "0.0%"
                 elif kind == "num":
@@ -313,7 +313,8 @@ def export_xlsx(request):
                     cell.number_format = "dd/mm/yyyy hh:mm"
                 if failed:
                     cell.fill = fill
-    for col, width in zip("ABCDEFGHIJKLMNOP", (14, 22, 40, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 17, 30)):
+    for col, width in zip("ABCDEFGHIJKLMNOP", (14, 22, 40, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 17, 30),
+                          strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "D4"
     name = f"giam-sat-{period['month_from']:%Y-%m}-{period['month_to']:%Y-%m}.xlsx"

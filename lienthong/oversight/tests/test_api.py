@@ -15,7 +15,7 @@ from lienthong.oversight.api import NO_SUCH_AGENCY
 from lienthong.oversight.forms import MAX_MONTHS, PERIOD_REVERSED, PERIOD_TOO_LONG
 from lienthong.oversight.models import AgencyMonthStats
 from lienthong.oversight.selectors import OVERSEERS_ONLY
-from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, office  # noqa: F401 (fixture)
+from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR
 from lienthong.testing.builders import PASSWORD, make_agency
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,6 @@ from lxml import html as lxml_html
 from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
 from lienthong.agencies.models import AgencyGroup
-from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
 from lienthong.oversight.forms import PERIOD_REVERSED
 from lienthong.oversight.models import AgencyMonthStats
 from lienthong.oversight.selectors import OVERSEERS_ONLY, may_oversee
@@ -35,19 +34,6 @@ def stats(agency, month, **values):
                 last_activity_at=dt.datetime(month.year, month.month, 20, 9, tzinfo=dt.UTC))
     base.update(values)
     return AgencyMonthStats.objects.create(agency=agency, month=month, computed_at=timezone.now(), **base)
-
-
-@pytest.fixture
-def office(province):
-    """The Provincial Office plays the "office" part, Sở TT&TT the "council" part; some figures."""
-    a = province.agencies
-    AssessmentAuthority.objects.create(agency=a["vp"], kind=AuthorityKind.OFFICE)
-    AssessmentAuthority.objects.create(agency=a["stttt"], kind=AuthorityKind.COUNCIL)
-    for m in (JAN, FEB, MAR):
-        stats(a["huyen"], m, active_users=2, sent_electronically=5, issued_legally_valid=4, overdue_open=7)
-        stats(a["xa"], m)
-        stats(a["stttt"], m)
-    return province
 
 
 def login(client, user):

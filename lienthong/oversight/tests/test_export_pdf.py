@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from lienthong.oversight.models import AgencyMonthStats
-from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, PERIOD, office  # noqa: F401 (fixture)
+from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, PERIOD
 from lienthong.testing.builders import make_agency
 
 pytestmark = pytest.mark.django_db

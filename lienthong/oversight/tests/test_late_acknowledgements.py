@@ -14,7 +14,6 @@ from lienthong.delivery.tests.test_acknowledgements import MONDAY, arrived
 from lienthong.oversight import selectors
 from lienthong.oversight.models import AgencyMonthStats
 from lienthong.oversight.services import usage_stats_refresh
-from lienthong.oversight.tests.test_dashboard import office  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 MAR = dt.date(2018, 3, 1)

@@ -21,7 +21,7 @@ from lienthong.drafting.models import Draft, DraftFile, DraftState
 from lienthong.oversight import services
 from lienthong.oversight.forms import AGENCY_LIST_INVALID, PERIOD_REVERSED, ReminderForm
 from lienthong.oversight.models import AgencyMonthStats
-from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, PERIOD, office  # noqa: F401 (fixture)
+from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, PERIOD
 from lienthong.oversight.views import REMINDER_DRAFTED
 from lienthong.testing.builders import PASSWORD
 
@@ -100,7 +100,8 @@ def test_reminder_goes_the_outgoing_way_to_the_agencies_chosen(laggards, client)
     text = " ".join(pdf_text(data).split())
     for expected in ("UBND TỈNH HẬU GIANG", "VĂN PHÒNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                      "Độc lập - Tự do - Hạnh phúc", "/VP.UBND", "V/v đôn đốc sử dụng Hệ thống",
-                     "Hậu Giang, ngày", "Kính gửi:", "- Ủy ban nhân dân huyện Vị Thủy;", "- Ủy ban nhân dân xã Vị Thắng.",
+                     "Hậu Giang, ngày", "Kính gửi:", "- Ủy ban nhân dân huyện Vị Thủy;",
+                     "- Ủy ban nhân dân xã Vị Thắng.",
                      "từ tháng 01/2018 đến tháng 03/2018",
                      # the district: 2 of 10 users, 15/60 sent electronically, 12/60 signed, 7 overdue
                      "2/10 25% 20% 7", "Người dùng hoạt động: 20% (tối thiểu 50%)", "Việc quá hạn: 7 (tối đa 5)",
@@ -257,7 +258,7 @@ def test_the_letter_stays_vietnamese_when_the_interface_is_english(compiled_mess
 
 def test_a_reminder_asked_for_in_english_is_a_vietnamese_draft(compiled_messages, laggards, client,  # noqa: F811
                                                                 settings):
-    p, a, u = laggards, laggards.agencies, laggards.users
+    a, u = laggards.agencies, laggards.users
     client.force_login(u["specialist.vp"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(URL, {"agency": [a["xa"].pk, a["huyen"].pk], "signer": u["leader.vp"].pk,

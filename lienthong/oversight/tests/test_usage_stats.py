@@ -83,7 +83,8 @@ def build_scenario(p):
                                                                                "verified_at": timezone.now()})
     processing.handling_submit(actor=u["clerk.huyen"], handling_id=incoming.handling.pk, leader_id=u["leader.huyen"].pk)
     [unit_part] = processing.handling_assign(actor=u["leader.huyen"], handling_id=incoming.handling.pk, specs=[
-        processing.AssignmentSpec(role=AssignmentRole.LEAD, unit_id=p.units["noivu"].pk, deadline=dt.date(2018, 3, 20))])
+        processing.AssignmentSpec(role=AssignmentRole.LEAD, unit_id=p.units["noivu"].pk,
+                                  deadline=dt.date(2018, 3, 20))])
     [person] = processing.assignment_delegate(actor=u["leader.huyen.noivu"], assignment_id=unit_part.pk, specs=[
         processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=u["specialist.huyen.noivu"].pk,
                                   deadline=dt.date(2018, 3, 19))])
@@ -119,7 +120,8 @@ def test_monthly_figures_of_a_small_province(province):
     huyen_mar, huyen_apr = stats(p, "huyen", MAR), stats(p, "huyen", APR)
     assert (huyen_mar.documents_received, huyen_mar.received_signed_valid, huyen_mar.received_assigned) == (3, 1, 3)
     # Only the top of the lead tree counts: one part done in March (on time), one in April (late).
-    assert (huyen_mar.assignments_completed, huyen_mar.completed_with_deadline, huyen_mar.completed_on_time) == (1, 1, 1)
+    assert (huyen_mar.assignments_completed, huyen_mar.completed_with_deadline,
+            huyen_mar.completed_on_time) == (1, 1, 1)
     assert (huyen_apr.assignments_completed, huyen_apr.completed_on_time) == (1, 0)
     # End of March: the late one (done 1/4) and the open one were overdue; on 10/4 only the open one.
     assert (huyen_mar.overdue_open, huyen_apr.overdue_open) == (2, 1)
