@@ -260,7 +260,7 @@ def check_rows(table: Table, *, agencies_by_code: Mapping[str | None, Agency], w
     for number, row in table.rows:
         problems: list[tuple[str, str]] = []
 
-        def bad(key: str, message: str) -> None:
+        def bad(key: str, message: str, problems: list[tuple[str, str]] = problems) -> None:  # this row's
             problems.append((head.get(key, key), message))
 
         if _EXTRA in row:
