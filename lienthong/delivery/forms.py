@@ -56,5 +56,6 @@ class RecipientListForm(forms.Form):
             label=gettext_lazy("Của cơ quan"), coerce=int, choices=[(a.pk, a.name) for a in agencies],
             initial=agencies[0].pk if agencies else None,
             widget=forms.HiddenInput if len(agencies) == 1 else None,
-            error_messages={"invalid_choice": gettext_lazy("Chỉ văn thư hoặc lãnh đạo cơ quan được lưu danh sách nơi nhận.")})
+            error_messages={"invalid_choice": gettext_lazy(
+                "Chỉ văn thư hoặc lãnh đạo cơ quan được lưu danh sách nơi nhận.")})
         self.order_fields(["agency", "name"])

@@ -182,7 +182,8 @@ def delivery_document_record_download(*, actor, delivery: Delivery, filename: st
 
 def _not_recalled(delivery: Delivery) -> None:
     if delivery.recall_state == RecallState.REQUESTED:
-        raise ValidationFailed({"state": [_("Nơi gửi đang yêu cầu thu hồi văn bản này; hãy trả lời yêu cầu thu hồi trước.")]})
+        raise ValidationFailed({"state": [_("Nơi gửi đang yêu cầu thu hồi văn bản này; "
+                                            "hãy trả lời yêu cầu thu hồi trước.")]})
 
 
 def _claim_for_registration(*, actor, delivery_id: int) -> Delivery:

@@ -159,7 +159,8 @@ def test_one_clerk_returns_while_the_other_registers(settings):
         assert lost.value["state"] == [services.TAKEN % {"s": DeliveryState(delivery.state).label}]
         if calls[outcomes.index(won)][0] is register:
             numbers.append(won.value)
-            assert delivery.state == DeliveryState.REGISTERED and delivery.incoming_document.register_number == won.value
+            assert delivery.state == DeliveryState.REGISTERED
+            assert delivery.incoming_document.register_number == won.value
             assert (_events(d, EventKind.REGISTERED), _events(d, EventKind.RETURNED)) == (1, 0)
         else:
             assert delivery.state == DeliveryState.RETURNED and delivery.incoming_document_id is None

@@ -102,7 +102,8 @@ def test_tracking_panel_shows_each_recipient_with_its_history(client, province, 
         ("05", "Đang xử lý", "Ủy ban nhân dân huyện Vị Thủy")]
     returned = rows["Sở Thông tin và Truyền thông tỉnh Hậu Giang"]["events"][-1]
     assert (returned[0], returned[1], returned[4]) == ("02", "Trả lại", "Không thuộc thẩm quyền của Sở")
-    chips = [squash(c) for c in html(response).xpath("//section[@id='theo-doi']//div[@class='tracking-head']//span[contains(@class,'chip')]")]
+    chips = [squash(c) for c in html(response).xpath(
+        "//section[@id='theo-doi']//div[@class='tracking-head']//span[contains(@class,'chip')]")]
     assert chips == ["1 đã đến", "1 bị trả lại", "1 đã tiếp nhận", "1 đang xử lý"]
     # The văn thư of the issuing agency may recall it; its specialist sees the panel without the form.
     assert html(response).xpath("//form[contains(@action, '/thu-hoi/')]")
@@ -163,7 +164,7 @@ def test_tracking_panel_query_count_does_not_grow_with_recipients(client, provin
 
 
 def test_recall_and_its_outcome_per_recipient(client, province, spread):
-    p, u, a = province, province.users, province.agencies
+    u, a = province.users, province.agencies
     url = reverse("delivery:recall", args=[spread.pk])
     # Not the specialist, and never without a reason; nothing changes.
     client.force_login(u["specialist.xa"])
@@ -253,7 +254,8 @@ def test_clerk_saves_a_recipient_list_and_duplicates_are_refused(client, provinc
     response = client.post(new, {"agency": a["huyen"].pk, "name": "Các xã, thị trấn", "members": [a["xa"].pk]},
                            follow=True)
     rl = RecipientList.objects.get()
-    assert (rl.agency_id, rl.name, [m.pk for m in rl.members.all()]) == (a["huyen"].pk, "Các xã, thị trấn", [a["xa"].pk])
+    assert (rl.agency_id, rl.name, [m.pk for m in rl.members.all()]) == (
+        a["huyen"].pk, "Các xã, thị trấn", [a["xa"].pk])
     assert sender_views.LIST_SAVED % {"n": "Các xã, thị trấn", "c": 1} in squash(html(response))
     listed = html(client.get(reverse("delivery:recipient_lists")))
     assert [squash(tr) for tr in listed.xpath("//table[contains(@class,'rlists')]/tbody/tr")] == [

@@ -111,7 +111,8 @@ def _render_detail(request, delivery_id: int, *, register_form=None, return_form
                         None),
         "register_form": register_form or RegisterForm(
             source_type=doc.document_type, initial={"received_on": today, "due_date": doc.due_date}),
-        "return_form": return_form or ReturnForm(initial={"reason": _signature_return_reason(doc)} if can_act else None),
+        "return_form": return_form or ReturnForm(
+            initial={"reason": _signature_return_reason(doc)} if can_act else None),
         "refuse_form": refuse_form or RefuseRecallForm(),
     }, status=status)
 
