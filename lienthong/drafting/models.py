@@ -47,7 +47,8 @@ class Draft(models.Model):
                                         blank=True, default="")
     signer_position = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
     extra_recipients = models.TextField(
-        _("nơi nhận khác"), blank=True, help_text=_("Mỗi dòng một nơi nhận không gửi qua hệ thống, ví dụ: Lưu: VT, VX."))
+        _("nơi nhận khác"), blank=True,
+        help_text=_("Mỗi dòng một nơi nhận không gửi qua hệ thống, ví dụ: Lưu: VT, VX."))
     recipients_text = models.TextField(_("nơi nhận"), blank=True, editable=False)
     related_document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
                                          related_name="+", verbose_name=_("văn bản liên quan"))

@@ -116,7 +116,8 @@ def _move(*, actor, draft: Draft, to_state: str, action: str, note: str = "", su
     DraftStep.objects.create(draft=draft, action=action, from_state=draft.state, to_state=to_state, actor=actor,
                              note=note)
     audit_log(actor=actor, action=AuditAction.TRANSITION, obj_type="draft", obj_id=draft.pk, agency_id=draft.agency_id,
-              summary=summary or f"{S(draft.state).label} → {S(to_state).label}", details={"note": note} if note else None)
+              summary=summary or f"{S(draft.state).label} → {S(to_state).label}",
+              details={"note": note} if note else None)
     draft.state, draft.state_changed_at = to_state, now
     transaction.on_commit(lambda: _notify_turn(draft.pk))
 
@@ -195,7 +196,8 @@ def _related_document(actor, data: DraftInput, errors: dict) -> Document | None:
     try:
         return document_get(user=actor, document_id=data.related_document_id)
     except NotFound:
-        errors.setdefault("related_document", []).append(_("Không tìm thấy văn bản liên quan hoặc bạn không có quyền xem."))
+        errors.setdefault("related_document", []).append(
+            _("Không tìm thấy văn bản liên quan hoặc bạn không có quyền xem."))
         return None
 
 

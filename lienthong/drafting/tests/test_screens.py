@@ -35,7 +35,8 @@ def test_draft_page_and_tracking_panel(live_server, page, screenshot_dir):  # no
     u, a = p.users, p.agencies
     author = u["specialist.huyen.noivu"]
     data = drafting.DraftInput(
-        document_type=doc_type("bao-cao"), subject="Báo cáo kết quả thực hiện công tác cải cách hành chính quý I năm 2025",
+        document_type=doc_type("bao-cao"),
+        subject="Báo cáo kết quả thực hiện công tác cải cách hành chính quý I năm 2025",
         signer_id=u["leader.huyen"].pk, reviewer_id=u["leader.huyen.noivu"].pk, unit_id=p.units["noivu"].pk,
         signer_position="Chủ tịch", urgency="urgent",
         recipient_ids=[a["ubnd"].pk, a["stttt"].pk, a["vp"].pk, a["xa"].pk], extra_recipients="Lưu: VT, NV.",

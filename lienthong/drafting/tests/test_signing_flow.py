@@ -93,7 +93,8 @@ def test_the_token_method_shows_the_command_to_run(client, province):
     page = detail(client, draft)
     choices = method_choices(page, "sign")
     assert set(choices) == {"paper", "remote"} and choices["remote"] == "Ký số bằng USB token"
-    command = page.xpath("//form[contains(@class, 'action-sign')]//*[contains(@class, 'remote-signing')]//code")[0].text_content()
+    command = page.xpath(
+        "//form[contains(@class, 'action-sign')]//*[contains(@class, 'remote-signing')]//code")[0].text_content()
     assert f"--draft {draft.pk} --step sign" in command and "--username leader.huyen" in command
 
 
