@@ -170,7 +170,7 @@ def _plan(rows: list[tables.RawRow], positions: dict[str, int], *, max_year: int
     seen: dict[tuple[int, int], int] = {}
     plans, errors = [], []
     for raw in rows:
-        row_errors = []
+        row_errors: list[RowError] = []
 
         def bad(key, message, raw=raw, row_errors=row_errors):  # this row's, bound now
             row_errors.append(RowError(raw.number, str(LABELS[key]), message))
