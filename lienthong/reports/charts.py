@@ -72,7 +72,7 @@ def scores_png(report: CampaignReport) -> bytes:
     with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 8.5}):
         fig, axes = plt.subplots(len(groups), 1, figsize=(WIDTH_IN, total), dpi=DPI,
                                  gridspec_kw={"height_ratios": heights}, squeeze=False)
-        for ax, g in zip(axes[:, 0], groups):
+        for ax, g in zip(axes[:, 0], groups, strict=True):
             rows = g.rows[:MAX_UNITS]
             names = [f"{r.rank or '–'}. {_label(r.short_name)}" for r in rows]
             values = [r.index or 0 for r in rows]
@@ -83,8 +83,9 @@ def scores_png(report: CampaignReport) -> bytes:
             ax.set_ylim(max(2, len(rows)) - 0.5, -0.5)  # best on top; one unit keeps a normal bar height
             ax.set_xlim(0, 1.08)
             ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-            for yi, r in zip(y, rows):
-                ax.text((r.index or 0) + 0.01, yi, f"{(r.index or 0) * 100:.1f}".replace(".", ",") + f" · {r.class_label}",
+            for yi, r in zip(y, rows, strict=True):
+                ax.text((r.index or 0) + 0.01, yi,
+                        f"{(r.index or 0) * 100:.1f}".replace(".", ",") + f" · {r.class_label}",
                         va="center", fontsize=7.5)
             title = f"{g.name} ({len(g.rows)})"
             if len(g.rows) > MAX_UNITS:
@@ -110,7 +111,7 @@ def categories_png(report: CampaignReport) -> bytes:
         fig, axes = plt.subplots(len(groups), 1, figsize=(WIDTH_IN, total), dpi=DPI,
                                  gridspec_kw={"height_ratios": heights}, squeeze=False)
         image = None
-        for ax, g in zip(axes[:, 0], groups):
+        for ax, g in zip(axes[:, 0], groups, strict=True):
             rows = g.rows[:MAX_UNITS]
             matrix = [[(r.categories.get(c.code) or {}).get("index") for c in g.categories] for r in rows]
             data = [[v if v is not None else float("nan") for v in line] for line in matrix]
@@ -150,7 +151,7 @@ def change_png(report: CampaignReport) -> bytes:
         ax.axvline(0, color="#333", linewidth=0.8)
         span = max(5.0, max(abs(v) for v in values) * 1.25)
         ax.set_xlim(-span, span)
-        for yi, v in zip(y, values):
+        for yi, v in zip(y, values, strict=True):
             ax.text(v + (0.3 if v >= 0 else -0.3), yi, f"{v:+.1f}".replace(".", ","), va="center",
                     ha="left" if v >= 0 else "right", fontsize=7.5)
         # group separators

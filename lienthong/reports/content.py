@@ -114,8 +114,8 @@ def methodology(report: CampaignReport) -> Section:
         paras.append(_("Lưu ý: bộ tiêu chí có phần điểm do hệ thống đề xuất (chưa phải phụ lục của văn bản quy phạm); "
                        "thay bằng bộ tiêu chí chính thức khi có văn bản."))
     paras.append(_("Mỗi tiêu chí được chấm theo quy tắc công bố (tỷ lệ × điểm tối đa, bậc thang, có/không…). Điểm của "
-                   "đơn vị được quy về thang điểm của nhóm; chỉ số = điểm đạt / điểm tối đa áp dụng (0–100 %). Tiêu chí "
-                   "không áp dụng cho đơn vị được loại khỏi điểm tối đa."))
+                   "đơn vị được quy về thang điểm của nhóm; chỉ số = điểm đạt / điểm tối đa áp dụng (0–100 %). "
+                   "Tiêu chí không áp dụng cho đơn vị được loại khỏi điểm tối đa."))
     bands = "; ".join(_("%(l)s từ %(p)s điểm tối đa") % {"l": b.label, "p": pct(b.min, 0)} for b in cs.bands if b.min)
     if bands:
         paras.append(_("Xếp loại theo tỷ lệ điểm đạt so với điểm tối đa của nhóm: %(b)s; dưới mức thấp nhất: %(w)s.")
@@ -187,7 +187,8 @@ def weak_section(report: CampaignReport) -> Section:
     paras = []
     for g in report.groups:
         for w in g.weak_areas:
-            paras.append(_("%(g)s – %(c)s: %(k)s/%(n)s đơn vị có chỉ số dưới %(t)s (bình quân %(m)s). Khuyến nghị: %(x)s")
+            paras.append(_("%(g)s – %(c)s: %(k)s/%(n)s đơn vị có chỉ số dưới %(t)s (bình quân %(m)s). "
+                           "Khuyến nghị: %(x)s")
                          % {"g": g.name, "c": w.name, "k": w.weak_units, "n": w.units, "t": pct(report.threshold, 0),
                             "m": pct(w.mean_index), "x": w.text})
     if not paras:

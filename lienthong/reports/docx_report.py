@@ -98,7 +98,8 @@ def _cell_xml(text, width_twips: int, *, size_half_points: int, bold: bool, alig
     for line in str(text).split("\n"):
         jc = f'<w:jc w:val="{align}"/>' if align else ""
         rpr = (f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>'
-               f'{"<w:b/>" if bold else ""}<w:sz w:val="{size_half_points}"/><w:szCs w:val="{size_half_points}"/></w:rPr>')
+               f'{"<w:b/>" if bold else ""}<w:sz w:val="{size_half_points}"/>'
+               f'<w:szCs w:val="{size_half_points}"/></w:rPr>')
         paras.append(f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{jc}</w:pPr>'
                      f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>')
     return f'<w:tc><w:tcPr><w:tcW w:w="{width_twips}" w:type="dxa"/></w:tcPr>{"".join(paras)}</w:tc>'
@@ -116,11 +117,12 @@ def _table(doc, head, body, *, widths_cm, size=10.5, numeric_from=None):
     border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     rows = ['<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>'
-            + "".join(_cell_xml(t, w, size_half_points=half, bold=True, align="center") for t, w in zip(head, twips))
+            + "".join(_cell_xml(t, w, size_half_points=half, bold=True, align="center")
+                      for t, w in zip(head, twips, strict=True))
             + "</w:tr>"]
     for line in body:
         cells = []
-        for j, (text, w) in enumerate(zip(line, twips)):
+        for j, (text, w) in enumerate(zip(line, twips, strict=True)):
             align = "center" if numeric_from is not None and (j == 0 or j >= numeric_from) else None
             cells.append(_cell_xml(text, w, size_half_points=half, bold=False, align=align))
         rows.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>' + "".join(cells) + "</w:tr>")

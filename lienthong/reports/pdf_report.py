@@ -32,7 +32,8 @@ def province_html(report: CampaignReport, charts: dict[str, bytes], *, abbreviat
         "h": content.heading(report, abbreviation),
         "intro_sections": [
             {"number": content.ROMAN[0], "section": content.overview(report)},
-            {"number": content.ROMAN[1], "section": content.methodology(report), "table": content.criteria_table(report)},
+            {"number": content.ROMAN[1], "section": content.methodology(report),
+             "table": content.criteria_table(report)},
         ],
         "results_number": content.ROMAN[2],
         "groups": groups,

@@ -62,7 +62,8 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
     ws = wb.active
     ws.title = _sheet_title(_("Tổng hợp"), used)
     title(ws, h.summary, report.title)
-    bands = [b.label for b in report.criteria_set.bands] or sorted({lbl for g in report.groups for lbl, _n in g.classes})
+    bands = ([b.label for b in report.criteria_set.bands]
+             or sorted({lbl for g in report.groups for lbl, _n in g.classes}))
     header(ws, 4, [_("Nhóm đơn vị"), _("Số đơn vị"), _("Điểm tối đa"), _("Chỉ số bình quân")] + bands)
     r = 5
     for g in report.groups:
@@ -156,7 +157,7 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
             (row.criteria.get(c.code) or {}).get("points") if (row.criteria.get(c.code) or {}).get(
                 "status") != "not_applicable" else None for _cat, c in crits])
     header(ws, ws._current_row + 2, [_("Mã"), _("Tiêu chí"), _("Điểm tối đa")])
-    for cat, c in crits:
+    for _cat, c in crits:
         exports.append_row(ws, [c.code, c.name, c.max])
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 42
@@ -172,7 +173,7 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
     for row in report.separate:
         exports.append_row(ws, [row.name, row.group, _("Xếp hạng riêng"), row.separate_reason, row.index])
         ws.cell(row=ws._current_row, column=5).number_format = "0.0%"
-    for col, width in zip("ABCDE", (42, 14, 16, 60, 14)):
+    for col, width in zip("ABCDE", (42, 14, 16, 60, 14), strict=True):
         ws.column_dimensions[col].width = width
 
     # ---- recommendations
@@ -186,7 +187,7 @@ def build_xlsx(report: CampaignReport, *, progress=None) -> bytes:
                                     ", ".join(rec.criteria), rec.text])
             ws.cell(row=ws._current_row, column=4).number_format = "0.0%"
             ws.cell(row=ws._current_row, column=6).alignment = wrap
-    for col, width in zip("ABCDEF", (40, 7, 30, 10, 18, 80)):
+    for col, width in zip("ABCDEF", (40, 7, 30, 10, 18, 80), strict=True):
         ws.column_dimensions[col].width = width
 
     return exports.workbook_bytes(wb)

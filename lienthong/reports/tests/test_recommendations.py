@@ -14,8 +14,10 @@ def _result(categories: dict, criteria: dict) -> dict:
 def test_weak_human_resources_asks_for_a_dedicated_it_officer():
     cs = load_shipped("mic-2017-default")
     result = _result({"A": 0.9, "F": 0.3, "B": 0.95},
-                     {"F1": {"points": 0, "max": 3, "status": "scored"}, "F2": {"points": 2, "max": 2, "status": "scored"},
-                      "F3": {"points": 0.3, "max": 3, "status": "scored"}, "F4": {"points": 2, "max": 2, "status": "scored"}})
+                     {"F1": {"points": 0, "max": 3, "status": "scored"},
+                      "F2": {"points": 2, "max": 2, "status": "scored"},
+                      "F3": {"points": 0.3, "max": 3, "status": "scored"},
+                      "F4": {"points": 2, "max": 2, "status": "scored"}})
     recs = recommendations(result, cs)
     assert [r.category_code for r in recs] == ["F", "F"]  # A and B are not weak
     staffing = recs[0]
@@ -27,7 +29,8 @@ def test_weak_human_resources_asks_for_a_dedicated_it_officer():
 def test_weakest_category_first_and_signatures_named():
     cs = load_shipped("mic-2017-default")
     result = _result({"B": 0.5, "D": 0.2},
-                     {"B2": {"points": 1, "max": 8, "status": "scored"}, "B1": {"points": 9, "max": 10, "status": "scored"},
+                     {"B2": {"points": 1, "max": 8, "status": "scored"},
+                      "B1": {"points": 9, "max": 10, "status": "scored"},
                       "D4": {"points": 0, "max": 10, "status": "missing"}})
     recs = recommendations(result, cs)
     assert [r.category_code for r in recs] == ["D", "B"]
@@ -46,7 +49,8 @@ def test_threshold_is_configurable_and_not_applicable_criteria_are_ignored():
 
 def test_dti_set_district_security_and_exchange():
     cs = load_shipped("dti-haugiang-2022")
-    result = {"categories": {"H5": {"points": 10, "max": 40, "index": 0.25}, "H6": {"points": 40, "max": 95, "index": 0.42}},
+    result = {"categories": {"H5": {"points": 10, "max": 40, "index": 0.25},
+                             "H6": {"points": 40, "max": 95, "index": 0.42}},
               "criteria": {"H5.1": {"points": 0, "max": 12, "status": "scored"},
                            "H5.4": {"points": 3, "max": 10, "status": "scored"},
                            "H6.1": {"points": 3, "max": 15, "status": "scored"},
