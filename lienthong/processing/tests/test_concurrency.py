@@ -202,7 +202,8 @@ def test_two_leaders_setting_the_lead_at_once_one_lead_is_kept(settings):
 
     p = _province()
     handlings = _submitted(p, ROUNDS)
-    first = [(AssignmentRole.LEAD.value, p.units["noivu"].pk, None), (AssignmentRole.SUPPORT.value, p.units["taichinh"].pk, None)]
+    first = [(AssignmentRole.LEAD.value, p.units["noivu"].pk, None),
+             (AssignmentRole.SUPPORT.value, p.units["taichinh"].pk, None)]
     second = [(AssignmentRole.LEAD.value, None, p.users["specialist.huyen"].pk)]
 
     rounds = race([[(assign, dict(user_id=a, handling_id=h.pk, specs=first)),

@@ -89,7 +89,8 @@ def test_chase_by_hand(province, assigned, django_capture_on_commit_callbacks):
     u = province.users
     part = assigned.handling.assignments.get(role=AssignmentRole.LEAD)
     with django_capture_on_commit_callbacks(execute=True):
-        sent = processing.assignment_chase(actor=u["leader.huyen"], assignment_id=part.pk, message="Gấp, trình trước thứ Sáu")
+        sent = processing.assignment_chase(actor=u["leader.huyen"], assignment_id=part.pk,
+                                           message="Gấp, trình trước thứ Sáu")
     assert sent == 1
     note = Notification.objects.get(user=u["leader.huyen.noivu"], kind="chase")
     assert "Gấp, trình trước thứ Sáu" in note.body
