@@ -20,8 +20,19 @@ from lienthong.documents import services as document_services
 from lienthong.processing import selectors, services
 from lienthong.processing.models import HandlingState
 from lienthong.processing.schemas import (
-    AssignIn, AssignmentNode, ChaseIn, ChaseOut, CompleteIn, HandlingOut, LinkedDocument, NoteIn, NoteOut, QueueItem,
-    QueuePage, QueueQuery, SubmitIn,
+    AssignIn,
+    AssignmentNode,
+    ChaseIn,
+    ChaseOut,
+    CompleteIn,
+    HandlingOut,
+    LinkedDocument,
+    NoteIn,
+    NoteOut,
+    QueueItem,
+    QueuePage,
+    QueueQuery,
+    SubmitIn,
 )
 
 router = Router(tags=["Xử lý văn bản đến"])

@@ -32,7 +32,12 @@ from lienthong.documents import selectors as document_selectors
 from lienthong.documents.services import normalize_number_symbol
 from lienthong.processing import printing, selectors, services
 from lienthong.processing.forms import (
-    AssignmentRows, ChaseForm, CompleteForm, NoteForm, SubmitForm, TrackingForm,
+    AssignmentRows,
+    ChaseForm,
+    CompleteForm,
+    NoteForm,
+    SubmitForm,
+    TrackingForm,
 )
 from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentRole, Handling, HandlingState
 from lienthong.workcalendar import selectors as calendar

@@ -9,7 +9,7 @@ from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState, RecallState
-from lienthong.documents.models import Direction, Document, DocumentStatus
+from lienthong.documents.models import Direction, DocumentStatus
 from lienthong.documents.selectors import document_list, documents_visible_to
 from lienthong.drafting import services as drafting
 from lienthong.drafting.models import DraftState
