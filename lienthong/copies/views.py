@@ -12,6 +12,7 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.copies import selectors, services
 from lienthong.copies.forms import CopyCreateForm
 from lienthong.core.errors import NotFound, ValidationFailed
+from lienthong.core.forms import add_domain_errors
 from lienthong.documents import selectors as document_selectors
 
 
@@ -35,9 +36,7 @@ def copy_create(request, document_id: int):
                                             pages=cd["pages"], signer_id=cd["signer_id"],
                                             recipients_text=cd["recipients_text"], pin=cd["pin"])
             except ValidationFailed as exc:
-                for field, msgs in exc.errors.items():
-                    for msg in msgs:
-                        form.add_error(field if field in form.fields else None, msg)
+                add_domain_errors(form, exc)
             else:
                 messages.success(request, _("Đã tạo bản sao số %(s)s.") % {"s": copy.copy.number_symbol})
                 return redirect("documents:detail", document_id=copy.copy_id)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lienthong.authority.selectors import signature_block
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.forms import add_domain_errors
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.drafting import forms, selectors, services
 from lienthong.drafting.models import Draft, DraftState, FileRole
@@ -68,13 +69,6 @@ def _draft_or_404(request, draft_id: int) -> Draft:
         return selectors.draft_get(user=request.user, draft_id=draft_id)
     except NotFound:
         raise Http404(_("Không tìm thấy dự thảo hoặc bạn không có quyền xem.")) from None
-
-
-def _apply_errors(form, exc: ValidationFailed, aliases: dict | None = None) -> None:
-    for name, msgs in exc.errors.items():
-        name = (aliases or {}).get(name, name)
-        for msg in msgs:
-            form.add_error(name if name in form.fields else None, msg)
 
 
 # --- Lists ------------------------------------------------------------------------------------------
@@ -160,7 +154,7 @@ def draft_create(request):
             try:
                 draft = services.draft_create(actor=request.user, agency=agency, data=_draft_input(form))
             except ValidationFailed as exc:
-                _apply_errors(form, exc, {"files": "file"})
+                add_domain_errors(form, exc, aliases={"files": "file"})
             except PermissionDenied as exc:
                 form.add_error(None, exc.message)
             else:
@@ -200,7 +194,7 @@ def draft_edit(request, draft_id: int):
             try:
                 services.draft_update(actor=request.user, draft=draft, data=_draft_input(form))
             except ValidationFailed as exc:
-                _apply_errors(form, exc)
+                add_domain_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, exc.message)
             else:
@@ -448,7 +442,7 @@ def draft_act(request, draft_id: int, action: str):
         form.add_error(None, exc.message)
         return _render_detail(request, draft, failed=(action, form, exc.message), status=403)
     except ValidationFailed as exc:
-        _apply_errors(form, exc)
+        add_domain_errors(form, exc)
         return _render_detail(request, draft, failed=(action, form, exc.message), status=422)
     messages.success(request, message)
     anchor = "#y-kien" if action == "comment" else ""

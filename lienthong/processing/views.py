@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.forms import add_domain_errors
 from lienthong.core.http import file_response
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.documents import selectors as document_selectors
@@ -268,15 +269,6 @@ def _back(handling_or_document_id) -> HttpResponse:
     return redirect(reverse("documents:detail", args=[handling_or_document_id]) + PANEL_ANCHOR)
 
 
-def _add_errors(form, exc) -> None:
-    if isinstance(exc, ValidationFailed):
-        for name, msgs in exc.errors.items():
-            for msg in msgs:
-                form.add_error(name if name in form.fields else None, msg)
-    else:
-        form.add_error(None, exc.message)
-
-
 def _rows_errors(rows: AssignmentRows, exc) -> None:
     if isinstance(exc, ValidationFailed):
         for msgs in exc.errors.values():
@@ -300,7 +292,7 @@ def handling_submit(request, handling_id: int):
             messages.success(request, SUBMITTED % {"l": leader})
             return _back(handling.document_id)
         except (ValidationFailed, PermissionDenied) as exc:
-            _add_errors(form, exc)
+            add_domain_errors(form, exc)
     return _panel_page(request, handling, {"submit": form})
 
 
@@ -375,7 +367,7 @@ def assignment_note(request, assignment_id: int):
             messages.success(request, str(PROGRESS_NOTED))
             return _back(a.document_id)
         except (ValidationFailed, PermissionDenied) as exc:
-            _add_errors(form, exc)
+            add_domain_errors(form, exc)
     return _panel_page(request, _handling_or_404(request, a.handling_id), {("note", a.pk): form})
 
 
@@ -414,7 +406,7 @@ def assignment_complete(request, assignment_id: int):
                 messages.success(request, str(PART_COMPLETED))
                 return _back(a.document_id)
             except (ValidationFailed, PermissionDenied) as exc:
-                _add_errors(form, exc)
+                add_domain_errors(form, exc)
     return _panel_page(request, _handling_or_404(request, a.handling_id), {("complete", a.pk): form})
 
 
@@ -430,7 +422,7 @@ def assignment_chase(request, assignment_id: int):
             messages.success(request, CHASED % {"n": sent})
             return _back(a.document_id)
         except (ValidationFailed, PermissionDenied) as exc:
-            _add_errors(form, exc)
+            add_domain_errors(form, exc)
     return _panel_page(request, _handling_or_404(request, a.handling_id), {("chase", a.pk): form})
 
 

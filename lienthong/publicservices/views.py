@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lienthong.assessment.indicator_source import period
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.forms import add_domain_errors
 from lienthong.core.http import file_response
 
 from . import importing, selectors, services
@@ -93,19 +94,13 @@ def procedure_new(request):
                                                 name=data["name"], field=data["field"],
                                                 online_level=data["online_level"], active=data["active"])
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            add_domain_errors(form, exc)
         except PermissionDenied as exc:
             return _forbidden(request, exc.message)
         else:
             messages.success(request, _("Đã thêm thủ tục %(c)s.") % {"c": procedure.code})
             return redirect("publicservices:procedure", procedure.pk)
     return render(request, "publicservices/procedure_edit.html", {"form": form, "procedure": None})
-
-
-def _form_errors(form, exc: ValidationFailed) -> None:
-    for name, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 def _procedure_or_404(request, pk):
@@ -133,7 +128,7 @@ def procedure(request, procedure_id):
                                         code=data["code"], name=data["name"], field=data["field"],
                                         online_level=data["online_level"], active=data["active"])
             except ValidationFailed as exc:
-                _form_errors(form, exc)
+                add_domain_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu thủ tục %(c)s.") % {"c": proc.code})
                 return redirect("publicservices:procedure", proc.pk)
@@ -161,7 +156,7 @@ def month_save(request, procedure_id):
         try:
             services.procedure_month_save(actor=request.user, procedure=proc, **data)
         except ValidationFailed as exc:
-            _form_errors(month_form, exc)
+            add_domain_errors(month_form, exc)
         else:
             messages.success(request, _("Đã lưu số liệu tháng %(m)s.") % {"m": data["month"].strftime("%m/%Y")})
             return redirect(reverse("publicservices:procedure", args=[proc.pk]) + "#so-lieu")

@@ -25,6 +25,7 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.audit.selectors import audit_entries_for
 from lienthong.authority import selectors as authority_selectors
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.forms import add_domain_errors
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.documents import access, selectors, services
 from lienthong.documents.forms import CancelForm, DocumentFilterForm, IncomingForm, OutgoingForm
@@ -114,13 +115,6 @@ def _document_input(form) -> services.DocumentInput:
     )
 
 
-def _apply_errors(form, exc: ValidationFailed) -> None:
-    for field_name, msgs in exc.errors.items():
-        target = field_name if field_name in form.fields else None
-        for msg in msgs:
-            form.add_error(target, msg)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_outgoing(request):
@@ -169,7 +163,7 @@ def _register_document(request, *, outgoing: bool):
                         messages.warning(request, warning)
                 return redirect("documents:detail", document_id=doc.pk)
             except ValidationFailed as exc:
-                _apply_errors(form, exc)
+                add_domain_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, exc.message)
     else:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.accounts import selectors as account_selectors
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.forms import add_domain_errors
 from lienthong.delivery import selectors, services
 from lienthong.delivery.forms import RefuseRecallForm, RegisterForm, ReturnForm
 from lienthong.delivery.models import DeliveryState, RecallState
@@ -45,13 +46,6 @@ RECALL_AGREED = gettext_lazy("Đã đồng ý thu hồi; văn bản đã đượ
 SIGNATURE_RETURN_REASON = gettext_lazy("Chữ ký số không hợp lệ: %(d)s")
 # States in which the văn thư may still receive, return or register the delivery.
 OPEN_STATES = (DeliveryState.ARRIVED, DeliveryState.RECEIVED)
-
-
-def _apply_errors(form, exc: ValidationFailed) -> None:
-    """Service errors next to the field they name; anything else (state, duplicate) above the form."""
-    for name, msgs in exc.errors.items():
-        for msg in msgs:
-            form.add_error(name if name in form.fields else None, msg)
 
 
 def _delivery_or_404(request, delivery_id: int):
@@ -164,7 +158,7 @@ def delivery_return(request, delivery_id: int):
             return redirect("delivery:inbox")
         except (ValidationFailed, PermissionDenied) as exc:
             if isinstance(exc, ValidationFailed):
-                _apply_errors(form, exc)
+                add_domain_errors(form, exc)
             else:
                 form.add_error(None, exc.message)
     return _render_detail(request, delivery.pk, return_form=form)
@@ -185,7 +179,7 @@ def delivery_register(request, delivery_id: int):
             messages.success(request, REGISTERED % {"n": incoming.register_number})
             return redirect("documents:detail", document_id=incoming.pk)
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, exc.message)
     return _render_detail(request, delivery.pk, register_form=form)
@@ -207,7 +201,7 @@ def delivery_recall_answer(request, delivery_id: int):
             if agree:
                 messages.error(request, exc.message)
                 return redirect("delivery:inbox_detail", delivery_id=delivery.pk)
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
     return _render_detail(request, delivery.pk, refuse_form=form)
 
 
