@@ -7,8 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.core.errors import ValidationFailed
+from lienthong.files import UploadTooLarge, read_limited
 
 MAX_UPLOAD = 1024 * 1024
+TOO_LARGE = _("Tệp quá lớn (tối đa 1 MB).")
 
 
 def _file(label, accept, help_text="", required=True):
@@ -17,19 +19,14 @@ def _file(label, accept, help_text="", required=True):
 
 
 def read_upload(form, name) -> bytes | None:
+    """The bytes of the key, certificate, CRL or image uploaded in field ``name`` (at most 1 MB), or None."""
     upload = form.cleaned_data.get(name)
     if not upload:
         return None
-    if upload.size > MAX_UPLOAD:
-        raise ValidationFailed({name: [_("Tệp quá lớn (tối đa 1 MB).")]})
-    return upload.read()
-
-
-def add_errors(form, exc: ValidationFailed) -> None:
-    """Put a service's field errors on the form (unknown fields become form-wide errors)."""
-    for field, messages in exc.errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
+    try:
+        return read_limited(upload, max_bytes=MAX_UPLOAD)
+    except UploadTooLarge:
+        raise ValidationFailed({name: [TOO_LARGE]}) from None
 
 
 class ActionForm(forms.Form):

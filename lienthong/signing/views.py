@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.forms import add_domain_errors
 from lienthong.core.views import forbidden
 from lienthong.signing import credentials, selectors
 from lienthong.signing import forms as signing_forms
@@ -68,7 +69,7 @@ def _handle(request, action, forms, *, owner_user=None, owner_agency=None, curre
                                              image_width_mm=cd.get("image_width_mm"))
             messages.success(request, _("Đã thay ảnh."))
     except ValidationFailed as exc:
-        signing_forms.add_errors(form, exc)
+        add_domain_errors(form, exc)
         return False
     return True
 
@@ -156,7 +157,7 @@ def trust_store(request):
                     messages.success(request, _("Đã tải lên CRL."))
                 return redirect("signing:trust_store")
             except ValidationFailed as exc:
-                signing_forms.add_errors(form, exc)
+                add_domain_errors(form, exc)
     return render(request, "signing/trust_store.html", {
         "trusted": selectors.trusted_certificates(), "crls": selectors.revocation_lists(),
         "cert_form": cert_form, "crl_form": crl_form,
