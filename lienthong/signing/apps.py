@@ -13,6 +13,11 @@ class SigningConfig(AppConfig):
 
         configure_logging()
 
+        # asn1crypto fixes cms.ContentType's name table at its first lookup by name and asn1crypto.tsp adds
+        # "tst_info" to it on import: load it now, or a process that verified a signature before its first
+        # timestamped one cannot timestamp (tests/test_asn1_registry.py). About 40 ms, no pyHanko.
+        import asn1crypto.tsp  # noqa: F401
+
         from lienthong.core import events
         from lienthong.signing.verification import legal_validity
         from lienthong.signing.verification import services as verification_services
