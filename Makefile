@@ -27,16 +27,18 @@ system-packages:
 #   python3 -m uv pip compile pyproject.toml --generate-hashes --python-version 3.12 -o requirements.lock
 #   python3 -m uv pip compile --group dev -c requirements.lock --generate-hashes --python-version 3.12 -o requirements-dev.lock
 # A sync makes the venv exactly its lock(s): after a production-lock change `make run` removes the tools, and the
-# next `make test` puts them back (its stamp is older than the production one).
+# next `make test` puts them back (its stamp is older than the production one). Packages are compiled to bytecode
+# once here: where PYTHONDONTWRITEBYTECODE is set, every process (each test worker, each process a concurrency
+# test starts) would otherwise compile Django, pyHanko, WeasyPrint… again on import.
 $(BIN)/.installed: requirements.lock .python-version
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is required (see .python-version)"'
 	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install -q uv
 	@test -x $(BIN)/python || $(PY) -m uv venv -q --python $$($(PY) -c 'import sys; print(sys.executable)') $(VENV)
-	$(PY) -m uv pip sync -q --python $(BIN)/python --require-hashes requirements.lock
+	$(PY) -m uv pip sync -q --compile-bytecode --python $(BIN)/python --require-hashes requirements.lock
 	@touch $@
 
 $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.lock
-	$(PY) -m uv pip sync -q --python $(BIN)/python --require-hashes requirements.lock requirements-dev.lock
+	$(PY) -m uv pip sync -q --compile-bytecode --python $(BIN)/python --require-hashes requirements.lock requirements-dev.lock
 	@touch $@
 
 venv: $(BIN)/.installed
@@ -77,8 +79,13 @@ run: demo static
 # they run one after another on one worker while the other workers take the rest. PYTEST_ARGS adds options, e.g.
 # `make test PYTEST_ARGS="-n 0 lienthong/signing"` for one app without workers.
 PYTEST_WORKERS ?= auto
-test: install dev-venv
+test: install dev-venv bytecode
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The project's own modules compiled once before the test processes start (see the venv note above).
+.PHONY: bytecode
+bytecode:
+	@$(BIN)/python -m compileall -q -j 0 lienthong bench manage.py
 
 # Style and import rules (ruff), the layer contracts (import-linter) and types of services and selectors (mypy),
 # all configured in pyproject.toml. All three run; the target fails if any of them found something.
