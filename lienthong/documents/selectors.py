@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
@@ -19,7 +20,9 @@ from lienthong.documents.models import (
     DocumentType,
     Register,
     Secrecy,
+    StoredFile,
 )
+from lienthong.files.inventory import StoredObject
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a choice's label is lazy; the stubs' package, not needed at run time
@@ -179,3 +182,10 @@ def document_type_by_code(*, code: str) -> DocumentType | None:
 def with_document_types(documents: list[Document]) -> None:
     """Load the type of every document in one query (none when they were read with it), e.g. search hits."""
     prefetch_related_objects(documents, "document_type")
+
+
+def stored_originals() -> Iterator[StoredObject]:
+    """Every original the file store holds for documents (``files.inventory`` source), in id order, streamed."""
+    rows = StoredFile.objects.order_by("id").values_list("storage_name", "sha256", "size")
+    for name, sha256, size in rows.iterator(chunk_size=5000):
+        yield StoredObject(name=name, sha256=sha256, size=size)

@@ -8,6 +8,8 @@ are published. A campaign the user cannot see at all is "not found"; one they ca
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +18,7 @@ from lienthong.accounts.selectors import agency_ids_for
 from lienthong.assessment import selectors as assessment
 from lienthong.assessment.models import Campaign, CampaignState, CampaignUnit, Result
 from lienthong.core.errors import NotFound, PermissionDenied
+from lienthong.files.inventory import StoredObject
 
 from .models import ReportBuild
 
@@ -76,3 +79,10 @@ def build_for(*, user, build_id: int) -> ReportBuild:
         raise NotFound()
     campaign_for_reports(user=user, campaign_id=build.campaign_id)
     return build
+
+
+def stored_reports() -> Iterator[StoredObject]:
+    """Every built report file the file store holds (``files.inventory`` source); no hash is recorded for them."""
+    rows = ReportBuild.objects.exclude(file="").order_by("id").values_list("file", "size")
+    for name, size in rows.iterator(chunk_size=5000):
+        yield StoredObject(name=name, size=size or None)
