@@ -232,6 +232,93 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Originals, derived files and built reports go to the default storage: the local folder MEDIA_ROOT, or an
+# S3-compatible object store when LIENTHONG_S3_BUCKET is set (django-storages; docs/operations.md "Object
+# storage (S3-compatible)"). Secrets come as values or as files (*_FILE); without them boto3's own chain
+# (AWS_* variables, ~/.aws, the instance profile) is used only when LIENTHONG_S3_USE_DEFAULT_CREDENTIALS
+# says so. Timeouts and retries are short so that a store that is down fails an upload in seconds.
+S3_BUCKET = env_str("LIENTHONG_S3_BUCKET")
+
+
+def env_secret(name: str) -> str:
+    """The value of ``name``, or the content of the file named by ``name + "_FILE"`` (stripped)."""
+    value = env_str(name)
+    path = env_str(f"{name}_FILE")
+    if value or not path:
+        return value
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}_FILE: cannot read {path!r} ({exc.strerror})") from exc
+
+
+if S3_BUCKET:
+    from boto3.s3.transfer import TransferConfig as _S3TransferConfig
+    from botocore.config import Config as _S3ClientConfig
+
+    S3_ACCESS_KEY_ID = env_secret("LIENTHONG_S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = env_secret("LIENTHONG_S3_SECRET_ACCESS_KEY")
+    S3_USE_DEFAULT_CREDENTIALS = env_bool("LIENTHONG_S3_USE_DEFAULT_CREDENTIALS", False)
+    if bool(S3_ACCESS_KEY_ID) != bool(S3_SECRET_ACCESS_KEY):
+        raise ImproperlyConfigured(
+            "LIENTHONG_S3_ACCESS_KEY_ID and LIENTHONG_S3_SECRET_ACCESS_KEY must be set together (or their *_FILE)")
+    if PRODUCTION and not (S3_ACCESS_KEY_ID or S3_USE_DEFAULT_CREDENTIALS):
+        raise ImproperlyConfigured(
+            "LIENTHONG_S3_BUCKET is set but no credentials: set LIENTHONG_S3_ACCESS_KEY_ID and "
+            "LIENTHONG_S3_SECRET_ACCESS_KEY (or their *_FILE), or LIENTHONG_S3_USE_DEFAULT_CREDENTIALS=1 to use "
+            "the AWS_* variables or the instance profile")
+    S3_ADDRESSING_STYLE = env_str("LIENTHONG_S3_ADDRESSING_STYLE", "auto")
+    if S3_ADDRESSING_STYLE not in ("auto", "path", "virtual"):
+        raise ImproperlyConfigured("LIENTHONG_S3_ADDRESSING_STYLE must be 'auto', 'path' or 'virtual'")
+    S3_SSE = env_str("LIENTHONG_S3_SSE")
+    S3_SSE_KMS_KEY_ID = env_str("LIENTHONG_S3_SSE_KMS_KEY_ID")
+    if S3_SSE not in ("", "AES256", "aws:kms"):
+        raise ImproperlyConfigured("LIENTHONG_S3_SSE must be empty, 'AES256' or 'aws:kms'")
+    if S3_SSE_KMS_KEY_ID and S3_SSE != "aws:kms":
+        raise ImproperlyConfigured("LIENTHONG_S3_SSE_KMS_KEY_ID needs LIENTHONG_S3_SSE=aws:kms")
+    _s3_object_parameters = {"ServerSideEncryption": S3_SSE} if S3_SSE else {}
+    if S3_SSE_KMS_KEY_ID:
+        _s3_object_parameters["SSEKMSKeyId"] = S3_SSE_KMS_KEY_ID
+    # TLS: verified by default; LIENTHONG_S3_CA_BUNDLE names the CA file of a private store's certificate.
+    S3_CA_BUNDLE = env_str("LIENTHONG_S3_CA_BUNDLE")
+    _s3_verify = S3_CA_BUNDLE or env_bool("LIENTHONG_S3_VERIFY_TLS", True)
+    S3_CONNECT_TIMEOUT = env_int("LIENTHONG_S3_CONNECT_TIMEOUT", 3)
+    S3_READ_TIMEOUT = env_int("LIENTHONG_S3_READ_TIMEOUT", 20)
+    S3_MAX_ATTEMPTS = env_int("LIENTHONG_S3_MAX_ATTEMPTS", 2)
+    if not (1 <= S3_CONNECT_TIMEOUT <= 60 and 1 <= S3_READ_TIMEOUT <= 300 and 1 <= S3_MAX_ATTEMPTS <= 10):
+        raise ImproperlyConfigured("LIENTHONG_S3_CONNECT_TIMEOUT must be 1-60 s, LIENTHONG_S3_READ_TIMEOUT 1-300 s "
+                                   "and LIENTHONG_S3_MAX_ATTEMPTS 1-10")
+    # Files over 8 MB go up in 8 MB parts, two at a time and at most two read ahead: an upload holds
+    # about 16 MB beyond the bytes already read, whatever the file's size.
+    _s3_transfer_config = _S3TransferConfig(multipart_threshold=8 * 1024 * 1024,
+                                            multipart_chunksize=8 * 1024 * 1024, max_concurrency=2)
+    _s3_transfer_config.max_in_memory_upload_chunks = 2
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env_str("LIENTHONG_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("LIENTHONG_S3_REGION") or None,
+        "access_key": S3_ACCESS_KEY_ID or None,
+        "secret_key": S3_SECRET_ACCESS_KEY or None,
+        "location": env_str("LIENTHONG_S3_PREFIX").strip("/"),
+        # Names are content-addressed (files.storage): writing a name again writes the same bytes, so an
+        # overwrite never leaves a second copy under an invented name.
+        "file_overwrite": True,
+        "default_acl": None,  # private objects, owned by the bucket; nothing is ever served by URL
+        "querystring_auth": True,
+        "object_parameters": _s3_object_parameters,
+        "verify": _s3_verify,
+        "client_config": _S3ClientConfig(
+            connect_timeout=S3_CONNECT_TIMEOUT, read_timeout=S3_READ_TIMEOUT,
+            retries={"max_attempts": S3_MAX_ATTEMPTS, "mode": "standard"},
+            s3={"addressing_style": S3_ADDRESSING_STYLE}, signature_version="s3v4",
+            tcp_keepalive=True,
+        ),
+        "transfer_config": _s3_transfer_config,
+    }}
+elif PRODUCTION and not env_str("MEDIA_ROOT"):
+    raise ImproperlyConfigured(
+        "Production mode needs a file store: set LIENTHONG_S3_BUCKET (an S3-compatible object store) or "
+        "MEDIA_ROOT (a local folder that is backed up), see docs/operations.md")
 # Original files: size limit for one upload (default 50 MB).
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -15,8 +15,11 @@ def original_response(*, stored_file, filename: str, inline: bool = False) -> Fi
     a guess from the bytes) and ``Content-Security-Policy: sandbox`` (no script of the file runs with the
     site's origin). A file marked as carrying active content is always a download, whatever was asked."""
     inline = inline and not stored_file.has_active_content
-    response = FileResponse(open_original(stored_file.storage_name), content_type=stored_file.content_type,
-                            as_attachment=not inline, filename=filename)
+    body = open_original(stored_file.storage_name)  # streamed from the store as the answer is sent
+    response = FileResponse(body, content_type=stored_file.content_type, as_attachment=not inline,
+                            filename=filename)
+    if not response.has_header("Content-Length") and getattr(body, "size", None) is not None:
+        response["Content-Length"] = str(body.size)  # an object store's body cannot seek to find it
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response

@@ -20,6 +20,7 @@ are checked with the other upload checks and shown next to the field.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -29,7 +30,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lienthong.core.error_views import error_response
+from lienthong.core.error_views import error_response, is_api, json_error, plain_page
 from lienthong.core.errors import ValidationFailed
 from lienthong.core.http import body_too_large_answer
 from lienthong.core.spreadsheets import SpreadsheetError
@@ -41,6 +42,7 @@ from lienthong.files.checks import (
     check_upload,
     upload_max_files,
 )
+from lienthong.files.storage import StorageUnavailable
 
 READ_CHUNK_BYTES = 64 * 1024
 
@@ -78,14 +80,16 @@ def read_limited(upload, *, max_bytes: int) -> bytes:
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
         raise UploadTooLarge(size)
-    parts = []
+    # One growing buffer, handed over by getvalue() without a copy: the upload is held once in memory
+    # (a list of chunks joined at the end would hold it twice at the peak).
+    buffer = io.BytesIO()
     total = 0
     for chunk in _chunks(upload):
         total += len(chunk)
         if total > max_bytes:
             raise UploadTooLarge(None)
-        parts.append(chunk)
-    return b"".join(parts)
+        buffer.write(chunk)
+    return buffer.getvalue()
 
 
 def read_upload(upload, *, field: str = "files") -> Checked:
@@ -138,9 +142,25 @@ def parser_error_answer(exc: Exception) -> tuple[int, str, str]:
     return 400, "upload_unreadable", _("Dữ liệu tải lên bị lỗi, không đọc được; hãy gửi lại.")
 
 
+# Seconds a client is asked to wait before sending again when the file store is unavailable.
+STORE_RETRY_AFTER_SECONDS = 30
+
+
+def store_unavailable_response(request, exc: StorageUnavailable):
+    """The 503 answer when the file store failed: the Vietnamese message as a page, or JSON under /api/."""
+    if is_api(request):
+        response = json_error(exc.status, exc.code, exc.message)
+    else:
+        response = plain_page("files/store_unavailable.html", exc.status, {"message": exc.message})
+    response["Retry-After"] = str(STORE_RETRY_AFTER_SECONDS)
+    return response
+
+
 class UploadErrorsMiddleware:
     """Reads a multipart POST before the CSRF check does, to answer parser refusals in Vietnamese (JSON
-    under /api/): the web forms' and the API's alike, before any other middleware reads the body."""
+    under /api/): the web forms' and the API's alike, before any other middleware reads the body. A view
+    that fails because the file store is unavailable (``StorageUnavailable``, raised after its transaction
+    rolled back) is answered 503 with the store's message instead of the 500 page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -155,4 +175,9 @@ class UploadErrorsMiddleware:
             request.POST  # noqa: B018 - parsing is the point
         except PARSER_ERRORS as exc:
             return error_response(request, *parser_error_answer(exc))
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, StorageUnavailable):
+            return store_unavailable_response(request, exception)
         return None
