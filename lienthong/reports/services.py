@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from lienthong.assessment.models import Campaign
 from lienthong.core.errors import DomainError, ValidationFailed
+from lienthong.files.storage import StorageUnavailable, store_guard
 
 from . import selectors
 from .models import BuildState, ReportBuild, ReportFormat, ReportKind
@@ -122,15 +123,21 @@ def report_build_run(*, build_id: int) -> ReportBuild | None:
                 error=str(SYSTEM_FAILURE))
         return ReportBuild.objects.get(pk=build_id)
     name = f"bao-cao-xep-hang-cntt-{build.campaign.year}-{build.pk}.{build.format}"
-    with transaction.atomic():
-        build = ReportBuild.objects.select_for_update().get(pk=build_id)
-        build.file.save(name, ContentFile(data), save=False)
-        try:
-            build.filename, build.size = name, len(data)
-            build.state, build.progress, build.message = BuildState.DONE, 100, _("Hoàn thành")
-            build.finished_at = timezone.now()
-            build.save(update_fields=["file", "filename", "size", "state", "progress", "message", "finished_at"])
-        except Exception:
-            build.file.delete(save=False)  # the row did not record it: no orphan file
-            raise
+    try:
+        with transaction.atomic():
+            build = ReportBuild.objects.select_for_update().get(pk=build_id)
+            with store_guard():  # the file store down: a failed build that says so, not a stuck one
+                build.file.save(name, ContentFile(data), save=False)
+            try:
+                build.filename, build.size = name, len(data)
+                build.state, build.progress, build.message = BuildState.DONE, 100, _("Hoàn thành")
+                build.finished_at = timezone.now()
+                build.save(update_fields=["file", "filename", "size", "state", "progress", "message", "finished_at"])
+            except Exception:
+                build.file.delete(save=False)  # the row did not record it: no orphan file
+                raise
+    except StorageUnavailable as exc:
+        _update(build_id, state=BuildState.FAILED, finished_at=timezone.now(), message="",
+                error=_("Không tạo được báo cáo: %(e)s") % {"e": exc.message})
+        return ReportBuild.objects.get(pk=build_id)
     return build

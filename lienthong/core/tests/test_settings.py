@@ -14,8 +14,9 @@ def run_manage(*args, **env):
                           capture_output=True, text=True, timeout=120)
 
 
-def test_production_mode_passes_the_deploy_check():
+def test_production_mode_passes_the_deploy_check(tmp_path):
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", LIENTHONG_MODE="production",
+                        MEDIA_ROOT=str(tmp_path / "media"),
                         DJANGO_SECRET_KEY="Xy9#pQ2!vR7$mN4&tL8*aB3cD5eF6gH7iJ8kL9mN0oP1qR2sT3uV4wX5yZ6",
                         DJANGO_ALLOWED_HOSTS="vanban.example.gov.vn",
                         LIENTHONG_AUDIT_KEY="audit-key-for-the-deploy-check-0123456789abcdef")

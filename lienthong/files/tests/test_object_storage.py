@@ -206,19 +206,26 @@ class _Lines:
         pass
 
 
-def test_a_report_build_file_is_written_to_the_bucket(province, s3_store, monkeypatch):
+def _report_build(province):
+    """A queued report build of a bare campaign (what the build writes is tested in reports)."""
     from lienthong.assessment import services as assessment_services
     from lienthong.assessment.models import AssessmentAuthority, AuthorityKind, Campaign
     from lienthong.assessment.tests.test_workflow import MIC
-    from lienthong.reports import services as report_services
-    from lienthong.reports.models import BuildState, ReportBuild
+    from lienthong.reports.models import ReportBuild
 
     AssessmentAuthority.objects.create(agency=province.agencies["stttt"], kind=AuthorityKind.COUNCIL)
     council = province.users["specialist.stttt"]
     version = assessment_services.criteria_set_import(yaml_text=MIC, actor=council)
     campaign = Campaign.objects.create(year=2017, name="Đánh giá 2017", criteria_set=version,
                                        council_agency=province.agencies["stttt"], created_by=council)
-    build = ReportBuild.objects.create(campaign=campaign, format="docx", requested_by=council)
+    return ReportBuild.objects.create(campaign=campaign, format="docx", requested_by=council)
+
+
+def test_a_report_build_file_is_written_to_the_bucket(province, s3_store, monkeypatch):
+    from lienthong.reports import services as report_services
+    from lienthong.reports.models import BuildState
+
+    build = _report_build(province)
     report = b"PK\x03\x04" + bytes(range(256)) * 40  # the built document (its layout is tested in reports)
     monkeypatch.setattr(report_services, "province_report_bytes", lambda **kwargs: report)
 
@@ -228,3 +235,17 @@ def test_a_report_build_file_is_written_to_the_bucket(province, s3_store, monkey
     assert s3_store.names() == {done.file.name}
     assert s3_store.get(done.file.name)["Body"].read() == report
     assert done.file.name.startswith("reports/") and done.file.name.endswith(".docx")
+
+
+def test_a_report_build_with_the_store_down_fails_and_says_why(province, s3_store, settings, monkeypatch):
+    from lienthong.reports import services as report_services
+    from lienthong.reports.models import BuildState
+
+    build = _report_build(province)
+    monkeypatch.setattr(report_services, "province_report_bytes", lambda **kwargs: b"PK\x03\x04")
+    store_down(settings)
+
+    failed = report_services.report_build_run(build_id=build.pk)
+
+    assert failed.state == BuildState.FAILED and not failed.file
+    assert str(STORE_UNAVAILABLE) in failed.error
