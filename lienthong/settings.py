@@ -283,7 +283,7 @@ if S3_BUCKET:
     S3_CA_BUNDLE = env_str("LIENTHONG_S3_CA_BUNDLE")
     _s3_verify = S3_CA_BUNDLE or env_bool("LIENTHONG_S3_VERIFY_TLS", True)
     S3_CONNECT_TIMEOUT = env_int("LIENTHONG_S3_CONNECT_TIMEOUT", 3)
-    S3_READ_TIMEOUT = env_int("LIENTHONG_S3_READ_TIMEOUT", 20)
+    S3_READ_TIMEOUT = env_int("LIENTHONG_S3_READ_TIMEOUT", 10)
     S3_MAX_ATTEMPTS = env_int("LIENTHONG_S3_MAX_ATTEMPTS", 2)
     if not (1 <= S3_CONNECT_TIMEOUT <= 60 and 1 <= S3_READ_TIMEOUT <= 300 and 1 <= S3_MAX_ATTEMPTS <= 10):
         raise ImproperlyConfigured("LIENTHONG_S3_CONNECT_TIMEOUT must be 1-60 s, LIENTHONG_S3_READ_TIMEOUT 1-300 s "
@@ -309,7 +309,7 @@ if S3_BUCKET:
         "verify": _s3_verify,
         "client_config": _S3ClientConfig(
             connect_timeout=S3_CONNECT_TIMEOUT, read_timeout=S3_READ_TIMEOUT,
-            retries={"max_attempts": S3_MAX_ATTEMPTS, "mode": "standard"},
+            retries={"total_max_attempts": S3_MAX_ATTEMPTS, "mode": "standard"},  # the first try included
             s3={"addressing_style": S3_ADDRESSING_STYLE}, signature_version="s3v4",
             tcp_keepalive=True,
         ),

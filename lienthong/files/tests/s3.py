@@ -24,8 +24,8 @@ def s3_options(endpoint: str, prefix: str) -> dict:
         "access_key": CREDENTIALS["aws_access_key_id"], "secret_key": CREDENTIALS["aws_secret_access_key"],
         "location": prefix, "file_overwrite": True, "default_acl": None,
         "object_parameters": {"ServerSideEncryption": "AES256"},
-        "client_config": Config(connect_timeout=1, read_timeout=5, retries={"max_attempts": 1, "mode": "standard"},
-                                s3={"addressing_style": "path"}, signature_version="s3v4"),
+        "client_config": Config(connect_timeout=1, read_timeout=5, s3={"addressing_style": "path"},
+                                retries={"total_max_attempts": 1, "mode": "standard"}, signature_version="s3v4"),
     }}
 
 

@@ -55,7 +55,7 @@ def test_the_s3_store_is_built_from_the_environment_with_secrets_from_files(read
         "verify": "/etc/ssl/certs/tinh-ca.pem",
     }
     assert (config.connect_timeout, config.read_timeout, config.retries, config.s3) == (
-        2, 20, {"max_attempts": 2, "mode": "standard"}, {"addressing_style": "path"})
+        2, 10, {"total_max_attempts": 2, "mode": "standard"}, {"addressing_style": "path"})
     assert (transfer.multipart_chunksize, transfer.max_concurrency, transfer.max_in_memory_upload_chunks) == (
         8 * 1024 * 1024, 2, 2)
 
