@@ -17,6 +17,7 @@ _prefixes = itertools.count(1)
 
 def s3_options(endpoint: str, prefix: str) -> dict:
     """The default storage's options as ``settings.py`` builds them from LIENTHONG_S3_*, for ``endpoint``."""
+    from boto3.s3.transfer import TransferConfig
     from botocore.config import Config
 
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
@@ -26,6 +27,9 @@ def s3_options(endpoint: str, prefix: str) -> dict:
         "object_parameters": {"ServerSideEncryption": "AES256"},
         "client_config": Config(connect_timeout=1, read_timeout=5, s3={"addressing_style": "path"},
                                 retries={"total_max_attempts": 1, "mode": "standard"}, signature_version="s3v4"),
+        # Parts of 5 MB (S3's smallest) rather than settings.py's 8 MB, to keep the multipart test small.
+        "transfer_config": TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024,
+                                          max_concurrency=2),
     }}
 
 

@@ -89,6 +89,24 @@ def test_the_service_stores_each_file_once_under_its_hash(province, s3_store):
         assert fh.read() == big
 
 
+def test_a_file_over_the_multipart_threshold_goes_up_in_parts_and_comes_back_whole(s3_store):
+    import os
+
+    from lienthong.files.storage import open_original, sha256_of, write_original
+
+    data = os.urandom(6 * 1024 * 1024)  # over the tests' 5 MB threshold: a multipart upload of two parts
+    written: list[str] = []
+
+    name = write_original(data, sha256_of(data), written)
+
+    assert written == [name] and s3_store.names() == {name}
+    assert s3_store.get(name)["ContentLength"] == len(data)
+    with open_original(name) as fh:
+        assert fh.size == len(data)
+        assert b"".join(iter(lambda: fh.read(1024 * 1024), b"")) == data
+    assert write_original(data, sha256_of(data), written) == name and written == [name]  # stored once
+
+
 def test_a_transaction_that_rolls_back_removes_the_object_it_wrote(province, s3_store, monkeypatch):
     from lienthong.documents.services import originals
 
