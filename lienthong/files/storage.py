@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import posixpath
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -155,6 +156,21 @@ def open_original(storage_name: str):
                 raise FileNotFoundError(f"stored object missing: {storage_name}") from exc
             raise
         return StoredObjectReader(answer["Body"], size=answer.get("ContentLength"), name=storage_name)
+
+
+def check_store() -> str:
+    """Whether the file store answers (for a readiness check): the bucket is reachable with these credentials,
+    or the local folder exists and is writable. Returns what was checked; ``StorageUnavailable`` otherwise."""
+    storage = storages["default"]
+    with store_guard():
+        if is_object_store(storage):
+            storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+            return f"s3://{storage.bucket_name}/{storage.location}"
+        location = getattr(storage, "location", "")
+        os.makedirs(location, exist_ok=True)  # as the first save would; a fresh install is ready
+        if not os.access(location, os.W_OK):
+            raise PermissionError(f"{location} is not writable")
+        return location
 
 
 def discard_written(written: list[str], still_referenced: Callable[[str], bool]) -> None:

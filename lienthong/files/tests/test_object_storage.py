@@ -267,3 +267,14 @@ def test_a_report_build_with_the_store_down_fails_and_says_why(province, s3_stor
 
     assert failed.state == BuildState.FAILED and not failed.file
     assert str(STORE_UNAVAILABLE) in failed.error
+
+
+def test_the_readiness_check_tells_a_reachable_store_from_one_that_is_down(s3_store, settings):
+    from lienthong.files.storage import check_store
+
+    assert check_store() == f"s3://lienthong-test/{s3_store.prefix}"
+    store_down(settings)
+    with pytest.raises(StorageUnavailable):
+        check_store()
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    assert check_store() == str(settings.MEDIA_ROOT)  # created on a fresh install, as the first upload would
