@@ -40,6 +40,7 @@ from lienthong.files.responses import original_response
 from lienthong.files.storage import (
     STORE_UNAVAILABLE,
     StorageUnavailable,
+    check_store,
     discard_written,
     open_original,
     sha256_of,
@@ -52,7 +53,8 @@ from lienthong.files.uploads import UploadTooLarge, read_limited, read_table_upl
 __all__ = [
     "ACCEPTED_LABELS", "DOCX", "STORE_UNAVAILABLE", "StorageUnavailable",
     "JPEG", "MAX_FILENAME_CHARS", "ODT", "PDF", "PNG", "TIFF", "XLSX", "Checked",
-    "Sniffed", "UploadTooLarge", "check_file_count", "check_file_name", "check_upload", "discard_written",
+    "Sniffed", "UploadTooLarge", "check_file_count", "check_file_name", "check_store", "check_upload",
+    "discard_written",
     "extract_text", "open_original", "original_response", "pdf_in_parts", "read_limited", "read_table_upload",
     "read_upload", "sha256_of", "sniff", "storage_name_for", "upload_max_files", "write_original",
 ]
