@@ -288,8 +288,8 @@ if S3_BUCKET:
     if not (1 <= S3_CONNECT_TIMEOUT <= 60 and 1 <= S3_READ_TIMEOUT <= 300 and 1 <= S3_MAX_ATTEMPTS <= 10):
         raise ImproperlyConfigured("LIENTHONG_S3_CONNECT_TIMEOUT must be 1-60 s, LIENTHONG_S3_READ_TIMEOUT 1-300 s "
                                    "and LIENTHONG_S3_MAX_ATTEMPTS 1-10")
-    # Files over 8 MB go up in 8 MB parts, two at a time and at most two read ahead: an upload holds
-    # about 16 MB beyond the bytes already read, whatever the file's size.
+    # Files over 8 MB go up in 8 MB parts, two at a time and at most two read ahead: an upload holds about
+    # three parts beyond the bytes already read, whatever the file's size (27 MB for 50 MB, docs/benchmarks.md).
     _s3_transfer_config = _S3TransferConfig(multipart_threshold=8 * 1024 * 1024,
                                             multipart_chunksize=8 * 1024 * 1024, max_concurrency=2)
     _s3_transfer_config.max_in_memory_upload_chunks = 2
