@@ -161,6 +161,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db.setdefault("OPTIONS", {})
 DATABASES = {"default": _db}
+
+# Caches shared by every server process (docs/operations.md "Scaling out"). The production-stack branch owns
+# this block (Redis from LIENTHONG_CACHE_URL, else the database cache in production): when merging, keep that
+# one; the two-server test (web/tests/test_concurrency_two_servers.py) needs only its Redis branch.
+if env_str("LIENTHONG_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": env_str("LIENTHONG_CACHE_URL"), "KEY_PREFIX": "lienthong"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------------
