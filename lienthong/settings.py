@@ -160,6 +160,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     _db.setdefault("OPTIONS", {})
+    # A persistent connection is checked before each request reuses it, so a restarted PostgreSQL costs one
+    # failed check instead of one failed request per process (docs/decisions.md "Production stack").
+    _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 
 # Caches shared by every server process (docs/operations.md "Scaling out"). The production-stack branch owns
