@@ -160,7 +160,17 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     _db.setdefault("OPTIONS", {})
+    # A persistent connection is checked before each request reuses it, so a restarted PostgreSQL costs one
+    # failed check instead of one failed request per process (docs/decisions.md "Production stack").
+    _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
+
+# Caches shared by every server process (docs/operations.md "Scaling out"). The production-stack branch owns
+# this block (Redis from LIENTHONG_CACHE_URL, else the database cache in production): when merging, keep that
+# one; the two-server test (web/tests/test_concurrency_two_servers.py) needs only its Redis branch.
+if env_str("LIENTHONG_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": env_str("LIENTHONG_CACHE_URL"), "KEY_PREFIX": "lienthong"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------------
@@ -408,12 +418,21 @@ AUDIT_CHECKPOINT_DIR = Path(env_str("LIENTHONG_AUDIT_CHECKPOINT_DIR", str(VAR_DI
 AUDIT_CHECKPOINT_EMAIL = env_bool("LIENTHONG_AUDIT_CHECKPOINT_EMAIL", False)
 
 # --- Background jobs (django-q2, ORM broker: same code on SQLite and PostgreSQL) -------------------
+# A task running longer than Q_TIMEOUT_SECONDS is killed; a task taken by a worker that died (killed,
+# machine lost) is handed out again Q_RETRY_SECONDS after it was taken. The retry must exceed the timeout,
+# or a task still running would be started a second time; every task is written to be run again safely
+# (reports.services.report_build_run takes back a build whose worker died). At most max_attempts tries.
+Q_TIMEOUT_SECONDS = env_int("Q_TIMEOUT_SECONDS", 300)
+Q_RETRY_SECONDS = env_int("Q_RETRY_SECONDS", 360)
+if Q_RETRY_SECONDS <= Q_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured("Q_RETRY_SECONDS must be greater than Q_TIMEOUT_SECONDS (a running task would be "
+                               "started twice)")
 Q_CLUSTER = {
     "name": "lienthong",
     "orm": "default",
     "workers": env_int("Q_WORKERS", 1),
-    "timeout": 300,
-    "retry": 360,
+    "timeout": Q_TIMEOUT_SECONDS,
+    "retry": Q_RETRY_SECONDS,
     "max_attempts": 3,
     "catch_up": False,
     "sync": env_bool("Q_SYNC", False),

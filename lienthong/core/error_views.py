@@ -4,13 +4,18 @@ debug pages. The API's own exception handlers (``lienthong/api.py``) answer the 
 API views; these cover the rest (an unknown /api/ address, an uncaught exception, a refused host).
 
 A 500 carries a short reference (page, JSON and the ``X-Request-Reference`` header) that the log line of the
-error names too (``RequestReferenceFilter``), so a user's report can be matched with the traceback."""
+error names too (``RequestReferenceFilter``), so a user's report can be matched with the traceback. When the
+cause is the database being out of reach (restarting, a network cut: ``database_unreachable``), the answer is
+503 with Retry-After instead, telling the user to check before sending a form again (a registration may have
+been committed before the session could be saved)."""
 
 from __future__ import annotations
 
 import logging
 import secrets
+import sys
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -24,6 +29,10 @@ BAD_REQUEST = gettext_lazy("Yêu cầu không hợp lệ.")
 ADDRESS_NOT_FOUND = gettext_lazy("Không tìm thấy địa chỉ này.")
 SERVER_ERROR = gettext_lazy("Đã xảy ra lỗi ở máy chủ. Vui lòng thử lại sau hoặc báo cho quản trị hệ thống "
                             "kèm mã tham chiếu.")
+DATABASE_UNAVAILABLE = gettext_lazy("Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít "
+                                    "phút; nếu vừa gửi biểu mẫu, hãy kiểm tra xem dữ liệu đã được lưu chưa trước "
+                                    "khi gửi lại.")
+RETRY_AFTER_SECONDS = 30
 CSRF_FAILED = gettext_lazy("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi gửi lại.")
 
 
@@ -49,7 +58,34 @@ def bad_request_response(request, message=None) -> HttpResponse:
 
 
 def bad_request(request, exception=None):
+    if database_unreachable(exception):  # the session could not be saved: SessionInterrupted from a DatabaseError
+        return database_unavailable(request)
     return bad_request_response(request)
+
+
+def database_unreachable(exception) -> bool:
+    """The exception is, or was raised while handling, a failure to reach the database (OperationalError,
+    InterfaceError: a restart, a network cut, a connection killed by the server)."""
+    seen = set()
+    while exception is not None and id(exception) not in seen:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return True
+        seen.add(id(exception))
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+def database_unavailable(request) -> HttpResponse:
+    """503 with Retry-After: the page (or JSON) says to try again shortly, and to check a form before resending."""
+    reference = getattr(request, "error_reference", None) or secrets.token_hex(4)
+    request.error_reference = reference
+    if is_api(request):
+        response = json_error(503, "database_unavailable", DATABASE_UNAVAILABLE, reference=reference)
+    else:
+        response = plain_page("503.html", 503, {"message": DATABASE_UNAVAILABLE, "reference": reference})
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["X-Request-Reference"] = reference
+    return response
 
 
 def permission_denied(request, exception=None):
@@ -66,6 +102,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if database_unreachable(sys.exc_info()[1]):  # Django calls this handler while handling the exception
+        return database_unavailable(request)
     reference = secrets.token_hex(4)
     request.error_reference = reference  # read by RequestReferenceFilter when Django logs the error
     if is_api(request):

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -102,9 +105,13 @@ def _update(build_id: int, **fields) -> None:
 def report_build_run(*, build_id: int) -> ReportBuild | None:
     """Run a queued build: progress stored as it goes; the file and the "done" state saved together; any
     failure leaves the build "failed" with a Vietnamese message (details in the log)."""
-    claimed = ReportBuild.objects.filter(pk=build_id, state=BuildState.QUEUED).update(
-        state=BuildState.RUNNING, started_at=timezone.now(), progress=1, message=_("Bắt đầu tạo báo cáo"))
-    if not claimed:  # unknown, or already taken by another worker: nothing to do (idempotent)
+    # A build still "running" past the task timeout lost its worker (the timeout would have ended it): the
+    # retried task takes it back and builds it once more; the file is saved with the "done" state only.
+    now = timezone.now()
+    abandoned = Q(state=BuildState.RUNNING, started_at__lt=now - dt.timedelta(seconds=settings.Q_TIMEOUT_SECONDS))
+    claimed = ReportBuild.objects.filter(Q(state=BuildState.QUEUED) | abandoned, pk=build_id).update(
+        state=BuildState.RUNNING, started_at=now, progress=1, message=_("Bắt đầu tạo báo cáo"))
+    if not claimed:  # unknown, done, or running in a live worker: nothing to do (idempotent)
         return ReportBuild.objects.filter(pk=build_id).first()
     build = ReportBuild.objects.select_related("campaign__criteria_set", "campaign__council_agency").get(pk=build_id)
 

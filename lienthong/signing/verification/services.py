@@ -38,6 +38,9 @@ def file_verify(*, stored_file_id: int) -> FileVerification:
     else:
         report = verify_pdf(data, **signing_selectors.trust_material().as_kwargs())
     with transaction.atomic():
+        # One verification at a time per file: the same content uploaded twice at once is one stored file,
+        # verified by both uploads; without the lock both insert its row and one fails (primary key).
+        list(StoredFile.objects.select_for_update().filter(pk=stored_file_id).values_list("pk", flat=True))
         FileVerification.objects.filter(stored_file_id=stored_file_id).delete()
         verification = FileVerification.objects.create(
             stored_file_id=stored_file_id, status=report.status, signature_count=len(report.signatures),
