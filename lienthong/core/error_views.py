@@ -3,19 +3,21 @@ failure view): Vietnamese pages in the site's layout, or JSON ``{code, message}`
 debug pages. The API's own exception handlers (``lienthong/api.py``) answer the errors raised inside routed
 API views; these cover the rest (an unknown /api/ address, an uncaught exception, a refused host).
 
-A 500 carries a short reference (page, JSON and the ``X-Request-Reference`` header) that the log line of the
-error names too (``RequestReferenceFilter``), so a user's report can be matched with the traceback."""
+A 500 carries a short reference (page, JSON and the ``X-Request-Reference`` header): the request id
+(``core.request_id``), which is also in the ``X-Request-ID`` header, on every log line of the request, in the
+log line of the error (``RequestReferenceFilter``) and on the error record the administrator sees
+(``monitoring``), so a user's report can be matched with the traceback."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy
 
+from lienthong.core import request_id as request_ids
 from lienthong.core.errors import NOT_PERMITTED
 
 API_PREFIX = "/api/"
@@ -66,7 +68,7 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    reference = secrets.token_hex(4)
+    reference = getattr(request, "request_id", None) or request_ids.current() or request_ids.new_id()
     request.error_reference = reference  # read by RequestReferenceFilter when Django logs the error
     if is_api(request):
         response = json_error(500, "server_error", SERVER_ERROR, reference=reference)

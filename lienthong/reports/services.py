@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from lienthong.assessment.models import Campaign
 from lienthong.core.errors import DomainError, ValidationFailed
+from lienthong.core.jobs import enqueue
 
 from . import selectors
 from .models import BuildState, ReportBuild, ReportFormat, ReportKind
@@ -89,9 +90,7 @@ def report_build_request(*, actor, campaign: Campaign, fmt: str) -> ReportBuild:
 
 
 def _enqueue(build_id: int) -> None:
-    from django_q.tasks import async_task
-
-    async_task("lienthong.reports.tasks.run_build", build_id)
+    enqueue("lienthong.reports.tasks.run_build", build_id)
 
 
 def _update(build_id: int, **fields) -> None:
