@@ -107,3 +107,16 @@ def test_readyz_is_503_when_the_storage_cannot_be_written(worker_alive, settings
 def test_probes_refuse_writes(db):
     assert Client().post("/healthz").status_code == 405
     assert Client().post("/readyz").status_code == 405
+
+
+@pytest.mark.parametrize(("variable", "value", "said"), [
+    ("LIENTHONG_LOG_FORMAT", "xml", "LIENTHONG_LOG_FORMAT must be 'json' or 'text'"),
+    ("LIENTHONG_METRICS_ALLOWED", "127.0.0.1,khong-phai-dia-chi", "'khong-phai-dia-chi' is not an IP address"),
+    ("LIENTHONG_ERROR_RETENTION_DAYS", "0", "LIENTHONG_ERROR_RETENTION_DAYS must be at least 1"),
+])
+def test_a_wrong_monitoring_setting_stops_the_start(variable, value, said):
+    from lienthong.core.tests.test_settings import run_manage
+
+    result = run_manage("check", **{variable: value})
+
+    assert result.returncode != 0 and said in result.stderr
