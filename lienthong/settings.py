@@ -98,11 +98,16 @@ INSTALLED_APPS = [
     "lienthong.reports",
     "lienthong.commendations",
     "lienthong.copies",
+    "lienthong.monitoring",  # /healthz, /readyz, /metrics, the list of unhandled errors (reads many apps)
     "lienthong.web",  # pages and endpoints that combine the apps above (home, document list and page)
     "lienthong.demo",  # the demo province builder and its commands, on top of every app
 ]
 
 MIDDLEWARE = [
+    "lienthong.core.request_id.RequestIdMiddleware",  # first: every log line of the request carries its id
+    # Next: request counts and latency for /metrics; answers /healthz, /readyz and /metrics itself, before the
+    # host check, the HTTPS redirect, the session and the language (a probe is cheap and always the same).
+    "lienthong.monitoring.middleware.MonitoringMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from STATIC_ROOT (collectstatic), DEBUG off too
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -473,11 +478,39 @@ if PRODUCTION:
 # Error pages: lienthong.core.error_views (handlers in lienthong/urls.py).
 CSRF_FAILURE_VIEW = "lienthong.core.error_views.csrf_failure"
 
+# --- Health, metrics and logs (lienthong.monitoring; docs/operations.md "Health, metrics and logs") -------
+# Log lines: one JSON object per line ("json", the production default) or plain text ("text", development);
+# either way each line has the request id (core.request_id), also in background jobs the request queued.
+LOG_FORMAT = env_str("LIENTHONG_LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LIENTHONG_LOG_FORMAT must be 'json' or 'text'")
+# /readyz fails when the worker's last heartbeat (a job every minute) is older than this many seconds.
+WORKER_HEARTBEAT_MAX_AGE = env_int("LIENTHONG_WORKER_HEARTBEAT_MAX_AGE", 180)
+# /metrics answers only these client addresses (IPs or CIDRs; the client address as accounts reads it,
+# through LIENTHONG_TRUSTED_PROXIES); others get 404.
+METRICS_ALLOWED = env_list("LIENTHONG_METRICS_ALLOWED", ["127.0.0.1", "::1"])
+for _network in METRICS_ALLOWED:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"LIENTHONG_METRICS_ALLOWED: {_network!r} is not an IP address or network") from _exc
+# Unhandled errors (admin: Giám sát hệ thống › Lỗi chưa xử lý) are deleted after this many days.
+ERROR_RETENTION_DAYS = env_int("LIENTHONG_ERROR_RETENTION_DAYS", 90)
+if ERROR_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("LIENTHONG_ERROR_RETENTION_DAYS must be at least 1")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_reference": {"()": "lienthong.core.error_views.RequestReferenceFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "lienthong.core.request_id.RequestIdFilter"},
+        "request_reference": {"()": "lienthong.core.error_views.RequestReferenceFilter"},
+    },
+    "formatters": {
+        "json": {"()": "lienthong.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
         "lienthong": {"level": env_str("LOG_LEVEL", "INFO"), "propagate": True},

@@ -12,7 +12,16 @@ from django.contrib.sessions.models import Session
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from lienthong.accounts.models import ApiToken, LoginThrottle, Position, Role, User, UserSession, password_stamp
+from lienthong.accounts.models import (
+    ApiToken,
+    LoginFailure,
+    LoginThrottle,
+    Position,
+    Role,
+    User,
+    UserSession,
+    password_stamp,
+)
 
 # Roles that may register and number documents.
 REGISTERING_ROLES = (Role.CLERK,)
@@ -162,3 +171,8 @@ def live_web_sessions(*, user: User, current_key: str | None) -> list[WebSession
     return [WebSession(pk=row.pk, user_agent=row.user_agent, ip_address=row.ip_address, created_at=row.created_at,
                        last_seen_at=last_seen_at, is_current=bool(current_key) and row.session_key == current_key)
             for row, last_seen_at in seen]
+
+
+def login_failures_since(since: dt.datetime) -> int:
+    """Failed logins (wrong passwords) since ``since``, every account and address: for /metrics."""
+    return LoginFailure.objects.filter(at__gte=since).count()

@@ -3,16 +3,17 @@ failure view): Vietnamese pages in the site's layout, or JSON ``{code, message}`
 debug pages. The API's own exception handlers (``lienthong/api.py``) answer the errors raised inside routed
 API views; these cover the rest (an unknown /api/ address, an uncaught exception, a refused host).
 
-A 500 carries a short reference (page, JSON and the ``X-Request-Reference`` header) that the log line of the
-error names too (``RequestReferenceFilter``), so a user's report can be matched with the traceback. When the
-cause is the database being out of reach (restarting, a network cut: ``database_unreachable``), the answer is
-503 with Retry-After instead, telling the user to check before sending a form again (a registration may have
-been committed before the session could be saved)."""
+A 500 carries a short reference (page, JSON and the ``X-Request-Reference`` header): the request id
+(``core.request_id``), which is also in the ``X-Request-ID`` header, on every log line of the request, in the
+log line of the error (``RequestReferenceFilter``) and on the error record the administrator sees
+(``monitoring``), so a user's report can be matched with the traceback. When the cause is the database being
+out of reach (restarting, a network cut: ``database_unreachable``), the answer is 503 with Retry-After instead,
+telling the user to check before sending a form again (a registration may have been committed before the
+session could be saved)."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -21,6 +22,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy
 
+from lienthong.core import request_id as request_ids
 from lienthong.core.errors import NOT_PERMITTED
 
 API_PREFIX = "/api/"
@@ -77,7 +79,8 @@ def database_unreachable(exception) -> bool:
 
 def database_unavailable(request) -> HttpResponse:
     """503 with Retry-After: the page (or JSON) says to try again shortly, and to check a form before resending."""
-    reference = getattr(request, "error_reference", None) or secrets.token_hex(4)
+    reference = (getattr(request, "error_reference", None) or getattr(request, "request_id", None)
+                 or request_ids.current() or request_ids.new_id())
     request.error_reference = reference
     if is_api(request):
         response = json_error(503, "database_unavailable", DATABASE_UNAVAILABLE, reference=reference)
@@ -104,7 +107,7 @@ def page_not_found(request, exception=None):
 def server_error(request):
     if database_unreachable(sys.exc_info()[1]):  # Django calls this handler while handling the exception
         return database_unavailable(request)
-    reference = secrets.token_hex(4)
+    reference = getattr(request, "request_id", None) or request_ids.current() or request_ids.new_id()
     request.error_reference = reference  # read by RequestReferenceFilter when Django logs the error
     if is_api(request):
         response = json_error(500, "server_error", SERVER_ERROR, reference=reference)

@@ -2,7 +2,8 @@
 
 Each app declares its own jobs in its ``AppConfig.ready()`` with ``daily(...)``: the name administrators see,
 the dotted path of the job function (in the app's ``tasks`` module), the time of day (Vietnam time) and the
-kind of schedule (daily is the only kind used). After every ``migrate`` (the ``post_migrate`` signal, connected
+kind of schedule; ``every_minutes(...)`` registers a job that runs every few minutes instead (the worker's
+heartbeat). After every ``migrate`` (the ``post_migrate`` signal, connected
 by the core app) ``sync`` makes the django-q ``Schedule`` rows from the registry: a job without a row gets one,
 first run tomorrow at its time; a row that exists is left as the administrators set it in the admin (Django Q ›
 Scheduled tasks: time, pause, repeats, name). Only its function path is updated when the job function moved
@@ -24,6 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DAILY = "D"  # django_q.models.Schedule.DAILY (not imported here: apps register while Django is loading)
+MINUTES = "I"  # django_q.models.Schedule.MINUTES: every ``minutes`` minutes
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Job:
     at: dt.time  # time of day, Vietnam time, of the first run (later runs follow the kind)
     kind: str = DAILY
     former: tuple[str, ...] = ()  # paths the function had before: their schedules are pointed at ``func``
+    minutes: int | None = None  # the interval of a MINUTES job
 
 
 _registry: dict[str, Job] = {}
@@ -52,12 +55,21 @@ def daily(func: str, *, name: str, at: dt.time, former: tuple[str, ...] = ()) ->
     return register(Job(name=name, func=func, at=at, kind=DAILY, former=former))
 
 
+def every_minutes(func: str, *, name: str, minutes: int, former: tuple[str, ...] = ()) -> Job:
+    """Register a job that runs every ``minutes`` minutes, the first time as soon as the worker runs."""
+    if minutes < 1:
+        raise ImproperlyConfigured(f"scheduled job {func}: minutes must be at least 1")
+    return register(Job(name=name, func=func, at=dt.time(0, 0), kind=MINUTES, former=former, minutes=minutes))
+
+
 def jobs() -> list[Job]:
     """Every registered job, by function path."""
     return sorted(_registry.values(), key=lambda job: job.func)
 
 
 def _first_run(job: Job, *, now: dt.datetime | None = None) -> dt.datetime:
+    if job.kind == MINUTES:
+        return now or dt.datetime.now(VIETNAM)
     tomorrow = (now or dt.datetime.now(VIETNAM)).astimezone(VIETNAM).date() + dt.timedelta(days=1)
     return dt.datetime.combine(tomorrow, job.at, tzinfo=VIETNAM)
 
@@ -74,7 +86,8 @@ def sync(*, schedule_model=None, using: str = "default") -> list[str]:
             continue
         if job.former and rows.filter(func__in=job.former).update(func=job.func):
             continue
-        rows.create(func=job.func, name=job.name, schedule_type=job.kind, repeats=-1, next_run=_first_run(job))
+        rows.create(func=job.func, name=job.name, schedule_type=job.kind, repeats=-1, next_run=_first_run(job),
+                    **({"minutes": job.minutes} if job.kind == MINUTES else {}))
         made.append(job.func)
     return made
 

@@ -12,7 +12,16 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.agencies.models import AdministrativeLevel, Agency, AgencyGroup
 from lienthong.agencies.selectors import agency_directory
 from lienthong.core.errors import NotFound, ValidationFailed
-from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, EventKind, RecallState, RecipientList
+from lienthong.delivery.models import (
+    Delivery,
+    DeliveryEvent,
+    DeliveryState,
+    EventKind,
+    OutboxMessage,
+    OutboxState,
+    RecallState,
+    RecipientList,
+)
 from lienthong.documents.models import Direction, Document, DocumentStatus
 from lienthong.documents.selectors import document_files, documents_visible_to
 from lienthong.signing import selectors as signing_selectors
@@ -264,3 +273,11 @@ def documents_delivered(*, document_ids) -> set[int]:
                                                 output_field=BooleanField()))
             .values_list("document_id", "incoming_document_id", "sent_recalled"))
     return {i for sent, incoming, recalled in rows for i in ((None if recalled else sent), incoming) if i in ids}
+
+
+def outbox_backlog() -> dict[str, int]:
+    """Messages for bodies outside this instance not yet sent, by state (pending, failed): for /metrics."""
+    waiting = (OutboxState.PENDING, OutboxState.FAILED)
+    counts = dict(OutboxMessage.objects.filter(state__in=waiting).values("state").annotate(n=Count("pk")).order_by()
+                  .values_list("state", "n"))
+    return {str(state): counts.get(state, 0) for state in waiting}

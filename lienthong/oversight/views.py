@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from lienthong.core import exports
 from lienthong.core.errors import DomainError, ValidationFailed
 from lienthong.core.http import file_response
+from lienthong.core.jobs import enqueue
 from lienthong.oversight import selectors
 from lienthong.oversight.definitions import VN
 from lienthong.oversight.forms import ReminderForm, UsageFilterForm, default_period, months_back
@@ -194,9 +195,7 @@ def dashboard(request):
 @overseer_required
 @require_POST
 def refresh(request):
-    from django_q.tasks import async_task
-
-    async_task("lienthong.oversight.tasks.refresh_usage_stats")
+    enqueue("lienthong.oversight.tasks.refresh_usage_stats")
     messages.success(request, str(REFRESH_QUEUED))
     return redirect(reverse("oversight:dashboard") + (f"?{request.GET.urlencode()}" if request.GET else ""))
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from lienthong.assessment.models import Campaign
 from lienthong.core.errors import DomainError, ValidationFailed
+from lienthong.core.jobs import enqueue
 from lienthong.files.storage import StorageUnavailable, store_guard
 
 from . import selectors
@@ -93,9 +94,7 @@ def report_build_request(*, actor, campaign: Campaign, fmt: str) -> ReportBuild:
 
 
 def _enqueue(build_id: int) -> None:
-    from django_q.tasks import async_task
-
-    async_task("lienthong.reports.tasks.run_build", build_id)
+    enqueue("lienthong.reports.tasks.run_build", build_id)
 
 
 def _update(build_id: int, **fields) -> None:

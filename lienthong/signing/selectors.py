@@ -260,3 +260,10 @@ def signature_statistics(*, agency_ids=None, start: dt.date, end: dt.date) -> li
             issued_legally_valid=r.get("issued_legally_valid", 0), received=r.get("received", 0),
             received_signed_valid=r.get("received_signed_valid", 0)))
     return out
+
+
+def verification_counts() -> dict[str, int]:
+    """Verified files by result (valid, invalid, untrusted, unsigned…), every result named: for /metrics."""
+    counts = dict(FileVerification.objects.values("status").annotate(n=Count("pk")).order_by()
+                  .values_list("status", "n"))
+    return {str(status): counts.get(status, 0) for status in VerificationStatus.values}

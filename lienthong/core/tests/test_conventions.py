@@ -8,7 +8,9 @@ reading every production module's syntax tree:
 - views and API modules do not import another app's models (they go through its selectors/services);
 - another app is imported inside a function only in ``apps.py`` (``AppConfig.ready``): elsewhere an import in a
   function hides a cycle instead of removing it (heavy third-party libraries stay lazy, they are not checked);
-- a production module longer than 600 lines says at its top why it is not divided.
+- a production module longer than 600 lines says at its top why it is not divided;
+- background jobs are queued with ``core.jobs.enqueue`` (which carries the request id), never with django-q's
+  ``async_task`` directly.
 
 Each rule has a test that feeds it a small bad module, so a rule that stopped matching would fail here.
 """
@@ -160,8 +162,21 @@ def long_without_reason(module: Module) -> list[str]:
     return [] if LONG_REASON in head else [f"{module.name} has {module.lines} lines and no '{LONG_REASON} …'"]
 
 
+def async_task_outside_core_jobs(module: Module) -> list[str]:
+    if module.name == f"{PACKAGE}.core.jobs":
+        return []
+    found = []
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "django_q.tasks" \
+                and any(a.name == "async_task" for a in node.names):
+            found.append(f"{module.name}:{node.lineno} imports django_q.tasks.async_task (use core.jobs.enqueue)")
+        elif isinstance(node, ast.Attribute) and node.attr == "async_task":
+            found.append(f"{module.name}:{node.lineno} calls async_task (use core.jobs.enqueue)")
+    return found
+
+
 RULES = [selectors_import_services, private_names_of_other_apps, views_import_other_models,
-         other_apps_imported_in_functions, long_without_reason]
+         other_apps_imported_in_functions, long_without_reason, async_task_outside_core_jobs]
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +211,10 @@ def _module(name: str, source: str) -> Module:
     (other_apps_imported_in_functions, "lienthong.signing.services",
      "def f():\n    from lienthong.delivery import selectors\n"),
     (long_without_reason, "lienthong.signing.pdf", "x = 1\n" * 601),
+    (async_task_outside_core_jobs, "lienthong.reports.services",
+     "def f():\n    from django_q.tasks import async_task\n    async_task('x')\n"),
+    (async_task_outside_core_jobs, "lienthong.oversight.views",
+     "import django_q.tasks\ndjango_q.tasks.async_task('x')\n"),
 ])
 def test_each_rule_catches_a_bad_module(rule, name, source):
     assert rule(_module(name, source)) != []
@@ -209,6 +228,8 @@ def test_each_rule_catches_a_bad_module(rule, name, source):
      "def ready():\n    from lienthong.core import events\n"),
     (other_apps_imported_in_functions, "lienthong.signing.pdf", "def f():\n    from pyhanko.sign import signers\n"),
     (long_without_reason, "lienthong.signing.pdf", f'"""{LONG_REASON} x."""\n' + "x = 1\n" * 601),
+    (async_task_outside_core_jobs, "lienthong.reports.services",
+     "from lienthong.core.jobs import enqueue\nenqueue('lienthong.reports.tasks.run_build', 1)\n"),
 ])
 def test_each_rule_lets_a_good_module_pass(rule, name, source):
     assert rule(_module(name, source)) == []

@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
+from lienthong.monitoring.services import heartbeat_beat
 from lienthong.testing.builders import PASSWORD, make_province, tiny_pdf
 
 EXAMPLES_PER_OPERATION = 12
@@ -355,6 +356,7 @@ PAGES = _page_addresses()
 def web_client(db):
     province = make_province()
     AssessmentAuthority.objects.create(agency=province.agencies["vp"], kind=AuthorityKind.OFFICE)
+    heartbeat_beat()  # the worker is running: /readyz is 200, and a 503 there would be a real failure
     client = Client()
     client.force_login(province.users["clerk.vp"])
     return client

@@ -276,6 +276,9 @@ def build_world() -> World:
     for _attempt in range(settings.LOGIN_MAX_FAILURES):
         login_record_failure(username="leader.huyen", ip="203.0.113.9")
     ids["throttle_leader_huyen"] = LoginThrottle.objects.get(scope="account", key="leader.huyen").pk
+    from lienthong.monitoring.services import heartbeat_beat
+
+    heartbeat_beat()  # the worker is running: /readyz answers 200 (WORKER_HEARTBEAT_MAX_AGE is set long below)
     return w
 
 
@@ -289,7 +292,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("matrix-media")
     with (django_db_blocker.unblock(), pytest.MonkeyPatch.context() as mp,
           override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["lienthong.testing.builders.FastArgon2PasswordHasher"],
-                            TEXT_EXTRACTION_INLINE_MAX_BYTES=0)):
+                            TEXT_EXTRACTION_INLINE_MAX_BYTES=0, WORKER_HEARTBEAT_MAX_AGE=86400)):
         mp.setattr(Conf, "SYNC", True)
         with transaction.atomic():
             with TestCase.captureOnCommitCallbacks(execute=True):
@@ -535,6 +538,11 @@ def web_cases(w: World) -> list[Case]:
     add("api:openapi-view", public=True, ok=frozenset(USERS))
     add("api:api-root", public=True, others_status=404)
     add("admin:index", ok=people("sysadmin"), others_status=302)  # others: to the admin's own login
+    # Probes for load balancers and Prometheus: no login; /metrics only from allowed addresses (the test
+    # client's 127.0.0.1 is; lienthong/monitoring/tests/test_metrics.py checks the refusals).
+    add("monitoring:healthz", public=True, ok=frozenset(USERS))
+    add("monitoring:readyz", public=True, ok=frozenset(USERS))
+    add("monitoring:metrics", public=True, ok=frozenset(USERS))
 
     # --- Lists and queues: open to everyone logged in, each shows only what the user sees ----------
     for route, query in (("documents:home", ""), ("documents:list", ""), ("documents:list", SEARCH),
@@ -1121,8 +1129,9 @@ def _report(user: str, failures: list[tuple[Case, list[str]]]) -> str:
     return "\n".join(lines)
 
 
-# Pages that are the same whoever asks (the API's own documentation): asked as these two only.
-SAME_FOR_ALL = {"api:openapi-json", "api:openapi-view", "api:api-root"}
+# Pages that are the same whoever asks (the API's own documentation, the probes): asked as these two only.
+SAME_FOR_ALL = {"api:openapi-json", "api:openapi-view", "api:api-root",
+                "monitoring:healthz", "monitoring:readyz", "monitoring:metrics"}
 
 
 def for_user(cases: list[Case], user: str) -> list[Case]:

@@ -17,22 +17,26 @@ EXPECTED = {
     "lienthong.audit.tasks.write_audit_checkpoint": dt.time(0, 30),
     "lienthong.authority.tasks.announce_ended_grants": dt.time(6, 30),
     "lienthong.delivery.tasks.send_acknowledgement_reminders": dt.time(15, 30),
+    "lienthong.monitoring.tasks.prune_error_records": dt.time(2, 15),
     "lienthong.oversight.tasks.refresh_usage_stats": dt.time(1, 30),
     "lienthong.processing.tasks.send_deadline_reminders": dt.time(7, 0),
     "lienthong.signing.tasks.send_credential_expiry_warnings": dt.time(6, 30),
 }
+# Jobs every few minutes, by their interval.
+EXPECTED_EVERY_MINUTES = {"lienthong.monitoring.tasks.worker_heartbeat": 1}
 
 
 def test_every_app_registers_its_jobs_once_and_they_live_in_the_apps_tasks_modules():
     jobs = schedules.jobs()
-    assert {job.func: job.at for job in jobs} == EXPECTED
+    assert {job.func: job.at for job in jobs if job.kind == schedules.DAILY} == EXPECTED
+    assert {job.func: job.minutes for job in jobs if job.kind == schedules.MINUTES} == EXPECTED_EVERY_MINUTES
     for job in jobs:
-        assert job.func.split(".")[2] == "tasks" and job.kind == schedules.DAILY and job.name
-        assert not set(job.former) & set(EXPECTED)
+        assert job.func.split(".")[2] == "tasks" and job.kind in (schedules.DAILY, schedules.MINUTES) and job.name
+        assert not set(job.former) & (set(EXPECTED) | set(EXPECTED_EVERY_MINUTES))
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("func", sorted(EXPECTED))
+@pytest.mark.parametrize("func", sorted(EXPECTED) + sorted(EXPECTED_EVERY_MINUTES))
 def test_the_job_function_imports_and_runs_on_an_empty_database(func):
     import_string(func)()
 
@@ -44,7 +48,10 @@ def test_migrate_made_exactly_one_schedule_per_job():
     jobs = {job.func: job for job in schedules.jobs()}
     assert sorted(func for func, *_rest in rows) == sorted(jobs)
     for func, name, kind, repeats in rows:
-        assert (name, kind, repeats) == (jobs[func].name, Schedule.DAILY, -1)
+        assert (name, kind, repeats) == (jobs[func].name, jobs[func].kind, -1)
+    assert {kind for _func, _name, kind, _repeats in rows} == {Schedule.DAILY, Schedule.MINUTES}
+    heartbeat = Schedule.objects.get(func="lienthong.monitoring.tasks.worker_heartbeat")
+    assert heartbeat.minutes == 1 and heartbeat.next_run <= dt.datetime.now(schedules.VIETNAM)  # runs at once
     first = Schedule.objects.get(func="lienthong.audit.tasks.write_audit_checkpoint").next_run
     assert first.astimezone(schedules.VIETNAM).time() == dt.time(0, 30)
 
@@ -60,7 +67,7 @@ def test_sync_again_keeps_what_administrators_changed_and_remakes_a_deleted_sche
     assert schedules.sync() == []
     job.refresh_from_db()
     assert (job.next_run, job.repeats, job.name) == (moved, 0, "Nhắc hạn (tạm dừng)")
-    assert Schedule.objects.count() == len(EXPECTED)
+    assert Schedule.objects.count() == len(EXPECTED) + len(EXPECTED_EVERY_MINUTES)
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
 from lienthong.core import events
 from lienthong.core.errors import ValidationFailed
+from lienthong.core.jobs import enqueue
 from lienthong.core.text import nfc
 from lienthong.documents.models import Document, DocumentFile, ExtractionStatus, StoredFile
 from lienthong.documents.services.inputs import check_clerk
@@ -128,10 +129,8 @@ def _extract_into(df: DocumentFile, data: bytes, kind: str) -> None:
 
 
 def _queue_extraction(file_ids: list[int]) -> None:
-    from django_q.tasks import async_task
-
     for file_id in file_ids:
-        async_task("lienthong.documents.tasks.extract_file_text", file_id)
+        enqueue("lienthong.documents.tasks.extract_file_text", file_id)
 
 
 def document_file_extract(*, file_id: int) -> None:

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from lienthong import files as file_store
 from lienthong.core.errors import NotFound
+from lienthong.core.jobs import enqueue
 from lienthong.documents.models import DocumentFile, StoredFile
 from lienthong.signing import selectors as signing_selectors
 from lienthong.signing.models import FileVerification, SignatureCheck, VerificationStatus
@@ -82,7 +82,7 @@ def files_verify_later(stored_file_ids) -> None:
     """Queue ``files_verify`` (a django-q task; runs at once when the queue is synchronous)."""
     ids = [int(i) for i in stored_file_ids]
     if ids:
-        async_task("lienthong.signing.tasks.verify_files", ids)
+        enqueue("lienthong.signing.tasks.verify_files", ids)
 
 
 def file_reverify(*, actor, stored_file_id: int) -> FileVerification:
