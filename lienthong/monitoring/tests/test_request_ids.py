@@ -67,11 +67,12 @@ def test_a_log_line_outside_any_request_says_so(json_lines):
     assert json_lines()[-1]["request_id"] == "-"
 
 
-def test_production_logs_are_json_lines_and_development_logs_text():
+def test_production_logs_are_json_lines_and_development_logs_text(tmp_path):
     say = ("shell", "-c", "import logging; logging.getLogger('lienthong.x').warning('Xin chào %s', 'bạn')")
     production = run_manage(*say, LIENTHONG_MODE="production", DJANGO_ALLOWED_HOSTS="vanban.example.gov.vn",
                             DJANGO_SECRET_KEY="Xy9#pQ2!vR7$mN4&tL8*aB3cD5eF6gH7iJ8kL9mN0oP1qR2sT3uV4wX5yZ6",
-                            LIENTHONG_AUDIT_KEY="audit-key-for-the-logging-check-0123456789abcdef")
+                            LIENTHONG_AUDIT_KEY="audit-key-for-the-logging-check-0123456789abcdef",
+                            MEDIA_ROOT=str(tmp_path / "media"))
     line = json.loads([raw for raw in production.stderr.splitlines() if raw.startswith("{")][-1])
     assert line["message"] == "Xin chào bạn" and line["logger"] == "lienthong.x" and line["request_id"] == "-"
 
