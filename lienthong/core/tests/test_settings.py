@@ -18,8 +18,10 @@ def test_production_mode_passes_the_deploy_check():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", LIENTHONG_MODE="production",
                         DJANGO_SECRET_KEY="Xy9#pQ2!vR7$mN4&tL8*aB3cD5eF6gH7iJ8kL9mN0oP1qR2sT3uV4wX5yZ6",
                         DJANGO_ALLOWED_HOSTS="vanban.example.gov.vn",
-                        LIENTHONG_AUDIT_KEY="audit-key-for-the-deploy-check-0123456789abcdef")
+                        LIENTHONG_AUDIT_KEY="audit-key-for-the-deploy-check-0123456789abcdef",
+                        MEDIA_ROOT=str(ROOT / "var" / "media"))
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout and "WARNING" not in result.stdout + result.stderr
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
