@@ -2,6 +2,7 @@
 reads, hashed static files. The settings module is executed afresh with a chosen environment (runpy), so the
 settings of the running tests are untouched."""
 
+import re
 import runpy
 from pathlib import Path
 
@@ -93,3 +94,12 @@ def test_migrate_makes_the_database_cache_table_every_process_shares(db, setting
         cursor.execute("SELECT COUNT(*) FROM lienthong_cache")
         assert cursor.fetchone()[0] == 1
     assert caches["default"].get("oversight-table") == b"rendered"
+
+
+def test_the_environment_template_lists_every_variable_the_settings_read():
+    read = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z0-9_]+)"', SETTINGS.read_text()))
+    read |= set(re.findall(r'os\.environ\.get\(\s*"([A-Z0-9_]+)"', SETTINGS.read_text()))
+    template = (SETTINGS.parents[1] / "deploy" / "lienthong.env.example").read_text()
+    listed = set(re.findall(r"^#?([A-Z0-9_]+)=", template, re.MULTILINE))
+    assert "DATABASE_URL" in read and "LIENTHONG_VAR_DIR" in read
+    assert read - listed == set()
