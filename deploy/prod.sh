@@ -162,6 +162,16 @@ print(settings.REQUEST_BODY_MAX_BYTES, settings.STATIC_ROOT, health)')
       launch "web-$port" "$VENV/bin/gunicorn" -c deploy/gunicorn.conf.py lienthong.wsgi
   done
   launch worker "$python" manage.py qcluster
+  # Caddy starts once every server answers its health page directly, so that its first health check passes
+  # and it balances over all of them from the first request (60 s at most).
+  for port in $WEB_PORTS; do
+    for _ in $(seq 1 120); do
+      curl -fsS -o /dev/null --max-time 2 -H "Host: localhost" -H "X-Forwarded-Proto: https" \
+        "http://127.0.0.1:$port$health" 2>/dev/null && break
+      alive "$RUN/web-$port.pid" || { say "web-$port did not start; see $LOG/web-$port.log"; stop; exit 1; }
+      sleep 0.5
+    done
+  done
   XDG_DATA_HOME=$PROD/caddy/data XDG_CONFIG_HOME=$PROD/caddy/config \
   LIENTHONG_CADDY_ADMIN=$CADDY_ADMIN LIENTHONG_HTTP_PORT=$HTTP_PORT LIENTHONG_HTTPS_PORT=$HTTPS_PORT \
   LIENTHONG_HOST=localhost LIENTHONG_BIND="127.0.0.1 [::1]" LIENTHONG_TLS=internal \
