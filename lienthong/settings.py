@@ -399,7 +399,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
     # Probes from the proxy and the monitoring on plain HTTP over loopback are answered, not redirected.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)/?$"]
     # Static files under content-hashed names with gzip copies (WhiteNoise's CompressedManifestStaticFilesStorage
     # without Brotli: lienthong/core/staticfiles.py), so the proxy serves them itself and lets browsers keep them
     # for a year. Only the hashed copies are kept (pages name those alone) and source maps, fetched by developer

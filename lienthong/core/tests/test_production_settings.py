@@ -103,3 +103,10 @@ def test_the_environment_template_lists_every_variable_the_settings_read():
     listed = set(re.findall(r"^#?([A-Z0-9_]+)=", template, re.MULTILINE))
     assert "DATABASE_URL" in read and "LIENTHONG_VAR_DIR" in read
     assert read - listed == set()
+
+
+def test_probes_on_plain_http_are_not_redirected_in_production(load):
+    exempt = load(**PRODUCTION)["SECURE_REDIRECT_EXEMPT"]
+    for path in ("healthz", "readyz", "metrics", "healthz/"):
+        assert any(re.search(pattern, path) for pattern in exempt), path
+    assert not any(re.search(pattern, "tai-khoan/dang-nhap/") for pattern in exempt)
