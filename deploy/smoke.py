@@ -3,7 +3,7 @@
 Starts the stack with deploy/prod.sh (what `make prod` runs), waits until Caddy answers over HTTPS, then checks
 through Caddy, with Caddy's local CA as the only trusted authority:
 
-- the login page answers 200 with HSTS and only Secure cookies;
+- plain HTTP is redirected to HTTPS; the login page answers 200 with HSTS and only Secure cookies;
 - a static file (its hashed name read from the login page) comes from Caddy with a year-long, immutable
   Cache-Control and gzip;
 - a body one byte over the request-size limit is refused with 413, one just under it reaches Django;
@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROD = Path(os.environ.get("LIENTHONG_PROD_DIR", ROOT / "var" / "prod"))
 HTTPS_PORT = int(os.environ.get("LIENTHONG_PROD_HTTPS_PORT", "8443"))
+HTTP_PORT = int(os.environ.get("LIENTHONG_PROD_HTTP_PORT", "8480"))
 WEB_PORTS = os.environ.get("LIENTHONG_PROD_WEB_PORTS", "8401 8402").split()
 BASE = f"https://localhost:{HTTPS_PORT}"
 LOGIN = "/tai-khoan/dang-nhap/"
@@ -94,6 +95,15 @@ def smoke() -> None:
     started = time.monotonic()
     subprocess.run([str(ROOT / "deploy" / "prod.sh"), "start"], env=env, check=True, timeout=150)
     print(f"ok    the stack started and answered through Caddy in {time.monotonic() - started:.0f} s", flush=True)
+
+    plain = http.client.HTTPConnection("localhost", HTTP_PORT, timeout=10)
+    try:
+        plain.request("GET", LOGIN, headers={"User-Agent": AGENT})
+        answer = plain.getresponse()
+        location = answer.getheader("Location")
+    finally:
+        plain.close()
+    check(answer.status == 308 and location == BASE + LOGIN, f"plain HTTP sent to HTTPS: {answer.status} {location}")
 
     status, headers, body = request(LOGIN)
     check(status == 200, f"login page over HTTPS: {status}")
