@@ -120,5 +120,24 @@ bench-oversight: install
 bench-signing: install
 	$(BIN)/python bench/signing.py $(BENCH_ARGS)
 
+# The production stack on this machine (deploy/prod.sh, docs/operations.md "Production stack"): PostgreSQL
+# (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lienthong_prod, created if missing), the production lock
+# only (var/prod/venv), two gunicorn servers (127.0.0.1:8401, :8402), one django-q2 cluster and Caddy on
+# https://localhost:8443 with its local CA; everything under var/prod/. `make prod DEMO=1` loads the demo province.
+# `make prod-smoke` starts it, checks it through Caddy over HTTPS and stops it (CI runs it).
+.PHONY: prod prod-stop prod-smoke prod-packages
+prod: assets prod-packages
+	@DEMO=$(DEMO) deploy/prod.sh start
+
+# Caddy from Debian (and curl, which waits for it): installed like the other system packages.
+prod-packages:
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="caddy curl"
+
+prod-stop:
+	@deploy/prod.sh stop
+
+prod-smoke: assets prod-packages
+	$(PY) deploy/smoke.py
+
 clean:
 	rm -rf $(VENV) node_modules var/test-*.sqlite3* var/cache

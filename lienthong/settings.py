@@ -61,11 +61,21 @@ DEBUG = env_bool("LIENTHONG_DEBUG", False)
 if DEBUG and PRODUCTION:
     raise ImproperlyConfigured("LIENTHONG_DEBUG must not be set in production mode")
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY and env_str("DJANGO_SECRET_KEY_FILE"):
+    # The key in a file readable only by the service user (deploy/lienthong.env.example), like the audit key.
+    try:
+        SECRET_KEY = Path(env_str("DJANGO_SECRET_KEY_FILE")).read_text(encoding="utf-8").strip()
+    except OSError as _exc:
+        raise ImproperlyConfigured(f"DJANGO_SECRET_KEY_FILE cannot be read: {_exc}") from _exc
 if not SECRET_KEY:
     if PRODUCTION:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production mode")
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production mode (or DJANGO_SECRET_KEY_FILE)")
     SECRET_KEY = "dev-only-insecure-key-change-me-" + "x" * 32
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must be set in production mode (comma-separated host names, e.g. vanban.example.gov.vn)"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -169,13 +179,6 @@ else:
     # failed check instead of one failed request per process (docs/decisions.md "Production stack").
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
-
-# Caches shared by every server process (docs/operations.md "Scaling out"). The production-stack branch owns
-# this block (Redis from LIENTHONG_CACHE_URL, else the database cache in production): when merging, keep that
-# one; the two-server test (web/tests/test_concurrency_two_servers.py) needs only its Redis branch.
-if env_str("LIENTHONG_CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": env_str("LIENTHONG_CACHE_URL"), "KEY_PREFIX": "lienthong"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------------
@@ -461,6 +464,28 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "lienthong@localhost")
 
+# --- Caches (docs/decisions.md "Production stack: the cache") -------------------------------------------
+# Shared by every web and worker process: LIENTHONG_CACHE_URL=redis://host:6379/0 uses Redis; without it
+# production mode uses the database (table lienthong_cache, made by `migrate`: lienthong.core.apps), never a
+# cache private to one process. Development and tests keep Django's in-process cache.
+CACHE_URL = env_str("LIENTHONG_CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("LIENTHONG_CACHE_URL must be a redis://, rediss:// or unix:// address")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "lienthong"}}
+elif PRODUCTION:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lienthong_cache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Request size at the proxy ----------------------------------------------------------------------
+# The largest request body the reverse proxy lets through (deploy/Caddyfile, deploy/nginx.conf): a form with
+# the most files, each at the size limit, plus the non-file fields Django accepts, plus 1 MB for the multipart
+# boundaries and part headers: MAX_UPLOAD_MB × LIENTHONG_UPLOAD_MAX_FILES + 5 MB + 1 MB (defaults: 1 006 MB).
+# Anything larger is refused by the proxy with 413 before it reaches an application server.
+REQUEST_BODY_MAX_BYTES = MAX_UPLOAD_BYTES * UPLOAD_MAX_FILES + DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024
+
 # --- Security -------------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"  # the inline PDF preview alone allows same-origin framing (documents.views.document_file)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -474,6 +499,19 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+    # Probes from the proxy and the monitoring on plain HTTP over loopback are answered, not redirected.
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)/?$"]
+    # Static files under content-hashed names with gzip copies (WhiteNoise's CompressedManifestStaticFilesStorage
+    # without Brotli: lienthong/core/staticfiles.py), so the proxy serves them itself and lets browsers keep them
+    # for a year. Only the hashed copies are kept (pages name those alone) and source maps, fetched by developer
+    # tools alone, are not compressed (docs/decisions.md "Production stack: static files"). Tests and development
+    # keep the plain storage.
+    STORAGES["staticfiles"] = {"BACKEND": "lienthong.core.staticfiles.GzipManifestStaticFilesStorage"}
+    WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+    WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+        "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "woff", "woff2", "mp4",
+        "map",
+    ]
 
 # Error pages: lienthong.core.error_views (handlers in lienthong/urls.py).
 CSRF_FAILURE_VIEW = "lienthong.core.error_views.csrf_failure"

@@ -21,6 +21,7 @@ def test_production_mode_passes_the_deploy_check(tmp_path):
                         DJANGO_ALLOWED_HOSTS="vanban.example.gov.vn",
                         LIENTHONG_AUDIT_KEY="audit-key-for-the-deploy-check-0123456789abcdef")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout and "WARNING" not in result.stdout + result.stderr
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
