@@ -42,10 +42,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import hashlib
 import os
+import queue
 import random
+import re
 import sys
+import threading
 import time
 import unicodedata
 from collections import defaultdict
@@ -95,11 +99,60 @@ def subject_for(rng: random.Random, year: int) -> str:
     return text.format(y=year, y1=year + 1, q=rng.randint(1, 4))
 
 
+@functools.lru_cache(maxsize=200_000)
 def ascii_text(text: str) -> str:
     """``text`` without diacritics and without the characters a PDF string would need escaped."""
     text = text.replace("đ", "d").replace("Đ", "D")
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return "".join(c if (c.isascii() and (c.isalnum() or c in " ,.-/:")) else " " for c in text)
+
+
+# --- Search index rows, as ``search.text.entry_text`` makes them ------------------------------------
+# The index form is a sequence of tokens, so the form of "a b" is the form of "a" then that of "b"; the
+# pieces that repeat (subjects, issuers, signers) are folded once. ``check`` compares a sample of the
+# generated rows with ``entry_text`` itself.
+
+@functools.lru_cache(maxsize=200_000)
+def _folded(value: str) -> str:
+    from lienthong.search.text import folded_text
+
+    return folded_text(value)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _exact(value: str) -> str:
+    from lienthong.search.text import exact_text
+
+    return exact_text(value)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _meta(issuer_name: str, signer_position: str, signer_name: str) -> tuple[str, str]:
+    from lienthong.search.text import exact_text, folded_text
+
+    return (folded_text(issuer_name, signer_position, signer_name),
+            exact_text(issuer_name, signer_position, signer_name))
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def pdf_text(document_id: int, number_symbol: str, subject: str) -> str:
+    """The one line of the document's PDF (ASCII), which is also its extracted text."""
+    return f"Van ban {document_id} so {ascii_text(number_symbol)}: {ascii_text(subject)}"
+
+
+def search_row(*, document_id: int, agency_id: int, direction: str, year: int, number_symbol: str, subject: str,
+               issuer_name: str, signer_position: str, signer_name: str) -> tuple:
+    """The ``SearchEntry`` columns of a generated document whose attachment text is ``pdf_text``."""
+    from lienthong.core.text import fold
+
+    number = _folded(number_symbol)
+    body = _join(f"van ban {document_id} so", _folded(ascii_text(number_symbol)), _folded(ascii_text(subject)))
+    meta, meta_x = _meta(issuer_name, signer_position, signer_name)
+    return (document_id, agency_id, direction, year, re.sub(r"\s+", "", fold(number_symbol)).upper(), number,
+            _folded(subject), _exact(subject), meta, meta_x, body, body)
 
 
 # --- Writing rows: COPY on PostgreSQL, bulk_create elsewhere ----------------------------------------
@@ -126,8 +179,11 @@ class Table:
     def add(self, *values) -> None:
         self.rows.append(values)
 
-    def write(self, connection, *, sort_key=None) -> int:
+    def take(self) -> list[tuple]:
         rows, self.rows = self.rows, []
+        return rows
+
+    def write_rows(self, connection, rows: list[tuple], *, sort_key=None) -> int:
         if sort_key is not None:
             rows.sort(key=sort_key)
         if not rows:
@@ -345,7 +401,8 @@ class Generator:
         rng = self.rng
         docs: list[dict] = []
         while len(docs) < n:
-            day = self.today - dt.timedelta(days=int(self.days * (1 - rng.random() ** 1.3)))
+            # More documents in recent years (the system's use grew): about 5 % in the last 60 days.
+            day = self.today - dt.timedelta(days=int(self.days * rng.random() ** 1.3))
             a = self.agencies[rng.choices(self.ids, self.weights)[0]]
             urgency = rng.choices(["normal", "urgent", "very_urgent", "flash"], [85, 10, 4, 1])[0]
             subject = subject_for(rng, day.year)
@@ -417,7 +474,6 @@ class Generator:
         from lienthong.documents.services import normalize_number_symbol
         from lienthong.files.storage import storage_name_for
         from lienthong.processing.models import Handling
-        from lienthong.search.text import entry_text
 
         rng, conn, tz = self.rng, self.connection, timezone.get_current_timezone()
         n = len(docs)
@@ -447,7 +503,7 @@ class Generator:
                 d["code_number"], d["notation"], d["issuer"], d["issuer_name"], d["place"], d["issued_on"],
                 d["subject"], d["urgency"], "", d["signer_position"], d["signer_name"], 1, MARKER, d["received_on"],
                 d["paper"], not d["paper"] and d["direction"] == "out", d["created_by"], at, at)
-            text = ascii_text(f"Van ban {d['id']} so {ns}: {d['subject']}")[:300]
+            text = pdf_text(d["id"], ns, d["subject"])
             pdf = tiny_pdf(text)
             sha = hashlib.sha256(pdf).hexdigest()
             name = storage_name_for(sha)
@@ -455,12 +511,10 @@ class Generator:
             self.t_stored.add(first_file + i, sha, len(pdf), "application/pdf", "pdf", name, at)
             self.t_docfile.add(first_docfile + i, d["id"], first_file + i, f"van-ban-{d['id']}.pdf", text, "done", 1,
                                d["created_by"], at)
-            e = entry_text(document_id=d["id"], agency_id=d["agency"], direction=d["direction"],
-                           year=(d["received_on"] or d["issued_on"]).year, number_symbol=ns, subject=d["subject"],
-                           issuer_name=d["issuer_name"], signer_position=d["signer_position"],
-                           signer_name=d["signer_name"], attachments=[text])
-            self.t_search.add(e.document_id, e.agency_id, e.direction, e.year, e.number_norm, e.number, e.subject,
-                              e.subject_x, e.meta, e.meta_x, e.body, e.body_x)
+            self.t_search.add(*search_row(
+                document_id=d["id"], agency_id=d["agency"], direction=d["direction"],
+                year=(d["received_on"] or d["issued_on"]).year, number_symbol=ns, subject=d["subject"],
+                issuer_name=d["issuer_name"], signer_position=d["signer_position"], signer_name=d["signer_name"]))
             if d["direction"] == "in":
                 state = self._handling(d, next_handling, moment)
                 handling_state[d["id"]] = state
@@ -551,40 +605,119 @@ class Generator:
     _assignment_next = 0
 
     def write_batch(self, docs: list[dict]) -> None:
-        from django.db import transaction
-
+        """Build the batch's rows here, and hand them to the writer: on PostgreSQL a thread of its own (with
+        its own connection), so that the next batch is built while the database takes this one."""
         from lienthong.processing.models import Assignment
-        from lienthong.search import services as search_services
 
         # Assignment ids: a block large enough for the batch (at most four parts per document).
         self._assignment_next = reserve_ids(self.connection, Assignment, 4 * len(docs))
-        postgres = self.connection.vendor == "postgresql"
+        files = self.build_rows(docs)
+        batch = ([(table, table.take()) for table in self.order], files, [d["id"] for d in docs])
+        if self.connection.vendor != "postgresql":
+            self._store(batch)
+            return
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_loop, name="million-rows", daemon=True)
+            self._writer.start()
+        self._put(batch)
+
+    _writer: threading.Thread | None = None
+    _failure: BaseException | None = None
+
+    def _put(self, item) -> None:
+        while True:
+            if self._failure is not None:
+                raise SystemExit(f"writing rows failed: {self._failure!r}")
+            try:
+                self._queue.put(item, timeout=1)
+                return
+            except queue.Full:
+                continue
+
+    @functools.cached_property
+    def _queue(self) -> queue.Queue:
+        return queue.Queue(maxsize=1)
+
+    def _write_loop(self) -> None:
+        from django.db import connection
+
+        try:
+            while (item := self._queue.get()) is not None:
+                self._store(item)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            self._failure = exc
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        """Wait for the last batch to be stored."""
+        if self._writer is not None:
+            self._put(None)
+            self._writer.join()
+            self._writer = None
+            if self._failure is not None:
+                raise SystemExit(f"writing rows failed: {self._failure!r}")
+        self.pool.shutdown()
+
+    def _store(self, batch) -> None:
+        """One transaction: the batch's rows; its files are written meanwhile and waited for before the
+        commit, so that no committed row lacks its file."""
+        from django.db import connection
+
+        tables, files, document_ids = batch
+        writes = []
+        try:
+            self._store_rows(connection, tables, files, document_ids, writes)
+        except BaseException:
+            # Nothing of the batch committed: remove the files it wrote (best effort).
+            from django.core.files.storage import default_storage
+
+            for (name, _data), w in zip(files, writes, strict=False):
+                if not w.cancel() and w.exception() is None and w.result():
+                    default_storage.delete(name)
+            raise
+
+    def _store_rows(self, connection, tables, files, document_ids, writes) -> None:
+        from django.db import transaction
+
+        from lienthong.search import services as search_services
+
         with transaction.atomic():
-            files = self.build_rows(docs)
-            writes = [self.pool.submit(write_file, name, data) for name, data in files]
-            for table in self.order:
-                if table is self.t_search and not postgres:
+            writes += [self.pool.submit(write_file, name, data) for name, data in files]
+            for table, rows in tables:
+                if table is self.t_search and connection.vendor != "postgresql":
                     # SQLite keeps its FTS5 table in step through the search service.
-                    table.rows = []
-                    search_services.index_documents(document_ids=[d["id"] for d in docs])
+                    search_services.index_documents(document_ids=document_ids)
                     continue
                 # Search rows of one agency together on disk (as the search backend writes them).
-                table.write(self.connection, sort_key=(lambda r: (r[1], r[0])) if table is self.t_search else None)
-            for w in writes:
-                self.bytes_written += w.result()
-            self.files_written += len(files)
+                t = time.perf_counter()
+                table.write_rows(connection, rows,
+                                 sort_key=(lambda r: (r[1], r[0])) if table is self.t_search else None)
+                self.timings[table.model.__name__] += time.perf_counter() - t
+            t = time.perf_counter()
+            written = sum(w.result() for w in writes)
+            self.timings["(waiting for files)"] += time.perf_counter() - t
+            t = time.perf_counter()
+        self.timings["(commit)"] += time.perf_counter() - t
+        self.bytes_written += written
+        self.files_written += len(files)
+        self.stored_documents += len(document_ids)
+
+    stored_documents = 0
+
+    @functools.cached_property
+    def timings(self) -> dict[str, float]:
+        return defaultdict(float)
 
 
 def write_file(name: str, data: bytes) -> int:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    if default_storage.exists(name):  # a rerun after an interruption
-        return 0
     saved = default_storage.save(name, ContentFile(data))
-    if saved != name:
+    if saved != name:  # already there (a rerun after an interruption): the same bytes, by their name
         default_storage.delete(saved)
-        raise SystemExit(f"the storage renamed {name} to {saved}: is another process writing to it?")
+        return 0
     return len(data)
 
 
@@ -642,6 +775,7 @@ def check(connection) -> list[str]:
             problems.append(f"register {rid}: last_number {last}, {count} documents, {distinct} distinct numbers, "
                             f"highest {top}")
     generated = Document.objects.filter(notes=MARKER)
+    problems += check_search_sample(connection)
     for label, missing in [
         ("without a file", generated.exclude(pk__in=DocumentFile.objects.values("document_id")).count()),
         ("without a search entry", generated.exclude(pk__in=SearchEntry.objects.values("document_id")).count()),
@@ -651,6 +785,31 @@ def check(connection) -> list[str]:
         if missing:
             problems.append(f"{missing} generated documents {label}")
     return problems
+
+
+def check_search_sample(connection, size: int = 200) -> list[str]:
+    """Compare the search rows of ``size`` generated documents with what ``search.text.entry_text`` makes."""
+    from lienthong.documents.models import Document, DocumentFile
+    from lienthong.search.models import SearchEntry
+    from lienthong.search.text import entry_text
+
+    ids = list(Document.objects.filter(notes=MARKER).order_by("-id").values_list("id", flat=True)[:size])
+    texts = defaultdict(list)
+    for doc_id, text in DocumentFile.objects.filter(document_id__in=ids).values_list("document_id", "extracted_text"):
+        texts[doc_id].append(text)
+    entries = {e.document_id: e for e in SearchEntry.objects.filter(document_id__in=ids)}
+    fields = ["agency_id", "direction", "year", "number_norm", "number", "subject", "subject_x", "meta", "meta_x",
+              "body", "body_x"]
+    problems = []
+    for d in Document.objects.filter(pk__in=ids):
+        want = entry_text(document_id=d.pk, agency_id=d.agency_id, direction=d.direction, year=d.year,
+                          number_symbol=d.number_symbol, subject=d.subject, issuer_name=d.issuer_name,
+                          signer_position=d.signer_position, signer_name=d.signer_name, attachments=texts[d.pk])
+        got = entries.get(d.pk)
+        wrong = [f for f in fields if got is None or getattr(got, f) != getattr(want, f)]
+        if wrong:
+            problems.append(f"search entry of document {d.pk} differs from entry_text in {wrong}")
+    return problems[:10]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -695,10 +854,12 @@ def main(argv: list[str] | None = None) -> int:
             gen.write_batch(docs)
             made += len(docs)
             spent = time.perf_counter() - t0
-            print(f"  {have + made:>9} documents  {spent:7.1f} s  {made / spent:6.0f} documents/s  "
+            print(f"  {have + gen.stored_documents:>9} documents stored  {spent:7.1f} s  "
+                  f"{gen.stored_documents / spent:6.0f} documents/s  "
                   f"{gen.files_written} files ({gen.bytes_written / 1e6:.0f} MB)", flush=True)
-        gen.pool.shutdown()
+        gen.close()
         spent = time.perf_counter() - t0
+        print("time spent writing: " + ", ".join(f"{k} {v:.0f} s" for k, v in gen.timings.items()), flush=True)
         print(f"generated {made} documents in {spent:.0f} s: {made / spent:.0f} documents/s", flush=True)
     finish(connection, vacuum=not args.no_vacuum)
     problems = check(connection)
