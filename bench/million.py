@@ -746,12 +746,29 @@ def finish(connection, *, vacuum: bool) -> None:
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                f"GREATEST((SELECT COALESCE(MAX(id), 1) FROM {table}), "
                                f"(SELECT last_value FROM {connection.ops.quote_name(table + '_id_seq')})))")
+    refresh_usage_statistics(dt.date.today())
     if vacuum:
         t0 = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         print(f"{'VACUUM ANALYZE' if connection.vendor == 'postgresql' else 'ANALYZE'} "
               f"({time.perf_counter() - t0:.0f} s)", flush=True)
+
+
+def refresh_usage_statistics(today: dt.date) -> None:
+    """The oversight dashboard's monthly statistics for every month of the generated years, as the daily job
+    would have computed them month after month."""
+    from lienthong.oversight.services import usage_stats_refresh
+
+    t0 = time.perf_counter()
+    months, m = [], FIRST_DAY.replace(day=1)
+    while m <= today:
+        months.append(m)
+        m = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    rows = 0
+    for year in sorted({m.year for m in months}):  # a year at a time: bounded memory
+        rows += usage_stats_refresh(months=[m for m in months if m.year == year], today=today)
+    print(f"usage statistics: {rows} rows (agency x month) ({time.perf_counter() - t0:.0f} s)", flush=True)
 
 
 def check(connection) -> list[str]:
