@@ -184,7 +184,7 @@ class Clerk(Official):
         subject = f"{random.choice(PLAN['subjects'])} (kiểm thử tải {n})"
         pdf = tiny_pdf(f"Load test {self.account['username']} {n} {random.random():.12f}")
         location = self.post_form("/van-ban/dang-ky-den/", "action: register incoming (PDF)", {
-            "agency": agency.group(1), "number_symbol": f"{n}/UBND-KTT", "issued_on": today,
+            "agency": agency.group(1), "number_symbol": f"{n:02d}/UBND-KTT", "issued_on": today,
             "document_type": types[0], "issuer_name": "Ủy ban nhân dân huyện Kiểm Thử", "subject": subject,
             "received_on": today, "urgency": "normal", "secrecy": "normal", "language": "vi",
         }, files={"files": (f"cong-van-{n}.pdf", pdf, "application/pdf")})
