@@ -29,6 +29,9 @@ generated documents carry the note "million"; a second run adds only what is mis
 (an interrupted run resumes). Run it on a database no one else writes to while it runs: ids are
 reserved from the sequences in blocks.
 
+Longer than 600 lines because the whole province is generated in one place (the rows of eight tables built
+together per batch so that their ids and states agree), with its consistency check beside it.
+
 Usage:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lt_million MEDIA_ROOT=/srv/million-media \\
         .venv/bin/python bench/million.py [--count 1000000] [--batch 5000] [--threads 8]
