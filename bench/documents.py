@@ -3,7 +3,8 @@
 
 Generates N documents (default 100 000) spread over the demo province's agencies with realistic
 Vietnamese subjects, then measures on the configured database (DATABASE_URL; default: a separate SQLite
-file var/bench.sqlite3, so the demo database is left alone):
+file bench.sqlite3 in the var folder, LIENTHONG_VAR_DIR, so the demo database is left alone; files go to
+the application's MEDIA_ROOT, see bench/benchenv.py):
 
 - registration throughput through the real service (number allocation, PDF attachment stored and
   text-extracted, search index, audit entry), documents per second;
@@ -27,10 +28,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchenv  # noqa: E402  (database, media and var locations as the application takes them)
+
+benchenv.default_database("bench.sqlite3")
 
 TARGETS = {
     "registration": ("≥ 200 văn bản/s", lambda v: v >= 200),
@@ -114,7 +115,7 @@ def generate(n: int, *, fresh: bool) -> None:
         return
     if existing and fresh:
         raise SystemExit("--fresh needs an empty bench database: "
-                         "delete it (var/bench.sqlite3 or the PostgreSQL database)")
+                         "delete it (bench.sqlite3 in the var folder, or the PostgreSQL database)")
     rng = random.Random(2018)
     clerks = {p.agency_id: p.user_id for p in Position.objects.filter(role=Role.CLERK, agency__is_external=False)}
     agencies = list(clerks)
@@ -196,10 +197,8 @@ def setup_child() -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django_q.conf import Conf
 
-    settings.MEDIA_ROOT = ROOT / "var" / "bench-media"
     Conf.SYNC = True
 
 
@@ -355,7 +354,6 @@ def main() -> None:
     from django.db import connection
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
-    settings.MEDIA_ROOT = ROOT / "var" / "bench-media"
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
     ensure_province()
     generate(args.n, fresh=args.fresh)

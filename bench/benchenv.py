@@ -1,0 +1,30 @@
+"""Where a benchmark keeps its data: exactly where the application would, nowhere else.
+
+Every bench script imports this module first. The database is ``DATABASE_URL`` when it is set; otherwise a
+SQLite file of the benchmark's own (so the demo database is left alone) inside the var folder, which is
+``LIENTHONG_VAR_DIR`` or ``var/`` of the checkout, as ``lienthong/settings.py`` decides it. Stored files go
+to the application's ``MEDIA_ROOT`` (or its object store) and nothing is written under the source tree
+unless the var folder is there. ``lienthong/core/tests/test_conventions.py`` keeps bench scripts from
+building paths of their own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: imported from, never written to
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
+
+
+def var_dir() -> Path:
+    """The application's var folder (``lienthong.settings.VAR_DIR``), computed before settings load."""
+    return Path(os.environ.get("LIENTHONG_VAR_DIR", ROOT / "var"))
+
+
+def default_database(filename: str) -> None:
+    """Use ``DATABASE_URL``; without it, the SQLite file ``filename`` in the var folder."""
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{var_dir() / filename}")
