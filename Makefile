@@ -120,5 +120,10 @@ bench-oversight: install
 bench-signing: install
 	$(BIN)/python bench/signing.py $(BENCH_ARGS)
 
+# Bulk import of documents from another system (issue 14): documents per second with and without files.
+.PHONY: bench-imports
+bench-imports: install
+	$(BIN)/python bench/imports.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules var/test-*.sqlite3* var/cache
