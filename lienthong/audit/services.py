@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from lienthong.audit.keys import LEGACY_KEY_ID, Keyring, keyring
 from lienthong.audit.models import AuditChain, AuditEntry
+from lienthong.core.bulkinsert import insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ class AuditItem:
 def audit_log_many(*, actor, agency_id: int | None, items: list[AuditItem]) -> int:
     """Append many entries to one chain with a fixed number of statements: the chain head is advanced
     by ``len(items)`` in one ``UPDATE … RETURNING`` (which locks it, as ``audit_log`` does), the hashes
-    are chained in Python and the rows inserted with one ``bulk_create``. For bulk paths (an import of
+    are chained in Python and the rows inserted in bulk (``core.bulkinsert.insert_rows``). For bulk paths (an import of
     thousands of documents); the entries are exactly those ``audit_log`` would write one by one.
     Runs inside the caller's transaction. Returns the number of entries written."""
     if not items:
@@ -176,7 +177,7 @@ def audit_log_many(*, actor, agency_id: int | None, items: list[AuditItem]) -> i
             entries.append(AuditEntry(chain=key, seq=seq, at=at, prev_hash=prev_hash, hash=digest,
                                       key_id=keys.current_id, **fields))
             prev_hash = digest
-        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        insert_rows(AuditEntry, entries)
         AuditChain.objects.filter(key=key).update(last_hash=prev_hash)
     return len(entries)
 

@@ -33,6 +33,7 @@ from lienthong.accounts.models import Position, Role, User
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import AuditItem, audit_log_many
+from lienthong.core.bulkinsert import insert_rows
 from lienthong.core.choices import Urgency
 from lienthong.core.errors import ValidationFailed
 from lienthong.core.spreadsheets import RowError
@@ -108,8 +109,10 @@ class _Importer:
     def __init__(self, *, agency: Agency, actor, direction: str, source: FileSource | None, today: dt.date):
         self.agency, self.actor, self.direction, self.source, self.today = agency, actor, direction, source, today
         self.types = _type_lookup()
-        self.issuers: dict[str, Agency | None] = {}
+        self.issuers: dict[str, Agency | None] | None = None
+        self.agencies: dict[int, Agency] = {}
         self.registers: dict[int, list[Register]] = {}
+        self.register_names: dict[int, str] = {}
         self.default_register: dict[tuple[int, int], Register | None] = {}
         self.seen_keys: dict[str, int] = {}
         self.seen_numbers: dict[tuple[int, int], int] = {}
@@ -124,7 +127,7 @@ class _Importer:
             problems.append(RowError(number, str(LABELS[key]), str(message)))
 
         incoming = self.direction == Direction.INCOMING
-        value = {k: nfc(v) for k, v in cells.items()}
+        value = cells  # already NFC (``sources.read_table``)
         reg_number = _positive_int(value.get("number", ""))
         if reg_number is None:
             bad("number", REQUIRED if not value.get("number") else BAD_NUMBER % {"v": value["number"]})
@@ -162,9 +165,7 @@ class _Importer:
             errors.extend(problems)
             return None
         assert register is not None and reg_number is not None and issued_on is not None and dtype is not None
-        source_id = value.get("source_id", "")
-        source_key = (f"id:{source_id}" if source_id
-                      else f"{self.direction}:{year}:{fold_words(value.get('register', ''))}:{reg_number}")[:200]
+        source_key = self.source_key(value)
         if source_key in self.seen_keys:
             errors.append(RowError(number, "", str(SAME_KEY_AS_ROW % {"row": self.seen_keys[source_key]})))
             return None
@@ -183,20 +184,34 @@ class _Importer:
         if issuer_agency is not None and incoming:
             identifier = document_services.document_identifier(
                 organ_id=issuer_agency.identifier_code, issued_on=issued_on, number_symbol=number_symbol)
+        # Ids rather than instances: the related-object descriptors cost more than the rest of the row.
         doc = Document(
-            agency=self.agency, direction=self.direction, register=register, year=register.year,
-            register_number=reg_number, document_type=dtype, code_number=code_number, code_notation=code_notation,
+            agency_id=self.agency.pk, direction=self.direction, register_id=register.pk, year=register.year,
+            register_number=reg_number, document_type_id=dtype.pk, code_number=code_number,
+            code_notation=code_notation,
             number_symbol=number_symbol, number_symbol_norm=document_services.normalize_number_symbol(number_symbol),
             identifier=identifier[:120], **notation_grammar.stored_parts(number_symbol),
-            issuer_agency=issuer_agency, issuer_name=issuer_name, place=self.agency.place_name if not incoming else "",
+            issuer_agency_id=issuer_agency.pk if issuer_agency else None, issuer_name=issuer_name,
+            place=self.agency.place_name if not incoming else "",
             issued_on=issued_on, received_on=received_on if incoming else None, subject=subject,
             urgency=urgency, signer_name=value.get("signer_name", ""),
             signer_position=value.get("signer_position", ""), notes=value.get("notes", ""),
             page_count=next((f.page_count for f in read if f.page_count is not None), None),
-            created_by=self.actor,
+            created_by_id=self.actor.pk,
         )
         return _Row(number=number, source_key=source_key, item=document_services.BulkDocument(doc, read),
                     file_bytes=file_bytes)
+
+    def source_key(self, value: dict[str, str]) -> str | None:
+        """The row's stable key: the former system's id, else direction, register year, register and number
+        (None when the row does not say them well enough; it is then rejected by ``build``)."""
+        if source_id := value.get("source_id", ""):
+            return f"id:{source_id}"[:200]
+        day = parse_date(value.get("received_on" if self.direction == Direction.INCOMING else "issued_on", ""))
+        number = _positive_int(value.get("number", ""))
+        if day is None or number is None:
+            return None
+        return f"{self.direction}:{day.year}:{fold_words(value.get('register', ''))}:{number}"[:200]
 
     def _date(self, key, value, bad, *, required: bool) -> dt.date | None:
         raw = value.get(key, "")
@@ -237,6 +252,7 @@ class _Importer:
     def _register(self, hint: str, year: int, dtype: DocumentType, bad) -> Register | None:
         if year not in self.registers:
             self.registers[year] = ensure_year_registers(agency_id=self.agency.pk, year=year)
+            self.register_names.update({r.pk: r.name for r in self.registers[year]})
         if hint:
             folded = fold_words(hint)
             for r in self.registers[year]:
@@ -257,9 +273,18 @@ class _Importer:
         return self.default_register[key]
 
     def _issuer(self, name: str) -> Agency | None:
-        if name not in self.issuers:
-            self.issuers[name] = document_services.issuer_agency_by_name(name)
-        return self.issuers[name]
+        """The directory agency a free-text issuer names (full or short name without accents, answering to
+        one agency only), as ``documents.services.issuer_agency_by_name`` decides, from one read of the
+        directory instead of one query per name."""
+        if self.issuers is None:
+            by_name: dict[str, set[int]] = {}
+            for agency in Agency.objects.only("pk", "name", "short_name", "identifier_code"):
+                self.agencies[agency.pk] = agency
+                for text in (agency.name, agency.short_name):
+                    if folded := fold_words(text):
+                        by_name.setdefault(folded, set()).add(agency.pk)
+            self.issuers = {k: self.agencies[next(iter(v))] for k, v in by_name.items() if len(v) == 1}
+        return self.issuers.get(fold_words(name))
 
     def _files(self, cell: str, number: int, errors: list[RowError]):
         refs = file_refs(cell)
@@ -293,6 +318,32 @@ class _Importer:
 
     # --- one batch -------------------------------------------------------------------------------------
 
+    def process(self, raw: list[tuple[int, dict[str, str]]], report: ImportReport, *, batch_size: int,
+                on_batch: Callable[[int], None] | None) -> None:
+        """Rows of one batch of the table: those already in the ledger are counted and skipped before
+        anything else is done with them (a resumed import passes over them quickly), the others are
+        checked, their files read, and written in batches (cut early when their files grow large)."""
+        keys = {number: self.source_key(cells) for number, cells in raw}
+        done = set(ImportedDocument.objects.filter(agency=self.agency, source_key__in=[k for k in keys.values() if k])
+                   .values_list("source_key", flat=True))
+        pending: list[_Row] = []
+        size = 0
+        for number, cells in raw:
+            if keys[number] in done:
+                if keys[number] not in self.seen_keys:
+                    self.seen_keys[keys[number]] = number
+                    report.skipped += 1
+                    continue
+            row = self.build(number, cells, report.rejected)
+            if row is None:
+                continue
+            pending.append(row)
+            size += row.file_bytes
+            if len(pending) >= batch_size or size >= BATCH_MAX_FILE_BYTES:
+                self.write(pending, report, on_batch=on_batch)
+                pending, size = [], 0
+        self.write(pending, report, on_batch=on_batch)
+
     def write(self, rows: list[_Row], report: ImportReport, *, on_batch: Callable[[int], None] | None) -> None:
         done = set(ImportedDocument.objects.filter(agency=self.agency, source_key__in=[r.source_key for r in rows])
                    .values_list("source_key", flat=True))
@@ -306,9 +357,9 @@ class _Importer:
                 rows = self._without_taken(rows, report)
                 docs = document_services.documents_bulk_create(actor=self.actor, items=[r.item for r in rows],
                                                                written=written)
-                ImportedDocument.objects.bulk_create(
-                    [ImportedDocument(agency=self.agency, source_key=r.source_key, document=d)
-                     for r, d in zip(rows, docs, strict=True)], batch_size=1000)
+                insert_rows(ImportedDocument, [
+                    ImportedDocument(agency_id=self.agency.pk, source_key=r.source_key, document_id=d.pk)
+                    for r, d in zip(rows, docs, strict=True)])
                 search_services.index_documents(document_ids=[d.pk for d in docs])
                 audit_log_many(actor=self.actor, agency_id=self.agency.pk, items=[
                     AuditItem(action=AuditAction.IMPORTED, obj_type="document", obj_id=d.pk,
@@ -345,11 +396,11 @@ class _Importer:
                 doc = r.item.document
                 if doc.register_number in numbers:
                     report.rejected.append(RowError(r.number, str(LABELS["number"]), str(NUMBER_TAKEN % {
-                        "n": doc.register_number, "r": doc.register.name, "y": doc.year})))
+                        "n": doc.register_number, "r": self.register_names[register_id], "y": doc.year})))
                     rejected.add(id(r))
                 elif doc.number_symbol_norm in symbols:
                     report.rejected.append(RowError(r.number, str(LABELS["number_symbol"]), str(SYMBOL_TAKEN % {
-                        "s": doc.number_symbol, "r": doc.register.name})))
+                        "s": doc.number_symbol, "r": self.register_names[register_id]})))
                     rejected.add(id(r))
         return [r for r in rows if id(r) not in rejected]
 
@@ -413,18 +464,13 @@ def documents_import(*, agency: Agency, actor, direction: str, rows, source: Fil
                          today=today or timezone.localdate())
 
     def run() -> None:
-        pending: list[_Row] = []
-        size = 0
+        raw: list[tuple[int, dict[str, str]]] = []
         for number, cells in rows:
-            row = importer.build(number, cells, report.rejected)
-            if row is None:
-                continue
-            pending.append(row)
-            size += row.file_bytes
-            if len(pending) >= batch_size or size >= BATCH_MAX_FILE_BYTES:
-                importer.write(pending, report, on_batch=on_batch)
-                pending, size = [], 0
-        importer.write(pending, report, on_batch=on_batch)
+            raw.append((number, cells))
+            if len(raw) >= batch_size:
+                importer.process(raw, report, batch_size=batch_size, on_batch=on_batch)
+                raw = []
+        importer.process(raw, report, batch_size=batch_size, on_batch=on_batch)
         if all_or_nothing and report.rejected:
             raise AllOrNothingRejected()
 

@@ -160,8 +160,20 @@ def _cell_text(value) -> str:
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
 def parse_date(text: str) -> dt.date | None:
+    """dd/mm/yyyy (also with "-" or "."), yyyy-mm-dd or yyyy/mm/dd, with or without a time after it."""
     text = text.strip().split(" ")[0].split("T")[0]
+    for pattern, order in ((_DMY, (2, 1, 0)), (_YMD, (0, 1, 2))):
+        if m := pattern.fullmatch(text):
+            y, mo, d = (int(m.group(i + 1)) for i in order)
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                return None
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()

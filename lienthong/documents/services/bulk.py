@@ -1,14 +1,15 @@
 """Writing many documents at once, for a bulk load (``imports``: a province migrating from another system).
 
 The interactive services number one document per transaction; a migration brings documents that already
-carry their numbers, by the hundred thousand. ``documents_bulk_create`` writes a batch of complete rows
-with a fixed number of statements: the registers' counters are raised past the highest number of the batch
-(which locks those registers, as an interactive allocation would, so a clerk registering at the same moment
-continues after the imported numbers), the documents are inserted with ``bulk_create``, the originals are
-written content-addressed and their rows inserted in bulk. It runs inside the caller's transaction and
-neither indexes nor audits: the caller writes the search entries and the audit entries of the batch in bulk
-too (``search.services.index_documents``, ``audit.services.audit_log_many``). Text extraction of the
-originals is queued as one background job per batch after commit.
+carry their numbers, by the hundred thousand. ``documents_bulk_create`` writes a batch of complete rows with
+a fixed number of statements: the registers' counters are raised past the highest number of the batch (which
+locks those registers, as an interactive allocation would, so a clerk registering at the same moment
+continues after the imported numbers), the documents are inserted with multi-row inserts
+(``core.bulkinsert.insert_rows``), the originals are written content-addressed and their rows inserted in
+bulk. It runs inside the caller's transaction and neither indexes nor audits: the caller writes the search
+entries and the audit entries of the batch in bulk too (``search.services.index_documents``,
+``audit.services.audit_log_many``). Text extraction of the originals is queued as one background job per
+batch after commit.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.db.models.functions import Greatest
 
 from lienthong import files as file_store
 from lienthong.core import events
+from lienthong.core.bulkinsert import insert_rows
 from lienthong.documents.models import Document, DocumentFile, ExtractionStatus, Register, StoredFile
 from lienthong.documents.services.originals import ReadFile
 
@@ -54,7 +56,8 @@ def documents_bulk_create(*, actor, items: list[BulkDocument], written: list[str
         doc = item.document
         highest[doc.register_id] = max(highest.get(doc.register_id, 0), doc.register_number)
     registers_raise_counters(highest)
-    documents = Document.objects.bulk_create([item.document for item in items], batch_size=1000)
+    documents = [item.document for item in items]
+    insert_rows(Document, documents)
     all_files = [f for item in items for f in item.files]
     if not all_files:
         return documents
@@ -65,8 +68,8 @@ def documents_bulk_create(*, actor, items: list[BulkDocument], written: list[str
             rows.append(DocumentFile(document=doc, stored_file=stored[f.sha256], filename=f.name, order=order,
                                      uploaded_by=actor, extracted_text=f.text, page_count=f.page_count,
                                      extraction_status=f.status))
-    created = DocumentFile.objects.bulk_create(rows, batch_size=1000)
-    pending = [df.pk for df in created if df.extraction_status == ExtractionStatus.PENDING]
+    insert_rows(DocumentFile, rows)
+    pending = [df.pk for df in rows if df.extraction_status == ExtractionStatus.PENDING]
     if pending:
         transaction.on_commit(lambda: _queue_batch_extraction(pending))
     return documents
