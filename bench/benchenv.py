@@ -28,3 +28,25 @@ def var_dir() -> Path:
 def default_database(filename: str) -> None:
     """Use ``DATABASE_URL``; without it, the SQLite file ``filename`` in the var folder."""
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{var_dir() / filename}")
+
+
+def cpu_seconds() -> float:
+    """CPU time used so far by this process plus its PostgreSQL backend (read from /proc: same machine).
+
+    On a shared machine the wall-clock time of a step depends on the neighbours; the CPU it costs does not.
+    On SQLite the database work is done inside this process, so the process time is all of it."""
+    import time
+
+    from django.db import connection
+
+    total = time.process_time()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            return float("nan")
+    return total

@@ -23,7 +23,6 @@ import os
 import random
 import shutil
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -77,23 +76,6 @@ def free_year(agency) -> int:
     return year
 
 
-def _server_cpu_seconds() -> float:
-    """CPU time used so far by this connection's PostgreSQL backend (same machine: /proc); 0 on SQLite,
-    whose work is done inside this process."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def run_import(agency, actor, table: Path, files: Path | None, batch_size: int):
     """The import, and the CPU seconds it used (this process plus its database backend): on a shared
     machine the wall-clock rate depends on the neighbours, the CPU cost per document does not."""
@@ -101,14 +83,14 @@ def run_import(agency, actor, table: Path, files: Path | None, batch_size: int):
     from lienthong.imports.sources import FileSource, read_table
 
     source = FileSource.open(files) if files else None
-    cpu0, server0 = time.process_time(), _server_cpu_seconds()
+    cpu0 = benchenv.cpu_seconds()
     try:
         report = services.documents_import(agency=agency, actor=actor, direction="in", rows=read_table(table),
                                            source=source, batch_size=batch_size)
     finally:
         if source:
             source.close()
-    return report, (time.process_time() - cpu0) + (_server_cpu_seconds() - server0)
+    return report, benchenv.cpu_seconds() - cpu0
 
 
 def main() -> None:

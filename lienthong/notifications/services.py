@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
 from lienthong.accounts.models import User
+from lienthong.core.bulkinsert import insert_values
 from lienthong.notifications import selectors
 from lienthong.notifications.models import Kind, Notification
 
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 SUBJECT_PREFIX = "[Liên Thông] "
 # The heading (and subject) of a digest mail: ``DIGEST_HEADING % {"count": n}`` picks the plural form.
 DIGEST_HEADING = ngettext_lazy("Bạn có %(count)d thông báo mới", "Bạn có %(count)d thông báo mới", "count")
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
 # Rows looked up per query when checking dedupe keys / reading e-mail addresses: two parameters per
 # row stays far below SQLite's and PostgreSQL's parameter limits.
 LOOKUP_CHUNK = 2000
@@ -156,31 +157,20 @@ def _without_repeats(specs: list[NotificationSpec]) -> list[NotificationSpec]:
 def _insert(specs: list[NotificationSpec]) -> list[NotificationSpec]:
     """Insert the rows, skipping every (person, key) already stored, and return the specs actually created.
 
-    One ``INSERT … ON CONFLICT DO NOTHING RETURNING`` per ``BATCH_SIZE`` rows (PostgreSQL, and SQLite from
-    3.35): the unique index on (person, key) decides what exists, so there is no lookup before the insert
-    (whose cost grew with the notification history) and a concurrent run that stored the same (person, key)
-    meanwhile is skipped too; the values go in as prepared tuples rather than through the ORM's per-field
-    preparation (85–90 % of the former ``bulk_create`` time for the daily reminder job, docs/benchmarks.md)."""
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    columns = ("user_id", "kind", "title", "body", "url", "dedupe_key", "created_at")
+    One ``INSERT … ON CONFLICT DO NOTHING RETURNING`` per ``BATCH_SIZE`` rows (``core.bulkinsert.insert_values``:
+    from arrays on PostgreSQL, multi-row VALUES on SQLite 3.35+). The unique index on (person, key) decides
+    what exists, so there is no lookup before the insert (whose cost grew with the notification history),
+    and a concurrent run that stored the same (person, key) meanwhile is skipped too; the values go in as
+    prepared tuples rather than through the ORM's per-field preparation (85–90 % of the former
+    ``bulk_create`` time for the daily reminder job, docs/benchmarks.md)."""
+    columns = [("user_id", "integer"), ("kind", "text"), ("title", "text"), ("body", "text"), ("url", "text"),
+               ("dedupe_key", "text"), ("created_at", "timestamp with time zone")]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    stored: set[tuple[int, str]] = set()
-    unkeyed = 0
-    for start in range(0, len(specs), BATCH_SIZE):
-        chunk = specs[start:start + BATCH_SIZE]
-        params: list = []
-        for s in chunk:
-            params += (s.user_id, s.kind, s.title, s.body, s.url, s.dedupe_key, now)
-        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        sql = (f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
-               f"VALUES {', '.join([row] * len(chunk))} ON CONFLICT DO NOTHING RETURNING user_id, dedupe_key")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for user_id, key in cursor.fetchall():
-                if key:
-                    stored.add((user_id, key))
-                else:
-                    unkeyed += 1
+    returned = insert_values(Notification._meta.db_table, columns,
+                             [(s.user_id, s.kind, s.title, s.body, s.url, s.dedupe_key, now) for s in specs],
+                             suffix="ON CONFLICT DO NOTHING", returning="user_id, dedupe_key", batch_size=BATCH_SIZE)
+    stored = {(user_id, key) for user_id, key in returned if key}
+    unkeyed = sum(1 for _user_id, key in returned if not key)
     created = [s for s in specs if not s.dedupe_key or (s.user_id, s.dedupe_key) in stored]
     assert unkeyed == sum(not s.dedupe_key for s in specs)  # rows without a key never conflict
     return created
