@@ -206,7 +206,7 @@ class _Importer:
         """The row's stable key: the former system's id, else direction, register year, register and number
         (None when the row does not say them well enough; it is then rejected by ``build``)."""
         if source_id := value.get("source_id", ""):
-            return f"id:{source_id}"[:200]
+            return f"{self.direction}:id:{source_id}"[:200]
         day = parse_date(value.get("received_on" if self.direction == Direction.INCOMING else "issued_on", ""))
         number = _positive_int(value.get("number", ""))
         if day is None or number is None:
