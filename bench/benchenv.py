@@ -30,6 +30,18 @@ def default_database(filename: str) -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{var_dir() / filename}")
 
 
+def backend_pid() -> int | None:
+    """The PostgreSQL backend process of this connection (None on SQLite). A step that closes the
+    connection (django-q's ORM broker does when a task is queued) gets a new one: its CPU is then unknown."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
 def cpu_seconds() -> float:
     """CPU time used so far by this process plus its PostgreSQL backend (read from /proc: same machine).
 
@@ -41,9 +53,7 @@ def cpu_seconds() -> float:
 
     total = time.process_time()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
+        pid = backend_pid()
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
