@@ -139,5 +139,18 @@ prod-stop:
 prod-smoke: assets prod-packages
 	$(PY) deploy/smoke.py
 
+# Bulk import of documents from another system (issue 14): documents per second with and without files.
+.PHONY: bench-imports bench-million bench-load
+bench-imports: install
+	$(BIN)/python bench/imports.py $(BENCH_ARGS)
+
+# A working province of N documents (bench/million.py --count N) and the Locust load test against a running stack
+# (bench/load.py --host https://localhost:8443 --ca-cert …): docs/benchmarks.md "Load test".
+bench-million: install
+	$(BIN)/python bench/million.py $(BENCH_ARGS)
+
+bench-load: dev-venv
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules var/test-*.sqlite3* var/cache

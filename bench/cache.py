@@ -17,12 +17,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
+import benchenv  # noqa: E402,F401 - the checkout on sys.path, settings module, locations as the application
 
 
 def main() -> None:

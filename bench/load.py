@@ -42,7 +42,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import benchenv  # noqa: E402 - the checkout on sys.path; locations as the application
 
 TARGET_P95_MS = 300
 STEP_LIMIT_MS = 1000
@@ -54,7 +54,7 @@ SEARCH_WORDS = ["quyet dinh", "kế hoạch triển khai", "cong nghe thong tin"
 # --- The database side (a separate process: Locust's gevent must not meet the database driver) -------------
 
 def _django():
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(benchenv.ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
     import django
 
@@ -147,7 +147,8 @@ def verify(plan: dict, registered: list[int]) -> dict:
 def _django_step(mode: str, payload: dict) -> dict:
     """Run ``prepare`` or ``verify`` in a fresh interpreter (same environment) and return its JSON."""
     try:
-        out = subprocess.run([sys.executable, __file__, f"--{mode}"], check=True, capture_output=True, text=True,
+        script = str(benchenv.ROOT / "bench" / "load.py")
+        out = subprocess.run([sys.executable, script, f"--{mode}"], check=True, capture_output=True, text=True,
                              input=json.dumps(payload), env=os.environ)
     except subprocess.CalledProcessError as exc:
         sys.stderr.write(exc.stderr)
@@ -183,8 +184,8 @@ class Run:
         import gevent  # noqa: F401 - locust patched the standard library on import
         from locust.env import Environment
 
-        sys.path.insert(0, str(ROOT / "bench"))
-        sys.path.insert(0, str(ROOT))
+        sys.path.insert(0, str(benchenv.ROOT / "bench"))
+        sys.path.insert(0, str(benchenv.ROOT))
         import locustfile_load as lf
 
         lf.configure(plan)

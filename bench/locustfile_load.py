@@ -27,6 +27,7 @@ import random
 import re
 import threading
 
+import benchenv  # noqa: F401 - the checkout on sys.path (for lienthong.demo.pdf)
 from locust import HttpUser, between, events, task
 
 from lienthong.demo.pdf import tiny_pdf  # a one-page PDF with real text; plain Python, no Django set-up

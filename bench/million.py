@@ -58,11 +58,8 @@ import unicodedata
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
+import benchenv  # noqa: E402,F401 - the checkout on sys.path, settings module, locations as the application
 
 MARKER = "million"
 FIRST_DAY = dt.date(2019, 1, 1)

@@ -25,9 +25,7 @@ import tracemalloc
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
+import benchenv  # noqa: E402,F401 - the checkout on sys.path, settings module, locations as the application
 
 TARGETS = {
     # No whole-file copy: what a 50 MB upload allocates stays below the file's size (about three 8 MB parts).

@@ -34,10 +34,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-oversight.sqlite3'}")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchenv  # noqa: E402  (database, media and var locations as the application takes them)
+
+benchenv.default_database("bench-oversight.sqlite3")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-sys.path.insert(0, str(ROOT / "bench"))
 
 import documents as docbench  # noqa: E402  (setup_django, subject_for, pct, refresh_statistics)
 
@@ -350,7 +351,6 @@ def main() -> None:
     from django.utils import timezone
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
-    settings.MEDIA_ROOT = ROOT / "var" / "bench-media"
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
     today = timezone.localdate()
 

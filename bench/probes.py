@@ -20,15 +20,10 @@ Usage:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/lt_bench MEDIA_ROOT=/tmp
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
+import benchenv  # noqa: E402,F401 - the checkout on sys.path, settings module, locations as the application
 
 TARGETS = {
     "/healthz": ("p95 ≤ 5 ms", lambda v: v <= 5),

@@ -18,8 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchenv  # noqa: E402, F401  (the checkout on sys.path; database, media and var as the application takes them)
 
 from lienthong.assessment.criteria import (  # noqa: E402
     Band,

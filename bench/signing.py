@@ -31,9 +31,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchenv  # noqa: E402, F401  (the checkout on sys.path; database, media and var as the application takes them)
 
 SIGNER_NAME = "Nguyễn Văn An"
 SIGNER_POSITION = "Phó Chủ tịch"

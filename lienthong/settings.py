@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "lienthong.commendations",
     "lienthong.copies",
     "lienthong.monitoring",  # /healthz, /readyz, /metrics, the list of unhandled errors (reads many apps)
+
+    "lienthong.imports",  # bulk load of documents from another system (manage.py import_documents)
     "lienthong.web",  # pages and endpoints that combine the apps above (home, document list and page)
     "lienthong.demo",  # the demo province builder and its commands, on top of every app
 ]

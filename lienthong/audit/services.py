@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from lienthong.audit.keys import LEGACY_KEY_ID, Keyring, keyring
 from lienthong.audit.models import AuditChain, AuditEntry
+from lienthong.core.bulkinsert import insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +127,59 @@ def audit_log(*, actor, action: str, obj_type: str, obj_id, agency_id: int | Non
                                           key_id=keys.current_id, **fields)
         AuditChain.objects.filter(key=key).update(last_hash=digest)
     return entry
+
+
+@dataclass
+class AuditItem:
+    """One entry of a batch written by ``audit_log_many``: what ``audit_log`` takes besides the actor."""
+
+    action: str
+    obj_type: str
+    obj_id: object
+    summary: str = ""
+    details: dict | None = None
+
+
+def audit_log_many(*, actor, agency_id: int | None, items: list[AuditItem]) -> int:
+    """Append many entries to one chain with a fixed number of statements: the chain head is advanced
+    by ``len(items)`` in one ``UPDATE … RETURNING`` (which locks it, as ``audit_log`` does), the hashes
+    are chained in Python and the rows inserted in bulk (``core.bulkinsert.insert_rows``). For bulk paths (an import of
+    thousands of documents); the entries are exactly those ``audit_log`` would write one by one.
+    Runs inside the caller's transaction. Returns the number of entries written."""
+    if not items:
+        return 0
+    keys = keyring()
+    key = chain_key(agency_id)
+    actor_id = getattr(actor, "pk", None)
+    actor_name = _fit(actor if actor_id else "", "actor_name", ellipsis=True)
+    sql = 'UPDATE audit_auditchain SET last_seq = last_seq + %s WHERE "key" = %s RETURNING last_seq, last_hash'
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [len(items), key])
+            row = cursor.fetchone()
+            if row is None:
+                AuditChain.objects.get_or_create(key=key)
+                cursor.execute(sql, [len(items), key])
+                row = cursor.fetchone()
+        last_seq, prev_hash = int(row[0]), row[1]
+        seq = last_seq - len(items)
+        at = timezone.now()
+        entries = []
+        for item in items:
+            seq += 1
+            fields = dict(
+                actor_id=actor_id, actor_name=actor_name, action=_fit(item.action, "action"),
+                object_type=_fit(item.obj_type, "object_type"), object_id=_fit(item.obj_id, "object_id"),
+                summary=_fit(item.summary, "summary", ellipsis=True), details=_json_roundtrip(item.details),
+            )
+            digest = _digest(key=keys.current, key_id=keys.current_id, chain=key, seq=seq, at=at,
+                             prev_hash=prev_hash, **fields)
+            entries.append(AuditEntry(chain=key, seq=seq, at=at, prev_hash=prev_hash, hash=digest,
+                                      key_id=keys.current_id, **fields))
+            prev_hash = digest
+        insert_rows(AuditEntry, entries)
+        AuditChain.objects.filter(key=key).update(last_hash=prev_hash)
+    return len(entries)
 
 
 # --- Checking the chains ----------------------------------------------------------------------------

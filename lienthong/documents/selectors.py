@@ -189,3 +189,16 @@ def stored_originals() -> Iterator[StoredObject]:
     rows = StoredFile.objects.order_by("id").values_list("storage_name", "sha256", "size")
     for name, sha256, size in rows.iterator(chunk_size=5000):
         yield StoredObject(name=name, sha256=sha256, size=size)
+
+
+def register_numbers_taken(*, register_id: int, numbers: list[int]) -> set[int]:
+    """Which of ``numbers`` a document of the register already has (a bulk load checks its batch)."""
+    return set(Document.objects.filter(register_id=register_id, register_number__in=numbers).order_by()
+               .values_list("register_number", flat=True))
+
+
+def outgoing_symbols_taken(*, register_id: int, norms: list[str]) -> set[str]:
+    """Which normalised số, ký hiệu an outgoing document of the register already has."""
+    return set(Document.objects.filter(register_id=register_id, direction=Direction.OUTGOING,
+                                       number_symbol_norm__in=norms).order_by()
+               .values_list("number_symbol_norm", flat=True))

@@ -32,6 +32,8 @@ BENCH = Path(__file__).resolve().parents[3] / "bench"
 
 
 def _script(name: str):
+    if str(BENCH) not in sys.path:  # the scripts import bench/benchenv.py, as when run as `python bench/x.py`
+        sys.path.insert(0, str(BENCH))
     spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up

@@ -11,12 +11,19 @@ services``) and never the modules:
   shares, drafting included (``check_metadata``); number/issuer forms used for matching;
 - ``registration``: outgoing (drafting flow, or signed on paper) and incoming registration;
 - ``originals``: uploads checked, stored and their text extracted, for documents and the other apps;
-- ``lifecycle``: cancel, recall/withdraw, legal validity, grants, relations, views recorded.
+- ``lifecycle``: cancel, recall/withdraw, legal validity, grants, relations, views recorded;
+- ``bulk``: batches of complete, already numbered documents for a bulk load (``imports``).
 
 The search index follows through ``events.DOCUMENT_CHANGED`` (emitted inside the transaction; the search
 app subscribes): documents does not know search.
 """
 
+from lienthong.documents.services.bulk import (
+    BulkDocument,
+    documents_bulk_create,
+    files_store_many,
+    registers_raise_counters,
+)
 from lienthong.documents.services.inputs import (
     CODE_NOTATION_MAX_LENGTH,
     CODE_NUMBER_MAX_LENGTH,
@@ -64,12 +71,13 @@ from lienthong.documents.services.registration import (
 
 __all__ = [
     "CODE_NOTATION_MAX_LENGTH", "CODE_NUMBER_MAX_LENGTH", "DUE_DATE_MAX_YEARS_AHEAD",
-    "INCOMING_CODE_NOTATION_MAX_LENGTH", "ISSUED_AMOUNT_MAX", "SCAN_KINDS", "SUBJECT_MAX_LENGTH", "DocumentInput",
-    "PaperSignature", "ReadFile", "agency_may_issue", "build_notation", "check_metadata", "document_attach_files",
-    "document_cancel", "document_file_extract", "document_grant", "document_identifier", "document_record_denied",
-    "document_record_view", "document_register_incoming", "document_register_outgoing",
+    "INCOMING_CODE_NOTATION_MAX_LENGTH", "ISSUED_AMOUNT_MAX", "SCAN_KINDS", "SUBJECT_MAX_LENGTH", "BulkDocument",
+    "DocumentInput", "PaperSignature", "ReadFile", "agency_may_issue", "build_notation", "check_metadata",
+    "document_attach_files", "document_cancel", "document_file_extract", "document_grant", "document_identifier",
+    "document_record_denied", "document_record_view", "document_register_incoming", "document_register_outgoing",
     "document_register_outgoing_paper", "document_relate", "document_replace_originals",
-    "document_set_legally_valid", "document_set_status", "earliest_document_date", "files_discard", "files_read",
-    "files_store", "find_duplicate_incoming", "issuer_agency_by_name", "normalize_number_symbol",
-    "split_number_symbol", "stored_file_read",
+    "document_set_legally_valid", "document_set_status", "documents_bulk_create", "earliest_document_date",
+    "files_discard", "files_read", "files_store", "files_store_many", "find_duplicate_incoming",
+    "issuer_agency_by_name", "normalize_number_symbol", "registers_raise_counters", "split_number_symbol",
+    "stored_file_read",
 ]

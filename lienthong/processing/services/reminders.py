@@ -53,5 +53,5 @@ def send_deadline_reminders(*, today: dt.date | None = None) -> dict[str, int]:
             user_id=leader_id, kind="reminder_overdue",
             title=_("%(n)s phần việc anh/chị đã giao đang quá hạn") % {"n": len(ids)},
             body="", url=reverse("processing:queue", args=["overdue"]), dedupe_key=f"rem-leader:{today:%Y%m%d}"))
-    created = notify_many(specs)
+    created = notify_many(specs, mail_in_background=True)  # the digests go out from their own task
     return {"open_due": len(rows), "overdue": overdue, "notifications": created}

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from lienthong.core.bulkinsert import insert_rows
 from lienthong.search.backends.base import TABLE, SearchBackend, correlated_visibility, entry_rows
 from lienthong.search.models import SearchEntry
 from lienthong.search.text import EntryText, ParsedQuery
@@ -69,7 +70,7 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE document_id = ANY(%s)", [ids])
         if entries:
-            SearchEntry.objects.bulk_create(entry_rows(entries))
+            insert_rows(SearchEntry, entry_rows(entries))
 
     def clear(self) -> None:
         with connection.cursor() as cursor:

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from lienthong.core.bulkinsert import insert_rows
 from lienthong.search.backends.base import TABLE, TEXT_COLUMNS, SearchBackend, correlated_visibility, entry_rows
 from lienthong.search.models import SearchEntry
 from lienthong.search.text import EntryText, ParsedQuery
@@ -111,7 +112,7 @@ class SqliteBackend(SearchBackend):
                 f"FROM {TABLE} WHERE document_id IN ({marks})", ids)
             cursor.execute(f"DELETE FROM {TABLE} WHERE document_id IN ({marks})", ids)
             if entries:
-                SearchEntry.objects.bulk_create(entry_rows(entries))
+                insert_rows(SearchEntry, entry_rows(entries))
                 cursor.execute(
                     f"INSERT INTO {FTS}(rowid, {_COLS}) SELECT document_id, {_PREFIXED_COLS} "
                     f"FROM {TABLE} WHERE document_id IN ({marks})", ids)
