@@ -11,7 +11,7 @@ from django.db import connection
 
 from lienthong.files.inventory import StoredObject, stored_objects
 
-from .layout import parallel, stream_digest
+from .layout import file_digest, is_safe, parallel, stream_digest
 
 MISSING = "missing"
 CHANGED = "changed"
@@ -46,11 +46,17 @@ def local_root() -> Path | None:
         return None
 
 
-def check_stored(obj: StoredObject) -> tuple[str, Problem | None]:
-    """("ok" | "nohash" | MISSING | CHANGED, problem) for one object, read through the storage, streamed."""
+def check_stored(obj: StoredObject, root: str | None = None) -> tuple[str, Problem | None]:
+    """("ok" | "nohash" | MISSING | CHANGED, problem) for one object, read through the storage, streamed.
+    ``root``: the local storage's folder, read with plain system calls (a million small files)."""
+    if root is not None and not is_safe(obj.name):
+        return CHANGED, Problem(obj.name, CHANGED, "name leaves the storage folder")
     try:
-        with default_storage.open(obj.name, "rb") as f:
-            digest, size = stream_digest(f)
+        if root is not None:
+            digest, size = file_digest(f"{root}/{obj.name}")
+        else:
+            with default_storage.open(obj.name, "rb") as f:
+                digest, size = stream_digest(f)
     except FileNotFoundError:
         return MISSING, Problem(obj.name, MISSING)
     except OSError as exc:
@@ -70,8 +76,10 @@ def verify_stored_files(*, jobs: int = 8, keep: int = 20, progress=None) -> Veri
     """Check every stored object the inventory lists against its recorded SHA-256 and size, on ``jobs``
     threads. Objects whose rows record no hash are checked for presence and size only (``without_hash``)."""
     report = VerifyReport()
+    root = local_root()
+    root_name = str(root) if root is not None else None
     objects = (obj for _label, obj in stored_objects())
-    for outcome, problem in parallel(check_stored, objects, jobs):
+    for outcome, problem in parallel(lambda obj: check_stored(obj, root_name), objects, jobs):
         report.checked += 1
         if outcome == "ok":
             report.ok += 1

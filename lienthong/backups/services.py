@@ -38,7 +38,7 @@ from lienthong.core.errors import DomainError
 from lienthong.files.inventory import StoredObject, stored_objects
 
 from . import layout
-from .layout import Entry, file_digest, parallel, safe_relative, stream_digest
+from .layout import Entry, Folders, copy_with_digest, file_digest, is_safe, parallel, stream_digest
 from .selectors import (
     applied_migrations,
     database_contents,
@@ -83,6 +83,7 @@ class Outcome:
     header: dict
     steps: list[tuple[str, float]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0  # wall time of the whole command
 
 
 class _Steps:
@@ -90,13 +91,16 @@ class _Steps:
 
     def __init__(self, log: Log):
         self.log = log
+        self.started = time.perf_counter()
         self.done: list[tuple[str, float]] = []
 
     @contextlib.contextmanager
     def step(self, label: str):
         started = time.perf_counter()
         yield
-        seconds = time.perf_counter() - started
+        self.record(label, time.perf_counter() - started)
+
+    def record(self, label: str, seconds: float) -> None:
         self.done.append((label, seconds))
         self.log(f"{label}: {seconds:.1f} s")
 
@@ -118,48 +122,22 @@ def postgres_env() -> dict[str, str]:
     return env
 
 
-def _run_tool(args: list[str], env: dict[str, str]) -> None:
-    with tempfile.TemporaryFile() as errors:
-        code = subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=errors, check=False).returncode
-        if code:
-            errors.seek(0)
-            raise BackupRefused(TOOL_FAILED % {"tool": args[0], "code": code,
-                                               "error": errors.read().decode(errors="replace")[-2000:]})
-
-
 # --- Backup ---------------------------------------------------------------------------------------------------
 
 
-def _copy_with_digest(source: Path, target: Path) -> tuple[str, int]:
-    """Copy a file, hashing what was read; returns (sha256, size) of the copy."""
-    import hashlib
-
-    h = hashlib.sha256()
-    size = 0
-    with source.open("rb") as src, target.open("wb") as dst:
-        while chunk := src.read(layout.CHUNK):
-            h.update(chunk)
-            dst.write(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
-
-
-def _entry_for(label: str, obj: StoredObject, root: Path | None, files: Path | None) -> Entry:
+def _entry_for(label: str, obj: StoredObject, root: str | None, files: str | None, folders: Folders) -> Entry:
     """The manifest entry of one object; copies it into ``files`` when the storage is local."""
     try:
         if root is not None:
-            relative = safe_relative(obj.name)
-            if relative is None:
+            if not is_safe(obj.name):
                 raise FileNotFoundError(obj.name)
-            target = files / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            digest, size = _copy_with_digest(root / relative, target)
+            digest, size = copy_with_digest(f"{root}/{obj.name}", folders.parent_of(f"{files}/{obj.name}"))
         elif obj.sha256 is None or obj.size is None:
             with default_storage.open(obj.name, "rb") as f:
                 digest, size = stream_digest(f)
         else:  # an object store: its rows already record hash and size; verify_files reads the bytes
             return Entry(obj.name, obj.sha256, obj.size, label)
-    except FileNotFoundError:
+    except (FileNotFoundError, IsADirectoryError):
         return Entry(obj.name, obj.sha256 or "", obj.size or 0, label, problem="missing")
     entry = Entry(obj.name, obj.sha256 or digest, size if obj.size is None else obj.size, label)
     if digest != entry.sha256 or size != entry.size:
@@ -171,9 +149,13 @@ def _entry_for(label: str, obj: StoredObject, root: Path | None, files: Path | N
 
 def _write_manifest(path: Path, files: Path | None, jobs: int) -> Listing:
     root = local_root()
+    root_name = str(root) if root is not None else None
+    files_name = str(files) if files is not None else None
+    folders = Folders()
     listing = Listing()
     with path.open("w", encoding="utf-8") as out:
-        for entry in parallel(lambda item: _entry_for(item[0], item[1], root, files), stored_objects(), jobs):
+        for entry in parallel(lambda item: _entry_for(item[0], item[1], root_name, files_name, folders),
+                              stored_objects(), jobs):
             out.write(entry.to_line())
             listing.entries += 1
             listing.bytes += entry.size
@@ -243,7 +225,7 @@ def backup_create(target: Path, *, jobs: int = 8, log: Log = lambda _line: None)
                 "manifest": {**_describe(partial / layout.MANIFEST), "entries": listing.entries,
                              "bytes": listing.bytes},
                 "files_copied": files is not None,
-                "storage": f"{type(default_storage._wrapped).__module__}.{type(default_storage._wrapped).__name__}",
+                "storage": f"{default_storage.__class__.__module__}.{default_storage.__class__.__name__}",
                 "audit_checkpoints": copied_checkpoints,
                 "problems": listing.problems,
             }
@@ -254,7 +236,7 @@ def backup_create(target: Path, *, jobs: int = 8, log: Log = lambda _line: None)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    return Outcome(target, header, steps.done, listing.problems)
+    return Outcome(target, header, steps.done, listing.problems, time.perf_counter() - steps.started)
 
 
 def _backup_postgresql(dump: Path, manifest: Path, files: Path | None, jobs: int):
@@ -308,14 +290,11 @@ def _check_part(folder: Path, described: dict) -> Path:
     return path
 
 
-def _check_copy(files: Path, entry: Entry) -> str | None:
+def _check_copy(files: str, entry: Entry) -> str | None:
     """None when the copied file matches the manifest, else the entry's name."""
-    relative = safe_relative(entry.name)
-    if relative is None:
-        return entry.name
     try:
-        digest, size = file_digest(files / relative)
-    except FileNotFoundError:
+        digest, size = file_digest(f"{files}/{entry.name}")
+    except (FileNotFoundError, IsADirectoryError):
         return entry.name
     expected_size = entry.copied_size if entry.copied_size is not None else entry.size
     return None if (digest, size) == (entry.expected_copy_sha256, expected_size) else entry.name
@@ -335,11 +314,11 @@ def backup_check(folder: Path, *, jobs: int = 8, log: Log = lambda _line: None,
         _check_part(folder, header["dump"])
         manifest = _check_part(folder, header["manifest"])
     for entry in layout.read_manifest(manifest):
-        if safe_relative(entry.name) is None:
+        if not is_safe(entry.name):
             raise BackupRefused(UNSAFE_NAME % {"name": entry.name})
     if header["files_copied"]:
         with steps.step(f"check {header['manifest']['entries']} copied files"):
-            files = folder / layout.FILES
+            files = str(folder / layout.FILES)
             wanted = (e for e in layout.read_manifest(manifest) if e.problem != "missing")
             bad, count = [], 0
             for name in parallel(lambda e: _check_copy(files, e), wanted, jobs):
@@ -371,21 +350,40 @@ def backup_restore(folder: Path, *, jobs: int = 4, log: Log = lambda _line: None
             raise BackupRefused(STORAGE_NOT_EMPTY % {"name": existing})
     backup_check(folder, jobs=jobs, steps=steps)
     dump = folder / header["dump"]["name"]
+    copy_label = f"copy {header['manifest']['entries']} files into the storage"
     if connection.vendor == "postgresql":
-        with steps.step(f"pg_restore --jobs {jobs}"):
-            connections.close_all()
-            _run_tool(["pg_restore", f"--jobs={max(1, jobs)}", "--no-owner", "--no-acl", "--exit-on-error",
-                       f"--dbname={connection.settings_dict['NAME']}", str(dump)], postgres_env())
+        # pg_restore works in the database server's processes, the file copies in this one: side by side.
+        started = time.perf_counter()
+        connections.close_all()
+        with tempfile.TemporaryFile() as errors:
+            restorer = subprocess.Popen(
+                ["pg_restore", f"--jobs={max(1, jobs)}", "--no-owner", "--no-acl", "--exit-on-error",
+                 f"--dbname={connection.settings_dict['NAME']}", str(dump)],
+                env=postgres_env(), stdout=subprocess.DEVNULL, stderr=errors)
+            try:
+                if header["files_copied"]:
+                    with steps.step(copy_label + " (while pg_restore runs)"):
+                        _restore_files(folder, jobs)
+            except BaseException:
+                restorer.kill()
+                restorer.wait()
+                raise
+            code = restorer.wait()
+            steps.record(f"pg_restore --jobs {jobs} (from its start)", time.perf_counter() - started)
+            if code:
+                errors.seek(0)
+                raise BackupRefused(TOOL_FAILED % {"tool": "pg_restore", "code": code,
+                                                   "error": errors.read().decode(errors="replace")[-2000:]})
         with steps.step("analyze"):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
     else:
         with steps.step("copy the SQLite database"):
             _restore_sqlite(dump)
+        if header["files_copied"]:
+            with steps.step(copy_label):
+                _restore_files(folder, jobs)
     problems = list(header.get("problems", []))
-    if header["files_copied"]:
-        with steps.step(f"copy {header['manifest']['entries']} files into the storage"):
-            _restore_files(folder, jobs)
     with steps.step("audit checkpoints"):
         source = folder / layout.CHECKPOINTS
         if source.is_dir():
@@ -395,7 +393,7 @@ def backup_restore(folder: Path, *, jobs: int = 4, log: Log = lambda _line: None
         differ = sorted(t for t in set(counts) | set(header["counts"]) if counts.get(t) != header["counts"].get(t))
         if differ:
             raise BackupRefused(COUNTS_DIFFER % {"tables": ", ".join(differ[:10])})
-    return Outcome(folder, header, steps.done, problems)
+    return Outcome(folder, header, steps.done, problems, time.perf_counter() - steps.started)
 
 
 def _restore_sqlite(dump: Path) -> None:
@@ -411,18 +409,19 @@ def _restore_sqlite(dump: Path) -> None:
 
 
 def _restore_files(folder: Path, jobs: int) -> None:
-    files = folder / layout.FILES
+    files = str(folder / layout.FILES)
     manifest = folder / layout.MANIFEST
     root = local_root()
+    root_name = str(root) if root is not None else None
+    mode = default_storage.file_permissions_mode or 0o666
+    folders = Folders(default_storage.directory_permissions_mode or 0o777)
 
     def put(entry: Entry) -> None:
-        source = files / safe_relative(entry.name)
-        if root is not None:
-            target = root / safe_relative(entry.name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+        source = f"{files}/{entry.name}"
+        if root_name is not None:
+            copy_with_digest(source, folders.parent_of(f"{root_name}/{entry.name}"), mode)
         else:
-            with source.open("rb") as f:
+            with open(source, "rb") as f:
                 saved = default_storage.save(entry.name, File(f, name=entry.name))
             if saved != entry.name:  # the storage renamed it: the row would not find it
                 raise BackupRefused(STORAGE_NOT_EMPTY % {"name": entry.name})

@@ -101,14 +101,14 @@ def test_the_demo_province_restored_on_a_fresh_machine_has_every_file_row_and_au
     restored = target("restore", "--from", str(backup))
     for step in ("check dump and manifest", "copy the SQLite database" if connection.vendor == "sqlite"
                  else "pg_restore --jobs 4", "compare row counts"):
-        assert f"{step}: " in restored.stdout
+        assert any(line.startswith(step) for line in restored.stdout.splitlines()), step
     checked = target("verify_files")
     assert f"{header['manifest']['entries']} khớp, 0 bị thiếu, 0 đã thay đổi" in checked.stdout
     audit = target("verify_audit")
     assert "Audit log intact" in audit.stdout and "Compared with checkpoint" in audit.stdout
 
-    before = json.loads(source("shell", "-c", _COUNTS).stdout)
-    after = json.loads(target("shell", "-c", _COUNTS).stdout)
+    before = json.loads(source("shell", "--no-imports", "-c", _COUNTS).stdout)
+    after = json.loads(target("shell", "--no-imports", "-c", _COUNTS).stdout)
     assert after == before == header["counts"]
 
     # Restoring again onto the now filled database is refused.

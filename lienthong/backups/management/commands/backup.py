@@ -25,7 +25,7 @@ class Command(BaseCommand):
                           f"({header['manifest']['bytes']} bytes, "
                           f"{'copied' if header['files_copied'] else 'manifest only: object store'}), "
                           f"{header['audit_checkpoints']} audit checkpoints, "
-                          f"{sum(s for _, s in outcome.steps):.1f} s")
+                          f"{outcome.seconds:.1f} s")
         if outcome.problems:
             for problem in outcome.problems:
                 self.stderr.write(f"at backup time: {problem}")

@@ -33,4 +33,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Restored {source} (created {header['created_at']}, version {header['app_version']}): "
                           f"{sum(header['counts'].values())} rows in {len(header['counts'])} tables, "
                           f"{header['manifest']['entries']} stored objects, "
-                          f"{sum(s for _, s in outcome.steps):.1f} s. Run verify_files and verify_audit next.")
+                          f"{outcome.seconds:.1f} s. Run verify_files and verify_audit next.")
