@@ -104,7 +104,7 @@ def main() -> int:
         header = json.loads((backup / "header.json").read_text())
         documents = header["counts"].get("documents_document", 0)
         files = header["manifest"]["entries"]
-        size = sum(p.stat().st_size for p in backup.rglob("*") if p.is_file())
+        size = header["dump"]["size"] + header["manifest"]["size"] + header["manifest"]["bytes"]
         results["restore"], out = manage(target_env, "restore", "--from", str(backup), "--jobs", str(args.jobs))
         print("\n".join(["restore:", *step_lines(out)]), flush=True)
         results["verify_files"], out = manage(target_env, "verify_files", "--jobs", str(max(args.jobs, 8)))
@@ -118,9 +118,11 @@ def main() -> int:
     results["restore + verify_files"] = results["restore"] + results["verify_files"]
     rows = sum(header["counts"].values())
     print()
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (other work on the machine)")
     print(f"Restore benchmark on PostgreSQL: {documents} documents, {files} stored files "
-          f"({header['manifest']['bytes'] / 1e6:.0f} MB), {rows} rows, backup folder {size / 1e9:.2f} GB, "
-          f"--jobs {args.jobs}, {os.cpu_count()} cores")
+          f"({header['manifest']['bytes'] / 1e6:.0f} MB), {rows} rows, backup {size / 1e9:.2f} GB "
+          f"(dump, manifest, files), --jobs {args.jobs}, {os.cpu_count()} cores")
     scale = FULL / documents if documents else 0
     width = 24
     print(f"{'step':<{width}} | {'measured':>10} | {'per 1000 docs':>13} | {'at 1 000 000 (linear)':>21} | target")
