@@ -356,10 +356,13 @@ def backup_restore(folder: Path, *, jobs: int = 4, log: Log = lambda _line: None
         started = time.perf_counter()
         connections.close_all()
         with tempfile.TemporaryFile() as errors:
+            # More memory for the index builds, no wait for the WAL flush at each commit: a failed restore is
+            # started again from an empty database anyway. An operator's own PGOPTIONS wins.
+            env = {"PGOPTIONS": "-c maintenance_work_mem=256MB -c synchronous_commit=off", **postgres_env()}
             restorer = subprocess.Popen(
                 ["pg_restore", f"--jobs={max(1, jobs)}", "--no-owner", "--no-acl", "--exit-on-error",
                  f"--dbname={connection.settings_dict['NAME']}", str(dump)],
-                env=postgres_env(), stdout=subprocess.DEVNULL, stderr=errors)
+                env=env, stdout=subprocess.DEVNULL, stderr=errors)
             try:
                 if header["files_copied"]:
                     with steps.step(copy_label + " (while pg_restore runs)"):

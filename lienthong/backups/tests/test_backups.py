@@ -149,3 +149,17 @@ def test_a_file_already_wrong_at_backup_time_is_listed_and_the_backup_still_comp
     assert "problem" not in manifest[second.storage_name]
     assert (folder / "header.json").exists() and not (tmp_path / "backup.partial").exists()
     run("restore", "--from", str(folder), "--check-only")  # the copies it holds are intact
+
+
+def test_an_object_whose_row_records_no_hash_is_checked_for_presence_and_size():
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from lienthong.backups.selectors import CHANGED, MISSING, check_stored
+    from lienthong.files.inventory import StoredObject
+
+    name = default_storage.save("reports/2018/bao-cao.pdf", ContentFile(b"%PDF-1.7 report"))
+
+    assert check_stored(StoredObject(name, size=15)) == ("nohash", None)
+    assert check_stored(StoredObject(name, size=16))[0] == CHANGED
+    assert check_stored(StoredObject("reports/2018/khong-co.pdf", size=15))[0] == MISSING
