@@ -4,6 +4,7 @@ pages, the council's adjustments (reason required) and the results ranking per g
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from lienthong.accounts.models import Role
@@ -305,7 +306,7 @@ def test_council_adjustment_needs_a_reason_and_is_kept_in_the_history(ranking, c
     assert (adj.criterion_code, adj.old_points, adj.new_points, adj.by) == ("E2", 0, 2, council)
     html = client.get(url).content.decode()
     assert "Có quy chế ATTT ban hành tháng 12/2017" in html and str(council) in html
-    assert "0 → <strong>2</strong>" in html and adj.at.strftime("%d/%m/%Y") in html
+    assert "0 → <strong>2</strong>" in html and timezone.localtime(adj.at).strftime("%d/%m/%Y") in html
 
 
 # --------------------------------------------------------------------------- results

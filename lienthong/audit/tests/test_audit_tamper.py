@@ -317,6 +317,7 @@ def test_production_refuses_to_start_without_an_audit_key(settings, tmp_path):
         keyring()
 
     env = {"LIENTHONG_MODE": "production", "DJANGO_SECRET_KEY": "s" * 50, "LIENTHONG_VAR_DIR": str(tmp_path),
+           "DJANGO_ALLOWED_HOSTS": "vanban.example.gov.vn", "MEDIA_ROOT": str(tmp_path / "media"),
            "DJANGO_SETTINGS_MODULE": "lienthong.settings", "PATH": "/usr/bin:/bin"}
     started = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env,
                              cwd=Path(__file__).resolve().parents[3], capture_output=True, text=True, timeout=120)

@@ -97,7 +97,9 @@ def test_a_report_build_whose_worker_was_killed_is_retried_and_built_once(comput
     files = [f for f in (settings.MEDIA_ROOT / "reports").rglob("*") if f.is_file()]
     assert [f.name for f in files] == [done.file.name.rsplit("/", 1)[-1]]
     [task] = Task.objects.all()  # django-q2's record of the task: one, successful (the killed try left none)
-    assert task.success and task.func == "lienthong.reports.tasks.run_build"
+    # Queued through core.jobs.enqueue: the runner carries the request id, the function is its first argument.
+    assert task.success and task.func == "lienthong.core.jobs.run"
+    assert task.args[0] == "lienthong.reports.tasks.run_build"
     assert ReportBuild.objects.count() == 1
 
 

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from lienthong.core.errors import ValidationFailed
+from lienthong.core.exports import csv_bytes
 from lienthong.imports import services
 from lienthong.imports.sources import FileSource, SourceRefused, read_table
 
@@ -59,11 +59,8 @@ class Command(BaseCommand):
             if source is not None:
                 source.close()
         if options["report"] is not None:
-            with options["report"].open("w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(["Dòng", "Cột", "Lý do"])
-                for e in report.rejected:
-                    writer.writerow([e.row or "", e.column, e.message])
+            rows = [["Dòng", "Cột", "Lý do"], *([e.row or "", e.column, e.message] for e in report.rejected)]
+            options["report"].write_bytes(csv_bytes(rows))  # cells a spreadsheet would run as formulas are quoted
         for e in report.rejected[:50]:
             self.stderr.write(str(e))
         if len(report.rejected) > 50:
