@@ -320,7 +320,8 @@ def backup_check(folder: Path, *, jobs: int = 8, log: Log = lambda _line: None,
         with steps.step(f"check {header['manifest']['entries']} copied files"):
             files = str(folder / layout.FILES)
             wanted = (e for e in layout.read_manifest(manifest) if e.problem != "missing")
-            bad, count = [], 0
+            bad: list[str] = []
+            count = 0
             for name in parallel(lambda e: _check_copy(files, e), wanted, jobs):
                 if name is not None:
                     count += 1
@@ -416,8 +417,8 @@ def _restore_files(folder: Path, jobs: int) -> None:
     manifest = folder / layout.MANIFEST
     root = local_root()
     root_name = str(root) if root is not None else None
-    mode = default_storage.file_permissions_mode or 0o666
-    folders = Folders(default_storage.directory_permissions_mode or 0o777)
+    mode = getattr(default_storage, "file_permissions_mode", None) or 0o666  # FileSystemStorage's settings
+    folders = Folders(getattr(default_storage, "directory_permissions_mode", None) or 0o777)
 
     def put(entry: Entry) -> None:
         source = f"{files}/{entry.name}"

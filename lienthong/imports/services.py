@@ -158,14 +158,17 @@ class _Importer:
             if len(value.get(key, "")) > limit:
                 bad(key, TOO_LONG % {"n": limit})
         register = None
-        year = (received_on if incoming else issued_on).year if (received_on if incoming else issued_on) else None
+        day = received_on if incoming else issued_on
+        year = day.year if day else None
         if year and dtype is not None and not problems:
             register = self._register(value.get("register", ""), year, dtype, bad)
         if problems:
             errors.extend(problems)
             return None
         assert register is not None and reg_number is not None and issued_on is not None and dtype is not None
+        assert urgency is not None
         source_key = self.source_key(value)
+        assert source_key is not None  # its date and number were checked above
         if source_key in self.seen_keys:
             errors.append(RowError(number, "", str(SAME_KEY_AS_ROW % {"row": self.seen_keys[source_key]})))
             return None
@@ -329,9 +332,10 @@ class _Importer:
         pending: list[_Row] = []
         size = 0
         for number, cells in raw:
-            if keys[number] in done:
-                if keys[number] not in self.seen_keys:
-                    self.seen_keys[keys[number]] = number
+            key = keys[number]
+            if key is not None and key in done:
+                if key not in self.seen_keys:
+                    self.seen_keys[key] = number
                     report.skipped += 1
                     continue
             row = self.build(number, cells, report.rejected)

@@ -12,7 +12,7 @@ from lienthong.monitoring.models import ErrorRecord, WorkerHeartbeat
 
 
 def cluster_name() -> str:
-    return settings.Q_CLUSTER.get("name", "default")
+    return str(settings.Q_CLUSTER.get("name", "default"))
 
 
 def last_heartbeat() -> dt.datetime | None:
