@@ -60,33 +60,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import benchenv  # noqa: E402,F401 - the checkout on sys.path, settings module, locations as the application
+import documents as documents_bench  # noqa: E402 - bench/documents.py: its wording lists (no set-up on import)
 
 MARKER = "million"
 FIRST_DAY = dt.date(2019, 1, 1)
 OPEN_DAYS = 60  # incoming documents received in the last OPEN_DAYS days may still be in processing
 WAITING_DAYS = 7  # deliveries of the last WAITING_DAYS days may still wait for the recipient's clerk
 
-ACTIONS = [
-    "Kế hoạch triển khai", "Báo cáo kết quả thực hiện", "Quyết định phê duyệt", "Về việc tăng cường",
-    "Thông báo kết luận của Chủ tịch UBND tỉnh về", "Về việc đôn đốc thực hiện", "Tờ trình đề nghị phê duyệt",
-    "Hướng dẫn thực hiện", "Về việc góp ý dự thảo", "Quyết định thành lập Tổ công tác", "Báo cáo sơ kết 6 tháng",
-    "Kế hoạch kiểm tra", "Về việc cử cán bộ tham dự", "Giấy mời họp về", "Về việc báo cáo tình hình",
-    "Chương trình hành động thực hiện", "Về việc chấn chỉnh", "Quyết định công nhận", "Phương án phòng chống",
-]
-TOPICS = [
-    "ứng dụng công nghệ thông tin trong hoạt động của cơ quan nhà nước", "cải cách hành chính năm {y}",
-    "dịch vụ công trực tuyến mức độ 3, mức độ 4", "chữ ký số chuyên dùng", "gửi nhận văn bản điện tử",
-    "xây dựng nông thôn mới", "phòng, chống dịch bệnh trên gia súc, gia cầm", "giảm nghèo bền vững",
-    "quản lý đất đai và bồi thường giải phóng mặt bằng", "an toàn giao thông dịp Tết Nguyên đán",
-    "phòng cháy, chữa cháy rừng tràm", "tuyển sinh lớp 10 năm học {y}-{y1}", "tiêm chủng mở rộng",
-    "kiểm tra công tác văn thư, lưu trữ", "chấm điểm mức độ ứng dụng công nghệ thông tin",
-    "thu ngân sách nhà nước quý {q}", "đầu tư công trung hạn", "bảo hiểm y tế hộ gia đình",
-    "phát triển hợp tác xã nông nghiệp", "xử lý ô nhiễm môi trường kênh, rạch",
-    "nâng cấp tuyến đường giao thông nông thôn", "chuyển đổi số năm {y}",
-    "hỗ trợ người có công với cách mạng", "thi đua khen thưởng năm {y}", "sắp xếp tổ chức bộ máy",
-    "tuyên truyền phổ biến giáo dục pháp luật", "phòng chống tham nhũng, lãng phí", "chuyển đổi cơ cấu cây trồng",
-    "quản lý chất lượng nước sinh hoạt nông thôn", "hội nghị tổng kết công tác năm {y}",
-]
+# The subjects' wording is bench/documents.py's (the same province), with the years this set reaches.
+ACTIONS = documents_bench.ACTIONS
+TOPICS = [*documents_bench.TOPICS, "chuyển đổi số năm {y}"]
 PLACES = ["trên địa bàn tỉnh Hậu Giang", "tại các xã, phường, thị trấn", "của các sở, ban, ngành tỉnh",
           "trên địa bàn huyện", "giai đoạn 2021-2025", "năm {y}", ""]
 INSTRUCTIONS = ["Chủ trì, tham mưu văn bản trả lời", "Phối hợp, cung cấp số liệu", "Nghiên cứu, đề xuất",
