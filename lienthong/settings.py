@@ -118,6 +118,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lienthong.core.request_id.RequestIdMiddleware",  # first: every log line of the request carries its id
+    "lienthong.core.request_memo.RequestMemoMiddleware",  # answers read several times by one page, read once
     # Next: request counts and latency for /metrics; answers /healthz, /readyz and /metrics itself, before the
     # host check, the HTTPS redirect, the session and the language (a probe is cheap and always the same).
     "lienthong.monitoring.middleware.MonitoringMiddleware",

@@ -22,6 +22,7 @@ from lienthong.accounts.models import (
     UserSession,
     password_stamp,
 )
+from lienthong.core import request_memo
 
 # Roles that may register and number documents.
 REGISTERING_ROLES = (Role.CLERK,)
@@ -59,7 +60,16 @@ def _is_full_access(role: str, unit_id: int | None) -> bool:
 
 
 def position_agencies(*, user: User) -> HeldAgencies:
-    """The agencies (and units) where ``user`` holds an active position, by what the positions allow."""
+    """The agencies (and units) where ``user`` holds an active position, by what the positions allow.
+
+    Read once per request (``core.request_memo``): a document page asks it from the view, the permission filter,
+    the panels and the navigation."""
+    if user.pk is None:
+        return HeldAgencies(all_ids=frozenset(), full_ids=frozenset())
+    return request_memo.remember(("position_agencies", user.pk), lambda: _read_position_agencies(user))
+
+
+def _read_position_agencies(user: User) -> HeldAgencies:
     rows = list(active_positions(user=user).values_list("agency_id", "role", "unit_id"))
     return HeldAgencies(
         all_ids=frozenset(a for a, _r, _u in rows),
@@ -90,7 +100,8 @@ def agency_people(*, agency_id: int, roles=None) -> QuerySet[Position]:
 
 
 def user_can_register_in(*, user: User, agency_id: int) -> bool:
-    return agency_ids_for(user=user, roles=REGISTERING_ROLES).filter(agency_id=agency_id).exists()
+    """Whether ``user`` is a văn thư of the agency (from ``position_agencies``, read once per request)."""
+    return agency_id in position_agencies(user=user).clerk_ids
 
 
 def people_of(*, agency_ids, roles) -> QuerySet:

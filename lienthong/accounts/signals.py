@@ -4,12 +4,13 @@ and token of a person who is deactivated, by whatever path (admin, shell, a serv
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from lienthong.accounts import services
 from lienthong.accounts.http import client_ip
-from lienthong.accounts.models import User
+from lienthong.accounts.models import Position, User
+from lienthong.core import request_memo
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.record_session")
@@ -34,3 +35,11 @@ def forget_session(sender, request, user, **kwargs):
 def end_credentials_of_inactive(sender, instance: User, created: bool, **kwargs):
     if not created and not instance.is_active:
         services.user_credentials_end(user=instance)
+
+
+@receiver(post_save, sender=Position, dispatch_uid="accounts.positions_changed")
+@receiver(post_delete, sender=Position, dispatch_uid="accounts.positions_deleted")
+@receiver(post_save, sender="agencies.Agency", dispatch_uid="accounts.agency_changed")
+def forget_remembered_positions(sender, **kwargs):
+    """A position (or an agency's being active) changed: this request reads the positions again."""
+    request_memo.forget_all()

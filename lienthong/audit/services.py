@@ -102,13 +102,26 @@ def _advance_chain(key: str) -> tuple[int, str]:
 
 
 def audit_log(*, actor, action: str, obj_type: str, obj_id, agency_id: int | None = None, summary: str = "",
-              details: dict | None = None) -> AuditEntry:
+              details: dict | None = None, read_only: bool = False) -> AuditEntry:
     """Append one entry to the chain of ``agency_id`` (or the platform chain).
 
     Runs inside the caller's transaction when there is one, so the entry commits or rolls back with
     the change it describes. The chain head row is locked first, which orders concurrent writers.
     Text longer than its column is cut (the summary with "…") BEFORE hashing: the hash covers what is stored.
+
+    ``read_only``: the entry records a read that changed nothing (a document opened, a file downloaded). When
+    it is its own transaction on PostgreSQL, the commit does not wait for the disk (``synchronous_commit`` off
+    for that transaction only), so the agency's chain head is locked for the three statements and not for a
+    disk flush: views of one agency's documents do not queue behind each other. The entry is still written
+    in order and atomically; a power cut may lose the last fraction of a second of such entries, never an entry
+    that describes a change (decision in docs/decisions.md, "Audit entries of reads").
     """
+    if read_only and not connection.in_atomic_block and connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            return audit_log(actor=actor, action=action, obj_type=obj_type, obj_id=obj_id, agency_id=agency_id,
+                             summary=summary, details=details)
     keys = keyring()
     key = chain_key(agency_id)
     actor_id = getattr(actor, "pk", None)

@@ -171,7 +171,7 @@ def delivery_return(*, actor, delivery_id: int, reason: str) -> Delivery:
 def delivery_file_record_download(*, actor, delivery: Delivery, filename: str) -> None:
     """A web download of a delivered document's file by the recipient's văn thư: logged on the delivery."""
     audit_log(actor=actor, action=AuditAction.DOWNLOADED, obj_type="delivery", obj_id=delivery.pk,
-              agency_id=delivery.recipient_agency_id, summary=filename[:300])
+              agency_id=delivery.recipient_agency_id, summary=filename[:300], read_only=True)
 
 
 def delivery_document_record_download(*, actor, delivery: Delivery, filename: str) -> None:

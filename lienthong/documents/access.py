@@ -50,7 +50,8 @@ def register_metadata_downloaded(*, actor, register: Register, fmt: str) -> None
     audit_log(actor=actor, action=AuditAction.DOWNLOADED, obj_type="register", obj_id=register.pk,
               agency_id=register.agency_id,
               summary=_("Siêu dữ liệu sổ %(r)s %(y)s (%(f)s)") % {"r": register.name, "y": register.year,
-                                                                 "f": fmt.upper()})
+                                                                 "f": fmt.upper()},
+              read_only=True)
 
 
 def register_book_printed(*, actor, register: Register, summary: str) -> None:

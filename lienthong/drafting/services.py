@@ -332,13 +332,13 @@ def draft_add_files(*, actor, draft: Draft, uploads, role: str = FileRole.DRAFT,
 def draft_record_view(*, actor, draft: Draft) -> None:
     """An opening of the draft's page, logged: vanthu.md §7 rule 11 asks for views of drafts too."""
     audit_log(actor=actor, action=AuditAction.VIEWED, obj_type="draft", obj_id=draft.pk, agency_id=draft.agency_id,
-              summary=_("Xem dự thảo"))
+              summary=_("Xem dự thảo"), read_only=True)
 
 
 def draft_file_record_download(*, actor, draft: Draft, summary: str) -> None:
     """A download of one of the draft's files, logged with ``summary`` (the file's name, as the caller words it)."""
     audit_log(actor=actor, action=AuditAction.DOWNLOADED, obj_type="draft", obj_id=draft.pk, agency_id=draft.agency_id,
-              summary=summary)
+              summary=summary, read_only=True)
 
 
 def draft_comment(*, actor, draft: Draft, text: str) -> DraftComment:

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,6 +119,7 @@ class _Importer:
         self.seen_keys: dict[str, int] = {}
         self.seen_numbers: dict[tuple[int, int], int] = {}
         self.written: list[str] = []  # originals written by committed batches (removed if all_or_nothing fails)
+        self.writer: _BatchWriter | None = None
 
     # --- one row ---------------------------------------------------------------------------------------
 
@@ -344,9 +347,18 @@ class _Importer:
             pending.append(row)
             size += row.file_bytes
             if len(pending) >= batch_size or size >= BATCH_MAX_FILE_BYTES:
-                self.write(pending, report, on_batch=on_batch)
+                self.flush(pending, report, on_batch=on_batch)
                 pending, size = [], 0
-        self.write(pending, report, on_batch=on_batch)
+        self.flush(pending, report, on_batch=on_batch)
+
+    def flush(self, rows: list[_Row], report: ImportReport, *, on_batch: Callable[[int], None] | None) -> None:
+        """Write a batch now, or hand it to the writer thread when there is one."""
+        if not rows:
+            return
+        if self.writer is not None:
+            self.writer.put(rows)
+        else:
+            self.write(rows, report, on_batch=on_batch)
 
     def write(self, rows: list[_Row], report: ImportReport, *, on_batch: Callable[[int], None] | None) -> None:
         done = set(ImportedDocument.objects.filter(agency=self.agency, source_key__in=[r.source_key for r in rows])
@@ -407,6 +419,55 @@ class _Importer:
                         "s": doc.number_symbol, "r": self.register_names[register_id]})))
                     rejected.add(id(r))
         return [r for r in rows if id(r) not in rejected]
+
+
+def _can_overlap() -> bool:
+    """Whether batches may be written by a thread of their own while the next one is read and checked: on
+    PostgreSQL (SQLite has one writer, so nothing would overlap), when the import is not inside a transaction
+    (a second connection would not see its uncommitted rows)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+class _BatchWriter:
+    """Writes the importer's batches on its own thread and database connection, one batch behind the reading:
+    while PostgreSQL inserts batch k, the importer parses and checks batch k + 1, so the import takes about the
+    longer of the two instead of their sum. At most one batch waits (``queue.Queue(maxsize=1)``), so memory stays
+    bounded. A batch still commits whole or not at all; the first failure stops the import and is raised again
+    in the caller's thread, after the batches before it are committed (a run again resumes after them)."""
+
+    def __init__(self, importer: _Importer, *, on_batch: Callable[[int], None] | None):
+        self.importer, self.on_batch = importer, on_batch
+        self.report = ImportReport()  # the writer's own counts, added to the caller's at the end
+        self.batches: queue.Queue[list[_Row] | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        try:
+            while (rows := self.batches.get()) is not None:
+                if self.error is None:
+                    try:
+                        self.importer.write(rows, self.report, on_batch=self.on_batch)
+                    except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, raised there
+                        self.error = exc
+        finally:
+            connections.close_all()  # this thread's connection
+
+    def put(self, rows: list[_Row]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.batches.put(rows)
+
+    def finish(self, report: ImportReport) -> None:
+        self.batches.put(None)
+        self.thread.join()
+        report.imported += self.report.imported
+        report.skipped += self.report.skipped
+        report.files += self.report.files
+        report.rejected.extend(self.report.rejected)
+        if self.error is not None:
+            raise self.error
 
 
 def _positive_int(text: str) -> int | None:
@@ -485,6 +546,13 @@ def documents_import(*, agency: Agency, actor, direction: str, rows, source: Fil
         except AllOrNothingRejected:
             document_services.files_discard(importer.written)
             report.imported = report.files = 0
+    elif _can_overlap():
+        importer.writer = _BatchWriter(importer, on_batch=on_batch)
+        try:
+            run()
+        finally:
+            importer.writer.finish(report)
+            importer.writer = None
     else:
         run()
     report.rejected.sort(key=lambda e: e.row or 0)

@@ -38,8 +38,9 @@ def document_cancel(*, actor, document: Document, reason: str) -> Document:
 
 
 def document_record_view(*, actor, document: Document, action: str = AuditAction.VIEWED, detail: str = "") -> None:
+    """A document opened or one of its files downloaded: an audit entry of a read (``audit_log(read_only=True)``)."""
     audit_log(actor=actor, action=action, obj_type="document", obj_id=document.pk, agency_id=document.agency_id,
-              summary=detail)
+              summary=detail, read_only=True)
 
 
 def document_record_denied(*, actor, document_id) -> None:

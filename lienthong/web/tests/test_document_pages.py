@@ -286,6 +286,19 @@ def _fill(province, count: int) -> None:
 
 
 LIST_QUERY_BOUND = 10
+DETAIL_QUERY_BOUND = 24
+
+
+def test_the_document_page_reads_the_viewers_positions_once(clerk_client, province, django_assert_max_num_queries):
+    """The view, the permission filter, the panels and the navigation all ask who the viewer is: one read."""
+    doc = incoming(province, "vp", "15/UBND-VX", files=[pdf_upload("cong-van.pdf")])
+    clerk_client.get(detail_url(doc))  # warm-up: session, content types
+    with CaptureQueriesContext(connection) as captured:
+        with django_assert_max_num_queries(DETAIL_QUERY_BOUND):
+            response = clerk_client.get(detail_url(doc))
+    assert response.status_code == 200
+    position_reads = [q["sql"] for q in captured if '"accounts_position"."unit_id"' in q["sql"]]
+    assert len(position_reads) == 1, position_reads
 
 
 @pytest.mark.parametrize("filters", [
