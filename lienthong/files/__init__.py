@@ -46,6 +46,7 @@ from lienthong.files.storage import (
     sha256_of,
     storage_name_for,
     write_original,
+    write_originals,
 )
 from lienthong.files.text import extract_text
 from lienthong.files.uploads import UploadTooLarge, read_limited, read_table_upload, read_upload
@@ -57,4 +58,5 @@ __all__ = [
     "discard_written",
     "extract_text", "open_original", "original_response", "pdf_in_parts", "read_limited", "read_table_upload",
     "read_upload", "sha256_of", "sniff", "storage_name_for", "upload_max_files", "write_original",
+    "write_originals",
 ]

@@ -96,6 +96,23 @@ def write_original(data, sha256: str, written: list[str]) -> str:
     return name
 
 
+# Threads writing the originals of one bulk batch: the writes wait on the disk or the network (an S3 PUT
+# takes milliseconds), not on Python, so they overlap; django-storages keeps one S3 connection per thread.
+WRITERS = 8
+
+
+def write_originals(items: list[tuple[bytes, str]], written: list[str]) -> list[str]:
+    """``write_original`` for many (bytes, SHA-256) pairs at once, on ``WRITERS`` threads; the names, in order.
+    On a failure every write already started is finished before the error is raised, so ``written`` names
+    everything that was stored (the caller removes them)."""
+    if len(items) < 4:
+        return [write_original(data, sha, written) for data, sha in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="store") as pool:
+        return list(pool.map(lambda item: write_original(item[0], item[1], written), items))
+
+
 class StoredObjectReader(io.RawIOBase):
     """A read-only, non-seekable file over an S3 object's streamed body; ``size`` is its length."""
 

@@ -82,8 +82,8 @@ def files_store_many(read: list[ReadFile], *, written: list[str]) -> dict[str, S
     by_sha = {f.sha256: f for f in read}
     stored = {row.sha256: row for row in StoredFile.objects.filter(sha256__in=list(by_sha))}
     new_rows = []
-    for sha, f in by_sha.items():
-        name = file_store.write_original(f.data, sha, written)
+    names = file_store.write_originals([(f.data, sha) for sha, f in by_sha.items()], written)
+    for (sha, f), name in zip(by_sha.items(), names, strict=True):
         if sha not in stored:
             new_rows.append(StoredFile(sha256=sha, size=len(f.data), content_type=f.kind.content_type,
                                        kind=f.kind.kind, storage_name=name, has_active_content=f.active_content))

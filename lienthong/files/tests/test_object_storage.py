@@ -278,3 +278,34 @@ def test_the_readiness_check_tells_a_reachable_store_from_one_that_is_down(s3_st
         check_store()
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     assert check_store() == str(settings.MEDIA_ROOT)  # created on a fresh install, as the first upload would
+
+
+def test_an_import_writes_its_originals_to_the_bucket_in_parallel_and_a_failed_batch_leaves_no_object(
+        province, s3_store, tmp_path, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from lienthong.imports.tests.test_import_documents import DAY, run, write_csv, write_folder
+
+    rows = [[f"S-{i}", "", str(i), f"{i}/CV-X", DAY, DAY, f"Công văn số {i}", "Công văn", "UBND huyện",
+             f"tep/{i}.pdf"] for i in range(1, 13)]
+    folder = write_folder(tmp_path / "src", {f"tep/{i}.pdf": f"Cong van so {i}" for i in range(1, 13)})
+    real_save, saves = default_storage.save, []
+
+    def save_failing_the_ninth(name, content, **kw):
+        saves.append(name)
+        if len(saves) == 9:
+            raise OSError("bucket full")
+        return real_save(name, content, **kw)
+
+    monkeypatch.setattr(default_storage, "save", save_failing_the_ninth)
+    with pytest.raises(StorageUnavailable):
+        run(province, write_csv(tmp_path / "t.csv", rows), folder)
+    assert len(saves) == 12  # every write of the batch was finished before the failure was raised
+    assert not Document.objects.exists() and not StoredFile.objects.exists()
+    assert s3_store.names() == set()  # the eleven stored objects were removed with the batch
+
+    monkeypatch.setattr(default_storage, "save", real_save)
+    report = run(province, write_csv(tmp_path / "t.csv", rows), folder)
+    assert (report.imported, report.files) == (12, 12)
+    assert s3_store.names() == set(StoredFile.objects.values_list("storage_name", flat=True))
+    assert len(s3_store.names()) == 12
