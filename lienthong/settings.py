@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "lienthong.monitoring",  # /healthz, /readyz, /metrics, the list of unhandled errors (reads many apps)
 
     "lienthong.imports",  # bulk load of documents from another system (manage.py import_documents)
+    "lienthong.exchange",  # edXML packages to and from other systems (QCVN 102:2016), gateway, transports, hub
     "lienthong.web",  # pages and endpoints that combine the apps above (home, document list and page)
     "lienthong.demo",  # the demo province builder and its commands, on top of every app
     "lienthong.backups",  # backup, restore, verify_files: read every app's rows and files through the inventory

@@ -25,7 +25,7 @@ def _synchronous_commit() -> str | None:
         return cursor.fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reads_on_their_own_are_committed_linked_and_verifiable(province):
     clerk, vp = province.users["clerk.vp"], province.agencies["vp"]
     before = _synchronous_commit()
@@ -40,7 +40,7 @@ def test_reads_on_their_own_are_committed_linked_and_verifiable(province):
     assert _synchronous_commit() == before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_read_inside_a_rolled_back_transaction_leaves_no_entry(province):
     clerk, vp = province.users["clerk.vp"], province.agencies["vp"]
     count = AuditEntry.objects.count()
