@@ -85,6 +85,7 @@ class Attachment:
     content_type: str = "application/octet-stream"
     description: str = ""
     content_id: str = ""  # without the "cid:" prefix
+    error: str = ""  # only from ``parse_package(recover=True)``: why ``data`` could not be decoded (then empty)
 
 
 @dataclass
@@ -126,6 +127,11 @@ class DocumentPackage:
     attachments: list[Attachment] = field(default_factory=list)
     nonstandard_attachment_names: list[str] = field(default_factory=list)
     has_signature: bool = False  # an XMLDSig Signature element is present (checked by ``signature``)
+    paper: int | None = None  # Bussiness/Paper: 0 = no paper copy follows
+    document_info_changed: int | None = None  # update: BussinessDocumentInfo/DocumentInfo (1 = content changed)
+    receivers_changed: int | None = None  # update: BussinessDocumentInfo/DocumentReceiver (1 = recipients changed)
+    recovered: bool = False  # read by ``parse_package(recover=True)`` from a package that is not well-formed
+    problems: list[str] = field(default_factory=list)  # what made it so (only with ``recover=True``)
 
     message_type = "edoc"
 
@@ -156,3 +162,5 @@ class EdxmlError(ValueError):
         super().__init__(f"{path}: {message}" if path else message)
         self.message = message
         self.path = path
+        self.template = message  # the unformatted msgid (``messages``), for translation on the Django side
+        self.params: dict[str, object] = {}
