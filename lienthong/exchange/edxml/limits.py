@@ -27,6 +27,9 @@ class Limits:
     max_zip_entries: int = 1_000  # entries listed in one zip's directory
 
 
+DEFAULT_LIMITS = Limits()
+
+
 def xml_parser(*, recover: bool = False) -> etree.XMLParser:
     """A new hardened parser (lxml parsers are not thread-safe to share)."""
     return etree.XMLParser(

@@ -16,7 +16,6 @@ import binascii
 import datetime as dt
 import io
 import json
-import re
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 from lxml import etree
 
 from . import messages as m
-from .limits import MiB, Limits, prolog_problem, xml_parser
+from .limits import DEFAULT_LIMITS, Limits, MiB, prolog_problem, xml_parser
 from .model import (
     Attachment,
     DocumentPackage,
@@ -250,7 +249,7 @@ def _is_json(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
-def detect_message_type(data: bytes, *, limits: Limits = Limits()) -> str:
+def detect_message_type(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> str:
     """"edoc" or "status" (raises EdxmlError when the bytes are not a readable package)."""
     _check_bytes(data, limits)
     if _is_json(data):
@@ -260,7 +259,7 @@ def detect_message_type(data: bytes, *, limits: Limits = Limits()) -> str:
     return "status" if _status_element(header) is not None else "edoc"
 
 
-def parse_package(data: bytes, *, limits: Limits = Limits(),
+def parse_package(data: bytes, *, limits: Limits = DEFAULT_LIMITS,
                   recover: bool = False) -> DocumentPackage | StatusPackage:
     """The values of an edXML package (or of the JSON rendering of a status package that the ``edxml-convert``
     API returns). Raises ``EdxmlError`` (Vietnamese message, element path) for anything unreadable or refused.
@@ -465,7 +464,7 @@ def _attachments(root: Element, envelope: Element, limits: Limits, recover: bool
         try:
             if payload is None:
                 raise error(m.MISSING, path=f"{element_path(el)}/ContentTransferEncoded")
-            attachment.data = decode_payload(payload.text or "", limits, budget, lambda: element_path(payload))
+            attachment.data = decode_payload(payload.text or "", limits, budget, lambda p=payload: element_path(p))
         except EdxmlError as exc:
             if not recover:
                 raise
