@@ -11,7 +11,6 @@ is refused, unless ``recover=True`` asks for what can still be read (used to add
 
 from __future__ import annotations
 
-import base64
 import binascii
 import datetime as dt
 import io
@@ -169,14 +168,16 @@ def _check_bytes(data: bytes, limits: Limits) -> None:
         raise error(m.NOT_UTF8, encoding=problem)
 
 
-def _syntax_error(data: bytes, exc: etree.XMLSyntaxError) -> EdxmlError:
-    entries = list(exc.error_log) or []
+def _syntax_error(data: bytes, exc: etree.XMLSyntaxError, parser: etree.XMLParser, limits: Limits) -> EdxmlError:
+    entries = list(parser.error_log)  # this parse's errors only (``exc.error_log`` is the thread's)
     first = entries[0] if entries else None
     line = first.line if first else (exc.lineno or 0)
     column = first.column if first else 0
     detail = first.message if first else str(exc)
-    if "Text node too long" in detail or "huge" in detail.lower():
+    if "Text node too long" in detail:
         err = error(m.TEXT_TOO_LONG, line=line)
+    elif "Excessive depth" in detail:
+        err = error(m.TOO_DEEP, limit=limits.max_depth)
     elif first is not None and first.domain_name == "NAMESPACE":
         err = error(m.XML_NAMESPACE, line=line, detail=detail)
     else:
@@ -203,10 +204,11 @@ def _path_near_line(data: bytes, line: int) -> str:
 
 def _load_xml(data: bytes, limits: Limits, recover: bool) -> tuple[Element, list[str]]:
     problems: list[str] = []
+    parser = xml_parser()
     try:
-        root = etree.fromstring(data, xml_parser())
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        err = _syntax_error(data, exc)
+        err = _syntax_error(data, exc, parser, limits)
         if not recover or err.template != m.XML_NAMESPACE:
             raise err from None
         problems.append(str(err))
@@ -480,15 +482,21 @@ def _attachments(root: Element, envelope: Element, limits: Limits, recover: bool
     return result
 
 
+def _b64(encoded: str) -> bytes:
+    if len(encoded) % 4:  # strict mode still accepts excess padding ("QUJD=")
+        raise ValueError("length")
+    return binascii.a2b_base64(encoded.encode("ascii"), strict_mode=True)
+
+
 def decode_payload(encoded: str, limits: Limits, budget: list[int], where: Callable[[], str]) -> bytes:
     """base64 → bytes; a one-entry zip is unzipped (the reference SDKs wrap every file so), within the limits.
     ``budget`` holds the bytes still allowed for the whole package and is decreased."""
     try:
-        raw = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
+        raw = _b64(encoded)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
         try:  # Java MIME encoders wrap lines: drop the whitespace and try again (rare, so not done first)
-            raw = base64.b64decode("".join(encoded.split()), validate=True)
-        except (binascii.Error, ValueError):
+            raw = _b64("".join(encoded.split()))
+        except (binascii.Error, ValueError, UnicodeEncodeError):
             raise error(m.BAD_BASE64, path=where()) from None
     if raw.startswith(b"PK\x03\x04"):
         raw = _unwrap_zip(raw, limits, budget, where)

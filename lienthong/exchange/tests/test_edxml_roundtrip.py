@@ -33,7 +33,8 @@ from lienthong.exchange.edxml.model import (
 from lienthong.exchange.edxml.parse import parse_package
 
 SENDER = Organ("000.00.01.H53", "Văn phòng UBND tỉnh Tây Ninh", organization_in_charge="UBND tỉnh Tây Ninh",
-               address="Số 83 Phạm Tung, Phường 3, Tây Ninh", email="vanphong@tayninh.gov.vn", telephone="0276 3822 129")
+               address="Số 83 Phạm Tung, Phường 3, Tây Ninh", email="vanphong@tayninh.gov.vn",
+               telephone="0276 3822 129")
 ISSUED = dt.date(2025, 3, 14)
 DOC_ID = document_id("000.00.01.H53", ISSUED, "123", "VP-KGVX")
 

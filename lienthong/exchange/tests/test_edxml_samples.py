@@ -56,7 +56,8 @@ def test_attachments_are_unzipped_whatever_content_type_says_and_raw_ones_kept()
     assert plx.attachments[1].data.startswith(b"Placeholder attachment content")  # zipped .doc
     assert plx.attachments[0].content_type == "application/pdf"
     vdxp = parse_package(sample("vdxptest-852e179c-8eca-4502-ac38-0b97321f29c3.edxml"))
-    assert len(vdxp.attachments[0].data) == 17 and vdxp.attachments[0].content_id == "36b8a92e-f054-11e7-842b-005056b672fc"
+    assert len(vdxp.attachments[0].data) == 17
+    assert vdxp.attachments[0].content_id == "36b8a92e-f054-11e7-842b-005056b672fc"
     local = parse_package(sample("pvngw-1da394ba-2117-4354-a23f-6ec3e47ba81b.edxml"))
     assert [a.data for a in local.attachments] == [b"LOCAL AGG A", b"LOCAL AGG B", b"LOCAL AGG C"]
 
