@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "edxml"
 MODULES = sorted(PACKAGE.glob("*.py"))
 
@@ -29,6 +31,7 @@ def test_no_module_of_the_package_imports_django_or_another_app():
     assert offending == {}
 
 
+@pytest.mark.xdist_group("processes")
 def test_importing_the_whole_package_loads_no_django_module():
     modules = ", ".join(f"lienthong.exchange.edxml.{path.stem}" for path in MODULES if path.stem != "__init__")
     code = (f"import sys, {modules}; "
