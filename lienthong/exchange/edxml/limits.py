@@ -49,7 +49,8 @@ def prolog_problem(data: bytes) -> str:
     match = _ENCODING.match(data)
     if match and match.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         return match.group(1).decode("ascii", "replace")
-    end = _PROLOG.match(data).end()
+    prolog = _PROLOG.match(data)
+    end = prolog.end() if prolog else 0
     if data.startswith(b"<!", end):
         return "doctype"
     return ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import binascii
 import datetime as dt
+import functools
 import io
 import json
 import zipfile
@@ -36,7 +37,7 @@ from .model import (
     Trace,
 )
 
-Element = etree._Element
+type Element = etree._Element
 
 _DATE_FORMATS = ("%Y/%m/%d", "%d/%m/%Y", "%Y-%m-%d")
 _TIMESTAMP_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S",
@@ -466,7 +467,8 @@ def _attachments(root: Element, envelope: Element, limits: Limits, recover: bool
         try:
             if payload is None:
                 raise error(m.MISSING, path=f"{element_path(el)}/ContentTransferEncoded")
-            attachment.data = decode_payload(payload.text or "", limits, budget, lambda p=payload: element_path(p))
+            where = functools.partial(element_path, payload)
+            attachment.data = decode_payload(payload.text or "", limits, budget, where)
         except EdxmlError as exc:
             if not recover:
                 raise
@@ -475,10 +477,10 @@ def _attachments(root: Element, envelope: Element, limits: Limits, recover: bool
         result.append(attachment)
     for content_id, ref in references.items():
         if content_id not in seen:
-            exc = error(m.ATTACHMENT_NOT_FOUND, ref, content_id=content_id)
+            missing = error(m.ATTACHMENT_NOT_FOUND, ref, content_id=content_id)
             if not recover:
-                raise exc
-            problems.append(str(exc))
+                raise missing
+            problems.append(str(missing))
     return result
 
 
