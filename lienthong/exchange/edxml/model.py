@@ -1,9 +1,10 @@
 """The values of an edXML package (QCVN 102:2016, ``../shared/domain/edxml.md`` §1–§2), as plain dataclasses.
 
 ``build.build_document`` / ``build.build_status`` turn them into package bytes; ``parse.parse_package`` turns
-package bytes back into them. Text is kept as sent (verbatim); dates the package could not give as a valid calendar
-date are None, with the raw text kept beside them where it matters (``DocumentPackage.document_id`` is always the
-raw string)."""
+package bytes back into them. Text is kept as sent, less the whitespace around it (an empty element counts as
+absent: ""); dates the package could not give as a valid calendar date are None, with the raw text kept beside them
+where it matters (``DocumentPackage.document_id`` and every ``…document_id`` are always the raw string). A
+``TraceHeader`` whose ``OrganId`` is the literal ``null`` reads as ""."""
 
 from __future__ import annotations
 
