@@ -38,7 +38,6 @@ INVALID_CHARACTER = _("Có ký tự không được phép trong XML.")
 NO_RECIPIENT = _("Gói tin văn bản phải có ít nhất một nơi nhận.")
 NO_TRACE = _("Phải có ít nhất một TraceHeader (hệ thống gửi và thời điểm gửi).")
 UNKNOWN_STATUS_CODE = _("Mã trạng thái {value} không thuộc QCVN 102 ({allowed}).")
-NO_STATUS_FIELDS = _("Không thấy thông tin trạng thái (MessageHeader hoặc Status).")
 
 # Attachments
 TOO_MANY_ATTACHMENTS = _("Quá nhiều tệp đính kèm: {count}, tối đa {limit}.")
