@@ -135,6 +135,7 @@ def test_every_status_code_round_trips(code):
         response_for=ResponseFor("000.00.01.H53", "123/VP-KGVX", ISSUED, DOC_ID), status_code=code,
         timestamp=dt.datetime(2025, 3, 14, 10, 2, 11), description="Trả lại: sai nơi nhận" if code == "02" else "",
         staff=Staff("Văn thư", "Lê Văn Cường"),
+        traces=[Trace("000.00.00.G22", dt.datetime(2025, 3, 14, 10, 2, 12))] if code in ("01", "13") else [],
     )
     built = build_status(status)
     assert parse_package(built) == status
