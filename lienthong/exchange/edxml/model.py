@@ -4,7 +4,8 @@
 package bytes back into them. Text is kept as sent, less the whitespace around it (an empty element counts as
 absent: ""); dates the package could not give as a valid calendar date are None, with the raw text kept beside them
 where it matters (``DocumentPackage.document_id`` and every ``…document_id`` are always the raw string). A
-``TraceHeader`` whose ``OrganId`` is the literal ``null`` reads as ""."""
+``TraceHeader`` whose ``OrganId`` is the literal ``null`` reads as "". Timestamps are naive datetimes in Vietnam
+time (UTC+7), as packages carry them; the builder converts an aware datetime to UTC+7."""
 
 from __future__ import annotations
 
