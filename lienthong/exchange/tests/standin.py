@@ -20,8 +20,8 @@ import base64
 import datetime as dt
 import email
 import email.policy
-import hmac
 import hashlib
+import hmac
 import itertools
 import json
 import secrets

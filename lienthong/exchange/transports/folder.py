@@ -57,11 +57,11 @@ class FolderTransport:
 
     def send(self, *, package: bytes, message_type: str, from_organ_id: str, to_organ_ids: list[str]) -> str:
         check_message_type(message_type)
+        remote_id = uuid.uuid4().hex
         if len(package) > self.max_bytes:
-            raise TransportError(msg(TOO_LARGE, value="", size=len(package), limit=self.max_bytes),
+            raise TransportError(msg(TOO_LARGE, value=remote_id, size=len(package), limit=self.max_bytes),
                                  temporary=False)
         folder = self._folder(self.outbox, create=True)
-        remote_id = uuid.uuid4().hex
         sidecar = json.dumps({"message_type": message_type, "from": from_organ_id, "to": list(to_organ_ids),
                               "created": dt.datetime.now(dt.UTC).isoformat()}, ensure_ascii=False).encode()
         try:
@@ -70,7 +70,8 @@ class FolderTransport:
         except OSError as error:
             (folder / (remote_id + SIDECAR_SUFFIX)).unlink(missing_ok=True)
             # A full or unplugged disk may be fixed by the operator: try again later.
-            raise TransportError(msg(WRITE_FAILED, path=folder, error=error.strerror or error), temporary=True) from None
+            raise TransportError(msg(WRITE_FAILED, path=folder, error=error.strerror or error),
+                                 temporary=True) from None
         return remote_id
 
     def list_received(self, *, message_type: str) -> list[Received]:
@@ -80,7 +81,8 @@ class FolderTransport:
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as error:
-            raise TransportError(msg(READ_FAILED, path=folder, error=error.strerror or error), temporary=True) from None
+            raise TransportError(msg(READ_FAILED, path=folder, error=error.strerror or error),
+                                 temporary=True) from None
         for entry in entries:
             if not entry.name.endswith(PACKAGE_SUFFIX) or not entry.is_file(follow_symlinks=False):
                 continue
@@ -135,7 +137,8 @@ class FolderTransport:
             _fsync_folder(target)
             _fsync_folder(path.parent)
         except OSError as error:
-            raise TransportError(msg(WRITE_FAILED, path=target, error=error.strerror or error), temporary=True) from None
+            raise TransportError(msg(WRITE_FAILED, path=target, error=error.strerror or error),
+                                 temporary=True) from None
 
     def agencies(self) -> list[DirectoryEntry]:
         path = self._folder(self.inbox) / "agencies.json"

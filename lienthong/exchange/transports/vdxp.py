@@ -22,7 +22,6 @@ import hashlib
 import hmac
 import http.client
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -44,6 +43,7 @@ TOO_LARGE = _("Phản hồi của %(name)s vượt quá giới hạn %(limit)s b
 BAD_ANSWER = _("%(name)s trả lời không đúng định dạng khi gọi %(operation)s.")
 REFUSED = _("%(name)s từ chối %(operation)s (mã lỗi %(code)s): %(detail)s")
 BAD_DATA = _("Gói tin %(doc_id)s tải về từ %(name)s không giải mã được (base64).")
+BAD_HEADER = _("Giá trị tham số gửi tới %(name)s có ký tự không gửi được trong tiêu đề HTTP: %(error)s.")
 BAD_MESSAGE_TYPE = _("Loại gói tin không hợp lệ: %(value)s (chỉ nhận edoc hoặc status).")
 
 VDXP_NAME = _("Trục liên thông văn bản quốc gia")
@@ -102,12 +102,15 @@ def _open(request, *, name, operation, url, timeout, max_bytes, ok_statuses) -> 
                               _read_limited(response, max_bytes, name))
     except urllib.error.HTTPError as error:
         raise _http_error(error, name=name, operation=operation, ok_statuses=ok_statuses) from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise TransportError(msg(TIMED_OUT, name=name, seconds=timeout, url=url), temporary=True) from None
     except urllib.error.URLError as error:
-        if isinstance(error.reason, (TimeoutError, socket.timeout)):
+        if isinstance(error.reason, TimeoutError):
             raise TransportError(msg(TIMED_OUT, name=name, seconds=timeout, url=url), temporary=True) from None
         raise TransportError(msg(UNREACHABLE, name=name, url=url, error=error.reason), temporary=True) from None
+    except UnicodeEncodeError as error:  # a header value outside Latin-1 (e.g. a Vietnamese agency name)
+        raise TransportError(msg(BAD_HEADER, name=name, error=error.object[error.start:error.end]),
+                             temporary=False) from None
     except (http.client.HTTPException, ConnectionError, OSError) as error:
         raise TransportError(msg(UNREACHABLE, name=name, url=url, error=error), temporary=True) from None
 
