@@ -2,6 +2,7 @@
 
 import json
 import os
+from types import SimpleNamespace
 
 import pytest
 
@@ -120,3 +121,11 @@ def test_the_partner_agency_list_shipped_in_the_folder(carried):
                                         encoding="utf-8")
     [entry] = b.agencies()
     assert (entry.organ_id, entry.name) == (ORGAN_A, "UBND tỉnh")
+
+
+def test_built_from_a_partner_row_whose_address_is_the_folder(tmp_path):
+    transport = FolderTransport.from_partner(SimpleNamespace(base_url=f"file://{tmp_path}/trao doi", options={}))
+    remote_id = transport.send(package=small_package(), message_type=EDOC, from_organ_id=ORGAN_A,
+                               to_organ_ids=[ORGAN_B])
+    assert (tmp_path / "trao doi" / "outbox" / f"{remote_id}.edxml").exists()
+    assert transport.inbox == tmp_path / "trao doi" / "inbox"

@@ -1,5 +1,7 @@
 """The provincial LGSP client (Lạng Sơn's API shape) against the local stand-in."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from lienthong.exchange.transports import lgsp
@@ -130,3 +132,8 @@ def test_a_platform_that_is_down_overloaded_or_slow_is_a_temporary_failure(stand
 def test_the_agency_list(standin):
     entries = client(standin).agencies()
     assert sorted(entry.organ_id for entry in entries) == [ORGAN_A, ORGAN_B]
+
+
+def test_built_from_a_partner_row(standin):
+    partner = SimpleNamespace(base_url=standin.url + "/lgsp", system_id=SYSTEM_B, secret=SECRET_B)
+    assert LgspTransport.from_partner(partner).list_received(message_type=EDOC) == []

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 
@@ -179,3 +180,15 @@ def test_a_wrong_message_type_is_refused_before_any_call(standin):
         client(standin).list_received(message_type="revocation")
     assert refused.value.temporary is False
     assert standin.requests == []
+
+
+def test_built_from_a_partner_row(standin, settings):
+    settings.EXCHANGE_TRANSPORT_TIMEOUT = 7
+    partner = SimpleNamespace(base_url=standin.url + "/vdxp", system_id=SYSTEM_A, secret=SECRET_A,
+                              options={"send_to_header": False})
+    transport = VdxpTransport.from_partner(partner)
+
+    assert (transport.timeout, transport.send_to_header) == (7, False)
+    assert transport.send(package=small_package(), message_type=EDOC, from_organ_id=ORGAN_A,
+                          to_organ_ids=[ORGAN_B])  # routed by the package's To
+    assert standin.stored[0].to_organ_ids == [ORGAN_B]

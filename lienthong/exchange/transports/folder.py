@@ -18,6 +18,7 @@ import json
 import os
 import re
 import stat
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -52,6 +53,16 @@ class FolderTransport:
         self.outbox = Path(outbox)
         self.inbox = Path(inbox)
         self.max_bytes = max_bytes
+
+    @classmethod
+    def from_partner(cls, partner) -> FolderTransport:
+        """From a partner row whose ``base_url`` is the exchange folder (a path, or a ``file://`` URL): packages go
+        to its ``outbox/`` and come from its ``inbox/`` (the other side's ``outbox/`` carried over)."""
+        root = Path(urllib.parse.unquote(urllib.parse.urlsplit(partner.base_url).path)
+                    if partner.base_url.startswith("file:") else partner.base_url)
+        options = {key: value for key, value in (getattr(partner, "options", None) or {}).items()
+                   if key == "max_bytes"}
+        return cls(outbox=root / "outbox", inbox=root / "inbox", **options)
 
     # The Transport protocol ---------------------------------------------------------------------------------
 

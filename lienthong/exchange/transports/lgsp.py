@@ -37,6 +37,7 @@ from .vdxp import (
     msg,
     organ_ids,
     parse_time,
+    partner_options,
 )
 
 LGSP_NAME = _("Nền tảng tích hợp cấp tỉnh (LGSP)")
@@ -69,7 +70,7 @@ class LgspTransport:
 
     def __init__(self, *, base_url: str, system_id: str, secret_key: str, timeout: float = 30.0,
                  max_response_bytes: int = 64 * MB, api_prefix: str = "/v1", login_body: dict | None = None,
-                 clock=time.monotonic):
+                 lookback_days: int = 30, clock=time.monotonic):
         self.base_url = base_url.rstrip("/")
         self.system_id = system_id
         self.secret_key = secret_key
@@ -78,10 +79,17 @@ class LgspTransport:
         self.api_prefix = "/" + api_prefix.strip("/") if api_prefix.strip("/") else ""
         # What the login call sends; Lạng Sơn's takes the system's credentials (other LGSPs ask for a user).
         self.login_body = login_body if login_body is not None else {"systemId": system_id, "secretKey": secret_key}
+        self.lookback_days = lookback_days  # how far back the received list is asked for (it needs a date range)
         self.clock = clock
         self._token = ""
         self._token_expires = 0.0
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_partner(cls, partner) -> LgspTransport:
+        """From a partner row: ``base_url``, ``system_id``, ``secret`` (and ``partner_options``)."""
+        return cls(base_url=partner.base_url, system_id=partner.system_id, secret_key=partner.secret,
+                   **partner_options(partner))
 
     # The Transport protocol ---------------------------------------------------------------------------------
 
@@ -99,7 +107,7 @@ class LgspTransport:
     def list_received(self, *, message_type: str, since: dt.date | None = None) -> list[Received]:
         today = dt.datetime.now(VIETNAM).date()
         query = {"messageType": check_message_type(message_type),
-                 "fromDate": (since or today - dt.timedelta(days=30)).strftime("%Y/%m/%d"),
+                 "fromDate": (since or today - dt.timedelta(days=self.lookback_days)).strftime("%Y/%m/%d"),
                  "toDate": (today + dt.timedelta(days=1)).strftime("%Y/%m/%d")}
         data = self._json("syncReceivedEdocList", "GET", "/syncReceivedEdocList?" + urllib.parse.urlencode(query))
         items = data.get("data")

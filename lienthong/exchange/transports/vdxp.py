@@ -161,6 +161,16 @@ def json_answer(answer: HttpAnswer, *, name, operation: str) -> dict:
     return data
 
 
+def partner_options(partner) -> dict:
+    """The constructor options a partner row may carry beside its URL and credentials: its ``options`` mapping,
+    if the model has one, and the ``EXCHANGE_TRANSPORT_TIMEOUT`` setting (seconds)."""
+    from django.conf import settings
+
+    options = dict(getattr(partner, "options", None) or {})
+    options.setdefault("timeout", float(getattr(settings, "EXCHANGE_TRANSPORT_TIMEOUT", 30)))
+    return options
+
+
 def check_message_type(message_type: str) -> str:
     if message_type not in (EDOC, STATUS):
         raise TransportError(msg(BAD_MESSAGE_TYPE, value=message_type), temporary=False)
@@ -318,6 +328,12 @@ class VdxpTransport:
         self.agencies_path = agencies_path if agencies_path.startswith("/") else "/" + agencies_path
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.tz = tz
+
+    @classmethod
+    def from_partner(cls, partner) -> VdxpTransport:
+        """From a partner row: ``base_url``, ``system_id``, ``secret`` (and ``partner_options``)."""
+        return cls(base_url=partner.base_url, system_id=partner.system_id, secret_key=partner.secret,
+                   **partner_options(partner))
 
     # The Transport protocol ---------------------------------------------------------------------------------
 
