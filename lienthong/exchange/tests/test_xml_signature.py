@@ -158,3 +158,39 @@ def test_signing_replaces_a_dummy_signature_block(identity):
     assert [etree.QName(e).namespace for e in header if etree.QName(e).localname == "Signature"] == [
         signature.DSIG_NS]
     assert verify_package(signed).signer == subject
+
+
+def _resign_with_sha1(signed: bytes, key_pem: bytes) -> bytes:
+    """What the reference SDKs produce: the same signature made with RSA-SHA1 and a SHA-1 digest (signxml no
+    longer signs with SHA-1, so the values are computed here)."""
+    import base64
+    import copy
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    ds = signature.DSIG_NS
+    root = etree.fromstring(signed)
+    sig = next(root.iter(f"{{{ds}}}Signature"))
+    sig.find(f".//{{{ds}}}SignatureMethod").set("Algorithm", "http://www.w3.org/2000/09/xmldsig#rsa-sha1")
+    sig.find(f".//{{{ds}}}DigestMethod").set("Algorithm", "http://www.w3.org/2000/09/xmldsig#sha1")
+    unsigned = copy.deepcopy(root)
+    dropped = next(unsigned.iter(f"{{{ds}}}Signature"))
+    dropped.getparent().remove(dropped)  # the enveloped-signature transform
+    digest = hashlib.sha1(etree.tostring(unsigned, method="c14n", exclusive=True)).digest()  # noqa: S324
+    sig.find(f".//{{{ds}}}DigestValue").text = base64.b64encode(digest).decode()
+    signed_info = etree.tostring(sig.find(f"{{{ds}}}SignedInfo"), method="c14n", exclusive=True)
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    value = key.sign(signed_info, padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
+    sig.find(f"{{{ds}}}SignatureValue").text = base64.b64encode(value).decode()
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def test_a_legacy_rsa_sha1_signature_is_accepted_unless_refused(identity):
+    key_pem, cert_pem, subject = identity
+    legacy = _resign_with_sha1(sign_package(small_package(), key_pem=key_pem, cert_pem=cert_pem), key_pem)
+
+    assert verify_package(legacy).state == VALID
+    assert verify_package(legacy).signer == subject
+    assert verify_package(legacy, allow_sha1=False).reason == signature.ALGORITHM_REFUSED
+    assert verify_package(legacy.replace("thử".encode(), "thữ".encode())).reason == signature.MISMATCH
