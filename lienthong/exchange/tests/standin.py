@@ -71,6 +71,7 @@ class Standin:
     hash_file_zero_padding: bool = False
     delay: float = 0.0
     agencies_list: list[dict] = field(default_factory=list)
+    lgsp_raw_files: bool = False  # the LGSP's getEdoc answers the file itself instead of JSON with base64
 
     def __post_init__(self):
         self.stored: list[Stored] = []
@@ -395,7 +396,10 @@ class _Handler(BaseHTTPRequestHandler):
             if stored is None:
                 self._reply(404, {"errorCode": 404, "message": "no such document"})
                 return
-            self._reply(200, {"errorCode": 0, "data": {"content": base64.b64encode(stored.data).decode()}})
+            if state.lgsp_raw_files:
+                self._reply(200, raw=stored.data, content_type="application/xml")
+            else:
+                self._reply(200, {"errorCode": 0, "data": {"content": base64.b64encode(stored.data).decode()}})
         elif operation == "updateStatus" and method == "POST":
             try:
                 update = json.loads(body)

@@ -137,3 +137,17 @@ def test_the_agency_list(standin):
 def test_built_from_a_partner_row(standin):
     partner = SimpleNamespace(base_url=standin.url + "/lgsp", system_id=SYSTEM_B, secret=SECRET_B)
     assert LgspTransport.from_partner(partner).list_received(message_type=EDOC) == []
+
+
+def test_a_platform_answering_the_file_itself(standin):
+    doc_id = client(standin).send(package=small_package(), message_type=EDOC, from_organ_id=ORGAN_A,
+                                  to_organ_ids=[ORGAN_B])
+    standin.lgsp_raw_files = True
+    b = client(standin, SYSTEM_B, SECRET_B)
+    assert b.fetch(doc_id) == small_package()
+
+    standin.stored[0].data = b"<!DOCTYPE html><html><body>B\xe1\xba\xa3o tr\xc3\xac</body></html>"
+    with pytest.raises(TransportError) as error_page:
+        b.fetch(doc_id)  # a proxy's page, not a package
+    assert error_page.value.temporary is True
+    assert error_page.value.message == lgsp.msg(lgsp.BAD_ANSWER, name=lgsp.LGSP_NAME, operation="getEdoc")

@@ -185,7 +185,7 @@ def test_a_wrong_message_type_is_refused_before_any_call(standin):
 def test_built_from_a_partner_row(standin, settings):
     settings.EXCHANGE_TRANSPORT_TIMEOUT = 7
     partner = SimpleNamespace(base_url=standin.url + "/vdxp", system_id=SYSTEM_A, secret=SECRET_A,
-                              options={"send_to_header": False})
+                              options={"send_to_header": False, "not_an_option": 1})
     transport = VdxpTransport.from_partner(partner)
 
     assert (transport.timeout, transport.send_to_header) == (7, False)

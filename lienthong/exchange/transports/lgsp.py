@@ -89,7 +89,7 @@ class LgspTransport:
     def from_partner(cls, partner) -> LgspTransport:
         """From a partner row: ``base_url``, ``system_id``, ``secret`` (and ``partner_options``)."""
         return cls(base_url=partner.base_url, system_id=partner.system_id, secret_key=partner.secret,
-                   **partner_options(partner))
+                   **partner_options(partner, cls))
 
     # The Transport protocol ---------------------------------------------------------------------------------
 
@@ -132,6 +132,10 @@ class LgspTransport:
     def fetch(self, remote_id: str) -> bytes:
         answer = self._call("getEdoc", "GET", "/getEdoc?" + urllib.parse.urlencode({"docId": remote_id}))
         if "json" not in answer.headers.get("Content-Type", "").lower():
+            head = answer.body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+            if not head.startswith(b"<") or head.startswith((b"<!doctype html", b"<html")):
+                # Not a package: an error page of a proxy, or nothing. Try again later.
+                raise TransportError(msg(BAD_ANSWER, name=LGSP_NAME, operation="getEdoc"), temporary=True)
             return answer.body  # the file itself
         data = self._check(json_answer(answer, name=LGSP_NAME, operation="getEdoc"), "getEdoc")
         encoded = first(data, "data", "content", "file")

@@ -161,12 +161,17 @@ def json_answer(answer: HttpAnswer, *, name, operation: str) -> dict:
     return data
 
 
-def partner_options(partner) -> dict:
+def partner_options(partner, transport_class) -> dict:
     """The constructor options a partner row may carry beside its URL and credentials: its ``options`` mapping,
-    if the model has one, and the ``EXCHANGE_TRANSPORT_TIMEOUT`` setting (seconds)."""
+    if the model has one (keys the class does not take are ignored), and the ``EXCHANGE_TRANSPORT_TIMEOUT``
+    setting (seconds)."""
+    import inspect
+
     from django.conf import settings
 
-    options = dict(getattr(partner, "options", None) or {})
+    accepted = inspect.signature(transport_class).parameters
+    options = {key: value for key, value in (getattr(partner, "options", None) or {}).items()
+               if key in accepted and key not in ("base_url", "system_id", "secret_key")}
     options.setdefault("timeout", float(getattr(settings, "EXCHANGE_TRANSPORT_TIMEOUT", 30)))
     return options
 
@@ -333,7 +338,7 @@ class VdxpTransport:
     def from_partner(cls, partner) -> VdxpTransport:
         """From a partner row: ``base_url``, ``system_id``, ``secret`` (and ``partner_options``)."""
         return cls(base_url=partner.base_url, system_id=partner.system_id, secret_key=partner.secret,
-                   **partner_options(partner))
+                   **partner_options(partner, cls))
 
     # The Transport protocol ---------------------------------------------------------------------------------
 
