@@ -22,15 +22,7 @@ from .standin import (
     SYSTEM_B,
     closed_port_url,
     small_package,
-    two_systems,
 )
-
-
-@pytest.fixture
-def standin():
-    server = two_systems()
-    yield server
-    server.stop()
 
 
 def client(standin, system=SYSTEM_A, secret=SECRET_A, **options):
