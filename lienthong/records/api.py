@@ -11,7 +11,6 @@ from lienthong.core.api_tools import page_of, state_errors_as_400
 from lienthong.core.schema_types import Id
 from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalDate, OptionalInt
 from lienthong.records import selectors, services
-from lienthong.records.spreadsheets import responsible_of
 
 router = Router(tags=["Hồ sơ"])
 
@@ -221,7 +220,7 @@ def _plan_out(plan) -> dict:
                       "abbreviation": r.heading.abbreviation, "entries": [{
                           "id": e.pk, "number": e.number, "title": e.title, "retention": e.retention.name,
                           "retention_code": e.retention.code, "permanent": e.retention.years is None,
-                          "responsible": responsible_of(e), "notes": e.notes} for e in r.entries]}
+                          "responsible": e.responsible_label, "notes": e.notes} for e in r.entries]}
                      for r in content.rows],
     }
 

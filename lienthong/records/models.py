@@ -126,6 +126,8 @@ class PlanEntry(models.Model):
                                          related_name="+", verbose_name=_("đơn vị lập hồ sơ"))
     responsible_name = models.CharField(_("người (đơn vị) lập hồ sơ"), max_length=200, blank=True)
     notes = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    # Not a column: who keeps it as the plan prints it, set by ``selectors.plan_content``.
+    responsible_label: str
 
     class Meta:
         ordering = ["plan_id", "order"]

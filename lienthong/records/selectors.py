@@ -120,6 +120,7 @@ def plan_content(*, plan: FilePlan) -> PlanContent:
                                                                          "responsible_unit").order_by("order", "id"))
     by_heading: dict[int, list[PlanEntry]] = {}
     for e in entries:
+        e.responsible_label = responsible_of(e)
         by_heading.setdefault(e.heading_id, []).append(e)
     mains = [h for h in headings if h.parent_id is None]
     subs: dict[int, list[PlanHeading]] = {}
@@ -133,6 +134,17 @@ def plan_content(*, plan: FilePlan) -> PlanContent:
             rows.append(HeadingRow(sub, str(j), 2, by_heading.get(sub.pk, [])))
     permanent = sum(1 for e in entries if e.retention.years is None)
     return PlanContent(rows=rows, total=len(entries), permanent=permanent)
+
+
+def responsible_of(e: PlanEntry) -> str:
+    """Who keeps a planned file, as the plan prints it: the name written, else the person, else the unit."""
+    if e.responsible_name:
+        return e.responsible_name
+    if e.responsible_user_id:
+        return e.responsible_user.full_name or e.responsible_user.get_username()
+    if e.responsible_unit_id:
+        return e.responsible_unit.name
+    return ""
 
 
 def published_entries(*, user, year: int | None = None) -> QuerySet[PlanEntry]:

@@ -222,16 +222,6 @@ def plan_import(*, actor, plan_id: int, data: bytes) -> tuple[int, int]:
     return headings, len(rows)
 
 
-def responsible_of(e: PlanEntry) -> str:
-    if e.responsible_name:
-        return e.responsible_name
-    if e.responsible_user_id:
-        return e.responsible_user.full_name or e.responsible_user.get_username()
-    if e.responsible_unit_id:
-        return e.responsible_unit.name
-    return ""
-
-
 def plan_workbook(*, plan: FilePlan) -> bytes:
     """The plan in the Appendix V layout with its totals."""
     from openpyxl import Workbook
@@ -256,7 +246,7 @@ def plan_workbook(*, plan: FilePlan) -> bytes:
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True, italic=row.level == 2)
         for e in row.entries:
-            append_row(ws, [e.number, e.title, e.retention.name, responsible_of(e), e.notes])
+            append_row(ws, [e.number, e.title, e.retention.name, e.responsible_label, e.notes])
     append_row(ws, [])
     append_row(ws, [_("Bản danh mục này có %(t)s hồ sơ, bao gồm: %(p)s hồ sơ lưu trữ vĩnh viễn; "
                       "%(f)s hồ sơ lưu trữ có thời hạn.") % {"t": content.total, "p": content.permanent,
