@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from lienthong.accounts.services import api_token_issue
 from lienthong.records import services
@@ -119,8 +120,8 @@ def test_plan_pages_edit_import_with_every_bad_row_shown_approve_and_publish(cli
                     {"file": SimpleUploadedFile("dm.xlsx", bad)})
     text = r.content.decode()
     assert r.status_code == 422
-    assert str(tables.RETENTION_NOT_FOUND % {"v": "12 năm"}) in text
-    assert str(tables.NUMBER_DUPLICATE % {"n": "01.TCCB", "r": 3}) in text
+    assert capfirst(str(tables.RETENTION_NOT_FOUND % {"v": "12 năm"})) in text
+    assert capfirst(str(tables.NUMBER_DUPLICATE % {"n": "01.TCCB", "r": 3})) in text
     assert PlanEntry.objects.filter(plan_id=plan_2019).count() == 3
     r = client.post(reverse("records:plan_entry_add", args=[plan_2019]), {
         "heading_id": PlanEntry.objects.filter(plan_id=plan_2019).first().heading_id, "number": "01.TCCB",
