@@ -140,9 +140,9 @@ def responsible_of(e: PlanEntry) -> str:
     """Who keeps a planned file, as the plan prints it: the name written, else the person, else the unit."""
     if e.responsible_name:
         return e.responsible_name
-    if e.responsible_user_id:
+    if e.responsible_user is not None:
         return e.responsible_user.full_name or e.responsible_user.get_username()
-    if e.responsible_unit_id:
+    if e.responsible_unit is not None:
         return e.responsible_unit.name
     return ""
 
@@ -241,3 +241,7 @@ def filing_candidates(*, user, case_file: CaseFile, limit: int = 50) -> list:
     inside = CaseFileDocument.objects.filter(case_file=case_file).values("document_id")
     return list(documents_visible_to(user=user).filter(agency_id=case_file.agency_id).exclude(status="withdrawn")
                 .exclude(pk__in=inside).select_related("document_type").order_by("-created_at", "-id")[:limit])
+
+
+def holds_position_in(*, user, agency_id: int) -> bool:
+    return agency_id in account_selectors.position_agencies(user=user).all_ids

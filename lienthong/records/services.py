@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from lienthong.accounts import selectors as account_selectors
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import AuditItem, audit_log, audit_log_many
-from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.text import nfc
 from lienthong.documents.selectors import documents_visible_to
 from lienthong.records import selectors
@@ -179,7 +179,7 @@ def heading_add(*, actor, plan_id: int, title: str, abbreviation: str = "", pare
 
 
 def _main_heading(heading: PlanHeading) -> PlanHeading:
-    return heading.parent if heading.parent_id else heading
+    return heading.parent if heading.parent is not None else heading
 
 
 def next_number(plan: FilePlan, heading: PlanHeading) -> str:
@@ -223,7 +223,7 @@ def entry_add(*, actor, plan_id: int, heading_id: int | None, title: str, retent
             if not selectors.unit_in_agency(unit_id=responsible_unit_id, agency_id=plan.agency_id):
                 errors.setdefault("responsible_unit", []).append(_("Đơn vị không thuộc cơ quan."))
             unit_id = responsible_unit_id
-        if errors:
+        if errors or heading is None or retention is None:
             raise ValidationFailed(errors)
         order = (PlanEntry.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0) + 1
         return PlanEntry.objects.create(plan=plan, heading=heading, order=order, number=number, title=title[:500],
@@ -330,7 +330,7 @@ def case_file_open(*, actor, plan_entry_id: int | None = None, agency_id: int | 
         errors["retention"] = [str(RETENTION_UNKNOWN % {"code": retention_code})]
     if len(number) > 20:
         errors.setdefault("number", []).append(_("Số và ký hiệu hồ sơ tối đa 20 ký tự."))
-    if errors:
+    if errors or retention is None or start_date is None:
         raise ValidationFailed(errors)
     with transaction.atomic():
         row = CaseFile.objects.create(agency_id=agency_id, plan_entry=entry, year=year, number=number,

@@ -17,4 +17,5 @@ def records_panel(context, doc):
         "files": selectors.files_of_document(user=user, document_id=doc.pk),
         "open_files": list(selectors.open_files_of(user=user, agency_id=doc.agency_id))
         if doc.status != "withdrawn" else [],
+        "may_open": selectors.holds_position_in(user=user, agency_id=doc.agency_id),
     }

@@ -28,7 +28,8 @@ def plan_with_entries(p, *, year=2018, publish=True):
                            retention_code="10-nam"),
     ]
     if publish:
-        services.plan_approve(actor=leader, plan_id=plan.pk, decision_reference="Quyết định số 01/QĐ-UBND ngày 02/01/2018")
+        services.plan_approve(actor=leader, plan_id=plan.pk,
+                              decision_reference="Quyết định số 01/QĐ-UBND ngày 02/01/2018")
         services.plan_publish(actor=clerk, plan_id=plan.pk)
     return plan, entries
 

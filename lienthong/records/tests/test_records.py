@@ -294,7 +294,8 @@ def test_a_clean_file_closes_without_a_reason_and_its_index_lists_documents_in_o
     services.case_file_close(actor=owner, case_file_id=f.pk, retention_confirmed=True)
     rows = cells(tables.index_workbook(user=owner, case_file=f))
     body = [r for r in rows if r and isinstance(r[0], int)]
-    assert [(r[0], r[1], r[2]) for r in body] == [(1, a.number_symbol, "10/01/2018"), (2, b.number_symbol, "10/04/2018")]
+    assert [(r[0], r[1], r[2]) for r in body] == [(1, a.number_symbol, "10/01/2018"),
+                                                  (2, b.number_symbol, "10/04/2018")]
     assert [r[5] for r in body] == ["1", "2"]  # tờ số / trang số: one page each
     assert any("2 văn bản, 2 trang" in str(c) for r in rows for c in r if c)
 
