@@ -324,14 +324,14 @@ def case_file_open(*, actor, plan_entry_id: int | None = None, agency_id: int | 
         if start_date is None:
             errors["start_date"] = [str(START_REQUIRED)]
         year = start_date.year if start_date else 0
-    if not agency_id or agency_id not in held.all_ids:
-        raise PermissionDenied(NO_POSITION)
     if retention is None:
         errors["retention"] = [str(RETENTION_UNKNOWN % {"code": retention_code})]
     if len(number) > 20:
         errors.setdefault("number", []).append(_("Số và ký hiệu hồ sơ tối đa 20 ký tự."))
     if errors or retention is None or start_date is None:
         raise ValidationFailed(errors)
+    if not agency_id or agency_id not in held.all_ids:
+        raise PermissionDenied(NO_POSITION)
     with transaction.atomic():
         row = CaseFile.objects.create(agency_id=agency_id, plan_entry=entry, year=year, number=number,
                                       title=title[:500], retention=retention, owner=actor,

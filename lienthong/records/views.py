@@ -53,7 +53,7 @@ def _back(request, default: str) -> str:
 @domain_errors_as_pages
 def plans(request):
     agencies = selectors.plan_manager_agencies(user=request.user)
-    form = PlanCreateForm(request.POST or None, agencies=agencies)
+    form = PlanCreateForm(request.POST if request.method == "POST" else None, agencies=agencies)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -177,7 +177,7 @@ def plan_publish(request, plan_id: int):
 def plan_import(request, plan_id: int):
     row = selectors.plan_get(user=request.user, plan_id=plan_id)
     services.plan_for_edit(request.user, row.pk)  # refuses others and a plan past its draft
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,7 +219,7 @@ def file_open(request):
     entries = [(e.pk, f"{e.plan.year} · {e.number} – {e.title}")
                for e in selectors.published_entries(user=request.user)[:500]]
     initial = {"plan_entry_id": _int(request.GET.get("entry"))}
-    form = OpenForm(request.POST or None, entries=entries, initial=initial)
+    form = OpenForm(request.POST if request.method == "POST" else None, entries=entries, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
