@@ -148,7 +148,9 @@ def plan_copy(*, actor, agency_id: int, year: int) -> FilePlan:
         plan.numbering = source.numbering
         plan.save(update_fields=["numbering"])
         mapping: dict[int, PlanHeading] = {}
-        for h in PlanHeading.objects.filter(plan=source).order_by("parent_id", "order"):  # mains first (NULL)
+        headings = PlanHeading.objects.filter(plan=source)
+        for h in [*headings.filter(parent__isnull=True).order_by("order"),
+                  *headings.filter(parent__isnull=False).order_by("parent_id", "order")]:  # main headings first
             parent = mapping[h.parent_id] if h.parent_id else None
             mapping[h.pk] = PlanHeading.objects.create(plan=plan, parent=parent, order=h.order, title=h.title,
                                                        abbreviation=h.abbreviation)
