@@ -245,3 +245,7 @@ def filing_candidates(*, user, case_file: CaseFile, limit: int = 50) -> list:
 
 def holds_position_in(*, user, agency_id: int) -> bool:
     return agency_id in account_selectors.position_agencies(user=user).all_ids
+
+
+def plan_of(*, agency_id: int, year: int) -> FilePlan | None:
+    return FilePlan.objects.filter(agency_id=agency_id, year=year).first()
