@@ -191,7 +191,12 @@ def next_number(plan: FilePlan, heading: PlanHeading) -> str:
                  + PlanEntry.objects.filter(plan=plan, heading__parent_id=main.pk).count())
     else:
         count = PlanEntry.objects.filter(plan=plan).count()
-    return file_number(count + 1, main.abbreviation)
+    taken = set(PlanEntry.objects.filter(plan=plan).values_list("number", flat=True))
+    number = file_number(count + 1, main.abbreviation)
+    while number in taken:  # after a removal the count runs behind the numbers given
+        count += 1
+        number = file_number(count + 1, main.abbreviation)
+    return number
 
 
 def entry_add(*, actor, plan_id: int, heading_id: int | None, title: str, retention_code: str, number: str = "",

@@ -46,6 +46,16 @@ def test_plan_numbers_run_through_the_plan_with_the_main_heading_abbreviation():
     assert (content.total, content.permanent, content.fixed_term) == (3, 1, 2)
 
 
+def test_a_generated_number_skips_numbers_already_given_after_a_removal():
+    p = make_province()
+    plan, entries = plan_with_entries(p, publish=False)
+    clerk = p.users["clerk.huyen"]
+    services.entry_delete(actor=clerk, entry_id=entries[1].pk)
+    added = services.entry_add(actor=clerk, plan_id=plan.pk, heading_id=entries[2].heading_id, title="Hồ sơ mới",
+                               retention_code="5-nam")
+    assert added.number == "04.VX"
+
+
 def test_plan_numbers_can_run_within_each_main_heading_as_the_agency_chooses():
     p = make_province()
     clerk = p.users["clerk.huyen"]
