@@ -14,6 +14,7 @@ urlpatterns = [
     path("van-ban/<int:document_id>/", views.document_file, name="document_file"),
     path("danh-muc/", views.plans, name="plans"),
     path("danh-muc/<int:plan_id>/", views.plan, name="plan"),
+    path("danh-muc/cach-danh-so/<int:agency_id>/", views.numbering_set, name="numbering"),
     path("danh-muc/<int:plan_id>/de-muc/", views.plan_heading_add, name="plan_heading_add"),
     path("danh-muc/<int:plan_id>/ho-so/", views.plan_entry_add, name="plan_entry_add"),
     path("danh-muc/ho-so/<int:entry_id>/xoa/", views.plan_entry_delete, name="plan_entry_delete"),

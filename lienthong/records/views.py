@@ -24,6 +24,7 @@ from lienthong.records.forms import (
     EntryForm,
     HeadingForm,
     ImportForm,
+    NumberingForm,
     OpenForm,
     PlanCreateForm,
 )
@@ -68,8 +69,24 @@ def plans(request):
         status = 422
     rows = selectors.plan_list(user=request.user, year=_int(request.GET.get("nam")))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "records/plans.html", {"page": page, "form": form, "may_create": bool(agencies)},
-                  status=status)
+    numbering = [(agency_id, name, services.agency_numbering(agency_id)) for agency_id, name in agencies]
+    return render(request, "records/plans.html", {
+        "page": page, "form": form, "may_create": bool(agencies), "numbering": numbering,
+        "numbering_choices": NumberingForm.base_fields["numbering"].choices}, status=status)
+
+
+@domain_errors_as_pages
+@require_POST
+def numbering_set(request, agency_id: int):
+    """An agency's choice of how its plan numbers files (copied onto each new plan)."""
+    form = NumberingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cách đánh số không hợp lệ."))
+    else:
+        services.agency_numbering_set(actor=request.user, agency_id=agency_id,
+                                      numbering=form.cleaned_data["numbering"])
+        messages.success(request, _("Đã lưu cách đánh số hồ sơ của cơ quan."))
+    return redirect("records:plans")
 
 
 def _plan_page(request, plan, *, status=200, **forms):

@@ -37,12 +37,19 @@ def build(p, ids: dict) -> None:
 
 
 def snapshot_queries(rows, count) -> list[tuple[str, str]]:
-    from lienthong.records.models import CaseFile, CaseFileDocument, FilePlan, PlanEntry, PlanHeading
+    from lienthong.records.models import (
+        CaseFile,
+        CaseFileDocument,
+        FilePlan,
+        PlanEntry,
+        PlanHeading,
+        RecordsSettings,
+    )
 
     return [
         ("file plans", rows(FilePlan, "id", "state")), ("plan headings", count(PlanHeading)),
         ("plan entries", count(PlanEntry)), ("case files", rows(CaseFile, "id", "state", "retention")),
-        ("filed documents", count(CaseFileDocument)),
+        ("filed documents", count(CaseFileDocument)), ("records settings", rows(RecordsSettings, "id", "numbering")),
     ]
 
 
@@ -73,6 +80,8 @@ def web_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
         ok=owner, ok_status=302, refused=sees_file)
     add("records:plans", ok=LOGGED_IN)
     add("records:plans", "empty form", "POST", data={}, ok=LOGGED_IN, ok_status=422, changes="no")
+    add("records:numbering", "the commune", "POST", kwargs={"agency_id": w.agencies["xa"]},
+        data={"numbering": "heading"}, ok=people("clerk.xa"), ok_status=302, refused=LOGGED_IN)
     add("records:plan", "plan_huyen", kwargs={"plan_id": d["plan_huyen"]}, ok=HUYEN)
     add("records:plan", "plan_xa", kwargs={"plan_id": d["plan_xa"]}, ok=XA)
     add("records:plan_export", "plan_huyen", kwargs={"plan_id": d["plan_huyen"]}, ok=HUYEN)

@@ -138,6 +138,19 @@ def test_plan_pages_edit_import_with_every_bad_row_shown_approve_and_publish(cli
     assert r.status_code == 200
 
 
+def test_the_agency_numbering_is_set_on_the_plans_page_by_its_clerk_only(client):
+    p, _plan, _entries = world()
+    agency = p.agencies["huyen"].pk
+    client.force_login(p.users["specialist.huyen"])
+    assert client.post(reverse("records:numbering", args=[agency]), {"numbering": "heading"}).status_code == 403
+    client.force_login(p.users["clerk.huyen"])
+    assert "Đánh số trong từng đề mục lớn" in client.get(reverse("records:plans")).content.decode()
+    assert client.post(reverse("records:numbering", args=[agency]), {"numbering": "heading"}).status_code == 302
+    assert services.agency_numbering(agency) == "heading"
+    plan = services.plan_create(actor=p.users["clerk.huyen"], agency_id=agency, year=2019)
+    assert plan.numbering == "heading"
+
+
 def test_list_pages_use_a_constant_number_of_queries(client, django_assert_max_num_queries):
     p, _plan, entries = world()
     owner = p.users["specialist.huyen.noivu"]
