@@ -15,7 +15,8 @@ What counts toward a unit's maximum
       should not gain from it; ``exclude`` treats it like not applicable (rescale); ``error`` refuses.
 
 Relative rules (``ratio_to_best``, ``minmax``, ``zscore_minmax``) compare a unit with the other units of
-its own group that have a value for the criterion. When every unit has the same value, each gets the full
+its own group that are ranked (not ``excluded``) and have a value for the criterion. An excluded unit is
+scored against that benchmark for information (its points capped to 0 – max) and gets no class. When every unit has the same value, each gets the full
 points of a ``minmax`` / ``zscore_minmax`` criterion (all are the best). ``zscore_minmax`` standardises
 (population σ) and then min–max normalises, as the UN EGDI does per component; on a single criterion this
 equals ``minmax``, the difference only shows when z-scores are averaged across criteria for analysis.
@@ -329,7 +330,8 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
             continue
         code = crit.code
         for g, rows in members.items():
-            vals = [uv[code] for u, uv in rows if uv.get(code) is not None and code not in u.not_applicable]
+            vals = [uv[code] for u, uv in rows
+                    if not u.excluded and uv.get(code) is not None and code not in u.not_applicable]
             stats[(g, code)] = _group_stats(crit, vals)
 
     results: list[dict] = []
@@ -349,6 +351,8 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
                 cs_ = CriterionScore(crit.code, 0.0, 0.0 if policy == "exclude" else crit.max, MISSING)
             else:
                 pts = criterion_points(crit, v, stats.get((u.group, crit.code)))
+                if u.excluded:  # scored against the ranked units' benchmark, which it may pass
+                    pts = min(max(pts, 0.0), crit.max)
                 cs_ = CriterionScore(crit.code, pts, crit.max, SCORED)
             crit_scores[crit.code] = cs_
             cat_pts[cat.code] = cat_pts.get(cat.code, 0.0) + cs_.points
@@ -362,7 +366,8 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
         total = index * gmax if index is not None else 0.0
         results.append(dict(code=u.code, group=u.group, criteria=crit_scores, categories=categories, points=points,
                             max_points=max_points, group_max=gmax, total=total, index=index,
-                            class_label=class_for(cs, u.group, total if index is not None else None),
+                            class_label=None if u.excluded else class_for(
+                                cs, u.group, total if index is not None else None),
                             rank=None, excluded=u.excluded))
 
     # competition ranking within each group

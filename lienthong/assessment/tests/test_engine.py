@@ -214,7 +214,7 @@ def test_groups_are_ranked_separately_and_excluded_units_are_not_ranked():
     values = {"a": {"K": 60}, "b": {"K": 70}, "thongke": {"K": 50}, "congan": {"K": 99}}
     result = score(cs, units, values)
     assert {u.code: u.rank for u in result.units} == {"a": 2, "b": 1, "thongke": 1, "congan": None}
-    assert result.by_code["congan"].class_label == "Xuất sắc"
+    assert result.by_code["congan"].class_label is None
 
 
 @pytest.mark.parametrize("total, label", [
@@ -304,3 +304,18 @@ def test_overrides_replace_points_and_are_checked():
     with pytest.raises(ScoringInputError) as exc:
         score(cs, units, values, overrides={"a": {"A1": 9}})
     assert exc.value.errors == [engine.OVERRIDE_OUTSIDE % {"u": "a", "c": "A1", "v": "9", "max": "4"}]
+
+
+# --------------------------------------------------------------------------- issue 18: a ranking the council can defend
+
+
+def test_an_excluded_unit_sets_no_benchmark_and_gets_no_class():
+    for rule in ("ratio_to_best", "minmax", "zscore_minmax"):
+        crit = Criterion("K", "k", rule, 10)
+        cs = one_criterion_set(crit)
+        units = [Unit("a", "so"), Unit("b", "so"), Unit("congan", "so", excluded=True)]
+        result = score(cs, units, {"a": {"K": 50}, "b": {"K": 40}, "congan": {"K": 100}})
+        a, congan = result.by_code["a"], result.by_code["congan"]
+        assert a.criteria["K"].points == 10, rule  # the best ranked unit sets the benchmark, not the excluded one
+        assert (a.rank, a.class_label) == (1, "Xuất sắc"), rule
+        assert (congan.rank, congan.class_label) == (None, None), rule
