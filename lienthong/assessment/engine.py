@@ -16,8 +16,10 @@ What counts toward a unit's maximum
 
 Relative rules (``ratio_to_best``, ``minmax``, ``zscore_minmax``) compare a unit with the other units of
 its own group that are ranked (not ``excluded``) and have a value for the criterion. An excluded unit is
-scored against that benchmark for information (its points capped to 0 – max) and gets no class. When every unit has the same value, each gets the full
-points of a ``minmax`` / ``zscore_minmax`` criterion (all are the best). ``zscore_minmax`` standardises
+scored against that benchmark for information (its points capped to 0 – max) and gets no class. When
+nobody differs (no ranked value, one, or all equal; for ratio_to_best a best of 0) the criterion's
+``no_spread`` rule applies: ``absolute`` (default) reads the value against the criterion's ``reference``,
+else 0 for 0 and the maximum for more; ``full`` or ``zero`` as named. ``zscore_minmax`` standardises
 (population σ) and then min–max normalises, as the UN EGDI does per component; on a single criterion this
 equals ``minmax``, the difference only shows when z-scores are averaged across criteria for analysis.
 
@@ -183,17 +185,31 @@ def _check_value(crit: Criterion, v) -> str | None:
     return None
 
 
+def no_spread_points(crit: Criterion, v) -> float:
+    """Points of a relative criterion when nobody in the group differs (see ``criteria.NO_SPREAD_RULES``)."""
+    rule = crit.no_spread_rule
+    if rule == "full":
+        return crit.max
+    if rule == "zero":
+        return 0.0
+    if crit.reference is not None:
+        return min(1.0, max(0.0, v) / crit.reference) * crit.max
+    return crit.max if v > 0 else 0.0
+
+
 def criterion_points(crit: Criterion, v, stats: tuple[float, ...] | None = None) -> float:
-    """Points of one checked value. ``stats`` for relative rules: (best,) for ratio_to_best,
-    (lo, hi) for minmax, (lo_z, hi_z, mean, sd) for zscore_minmax, over the unit's group."""
+    """Points of one checked value. ``stats`` for relative rules, over the ranked units of the unit's group:
+    (best,) for ratio_to_best, (lo, hi) for minmax, (lo_z, hi_z, mean, sd) for zscore_minmax; ``None`` when
+    nobody differs (the criterion's no-spread rule applies)."""
     rule, mx = crit.rule, crit.max
+    if crit.relative and stats is None:
+        return no_spread_points(crit, v)
     if rule == "ratio":
         return v * mx
     if rule == "target_ratio":
         return min(1.0, v / crit.target) * mx
     if rule == "ratio_to_best":
-        best = stats[0]
-        return v / best * mx if best > 0 else 0.0
+        return v / stats[0] * mx
     if rule == "steps":
         if crit.steps_are_choices:
             return next(s.points for s in crit.steps if s.when == v)
@@ -210,27 +226,25 @@ def criterion_points(crit: Criterion, v, stats: tuple[float, ...] | None = None)
         return float(v)
     if rule == "minmax":
         lo, hi = stats
-        return (v - lo) / (hi - lo) * mx if hi > lo else mx
+        return (v - lo) / (hi - lo) * mx
     if rule == "zscore_minmax":
         zlo, zhi, mean, sd = stats
-        if sd == 0 or zhi <= zlo:
-            return mx
         return ((v - mean) / sd - zlo) / (zhi - zlo) * mx
     raise ValueError(rule)
 
 
 def _group_stats(crit: Criterion, vals: list[float]) -> tuple[float, ...] | None:
-    if not vals:
+    """The benchmark of a relative rule over the ranked units' values; ``None`` when nobody differs
+    (no value, one value, all equal) or, for ratio_to_best, when the best is 0."""
+    if len(vals) < 2 or max(vals) - min(vals) <= EPS * max(1.0, abs(max(vals))):
         return None
     if crit.rule == "ratio_to_best":
-        return (max(vals),)
+        return (max(vals),) if max(vals) > 0 else None
     lo, hi = min(vals), max(vals)
     if crit.rule == "minmax":
         return (lo, hi)
     mean = sum(vals) / len(vals)
     sd = math.sqrt(sum((x - mean) ** 2 for x in vals) / len(vals))
-    if sd == 0:
-        return (0.0, 0.0, mean, 0.0)
     return ((lo - mean) / sd, (hi - mean) / sd, mean, sd)
 
 

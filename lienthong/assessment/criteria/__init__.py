@@ -20,15 +20,20 @@ Layout (see ``criteria_sets/mic-2017-default.yaml``)::
 
 Rule parameters: ``target`` and ``value_kind`` (target_ratio), ``per_item`` (count_capped),
 ``steps`` (``[{min: number, points}]`` thresholds or ``[{when: code, points}]`` choices),
-``options`` (best_of: ``[{code, name, points}]``).
+``options`` (best_of: ``[{code, name, points}]``); ``no_spread`` (``absolute`` default, ``full``, ``zero``)
+and ``reference`` (the value read as full marks when nobody differs) for the relative rules ``ratio_to_best``,
+``minmax``, ``zscore_minmax``.
 """
 
+from .describing import NO_RELATIVE_CRITERIA, no_spread_text, relative_rules_text
 from .dumping import criteria_set_as_dict, dump_criteria_set
 from .loading import SHIPPED_DIR, load_criteria_set, load_shipped
 from .model import (
     EPS,
     MISSING_POLICIES,
+    NO_SPREAD_RULES,
     NOT_APPLICABLE_POLICIES,
+    RELATIVE_RULES,
     RULE_TYPES,
     VALUE_KINDS,
     Band,
@@ -42,6 +47,8 @@ from .model import (
     format_number,
 )
 
-__all__ = ["EPS", "MISSING_POLICIES", "NOT_APPLICABLE_POLICIES", "RULE_TYPES", "SHIPPED_DIR", "VALUE_KINDS", "Band",
+__all__ = ["EPS", "MISSING_POLICIES", "NO_RELATIVE_CRITERIA", "NO_SPREAD_RULES", "NOT_APPLICABLE_POLICIES",
+           "RELATIVE_RULES", "RULE_TYPES", "SHIPPED_DIR", "VALUE_KINDS", "Band",
            "Category", "CriteriaSet", "CriteriaSetError", "Criterion", "Group", "Option", "Step",
-           "criteria_set_as_dict", "dump_criteria_set", "format_number", "load_criteria_set", "load_shipped"]
+           "criteria_set_as_dict", "dump_criteria_set", "format_number", "load_criteria_set", "load_shipped",
+           "no_spread_text", "relative_rules_text"]

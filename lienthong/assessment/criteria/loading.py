@@ -14,7 +14,9 @@ from ..indicators import INDICATORS, Indicator
 from .model import (
     EPS,
     MISSING_POLICIES,
+    NO_SPREAD_RULES,
     NOT_APPLICABLE_POLICIES,
+    RELATIVE_RULES,
     RULE_TYPES,
     VALUE_KINDS,
     Band,
@@ -206,7 +208,7 @@ _GROUP_KEYS = {"code", "name", "max_points", "enabled"}
 _BAND_KEYS = {"label", "min", "min_points"}
 _CAT_KEYS = {"code", "name", "points", "applies_to", "criteria", "proposal"}
 _CRIT_KEYS = {"code", "name", "rule", "max", "source", "evidence", "applies_to", "target", "value_kind",
-              "per_item", "steps", "options", "note", "proposal"}
+              "per_item", "steps", "options", "note", "proposal", "no_spread", "reference"}
 
 
 def load_criteria_set(text: str, *, indicators: dict[str, Indicator] | None = None) -> CriteriaSet:
@@ -388,7 +390,7 @@ def _criterion(r: _Reader, km: dict, unique, known_groups: set[str], capplies) -
         r.err(km["source"].line, "source", BAD_SOURCE % {"s": source})
 
     kw = {}
-    for key in ("target", "value_kind", "per_item", "steps", "options"):
+    for key in ("target", "value_kind", "per_item", "steps", "options", "no_spread", "reference"):
         if key in km and not _rule_uses(rule, key):
             r.err(km[key].line, key, NOT_FOR_RULE % {"rule": rule})
     if rule == "target_ratio":
@@ -401,6 +403,13 @@ def _criterion(r: _Reader, km: dict, unique, known_groups: set[str], capplies) -
             kw["target"] = r.number(km, "target", None, lo=0, what=_("chỉ tiêu"))
         if kw.get("target") == 0:
             r.err(km["target"].line, "target", _("chỉ tiêu phải lớn hơn 0."))
+    if rule in RELATIVE_RULES:
+        if "no_spread" in km:
+            kw["no_spread"] = r.choice(km, "no_spread", NO_SPREAD_RULES, "absolute")
+        kw["reference"] = r.number(km, "reference", None, lo=0, what=_("giá trị tham chiếu"))
+        if kw["reference"] == 0:
+            r.err(km["reference"].line, "reference", _("giá trị tham chiếu phải lớn hơn 0."))
+            kw["reference"] = None
     if rule == "count_capped":
         if "per_item" not in km:
             r.err(km["rule"].line, "per_item", str(PER_ITEM_REQUIRED))
@@ -418,6 +427,8 @@ def _criterion(r: _Reader, km: dict, unique, known_groups: set[str], capplies) -
 
 
 def _rule_uses(rule: str, key: str) -> bool:
+    if key in ("no_spread", "reference"):
+        return rule in RELATIVE_RULES or not rule
     return {"target": "target_ratio", "value_kind": "target_ratio", "per_item": "count_capped",
             "steps": "steps", "options": "best_of"}[key] == rule or not rule
 

@@ -21,6 +21,12 @@ RULE_TYPES = {
 }
 VALUE_KINDS = ("ratio", "number")
 MISSING_POLICIES = ("zero", "exclude", "error")
+# Rules that compare a unit with the other ranked units of its group, and what they give when nobody differs
+# (every value equal, a unit alone, or no ranked unit with a value): ``absolute`` (the default) reads the
+# value on its own, against ``reference`` when the criterion states one (value / reference, capped), else
+# 0 for 0 (or less) and the maximum for more; ``full`` gives everyone the maximum; ``zero`` gives 0.
+RELATIVE_RULES = ("ratio_to_best", "minmax", "zscore_minmax")
+NO_SPREAD_RULES = ("absolute", "full", "zero")
 NOT_APPLICABLE_POLICIES = ("rescale", "zero")
 EPS = 1e-9
 
@@ -87,6 +93,16 @@ class Criterion:
     options: tuple[Option, ...] = ()
     note: str = ""
     proposal: bool = False
+    no_spread: str | None = None  # relative rules: None = "absolute" (see NO_SPREAD_RULES)
+    reference: float | None = None  # relative rules: the value read as full marks when nobody differs
+
+    @property
+    def relative(self) -> bool:
+        return self.rule in RELATIVE_RULES
+
+    @property
+    def no_spread_rule(self) -> str:
+        return self.no_spread or "absolute"
 
     @property
     def indicator_key(self) -> str | None:

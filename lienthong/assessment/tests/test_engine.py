@@ -12,6 +12,7 @@ from lienthong.assessment.criteria import (
     Option,
     Step,
     load_criteria_set,
+    dump_criteria_set,
     load_shipped,
 )
 from lienthong.assessment.engine import (
@@ -319,3 +320,48 @@ def test_an_excluded_unit_sets_no_benchmark_and_gets_no_class():
         assert a.criteria["K"].points == 10, rule  # the best ranked unit sets the benchmark, not the excluded one
         assert (a.rank, a.class_label) == (1, "Xuất sắc"), rule
         assert (congan.rank, congan.class_label) == (None, None), rule
+
+
+def test_no_spread_reads_the_value_absolutely_by_default():
+    # every unit 0 on a 20-point min–max criterion: 0 each, not the full 20
+    crit = Criterion("Z", "z", "minmax", 20)
+    manual = Criterion("M", "m", "manual", 80)
+    cs = CriteriaSet(code="t", name="t", version=1, bands=BANDS, groups=(Group("so", "so", 100),),
+                     categories=(Category("A", "A", 100, (manual, crit)),))
+    result = score(cs, [Unit("a", "so"), Unit("b", "so")], {"a": {"M": 50, "Z": 0}, "b": {"M": 40, "Z": 0}})
+    assert [(u.total, u.class_label) for u in result.units] == [(50, "Trung bình"), (40, "Yếu")]
+    for rule in ("minmax", "zscore_minmax", "ratio_to_best"):
+        c = Criterion("K", "k", rule, 10)
+        assert points(c, {"a": 0, "b": 0}) == {"a": 0, "b": 0}, rule
+        # a unit alone in its group is read against the criterion's stated reference, not against itself
+        assert points(Criterion("K", "k", rule, 10, reference=100), {"a": 30}) == {"a": 3}, rule
+        assert points(Criterion("K", "k", rule, 10, reference=100), {"a": 30, "b": 30}) == {"a": 3, "b": 3}, rule
+
+
+def test_the_no_spread_rule_is_chosen_per_criterion():
+    for rule in ("minmax", "zscore_minmax", "ratio_to_best"):
+        assert points(Criterion("K", "k", rule, 10, no_spread="full"), {"a": 0, "b": 0}) == {"a": 10, "b": 10}
+        assert points(Criterion("K", "k", rule, 10, no_spread="zero"), {"a": 7}) == {"a": 0}
+    text = "\n".join([
+        "criteria_set:", "  code: t", "  name: t", "  version: 1", "  groups: [{code: so, name: Sở, max_points: 10}]",
+        "  categories:", "    - {code: A, name: A, points: 10, criteria: [",
+        "        {code: K, name: k, rule: minmax, max: 10, no_spread: full, reference: 5}]}", ""])
+    cs = load_criteria_set(text)
+    assert cs.categories[0].criteria[0].no_spread == "full"
+    assert load_criteria_set(dump_criteria_set(cs)) == cs
+    from lienthong.assessment.criteria import CriteriaSetError
+    from lienthong.assessment.criteria import loading as m
+
+    with pytest.raises(CriteriaSetError) as exc:
+        load_criteria_set(text.replace("rule: minmax", "rule: ratio"))
+    assert m.AT % {"line": 8, "field": "no_spread", "msg": m.NOT_FOR_RULE % {"rule": "ratio"}} in exc.value.errors
+
+
+def test_the_printout_says_which_criteria_are_relative_and_what_no_spread_gives():
+    from lienthong.assessment.criteria import relative_rules_text
+
+    crit = Criterion("K", "Băng thông", "ratio_to_best", 2)
+    cs = one_criterion_set(crit)
+    lines = relative_rules_text(cs)
+    assert len(lines) == 1 and "K" in lines[0] and "Băng thông" in lines[0]
+    assert relative_rules_text(one_criterion_set(Criterion("K", "k", "ratio", 2))) == []
