@@ -58,13 +58,22 @@ CRITERION_UNKNOWN = gettext_lazy("Đơn vị '%(u)s', tiêu chí '%(c)s': tiêu 
 VALUE_MISSING = gettext_lazy("Đơn vị '%(u)s', tiêu chí '%(c)s': thiếu giá trị.")
 OVERRIDE_OUTSIDE = gettext_lazy("Đơn vị '%(u)s', tiêu chí '%(c)s': điểm điều chỉnh %(v)s nằm ngoài khoảng "
                                 "0–%(max)s.")
+TARGET_NOT_POSITIVE = gettext_lazy("Tiêu chí '%(c)s': chỉ tiêu (target) phải lớn hơn 0.")
+PER_ITEM_MISSING = gettext_lazy("Tiêu chí '%(c)s': thiếu số điểm mỗi mục (per_item).")
+REFERENCE_NOT_POSITIVE = gettext_lazy("Tiêu chí '%(c)s': giá trị tham chiếu phải lớn hơn 0.")
+GROUP_MAX_NOT_POSITIVE = gettext_lazy("Nhóm đơn vị '%(g)s': điểm tối đa phải lớn hơn 0.")
+NOT_APPLICABLE_UNKNOWN = gettext_lazy("Đơn vị '%(u)s': tiêu chí không áp dụng '%(c)s' không có trong bộ tiêu chí.")
+UNIT_UNKNOWN = gettext_lazy("Có số liệu cho đơn vị '%(u)s' nhưng đơn vị này không có trong danh sách đánh giá.")
+WEIGHTS_SUM_ZERO = gettext_lazy("Tổng trọng số (mẫu số) phải lớn hơn 0.")
 INDICATOR_NOT_WEIGHTED = gettext_lazy("Chỉ số '%(k)s': không có trong danh sách trọng số.")
 INDICATOR_OUTSIDE = gettext_lazy("Chỉ số '%(k)s': giá trị %(v)s nằm ngoài khoảng 0–1.")
 
 
 class ScoringInputError(DomainError):
+    """Input the engine refuses, every problem listed (a 400 on the page or the API)."""
+
     code = "scoring_input_invalid"
-    status = 422
+    status = 400
 
     def __init__(self, errors: list[str]):
         self.errors = list(errors)
@@ -274,6 +283,21 @@ def competition_ranks(keys: Mapping[str, float]) -> dict[str, int]:
     return ranks
 
 
+def criteria_set_problems(cs: CriteriaSet) -> list[str]:
+    """What in a criteria set (built in code, or loaded) the engine cannot score with: a target, reference or
+    group maximum of 0, a count without points per item."""
+    errors = [GROUP_MAX_NOT_POSITIVE % {"g": g.code} for g in cs.groups
+              if not _is_num(g.max_points) or g.max_points <= 0]
+    for _cat, crit in cs.criteria():
+        if crit.rule == "target_ratio" and (not _is_num(crit.target) or crit.target <= 0):
+            errors.append(TARGET_NOT_POSITIVE % {"c": crit.code})
+        if crit.rule == "count_capped" and not _is_num(crit.per_item):
+            errors.append(PER_ITEM_MISSING % {"c": crit.code})
+        if crit.reference is not None and (not _is_num(crit.reference) or crit.reference <= 0):
+            errors.append(REFERENCE_NOT_POSITIVE % {"c": crit.code})
+    return errors
+
+
 def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[str, object]], *,
           previous: Mapping[str, object] | None = None, missing_value_policy: str | None = None,
           overrides: Mapping[str, Mapping[str, float]] | None = None) -> ScoringResult:
@@ -300,8 +324,15 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
             errors.append(_("Đơn vị '%(u)s' bị lặp.") % {"u": u.code})
         seen.add(u.code)
 
+    errors += criteria_set_problems(cs)
     pairs = list(cs.criteria())
     by_code = {crit.code: (cat, crit) for cat, crit in pairs}
+    for u in units:
+        for ccode in sorted(u.not_applicable - by_code.keys()):
+            errors.append(NOT_APPLICABLE_UNKNOWN % {"u": u.code, "c": ccode})
+    for ucode in [*values, *(k for k in overrides if k not in values)]:
+        if ucode not in seen:
+            errors.append(UNIT_UNKNOWN % {"u": ucode})
     applicable = {g: [(cat, crit) for cat, crit in pairs if cs.applies(cat, crit, g)] for g in group_codes}
 
     # check every value first, so bad input scores nothing
@@ -432,6 +463,8 @@ def weighted_index(values: Mapping[str, float], weights: Mapping[str, float], *,
     if errors:
         raise ScoringInputError(errors)
     denominator = total if total is not None else sum(weights.values())
+    if not _is_num(denominator) or denominator <= 0:
+        raise ScoringInputError([str(WEIGHTS_SUM_ZERO)])
     return sum(w * values.get(k, 0.0) for k, w in weights.items()) / denominator
 
 

@@ -53,6 +53,7 @@ UNKNOWN_INDICATOR = gettext_lazy("mã chỉ số tự động '%(k)s' không t�
 BAD_SOURCE = gettext_lazy("nguồn dữ liệu '%(s)s' không hợp lệ; dùng self_report, indicator:<mã> hoặc import:<mã>.")
 NOT_FOR_RULE = gettext_lazy("trường này không dùng với quy tắc '%(rule)s'.")
 PER_ITEM_REQUIRED = gettext_lazy("quy tắc 'count_capped' cần số điểm mỗi mục (per_item).")
+GROUP_MAX_ZERO = gettext_lazy("điểm tối đa của nhóm đơn vị phải lớn hơn 0.")
 WHAT_UNIT_GROUP = gettext_lazy("nhóm đơn vị")
 WHAT_CRITERION = gettext_lazy("tiêu chí")
 WHAT_THRESHOLD = gettext_lazy("ngưỡng")
@@ -276,6 +277,8 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
                   max_points=r.number(gm, "max_points", 0, lo=0, what=_("điểm tối đa")),
                   enabled=r.boolean(gm, "enabled", True))
         groups.append(g)
+        if "max_points" in gm and g.max_points == 0:
+            r.err(gm["max_points"].line, "max_points", str(GROUP_MAX_ZERO))
         group_lines[gcode] = (gm["max_points"].line if "max_points" in gm
                               else gm["code"].line if "code" in gm else gnode.line)
     if "groups" in m and not groups:

@@ -365,3 +365,45 @@ def test_the_printout_says_which_criteria_are_relative_and_what_no_spread_gives(
     lines = relative_rules_text(cs)
     assert len(lines) == 1 and "K" in lines[0] and "Băng thông" in lines[0]
     assert relative_rules_text(one_criterion_set(Criterion("K", "k", "ratio", 2))) == []
+
+
+def test_inputs_the_engine_refuses_with_a_message():
+    from lienthong.assessment.engine import weighted_index
+
+    no_target = Criterion("T", "t", "target_ratio", 10, target=0, value_kind="ratio")
+    with pytest.raises(ScoringInputError) as exc:
+        score(one_criterion_set(no_target), [Unit("a", "so")], {"a": {"T": 0.5}})
+    assert exc.value.errors == [engine.TARGET_NOT_POSITIVE % {"c": "T"}]
+    assert exc.value.status == 400
+
+    empty = CriteriaSet(code="t", name="t", version=1, groups=(Group("so", "so", 0),),
+                        categories=(Category("A", "A", 0, (Criterion("K", "k", "manual", 0),)),))
+    with pytest.raises(ScoringInputError) as exc:
+        score(empty, [Unit("a", "so")], {"a": {"K": 0}})
+    assert engine.GROUP_MAX_NOT_POSITIVE % {"g": "so"} in exc.value.errors
+
+    cs = manual_set()
+    with pytest.raises(ScoringInputError) as exc:
+        score(cs, [Unit("a", "so", not_applicable=frozenset({"D9"}))], {"a": {"K": 5}, "ghost": {"K": 100}},
+              overrides={"phantom": {"K": 1}})
+    assert exc.value.errors == [engine.NOT_APPLICABLE_UNKNOWN % {"u": "a", "c": "D9"},
+                                engine.UNIT_UNKNOWN % {"u": "ghost"}, engine.UNIT_UNKNOWN % {"u": "phantom"}]
+
+    with pytest.raises(ScoringInputError) as exc:
+        weighted_index({"x": 0.5}, {"x": 0})
+    assert exc.value.errors == [str(engine.WEIGHTS_SUM_ZERO)]
+    with pytest.raises(ScoringInputError) as exc:
+        weighted_index({"x": 0.5}, {"x": 10}, total=0)
+    assert exc.value.errors == [str(engine.WEIGHTS_SUM_ZERO)]
+
+
+def test_the_loader_refuses_a_group_maximum_of_zero():
+    from lienthong.assessment.criteria import CriteriaSetError
+    from lienthong.assessment.criteria import loading as m
+
+    text = "\n".join([
+        "criteria_set:", "  code: t", "  name: t", "  version: 1", "  groups: [{code: so, name: Sở, max_points: 0}]",
+        "  categories:", "    - {code: A, name: A, points: 0, criteria: [{code: K, name: k, rule: manual, max: 0}]}", ""])
+    with pytest.raises(CriteriaSetError) as exc:
+        load_criteria_set(text)
+    assert m.AT % {"line": 5, "field": "max_points", "msg": m.GROUP_MAX_ZERO} in exc.value.errors
