@@ -2,7 +2,10 @@
 
 ``score(cs, units, values)`` returns, for every unit: the points of each criterion, each category's points,
 the total, the index (points / the maximum that applies to the unit), the class, the rank within its group
-(competition ranking, ties 1-2-2-4) and, given last year's results, the change.
+(competition ranking, ties 1-2-2-4) and, given last year's results, the change. Rank and class are
+read on ``shown_total``, the total rounded half up to the set's ``precision`` (2 decimals by default): what
+is printed is what is ranked, so two totals printed alike are tied and 89.995 printed "90,00" is in the
+class that starts at 90.
 
 What counts toward a unit's maximum
     * criteria whose ``applies_to`` (or their category's) leaves out the unit's group never count;
@@ -41,10 +44,9 @@ from django.utils.translation import gettext_lazy
 
 from lienthong.core.errors import DomainError
 
-from .criteria import EPS, MISSING_POLICIES, CriteriaSet, Criterion, format_number
+from .criteria import EPS, MISSING_POLICIES, CriteriaSet, Criterion, format_number, round_shown
 
 SCORED, MISSING, NOT_APPLICABLE = "scored", "missing", "not_applicable"
-_RANK_DIGITS = 9  # indexes equal to 9 decimals tie (float noise must not break a tie)
 
 # Messages users see (the tests use these constants rather than copies of the text). A value's problem
 # (RATIO_OUTSIDE…) is reported AT_CRITERION of a unit.
@@ -123,6 +125,7 @@ class UnitResult:
     max_points: float  # maximum that applies to this unit (after exemptions)
     group_max: float  # the group's maximum in the criteria set
     total: float  # points on the group's scale: index × group_max
+    shown_total: float  # the total as printed (the set's ``precision``, half up): ranked and classified
     index: float | None
     class_label: str | None
     rank: int | None
@@ -261,9 +264,11 @@ def _group_stats(crit: Criterion, vals: list[float]) -> tuple[float, ...] | None
 
 
 def class_for(cs: CriteriaSet, group: str, total: float | None) -> str | None:
-    """The class of a total on the group's scale (first band whose cut-off it reaches)."""
+    """The class of a total on the group's scale (first band whose cut-off it reaches), read at the set's
+    printed precision: 89.995 printed "90,00" reaches a cut-off of 90."""
     if total is None or not cs.bands:
         return None
+    total = round_shown(total, cs.precision)
     gmax = cs.group(group).max_points
     for band in cs.bands:
         if total >= band.threshold(group, gmax) - EPS:
@@ -411,14 +416,15 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
         total = index * gmax if index is not None else 0.0
         results.append(dict(code=u.code, group=u.group, criteria=crit_scores, categories=categories, points=points,
                             max_points=max_points, group_max=gmax, total=total, index=index,
+                            shown_total=round_shown(total, cs.precision),
                             class_label=None if u.excluded else class_for(
                                 cs, u.group, total if index is not None else None),
                             rank=None, excluded=u.excluded))
 
-    # competition ranking within each group
+    # competition ranking within each group, on the printed total (ties and classes share one tolerance)
     rows = {r["code"]: r for r in results}
     for g in group_codes:
-        keys = {r["code"]: round(r["index"], _RANK_DIGITS) for r in results
+        keys = {r["code"]: r["shown_total"] for r in results
                 if r["group"] == g and not r["excluded"] and r["index"] is not None}
         for code, rank in competition_ranks(keys).items():
             rows[code]["rank"] = rank
@@ -431,7 +437,7 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
             pi, pr, pt = getattr(p, "index", None), getattr(p, "rank", None), getattr(p, "total", None)
             r.update(previous_index=pi, previous_rank=pr,
                      change_index=r["index"] - pi if pi is not None and r["index"] is not None else None,
-                     change_total=r["total"] - pt if pt is not None else None,
+                     change_total=r["shown_total"] - pt if pt is not None else None,
                      change_rank=pr - r["rank"] if pr is not None and r["rank"] is not None else None)
         out.append(UnitResult(**r))
     return ScoringResult(units=tuple(out), by_code={u.code: u for u in out})

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from ..indicators import INDICATORS, Indicator
 from .model import (
+    DEFAULT_PRECISION,
     EPS,
+    MAX_PRECISION,
     MISSING_POLICIES,
     NO_SPREAD_RULES,
     NOT_APPLICABLE_POLICIES,
@@ -204,7 +206,7 @@ class _Reader:
 
 
 _SET_KEYS = {"code", "name", "version", "year", "proposal", "derived_from", "groups", "classification",
-             "missing_value_policy", "not_applicable_policy", "categories", "notes"}
+             "missing_value_policy", "not_applicable_policy", "categories", "notes", "precision"}
 _GROUP_KEYS = {"code", "name", "max_points", "enabled"}
 _BAND_KEYS = {"label", "min", "min_points"}
 _CAT_KEYS = {"code", "name", "points", "applies_to", "criteria", "proposal"}
@@ -264,6 +266,10 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         r.err(m["version"].line, "version", _("phiên bản phải là số nguyên."))
         version = 1
     year = r.number(m, "year", None, lo=2000, hi=2100, what=_("năm"))
+    precision = r.number(m, "precision", DEFAULT_PRECISION, lo=0, hi=MAX_PRECISION, what=_("số chữ số thập phân"))
+    if not isinstance(precision, int):
+        r.err(m["precision"].line, "precision", _("số chữ số thập phân phải là số nguyên."))
+        precision = DEFAULT_PRECISION
 
     # groups
     groups: list[Group] = []
@@ -348,7 +354,7 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         derived_from=r.strings(m, "derived_from"),
         missing_value_policy=r.choice(m, "missing_value_policy", MISSING_POLICIES, "zero"),
         not_applicable_policy=r.choice(m, "not_applicable_policy", NOT_APPLICABLE_POLICIES, "rescale"),
-        notes=r.text(m, "notes"),
+        notes=r.text(m, "notes"), precision=precision,
     )
     # each group's maximum must be the sum of what applies to it
     for g in groups:

@@ -29,6 +29,8 @@ RELATIVE_RULES = ("ratio_to_best", "minmax", "zscore_minmax")
 NO_SPREAD_RULES = ("absolute", "full", "zero")
 NOT_APPLICABLE_POLICIES = ("rescale", "zero")
 EPS = 1e-9
+DEFAULT_PRECISION = 2
+MAX_PRECISION = 6
 
 
 class CriteriaSetError(DomainError):
@@ -137,6 +139,7 @@ class CriteriaSet:
     missing_value_policy: str = "zero"
     not_applicable_policy: str = "rescale"
     notes: str = ""
+    precision: int = 2  # decimals of the printed total; ranks and classes use the total rounded to them
 
     def group(self, code: str) -> Group:
         for g in self.groups:
@@ -157,6 +160,13 @@ class CriteriaSet:
     def group_maximum(self, group: str) -> float:
         return sum(c.max for cat, c in self.criteria() if self.applies(cat, c, group))
 
+
+
+def round_shown(x: float, digits: int) -> float:
+    """``x`` as printed with ``digits`` decimals, half up (85.495 → 85.50), float noise removed first."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(round(x, 9))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def format_number(x: float) -> str:

@@ -407,3 +407,33 @@ def test_the_loader_refuses_a_group_maximum_of_zero():
     with pytest.raises(CriteriaSetError) as exc:
         load_criteria_set(text)
     assert m.AT % {"line": 5, "field": "max_points", "msg": m.GROUP_MAX_ZERO} in exc.value.errors
+
+
+def test_rank_and_class_follow_the_printed_precision():
+    cs = manual_set()
+    assert cs.precision == 2
+    totals = {"a": 85.504, "b": 85.496, "c": 89.995, "d": 89.994}
+    result = score(cs, [Unit(c, "so") for c in totals], {c: {"K": t} for c, t in totals.items()})
+    by = result.by_code
+    assert (by["a"].shown_total, by["b"].shown_total, by["c"].shown_total) == (85.5, 85.5, 90.0)
+    assert (by["a"].rank, by["b"].rank) == (3, 3)  # both printed "85,50": tied
+    assert (by["c"].rank, by["c"].class_label) == (1, "Xuất sắc")  # printed "90,00"
+    assert (by["d"].shown_total, by["d"].class_label) == (89.99, "Tốt")
+    assert class_for(cs, "so", 89.995) == "Xuất sắc"
+
+    from dataclasses import replace
+
+    coarse = replace(cs, precision=0)  # a set that prints whole points
+    result = score(coarse, [Unit(c, "so") for c in totals], {c: {"K": t} for c, t in totals.items()})
+    assert {u.code: u.rank for u in result.units} == {"a": 3, "b": 4, "c": 1, "d": 1}  # 86, 85, 90, 90
+
+
+def test_the_precision_is_read_from_the_criteria_set():
+    text = "\n".join([
+        "criteria_set:", "  code: t", "  name: t", "  version: 1", "  precision: 1",
+        "  groups: [{code: so, name: Sở, max_points: 10}]",
+        "  categories:", "    - {code: A, name: A, points: 10, criteria: [{code: K, name: k, rule: manual, max: 10}]}",
+        ""])
+    cs = load_criteria_set(text)
+    assert cs.precision == 1 and load_criteria_set(dump_criteria_set(cs)) == cs
+    assert "precision" not in dump_criteria_set(load_shipped("mic-2017-default"))  # the default, 2, is implied

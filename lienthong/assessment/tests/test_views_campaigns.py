@@ -11,7 +11,7 @@ from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
 from lienthong.agencies.models import AgencyGroup
 from lienthong.assessment import forms, services
-from lienthong.assessment.models import Adjustment, Campaign, CampaignState, CampaignUnit, SelfAssessment
+from lienthong.assessment.models import Adjustment, Campaign, CampaignState, CampaignUnit, Result, SelfAssessment
 from lienthong.assessment.services.campaigns import EXCLUDED_NEEDS_REASON
 from lienthong.assessment.services.common import WRONG_CAMPAIGN_STEP
 from lienthong.assessment.services.results import ADJUST_POINTS_RANGE, ADJUST_REASON_REQUIRED, NOT_COMPUTED
@@ -474,3 +474,12 @@ def test_measured_values_are_filled_at_publication_and_refreshed_by_the_council(
     assert b1.auto_value == 0.71
     page = client.get(reverse("assessment:self_assessment", args=[b1.self_assessment_id])).content.decode()
     assert "71" in page and "Hệ thống đo được" in page
+
+
+def test_results_page_states_the_precision_it_ranks_at(ranking, client):
+    p, council, version, _draft = ranking
+    c, _e = _ranked_campaign(p, council, version)
+    html = _login(client, council).get(reverse("assessment:results", args=[c.pk])).content.decode()
+    assert escape(str(views.PRECISION_NOTE % {"d": 2})) in html
+    for r in Result.objects.filter(campaign_unit__campaign=c):
+        assert r.total == round(r.total, 2)  # stored as printed

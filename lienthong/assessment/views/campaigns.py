@@ -27,6 +27,7 @@ from lienthong.core.errors import DomainError, NotFound, PermissionDenied, Valid
 from lienthong.core.views import forbidden
 
 from .. import forms, selectors, services
+from ..criteria import relative_rules_text
 from ..models import CampaignState, SelfAssessmentState
 
 S = CampaignState
@@ -58,6 +59,8 @@ ACTION_DONE = {
     "approve": gettext_lazy("Đã phê duyệt kết quả đánh giá."),
     "publish_results": gettext_lazy("Đã công bố kết quả đánh giá."),
 }
+PRECISION_NOTE = gettext_lazy("Tổng điểm làm tròn đến %(d)s chữ số thập phân theo bộ tiêu chí; xếp hạng và xếp loại "
+                              "theo tổng điểm đã làm tròn: hai đơn vị có cùng tổng điểm hiển thị thì đồng hạng.")
 RESULTS_NOT_APPROVED = gettext_lazy("Kết quả đánh giá chưa được phê duyệt, công bố; đơn vị xem được kết quả của mình "
                                     "sau khi UBND tỉnh phê duyệt và bảng xếp hạng sau khi công bố.")
 
@@ -393,7 +396,9 @@ def results(request, campaign_id):
         "has_previous": has_previous, "bands": cs.bands, "reads_all": reads_all,
         "reports_url": reverse("reports:campaign", args=[campaign.pk]) if reads_all else None,
         "commendations_url": reverse("commendations:proposals", args=[campaign.pk]) if reads_all else None,
-        "stale": bool(campaign.state == S.COUNCIL and rows),
+        "stale": bool(campaign.state == S.COUNCIL and rows), "precision": cs.precision,
+        "precision_note": PRECISION_NOTE % {"d": cs.precision},
+        "relative_rules": relative_rules_text(cs),
     })
 
 
