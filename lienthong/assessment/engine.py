@@ -15,7 +15,10 @@ What counts toward a unit's maximum
       ``zero`` scores them 0 out of their maximum;
     * a missing value (no key, or ``None``) follows ``missing_value_policy`` (the set's, or the argument):
       ``zero`` (default) scores 0 out of the criterion's maximum, because a unit that does not report
-      should not gain from it; ``exclude`` treats it like not applicable (rescale); ``error`` refuses.
+      should not gain from it; ``exclude`` treats it like not applicable (rescale), and is refused when the
+      set has self-reported criteria (one value reported out of many would score 100 %); ``error`` refuses;
+    * a unit with no value at all (nothing reported, measured or adjusted) scores 0 out of its whole maximum
+      under any policy, is marked ``no_data`` and ranked last in its group, after every unit that reported.
 
 Relative rules (``ratio_to_best``, ``minmax``, ``zscore_minmax``) compare a unit with the other units of
 its own group that are ranked (not ``excluded``) and have a value for the criterion. An excluded unit is
@@ -60,6 +63,9 @@ CRITERION_UNKNOWN = gettext_lazy("Đơn vị '%(u)s', tiêu chí '%(c)s': tiêu 
 VALUE_MISSING = gettext_lazy("Đơn vị '%(u)s', tiêu chí '%(c)s': thiếu giá trị.")
 OVERRIDE_OUTSIDE = gettext_lazy("Đơn vị '%(u)s', tiêu chí '%(c)s': điểm điều chỉnh %(v)s nằm ngoài khoảng "
                                 "0–%(max)s.")
+EXCLUDE_SELF_REPORTED = gettext_lazy("Chính sách 'exclude' (bỏ tiêu chí thiếu số liệu khỏi điểm tối đa) chỉ dùng được "
+                                     "cho tiêu chí đo tự động hoặc nhập từ hệ thống khác; tiêu chí đơn vị tự báo cáo "
+                                     "thiếu số liệu phải được 0 điểm: %(codes)s.")
 TARGET_NOT_POSITIVE = gettext_lazy("Tiêu chí '%(c)s': chỉ tiêu (target) phải lớn hơn 0.")
 PER_ITEM_MISSING = gettext_lazy("Tiêu chí '%(c)s': thiếu số điểm mỗi mục (per_item).")
 REFERENCE_NOT_POSITIVE = gettext_lazy("Tiêu chí '%(c)s': giá trị tham chiếu phải lớn hơn 0.")
@@ -130,6 +136,7 @@ class UnitResult:
     class_label: str | None
     rank: int | None
     excluded: bool = False
+    no_data: bool = False  # nothing reported or measured for any criterion that applies: ranked last, marked
     previous_index: float | None = None
     previous_rank: int | None = None
     change_index: float | None = None
@@ -319,6 +326,10 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
         raise ScoringInputError([_("Chính sách giá trị thiếu '%(p)s' không hợp lệ.") % {"p": policy}])
     rescale = cs.not_applicable_policy == "rescale"
     errors: list[str] = []
+    if policy == "exclude":
+        self_reported = [c.code for _cat, c in cs.criteria() if c.source == "self_report"]
+        if self_reported:
+            errors.append(EXCLUDE_SELF_REPORTED % {"codes": ", ".join(self_reported)})
     group_codes = {g.code for g in cs.groups}
     seen = set()
     for u in units:
@@ -388,6 +399,11 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
     for u in units:
         uvals = values.get(u.code) or {}
         uover = overrides.get(u.code) or {}
+        counted = [crit.code for _cat, crit in applicable[u.group] if crit.code not in u.not_applicable]
+        # nothing reported, measured or set by the council for any criterion that counts: ranked last, marked,
+        # and scored 0 out of all of them whatever the missing-value policy (``exclude`` would leave nothing)
+        no_data = bool(counted) and all(uvals.get(c) is None and c not in uover for c in counted)
+        missing_max_counts = policy != "exclude" or no_data
         crit_scores: dict[str, CriterionScore] = {}
         cat_pts: dict[str, float] = {}
         cat_max: dict[str, float] = {}
@@ -398,7 +414,7 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
             elif crit.code in uover:
                 cs_ = CriterionScore(crit.code, float(uover[crit.code]), crit.max, SCORED)
             elif v is None:
-                cs_ = CriterionScore(crit.code, 0.0, 0.0 if policy == "exclude" else crit.max, MISSING)
+                cs_ = CriterionScore(crit.code, 0.0, crit.max if missing_max_counts else 0.0, MISSING)
             else:
                 pts = criterion_points(crit, v, stats.get((u.group, crit.code)))
                 if u.excluded:  # scored against the ranked units' benchmark, which it may pass
@@ -419,15 +435,18 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
                             shown_total=round_shown(total, cs.precision),
                             class_label=None if u.excluded else class_for(
                                 cs, u.group, total if index is not None else None),
-                            rank=None, excluded=u.excluded))
+                            rank=None, excluded=u.excluded, no_data=no_data))
 
     # competition ranking within each group, on the printed total (ties and classes share one tolerance)
     rows = {r["code"]: r for r in results}
     for g in group_codes:
-        keys = {r["code"]: r["shown_total"] for r in results
-                if r["group"] == g and not r["excluded"] and r["index"] is not None}
+        ranked = [r for r in results if r["group"] == g and not r["excluded"] and r["index"] is not None]
+        keys = {r["code"]: r["shown_total"] for r in ranked if not r["no_data"]}
         for code, rank in competition_ranks(keys).items():
             rows[code]["rank"] = rank
+        for r in ranked:  # units that sent nothing: tied last, after every unit that did
+            if r["no_data"]:
+                r["rank"] = len(keys) + 1
 
     previous = previous or {}
     out = []

@@ -245,6 +245,8 @@ class Result(models.Model):
     index = models.FloatField(_("chỉ số"), null=True, blank=True)
     class_label = models.CharField(_("xếp loại"), max_length=60, blank=True)
     rank = models.PositiveIntegerField(_("xếp hạng"), null=True, blank=True)
+    no_data = models.BooleanField(_("không có số liệu"), default=False, db_default=False,
+                                  help_text=_("Đơn vị không gửi số liệu nào: 0 điểm, xếp cuối nhóm."))
     categories = models.JSONField(_("điểm theo nhóm tiêu chí"), default=dict)
     criteria = models.JSONField(_("điểm theo tiêu chí"), default=dict)
     previous_index = models.FloatField(null=True, blank=True)

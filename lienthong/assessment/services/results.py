@@ -82,7 +82,7 @@ def campaign_compute_results(*, actor, campaign: Campaign) -> list[Result]:
             r = scored.by_code[str(cu.agency_id)]
             rows.append(Result(
                 campaign_unit=cu, points=r.points, max_points=r.max_points, total=r.shown_total, index=r.index,
-                class_label=r.class_label or "", rank=r.rank,
+                class_label=r.class_label or "", rank=r.rank, no_data=r.no_data,
                 categories={k: {"points": v.points, "max": v.max, "index": v.index} for k, v in r.categories.items()},
                 criteria={k: {"points": v.points, "max": v.max, "status": v.status} for k, v in r.criteria.items()},
                 previous_index=r.previous_index, previous_rank=r.previous_rank, change_index=r.change_index,

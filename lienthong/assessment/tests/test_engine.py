@@ -148,15 +148,19 @@ def test_missing_values_score_zero_by_default():
     assert r.categories["B"].points == 12
 
 
-def test_missing_values_can_be_excluded_or_refused():
+def test_missing_values_can_be_excluded_for_measured_criteria_or_refused():
     cs = load_shipped("mic-2017-default")
     values = {k: v for k, v in MIC_FULL.items() if k not in ("B1", "B2")}
-    r = score(cs, [Unit("stttt", "so_nganh")], {"stttt": values}, missing_value_policy="exclude").by_code["stttt"]
-    assert (r.points, r.max_points, r.index) == (82, 82, 1)
     with pytest.raises(ScoringInputError) as exc:
         score(cs, [Unit("stttt", "so_nganh")], {"stttt": values}, missing_value_policy="error")
     assert exc.value.errors == [engine.VALUE_MISSING % {"u": "stttt", "c": "B1"},
                                 engine.VALUE_MISSING % {"u": "stttt", "c": "B2"}]
+    measured = CriteriaSet(code="t", name="t", version=1, bands=BANDS, groups=(Group("so", "so", 20),),
+                           missing_value_policy="exclude", categories=(Category("A", "A", 20, (
+                               Criterion("M1", "m", "ratio", 10, source="indicator:e_doc_share"),
+                               Criterion("M2", "m", "ratio", 10, source="indicator:on_time_share"))),))
+    r = score(measured, [Unit("a", "so")], {"a": {"M1": 0.5}}).by_code["a"]  # nothing to measure for M2
+    assert (r.points, r.max_points, r.index, r.total) == (5, 10, 0.5, 10)
 
 
 def test_a_unit_with_no_values_at_all_gets_zero_and_is_ranked_last():
@@ -437,3 +441,39 @@ def test_the_precision_is_read_from_the_criteria_set():
     cs = load_criteria_set(text)
     assert cs.precision == 1 and load_criteria_set(dump_criteria_set(cs)) == cs
     assert "precision" not in dump_criteria_set(load_shipped("mic-2017-default"))  # the default, 2, is implied
+
+
+def test_exclude_is_refused_for_self_reported_criteria():
+    # one criterion reported out of many must not give 100 points, Xuất sắc and rank 1
+    cs = load_shipped("mic-2017-default")
+    with pytest.raises(ScoringInputError) as exc:
+        score(cs, [Unit("a", "so_nganh"), Unit("b", "so_nganh")], {"a": {"A1": 1}, "b": MIC_FULL},
+              missing_value_policy="exclude")
+    self_reported = ", ".join(c.code for _cat, c in cs.criteria() if c.source == "self_report")
+    assert exc.value.errors == [engine.EXCLUDE_SELF_REPORTED % {"codes": self_reported}]
+    from lienthong.assessment.criteria import CriteriaSetError
+    from lienthong.assessment.criteria import loading as m
+
+    text = "\n".join([
+        "criteria_set:", "  code: t", "  name: t", "  version: 1", "  missing_value_policy: exclude",
+        "  groups: [{code: so, name: Sở, max_points: 10}]",
+        "  categories:", "    - {code: A, name: A, points: 10, criteria: [{code: K, name: k, rule: ratio, max: 10}]}",
+        ""])
+    with pytest.raises(CriteriaSetError) as exc:
+        load_criteria_set(text)
+    assert exc.value.errors == [m.AT % {"line": 5, "field": "missing_value_policy",
+                                        "msg": m.EXCLUDE_SELF_REPORTED % {"codes": "K"}}]
+
+
+def test_a_unit_that_reports_nothing_is_ranked_last_and_marked():
+    measured = CriteriaSet(code="t", name="t", version=1, bands=BANDS, groups=(Group("so", "so", 10),),
+                           missing_value_policy="exclude", categories=(Category("A", "A", 10, (
+                               Criterion("M1", "m", "ratio", 10, source="indicator:e_doc_share"),)),))
+    result = score(measured, [Unit("a", "so"), Unit("b", "so"), Unit("silent", "so")],
+                   {"a": {"M1": 0.5}, "b": {"M1": 0}, "silent": {}})
+    assert [(u.code, u.rank, u.no_data) for u in result.group("so")] == [
+        ("a", 1, False), ("b", 2, False), ("silent", 3, True)]
+    assert result.by_code["silent"].class_label == "Yếu"
+    cs = manual_set()  # the default policy: a unit that scored 0 ranks above one that sent nothing
+    result = score(cs, [Unit("silent", "so"), Unit("zero", "so")], {"zero": {"K": 0}})
+    assert [(u.code, u.rank, u.no_data) for u in result.group("so")] == [("zero", 1, False), ("silent", 2, True)]

@@ -483,3 +483,15 @@ def test_results_page_states_the_precision_it_ranks_at(ranking, client):
     assert escape(str(views.PRECISION_NOTE % {"d": 2})) in html
     for r in Result.objects.filter(campaign_unit__campaign=c):
         assert r.total == round(r.total, 2)  # stored as printed
+
+
+def test_a_unit_that_sent_nothing_is_ranked_last_and_marked_on_the_results_page(ranking, client):
+    p, council, version, _draft = ranking
+    c, extra = _ranked_campaign(p, council, version)  # t2 sent nothing
+    html = _login(client, council).get(reverse("assessment:results", args=[c.pk])).content.decode()
+    silent = Result.objects.get(campaign_unit__agency=extra["t2"])
+    assert (silent.no_data, silent.rank, silent.total) == (True, 4, 0)
+    assert not Result.objects.get(campaign_unit__agency=p.agencies["stttt"]).no_data  # sent little, not nothing
+    assert escape(str(views.NO_DATA_NOTE)) in html
+    row = html.split(f'data-agency="{extra["t2"].pk}"')[1].split("</tr>")[0]
+    assert escape(str(views.NO_DATA_LABEL)) in row

@@ -61,6 +61,8 @@ ACTION_DONE = {
 }
 PRECISION_NOTE = gettext_lazy("Tổng điểm làm tròn đến %(d)s chữ số thập phân theo bộ tiêu chí; xếp hạng và xếp loại "
                               "theo tổng điểm đã làm tròn: hai đơn vị có cùng tổng điểm hiển thị thì đồng hạng.")
+NO_DATA_LABEL = gettext_lazy("không gửi số liệu")
+NO_DATA_NOTE = gettext_lazy("Đơn vị không gửi số liệu nào được 0 điểm và xếp cuối nhóm, sau mọi đơn vị có gửi số liệu.")
 RESULTS_NOT_APPROVED = gettext_lazy("Kết quả đánh giá chưa được phê duyệt, công bố; đơn vị xem được kết quả của mình "
                                     "sau khi UBND tỉnh phê duyệt và bảng xếp hạng sau khi công bố.")
 
@@ -398,7 +400,8 @@ def results(request, campaign_id):
         "commendations_url": reverse("commendations:proposals", args=[campaign.pk]) if reads_all else None,
         "stale": bool(campaign.state == S.COUNCIL and rows), "precision": cs.precision,
         "precision_note": PRECISION_NOTE % {"d": cs.precision},
-        "relative_rules": relative_rules_text(cs),
+        "relative_rules": relative_rules_text(cs), "no_data_label": NO_DATA_LABEL, "no_data_note": NO_DATA_NOTE,
+        "any_no_data": any(r.no_data for r in rows),
     })
 
 
