@@ -55,6 +55,7 @@ SCORED, MISSING, NOT_APPLICABLE = "scored", "missing", "not_applicable"
 # (RATIO_OUTSIDE…) is reported AT_CRITERION of a unit.
 AT_CRITERION = gettext_lazy("Đơn vị '%(u)s', tiêu chí '%(c)s': %(problem)s")
 RATIO_OUTSIDE = gettext_lazy("tỷ lệ %(v)s nằm ngoài khoảng 0–1.")
+VALUE_NEGATIVE = gettext_lazy("giá trị %(v)s không được âm.")
 COUNT_NEGATIVE = gettext_lazy("số đếm %(v)s không được âm.")
 CHOICE_NOT_IN_STEPS = gettext_lazy("lựa chọn %(v)s không có trong các bậc (%(steps)s).")
 NOT_YES_NO = gettext_lazy("cần có/không (true/false), nhận được %(v)s.")
@@ -111,6 +112,8 @@ class CriterionScore:
     points: float
     max: float  # 0 when the criterion does not count toward the unit's maximum
     status: str  # scored | missing | not_applicable
+    corrected: bool = False  # the council corrected the value (scored from the corrected value)
+    overridden: bool = False  # the council set the points (the value, and any benchmark it set, unchanged)
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def _check_value(crit: Criterion, v) -> str | None:
         if not _is_num(v):
             return _("cần một số, nhận được %(v)s.") % {"v": repr(v)}
         if v < 0:
-            return _("giá trị %(v)s không được âm.") % {"v": format_number(v)}
+            return VALUE_NEGATIVE % {"v": format_number(v)}
     elif rule == "count_capped":
         if not _is_num(v) or float(v) != int(v):
             return _("cần một số đếm (số nguyên), nhận được %(v)s.") % {"v": repr(v)}
@@ -312,14 +315,23 @@ def criteria_set_problems(cs: CriteriaSet) -> list[str]:
 
 def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[str, object]], *,
           previous: Mapping[str, object] | None = None, missing_value_policy: str | None = None,
-          overrides: Mapping[str, Mapping[str, float]] | None = None) -> ScoringResult:
+          overrides: Mapping[str, Mapping[str, float]] | None = None,
+          corrections: Mapping[str, Mapping[str, object]] | None = None) -> ScoringResult:
     """Score every unit. Raises ``ScoringInputError`` listing every bad value (nothing is scored then).
 
     ``overrides`` (unit code → criterion code → points, 0 – the criterion's maximum) replaces the points
     the rule gives: the council's recorded adjustments. An overridden criterion counts as scored even
-    without a value; it does not change the group statistics of relative rules.
+    without a value; it does not change the group statistics of relative rules (``overridden`` says so).
+
+    ``corrections`` (unit code → criterion code → value) are the council's corrections of values: they replace
+    the unit's value before anything is computed, so a corrected value also corrects the benchmark (best,
+    range) it set for the other units of its group. Checked like values; ``corrected`` marks them.
     """
     overrides = overrides or {}
+    corrections = corrections or {}
+    if corrections:
+        values = {code: {**(values.get(code) or {}), **(corrections.get(code) or {})}
+                  for code in [*values, *(k for k in corrections if k not in values)]}
     units = list(units)
     policy = missing_value_policy or cs.missing_value_policy
     if policy not in MISSING_POLICIES:
@@ -399,6 +411,7 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
     for u in units:
         uvals = values.get(u.code) or {}
         uover = overrides.get(u.code) or {}
+        ucorr = corrections.get(u.code) or {}
         counted = [crit.code for _cat, crit in applicable[u.group] if crit.code not in u.not_applicable]
         # nothing reported, measured or set by the council for any criterion that counts: ranked last, marked,
         # and scored 0 out of all of them whatever the missing-value policy (``exclude`` would leave nothing)
@@ -412,14 +425,15 @@ def score(cs: CriteriaSet, units: Iterable[Unit], values: Mapping[str, Mapping[s
             if crit.code in u.not_applicable:
                 cs_ = CriterionScore(crit.code, 0.0, 0.0 if rescale else crit.max, NOT_APPLICABLE)
             elif crit.code in uover:
-                cs_ = CriterionScore(crit.code, float(uover[crit.code]), crit.max, SCORED)
+                cs_ = CriterionScore(crit.code, float(uover[crit.code]), crit.max, SCORED,
+                                     corrected=crit.code in ucorr, overridden=True)
             elif v is None:
                 cs_ = CriterionScore(crit.code, 0.0, crit.max if missing_max_counts else 0.0, MISSING)
             else:
                 pts = criterion_points(crit, v, stats.get((u.group, crit.code)))
                 if u.excluded:  # scored against the ranked units' benchmark, which it may pass
                     pts = min(max(pts, 0.0), crit.max)
-                cs_ = CriterionScore(crit.code, pts, crit.max, SCORED)
+                cs_ = CriterionScore(crit.code, pts, crit.max, SCORED, corrected=crit.code in ucorr)
             crit_scores[crit.code] = cs_
             cat_pts[cat.code] = cat_pts.get(cat.code, 0.0) + cs_.points
             cat_max[cat.code] = cat_max.get(cat.code, 0.0) + cs_.max

@@ -237,6 +237,25 @@ class Adjustment(models.Model):
         ordering = ["at", "pk"]
 
 
+class ValueCorrection(models.Model):
+    """A council correction of one criterion's value (an inflated or wrong figure found at review). The
+    results are recomputed from the corrected value, so any benchmark it set for the other units of the group
+    (the best value, the range) is corrected too. Never silent: reason, who, when, and an audit entry."""
+
+    campaign_unit = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="value_corrections")
+    criterion_code = models.CharField(_("mã tiêu chí"), max_length=80)
+    old_value = models.JSONField(_("giá trị trước"), null=True, blank=True)
+    new_value = models.JSONField(_("giá trị sau"), null=True, blank=True)
+    reason = models.TextField(_("lý do"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sửa số liệu")
+        verbose_name_plural = _("sửa số liệu")
+        ordering = ["at", "pk"]
+
+
 class Result(models.Model):
     campaign_unit = models.OneToOneField(CampaignUnit, on_delete=models.CASCADE, related_name="result")
     points = models.FloatField(_("điểm đạt"))

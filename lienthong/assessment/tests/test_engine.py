@@ -477,3 +477,23 @@ def test_a_unit_that_reports_nothing_is_ranked_last_and_marked():
     cs = manual_set()  # the default policy: a unit that scored 0 ranks above one that sent nothing
     result = score(cs, [Unit("silent", "so"), Unit("zero", "so")], {"zero": {"K": 0}})
     assert [(u.code, u.rank, u.no_data) for u in result.group("so")] == [("zero", 1, False), ("silent", 2, True)]
+
+
+def test_a_corrected_value_corrects_the_benchmark_it_set():
+    crit = Criterion("K", "k", "ratio_to_best", 10)
+    cs = one_criterion_set(crit)
+    units = [Unit("inflated", "so"), Unit("b", "so"), Unit("c", "so")]
+    values = {"inflated": {"K": 100}, "b": {"K": 50}, "c": {"K": 25}}
+    corrected = score(cs, units, values, corrections={"inflated": {"K": 40}})
+    assert {u.code: u.criteria["K"].points for u in corrected.units} == {"inflated": 8, "b": 10, "c": 5}
+    assert corrected.by_code["inflated"].criteria["K"].corrected
+    assert not corrected.by_code["b"].criteria["K"].corrected
+    # a points-only override leaves the others scored against the false value, and says so
+    overridden = score(cs, units, values, overrides={"inflated": {"K": 8}})
+    assert {u.code: u.criteria["K"].points for u in overridden.units} == {"inflated": 8, "b": 5, "c": 2.5}
+    assert overridden.by_code["inflated"].criteria["K"].overridden
+    # corrections are checked like values
+    with pytest.raises(ScoringInputError) as exc:
+        score(cs, units, values, corrections={"inflated": {"K": -1}, "ghost": {"K": 1}})
+    assert exc.value.errors == [engine.UNIT_UNKNOWN % {"u": "ghost"}, engine.AT_CRITERION % {
+        "u": "inflated", "c": "K", "problem": engine.VALUE_NEGATIVE % {"v": "-1"}}]
