@@ -19,6 +19,7 @@ from lienthong.agencies.models import Agency
 from lienthong.agencies.selectors import agency_directory
 from lienthong.core.errors import NotFound
 
+from .criteria import CriteriaSet
 from .engine import Unit, UnitResult, score
 from .models import (
     Adjustment,
@@ -171,7 +172,7 @@ def campaign_units_visible(*, user, campaign: Campaign):
 
 
 class ScoringInputs(NamedTuple):
-    cs: object  # criteria.CriteriaSet
+    cs: CriteriaSet
     cus: list
     units: list
     values: dict
@@ -185,10 +186,10 @@ class ScoringInputs(NamedTuple):
 
 def scoring_inputs(campaign: Campaign) -> ScoringInputs:
     """What ``engine.score`` needs to score the whole campaign as it stands: ``(criteria set, campaign units,
-    engine units, values, overrides, corrections)``; ``.score()`` scores them. A unit's value of a criterion with an ``indicator:`` source is the
-    measured value when there is one, else its own; ``overrides`` are the council's adjustments (the latest
-    wins), ``corrections`` the council's corrections of values (the latest wins). The same inputs serve the
-council's adjustment, the results and the unit's page. Three queries."""
+    engine units, values, overrides, corrections)``; ``.score()`` scores them. A unit's value of a criterion
+    with an ``indicator:`` source is the measured value when there is one, else its own; ``overrides`` are the
+    council's adjustments of points, ``corrections`` its corrections of values (the latest of each wins). The
+    same inputs serve the council's adjustment, the results and the unit's page. Three queries."""
     cs = campaign.criteria_set.criteria_set()
     cus = list(campaign.units.all())
     source = {c.code: c for _cat, c in cs.criteria()}

@@ -55,9 +55,9 @@ UNKNOWN_INDICATOR = gettext_lazy("mã chỉ số tự động '%(k)s' không t�
 BAD_SOURCE = gettext_lazy("nguồn dữ liệu '%(s)s' không hợp lệ; dùng self_report, indicator:<mã> hoặc import:<mã>.")
 NOT_FOR_RULE = gettext_lazy("trường này không dùng với quy tắc '%(rule)s'.")
 PER_ITEM_REQUIRED = gettext_lazy("quy tắc 'count_capped' cần số điểm mỗi mục (per_item).")
-EXCLUDE_SELF_REPORTED = gettext_lazy("'exclude' (bỏ tiêu chí thiếu số liệu khỏi điểm tối đa) chỉ dùng được khi mọi tiêu "
-                                     "chí được đo tự động hoặc nhập từ hệ thống khác; tiêu chí đơn vị tự báo cáo "
-                                     "thiếu số liệu phải được 0 điểm: %(codes)s.")
+EXCLUDE_SELF_REPORTED = gettext_lazy(
+    "'exclude' (bỏ tiêu chí thiếu số liệu khỏi điểm tối đa) chỉ dùng được khi mọi tiêu chí được đo tự động hoặc nhập "
+    "từ hệ thống khác; tiêu chí đơn vị tự báo cáo thiếu số liệu phải được 0 điểm: %(codes)s.")
 GROUP_MAX_ZERO = gettext_lazy("điểm tối đa của nhóm đơn vị phải lớn hơn 0.")
 WHAT_UNIT_GROUP = gettext_lazy("nhóm đơn vị")
 WHAT_CRITERION = gettext_lazy("tiêu chí")

@@ -11,8 +11,8 @@ from lienthong.assessment.criteria import (
     Group,
     Option,
     Step,
-    load_criteria_set,
     dump_criteria_set,
+    load_criteria_set,
     load_shipped,
 )
 from lienthong.assessment.engine import (
@@ -407,7 +407,8 @@ def test_the_loader_refuses_a_group_maximum_of_zero():
 
     text = "\n".join([
         "criteria_set:", "  code: t", "  name: t", "  version: 1", "  groups: [{code: so, name: Sở, max_points: 0}]",
-        "  categories:", "    - {code: A, name: A, points: 0, criteria: [{code: K, name: k, rule: manual, max: 0}]}", ""])
+        "  categories:",
+        "    - {code: A, name: A, points: 0, criteria: [{code: K, name: k, rule: manual, max: 0}]}", ""])
     with pytest.raises(CriteriaSetError) as exc:
         load_criteria_set(text)
     assert m.AT % {"line": 5, "field": "max_points", "msg": m.GROUP_MAX_ZERO} in exc.value.errors

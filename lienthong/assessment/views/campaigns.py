@@ -28,8 +28,8 @@ from lienthong.core.views import forbidden
 
 from .. import forms, selectors, services
 from ..criteria import relative_rules_text
-from .self_assessments import _input_kind, _parse
 from ..models import CampaignState, SelfAssessmentState
+from .self_assessments import _input_kind, _parse
 
 S = CampaignState
 
@@ -64,10 +64,10 @@ PRECISION_NOTE = gettext_lazy("Tổng điểm làm tròn đến %(d)s chữ số
                               "theo tổng điểm đã làm tròn: hai đơn vị có cùng tổng điểm hiển thị thì đồng hạng.")
 NO_DATA_LABEL = gettext_lazy("không gửi số liệu")
 NO_DATA_NOTE = gettext_lazy("Đơn vị không gửi số liệu nào được 0 điểm và xếp cuối nhóm, sau mọi đơn vị có gửi số liệu.")
-POINTS_OVERRIDE_NOTE = gettext_lazy("Có tiêu chí được Hội đồng điều chỉnh điểm trực tiếp: việc điều chỉnh điểm chỉ "
-                                    "thay đổi điểm của đơn vị đó, không thay đổi điểm của các đơn vị khác (kể cả khi "
-                                    "tiêu chí so sánh với đơn vị cao nhất trong nhóm). Để sửa một số liệu sai, Hội đồng "
-                                    "sửa số liệu để kết quả được tính lại cho mọi đơn vị.")
+POINTS_OVERRIDE_NOTE = gettext_lazy(
+    "Có tiêu chí được Hội đồng điều chỉnh điểm trực tiếp: việc điều chỉnh điểm chỉ thay đổi điểm của đơn vị đó, không "
+    "thay đổi điểm của các đơn vị khác (kể cả khi tiêu chí so sánh với đơn vị cao nhất trong nhóm). Để sửa một số liệu "
+    "sai, Hội đồng sửa số liệu để kết quả được tính lại cho mọi đơn vị.")
 VALUE_CORRECTED_DONE = gettext_lazy("Đã sửa số liệu tiêu chí %(c)s; hãy tính lại kết quả để áp dụng cho mọi đơn vị.")
 RESULTS_NOT_APPROVED = gettext_lazy("Kết quả đánh giá chưa được phê duyệt, công bố; đơn vị xem được kết quả của mình "
                                     "sau khi UBND tỉnh phê duyệt và bảng xếp hạng sau khi công bố.")
