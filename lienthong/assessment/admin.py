@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from lienthong.core.errors import DomainError, ValidationFailed
 
 from . import services
-from .models import Adjustment, AssessmentAuthority, Campaign, CampaignUnit, CriteriaSetVersion, Result
+from .models import (
+    Adjustment,
+    AssessmentAuthority,
+    Campaign,
+    CampaignUnit,
+    CriteriaSetVersion,
+    Result,
+    ValueCorrection,
+)
 
 # Messages users see (the tests use these constants rather than copies of the text).
 VERSION_EXISTS = _("Đã có bộ tiêu chí '%(code)s' phiên bản %(v)s; hãy sửa bản đó hoặc tăng số phiên bản.")
@@ -205,6 +213,13 @@ class _UnitColumns:
 @admin.register(Adjustment)
 class AdjustmentAdmin(_UnitColumns, _ReadOnly):
     list_display = ("unit_agency", "unit_campaign", "criterion_code", "old_points", "new_points", "reason", "by", "at")
+    list_select_related = ("campaign_unit__agency", "campaign_unit__campaign", "by")
+    list_filter = ("campaign_unit__campaign",)
+
+
+@admin.register(ValueCorrection)
+class ValueCorrectionAdmin(_UnitColumns, _ReadOnly):
+    list_display = ("unit_agency", "unit_campaign", "criterion_code", "old_value", "new_value", "reason", "by", "at")
     list_select_related = ("campaign_unit__agency", "campaign_unit__campaign", "by")
     list_filter = ("campaign_unit__campaign",)
 

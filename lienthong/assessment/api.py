@@ -89,10 +89,12 @@ class ResultOut(Schema):
     agency_name: str
     group: str
     excluded: bool
+    no_data: bool = Field(description="Đơn vị không gửi số liệu nào: 0 điểm, xếp cuối nhóm")
     rank: int | None
     points: float
     max_points: float
-    total: float = Field(description="Tổng điểm trên thang của nhóm")
+    total: float = Field(description="Tổng điểm trên thang của nhóm, làm tròn như khi in (xếp hạng, xếp loại theo "
+                                     "số này)")
     index: float | None = Field(description="Chỉ số 0–1")
     class_label: str
     categories: dict[str, Any]
@@ -105,6 +107,7 @@ class ResultOut(Schema):
 class ResultsOut(Schema):
     campaign_id: int
     state: str
+    precision: int = Field(description="Số chữ số thập phân của tổng điểm (theo bộ tiêu chí)")
     items: list[ResultOut]
 
 
@@ -205,10 +208,10 @@ def campaign_results(request, campaign_id: Id):
         cu = r.campaign_unit
         items.append(ResultOut(
             agency_id=cu.agency_id, agency_name=cu.agency.name, group=cu.group_code, excluded=cu.excluded,
-            rank=r.rank, points=r.points, max_points=r.max_points, total=r.total, index=r.index,
+            no_data=r.no_data, rank=r.rank, points=r.points, max_points=r.max_points, total=r.total, index=r.index,
             class_label=r.class_label, categories=r.categories, previous_rank=r.previous_rank,
             change_index=r.change_index, change_total=r.change_total, change_rank=r.change_rank))
-    return ResultsOut(campaign_id=c.pk, state=c.state, items=items)
+    return ResultsOut(campaign_id=c.pk, state=c.state, precision=c.criteria_set.criteria_set().precision, items=items)
 
 
 # --- Self-assessments ------------------------------------------------------------------------------

@@ -109,6 +109,22 @@ class AdjustForm(forms.Form):
         self.fields["criterion_code"].choices = [(c.code, f"{c.code} · {c.name} (≤ {c.max:g})") for c in criteria]
 
 
+class ValueCorrectionForm(forms.Form):
+    """The council corrects a unit's value (typed as the unit types it: ratios in %, choices by code)."""
+
+    criterion_code = forms.ChoiceField(label=_("Tiêu chí"))
+    new_value = forms.CharField(label=_("Số liệu đúng"), required=False, max_length=200,
+                                help_text=_("Như đơn vị nhập: tỷ lệ theo %, có/không là 1/0, lựa chọn theo mã; "
+                                            "để trống nếu đơn vị không có số liệu."))
+    reason = forms.CharField(label=_("Lý do sửa số liệu"), required=False, max_length=REASON_MAX_LENGTH,
+                             error_messages={"max_length": TOO_LONG},
+                             widget=forms.Textarea(attrs={"rows": 3, "required": True}))
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, prefix="value", **kwargs)
+        self.fields["criterion_code"].choices = [(c.code, f"{c.code} · {c.name}") for c in criteria]
+
+
 class ApproveForm(forms.Form):
     decision = forms.CharField(label=_("Quyết định phê duyệt"), max_length=300, required=False,
                                help_text=_("Ví dụ: Quyết định số 123/QĐ-UBND ngày 15/3/2018"))

@@ -237,6 +237,25 @@ class Adjustment(models.Model):
         ordering = ["at", "pk"]
 
 
+class ValueCorrection(models.Model):
+    """A council correction of one criterion's value (an inflated or wrong figure found at review). The
+    results are recomputed from the corrected value, so any benchmark it set for the other units of the group
+    (the best value, the range) is corrected too. Never silent: reason, who, when, and an audit entry."""
+
+    campaign_unit = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="value_corrections")
+    criterion_code = models.CharField(_("mã tiêu chí"), max_length=80)
+    old_value = models.JSONField(_("giá trị trước"), null=True, blank=True)
+    new_value = models.JSONField(_("giá trị sau"), null=True, blank=True)
+    reason = models.TextField(_("lý do"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sửa số liệu")
+        verbose_name_plural = _("sửa số liệu")
+        ordering = ["at", "pk"]
+
+
 class Result(models.Model):
     campaign_unit = models.OneToOneField(CampaignUnit, on_delete=models.CASCADE, related_name="result")
     points = models.FloatField(_("điểm đạt"))
@@ -245,6 +264,8 @@ class Result(models.Model):
     index = models.FloatField(_("chỉ số"), null=True, blank=True)
     class_label = models.CharField(_("xếp loại"), max_length=60, blank=True)
     rank = models.PositiveIntegerField(_("xếp hạng"), null=True, blank=True)
+    no_data = models.BooleanField(_("không có số liệu"), default=False, db_default=False,
+                                  help_text=_("Đơn vị không gửi số liệu nào: 0 điểm, xếp cuối nhóm."))
     categories = models.JSONField(_("điểm theo nhóm tiêu chí"), default=dict)
     criteria = models.JSONField(_("điểm theo tiêu chí"), default=dict)
     previous_index = models.FloatField(null=True, blank=True)

@@ -8,6 +8,8 @@ published, and then the self-assessments of the other units of that campaign as 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -17,6 +19,7 @@ from lienthong.agencies.models import Agency
 from lienthong.agencies.selectors import agency_directory
 from lienthong.core.errors import NotFound
 
+from .criteria import CriteriaSet
 from .engine import Unit, UnitResult, score
 from .models import (
     Adjustment,
@@ -32,6 +35,7 @@ from .models import (
     ReviewStatus,
     SelfAssessment,
     SelfAssessmentState,
+    ValueCorrection,
 )
 
 READ_ALL_KINDS = (AuthorityKind.COUNCIL, AuthorityKind.APPROVER, AuthorityKind.OFFICE)
@@ -167,11 +171,25 @@ def campaign_units_visible(*, user, campaign: Campaign):
     return qs.filter(agency_id__in=agency_ids_for(user=user))
 
 
-def scoring_inputs(campaign: Campaign):
+class ScoringInputs(NamedTuple):
+    cs: CriteriaSet
+    cus: list
+    units: list
+    values: dict
+    overrides: dict
+    corrections: dict
+
+    def score(self, previous=None):
+        return score(self.cs, self.units, self.values, overrides=self.overrides, corrections=self.corrections,
+                     previous=previous)
+
+
+def scoring_inputs(campaign: Campaign) -> ScoringInputs:
     """What ``engine.score`` needs to score the whole campaign as it stands: ``(criteria set, campaign units,
-    engine units, values, overrides)``. A unit's value of a criterion with an ``indicator:`` source is the
-    measured value when there is one, else its own; ``overrides`` are the council's adjustments (the latest
-    wins). The same inputs serve the council's adjustment, the results and the unit's page. Two queries."""
+    engine units, values, overrides, corrections)``; ``.score()`` scores them. A unit's value of a criterion
+    with an ``indicator:`` source is the measured value when there is one, else its own; ``overrides`` are the
+    council's adjustments of points, ``corrections`` its corrections of values (the latest of each wins). The
+    same inputs serve the council's adjustment, the results and the unit's page. Three queries."""
     cs = campaign.criteria_set.criteria_set()
     cus = list(campaign.units.all())
     source = {c.code: c for _cat, c in cs.criteria()}
@@ -187,9 +205,13 @@ def scoring_inputs(campaign: Campaign):
     for cu_id, code, pts in Adjustment.objects.filter(campaign_unit__campaign=campaign).order_by(
             "at", "pk").values_list("campaign_unit_id", "criterion_code", "new_points"):
         overrides.setdefault(by_cu[cu_id], {})[code] = pts  # the latest adjustment wins
+    corrections: dict[str, dict] = {}
+    for cu_id, code, v in ValueCorrection.objects.filter(campaign_unit__campaign=campaign).order_by(
+            "at", "pk").values_list("campaign_unit_id", "criterion_code", "new_value"):
+        corrections.setdefault(by_cu[cu_id], {})[code] = v  # the latest correction wins
     units = [Unit(code=str(cu.agency_id), group=cu.group_code, not_applicable=frozenset(cu.not_applicable),
                   excluded=cu.excluded) for cu in cus]
-    return cs, cus, units, values, overrides
+    return ScoringInputs(cs, cus, units, values, overrides, corrections)
 
 
 def campaign_unit_visible(*, user, campaign: Campaign, pk) -> CampaignUnit | None:
@@ -211,12 +233,16 @@ def campaign_units_readable(*, user, campaign: Campaign) -> QuerySet[CampaignUni
 def unit_current_scores(*, campaign: Campaign, campaign_unit) -> UnitResult:
     """The unit's points as they stand now (values, measured values, adjustments so far), scored with the
     whole campaign because some rules compare a unit with the best of its group. ``engine.UnitResult``."""
-    cs, _cus, units, values, overrides = scoring_inputs(campaign)
-    return score(cs, units, values, overrides=overrides).by_code[str(campaign_unit.agency_id)]
+    return scoring_inputs(campaign).score().by_code[str(campaign_unit.agency_id)]
 
 
 def unit_adjustments(*, campaign_unit) -> QuerySet:
     return Adjustment.objects.filter(campaign_unit=campaign_unit).select_related("by").order_by("-at", "-pk")
+
+
+def unit_value_corrections(*, campaign_unit) -> QuerySet:
+    return ValueCorrection.objects.filter(campaign_unit=campaign_unit).select_related("by").order_by("-at", "-pk")
+
 
 
 def criteria_set_versions() -> QuerySet:

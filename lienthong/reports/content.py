@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from lienthong.assessment.criteria import NO_RELATIVE_CRITERIA, relative_rules_text
+
 from .data import CampaignReport, GroupReport, Row, change_text, fixed, num, pct, rank_change_text
 
 _PLACE_WORDS = ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "HUYỆN", "QUẬN", "PHƯỜNG", "XÃ")
@@ -120,6 +122,7 @@ def methodology(report: CampaignReport) -> Section:
     if bands:
         paras.append(_("Xếp loại theo tỷ lệ điểm đạt so với điểm tối đa của nhóm: %(b)s; dưới mức thấp nhất: %(w)s.")
                      % {"b": bands, "w": cs.bands[-1].label})
+    paras += relative_rules_text(cs) or [str(NO_RELATIVE_CRITERIA)]
     paras.append(_("Xếp hạng trong từng nhóm theo chỉ số giảm dần; các đơn vị bằng điểm cùng thứ hạng và thứ hạng kế "
                    "tiếp được bỏ qua (1, 2, 2, 4)."))
     return Section(title=_("PHƯƠNG PHÁP VÀ BỘ TIÊU CHÍ ĐÁNH GIÁ"), paragraphs=paras)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from .model import CriteriaSet
+from .model import DEFAULT_PRECISION, CriteriaSet
 
 
 def _num(x):
@@ -43,6 +43,8 @@ def criteria_set_as_dict(cs: CriteriaSet) -> dict:
         d["notes"] = cs.notes
     d["missing_value_policy"] = cs.missing_value_policy
     d["not_applicable_policy"] = cs.not_applicable_policy
+    if cs.precision != DEFAULT_PRECISION:
+        d["precision"] = cs.precision
     d["groups"] = [_plain(g) for g in cs.groups]
     if cs.bands:
         d["classification"] = {"bands": [_plain(b) for b in cs.bands]}

@@ -12,9 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from ..indicators import INDICATORS, Indicator
 from .model import (
+    DEFAULT_PRECISION,
     EPS,
+    MAX_PRECISION,
     MISSING_POLICIES,
+    NO_SPREAD_RULES,
     NOT_APPLICABLE_POLICIES,
+    RELATIVE_RULES,
     RULE_TYPES,
     VALUE_KINDS,
     Band,
@@ -51,6 +55,10 @@ UNKNOWN_INDICATOR = gettext_lazy("mã chỉ số tự động '%(k)s' không t�
 BAD_SOURCE = gettext_lazy("nguồn dữ liệu '%(s)s' không hợp lệ; dùng self_report, indicator:<mã> hoặc import:<mã>.")
 NOT_FOR_RULE = gettext_lazy("trường này không dùng với quy tắc '%(rule)s'.")
 PER_ITEM_REQUIRED = gettext_lazy("quy tắc 'count_capped' cần số điểm mỗi mục (per_item).")
+EXCLUDE_SELF_REPORTED = gettext_lazy(
+    "'exclude' (bỏ tiêu chí thiếu số liệu khỏi điểm tối đa) chỉ dùng được khi mọi tiêu chí được đo tự động hoặc nhập "
+    "từ hệ thống khác; tiêu chí đơn vị tự báo cáo thiếu số liệu phải được 0 điểm: %(codes)s.")
+GROUP_MAX_ZERO = gettext_lazy("điểm tối đa của nhóm đơn vị phải lớn hơn 0.")
 WHAT_UNIT_GROUP = gettext_lazy("nhóm đơn vị")
 WHAT_CRITERION = gettext_lazy("tiêu chí")
 WHAT_THRESHOLD = gettext_lazy("ngưỡng")
@@ -201,12 +209,12 @@ class _Reader:
 
 
 _SET_KEYS = {"code", "name", "version", "year", "proposal", "derived_from", "groups", "classification",
-             "missing_value_policy", "not_applicable_policy", "categories", "notes"}
+             "missing_value_policy", "not_applicable_policy", "categories", "notes", "precision"}
 _GROUP_KEYS = {"code", "name", "max_points", "enabled"}
 _BAND_KEYS = {"label", "min", "min_points"}
 _CAT_KEYS = {"code", "name", "points", "applies_to", "criteria", "proposal"}
 _CRIT_KEYS = {"code", "name", "rule", "max", "source", "evidence", "applies_to", "target", "value_kind",
-              "per_item", "steps", "options", "note", "proposal"}
+              "per_item", "steps", "options", "note", "proposal", "no_spread", "reference"}
 
 
 def load_criteria_set(text: str, *, indicators: dict[str, Indicator] | None = None) -> CriteriaSet:
@@ -261,6 +269,10 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         r.err(m["version"].line, "version", _("phiên bản phải là số nguyên."))
         version = 1
     year = r.number(m, "year", None, lo=2000, hi=2100, what=_("năm"))
+    precision = r.number(m, "precision", DEFAULT_PRECISION, lo=0, hi=MAX_PRECISION, what=_("số chữ số thập phân"))
+    if not isinstance(precision, int):
+        r.err(m["precision"].line, "precision", _("số chữ số thập phân phải là số nguyên."))
+        precision = DEFAULT_PRECISION
 
     # groups
     groups: list[Group] = []
@@ -274,6 +286,8 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
                   max_points=r.number(gm, "max_points", 0, lo=0, what=_("điểm tối đa")),
                   enabled=r.boolean(gm, "enabled", True))
         groups.append(g)
+        if "max_points" in gm and g.max_points == 0:
+            r.err(gm["max_points"].line, "max_points", str(GROUP_MAX_ZERO))
         group_lines[gcode] = (gm["max_points"].line if "max_points" in gm
                               else gm["code"].line if "code" in gm else gnode.line)
     if "groups" in m and not groups:
@@ -343,8 +357,13 @@ def _load(r: _Reader, root: _Node) -> CriteriaSet:
         derived_from=r.strings(m, "derived_from"),
         missing_value_policy=r.choice(m, "missing_value_policy", MISSING_POLICIES, "zero"),
         not_applicable_policy=r.choice(m, "not_applicable_policy", NOT_APPLICABLE_POLICIES, "rescale"),
-        notes=r.text(m, "notes"),
+        notes=r.text(m, "notes"), precision=precision,
     )
+    if cs.missing_value_policy == "exclude":
+        self_reported = [c.code for _cat, c in cs.criteria() if c.source == "self_report"]
+        if self_reported:
+            r.err(m["missing_value_policy"].line, "missing_value_policy",
+                  EXCLUDE_SELF_REPORTED % {"codes": ", ".join(self_reported)})
     # each group's maximum must be the sum of what applies to it
     for g in groups:
         total = cs.group_maximum(g.code)
@@ -388,7 +407,7 @@ def _criterion(r: _Reader, km: dict, unique, known_groups: set[str], capplies) -
         r.err(km["source"].line, "source", BAD_SOURCE % {"s": source})
 
     kw = {}
-    for key in ("target", "value_kind", "per_item", "steps", "options"):
+    for key in ("target", "value_kind", "per_item", "steps", "options", "no_spread", "reference"):
         if key in km and not _rule_uses(rule, key):
             r.err(km[key].line, key, NOT_FOR_RULE % {"rule": rule})
     if rule == "target_ratio":
@@ -401,6 +420,13 @@ def _criterion(r: _Reader, km: dict, unique, known_groups: set[str], capplies) -
             kw["target"] = r.number(km, "target", None, lo=0, what=_("chỉ tiêu"))
         if kw.get("target") == 0:
             r.err(km["target"].line, "target", _("chỉ tiêu phải lớn hơn 0."))
+    if rule in RELATIVE_RULES:
+        if "no_spread" in km:
+            kw["no_spread"] = r.choice(km, "no_spread", NO_SPREAD_RULES, "absolute")
+        kw["reference"] = r.number(km, "reference", None, lo=0, what=_("giá trị tham chiếu"))
+        if kw["reference"] == 0:
+            r.err(km["reference"].line, "reference", _("giá trị tham chiếu phải lớn hơn 0."))
+            kw["reference"] = None
     if rule == "count_capped":
         if "per_item" not in km:
             r.err(km["rule"].line, "per_item", str(PER_ITEM_REQUIRED))
@@ -418,6 +444,8 @@ def _criterion(r: _Reader, km: dict, unique, known_groups: set[str], capplies) -
 
 
 def _rule_uses(rule: str, key: str) -> bool:
+    if key in ("no_spread", "reference"):
+        return rule in RELATIVE_RULES or not rule
     return {"target": "target_ratio", "value_kind": "target_ratio", "per_item": "count_capped",
             "steps": "steps", "options": "best_of"}[key] == rule or not rule
 

@@ -21,8 +21,16 @@ RULE_TYPES = {
 }
 VALUE_KINDS = ("ratio", "number")
 MISSING_POLICIES = ("zero", "exclude", "error")
+# Rules that compare a unit with the other ranked units of its group, and what they give when nobody differs
+# (every value equal, a unit alone, or no ranked unit with a value): ``absolute`` (the default) reads the
+# value on its own, against ``reference`` when the criterion states one (value / reference, capped), else
+# 0 for 0 (or less) and the maximum for more; ``full`` gives everyone the maximum; ``zero`` gives 0.
+RELATIVE_RULES = ("ratio_to_best", "minmax", "zscore_minmax")
+NO_SPREAD_RULES = ("absolute", "full", "zero")
 NOT_APPLICABLE_POLICIES = ("rescale", "zero")
 EPS = 1e-9
+DEFAULT_PRECISION = 2
+MAX_PRECISION = 6
 
 
 class CriteriaSetError(DomainError):
@@ -87,6 +95,16 @@ class Criterion:
     options: tuple[Option, ...] = ()
     note: str = ""
     proposal: bool = False
+    no_spread: str | None = None  # relative rules: None = "absolute" (see NO_SPREAD_RULES)
+    reference: float | None = None  # relative rules: the value read as full marks when nobody differs
+
+    @property
+    def relative(self) -> bool:
+        return self.rule in RELATIVE_RULES
+
+    @property
+    def no_spread_rule(self) -> str:
+        return self.no_spread or "absolute"
 
     @property
     def indicator_key(self) -> str | None:
@@ -121,6 +139,7 @@ class CriteriaSet:
     missing_value_policy: str = "zero"
     not_applicable_policy: str = "rescale"
     notes: str = ""
+    precision: int = 2  # decimals of the printed total; ranks and classes use the total rounded to them
 
     def group(self, code: str) -> Group:
         for g in self.groups:
@@ -141,6 +160,13 @@ class CriteriaSet:
     def group_maximum(self, group: str) -> float:
         return sum(c.max for cat, c in self.criteria() if self.applies(cat, c, group))
 
+
+
+def round_shown(x: float, digits: int) -> float:
+    """``x`` as printed with ``digits`` decimals, half up (85.495 → 85.50), float noise removed first."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(round(x, 9))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def format_number(x: float) -> str:

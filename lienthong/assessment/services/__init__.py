@@ -12,7 +12,13 @@ and results, evidence files); callers import the functions from here.
 from .campaigns import UnitInput, campaign_advance, campaign_create, campaign_publish, campaign_refresh_measured
 from .criteria_sets import criteria_set_checksum, criteria_set_import, criteria_set_update
 from .evidence import evidence_add, evidence_remove
-from .results import campaign_approve, campaign_compute_results, campaign_publish_results, council_adjust
+from .results import (
+    campaign_approve,
+    campaign_compute_results,
+    campaign_publish_results,
+    council_adjust,
+    council_correct_value,
+)
 from .self_assessments import (
                                criterion_confirm,
                                criterion_values_autofill,
@@ -28,6 +34,7 @@ from .self_assessments import (
 __all__ = [
     "UnitInput", "campaign_advance", "campaign_approve", "campaign_compute_results", "campaign_create",
     "campaign_publish", "campaign_publish_results", "campaign_refresh_measured", "council_adjust",
+    "council_correct_value",
     "criteria_set_checksum", "criteria_set_import", "criteria_set_update", "criterion_confirm",
     "criterion_values_autofill", "evidence_add", "evidence_remove", "review_send_back", "review_send_back_many",
     "self_assessment_confirm", "self_assessment_reopen", "self_assessment_save", "self_assessment_save_and_submit",

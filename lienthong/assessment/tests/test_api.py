@@ -175,6 +175,8 @@ def test_results_only_when_visible(ranking):
     items = {i["agency_id"]: i for i in as_user(u["leader.huyen"]).get(path).json()["items"]}
     vp = items[a["vp"].pk]
     assert (vp["rank"], vp["group"]) == (1, "so_nganh") and vp["class_label"] and "A" in vp["categories"]
+    assert vp["no_data"] is False and all(isinstance(i["no_data"], bool) for i in items.values())
+    assert as_user(u["leader.huyen"]).get(path).json()["precision"] == 2
     assert as_user(u["leader.huyen"]).get(f"{CAMPAIGNS}/{campaign.pk}").json()["decision"] == \
         "Quyết định số 321/QĐ-UBND"
 

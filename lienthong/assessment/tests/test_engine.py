@@ -11,6 +11,7 @@ from lienthong.assessment.criteria import (
     Group,
     Option,
     Step,
+    dump_criteria_set,
     load_criteria_set,
     load_shipped,
 )
@@ -147,15 +148,19 @@ def test_missing_values_score_zero_by_default():
     assert r.categories["B"].points == 12
 
 
-def test_missing_values_can_be_excluded_or_refused():
+def test_missing_values_can_be_excluded_for_measured_criteria_or_refused():
     cs = load_shipped("mic-2017-default")
     values = {k: v for k, v in MIC_FULL.items() if k not in ("B1", "B2")}
-    r = score(cs, [Unit("stttt", "so_nganh")], {"stttt": values}, missing_value_policy="exclude").by_code["stttt"]
-    assert (r.points, r.max_points, r.index) == (82, 82, 1)
     with pytest.raises(ScoringInputError) as exc:
         score(cs, [Unit("stttt", "so_nganh")], {"stttt": values}, missing_value_policy="error")
     assert exc.value.errors == [engine.VALUE_MISSING % {"u": "stttt", "c": "B1"},
                                 engine.VALUE_MISSING % {"u": "stttt", "c": "B2"}]
+    measured = CriteriaSet(code="t", name="t", version=1, bands=BANDS, groups=(Group("so", "so", 20),),
+                           missing_value_policy="exclude", categories=(Category("A", "A", 20, (
+                               Criterion("M1", "m", "ratio", 10, source="indicator:e_doc_share"),
+                               Criterion("M2", "m", "ratio", 10, source="indicator:on_time_share"))),))
+    r = score(measured, [Unit("a", "so")], {"a": {"M1": 0.5}}).by_code["a"]  # nothing to measure for M2
+    assert (r.points, r.max_points, r.index, r.total) == (5, 10, 0.5, 10)
 
 
 def test_a_unit_with_no_values_at_all_gets_zero_and_is_ranked_last():
@@ -214,7 +219,7 @@ def test_groups_are_ranked_separately_and_excluded_units_are_not_ranked():
     values = {"a": {"K": 60}, "b": {"K": 70}, "thongke": {"K": 50}, "congan": {"K": 99}}
     result = score(cs, units, values)
     assert {u.code: u.rank for u in result.units} == {"a": 2, "b": 1, "thongke": 1, "congan": None}
-    assert result.by_code["congan"].class_label == "Xuất sắc"
+    assert result.by_code["congan"].class_label is None
 
 
 @pytest.mark.parametrize("total, label", [
@@ -304,3 +309,192 @@ def test_overrides_replace_points_and_are_checked():
     with pytest.raises(ScoringInputError) as exc:
         score(cs, units, values, overrides={"a": {"A1": 9}})
     assert exc.value.errors == [engine.OVERRIDE_OUTSIDE % {"u": "a", "c": "A1", "v": "9", "max": "4"}]
+
+
+# --------------------------------------------------------------------------- issue 18: a ranking the council can defend
+
+
+def test_an_excluded_unit_sets_no_benchmark_and_gets_no_class():
+    for rule in ("ratio_to_best", "minmax", "zscore_minmax"):
+        crit = Criterion("K", "k", rule, 10)
+        cs = one_criterion_set(crit)
+        units = [Unit("a", "so"), Unit("b", "so"), Unit("congan", "so", excluded=True)]
+        result = score(cs, units, {"a": {"K": 50}, "b": {"K": 40}, "congan": {"K": 100}})
+        a, congan = result.by_code["a"], result.by_code["congan"]
+        assert a.criteria["K"].points == 10, rule  # the best ranked unit sets the benchmark, not the excluded one
+        assert (a.rank, a.class_label) == (1, "Xuất sắc"), rule
+        assert (congan.rank, congan.class_label) == (None, None), rule
+
+
+def test_no_spread_reads_the_value_absolutely_by_default():
+    # every unit 0 on a 20-point min–max criterion: 0 each, not the full 20
+    crit = Criterion("Z", "z", "minmax", 20)
+    manual = Criterion("M", "m", "manual", 80)
+    cs = CriteriaSet(code="t", name="t", version=1, bands=BANDS, groups=(Group("so", "so", 100),),
+                     categories=(Category("A", "A", 100, (manual, crit)),))
+    result = score(cs, [Unit("a", "so"), Unit("b", "so")], {"a": {"M": 50, "Z": 0}, "b": {"M": 40, "Z": 0}})
+    assert [(u.total, u.class_label) for u in result.units] == [(50, "Trung bình"), (40, "Yếu")]
+    for rule in ("minmax", "zscore_minmax", "ratio_to_best"):
+        c = Criterion("K", "k", rule, 10)
+        assert points(c, {"a": 0, "b": 0}) == {"a": 0, "b": 0}, rule
+        # a unit alone in its group is read against the criterion's stated reference, not against itself
+        assert points(Criterion("K", "k", rule, 10, reference=100), {"a": 30}) == {"a": 3}, rule
+        assert points(Criterion("K", "k", rule, 10, reference=100), {"a": 30, "b": 30}) == {"a": 3, "b": 3}, rule
+
+
+def test_the_no_spread_rule_is_chosen_per_criterion():
+    for rule in ("minmax", "zscore_minmax", "ratio_to_best"):
+        assert points(Criterion("K", "k", rule, 10, no_spread="full"), {"a": 0, "b": 0}) == {"a": 10, "b": 10}
+        assert points(Criterion("K", "k", rule, 10, no_spread="zero"), {"a": 7}) == {"a": 0}
+    text = "\n".join([
+        "criteria_set:", "  code: t", "  name: t", "  version: 1", "  groups: [{code: so, name: Sở, max_points: 10}]",
+        "  categories:", "    - {code: A, name: A, points: 10, criteria: [",
+        "        {code: K, name: k, rule: minmax, max: 10, no_spread: full, reference: 5}]}", ""])
+    cs = load_criteria_set(text)
+    assert cs.categories[0].criteria[0].no_spread == "full"
+    assert load_criteria_set(dump_criteria_set(cs)) == cs
+    from lienthong.assessment.criteria import CriteriaSetError
+    from lienthong.assessment.criteria import loading as m
+
+    with pytest.raises(CriteriaSetError) as exc:
+        load_criteria_set(text.replace("rule: minmax", "rule: ratio"))
+    assert m.AT % {"line": 8, "field": "no_spread", "msg": m.NOT_FOR_RULE % {"rule": "ratio"}} in exc.value.errors
+
+
+def test_the_printout_says_which_criteria_are_relative_and_what_no_spread_gives():
+    from lienthong.assessment.criteria import relative_rules_text
+
+    crit = Criterion("K", "Băng thông", "ratio_to_best", 2)
+    cs = one_criterion_set(crit)
+    lines = relative_rules_text(cs)
+    assert len(lines) == 1 and "K" in lines[0] and "Băng thông" in lines[0]
+    assert relative_rules_text(one_criterion_set(Criterion("K", "k", "ratio", 2))) == []
+
+
+def test_inputs_the_engine_refuses_with_a_message():
+    from lienthong.assessment.engine import weighted_index
+
+    no_target = Criterion("T", "t", "target_ratio", 10, target=0, value_kind="ratio")
+    with pytest.raises(ScoringInputError) as exc:
+        score(one_criterion_set(no_target), [Unit("a", "so")], {"a": {"T": 0.5}})
+    assert exc.value.errors == [engine.TARGET_NOT_POSITIVE % {"c": "T"}]
+    assert exc.value.status == 400
+
+    empty = CriteriaSet(code="t", name="t", version=1, groups=(Group("so", "so", 0),),
+                        categories=(Category("A", "A", 0, (Criterion("K", "k", "manual", 0),)),))
+    with pytest.raises(ScoringInputError) as exc:
+        score(empty, [Unit("a", "so")], {"a": {"K": 0}})
+    assert engine.GROUP_MAX_NOT_POSITIVE % {"g": "so"} in exc.value.errors
+
+    cs = manual_set()
+    with pytest.raises(ScoringInputError) as exc:
+        score(cs, [Unit("a", "so", not_applicable=frozenset({"D9"}))], {"a": {"K": 5}, "ghost": {"K": 100}},
+              overrides={"phantom": {"K": 1}})
+    assert exc.value.errors == [engine.NOT_APPLICABLE_UNKNOWN % {"u": "a", "c": "D9"},
+                                engine.UNIT_UNKNOWN % {"u": "ghost"}, engine.UNIT_UNKNOWN % {"u": "phantom"}]
+
+    with pytest.raises(ScoringInputError) as exc:
+        weighted_index({"x": 0.5}, {"x": 0})
+    assert exc.value.errors == [str(engine.WEIGHTS_SUM_ZERO)]
+    with pytest.raises(ScoringInputError) as exc:
+        weighted_index({"x": 0.5}, {"x": 10}, total=0)
+    assert exc.value.errors == [str(engine.WEIGHTS_SUM_ZERO)]
+
+
+def test_the_loader_refuses_a_group_maximum_of_zero():
+    from lienthong.assessment.criteria import CriteriaSetError
+    from lienthong.assessment.criteria import loading as m
+
+    text = "\n".join([
+        "criteria_set:", "  code: t", "  name: t", "  version: 1", "  groups: [{code: so, name: Sở, max_points: 0}]",
+        "  categories:",
+        "    - {code: A, name: A, points: 0, criteria: [{code: K, name: k, rule: manual, max: 0}]}", ""])
+    with pytest.raises(CriteriaSetError) as exc:
+        load_criteria_set(text)
+    assert m.AT % {"line": 5, "field": "max_points", "msg": m.GROUP_MAX_ZERO} in exc.value.errors
+
+
+def test_rank_and_class_follow_the_printed_precision():
+    cs = manual_set()
+    assert cs.precision == 2
+    totals = {"a": 85.504, "b": 85.496, "c": 89.995, "d": 89.994}
+    result = score(cs, [Unit(c, "so") for c in totals], {c: {"K": t} for c, t in totals.items()})
+    by = result.by_code
+    assert (by["a"].shown_total, by["b"].shown_total, by["c"].shown_total) == (85.5, 85.5, 90.0)
+    assert (by["a"].rank, by["b"].rank) == (3, 3)  # both printed "85,50": tied
+    assert (by["c"].rank, by["c"].class_label) == (1, "Xuất sắc")  # printed "90,00"
+    assert (by["d"].shown_total, by["d"].class_label) == (89.99, "Tốt")
+    assert class_for(cs, "so", 89.995) == "Xuất sắc"
+
+    from dataclasses import replace
+
+    coarse = replace(cs, precision=0)  # a set that prints whole points
+    result = score(coarse, [Unit(c, "so") for c in totals], {c: {"K": t} for c, t in totals.items()})
+    assert {u.code: u.rank for u in result.units} == {"a": 3, "b": 4, "c": 1, "d": 1}  # 86, 85, 90, 90
+
+
+def test_the_precision_is_read_from_the_criteria_set():
+    text = "\n".join([
+        "criteria_set:", "  code: t", "  name: t", "  version: 1", "  precision: 1",
+        "  groups: [{code: so, name: Sở, max_points: 10}]",
+        "  categories:", "    - {code: A, name: A, points: 10, criteria: [{code: K, name: k, rule: manual, max: 10}]}",
+        ""])
+    cs = load_criteria_set(text)
+    assert cs.precision == 1 and load_criteria_set(dump_criteria_set(cs)) == cs
+    assert "precision" not in dump_criteria_set(load_shipped("mic-2017-default"))  # the default, 2, is implied
+
+
+def test_exclude_is_refused_for_self_reported_criteria():
+    # one criterion reported out of many must not give 100 points, Xuất sắc and rank 1
+    cs = load_shipped("mic-2017-default")
+    with pytest.raises(ScoringInputError) as exc:
+        score(cs, [Unit("a", "so_nganh"), Unit("b", "so_nganh")], {"a": {"A1": 1}, "b": MIC_FULL},
+              missing_value_policy="exclude")
+    self_reported = ", ".join(c.code for _cat, c in cs.criteria() if c.source == "self_report")
+    assert exc.value.errors == [engine.EXCLUDE_SELF_REPORTED % {"codes": self_reported}]
+    from lienthong.assessment.criteria import CriteriaSetError
+    from lienthong.assessment.criteria import loading as m
+
+    text = "\n".join([
+        "criteria_set:", "  code: t", "  name: t", "  version: 1", "  missing_value_policy: exclude",
+        "  groups: [{code: so, name: Sở, max_points: 10}]",
+        "  categories:", "    - {code: A, name: A, points: 10, criteria: [{code: K, name: k, rule: ratio, max: 10}]}",
+        ""])
+    with pytest.raises(CriteriaSetError) as exc:
+        load_criteria_set(text)
+    assert exc.value.errors == [m.AT % {"line": 5, "field": "missing_value_policy",
+                                        "msg": m.EXCLUDE_SELF_REPORTED % {"codes": "K"}}]
+
+
+def test_a_unit_that_reports_nothing_is_ranked_last_and_marked():
+    measured = CriteriaSet(code="t", name="t", version=1, bands=BANDS, groups=(Group("so", "so", 10),),
+                           missing_value_policy="exclude", categories=(Category("A", "A", 10, (
+                               Criterion("M1", "m", "ratio", 10, source="indicator:e_doc_share"),)),))
+    result = score(measured, [Unit("a", "so"), Unit("b", "so"), Unit("silent", "so")],
+                   {"a": {"M1": 0.5}, "b": {"M1": 0}, "silent": {}})
+    assert [(u.code, u.rank, u.no_data) for u in result.group("so")] == [
+        ("a", 1, False), ("b", 2, False), ("silent", 3, True)]
+    assert result.by_code["silent"].class_label == "Yếu"
+    cs = manual_set()  # the default policy: a unit that scored 0 ranks above one that sent nothing
+    result = score(cs, [Unit("silent", "so"), Unit("zero", "so")], {"zero": {"K": 0}})
+    assert [(u.code, u.rank, u.no_data) for u in result.group("so")] == [("zero", 1, False), ("silent", 2, True)]
+
+
+def test_a_corrected_value_corrects_the_benchmark_it_set():
+    crit = Criterion("K", "k", "ratio_to_best", 10)
+    cs = one_criterion_set(crit)
+    units = [Unit("inflated", "so"), Unit("b", "so"), Unit("c", "so")]
+    values = {"inflated": {"K": 100}, "b": {"K": 50}, "c": {"K": 25}}
+    corrected = score(cs, units, values, corrections={"inflated": {"K": 40}})
+    assert {u.code: u.criteria["K"].points for u in corrected.units} == {"inflated": 8, "b": 10, "c": 5}
+    assert corrected.by_code["inflated"].criteria["K"].corrected
+    assert not corrected.by_code["b"].criteria["K"].corrected
+    # a points-only override leaves the others scored against the false value, and says so
+    overridden = score(cs, units, values, overrides={"inflated": {"K": 8}})
+    assert {u.code: u.criteria["K"].points for u in overridden.units} == {"inflated": 8, "b": 5, "c": 2.5}
+    assert overridden.by_code["inflated"].criteria["K"].overridden
+    # corrections are checked like values
+    with pytest.raises(ScoringInputError) as exc:
+        score(cs, units, values, corrections={"inflated": {"K": -1}, "ghost": {"K": 1}})
+    assert exc.value.errors == [engine.UNIT_UNKNOWN % {"u": "ghost"}, engine.AT_CRITERION % {
+        "u": "inflated", "c": "K", "problem": engine.VALUE_NEGATIVE % {"v": "-1"}}]

@@ -11,7 +11,7 @@ from lienthong.accounts.models import Role
 from lienthong.accounts.services import user_create
 from lienthong.agencies.models import AgencyGroup
 from lienthong.assessment import forms, services
-from lienthong.assessment.models import Adjustment, Campaign, CampaignState, CampaignUnit, SelfAssessment
+from lienthong.assessment.models import Adjustment, Campaign, CampaignState, CampaignUnit, Result, SelfAssessment
 from lienthong.assessment.services.campaigns import EXCLUDED_NEEDS_REASON
 from lienthong.assessment.services.common import WRONG_CAMPAIGN_STEP
 from lienthong.assessment.services.results import ADJUST_POINTS_RANGE, ADJUST_REASON_REQUIRED, NOT_COMPUTED
@@ -474,3 +474,59 @@ def test_measured_values_are_filled_at_publication_and_refreshed_by_the_council(
     assert b1.auto_value == 0.71
     page = client.get(reverse("assessment:self_assessment", args=[b1.self_assessment_id])).content.decode()
     assert "71" in page and "Hệ thống đo được" in page
+
+
+def test_results_page_states_the_precision_it_ranks_at(ranking, client):
+    p, council, version, _draft = ranking
+    c, _e = _ranked_campaign(p, council, version)
+    html = _login(client, council).get(reverse("assessment:results", args=[c.pk])).content.decode()
+    assert escape(str(views.PRECISION_NOTE % {"d": 2})) in html
+    for r in Result.objects.filter(campaign_unit__campaign=c):
+        assert r.total == round(r.total, 2)  # stored as printed
+
+
+def test_a_unit_that_sent_nothing_is_ranked_last_and_marked_on_the_results_page(ranking, client):
+    p, council, version, _draft = ranking
+    c, extra = _ranked_campaign(p, council, version)  # t2 sent nothing
+    html = _login(client, council).get(reverse("assessment:results", args=[c.pk])).content.decode()
+    silent = Result.objects.get(campaign_unit__agency=extra["t2"])
+    assert (silent.no_data, silent.rank, silent.total) == (True, 4, 0)
+    assert not Result.objects.get(campaign_unit__agency=p.agencies["stttt"]).no_data  # sent little, not nothing
+    assert escape(str(views.NO_DATA_NOTE)) in html
+    row = html.split(f'data-agency="{extra["t2"].pk}"')[1].split("</tr>")[0]
+    assert escape(str(views.NO_DATA_LABEL)) in row
+
+
+def test_a_council_correction_of_a_value_corrects_the_benchmark_for_every_unit(ranking, client):
+    from lienthong.assessment.models import ValueCorrection
+    from lienthong.assessment.services.results import CORRECT_REASON_REQUIRED
+
+    p, council, version, _draft = ranking
+    a = p.agencies
+    c, _extra = _ranked_campaign(p, council, version)  # vp reported A3 = 2000 (the best), stttt 1000
+    stttt = Result.objects.get(campaign_unit__campaign=c, campaign_unit__agency=a["stttt"])
+    assert stttt.criteria["A3"]["points"] == 1  # 1000 / 2000 × 2
+    vp = c.units.get(agency=a["vp"])
+    url = reverse("assessment:adjust", args=[c.pk, vp.pk])
+    _login(client, council)
+    page = client.post(url, {"form": "value", "value-criterion_code": "A3", "value-new_value": "800",
+                             "value-reason": " "})
+    assert page.status_code == 200 and escape(str(CORRECT_REASON_REQUIRED)) in page.content.decode()
+    assert not ValueCorrection.objects.exists()
+    page = client.post(url, {"form": "value", "value-criterion_code": "A3", "value-new_value": "800",
+                             "value-reason": "Băng thông thực tế 800 Mbps theo hợp đồng (thẩm định)."})
+    assert page.status_code == 302
+    corr = ValueCorrection.objects.get()
+    assert (corr.old_value, corr.new_value, corr.by) == (2000, 800, council)
+    services.campaign_compute_results(actor=council, campaign=c)
+    stttt = Result.objects.get(campaign_unit__campaign=c, campaign_unit__agency=a["stttt"])
+    assert stttt.criteria["A3"]["points"] == 2  # now the best: the false value no longer sets the benchmark
+    assert Result.objects.get(campaign_unit=vp).criteria["A3"]["points"] == 1.6
+    html = client.get(url).content.decode()
+    assert "Băng thông thực tế 800 Mbps" in html
+    results_url = reverse("assessment:results", args=[c.pk])
+    assert escape(str(views.POINTS_OVERRIDE_NOTE)) not in client.get(results_url).content.decode()
+    # a points-only override remains possible, and the results page says it does not change other units
+    services.council_adjust(actor=council, campaign_unit=vp, criterion_code="E2", new_points=2, reason="Bổ sung")
+    services.campaign_compute_results(actor=council, campaign=c)
+    assert escape(str(views.POINTS_OVERRIDE_NOTE)) in client.get(results_url).content.decode()

@@ -27,7 +27,9 @@ from lienthong.core.errors import DomainError, NotFound, PermissionDenied, Valid
 from lienthong.core.views import forbidden
 
 from .. import forms, selectors, services
+from ..criteria import relative_rules_text
 from ..models import CampaignState, SelfAssessmentState
+from .self_assessments import _input_kind, _parse
 
 S = CampaignState
 
@@ -58,6 +60,15 @@ ACTION_DONE = {
     "approve": gettext_lazy("Đã phê duyệt kết quả đánh giá."),
     "publish_results": gettext_lazy("Đã công bố kết quả đánh giá."),
 }
+PRECISION_NOTE = gettext_lazy("Tổng điểm làm tròn đến %(d)s chữ số thập phân theo bộ tiêu chí; xếp hạng và xếp loại "
+                              "theo tổng điểm đã làm tròn: hai đơn vị có cùng tổng điểm hiển thị thì đồng hạng.")
+NO_DATA_LABEL = gettext_lazy("không gửi số liệu")
+NO_DATA_NOTE = gettext_lazy("Đơn vị không gửi số liệu nào được 0 điểm và xếp cuối nhóm, sau mọi đơn vị có gửi số liệu.")
+POINTS_OVERRIDE_NOTE = gettext_lazy(
+    "Có tiêu chí được Hội đồng điều chỉnh điểm trực tiếp: việc điều chỉnh điểm chỉ thay đổi điểm của đơn vị đó, không "
+    "thay đổi điểm của các đơn vị khác (kể cả khi tiêu chí so sánh với đơn vị cao nhất trong nhóm). Để sửa một số liệu "
+    "sai, Hội đồng sửa số liệu để kết quả được tính lại cho mọi đơn vị.")
+VALUE_CORRECTED_DONE = gettext_lazy("Đã sửa số liệu tiêu chí %(c)s; hãy tính lại kết quả để áp dụng cho mọi đơn vị.")
 RESULTS_NOT_APPROVED = gettext_lazy("Kết quả đánh giá chưa được phê duyệt, công bố; đơn vị xem được kết quả của mình "
                                     "sau khi UBND tỉnh phê duyệt và bảng xếp hạng sau khi công bố.")
 
@@ -293,9 +304,18 @@ def adjust(request, campaign_id, unit_id):
     applicable = [(cat, c) for cat, c in cs.criteria()
                   if cs.applies(cat, c, cu.group_code) and c.code not in cu.not_applicable]
     editable = campaign.state == S.COUNCIL
-    form = forms.AdjustForm(request.POST if request.method == "POST" else None,
+    posted_value = request.method == "POST" and request.POST.get("form") == "value"
+    form = forms.AdjustForm(request.POST if request.method == "POST" and not posted_value else None,
                             criteria=[c for _cat, c in applicable])
-    if request.method == "POST":
+    value_form = forms.ValueCorrectionForm(request.POST if posted_value else None,
+                                           criteria=[c for _cat, c in applicable])
+    if posted_value:
+        if not editable:
+            messages.error(request, _("Chỉ điều chỉnh được điểm khi đợt đánh giá ở bước Hội đồng xem xét."))
+            return redirect("assessment:adjust", campaign.pk, cu.pk)
+        if value_form.is_valid() and _correct_value(request, cu, value_form, dict(applicable_by_code(applicable))):
+            return redirect("assessment:adjust", campaign.pk, cu.pk)
+    elif request.method == "POST":
         if not editable:
             messages.error(request, _("Chỉ điều chỉnh được điểm khi đợt đánh giá ở bước Hội đồng xem xét."))
             return redirect("assessment:adjust", campaign.pk, cu.pk)
@@ -322,6 +342,7 @@ def adjust(request, campaign_id, unit_id):
     except DomainError as exc:
         score_error = str(exc)
     history = list(selectors.unit_adjustments(campaign_unit=cu))
+    corrections = list(selectors.unit_value_corrections(campaign_unit=cu))
     adjusted = {a.criterion_code for a in history}
     categories = []
     for cat, items in groupby(applicable, key=lambda pair: pair[0]):
@@ -336,14 +357,51 @@ def adjust(request, campaign_id, unit_id):
         cat_score = current.categories.get(cat.code) if current else None
         categories.append({"cat": cat, "rows": rows, "score": cat_score})
     names = {c.code: c.name for _cat, c in cs.criteria()}
+    crits = {c.code: c for _cat, c in cs.criteria()}
     for a in history:
         a.criterion_name = names.get(a.criterion_code, "")
+    for v in corrections:
+        v.criterion_name = names.get(v.criterion_code, "")
+        crit = crits.get(v.criterion_code)
+        v.old_shown = _show_value(crit, v.old_value) if crit else str(v.old_value)
+        v.new_shown = _show_value(crit, v.new_value) if crit else str(v.new_value)
     return render(request, "assessment/campaign_adjust.html", {
         "campaign": campaign, "cu": cu, "group_name": next((g.name for g in cs.groups if g.code == cu.group_code),
                                                            cu.group_code),
         "categories": categories, "current": current, "score_error": score_error, "form": form,
-        "editable": editable, "history": history,
+        "editable": editable, "history": history, "value_form": value_form, "corrections": corrections,
     })
+
+
+def applicable_by_code(applicable):
+    return [(c.code, c) for _cat, c in applicable]
+
+
+def _correct_value(request, cu, value_form, crits) -> bool:
+    """Record the council's correction of a value from the posted form; errors go beside the form."""
+    d = value_form.cleaned_data
+    crit = crits[d["criterion_code"]]
+    raw = d["new_value"]
+    if _input_kind(crit) == "multi":
+        value, problem = ([x.strip() for x in raw.split(",") if x.strip()] or None), None
+    else:
+        value, problem = _parse(crit, {"v": raw}, "v")
+    if problem:
+        value_form.add_error("new_value", problem)
+        return False
+    try:
+        corr = services.council_correct_value(actor=request.user, campaign_unit=cu, criterion_code=crit.code,
+                                              new_value=value, reason=d["reason"])
+    except ValidationFailed as exc:
+        for name, msgs in exc.errors.items():
+            for msg in msgs:
+                value_form.add_error(name if name in value_form.fields else None, msg)
+        return False
+    except DomainError as exc:
+        value_form.add_error(None, str(exc))
+        return False
+    messages.success(request, VALUE_CORRECTED_DONE % {"c": corr.criterion_code})
+    return True
 
 
 # --- Results ------------------------------------------------------------------------------------------------
@@ -393,7 +451,11 @@ def results(request, campaign_id):
         "has_previous": has_previous, "bands": cs.bands, "reads_all": reads_all,
         "reports_url": reverse("reports:campaign", args=[campaign.pk]) if reads_all else None,
         "commendations_url": reverse("commendations:proposals", args=[campaign.pk]) if reads_all else None,
-        "stale": bool(campaign.state == S.COUNCIL and rows),
+        "stale": bool(campaign.state == S.COUNCIL and rows), "precision": cs.precision,
+        "precision_note": PRECISION_NOTE % {"d": cs.precision},
+        "relative_rules": relative_rules_text(cs), "no_data_label": NO_DATA_LABEL, "no_data_note": NO_DATA_NOTE,
+        "any_no_data": any(r.no_data for r in rows), "points_override_note": POINTS_OVERRIDE_NOTE,
+        "has_overrides": any(c.get("overridden") for r in rows for c in r.criteria.values()),
     })
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lienthong.assessment import selectors, services
+from lienthong.assessment.criteria import no_spread_text
 from lienthong.assessment.models import CampaignState, ReviewStatus, SelfAssessmentState
 from lienthong.assessment.services.self_assessments import SEND_BACK_NOTE_REQUIRED
 from lienthong.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -99,7 +100,8 @@ def _hint(crit) -> str:
         return _("Tỷ lệ (%%) so với chỉ tiêu %(t)s %% (tối đa 1) × %(m)s điểm.") % {"t": _num(_pct(crit.target)),
                                                                                    "m": mx}
     if rule == "ratio_to_best":
-        return _("Số liệu so với đơn vị cao nhất trong nhóm × %(m)s điểm.") % {"m": mx}
+        return _("Số liệu so với đơn vị cao nhất trong nhóm × %(m)s điểm.") % {"m": mx} + " " + _(
+            "Khi không có chênh lệch: %(r)s.") % {"r": no_spread_text(crit)}
     if rule == "count_capped":
         return _("Số lượng × %(p)s điểm mỗi mục, tối đa %(m)s điểm.") % {"p": _num(crit.per_item), "m": mx}
     if rule == "boolean":
@@ -114,7 +116,8 @@ def _hint(crit) -> str:
         return _("Chọn các phương án đơn vị đạt; tính phương án cao nhất (tối đa %(m)s điểm).") % {"m": mx}
     if rule == "manual":
         return _("Điểm đề xuất từ 0 đến %(m)s; hội đồng chấm trực tiếp.") % {"m": mx}
-    return _("Số liệu; chuẩn hóa trong nhóm × %(m)s điểm.") % {"m": mx}
+    return _("Số liệu; chuẩn hóa trong nhóm × %(m)s điểm.") % {"m": mx} + " " + _(
+        "Khi không có chênh lệch: %(r)s.") % {"r": no_spread_text(crit)}
 
 
 def _display(crit, v) -> str:

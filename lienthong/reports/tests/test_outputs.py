@@ -58,6 +58,11 @@ def test_docx_has_the_decree_30_layout_headings_tables_and_charts(published):
     assert any("Bố trí cán bộ chuyên trách CNTT" in t for t in texts)  # the full recommendation, section VI
     assert tables  # criteria table and the others exist
     assert len(doc.inline_shapes) == 2  # two charts (no last year: no change chart)
+    # the methodology names each relative criterion and what it gives when nobody differs (issue 18)
+    from lienthong.assessment.criteria import relative_rules_text
+
+    relative = relative_rules_text(campaign.criteria_set.criteria_set())
+    assert relative and all(line in texts for line in relative)
     assert any(t.startswith("Nơi nhận") for row in doc.tables[-1].rows for t in [row.cells[0].text])
 
 
