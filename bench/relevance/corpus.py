@@ -82,6 +82,9 @@ FILLER = [
     "Giao Chủ tịch Ủy ban nhân dân các huyện ký kết quy chế phối hợp, quy định cụ thể trách nhiệm.",
     "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các đơn vị kịp thời phản ánh bằng văn bản.",
     "Thời gian thực hiện: từ ngày ký đến hết năm; kinh phí do ngân sách cấp huyện bảo đảm.",
+    "Sở Tài nguyên và Môi trường chủ trì, hướng dẫn việc quản lý hồ sơ địa chính.",
+    "Tổng hợp số lượng hồ sơ tiếp nhận, trả kết quả đúng hạn, quá hạn trong kỳ báo cáo.",
+    "Các đơn vị dự kiến kinh phí thực hiện, gửi Văn phòng tổng hợp trình cấp có thẩm quyền quyết định.",
 ]
 
 
@@ -172,9 +175,14 @@ def _layout(spec: Spec, issuer: Issuer, rng: random.Random, paragraphs: list[str
     ])
 
 
+PER_TOPIC = 6
+FILLER_DOCUMENTS = 90
+
+
 def generate(seed: int = 17) -> list[Spec]:
-    """About 200 documents: for every topic 9 documents of several types and issuers, some of which mention
-    another topic in one sentence; then 40 documents of filler sentences only."""
+    """About 200 documents: for every topic ``PER_TOPIC`` documents of several types and issuers, some of which
+    mention another topic in one sentence; then documents of filler sentences only, whose syllables scatter
+    over several queries."""
     rng = random.Random(seed)
     issuers = {i.key: i for i in ISSUERS}
     specs: list[Spec] = []
@@ -191,7 +199,7 @@ def generate(seed: int = 17) -> list[Spec]:
     topic_keys = list(TOPICS)
     for topic in topic_keys:
         phrase, sentences = TOPICS[topic]
-        for i in range(9):
+        for i in range(PER_TOPIC):
             type_code, _name, _abbr, opening = TYPES[i % len(TYPES)]
             issuer = TOPIC_ISSUERS[topic][i % len(TOPIC_ISSUERS[topic])]
             mentions = [rng.choice([t for t in topic_keys if t != topic])] if i % 3 == 2 else []
@@ -199,8 +207,8 @@ def generate(seed: int = 17) -> list[Spec]:
             for other in mentions:
                 body.append(f"Lồng ghép nội dung {TOPICS[other][0]} trong quá trình thực hiện.")
             add(topic, type_code, issuer, mentions, f"{opening} {phrase}", body)
-    for i in range(40):
+    for i in range(FILLER_DOCUMENTS):
         type_code, _name, _abbr, opening = TYPES[i % len(TYPES)]
         issuer = ISSUERS[i % len(ISSUERS)].key
-        add("", type_code, issuer, [], f"{opening} công tác tháng {i % 12 + 1}", rng.sample(FILLER, 4))
+        add("", type_code, issuer, [], f"{opening} công tác tháng {i % 12 + 1}", rng.sample(FILLER, 6))
     return specs
