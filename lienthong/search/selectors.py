@@ -18,7 +18,7 @@ from lienthong.core.errors import ValidationFailed
 from lienthong.documents.models import Direction, Document, DocumentFile, DocumentStatus
 from lienthong.documents.selectors import documents_visible_to
 from lienthong.search.backends import get_backend
-from lienthong.search.text import BODY_MAX_CHARS, Highlighter, QueryError, parse_query, plain
+from lienthong.search.text import BODY_MAX_CHARS, Highlighter, QueryError, parse_query, plain, strip_template
 
 MAX_LIMIT = 100
 
@@ -99,7 +99,7 @@ def _attachment_text(document_ids: list[int]) -> dict[int, str]:
             .annotate(head=Substr("extracted_text", 1, BODY_MAX_CHARS)).values_list("document_id", "head"))
     for document_id, head in rows:
         parts.setdefault(document_id, []).append(head)
-    return {k: "\n".join(v)[:BODY_MAX_CHARS] for k, v in parts.items()}
+    return {k: strip_template("\n".join(v)[:BODY_MAX_CHARS]) for k, v in parts.items()}
 
 
 def raw_match(*, query: str, agency_ids: list[int], limit: int = 20) -> list[tuple[int, float]]:
