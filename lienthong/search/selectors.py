@@ -8,17 +8,21 @@ for the snippets.
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from lienthong.accounts import selectors as account_selectors
+from lienthong.agencies import selectors as agency_selectors
 from lienthong.core.errors import ValidationFailed
-from lienthong.documents.models import Direction, Document, DocumentFile, DocumentStatus
+from lienthong.documents.models import Direction, Document, DocumentFile, DocumentStatus, DocumentType
 from lienthong.documents.selectors import documents_visible_to
+from lienthong.search import ranking
 from lienthong.search.backends import get_backend
-from lienthong.search.text import BODY_MAX_CHARS, Highlighter, QueryError, parse_query, plain, strip_template
+from lienthong.search.text import BODY_MAX_CHARS, Highlighter, QueryError, fold_tokens, parse_query, plain, strip_template
 
 MAX_LIMIT = 100
 
@@ -68,27 +72,74 @@ def search_documents(*, user, query: str, limit: int = 20, direction=None, year=
         visible = visible.filter(direction=direction)
     if year:
         visible = visible.filter(year=year)
-    ranked = get_backend().ranked(parsed=parsed, agency_ids=agency_ids, visible=visible, direction=direction or None,
-                                  year=year or None, limit=limit)
-    if not ranked:
+    the_plan = ranking.plan(parsed, [name for _pk, name in _types()], _agency_heads())
+    backend = get_backend()
+    # Candidates per pass: more than a page, so that the field score can reorder within a tier.
+    candidates = min(2 * limit + 20, 2 * MAX_LIMIT)
+    tiers: dict[int, tuple[int, float]] = {}  # document id -> (tier level, database rank)
+    scopes = [visible]
+    if the_plan.type_intent:
+        # A query naming a type: that type's documents are candidates first, whatever their text rank.
+        type_ids = [pk for pk, name in _types() if tuple(fold_tokens(name)) == the_plan.type_intent]
+        scopes.insert(0, visible.filter(document_type_id__in=type_ids))
+    for tier in the_plan.tiers:
+        if tier.level == ranking.SCATTERED and tiers and len(the_plan.topic) >= 2:
+            break  # scattered syllables only when nothing better was found
+        for scope in scopes:
+            rows = backend.ranked(parsed=the_plan.match, agency_ids=agency_ids, visible=scope,
+                                  direction=direction or None, year=year or None, limit=candidates, tier=tier)
+            for doc_id, rank in rows:
+                tiers.setdefault(doc_id, (tier.level, rank))
+        if len(tiers) >= limit:
+            break  # later tiers rank below every document already found
+    if not tiers:
         return []
     # Fetched through the permission queryset again: a hit is only ever shown if the rule allows it.
-    documents = visible.select_related("document_type", "agency").in_bulk([doc_id for doc_id, _rank in ranked])
+    documents = visible.select_related("document_type", "agency").in_bulk(list(tiers))
+
+    def order(doc: Document) -> tuple:
+        level, rank = tiers[doc.pk]
+        value = ranking.score(the_plan, number_symbol=doc.number_symbol, subject=doc.subject,
+                              issuer_name=doc.issuer_name, signer_name=doc.signer_name,
+                              type_name=doc.document_type.name if doc.document_type_id else "")
+        return (level, -round(value, 6), -rank, -doc.pk)
+
+    ordered = sorted(documents.values(), key=order)[:limit]
     highlighter = Highlighter(parsed)
     found: list[tuple[Document, float, str | None]] = []  # the snippet from the subject, if it matches there
     need_body: list[int] = []
-    for doc_id, rank in ranked:
-        doc = documents.get(doc_id)
-        if doc is None:
-            continue
+    for doc in ordered:
         snippet = highlighter.excerpt(doc.subject)
         if snippet is None:
-            need_body.append(doc_id)
-        found.append((doc, rank, snippet))
+            need_body.append(doc.pk)
+        found.append((doc, tiers[doc.pk][1], snippet))
     bodies = _attachment_text(need_body) if need_body else {}
     return [SearchHit(document=doc, rank=rank, snippet=snippet if snippet is not None
                       else highlighter.excerpt(bodies.get(doc.pk, "")) or plain(doc.subject))
             for doc, rank, snippet in found]
+
+
+@functools.lru_cache(maxsize=1)
+def _types() -> tuple[tuple[int, str], ...]:
+    """``(id, name)`` of the document types (a query naming one has type intent); the catalogue is data
+    of the documents app's migrations and changes only with a release."""
+    return tuple(DocumentType.objects.order_by("pk").values_list("pk", "name"))
+
+
+_AGENCY_HEADS_SECONDS = 300
+_agency_heads_cache: tuple[float, frozenset[tuple[str, ...]]] = (0.0, frozenset())
+
+
+def _agency_heads() -> frozenset[tuple[str, ...]]:
+    """The first three syllables (folded) of every agency's name in the directory, kept five minutes:
+    a query holding one ("sở tài chính …") has agency intent."""
+    global _agency_heads_cache
+    now = time.monotonic()
+    if now - _agency_heads_cache[0] > _AGENCY_HEADS_SECONDS:
+        names = agency_selectors.agency_directory().values_list("name", flat=True)
+        heads = frozenset(tuple(t) for t in (fold_tokens(n)[:3] for n in names) if len(t) == 3)
+        _agency_heads_cache = (now, heads)
+    return _agency_heads_cache[1]
 
 
 def _attachment_text(document_ids: list[int]) -> dict[int, str]:
