@@ -8,8 +8,9 @@ document keeps the first (best) tier that found it:
    typed with diacritics match with their diacritics ("chữ ký số", not "chủ ký sổ"); when only some
    syllables carry diacritics ("chu ký số") those must match exactly and the phrase is matched folded;
 1. *phrase*: the syllables stand together, diacritics ignored;
-2. *near*: at least one pair of consecutive query syllables stands together (three syllables or more:
-   "kế hoạch tiêm chủng" finds the plan whose type is "Kế hoạch" and whose subject says "tiêm chủng");
+2. *near*: at least one pair of consecutive query syllables stands together (four syllables or more:
+   "kiểm tra văn thư lưu trữ" finds "kiểm tra công tác văn thư, lưu trữ"). Not for three: in "chữ ký số"
+   a pair ("ký số") is as often part of another word ("định kỳ số liệu") as of the one meant;
 3. *scattered*: every syllable somewhere. Run only when the passes above found nothing: a long text holds
    most syllables somewhere, and those matches buried the real ones.
 
@@ -116,7 +117,7 @@ def plan(parsed: ParsedQuery, type_names: Iterable[str] = (), agency_heads: Iter
                               exact=tuple((e,) for e in accented)))
     if len(topic) >= 2:
         tiers.append(Tier(PHRASE, phrase=tuple(topic)))
-    if len(topic) >= 3:
+    if len(topic) >= 4:
         tiers.append(Tier(NEAR, any_pair=tuple(zip(topic, topic[1:], strict=False))))
     tiers.append(Tier(SCATTERED))
     return Plan(tiers=tuple(tiers), match=match, words=tuple(words), exact_words=tuple(exact_words),
