@@ -49,6 +49,7 @@ def reciprocal_rank(grades: list[int]) -> float:
 def build(specs):
     import datetime as dt
 
+    from corpus import ISSUERS
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from lienthong.agencies.models import AdministrativeLevel
@@ -56,8 +57,6 @@ def build(specs):
     from lienthong.documents.models import DocumentFile
     from lienthong.search import services as search_services
     from lienthong.testing.builders import doc_input, make_agency, make_province, tiny_pdf
-
-    from corpus import ISSUERS
 
     province = make_province()
     tinh = AdministrativeLevel.objects.get(code="tinh")
@@ -92,10 +91,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from corpus import generate
     from django.db import connection
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
-
-    from corpus import generate
     from queries import queries
 
     from lienthong.search.selectors import search_documents
@@ -120,7 +118,7 @@ def main() -> None:
                 print(f"{q.cls:12} {q.text!r:34} nDCG {scores[0]:.2f} P@5 {scores[1]:.2f} grades {grades}")
         print(f"Database: {connection.vendor}; {len(specs)} documents, registered and indexed in {built:.1f} s; "
               f"{len(rows['all'])} queries")
-        print(f"| Query class | Queries | nDCG@10 | P@5 | MRR |\n|---|---|---|---|---|")
+        print("| Query class | Queries | nDCG@10 | P@5 | MRR |\n|---|---|---|---|---|")
         order = ["topic", "topic_ascii", "type", "agency", "number", "signer", "with diacritics",
                  "without diacritics", "all"]
         for cls in order:

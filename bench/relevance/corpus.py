@@ -127,7 +127,8 @@ TYPES = [
 SIGNERS = ["Đồng Văn Thanh", "Trần Văn Huyến", "Lê Tiến Châu", "Nguyễn Hoàng Thoại", "Trương Cảnh Tuyên",
            "Huỳnh Thanh Tạo", "Phạm Thị Ngọc Hân", "Võ Minh Trí", "Nguyễn Văn Số", "Lê Thị Chữ"]
 RECIPIENTS = ["Bộ Thông tin và Truyền thông", "Thường trực Tỉnh ủy", "Thường trực HĐND tỉnh", "Sở Tài chính",
-              "Sở Tài nguyên và Môi trường", "Sở Nội vụ", "UBND các huyện, thị xã, thành phố", "Các sở, ban, ngành tỉnh"]
+              "Sở Tài nguyên và Môi trường", "Sở Nội vụ", "UBND các huyện, thị xã, thành phố",
+              "Các sở, ban, ngành tỉnh"]
 
 
 @dataclass
@@ -151,7 +152,9 @@ class Spec:
     def number_symbol(self) -> str:
         abbr = next(t[2] for t in TYPES if t[0] == self.type_code)
         issuer = next(i for i in ISSUERS if i.key == self.issuer)
-        return f"{self.number:02d}/{abbr}-{issuer.abbreviation}" if abbr else f"{self.number:02d}/{issuer.abbreviation}-VP"
+        if abbr:
+            return f"{self.number:02d}/{abbr}-{issuer.abbreviation}"
+        return f"{self.number:02d}/{issuer.abbreviation}-VP"
 
 
 def _layout(spec: Spec, issuer: Issuer, rng: random.Random, paragraphs: list[str]) -> str:

@@ -59,12 +59,14 @@ def _signer(name: str) -> Callable[[Spec], int]:
 TOPIC_QUERIES = [
     ("chữ ký số", "chu ky so", "chu_ky_so"), ("cải cách hành chính", "cai cach hanh chinh", "cai_cach"),
     ("nông thôn mới", "nong thon moi", "nong_thon"), ("phòng chống thiên tai", "phong chong thien tai", "thien_tai"),
-    ("giải phóng mặt bằng", "giai phong mat bang", "giai_phong"), ("dự toán ngân sách", "du toan ngan sach", "ngan_sach"),
+    ("giải phóng mặt bằng", "giai phong mat bang", "giai_phong"),
+    ("dự toán ngân sách", "du toan ngan sach", "ngan_sach"),
     ("tiêm chủng", "tiem chung", "tiem_chung"), ("tuyển sinh lớp 10", "tuyen sinh lop 10", "tuyen_sinh"),
     ("ô nhiễm môi trường", "o nhiem moi truong", "moi_truong"),
     ("an toàn giao thông", "an toan giao thong", "giao_thong"), ("văn thư lưu trữ", "van thu luu tru", "van_thu"),
     ("số hóa hồ sơ", "so hoa ho so", "so_hoa"), ("sổ đỏ", "so do", "so_do"),
-    ("chủ quyền biển đảo", "chu quyen bien dao", "chu_quyen"), ("thi đua khen thưởng", "thi dua khen thuong", "thi_dua"),
+    ("chủ quyền biển đảo", "chu quyen bien dao", "chu_quyen"),
+    ("thi đua khen thưởng", "thi dua khen thuong", "thi_dua"),
     ("tham nhũng", "tham nhung", "tham_nhung"), ("dịch vụ công trực tuyến", "dich vu cong truc tuyen", "dich_vu_cong"),
     ("công khai tài chính", "cong khai tai chinh", "tai_chinh_cong"),
 ]

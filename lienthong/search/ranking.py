@@ -66,7 +66,7 @@ class Plan:
     symbols: tuple[str, ...]  # normalised symbol pieces ("32/TB" -> "32/TB")
 
 
-def _contains(haystack: Sequence[str], needle: Sequence[str]) -> int:
+def find(haystack: Sequence[str], needle: Sequence[str]) -> int:
     """Index of ``needle`` as a contiguous run in ``haystack``, or -1."""
     n = len(needle)
     if not n:
@@ -153,6 +153,10 @@ def _coverage(words: Sequence[str], field: Sequence[str]) -> float:
     return (together + 0.5 * singles) / (len(pairs) + 0.5 * len(words))
 
 
+def contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+    return find(haystack, needle) >= 0
+
+
 def score(the_plan: Plan, *, number_symbol: str, subject: str, issuer_name: str, type_name: str,
           signer_name: str) -> float:
     """Where the query stands in a document's fields (higher is better); see the module docstring."""
@@ -174,7 +178,7 @@ def score(the_plan: Plan, *, number_symbol: str, subject: str, issuer_name: str,
         value += SIGNER_WEIGHT * _coverage(topic, fold_tokens(signer_name))
         # Agency intent: the query holds the first three syllables of the issuer's name ("sở tài chính",
         # "ủy ban nhân"): "sở tài" alone would not tell Tài chính from Tài nguyên.
-        if len(issuer) >= 3 and _contains(topic, issuer[:3]) >= 0:
+        if len(issuer) >= 3 and find(topic, issuer[:3]) >= 0:
             value += AGENCY_INTENT
     if the_plan.type_intent and tuple(fold_tokens(type_name)) == the_plan.type_intent:
         value += TYPE_INTENT

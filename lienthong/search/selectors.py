@@ -22,7 +22,15 @@ from lienthong.documents.models import Direction, Document, DocumentFile, Docume
 from lienthong.documents.selectors import documents_visible_to
 from lienthong.search import ranking
 from lienthong.search.backends import get_backend
-from lienthong.search.text import BODY_MAX_CHARS, Highlighter, QueryError, fold_tokens, parse_query, plain, strip_template
+from lienthong.search.text import (
+    BODY_MAX_CHARS,
+    Highlighter,
+    QueryError,
+    fold_tokens,
+    parse_query,
+    plain,
+    strip_template,
+)
 
 MAX_LIMIT = 100
 
@@ -104,12 +112,26 @@ def search_documents(*, user, query: str, limit: int = 20, direction=None, year=
                               type_name=doc.document_type.name if doc.document_type_id else "")
         return (level, -round(value, 6), -rank, -doc.pk)
 
-    ordered = sorted(documents.values(), key=order)[:limit]
+    def kept(doc: Document) -> bool:
+        # Three syllables or more found only scattered: kept when they all stand in the short fields
+        # (subject, number, issuer, type, signer); scattered over a long text they are noise.
+        if tiers[doc.pk][0] != ranking.SCATTERED or len(the_plan.topic) < 3:
+            return True
+        short = set(fold_tokens(" ".join([doc.subject, doc.number_symbol, doc.issuer_name, doc.signer_name,
+                                          doc.document_type.name if doc.document_type_id else ""])))
+        return short.issuperset(the_plan.topic)
+
+    ordered = sorted(filter(kept, documents.values()), key=order)[:limit]
     highlighter = Highlighter(parsed)
     found: list[tuple[Document, float, str | None]] = []  # the snippet from the subject, if it matches there
     need_body: list[int] = []
+    phrase = the_plan.topic if len(the_plan.topic) >= 2 else ()
     for doc in ordered:
-        snippet = highlighter.excerpt(doc.subject)
+        # Found by its phrase but the subject has the words only apart: the snippet shows the phrase in
+        # the text, not "Chủ tịch … tại" in the subject.
+        apart = (phrase and tiers[doc.pk][0] <= ranking.NEAR
+                 and not ranking.contains(fold_tokens(doc.subject), phrase))
+        snippet = None if apart else highlighter.excerpt(doc.subject)
         if snippet is None:
             need_body.append(doc.pk)
         found.append((doc, tiers[doc.pk][1], snippet))

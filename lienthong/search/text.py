@@ -82,10 +82,12 @@ _STATE_TITLE = re.compile(_fold_pattern("cong hoa xa hoi chu nghia viet nam") + 
                           + _fold_pattern("doc lap tu do hanh phuc"), re.IGNORECASE)
 # "Số: 12/QĐ-UBND" (up to the end of the line) and "Hậu Giang, ngày 05 tháng 3 năm 2024".
 _NUMBER_LINE = re.compile(r"^[ \t]*số[ \t]*:[^\n]{0,80}", re.IGNORECASE | re.MULTILINE)
-_DATE_LINE = re.compile(rf"^[ \t]*[^\W\d_][^\n,:\d]{{0,40}},\s*{_fold_pattern('ngay')}\s*\d{{1,2}}\s*{_fold_pattern('thang')}\s*\d{{1,2}}"
-                        rf"\s*{_fold_pattern('nam')}\s*\d{{4}}", re.IGNORECASE | re.MULTILINE)
+_DATE_LINE = re.compile(rf"^[ \t]*[^\W\d_][^\n,:\d]{{0,40}},\s*{_fold_pattern('ngay')}\s*\d{{1,2}}"
+                        rf"\s*{_fold_pattern('thang')}\s*\d{{1,2}}\s*{_fold_pattern('nam')}\s*\d{{4}}",
+                        re.IGNORECASE | re.MULTILINE)
 # "Nơi nhận:" with the list below it (lines starting with "-", "+" or "•"), and "Lưu: VT, …".
-_RECIPIENTS = re.compile(rf"^[ \t]*{_fold_pattern('noi nhan')}\s*:[^\n]*(?:\n[ \t]*[-+•*][^\n]*)*", re.IGNORECASE | re.MULTILINE)
+_RECIPIENTS = re.compile(rf"^[ \t]*{_fold_pattern('noi nhan')}\s*:[^\n]*(?:\n[ \t]*[-+•*][^\n]*)*",
+                         re.IGNORECASE | re.MULTILINE)
 _FILED = re.compile(rf"(?<!{_TOKEN_CHAR}){_fold_pattern('luu')}\s*:\s*{_fold_pattern('vt')}[^\n]*", re.IGNORECASE)
 _TEMPLATE_PARTS = (_RECIPIENTS, _FILED, _STATE_TITLE, _NUMBER_LINE, _DATE_LINE)
 

@@ -88,7 +88,8 @@ class PostgresBackend(SearchBackend):
             if tier.phrase:
                 where_q += " & " + _tsquery_phrases(tier.phrase, False, agency_ids)
             if tier.any_pair:
-                where_q += " & (" + " | ".join(_tsquery_phrases(pair, False, agency_ids) for pair in tier.any_pair) + ")"
+                pairs = [_tsquery_phrases(pair, False, agency_ids) for pair in tier.any_pair]
+                where_q += " & (" + " | ".join(pairs) + ")"
             exact_where = [_tsquery_phrases(tokens, False, agency_ids) for tokens in tier.exact]
         rank = f"ts_rank({RANK_WEIGHTS}, s.tsv_fold, to_tsquery('vn', %s))"
         params: list = [fold_q]
