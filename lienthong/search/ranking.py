@@ -26,6 +26,7 @@ are computed from the same stored text on both databases, so both order the same
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ def plan(parsed: ParsedQuery, type_names: Iterable[str] = (), agency_heads: Iter
     removed: set[int] = set()
     # Type intent: the query begins with a type name ("quyết định …", "tờ trình …").
     type_intent: tuple[str, ...] = ()
-    for name in sorted((tuple(fold_tokens(n)) for n in type_names), key=len, reverse=True):
+    for name in sorted((_short_tokens(n) for n in type_names), key=len, reverse=True):
         if name and tuple(words[:len(name)]) == name:
             type_intent = name
             removed.update(range(len(name)))
@@ -157,6 +158,17 @@ def contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
     return find(haystack, needle) >= 0
 
 
+@functools.lru_cache(maxsize=4096)
+def _short_tokens(value: str) -> tuple[str, ...]:
+    """Folded tokens of a short field; issuers, types and signers repeat from hit to hit."""
+    return tuple(fold_tokens(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_exact(value: str) -> frozenset[str]:
+    return frozenset(exact_tokens(value))
+
+
 def score(the_plan: Plan, *, number_symbol: str, subject: str, issuer_name: str, type_name: str,
           signer_name: str) -> float:
     """Where the query stands in a document's fields (higher is better); see the module docstring."""
@@ -172,18 +184,18 @@ def score(the_plan: Plan, *, number_symbol: str, subject: str, issuer_name: str,
     topic = the_plan.topic
     if topic:
         value += SUBJECT_WEIGHT * _coverage(topic, fold_tokens(subject))
-        issuer = fold_tokens(issuer_name)
+        issuer = _short_tokens(issuer_name)
         value += ISSUER_WEIGHT * _coverage(topic, issuer)
-        value += TYPE_WEIGHT * _coverage(topic, fold_tokens(type_name))
-        value += SIGNER_WEIGHT * _coverage(topic, fold_tokens(signer_name))
+        value += TYPE_WEIGHT * _coverage(topic, _short_tokens(type_name))
+        value += SIGNER_WEIGHT * _coverage(topic, _short_tokens(signer_name))
         # Agency intent: the query holds the first three syllables of the issuer's name ("sở tài chính",
         # "ủy ban nhân"): "sở tài" alone would not tell Tài chính from Tài nguyên.
         if len(issuer) >= 3 and find(topic, issuer[:3]) >= 0:
             value += AGENCY_INTENT
-    if the_plan.type_intent and tuple(fold_tokens(type_name)) == the_plan.type_intent:
+    if the_plan.type_intent and tuple(_short_tokens(type_name)) == the_plan.type_intent:
         value += TYPE_INTENT
     accented = [e for f, e in zip(the_plan.words, the_plan.exact_words, strict=True) if e != f]
     if accented:
-        exact = set(exact_tokens(subject)) | set(exact_tokens(issuer_name)) | set(exact_tokens(signer_name))
+        exact = set(exact_tokens(subject)) | _short_exact(issuer_name) | _short_exact(signer_name)
         value += EXACT_BONUS * sum(1 for e in accented if exact_lower(e) in exact) / len(accented)
     return value

@@ -1,9 +1,10 @@
 """Full-text search over the documents a user may see.
 
-A search is a fixed number of queries whatever the number of hits: the user's positions (read once and
-handed to ``documents_visible_to``), the ranked full-text query (permission-checked inside it),
-the documents of the hits, and, only when some hit matched outside its subject, the attachment text
-for the snippets.
+A search is a bounded number of queries whatever the number of hits: the user's positions (read once and
+handed to ``documents_visible_to``), one to four ranked full-text passes (``ranking``: exact phrase,
+phrase, pairs, scattered; each permission-checked inside it, twice when the query names a type), the
+documents of the hits, and, only when some hit shown matched outside its subject, the attachment text for
+the snippets.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 import time
 from dataclasses import dataclass
 
+from django.db.models import Max
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
@@ -33,6 +35,9 @@ from lienthong.search.text import (
 )
 
 MAX_LIMIT = 100
+# Candidates read per pass beyond the hits asked for, for the field score to reorder (bench/relevance.py
+# gives the same figures with 10 as with 40; each one costs a row read and a score).
+CANDIDATES_BEYOND_PAGE = 10
 
 
 @dataclass
@@ -42,8 +47,12 @@ class SearchHit:
     snippet: str  # safe HTML: escaped original text, matched words in <mark>
 
 
-def search_documents(*, user, query: str, limit: int = 20, direction=None, year=None) -> list[SearchHit]:
-    """Documents visible to ``user`` that contain every word of ``query``, best first.
+def search_documents(*, user, query: str, limit: int = 20, direction=None, year=None,
+                     snippets: tuple[int, int] | None = None) -> list[SearchHit]:
+    """Documents visible to ``user`` that contain every word of ``query``, best first (see ``ranking``).
+
+    ``snippets=(start, end)``: highlighted snippets only for the hits ``[start:end]`` (the page shown);
+    the others carry their subject, unhighlighted, and cost no attachment read.
 
     Words match without regard to diacritics or case ("quyet dinh" finds "Quyết định"); a query
     typed with diacritics ranks exact matches first. A piece like "32/TB" or "tb-vp.ubnd" matches
@@ -83,7 +92,7 @@ def search_documents(*, user, query: str, limit: int = 20, direction=None, year=
     the_plan = ranking.plan(parsed, [name for _pk, name in _types()], _agency_heads())
     backend = get_backend()
     # Candidates per pass: more than a page, so that the field score can reorder within a tier.
-    candidates = min(2 * limit + 20, 2 * MAX_LIMIT)
+    candidates = min(limit + CANDIDATES_BEYOND_PAGE, 2 * MAX_LIMIT)
     tiers: dict[int, tuple[int, float]] = {}  # document id -> (tier level, database rank)
     scopes = [visible]
     if the_plan.type_intent:
@@ -105,11 +114,15 @@ def search_documents(*, user, query: str, limit: int = 20, direction=None, year=
     # Fetched through the permission queryset again: a hit is only ever shown if the rule allows it.
     documents = visible.select_related("document_type", "agency").in_bulk(list(tiers))
 
+    def short_fields(doc: Document) -> tuple[str, str, str, str, str]:
+        return (doc.number_symbol, doc.subject, doc.issuer_name,
+                doc.document_type.name if doc.document_type_id else "", doc.signer_name)
+
     def order(doc: Document) -> tuple:
         level, rank = tiers[doc.pk]
-        value = ranking.score(the_plan, number_symbol=doc.number_symbol, subject=doc.subject,
-                              issuer_name=doc.issuer_name, signer_name=doc.signer_name,
-                              type_name=doc.document_type.name if doc.document_type_id else "")
+        number_symbol, subject, issuer_name, type_name, signer_name = short_fields(doc)
+        value = ranking.score(the_plan, number_symbol=number_symbol, subject=subject, issuer_name=issuer_name,
+                              signer_name=signer_name, type_name=type_name)
         return (level, -round(value, 6), -rank, -doc.pk)
 
     def kept(doc: Document) -> bool:
@@ -117,16 +130,18 @@ def search_documents(*, user, query: str, limit: int = 20, direction=None, year=
         # (subject, number, issuer, type, signer); scattered over a long text they are noise.
         if tiers[doc.pk][0] != ranking.SCATTERED or len(the_plan.topic) < 3:
             return True
-        short = set(fold_tokens(" ".join([doc.subject, doc.number_symbol, doc.issuer_name, doc.signer_name,
-                                          doc.document_type.name if doc.document_type_id else ""])))
-        return short.issuperset(the_plan.topic)
+        return set(fold_tokens(" ".join(short_fields(doc)))).issuperset(the_plan.topic)
 
     ordered = sorted(filter(kept, documents.values()), key=order)[:limit]
     highlighter = Highlighter(parsed)
     found: list[tuple[Document, float, str | None]] = []  # the snippet from the subject, if it matches there
     need_body: list[int] = []
     phrase = the_plan.topic if len(the_plan.topic) >= 2 else ()
-    for doc in ordered:
+    first, last = snippets if snippets is not None else (0, len(ordered))
+    for n, doc in enumerate(ordered):
+        if not first <= n < last:
+            found.append((doc, tiers[doc.pk][1], plain(doc.subject)))
+            continue
         # Found by its phrase but the subject has the words only apart: the snippet shows the phrase in
         # the text, not "Chủ tịch … tại" in the subject.
         apart = (phrase and tiers[doc.pk][0] <= ranking.NEAR
@@ -149,19 +164,22 @@ def _types() -> tuple[tuple[int, str], ...]:
 
 
 _AGENCY_HEADS_SECONDS = 300
-_agency_heads_cache: tuple[float, frozenset[tuple[str, ...]]] = (0.0, frozenset())
+_agency_heads_cache: tuple[float, object, frozenset[tuple[str, ...]]] = (0.0, None, frozenset())
 
 
 def _agency_heads() -> frozenset[tuple[str, ...]]:
-    """The first three syllables (folded) of every agency's name in the directory, kept five minutes:
-    a query holding one ("sở tài chính …") has agency intent."""
+    """The first three syllables (folded) of every agency's name in the directory: a query holding one
+    ("sở tài chính …") has agency intent. Read again when an agency is added (one indexed MAX per search)
+    or after five minutes (a renamed agency)."""
     global _agency_heads_cache
     now = time.monotonic()
-    if now - _agency_heads_cache[0] > _AGENCY_HEADS_SECONDS:
-        names = agency_selectors.agency_directory().values_list("name", flat=True)
+    directory = agency_selectors.agency_directory()
+    newest = directory.aggregate(newest=Max("pk"))["newest"]
+    if now - _agency_heads_cache[0] > _AGENCY_HEADS_SECONDS or newest != _agency_heads_cache[1]:
+        names = directory.values_list("name", flat=True)
         heads = frozenset(tuple(t) for t in (fold_tokens(n)[:3] for n in names) if len(t) == 3)
-        _agency_heads_cache = (now, heads)
-    return _agency_heads_cache[1]
+        _agency_heads_cache = (now, newest, heads)
+    return _agency_heads_cache[2]
 
 
 def _attachment_text(document_ids: list[int]) -> dict[int, str]:

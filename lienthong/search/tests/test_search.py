@@ -342,8 +342,9 @@ def test_search_uses_the_same_few_queries_for_few_and_many_hits(province):
     many_queries, many_hits = _count_queries(province, "phan mem")
 
     assert (len(few_hits), len(many_hits)) == (2, 14)
-    # The user's agencies (for the index), at most one inside documents_visible_to, the ranked query,
-    # the documents of the hits, the attachment text of hits that matched outside their subject.
+    # The user's agencies (for the index), the agency directory's newest id (agency intent), the ranked
+    # pass (here the phrase pass only), the documents of the hits, the attachment text of hits that matched
+    # outside their subject.
     assert few_queries == many_queries <= 5
 
 
