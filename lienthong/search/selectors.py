@@ -45,6 +45,7 @@ class SearchHit:
     document: Document  # with document_type and agency loaded
     rank: float  # higher is better
     snippet: str  # safe HTML: escaped original text, matched words in <mark>
+    exact: bool = False  # found by the exact-diacritics pass (a query typed with diacritics)
 
 
 def search_documents(*, user, query: str, limit: int = 20, direction=None, year=None,
@@ -152,7 +153,8 @@ def search_documents(*, user, query: str, limit: int = 20, direction=None, year=
         found.append((doc, tiers[doc.pk][1], snippet))
     bodies = _attachment_text(need_body) if need_body else {}
     return [SearchHit(document=doc, rank=rank, snippet=snippet if snippet is not None
-                      else highlighter.excerpt(bodies.get(doc.pk, "")) or plain(doc.subject))
+                      else highlighter.excerpt(bodies.get(doc.pk, "")) or plain(doc.subject),
+                      exact=tiers[doc.pk][0] == ranking.EXACT_PHRASE)
             for doc, rank, snippet in found]
 
 
