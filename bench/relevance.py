@@ -22,9 +22,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE / "relevance"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "relevance"))  # corpus.py, queries.py
 import benchenv  # noqa: E402,F401  (settings module and root on the path)
 
 benchenv.default_database("relevance.sqlite3")
