@@ -110,11 +110,11 @@ def _exact(value: str) -> str:
 
 
 @functools.lru_cache(maxsize=20_000)
-def _meta(issuer_name: str, signer_position: str, signer_name: str) -> tuple[str, str]:
+def _meta(issuer_name: str, type_name: str, signer_position: str, signer_name: str) -> tuple[str, str]:
     from lienthong.search.text import exact_text, folded_text
 
-    return (folded_text(issuer_name, signer_position, signer_name),
-            exact_text(issuer_name, signer_position, signer_name))
+    return (folded_text(issuer_name, type_name, signer_position, signer_name),
+            exact_text(issuer_name, type_name, signer_position, signer_name))
 
 
 def _join(*parts: str) -> str:
@@ -127,13 +127,13 @@ def pdf_text(document_id: int, number_symbol: str, subject: str) -> str:
 
 
 def search_row(*, document_id: int, agency_id: int, direction: str, year: int, number_symbol: str, subject: str,
-               issuer_name: str, signer_position: str, signer_name: str) -> tuple:
+               issuer_name: str, signer_position: str, signer_name: str, type_name: str = "") -> tuple:
     """The ``SearchEntry`` columns of a generated document whose attachment text is ``pdf_text``."""
     from lienthong.core.text import fold
 
     number = _folded(number_symbol)
     body = _join(f"van ban {document_id} so", _folded(ascii_text(number_symbol)), _folded(ascii_text(subject)))
-    meta, meta_x = _meta(issuer_name, signer_position, signer_name)
+    meta, meta_x = _meta(issuer_name, type_name, signer_position, signer_name)
     return (document_id, agency_id, direction, year, re.sub(r"\s+", "", fold(number_symbol)).upper(), number,
             _folded(subject), _exact(subject), meta, meta_x, body, body)
 
@@ -497,7 +497,8 @@ class Generator:
             self.t_search.add(*search_row(
                 document_id=d["id"], agency_id=d["agency"], direction=d["direction"],
                 year=(d["received_on"] or d["issued_on"]).year, number_symbol=ns, subject=d["subject"],
-                issuer_name=d["issuer_name"], signer_position=d["signer_position"], signer_name=d["signer_name"]))
+                issuer_name=d["issuer_name"], signer_position=d["signer_position"], signer_name=d["signer_name"],
+                type_name=d["type"].name))
             if d["direction"] == "in":
                 state = self._handling(d, next_handling, moment)
                 handling_state[d["id"]] = state
@@ -805,10 +806,11 @@ def check_search_sample(connection, size: int = 200) -> list[str]:
     fields = ["agency_id", "direction", "year", "number_norm", "number", "subject", "subject_x", "meta", "meta_x",
               "body", "body_x"]
     problems = []
-    for d in Document.objects.filter(pk__in=ids):
+    for d in Document.objects.filter(pk__in=ids).select_related("document_type"):
         want = entry_text(document_id=d.pk, agency_id=d.agency_id, direction=d.direction, year=d.year,
                           number_symbol=d.number_symbol, subject=d.subject, issuer_name=d.issuer_name,
-                          signer_position=d.signer_position, signer_name=d.signer_name, attachments=texts[d.pk])
+                          signer_position=d.signer_position, signer_name=d.signer_name, attachments=texts[d.pk],
+                          type_name=d.document_type.name if d.document_type_id else "")
         got = entries.get(d.pk)
         wrong = [f for f in fields if got is None or getattr(got, f) != getattr(want, f)]
         if wrong:

@@ -48,6 +48,60 @@ def exact_text(*values: str | None) -> str:
     return " ".join(t for v in values for t in exact_tokens(v))
 
 
+# --- Highlighting ---------------------------------------------------------------------------------
+def _letter_variants() -> dict[str, str]:
+    """For each folded letter, a regex class of every character that folds to it ("d" -> [dDđĐ…])."""
+    variants: dict[str, set[str]] = {}
+    for cp in range(0x20, 0x2000):
+        ch = chr(cp)
+        folded = fold(ch)
+        if len(folded) == 1 and folded.isalnum():
+            variants.setdefault(folded, {folded}).add(ch)
+    return {k: "[" + "".join(re.escape(c) for c in sorted(v)) + "]" if len(v) > 1 else re.escape(k)
+            for k, v in variants.items()}
+
+
+_VARIANTS = _letter_variants()
+
+
+def _token_pattern(token: str) -> str:
+    return "".join(_VARIANTS.get(ch, re.escape(ch)) + f"[{_MARKS}]*" for ch in token)
+
+
+# --- The Decree 30 layout every document shares --------------------------------------------------
+# Parts of the layout (NĐ30 Phụ lục I) that every document carries: indexed, they made every query for
+# "chủ", "số", "ký" or "nhận" match every document. ``strip_template`` removes them from the text that is
+# indexed and shown in snippets; the extracted text and the document's fields keep them.
+def _fold_pattern(words: str) -> str:
+    """Regex for the folded ``words`` in original text: any case or diacritics, any blanks or
+    punctuation between the words ("Độc lập - Tự do - Hạnh phúc", "CỘNG HOÀ XÃ HỘI…")."""
+    return r"[\W_]*".join(_token_pattern(w) for w in words.split())
+
+
+_STATE_TITLE = re.compile(_fold_pattern("cong hoa xa hoi chu nghia viet nam") + "|"
+                          + _fold_pattern("doc lap tu do hanh phuc"), re.IGNORECASE)
+# "Số: 12/QĐ-UBND" (up to the end of the line) and "Hậu Giang, ngày 05 tháng 3 năm 2024".
+_NUMBER_LINE = re.compile(r"^[ \t]*số[ \t]*:[^\n]{0,80}", re.IGNORECASE | re.MULTILINE)
+_DATE_LINE = re.compile(rf"^[ \t]*[^\W\d_][^\n,:\d]{{0,40}},\s*{_fold_pattern('ngay')}\s*\d{{1,2}}"
+                        rf"\s*{_fold_pattern('thang')}\s*\d{{1,2}}\s*{_fold_pattern('nam')}\s*\d{{4}}",
+                        re.IGNORECASE | re.MULTILINE)
+# "Nơi nhận:" with the list below it (lines starting with "-", "+" or "•"), and "Lưu: VT, …".
+_RECIPIENTS = re.compile(rf"^[ \t]*{_fold_pattern('noi nhan')}\s*:[^\n]*(?:\n[ \t]*[-+•*][^\n]*)*",
+                         re.IGNORECASE | re.MULTILINE)
+_FILED = re.compile(rf"(?<!{_TOKEN_CHAR}){_fold_pattern('luu')}\s*:\s*{_fold_pattern('vt')}[^\n]*", re.IGNORECASE)
+_TEMPLATE_PARTS = (_RECIPIENTS, _FILED, _STATE_TITLE, _NUMBER_LINE, _DATE_LINE)
+
+
+def strip_template(text: str) -> str:
+    """``text`` without Quốc hiệu, Tiêu ngữ, the "Số: …" line, the place-and-date line, "Nơi nhận:"
+    with its list and "Lưu: VT…" (each replaced by a line break, so words on either side stay apart)."""
+    if not text:
+        return ""
+    for pattern in _TEMPLATE_PARTS:
+        text = pattern.sub("\n", text)
+    return text
+
+
 # Longest attachment text indexed per document (characters). PostgreSQL limits a tsvector to 1 MB
 # and positions to 16,383; the snippet code reads no further than this either.
 BODY_MAX_CHARS = 100_000
@@ -73,15 +127,15 @@ class EntryText:
 
 def entry_text(*, document_id: int, agency_id: int, direction: str, year: int, number_symbol: str,
                subject: str, issuer_name: str, signer_position: str, signer_name: str,
-               attachments: list[str]) -> EntryText:
-    body = "\n".join(t for t in attachments if t)[:BODY_MAX_CHARS]
+               attachments: list[str], type_name: str = "") -> EntryText:
+    body = strip_template("\n".join(t for t in attachments if t)[:BODY_MAX_CHARS])
     return EntryText(
         document_id=document_id, agency_id=agency_id, direction=direction, year=year,
         number_norm=re.sub(r"\s+", "", fold(number_symbol)).upper(),
         number=folded_text(number_symbol),
         subject=folded_text(subject), subject_x=exact_text(subject),
-        meta=folded_text(issuer_name, signer_position, signer_name),
-        meta_x=exact_text(issuer_name, signer_position, signer_name),
+        meta=folded_text(issuer_name, type_name, signer_position, signer_name),
+        meta_x=exact_text(issuer_name, type_name, signer_position, signer_name),
         body=folded_text(body), body_x=exact_text(body),
     )
 
@@ -136,26 +190,6 @@ def parse_query(query: str) -> ParsedQuery:
     if len(phrases) > MAX_QUERY_PHRASES:
         raise QueryError(QUERY_TOO_MANY_WORDS % {"n": MAX_QUERY_PHRASES})
     return ParsedQuery(phrases=tuple(phrases), accented=fold(text) != exact_lower(text))
-
-
-# --- Highlighting ---------------------------------------------------------------------------------
-def _letter_variants() -> dict[str, str]:
-    """For each folded letter, a regex class of every character that folds to it ("d" -> [dDđĐ…])."""
-    variants: dict[str, set[str]] = {}
-    for cp in range(0x20, 0x2000):
-        ch = chr(cp)
-        folded = fold(ch)
-        if len(folded) == 1 and folded.isalnum():
-            variants.setdefault(folded, {folded}).add(ch)
-    return {k: "[" + "".join(re.escape(c) for c in sorted(v)) + "]" if len(v) > 1 else re.escape(k)
-            for k, v in variants.items()}
-
-
-_VARIANTS = _letter_variants()
-
-
-def _token_pattern(token: str) -> str:
-    return "".join(_VARIANTS.get(ch, re.escape(ch)) + f"[{_MARKS}]*" for ch in token)
 
 
 class Highlighter:

@@ -53,7 +53,7 @@ def document_list(request, params: Query[DocumentListQuery]):
         return page_of(qs, params.page, params.page_size, DocumentListItem.of)
     start, end = page_bounds(params.page, params.page_size)
     hits = search_selectors.search_documents(user=user, query=params.q, limit=SEARCH_MAX_RESULTS,
-                                             direction=params.direction, year=params.year)
+                                             direction=params.direction, year=params.year, snippets=(start, end))
     page_hits = hits[start:end]
     # Free when the search already joined the type; one query otherwise, never one per row.
     selectors.with_document_types([h.document for h in page_hits])

@@ -26,6 +26,7 @@ from lienthong.audit.selectors import audit_entries_for
 from lienthong.authority import selectors as authority_selectors
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.forms import add_domain_errors
+from lienthong.core.text import fold
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.documents import access, selectors, services
 from lienthong.documents.forms import CancelForm, DocumentFilterForm, IncomingForm, OutgoingForm
@@ -39,6 +40,10 @@ PAGE_SIZE = 25
 # What a registration through the forms confirms.
 NUMBERED = gettext_lazy("Đã cấp số %(s)s.")
 REGISTERED_INCOMING = gettext_lazy("Đã vào sổ văn bản đến, số đến %(n)s.")
+# Around the search results (issue 17).
+SEARCH_SHOWN = gettext_lazy("%(n)s văn bản phù hợp nhất.")
+SEARCH_NOT_EXACT = gettext_lazy("Không có văn bản nào khớp đúng dấu “%(q)s”; dưới đây là các văn bản khớp khi tìm "
+                                "không dấu “%(folded)s”.")
 
 
 @login_required
@@ -58,12 +63,16 @@ def document_list(request):
     query = (filters.get("q") or "").strip()
     search_error = None
     hits = None
+    not_exact = ""
     if query:
         try:
             hits = search_selectors.search_documents(
                 user=request.user, query=query, limit=PAGE_SIZE,
                 direction=filters.get("direction") or None, year=filters.get("year"),
             )
+            # Typed with diacritics, found only after folding: say so (the hits are the unaccented search's).
+            if hits and fold(query) != query.lower() and not any(h.exact for h in hits):
+                not_exact = SEARCH_NOT_EXACT % {"q": query, "folded": fold(query)}
         except ValidationFailed as exc:
             search_error = exc.message
     page = None
@@ -80,6 +89,7 @@ def document_list(request):
     registers = selectors.register_choices(user=request.user)
     return render(request, "web/document_list.html", {
         "form": form, "page": page, "hits": hits, "query": query, "search_error": search_error,
+        "hits_shown": SEARCH_SHOWN % {"n": len(hits)} if hits else "", "not_exact": not_exact,
         "querystring": params.urlencode(), "registers": registers,
     })
 

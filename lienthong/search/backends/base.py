@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from lienthong.search.models import SearchEntry
+from lienthong.search.ranking import Tier
 from lienthong.search.text import EntryText, ParsedQuery
 
 TABLE = SearchEntry._meta.db_table
@@ -56,10 +57,12 @@ class SearchBackend:
         """Housekeeping after a bulk load (merge segments, refresh planner statistics)."""
 
     def ranked_sql(self, *, parsed: ParsedQuery, agency_ids: Sequence[int], visible: QuerySet | None,
-                   direction: str | None, year: int | None, limit: int) -> tuple[str, tuple]:
+                   direction: str | None, year: int | None, limit: int,
+                   tier: Tier | None = None) -> tuple[str, tuple]:
         """The one query that returns ``(document_id, rank)`` rows, best first, restricted to
         ``agency_ids`` and checked against ``visible``. ``visible=None`` leaves out the permission
-        check and is only for measuring the bare full-text cost (``selectors.raw_match``)."""
+        check and is only for measuring the bare full-text cost (``selectors.raw_match``). ``tier``
+        adds the conditions of one pass of ``ranking`` (phrase, exact forms, pairs)."""
         raise NotImplementedError
 
     def ranked(self, **kwargs) -> list[tuple[int, float]]:

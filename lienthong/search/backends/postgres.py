@@ -80,8 +80,17 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {TABLE}")
 
-    def ranked_sql(self, *, parsed, agency_ids, visible, direction, year, limit):
+    def ranked_sql(self, *, parsed, agency_ids, visible, direction, year, limit, tier=None):
         fold_q = fold_tsquery(parsed, agency_ids)
+        where_q = fold_q
+        exact_where = []
+        if tier is not None:
+            if tier.phrase:
+                where_q += " & " + _tsquery_phrases(tier.phrase, False, agency_ids)
+            if tier.any_pair:
+                pairs = [_tsquery_phrases(pair, False, agency_ids) for pair in tier.any_pair]
+                where_q += " & (" + " | ".join(pairs) + ")"
+            exact_where = [_tsquery_phrases(tokens, False, agency_ids) for tokens in tier.exact]
         rank = f"ts_rank({RANK_WEIGHTS}, s.tsv_fold, to_tsquery('vn', %s))"
         params: list = [fold_q]
         if parsed.accented:
@@ -94,7 +103,11 @@ class PostgresBackend(SearchBackend):
             rank += f" + ts_rank({NUMBER_ONLY}, s.tsv_fold, to_tsquery('vn', %s))"
             params.append(" | ".join(_tsquery_phrases(p.folded, True, agency_ids) for p in symbols))
         where = ["s.tsv_fold @@ to_tsquery('vn', %s)"]
-        params.append(fold_q)
+        params.append(where_q)
+        if exact_where:
+            # tsv_exact has no index: it is checked on the rows the folded GIN lookup found.
+            where.append("s.tsv_exact @@ to_tsquery('simple', %s)")
+            params.append(" & ".join(exact_where))
         if direction:
             where.append("s.direction = %s")
             params.append(direction)

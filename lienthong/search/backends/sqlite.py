@@ -42,6 +42,7 @@ from django.db import connection
 from lienthong.core.bulkinsert import insert_rows
 from lienthong.search.backends.base import TABLE, TEXT_COLUMNS, SearchBackend, correlated_visibility, entry_rows
 from lienthong.search.models import SearchEntry
+from lienthong.search.ranking import Tier
 from lienthong.search.text import EntryText, ParsedQuery
 
 FTS = "search_fts"
@@ -79,9 +80,23 @@ def _scope(token: str, agency_ids: Sequence[int]) -> str:
     return "scope : (" + " OR ".join(f'"a{int(a)}__{token}"' for a in agency_ids) + ")"
 
 
-def match_expression(*, parsed: ParsedQuery, agency_ids: Sequence[int], direction: str | None = None,
-                     year: int | None = None) -> str:
+def _tier_parts(tier: Tier | None, agency_ids: Sequence[int]) -> list[str]:
+    if tier is None:
+        return []
     parts = []
+    if tier.phrase:
+        parts.append(f"{FOLDED} : {_phrases(tier.phrase, False, agency_ids)}")
+    for tokens in tier.exact:
+        parts.append(f"{EXACT} : {_phrases(tokens, False, agency_ids)}")
+    if tier.any_pair:
+        pairs = [f"{FOLDED} : {_phrases(pair, False, agency_ids)}" for pair in tier.any_pair]
+        parts.append("(" + " OR ".join(pairs) + ")")
+    return parts
+
+
+def match_expression(*, parsed: ParsedQuery, agency_ids: Sequence[int], direction: str | None = None,
+                     year: int | None = None, tier: Tier | None = None) -> str:
+    parts = _tier_parts(tier, agency_ids)
     if direction:
         parts.append(_scope(direction, agency_ids))
     if year:
@@ -127,7 +142,7 @@ class SqliteBackend(SearchBackend):
             cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")
             cursor.execute(f"ANALYZE {TABLE}")
 
-    def ranked_sql(self, *, parsed, agency_ids, visible, direction, year, limit):
+    def ranked_sql(self, *, parsed, agency_ids, visible, direction, year, limit, tier=None):
         visible_sql, visible_params = "", ()
         if visible is not None:
             visible_sql, visible_params = correlated_visibility(visible, f"{FTS}.rowid")
@@ -137,7 +152,7 @@ class SqliteBackend(SearchBackend):
             f"WHERE {FTS} MATCH %s AND {FTS}.rank MATCH %s{visible_sql} "
             f"ORDER BY {FTS}.rank LIMIT %s"
         )
-        match = match_expression(parsed=parsed, agency_ids=agency_ids, direction=direction, year=year)
+        match = match_expression(parsed=parsed, agency_ids=agency_ids, direction=direction, year=year, tier=tier)
         return sql, (match, RANK_FUNCTION, *visible_params, int(limit))
 
     def explain(self, **kwargs) -> str:
