@@ -43,8 +43,15 @@ DELIVERY_REGISTERED = "delivery_registered"
 #: Emitted inside the answering transaction, so the copy's open work closes with it.
 DOCUMENT_WITHDRAWN = "document_withdrawn"
 
+#: A clerk is about to change a registered document (cancel it, attach or replace its files). Payload:
+#: ``document_id: int``. Emitted before the change, inside its transaction: a subscriber that must keep the
+#: document as it is (the exchange gateway while the document is in transit to another system) raises
+#: ``ValidationFailed`` with the reason, and nothing changes.
+DOCUMENT_CHANGING = "document_changing"
+
 # Add a new event here with a comment giving its payload; emitters and subscribers use the constant.
-EVENTS = frozenset({FILE_STORED, DOCUMENTS_DELIVERED, DOCUMENT_CHANGED, DELIVERY_REGISTERED, DOCUMENT_WITHDRAWN})
+EVENTS = frozenset({FILE_STORED, DOCUMENTS_DELIVERED, DOCUMENT_CHANGED, DELIVERY_REGISTERED, DOCUMENT_WITHDRAWN,
+                    DOCUMENT_CHANGING})
 
 Handler = Callable[..., Any]
 _handlers: dict[str, list[Handler]] = defaultdict(list)

@@ -1,0 +1,492 @@
+"""The exchange gateway: a document issued to an external agency travels to another instance and its statuses
+come back; received packages are deduplicated, refused with a 02, or wait for their sender; statuses only move
+forward; the signed own API refuses what is not signed right."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from lienthong.accounts.models import Role
+from lienthong.accounts.services import user_create
+from lienthong.agencies.models import Agency
+from lienthong.core.errors import ValidationFailed
+from lienthong.delivery import services as delivery_services
+from lienthong.delivery.models import Delivery, DeliveryState
+from lienthong.documents import services as document_services
+from lienthong.documents.models import Document
+from lienthong.exchange import auth, codec, services
+from lienthong.exchange.edxml import model as edxml
+from lienthong.exchange.models import (
+    InboundPackage,
+    InboundState,
+    OutboundPackage,
+    OutboundState,
+    Partner,
+    PartnerKind,
+    UsedNonce,
+)
+from lienthong.exchange.transports.base import DirectoryEntry, TransportError
+from lienthong.exchange.transports.instance import InstanceTransport
+from lienthong.testing.builders import doc_input, make_agency, pdf_upload, tiny_pdf
+
+MINISTRY = "000.00.00.G14"
+SECRET = "khoa-bi-mat-dung-chung-0123456789"
+
+
+@pytest.fixture
+def ministry(province):
+    return make_agency("Bộ Thông tin và Truyền thông", "BTTTT", province.agencies["ubnd"].level, code=MINISTRY,
+                       external=True)
+
+
+@pytest.fixture
+def partners(province):
+    """Two partner rows: the ministry's system (serving the ministry), this province's (serving Sở TT&TT)."""
+    bo = Partner.objects.create(name="Hệ thống của Bộ", kind=PartnerKind.INSTANCE, base_url="http://b.test",
+                                system_id="bo-tttt", secret=SECRET, organ_ids=MINISTRY)
+    tinh = Partner.objects.create(name="Hệ thống tỉnh Hậu Giang", kind=PartnerKind.INSTANCE,
+                                  base_url="http://a.test", system_id="hau-giang", secret=SECRET,
+                                  organ_ids=province.agencies["stttt"].identifier_code)
+    return {"bo": bo, "tinh": tinh}
+
+
+def issue(province, recipient, *, subject="Báo cáo chuyển đổi số năm 2026") -> Document:
+    clerk = province.users["clerk.stttt"]
+    document = document_services.document_register_outgoing(
+        actor=clerk, agency=province.agencies["stttt"], data=doc_input(
+            "bao-cao", subject, issued_on=timezone.localdate(), files=[pdf_upload("bao-cao.pdf", "Da ky so")],
+            signer_position="Giám đốc", signer_name="Nguyễn Văn A"))
+    delivery_services.delivery_send(actor=clerk, document=document, recipient_ids=[recipient.pk])
+    return document
+
+
+# --- Two instances in one test process ------------------------------------------------------------------------
+# One database holds both sides' rows; what makes a side is which agencies are "of this instance" and the
+# system id it signs with. The adapter runs each request to a partner's URL in the side that URL is.
+
+class Sides:
+    def __init__(self, province, ministry):
+        self.internal = {"a": province.agencies["stttt"].pk, "b": ministry.pk}
+        self.ids = {"a": "hau-giang", "b": "bo-tttt"}
+        self.current = ""
+        self.client = Client()
+        self._settings = None
+
+    @contextlib.contextmanager
+    def side(self, name: str):
+        before = self.current
+        self._enter(name)
+        try:
+            yield
+        finally:
+            if before:
+                self._enter(before)
+
+    def _enter(self, name: str):
+        other = "b" if name == "a" else "a"
+        Agency.objects.filter(pk=self.internal[name]).update(is_external=False)
+        Agency.objects.filter(pk=self.internal[other]).update(is_external=True)
+        if self._settings is not None:
+            self._settings.disable()
+        self._settings = override_settings(EXCHANGE_SYSTEM_ID=self.ids[name])
+        self._settings.enable()
+        self.current = name
+
+    def close(self):
+        if self._settings is not None:
+            self._settings.disable()
+
+    def http(self, method, url, headers, body, timeout):
+        name = "b" if url.startswith("http://b.test") else "a"
+        path = url.split(".test", 1)[1]
+        with self.side(name):
+            response = self.client.generic(method, path, data=body, content_type="application/json",
+                                           headers={k: v for k, v in headers.items() if k != "Content-Type"})
+        return response.status_code, response.content
+
+
+@pytest.fixture
+def sides(province, ministry, partners):
+    s = Sides(province, ministry)
+    for partner in partners.values():
+        services.transport_override(partner, InstanceTransport.from_partner(partner, http=s.http))
+    yield s
+    for partner in partners.values():
+        services.transport_override(partner, None)
+    s.close()
+
+
+def test_document_to_an_external_agency_arrives_at_the_other_instance_and_its_statuses_come_back(
+        province, ministry, partners, sides):
+    ministry_clerk = user_create(username="clerk.bo", password="x", full_name="Văn thư Bộ",
+                                 positions=[(ministry, Role.CLERK, "")])
+    with sides.side("a"):
+        document = issue(province, ministry)
+        sent = Delivery.objects.get(document=document)
+        assert sent.state == DeliveryState.WAITING_EXCHANGE
+        services.push(partner_ids=[partners["bo"].pk])
+        package = OutboundPackage.objects.get(delivery_id=sent.pk)
+        assert (package.state, package.attempts, package.to_organ_ids, package.last_error) == (
+            OutboundState.SENT, 1, MINISTRY, "")
+        with pytest.raises(ValidationFailed) as locked:  # in transit: the document stays as it was sent
+            document_services.document_cancel(actor=province.users["clerk.stttt"], document=document, reason="Sai")
+        assert locked.value.errors == {"document": [str(services.IN_TRANSIT)]}
+
+    with sides.side("b"):  # the ministry's inbox: the document, its sender, its signed PDF
+        arrived = Delivery.objects.exclude(pk=sent.pk).get(recipient_agency=ministry)
+        assert arrived.state == DeliveryState.ARRIVED
+        copy = arrived.document
+        assert (copy.number_symbol, copy.subject, copy.agency_id) == (
+            document.number_symbol, document.subject, province.agencies["stttt"].pk)
+        assert copy.identifier == document.identifier
+        assert [f.filename for f in copy.files.all()] == ["bao-cao.pdf"]
+        services.push(partner_ids=[partners["tinh"].pk])  # 01 back
+
+    sent.refresh_from_db()
+    assert sent.state == DeliveryState.ARRIVED
+    package.refresh_from_db()
+    assert package.state == OutboundState.ACKNOWLEDGED
+
+    with sides.side("b"):
+        delivery_services.delivery_receive(actor=ministry_clerk, delivery_id=arrived.pk)
+        services.push(partner_ids=[partners["tinh"].pk])  # 03 back
+
+    sent.refresh_from_db()
+    assert sent.state == DeliveryState.RECEIVED
+    assert [e.code for e in sent.events.all()] == ["", "01", "03"]
+    assert sent.events.last().party(ministry.name) == ministry.name
+    with sides.side("a"):  # acknowledged: no longer locked
+        document_services.document_cancel(actor=province.users["clerk.stttt"], document=document, reason="Sai")
+
+
+def test_recall_by_the_sender_reaches_the_external_recipient_and_its_agreement_comes_back(
+        province, ministry, partners, sides):
+    ministry_clerk = user_create(username="clerk.bo", password="x", full_name="Văn thư Bộ",
+                                 positions=[(ministry, Role.CLERK, "")])
+    with sides.side("a"):
+        document = issue(province, ministry)
+        services.push(partner_ids=[partners["bo"].pk])
+    with sides.side("b"):
+        services.push(partner_ids=[partners["tinh"].pk])
+    with sides.side("a"):
+        delivery_services.delivery_recall(actor=province.users["clerk.stttt"], document=document,
+                                          reason="Sai số liệu")
+        services.push(partner_ids=[partners["bo"].pk])  # 13 out
+    with sides.side("b"):
+        arrived = Delivery.objects.exclude(document=document).get(recipient_agency=ministry)
+        assert arrived.recall_state == "requested"
+        delivery_services.delivery_recall_answer(actor=ministry_clerk, delivery_id=arrived.pk, agree=True)
+        services.push(partner_ids=[partners["tinh"].pk])  # 15 back
+    sent = Delivery.objects.get(document=document)
+    assert (sent.state, sent.recall_state) == (DeliveryState.WITHDRAWN, "accepted")
+    assert [e.code for e in sent.events.all()][-2:] == ["13", "15"]
+
+
+# --- Receiving -------------------------------------------------------------------------------------------------
+
+def edoc(to=("000.00.35.H30",), *, sender=MINISTRY, number="12", attachments=None, **extra) -> bytes:
+    return codec.build_document(edxml.DocumentPackage(
+        sender=edxml.Organ(organ_id=sender, name="Bộ Thông tin và Truyền thông"),
+        recipients=[edxml.Organ(organ_id=c) for c in to], document_id=f"{sender},2026/12/01,{number}/BTTTT-VP",
+        code_number=number, code_notation="BTTTT-VP", subject="Về việc chuyển đổi số", type_name="Công văn",
+        promulgation_date=dt.date(2026, 12, 1),
+        attachments=attachments if attachments is not None else [
+            edxml.Attachment(name="cong-van.pdf", data=tiny_pdf("Cong van"), content_type="application/pdf")],
+        **extra))
+
+
+def test_received_package_lands_in_the_inbox_and_answers_01(province, ministry, partners):
+    outcome = services.receive(partner=partners["bo"], data=edoc())
+
+    assert (outcome.ok, outcome.state) == (True, InboundState.APPLIED)
+    delivery = Delivery.objects.get(recipient_agency=province.agencies["huyen"])
+    assert (delivery.state, delivery.sender_agency_id) == (DeliveryState.ARRIVED, ministry.pk)
+    services.statuses_collect()
+    answer = OutboundPackage.objects.get(message_type="status")
+    status = codec.parse_package(bytes(answer.package))
+    assert (answer.partner, status.status_code, status.response_for.document_id) == (
+        partners["bo"], "01", f"{MINISTRY},2026/12/01,12/BTTTT-VP")
+    assert status.sender.organ_id == "000.00.35.H30"
+
+
+def test_the_same_package_twice_is_acknowledged_and_ignored(province, ministry, partners):
+    first = services.receive(partner=partners["bo"], data=edoc())
+    again = services.receive(partner=partners["bo"], data=edoc())
+
+    assert (again.ok, again.duplicate, again.inbound_id) == (True, True, first.inbound_id)
+    assert Delivery.objects.filter(recipient_agency=province.agencies["huyen"]).count() == 1
+    assert InboundPackage.objects.count() == 1
+
+
+def test_unknown_sender_waits_then_applies_once_confirmed(province, partners):
+    stranger = "000.00.00.G99"
+    outcome = services.receive(partner=partners["bo"], data=edoc(sender=stranger))
+
+    assert (outcome.ok, outcome.state) == (True, InboundState.WAITING)
+    pending = Agency.objects.get(identifier_code=stranger)
+    assert (pending.is_external, pending.is_active, pending.identifier_verified) == (True, False, False)
+    assert not Delivery.objects.filter(recipient_agency=province.agencies["huyen"]).exists()
+
+    applied = services.sender_confirm(actor=province.users["clerk.vp"], agency_id=pending.pk)
+
+    assert applied == 1
+    assert InboundPackage.objects.get(pk=outcome.inbound_id).state == InboundState.APPLIED
+    assert Delivery.objects.get(recipient_agency=province.agencies["huyen"]).sender_agency_id == pending.pk
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"<edXML><broken", None),
+    (None, services.NOT_SERVED % {"codes": "000.00.99.H99"}),
+    ("exe", None),
+])
+def test_refused_package_is_answered_with_02_and_nothing_of_it_is_stored(province, ministry, partners, data, reason):
+    if data is None:
+        data = edoc(to=("000.00.99.H99",))
+    elif data == "exe":
+        data = edoc(attachments=[edxml.Attachment(name="virus.pdf", data=b"MZ\x90\x00" + b"\x00" * 200)])
+    documents_before = Document.objects.count()
+
+    outcome = services.receive(partner=partners["bo"], data=data)
+
+    assert outcome.ok is False and outcome.reason
+    if reason is not None:
+        assert outcome.reason == str(reason)
+    refusal = InboundPackage.objects.get()
+    assert (refusal.state, refusal.package, refusal.reason) == (InboundState.REFUSED, None, outcome.reason)
+    assert Document.objects.count() == documents_before
+    assert not Delivery.objects.exists()
+    answers = list(OutboundPackage.objects.filter(message_type="status"))
+    if data.startswith(b"<"):
+        assert answers == []  # nothing readable to answer
+    else:
+        status = codec.parse_package(bytes(answers[0].package))
+        assert (status.status_code, status.description) == ("02", outcome.reason)
+
+
+def test_status_for_an_unknown_document_is_refused(province, partners):
+    status = codec.build_status(edxml.StatusPackage(
+        sender=edxml.Organ(organ_id=MINISTRY), status_code="03",
+        response_for=edxml.ResponseFor(organ_id="000.00.13.H30", document_id="000.00.13.H30,2026/01/01,99/BC")))
+
+    outcome = services.receive(partner=partners["bo"], data=status)
+
+    assert outcome.ok is False
+    assert outcome.reason == str(services.UNKNOWN_DOCUMENT % {"id": "000.00.13.H30,2026/01/01,99/BC"})
+
+
+def test_statuses_only_move_forward_but_every_one_is_recorded(province, ministry, partners):
+    services.transport_override(partners["bo"], _Accepting())
+    try:
+        document = issue(province, ministry)
+        services.push()
+    finally:
+        services.transport_override(partners["bo"], None)
+    delivery = Delivery.objects.get(document=document)
+
+    def status(code, at):
+        return services.receive(partner=partners["bo"], data=codec.build_status(edxml.StatusPackage(
+            sender=edxml.Organ(organ_id=MINISTRY), status_code=code, description=f"Trạng thái {code}",
+            timestamp=at, response_for=edxml.ResponseFor(organ_id="000.00.13.H30", document_id=document.identifier))))
+
+    now = timezone.now()
+    assert status("06", now).ok
+    assert status("03", now + dt.timedelta(minutes=1)).ok
+
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.DONE
+    assert [e.code for e in delivery.events.all()] == ["", "06", "03"]
+
+
+# --- Sending: retries ------------------------------------------------------------------------------------------
+
+class _Accepting:
+    def __init__(self):
+        self.sent = []
+
+    def send(self, *, package, message_type, from_organ_id, to_organ_ids):
+        self.sent.append((message_type, to_organ_ids))
+        return f"r{len(self.sent)}"
+
+
+class _Failing:
+    def __init__(self, temporary):
+        self.temporary = temporary
+
+    def send(self, **kwargs):
+        raise TransportError("Mất kết nối", temporary=self.temporary)
+
+
+def test_backoff_doubles_with_jitter_up_to_the_ceiling():
+    with override_settings(EXCHANGE_RETRY_BASE_SECONDS=60, EXCHANGE_RETRY_MAX_SECONDS=3600):
+        low = [services.backoff_delay(n, rand=lambda: 0.0).total_seconds() for n in (1, 2, 3, 10)]
+        high = [services.backoff_delay(n, rand=lambda: 1.0).total_seconds() for n in (1, 2, 3, 10)]
+    assert low == [48, 96, 192, 2880]
+    assert high == [72, 144, 288, 4320]
+
+
+@pytest.mark.parametrize("temporary", [True, False])
+def test_a_failed_send_is_retried_later_or_given_up(province, ministry, partners, temporary):
+    services.transport_override(partners["bo"], _Failing(temporary))
+    try:
+        document = issue(province, ministry)
+        result = services.push()
+    finally:
+        services.transport_override(partners["bo"], None)
+    package = OutboundPackage.objects.get(message_type="edoc")
+    assert (package.attempts, package.last_error) == (1, "Mất kết nối")
+    if temporary:
+        assert (result.retried, package.state) == (1, OutboundState.PENDING)
+        assert package.next_attempt_at > timezone.now() + dt.timedelta(seconds=40)
+        assert services.push().retried == 0  # not due yet
+    else:
+        assert (result.failed, package.state, package.next_attempt_at) == (1, OutboundState.FAILED, None)
+    assert Delivery.objects.get(document=document).outbox.last_error == "Mất kết nối"
+
+
+def test_administrator_cancels_then_the_document_may_change(province, ministry, partners):
+    document = issue(province, ministry)
+    services.outbox_collect()
+    package = OutboundPackage.objects.get()
+    services.package_cancel(actor=province.users["clerk.vp"], package_id=package.pk)
+    document_services.document_cancel(actor=province.users["clerk.stttt"], document=document, reason="Sai")
+    assert OutboundPackage.objects.get().state == OutboundState.CANCELLED
+    with pytest.raises(ValidationFailed):
+        services.package_retry(actor=province.users["clerk.vp"], package_id=package.pk)
+
+
+def test_status_command_prints_counts_per_state_and_partner(province, ministry, partners, capsys):
+    issue(province, ministry)
+    services.outbox_collect()
+    call_command("exchange", "status")
+    out = capsys.readouterr().out
+    assert "Gửi đi: pending=1" in out
+    assert "Hệ thống của Bộ: pending=1" in out
+
+
+# --- The signed API --------------------------------------------------------------------------------------------
+
+def signed_post(client, path, payload, *, system="bo-tttt", secret=SECRET, now=None, nonce=None, tamper=False):
+    body = json.dumps(payload).encode()
+    headers = auth.signed_headers(system_id=system, secret=secret, method="POST", path=path, body=body, now=now,
+                                  nonce=nonce)
+    if tamper:
+        body = body.replace(b"edoc", b"EDOC", 1).replace(b"EDOC", b"edoc", 1) + b" "
+    return client.generic("POST", path, data=body, content_type="application/json", headers=headers)
+
+
+def package_payload(data: bytes) -> dict:
+    import base64
+
+    return {"message_type": "edoc", "to_organ_ids": ["000.00.35.H30"], "package": base64.b64encode(data).decode()}
+
+
+def test_api_good_request_takes_the_package(client, province, ministry, partners):
+    response = signed_post(client, "/api/exchange/packages", package_payload(edoc()))
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == InboundState.APPLIED
+    assert Delivery.objects.filter(recipient_agency=province.agencies["huyen"]).exists()
+
+
+@pytest.mark.parametrize("case, status, message", [
+    ("wrong_hmac", 401, auth.BAD_SIGNATURE),
+    ("tampered", 401, auth.BAD_SIGNATURE),
+    ("unknown", 401, auth.UNKNOWN_SYSTEM),
+    ("skew", 401, auth.CLOCK_SKEW % {"s": 300}),
+    ("inactive", 403, auth.PARTNER_INACTIVE),
+])
+def test_api_refuses_what_is_not_signed_right(client, province, ministry, partners, case, status, message):
+    kwargs = {"wrong_hmac": {"secret": "khong-dung"}, "tampered": {"tamper": True}, "unknown": {"system": "la"},
+              "skew": {"now": timezone.now() - dt.timedelta(seconds=301)}, "inactive": {}}[case]
+    if case == "inactive":
+        Partner.objects.filter(pk=partners["bo"].pk).update(is_active=False)
+    response = signed_post(client, "/api/exchange/packages", package_payload(edoc()), **kwargs)
+    assert response.status_code == status
+    assert response.json()["message"] == str(message)
+    assert not InboundPackage.objects.exists()
+
+
+def test_api_refuses_a_replayed_request(client, province, ministry, partners):
+    payload = package_payload(edoc())
+    first = signed_post(client, "/api/exchange/packages", payload, nonce="n-1")
+    replay = signed_post(client, "/api/exchange/packages", payload, nonce="n-1")
+    assert first.status_code == 200
+    assert (replay.status_code, replay.json()["message"]) == (401, str(auth.REPLAYED))
+    assert UsedNonce.objects.count() == 1
+
+
+def test_api_refuses_a_package_for_an_agency_this_instance_does_not_serve(client, province, ministry, partners):
+    response = signed_post(client, "/api/exchange/packages", package_payload(edoc(to=("000.00.99.H99",))))
+    assert response.status_code == 422
+    assert response.json() == {"code": "package_refused",
+                               "message": str(services.NOT_SERVED % {"codes": "000.00.99.H99"})}
+
+
+# --- Hub mode and the directory --------------------------------------------------------------------------------
+
+def test_hub_routes_by_organ_id_and_the_member_fetches_and_acknowledges(client, province, ministry, partners):
+    member = Partner.objects.create(name="Hệ thống Cần Thơ", kind=PartnerKind.INSTANCE, base_url="",
+                                    system_id="can-tho", secret=SECRET, organ_ids="000.00.00.H92")
+    with override_settings(EXCHANGE_HUB=True):
+        response = signed_post(client, "/api/exchange/packages", package_payload(edoc(to=("000.00.00.H92",))))
+    assert (response.status_code, response.json()["state"]) == (200, InboundState.ROUTED)
+
+    transport = InstanceTransport(base_url="http://hub.test", system_id="can-tho", secret=SECRET,
+                                  http=lambda m, url, h, b, t: _django(client, m, url, h, b))
+    waiting = transport.list_received(message_type="edoc")
+    assert [w.to_organ_ids for w in waiting] == [("000.00.00.H92",)]
+    data = transport.fetch(waiting[0].remote_id)
+    assert codec.parse_package(data).recipients[0].organ_id == "000.00.00.H92"
+    transport.acknowledge(waiting[0].remote_id, ok=True)
+    assert transport.list_received(message_type="edoc") == []
+    assert OutboundPackage.objects.get(partner=member).state == OutboundState.SENT
+
+
+def test_member_caches_the_hub_directory_and_imports_a_file(client, province, partners):
+    hub = InstanceTransport(base_url="http://hub.test", system_id="bo-tttt", secret=SECRET,
+                            http=lambda m, url, h, b, t: _django(client, m, url, h, b))
+    entries = hub.agencies()
+    assert {"000.00.35.H30", "000.00.13.H30"} <= {e.organ_id for e in entries}
+    services.transport_override(partners["tinh"], _Directory([
+        DirectoryEntry(organ_id="000.00.00.H92", name="Ủy ban nhân dân thành phố Cần Thơ"),
+        DirectoryEntry(organ_id="000.00.13.H30", name="Tên khác"), DirectoryEntry(organ_id="sai mã", name="X")]))
+    try:
+        counts = services.directory_fetch(partner=partners["tinh"])
+    finally:
+        services.transport_override(partners["tinh"], None)
+    assert counts == {"created": 1, "updated": 1, "skipped": 1}
+    assert Agency.objects.get(identifier_code="000.00.00.H92").is_external
+    assert Agency.objects.get(identifier_code="000.00.13.H30").name == province.agencies["stttt"].name  # ours
+
+    counts = services.directory_import(data="identifier_code,name\n000.00.00.G15,Bộ Nội vụ\n".encode())
+    assert counts == {"created": 1, "updated": 0, "skipped": 0}
+    with pytest.raises(ValidationFailed):
+        services.directory_import(data=b"identifier_code,name\n000.00.4.H30,Sai\n")
+
+
+class _Directory:
+    def __init__(self, entries):
+        self.entries = entries
+
+    def agencies(self):
+        return self.entries
+
+
+def _django(client, method, url, headers, body):
+    path = url.split(".test", 1)[1]
+    response = client.generic(method, path, data=body, content_type="application/json",
+                              headers={k: v for k, v in headers.items() if k != "Content-Type"})
+    return response.status_code, response.content
+
+
+def test_signature_covers_the_body():
+    a = auth.signature(SECRET, method="POST", path="/p", timestamp="1", nonce="n", body=b"x")
+    b = auth.signature(SECRET, method="POST", path="/p", timestamp="1", nonce="n", body=b"y")
+    assert a != b and len(a) == len(hashlib.sha256().hexdigest())
