@@ -140,8 +140,8 @@ class InboundPackage(models.Model):
         verbose_name = _("gói tin nhận về")
         verbose_name_plural = _("gói tin nhận về")
         constraints = [
-            models.UniqueConstraint(fields=["from_organ_id", "edxml_document_id", "sha256"], condition=~Q(state="refused"),
-                                    name="exchange_in_unique"),
+            models.UniqueConstraint(fields=["from_organ_id", "edxml_document_id", "sha256"],
+                                    condition=~Q(state="refused"), name="exchange_in_unique"),
         ]
         indexes = [
             models.Index(fields=["state", "from_organ_id"], name="exchange_in_waiting"),

@@ -36,8 +36,8 @@ def partner_for(organ_id: str, *, exclude_id: int | None = None) -> Partner | No
 
 def agencies_served(organ_ids) -> dict[str, Agency]:
     """The agencies of this instance (active, not external) among these identifier codes, by code."""
-    return {a.identifier_code: a for a in Agency.objects.filter(identifier_code__in=list(organ_ids), is_active=True,
-                                                                 is_external=False)}
+    found = Agency.objects.filter(identifier_code__in=list(organ_ids), is_active=True, is_external=False)
+    return {a.identifier_code or "": a for a in found}
 
 
 def agency_by_code(organ_id: str) -> Agency | None:

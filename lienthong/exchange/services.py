@@ -84,7 +84,7 @@ RECIPIENT_EVENT_KINDS = (EventKind.ARRIVED, EventKind.RETURNED, EventKind.RECEIV
                          EventKind.ASSIGNED, EventKind.IN_PROGRESS, EventKind.DONE, EventKind.RECALL_ACCEPTED,
                          EventKind.RECALL_REFUSED)
 SENDER_EVENT_KINDS = (EventKind.RECALL_REQUESTED,)
-TRANSPORTS = {
+TRANSPORTS: dict[str, str] = {
     PartnerKind.INSTANCE: "lienthong.exchange.transports.instance.InstanceTransport",
     PartnerKind.VDXP: "lienthong.exchange.transports.vdxp.VdxpTransport",
     PartnerKind.LGSP: "lienthong.exchange.transports.lgsp.LgspTransport",
@@ -149,7 +149,7 @@ def _queue(*, partner: Partner, message_type: str, package: bytes, from_organ_id
 
 # --- Out: documents issued to external agencies ----------------------------------------------------------------
 
-_PRIORITY = {Urgency.NORMAL: edxml.PRIORITY_NORMAL, Urgency.URGENT: edxml.PRIORITY_URGENT,
+_PRIORITY: dict[str, int] = {Urgency.NORMAL: edxml.PRIORITY_NORMAL, Urgency.URGENT: edxml.PRIORITY_URGENT,
              Urgency.VERY_URGENT: edxml.PRIORITY_VERY_URGENT, Urgency.FLASH: edxml.PRIORITY_FLASH}
 
 
@@ -160,7 +160,7 @@ def _organ(agency) -> edxml.Organ:
 def document_package(*, document: Document, recipient) -> edxml.DocumentPackage:
     """The edoc package of an issued document for one external recipient: its metadata, the issuing agency as
     From, the recipient's identifier code as To, its files (the signed PDF) as attachments."""
-    files = []
+    files: list[edxml.Attachment] = []
     for df in document_selectors.document_files(document=document):
         read = document_services.stored_file_read(stored_file=df.stored_file, filename=df.filename)
         files.append(edxml.Attachment(name=df.filename, data=read.data, content_type=df.stored_file.content_type,
@@ -435,9 +435,9 @@ def _receive_document(*, partner, package: edxml.DocumentPackage, data: bytes, s
 
 
 def _document_type(name: str) -> DocumentType:
+    """The type of the catalogue named as the package names it, else Công văn (the catalogue always has it)."""
     found = DocumentType.objects.filter(name__iexact=name.strip()).first() if name.strip() else None
-    return (found or DocumentType.objects.filter(code="cong-van").first()
-            or DocumentType.objects.filter(is_active=True).order_by("order", "pk").first())
+    return found or DocumentType.objects.get(code="cong-van")
 
 
 def _apply_document(row: InboundPackage, *, package: edxml.DocumentPackage, partner, sha: str) -> Outcome:
@@ -567,8 +567,9 @@ def statuses_collect() -> int:
         outbound = sent.get(event["delivery_id"])
         if event["kind"] in SENDER_EVENT_KINDS and outbound is not None:
             source = agency(event["delivery__sender_agency_id"])
-            partner, to_ids, about = outbound.partner, [c for c in outbound.to_organ_ids.split(",") if c], \
-                edxml.ResponseFor(organ_id=outbound.from_organ_id, document_id=outbound.edxml_document_id)
+            partner: Partner | None = outbound.partner
+            to_ids = [c for c in outbound.to_organ_ids.split(",") if c]
+            about = edxml.ResponseFor(organ_id=outbound.from_organ_id, document_id=outbound.edxml_document_id)
         elif inbound is not None:
             source = agency(event["delivery__recipient_agency_id"])
             partner = inbound.partner or selectors.partner_for(inbound.from_organ_id)

@@ -1,8 +1,9 @@
 """The record of a document an external body sent through the inter-system exchange (``lienthong.exchange``).
 
 A delivery always points at the sender's outgoing record; for a sender outside this instance that record is
-written here, in a register of the external agency kept for them (``EXCHANGE_REGISTER_CODE``), with the sender's số, ký hiệu and DocumentId
-kept as sent (never renumbered). The recipients then register it as for an internal sender.
+written here, in a register of the external agency kept for them (``EXCHANGE_REGISTER_CODE``), with the
+sender's số, ký hiệu and DocumentId kept as sent (never renumbered). The recipients then register it as for
+an internal sender.
 """
 
 from __future__ import annotations

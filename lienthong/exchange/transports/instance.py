@@ -1,7 +1,9 @@
 """Transport (a): the own exchange API of another instance of this system (or of a hub), as its client.
 
 Requests are signed with the partner's shared secret (``exchange.auth``) under this instance's system id
-(``EXCHANGE_SYSTEM_ID``, read at each request when ``system_id`` is None). Errors: a network failure, a timeout or a 5xx answer is temporary (retried with
+(``EXCHANGE_SYSTEM_ID``, read at each request when ``system_id`` is None).
+
+Errors: a network failure, a timeout or a 5xx answer is temporary (retried with
 back-off); any 4xx (refused package, bad signature, unknown system, inactive partner) is permanent, its
 Vietnamese ``message`` kept as the reason.
 
@@ -29,9 +31,12 @@ PREFIX = "/api/exchange"
 
 
 def urllib_http(method: str, url: str, headers: dict, body: bytes, timeout: float) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=body if method != "GET" else None, headers=headers, method=method)
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise TransportError(f"{url}: chỉ dùng địa chỉ http hoặc https", temporary=False)
+    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+        url, data=body if method != "GET" else None, headers=headers, method=method)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - partner URL from admin
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked
             return response.status, response.read(50 * 1024 * 1024 + 1)
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read(64 * 1024)
