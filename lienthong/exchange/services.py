@@ -13,6 +13,9 @@ package of an unknown sender waits for an administrator to confirm the sender (`
 
 Back: the statuses of recipients here (01 on arrival, then 02…06, 15/16) and the recalls (13) of senders here
 are read from the delivery events (``statuses_collect``, run by push and pull), each event queued once.
+
+Longer than 600 lines because the three directions (out, in, back) share the package helpers and the one refusal
+path, and read best together; the directory of external agencies is in ``exchange.directory``.
 """
 
 from __future__ import annotations
@@ -36,7 +39,6 @@ from lienthong.agencies import services as agency_services
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
-from lienthong.core import spreadsheets
 from lienthong.core.choices import Urgency
 from lienthong.core.errors import ValidationFailed
 from lienthong.delivery import selectors as delivery_selectors
@@ -56,7 +58,7 @@ from lienthong.exchange.models import (
     Partner,
     PartnerKind,
 )
-from lienthong.exchange.transports.base import DirectoryEntry, TransportError
+from lienthong.exchange.transports.base import TransportError
 from lienthong.files import check_upload
 
 # Reasons given back to the sender (status 02, the API's refusal) and to administrators.
@@ -72,8 +74,6 @@ RECIPIENT_WITHOUT_CODE = _("Cơ quan nhận chưa có mã định danh điện t
 IN_TRANSIT = _("Văn bản đang được gửi liên thông ra ngoài hệ thống; chưa thể thay đổi cho đến khi nơi nhận báo đã "
                "nhận hoặc việc gửi bị hủy.")
 SENDER_WAITING = _("Cơ quan gửi %(code)s chưa có trong danh mục; gói tin chờ quản trị xác nhận.")
-DIRECTORY_NO_CODE_COLUMN = _("Tệp danh mục cần cột “identifier_code” (mã định danh) và “name” (tên cơ quan).")
-DIRECTORY_BAD_CODE = _("Dòng %(row)s: %(reason)s")
 CANNOT_RETRY = _("Chỉ gửi lại được gói tin đang chờ hoặc bị lỗi.")
 CANNOT_CANCEL = _("Chỉ hủy được gói tin chưa được nơi nhận báo nhận.")
 
@@ -639,54 +639,3 @@ def partner_acknowledge(*, partner: Partner, package_id: int, ok: bool, reason: 
         OutboundState.PENDING, OutboundState.SENT]).update(
         state=OutboundState.SENT if ok else OutboundState.FAILED, sent_at=timezone.now(),
         last_error="" if ok else reason[:2000], attempts=1))
-
-
-# --- Directory ------------------------------------------------------------------------------------------------
-
-def directory_merge(entries: list[DirectoryEntry]) -> dict[str, int]:
-    """Add or rename the external agencies of a partner's agency list (the hub's, the platform's, a file)."""
-    counts = {"created": 0, "updated": 0, "skipped": 0}
-    for entry in entries:
-        if not entry.organ_id or not agency_services.identifier_code_is_valid(entry.organ_id):
-            counts["skipped"] += 1
-            continue
-        agency, created = agency_services.external_agency_upsert(identifier_code=entry.organ_id, name=entry.name)
-        counts["created" if created else "updated"] += 1
-    return counts
-
-
-def directory_fetch(*, partner: Partner) -> dict[str, int]:
-    """Fetch a partner's agency list and keep it as external agencies (the member's cache of the hub's
-    directory). The agencies this instance serves itself are left as they are."""
-    return directory_merge(transport_for(partner).agencies())
-
-
-def directory_import(*, data: bytes) -> dict[str, int]:
-    """External agencies from a CSV or XLSX file with the columns ``identifier_code`` and ``name``. Every bad
-    row refuses the whole file (``ValidationFailed`` naming the rows)."""
-    header: list[str] | None = None
-    entries: list[DirectoryEntry] = []
-    errors: list[str] = []
-    for number, cells in spreadsheets.iter_rows(data, max_rows=20000, max_columns=20,
-                                                max_unpacked_bytes=50 * 1024 * 1024, max_members=200,
-                                                what="exchange directory"):
-        if not any(c.strip() for c in cells):
-            continue
-        if header is None:
-            header = [spreadsheets.header_key(c, keep_underscore=True) for c in cells]
-            if "identifier_code" not in header or "name" not in header:
-                raise ValidationFailed({"file": [str(DIRECTORY_NO_CODE_COLUMN)]})
-            continue
-        row = dict(zip(header, (c.strip() for c in cells), strict=False))
-        code = row.get("identifier_code", "")
-        if not agency_services.identifier_code_is_valid(code):
-            errors.append(str(DIRECTORY_BAD_CODE % {"row": number,
-                                                    "reason": agency_services.identifier_code_error(code)}))
-            continue
-        entries.append(DirectoryEntry(organ_id=code, name=row.get("name", "") or code))
-    if header is None:
-        raise ValidationFailed({"file": [str(DIRECTORY_NO_CODE_COLUMN)]})
-    if errors:
-        raise ValidationFailed({"file": errors})
-    with transaction.atomic():
-        return directory_merge(entries)

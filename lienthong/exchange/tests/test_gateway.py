@@ -22,7 +22,7 @@ from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryState
 from lienthong.documents import services as document_services
 from lienthong.documents.models import Document
-from lienthong.exchange import auth, codec, services
+from lienthong.exchange import auth, codec, directory, services
 from lienthong.exchange.edxml import model as edxml
 from lienthong.exchange.models import (
     InboundPackage,
@@ -458,17 +458,17 @@ def test_member_caches_the_hub_directory_and_imports_a_file(client, province, pa
         DirectoryEntry(organ_id="000.00.00.H92", name="Ủy ban nhân dân thành phố Cần Thơ"),
         DirectoryEntry(organ_id="000.00.13.H30", name="Tên khác"), DirectoryEntry(organ_id="sai mã", name="X")]))
     try:
-        counts = services.directory_fetch(partner=partners["tinh"])
+        counts = directory.directory_fetch(partner=partners["tinh"])
     finally:
         services.transport_override(partners["tinh"], None)
     assert counts == {"created": 1, "updated": 1, "skipped": 1}
     assert Agency.objects.get(identifier_code="000.00.00.H92").is_external
     assert Agency.objects.get(identifier_code="000.00.13.H30").name == province.agencies["stttt"].name  # ours
 
-    counts = services.directory_import(data="identifier_code,name\n000.00.00.G15,Bộ Nội vụ\n".encode())
+    counts = directory.directory_import(data="identifier_code,name\n000.00.00.G15,Bộ Nội vụ\n".encode())
     assert counts == {"created": 1, "updated": 0, "skipped": 0}
     with pytest.raises(ValidationFailed):
-        services.directory_import(data=b"identifier_code,name\n000.00.4.H30,Sai\n")
+        directory.directory_import(data=b"identifier_code,name\n000.00.4.H30,Sai\n")
 
 
 class _Directory:

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from lienthong.core.errors import ValidationFailed
-from lienthong.exchange import selectors, services
+from lienthong.exchange import directory, selectors, services
 from lienthong.exchange.models import Partner
 
 
@@ -34,9 +34,9 @@ class Command(BaseCommand):
         elif action == "directory":
             try:
                 if file:
-                    counts = services.directory_import(data=Path(file).read_bytes())
+                    counts = directory.directory_import(data=Path(file).read_bytes())
                 elif partner_ids:
-                    counts = services.directory_fetch(partner=Partner.objects.get(pk=partner_ids[0]))
+                    counts = directory.directory_fetch(partner=Partner.objects.get(pk=partner_ids[0]))
                 else:
                     raise CommandError("Cần --file hoặc --partner.")
             except ValidationFailed as exc:
