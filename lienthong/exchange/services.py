@@ -68,6 +68,7 @@ UNKNOWN_DOCUMENT = _("Không tìm thấy văn bản “%(id)s” mà gói tin nh
 SENDER_IS_LOCAL = _("Cơ quan gửi %(code)s là cơ quan của hệ thống này, không nhận qua liên thông.")
 PACKAGE_TOO_LARGE = _("Gói tin lớn quá %(n)s MB.")
 ATTACHMENT_REFUSED = _("Tệp đính kèm “%(name)s” bị từ chối: %(reason)s")
+NOT_PARTNERS_ORGAN = _("Hệ thống gửi không phục vụ cơ quan gửi %(code)s.")
 STATUS_NOT_EXPECTED = _("Không nhận trạng thái %(code)s cho văn bản này.")
 NO_PARTNER = _("Chưa có hệ thống đối tác nào phục vụ cơ quan nhận %(code)s.")
 RECIPIENT_WITHOUT_CODE = _("Cơ quan nhận chưa có mã định danh điện tử.")
@@ -360,6 +361,9 @@ def receive(*, partner: Partner | None, data: bytes, remote_id: str = "") -> Out
              .exclude(state=InboundState.REFUSED).first())
     if known is not None:
         return Outcome(ok=True, state=known.state, inbound_id=known.pk, duplicate=True)
+    if partner is not None and not _may_speak_for(partner, package.sender.organ_id):
+        return _refuse(partner=partner, sha=sha, remote_id=remote_id, package=package,
+                       reason=NOT_PARTNERS_ORGAN % {"code": package.sender.organ_id})
     try:
         if isinstance(package, edxml.DocumentPackage):
             return _receive_document(partner=partner, package=package, data=data, sha=sha, remote_id=remote_id)
@@ -369,6 +373,12 @@ def receive(*, partner: Partner | None, data: bytes, remote_id: str = "") -> Out
                                               edxml_document_id=document_id[:300], sha256=sha).first()
         return Outcome(ok=True, state=known.state if known else "", inbound_id=known.pk if known else None,
                        duplicate=True)
+
+
+def _may_speak_for(partner: Partner, organ_id: str) -> bool:
+    """A partner sends for the agencies it serves (all but ours when it is a hub or the axis: ``*``)."""
+    served = partner.served_organ_ids()
+    return organ_id in served or selectors.WILDCARD in served
 
 
 def _attachment_problem(package: edxml.DocumentPackage) -> str:
@@ -494,6 +504,10 @@ def _receive_status(*, partner, package: edxml.StatusPackage, sha: str, remote_i
         received = (InboundPackage.objects.filter(message_type=MessageType.EDOC, state=InboundState.APPLIED,
                                                   from_organ_id=organ, edxml_document_id=ref)
                     .exclude(document=None).order_by("pk").first())
+    if partner is not None and sent is not None and sent.partner_id != partner.pk:
+        sent = None
+    if partner is not None and received is not None and received.partner_id != partner.pk:
+        received = None
     if sent is None and received is None:
         return _refuse(partner=partner, sha=sha, reason=UNKNOWN_DOCUMENT % {"id": ref}, package=package,
                        remote_id=remote_id)

@@ -228,7 +228,9 @@ def test_the_same_package_twice_is_acknowledged_and_ignored(province, ministry, 
 
 def test_unknown_sender_waits_then_applies_once_confirmed(province, partners):
     stranger = "000.00.00.G99"
-    outcome = services.receive(partner=partners["bo"], data=edoc(sender=stranger))
+    axis = Partner.objects.create(name="Trục liên thông quốc gia", kind=PartnerKind.VDXP, system_id="vdxp",
+                                  organ_ids="*")
+    outcome = services.receive(partner=axis, data=edoc(sender=stranger))
 
     assert (outcome.ok, outcome.state) == (True, InboundState.WAITING)
     pending = Agency.objects.get(identifier_code=stranger)
@@ -269,6 +271,45 @@ def test_refused_package_is_answered_with_02_and_nothing_of_it_is_stored(provinc
     else:
         status = codec.parse_package(bytes(answers[0].package))
         assert (status.status_code, status.description) == ("02", outcome.reason)
+
+
+def test_a_partner_cannot_send_for_an_agency_it_does_not_serve(province, ministry, partners):
+    outcome = services.receive(partner=partners["tinh"], data=edoc())
+
+    assert (outcome.ok, outcome.reason) == (False, str(services.NOT_PARTNERS_ORGAN % {"code": MINISTRY}))
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.parametrize("kind", [edxml.REVOKE, edxml.UPDATE, edxml.REPLACE])
+def test_revoke_update_replace_are_recorded_against_the_earlier_delivery(province, ministry, partners, kind):
+    first = services.receive(partner=partners["bo"], data=edoc())
+    earlier_id = f"{MINISTRY},2026/12/01,12/BTTTT-VP"
+
+    later = services.receive(partner=partners["bo"], data=edoc(
+        number="13", business_doc_type=kind, business_document_id=earlier_id, business_reason="Sai số liệu"))
+
+    row = InboundPackage.objects.get(pk=later.inbound_id)
+    assert (later.ok, row.state, row.related_id, row.reason) == (True, InboundState.APPLIED, first.inbound_id,
+                                                                 "Sai số liệu")
+    delivery = Delivery.objects.get(recipient_agency=province.agencies["huyen"])  # no second delivery
+    assert delivery.recall_state == ("requested" if kind == edxml.REVOKE else "")
+    unknown = services.receive(partner=partners["bo"], data=edoc(
+        number="14", business_doc_type=kind, business_document_id=f"{MINISTRY},2026/01/01,1/X"))
+    assert unknown.ok is False
+
+
+def test_pull_takes_each_package_and_acknowledges_it_or_says_why_not(province, ministry, partners):
+    waiting = _Waiting({"1": edoc(), "2": edoc(), "3": edoc(to=("000.00.99.H99",))})
+    services.transport_override(partners["bo"], waiting)
+    try:
+        result = services.pull(partner_ids=[partners["bo"].pk])
+    finally:
+        services.transport_override(partners["bo"], None)
+
+    assert (result.received, result.duplicates, result.refused) == (1, 1, 1)
+    assert waiting.acks == [("1", True, ""), ("2", True, ""),
+                            ("3", False, str(services.NOT_SERVED % {"codes": "000.00.99.H99"}))]
+    assert OutboundPackage.objects.filter(message_type="status", status_code="01").count() == 1
 
 
 def test_status_for_an_unknown_document_is_refused(province, partners):
@@ -471,6 +512,23 @@ def test_member_caches_the_hub_directory_and_imports_a_file(client, province, pa
         directory.directory_import(data=b"identifier_code,name\n000.00.4.H30,Sai\n")
 
 
+class _Waiting:
+    def __init__(self, packages):
+        self.packages, self.acks = packages, []
+
+    def list_received(self, *, message_type):
+        from lienthong.exchange.transports.base import Received
+
+        return [Received(remote_id=k, message_type=message_type) for k in self.packages
+                if message_type == "edoc" and k not in [a[0] for a in self.acks]]
+
+    def fetch(self, remote_id):
+        return self.packages[remote_id]
+
+    def acknowledge(self, remote_id, *, ok, reason=""):
+        self.acks.append((remote_id, ok, reason))
+
+
 class _Directory:
     def __init__(self, entries):
         self.entries = entries
@@ -490,3 +548,25 @@ def test_signature_covers_the_body():
     a = auth.signature(SECRET, method="POST", path="/p", timestamp="1", nonce="n", body=b"x")
     b = auth.signature(SECRET, method="POST", path="/p", timestamp="1", nonce="n", body=b"y")
     assert a != b and len(a) == len(hashlib.sha256().hexdigest())
+
+
+# --- Administration --------------------------------------------------------------------------------------------
+
+def test_administrator_sees_packages_in_transit_and_retries_one(client, province, ministry, partners):
+    admin_user = user_create(username="admin", password="x", full_name="Quản trị", is_system_admin=True)
+    client.force_login(admin_user)
+    services.transport_override(partners["bo"], _Failing(False))
+    try:
+        issue(province, ministry)
+        services.push()
+    finally:
+        services.transport_override(partners["bo"], None)
+    package = OutboundPackage.objects.get()
+
+    page = client.get("/quan-tri/exchange/outboundpackage/")
+    retried = client.post("/quan-tri/exchange/outboundpackage/", {"action": "retry", "_selected_action": [package.pk]})
+
+    assert page.status_code == 200 and "Mất kết nối" in page.content.decode()
+    assert retried.status_code == 302
+    package.refresh_from_db()
+    assert (package.state, package.attempts) == (OutboundState.PENDING, 1)
