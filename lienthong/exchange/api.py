@@ -2,12 +2,14 @@
 
 Every call is signed by the calling system (``exchange.auth``: HMAC-SHA256 over method, path, timestamp, nonce
 and body hash): a missing, wrong, stale or replayed signature gets 401, an inactive partner 403, each with a
-Vietnamese ``{code, message}``. Packages travel base64-encoded in JSON.
+Vietnamese ``{code, message}``.
 
-- ``POST /exchange/packages``: send a package; taken at once (applied, routed by a hub, or waiting for its
-  sender to be confirmed), or refused with 422 and the reason (which is also sent back as status 02).
+- ``POST /exchange/packages?message_type=edoc|status&to=…``, the package as the body (``application/xml``):
+  taken at once (applied, routed by a hub, or waiting for its sender to be confirmed), or refused with 422 and
+  the reason (also sent back as status 02); over ``EXCHANGE_MAX_PACKAGE_BYTES``, 413.
 - ``GET /exchange/packages?message_type=``: the packages waiting for the caller (a hub member fetching);
-  ``GET /exchange/packages/{id}``: one of them; ``POST /exchange/packages/{id}/ack``: taken, or not and why.
+  ``GET /exchange/packages/{id}``: one of them (base64 in JSON); ``POST /exchange/packages/{id}/ack``: taken,
+  or not and why.
 - ``GET /exchange/sent``: what the caller sent and what became of it.
 - ``GET /exchange/agencies``: the agency list this instance serves (a hub: its members' too).
 """
@@ -15,10 +17,8 @@ Vietnamese ``{code, message}``. Packages travel base64-encoded in JSON.
 from __future__ import annotations
 
 import base64
-import binascii
 
-from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from lienthong.core.errors import DomainError, NotFound
 from lienthong.exchange import auth, selectors, services
@@ -26,19 +26,11 @@ from lienthong.exchange.models import MessageType, OutboundPackage
 
 router = Router(tags=["Liên thông giữa các hệ thống"], auth=None)
 
-BAD_BASE64 = _("Gói tin phải được mã hóa base64.")
 
 
 def _partner(request):
     return auth.authenticate(method=request.method, path=request.get_full_path(), headers=request.headers,
                              body=request.body)
-
-
-class PackageIn(Schema):
-    message_type: str = Field(pattern="^(edoc|status)$")
-    from_organ_id: str = Field("", max_length=64)
-    to_organ_ids: list[str] = Field(default_factory=list, max_length=200)
-    package: str = Field(description="Gói tin edXML, mã hóa base64")
 
 
 class PackageOut(Schema):
@@ -92,14 +84,33 @@ class PackageRefused(DomainError):
     status = 422
 
 
-@router.post("/exchange/packages", response={200: PackageOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
-             url_name="exchange_send", summary="Gửi một gói tin edXML")
-def send(request, body: PackageIn):
-    partner = _partner(request)
-    try:
-        data = base64.b64decode(body.package, validate=True)
-    except (binascii.Error, ValueError):
-        raise PackageRefused(BAD_BASE64) from None
+class PackageTooLarge(DomainError):
+    code = "package_too_large"
+    status = 413
+
+
+def _package_body(request) -> bytes:
+    """The raw package, read here within ``EXCHANGE_MAX_PACKAGE_BYTES`` (not Django's in-memory form limit: a
+    package with its signed PDFs is larger than any form)."""
+    limit = services.max_package_bytes()
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared > limit:
+        raise PackageTooLarge(services.PACKAGE_TOO_LARGE % {"n": limit // (1024 * 1024)})
+    data = request.read(limit + 1)
+    if len(data) > limit:
+        raise PackageTooLarge(services.PACKAGE_TOO_LARGE % {"n": limit // (1024 * 1024)})
+    return data
+
+
+@router.post("/exchange/packages", response={200: PackageOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut,
+                                             422: ErrorOut},
+             url_name="exchange_send", summary="Gửi một gói tin edXML (thân yêu cầu là gói tin)")
+def send(request, message_type: str = Query(..., pattern="^(edoc|status)$"), to: str = Query("", max_length=500)):
+    """The body is the package itself (``application/xml``); ``message_type`` and ``to`` (the To OrganIds,
+    comma-separated, for a hub's routing and logs) are in the query, which the signature covers."""
+    data = _package_body(request)
+    partner = auth.authenticate(method=request.method, path=request.get_full_path(), headers=request.headers,
+                                body=data)
     outcome = services.receive(partner=partner, data=data)
     if not outcome.ok:
         raise PackageRefused(outcome.reason)

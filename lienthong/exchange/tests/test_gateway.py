@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import json
 
 import pytest
 from django.core.management import call_command
@@ -108,7 +107,7 @@ class Sides:
         name = "b" if url.startswith("http://b.test") else "a"
         path = url.split(".test", 1)[1]
         with self.side(name):
-            response = self.client.generic(method, path, data=body, content_type="application/json",
+            response = self.client.generic(method, path, data=body, content_type=headers["Content-Type"],
                                            headers={k: v for k, v in headers.items() if k != "Content-Type"})
         return response.status_code, response.content
 
@@ -414,23 +413,18 @@ def test_status_command_prints_counts_per_state_and_partner(province, ministry, 
 
 # --- The signed API --------------------------------------------------------------------------------------------
 
-def signed_post(client, path, payload, *, system="bo-tttt", secret=SECRET, now=None, nonce=None, tamper=False):
-    body = json.dumps(payload).encode()
+def signed_post(client, payload, *, system="bo-tttt", secret=SECRET, now=None, nonce=None, tamper=False):
+    path = "/api/exchange/packages?message_type=edoc&to=000.00.35.H30"
+    body = payload
     headers = auth.signed_headers(system_id=system, secret=secret, method="POST", path=path, body=body, now=now,
                                   nonce=nonce)
     if tamper:
-        body = body.replace(b"edoc", b"EDOC", 1).replace(b"EDOC", b"edoc", 1) + b" "
-    return client.generic("POST", path, data=body, content_type="application/json", headers=headers)
-
-
-def package_payload(data: bytes) -> dict:
-    import base64
-
-    return {"message_type": "edoc", "to_organ_ids": ["000.00.35.H30"], "package": base64.b64encode(data).decode()}
+        body = body + b" "
+    return client.generic("POST", path, data=body, content_type="application/xml", headers=headers)
 
 
 def test_api_good_request_takes_the_package(client, province, ministry, partners):
-    response = signed_post(client, "/api/exchange/packages", package_payload(edoc()))
+    response = signed_post(client, edoc())
     assert response.status_code == 200, response.content
     assert response.json()["state"] == InboundState.APPLIED
     assert Delivery.objects.filter(recipient_agency=province.agencies["huyen"]).exists()
@@ -448,23 +442,29 @@ def test_api_refuses_what_is_not_signed_right(client, province, ministry, partne
               "skew": {"now": timezone.now() - dt.timedelta(seconds=301)}, "inactive": {}}[case]
     if case == "inactive":
         Partner.objects.filter(pk=partners["bo"].pk).update(is_active=False)
-    response = signed_post(client, "/api/exchange/packages", package_payload(edoc()), **kwargs)
+    response = signed_post(client, edoc(), **kwargs)
     assert response.status_code == status
     assert response.json()["message"] == str(message)
     assert not InboundPackage.objects.exists()
 
 
 def test_api_refuses_a_replayed_request(client, province, ministry, partners):
-    payload = package_payload(edoc())
-    first = signed_post(client, "/api/exchange/packages", payload, nonce="n-1")
-    replay = signed_post(client, "/api/exchange/packages", payload, nonce="n-1")
+    first = signed_post(client, edoc(), nonce="n-1")
+    replay = signed_post(client, edoc(), nonce="n-1")
     assert first.status_code == 200
     assert (replay.status_code, replay.json()["message"]) == (401, str(auth.REPLAYED))
     assert UsedNonce.objects.count() == 1
 
 
+def test_api_refuses_a_package_over_the_limit(client, province, ministry, partners):
+    with override_settings(EXCHANGE_MAX_PACKAGE_BYTES=1000):
+        response = signed_post(client, edoc())
+    assert (response.status_code, response.json()["message"]) == (413, str(services.PACKAGE_TOO_LARGE % {"n": 0}))
+    assert not InboundPackage.objects.exists()
+
+
 def test_api_refuses_a_package_for_an_agency_this_instance_does_not_serve(client, province, ministry, partners):
-    response = signed_post(client, "/api/exchange/packages", package_payload(edoc(to=("000.00.99.H99",))))
+    response = signed_post(client, edoc(to=("000.00.99.H99",)))
     assert response.status_code == 422
     assert response.json() == {"code": "package_refused",
                                "message": str(services.NOT_SERVED % {"codes": "000.00.99.H99"})}
@@ -476,7 +476,7 @@ def test_hub_routes_by_organ_id_and_the_member_fetches_and_acknowledges(client, 
     member = Partner.objects.create(name="Hệ thống Cần Thơ", kind=PartnerKind.INSTANCE, base_url="",
                                     system_id="can-tho", secret=SECRET, organ_ids="000.00.00.H92")
     with override_settings(EXCHANGE_HUB=True):
-        response = signed_post(client, "/api/exchange/packages", package_payload(edoc(to=("000.00.00.H92",))))
+        response = signed_post(client, edoc(to=("000.00.00.H92",)))
     assert (response.status_code, response.json()["state"]) == (200, InboundState.ROUTED)
 
     transport = InstanceTransport(base_url="http://hub.test", system_id="can-tho", secret=SECRET,
@@ -539,7 +539,7 @@ class _Directory:
 
 def _django(client, method, url, headers, body):
     path = url.split(".test", 1)[1]
-    response = client.generic(method, path, data=body, content_type="application/json",
+    response = client.generic(method, path, data=body, content_type=headers["Content-Type"],
                               headers={k: v for k, v in headers.items() if k != "Content-Type"})
     return response.status_code, response.content
 

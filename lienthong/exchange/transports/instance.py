@@ -56,11 +56,13 @@ class InstanceTransport:
     def from_partner(cls, partner, *, http: Http | None = None) -> InstanceTransport:
         return cls(base_url=partner.base_url, system_id=None, secret=partner.secret, http=http)
 
-    def _call(self, method: str, path: str, *, query: dict | None = None, payload: dict | None = None):
+    def _call(self, method: str, path: str, *, query: dict | None = None, payload: dict | None = None,
+              raw: bytes | None = None):
         full_path = PREFIX + path + (f"?{urlencode(query)}" if query else "")
-        body = json.dumps(payload).encode() if payload is not None else b""
+        body = raw if raw is not None else json.dumps(payload).encode() if payload is not None else b""
         signed_path = urlsplit(self.base_url).path.rstrip("/") + full_path
-        headers = {"Content-Type": "application/json", "Accept": "application/json",
+        headers = {"Content-Type": "application/xml" if raw is not None else "application/json",
+                   "Accept": "application/json",
                    **auth.signed_headers(system_id=self.system_id or own_system_id(), secret=self.secret, method=method,
                                          path=signed_path, body=body)}
         try:
@@ -80,9 +82,8 @@ class InstanceTransport:
         return data
 
     def send(self, *, package: bytes, message_type: str, from_organ_id: str, to_organ_ids: list[str]) -> str:
-        data = self._call("POST", "/packages", payload={
-            "message_type": message_type, "from_organ_id": from_organ_id, "to_organ_ids": list(to_organ_ids),
-            "package": base64.b64encode(package).decode()})
+        data = self._call("POST", "/packages", query={"message_type": message_type, "to": ",".join(to_organ_ids)},
+                          raw=package)
         return str(data.get("id") or "")
 
     def list_received(self, *, message_type: str) -> list[Received]:
