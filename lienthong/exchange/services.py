@@ -558,24 +558,29 @@ def statuses_collect() -> int:
     """Queue one status package per delivery event not sent yet: recipients' steps on documents received from
     outside (01 on arrival … 06, 02, 15/16) to their sender, senders' recalls (13) to external recipients."""
     queued = OutboundPackage.objects.filter(delivery_event_id__isnull=False).values("delivery_event_id")
-    received = {row.document_id: row for row in InboundPackage.objects.filter(
-        message_type=MessageType.EDOC, state=InboundState.APPLIED, document__isnull=False, related__isnull=True)
-        .select_related("partner")}
-    sent = {row.delivery_id: row for row in OutboundPackage.objects.filter(
-        message_type=MessageType.EDOC, delivery_id__isnull=False).exclude(state=OutboundState.CANCELLED)
-        .select_related("partner")}
+    received_rows = InboundPackage.objects.filter(message_type=MessageType.EDOC, state=InboundState.APPLIED,
+                                                  document__isnull=False, related__isnull=True)
+    sent_rows = OutboundPackage.objects.filter(message_type=MessageType.EDOC, delivery_id__isnull=False).exclude(
+        state=OutboundState.CANCELLED)
+    # The database narrows the events (subqueries); only the packages they concern are read.
+    events = delivery_selectors.delivery_events_for_exchange(
+        document_ids=received_rows.values("document_id"), kinds=RECIPIENT_EVENT_KINDS, exclude_ids=queued)
+    events += delivery_selectors.delivery_events_for_exchange(
+        delivery_ids=sent_rows.values("delivery_id"), kinds=SENDER_EVENT_KINDS, exclude_ids=queued)
+    if not events:
+        return 0
+    received = {row.document_id: row for row in received_rows.filter(
+        document_id__in={e["delivery__document_id"] for e in events}).select_related("partner")}
+    sent = {row.delivery_id: row for row in sent_rows.filter(
+        delivery_id__in={e["delivery_id"] for e in events}).select_related("partner")}
     made = 0
-    agencies: dict[int, object] = {}
+    agencies: dict[int, Agency] = {}
 
-    def agency(pk):
+    def agency(pk: int) -> Agency:
         if pk not in agencies:
             agencies[pk] = Agency.objects.get(pk=pk)
         return agencies[pk]
 
-    events = delivery_selectors.delivery_events_for_exchange(
-        document_ids=list(received), kinds=RECIPIENT_EVENT_KINDS, exclude_ids=queued)
-    events += delivery_selectors.delivery_events_for_exchange(
-        delivery_ids=list(sent), kinds=SENDER_EVENT_KINDS, exclude_ids=queued)
     for event in events:
         inbound = received.get(event["delivery__document_id"])
         outbound = sent.get(event["delivery_id"])
