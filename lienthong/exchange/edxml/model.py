@@ -1,9 +1,11 @@
 """The values of an edXML package (QCVN 102:2016, ``../shared/domain/edxml.md`` §1–§2), as plain dataclasses.
 
 ``build.build_document`` / ``build.build_status`` turn them into package bytes; ``parse.parse_package`` turns
-package bytes back into them. Text is kept as sent (verbatim); dates the package could not give as a valid calendar
-date are None, with the raw text kept beside them where it matters (``DocumentPackage.document_id`` is always the
-raw string)."""
+package bytes back into them. Text is kept as sent, less the whitespace around it (an empty element counts as
+absent: ""); dates the package could not give as a valid calendar date are None, with the raw text kept beside them
+where it matters (``DocumentPackage.document_id`` and every ``…document_id`` are always the raw string). A
+``TraceHeader`` whose ``OrganId`` is the literal ``null`` reads as "". Timestamps are naive datetimes in Vietnam
+time (UTC+7), as packages carry them; the builder converts an aware datetime to UTC+7."""
 
 from __future__ import annotations
 
@@ -85,6 +87,7 @@ class Attachment:
     content_type: str = "application/octet-stream"
     description: str = ""
     content_id: str = ""  # without the "cid:" prefix
+    error: str = ""  # only from ``parse_package(recover=True)``: why ``data`` could not be decoded (then empty)
 
 
 @dataclass
@@ -126,6 +129,11 @@ class DocumentPackage:
     attachments: list[Attachment] = field(default_factory=list)
     nonstandard_attachment_names: list[str] = field(default_factory=list)
     has_signature: bool = False  # an XMLDSig Signature element is present (checked by ``signature``)
+    paper: int | None = None  # Bussiness/Paper: 0 = no paper copy follows
+    document_info_changed: int | None = None  # update: BussinessDocumentInfo/DocumentInfo (1 = content changed)
+    receivers_changed: int | None = None  # update: BussinessDocumentInfo/DocumentReceiver (1 = recipients changed)
+    recovered: bool = False  # read by ``parse_package(recover=True)`` from a package that is not well-formed
+    problems: list[str] = field(default_factory=list)  # what made it so (only with ``recover=True``)
 
     message_type = "edoc"
 
@@ -156,3 +164,5 @@ class EdxmlError(ValueError):
         super().__init__(f"{path}: {message}" if path else message)
         self.message = message
         self.path = path
+        self.template = message  # the unformatted msgid (``messages``), for translation on the Django side
+        self.params: dict[str, object] = {}

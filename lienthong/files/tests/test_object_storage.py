@@ -282,29 +282,38 @@ def test_the_readiness_check_tells_a_reachable_store_from_one_that_is_down(s3_st
 
 def test_an_import_writes_its_originals_to_the_bucket_in_parallel_and_a_failed_batch_leaves_no_object(
         province, s3_store, tmp_path, monkeypatch):
-    from django.core.files.storage import default_storage
-
+    from lienthong.files import storage as storage_module
     from lienthong.imports.tests.test_import_documents import DAY, run, write_csv, write_folder
 
     rows = [[f"S-{i}", "", str(i), f"{i}/CV-X", DAY, DAY, f"Công văn số {i}", "Công văn", "UBND huyện",
              f"tep/{i}.pdf"] for i in range(1, 13)]
     folder = write_folder(tmp_path / "src", {f"tep/{i}.pdf": f"Cong van so {i}" for i in range(1, 13)})
-    real_save, saves = default_storage.save, []
+    real = storage_module.default_storage
 
-    def save_failing_the_ninth(name, content, **kw):
-        saves.append(name)
-        if len(saves) == 9:
-            raise OSError("bucket full")
-        return real_save(name, content, **kw)
+    class FailingTheNinthSave:
+        """The bucket as the writers see it, refusing the ninth object of the batch."""
 
-    monkeypatch.setattr(default_storage, "save", save_failing_the_ninth)
+        def __init__(self):
+            self.saves: list[str] = []
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def save(self, name, content, **kw):
+            self.saves.append(name)
+            if len(self.saves) == 9:
+                raise OSError("bucket full")
+            return real.save(name, content, **kw)
+
+    failing = FailingTheNinthSave()
+    monkeypatch.setattr(storage_module, "default_storage", failing)
     with pytest.raises(StorageUnavailable):
         run(province, write_csv(tmp_path / "t.csv", rows), folder)
-    assert len(saves) == 12  # every write of the batch was finished before the failure was raised
+    assert len(failing.saves) == 12  # every write of the batch was finished before the failure was raised
     assert not Document.objects.exists() and not StoredFile.objects.exists()
     assert s3_store.names() == set()  # the eleven stored objects were removed with the batch
 
-    monkeypatch.setattr(default_storage, "save", real_save)
+    monkeypatch.setattr(storage_module, "default_storage", real)
     report = run(province, write_csv(tmp_path / "t.csv", rows), folder)
     assert (report.imported, report.files) == (12, 12)
     assert s3_store.names() == set(StoredFile.objects.values_list("storage_name", flat=True))
