@@ -35,7 +35,11 @@ class Partner(models.Model):
                               help_text=_("Giữ kín như mật khẩu."))
     organ_ids = models.TextField(_("mã định danh các cơ quan phục vụ"), blank=True,
                                  help_text=_("Mỗi dòng một mã; * là mọi cơ quan không thuộc hệ thống này."))
-    sign_packages = models.BooleanField(_("ký số gói tin XML"), default=False)
+    sign_packages = models.BooleanField(_("ký số gói tin XML"), default=False,
+                                        help_text=_("Gói tin gửi đối tác này được ký số; gói tin nhận phải có chữ ký."))
+    certificate = models.TextField(_("chứng thư số của đối tác (PEM)"), blank=True,
+                                   help_text=_("Có thì chữ ký gói tin nhận về phải được ký bằng chứng thư này."))
+    options = models.JSONField(_("tùy chọn kết nối"), default=dict, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

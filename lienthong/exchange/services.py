@@ -39,7 +39,7 @@ from lienthong.agencies import services as agency_services
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
-from lienthong.core.choices import Urgency
+from lienthong.core.choices import TypeKind, Urgency
 from lienthong.core.errors import ValidationFailed
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.delivery import services as delivery_services
@@ -68,6 +68,9 @@ UNKNOWN_DOCUMENT = _("Không tìm thấy văn bản “%(id)s” mà gói tin nh
 SENDER_IS_LOCAL = _("Cơ quan gửi %(code)s là cơ quan của hệ thống này, không nhận qua liên thông.")
 PACKAGE_TOO_LARGE = _("Gói tin lớn quá %(n)s MB.")
 ATTACHMENT_REFUSED = _("Tệp đính kèm “%(name)s” bị từ chối: %(reason)s")
+NO_SIGNING_KEY = _("Chưa cấu hình khóa và chứng thư số để ký gói tin (EXCHANGE_SIGNING_KEY_FILE, "
+                   "EXCHANGE_SIGNING_CERT_FILE).")
+SIGNATURE_REQUIRED = _("Gói tin phải được ký số (chữ ký XMLDSig) nhưng không có chữ ký.")
 NOT_PARTNERS_ORGAN = _("Hệ thống gửi không phục vụ cơ quan gửi %(code)s.")
 STATUS_NOT_EXPECTED = _("Không nhận trạng thái %(code)s cho văn bản này.")
 NO_PARTNER = _("Chưa có hệ thống đối tác nào phục vụ cơ quan nhận %(code)s.")
@@ -136,16 +139,60 @@ def transport_override(partner: Partner, transport) -> None:
         _transport_overrides[partner.pk] = transport
 
 
+def response_for(document_id: str) -> edxml.ResponseFor:
+    """The ``ResponseFor`` of a status about a document, read from its DocumentId
+    ("<OrganId>,<yyyy/MM/dd>,<số/ký hiệu>")."""
+    organ_id, _sep, rest = document_id.partition(",")
+    day, _sep, code = rest.partition(",")
+    try:
+        promulgation_date = dt.datetime.strptime(day.strip(), "%Y/%m/%d").date()
+    except ValueError:
+        promulgation_date = None
+    return edxml.ResponseFor(organ_id=organ_id.strip(), code=code.strip(), promulgation_date=promulgation_date,
+                             document_id=document_id)
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sign(package: bytes) -> bytes:
+    """The package with this instance's XML signature (``EXCHANGE_SIGNING_KEY_FILE`` and
+    ``EXCHANGE_SIGNING_CERT_FILE``, PEM; ``EXCHANGE_SIGNING_KEY_PASSPHRASE``). ``SigningFailed`` when they are
+    missing or unreadable."""
+    from pathlib import Path
+
+    from lienthong.exchange.edxml import signature
+
+    key_file = getattr(settings, "EXCHANGE_SIGNING_KEY_FILE", "")
+    cert_file = getattr(settings, "EXCHANGE_SIGNING_CERT_FILE", "")
+    if not key_file or not cert_file:
+        raise signature.SigningFailed(str(NO_SIGNING_KEY))
+    try:
+        key_pem, cert_pem = Path(key_file).read_bytes(), Path(cert_file).read_bytes()
+    except OSError as exc:
+        raise signature.SigningFailed(str(NO_SIGNING_KEY)) from exc
+    passphrase = getattr(settings, "EXCHANGE_SIGNING_KEY_PASSPHRASE", "")
+    return signature.sign_package(package, key_pem=key_pem, cert_pem=cert_pem,
+                                  passphrase=passphrase.encode() if passphrase else None)
+
+
 def _queue(*, partner: Partner, message_type: str, package: bytes, from_organ_id: str, to_organ_ids: list[str],
            **fields) -> OutboundPackage:
+    """One package on its way; signed first when the partner requires signed packages (a package that cannot be
+    signed is queued as failed, with the reason, for an administrator to see)."""
+    from lienthong.exchange.edxml.signature import SigningFailed
+
+    state, error = OutboundState.PENDING, ""
+    if partner.sign_packages:
+        try:
+            package = sign(package)
+        except SigningFailed as exc:
+            state, error = OutboundState.FAILED, exc.message
     return OutboundPackage.objects.create(
-        partner=partner, message_type=message_type, package=package, sha256=_sha(package),
-        from_organ_id=from_organ_id, to_organ_ids=",".join(to_organ_ids)[:500], next_attempt_at=timezone.now(),
-        **fields)
+        partner=partner, message_type=message_type, package=package, sha256=_sha(package), state=state,
+        last_error=error, from_organ_id=from_organ_id, to_organ_ids=",".join(to_organ_ids)[:500],
+        next_attempt_at=timezone.now() if state == OutboundState.PENDING else None, **fields)
 
 
 # --- Out: documents issued to external agencies ----------------------------------------------------------------
@@ -172,12 +219,14 @@ def document_package(*, document: Document, recipient) -> edxml.DocumentPackage:
     return edxml.DocumentPackage(
         sender=_organ(sender), recipients=[_organ(recipient)], document_id=identifier,
         code_number=document.code_number, code_notation=document.code_notation, subject=document.subject,
-        type_name=document.document_type.name, promulgation_date=document.issued_on, place=document.place,
+        type_name=document.document_type.name, promulgation_date=document.issued_on, place=document.place[:50],
+        type=1 if document.document_type.kind == TypeKind.LEGAL else 2,
         signer_competence=document.signer_authority, signer_position=document.signer_position,
         signer_name=document.signer_name, due_date=document.due_date,
         priority=_PRIORITY.get(document.urgency, edxml.PRIORITY_NORMAL), page_amount=document.page_count,
-        to_places=[line for line in document.recipients_text.splitlines() if line.strip()][:50],
-        business_doc_type=edxml.NEW, attachments=files)
+        to_places=[line.strip()[:150] for line in document.recipients_text.splitlines() if line.strip()][:50],
+        business_doc_type=edxml.NEW, attachments=files,
+        traces=[edxml.Trace(organ_id=sender.identifier_code or "", timestamp=timezone.now())])
 
 
 def outbox_collect() -> int:
@@ -330,14 +379,13 @@ def _refuse(*, partner: Partner | None, sha: str, reason, package=None, remote_i
                                             state=InboundState.REFUSED, reason=reason, **fields)
         if isinstance(package, edxml.DocumentPackage) and package.sender.organ_id:
             answer_to = partner or selectors.partner_for(package.sender.organ_id)
-            if answer_to is not None:
-                about = package.recipients[0] if package.recipients else edxml.Organ(organ_id="")
+            code = package.recipients[0].organ_id if package.recipients else ""
+            if answer_to is not None and code:
+                ours = selectors.agency_by_code(code)
+                about = edxml.Organ(organ_id=code, name=ours.name if ours is not None else code)
                 status = edxml.StatusPackage(
                     sender=about, status_code="02", timestamp=timezone.now(), description=reason,
-                    response_for=edxml.ResponseFor(organ_id=package.sender.organ_id,
-                                                   code=f"{package.code_number}/{package.code_notation}",
-                                                   promulgation_date=package.promulgation_date,
-                                                   document_id=package.document_id))
+                    response_for=response_for(package.document_id))
                 _queue(partner=answer_to, message_type=MessageType.STATUS, package=codec.build_status(status),
                        from_organ_id=about.organ_id, to_organ_ids=[package.sender.organ_id],
                        edxml_document_id=package.document_id, status_code="02")
@@ -361,6 +409,8 @@ def receive(*, partner: Partner | None, data: bytes, remote_id: str = "") -> Out
              .exclude(state=InboundState.REFUSED).first())
     if known is not None:
         return Outcome(ok=True, state=known.state, inbound_id=known.pk, duplicate=True)
+    if problem := _signature_problem(partner, package, data):
+        return _refuse(partner=partner, sha=sha, remote_id=remote_id, package=package, reason=problem)
     if partner is not None and not _may_speak_for(partner, package.sender.organ_id):
         return _refuse(partner=partner, sha=sha, remote_id=remote_id, package=package,
                        reason=NOT_PARTNERS_ORGAN % {"code": package.sender.organ_id})
@@ -373,6 +423,23 @@ def receive(*, partner: Partner | None, data: bytes, remote_id: str = "") -> Out
                                               edxml_document_id=document_id[:300], sha256=sha).first()
         return Outcome(ok=True, state=known.state if known else "", inbound_id=known.pk if known else None,
                        duplicate=True)
+
+
+def _signature_problem(partner: Partner | None, package: edxml.Package, data: bytes) -> str:
+    """Why the package's XML signature is refused: missing when the partner must sign, or not valid (checked
+    against the partner's registered certificate when it has one); "" when acceptable."""
+    from lienthong.exchange.edxml import signature
+
+    required = partner is not None and partner.sign_packages
+    if not getattr(package, "has_signature", False) and b"Signature" not in data:
+        return str(SIGNATURE_REQUIRED) if required else ""
+    check = signature.verify_package(data, certificate_pem=(partner.certificate.encode()
+                                                            if partner is not None and partner.certificate else None))
+    if check.state == signature.INVALID:
+        return str(check.reason)
+    if check.state == signature.UNSIGNED and required:
+        return str(SIGNATURE_REQUIRED)
+    return ""
 
 
 def _may_speak_for(partner: Partner, organ_id: str) -> bool:
@@ -522,9 +589,10 @@ def _receive_status(*, partner, package: edxml.StatusPackage, sha: str, remote_i
             reason=package.description[:2000])
         if sent is not None:
             assert sent.delivery_id is not None
+            # Recorded at its arrival here: the partner's clock (seconds, Vietnam time, maybe skewed) must not
+            # put a step before the sending in the tracking panel.
             delivery_services.delivery_apply_external_status(
-                actor=actor, delivery_id=sent.delivery_id, code=code, description=package.description,
-                at=package.timestamp)
+                actor=actor, delivery_id=sent.delivery_id, code=code, description=package.description)
             if code != "02":  # the business receipt: the recipient has the document
                 OutboundPackage.objects.filter(pk=sent.pk, state__in=[OutboundState.SENT, OutboundState.PENDING]
                                                ).update(state=OutboundState.ACKNOWLEDGED)
@@ -588,12 +656,12 @@ def statuses_collect() -> int:
             source = agency(event["delivery__sender_agency_id"])
             partner: Partner | None = outbound.partner
             to_ids = [c for c in outbound.to_organ_ids.split(",") if c]
-            about = edxml.ResponseFor(organ_id=outbound.from_organ_id, document_id=outbound.edxml_document_id)
+            about = response_for(outbound.edxml_document_id)
         elif inbound is not None:
             source = agency(event["delivery__recipient_agency_id"])
             partner = inbound.partner or selectors.partner_for(inbound.from_organ_id)
             to_ids = [inbound.from_organ_id]
-            about = edxml.ResponseFor(organ_id=inbound.from_organ_id, document_id=inbound.edxml_document_id)
+            about = response_for(inbound.edxml_document_id)
         else:
             continue
         if partner is None:
