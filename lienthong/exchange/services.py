@@ -417,7 +417,7 @@ def receive(*, partner: Partner | None, data: bytes, remote_id: str = "") -> Out
     try:
         if isinstance(package, edxml.DocumentPackage):
             return _receive_document(partner=partner, package=package, data=data, sha=sha, remote_id=remote_id)
-        return _receive_status(partner=partner, package=package, sha=sha, remote_id=remote_id)
+        return _receive_status(partner=partner, package=package, data=data, sha=sha, remote_id=remote_id)
     except IntegrityError:  # the same package taken at this instant by another puller
         known = InboundPackage.objects.filter(from_organ_id=package.sender.organ_id[:64],
                                               edxml_document_id=document_id[:300], sha256=sha).first()
@@ -560,8 +560,20 @@ def _apply_document(row: InboundPackage, *, package: edxml.DocumentPackage, part
     return Outcome(ok=True, state=InboundState.APPLIED, inbound_id=row.pk)
 
 
-def _receive_status(*, partner, package: edxml.StatusPackage, sha: str, remote_id: str) -> Outcome:
+def _receive_status(*, partner, package: edxml.StatusPackage, data: bytes, sha: str, remote_id: str) -> Outcome:
     ref, code, organ = package.response_for.document_id, package.status_code, package.sender.organ_id
+    about = package.response_for.organ_id
+    if selectors.is_hub() and about and not selectors.agencies_served([about]):
+        route = selectors.partner_for(about, exclude_id=partner.pk if partner else None)
+        if route is not None:  # a hub forwards the status to the member that serves the document's sender
+            with transaction.atomic():
+                row = InboundPackage.objects.create(
+                    partner=partner, message_type=MessageType.STATUS, remote_id=remote_id[:200],
+                    from_organ_id=organ[:64], to_organ_ids=about[:500], edxml_document_id=ref[:300],
+                    status_code=code, sha256=sha, package=data, state=InboundState.ROUTED)
+                _queue(partner=route, message_type=MessageType.STATUS, package=data, from_organ_id=organ,
+                       to_organ_ids=[about], routed_from=row, edxml_document_id=ref, status_code=code)
+            return Outcome(ok=True, state=row.state, inbound_id=row.pk)
     actor = system_actor()
     sent = (OutboundPackage.objects.filter(message_type=MessageType.EDOC, edxml_document_id=ref,
                                            delivery_id__isnull=False, to_organ_ids__contains=organ)

@@ -494,6 +494,21 @@ def test_hub_routes_by_organ_id_and_the_member_fetches_and_acknowledges(client, 
     assert OutboundPackage.objects.get(partner=member).state == OutboundState.SENT
 
 
+def test_hub_forwards_a_members_status_to_the_member_that_sent_the_document(client, province, partners):
+    Partner.objects.create(name="Hệ thống Cần Thơ", kind=PartnerKind.INSTANCE, base_url="", system_id="can-tho",
+                           secret=SECRET, organ_ids="000.00.00.H92")
+    status = codec.build_status(edxml.StatusPackage(
+        sender=edxml.Organ(organ_id=MINISTRY, name="Bộ Thông tin và Truyền thông"), status_code="03",
+        timestamp=timezone.now(), response_for=services.response_for("000.00.00.H92,2026/12/01,5/UBND-VP")))
+
+    with override_settings(EXCHANGE_HUB=True):
+        outcome = services.receive(partner=partners["bo"], data=status)
+
+    assert (outcome.ok, outcome.state) == (True, InboundState.ROUTED)
+    forwarded = OutboundPackage.objects.get()
+    assert (forwarded.partner.system_id, forwarded.status_code, bytes(forwarded.package)) == ("can-tho", "03", status)
+
+
 def test_member_caches_the_hub_directory_and_imports_a_file(client, province, partners):
     hub = InstanceTransport(base_url="http://hub.test", system_id="bo-tttt", secret=SECRET,
                             http=lambda m, url, h, b, t: _django(client, m, url, h, b))
@@ -574,3 +589,58 @@ def test_administrator_sees_packages_in_transit_and_retries_one(client, province
     assert retried.status_code == 302
     package.refresh_from_db()
     assert (package.state, package.attempts) == (OutboundState.PENDING, 1)
+
+
+# --- XML package signatures per partner -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def our_identity():
+    from .test_xml_signature import make_identity
+
+    return make_identity("Sở Thông tin và Truyền thông tỉnh Hậu Giang")
+
+
+def test_packages_to_a_partner_requiring_signatures_are_signed(province, ministry, partners, our_identity, tmp_path):
+    from lienthong.exchange.edxml import signature
+
+    key_pem, cert_pem, subject = our_identity
+    (tmp_path / "key.pem").write_bytes(key_pem)
+    (tmp_path / "cert.pem").write_bytes(cert_pem)
+    Partner.objects.filter(pk=partners["bo"].pk).update(sign_packages=True)
+    issue(province, ministry)
+    with override_settings(EXCHANGE_SIGNING_KEY_FILE=str(tmp_path / "key.pem"),
+                           EXCHANGE_SIGNING_CERT_FILE=str(tmp_path / "cert.pem")):
+        services.outbox_collect()
+
+    check = signature.verify_package(bytes(OutboundPackage.objects.get().package), certificate_pem=cert_pem)
+    assert (check.state, check.signer) == (signature.VALID, subject)
+
+
+def test_without_a_signing_key_the_package_fails_with_the_reason(province, ministry, partners):
+    Partner.objects.filter(pk=partners["bo"].pk).update(sign_packages=True)
+    issue(province, ministry)
+    services.outbox_collect()
+    package = OutboundPackage.objects.get()
+    assert (package.state, package.last_error) == (OutboundState.FAILED, str(services.NO_SIGNING_KEY))
+
+
+def test_a_partner_requiring_signatures_must_sign_with_its_certificate(province, ministry, partners, our_identity):
+    from lienthong.exchange.edxml import signature
+
+    from .test_xml_signature import make_identity
+
+    key_pem, cert_pem, _subject = our_identity
+    Partner.objects.filter(pk=partners["bo"].pk).update(sign_packages=True, certificate=cert_pem.decode())
+    partner = Partner.objects.get(pk=partners["bo"].pk)
+    other_key, other_cert, _other = make_identity("Kẻ mạo danh")
+
+    unsigned = services.receive(partner=partner, data=edoc(number="1"))
+    forged = services.receive(partner=partner, data=signature.sign_package(edoc(number="2"), key_pem=other_key,
+                                                                          cert_pem=other_cert))
+    good = services.receive(partner=partner, data=signature.sign_package(edoc(number="3"), key_pem=key_pem,
+                                                                        cert_pem=cert_pem))
+
+    assert (unsigned.ok, unsigned.reason) == (False, str(services.SIGNATURE_REQUIRED))
+    assert (forged.ok, forged.reason) == (False, str(signature.WRONG_CERTIFICATE))
+    assert (good.ok, good.state) == (True, InboundState.APPLIED)
+    assert Delivery.objects.filter(recipient_agency=province.agencies["huyen"]).count() == 1
