@@ -205,12 +205,20 @@ def edoc(to=("000.00.35.H30",), *, sender=MINISTRY, number="12", attachments=Non
         **extra))
 
 
-def test_received_package_lands_in_the_inbox_and_answers_01(province, ministry, partners):
-    outcome = services.receive(partner=partners["bo"], data=edoc())
+def test_received_package_lands_in_the_inbox_and_answers_01(province, ministry, partners, monkeypatch,
+                                                            django_capture_on_commit_callbacks):
+    from lienthong.signing.verification import services as verification
+
+    verified = []
+    monkeypatch.setattr(verification, "files_verify_later", verified.extend)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.receive(partner=partners["bo"], data=edoc())
 
     assert (outcome.ok, outcome.state) == (True, InboundState.APPLIED)
     delivery = Delivery.objects.get(recipient_agency=province.agencies["huyen"])
     assert (delivery.state, delivery.sender_agency_id) == (DeliveryState.ARRIVED, ministry.pk)
+    # its PDF goes through the signing app's verification, as an internal delivery's
+    assert verified == [f.stored_file_id for f in delivery.document.files.all()]
     services.statuses_collect()
     answer = OutboundPackage.objects.get(message_type="status")
     status = codec.parse_package(bytes(answer.package))
@@ -246,8 +254,16 @@ def test_unknown_sender_waits_then_applies_once_confirmed(province, partners):
     assert Delivery.objects.get(recipient_agency=province.agencies["huyen"]).sender_agency_id == pending.pk
 
 
+XXE = (b'<?xml version="1.0"?><!DOCTYPE edXML [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+       b"<edXML>&x;</edXML>")
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+          b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><edXML>&c;</edXML>')
+
+
 @pytest.mark.parametrize("data, reason", [
     (b"<edXML><broken", None),
+    (XXE, None),
+    (LAUGHS, None),
     (None, services.NOT_SERVED % {"codes": "000.00.99.H99"}),
     ("exe", None),
 ])
@@ -268,7 +284,7 @@ def test_refused_package_is_answered_with_02_and_nothing_of_it_is_stored(provinc
     assert Document.objects.count() == documents_before
     assert not Delivery.objects.exists()
     answers = list(OutboundPackage.objects.filter(message_type="status"))
-    if data == b"<edXML><broken":
+    if data in (b"<edXML><broken", XXE, LAUGHS):
         assert answers == []  # nothing readable to answer
     else:
         status = codec.parse_package(bytes(answers[0].package))

@@ -50,7 +50,7 @@ class InstanceTransport:
         self.base_url = base_url.rstrip("/")
         self.system_id, self.secret = system_id, secret
         self.http = http or urllib_http
-        self.timeout = timeout if timeout is not None else float(getattr(settings, "EXCHANGE_TIMEOUT_SECONDS", 30))
+        self.timeout = timeout if timeout is not None else float(getattr(settings, "EXCHANGE_TRANSPORT_TIMEOUT", 30))
 
     @classmethod
     def from_partner(cls, partner, *, http: Http | None = None) -> InstanceTransport:
