@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import random
 import secrets
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ ATTACHMENT_REFUSED = _("Tệp đính kèm “%(name)s” bị từ chối: %(rea
 NO_SIGNING_KEY = _("Chưa cấu hình khóa và chứng thư số để ký gói tin (EXCHANGE_SIGNING_KEY_FILE, "
                    "EXCHANGE_SIGNING_CERT_FILE).")
 SIGNATURE_REQUIRED = _("Gói tin phải được ký số (chữ ký XMLDSig) nhưng không có chữ ký.")
+CANNOT_BUILD = _("Không lập được gói tin edXML: %(reason)s")
 NOT_PARTNERS_ORGAN = _("Hệ thống gửi không phục vụ cơ quan gửi %(code)s.")
 STATUS_NOT_EXPECTED = _("Không nhận trạng thái %(code)s cho văn bản này.")
 NO_PARTNER = _("Chưa có hệ thống đối tác nào phục vụ cơ quan nhận %(code)s.")
@@ -82,6 +84,7 @@ CANNOT_RETRY = _("Chỉ gửi lại được gói tin đang chờ hoặc bị l�
 CANNOT_CANCEL = _("Chỉ hủy được gói tin chưa được nơi nhận báo nhận.")
 
 SYSTEM_USERNAME = "he-thong-lien-thong"
+logger = logging.getLogger("lienthong.exchange")
 # Delivery events on deliveries of documents received from outside that go back to their sender as statuses,
 # and those on deliveries to external agencies that go to the recipient (the sender's recall).
 RECIPIENT_EVENT_KINDS = (EventKind.ARRIVED, EventKind.RETURNED, EventKind.RECEIVED, EventKind.REGISTERED,
@@ -245,7 +248,12 @@ def outbox_collect() -> int:
                                           last_error=str(message))
             continue
         package = document_package(document=document, recipient=recipient)
-        data = codec.build_document(package)
+        try:
+            data = codec.build_document(package)
+        except edxml.EdxmlError as exc:  # our record cannot be sent as it is (say, a notation too long)
+            delivery_services.outbox_mark(delivery_id=row["id"], state=OutboxState.FAILED, attempts=0,
+                                          last_error=str(CANNOT_BUILD % {"reason": exc}))
+            continue
         with transaction.atomic():
             _queue(partner=partner, message_type=MessageType.EDOC, package=data,
                    from_organ_id=package.sender.organ_id, to_organ_ids=[code], delivery_id=row["id"],
@@ -508,7 +516,8 @@ def _receive_document(*, partner, package: edxml.DocumentPackage, data: bytes, s
             row.reason = str(SENDER_WAITING % {"code": package.sender.organ_id})
             row.save(update_fields=["state", "reason", "updated_at"])
             return Outcome(ok=True, state=row.state, inbound_id=row.pk)
-    return _apply_document(row, package=package, partner=partner, sha=sha)
+        # In the same transaction: a package is never left taken but not applied.
+        return _apply_document(row, package=package, partner=partner, sha=sha)
 
 
 def _document_type(name: str) -> DocumentType:
@@ -680,10 +689,15 @@ def statuses_collect() -> int:
             continue
         description = event["reply"] or event["description"] or str(EventKind(event["kind"]).label)
         status = edxml.StatusPackage(sender=_organ(source), response_for=about, status_code=event["code"],
-                                     timestamp=event["at"], description=description)
+                                     timestamp=event["at"], description=description[:2000])
+        try:
+            data = codec.build_status(status)
+        except edxml.EdxmlError:
+            logger.exception("Status of delivery event %s cannot be built", event["id"])
+            continue
         try:
             with transaction.atomic():
-                _queue(partner=partner, message_type=MessageType.STATUS, package=codec.build_status(status),
+                _queue(partner=partner, message_type=MessageType.STATUS, package=data,
                        from_organ_id=source.identifier_code or "", to_organ_ids=to_ids,
                        edxml_document_id=about.document_id, status_code=event["code"],
                        delivery_id=event["delivery_id"], delivery_event_id=event["id"])

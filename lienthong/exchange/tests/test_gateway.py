@@ -219,6 +219,12 @@ def test_received_package_lands_in_the_inbox_and_answers_01(province, ministry, 
     assert (delivery.state, delivery.sender_agency_id) == (DeliveryState.ARRIVED, ministry.pk)
     # its PDF goes through the signing app's verification, as an internal delivery's
     assert verified == [f.stored_file_id for f in delivery.document.files.all()]
+    # the district's văn thư finds it in the inbox like an internal delivery
+    from lienthong.drafting.tests.test_api import as_user
+
+    inbox = as_user(province.users["clerk.huyen"]).get("/api/deliveries").json()
+    assert [(i["sender_agency"]["name"], i["document"]["number_symbol"]) for i in inbox["items"]] == [
+        ("Bộ Thông tin và Truyền thông", "12/BTTTT-VP")]
     services.statuses_collect()
     answer = OutboundPackage.objects.get(message_type="status")
     status = codec.parse_package(bytes(answer.package))
@@ -660,3 +666,16 @@ def test_a_partner_requiring_signatures_must_sign_with_its_certificate(province,
     assert (forged.ok, forged.reason) == (False, str(signature.WRONG_CERTIFICATE))
     assert (good.ok, good.state) == (True, InboundState.APPLIED)
     assert Delivery.objects.filter(recipient_agency=province.agencies["huyen"]).count() == 1
+
+
+def test_a_document_that_cannot_be_packaged_fails_in_the_outbox_with_the_reason(province, ministry, partners):
+    document = issue(province, ministry)
+    Agency.objects.filter(pk=province.agencies["stttt"].pk).update(identifier_code=None)  # no OrganId to send from
+
+    assert services.outbox_collect() == 0
+    assert services.outbox_collect() == 0  # not tried again at every run
+
+    outbox = Delivery.objects.get(document=document).outbox
+    assert outbox.state == "failed"
+    assert outbox.last_error.startswith(str(services.CANNOT_BUILD % {"reason": ""}))
+    assert not OutboundPackage.objects.exists()
