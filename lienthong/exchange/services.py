@@ -294,8 +294,8 @@ def push(*, partner_ids=None, now: dt.datetime | None = None) -> PushResult:
 def _send_one(package: OutboundPackage, result: PushResult, *, now: dt.datetime) -> None:
     # Claim the row: of two pushers at once only one sends it (the lease ends when this try is recorded).
     lease = now + dt.timedelta(seconds=_setting("EXCHANGE_SEND_LEASE_SECONDS", 600))
-    if not OutboundPackage.objects.filter(pk=package.pk, state=OutboundState.PENDING,
-                                          attempts=package.attempts).update(next_attempt_at=lease):
+    if not OutboundPackage.objects.filter(pk=package.pk, state=OutboundState.PENDING, attempts=package.attempts,
+                                          next_attempt_at=package.next_attempt_at).update(next_attempt_at=lease):
         return
     if package.delivery_id is not None and package.message_type == MessageType.EDOC:
         brief = delivery_selectors.delivery_brief(delivery_id=package.delivery_id)

@@ -679,3 +679,20 @@ def test_a_document_that_cannot_be_packaged_fails_in_the_outbox_with_the_reason(
     assert outbox.state == "failed"
     assert outbox.last_error.startswith(str(services.CANNOT_BUILD % {"reason": ""}))
     assert not OutboundPackage.objects.exists()
+
+
+def test_of_two_pushers_reading_the_same_due_row_only_one_sends_it(province, ministry, partners):
+    accepting = _Accepting()
+    services.transport_override(partners["bo"], accepting)
+    try:
+        issue(province, ministry)
+        services.outbox_collect()
+        now = timezone.now()
+        [first] = services.selectors.due_packages(now=now)
+        [second] = services.selectors.due_packages(now=now)  # read before the first claims it
+        result = services.PushResult()
+        services._send_one(first, result, now=now)
+        services._send_one(second, result, now=now)
+    finally:
+        services.transport_override(partners["bo"], None)
+    assert (result.sent, len(accepting.sent)) == (1, 1)
