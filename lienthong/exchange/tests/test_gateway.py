@@ -696,3 +696,21 @@ def test_of_two_pushers_reading_the_same_due_row_only_one_sends_it(province, min
     finally:
         services.transport_override(partners["bo"], None)
     assert (result.sent, len(accepting.sent)) == (1, 1)
+
+
+def test_each_step_of_the_recipient_goes_back_once_with_its_code(province, ministry, partners):
+    services.receive(partner=partners["bo"], data=edoc())
+    delivery = Delivery.objects.get(recipient_agency=province.agencies["huyen"])
+    clerk = province.users["clerk.huyen"]
+
+    delivery_services.delivery_receive(actor=clerk, delivery_id=delivery.pk)
+    delivery_services.delivery_return(actor=clerk, delivery_id=delivery.pk, reason="Không đúng thẩm quyền")
+    services.statuses_collect()
+    services.statuses_collect()  # a second run queues nothing more
+
+    sent_back = [codec.parse_package(bytes(p.package)) for p in
+                 OutboundPackage.objects.filter(message_type="status").order_by("pk")]
+    assert [(s.status_code, s.description) for s in sent_back][1:] == [
+        ("03", str(delivery_services.EventKind.RECEIVED.label)), ("02", "Không đúng thẩm quyền")]
+    assert sent_back[0].status_code == "01"
+    assert {s.sender.organ_id for s in sent_back} == {"000.00.35.H30"}
