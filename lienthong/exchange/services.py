@@ -287,7 +287,11 @@ def push(*, partner_ids=None, now: dt.datetime | None = None) -> PushResult:
     result = PushResult()
     now = now or timezone.now()
     for package in selectors.due_packages(now=now, partner_ids=partner_ids):
-        _send_one(package, result, now=now)
+        try:
+            _send_one(package, result, now=now)
+        except Exception:  # noqa: BLE001 - one package's fault must not stop the others; it is retried after its lease
+            logger.exception("Sending exchange package %s failed", package.pk)
+            result.retried += 1
     return result
 
 
@@ -739,6 +743,9 @@ def pull(*, partner_ids=None) -> PullResult:
                     else:
                         result.refused += 1
         except TransportError:
+            result.errors += 1
+        except Exception:  # noqa: BLE001 - one partner's fault must not stop the others; logged for the admin
+            logger.exception("Pull from partner %s failed", partner.pk)
             result.errors += 1
     statuses_collect()
     return result

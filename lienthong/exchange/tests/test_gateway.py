@@ -381,6 +381,9 @@ class _Accepting:
         self.sent.append((message_type, to_organ_ids))
         return f"r{len(self.sent)}"
 
+    def list_received(self, *, message_type):
+        return []
+
 
 class _Failing:
     def __init__(self, temporary):
@@ -714,3 +717,31 @@ def test_each_step_of_the_recipient_goes_back_once_with_its_code(province, minis
         ("03", str(delivery_services.EventKind.RECEIVED.label)), ("02", "Không đúng thẩm quyền")]
     assert sent_back[0].status_code == "01"
     assert {s.sender.organ_id for s in sent_back} == {"000.00.35.H30"}
+
+
+def test_administrator_confirms_an_unknown_sender_from_the_waiting_package(client, province, partners):
+    axis = Partner.objects.create(name="Trục", kind=PartnerKind.VDXP, system_id="vdxp", organ_ids="*")
+    waiting = services.receive(partner=axis, data=edoc(sender="000.00.00.G99"))
+    client.force_login(user_create(username="admin", password="x", full_name="Quản trị", is_system_admin=True))
+
+    response = client.post("/quan-tri/exchange/inboundpackage/", {"action": "confirm_sender",
+                                                                  "_selected_action": [waiting.inbound_id]})
+
+    assert response.status_code == 302
+    assert InboundPackage.objects.get(pk=waiting.inbound_id).state == InboundState.APPLIED
+    assert Agency.objects.get(identifier_code="000.00.00.G99").is_active
+
+
+def test_push_and_pull_commands_print_their_counts(province, ministry, partners, capsys):
+    services.transport_override(partners["bo"], _Accepting())
+    services.transport_override(partners["tinh"], _Waiting({}))
+    try:
+        issue(province, ministry)
+        call_command("exchange", "push", "--partner", "bo-tttt")
+        call_command("exchange", "pull")
+    finally:
+        services.transport_override(partners["bo"], None)
+        services.transport_override(partners["tinh"], None)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "cancelled=0, failed=0, retried=0, sent=1"
+    assert out[1] == "duplicates=0, errors=0, received=0, refused=0"
