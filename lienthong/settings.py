@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "lienthong.reports",
     "lienthong.commendations",
     "lienthong.copies",
+    "lienthong.records",  # file plan (danh mục hồ sơ) and case files (hồ sơ)
     "lienthong.monitoring",  # /healthz, /readyz, /metrics, the list of unhandled errors (reads many apps)
 
     "lienthong.imports",  # bulk load of documents from another system (manage.py import_documents)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("du-thao/", include("lienthong.drafting.urls")),
     path("lien-thong/", include("lienthong.delivery.urls")),
     path("xu-ly/", include("lienthong.processing.urls")),
+    path("ho-so/", include("lienthong.records.urls")),
     path("thong-bao/", include("lienthong.notifications.urls")),
     path("ky-so/", include("lienthong.signing.urls")),
     path("giam-sat/", include("lienthong.oversight.urls")),

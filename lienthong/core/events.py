@@ -42,6 +42,10 @@ DELIVERY_REGISTERED = "delivery_registered"
 #: recipient's incoming copy), ``actor_id: int`` (who agreed), ``sender_name: str`` (the recalling agency).
 #: Emitted inside the answering transaction, so the copy's open work closes with it.
 DOCUMENT_WITHDRAWN = "document_withdrawn"
+#: A part of an incoming document's handling was completed (processing). Payload: ``assignment_id: int``,
+#: ``document_id: int`` (the incoming document), ``user_id: int`` (who completed it), ``is_lead: bool``,
+#: ``reply_document_id: int | None``. Emitted inside the completing transaction.
+ASSIGNMENT_COMPLETED = "assignment_completed"
 
 #: A clerk is about to change a registered document (cancel it, attach or replace its files). Payload:
 #: ``document_id: int``. Emitted before the change, inside its transaction: a subscriber that must keep the
@@ -51,7 +55,7 @@ DOCUMENT_CHANGING = "document_changing"
 
 # Add a new event here with a comment giving its payload; emitters and subscribers use the constant.
 EVENTS = frozenset({FILE_STORED, DOCUMENTS_DELIVERED, DOCUMENT_CHANGED, DELIVERY_REGISTERED, DOCUMENT_WITHDRAWN,
-                    DOCUMENT_CHANGING})
+                    ASSIGNMENT_COMPLETED, DOCUMENT_CHANGING})
 
 Handler = Callable[..., Any]
 _handlers: dict[str, list[Handler]] = defaultdict(list)

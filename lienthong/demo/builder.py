@@ -39,6 +39,7 @@ from lienthong.demo.flow import DIGITAL_SIGNING, FlowLoader, flow_exists
 from lienthong.demo.pdf import PdfContent, body_for, render_pdf, signer_lines, tiny_pdf
 from lienthong.demo.pki import ensure_demo_pki
 from lienthong.demo.publicservices import ensure_demo_catalogue
+from lienthong.demo.records import ensure_demo_records
 from lienthong.documents.models import Direction, Document, DocumentType
 from lienthong.documents.services import DocumentInput, document_register_incoming, document_register_outgoing
 from lienthong.oversight.definitions import month_start, next_month
@@ -103,6 +104,7 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
         # ("Cập nhật số liệu hệ thống đo được") of the open 2018 campaign.
         ensure_demo_catalogue(log=log)  # online public services: procedures and monthly dossier counts
         ensure_demo_reform_scores(log=log)  # the 2017 CCHC index the commendation proposals combine with
+        ensure_demo_records(agencies=agencies, users=users, log=log)  # the Office's 2018 file plan, a case file
         _refresh_usage_statistics(log=log)
     result.seconds = time.monotonic() - started
     return result

@@ -132,6 +132,12 @@ def handling_of(*, document_id: int) -> Handling | None:
     return Handling.objects.select_related("submitted_to", "reply_document").filter(document_id=document_id).first()
 
 
+def documents_in_processing(*, document_ids) -> set[int]:
+    """Those of ``document_ids`` whose handling is still open (not done, not closed by a recall)."""
+    return set(Handling.objects.filter(document_id__in=list(document_ids)).exclude(
+        state__in=(HandlingState.DONE, HandlingState.WITHDRAWN)).values_list("document_id", flat=True))
+
+
 def assignment_tree(*, handling: Handling) -> list[Assignment]:
     """All assignments of a document with their notes, parents first (three queries)."""
     return list(with_urgency_flag(Assignment.objects.filter(handling=handling))

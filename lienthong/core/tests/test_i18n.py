@@ -24,10 +24,10 @@ CATALOGS = [LOCALE / "en/LC_MESSAGES/django.po", LOCALE / "vi/LC_MESSAGES/django
             LOCALE / "vi/LC_MESSAGES/djangojs.po"]
 LIST = "/van-ban/"
 
-NAV_VI = ["Văn bản đến", "Văn bản đi", "Sổ văn bản", "Danh mục cơ quan", "Tiếp nhận", "Xử lý", "Dự thảo",
+NAV_VI = ["Văn bản đến", "Văn bản đi", "Sổ văn bản", "Danh mục cơ quan", "Tiếp nhận", "Xử lý", "Dự thảo", "Hồ sơ",
           "Văn bản đã gửi", "Xếp hạng CNTT", "Dịch vụ công"]
 NAV_EN = ["Incoming documents", "Outgoing documents", "Registers", "Agency directory", "Receive", "Processing",
-          "Drafts", "Sent documents", "IT ranking", "Public services"]
+          "Drafts", "Case files", "Sent documents", "IT ranking", "Public services"]
 
 
 @pytest.fixture(scope="session")

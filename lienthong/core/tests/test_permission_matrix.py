@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from lienthong.accounts.models import ApiToken, Role
 from lienthong.accounts.services import api_token_issue, user_create
-from lienthong.core.tests import matrix_ranking
+from lienthong.core.tests import matrix_ranking, matrix_records
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, RecipientList
 from lienthong.documents.models import DocumentFile, Register
@@ -256,6 +256,7 @@ def build_world() -> World:
     AssessmentAuthority.objects.create(agency=a["vp"], kind=AuthorityKind.OFFICE)
     matrix_ranking.build(p, ids)  # the yearly ranking: the Văn phòng is also its council here
     matrix_ranking.build_more(p, ids)
+    matrix_records.build(p, ids)  # file plans and a case file (issue 16)
 
     w.users = {k: v for k, v in u.items()}
     w.tokens = {k: api_token_issue(user=w.users[k]) for k in USERS if k != "anonymous"}
@@ -771,6 +772,9 @@ def web_cases(w: World) -> list[Case]:
 
     # --- The yearly IT ranking, its reports, commendations and the online public services ----------
     matrix_ranking.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
+
+    # --- Records: file plans and case files ---------------------------------------------------------
+    matrix_records.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     return out
 
 
@@ -976,6 +980,9 @@ def api_cases(w: World) -> list[Case]:
 
     # --- The yearly IT ranking, usage statistics and the online public services --------------------
     matrix_ranking.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
+
+    # --- Records ------------------------------------------------------------------------------------
+    matrix_records.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     return out
 
 
@@ -1015,6 +1022,7 @@ def _snapshot_queries() -> list[tuple[str, str]]:
                             f"WHERE {q('locked_since')} IS NOT NULL ORDER BY {q('id')}"),
         ("recipient lists", rows(RecipientList, "id", "name")),
         *matrix_ranking.snapshot_queries(rows, count),
+        *matrix_records.snapshot_queries(rows, count),
         ("notifications", rows(Notification, "id", "user", "read_at")),
     ]
 

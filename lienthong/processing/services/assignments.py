@@ -20,6 +20,7 @@ from lienthong.accounts.models import Position, Role, User
 from lienthong.agencies.models import Unit
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
+from lienthong.core import events as core_events
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.text import nfc
 from lienthong.delivery import services as delivery_services
@@ -456,6 +457,11 @@ def assignment_complete(*, actor, assignment_id: int, result: str = "", reply_do
                                               state=DeliveryState.IN_PROGRESS,
                                               description=_in_progress_text(assignment), reply=reply_text)
         assignment.refresh_from_db()
+        # Records files the work's documents into the lead's case file (lienthong.records listens).
+        core_events.emit(core_events.ASSIGNMENT_COMPLETED, assignment_id=assignment.pk,
+                         document_id=handling.document_id, user_id=actor.pk,
+                         is_lead=assignment.role == AssignmentRole.LEAD,
+                         reply_document_id=reply.pk if reply is not None else None)
     return assignment
 
 

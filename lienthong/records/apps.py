@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "lienthong.records"
+    verbose_name = _("Hồ sơ và lưu trữ")
+
+    def ready(self) -> None:
+        from lienthong.core import events
+        from lienthong.records import services
+
+        # Completing the lead part of a work files its reply into the lead's open files holding the document.
+        events.subscribe(events.ASSIGNMENT_COMPLETED, services.on_assignment_completed)

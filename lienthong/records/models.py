@@ -1,0 +1,210 @@
+"""Records (công tác lập hồ sơ, NĐ30 Art. 28–29, Phụ lục V and VI; vanthu.md §4.3, §5).
+
+- ``RetentionPeriod``: the code list of retention periods (thời hạn bảo quản), data not code: each row names
+  the regulation it comes from and whether that was checked.
+- ``FilePlan`` (danh mục hồ sơ) of one agency for one year, drafted → approved (with the deciding
+  document) → published; ``PlanHeading`` rows are its headings (Roman numerals) and sub-headings (Arabic);
+  ``PlanEntry`` rows its planned files ("01.TCCB").
+- ``CaseFile`` (hồ sơ): opened by an official from a plan entry or outside the plan, filled with documents
+  through ``CaseFileDocument`` (a link: one document may sit in several files, never copied), closed and
+  frozen. The handover to the agency archive (nộp lưu) and disposal are later steps: their states exist
+  here so that files can reach them without a schema change, their flows do not yet.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RetentionPeriod(models.Model):
+    code = models.SlugField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("thời hạn bảo quản"), max_length=30)  # Maintenance, String 30 (PL6 §III)
+    years = models.PositiveSmallIntegerField(_("số năm"), null=True, blank=True,
+                                             help_text=_("Để trống với thời hạn vĩnh viễn."))
+    source = models.CharField(_("căn cứ"), max_length=300, blank=True)
+    verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("thời hạn bảo quản")
+        verbose_name_plural = _("thời hạn bảo quản")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_permanent(self) -> bool:
+        return self.years is None
+
+
+class PlanNumbering(models.TextChoices):
+    THROUGH_PLAN = "plan", _("Đánh số liên tục trong toàn danh mục")
+    WITHIN_HEADING = "heading", _("Đánh số trong từng đề mục lớn")
+
+
+class RecordsSettings(models.Model):
+    """An agency's choices for its records (how its file plan numbers files)."""
+
+    agency = models.OneToOneField("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    numbering = models.CharField(_("cách đánh số hồ sơ"), max_length=8, choices=PlanNumbering.choices,
+                                 default=PlanNumbering.THROUGH_PLAN)
+
+    class Meta:
+        verbose_name = _("thiết lập hồ sơ của cơ quan")
+        verbose_name_plural = _("thiết lập hồ sơ của cơ quan")
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    APPROVED = "approved", _("Đã phê duyệt")
+    PUBLISHED = "published", _("Đã ban hành")
+
+
+class FilePlan(models.Model):
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("cơ quan"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    state = models.CharField(_("trạng thái"), max_length=10, choices=PlanState.choices, default=PlanState.DRAFT)
+    numbering = models.CharField(_("cách đánh số hồ sơ"), max_length=8, choices=PlanNumbering.choices,
+                                 default=PlanNumbering.THROUGH_PLAN)
+    decision_reference = models.CharField(_("quyết định ban hành"), max_length=255, blank=True)
+    decision_document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+", verbose_name=_("văn bản quyết định"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "agency_id"]
+        verbose_name = _("danh mục hồ sơ")
+        verbose_name_plural = _("danh mục hồ sơ")
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="records_plan_agency_year")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}"
+
+
+class PlanHeading(models.Model):
+    """A main heading (``parent`` empty, Roman numeral, with the abbreviation its files' numbers end with)
+    or a sub-heading of one (Arabic numeral)."""
+
+    plan = models.ForeignKey(FilePlan, on_delete=models.CASCADE, related_name="headings")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    title = models.CharField(_("tên đề mục"), max_length=500)
+    abbreviation = models.CharField(_("chữ viết tắt"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["plan_id", "parent_id", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "parent", "order"], name="records_heading_order"),
+            models.UniqueConstraint(fields=["plan", "order"], condition=Q(parent__isnull=True),
+                                    name="records_main_heading_order"),
+        ]
+
+
+class PlanEntry(models.Model):
+    plan = models.ForeignKey(FilePlan, on_delete=models.CASCADE, related_name="entries")
+    heading = models.ForeignKey(PlanHeading, on_delete=models.CASCADE, related_name="entries",
+                                verbose_name=_("đề mục"))
+    order = models.PositiveIntegerField(_("thứ tự"))
+    number = models.CharField(_("số và ký hiệu hồ sơ"), max_length=20)  # FileNotation, String 20 (PL6)
+    title = models.CharField(_("tiêu đề hồ sơ"), max_length=500)
+    retention = models.ForeignKey(RetentionPeriod, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("thời hạn bảo quản"))
+    responsible_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("người lập hồ sơ"))
+    responsible_unit = models.ForeignKey("agencies.Unit", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("đơn vị lập hồ sơ"))
+    responsible_name = models.CharField(_("người (đơn vị) lập hồ sơ"), max_length=200, blank=True)
+    notes = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    # Not a column: who keeps it as the plan prints it, set by ``selectors.plan_content``.
+    responsible_label: str
+
+    class Meta:
+        ordering = ["plan_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="records_entry_number")]
+
+
+class CaseFileState(models.TextChoices):
+    OPEN = "open", _("Đang lập")
+    CLOSED = "closed", _("Đã kết thúc")
+    # Later steps (issue 16 §3–4): the states exist, their flows do not yet.
+    HANDED_OVER = "handed_over", _("Đã nộp lưu, chờ lưu trữ cơ quan nhận")
+    ACCEPTED = "accepted", _("Lưu trữ cơ quan đã nhận")
+    DISPOSED = "disposed", _("Đã tiêu hủy")
+
+
+# States in which documents can no longer be filed or taken out.
+FROZEN_STATES = (CaseFileState.CLOSED, CaseFileState.HANDED_OVER, CaseFileState.ACCEPTED, CaseFileState.DISPOSED)
+
+
+class CaseFile(models.Model):
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("cơ quan"))
+    plan_entry = models.ForeignKey(PlanEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="files",
+                                   verbose_name=_("hồ sơ trong danh mục"))
+    year = models.PositiveSmallIntegerField(_("năm hình thành hồ sơ"))  # FileCatalog
+    number = models.CharField(_("số và ký hiệu hồ sơ"), max_length=20)  # FileNotation
+    title = models.CharField(_("tiêu đề hồ sơ"), max_length=500)
+    retention = models.ForeignKey(RetentionPeriod, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("thời hạn bảo quản"))
+    rights = models.CharField(_("chế độ sử dụng"), max_length=30, blank=True)
+    language = models.CharField(_("ngôn ngữ"), max_length=30, default="Tiếng Việt")
+    description = models.TextField(_("ghi chú"), max_length=500, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("người lập hồ sơ"))
+    unit = models.ForeignKey("agencies.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("đơn vị"))
+    state = models.CharField(_("trạng thái"), max_length=12, choices=CaseFileState.choices,
+                             default=CaseFileState.OPEN)
+    start_date = models.DateField(_("ngày bắt đầu"))
+    end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    doc_total = models.PositiveIntegerField(_("số lượng văn bản"), default=0)
+    page_total = models.PositiveIntegerField(_("số lượng trang"), default=0)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.TextField(_("lý do kết thúc khi còn cảnh báo"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "number", "id"]
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        indexes = [
+            models.Index(fields=["owner", "state", "-year"], name="records_file_owner"),
+            models.Index(fields=["agency", "state", "-year"], name="records_file_agency"),
+            models.Index(fields=["unit", "state", "-year"], name="records_file_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} – {self.title}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state in FROZEN_STATES
+
+
+class CaseFileDocument(models.Model):
+    """A document in a file. ``ordinal`` (DocOrdinal, PL6) is the document's place in time order, kept
+    up to date while the file is open and frozen with it."""
+
+    case_file = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="items")
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    ordinal = models.PositiveIntegerField(_("số thứ tự trong hồ sơ"), default=0)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_file_id", "ordinal", "id"]
+        constraints = [models.UniqueConstraint(fields=["case_file", "document"], name="records_item_unique")]
+        indexes = [models.Index(fields=["document"], name="records_item_document")]

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from lienthong.records import views
+
+app_name = "records"
+urlpatterns = [
+    path("", views.files, name="files"),
+    path("mo/", views.file_open, name="file_open"),
+    path("<int:case_file_id>/", views.file, name="file"),
+    path("<int:case_file_id>/van-ban/", views.file_documents, name="file_documents"),
+    path("<int:case_file_id>/van-ban/<int:document_id>/rut/", views.file_unfile, name="file_unfile"),
+    path("<int:case_file_id>/ket-thuc/", views.file_close, name="file_close"),
+    path("<int:case_file_id>/muc-luc.xlsx", views.file_index, name="file_index"),
+    path("van-ban/<int:document_id>/", views.document_file, name="document_file"),
+    path("danh-muc/", views.plans, name="plans"),
+    path("danh-muc/<int:plan_id>/", views.plan, name="plan"),
+    path("danh-muc/cach-danh-so/<int:agency_id>/", views.numbering_set, name="numbering"),
+    path("danh-muc/<int:plan_id>/de-muc/", views.plan_heading_add, name="plan_heading_add"),
+    path("danh-muc/<int:plan_id>/ho-so/", views.plan_entry_add, name="plan_entry_add"),
+    path("danh-muc/ho-so/<int:entry_id>/xoa/", views.plan_entry_delete, name="plan_entry_delete"),
+    path("danh-muc/<int:plan_id>/phe-duyet/", views.plan_approve, name="plan_approve"),
+    path("danh-muc/<int:plan_id>/ban-hanh/", views.plan_publish, name="plan_publish"),
+    path("danh-muc/<int:plan_id>/nhap/", views.plan_import, name="plan_import"),
+    path("danh-muc/<int:plan_id>/xuat.xlsx", views.plan_export, name="plan_export"),
+]
