@@ -400,6 +400,22 @@ AGENCY_CODE_QD20_FORM = env_bool("AGENCY_CODE_QD20_FORM", True)
 AGENCY_CODE_MAX_LENGTH = env_int("AGENCY_CODE_MAX_LENGTH", 36)
 if not 13 <= AGENCY_CODE_MAX_LENGTH <= 64:
     raise ImproperlyConfigured("AGENCY_CODE_MAX_LENGTH must be between 13 and 64")
+# The exchange with other systems (issue 15; docs/operations.md "Connecting to another instance or a hub"):
+# this instance's system id in signed requests, whether it is a hub that stores and forwards for its members,
+# the clock window of a signed request, the retry back-off (base doubling up to the ceiling, ±20 % jitter) and
+# the number of tries before a package is marked failed, the client's timeout, the largest package taken.
+EXCHANGE_SYSTEM_ID = env_str("EXCHANGE_SYSTEM_ID", "lienthong")
+EXCHANGE_HUB = env_bool("EXCHANGE_HUB", False)
+EXCHANGE_CLOCK_SKEW_SECONDS = env_int("EXCHANGE_CLOCK_SKEW_SECONDS", 300)
+EXCHANGE_RETRY_BASE_SECONDS = env_int("EXCHANGE_RETRY_BASE_SECONDS", 60)
+EXCHANGE_RETRY_MAX_SECONDS = env_int("EXCHANGE_RETRY_MAX_SECONDS", 6 * 3600)
+EXCHANGE_MAX_ATTEMPTS = env_int("EXCHANGE_MAX_ATTEMPTS", 15)
+EXCHANGE_TRANSPORT_TIMEOUT = env_int("EXCHANGE_TRANSPORT_TIMEOUT", 30)
+EXCHANGE_MAX_PACKAGE_BYTES = env_int("EXCHANGE_MAX_PACKAGE_BYTES", 100 * 1024 * 1024)
+# This instance's key and certificate (PEM files) for partners that require signed packages (XMLDSig).
+EXCHANGE_SIGNING_KEY_FILE = env_str("EXCHANGE_SIGNING_KEY_FILE", "")
+EXCHANGE_SIGNING_CERT_FILE = env_str("EXCHANGE_SIGNING_CERT_FILE", "")
+EXCHANGE_SIGNING_KEY_PASSPHRASE = env_str("EXCHANGE_SIGNING_KEY_PASSPHRASE", "")
 # The yearly IT ranking. Self-assessment reminders go this many working days before the deadline (and on
 # the day, and once when overdue).
 ASSESSMENT_REMINDER_DAYS = tuple(int(d) for d in env_list("ASSESSMENT_REMINDER_DAYS", ["5", "1"]))

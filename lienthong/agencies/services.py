@@ -11,7 +11,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lienthong.agencies.models import Agency
+from lienthong.agencies.models import AdministrativeLevel, Agency
 from lienthong.core.errors import ValidationFailed
 from lienthong.core.text import fold, nfc
 
@@ -139,3 +139,32 @@ def agency_save(*, agency: Agency) -> Agency:
             Agency.objects.filter(path__startswith=old_path).exclude(pk=agency.pk).update(
                 path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField()))
     return agency
+
+
+def external_agency_upsert(*, identifier_code: str, name: str, pending: bool = False) -> tuple[Agency, bool]:
+    """An agency outside this instance by its identifier code (the exchange's directory: a partner's agency list,
+    a file, or the sender of a received package). Created when missing (``pending``: inactive and unverified,
+    for an administrator to confirm); an existing external agency gets the name given. An agency of this
+    instance with that code is returned unchanged. Returns (agency, created)."""
+    code = nfc(identifier_code)
+    agency = Agency.objects.filter(identifier_code=code).first()
+    name = nfc(name)[:255] or code
+    if agency is not None:
+        if agency.is_external and name != code and agency.name != name:
+            agency.name = name
+            agency_save(agency=agency)
+        return agency, False
+    level = AdministrativeLevel.objects.order_by("rank").first()
+    if level is None:
+        raise ValidationFailed({"level": [_("Chưa có cấp hành chính nào trong danh mục.")]})
+    agency = Agency(name=name, short_name=name[:120], abbreviation=code[:40], level=level, identifier_code=code,
+                    is_external=True, is_active=not pending, identifier_verified=not pending)
+    return agency_save(agency=agency), True
+
+
+def external_agency_confirm(*, agency_id: int) -> Agency:
+    """An administrator confirms a pending external agency: active and its identifier code verified."""
+    agency = Agency.objects.get(pk=agency_id, is_external=True)
+    agency.is_active = True
+    agency.identifier_verified = True
+    return agency_save(agency=agency)

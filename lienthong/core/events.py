@@ -47,9 +47,15 @@ DOCUMENT_WITHDRAWN = "document_withdrawn"
 #: ``reply_document_id: int | None``. Emitted inside the completing transaction.
 ASSIGNMENT_COMPLETED = "assignment_completed"
 
+#: A clerk is about to change a registered document (cancel it, attach or replace its files). Payload:
+#: ``document_id: int``. Emitted before the change, inside its transaction: a subscriber that must keep the
+#: document as it is (the exchange gateway while the document is in transit to another system) raises
+#: ``ValidationFailed`` with the reason, and nothing changes.
+DOCUMENT_CHANGING = "document_changing"
+
 # Add a new event here with a comment giving its payload; emitters and subscribers use the constant.
 EVENTS = frozenset({FILE_STORED, DOCUMENTS_DELIVERED, DOCUMENT_CHANGED, DELIVERY_REGISTERED, DOCUMENT_WITHDRAWN,
-                    ASSIGNMENT_COMPLETED})
+                    ASSIGNMENT_COMPLETED, DOCUMENT_CHANGING})
 
 Handler = Callable[..., Any]
 _handlers: dict[str, list[Handler]] = defaultdict(list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -281,3 +282,37 @@ def outbox_backlog() -> dict[str, int]:
     counts = dict(OutboxMessage.objects.filter(state__in=waiting).values("state").annotate(n=Count("pk")).order_by()
                   .values_list("state", "n"))
     return {str(state): counts.get(state, 0) for state in waiting}
+
+
+# --- For the inter-system exchange (lienthong.exchange) ---------------------------------------------------------
+
+def deliveries_waiting_exchange(*, exclude_ids=()) -> list[dict[str, Any]]:
+    """Deliveries to external agencies still in the outbox (pending), but those in ``exclude_ids``: each
+    {"id", "document_id", "sender_agency_id", "recipient_agency_id"}."""
+    qs = (Delivery.objects.filter(state=DeliveryState.WAITING_EXCHANGE, outbox__state=OutboxState.PENDING)
+          .exclude(pk__in=exclude_ids).order_by("pk"))
+    return [dict(row) for row in qs.values("id", "document_id", "sender_agency_id", "recipient_agency_id")]
+
+
+def delivery_events_for_exchange(*, document_ids=(), delivery_ids=(), kinds, exclude_ids=()) -> list[dict[str, Any]]:
+    """The events of the given kinds on deliveries of ``document_ids`` or with ``delivery_ids``, but those in
+    ``exclude_ids``, oldest first: {"id", "delivery_id", "kind", "code", "at", "description", "reply",
+    "document_id", "recipient_agency_id", "sender_agency_id"}."""
+    qs = DeliveryEvent.objects.filter(kind__in=list(kinds)).filter(
+        Q(delivery__document_id__in=document_ids) | Q(delivery_id__in=delivery_ids))
+    return [dict(row) for row in qs.exclude(pk__in=exclude_ids).order_by("at", "pk").values(
+        "id", "delivery_id", "kind", "code", "at", "description", "reply", "delivery__document_id",
+        "delivery__recipient_agency_id", "delivery__sender_agency_id")]
+
+
+def delivery_brief(*, delivery_id: int) -> dict[str, Any] | None:
+    """{"id", "state", "recall_state", "document_id", "sender_agency_id", "recipient_agency_id"} of a delivery."""
+    row = (Delivery.objects.filter(pk=delivery_id)
+           .values("id", "state", "recall_state", "document_id", "sender_agency_id", "recipient_agency_id").first())
+    return dict(row) if row is not None else None
+
+
+def deliveries_of_document(*, document_id: int) -> list[dict[str, Any]]:
+    """{"id", "state", "recipient_agency_id"} of every delivery of one document."""
+    return [dict(row) for row in Delivery.objects.filter(document_id=document_id).order_by("pk")
+            .values("id", "state", "recipient_agency_id")]

@@ -397,3 +397,75 @@ def recipient_list_save(*, actor, agency_id: int | None, name: str, member_ids: 
             rl = RecipientList.objects.create(agency_id=agency_id, name=name)
         rl.members.set(member_ids)
     return rl
+
+
+# --- The inter-system exchange (lienthong.exchange): statuses of external recipients, their recalls ----------
+
+# The state an external recipient's status code moves a delivery to, the event it records, and the states it may
+# move from: only forward (a 03 after a 06 is recorded but changes nothing).
+_EXTERNAL_STATUS = {
+    "01": (D.ARRIVED, EventKind.ARRIVED, [D.WAITING_EXCHANGE]),
+    "02": (D.RETURNED, EventKind.RETURNED, [D.WAITING_EXCHANGE, D.ARRIVED, D.RECEIVED]),
+    "03": (D.RECEIVED, EventKind.RECEIVED, [D.WAITING_EXCHANGE, D.ARRIVED]),
+    "04": (D.ASSIGNED, EventKind.ASSIGNED, [D.WAITING_EXCHANGE, D.ARRIVED, D.RECEIVED, D.REGISTERED]),
+    "05": (D.IN_PROGRESS, EventKind.IN_PROGRESS, [D.WAITING_EXCHANGE, D.ARRIVED, D.RECEIVED, D.REGISTERED,
+                                                  D.ASSIGNED]),
+    "06": (D.DONE, EventKind.DONE, [D.WAITING_EXCHANGE, D.ARRIVED, D.RECEIVED, D.REGISTERED, D.ASSIGNED,
+                                    D.IN_PROGRESS]),
+}
+EXTERNAL_STATUS_CODES = frozenset([*_EXTERNAL_STATUS, "15", "16"])
+
+
+def delivery_apply_external_status(*, actor, delivery_id: int, code: str, description: str = "",
+                                   at: dt.datetime | None = None) -> bool:
+    """A status an external recipient sent back (edXML status package) for one delivery to it: always recorded
+    as an event for the sender's tracking, the delivery moved only forward (01 … 06, 02 with its reason in
+    ``description``; 15/16 answer a pending recall). ``actor``: the exchange's system account, so the sender
+    reads the recipient agency as the party. Returns whether the state moved."""
+    if code not in EXTERNAL_STATUS_CODES:
+        raise ValidationFailed({"status_code": [_("Mã trạng thái “%(c)s” không hợp lệ.") % {"c": code}]})
+    now = timezone.now()
+    with transaction.atomic():
+        if code in ("15", "16"):
+            agree = code == "15"
+            fields: dict[str, object] = {"recall_state": RecallState.ACCEPTED if agree else RecallState.REFUSED,
+                                         "updated_at": now}
+            if agree:
+                fields["state"] = D.WITHDRAWN
+            moved = bool(Delivery.objects.filter(pk=delivery_id, recall_state=RecallState.REQUESTED).update(**fields))
+            kind = EventKind.RECALL_ACCEPTED if agree else EventKind.RECALL_REFUSED
+        else:
+            state, kind, earlier = _EXTERNAL_STATUS[code]
+            fields = {"state": state, "updated_at": now}
+            if code == "02":
+                fields["reason"] = nfc(description)[:2000]
+            moved = bool(Delivery.objects.filter(pk=delivery_id, state__in=earlier).update(**fields))
+        DeliveryEvent.objects.bulk_create([_event(delivery_id, kind, actor, description, at=at or now)])
+    return moved
+
+
+def delivery_recall_request_external(*, actor, document_id: int, reason: str) -> int:
+    """An external sender asks for its document back (status 13): every live delivery of its record here gets the
+    request; the recipients' văn thư answer it with ``delivery_recall_answer`` as for an internal sender.
+    Returns the number of deliveries asked."""
+    reason = nfc(reason)[:REASON_MAX_LENGTH]
+    now = timezone.now()
+    with transaction.atomic():
+        asked = list(Delivery.objects.filter(document_id=document_id).exclude(state__in=[D.RETURNED, D.WITHDRAWN])
+                     .exclude(recall_state__in=[RecallState.REQUESTED, RecallState.ACCEPTED])
+                     .values_list("pk", "recipient_agency_id"))
+        Delivery.objects.filter(pk__in=[pk for pk, _a in asked]).update(
+            recall_state=RecallState.REQUESTED, reason=reason, updated_at=now)
+        DeliveryEvent.objects.bulk_create([_event(pk, EventKind.RECALL_REQUESTED, actor, reason, at=now)
+                                           for pk, _a in asked])
+        agencies = [a for _pk, a in asked]
+        transaction.on_commit(lambda: notification_services.notify(
+            user_ids=_people(agencies, Role.CLERK), kind="recall", title=_("Yêu cầu thu hồi văn bản"),
+            body=reason, url=reverse("delivery:inbox") + "?queue=recall", dedupe_key=f"recall:{document_id}"))
+    return len(asked)
+
+
+def outbox_mark(*, delivery_id: int, state: OutboxState, attempts: int, last_error: str = "") -> None:
+    """The exchange gateway's progress on a delivery waiting in the outbox (shown with the delivery)."""
+    OutboxMessage.objects.filter(delivery_id=delivery_id).update(state=state, attempts=attempts,
+                                                                 last_error=last_error[:2000])

@@ -969,6 +969,15 @@ def api_cases(w: World) -> list[Case]:
         add("POST /api/assignments/{assignment_id}/chase", a, url=f"{base}/chase", data={"message": "Nhanh lên"},
             ok=CHASES[a], refused=SEES[a])
 
+    # --- The exchange API between systems: signed by partner systems (HMAC), never by a user's token ----------
+    for route, url in (("POST /api/exchange/packages", "/api/exchange/packages?message_type=edoc"),
+                       ("GET /api/exchange/packages", None), ("GET /api/exchange/packages/{package_id}",
+                                                              "/api/exchange/packages/1"),
+                       ("POST /api/exchange/packages/{package_id}/ack", "/api/exchange/packages/1/ack"),
+                       ("GET /api/exchange/sent", None), ("GET /api/exchange/agencies", None)):
+        add(route, "a user's token is no partner's signature", url=url, others_status=401,
+            data={} if route.startswith("POST") else None)
+
     # --- The yearly IT ranking, usage statistics and the online public services --------------------
     matrix_ranking.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
 

@@ -23,7 +23,8 @@ EXPECTED = {
     "lienthong.signing.tasks.send_credential_expiry_warnings": dt.time(6, 30),
 }
 # Jobs every few minutes, by their interval.
-EXPECTED_EVERY_MINUTES = {"lienthong.monitoring.tasks.worker_heartbeat": 1}
+EXPECTED_EVERY_MINUTES = {"lienthong.monitoring.tasks.worker_heartbeat": 1, "lienthong.exchange.tasks.push": 1,
+                          "lienthong.exchange.tasks.pull": 2}
 
 
 def test_every_app_registers_its_jobs_once_and_they_live_in_the_apps_tasks_modules():

@@ -24,6 +24,7 @@ from lienthong.documents.services.bulk import (
     files_store_many,
     registers_raise_counters,
 )
+from lienthong.documents.services.external import document_record_external
 from lienthong.documents.services.inputs import (
     CODE_NOTATION_MAX_LENGTH,
     CODE_NUMBER_MAX_LENGTH,
@@ -74,7 +75,8 @@ __all__ = [
     "INCOMING_CODE_NOTATION_MAX_LENGTH", "ISSUED_AMOUNT_MAX", "SCAN_KINDS", "SUBJECT_MAX_LENGTH", "BulkDocument",
     "DocumentInput", "PaperSignature", "ReadFile", "agency_may_issue", "build_notation", "check_metadata",
     "document_attach_files", "document_cancel", "document_file_extract", "document_grant", "document_identifier",
-    "document_record_denied", "document_record_view", "document_register_incoming", "document_register_outgoing",
+    "document_record_denied",
+    "document_record_external", "document_record_view", "document_register_incoming", "document_register_outgoing",
     "document_register_outgoing_paper", "document_relate", "document_replace_originals",
     "document_set_legally_valid", "document_set_status", "documents_bulk_create", "earliest_document_date",
     "files_discard", "files_read", "files_store", "files_store_many", "find_duplicate_incoming",

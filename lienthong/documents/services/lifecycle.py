@@ -28,6 +28,7 @@ def document_cancel(*, actor, document: Document, reason: str) -> Document:
     if document.status == DocumentStatus.CANCELLED:
         raise ValidationFailed({"reason": [_("Văn bản đã bị hủy trước đó.")]})
     with transaction.atomic():
+        events.emit(events.DOCUMENT_CHANGING, document_id=document.pk)  # a document in transit stays as it is
         document.status = DocumentStatus.CANCELLED
         document.cancel_reason = reason
         document.cancelled_at = timezone.now()

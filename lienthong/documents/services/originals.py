@@ -166,6 +166,7 @@ def document_attach_files(*, actor, document: Document, uploads) -> list[Documen
     first_order = len(before)
 
     def build() -> Document:
+        events.emit(events.DOCUMENT_CHANGING, document_id=document.pk)  # a document in transit stays as it is
         audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="document", obj_id=document.pk,
                   agency_id=document.agency_id, summary=_("Đính kèm %(n)s tệp") % {"n": len(read)},
                   details={"files": [f.name for f in read]})
@@ -183,6 +184,7 @@ def document_replace_originals(*, actor, document: Document, uploads) -> list[Do
     read = _read_required(uploads)
 
     def build() -> Document:
+        events.emit(events.DOCUMENT_CHANGING, document_id=document.pk)  # a document in transit stays as it is
         DocumentFile.objects.filter(document=document).delete()
         audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="document", obj_id=document.pk,
                   agency_id=document.agency_id, summary=_("Bản gốc đã đóng dấu / ký số của cơ quan"),
