@@ -16,7 +16,6 @@ Reading the upload (type from content, sizes, no DTD/entities, zip-bomb limits) 
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -26,8 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from lienthong.audit.models import AuditAction
 from lienthong.audit.services import audit_log
-from lienthong.core import spreadsheets
-from lienthong.core.exports import append_row, workbook_bytes
+from lienthong.core import exports, spreadsheets
 from lienthong.core.spreadsheets import ImportRejected, RowError, SpreadsheetError
 from lienthong.core.text import fold, nfc
 from lienthong.files import read_table_upload
@@ -231,24 +229,24 @@ def plan_workbook(*, plan: FilePlan) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Danh mục hồ sơ")
-    append_row(ws, [plan.agency.name.upper()])
-    append_row(ws, [_("DANH MỤC HỒ SƠ CỦA %(a)s NĂM %(y)s") % {"a": plan.agency.name.upper(), "y": plan.year}])
+    exports.append_row(ws, [plan.agency.name.upper()])
+    exports.append_row(ws, [_("DANH MỤC HỒ SƠ CỦA %(a)s NĂM %(y)s") % {"a": plan.agency.name.upper(), "y": plan.year}])
     if plan.decision_reference:
-        append_row(ws, [_("(Ban hành kèm theo %(d)s)") % {"d": plan.decision_reference}])
-    append_row(ws, [])
-    append_row(ws, [str(c) for c in COLUMNS])
+        exports.append_row(ws, [_("(Ban hành kèm theo %(d)s)") % {"d": plan.decision_reference}])
+    exports.append_row(ws, [])
+    exports.append_row(ws, [str(c) for c in COLUMNS])
     header_row = ws.max_row
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
     for row in content.rows:
         title = row.heading.title + (f" ({row.heading.abbreviation})" if row.heading.abbreviation else "")
-        append_row(ws, [row.numeral, title.upper() if row.level == 1 else title])
+        exports.append_row(ws, [row.numeral, title.upper() if row.level == 1 else title])
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True, italic=row.level == 2)
         for e in row.entries:
-            append_row(ws, [e.number, e.title, e.retention.name, e.responsible_label, e.notes])
-    append_row(ws, [])
-    append_row(ws, [_("Bản danh mục này có %(t)s hồ sơ, bao gồm: %(p)s hồ sơ lưu trữ vĩnh viễn; "
+            exports.append_row(ws, [e.number, e.title, e.retention.name, e.responsible_label, e.notes])
+    exports.append_row(ws, [])
+    exports.append_row(ws, [_("Bản danh mục này có %(t)s hồ sơ, bao gồm: %(p)s hồ sơ lưu trữ vĩnh viễn; "
                       "%(f)s hồ sơ lưu trữ có thời hạn.") % {"t": content.total, "p": content.permanent,
                                                               "f": content.fixed_term}])
     for letter, width in zip("ABCDE", (18, 70, 18, 28, 24), strict=True):
@@ -256,7 +254,7 @@ def plan_workbook(*, plan: FilePlan) -> bytes:
     for row in ws.iter_rows(min_row=header_row):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return workbook_bytes(wb)
+    return exports.workbook_bytes(wb)
 
 
 INDEX_COLUMNS = [gettext_lazy("STT"), gettext_lazy("Số, ký hiệu văn bản"), gettext_lazy("Ngày tháng văn bản"),
@@ -274,12 +272,12 @@ def index_workbook(*, user, case_file) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Mục lục văn bản")
-    append_row(ws, [_("MỤC LỤC VĂN BẢN")])
+    exports.append_row(ws, [_("MỤC LỤC VĂN BẢN")])
     ws["A1"].font = Font(bold=True)
-    append_row(ws, [_("Hồ sơ số: %(n)s – %(t)s") % {"n": case_file.number, "t": case_file.title}])
-    append_row(ws, [_("Thời hạn bảo quản: %(r)s") % {"r": case_file.retention.name}])
-    append_row(ws, [])
-    append_row(ws, [str(c) for c in INDEX_COLUMNS])
+    exports.append_row(ws, [_("Hồ sơ số: %(n)s – %(t)s") % {"n": case_file.number, "t": case_file.title}])
+    exports.append_row(ws, [_("Thời hạn bảo quản: %(r)s") % {"r": case_file.retention.name}])
+    exports.append_row(ws, [])
+    exports.append_row(ws, [str(c) for c in INDEX_COLUMNS])
     page = 1
     pages_total = 0
     for item in items:
@@ -288,12 +286,11 @@ def index_workbook(*, user, case_file) -> bytes:
         pages = f"{page}–{page + count - 1}" if count > 1 else (str(page) if count == 1 else "")
         page += count
         pages_total += count
-        append_row(ws, [item.ordinal, doc.number_symbol, doc.issued_on.strftime("%d/%m/%Y"),
+        exports.append_row(ws, [item.ordinal, doc.number_symbol, doc.issued_on.strftime("%d/%m/%Y"),
                         f"{doc.document_type.name}: {doc.subject}", doc.issuer_name, pages, doc.notes])
-    append_row(ws, [])
-    append_row(ws, [_("Chứng từ kết thúc: hồ sơ gồm %(d)s văn bản, %(p)s trang.") % {
+    exports.append_row(ws, [])
+    exports.append_row(ws, [_("Chứng từ kết thúc: hồ sơ gồm %(d)s văn bản, %(p)s trang.") % {
         "d": len(items), "p": pages_total}])
     for letter, width in zip("ABCDEFG", (6, 22, 14, 70, 32, 12, 20), strict=True):
         ws.column_dimensions[letter].width = width
-    buffer = io.BytesIO(workbook_bytes(wb))
-    return buffer.getvalue()
+    return exports.workbook_bytes(wb)

@@ -1,28 +1,18 @@
-"""Where the 20 interoperability samples are: ``../shared/interop/edxml`` beside the repository root.
-
-In a git worktree (``.git`` is a file naming the main repository) the main checkout's parent is tried too. A
-missing folder is a failure of the tests that use it, never a skip."""
+"""The 20 interoperability samples of ``../shared/interop/edxml`` (real packages of other producers, with the
+values a parser must extract), kept byte for byte in ``samples/`` beside this module so that the tests run in any
+checkout; ``samples/README.md`` gives each file's public source and what was changed (``.gitattributes`` keeps
+their CRLF and BOM)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-RELATIVE = Path("shared") / "interop" / "edxml"
+SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
 def samples_dir() -> Path:
-    candidates = [ROOT.parent / RELATIVE]
-    git = ROOT / ".git"
-    if git.is_file():  # "gitdir: /path/main/.git/worktrees/<name>"
-        gitdir = Path(git.read_text(encoding="utf-8").partition("gitdir:")[2].strip())
-        if gitdir.parent.name == "worktrees":
-            candidates.append(gitdir.parent.parent.parent.parent / RELATIVE)
-    for candidate in candidates:
-        if (candidate / "expected.jsonl").is_file():
-            return candidate
-    raise AssertionError(f"edXML samples not found (looked in {', '.join(map(str, candidates))})")
+    return SAMPLES
 
 
 def expected() -> list[dict]:

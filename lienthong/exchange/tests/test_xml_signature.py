@@ -2,7 +2,6 @@
 missing Signature blocks get a verdict with a reason instead of a crash."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -21,17 +20,13 @@ from lienthong.exchange.edxml.signature import (
     verify_package,
 )
 
+from . import edxml_samples
 from .standin import small_package
-
-REPO = Path(__file__).resolve().parents[3]
 
 
 def sample(name: str) -> bytes:
-    """A real package of ``shared/interop/edxml`` (beside the checkout, or beside the folder of worktrees)."""
-    for shared in (REPO.parent / "shared", REPO.parent.parent / "shared"):
-        if (shared / "interop" / "edxml" / name).exists():
-            return (shared / "interop" / "edxml" / name).read_bytes()
-    raise AssertionError(f"sample {name} not found beside {REPO}")
+    """A real package of the interoperability samples (``edxml_samples``)."""
+    return edxml_samples.sample(name)
 
 
 def make_identity(common_name: str, *, days: int = 365, start: dt.datetime | None = None):
