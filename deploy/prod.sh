@@ -37,6 +37,15 @@ alive() {
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE 'gunicorn|qcluster|caddy'
 }
 
+# Whether a process this run just launched is still there. Not ``alive``: between the fork and the exec the child
+# still shows the launching shell's command line, and a loaded machine can be caught in that instant.
+running() {
+  local pidfile=$1 pid
+  [ -f "$pidfile" ] || return 1
+  pid=$(cat "$pidfile")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1)" != Z ]
+}
+
 stop() {
   local pidfile pid any=0
   shopt -s nullglob
@@ -168,7 +177,7 @@ print(settings.REQUEST_BODY_MAX_BYTES, settings.STATIC_ROOT, health)')
     for _ in $(seq 1 120); do
       curl -fsS -o /dev/null --max-time 2 -H "Host: localhost" -H "X-Forwarded-Proto: https" \
         "http://127.0.0.1:$port$health" 2>/dev/null && break
-      alive "$RUN/web-$port.pid" || { say "web-$port did not start; see $LOG/web-$port.log"; stop; exit 1; }
+      running "$RUN/web-$port.pid" || { say "web-$port did not start; see $LOG/web-$port.log"; stop; exit 1; }
       sleep 0.5
     done
   done
@@ -195,7 +204,7 @@ print(settings.REQUEST_BODY_MAX_BYTES, settings.STATIC_ROOT, health)')
       return 0
     fi
     for pidfile in "$RUN"/*.pid; do
-      alive "$pidfile" || { say "$(basename "$pidfile" .pid) did not start; see $LOG/$(basename "$pidfile" .pid).log"; stop; exit 1; }
+      running "$pidfile" || { say "$(basename "$pidfile" .pid) did not start; see $LOG/$(basename "$pidfile" .pid).log"; stop; exit 1; }
     done
     sleep 0.5
   done
