@@ -208,14 +208,22 @@ def _organ(agency) -> edxml.Organ:
     return edxml.Organ(organ_id=agency.identifier_code or "", name=agency.name)
 
 
-def document_package(*, document: Document, recipient) -> edxml.DocumentPackage:
-    """The edoc package of an issued document for one external recipient: its metadata, the issuing agency as
-    From, the recipient's identifier code as To, its files (the signed PDF) as attachments."""
+def document_attachments(*, document: Document) -> list[edxml.Attachment]:
+    """The document's files (the signed PDF first) as package attachments, their bytes read from the store."""
     files: list[edxml.Attachment] = []
     for df in document_selectors.document_files(document=document):
         read = document_services.stored_file_read(stored_file=df.stored_file, filename=df.filename)
         files.append(edxml.Attachment(name=df.filename, data=read.data, content_type=df.stored_file.content_type,
                                       content_id=f"{len(files) + 1}"))
+    return files
+
+
+def document_package(*, document: Document, recipient,
+                     attachments: list[edxml.Attachment] | None = None) -> edxml.DocumentPackage:
+    """The edoc package of an issued document for one external recipient: its metadata, the issuing agency as
+    From, the recipient's identifier code as To, its files (the signed PDF) as attachments (``attachments`` when
+    the caller has read them already for another recipient of the same document)."""
+    files = document_attachments(document=document) if attachments is None else attachments
     sender = document.agency
     identifier = document.identifier or document_services.document_identifier(
         organ_id=sender.identifier_code, issued_on=document.issued_on, number_symbol=document.number_symbol)
@@ -237,8 +245,14 @@ def outbox_collect() -> int:
     queued = OutboundPackage.objects.filter(message_type=MessageType.EDOC, delivery_id__isnull=False).values(
         "delivery_id")
     made = 0
+    # Deliveries come in id order, so the recipients of one document come together: the document and its files
+    # are read once for all of them, and only one document's files are held at a time.
+    current: tuple[int, Document, list[edxml.Attachment]] | None = None
     for row in delivery_selectors.deliveries_waiting_exchange(exclude_ids=queued):
-        document = Document.objects.select_related("agency", "document_type").get(pk=row["document_id"])
+        if current is None or current[0] != row["document_id"]:
+            doc = Document.objects.select_related("agency", "document_type").get(pk=row["document_id"])
+            current = (doc.pk, doc, document_attachments(document=doc))
+        _document_id, document, attachments = current
         recipient = Agency.objects.get(pk=row["recipient_agency_id"])
         code = recipient.identifier_code or ""
         partner = selectors.partner_for(code) if code else None
@@ -247,7 +261,7 @@ def outbox_collect() -> int:
             delivery_services.outbox_mark(delivery_id=row["id"], state=OutboxState.PENDING, attempts=0,
                                           last_error=str(message))
             continue
-        package = document_package(document=document, recipient=recipient)
+        package = document_package(document=document, recipient=recipient, attachments=attachments)
         try:
             data = codec.build_document(package)
         except edxml.EdxmlError as exc:  # our record cannot be sent as it is (say, a notation too long)

@@ -31,21 +31,13 @@ VALUE_CORRECTED = gettext_lazy("Hội đồng sửa số liệu tiêu chí %(c)s
 def council_adjust(*, actor, campaign_unit: CampaignUnit, criterion_code: str, new_points, reason: str) -> Adjustment:
     """The council changes the points of one criterion of one unit. Reason required; audit-logged."""
     _require_council(actor)
-    reason = (reason or "").strip()
-    errors: dict[str, list] = {}
-    if not reason:
-        errors["reason"] = [str(ADJUST_REASON_REQUIRED)]
-    elif problem := too_long_message(reason, REASON_MAX_LENGTH):
-        errors["reason"] = [problem]
+    reason, errors = _reason_checked(reason, ADJUST_REASON_REQUIRED)
     with transaction.atomic():
         c = _lock(campaign_unit.campaign)
         _require_state(c, S.COUNCIL)
         cu = CampaignUnit.objects.get(pk=campaign_unit.pk)
         inputs = selectors.scoring_inputs(c)
-        cs = inputs.cs
-        pair = next(((cat, k) for cat, k in cs.criteria() if k.code == criterion_code), None)
-        if pair is None or not cs.applies(pair[0], pair[1], cu.group_code) or criterion_code in cu.not_applicable:
-            errors["criterion_code"] = [str(CRITERION_NOT_FOR_UNIT)]
+        pair = _criterion_of_unit(inputs.cs, cu, criterion_code, errors)
         try:
             new = float(new_points)
         except (TypeError, ValueError):
@@ -75,22 +67,15 @@ def council_correct_value(*, actor, campaign_unit: CampaignUnit, criterion_code:
     are computed from the corrected value, so a benchmark it set for the group (the best value, the range)
     is corrected for every unit. Reason required; audit-logged; the value is checked like a unit's own."""
     _require_council(actor)
-    reason = (reason or "").strip()
-    errors: dict[str, list] = {}
-    if not reason:
-        errors["reason"] = [str(CORRECT_REASON_REQUIRED)]
-    elif problem := too_long_message(reason, REASON_MAX_LENGTH):
-        errors["reason"] = [problem]
+    reason, errors = _reason_checked(reason, CORRECT_REASON_REQUIRED)
     with transaction.atomic():
         c = _lock(campaign_unit.campaign)
         _require_state(c, S.COUNCIL)
         cu = CampaignUnit.objects.get(pk=campaign_unit.pk)
         inputs = selectors.scoring_inputs(c)
-        cs = inputs.cs
-        pair = next(((cat, k) for cat, k in cs.criteria() if k.code == criterion_code), None)
-        if pair is None or not cs.applies(pair[0], pair[1], cu.group_code) or criterion_code in cu.not_applicable:
-            errors["criterion_code"] = [str(CRITERION_NOT_FOR_UNIT)]
-        elif new_value is not None and (problem := _check_value(pair[1], new_value)):
+        pair = _criterion_of_unit(inputs.cs, cu, criterion_code, errors)
+        if ("criterion_code" not in errors and pair is not None and new_value is not None
+                and (problem := _check_value(pair[1], new_value))):
             errors["new_value"] = [problem]
         if errors:
             raise ValidationFailed(errors)
@@ -108,6 +93,26 @@ def council_correct_value(*, actor, campaign_unit: CampaignUnit, criterion_code:
              _("Sửa số liệu %(a)s, tiêu chí %(c)s") % {"a": cu.agency_id, "c": criterion_code},
              {"value_correction": corr.pk})
     return corr
+
+
+def _reason_checked(reason, required_message) -> tuple[str, dict[str, list]]:
+    """The council's reason, stripped, and the errors it gives (missing or too long)."""
+    reason = (reason or "").strip()
+    errors: dict[str, list] = {}
+    if not reason:
+        errors["reason"] = [str(required_message)]
+    elif problem := too_long_message(reason, REASON_MAX_LENGTH):
+        errors["reason"] = [problem]
+    return reason, errors
+
+
+def _criterion_of_unit(cs, cu: CampaignUnit, criterion_code: str, errors: dict[str, list]):
+    """(category, criterion) of ``criterion_code`` (None when the set has no such criterion), with an error in
+    ``errors`` when it does not apply to the unit."""
+    pair = next(((cat, k) for cat, k in cs.criteria() if k.code == criterion_code), None)
+    if pair is None or not cs.applies(pair[0], pair[1], cu.group_code) or criterion_code in cu.not_applicable:
+        errors["criterion_code"] = [str(CRITERION_NOT_FOR_UNIT)]
+    return pair
 
 
 def _plain(v) -> str:
