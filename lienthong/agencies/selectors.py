@@ -28,3 +28,39 @@ def agency_directory(*, q: str | None = None, level_code: str | None = None, lev
     if external is not None:
         qs = qs.filter(is_external=external)
     return qs.order_by("path")
+
+
+def agency_picker(*, q: str, limit: int | None = 20) -> list[Agency]:
+    """Active agencies answering to ``q`` as a clerk types it, best first: the identifier code's beginning
+    ("000.00.11"), the abbreviation ("stc", "SKHĐT"), the full or short name without diacritics or case
+    ("so tai chinh", "so kh&dt"), or every word as the beginning of a word of the name ("uy ban tinh").
+
+    One query over the active directory (a few hundred rows): the short name and the abbreviation have no
+    folded column to search in SQL, so they are folded here.
+    """
+    query = " ".join(nfc(q or "").split())
+    folded = fold(query)
+    if not folded:  # nothing typed: the whole directory, as the form lists it
+        return list(Agency.objects.filter(is_active=True).order_by("name"))
+    words = folded.split()
+    squeezed = folded.replace(" ", "")
+    ranked = []
+    agencies = Agency.objects.filter(is_active=True).only(
+        "pk", "name", "short_name", "abbreviation", "identifier_code", "name_folded", "path")
+    for agency in agencies:
+        names = (agency.name_folded or fold(agency.name), fold(agency.short_name))
+        if agency.identifier_code and agency.identifier_code.lower().startswith(query.lower()):
+            rank = 0
+        elif agency.abbreviation and fold(agency.abbreviation).replace(" ", "") == squeezed:
+            rank = 0
+        elif any(n.startswith(folded) for n in names):
+            rank = 1
+        elif any(folded in n for n in names):
+            rank = 2
+        elif all(any(t.startswith(w) for t in " ".join(names).split()) for w in words):
+            rank = 3
+        else:
+            continue
+        ranked.append((rank, agency.path, agency))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    return [agency for _rank, _path, agency in ranked[:limit]]

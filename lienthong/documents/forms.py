@@ -148,3 +148,8 @@ class DocumentFilterForm(forms.Form):
     sender = forms.CharField(label=_("Cơ quan ban hành"), required=False)
     date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE)
+    # With a search: the order of the results, and the issuing agency chosen among the facets.
+    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False,
+                             choices=[("", _("Phù hợp nhất")), ("date", _("Mới nhất"))])
+    issuer = forms.IntegerField(label=_("Cơ quan ban hành"), required=False, min_value=1, max_value=2**31 - 1,
+                                widget=forms.HiddenInput)

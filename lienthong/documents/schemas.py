@@ -45,6 +45,8 @@ class DocumentListQuery(Schema):
     direction: Annotated[DirectionFilter | None, BeforeValidator(blank_to_none)] = Field(
         None, description="in: văn bản đến, out: văn bản đi")
     year: Annotated[int | None, BeforeValidator(blank_to_none)] = Field(None, ge=1900, le=2100)
+    sort: Annotated[Literal["relevance", "date"] | None, BeforeValidator(blank_to_none)] = Field(
+        None, description="Chỉ khi tìm kiếm: relevance (phù hợp nhất trước, mặc định) hoặc date (mới nhất trước)")
     page: int = Field(1, ge=1)
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
@@ -128,6 +130,8 @@ class DocumentListItem(Schema):
 class DocumentPage(Schema):
     items: list[DocumentListItem]
     count: int
+    count_more: bool = Field(False, description=(
+        "Chỉ khi tìm kiếm: có hơn count văn bản khớp (đếm chính xác đến 1000)"))
     page: int
     page_size: int
 

@@ -54,6 +54,9 @@ class Tier:
     phrase: tuple[str, ...] = ()  # folded syllables that must stand together
     exact: tuple[tuple[str, ...], ...] = ()  # exact-form phrases (or single syllables) that must occur
     any_pair: tuple[tuple[str, str], ...] = ()  # at least one of these pairs must stand together (folded)
+    # Every piece of the query must stand in the short fields (number, subject, issuer, type, signer): the
+    # scattered pass of three syllables or more, whose matches over a long text are noise.
+    short_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,15 @@ class Plan:
     topic: tuple[str, ...]  # ``words`` without the type name of a type intent
     type_intent: tuple[str, ...]  # folded type name named by the query, or ()
     symbols: tuple[str, ...]  # normalised symbol pieces ("32/TB" -> "32/TB")
+
+    def result_tier(self, *, found_better: bool) -> Tier:
+        """The pass whose matches are the whole result (counted, grouped in facets, sorted by date): the
+        loosest pass before the scattered one when those passes found something (``found_better``), else
+        the scattered pass. The passes are nested (each finds a superset of the one before), so this is
+        the union of the passes the ranking keeps."""
+        if len(self.topic) < 2 or not found_better or len(self.tiers) < 2:
+            return self.tiers[-1]
+        return self.tiers[-2]
 
 
 def find(haystack: Sequence[str], needle: Sequence[str]) -> int:
@@ -120,7 +132,7 @@ def plan(parsed: ParsedQuery, type_names: Iterable[str] = (), agency_heads: Iter
         tiers.append(Tier(PHRASE, phrase=tuple(topic)))
     if len(topic) >= 4:
         tiers.append(Tier(NEAR, any_pair=tuple(zip(topic, topic[1:], strict=False))))
-    tiers.append(Tier(SCATTERED))
+    tiers.append(Tier(SCATTERED, short_only=len(topic) >= 3))
     return Plan(tiers=tuple(tiers), match=match, words=tuple(words), exact_words=tuple(exact_words),
                 topic=tuple(topic), type_intent=type_intent,
                 symbols=tuple(re.sub(r"\s+", "", s).upper() for s in symbols))

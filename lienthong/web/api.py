@@ -29,7 +29,7 @@ from lienthong.web.schemas import DocumentDetail
 
 router = Router(tags=["Văn bản"])
 
-# A search answers with its best matches, not an unbounded list; pages are cut from these.
+# A search answers with its best matches, not an unbounded list: pages go this deep (the count goes further).
 SEARCH_MAX_RESULTS = 200
 
 # What the registration endpoint refuses (besides the services' own field errors).
@@ -52,13 +52,17 @@ def document_list(request, params: Query[DocumentListQuery]):
         qs = selectors.document_list(user=user, direction=params.direction, year=params.year)
         return page_of(qs, params.page, params.page_size, DocumentListItem.of)
     start, end = page_bounds(params.page, params.page_size)
-    hits = search_selectors.search_documents(user=user, query=params.q, limit=SEARCH_MAX_RESULTS,
-                                             direction=params.direction, year=params.year, snippets=(start, end))
-    page_hits = hits[start:end]
+    # Rows and snippets only up to the page asked for; the matches are counted apart (exact up to a
+    # threshold, "more than" beyond it).
+    found = search_selectors.search(user=user, query=params.q, limit=min(end, SEARCH_MAX_RESULTS),
+                                    direction=params.direction, year=params.year,
+                                    sort=params.sort or search_selectors.RELEVANCE, snippets=(start, end), count=True)
+    page_hits = found.hits[start:end] if start < SEARCH_MAX_RESULTS else []
     # Free when the search already joined the type; one query otherwise, never one per row.
     selectors.with_document_types([h.document for h in page_hits])
     items = [DocumentListItem.of(h.document, snippet=h.snippet) for h in page_hits]
-    return {"items": items, "count": len(hits), "page": params.page, "page_size": params.page_size}
+    return {"items": items, "count": found.count or 0, "count_more": found.count_more, "page": params.page,
+            "page_size": params.page_size}
 
 
 def _detail(doc) -> DocumentDetail:

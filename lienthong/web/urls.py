@@ -12,4 +12,6 @@ urlpatterns = [
     path("van-ban/<int:document_id>/", views.document_detail, name="detail"),
     path("van-ban/dang-ky-di/", views.register_outgoing, name="register_outgoing"),
     path("van-ban/dang-ky-den/", views.register_incoming, name="register_incoming"),
+    path("van-ban/goi-y-so/", views.number_completions, name="number_completions"),
+    path("van-ban/chon-co-quan/", views.agency_picker, name="agency_picker"),
 ]

@@ -17,11 +17,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lienthong.accounts import selectors as account_selectors
+from lienthong.agencies import selectors as agency_selectors
 from lienthong.audit.selectors import audit_entries_for
 from lienthong.authority import selectors as authority_selectors
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -41,7 +43,10 @@ PAGE_SIZE = 25
 NUMBERED = gettext_lazy("Đã cấp số %(s)s.")
 REGISTERED_INCOMING = gettext_lazy("Đã vào sổ văn bản đến, số đến %(n)s.")
 # Around the search results (issue 17).
-SEARCH_SHOWN = gettext_lazy("%(n)s văn bản phù hợp nhất.")
+SEARCH_COUNT = gettext_lazy("%(n)s văn bản phù hợp.")
+SEARCH_COUNT_MORE = gettext_lazy("Hơn %(n)s văn bản phù hợp.")
+SORT_RELEVANCE = gettext_lazy("Phù hợp nhất")
+SORT_DATE = gettext_lazy("Mới nhất")
 SEARCH_NOT_EXACT = gettext_lazy("Không có văn bản nào khớp đúng dấu “%(q)s”; dưới đây là các văn bản khớp khi tìm "
                                 "không dấu “%(folded)s”.")
 
@@ -61,37 +66,97 @@ def document_list(request):
     form = DocumentFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     query = (filters.get("q") or "").strip()
-    search_error = None
-    hits = None
-    not_exact = ""
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "query": query, "search_error": None, "hits": None, "page": None,
+               "querystring": params.urlencode(), "registers": selectors.register_choices(user=request.user)}
     if query:
-        try:
-            hits = search_selectors.search_documents(
-                user=request.user, query=query, limit=PAGE_SIZE,
-                direction=filters.get("direction") or None, year=filters.get("year"),
-            )
-            # Typed with diacritics, found only after folding: say so (the hits are the unaccented search's).
-            if hits and fold(query) != query.lower() and not any(h.exact for h in hits):
-                not_exact = SEARCH_NOT_EXACT % {"q": query, "folded": fold(query)}
-        except ValidationFailed as exc:
-            search_error = exc.message
-    page = None
-    if hits is None:
+        context.update(_search_page(request, query, filters, params))
+    if context["hits"] is None:
         qs = selectors.document_list(
             user=request.user, direction=filters.get("direction") or None, year=filters.get("year"),
             register_id=filters.get("register"), document_type_id=getattr(filters.get("document_type"), "pk", None),
             urgency=filters.get("urgency") or None, sender=filters.get("sender") or None,
             date_from=filters.get("date_from"), date_to=filters.get("date_to"),
         )
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    registers = selectors.register_choices(user=request.user)
-    return render(request, "web/document_list.html", {
-        "form": form, "page": page, "hits": hits, "query": query, "search_error": search_error,
-        "hits_shown": SEARCH_SHOWN % {"n": len(hits)} if hits else "", "not_exact": not_exact,
-        "querystring": params.urlencode(), "registers": registers,
-    })
+        context["page"] = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/document_list.html", context)
+
+
+# The facets of the search page: (filter parameter, heading).
+FACETS = (
+    ("document_type", gettext_lazy("Loại văn bản")),
+    ("year", gettext_lazy("Năm")),
+    ("direction", gettext_lazy("Văn bản đi/đến")),
+    ("issuer", gettext_lazy("Cơ quan ban hành")),
+)
+
+
+def _search_page(request, query: str, filters: dict, params) -> dict:
+    """The search results page: one page of hits, the count, the facets (each value a link that adds
+    or removes its filter), the order, and the note when diacritics were not matched exactly."""
+    try:
+        number = max(1, min(int(request.GET.get("page") or 1), search_selectors.MAX_LIMIT // PAGE_SIZE))
+    except ValueError:
+        number = 1
+    start, end = (number - 1) * PAGE_SIZE, number * PAGE_SIZE
+    chosen = {"document_type": getattr(filters.get("document_type"), "pk", None), "year": filters.get("year"),
+              "direction": filters.get("direction") or None, "issuer": filters.get("issuer")}
+    try:
+        found = search_selectors.search(
+            user=request.user, query=query, limit=end, snippets=(start, end), count=True, facets=True,
+            sort=filters.get("sort") or search_selectors.RELEVANCE, **chosen)
+    except ValidationFailed as exc:
+        return {"search_error": exc.message}
+    hits = found.hits[start:end]
+    not_exact = ""
+    # Typed with diacritics, found only after folding: say so (the hits are the unaccented search's).
+    if hits and fold(query) != query.lower() and not any(h.exact for h in found.hits):
+        not_exact = SEARCH_NOT_EXACT % {"q": query, "folded": fold(query)}
+    facets = []
+    for name, heading in FACETS:
+        values = found.facets.get(name, [])
+        if not values:
+            continue
+        links = []
+        for v in values:
+            selected = str(chosen[name] or "") == str(v.value)
+            link = params.copy()
+            if selected:
+                link.pop(name, None)
+            else:
+                link[name] = v.value
+            links.append({"label": v.label, "count": v.count, "selected": selected, "url": "?" + link.urlencode()})
+        facets.append({"heading": heading, "values": links})
+    count = found.count or 0
+    shown = (SEARCH_COUNT_MORE if found.count_more else SEARCH_COUNT) % {"n": number_format(count, force_grouping=True)}
+    pages = min(-(-count // PAGE_SIZE), search_selectors.MAX_LIMIT // PAGE_SIZE)
+    sorts = []
+    for value, label in ((search_selectors.RELEVANCE, SORT_RELEVANCE), (search_selectors.DATE, SORT_DATE)):
+        link = params.copy()
+        link["sort"] = value
+        sorts.append({"label": label, "url": "?" + link.urlencode(),
+                      "selected": (filters.get("sort") or search_selectors.RELEVANCE) == value})
+    return {"hits": hits, "hits_shown": shown, "not_exact": not_exact, "facets": facets, "sorts": sorts,
+            "search_page": {"number": number, "pages": pages, "first": start + 1,
+                            "previous": number - 1 if number > 1 else None, "next": number + 1 if number < pages else None}}
+
+
+@login_required
+def number_completions(request):
+    """Options for the search box's datalist: số/ký hiệu the user may see that begin with what is typed."""
+    numbers = search_selectors.number_completions(user=request.user, prefix=request.GET.get("q", "")[:80])
+    return render(request, "web/number_completions.html", {"numbers": numbers})
+
+
+@login_required
+def agency_picker(request):
+    """Options for the issuing-agency select of the registration form, narrowed to what is typed (htmx);
+    the form still validates the choice against the whole directory."""
+    q = request.GET.get("issuer_agency_q", "")[:120]
+    agencies = agency_selectors.agency_picker(q=q)
+    return render(request, "web/agency_options.html", {"agencies": agencies, "q": q,
+                                                       "selected": request.GET.get("issuer_agency", "")})
 
 
 @login_required

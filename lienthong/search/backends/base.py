@@ -65,6 +65,20 @@ class SearchBackend:
         adds the conditions of one pass of ``ranking`` (phrase, exact forms, pairs)."""
         raise NotImplementedError
 
+    def ids_sql(self, *, parsed: ParsedQuery, agency_ids: Sequence[int], visible: QuerySet | None,
+                direction: str | None, year: int | None, tier: Tier | None = None,
+                limit: int | None = None) -> tuple[str, tuple]:
+        """SQL for the ids of every document ``ranked_sql`` would find, unordered and unranked (for counts,
+        facets and the date order), at most ``limit``. ``visible=None``: the caller checks permissions
+        outside (``Document`` rows filtered by ``documents_visible_to``)."""
+        raise NotImplementedError
+
+    def numbers_sql(self, *, tokens: Sequence[str], agency_ids: Sequence[int], visible: QuerySet,
+                    limit: int) -> tuple[str, tuple]:
+        """SQL for the ids of up to ``limit`` documents in ``visible`` whose số/ký hiệu begins with the folded
+        ``tokens`` (the last one as a prefix): the number completion."""
+        raise NotImplementedError
+
     def ranked(self, **kwargs) -> list[tuple[int, float]]:
         sql, params = self.ranked_sql(**kwargs)
         with connection.cursor() as cursor:

@@ -41,19 +41,24 @@ RANK_WEIGHTS = "'{0.1, 0.2, 0.5, 1.0}'::float4[]"
 NUMBER_ONLY = "'{0, 0, 0, 1.0}'::float4[]"
 
 
-def _tsquery_phrases(tokens: Sequence[str], prefix: bool, agency_ids: Sequence[int]) -> str:
-    # Tokens are runs of letters and digits (text.TOKEN_RE): quoting them is enough.
+def _tsquery_phrases(tokens: Sequence[str], prefix: bool, agency_ids: Sequence[int], weights: str = "") -> str:
+    # Tokens are runs of letters and digits (text.TOKEN_RE): quoting them is enough. ``weights`` ("A",
+    # "ABC") restricts the terms to those labels: the number, the short fields.
     alternatives = []
     for agency_id in agency_ids:
-        terms = [f"'a{int(agency_id)}z{t}'" for t in tokens]
+        terms = [f"'a{int(agency_id)}z{t}'" + (f":{weights}" if weights else "") for t in tokens]
         if prefix:
-            terms[-1] += ":*"
+            terms[-1] = terms[-1].replace(":", ":*", 1) if weights else terms[-1] + ":*"
         alternatives.append("(" + " <-> ".join(terms) + ")")
     return "(" + " | ".join(alternatives) + ")"
 
 
-def fold_tsquery(parsed: ParsedQuery, agency_ids: Sequence[int]) -> str:
-    return " & ".join(_tsquery_phrases(p.folded, p.prefix, agency_ids) for p in parsed.phrases)
+def fold_tsquery(parsed: ParsedQuery, agency_ids: Sequence[int], weights: str = "") -> str:
+    return " & ".join(_tsquery_phrases(p.folded, p.prefix, agency_ids, weights) for p in parsed.phrases)
+
+
+# Labels of the short fields in ``tsv_fold`` (number A, subject B, issuer/type/signer C): ``Tier.short_only``.
+SHORT_WEIGHTS = "ABC"
 
 
 def exact_tsquery(parsed: ParsedQuery, agency_ids: Sequence[int]) -> str:
@@ -80,9 +85,8 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {TABLE}")
 
-    def ranked_sql(self, *, parsed, agency_ids, visible, direction, year, limit, tier=None):
-        fold_q = fold_tsquery(parsed, agency_ids)
-        where_q = fold_q
+    def _where(self, *, parsed, agency_ids, direction, year, tier) -> tuple[list[str], list]:
+        where_q = fold_tsquery(parsed, agency_ids, SHORT_WEIGHTS if tier is not None and tier.short_only else "")
         exact_where = []
         if tier is not None:
             if tier.phrase:
@@ -91,6 +95,22 @@ class PostgresBackend(SearchBackend):
                 pairs = [_tsquery_phrases(pair, False, agency_ids) for pair in tier.any_pair]
                 where_q += " & (" + " | ".join(pairs) + ")"
             exact_where = [_tsquery_phrases(tokens, False, agency_ids) for tokens in tier.exact]
+        where = ["s.tsv_fold @@ to_tsquery('vn', %s)"]
+        params: list = [where_q]
+        if exact_where:
+            # tsv_exact has no index: it is checked on the rows the folded GIN lookup found.
+            where.append("s.tsv_exact @@ to_tsquery('simple', %s)")
+            params.append(" & ".join(exact_where))
+        if direction:
+            where.append("s.direction = %s")
+            params.append(direction)
+        if year:
+            where.append("s.year = %s")
+            params.append(int(year))
+        return where, params
+
+    def ranked_sql(self, *, parsed, agency_ids, visible, direction, year, limit, tier=None):
+        fold_q = fold_tsquery(parsed, agency_ids)
         rank = f"ts_rank({RANK_WEIGHTS}, s.tsv_fold, to_tsquery('vn', %s))"
         params: list = [fold_q]
         if parsed.accented:
@@ -102,18 +122,9 @@ class PostgresBackend(SearchBackend):
             # carrying "32/TB-VP.UBND" then ranks above documents that cite it in subject and text.
             rank += f" + ts_rank({NUMBER_ONLY}, s.tsv_fold, to_tsquery('vn', %s))"
             params.append(" | ".join(_tsquery_phrases(p.folded, True, agency_ids) for p in symbols))
-        where = ["s.tsv_fold @@ to_tsquery('vn', %s)"]
-        params.append(where_q)
-        if exact_where:
-            # tsv_exact has no index: it is checked on the rows the folded GIN lookup found.
-            where.append("s.tsv_exact @@ to_tsquery('simple', %s)")
-            params.append(" & ".join(exact_where))
-        if direction:
-            where.append("s.direction = %s")
-            params.append(direction)
-        if year:
-            where.append("s.year = %s")
-            params.append(int(year))
+        where, where_params = self._where(parsed=parsed, agency_ids=agency_ids, direction=direction, year=year,
+                                          tier=tier)
+        params += where_params
         # The inner query ranks every match of the user's agencies (OFFSET 0 keeps it a separate,
         # sorted step); the outer one walks that order and stops after ``limit`` visible rows. The
         # permission subquery also carries OFFSET 0, which stops PostgreSQL from turning it into a
@@ -128,6 +139,24 @@ class PostgresBackend(SearchBackend):
             params += visible_params
         params.append(int(limit))
         return f"{sql} LIMIT %s", tuple(params)
+
+    def ids_sql(self, *, parsed, agency_ids, visible, direction, year, tier=None, limit=None):
+        where, params = self._where(parsed=parsed, agency_ids=agency_ids, direction=direction, year=year, tier=tier)
+        if visible is not None:
+            visible_sql, visible_params = correlated_visibility(visible, "s.document_id")
+            where.append(f"EXISTS ({visible_sql} OFFSET 0)")
+            params += visible_params
+        sql = f"SELECT s.document_id FROM {TABLE} s WHERE {' AND '.join(where)}"
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(int(limit))
+        return sql, tuple(params)
+
+    def numbers_sql(self, *, tokens, agency_ids, visible, limit):
+        visible_sql, visible_params = correlated_visibility(visible, "s.document_id")
+        sql = (f"SELECT s.document_id FROM {TABLE} s WHERE s.tsv_fold @@ to_tsquery('vn', %s) "
+               f"AND EXISTS ({visible_sql} OFFSET 0) LIMIT %s")
+        return sql, (_tsquery_phrases(tokens, True, agency_ids, "A"), *visible_params, int(limit))
 
     def explain(self, **kwargs) -> str:
         sql, params = self.ranked_sql(**kwargs)

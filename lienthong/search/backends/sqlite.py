@@ -50,6 +50,9 @@ COLUMNS = ("scope",) + TEXT_COLUMNS
 _COLS = ", ".join(COLUMNS)
 FOLDED = "{number subject meta body}"
 EXACT = "{subject_x meta_x body_x}"
+# The short fields (number, subject, issuer, type, signer): a ``Tier.short_only`` pass.
+SHORT_FOLDED = "{number subject meta}"
+SHORT_EXACT = "{subject_x meta_x}"
 # bm25 weight per column, in COLUMNS order: scope never scores.
 WEIGHTS = {"scope": 0.0, "number": 10.0, "subject": 5.0, "meta": 2.0, "body": 1.0,
            "subject_x": 5.0, "meta_x": 2.0, "body_x": 1.0}
@@ -101,14 +104,16 @@ def match_expression(*, parsed: ParsedQuery, agency_ids: Sequence[int], directio
         parts.append(_scope(direction, agency_ids))
     if year:
         parts.append(_scope(f"y{int(year)}", agency_ids))
+    short = tier is not None and tier.short_only
+    folded, exact = (SHORT_FOLDED, SHORT_EXACT) if short else (FOLDED, EXACT)
     for p in parsed.phrases:
-        alternatives = [f"{FOLDED} : {_phrases(p.folded, p.prefix, agency_ids)}"]
+        alternatives = [f"{folded} : {_phrases(p.folded, p.prefix, agency_ids)}"]
         if p.prefix:
             # A số/ký hiệu-shaped piece scores once more on the number column alone: the document
             # carrying "32/TB-VP.UBND" then ranks above documents that cite it in subject and text.
             alternatives.append(f"number : {_phrases(p.folded, p.prefix, agency_ids)}")
         if parsed.accented:
-            alternatives.append(f"{EXACT} : {_phrases(p.exact, p.prefix, agency_ids)}")
+            alternatives.append(f"{exact} : {_phrases(p.exact, p.prefix, agency_ids)}")
         parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
     return " AND ".join(parts)
 
@@ -154,6 +159,25 @@ class SqliteBackend(SearchBackend):
         )
         match = match_expression(parsed=parsed, agency_ids=agency_ids, direction=direction, year=year, tier=tier)
         return sql, (match, RANK_FUNCTION, *visible_params, int(limit))
+
+    def ids_sql(self, *, parsed, agency_ids, visible, direction, year, tier=None, limit=None):
+        visible_sql, visible_params = "", ()
+        if visible is not None:
+            visible_sql, visible_params = correlated_visibility(visible, f"{FTS}.rowid")
+            visible_sql = f" AND EXISTS ({visible_sql})"
+        match = match_expression(parsed=parsed, agency_ids=agency_ids, direction=direction, year=year, tier=tier)
+        sql = f"SELECT {FTS}.rowid FROM {FTS} WHERE {FTS} MATCH %s{visible_sql}"
+        params = (match, *visible_params)
+        if limit is not None:
+            sql += " LIMIT %s"
+            params += (int(limit),)
+        return sql, params
+
+    def numbers_sql(self, *, tokens, agency_ids, visible, limit):
+        visible_sql, visible_params = correlated_visibility(visible, f"{FTS}.rowid")
+        match = f"number : {_phrases(tokens, True, agency_ids)}"
+        sql = f"SELECT {FTS}.rowid FROM {FTS} WHERE {FTS} MATCH %s AND EXISTS ({visible_sql}) LIMIT %s"
+        return sql, (match, *visible_params, int(limit))
 
     def explain(self, **kwargs) -> str:
         sql, params = self.ranked_sql(**kwargs)

@@ -29,17 +29,17 @@ def test_search_box_explains_a_query_without_words(clerk_client, province):
 
 
 def test_search_box_says_how_many_and_when_nothing_matched_with_its_diacritics(clerk_client, province):
-    from lienthong.web.views import SEARCH_NOT_EXACT, SEARCH_SHOWN
+    from lienthong.web.views import SEARCH_COUNT, SEARCH_NOT_EXACT
 
     outgoing(province, "Kế hoạch sử dụng chủ ký sổ")
     outgoing(province, "Báo cáo chữ ký số chuyên dùng")
 
     html = clerk_client.get(reverse("documents:list"), {"q": "chữ ký số"}).content.decode()
-    assert str(SEARCH_SHOWN % {"n": 2}) in html
+    assert str(SEARCH_COUNT % {"n": 2}) in html
     assert "khớp đúng dấu" not in html
 
     html = clerk_client.get(reverse("documents:list"), {"q": "chử ký số"}).content.decode()
-    assert str(SEARCH_SHOWN % {"n": 2}) in html
+    assert str(SEARCH_COUNT % {"n": 2}) in html
     from django.utils.html import escape
 
     assert escape(str(SEARCH_NOT_EXACT % {"q": "chử ký số", "folded": "chu ky so"})) in html
