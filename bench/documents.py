@@ -11,10 +11,14 @@ the application's MEDIA_ROOT, see bench/benchenv.py):
   (p50/p95) through the service and through the web page (a clerk posting the form with a PDF: session,
   form, service, redirect), against the target p95 ≤ 300 ms;
 - search latency (p50/p95, top 20, as a clerk, permission filtering included) and, beside it, the raw
-  full-text query on the same data as the floor;
+  full-text query on the same data as the floor (ranked, and bare: no ranking, first 20 matches), with the
+  ratio of the medians query by query (target ≤ 3× the ranked floor);
+- the same searches over HTTP: ``GET /api/documents?q=…&page_size=20`` through the Django test client with
+  an API token (authentication, search, count of the matches, JSON), p50 against the in-process p50
+  (target ≤ 2×);
 - list page latency (the clerk's incoming list through the real view) and its query count.
 
-Usage:  .venv/bin/python bench/documents.py [--n 1000000] [--register 1000] [--searches 300]
+Usage:  .venv/bin/python bench/documents.py [--n 1000000] [--register 1000] [--searches 300] [--only-search]
         DATABASE_URL=postgres://postgres@127.0.0.1:5432/lienthong_bench .venv/bin/python bench/documents.py
 Generated data is kept and reused when the count already matches (use --fresh to regenerate).
 """
@@ -40,6 +44,8 @@ TARGETS = {
     "registration": ("≥ 200 văn bản/s", lambda v: v >= 200),
     "registration_p95": ("≤ 300 ms", lambda v: v <= 300),
     "search_p95": ("≤ 50 ms", lambda v: v <= 50),
+    "search_floor": ("≤ 3×", lambda v: v <= 3),
+    "http_search": ("≤ 2×", lambda v: v <= 2),
     "list_p95": ("≤ 100 ms", lambda v: v <= 100),
     "list_queries": ("≤ 10", lambda v: v <= 10),
 }
@@ -340,7 +346,7 @@ def measure_search(user, rounds: int) -> tuple[list[float], int]:
     return times, max_queries
 
 
-def measure_raw_fts(agency_id: int, rounds: int) -> list[float]:
+def measure_raw_fts(agency_id: int, rounds: int, *, ranked: bool = True) -> list[float]:
     from lienthong.search import selectors as search_selectors
 
     raw = getattr(search_selectors, "raw_match", None)
@@ -350,9 +356,46 @@ def measure_raw_fts(agency_id: int, rounds: int) -> list[float]:
     for i in range(rounds):
         q = QUERIES[i % len(QUERIES)]
         t0 = time.perf_counter()
-        raw(query=q, agency_ids=[agency_id], limit=20)
+        raw(query=q, agency_ids=[agency_id], limit=20, **({} if ranked else {"ranked": False}))
         times.append((time.perf_counter() - t0) * 1000)
     return times
+
+
+def per_query_ratio(ours: list[float], floor: list[float]) -> tuple[float, str]:
+    """The worst ratio of medians, query by query (both lists were measured over QUERIES in turn)."""
+    worst, which = 0.0, ""
+    for k, q in enumerate(QUERIES):
+        a = statistics.median(ours[k::len(QUERIES)])
+        b = statistics.median(floor[k::len(QUERIES)])
+        if b and a / b > worst:
+            worst, which = a / b, q
+    return worst, which
+
+
+def measure_http_search(user, rounds: int) -> tuple[list[float], int]:
+    """``GET /api/documents?q=…`` as an API client of the same clerk: the whole request (token check,
+    search, count, JSON)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from lienthong.accounts.services import api_token_issue
+
+    client = Client(headers={"Authorization": f"Bearer {api_token_issue(user=user)}"})
+    for q in QUERIES:  # warm-up
+        assert client.get("/api/documents", {"q": q, "page_size": 20}).status_code == 200
+    times, max_queries = [], 0
+    for i in range(rounds):
+        q = QUERIES[i % len(QUERIES)]
+        if len(connection.queries_log) > 8000:
+            connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            resp = client.get("/api/documents", {"q": q, "page_size": 20})
+            times.append((time.perf_counter() - t0) * 1000)
+        assert resp.status_code == 200
+        max_queries = max(max_queries, len(ctx.captured_queries))
+    return times, max_queries
 
 
 def measure_list(user, rounds: int) -> tuple[list[float], int]:
@@ -390,6 +433,8 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=300)
     parser.add_argument("--lists", type=int, default=100)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--only-search", action="store_true",
+                        help="skip the registration figures (search in process, over HTTP, the floor, lists)")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -409,20 +454,28 @@ def main() -> None:
     print(f"database: {connection.vendor}; documents: {total}; clerk {pos.user.username} "
           f"({pos.agency.short_name}) holds {held}", flush=True)
 
-    reg_rate, reg_times = measure_registration(args.register)
-    web_times = measure_web_registration(args.web) if args.web else []
-    par_rate = measure_parallel_registration(args.register, args.workers)
+    rows = []
+    web_times: list[float] = []
+    if not args.only_search:
+        reg_rate, reg_times = measure_registration(args.register)
+        web_times = measure_web_registration(args.web) if args.web else []
+        par_rate = measure_parallel_registration(args.register, args.workers)
+        rows += [
+            (None, "Đăng ký văn bản đến, 1 tiến trình (kèm PDF, chỉ mục, nhật ký)", f"{reg_rate:.0f} văn bản/s",
+             None),
+            (None, "Đăng ký 1 văn bản đến qua service, p50", f"{statistics.median(reg_times):.1f} ms", None),
+            ("registration_p95", "Đăng ký 1 văn bản đến qua service, p95", f"{pct(reg_times, 95):.1f} ms",
+             pct(reg_times, 95)),
+            ("registration", f"Đăng ký văn bản đến, {args.workers} tiến trình đồng thời",
+             f"{par_rate:.0f} văn bản/s", par_rate),
+        ]
     search_times, search_queries = measure_search(pos.user, args.searches)
     raw_times = measure_raw_fts(pos.agency_id, args.searches)
+    bare_times = measure_raw_fts(pos.agency_id, args.searches, ranked=False)
+    http_times, http_queries = measure_http_search(pos.user, args.searches)
     list_times, list_queries = measure_list(pos.user, args.lists)
 
-    rows = [
-        (None, "Đăng ký văn bản đến, 1 tiến trình (kèm PDF, chỉ mục, nhật ký)", f"{reg_rate:.0f} văn bản/s", None),
-        (None, "Đăng ký 1 văn bản đến qua service, p50", f"{statistics.median(reg_times):.1f} ms", None),
-        ("registration_p95", "Đăng ký 1 văn bản đến qua service, p95", f"{pct(reg_times, 95):.1f} ms",
-         pct(reg_times, 95)),
-        ("registration", f"Đăng ký văn bản đến, {args.workers} tiến trình đồng thời", f"{par_rate:.0f} văn bản/s",
-         par_rate),
+    rows += [
         ("search_p95", "Tìm kiếm top 20, p50", f"{statistics.median(search_times):.1f} ms", None),
         ("search_p95", "Tìm kiếm top 20, p95", f"{pct(search_times, 95):.1f} ms", pct(search_times, 95)),
         (None, "Số truy vấn SQL mỗi lần tìm", f"{search_queries}", None),
@@ -437,6 +490,24 @@ def main() -> None:
     if raw_times:
         rows.append((None, "FTS thô (sàn), p50 / p95",
                      f"{statistics.median(raw_times):.1f} / {pct(raw_times, 95):.1f} ms", None))
+        worst, which = per_query_ratio(search_times, raw_times)
+        ratio = statistics.median(search_times) / statistics.median(raw_times)
+        rows += [(None, "Tìm kiếm / FTS thô, tỉ số p50 chung", f"{ratio:.1f}×", None),
+                 ("search_floor", f"Tìm kiếm / FTS thô, tỉ số xấu nhất theo câu («{which}»)", f"{worst:.1f}×", worst)]
+    if bare_times:
+        worst, which = per_query_ratio(search_times, bare_times)
+        rows += [(None, "FTS trần (không xếp hạng, 20 dòng đầu), p50 / p95",
+                  f"{statistics.median(bare_times):.1f} / {pct(bare_times, 95):.1f} ms", None),
+                 (None, "Tìm kiếm / FTS trần, tỉ số p50 chung",
+                  f"{statistics.median(search_times) / statistics.median(bare_times):.1f}×", None),
+                 (None, f"Tìm kiếm / FTS trần, tỉ số xấu nhất theo câu («{which}»)", f"{worst:.1f}×", None)]
+    http_ratio = statistics.median(http_times) / statistics.median(search_times)
+    rows += [
+        (None, "GET /api/documents?q= (20 dòng, có đếm), p50 / p95",
+         f"{statistics.median(http_times):.1f} / {pct(http_times, 95):.1f} ms", None),
+        ("http_search", "HTTP p50 / tìm kiếm trong tiến trình p50", f"{http_ratio:.1f}×", http_ratio),
+        (None, "Số truy vấn SQL mỗi lần gọi API tìm kiếm", f"{http_queries}", None),
+    ]
     rows += [
         ("list_p95", "Trang danh sách văn bản đến, p50", f"{statistics.median(list_times):.1f} ms", None),
         ("list_p95", "Trang danh sách văn bản đến, p95", f"{pct(list_times, 95):.1f} ms", pct(list_times, 95)),

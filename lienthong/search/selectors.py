@@ -335,8 +335,9 @@ def _attachment_text(document_ids: list[int]) -> dict[int, str]:
     return {k: strip_template("\n".join(v)[:BODY_MAX_CHARS]) for k, v in parts.items()}
 
 
-def raw_match(*, query: str, agency_ids: list[int], limit: int = 20) -> list[tuple[int, float]]:
-    """The bare ranked full-text query for ``agency_ids``: ``(document_id, rank)``, best first.
+def raw_match(*, query: str, agency_ids: list[int], limit: int = 20, ranked: bool = True) -> list[tuple[int, float]]:
+    """The bare full-text query for ``agency_ids``: ``(document_id, rank)``, best first; with
+    ``ranked=False`` the first ``limit`` matches in index order, rank 0 (no ranking at all).
 
     NOT a permission check (no roles, no secrecy): benchmarks use it as the floor that
     ``search_documents`` is compared with. Never show its results to a user.
@@ -345,5 +346,12 @@ def raw_match(*, query: str, agency_ids: list[int], limit: int = 20) -> list[tup
         parsed = parse_query(query)
     except QueryError as exc:
         raise ValidationFailed({"q": [exc.args[0]]}) from exc
-    return get_backend().ranked(parsed=parsed, agency_ids=agency_ids, visible=None, direction=None, year=None,
-                                limit=max(1, min(int(limit), MAX_LIMIT)))
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    backend = get_backend()
+    if not ranked:
+        sql, params = backend.ids_sql(parsed=parsed, agency_ids=agency_ids, visible=None, direction=None, year=None,
+                                      limit=limit)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [(int(row[0]), 0.0) for row in cursor.fetchall()]
+    return backend.ranked(parsed=parsed, agency_ids=agency_ids, visible=None, direction=None, year=None, limit=limit)

@@ -547,7 +547,9 @@ def web_cases(w: World) -> list[Case]:
 
     # --- Lists and queues: open to everyone logged in, each shows only what the user sees ----------
     for route, query in (("documents:home", ""), ("documents:list", ""), ("documents:list", SEARCH),
-                         ("documents:registers", ""),
+                         ("documents:list", SEARCH + "&sort=date"), ("documents:registers", ""),
+                         # Number completion (numbers of documents the user sees) and the issuer picker.
+                         ("documents:number_completions", "?q=0"), ("documents:agency_picker", "?issuer_agency_q=so"),
                          ("agencies:directory", ""), ("agencies:export_csv", ""), ("agencies:export_xlsx", ""),
                          ("drafting:list", ""), ("drafting:list", "?tab=mine"),
                          ("delivery:inbox", ""), ("delivery:inbox", "?queue=to_register"),
