@@ -37,7 +37,7 @@ def test_good_credentials_get_a_token_that_opens_the_api(client, province):
     assert ApiToken.objects.filter(user=province.users["clerk.vp"]).count() == 1
     listed = client.get("/api/documents", headers={"Authorization": f"Bearer {token}"})
     assert listed.status_code == 200
-    assert listed.json() == {"items": [], "count": 0, "page": 1, "page_size": 25}
+    assert listed.json() == {"items": [], "count": 0, "count_more": False, "page": 1, "page_size": 25}
 
 
 def test_wrong_password_is_refused_in_vietnamese_and_issues_no_token(client, province):

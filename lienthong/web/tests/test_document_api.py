@@ -106,6 +106,25 @@ def test_search_does_not_reach_other_agencies_documents(province, docs):
     assert [d["id"] for d in body["items"]] == [docs["vp"].pk]
 
 
+def test_search_pages_are_cut_from_the_best_matches_and_counted_apart(province, docs, monkeypatch):
+    from lienthong.search import selectors as search_selectors
+
+    for n in range(4):
+        register_incoming(province, f"{40 + n}/QĐ-UBND", f"Quyết định về LGSP đợt {n}")
+    client = as_user(province.users["clerk.stttt"])
+
+    second = client.get("/api/documents", {"q": "lgsp", "page": 2, "page_size": 2}).json()
+    assert (second["count"], second["count_more"]) == (5, False)
+    assert len(second["items"]) == 2
+    # Same date of issue: the one registered last first.
+    newest = client.get("/api/documents", {"q": "lgsp", "sort": "date", "page_size": 2}).json()
+    assert [d["number_symbol"] for d in newest["items"]] == ["43/QĐ-UBND", "42/QĐ-UBND"]
+
+    monkeypatch.setattr(search_selectors, "COUNT_EXACT_UP_TO", 3)
+    capped = client.get("/api/documents", {"q": "lgsp", "page_size": 2}).json()
+    assert (capped["count"], capped["count_more"], len(capped["items"])) == (3, True, 2)
+
+
 def test_search_without_any_word_is_a_vietnamese_422_on_q(province, docs):
     response = as_user(province.users["clerk.stttt"]).get("/api/documents", {"q": "?!"})
 
@@ -130,7 +149,7 @@ def test_list_query_count_does_not_grow_with_documents(province, docs, params, d
     large = _count_queries(client, "/api/documents", params)
 
     assert small == large
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # the search: positions, pass, rows, snippets' text, count
         client.get("/api/documents", params)
 
 
