@@ -339,9 +339,10 @@ def measure_search(user, rounds: int) -> tuple[list[float], int]:
         if len(connection.queries_log) > 8000:
             connection.queries_log.clear()
         with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), benchenv.cpu_seconds()
             search_documents(user=user, query=q, limit=20)
             times.append((time.perf_counter() - t0) * 1000)
+            CPU["search"].append((benchenv.cpu_seconds() - c0) * 1000)
         max_queries = max(max_queries, len(ctx.captured_queries))
     return times, max_queries
 
@@ -355,10 +356,16 @@ def measure_raw_fts(agency_id: int, rounds: int, *, ranked: bool = True) -> list
     times = []
     for i in range(rounds):
         q = QUERIES[i % len(QUERIES)]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), benchenv.cpu_seconds()
         raw(query=q, agency_ids=[agency_id], limit=20, **({} if ranked else {"ranked": False}))
         times.append((time.perf_counter() - t0) * 1000)
+        CPU["raw" if ranked else "bare"].append((benchenv.cpu_seconds() - c0) * 1000)
     return times
+
+
+# CPU milliseconds of each timed call (this process plus its PostgreSQL backend, benchenv.cpu_seconds): on a
+# shared machine the wall-clock figures depend on the neighbours, the CPU a call costs does not.
+CPU: dict[str, list[float]] = {"search": [], "raw": [], "bare": [], "http": []}
 
 
 def per_query_ratio(ours: list[float], floor: list[float]) -> tuple[float, str]:
@@ -390,9 +397,10 @@ def measure_http_search(user, rounds: int) -> tuple[list[float], int]:
         if len(connection.queries_log) > 8000:
             connection.queries_log.clear()
         with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), benchenv.cpu_seconds()
             resp = client.get("/api/documents", {"q": q, "page_size": 20})
             times.append((time.perf_counter() - t0) * 1000)
+            CPU["http"].append((benchenv.cpu_seconds() - c0) * 1000)
         assert resp.status_code == 200
         max_queries = max(max_queries, len(ctx.captured_queries))
     return times, max_queries
@@ -508,6 +516,16 @@ def main() -> None:
         ("http_search", "HTTP p50 / tìm kiếm trong tiến trình p50", f"{http_ratio:.1f}×", http_ratio),
         (None, "Số truy vấn SQL mỗi lần gọi API tìm kiếm", f"{http_queries}", None),
     ]
+    if all(CPU.values()) and not any(v != v for v in CPU["search"]):  # NaN: the backend's CPU was not readable
+        med = {k: statistics.median(v) for k, v in CPU.items()}
+        rows += [
+            (None, "CPU: tìm kiếm / FTS thô / FTS trần / HTTP, p50",
+             f"{med['search']:.1f} / {med['raw']:.1f} / {med['bare']:.1f} / {med['http']:.1f} ms", None),
+            (None, "CPU: tìm kiếm / FTS thô, tỉ số p50 chung", f"{med['search'] / med['raw']:.1f}×", None),
+            (None, "CPU: tìm kiếm / FTS thô, tỉ số xấu nhất theo câu",
+             "{:.1f}× («{}»)".format(*per_query_ratio(CPU["search"], CPU["raw"])), None),
+            (None, "CPU: HTTP / tìm kiếm trong tiến trình, p50", f"{med['http'] / med['search']:.1f}×", None),
+        ]
     rows += [
         ("list_p95", "Trang danh sách văn bản đến, p50", f"{statistics.median(list_times):.1f} ms", None),
         ("list_p95", "Trang danh sách văn bản đến, p95", f"{pct(list_times, 95):.1f} ms", pct(list_times, 95)),

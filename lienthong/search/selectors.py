@@ -13,6 +13,7 @@ import functools
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max
@@ -143,7 +144,7 @@ def search(*, user, query: str, limit: int = 20, direction=None, year=None, docu
         visible = visible.filter(issuer_agency_id=issuer)
     the_plan = ranking.plan(parsed, [name for _pk, name in _types()], _agency_heads())
     backend = get_backend()
-    where = {"parsed": the_plan.match, "agency_ids": agency_ids, "direction": direction or None,
+    where: dict[str, Any] = {"parsed": the_plan.match, "agency_ids": agency_ids, "direction": direction or None,
              "year": year or None}
     if sort == DATE:
         hits, result_tier = _by_date(backend, the_plan, where, visible, limit)

@@ -139,7 +139,8 @@ def _search_page(request, query: str, filters: dict, params) -> dict:
                       "selected": (filters.get("sort") or search_selectors.RELEVANCE) == value})
     return {"hits": hits, "hits_shown": shown, "not_exact": not_exact, "facets": facets, "sorts": sorts,
             "search_page": {"number": number, "pages": pages, "first": start + 1,
-                            "previous": number - 1 if number > 1 else None, "next": number + 1 if number < pages else None}}
+                            "previous": number - 1 if number > 1 else None,
+                            "next": number + 1 if number < pages else None}}
 
 
 @login_required
