@@ -328,10 +328,13 @@ def _send_one(package: OutboundPackage, result: PushResult, *, now: dt.datetime)
             to_organ_ids=[c for c in package.to_organ_ids.split(",") if c])
     except TransportError as exc:
         give_up = not exc.temporary or attempts >= _setting("EXCHANGE_MAX_ATTEMPTS", 15)
-        OutboundPackage.objects.filter(pk=package.pk).update(
-            attempts=attempts, last_error=exc.message[:2000],
-            state=OutboundState.FAILED if give_up else OutboundState.PENDING,
-            next_attempt_at=None if give_up else timezone.now() + backoff_delay(attempts))
+        # Only the row this push claimed (still pending): the recipient's receipt may have come in meanwhile (its
+        # answer to us was lost), and an acknowledged package is neither sent again nor shown as failing.
+        if not OutboundPackage.objects.filter(pk=package.pk, state=OutboundState.PENDING).update(
+                attempts=attempts, last_error=exc.message[:2000],
+                state=OutboundState.FAILED if give_up else OutboundState.PENDING,
+                next_attempt_at=None if give_up else timezone.now() + backoff_delay(attempts)):
+            return
         if package.delivery_id is not None and package.message_type == MessageType.EDOC:
             delivery_services.outbox_mark(delivery_id=package.delivery_id,
                                           state=OutboxState.FAILED if give_up else OutboxState.PENDING,
@@ -341,9 +344,12 @@ def _send_one(package: OutboundPackage, result: PushResult, *, now: dt.datetime)
         else:
             result.retried += 1
         return
-    OutboundPackage.objects.filter(pk=package.pk).update(
-        state=OutboundState.SENT, attempts=attempts, remote_id=str(remote_id)[:200], sent_at=timezone.now(),
-        last_error="", next_attempt_at=None)
+    # Sent, unless the recipient's receipt came in while we waited for its answer (then acknowledged stays).
+    if not OutboundPackage.objects.filter(pk=package.pk, state=OutboundState.PENDING).update(
+            state=OutboundState.SENT, attempts=attempts, remote_id=str(remote_id)[:200], sent_at=timezone.now(),
+            last_error="", next_attempt_at=None):
+        OutboundPackage.objects.filter(pk=package.pk).update(attempts=attempts, remote_id=str(remote_id)[:200],
+                                                             sent_at=timezone.now(), last_error="")
     if package.delivery_id is not None and package.message_type == MessageType.EDOC:
         delivery_services.outbox_mark(delivery_id=package.delivery_id, state=OutboxState.SENT, attempts=attempts)
     result.sent += 1

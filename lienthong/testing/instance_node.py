@@ -8,6 +8,7 @@ one line of JSON.
 - ``act``: the văn thư of an agency receives what arrived (status 03), returning some (02 with a reason);
 - ``pump``: the gateway's schedule, tight: push (and pull from partners it fetches from) every ``interval``
   seconds until stopped;
+- ``serve``: the whole instance in one process (setup on the first start, web server, pump);
 - ``counts``: what the fault test compares (packages by state, deliveries by state, duplicates).
 
 Everything goes through the application's services, as the web pages and the schedules do.
@@ -100,9 +101,9 @@ def issue(*, agency_key: str, to_code: str, count: int, size: int, start: int = 
     return {"issued": len(identifiers), "identifiers": identifiers}
 
 
-def act(*, agency_key: str, return_every: int = 0) -> dict:
+def act(*, agency_key: str, return_every: int = 0, count: bool = False) -> dict:
     """Receive every delivery that arrived at the agency (03); every ``return_every``-th document (by its number in
-    the subject) is returned instead (02), so both kinds of status travel back."""
+    the subject) is returned instead (02), so both kinds of status travel back. ``count``: the counts after."""
     from lienthong.accounts.models import User
     from lienthong.delivery import services as delivery_services
     from lienthong.delivery.models import Delivery, DeliveryState
@@ -119,7 +120,7 @@ def act(*, agency_key: str, return_every: int = 0) -> dict:
         else:
             delivery_services.delivery_receive(actor=clerk, delivery_id=delivery_id)
             done["received"] += 1
-    return done
+    return {**done, "counts": counts()} if count else done
 
 
 def counts() -> dict:
@@ -156,9 +157,13 @@ def counts() -> dict:
     }
 
 
-def pump(*, interval: float = 0.2, pull: bool = False) -> dict:
-    """Push (and pull) until SIGTERM; each round's faults are the gateway's to handle, a crash is logged."""
+def pump(*, interval: float = 0.2, pull: bool = False, clerk: str = "", return_every: int = 0,
+         report: str = "") -> dict:
+    """Push (and pull) until SIGTERM; each round's faults are the gateway's to handle, a crash is logged.
+    ``clerk``: the key of an agency whose văn thư acts on what arrived between rounds (``act``); ``report``: a file
+    the counts are written to after every round (the harness reads it instead of starting a process)."""
     import logging
+    from pathlib import Path
 
     from django.db import close_old_connections
 
@@ -172,6 +177,11 @@ def pump(*, interval: float = 0.2, pull: bool = False) -> dict:
             services.push()
             if pull:
                 services.pull()
+            if clerk:
+                act(agency_key=clerk, return_every=return_every)
+            if report:
+                Path(report + ".new").write_text(json.dumps({"round": rounds, "at": time.time(), **counts()}))
+                os.replace(report + ".new", report)
         except Exception:  # noqa: BLE001 - a database locked or a killed peer: the next round tries again
             logging.getLogger("lienthong.exchange").exception("pump round failed")
         close_old_connections()
@@ -180,7 +190,31 @@ def pump(*, interval: float = 0.2, pull: bool = False) -> dict:
     return {"rounds": rounds}
 
 
-OPERATIONS = {"setup": setup, "issue": issue, "act": act, "counts": counts, "pump": pump}
+def serve(*, port: int, setup_arguments: dict | None = None, pump_arguments: dict | None = None) -> dict:
+    """The instance in one process: its setup on the first start (``setup_arguments``, skipped when the
+    database has its partners already), Django's development web server (the one ``runserver`` runs, threaded) on
+    ``port``, and the gateway's schedule (``pump``) in the main thread; without ``pump_arguments`` it only serves.
+    Killing this process is the instance crashing."""
+    import threading
+
+    from django.core.servers.basehttp import get_internal_wsgi_application, run
+
+    from lienthong.exchange.models import Partner
+
+    if setup_arguments and not Partner.objects.exists():
+        setup(**setup_arguments)
+    handler = get_internal_wsgi_application()
+    threading.Thread(target=run, args=("127.0.0.1", port, handler), kwargs={"threading": True},
+                     daemon=True).start()
+    if pump_arguments is not None:
+        return pump(**pump_arguments)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_a: stop.set())
+    stop.wait()
+    return {}
+
+
+OPERATIONS = {"setup": setup, "issue": issue, "act": act, "counts": counts, "pump": pump, "serve": serve}
 
 
 def main() -> None:

@@ -2,10 +2,12 @@
 media folder, configured as exchange partners of each other (issue 15: the fault test, the hub run, the
 end-to-end benchmark, the browser test across two instances).
 
-An instance is a web server (``manage.py runserver --noreload``, or gunicorn for the benchmark) and, when asked,
-a *pump* (the gateway's push/pull schedule run tight, ``instance_node pump``). Everything else an instance does
-(its setup, issuing documents, its văn thư's actions, the counts) runs in a short-lived process of that instance
-(``instance_node``), through the application's services. Partners talk through the own exchange API with HMAC
+An instance is, by default, one process (``instance_node serve``): it sets itself up on its first start, serves
+the web (Django's development server, as ``runserver``, threaded) and runs the gateway's schedule (push/pull,
+tight) in its main thread; killing it is the instance crashing. With ``server_kind`` "gunicorn" or "runserver"
+(the benchmark) the web server and the schedule are separate processes. What else an instance does (issuing
+documents, the counts) runs in a short-lived process of that instance (``instance_node``), through the
+application's services. Partners talk through the own exchange API with HMAC
 signatures, as two provinces' systems would.
 
 Start-up is cheap: the database is migrated once into a template kept in ``var/cache/instances`` (SQLite: a
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -43,8 +46,8 @@ SECRET = "khoa-bi-mat-lien-thong-thu-nghiem-0123456789"
 # The gateway's timings, short: a failed send is tried again within a second or two, a send interrupted by a
 # kill is taken up again after its lease, a dead peer is given up on quickly.
 FAST_GATEWAY = {"EXCHANGE_RETRY_BASE_SECONDS": "1", "EXCHANGE_RETRY_MAX_SECONDS": "2",
-                "EXCHANGE_MAX_ATTEMPTS": "100000", "EXCHANGE_TRANSPORT_TIMEOUT": "10",
-                "EXCHANGE_SEND_LEASE_SECONDS": "15"}
+                "EXCHANGE_MAX_ATTEMPTS": "100000", "EXCHANGE_TRANSPORT_TIMEOUT": "5",
+                "EXCHANGE_SEND_LEASE_SECONDS": "8"}
 
 
 def free_port() -> int:
@@ -132,8 +135,10 @@ class Instance:
     database_url: str
     port: int = field(default_factory=free_port)
     hub: bool = False
-    server_kind: str = "runserver"
+    server_kind: str = "serve"
     extra_env: dict[str, str] = field(default_factory=dict)
+    setup_arguments: dict | None = None
+    pump_arguments: dict | None = None
     server: subprocess.Popen | None = None
     pump: subprocess.Popen | None = None
 
@@ -181,8 +186,20 @@ class Instance:
             raise RuntimeError(f"{self.name} {operation} failed:\n{done.stderr[-4000:]}")
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    def start(self, *, timeout: float = 60) -> None:
-        if self.server_kind == "gunicorn":
+    def pump_options(self, *, interval: float = 0.2, pull: bool = False, clerk: str = "", return_every: int = 0,
+                     report: bool = True) -> None:
+        """What this instance's schedule does once started: push every ``interval`` s, pull too (``pull``), its
+        văn thư ``clerk`` acting between rounds, the counts written to ``report_path`` after each round."""
+        self.pump_arguments = {"interval": interval, "pull": pull, "clerk": clerk, "return_every": return_every,
+                               "report": str(self.report_path) if report else ""}
+
+    def start(self, *, timeout: float = 120) -> None:
+        """Start the instance (and its schedule, when ``pump_options`` was called) and wait until it answers."""
+        if self.server_kind == "serve":
+            arguments = {"port": self.port, "setup_arguments": self.setup_arguments,
+                         "pump_arguments": self.pump_arguments}
+            command = [PYTHON, "-m", "lienthong.testing.instance_node", "serve", json.dumps(arguments)]
+        elif self.server_kind == "gunicorn":
             command = [PYTHON, "-m", "gunicorn", "lienthong.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "2",
                        "--timeout", "120", "--graceful-timeout", "1"]
         else:
@@ -190,6 +207,11 @@ class Instance:
         with self._log("server") as log:
             self.server = subprocess.Popen(command, cwd=ROOT, env=self.env(), stdout=log, stderr=log,
                                            start_new_session=True)
+        if self.server_kind != "serve" and self.pump_arguments is not None:
+            with self._log("pump") as log:
+                self.pump = subprocess.Popen(
+                    [PYTHON, "-m", "lienthong.testing.instance_node", "pump", json.dumps(self.pump_arguments)],
+                    cwd=ROOT, env=self.env(), stdout=log, stderr=log, start_new_session=True)
         deadline = time.monotonic() + timeout
         while True:
             if self.server.poll() is not None:
@@ -205,25 +227,30 @@ class Instance:
             time.sleep(0.1)
 
     def kill(self) -> None:
-        """Stop the server at once (SIGKILL to its process group: a crash, not a shutdown)."""
+        """The instance crashes: SIGKILL to its processes (web server and schedule)."""
         _stop(self.server, signal.SIGKILL)
-        self.server = None
+        _stop(self.pump, signal.SIGKILL)
+        self.server = self.pump = None
 
-    def start_pump(self, *, interval: float = 0.2, pull: bool = False) -> None:
-        with self._log("pump") as log:
-            self.pump = subprocess.Popen(
-                [PYTHON, "-m", "lienthong.testing.instance_node", "pump",
-                 json.dumps({"interval": interval, "pull": pull})],
-                cwd=ROOT, env=self.env(), stdout=log, stderr=log, start_new_session=True)
+    @property
+    def running(self) -> bool:
+        return self.server is not None
 
-    def kill_pump(self, sig: int = signal.SIGKILL) -> None:
-        _stop(self.pump, sig)
-        self.pump = None
+    @property
+    def report_path(self) -> Path:
+        return self.root / "counts.json"
+
+    def report(self) -> dict:
+        """The counts the schedule wrote after its last round ({} before the first)."""
+        try:
+            return json.loads(self.report_path.read_text())
+        except (OSError, ValueError):
+            return {}
 
     def stop(self) -> None:
-        self.kill_pump(signal.SIGTERM)
+        _stop(self.pump, signal.SIGTERM)
         _stop(self.server, signal.SIGTERM)
-        self.server = None
+        self.server = self.pump = None
 
 
 def _stop(process: subprocess.Popen | None, sig: int) -> None:
@@ -244,7 +271,7 @@ class Cluster:
     others then know only the hub); ``via``: {(from, to): base_url} to put something (a faulty proxy) between
     two instances. Use as a context manager: the processes stop and the PostgreSQL databases go at the end."""
 
-    def __init__(self, root: Path, names: list[str], *, hub: str | None = None, server_kind: str = "runserver",
+    def __init__(self, root: Path, names: list[str], *, hub: str | None = None, server_kind: str = "serve",
                  extra_env: dict[str, str] | None = None):
         self.root = Path(root)
         self.hub = hub
@@ -295,19 +322,22 @@ class Cluster:
                                  "base_url": via.get((me.name, peer.name), peer.url), "system_id": peer.system_id,
                                  "secret": SECRET, "organ_ids": organ_ids})
             external = [a for other in everyone if other is not me for a in other.agencies()]
-            arguments = {"agencies": me.agencies(), "external": external, "partners": partners,
-                         "password": "demo1234"}
-            running.append((me, subprocess.Popen(
-                [PYTHON, "-m", "lienthong.testing.instance_node", "setup", json.dumps(arguments)],
-                cwd=ROOT, env=me.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+            me.setup_arguments = {"agencies": me.agencies(), "external": external, "partners": partners,
+                                  "password": "demo1234"}
+            if me.server_kind != "serve":  # the serve process sets itself up on its first start
+                running.append((me, subprocess.Popen(
+                    [PYTHON, "-m", "lienthong.testing.instance_node", "setup", json.dumps(me.setup_arguments)],
+                    cwd=ROOT, env=me.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
         for me, process in running:
-            out, err = process.communicate(timeout=300)
+            _out, err = process.communicate(timeout=300)
             if process.returncode != 0:
                 raise RuntimeError(f"{me.name} setup failed:\n{err[-4000:]}")
 
     def start(self) -> None:
-        for instance in self.instances.values():
-            instance.start()
+        """Start every instance, all at once, and wait until each answers."""
+        with ThreadPoolExecutor(len(self.instances)) as pool:
+            for done in [pool.submit(i.start) for i in self.instances.values()]:
+                done.result()
 
     def stop(self) -> None:
         for instance in self.instances.values():
