@@ -158,3 +158,66 @@ def hub_run(root: Path, *, documents: int = 20, size: int = 20_000, return_every
         result.hub = hub.run("counts")
     result.seconds = time.monotonic() - started
     return result
+
+
+@dataclass
+class Throughput:
+    documents: int
+    size: int
+    queue_seconds: float = 0.0  # A: issuing and queueing the packages (not part of the figures below)
+    sent_seconds: float = 0.0  # A's schedule started → every package handed over (transport receipts)
+    applied_seconds: float = 0.0  # A's schedule started → every package applied at B
+    acknowledged_seconds: float = 0.0  # A's schedule started → every 01 back at A
+    cpu_seconds: float = 0.0  # CPU of both instances' processes meanwhile (web servers, schedules)
+
+    def per_second(self, seconds: float) -> float:
+        return self.documents / seconds if seconds else 0.0
+
+
+def _wait_for(check, *, deadline: float, every: float = 0.2) -> float:
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the exchange did not finish in time")
+        time.sleep(every)
+    return time.monotonic() - started
+
+
+def throughput_run(root: Path, *, documents: int, size: int = 100_000, receiver_down: bool = False,
+                   server_kind: str = "gunicorn", timeout: float = 3600) -> Throughput:
+    """A queues ``documents`` packages (each one document with a PDF of ``size`` bytes) for B with its schedule
+    stopped (``receiver_down``: B is down meanwhile, a backlog), then A's schedule starts (and B, if it was down)
+    and the clock runs until every package is handed over, applied at B, acknowledged by B's 01."""
+    result = Throughput(documents=documents, size=size)
+    with Cluster(root, ["a", "b"], server_kind=server_kind) as cluster:
+        a, b = cluster["a"], cluster["b"]
+        cluster.configure()
+        a.pump_options(interval=0.05, report_every=1.0)
+        b.pump_options(interval=0.05, report_every=1.0)
+        pump_a, a.pump_arguments = a.pump_arguments, None  # A serves, its schedule waits
+        a.start()
+        if not receiver_down:
+            b.start()
+        started = time.monotonic()
+        for first in range(0, documents, 500):
+            a.run("issue", agency_key="stttt.a", to_code=b.codes()[1], count=min(500, documents - first),
+                  size=size, start=first)
+        a.run("collect")
+        result.queue_seconds = time.monotonic() - started
+        a.pump_arguments = pump_a
+        deadline = time.monotonic() + timeout
+        if receiver_down:
+            b.start()
+        started = time.monotonic()
+        cpu_before = a.cpu_seconds() + b.cpu_seconds()
+        a.start_pump()
+        outbound = lambda: a.report().get("outbound", {})  # noqa: E731
+        result.sent_seconds = _wait_for(
+            lambda: outbound().get("edoc/sent", 0) + outbound().get("edoc/acknowledged", 0) >= documents,
+            deadline=deadline)
+        result.applied_seconds = result.sent_seconds + _wait_for(
+            lambda: b.report().get("inbound", {}).get("edoc/applied", 0) >= documents, deadline=deadline)
+        result.acknowledged_seconds = result.applied_seconds + _wait_for(
+            lambda: outbound().get("edoc/acknowledged", 0) >= documents, deadline=deadline)
+        result.cpu_seconds = a.cpu_seconds() + b.cpu_seconds() - cpu_before
+    return result

@@ -123,6 +123,13 @@ def act(*, agency_key: str, return_every: int = 0, count: bool = False) -> dict:
     return {**done, "counts": counts()} if count else done
 
 
+def collect() -> dict:
+    """Queue the packages of what waits in the outbox (the first step of a push), without sending them."""
+    from lienthong.exchange import services
+
+    return {"queued": services.outbox_collect()}
+
+
 def counts() -> dict:
     from django.db.models import Count
 
@@ -158,7 +165,7 @@ def counts() -> dict:
 
 
 def pump(*, interval: float = 0.2, pull: bool = False, clerk: str = "", return_every: int = 0,
-         report: str = "") -> dict:
+         report: str = "", report_every: float = 0.5) -> dict:
     """Push (and pull) until SIGTERM; each round's faults are the gateway's to handle, a crash is logged.
     ``clerk``: the key of an agency whose văn thư acts on what arrived between rounds (``act``); ``report``: a file
     the counts are written to after every round (the harness reads it instead of starting a process)."""
@@ -171,7 +178,7 @@ def pump(*, interval: float = 0.2, pull: bool = False, clerk: str = "", return_e
 
     stop = []
     signal.signal(signal.SIGTERM, lambda *_a: stop.append(1))
-    rounds = 0
+    rounds, reported = 0, 0.0
     while not stop:
         try:
             services.push()
@@ -179,7 +186,8 @@ def pump(*, interval: float = 0.2, pull: bool = False, clerk: str = "", return_e
                 services.pull()
             if clerk:
                 act(agency_key=clerk, return_every=return_every)
-            if report:
+            if report and time.monotonic() - reported >= report_every:
+                reported = time.monotonic()
                 Path(report + ".new").write_text(json.dumps({"round": rounds, "at": time.time(), **counts()}))
                 os.replace(report + ".new", report)
         except Exception:  # noqa: BLE001 - a database locked or a killed peer: the next round tries again
@@ -214,7 +222,8 @@ def serve(*, port: int, setup_arguments: dict | None = None, pump_arguments: dic
     return {}
 
 
-OPERATIONS = {"setup": setup, "issue": issue, "act": act, "counts": counts, "pump": pump, "serve": serve}
+OPERATIONS = {"setup": setup, "issue": issue, "act": act, "collect": collect, "counts": counts, "pump": pump,
+              "serve": serve}
 
 
 def main() -> None:

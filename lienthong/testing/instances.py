@@ -94,8 +94,10 @@ def _pg_admin(url: str):
 
 def _migrate(database_url: str) -> None:
     env = _base_env() | {"DATABASE_URL": database_url}
-    subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    done = subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"migrate failed:\n{done.stderr[-4000:]}")
 
 
 def template_database() -> str:
@@ -187,11 +189,11 @@ class Instance:
         return json.loads(done.stdout.strip().splitlines()[-1])
 
     def pump_options(self, *, interval: float = 0.2, pull: bool = False, clerk: str = "", return_every: int = 0,
-                     report: bool = True) -> None:
+                     report: bool = True, report_every: float = 0.5) -> None:
         """What this instance's schedule does once started: push every ``interval`` s, pull too (``pull``), its
         văn thư ``clerk`` acting between rounds, the counts written to ``report_path`` after each round."""
         self.pump_arguments = {"interval": interval, "pull": pull, "clerk": clerk, "return_every": return_every,
-                               "report": str(self.report_path) if report else ""}
+                               "report": str(self.report_path) if report else "", "report_every": report_every}
 
     def start(self, *, timeout: float = 120) -> None:
         """Start the instance (and its schedule, when ``pump_options`` was called) and wait until it answers."""
@@ -208,10 +210,7 @@ class Instance:
             self.server = subprocess.Popen(command, cwd=ROOT, env=self.env(), stdout=log, stderr=log,
                                            start_new_session=True)
         if self.server_kind != "serve" and self.pump_arguments is not None:
-            with self._log("pump") as log:
-                self.pump = subprocess.Popen(
-                    [PYTHON, "-m", "lienthong.testing.instance_node", "pump", json.dumps(self.pump_arguments)],
-                    cwd=ROOT, env=self.env(), stdout=log, stderr=log, start_new_session=True)
+            self.start_pump()
         deadline = time.monotonic() + timeout
         while True:
             if self.server.poll() is not None:
@@ -226,11 +225,33 @@ class Instance:
                 raise RuntimeError(f"{self.name}: the server did not answer in {timeout} s")
             time.sleep(0.1)
 
+    def start_pump(self) -> None:
+        """The schedule as a process of its own (web server kinds "gunicorn" and "runserver")."""
+        assert self.server_kind != "serve" and self.pump_arguments is not None
+        with self._log("pump") as log:
+            self.pump = subprocess.Popen(
+                [PYTHON, "-m", "lienthong.testing.instance_node", "pump", json.dumps(self.pump_arguments)],
+                cwd=ROOT, env=self.env(), stdout=log, stderr=log, start_new_session=True)
+
     def kill(self) -> None:
         """The instance crashes: SIGKILL to its processes (web server and schedule)."""
         _stop(self.server, signal.SIGKILL)
         _stop(self.pump, signal.SIGKILL)
         self.server = self.pump = None
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by this instance's running processes (web server with its workers, schedule), read
+        from /proc; with their reaped children."""
+        sessions = {p.pid for p in (self.server, self.pump) if p is not None and p.poll() is None}
+        total = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) in sessions:  # the session id (each instance process leads its own session)
+                total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        return total
 
     @property
     def running(self) -> bool:
