@@ -97,8 +97,9 @@ def issue(*, agency_key: str, to_code: str, count: int, size: int, start: int = 
                 files=[SimpleUploadedFile(f"bao-cao-{n}.pdf", pdf, content_type="application/pdf")],
                 signer_position="Giám đốc", signer_name="Nguyễn Văn A"))
         delivery_services.delivery_send(actor=clerk, document=document, recipient_ids=[recipient.pk])
-        identifiers.append(document.identifier)
-    return {"issued": len(identifiers), "identifiers": identifiers}
+        identifiers.append((document.identifier, document.number_symbol))
+    return {"issued": len(identifiers), "identifiers": [i for i, _n in identifiers],
+            "number_symbols": [n for _i, n in identifiers]}
 
 
 def act(*, agency_key: str, return_every: int = 0, count: bool = False) -> dict:
