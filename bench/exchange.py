@@ -124,7 +124,8 @@ def end_to_end(args: argparse.Namespace) -> list[tuple[str, str, str]]:
         with _scratch() as root:
             run = throughput_run(Path(root), documents=args.backlog, size=args.attachment, receiver_down=True)
         rows += [
-            (f"drain a backlog of {run.documents} packages after the receiver returns: all handed over, s", "—", f"{run.sent_seconds:.0f}"),
+            (f"drain a backlog of {run.documents} packages after the receiver returns: all handed over, s", "—",
+             f"{run.sent_seconds:.0f}"),
             ("… all acknowledged, s", "—", f"{run.acknowledged_seconds:.0f}"),
             ("… CPU of both instances per package, ms", "—", f"{run.cpu_seconds / run.documents * 1000:.0f}"),
         ]
