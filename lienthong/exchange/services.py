@@ -566,7 +566,7 @@ def _receive_document(*, partner, package: edxml.DocumentPackage, data: bytes, s
             row.save(update_fields=["state", "reason", "updated_at"])
             return Outcome(ok=True, state=row.state, inbound_id=row.pk)
         # In the same transaction: a package is never left taken but not applied.
-        return _apply_document(row, package=package, partner=partner, sha=sha)
+        return _apply_document(row, package=package, partner=partner, sha=sha, local=local, sender=sender)
 
 
 def _document_type(name: str) -> DocumentType:
@@ -575,11 +575,13 @@ def _document_type(name: str) -> DocumentType:
     return found or DocumentType.objects.get(code="cong-van")
 
 
-def _apply_document(row: InboundPackage, *, package: edxml.DocumentPackage, partner, sha: str) -> Outcome:
+def _apply_document(row: InboundPackage, *, package: edxml.DocumentPackage, partner, sha: str,
+                    local: dict[str, Agency] | None = None, sender: Agency | None = None) -> Outcome:
     """Turn a received document package into the sender's record and one delivery per recipient served here
     (or, for a revoke / update / replacement, record it against the earlier package)."""
     actor = system_actor()
-    local = selectors.agencies_served([r.organ_id for r in package.recipients])
+    if local is None:  # read already when the package has just been taken (not when it waited for its sender)
+        local = selectors.agencies_served([r.organ_id for r in package.recipients])
     if package.business_doc_type in (edxml.REVOKE, edxml.UPDATE, edxml.REPLACE):
         earlier_id = package.business_document_id or (package.replacements[0].document_id
                                                        if package.replacements else "")
@@ -596,7 +598,7 @@ def _apply_document(row: InboundPackage, *, package: edxml.DocumentPackage, part
     uploads = [SimpleUploadedFile(a.name or "tep-dinh-kem", a.data) for a in package.attachments]
     try:
         files = document_services.files_read(uploads) if uploads else []
-        sender = selectors.agency_by_code(package.sender.organ_id)
+        sender = sender or selectors.agency_by_code(package.sender.organ_id)
         assert sender is not None
         number_symbol = "/".join(p for p in (package.code_number, package.code_notation) if p)
         issued_on = package.promulgation_date or timezone.localdate()

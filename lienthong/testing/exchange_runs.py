@@ -192,8 +192,8 @@ def throughput_run(root: Path, *, documents: int, size: int = 100_000, receiver_
     with Cluster(root, ["a", "b"], server_kind=server_kind) as cluster:
         a, b = cluster["a"], cluster["b"]
         cluster.configure()
-        a.pump_options(interval=0.05, report_every=1.0)
-        b.pump_options(interval=0.05, report_every=1.0)
+        a.pump_options(interval=0.5, report_every=1.0)
+        b.pump_options(interval=0.5, report_every=1.0)
         pump_a, a.pump_arguments = a.pump_arguments, None  # A serves, its schedule waits
         a.start()
         if not receiver_down:
