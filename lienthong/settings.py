@@ -411,6 +411,10 @@ EXCHANGE_RETRY_BASE_SECONDS = env_int("EXCHANGE_RETRY_BASE_SECONDS", 60)
 EXCHANGE_RETRY_MAX_SECONDS = env_int("EXCHANGE_RETRY_MAX_SECONDS", 6 * 3600)
 EXCHANGE_MAX_ATTEMPTS = env_int("EXCHANGE_MAX_ATTEMPTS", 15)
 EXCHANGE_TRANSPORT_TIMEOUT = env_int("EXCHANGE_TRANSPORT_TIMEOUT", 30)
+# How long a push owns a package it is sending: a push killed mid-send leaves it to the next after this.
+EXCHANGE_SEND_LEASE_SECONDS = env_int("EXCHANGE_SEND_LEASE_SECONDS", 600)
+# Packages a push sends at once (threads, each with its own database connection).
+EXCHANGE_PUSH_CONCURRENCY = env_int("EXCHANGE_PUSH_CONCURRENCY", 4)
 EXCHANGE_MAX_PACKAGE_BYTES = env_int("EXCHANGE_MAX_PACKAGE_BYTES", 100 * 1024 * 1024)
 # This instance's key and certificate (PEM files) for partners that require signed packages (XMLDSig).
 EXCHANGE_SIGNING_KEY_FILE = env_str("EXCHANGE_SIGNING_KEY_FILE", "")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -295,18 +295,43 @@ class PushResult:
 
 
 def push(*, partner_ids=None, now: dt.datetime | None = None) -> PushResult:
-    """Queue what waits (outbox, statuses), then hand every due package to its partner's transport."""
+    """Queue what waits (outbox, statuses), then hand every due package to its partner's transport,
+    ``EXCHANGE_PUSH_CONCURRENCY`` at a time."""
     outbox_collect()
     statuses_collect()
     result = PushResult()
     now = now or timezone.now()
-    for package in selectors.due_packages(now=now, partner_ids=partner_ids):
+    due = selectors.due_packages(now=now, partner_ids=partner_ids)
+    workers = min(_setting("EXCHANGE_PUSH_CONCURRENCY", 4), len(due))
+    if workers <= 1 or connection.in_atomic_block:  # inside a caller's transaction: one connection, in turn
+        for package in due:
+            _send_guarded(package, result, now=now)
+        return result
+    # Several sends at once: the partner's answer takes most of a send's time (it applies the package before it
+    # answers). Each thread has its own database connection, closed when its send is done.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def send(package: OutboundPackage) -> PushResult:
+        own = PushResult()
         try:
-            _send_one(package, result, now=now)
-        except Exception:  # noqa: BLE001 - one package's fault must not stop the others; it is retried after its lease
-            logger.exception("Sending exchange package %s failed", package.pk)
-            result.retried += 1
+            _send_guarded(package, own, now=now)
+        finally:
+            connection.close()
+        return own
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="exchange-push") as pool:
+        for own in pool.map(send, due):
+            for name in ("sent", "retried", "failed", "cancelled"):
+                setattr(result, name, getattr(result, name) + getattr(own, name))
     return result
+
+
+def _send_guarded(package: OutboundPackage, result: PushResult, *, now: dt.datetime) -> None:
+    try:
+        _send_one(package, result, now=now)
+    except Exception:  # noqa: BLE001 - one package's fault must not stop the others; it is retried after its lease
+        logger.exception("Sending exchange package %s failed", package.pk)
+        result.retried += 1
 
 
 def _send_one(package: OutboundPackage, result: PushResult, *, now: dt.datetime) -> None:
@@ -328,10 +353,13 @@ def _send_one(package: OutboundPackage, result: PushResult, *, now: dt.datetime)
             to_organ_ids=[c for c in package.to_organ_ids.split(",") if c])
     except TransportError as exc:
         give_up = not exc.temporary or attempts >= _setting("EXCHANGE_MAX_ATTEMPTS", 15)
-        OutboundPackage.objects.filter(pk=package.pk).update(
-            attempts=attempts, last_error=exc.message[:2000],
-            state=OutboundState.FAILED if give_up else OutboundState.PENDING,
-            next_attempt_at=None if give_up else timezone.now() + backoff_delay(attempts))
+        # Only the row this push claimed (still pending): the recipient's receipt may have come in meanwhile (its
+        # answer to us was lost), and an acknowledged package is neither sent again nor shown as failing.
+        if not OutboundPackage.objects.filter(pk=package.pk, state=OutboundState.PENDING).update(
+                attempts=attempts, last_error=exc.message[:2000],
+                state=OutboundState.FAILED if give_up else OutboundState.PENDING,
+                next_attempt_at=None if give_up else timezone.now() + backoff_delay(attempts)):
+            return
         if package.delivery_id is not None and package.message_type == MessageType.EDOC:
             delivery_services.outbox_mark(delivery_id=package.delivery_id,
                                           state=OutboxState.FAILED if give_up else OutboxState.PENDING,
@@ -341,9 +369,12 @@ def _send_one(package: OutboundPackage, result: PushResult, *, now: dt.datetime)
         else:
             result.retried += 1
         return
-    OutboundPackage.objects.filter(pk=package.pk).update(
-        state=OutboundState.SENT, attempts=attempts, remote_id=str(remote_id)[:200], sent_at=timezone.now(),
-        last_error="", next_attempt_at=None)
+    # Sent, unless the recipient's receipt came in while we waited for its answer (then acknowledged stays).
+    if not OutboundPackage.objects.filter(pk=package.pk, state=OutboundState.PENDING).update(
+            state=OutboundState.SENT, attempts=attempts, remote_id=str(remote_id)[:200], sent_at=timezone.now(),
+            last_error="", next_attempt_at=None):
+        OutboundPackage.objects.filter(pk=package.pk).update(attempts=attempts, remote_id=str(remote_id)[:200],
+                                                             sent_at=timezone.now(), last_error="")
     if package.delivery_id is not None and package.message_type == MessageType.EDOC:
         delivery_services.outbox_mark(delivery_id=package.delivery_id, state=OutboxState.SENT, attempts=attempts)
     result.sent += 1
@@ -535,7 +566,7 @@ def _receive_document(*, partner, package: edxml.DocumentPackage, data: bytes, s
             row.save(update_fields=["state", "reason", "updated_at"])
             return Outcome(ok=True, state=row.state, inbound_id=row.pk)
         # In the same transaction: a package is never left taken but not applied.
-        return _apply_document(row, package=package, partner=partner, sha=sha)
+        return _apply_document(row, package=package, partner=partner, sha=sha, local=local, sender=sender)
 
 
 def _document_type(name: str) -> DocumentType:
@@ -544,11 +575,13 @@ def _document_type(name: str) -> DocumentType:
     return found or DocumentType.objects.get(code="cong-van")
 
 
-def _apply_document(row: InboundPackage, *, package: edxml.DocumentPackage, partner, sha: str) -> Outcome:
+def _apply_document(row: InboundPackage, *, package: edxml.DocumentPackage, partner, sha: str,
+                    local: dict[str, Agency] | None = None, sender: Agency | None = None) -> Outcome:
     """Turn a received document package into the sender's record and one delivery per recipient served here
     (or, for a revoke / update / replacement, record it against the earlier package)."""
     actor = system_actor()
-    local = selectors.agencies_served([r.organ_id for r in package.recipients])
+    if local is None:  # read already when the package has just been taken (not when it waited for its sender)
+        local = selectors.agencies_served([r.organ_id for r in package.recipients])
     if package.business_doc_type in (edxml.REVOKE, edxml.UPDATE, edxml.REPLACE):
         earlier_id = package.business_document_id or (package.replacements[0].document_id
                                                        if package.replacements else "")
@@ -565,7 +598,7 @@ def _apply_document(row: InboundPackage, *, package: edxml.DocumentPackage, part
     uploads = [SimpleUploadedFile(a.name or "tep-dinh-kem", a.data) for a in package.attachments]
     try:
         files = document_services.files_read(uploads) if uploads else []
-        sender = selectors.agency_by_code(package.sender.organ_id)
+        sender = sender or selectors.agency_by_code(package.sender.organ_id)
         assert sender is not None
         number_symbol = "/".join(p for p in (package.code_number, package.code_notation) if p)
         issued_on = package.promulgation_date or timezone.localdate()

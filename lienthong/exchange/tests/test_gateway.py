@@ -746,3 +746,39 @@ def test_push_and_pull_commands_print_their_counts(province, ministry, partners,
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "cancelled=0, failed=0, retried=0, sent=1"
     assert out[1] == "duplicates=0, errors=0, received=0, refused=0"
+
+
+class _AnsweredWhileSending:
+    """The recipient takes the package and its 01 comes back before the send returns (or before the send's
+    failure is recorded: the answer was lost on the way back)."""
+
+    def __init__(self, partner, *, fail: bool):
+        self.partner, self.fail = partner, fail
+
+    def send(self, *, package, message_type, from_organ_id, to_organ_ids):
+        sent = codec.parse_package(package)
+        status = codec.build_status(edxml.StatusPackage(
+            sender=edxml.Organ(organ_id=MINISTRY, name="Bộ Thông tin và Truyền thông"), status_code="01",
+            timestamp=timezone.now(), response_for=services.response_for(sent.document_id)))
+        assert services.receive(partner=self.partner, data=status).ok
+        if self.fail:
+            raise TransportError("Mất kết nối khi chờ trả lời", temporary=True)
+        return "r1"
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_a_package_acknowledged_while_it_was_being_sent_stays_acknowledged(province, ministry, partners, fail):
+    services.transport_override(partners["bo"], _AnsweredWhileSending(partners["bo"], fail=fail))
+    try:
+        document = issue(province, ministry)
+        services.push()
+        again = services.push()
+    finally:
+        services.transport_override(partners["bo"], None)
+
+    package = OutboundPackage.objects.get(message_type="edoc")
+    assert package.state == OutboundState.ACKNOWLEDGED  # not sent again, not left "in transit"
+    assert again.sent == 0
+    assert Delivery.objects.get(document=document).state == DeliveryState.ARRIVED
+    # the recipient has it: the document is no longer locked
+    document_services.document_cancel(actor=province.users["clerk.stttt"], document=document, reason="Sai")
