@@ -56,15 +56,15 @@ def admin_agency_ids(*, user) -> set[int]:
 
 
 def custody_rule(*, user) -> Q:
-    """What the archive role adds to who sees a file: its agency's files handed over, in custody or kept past
-    the deadline; everyone of the agency sees the catalogue of files in custody (their documents only by
+    """What the archive role adds to who sees a file: its agency's closed files (due, kept past the deadline or
+    returned), those handed over and those in its custody; everyone of the agency sees the catalogue of files in custody (their documents only by
     request); a requester with an approved, current request sees that file."""
     held = account_selectors.position_agencies(user=user)
     archive = archive_agency_ids(user=user)
     rule = Q(pk__in=[])
     if archive:
-        rule |= Q(agency_id__in=sorted(archive)) & (
-            Q(state__in=[CaseFileState.HANDED_OVER, CaseFileState.ACCEPTED]) | Q(kept_until__isnull=False))
+        rule |= Q(agency_id__in=sorted(archive), state__in=[CaseFileState.CLOSED, CaseFileState.HANDED_OVER,
+                                                               CaseFileState.ACCEPTED])
     if held.all_ids:
         rule |= Q(agency_id__in=sorted(held.all_ids), state=CaseFileState.ACCEPTED)
     return rule
