@@ -33,13 +33,18 @@ def _shots(page, folder, name):
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-@pytest.mark.browser
-@pytest.mark.slow_once  # loads the demo province
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_seed_notices_file_is_handed_over_and_accepted_by_the_archive(live_server, page, screenshot_dir):
+@pytest.fixture
+def demo(live_server, transactional_db):
+    """The demo province, loaded before the browser starts (its signing runs an event loop of its own)."""
     from lienthong.demo.builder import load_demo
 
     load_demo(scale=0, fast_pdfs=True)
+
+
+@pytest.mark.browser
+@pytest.mark.slow_once  # loads the demo province
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_seed_notices_file_is_handed_over_and_accepted_by_the_archive(live_server, demo, page, screenshot_dir):
     base = live_server.url
     _login(page, base, OWNER)
 

@@ -57,8 +57,8 @@ def admin_agency_ids(*, user) -> set[int]:
 
 def custody_rule(*, user) -> Q:
     """What the archive role adds to who sees a file: its agency's closed files (due, kept past the deadline or
-    returned), those handed over and those in its custody; everyone of the agency sees the catalogue of files in custody (their documents only by
-    request); a requester with an approved, current request sees that file."""
+    returned), those handed over and those in its custody. Everyone of the agency sees the catalogue of files in
+    custody (their documents only by request: ``may_read_custody``)."""
     held = account_selectors.position_agencies(user=user)
     archive = archive_agency_ids(user=user)
     rule = Q(pk__in=[])

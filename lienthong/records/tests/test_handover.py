@@ -150,7 +150,8 @@ def test_hand_over_accept_and_return_with_audit_and_notifications():
         handover.file_due_set(actor=owner, case_file_id=f.pk, rule_code="chung", final_accounts_date=None)
     again = handover.handover_submit(actor=owner, case_file_ids=[g.pk])
     assert again.number == 2
-    actions = set(AuditEntry.objects.filter(object_type="case_file", object_id=str(f.pk)).values_list("action", flat=True))
+    actions = set(AuditEntry.objects.filter(object_type="case_file", object_id=str(f.pk)).values_list(
+        "action", flat=True))
     assert {"sent", "received"} <= actions
     assert AuditEntry.objects.filter(object_type="case_file", object_id=str(g.pk), action="returned").exists()
     assert AuditEntry.objects.filter(object_type="handover", object_id=str(h.pk), action="created").exists()
