@@ -171,3 +171,17 @@ def test_the_archives_lists_at_a_constant_number_of_queries(django_assert_max_nu
             assert web.get(reverse("records:handovers")).status_code == 200
         counts.setdefault("handovers", []).append(len(captured))
     assert all(a == b for a, b in counts.values()), counts
+
+
+def test_the_handover_list_never_turns_a_title_into_a_formula():
+    p, _plan, _entries = world()
+    owner = p.users["specialist.huyen.noivu"]
+    title = '=HYPERLINK("http://x.invalid","bấm vào")'
+    row = services.case_file_open(actor=owner, title=title, number="77.NV", retention_code="10-nam",
+                                  start_date=dt.date(2018, 1, 2))
+    services.documents_file(actor=owner, case_file_id=row.pk, document_ids=[outgoing(p, "Văn bản").pk])
+    services.case_file_close(actor=owner, case_file_id=row.pk, retention_confirmed=True, reason="Xong")
+    h = handover.handover_submit(actor=owner, case_file_ids=[row.pk])
+    values = [v for r in cells(handover.handover_list_workbook(handover=h)) for v in r if isinstance(v, str)]
+    assert not any(v.lstrip().startswith(("=", "+", "-", "@")) for v in values)
+    assert any("HYPERLINK" in v for v in values)  # still there, as text
