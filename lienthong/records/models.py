@@ -7,8 +7,8 @@
   ``PlanEntry`` rows its planned files ("01.TCCB").
 - ``CaseFile`` (hồ sơ): opened by an official from a plan entry or outside the plan, filled with documents
   through ``CaseFileDocument`` (a link: one document may sit in several files, never copied), closed and
-  frozen. The handover to the agency archive (nộp lưu) and disposal are later steps: their states exist
-  here so that files can reach them without a schema change, their flows do not yet.
+  frozen. The handover to the agency archive (nộp lưu) is ``HandoverRule``, ``Handover``/``HandoverItem``,
+  ``KeepApproval`` and ``UsageRequest`` (flows in ``records.handover``); disposal is a later step.
 """
 
 from __future__ import annotations
