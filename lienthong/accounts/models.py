@@ -29,6 +29,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo")
     SPECIALIST = "specialist", _("Chuyên viên")
     AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
+    ARCHIVIST = "archivist", _("Lưu trữ")  # the agency archive (Lưu trữ cơ quan): receives handed-over files
 
 
 class Position(models.Model):

@@ -16,11 +16,13 @@ from lienthong.demo.pki import DEMO_PIN
 # notice's story, one district and one commune.
 FEATURED = ["ubnd", "vp", "stttt", "vithuy", "xa-vithang"]
 
-_ROLE_EN = {"clerk": "clerk (văn thư)", "leader": "leader (lãnh đạo)", "specialist": "specialist (chuyên viên)"}
+_ROLE_EN = {"clerk": "clerk (văn thư)", "leader": "leader (lãnh đạo)", "specialist": "specialist (chuyên viên)",
+            "archivist": "archivist (lưu trữ)"}
 
 
 def _role_vi(role: str) -> str:
-    return {"clerk": _("Văn thư"), "leader": _("Lãnh đạo"), "specialist": _("Chuyên viên")}.get(role, role)
+    return {"clerk": _("Văn thư"), "leader": _("Lãnh đạo"), "specialist": _("Chuyên viên"),
+            "archivist": _("Lưu trữ")}.get(role, role)
 
 
 def featured_rows(*, english: bool = False) -> list[tuple[str, str, str, str]]:

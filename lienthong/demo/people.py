@@ -85,6 +85,10 @@ SIGNER_THOAI = "Nguyễn Hoàng Thoại"
 EXTRA_ACCOUNTS = [
     Account("lanhdao2.vpubnd", SIGNER_THOAI, [("vp", "leader", "Phó Chánh Văn phòng")]),
 ]
+# The Office's archive (Lưu trữ cơ quan), who receives the files handed over (nộp lưu).
+ARCHIVIST_USERNAME = "luutru.vpubnd"
+ARCHIVE_ACCOUNTS = [Account(ARCHIVIST_USERNAME, person_name(ARCHIVIST_USERNAME, female=True),
+                            [("vp", "archivist", "Lưu trữ viên")])]
 SECOND_POSITIONS = {"vanthu.vpubnd": ("stttt", "specialist", "Chuyên viên (kiêm nhiệm)")}
 
 
@@ -111,6 +115,8 @@ def accounts() -> list[Account]:
             rows.append(account)
             if spec.key == "vp" and role == "leader":
                 rows.extend(EXTRA_ACCOUNTS)
+            if spec.key == "vp" and role == "specialist":
+                rows.extend(ARCHIVE_ACCOUNTS)
         for code, unit_name, _abbr in units_of(spec):
             for role, prefix, title in (("leader", "truongphong", "Trưởng phòng"),
                                         ("specialist", "chuyenvien", "Chuyên viên")):

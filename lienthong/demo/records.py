@@ -1,5 +1,6 @@
-"""The demo's records (issue 16): the Provincial Office's 2018 file plan, published, and an open case file of
-the seed notice's work holding the notice, its reminder and its electronic copy."""
+"""The demo's records (issue 16): the Provincial Office's 2018 file plan, published, and the case file of the
+seed notice's work holding the notice, its reminder and its electronic copy, closed at the end of 2018 and
+due for handover to the Office's archive (``luutru.vpubnd``), which the browser test then does."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ PLAN = [
 SEED_ENTRY_TITLE = PLAN[0][2][2][0]
 SEED_SYMBOLS = ("32/TB-VP.UBND",)
 SEED_SUBJECT_MARK = "Thông báo số 32/TB-VP.UBND"
+WORK_ENDED = dt.date(2018, 12, 28)  # the seed notice's work: its file is closed then, due for handover a year on
 
 
 def ensure_demo_records(*, agencies: dict[str, Agency], users: dict[str, User], log) -> None:
@@ -65,5 +67,8 @@ def ensure_demo_records(*, agencies: dict[str, Agency], users: dict[str, User], 
     ids = sorted(set(work.values_list("pk", flat=True)))
     if ids:
         records.documents_file(actor=owner, case_file_id=case_file.pk, document_ids=ids)
-    log(_("Hồ sơ: danh mục hồ sơ năm %(y)s của Văn phòng UBND tỉnh đã ban hành; hồ sơ %(n)s gồm %(k)s văn bản.")
+    records.case_file_close(actor=owner, case_file_id=case_file.pk, retention_confirmed=True, end_date=WORK_ENDED,
+                            reason="Công việc chấm điểm, xếp hạng năm 2017 đã hoàn thành")
+    log(_("Hồ sơ: danh mục hồ sơ năm %(y)s của Văn phòng UBND tỉnh đã ban hành; hồ sơ %(n)s gồm %(k)s văn bản, "
+          "đã kết thúc, chờ nộp lưu.")
         % {"y": YEAR, "n": case_file.number, "k": len(ids)})

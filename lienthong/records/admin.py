@@ -3,7 +3,7 @@ change only through the services (the audit log, the rules), so they are not off
 
 from django.contrib import admin
 
-from lienthong.records.models import RecordsSettings, RetentionPeriod
+from lienthong.records.models import HandoverRule, RecordsSettings, RetentionPeriod
 
 
 @admin.register(RetentionPeriod)
@@ -20,3 +20,15 @@ class RetentionPeriodAdmin(admin.ModelAdmin):
 class RecordsSettingsAdmin(admin.ModelAdmin):
     list_display = ("agency", "numbering")
     autocomplete_fields = ("agency",)
+
+
+@admin.register(HandoverRule)
+class HandoverRuleAdmin(admin.ModelAdmin):
+    """The handover deadlines (nộp lưu) are data: months after the end of the work or the final accounts."""
+
+    list_display = ("code", "name", "months", "counts_from", "remind_days", "max_keep_months", "is_default",
+                    "verified")
+    search_fields = ("code", "name", "source")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # files refer to their rule

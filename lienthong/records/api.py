@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from lienthong.core.api_tools import page_of, state_errors_as_400
 from lienthong.core.schema_types import Id
 from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalDate, OptionalInt
-from lienthong.records import selectors, services
+from lienthong.records import handover_selectors, selectors, services
 
 router = Router(tags=["Hồ sơ"])
 
@@ -153,7 +153,8 @@ def _out(f) -> dict:
 
 
 def _detail(user, f) -> dict:
-    items = selectors.case_file_items(user=user, case_file=f)
+    readable = handover_selectors.may_read_custody(user=user, case_file=f)  # in custody: by request only
+    items = selectors.case_file_items(user=user, case_file=f) if readable else []
     return _out(f) | {"close_reason": f.close_reason, "documents": [{
         "ordinal": i.ordinal, "document_id": i.document_id, "number_symbol": i.document.number_symbol,
         "issued_on": i.document.issued_on, "type_name": i.document.document_type.name,
@@ -237,3 +238,6 @@ def file_plan_list(request, params: Query[PlanQuery]):
             summary="Danh mục hồ sơ: đề mục, hồ sơ, tổng số")
 def file_plan_detail(request, plan_id: Id):
     return _plan_out(selectors.plan_get(user=request.auth, plan_id=plan_id))
+
+
+from lienthong.records import handover_api  # noqa: E402, F401  (hand over, accept, return: same router)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +15,9 @@ class RecordsConfig(AppConfig):
 
         # Completing the lead part of a work files its reply into the lead's open files holding the document.
         events.subscribe(events.ASSIGNMENT_COMPLETED, services.on_assignment_completed)
+
+        # Reminders 30 days before a closed file is due for handover (lienthong.core.schedules).
+        from lienthong.core import schedules
+
+        schedules.daily("lienthong.records.tasks.send_handover_reminders", at=dt.time(7, 15),
+                        name="Nhắc hạn nộp lưu hồ sơ")

@@ -7,8 +7,8 @@
   ``PlanEntry`` rows its planned files ("01.TCCB").
 - ``CaseFile`` (hồ sơ): opened by an official from a plan entry or outside the plan, filled with documents
   through ``CaseFileDocument`` (a link: one document may sit in several files, never copied), closed and
-  frozen. The handover to the agency archive (nộp lưu) and disposal are later steps: their states exist
-  here so that files can reach them without a schema change, their flows do not yet.
+  frozen. The handover to the agency archive (nộp lưu) is ``HandoverRule``, ``Handover``/``HandoverItem``,
+  ``KeepApproval`` and ``UsageRequest`` (flows in ``records.handover``); disposal is a later step.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ class PlanEntry(models.Model):
 class CaseFileState(models.TextChoices):
     OPEN = "open", _("Đang lập")
     CLOSED = "closed", _("Đã kết thúc")
-    # Later steps (issue 16 §3–4): the states exist, their flows do not yet.
+    # Handover flows in ``records.handover``; disposal is a later step.
     HANDED_OVER = "handed_over", _("Đã nộp lưu, chờ lưu trữ cơ quan nhận")
     ACCEPTED = "accepted", _("Lưu trữ cơ quan đã nhận")
     DISPOSED = "disposed", _("Đã tiêu hủy")
@@ -174,6 +174,12 @@ class CaseFile(models.Model):
                                   related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.TextField(_("lý do kết thúc khi còn cảnh báo"), max_length=2000, blank=True)
+    # Handover (nộp lưu): the rule and dates its deadline comes from (``records.handover``).
+    handover_rule = models.ForeignKey("HandoverRule", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("quy định thời hạn nộp lưu"))
+    final_accounts_date = models.DateField(_("ngày quyết toán công trình"), null=True, blank=True)
+    handover_due = models.DateField(_("hạn nộp lưu"), null=True, blank=True)
+    kept_until = models.DateField(_("được giữ lại đến ngày"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -184,6 +190,7 @@ class CaseFile(models.Model):
             models.Index(fields=["owner", "state", "-year"], name="records_file_owner"),
             models.Index(fields=["agency", "state", "-year"], name="records_file_agency"),
             models.Index(fields=["unit", "state", "-year"], name="records_file_unit"),
+            models.Index(fields=["state", "handover_due"], name="records_file_due"),
         ]
 
     def __str__(self) -> str:
@@ -208,3 +215,141 @@ class CaseFileDocument(models.Model):
         ordering = ["case_file_id", "ordinal", "id"]
         constraints = [models.UniqueConstraint(fields=["case_file", "document"], name="records_item_unique")]
         indexes = [models.Index(fields=["document"], name="records_item_document")]
+
+
+# ----------------------------------------------------------------------------------------- handover (nộp lưu)
+# NĐ30 Art. 30–31, PL5 §III and §V; vanthu.md §5. Flows in ``lienthong.records.handover``.
+
+class DueBasis(models.TextChoices):
+    END = "end", _("Ngày kết thúc công việc")
+    FINAL_ACCOUNTS = "final_accounts", _("Ngày quyết toán công trình")
+
+
+class HandoverRule(models.Model):
+    """When a closed file is due for handover to the agency archive: ``months`` after the date named by
+    ``counts_from``. Data, not code: the default rule (1 year after the work ended) and the construction
+    rule (3 months after the final accounts) are rows that an administrator can correct."""
+
+    code = models.SlugField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    months = models.PositiveSmallIntegerField(_("số tháng"))
+    counts_from = models.CharField(_("tính từ"), max_length=16, choices=DueBasis.choices, default=DueBasis.END)
+    remind_days = models.PositiveSmallIntegerField(_("nhắc trước (ngày)"), default=30)
+    max_keep_months = models.PositiveSmallIntegerField(_("giữ lại tối đa (tháng)"), default=24)
+    source = models.CharField(_("căn cứ"), max_length=300, blank=True)
+    verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
+    is_default = models.BooleanField(_("mặc định"), default=False)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("quy định thời hạn nộp lưu")
+        verbose_name_plural = _("quy định thời hạn nộp lưu")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HandoverState(models.TextChoices):
+    SUBMITTED = "submitted", _("Chờ lưu trữ cơ quan kiểm tra")
+    DONE = "done", _("Đã kiểm tra xong")
+
+
+class Handover(models.Model):
+    """One submission of closed files to the agency archive (one Mục lục hồ sơ, tài liệu nộp lưu)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("cơ quan"))
+    unit = models.ForeignKey("agencies.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("đơn vị nộp lưu"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveIntegerField(_("số"))
+    state = models.CharField(_("trạng thái"), max_length=10, choices=HandoverState.choices,
+                             default=HandoverState.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("người nộp lưu"))
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("lần nộp lưu")
+        verbose_name_plural = _("lần nộp lưu")
+        constraints = [models.UniqueConstraint(fields=["agency", "year", "number"], name="records_handover_number")]
+        indexes = [models.Index(fields=["agency", "state", "-submitted_at"], name="records_handover_agency")]
+
+
+class ItemDecision(models.TextChoices):
+    PENDING = "pending", _("Chờ kiểm tra")
+    ACCEPTED = "accepted", _("Đã nhận")
+    RETURNED = "returned", _("Trả lại")
+
+
+class HandoverItem(models.Model):
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="items")
+    case_file = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="handover_items")
+    ordinal = models.PositiveIntegerField(_("số thứ tự"))
+    decision = models.CharField(_("kết quả"), max_length=10, choices=ItemDecision.choices,
+                                default=ItemDecision.PENDING)
+    reason = models.CharField(_("lý do trả lại"), max_length=1000, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["handover_id", "ordinal"]
+        constraints = [models.UniqueConstraint(fields=["handover", "case_file"], name="records_handover_item")]
+
+
+class KeepApproval(models.Model):
+    """The head's recorded approval to keep a closed file in the unit past its handover deadline (at most
+    the rule's ``max_keep_months``), announced to the archive."""
+
+    case_file = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="keep_approvals")
+    until = models.DateField(_("giữ lại đến ngày"))
+    reason = models.CharField(_("lý do"), max_length=1000)
+    decision_reference = models.CharField(_("văn bản đồng ý"), max_length=255, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("người phê duyệt"))
+    approved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-approved_at", "-id"]
+        verbose_name = _("phê duyệt giữ lại hồ sơ")
+        verbose_name_plural = _("phê duyệt giữ lại hồ sơ")
+
+
+class UsageState(models.TextChoices):
+    REQUESTED = "requested", _("Chờ duyệt")
+    APPROVED = "approved", _("Đã đồng ý")
+    REFUSED = "refused", _("Không đồng ý")
+    USED = "used", _("Đã sử dụng xong")
+
+
+class UsageRequest(models.Model):
+    """One line of the Sổ sử dụng bản lưu: a request to use a file in the archive's custody, its approval
+    (or refusal) and the record of use."""
+
+    case_file = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="usage_requests")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("người đề nghị"))
+    purpose = models.CharField(_("mục đích sử dụng"), max_length=1000)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=UsageState.choices,
+                             default=UsageState.REQUESTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("người duyệt"))
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("ý kiến"), max_length=1000, blank=True)
+    access_until = models.DateField(_("được sử dụng đến ngày"), null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    use_note = models.CharField(_("ghi nhận sử dụng"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("lượt sử dụng bản lưu")
+        verbose_name_plural = _("sổ sử dụng bản lưu")
+        indexes = [models.Index(fields=["agency", "state", "-requested_at"], name="records_usage_agency"),
+                   models.Index(fields=["requested_by", "state"], name="records_usage_user")]

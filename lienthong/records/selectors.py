@@ -2,7 +2,7 @@
 
 - a file plan: everyone holding a position in its agency;
 - a case file: its owner, the people of its unit, the agency's leaders (agency-wide leader positions) and its
-  văn thư, who keeps the agency's records until an archive role exists (issue 16 §3);
+  văn thư; and, once handed over, the agency's archive (``handover_selectors.custody_rule``);
 - a document in a file: only if the reader sees the document itself (``documents_visible_to``). A file
   never widens what someone sees.
 """
@@ -19,6 +19,7 @@ from lienthong.agencies.models import Unit
 from lienthong.core.errors import NotFound
 from lienthong.documents.selectors import documents_visible_to
 from lienthong.processing import selectors as processing_selectors
+from lienthong.records import handover_selectors
 from lienthong.records.models import (
     CaseFile,
     CaseFileDocument,
@@ -66,6 +67,7 @@ def case_files_visible_to(*, user) -> QuerySet[CaseFile]:
     keepers = held.leader_ids | held.clerk_ids
     if keepers:
         rule |= Q(agency_id__in=sorted(keepers))
+    rule |= handover_selectors.custody_rule(user=user)
     return CaseFile.objects.filter(rule)
 
 

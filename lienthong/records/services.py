@@ -33,7 +33,7 @@ from lienthong.audit.services import AuditItem, audit_log, audit_log_many
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.text import nfc
 from lienthong.documents.selectors import documents_visible_to
-from lienthong.records import selectors
+from lienthong.records import handover, handover_selectors, selectors
 from lienthong.records.models import (
     CaseFile,
     CaseFileDocument,
@@ -357,7 +357,8 @@ def _owned_open_file(actor, case_file_id: int, *, lock: bool = True) -> CaseFile
     if lock:
         row = CaseFile.objects.select_for_update().select_related("retention").get(pk=row.pk)
     if row.is_frozen:
-        raise ValidationFailed({"state": [str(FILE_FROZEN % {"number": row.number})]})
+        message = handover_selectors.frozen_message(row) or FILE_FROZEN % {"number": row.number}
+        raise ValidationFailed({"state": [str(message)]})
     return row
 
 
@@ -512,8 +513,9 @@ def case_file_close(*, actor, case_file_id: int, retention_confirmed: bool, reas
         case_file.page_total = pages
         case_file.closed_by, case_file.closed_at = actor, timezone.now()
         case_file.close_reason = reason if warnings else ""
+        handover.set_due(case_file)
         case_file.save(update_fields=["state", "end_date", "page_total", "closed_by", "closed_at", "close_reason",
-                                      "retention", "title"])
+                                      "retention", "title", "handover_due"])
         audit_log(actor=actor, action=AuditAction.TRANSITION, obj_type="case_file", obj_id=case_file.pk,
                   agency_id=case_file.agency_id,
                   summary=_("Kết thúc hồ sơ %(n)s: %(k)s văn bản, thời hạn bảo quản %(r)s") % {

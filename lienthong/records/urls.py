@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lienthong.records import views
+from lienthong.records import handover_views, views
 
 app_name = "records"
 urlpatterns = [
@@ -22,4 +22,17 @@ urlpatterns = [
     path("danh-muc/<int:plan_id>/ban-hanh/", views.plan_publish, name="plan_publish"),
     path("danh-muc/<int:plan_id>/nhap/", views.plan_import, name="plan_import"),
     path("danh-muc/<int:plan_id>/xuat.xlsx", views.plan_export, name="plan_export"),
+    # Handover to the agency archive (records.handover)
+    path("nop-luu/", handover_views.handovers, name="handovers"),
+    path("nop-luu/<int:handover_id>/", handover_views.handover_page, name="handover"),
+    path("nop-luu/<int:handover_id>/muc-luc.xlsx", handover_views.handover_list_xlsx, name="handover_list"),
+    path("nop-luu/<int:handover_id>/bien-ban.pdf", handover_views.handover_record_pdf, name="handover_record"),
+    path("nop-luu/ho-so/<int:case_file_id>/", handover_views.handover_decide, name="handover_decide"),
+    path("luu-tru/", handover_views.archive, name="archive"),
+    path("<int:case_file_id>/han-nop-luu/", handover_views.file_due, name="file_due"),
+    path("<int:case_file_id>/giu-lai/", handover_views.file_keep, name="file_keep"),
+    path("<int:case_file_id>/de-nghi-su-dung/", handover_views.usage_request, name="usage_request"),
+    path("su-dung/<int:request_id>/duyet/", handover_views.usage_decide, name="usage_decide"),
+    path("su-dung/<int:request_id>/ghi-so/", handover_views.usage_record, name="usage_record"),
+    path("ban-giao/", handover_views.pass_on, name="pass_on"),
 ]

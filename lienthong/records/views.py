@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lienthong.core.errors import ValidationFailed
+from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.forms import add_domain_errors
 from lienthong.core.http import file_response
 from lienthong.core.spreadsheets import ImportRejected, RowError, SpreadsheetError
 from lienthong.core.views import domain_errors_as_pages
-from lienthong.records import selectors, services
+from lienthong.records import handover_selectors, selectors, services
 from lienthong.records import spreadsheets as plan_tables
 from lienthong.records.forms import (
     ApproveForm,
@@ -258,8 +258,10 @@ def file_open(request):
 def _file_page(request, row, *, status=200, close_form=None):
     owner = row.owner_id == request.user.pk
     open_ = row.state == CaseFileState.OPEN
-    return render(request, "records/file.html", {
-        "file": row, "items": selectors.case_file_items(user=request.user, case_file=row),
+    custody = handover_selectors.file_context(user=request.user, case_file=row)  # nộp lưu, Lưu trữ cơ quan
+    return render(request, "records/file.html", custody | {
+        "file": row, "items": selectors.case_file_items(user=request.user, case_file=row) if custody["may_read"]
+        else [],
         "may_edit": owner and open_,
         "candidates": selectors.filing_candidates(user=request.user, case_file=row) if owner and open_ else [],
         "warnings": services.close_check(case_file=row) if owner and open_ else [],
@@ -345,5 +347,7 @@ def file_close(request, case_file_id: int):
 @domain_errors_as_pages
 def file_index(request, case_file_id: int):
     row = selectors.case_file_get(user=request.user, case_file_id=case_file_id)
+    if not handover_selectors.may_read_custody(user=request.user, case_file=row):
+        raise PermissionDenied(handover_selectors.REQUEST_FIRST)
     return file_response(plan_tables.index_workbook(user=request.user, case_file=row),
                          filename=f"muc-luc-van-ban-{row.pk}.xlsx", content_type=XLSX_TYPE)

@@ -1,4 +1,5 @@
-"""The demo's records: the Provincial Office's 2018 file plan is published and the seed notice's work is filed."""
+"""The demo's records: the Provincial Office's 2018 file plan is published and the seed notice's work is filed
+and closed, due for handover to the Office's archive."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from lienthong.records.models import CaseFile, FilePlan
 pytestmark = pytest.mark.django_db
 
 
-def test_the_offices_2018_plan_is_published_and_the_seed_notice_is_in_an_open_file():
+def test_the_offices_2018_plan_is_published_and_the_seed_notice_is_in_a_closed_file():
     plan = FilePlan.objects.select_related("agency").get(agency__identifier_code__isnull=False, year=2018,
                                                            agency__abbreviation="VP.UBND")
     assert plan.state == "published" and plan.decision_reference
@@ -19,7 +20,8 @@ def test_the_offices_2018_plan_is_published_and_the_seed_notice_is_in_an_open_fi
     assert content.total == 6 and content.permanent == 2
     owner = User.objects.get(username="chuyenvien.vpubnd")
     case_file = CaseFile.objects.get(plan_entry__plan=plan, owner=owner)
-    assert case_file.state == "open"
+    assert case_file.state == "closed" and case_file.handover_due is not None
+    assert User.objects.get(username="luutru.vpubnd").positions.get().role == "archivist"
     items = selectors.case_file_items(user=owner, case_file=case_file)
     numbers = [i.document.number_symbol for i in items]
     assert "32/TB-VP.UBND" in numbers and len(items) >= 2
