@@ -11,7 +11,8 @@ Each document is combined from them with a seeded random generator and rendered 
 
 Some have the position glued to the name, the date digits split or glued, spaced or old-style numbers, urgency
 and secrecy marks, and the plain-text copy of four is in a legacy encoding (TCVN3 or VNI). The seed notice of the
-project (``../shared/seed``) is the last document, with its label written by hand.
+project (``../shared/seed``) and the documents of ``hand/`` (``h*.txt``, written one by one with their labels in
+``hand/labels.jsonl`` before the extractor was run on them: layouts the generator does not make) are copied in.
 
 Writes ``dNN.txt`` (committed), ``dNN.docx`` and ``dNN.pdf`` (generated, git-ignored) and ``labels.jsonl``.
 ``--text-only`` skips the DOCX and PDF.
@@ -423,6 +424,11 @@ def main() -> None:
     if seed.exists():
         (out / "seed-32-TB-VP.UBND.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
         labels.append({"id": "seed-32-TB-VP.UBND", **SEED_LABEL})
+    hand = Path(__file__).resolve().parent / "hand"
+    for line in (hand / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+        label = json.loads(line)
+        (out / f"{label['id']}.txt").write_bytes((hand / f"{label['id']}.txt").read_bytes())
+        labels.append(label)
     (out / "labels.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in labels),
                                       encoding="utf-8")
     if args.text_only:
@@ -432,7 +438,36 @@ def main() -> None:
     for k, doc in enumerate(docs):
         render_docx(doc, out / f"{doc.ident}.docx", header_in_boxes=k % 10 == 7)
         HTML(string=render_html(doc)).write_pdf(str(out / f"{doc.ident}.pdf"))
+    from lienthong.intake.extraction.readers import read_document
+    from lienthong.intake.extraction.text import prepare
+
+    for label in labels:
+        ident = str(label["id"])
+        if ident.startswith("d"):
+            continue
+        text, _ = prepare(read_document((out / f"{ident}.txt").read_bytes(), f"{ident}.txt").text)
+        render_plain_docx(text, out / f"{ident}.docx")
+        HTML(string=render_plain_html(text)).write_pdf(str(out / f"{ident}.pdf"))
     print(f"{len(labels)} documents in {out}")
+
+
+def render_plain_docx(text: str, path: Path) -> None:
+    """A document written as text: one paragraph per line, tabs kept."""
+    from docx import Document
+
+    document = Document()
+    for line in text.split("\n"):
+        document.add_paragraph(line)
+    document.save(str(path))
+
+
+def render_plain_html(text: str) -> str:
+    """A document written as text, set in a fixed-width font so that its columns stay where they are."""
+    from html import escape
+
+    return ("<html><head><meta charset='utf-8'><style>@page{size:A4;margin:15mm}"
+            "pre{font-family:'DejaVu Sans Mono';font-size:8pt}</style></head>"
+            f"<body><pre>{escape(text.expandtabs(8))}</pre></body></html>")
 
 
 if __name__ == "__main__":

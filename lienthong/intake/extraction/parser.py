@@ -202,8 +202,8 @@ def _place(before: str) -> str | None:
     place = squash(before).rstrip(" ,")
     if not place or not place[0].isupper() or len(place) > 40 or len(place.split()) > 6:
         return None
-    if any(ch.isdigit() for ch in place):
-        return None
+    if any(ch.isdigit() for ch in " ".join(place.split()[:-1])) or not re.fullmatch(r"[^\W_]+|\d{1,2}", place.split()[-1]):
+        return None  # digits only as the last word ("Quận 3")
     return place
 
 
@@ -520,6 +520,7 @@ def extract(text: str, types: Sequence[TypeName] | None = None) -> Extraction:
             break
     signature_from = body_start
     if receive_index is not None:
+        items = [*items[:receive_index], *_footer(items, receive_index)]
         m = re.match(r"^noi nhan\s*:?\s*", _fold_aligned(items[receive_index]))
         rest = items[receive_index][m.end():].strip() if m else ""
         before_authority = rest
@@ -529,7 +530,8 @@ def extract(text: str, types: Sequence[TypeName] | None = None) -> Extraction:
         recipients, ended = _list_after(items, receive_index, before_authority, interleaved=True)
         result.set("recipients", recipients, 0.9 if ended else 0.75)
         signature_from = max(body_start, receive_index - 8)
-    authority, position, name, _ = _signature(list(_footer(items, signature_from)), 0)
+    authority, position, name, _ = _signature(list(_footer(items, signature_from)) if receive_index is None
+                                              else items[signature_from:], 0)
     if position:
         confidence = 0.9 if authority else 0.75
         result.set("signer_authority", "; ".join(authority), confidence)

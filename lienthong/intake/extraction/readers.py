@@ -122,7 +122,7 @@ def _pdf_text(data: bytes) -> tuple[str, int]:
         parts: list[str] = []
         total = 0
         for index in range(min(count, MAX_PDF_PAGES)):
-            page_text = pages[index].extract_text(extraction_mode="layout", layout_mode_space_vertically=False)
+            page_text = pages[index].extract_text(extraction_mode="layout", layout_mode_space_vertically=True)
             parts.append(page_text or "")
             total += len(page_text or "")
             if total > MAX_TEXT_CHARS:
