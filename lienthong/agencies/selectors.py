@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from lienthong.agencies.models import Agency
@@ -41,22 +43,31 @@ def _expanded(value: str) -> str:
     return " ".join(folded.split())
 
 
+_PLACE_RE = re.compile(r"\b(?:tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong)\b.*$")
+
+
 def agency_matching_name(*, name: str, parent_name: str | None = None) -> Agency | None:
-    """The directory's agency named ``name`` as a document header writes it ("SỞ TÀI CHÍNH", "UBND HUYỆN VỊ THỦY"),
-    without diacritics or case and with UBND/HĐND spelt out. Several with that name: the one whose parent is
-    ``parent_name``, else the one whose name or place the parent line contains; None when not exactly one."""
+    """The directory's agency named ``name`` as a document header writes it ("SỞ TÀI CHÍNH" under "UBND TỈNH
+    HẬU GIANG"), compared without diacritics or case, UBND/HĐND spelt out. Tried in turn: the name alone, the
+    name with the place of the parent line ("Sở Tài chính tỉnh Hậu Giang"), the name with the whole parent line
+    ("Văn phòng Ủy ban nhân dân tỉnh Hậu Giang"). Several agencies of one name: the one under ``parent_name``.
+    None when no single agency fits (the caller proposes a new external agency)."""
     wanted = _expanded(name)
     if not wanted:
         return None
-    candidates = list(Agency.objects.select_related("parent").filter(name_folded=wanted, is_active=True)[:50])
-    if not candidates:
-        candidates = [a for a in Agency.objects.select_related("parent").filter(
-            name_folded__startswith=wanted.split(" ")[0], is_active=True)[:500] if _expanded(a.name) == wanted]
-    if len(candidates) <= 1 or not parent_name:
-        return candidates[0] if len(candidates) == 1 else None
-    parent = _expanded(parent_name)
-    by_parent = [a for a in candidates if a.parent and _expanded(a.parent.name) == parent]
-    if len(by_parent) == 1:
-        return by_parent[0]
-    by_place = [a for a in candidates if a.place_name and fold(a.place_name) in parent]
-    return by_place[0] if len(by_place) == 1 else None
+    parent = _expanded(parent_name or "")
+    tries = [wanted]
+    if parent:
+        place = _PLACE_RE.search(parent)
+        if place:
+            tries.append(f"{wanted} {place.group(0)}")
+        tries.append(f"{wanted} {parent}")
+    for attempt in tries:
+        candidates = list(Agency.objects.select_related("parent").filter(name_folded=attempt, is_active=True)[:50])
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates and parent:
+            by_parent = [a for a in candidates if a.parent and _expanded(a.parent.name) == parent]
+            if len(by_parent) == 1:
+                return by_parent[0]
+    return None

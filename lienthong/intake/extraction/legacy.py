@@ -97,9 +97,28 @@ def detect(text: str) -> str | None:
     base = _score(sample)
     scores = {name: _score(to_unicode(sample, name)) for name in ("tcvn3", "vni")}
     best = max(scores, key=lambda name: scores[name])
-    if scores[best] - base >= 3:
+    if scores[best] - base >= 8 and _syllable_share(to_unicode(sample, best)) >= 0.8:
         return best
     return None
+
+
+_SYLLABLE_RE = re.compile(r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+
+
+def _syllable_share(text: str) -> float:
+    """Share of the words with a Vietnamese letter that are Vietnamese syllables (French "café" read as TCVN3
+    gives "cafộ", which is not)."""
+    import unicodedata
+
+    words = [w for w in _WORD_RE.findall(text) if _VI_LETTER_RE.search(w)]
+    if not words:
+        return 0.0
+    good = 0
+    for word in words:
+        base = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
+        base = "".join(ch for ch in base if not unicodedata.combining(ch))
+        good += bool(_SYLLABLE_RE.fullmatch(base))
+    return good / len(words)
 
 
 def _recapitalise(text: str) -> str:
