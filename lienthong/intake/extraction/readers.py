@@ -40,7 +40,6 @@ DOCX_UNREADABLE = _("Tệp DOCX bị hỏng hoặc không phải DOCX.")
 DOCX_BOMB = _("Tệp DOCX có nội dung nén bất thường (nghi “bom zip”): không đọc.")
 XML_REFUSED = _("Tệp DOCX có khai báo DOCTYPE/ENTITY: không được chấp nhận.")
 IMAGE_NEEDS_OCR = _("Tệp ảnh cần nhận dạng ký tự (OCR), chức năng này chưa được cài đặt.")
-TEXT_UNDECODABLE = _("Không giải mã được tệp văn bản.")
 
 
 class ReadError(ValueError):
@@ -57,17 +56,16 @@ class ReadText:
     pages: int | None = None
 
 
-def sniff(data: bytes, name: str = "") -> str:
-    lower = name.lower()
+def sniff(data: bytes) -> str:
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return "docx"
     if data[:8] in (b"\x89PNG\r\n\x1a\n",) or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"II*\x00", b"MM\x00*"):
         return "image"
-    if lower.endswith((".txt", ".text", "")) or b"\x00" not in data[:4096]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in data:
         return "text"
-    return "unknown"
+    return "unknown"  # binary: a format this reader does not know
 
 
 def read_document(data: bytes, name: str = "") -> ReadText:
@@ -75,7 +73,7 @@ def read_document(data: bytes, name: str = "") -> ReadText:
         raise ReadError(TOO_LARGE, size=len(data), limit=MAX_FILE_BYTES)
     if not data.strip():
         raise ReadError(EMPTY)
-    kind = sniff(data, name)
+    kind = sniff(data)
     if kind == "pdf":
         text, pages = _pdf_text(data)
         return ReadText(text, "pdf", pages)
@@ -94,10 +92,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    if b"\x00" in data[:4096]:
-        raise ReadError(TEXT_UNDECODABLE)
-    return data.decode("latin-1")  # legacy TCVN3/VNI bytes keep their values; ``legacy.detect`` converts them
+        return data.decode("latin-1")  # legacy TCVN3/VNI bytes keep their values; ``legacy.detect`` converts them
 
 
 # ---------------------------------------------------------------- PDF
