@@ -10,9 +10,10 @@ Each document is combined from them with a seeded random generator and rendered 
 - ``spaced``: both columns on one line, the right one pushed along with spaces (a PDF read with its layout).
 
 Some have the position glued to the name, the date digits split or glued, spaced or old-style numbers, urgency
-and secrecy marks, and the plain-text copy of four is in a legacy encoding (TCVN3 or VNI). The seed notice of the
-project (``../shared/seed``) and the documents of ``hand/`` (``h*.txt``, written one by one with their labels in
-``hand/labels.jsonl`` before the extractor was run on them: layouts the generator does not make) are copied in.
+and secrecy marks, and the plain-text copy of four is in a legacy encoding (TCVN3 or VNI). The seed notice of
+the project (``../shared/seed``, copied as ``hand/seed-32-TB-VP.UBND.txt``) and the documents of ``hand/``
+(``h*.txt``, written one by one with their labels in ``hand/labels.jsonl`` before the extractor was run on them:
+layouts the generator does not make) are copied in.
 
 Writes ``dNN.txt`` (committed), ``dNN.docx`` and ``dNN.pdf`` (generated, git-ignored) and ``labels.jsonl``.
 ``--text-only`` skips the DOCX and PDF.
@@ -395,24 +396,10 @@ def build(rng: random.Random) -> list[Doc]:
     return docs
 
 
-SEED_LABEL = {
-    "issuer": "VĂN PHÒNG", "parent_issuer": "UBND TỈNH HẬU GIANG", "number": "32", "symbol": "TB-VP.UBND",
-    "number_symbol": "32/TB-VP.UBND", "place": "Hậu Giang", "date": "2018-03-05", "doc_type": "Thông báo",
-    "subject": "Kết luận của Phó Chủ tịch Thường trực UBND tỉnh Đồng Văn Thanh tại cuộc họp thông qua kết quả chấm "
-               "điểm mức độ ứng dụng công nghệ thông tin của các cơ quan, đơn vị trên địa bàn tỉnh Hậu Giang năm 2017",
-    "urgency": None, "secrecy": None, "addressees": None,
-    "recipients": ["TT: TU, UBND tỉnh", "Sở, ban, ngành tỉnh", "UBND huyện, thị xã, thành phố", "Lưu: VT"],
-    "signer_authority": "KT. CHÁNH VĂN PHÒNG", "signer_position": "PHÓ CHÁNH VĂN PHÒNG",
-    "signer_name": "Nguyễn Hoàng Thoại",
-}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default=str(Path(__file__).resolve().parent))
     parser.add_argument("--text-only", action="store_true")
-    parser.add_argument("--seed-notice", default=str(Path(__file__).resolve().parents[3] / "shared" / "seed"
-                                                    / "notice-32-TB-VP.UBND-2018.txt"))
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -420,10 +407,6 @@ def main() -> None:
     labels = [doc.label() for doc in docs]
     for doc in docs:
         (out / f"{doc.ident}.txt").write_text(render_text(doc), encoding="latin-1" if doc.encoding else "utf-8")
-    seed = Path(args.seed_notice)
-    if seed.exists():
-        (out / "seed-32-TB-VP.UBND.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
-        labels.append({"id": "seed-32-TB-VP.UBND", **SEED_LABEL})
     hand = Path(__file__).resolve().parent / "hand"
     for line in (hand / "labels.jsonl").read_text(encoding="utf-8").splitlines():
         label = json.loads(line)
@@ -443,7 +426,7 @@ def main() -> None:
 
     for label in labels:
         ident = str(label["id"])
-        if ident.startswith("d"):
+        if ident[0] == "d" and ident[1:].isdigit():
             continue
         text, _ = prepare(read_document((out / f"{ident}.txt").read_bytes(), f"{ident}.txt").text)
         render_plain_docx(text, out / f"{ident}.docx")
