@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lienthong.intake.extraction.text import fold, is_caps, prepare, squash, vietnamese_share
+from lienthong.intake.extraction.text import fold_aligned as _fold_aligned
 from lienthong.intake.extraction.types import CONG_VAN, DECREE_30_TYPES, TypeName
 
 FIELDS = ("issuer", "parent_issuer", "number", "symbol", "number_symbol", "place", "date", "doc_type", "subject",
@@ -54,11 +55,6 @@ _PLACEHOLDER_RE = re.compile(
     r"\((?:đã ký|ký|chữ ký|đã ký và đóng dấu|ký tên|ký, ghi rõ họ tên|ký, đóng dấu)[^)]{0,40}\)|\[đã ký\]"
     r"|^(?:đã ký|ký tên|chữ ký số|\(?dấu\)?)$", re.IGNORECASE)
 _SEPARATOR_RE = re.compile(r"^[\s\-_=*~.·•–—]*$")
-
-
-def _fold_aligned(value: str) -> str:
-    """Per-character fold that keeps the indexes of ``value`` (NFC): one letter in, one letter out."""
-    return "".join(fold(ch)[:1] or " " if not ch.isspace() else " " for ch in value)
 
 
 def _cut_motto(segment: str) -> list[str]:

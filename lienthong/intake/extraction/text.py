@@ -22,11 +22,34 @@ def prepare(text: str) -> tuple[str, str | None]:
     return text, encoding
 
 
+def _fold_char(ch: str) -> str:
+    if ch.isspace():
+        return " "
+    decomposed = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))
+    base = "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
+    return base[:1] or " "
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table filled on first use: each character to its fold, exactly one character long."""
+
+    def __missing__(self, code: int) -> str:
+        value = _fold_char(chr(code))
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold_aligned(value: str) -> str:
+    """Per-character fold that keeps the indexes of ``value`` (NFC): one character in, one character out."""
+    return value.translate(_FOLD_TABLE)
+
+
 def fold(value: str) -> str:
     """Lower case without diacritics, đ -> d, blanks collapsed: for comparing names."""
-    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(stripped.lower().split())
+    return " ".join(value.translate(_FOLD_TABLE).split())
 
 
 def squash(value: str) -> str:
