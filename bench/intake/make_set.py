@@ -128,7 +128,8 @@ TYPES = [
     ("Biên bản", "BB", ["Họp Hội đồng xét duyệt sáng kiến cấp cơ sở năm 2021"]),
 ]
 
-ADDRESSEE_POOL = ["Sở Thông tin và Truyền thông", "Sở Kế hoạch và Đầu tư", "Ủy ban nhân dân các huyện, thị xã, thành phố",
+ADDRESSEE_POOL = ["Sở Thông tin và Truyền thông", "Sở Kế hoạch và Đầu tư",
+                  "Ủy ban nhân dân các huyện, thị xã, thành phố",
                   "Các sở, ban, ngành tỉnh", "Văn phòng Ủy ban nhân dân tỉnh", "Bảo hiểm xã hội tỉnh",
                   "Kho bạc Nhà nước tỉnh", "Các trường trung học cơ sở trên địa bàn", "Ban Tuyên giáo Tỉnh ủy"]
 RECIPIENT_POOL = ["TT. Tỉnh ủy", "TT. HĐND tỉnh", "Chủ tịch, các PCT UBND tỉnh", "Các sở, ban, ngành tỉnh",

@@ -181,7 +181,8 @@ def document_type_by_code(*, code: str) -> DocumentType | None:
 
 def document_type_names() -> list[tuple[str, str]]:
     """(name, abbreviation) of every active type, in catalogue order: what the intake extractor looks for."""
-    return list(DocumentType.objects.filter(is_active=True).order_by("order", "name").values_list("name", "abbreviation"))
+    rows = DocumentType.objects.filter(is_active=True).order_by("order", "name")
+    return list(rows.values_list("name", "abbreviation"))
 
 
 def with_document_types(documents: list[Document]) -> None:

@@ -198,7 +198,8 @@ def _place(before: str) -> str | None:
     place = squash(before).rstrip(" ,")
     if not place or not place[0].isupper() or len(place) > 40 or len(place.split()) > 6:
         return None
-    if any(ch.isdigit() for ch in " ".join(place.split()[:-1])) or not re.fullmatch(r"[^\W_]+|\d{1,2}", place.split()[-1]):
+    *words, last = place.split()
+    if any(ch.isdigit() for ch in "".join(words)) or not re.fullmatch(r"[^\W_]+|\d{1,2}", last):
         return None  # digits only as the last word ("Quận 3")
     return place
 

@@ -150,7 +150,8 @@ def _checked_zip(data: bytes) -> zipfile.ZipFile:
         total += member.file_size
         if member.file_size > MAX_XML_BYTES or total > 4 * MAX_XML_BYTES:
             raise ReadError(DOCX_BOMB)
-        if member.compress_size and member.file_size / member.compress_size > MAX_RATIO and member.file_size > 1_000_000:
+        ratio = member.file_size / member.compress_size if member.compress_size else 0
+        if ratio > MAX_RATIO and member.file_size > 1_000_000:
             raise ReadError(DOCX_BOMB)
     return archive
 

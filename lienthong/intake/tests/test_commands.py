@@ -33,7 +33,8 @@ def test_json_output_has_exactly_the_keys_of_the_issue_with_null_for_missing_fie
     assert data["date"] == "2018-03-05"
     assert data["doc_type"] == "Thông báo"
     assert (data["issuer"], data["parent_issuer"]) == ("VĂN PHÒNG", "UBND TỈNH HẬU GIANG")
-    assert data["recipients"] == ["TT: TU, UBND tỉnh", "Sở, ban, ngành tỉnh", "UBND huyện, thị xã, thành phố", "Lưu: VT"]
+    assert data["recipients"] == ["TT: TU, UBND tỉnh", "Sở, ban, ngành tỉnh", "UBND huyện, thị xã, thành phố",
+                                  "Lưu: VT"]
     assert (data["signer_authority"], data["signer_position"], data["signer_name"]) == (
         "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Nguyễn Hoàng Thoại")
     assert data["urgency"] is None and data["addressees"] is None

@@ -107,7 +107,8 @@ def test_the_date_of_the_body_is_not_the_issue_date():
 
 def test_cong_van_subject_loses_its_v_v_and_wraps_over_lines():
     v = values(doc("SỞ TÀI CHÍNH\nSố: 77/STC-QLNS\nV/v hướng dẫn lập dự toán\nngân sách năm 2021\n\n"
-                   f"{MOTTO}\nHậu Giang, ngày 5 tháng 8 năm 2020", middle="Kính gửi: Các sở, ban, ngành.\n\nNội dung.\n"))
+                   f"{MOTTO}\nHậu Giang, ngày 5 tháng 8 năm 2020",
+                   middle="Kính gửi: Các sở, ban, ngành.\n\nNội dung.\n"))
     assert (v["doc_type"], v["subject"]) == ("Công văn", "hướng dẫn lập dự toán ngân sách năm 2021")
     assert v["addressees"] == ["Các sở, ban, ngành"]
 
@@ -221,7 +222,8 @@ def test_nfd_text_and_look_alike_letters_are_normalised():
 
 def test_a_document_in_english_gives_no_field():
     text = ("MINISTRY OF FOREIGN AFFAIRS\nNo. 12/2020-MFA\nHanoi, 5 March 2018\n\nNOTICE\nOn the visit\n\n"
-            "Dear Sir,\nWe have the honour to inform you.\n\nRecipients:\n- Embassy;\n\nDIRECTOR GENERAL\n\nJohn Smith\n")
+            "Dear Sir,\nWe have the honour to inform you.\n\nRecipients:\n- Embassy;\n\nDIRECTOR GENERAL\n\n"
+            "John Smith\n")
     result = extract(text)
     assert all(result.values[name] is None for name in FIELDS)
     assert all(result.confidence[name] == 0.0 for name in FIELDS)
