@@ -69,7 +69,9 @@ def _cut_motto(segment: str) -> list[str]:
 
 def _split_glued_name(segment: str) -> list[str]:
     """"PHÓ CHỦ NHIỆMVăn Trọng Lý" -> ["PHÓ CHỦ NHIỆM", "Văn Trọng Lý"]: capitals, then a capital that starts a
-    capitalised name of two to five words."""
+    capitalised name of two to five words. Only short segments are tried (a signature line, not a paragraph)."""
+    if len(segment) > 90 or not any(c.islower() for c in segment):
+        return [segment]
     for i in range(3, len(segment) - 2):
         if segment[i].isupper() and segment[i + 1].islower() and segment[i - 1].isupper():
             head, tail = segment[:i], segment[i:]

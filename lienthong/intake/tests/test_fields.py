@@ -235,3 +235,16 @@ def test_every_confidence_is_between_0_and_1_and_zero_for_a_missing_field():
     for name in FIELDS:
         assert 0.0 <= result.confidence[name] <= 1.0
         assert (result.confidence[name] == 0.0) == (result.values[name] is None)
+
+
+@pytest.mark.parametrize("text", [
+    "Số: " + "1 " * 20000 + "x",
+    "Số: 12/" + "A-" * 20000 + "!",
+    ("ABCDEFGH" * 10 + "Xy ") * 2000,
+    "ngày " + "1 " * 20000,
+    "Nơi nhận:\n" + "- a\n" * 20000 + "KT. A\n" * 5000,
+], ids=["spaced-digits", "dashed-groups", "glued-capitals", "date-digits", "long-lists"])
+def test_long_hostile_lines_give_no_field_and_do_not_hang(text):
+    """Quadratic or backtracking rules would take minutes here (the suite's timeout ends them)."""
+    result = extract(text)
+    assert result.values["number"] is None or result.values["number"].isdigit()
