@@ -7,6 +7,10 @@
   which python-docx does not read), headers first.
 - PDF: pypdf's layout mode keeps the columns of the header and signature block apart (runs of spaces); at most
   ``MAX_PDF_PAGES`` pages; an encrypted PDF that does not open with an empty password is refused.
+- Scans (PNG, JPEG, TIFF, and a PDF without a text layer): Tesseract's command line with Debian's Vietnamese model
+  (``tesseract-ocr-vie``), one page at a time with a timeout, at most ``MAX_OCR_PAGES`` pages (a PDF's pages are
+  rendered at 300 dpi by Poppler's ``pdftoppm``); images over ``MAX_IMAGE_PIXELS`` are refused. Without Tesseract
+  a scan is refused with a message saying OCR is not installed.
 
 Errors are ``ReadError`` with a Vietnamese msgid (``template``) and its values, translated on the Django side.
 """
@@ -24,6 +28,9 @@ MAX_PDF_PAGES = 50
 MAX_ZIP_MEMBERS = 2000
 MAX_XML_BYTES = 40 * 1024 * 1024
 MAX_RATIO = 200
+MAX_OCR_PAGES = 20
+MAX_IMAGE_PIXELS = 80_000_000
+OCR_TIMEOUT_SECONDS = 120
 
 
 def _(message: str) -> str:  # marker for makemessages; translation happens on the Django side
@@ -40,6 +47,8 @@ DOCX_UNREADABLE = _("Tệp DOCX bị hỏng hoặc không phải DOCX.")
 DOCX_BOMB = _("Tệp DOCX có nội dung nén bất thường (nghi “bom zip”): không đọc.")
 XML_REFUSED = _("Tệp DOCX có khai báo DOCTYPE/ENTITY: không được chấp nhận.")
 IMAGE_NEEDS_OCR = _("Tệp ảnh cần nhận dạng ký tự (OCR), chức năng này chưa được cài đặt.")
+IMAGE_UNREADABLE = _("Tệp ảnh bị hỏng, quá lớn hoặc không đọc được.")
+NO_TEXT_FOUND = _("Không nhận dạng được chữ nào trong tệp (ảnh trắng hoặc không phải văn bản).")
 
 
 class ReadError(ValueError):
@@ -52,8 +61,9 @@ class ReadError(ValueError):
 @dataclass
 class ReadText:
     text: str
-    kind: str  # "text", "docx", "pdf"
+    kind: str  # "text", "docx", "pdf", "image"
     pages: int | None = None
+    ocr: bool = False  # the text was recognised from a scan
 
 
 def sniff(data: bytes) -> str:
@@ -75,12 +85,15 @@ def read_document(data: bytes, name: str = "") -> ReadText:
         raise ReadError(EMPTY)
     kind = sniff(data)
     if kind == "pdf":
-        text, pages = _pdf_text(data)
+        try:
+            text, pages = _pdf_text(data)
+        except _NoTextLayer as scan:
+            return ReadText(_ocr_pdf(data, scan.pages), "pdf", scan.pages, ocr=True)
         return ReadText(text, "pdf", pages)
     if kind == "docx":
         return ReadText(_docx_text(data), "docx")
     if kind == "image":
-        raise ReadError(IMAGE_NEEDS_OCR)
+        return ReadText(_ocr_image(data), "image", 1, ocr=True)
     if kind == "text":
         return ReadText(_decode(data)[:MAX_TEXT_CHARS], "text")
     raise ReadError(UNKNOWN_KIND)
@@ -128,8 +141,133 @@ def _pdf_text(data: bytes) -> tuple[str, int]:
         raise ReadError(PDF_UNREADABLE) from err
     text = "\n".join(parts)[:MAX_TEXT_CHARS]
     if not text.strip():
-        raise ReadError(PDF_NO_TEXT)
+        raise _NoTextLayer(count)
     return text, count
+
+
+class _NoTextLayer(Exception):
+    def __init__(self, pages: int):
+        self.pages = pages
+
+
+# ---------------------------------------------------------------- OCR
+
+
+def ocr_available() -> bool:
+    import shutil
+
+    return shutil.which("tesseract") is not None
+
+
+def _tesseract(image: bytes) -> str:
+    import os
+    import subprocess
+
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_THREAD_LIMIT": "1"}  # one core per page
+    try:
+        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", "vie", "tsv"], input=image, capture_output=True,
+                              timeout=OCR_TIMEOUT_SECONDS, env=env, check=False)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise ReadError(IMAGE_UNREADABLE) from err
+    if done.returncode != 0:
+        raise ReadError(IMAGE_UNREADABLE)
+    return layout_text(done.stdout.decode("utf-8", errors="replace"))
+
+
+def layout_text(tsv: str) -> str:
+    """Lines of text from Tesseract's word boxes (TSV), with the page's layout kept as the text readers keep it:
+    Tesseract's lines that share a height make one row, left to right, three spaces between them (two columns);
+    words of one line are joined by a space (three where a gap wider than a word's height separates them); a blank
+    line where rows are far apart."""
+    import csv
+
+    found: dict[tuple[str, str, str], list[tuple[int, int, int, int, str]]] = {}
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") != "5" or not (row.get("text") or "").strip():
+            continue
+        try:
+            box = tuple(int(row[k]) for k in ("left", "top", "width", "height"))
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not row["text"].strip("_|~ "):
+            continue  # a rule under the agency name or the motto, read as underscores
+        key = (row.get("block_num") or "", row.get("par_num") or "", row.get("line_num") or "")
+        found.setdefault(key, []).append((*box, row["text"].strip()))  # type: ignore[arg-type]
+    if not found:
+        return ""
+    heights = sorted(w[3] for words in found.values() for w in words)
+    unit = max(1, heights[len(heights) // 2])  # the median word height: one text line
+    lines = []
+    for words in found.values():
+        words.sort(key=lambda w: w[0])
+        text = words[0][4]
+        for before, word in zip(words, words[1:], strict=False):
+            text += ("   " if word[0] - (before[0] + before[2]) > unit * 1.5 else " ") + word[4]
+        top = sorted(w[1] for w in words)[len(words) // 2]
+        lines.append((top, words[0][0], text))
+    lines.sort()
+    rows: list[list[tuple[int, int, str]]] = []
+    for line in lines:
+        if rows and abs(line[0] - rows[-1][0][0]) <= unit * 0.6:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    out: list[str] = []
+    previous_top = None
+    for row in rows:
+        row.sort(key=lambda x: x[1])
+        if previous_top is not None and row[0][0] - previous_top > unit * 2.2:
+            out.append("")
+        previous_top = row[0][0]
+        out.append("   ".join(x[2] for x in row))
+    return "\n".join(out)
+
+
+def _ocr_image(data: bytes) -> str:
+    if not ocr_available():
+        raise ReadError(IMAGE_NEEDS_OCR)
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only: the size before any decoding
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as err:
+        raise ReadError(IMAGE_UNREADABLE) from err
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ReadError(IMAGE_UNREADABLE)
+    text = _tesseract(data)
+    if not text.strip():
+        raise ReadError(NO_TEXT_FOUND)
+    return text[:MAX_TEXT_CHARS]
+
+
+def _ocr_pdf(data: bytes, pages: int) -> str:
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not ocr_available() or shutil.which("pdftoppm") is None:
+        raise ReadError(PDF_NO_TEXT)
+    texts = []
+    with tempfile.TemporaryDirectory(prefix="intake-ocr-") as folder:
+        source = os.path.join(folder, "in.pdf")
+        with open(source, "wb") as handle:
+            handle.write(data)
+        for page in range(1, min(pages, MAX_OCR_PAGES) + 1):
+            target = os.path.join(folder, f"p{page}")
+            try:
+                subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", str(page), "-l",
+                                str(page), source, target], capture_output=True, timeout=OCR_TIMEOUT_SECONDS,
+                               check=True)
+                with open(f"{target}.png", "rb") as handle:
+                    texts.append(_tesseract(handle.read()))
+            except (OSError, subprocess.SubprocessError) as err:
+                raise ReadError(PDF_UNREADABLE) from err
+    text = "\n".join(texts)
+    if not text.strip():
+        raise ReadError(NO_TEXT_FOUND)
+    return text[:MAX_TEXT_CHARS]
 
 
 # ---------------------------------------------------------------- DOCX

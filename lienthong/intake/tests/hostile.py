@@ -109,3 +109,34 @@ def doctype_docx() -> bytes:
     body = (f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><w:document {W_NS}>'
             "<w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>").encode()
     return zip_with({"[Content_Types].xml": b"<Types/>", "word/document.xml": body})
+
+
+def scan_png() -> bytes:
+    """Page 1 of ``pdf_bytes()`` as a grey scan at 300 dpi, slightly rotated (Poppler's pdftoppm, Pillow)."""
+    import subprocess
+
+    from PIL import Image
+
+    png = subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-"], input=pdf_bytes(),
+                         capture_output=True, check=True).stdout
+    image = Image.open(io.BytesIO(png)).rotate(0.6, fillcolor=255)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def scanned_pdf() -> bytes:
+    """The scan wrapped in a PDF with no text layer, as a scanner writes it."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(scan_png())).save(out, "PDF", resolution=300)
+    return out.getvalue()
+
+
+def blank_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (1240, 1754), 255).save(out, "PNG")
+    return out.getvalue()

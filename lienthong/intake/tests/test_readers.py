@@ -45,13 +45,13 @@ def test_plain_text_in_utf8_with_bom_utf16_or_legacy_bytes():
 
 @pytest.mark.parametrize(("make", "message"), [
     (hostile.encrypted_pdf, r.PDF_ENCRYPTED),
-    (hostile.blank_pdf, r.PDF_NO_TEXT),
+    (hostile.blank_pdf, r.NO_TEXT_FOUND),
     (lambda: b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", r.PDF_UNREADABLE),
     (hostile.zip_bomb_docx, r.DOCX_BOMB),
     (hostile.doctype_docx, r.XML_REFUSED),
     (lambda: hostile.zip_with({"other.xml": b"<a/>"}), r.DOCX_UNREADABLE),
     (lambda: b"PK\x03\x04 not really a zip", r.DOCX_UNREADABLE),
-    (lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, r.IMAGE_NEEDS_OCR),
+    (lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, r.IMAGE_UNREADABLE),
     (lambda: b"   \n  ", r.EMPTY),
     (lambda: b"\x00\x01\x02binary" * 10, r.UNKNOWN_KIND),
 ])
