@@ -401,8 +401,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default=str(Path(__file__).resolve().parent))
     parser.add_argument("--text-only", action="store_true")
-    parser.add_argument("--scans", metavar="DIR", help="also write a degraded scan (PNG) of page 1 of every PDF "
+    parser.add_argument("--scans", metavar="DIR", help="also write a degraded scan (PNG) of page 1 of the PDFs "
                         "of the set into DIR, with a copy of labels.jsonl (for extract_eval DIR)")
+    parser.add_argument("--scan-every", type=int, default=1, metavar="K", help="scan only every K-th PDF")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -417,8 +418,6 @@ def main() -> None:
         labels.append(label)
     (out / "labels.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in labels),
                                       encoding="utf-8")
-    if args.scans:
-        write_scans(out, Path(args.scans))
     if args.text_only:
         return
     from weasyprint import HTML
@@ -436,10 +435,12 @@ def main() -> None:
         text, _ = prepare(read_document((out / f"{ident}.txt").read_bytes(), f"{ident}.txt").text)
         render_plain_docx(text, out / f"{ident}.docx")
         HTML(string=render_plain_html(text)).write_pdf(str(out / f"{ident}.pdf"))
+    if args.scans:
+        write_scans(out, Path(args.scans), every=args.scan_every)
     print(f"{len(labels)} documents in {out}")
 
 
-def write_scans(folder: Path, target: Path) -> None:
+def write_scans(folder: Path, target: Path, every: int = 1) -> None:
     """Page 1 of every PDF rendered at 300 dpi (Poppler's pdftoppm), then degraded like a scan: a slight skew,
     a blur and speckle noise (seeded)."""
     import io
@@ -449,7 +450,7 @@ def write_scans(folder: Path, target: Path) -> None:
 
     target.mkdir(parents=True, exist_ok=True)
     rng = random.Random(30)
-    for pdf in sorted(folder.glob("*.pdf")):
+    for pdf in sorted(folder.glob("*.pdf"))[::every]:
         png = subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", "1", "-l", "1",
                               str(pdf)], capture_output=True, check=True).stdout
         image = Image.open(io.BytesIO(png)).convert("L")
@@ -460,7 +461,7 @@ def write_scans(folder: Path, target: Path) -> None:
         for _ in range(width * height // 400):  # speckles: 0.25 % of the pixels
             x, y = rng.randrange(width), rng.randrange(height)
             pixels[x, y] = rng.choice((0, 90, 200))
-        image.save(target / f"{pdf.stem}.png", optimize=True)
+        image.save(target / f"{pdf.stem}.png")
     (target / "labels.jsonl").write_bytes((folder / "labels.jsonl").read_bytes())
 
 
