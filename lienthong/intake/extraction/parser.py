@@ -346,14 +346,19 @@ _POSITION_WORDS = tuple(fold(w) for w in (
 
 
 def _looks_like_name(value: str) -> bool:
-    words = value.split()
+    words = _strip_noise(value).split()
     if not 2 <= len(words) <= 6 or len(value) > 45:
         return False
     return all(w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words)
 
 
+def _strip_noise(value: str) -> str:
+    """A name with a stray mark after it, as recognition leaves it ("Nguyễn Văn An.")."""
+    return value.rstrip(".,;:'\"`’ ")
+
+
 def _looks_like_caps_name(value: str) -> bool:
-    words = value.split()
+    words = _strip_noise(value).split()
     return (2 <= len(words) <= 5 and all(w.isalpha() and w.isupper() for w in words)
             and not any(p in fold(value) for p in _POSITION_WORDS) and not _is_org_start(value))
 
@@ -394,13 +399,13 @@ def _signature(items: Sequence[str], start: int) -> tuple[list[str], str | None,
         if not item or _BULLET_RE.match(item) or item[:1].islower() or item == "\x00MOTTO":
             continue
         if _looks_like_name(item):
-            name = item
+            name = _strip_noise(item)
             break
         if _AUTHORITY_RE.match(item):
             break
         if is_caps(item, 1.0) and name is None and len(item.split()) <= 4:
             if _looks_like_caps_name(item) and not _name_follows(items, items.index(item, position_index + 1)):
-                name = item
+                name = _strip_noise(item)
                 break
             position = f"{position} {item}"  # a position wrapped onto a second line
             continue

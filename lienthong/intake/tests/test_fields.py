@@ -192,6 +192,7 @@ def test_recipients_and_signature_in_columns_spaced_apart():
      "Lý Thị Huyền"),
     ("T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n\nTạ Quang Vinh", "T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Tạ Quang Vinh"),
     ("GIÁM ĐỐC(Đã ký)Trần Văn Hùng", None, "GIÁM ĐỐC", "Trần Văn Hùng"),
+    ("GIÁM ĐỐC\n(Đã ký)\nTrần Văn Hùng.", None, "GIÁM ĐỐC", "Trần Văn Hùng"),  # a mark left by recognition
     ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNGUYỄN VĂN THÀNH", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "NGUYỄN VĂN THÀNH"),
     ("TL. BỘ TRƯỞNG\nVỤ TRƯỞNG VỤ CÔNG CHỨC - VIÊN\nCHỨC\nĐặng Văn Tùng", "TL. BỘ TRƯỞNG",
      "VỤ TRƯỞNG VỤ CÔNG CHỨC - VIÊN CHỨC", "Đặng Văn Tùng"),
