@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-APT_PACKAGES := chromium fonts-liberation2 poppler-utils gettext softhsm2
+APT_PACKAGES := chromium fonts-liberation2 poppler-utils gettext softhsm2 tesseract-ocr tesseract-ocr-vie
 
 .PHONY: install system-packages venv dev-venv assets messages static run test lint migrate demo check clean bench
 

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "lienthong.records",  # file plan (danh mục hồ sơ) and case files (hồ sơ)
     "lienthong.monitoring",  # /healthz, /readyz, /metrics, the list of unhandled errors (reads many apps)
 
+    "lienthong.intake",  # metadata of incoming paper, scans and e-mailed files (manage.py extract_metadata)
     "lienthong.imports",  # bulk load of documents from another system (manage.py import_documents)
     "lienthong.exchange",  # edXML packages to and from other systems (QCVN 102:2016), gateway, transports, hub
     "lienthong.web",  # pages and endpoints that combine the apps above (home, document list and page)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from lienthong.agencies.models import Agency
@@ -64,3 +66,42 @@ def agency_picker(*, q: str, limit: int | None = 20) -> list[Agency]:
         ranked.append((rank, agency.path, agency))
     ranked.sort(key=lambda r: (r[0], r[1]))
     return [agency for _rank, _path, agency in ranked[:limit]]
+_NAME_ABBREVIATIONS = (("ubnd", "uy ban nhan dan"), ("hdnd", "hoi dong nhan dan"), ("tp.", "thanh pho"),
+                       ("tp ", "thanh pho "))
+
+
+def _expanded(value: str) -> str:
+    folded = fold(nfc(value))
+    for short, full in _NAME_ABBREVIATIONS:
+        folded = folded.replace(short, full)
+    return " ".join(folded.split())
+
+
+_PLACE_RE = re.compile(r"\b(?:tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong)\b.*$")
+
+
+def agency_matching_name(*, name: str, parent_name: str | None = None) -> Agency | None:
+    """The directory's agency named ``name`` as a document header writes it ("SỞ TÀI CHÍNH" under "UBND TỈNH
+    HẬU GIANG"), compared without diacritics or case, UBND/HĐND spelt out. Tried in turn: the name alone, the
+    name with the place of the parent line ("Sở Tài chính tỉnh Hậu Giang"), the name with the whole parent line
+    ("Văn phòng Ủy ban nhân dân tỉnh Hậu Giang"). Several agencies of one name: the one under ``parent_name``.
+    None when no single agency fits (the caller proposes a new external agency)."""
+    wanted = _expanded(name)
+    if not wanted:
+        return None
+    parent = _expanded(parent_name or "")
+    tries = [wanted]
+    if parent:
+        place = _PLACE_RE.search(parent)
+        if place:
+            tries.append(f"{wanted} {place.group(0)}")
+        tries.append(f"{wanted} {parent}")
+    for attempt in tries:
+        candidates = list(Agency.objects.select_related("parent").filter(name_folded=attempt, is_active=True)[:50])
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates and parent:
+            by_parent = [a for a in candidates if a.parent and _expanded(a.parent.name) == parent]
+            if len(by_parent) == 1:
+                return by_parent[0]
+    return None

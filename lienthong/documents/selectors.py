@@ -179,6 +179,12 @@ def document_type_by_code(*, code: str) -> DocumentType | None:
     return DocumentType.objects.filter(code=code, is_active=True).first()
 
 
+def document_type_names() -> list[tuple[str, str]]:
+    """(name, abbreviation) of every active type, in catalogue order: what the intake extractor looks for."""
+    rows = DocumentType.objects.filter(is_active=True).order_by("order", "name")
+    return list(rows.values_list("name", "abbreviation"))
+
+
 def with_document_types(documents: list[Document]) -> None:
     """Load the type of every document in one query (none when they were read with it), e.g. search hits."""
     prefetch_related_objects(documents, "document_type")
