@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienthong.core.choices import Urgency
 from lienthong.core.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_NOTE_MAX_LENGTH, TOO_LONG
+from lienthong.core.text import distinct_parts
 from lienthong.documents.forms import MultipleFileField
 from lienthong.documents.models import DocumentType, RelationKind, Secrecy, SignerAuthority
 from lienthong.drafting.models import FileRole
@@ -84,11 +85,7 @@ class DraftForm(forms.Form):
             error_messages={"invalid_choice": _("Bạn chỉ soạn thảo được văn bản của cơ quan mình.")})
 
         def person(p):
-            parts = [str(p.user)]
-            if p.title:
-                parts.append(p.title)
-            if p.unit_id:
-                parts.append(p.unit.name)
+            parts = [str(p.user), *distinct_parts([p.title, p.unit.name if p.unit_id else ""])]
             if many:
                 parts.append(p.agency.short_name)
             return " – ".join(parts)

@@ -28,6 +28,7 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.forms import add_domain_errors
 from lienthong.core.http import file_response
+from lienthong.core.text import distinct_parts
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents.services import normalize_number_symbol
@@ -98,7 +99,7 @@ def _people(agency_id: int) -> list:
 
 
 def _person_label(p) -> str:
-    extra = " – ".join(x for x in (p.title, p.unit.name if p.unit_id else "") if x)
+    extra = " – ".join(distinct_parts([p.title, p.unit.name if p.unit_id else ""]))
     return f"{p.user}" + (f" ({extra})" if extra else "")
 
 

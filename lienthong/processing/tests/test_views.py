@@ -472,3 +472,17 @@ def test_the_admin_shows_handlings_read_only_without_their_content(client, provi
         assert "thiệt hại" not in response.content.decode(), url  # the subject stays out of the admin
     assert client.post(f"/quan-tri/processing/assignment/{lead.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Assignment.objects.filter(pk=lead.pk).exists()
+
+
+def test_person_options_do_not_repeat_the_unit_the_title_already_names(client, province):
+    """Issue 18: "Nguyễn Quốc Hùng (Trưởng phòng Phòng Tài chính - Kế hoạch – Phòng Tài chính - Kế hoạch)"."""
+    from lienthong.accounts.models import Position
+
+    p = province
+    Position.objects.filter(user=p.users["leader.huyen.taichinh"]).update(
+        title="Trưởng phòng Phòng Tài chính - Kế hoạch")
+    incoming = submitted(p)
+    options = texts(as_user(client, p, "leader.huyen").get(doc_url(incoming)), "//select//option")
+    head = [o for o in options if o.startswith(str(p.users["leader.huyen.taichinh"]))]
+    assert head and set(head) == {f"{p.users['leader.huyen.taichinh']} (Trưởng phòng Phòng Tài chính - Kế hoạch)"}
+    assert f"{p.users['leader.huyen.noivu']} (Trưởng phòng – Phòng Nội vụ)" in options
