@@ -128,7 +128,7 @@ def test_outgoing_flow_through_the_pages_ends_with_delivery(client, province):
 
     login(client, p, "leader.huyen")
     page = client.get(detail_url(draft))
-    assert action_buttons(page) == {"approve", "upload", "return", "comment"}
+    assert action_buttons(page) == {"approve_sign", "approve", "upload", "return", "comment"}
     client.post(act_url(draft, "approve"), {"approve-urgency": "urgent", "approve-note": "Đồng ý"})
     draft.refresh_from_db()
     assert (draft.state, draft.urgency) == (DraftState.SIGNING, "urgent")

@@ -195,7 +195,7 @@ def _create(handling: Handling, specs: list[AssignmentSpec], *, actor, parent: A
     if unit_ids:
         notify_ids += list(account_selectors.unit_leader_user_ids(unit_ids=unit_ids).values_list("user_id", flat=True))
     transaction.on_commit(lambda: notification_services.notify(
-        user_ids=set(notify_ids), kind="assignment",
+        user_ids=set(notify_ids) - {actor.pk}, kind="assignment",
         title=_("Được giao xử lý văn bản %(s)s") % {"s": doc.number_symbol}, body=doc.subject[:500],
         url=doc_url(doc.pk), dedupe_key=f"assign:{handling.pk}:{now:%Y%m%d%H%M%S%f}"))
     return rows
