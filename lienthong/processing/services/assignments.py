@@ -376,6 +376,21 @@ def assignment_delegate(*, actor, assignment_id: int, specs: list[AssignmentSpec
     return rows
 
 
+def _roll_up(parent_id: int) -> None:
+    """A unit's progress is its people's (issue 18: the department row stayed at 0 % while its specialist
+    reported 50 %): the mean of the lead and supporting parts handed on, up the tree; never lowered below
+    what the unit reported itself, and a finished part stays at 100 %."""
+    while parent_id:
+        parts = list(Assignment.objects.filter(parent_id=parent_id).exclude(role=AssignmentRole.INFO)
+                     .exclude(state=AssignmentState.WITHDRAWN).values_list("progress", flat=True))
+        if not parts:
+            return
+        mean = round(sum(parts) / len(parts))
+        Assignment.objects.filter(pk=parent_id, progress__lt=mean).exclude(state=AssignmentState.DONE).update(
+            progress=mean)
+        parent_id = Assignment.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+
+
 def _can_work(actor, assignment: Assignment) -> bool:
     if assignment.user_id:
         return assignment.user_id == actor.pk
@@ -417,6 +432,7 @@ def assignment_note(*, actor, assignment_id: int, text: str, progress: int | Non
         if assignment.parent_id is not None:
             Assignment.objects.filter(pk=assignment.parent_id, state=AssignmentState.PENDING).update(
                 state=AssignmentState.IN_PROGRESS)
+            _roll_up(assignment.parent_id)
         Handling.objects.filter(pk=assignment.handling_id, state=H.ASSIGNED).update(state=H.IN_PROGRESS)
         audit_log(actor=actor, action=AuditAction.PROGRESS, obj_type="document", obj_id=assignment.document_id,
                   agency_id=assignment.agency_id, summary=text[:300])
@@ -460,6 +476,8 @@ def assignment_complete(*, actor, assignment_id: int, result: str = "", reply_do
             Assignment.objects.filter(pk=node.parent_id).exclude(state=AssignmentState.DONE).update(
                 reply_document=reply, **done)
             node = Assignment.objects.get(pk=node.parent_id)
+        if node.parent_id:  # a supporting person done: the unit's progress moves with it
+            _roll_up(node.parent_id)
         if reply is not None:
             document_services.document_relate(source=reply, target=handling.document, kind=RelationKind.REPLIES_TO)
         audit_log(actor=actor, action=AuditAction.COMPLETED, obj_type="document", obj_id=handling.document_id,

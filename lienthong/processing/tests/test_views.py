@@ -535,3 +535,17 @@ def test_the_service_takes_the_documents_deadline_when_none_is_given(province):
     [lead] = processing.handling_assign(actor=p.users["leader.huyen"], handling_id=incoming.handling.pk, specs=[
         processing.AssignmentSpec(role=AssignmentRole.LEAD, unit_id=p.units["noivu"].pk)])
     assert lead.deadline == due
+
+
+def test_the_department_row_shows_its_specialists_progress(client, province):
+    """Issue 18: the department row stayed at 0 % while its specialist reported 50 %."""
+    p = province
+    incoming, lead = assigned(p)
+    head, specialist = p.users["leader.huyen.noivu"], p.users["specialist.huyen.noivu"]
+    [mine] = processing.assignment_delegate(actor=head, assignment_id=lead.pk, specs=[
+        processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=specialist.pk)])
+    processing.assignment_note(actor=specialist, assignment_id=mine.pk, text="Đang tổng hợp số liệu", progress=50)
+    lead.refresh_from_db()
+    assert lead.progress == 50
+    rows = texts(as_user(client, p, "leader.huyen").get(doc_url(incoming)), "//tr[contains(., 'Phòng Nội vụ')]")
+    assert rows and "50" in rows[0]
