@@ -132,6 +132,12 @@ def _initial_for(user, opts: selectors.DraftFormOptions, request) -> dict:
         initial["related_document"] = related
         kind = request.GET.get("quan-he", "replies_to")
         initial["relation_kind"] = kind
+        # A reply goes to the sender of the document it answers (issue 18): its issuing agency, when that is
+        # in the directory and not the drafting agency itself.
+        answered = next((d for d in opts.related if d.pk == related), None)
+        if kind == "replies_to" and answered is not None and answered.issuer_agency_id and (
+                answered.issuer_agency_id not in {a.pk for a in opts.agencies}):
+            initial["recipients"] = [answered.issuer_agency_id]
     return initial
 
 

@@ -360,6 +360,8 @@ def test_reply_to_an_incoming_document_is_preselected(client, province):
     page = html(client.get(CREATE + f"?lien-quan={incoming.pk}"))
     assert page.xpath("//select[@name='related_document']/option[@selected]/@value") == [str(incoming.pk)]
     assert page.xpath("//select[@name='relation_kind']/option[@selected]/@value") == ["replies_to"]
+    # Issue 18: the recipient is the sender of the document being answered.
+    assert page.xpath("//input[@name='recipients'][@checked]/@value") == [str(province.agencies["ubnd"].pk)]
 
 
 # --- Lists ------------------------------------------------------------------------------------------
