@@ -261,14 +261,22 @@ def test_document_page_shows_its_history(clerk_client, province):
     df = DocumentFile.objects.get(document=doc)
     clerk_client.get(reverse("documents:file", args=[doc.pk, df.pk]))
 
-    page = clerk_client.get(detail_url(doc))
+    def history(page):
+        return [[td.text_content().strip() for td in tr.xpath("./td")]
+                for tr in html(page).xpath("//h2[text()='Lịch sử']/following-sibling::table[1]/tbody/tr")]
 
-    rows = [[td.text_content().strip() for td in tr.xpath("./td")]
-            for tr in html(page).xpath("//h2[text()='Lịch sử']/following-sibling::table[1]/tbody/tr")]
-    # Newest first: this visit, the download, the numbering; each names the clerk.
-    assert [(r[1], r[2]) for r in rows] == [("Văn thư vp", "xem"), ("Văn thư vp", "tải tệp"), ("Văn thư vp", "cấp số")]
-    assert rows[1][3] == "thong-bao.pdf"
-    assert rows[2][3] == "Cấp số 01/TB-VP.UBND, sổ “Sổ đăng ký văn bản đi”"
+    # By default the real actions only (issue 18: views and downloads buried them), with a link to show all.
+    page = clerk_client.get(detail_url(doc))
+    rows = history(page)
+    assert [(r[1], r[2]) for r in rows] == [("Văn thư vp", "cấp số")]
+    assert rows[0][3] == "Cấp số 01/TB-VP.UBND, sổ “Sổ đăng ký văn bản đi”"
+    assert html(page).xpath("//p[@class='history-toggle']/a/@href") == ["?lich-su=tat-ca#lich-su"]
+
+    rows = history(clerk_client.get(detail_url(doc) + "?lich-su=tat-ca"))
+    # Newest first: this visit, the first visit, the download, the numbering; each names the clerk.
+    assert [(r[1], r[2]) for r in rows] == [("Văn thư vp", "xem"), ("Văn thư vp", "xem"), ("Văn thư vp", "tải tệp"),
+                                            ("Văn thư vp", "cấp số")]
+    assert rows[2][3] == "thong-bao.pdf"
 
 
 # --- Constant query count -------------------------------------------------------------------------
