@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from lienthong.audit.models import AuditEntry
 
-
 READ_ACTIONS = ("viewed", "downloaded")  # openings and downloads: logged, but not steps of the document's life
 
 

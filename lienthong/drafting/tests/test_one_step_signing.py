@@ -164,3 +164,14 @@ def test_the_issue_at_once_box_sits_on_the_line_of_its_label(client, province):
     client.force_login(p.users["clerk.huyen"])
     labels = _page(client, draft).xpath("//label[.//input[@name='seal-issue']]")
     assert [" ".join(label.text_content().split()) for label in labels] == ["Phát hành ngay sau khi đóng dấu"]
+
+
+def test_the_draft_page_names_the_signer_in_the_decree_30_form(client, province):
+    """Issue 18: "TM. Chủ tịch Phan Đức Sơn" → "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Phan Đức Sơn"."""
+    p = province
+    draft = chairman_reviews_and_signs(p)
+    draft.signer_authority = "TM."
+    draft.save(update_fields=["signer_authority"])
+    client.force_login(p.users["leader.huyen"])
+    signer = _page(client, draft).xpath("//dd[@class='signer']/text()")
+    assert signer == [f"TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / {p.users['leader.huyen'].full_name}"]

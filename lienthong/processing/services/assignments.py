@@ -29,6 +29,7 @@ from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
 from lienthong.documents.models import Document, DocumentStatus, RelationKind, Secrecy
 from lienthong.notifications import services as notification_services
+from lienthong.processing import selectors
 from lienthong.processing.models import (
     OPEN_STATES,
     Assignment,
@@ -39,7 +40,6 @@ from lienthong.processing.models import (
     ProcessingNote,
 )
 from lienthong.processing.services.common import doc_url
-from lienthong.processing import selectors
 
 H = HandlingState
 REPLY_MAX_LENGTH = 2000  # "Nội dung phản hồi cho nơi gửi": a status row's text (DeliveryEvent.reply)
