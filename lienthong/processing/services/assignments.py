@@ -376,7 +376,7 @@ def assignment_delegate(*, actor, assignment_id: int, specs: list[AssignmentSpec
     return rows
 
 
-def _roll_up(parent_id: int) -> None:
+def _roll_up(parent_id: int | None) -> None:
     """A unit's progress is its people's (issue 18: the department row stayed at 0 % while its specialist
     reported 50 %): the mean of the lead and supporting parts handed on, up the tree; never lowered below
     what the unit reported itself, and a finished part stays at 100 %."""
