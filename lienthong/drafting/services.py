@@ -11,7 +11,8 @@ draft at once, one moves it and the other is told it has moved on. Every move le
 ``DraftStep`` and an audit entry. Only the person whose turn it is may act: the unit head for the
 content check, a văn thư of the agency for the format check, numbering, sealing and issue, the
 signer for approval and signature; anyone of them may return the draft with a reason. A signer who is also the
-content reviewer checks the content with the approval, and may approve and sign in one step (``draft_approve_and_sign``).
+content reviewer checks the content with the approval, and may approve and sign in one step
+(``draft_approve_and_sign``).
 
 Longer than 600 lines because the whole flow, each step next to the ones it hands over to, reads as one state machine.
 """
