@@ -138,6 +138,7 @@ class Recommendation:
     text: str
     criteria: tuple[str, ...] = ()  # codes of the weak criteria behind it (empty: the category as a whole)
     criteria_names: tuple[str, ...] = ()
+    category_order: int = 0  # the category's place in the criteria set (lists of weak groups follow it)
 
     @property
     def label(self) -> str:
@@ -160,7 +161,8 @@ def _part(result, key: str) -> Mapping:
 
 def weak_categories(result, criteria_set, *, threshold: float = DEFAULT_THRESHOLD) -> list[tuple[object, float]]:
     """(category, index) of the categories counting for the unit whose index is below ``threshold``,
-    weakest first (criteria-set order among equals)."""
+    weakest first (criteria-set order among equals). Lists that only name the weak groups print them in
+    criteria-set order (``Recommendation.category_order``), as the criteria set reads: "D, F", never "F, D"."""
     cats = _part(result, "categories")
     out = []
     for order, cat in enumerate(criteria_set.categories):
@@ -181,6 +183,7 @@ def recommendations(result, criteria_set, *, threshold: float = DEFAULT_THRESHOL
     Weakest category first; inside it one recommendation per theme, in criteria order."""
     crits = _part(result, "criteria")
     out: list[Recommendation] = []
+    order = {cat.code: i for i, cat in enumerate(criteria_set.categories)}
     for cat, index in weak_categories(result, criteria_set, threshold=threshold):
         by_theme: dict[str, list] = {}
         for crit in cat.criteria:
@@ -198,5 +201,5 @@ def recommendations(result, criteria_set, *, threshold: float = DEFAULT_THRESHOL
             out.append(Recommendation(
                 category_code=cat.code, category_name=cat.name, category_index=index, theme=theme,
                 text=str(THEMES[theme]), criteria=tuple(c.code for c in items),
-                criteria_names=tuple(c.name for c in items)))
+                criteria_names=tuple(c.name for c in items), category_order=order[cat.code]))
     return out

@@ -73,3 +73,17 @@ def exact_lower(value: str | None) -> str:
 def slug_ascii(value: str) -> str:
     """ASCII slug without separators, for user names: "Vị Tân" -> "vitan"."""
     return re.sub(r"[^a-z0-9]", "", fold(value))
+
+
+def distinct_parts(parts) -> list[str]:
+    """The non-empty ``parts`` of a label, leaving out any part another part already says: a person's title
+    "Trưởng phòng Phòng Tài chính - Kế hoạch" already names the unit "Phòng Tài chính - Kế hoạch"."""
+    kept = [p for p in (x.strip() for x in parts if x) if p]
+    out: list[str] = []
+    for i, part in enumerate(kept):
+        low = part.casefold()
+        if any(low in other.casefold() and (low != other.casefold() or j < i) for j, other in enumerate(kept)
+               if j != i):
+            continue
+        out.append(part)
+    return out

@@ -106,17 +106,18 @@ def delivery_send(*, actor, document: Document, recipient_ids: list[int]) -> lis
                       "s": document.number_symbol, "n": len(rows), "e": len(external)},
                   details={"recipients": chosen.agency_ids})
         internal = [d.recipient_agency_id for d in rows if d.state == D.ARRIVED]
-        transaction.on_commit(lambda: _notify_arrival(document, internal))
+        transaction.on_commit(lambda: _notify_arrival(document, internal, actor_id=getattr(actor, "pk", None)))
         core_events.emit_on_commit(core_events.DOCUMENTS_DELIVERED, document_ids=[document.pk])
     return rows
 
 
-def _notify_arrival(document: Document, agency_ids: list[int]) -> None:
+def _notify_arrival(document: Document, agency_ids: list[int], *, actor_id: int | None = None) -> None:
+    """The văn thư of the recipient agencies, but not the one who sent it (a văn thư of both agencies)."""
     if not agency_ids:
         return
     prefix = _("KHẨN – ") if document.urgency != Urgency.NORMAL else ""
     notification_services.notify(
-        user_ids=_people(agency_ids, Role.CLERK), kind="incoming",
+        user_ids=[u for u in _people(agency_ids, Role.CLERK) if u != actor_id], kind="incoming",
         title=prefix + _("Văn bản đến %(s)s của %(a)s") % {"s": document.number_symbol, "a": document.issuer_name},
         body=document.subject[:500], url=reverse("delivery:inbox"), dedupe_key=f"arrived:{document.pk}")
 

@@ -104,8 +104,12 @@ HEAD_TITLES = {
 
 
 def _full_department_name(key: str, name: str) -> str:
-    if key == "dptth":
+    """The department's full name: its name and the province ("Sở Y tế tỉnh Hậu Giang"), without saying
+    "tỉnh" twice when the short name already ends with it ("Thanh tra tỉnh" → "Thanh tra tỉnh Hậu Giang")."""
+    if key == "dptth" or name.endswith(PROVINCE):
         return name
+    if name.endswith(" tỉnh"):
+        return f"{name} {PROVINCE}"
     return f"{name} tỉnh {PROVINCE}"
 
 

@@ -214,7 +214,17 @@ class Document(models.Model):
 
     @property
     def signer_display(self) -> str:
-        return " ".join(p for p in [self.signer_authority, self.signer_position, self.signer_name] if p)
+        """The signature block on one line: "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Phan Đức Sơn"."""
+        return " / ".join(self.signer_lines)
+
+    @property
+    def signer_lines(self) -> list[str]:
+        """The signature block as PL1 §II.7 prints it (vanthu.md §2.2), from the stored authority, position and
+        name, e.g. ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Phan Đức Sơn"] (issue 18: it read "TM. Chủ tịch …")."""
+        from lienthong.documents.signature import signature_lines
+
+        return signature_lines(authority=self.signer_authority, position=self.signer_position,
+                               name=self.signer_name, issuer_name=self.issuer_name)
 
 
 class StoredFile(models.Model):

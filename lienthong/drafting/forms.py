@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienthong.core.choices import Urgency
 from lienthong.core.limits import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_NOTE_MAX_LENGTH, TOO_LONG
+from lienthong.core.text import distinct_parts
 from lienthong.documents.forms import MultipleFileField
 from lienthong.documents.models import DocumentType, RelationKind, Secrecy, SignerAuthority
 from lienthong.drafting.models import FileRole
@@ -84,11 +85,7 @@ class DraftForm(forms.Form):
             error_messages={"invalid_choice": _("Bạn chỉ soạn thảo được văn bản của cơ quan mình.")})
 
         def person(p):
-            parts = [str(p.user)]
-            if p.title:
-                parts.append(p.title)
-            if p.unit_id:
-                parts.append(p.unit.name)
+            parts = [str(p.user), *distinct_parts([p.title, p.unit.name if p.unit_id else ""])]
             if many:
                 parts.append(p.agency.short_name)
             return " – ".join(parts)
@@ -165,13 +162,14 @@ class _MethodForm(forms.Form):
     the user — or, for the agency's signature, the agency — has a certificate), with the signing PIN
     when the key is kept on the server."""
 
-    def __init__(self, *args, methods=None, remote_command: str = "", **kwargs):
+    def __init__(self, *args, methods=None, remote_command: str = "", preferred: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         methods = methods or {}
         self.fields["method"] = forms.ChoiceField(
             label=_("Cách ký"), choices=[(code, m.label) for code, m in methods.items()],
             widget=forms.HiddenInput if len(methods) == 1 else forms.RadioSelect,
-            initial=next(iter(methods), None), error_messages={"invalid_choice": _("Cách ký không hợp lệ.")})
+            initial=preferred if preferred in methods else next(iter(methods), None),
+            error_messages={"invalid_choice": _("Cách ký không hợp lệ.")})
         if "pades" in methods:
             self.fields["pin"] = forms.CharField(
                 label=_("Mã PIN ký số"), required=False, max_length=100, strip=False,
@@ -183,6 +181,14 @@ class _MethodForm(forms.Form):
 
 class SignForm(_MethodForm):
     files = MultipleFileField(label=_("Bản quét văn bản đã ký (PDF hoặc ảnh)"))
+
+
+class ApproveSignForm(SignForm):
+    """"Duyệt và ký": the approval's urgency and note with the signature's method, PIN or scan."""
+
+    urgency = forms.ChoiceField(label=_("Độ khẩn (người ký quyết định)"), choices=Urgency.choices)
+    note = forms.CharField(label=_("Ý kiến kèm theo"), required=False, max_length=COMMENT_MAX_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 2}), error_messages={"max_length": TOO_LONG})
 
 
 class NumberForm(forms.Form):

@@ -10,7 +10,11 @@ Each move is a conditional ``UPDATE … WHERE state = <expected>``: of two peopl
 draft at once, one moves it and the other is told it has moved on. Every move leaves a
 ``DraftStep`` and an audit entry. Only the person whose turn it is may act: the unit head for the
 content check, a văn thư of the agency for the format check, numbering, sealing and issue, the
-signer for approval and signature; anyone of them may return the draft with a reason.
+signer for approval and signature; anyone of them may return the draft with a reason. A signer who is also the
+content reviewer checks the content with the approval, and may approve and sign in one step
+(``draft_approve_and_sign``).
+
+Longer than 600 lines because the whole flow, each step next to the ones it hands over to, reads as one state machine.
 """
 
 from __future__ import annotations
@@ -119,14 +123,16 @@ def _move(*, actor, draft: Draft, to_state: str, action: str, note: str = "", su
               summary=summary or f"{S(draft.state).label} → {S(to_state).label}",
               details={"note": note} if note else None)
     draft.state, draft.state_changed_at = to_state, now
-    transaction.on_commit(lambda: _notify_turn(draft.pk))
+    transaction.on_commit(lambda: _notify_turn(draft.pk, actor_id=actor.pk))
 
 
-def _notify_turn(draft_id: int) -> None:
+def _notify_turn(draft_id: int, *, actor_id: int | None = None) -> None:
+    """Tell the people whose turn it now is, except the person who just took the step (a văn thư who numbers
+    the document is one of the văn thư who seal it: being told of one's own step is noise)."""
     draft = Draft.objects.filter(pk=draft_id).first()
     if draft is None or draft.state in CLOSED_STATES:
         return
-    user_ids = expected_actor_ids(draft)
+    user_ids = [u for u in expected_actor_ids(draft) if u != actor_id]
     if not user_ids:
         return
     title = (_("Dự thảo trả lại: %(s)s") if draft.state == S.DRAFTING else _("Dự thảo %(st)s: %(s)s")) % {
@@ -369,7 +375,9 @@ def draft_submit(*, actor, draft: Draft, note: str = "") -> Draft:
         errors["recipients"] = [_("Cần chọn nơi nhận trước khi trình.")]
     if errors:
         raise ValidationFailed(errors)
-    target = S.CONTENT_REVIEW if draft.reviewer_id else S.FORMAT_CHECK
+    # A content reviewer who is also the signer checks the content when approving (``_content_with_approval``):
+    # NĐ30 does not fix the order of the checks, and one person need not open the draft three times.
+    target = S.CONTENT_REVIEW if draft.reviewer_id and draft.reviewer_id != draft.signer_id else S.FORMAT_CHECK
     _move(actor=actor, draft=draft, to_state=target, action="submit", note=nfc(note))
     return draft
 
@@ -392,13 +400,66 @@ def draft_check_format(*, actor, draft: Draft, note: str = "") -> Draft:
 def draft_approve(*, actor, draft: Draft, note: str = "", urgency: str | None = None) -> Draft:
     """The signer approves the draft (NĐ30 Art. 11) and decides the urgency (PL1 §III.2b)."""
     _require_turn(actor, draft, (S.APPROVAL,), _("duyệt"))
+    _approve(actor, draft, note=note, urgency=urgency)
+    return draft
+
+
+def _approve(actor, draft: Draft, *, note: str, urgency: str | None) -> None:
     if urgency and urgency != draft.urgency:
         if urgency not in Urgency.values:
             raise ValidationFailed({"urgency": [_("Độ khẩn không hợp lệ.")]})
         Draft.objects.filter(pk=draft.pk).update(urgency=urgency)
         draft.urgency = urgency
+    _content_with_approval(actor, draft)
     _move(actor=actor, draft=draft, to_state=S.SIGNING, action="approve", note=nfc(note))
-    return draft
+
+
+def _content_with_approval(actor, draft: Draft) -> None:
+    """When the content reviewer is the signer, the content check is recorded with the approval (its own step
+    in the history and the audit log), unless it was recorded since the draft was last submitted."""
+    if draft.reviewer_id is None or draft.reviewer_id != draft.signer_id:
+        return
+    last_submit = DraftStep.objects.filter(draft=draft, action="submit").order_by("-at", "-id").first()
+    done = DraftStep.objects.filter(draft=draft, action="content_ok")
+    if last_submit is not None:
+        done = done.filter(id__gt=last_submit.pk)
+    if done.exists():
+        return
+    DraftStep.objects.create(draft=draft, action="content_ok", from_state=draft.state, to_state=draft.state,
+                             actor=actor)
+    audit_log(actor=actor, action=AuditAction.TRANSITION, obj_type="draft", obj_id=draft.pk, agency_id=draft.agency_id,
+              summary=_("Đồng ý nội dung (người ký kiểm tra nội dung khi duyệt)"))
+
+
+def draft_approve_and_sign(*, actor, draft: Draft, method: str = "paper", uploads=(), options: dict | None = None,
+                           note: str = "", urgency: str | None = None) -> Draft:
+    """"Duyệt và ký": the signer approves and signs in one step (issue 18). The history and the audit log keep
+    each step: the content check (when the signer is also the content reviewer), the approval, the signature.
+    Nothing moves unless the signature is made (a wrong PIN leaves the draft waiting for approval)."""
+    if method == "remote":
+        raise ValidationFailed({"method": [_("Ký bằng USB token: hãy duyệt trước, rồi ký bằng chương trình ký.")]})
+    signing = method_get(method)
+    _require_turn(actor, draft, (S.APPROVAL,), _("duyệt và ký"))
+    _require_authority(draft)
+    errors: dict[str, list] = {}
+    read = _read(uploads, "files", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    result = signing.sign_personal(SignRequest(actor=actor, agency=draft.agency, uploads=read,
+                                               current_files=_current(draft, (FileRole.DRAFT,)),
+                                               options=options or {}, draft=draft))
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            _approve(actor, draft, note=note, urgency=urgency)
+            draft.state = S.SIGNING
+            _store(draft, result.files, FileRole.SIGNED, actor, written)
+            _move(actor=actor, draft=draft, to_state=S.TO_NUMBER, action="sign", note=result.summary,
+                  summary=result.summary)
+        return draft
+    except BaseException:
+        document_services.files_discard(written)
+        raise
 
 
 def draft_return(*, actor, draft: Draft, reason: str) -> Draft:

@@ -28,7 +28,7 @@ from lienthong.delivery import selectors as delivery_selectors
 from lienthong.drafting import forms, selectors, services
 from lienthong.drafting.models import Draft, DraftState, FileRole
 from lienthong.files import original_response
-from lienthong.signing.methods import offered_methods
+from lienthong.signing.methods import offered_methods, preferred_method
 
 S = DraftState
 PAGE_SIZE = 25
@@ -45,6 +45,7 @@ FLOW = [
     (S.TO_ISSUE, gettext_lazy("Phát hành")),
     (S.ISSUED, gettext_lazy("Đã phát hành")),
 ]
+CONTENT_AND_APPROVAL = gettext_lazy("Kiểm tra nội dung, duyệt")
 STEP_LABELS = {
     "submit": gettext_lazy("Trình"), "content_ok": gettext_lazy("Đồng ý nội dung"),
     "format_ok": gettext_lazy("Đạt thể thức"), "approve": gettext_lazy("Duyệt"), "return": gettext_lazy("Trả lại"),
@@ -62,6 +63,7 @@ SEALED_AND_ISSUED = gettext_lazy("Đã đóng dấu và phát hành văn bản."
 CONTENT_AGREED = gettext_lazy("Đã đồng ý nội dung, chuyển văn thư kiểm tra thể thức.")
 FORMAT_CHECKED = gettext_lazy("Đã kiểm tra thể thức, trình người ký duyệt.")
 SIGNED = gettext_lazy("Đã ký; chuyển văn thư cấp số.")
+APPROVED_AND_SIGNED = gettext_lazy("Đã duyệt và ký; chuyển văn thư cấp số.")
 
 
 def _draft_or_404(request, draft_id: int) -> Draft:
@@ -130,6 +132,12 @@ def _initial_for(user, opts: selectors.DraftFormOptions, request) -> dict:
         initial["related_document"] = related
         kind = request.GET.get("quan-he", "replies_to")
         initial["relation_kind"] = kind
+        # A reply goes to the sender of the document it answers (issue 18): its issuing agency, when that is
+        # in the directory and not the drafting agency itself.
+        answered = next((d for d in opts.related if d.pk == related), None)
+        if kind == "replies_to" and answered is not None and answered.issuer_agency_id and (
+                answered.issuer_agency_id not in {a.pk for a in opts.agencies}):
+            initial["recipients"] = [answered.issuer_agency_id]
     return initial
 
 
@@ -251,6 +259,12 @@ def _approve(user, draft, cd):
     return str(APPROVED)
 
 
+def _approve_sign(user, draft, cd):
+    services.draft_approve_and_sign(actor=user, draft=draft, method=cd["method"], uploads=cd.get("files") or [],
+                                    options=_sign_options(cd), note=_note(cd), urgency=cd.get("urgency"))
+    return str(APPROVED_AND_SIGNED)
+
+
 def _return(user, draft, cd):
     services.draft_return(actor=user, draft=draft, reason=cd["reason"])
     return str(RETURNED)
@@ -306,6 +320,7 @@ ACTIONS: dict[str, _Action] = {
     "submit": _Action(forms.NoteForm, _submit, gettext_lazy("Trình")),
     "content_ok": _Action(forms.NoteForm, _content_ok, gettext_lazy("Đồng ý nội dung")),
     "format_ok": _Action(forms.NoteForm, _format_ok, gettext_lazy("Đạt thể thức, trình ký")),
+    "approve_sign": _Action(forms.ApproveSignForm, _approve_sign, gettext_lazy("Duyệt và ký")),
     "approve": _Action(forms.ApproveForm, _approve, gettext_lazy("Duyệt")),
     "sign": _Action(forms.SignForm, _sign, gettext_lazy("Ký")),
     "number": _Action(forms.NumberForm, _number, gettext_lazy("Cấp số")),
@@ -324,11 +339,19 @@ _SLUG_FOR_STEP = {"add_files": "upload", "check_content": "content_ok", "check_f
 SECONDARY = ("upload", "return", "abandon")
 
 
+def _secondary(actions: list[str]) -> tuple[str, ...]:
+    """The actions folded under "more": with "Duyệt và ký" offered, approving alone is one of them."""
+    return ("approve", *SECONDARY) if "approve_sign" in actions else SECONDARY
+
+
 def available_actions(user, draft: Draft) -> list[str]:
     """The actions shown on the page: the steps ``user`` may take now, by their page slugs (editing
     the metadata is the separate edit page)."""
-    return [_SLUG_FOR_STEP.get(step, step) for step in selectors.available_steps(user=user, draft=draft)
-            if step != "update"]
+    actions = [_SLUG_FOR_STEP.get(step, step) for step in selectors.available_steps(user=user, draft=draft)
+               if step != "update"]
+    if "approve" in actions:  # the signer may approve and sign in one step ("Duyệt và ký", issue 18)
+        actions.insert(actions.index("approve"), "approve_sign")
+    return actions
 
 
 def _signing_methods(user, draft: Draft, action: str) -> dict:
@@ -348,12 +371,18 @@ def remote_command(request, user, draft: Draft, action: str) -> str:
 def _make_form(action: str, user, draft: Draft, data=None, files=None, request=None):
     form_class = ACTIONS[action].form
     kwargs = {"prefix": action}
-    if action in ("sign", "seal"):
-        kwargs["methods"] = _signing_methods(user, draft, action)
-        kwargs["remote_command"] = remote_command(request, user, draft, action)
+    if action in ("sign", "seal", "approve_sign"):
+        step = "seal" if action == "seal" else "sign"
+        kwargs["methods"] = _signing_methods(user, draft, step)
+        if action == "approve_sign":  # a USB token signs through its own program, after the approval
+            kwargs["methods"] = {k: m for k, m in kwargs["methods"].items() if k != "remote"}
+        else:
+            kwargs["remote_command"] = remote_command(request, user, draft, action)
+        kwargs["preferred"] = preferred_method(actor=user, agency=draft.agency, step=step,
+                                               offered=kwargs["methods"])
     if action == "number":
         kwargs["registers"] = selectors.numbering_registers(user=user, draft=draft)
-    if action == "approve" and data is None:
+    if action in ("approve", "approve_sign") and data is None:
         kwargs["initial"] = {"urgency": draft.urgency}
     if action == "seal" and data is None:  # urgent documents go out as soon as they are sealed
         kwargs["initial"] = {"issue": draft.urgency != "normal"}
@@ -366,7 +395,10 @@ def _flow(draft: Draft) -> list[dict]:
     who = {S.DRAFTING: str(draft.created_by), S.CONTENT_REVIEW: str(draft.reviewer or ""),
            S.FORMAT_CHECK: clerk, S.APPROVAL: str(draft.signer), S.SIGNING: str(draft.signer),
            S.TO_NUMBER: clerk, S.TO_SEAL: clerk, S.TO_ISSUE: clerk, S.ISSUED: ""}
-    steps = [(state, label) for state, label in FLOW if state != S.CONTENT_REVIEW or draft.reviewer_id]
+    # A signer who is also the content reviewer checks the content with the approval (services.draft_submit).
+    merged = draft.reviewer_id is not None and draft.reviewer_id == draft.signer_id
+    steps = [(state, CONTENT_AND_APPROVAL if merged and state == S.APPROVAL else label) for state, label in FLOW
+             if state != S.CONTENT_REVIEW or (draft.reviewer_id and not merged)]
     order = [state for state, _label in steps]
     current = order.index(draft.state) if draft.state in order else -1
     return [{"label": label, "who": who[state],
@@ -410,8 +442,8 @@ def _render_detail(request, draft: Draft, *, failed: tuple | None = None, status
     return render(request, "drafting/detail.html", {
         "draft": draft, "flow": _flow(draft), "file_groups": [g for g in groups if g[1]],
         "comments": detail["comments"], "steps": steps, "recipients": detail["recipients"],
-        "main_actions": entries([a for a in actions if a not in SECONDARY and a != "comment"]),
-        "more_actions": entries(SECONDARY),
+        "main_actions": entries([a for a in actions if a not in _secondary(actions) and a != "comment"]),
+        "more_actions": entries(_secondary(actions)),
         "comment_form": action_forms.get("comment"), "page_error": page_error,
         "can_edit": draft.state == S.DRAFTING and "submit" in actions,
         "signature_block": _signature_block(draft),

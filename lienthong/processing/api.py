@@ -145,7 +145,8 @@ def handling_assign(request, document_id: Id, data: AssignIn):
     user = request.auth
     handling = _handling(user, document_id)
     with state_errors_as_400():
-        services.handling_assign(actor=user, handling_id=handling.pk, specs=_specs(data.assignments))
+        services.handling_assign(actor=user, handling_id=handling.pk, specs=_specs(data.assignments),
+                                 late_reason=data.late_reason)
     return _handling_out(user, document_id)
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from lienthong.core.limits import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
 from lienthong.processing.models import AssignmentRole
 from lienthong.processing.services import AssignmentSpec
-from lienthong.processing.services.assignments import NOBODY_CHOSEN, NOTE_EMPTY
+from lienthong.processing.services.assignments import LATE_REASON_MAX_LENGTH, NOBODY_CHOSEN, NOTE_EMPTY
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": gettext_lazy("Ngày không hợp lệ (dd/mm/yyyy).")}
@@ -88,6 +88,10 @@ class AssignmentRows:
         self.prefix, self.targets, self.default_deadline = prefix, list(targets), default_deadline
         self.data = data
         self.non_field_errors: list[str] = []
+        # A deadline after the document's own: the leader ticks the confirmation and says why (issue 18).
+        self.late_confirmed = bool(data and data.get(f"{prefix}-late-confirm"))
+        self.late_reason = (data.get(f"{prefix}-late-reason", "") if data else "")[:LATE_REASON_MAX_LENGTH + 1]
+        self.late_errors: list[str] = []
         if data is None:
             self.rows = [self.row(i, role=role) for i, role in enumerate(roles)]
         else:
@@ -115,12 +119,20 @@ class AssignmentRows:
     def specs(self) -> list[AssignmentSpec]:
         return [s for r in self.rows if (s := r.spec()) is not None]
 
+    @property
+    def confirmed_late_reason(self) -> str:
+        """The reason for a late deadline, only when the confirmation is ticked."""
+        return self.late_reason.strip() if self.late_confirmed else ""
+
     def add_errors(self, messages) -> None:
         self.non_field_errors.extend(str(m) for m in messages)
 
+    def add_late_errors(self, messages) -> None:
+        self.late_errors.extend(str(m) for m in messages)
+
     @property
     def has_errors(self) -> bool:
-        return bool(self.non_field_errors) or any(r.errors for r in self.rows)
+        return bool(self.non_field_errors or self.late_errors) or any(r.errors for r in self.rows)
 
 
 def _reply_field():

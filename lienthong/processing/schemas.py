@@ -201,6 +201,8 @@ class AssignmentSpecIn(Schema):
 
 class AssignIn(Schema):
     assignments: list[AssignmentSpecIn] = Field(..., description="Các đơn vị, người được giao")
+    late_reason: str = Field("", max_length=500, description="Lý do (và xác nhận) khi có hạn xử lý sau hạn của "
+                                                              "văn bản; bắt buộc trong trường hợp đó")
 
 
 # Issue 11: what the sender reads with the status, apart from the internal note or result.

@@ -280,3 +280,15 @@ def assignment_counts_by_state(*, handling_ids) -> dict[int, dict[str, int]]:
     return out
 
 
+
+
+def default_deadline(*, handling) -> dt.date:
+    """The deadline an assignment starts with: the agency's deadline for the document's urgency, but never after
+    the document's own deadline ("hạn xử lý" set by the sender or at registration) when it has one that is not
+    before the date received (issue 18: a document due 18/12 was pre-filled with 21/12)."""
+    doc = handling.document
+    default = calendar.default_deadline(agency_id=handling.agency_id, urgency=doc.urgency, start=handling.received_on)
+    due = getattr(doc, "due_date", None)
+    if due is not None and handling.received_on <= due < default:
+        return due
+    return default

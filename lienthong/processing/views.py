@@ -28,6 +28,7 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.forms import add_domain_errors
 from lienthong.core.http import file_response
+from lienthong.core.text import distinct_parts
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.documents import selectors as document_selectors
 from lienthong.documents.services import normalize_number_symbol
@@ -41,7 +42,6 @@ from lienthong.processing.forms import (
     TrackingForm,
 )
 from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentRole, Handling, HandlingState
-from lienthong.workcalendar import selectors as calendar
 
 if TYPE_CHECKING:
     from lienthong.documents.models import Document
@@ -98,7 +98,7 @@ def _people(agency_id: int) -> list:
 
 
 def _person_label(p) -> str:
-    extra = " – ".join(x for x in (p.title, p.unit.name if p.unit_id else "") if x)
+    extra = " – ".join(distinct_parts([p.title, p.unit.name if p.unit_id else ""]))
     return f"{p.user}" + (f" ({extra})" if extra else "")
 
 
@@ -114,8 +114,7 @@ def _unit_targets(agency_id: int, unit_id: int, people=None) -> list:
 
 
 def _default_deadline(handling: Handling):
-    return calendar.default_deadline(agency_id=handling.agency_id, urgency=handling.document.urgency,
-                                     start=handling.received_on)
+    return selectors.default_deadline(handling=handling)
 
 
 # --- The panel ---------------------------------------------------------------------------------------
@@ -271,8 +270,11 @@ def _back(handling_or_document_id) -> HttpResponse:
 
 def _rows_errors(rows: AssignmentRows, exc) -> None:
     if isinstance(exc, ValidationFailed):
-        for msgs in exc.errors.values():
-            rows.add_errors(msgs)
+        for key, msgs in exc.errors.items():
+            if key == "late_reason":  # shown next to the confirmation it asks for
+                rows.add_late_errors(msgs)
+            else:
+                rows.add_errors(msgs)
     else:
         rows.add_errors([exc.message])
 
@@ -304,7 +306,8 @@ def handling_assign(request, handling_id: int):
                           default_deadline=_default_deadline(handling))
     if rows.is_valid():
         try:
-            created = services.handling_assign(actor=request.user, handling_id=handling.pk, specs=rows.specs())
+            created = services.handling_assign(actor=request.user, handling_id=handling.pk, specs=rows.specs(),
+                                               late_reason=rows.confirmed_late_reason)
             messages.success(request, ASSIGNED % {"n": len(created)})
             return _back(handling.document_id)
         except (ValidationFailed, PermissionDenied) as exc:

@@ -209,7 +209,7 @@ def unit_recommendations_table(report: CampaignReport) -> tuple[list[str], list[
         if not r.recommendations:
             continue
         cats: list[str] = []
-        for rec in r.recommendations:
+        for rec in sorted(r.recommendations, key=lambda rec: rec.category_order):  # criteria-set order: "D, F"
             label = f"{rec.category_code} ({pct(rec.category_index, 0)})"
             if label not in cats:
                 cats.append(label)

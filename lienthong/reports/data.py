@@ -55,8 +55,9 @@ class Row:
 
     @property
     def weak_categories(self) -> list[str]:
+        """The codes of the weak categories in criteria-set order ("D, F"); the recommendations stay weakest first."""
         seen: list[str] = []
-        for r in self.recommendations:
+        for r in sorted(self.recommendations, key=lambda rec: rec.category_order):
             if r.category_code not in seen:
                 seen.append(r.category_code)
         return seen

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from lienthong.core.errors import ValidationFailed
 from lienthong.documents import services as document_services
 from lienthong.signing import credentials, pades, selectors
-from lienthong.signing.models import Credential
+from lienthong.signing.models import Credential, RevocationList
 from lienthong.signing.verification import verify_pdf
 
 # Refusals and history lines users see (the tests use these constants rather than copies of the text).
@@ -275,6 +275,47 @@ class RemoteSigning:
         files = self._finished(request, "draft_seal")
         summary = agency_summary(request.agency, len(files) - 1, list((request.options or {}).get("unsigned", [])))
         return SignResult(files=files, summary=summary + " – " + _("bằng USB token"))
+
+
+def credential_usable(credential, *, step: str) -> bool:
+    """Whether ``credential`` can make a valid signature for ``step`` now: the right kind (personal for "sign",
+    the agency's for "seal"), within its validity, with a signing key usage, and not listed on a stored CRL
+    of its issuer."""
+    if credential is None or not credential.active:
+        return False
+    if credential.kind != ("agency" if step == "seal" else "personal"):
+        return False
+    try:
+        credentials.certificate_check_usable(bytes(credential.certificate))
+    except ValidationFailed:
+        return False
+    return not _revoked(bytes(credential.certificate))
+
+
+def _revoked(cert_der: bytes) -> bool:
+    from cryptography import x509
+
+    cert = x509.load_der_x509_certificate(cert_der)
+    for der in RevocationList.objects.values_list("der", flat=True)[:50]:
+        try:
+            crl = x509.load_der_x509_crl(bytes(der))
+        except ValueError:
+            continue
+        if crl.issuer == cert.issuer and crl.get_revoked_certificate_by_serial_number(cert.serial_number):
+            return True
+    return False
+
+
+DIGITAL_FIRST = ("pades", "remote")  # the methods a usable credential makes the default, in this order
+
+
+def preferred_method(*, actor, agency, step: str, offered: dict) -> str | None:
+    """The method the sign / seal form starts with: a digital signature when the signer (or the agency, for
+    the seal) holds a usable credential, else paper (issue 18: signing defaulted to paper even then)."""
+    if any(code in offered for code in DIGITAL_FIRST) and credential_usable(
+            credential_for_step(actor=actor, agency=agency, step=step), step=step):
+        return next(code for code in DIGITAL_FIRST if code in offered)
+    return "paper" if "paper" in offered else next(iter(offered), None)
 
 
 def offered_methods(*, actor, agency, step: str) -> dict[str, SigningMethod]:

@@ -169,8 +169,10 @@ def document_detail(request, document_id: int):
     services.document_record_view(actor=request.user, document=doc)
     files = selectors.document_files(document=doc)
     can_register = account_selectors.user_can_register_in(user=request.user, agency_id=doc.agency_id)
+    with_reads = request.GET.get("lich-su") == "tat-ca"  # views and downloads only when asked for
     return render(request, "web/document_detail.html", {
-        "doc": doc, "files": files, "history": audit_entries_for(obj_type="document", obj_id=doc.pk),
+        "doc": doc, "files": files, "with_reads": with_reads,
+        "history": audit_entries_for(obj_type="document", obj_id=doc.pk, with_reads=with_reads),
         "can_manage": can_register, "cancel_form": CancelForm(),
         "preview": next((f for f in files if f.stored_file.kind == "pdf" and not f.stored_file.has_active_content),
                         None),

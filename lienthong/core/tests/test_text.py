@@ -33,3 +33,12 @@ def test_the_shortcuts_agree_with_the_definitions(text):
 def test_fold_words_reads_runs_of_blanks_as_one_space():
     assert fold_words("  Uỷ ban\u00a0 nhân   dân\ttỉnh ") == "uy ban nhan dan tinh"
     assert fold_words(None) == "" and fold(None) == "" and exact_lower(None) == ""
+
+
+def test_distinct_parts_drop_what_another_part_already_says():
+    from lienthong.core.text import distinct_parts
+
+    title, unit = "Trưởng phòng Phòng Tài chính - Kế hoạch", "Phòng Tài chính - Kế hoạch"
+    assert distinct_parts([title, unit]) == [title]
+    assert distinct_parts([unit, unit, ""]) == [unit]
+    assert distinct_parts(["Chuyên viên", unit]) == ["Chuyên viên", unit]

@@ -146,3 +146,11 @@ def test_two_level_fixture_puts_communes_directly_under_the_province_and_they_ca
                                      data=doc_input("quyet-dinh", "Về việc kiện toàn Tổ công tác chuyển đổi số",
                                                     issued_on=dt.date(2025, 7, 15)))
     assert (doc.number_symbol, doc.place) == ("01/QĐ-UBND", "Vị Thủy")
+
+
+def test_no_agency_name_repeats_a_word_when_composed():
+    """Issue 18: "Thanh tra tỉnh tỉnh Hậu Giang" — the place was appended to a name that already ends with it."""
+    names = {s.name for s in agency_data.agency_specs()}
+    assert "Thanh tra tỉnh Hậu Giang" in names
+    doubled = [n for n in names if any(a == b for a, b in zip(n.split(), n.split()[1:], strict=False))]
+    assert doubled == []

@@ -58,9 +58,10 @@ def test_draft_page_and_tracking_panel(live_server, page, screenshot_dir):  # no
     page.goto(live_server.url + f"/du-thao/{draft.pk}/")
     expect(page.locator("h1")).to_contain_text("cải cách hành chính")
     expect(page.locator(".flow .step.current")).to_contain_text("Duyệt")
-    expect(page.locator("form.action-approve button")).to_have_text("Duyệt")
+    expect(page.locator("form.action-approve_sign button")).to_have_text("Duyệt và ký")
     page.screenshot(path=str(screenshot_dir / "draft-detail.png"), full_page=True)
 
+    page.get_by_text("Chỉ duyệt, ký sau").click()  # approving alone is folded under "Duyệt và ký"
     page.locator("form.action-approve button").click()
     expect(page.locator(".messages")).to_contain_text(str(drafting_views.APPROVED))
     draft.refresh_from_db()

@@ -128,7 +128,7 @@ def test_outgoing_flow_through_the_pages_ends_with_delivery(client, province):
 
     login(client, p, "leader.huyen")
     page = client.get(detail_url(draft))
-    assert action_buttons(page) == {"approve", "upload", "return", "comment"}
+    assert action_buttons(page) == {"approve_sign", "approve", "upload", "return", "comment"}
     client.post(act_url(draft, "approve"), {"approve-urgency": "urgent", "approve-note": "Đồng ý"})
     draft.refresh_from_db()
     assert (draft.state, draft.urgency) == (DraftState.SIGNING, "urgent")
@@ -360,6 +360,8 @@ def test_reply_to_an_incoming_document_is_preselected(client, province):
     page = html(client.get(CREATE + f"?lien-quan={incoming.pk}"))
     assert page.xpath("//select[@name='related_document']/option[@selected]/@value") == [str(incoming.pk)]
     assert page.xpath("//select[@name='relation_kind']/option[@selected]/@value") == ["replies_to"]
+    # Issue 18: the recipient is the sender of the document being answered.
+    assert page.xpath("//input[@name='recipients'][@checked]/@value") == [str(province.agencies["ubnd"].pk)]
 
 
 # --- Lists ------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from lienthong.documents import selectors as document_selectors
 from lienthong.documents import services as document_services
 from lienthong.documents.models import Document, DocumentStatus, RelationKind, Secrecy
 from lienthong.notifications import services as notification_services
+from lienthong.processing import selectors
 from lienthong.processing.models import (
     OPEN_STATES,
     Assignment,
@@ -39,7 +40,6 @@ from lienthong.processing.models import (
     ProcessingNote,
 )
 from lienthong.processing.services.common import doc_url
-from lienthong.workcalendar import selectors as calendar
 
 H = HandlingState
 REPLY_MAX_LENGTH = 2000  # "Nội dung phản hồi cho nơi gửi": a status row's text (DeliveryEvent.reply)
@@ -67,6 +67,10 @@ PART_DONE = gettext_lazy("Phần việc đã hoàn thành.")
 PART_DONE_BEFORE = gettext_lazy("Phần việc đã hoàn thành trước đó.")
 REPLY_NOT_VISIBLE = gettext_lazy("Văn bản trả lời phải là văn bản của cơ quan mình mà bạn được xem.")
 CHASE_NOT_ALLOWED = gettext_lazy("Chỉ lãnh đạo, văn thư hoặc người giao việc mới được đôn đốc.")
+LATE_NEEDS_REASON = gettext_lazy("Dòng %(i)s: hạn xử lý %(d)s sau hạn của văn bản (%(due)s). Nếu cần hạn muộn hơn, "
+                                 "hãy xác nhận và nêu lý do.")
+LATE_REASON_TOO_LONG = gettext_lazy("Lý do đặt hạn sau hạn của văn bản tối đa %(n)s ký tự.")
+LATE_REASON_MAX_LENGTH = 500
 
 
 @dataclass
@@ -182,9 +186,7 @@ def _create(handling: Handling, specs: list[AssignmentSpec], *, actor, parent: A
             handling=handling, document_id=handling.document_id, agency_id=handling.agency_id, parent=parent,
             role=s.role, unit_id=s.unit_id, user_id=s.user_id, instruction=s.instruction[:2000],
             deadline=None if s.role == AssignmentRole.INFO else (s.deadline or (parent.deadline if parent else None) or
-                                                               calendar.default_deadline(
-                                                                   agency_id=handling.agency_id, urgency=doc.urgency,
-                                                                   start=handling.received_on)),
+                                                               selectors.default_deadline(handling=handling)),
             assigned_by=actor, assigned_at=now,
         ) for s in specs])
     document_services.document_grant(document_id=handling.document_id,
@@ -195,7 +197,7 @@ def _create(handling: Handling, specs: list[AssignmentSpec], *, actor, parent: A
     if unit_ids:
         notify_ids += list(account_selectors.unit_leader_user_ids(unit_ids=unit_ids).values_list("user_id", flat=True))
     transaction.on_commit(lambda: notification_services.notify(
-        user_ids=set(notify_ids), kind="assignment",
+        user_ids=set(notify_ids) - {actor.pk}, kind="assignment",
         title=_("Được giao xử lý văn bản %(s)s") % {"s": doc.number_symbol}, body=doc.subject[:500],
         url=doc_url(doc.pk), dedupe_key=f"assign:{handling.pk}:{now:%Y%m%d%H%M%S%f}"))
     return rows
@@ -272,10 +274,22 @@ def _reply_checked(reply_to_sender: str) -> str:
     return reply
 
 
-def handling_assign(*, actor, handling_id: int, specs: list[AssignmentSpec]) -> list[Assignment]:
+def _late_lines(handling: Handling, specs: list[AssignmentSpec]) -> list[tuple[int, AssignmentSpec]]:
+    """The lines whose deadline falls after the document's own deadline."""
+    due = handling.document.due_date
+    if due is None:
+        return []
+    return [(i, s) for i, s in enumerate(specs, start=1)
+            if s.role != AssignmentRole.INFO and s.deadline is not None and s.deadline > due]
+
+
+def handling_assign(*, actor, handling_id: int, specs: list[AssignmentSpec], late_reason: str = "") -> list[Assignment]:
     """A leader's instruction (NĐ30 Art. 23.2): lead, supporting and for-information units or people,
-    each with a deadline (default: the agency's deadline for the document's urgency) and instruction.
-    More can be added later by any leader of the agency; there is only ever one lead."""
+    each with a deadline (default: the agency's deadline for the document's urgency, never after the document's
+    own deadline) and instruction. A deadline after the document's own needs ``late_reason``: the leader
+    confirms it and says why (kept in the audit log and the history). More can be added later by any leader of
+    the agency; there is only ever one lead."""
+    late_reason = nfc(late_reason)
     with transaction.atomic():
         handling = _handling_for_update(handling_id)
         held = account_selectors.position_agencies(user=actor)
@@ -297,15 +311,27 @@ def handling_assign(*, actor, handling_id: int, specs: list[AssignmentSpec]) -> 
                                 Q(user_id__in=[s.user_id for s in specs if s.user_id]))
         if taken.exists():
             errors.setdefault("assignments", []).append(_("Có đơn vị hoặc người đã được giao văn bản này trước đó."))
+        late = _late_lines(handling, specs)
+        if late and not late_reason:
+            due = handling.document.due_date
+            assert due is not None  # _late_lines: only with a document deadline
+            errors.setdefault("late_reason", []).extend(
+                str(LATE_NEEDS_REASON % {"i": i, "d": s.deadline.strftime("%d/%m/%Y"), "due": due.strftime("%d/%m/%Y")})
+                for i, s in late if s.deadline is not None)
+        if late and len(late_reason) > LATE_REASON_MAX_LENGTH:
+            errors.setdefault("late_reason", []).append(str(LATE_REASON_TOO_LONG % {"n": LATE_REASON_MAX_LENGTH}))
         if errors:
             raise ValidationFailed(errors)
         rows = _create(handling, specs, actor=actor, parent=None)
         if handling.state == H.SUBMITTED:
             Handling.objects.filter(pk=handling.pk).update(state=H.ASSIGNED)
             handling.state = H.ASSIGNED
-        label = _label(specs)
+        summary = _("Phân công: %(l)s") % {"l": _label(specs)[:400]}
+        if late:
+            summary = (summary[:250] + _("; hạn sau hạn của văn bản, lý do: %(r)s") % {"r": late_reason})[:500]
         audit_log(actor=actor, action=AuditAction.ASSIGNED, obj_type="document", obj_id=handling.document_id,
-                  agency_id=handling.agency_id, summary=_("Phân công: %(l)s") % {"l": label[:400]})
+                  agency_id=handling.agency_id, summary=summary,
+                  details={"late_reason": late_reason} if late else None)
         delivery_services.delivery_report(actor=actor, incoming_document_id=handling.document_id,
                                           state=DeliveryState.ASSIGNED,
                                           description=_sender_label(handling.agency_id, specs))
@@ -350,6 +376,21 @@ def assignment_delegate(*, actor, assignment_id: int, specs: list[AssignmentSpec
     return rows
 
 
+def _roll_up(parent_id: int | None) -> None:
+    """A unit's progress is its people's (issue 18: the department row stayed at 0 % while its specialist
+    reported 50 %): the mean of the lead and supporting parts handed on, up the tree; never lowered below
+    what the unit reported itself, and a finished part stays at 100 %."""
+    while parent_id:
+        parts = list(Assignment.objects.filter(parent_id=parent_id).exclude(role=AssignmentRole.INFO)
+                     .exclude(state=AssignmentState.WITHDRAWN).values_list("progress", flat=True))
+        if not parts:
+            return
+        mean = round(sum(parts) / len(parts))
+        Assignment.objects.filter(pk=parent_id, progress__lt=mean).exclude(state=AssignmentState.DONE).update(
+            progress=mean)
+        parent_id = Assignment.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+
+
 def _can_work(actor, assignment: Assignment) -> bool:
     if assignment.user_id:
         return assignment.user_id == actor.pk
@@ -391,6 +432,7 @@ def assignment_note(*, actor, assignment_id: int, text: str, progress: int | Non
         if assignment.parent_id is not None:
             Assignment.objects.filter(pk=assignment.parent_id, state=AssignmentState.PENDING).update(
                 state=AssignmentState.IN_PROGRESS)
+            _roll_up(assignment.parent_id)
         Handling.objects.filter(pk=assignment.handling_id, state=H.ASSIGNED).update(state=H.IN_PROGRESS)
         audit_log(actor=actor, action=AuditAction.PROGRESS, obj_type="document", obj_id=assignment.document_id,
                   agency_id=assignment.agency_id, summary=text[:300])
@@ -434,6 +476,8 @@ def assignment_complete(*, actor, assignment_id: int, result: str = "", reply_do
             Assignment.objects.filter(pk=node.parent_id).exclude(state=AssignmentState.DONE).update(
                 reply_document=reply, **done)
             node = Assignment.objects.get(pk=node.parent_id)
+        if node.parent_id:  # a supporting person done: the unit's progress moves with it
+            _roll_up(node.parent_id)
         if reply is not None:
             document_services.document_relate(source=reply, target=handling.document, kind=RelationKind.REPLIES_TO)
         audit_log(actor=actor, action=AuditAction.COMPLETED, obj_type="document", obj_id=handling.document_id,

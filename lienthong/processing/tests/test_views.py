@@ -472,3 +472,80 @@ def test_the_admin_shows_handlings_read_only_without_their_content(client, provi
         assert "thiệt hại" not in response.content.decode(), url  # the subject stays out of the admin
     assert client.post(f"/quan-tri/processing/assignment/{lead.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Assignment.objects.filter(pk=lead.pk).exists()
+
+
+def test_person_options_do_not_repeat_the_unit_the_title_already_names(client, province):
+    """Issue 18: "Nguyễn Quốc Hùng (Trưởng phòng Phòng Tài chính - Kế hoạch – Phòng Tài chính - Kế hoạch)"."""
+    from lienthong.accounts.models import Position
+
+    p = province
+    Position.objects.filter(user=p.users["leader.huyen.taichinh"]).update(
+        title="Trưởng phòng Phòng Tài chính - Kế hoạch")
+    incoming = submitted(p)
+    options = texts(as_user(client, p, "leader.huyen").get(doc_url(incoming)), "//select//option")
+    head = [o for o in options if o.startswith(str(p.users["leader.huyen.taichinh"]))]
+    assert head and set(head) == {f"{p.users['leader.huyen.taichinh']} (Trưởng phòng Phòng Tài chính - Kế hoạch)"}
+    assert f"{p.users['leader.huyen.noivu']} (Trưởng phòng – Phòng Nội vụ)" in options
+
+
+# --- Deadlines against the document's own (issue 18) -------------------------------------------------------
+
+def test_default_deadline_never_falls_after_the_documents_own_and_a_later_one_needs_a_reason(client, province):
+    """A document due 18/12 was pre-filled with 21/12. The assignment starts at the document's deadline; a later
+    date is refused until the leader ticks the confirmation and gives a reason, which the history keeps."""
+    from lienthong.audit.models import AuditEntry
+
+    p = province
+    incoming = submitted(p)
+    due = TODAY + dt.timedelta(days=1)
+    Document.objects.filter(pk=incoming.pk).update(due_date=due)
+    leader = as_user(client, p, "leader.huyen")
+    shown = page(leader.get(doc_url(incoming)))
+    assert set(shown.xpath("//input[starts-with(@name, 'a-row-') and contains(@name, '-deadline')]/@value")) == {
+        due.isoformat()}
+
+    late = (due + dt.timedelta(days=5)).isoformat()
+    url = reverse("processing:assign", args=[incoming.handling.pk])
+    rows = assign_post(("lead", f"unit:{p.units['noivu'].pk}", late, ""),
+                       ("support", f"unit:{p.units['taichinh'].pk}", "", ""))
+    response = leader.post(url, rows)
+    assert response.status_code == 200
+    expected = str(assignments.LATE_NEEDS_REASON % {"i": 1, "d": (due + dt.timedelta(days=5)).strftime("%d/%m/%Y"),
+                                                    "due": due.strftime("%d/%m/%Y")})
+    assert expected in texts(response, "//details[contains(@class,'late-deadline')]//div[@class='form-errors']/p")
+    assert not Assignment.objects.exists()
+
+    # A reason without the confirmation is not enough.
+    assert leader.post(url, {**rows, "a-late-reason": "Chờ số liệu quý"}).status_code == 200
+    assert not Assignment.objects.exists()
+
+    response = leader.post(url, {**rows, "a-late-confirm": "on", "a-late-reason": "Chờ số liệu của Cục Thống kê"})
+    assert response.status_code == 302
+    lead, support = Assignment.objects.order_by("role")
+    assert (lead.role, lead.deadline, support.deadline) == ("lead", due + dt.timedelta(days=5), due)
+    entry = AuditEntry.objects.filter(object_type="document", object_id=str(incoming.pk), action="assigned").get()
+    assert "Chờ số liệu của Cục Thống kê" in entry.summary
+
+
+def test_the_service_takes_the_documents_deadline_when_none_is_given(province):
+    p = province
+    incoming = submitted(p)
+    due = TODAY + dt.timedelta(days=1)
+    Document.objects.filter(pk=incoming.pk).update(due_date=due)
+    [lead] = processing.handling_assign(actor=p.users["leader.huyen"], handling_id=incoming.handling.pk, specs=[
+        processing.AssignmentSpec(role=AssignmentRole.LEAD, unit_id=p.units["noivu"].pk)])
+    assert lead.deadline == due
+
+
+def test_the_department_row_shows_its_specialists_progress(client, province):
+    """Issue 18: the department row stayed at 0 % while its specialist reported 50 %."""
+    p = province
+    incoming, lead = assigned(p)
+    head, specialist = p.users["leader.huyen.noivu"], p.users["specialist.huyen.noivu"]
+    [mine] = processing.assignment_delegate(actor=head, assignment_id=lead.pk, specs=[
+        processing.AssignmentSpec(role=AssignmentRole.LEAD, user_id=specialist.pk)])
+    processing.assignment_note(actor=specialist, assignment_id=mine.pk, text="Đang tổng hợp số liệu", progress=50)
+    lead.refresh_from_db()
+    assert lead.progress == 50
+    rows = texts(as_user(client, p, "leader.huyen").get(doc_url(incoming)), "//tr[contains(., 'Phòng Nội vụ')]")
+    assert rows and "50" in rows[0]

@@ -81,3 +81,20 @@ def test_result_object_with_attributes_works_too():
 
     [rec] = recommendations(R(), cs)
     assert rec.theme == "portal" and "trang thông tin điện tử" in rec.text
+
+
+def test_weak_groups_are_listed_in_criteria_set_order():
+    """Issue 18: "F, D" read as a mistake; the groups are named as the criteria set orders them, while the
+    recommendations themselves stay weakest first."""
+    from lienthong.reports.data import Row
+
+    cs = load_shipped("mic-2017-default")
+    result = _result({"D": 0.5, "F": 0.2},
+                     {"D4": {"points": 0, "max": 10, "status": "scored"},
+                      "F1": {"points": 0, "max": 3, "status": "scored"}})
+    recs = recommendations(result, cs)
+    assert recs[0].category_code == "F"  # weakest first
+    row = Row(agency_id=1, name="UBND xã A", short_name="Xã A", group="xa", rank=1, points=50, max_points=100,
+              total=50, index=0.5, class_label="Trung bình", categories=result["categories"], criteria={},
+              previous_index=None, previous_rank=None, change_index=None, change_rank=None, recommendations=recs)
+    assert ", ".join(row.weak_categories) == "D, F"

@@ -183,7 +183,7 @@ def test_register_outgoing_through_the_form(clerk_client, province):
     doc = Document.objects.get()
     assert response.status_code == 302 and response["Location"] == detail_url(doc)
     assert (doc.number_symbol, doc.direction, doc.signer_display) == (
-        "01/TB-VP.UBND", "out", f"Chánh Văn phòng {province.users['leader.vp'].full_name}")
+        "01/TB-VP.UBND", "out", f"CHÁNH VĂN PHÒNG / {province.users['leader.vp'].full_name}")
     page = clerk_client.get(response["Location"])
     assert NUMBERED % {"s": "01/TB-VP.UBND"} in page.content.decode()
     assert DocumentFile.objects.get(document=doc).filename == "thong-bao.pdf"
@@ -261,14 +261,22 @@ def test_document_page_shows_its_history(clerk_client, province):
     df = DocumentFile.objects.get(document=doc)
     clerk_client.get(reverse("documents:file", args=[doc.pk, df.pk]))
 
-    page = clerk_client.get(detail_url(doc))
+    def history(page):
+        return [[td.text_content().strip() for td in tr.xpath("./td")]
+                for tr in html(page).xpath("//h2[text()='Lịch sử']/following-sibling::table[1]/tbody/tr")]
 
-    rows = [[td.text_content().strip() for td in tr.xpath("./td")]
-            for tr in html(page).xpath("//h2[text()='Lịch sử']/following-sibling::table[1]/tbody/tr")]
-    # Newest first: this visit, the download, the numbering; each names the clerk.
-    assert [(r[1], r[2]) for r in rows] == [("Văn thư vp", "xem"), ("Văn thư vp", "tải tệp"), ("Văn thư vp", "cấp số")]
-    assert rows[1][3] == "thong-bao.pdf"
-    assert rows[2][3] == "Cấp số 01/TB-VP.UBND, sổ “Sổ đăng ký văn bản đi”"
+    # By default the real actions only (issue 18: views and downloads buried them), with a link to show all.
+    page = clerk_client.get(detail_url(doc))
+    rows = history(page)
+    assert [(r[1], r[2]) for r in rows] == [("Văn thư vp", "cấp số")]
+    assert rows[0][3] == "Cấp số 01/TB-VP.UBND, sổ “Sổ đăng ký văn bản đi”"
+    assert html(page).xpath("//p[@class='history-toggle']/a/@href") == ["?lich-su=tat-ca#lich-su"]
+
+    rows = history(clerk_client.get(detail_url(doc) + "?lich-su=tat-ca"))
+    # Newest first: this visit, the first visit, the download, the numbering; each names the clerk.
+    assert [(r[1], r[2]) for r in rows] == [("Văn thư vp", "xem"), ("Văn thư vp", "xem"), ("Văn thư vp", "tải tệp"),
+                                            ("Văn thư vp", "cấp số")]
+    assert rows[2][3] == "thong-bao.pdf"
 
 
 # --- Constant query count -------------------------------------------------------------------------
@@ -340,3 +348,25 @@ def test_empty_choices_of_select_boxes_are_in_vietnamese(clerk_client, url_name,
     first = html(page).xpath(f"//select[@name='{select_name}']/option[1]")[0]
     assert (first.get("value"), first.text_content()) == ("", empty_label)
     assert "Select an option" not in page.content.decode()
+
+
+def test_the_signer_shows_in_the_decree_30_form(clerk_client, province):
+    """Issue 18: "TM. Chủ tịch Phan Đức Sơn" → "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Phan Đức Sơn" (PL1 §II.7)."""
+    doc = incoming(province, "vp", "15/UBND-VX", signer_authority="TM.", signer_position="Chủ tịch",
+                   signer_name="Phan Đức Sơn")
+    block = html(clerk_client.get(detail_url(doc))).xpath("//dd[@class='signature-block']/div/text()")
+    assert block == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Phan Đức Sơn"]
+
+
+@pytest.mark.parametrize("authority, position, issuer, lines", [
+    ("KT.", "Phó Chủ tịch", "Ủy ban nhân dân xã Vị Thắng", ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+    ("KT.", "Phó Giám đốc", "Sở Y tế tỉnh Hậu Giang", ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]),
+    ("Q.", "Giám đốc", "Sở Y tế tỉnh Hậu Giang", ["Q. GIÁM ĐỐC"]),
+    ("TL.", "Chánh Văn phòng", "Ủy ban nhân dân tỉnh Hậu Giang", ["TL.", "CHÁNH VĂN PHÒNG"]),
+    ("", "Chánh Thanh tra", "Thanh tra tỉnh Hậu Giang", ["CHÁNH THANH TRA"]),
+])
+def test_signature_lines_for_each_authority(authority, position, issuer, lines):
+    from lienthong.documents.signature import signature_lines
+
+    assert signature_lines(authority=authority, position=position, name="Nguyễn Văn A", issuer_name=issuer) == [
+        *lines, "Nguyễn Văn A"]
