@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:case_file_id>/van-ban/<int:document_id>/rut/", views.file_unfile, name="file_unfile"),
     path("<int:case_file_id>/ket-thuc/", views.file_close, name="file_close"),
     path("<int:case_file_id>/muc-luc.xlsx", views.file_index, name="file_index"),
+    path("<int:case_file_id>/goi-ho-so.zip", views.file_package, name="file_package"),
     path("van-ban/<int:document_id>/", views.document_file, name="document_file"),
     path("danh-muc/", views.plans, name="plans"),
     path("danh-muc/<int:plan_id>/", views.plan, name="plan"),
