@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +15,8 @@ class RecordsConfig(AppConfig):
 
         # Completing the lead part of a work files its reply into the lead's open files holding the document.
         events.subscribe(events.ASSIGNMENT_COMPLETED, services.on_assignment_completed)
+
+        from lienthong.core import schedules
+
+        schedules.daily("lienthong.records.tasks.propose_disposals", at=dt.time(2, 10),
+                        name="Đề nghị xem xét tiêu hủy hồ sơ hết thời hạn bảo quản")
