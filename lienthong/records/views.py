@@ -16,7 +16,7 @@ from lienthong.core.forms import add_domain_errors
 from lienthong.core.http import file_response
 from lienthong.core.spreadsheets import ImportRejected, RowError, SpreadsheetError
 from lienthong.core.views import domain_errors_as_pages
-from lienthong.records import package_export, selectors, services
+from lienthong.records import disposal, package_export, selectors, services
 from lienthong.records import spreadsheets as plan_tables
 from lienthong.records.forms import (
     ApproveForm,
@@ -228,7 +228,8 @@ def files(request):
     rows = selectors.case_file_list(user=request.user, year=_int(request.GET.get("nam")), state=state, mine=mine)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "records/files.html", {"page": page, "mine": mine, "state": state or "",
-                                                  "states": CaseFileState.choices})
+                                                  "states": CaseFileState.choices,
+                                                  "keeper": bool(disposal.keeper_agency_ids(user=request.user))})
 
 
 @domain_errors_as_pages
