@@ -298,7 +298,7 @@ def main() -> None:
     filing = measure_filing(clerk)
     total = ce["close"] + ce["export"]
     rows = [
-        ("close + export a file of %d documents" % ce["documents"], f"{total:.2f} s (close {ce['close']:.2f}, "
+        (f"close + export a file of {ce['documents']} documents", f"{total:.2f} s (close {ce['close']:.2f}, "
          f"export {ce['export']:.2f}; ZIP {ce['bytes'] / 1e6:.1f} MB; verify {ce['verify']:.2f} s)",
          TARGETS["close_export"][0], TARGETS["close_export"][1](total)),
         (f"archive list of {args.files} files, p50 / p95", f"{docbench.pct(times, 50):.0f} / "

@@ -43,7 +43,7 @@ class AgencyMonthStats(models.Model):
         _("xác nhận đã nhận trễ hạn"), default=0,
         help_text=_("Văn bản đến qua hệ thống trong tháng không được xác nhận đã nhận (03) trong ngày làm việc đến"))
     documents_filed = models.PositiveIntegerField(
-        _("văn bản đã đưa vào hồ sơ"), default=0,
+        _("văn bản đã đưa vào hồ sơ"), default=0, db_default=0,
         help_text=_("Văn bản phát hành và văn bản đến trong tháng đã được đưa vào ít nhất một hồ sơ"))
     median_processing_days = models.FloatField(_("số ngày xử lý (trung vị)"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("hoạt động gần nhất"), null=True, blank=True)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema, Status
-
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from ninja import Field, Query, Router, Schema, Status
 
 from lienthong.core.api_tools import page_of, state_errors_as_400
 from lienthong.core.schema_types import Id

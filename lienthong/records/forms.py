@@ -100,7 +100,8 @@ class DisposeForm(forms.Form):
                     "giá trị tài liệu."))
     decision_reference = forms.CharField(label=_("Số, ký hiệu, ngày quyết định"), max_length=255, required=False,
                                          help_text=_("Để trống thì lấy số, ký hiệu và ngày của văn bản đã chọn."))
-    note = forms.CharField(label=_("Ghi chú"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Ghi chú"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, files=(), decisions=(), **kwargs):
         super().__init__(*args, **kwargs)

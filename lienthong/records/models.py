@@ -184,6 +184,8 @@ class CaseFile(models.Model):
             models.Index(fields=["owner", "state", "-year"], name="records_file_owner"),
             models.Index(fields=["agency", "state", "-year"], name="records_file_agency"),
             models.Index(fields=["unit", "state", "-year"], name="records_file_unit"),
+            # The archive's list of an agency's files in its order (bench/records.py: 100 000 files).
+            models.Index(fields=["agency", "-year", "number", "-id"], name="records_file_agency_order"),
         ]
 
     def __str__(self) -> str:

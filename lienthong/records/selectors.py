@@ -63,12 +63,19 @@ def case_files_visible_to(*, user) -> QuerySet[CaseFile]:
     held = account_selectors.position_agencies(user=user)
     if not held.all_ids:
         return CaseFile.objects.none()
-    rule = Q(owner_id=user.pk, agency_id__in=sorted(held.all_ids))
-    if held.unit_ids:
-        rule |= Q(unit_id__in=sorted(held.unit_ids))
+    # Where the user keeps the records (leader, văn thư) every file of the agency; elsewhere their own files and
+    # their unit's. Written so that a keeper's rule is a plain agency filter, which the list's index serves.
     keepers = held.leader_ids | held.clerk_ids
-    if keepers:
-        rule |= Q(agency_id__in=sorted(keepers))
+    others = sorted(held.all_ids - keepers)
+    rules = [Q(agency_id__in=sorted(keepers))] if keepers else []
+    if others:
+        own = Q(owner_id=user.pk)
+        if held.unit_ids:
+            own |= Q(unit_id__in=sorted(held.unit_ids))
+        rules.append(Q(agency_id__in=others) & own)
+    rule = rules[0]
+    for more in rules[1:]:
+        rule |= more
     return CaseFile.objects.filter(rule)
 
 
