@@ -92,11 +92,12 @@ def _documents(agency, clerk, n: int, *, tag: str, rng: random.Random, year: int
 
     register = _register(agency.pk, year)
     kinds = list(DocumentType.objects.filter(is_nd30=True).exclude(abbreviation="")[:10])
-    ids: list[int] = []
+    before = set(Document.objects.filter(notes=f"{MARKER}:{tag}").values_list("pk", flat=True))
+    made = 0
     number = Document.objects.filter(register=register).aggregate(m=Max("register_number"))["m"] or 0
-    while len(ids) < n:
+    while made < n:
         rows = []
-        for _ in range(min(BATCH, n - len(ids))):
+        for _ in range(min(BATCH, n - made)):
             number += 1
             t = rng.choice(kinds)
             issued = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, 360))
@@ -109,8 +110,9 @@ def _documents(agency, clerk, n: int, *, tag: str, rng: random.Random, year: int
                 notes=f"{MARKER}:{tag}", created_by=clerk))
         with transaction.atomic():
             Document.objects.bulk_create(rows, batch_size=1000)
-        ids = list(Document.objects.filter(notes=f"{MARKER}:{tag}").values_list("pk", flat=True))
-    return ids
+        made += len(rows)
+    return [i for i in Document.objects.filter(notes=f"{MARKER}:{tag}").values_list("pk", flat=True)
+            if i not in before]
 
 
 def ensure_big_file(agency, clerk, n: int) -> int:
