@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienthong.core import exports
-from lienthong.core.errors import PermissionDenied
+from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.documents.selectors import documents_visible_to
 from lienthong.records.disposal import keeper_agency_ids
 from lienthong.records.models import CaseFile, CaseFileDocument, CaseFileState
@@ -132,6 +132,8 @@ def statistics(*, user, year: int | None = None, today: dt.date | None = None, o
     """The statistics page's figures: a fixed number of queries whatever the size."""
     today = today or timezone.localdate()
     agencies = _agencies(user)
+    if year is not None and not 1900 <= year <= 2200:
+        raise ValidationFailed({"year": [_("Năm không hợp lệ.")]})
     files = _files(agencies, year)
     officials = _grouped(files, "owner_id", "owner__full_name", "unit__name")
     units = _grouped(files, "unit_id", "unit__name", None)

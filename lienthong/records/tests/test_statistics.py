@@ -65,6 +65,7 @@ def test_only_leaders_and_clerks_see_the_statistics_page_workbook_and_api(client
     body = _api(p.users["clerk.huyen"]).get("/api/dossiers/statistics?year=2018").json()
     assert body["filing"] == {"documents": 3, "filed": 2, "unfiled": 1, "share": pytest.approx(2 / 3)}
     assert sum(r["total"] for r in body["units"]) == 2
+    assert _api(p.users["clerk.huyen"]).get("/api/dossiers/statistics?year=-1").status_code == 422
     r = _api(p.users["specialist.huyen"]).get("/api/dossiers/statistics")
     assert r.status_code == 403 and r.json()["message"] == str(records_statistics.NOT_KEEPER)
 
