@@ -37,6 +37,7 @@ from lienthong.oversight.api import router as oversight_router
 from lienthong.processing.api import router as processing_router
 from lienthong.publicservices.api import router as publicservices_router
 from lienthong.records.api import router as records_router
+from lienthong.records.disposal_api import router as records_disposal_router
 from lienthong.signing.api_verification import router as verification_router
 from lienthong.web.api import router as web_router
 
@@ -112,6 +113,7 @@ api.add_router("", agencies_router)
 api.add_router("", web_router)  # documents: list and search, detail, incoming
 api.add_router("", documents_router)
 api.add_router("", copies_router)
+api.add_router("", records_disposal_router)  # before records_router: /dossiers/statistics, /dossiers/dispose
 api.add_router("", records_router)
 api.add_router("", drafting_router)
 api.add_router("", delivery_router)

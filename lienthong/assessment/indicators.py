@@ -29,6 +29,7 @@ _ROWS = (
     ("overdue_items", "Số nhiệm vụ xử lý văn bản đang quá hạn", "count"),
     ("median_processing_days", "Thời gian xử lý văn bản đến (trung vị, ngày)", "days"),
     ("active_user_share", "Tỷ lệ tài khoản có đăng nhập trong kỳ", "ratio"),
+    ("filed_share", "Tỷ lệ văn bản được đưa vào hồ sơ điện tử (lập hồ sơ)", "ratio"),
     ("unused_accounts", "Số tài khoản không đăng nhập trong kỳ", "count"),
     ("commune_coverage", "Tỷ lệ UBND cấp xã trực thuộc sử dụng hệ thống quản lý văn bản", "ratio"),
     # Online public services (catalogue and dossier counts imported from the one-stop system)

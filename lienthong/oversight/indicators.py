@@ -16,7 +16,7 @@ from lienthong.assessment.indicator_source import number, ratio
 from .selectors import UsageRow, usage_overview
 
 USAGE_KEYS = frozenset({"e_doc_share", "e_case_share", "on_time_share", "overdue_items", "median_processing_days",
-                        "active_user_share", "unused_accounts"})
+                        "active_user_share", "unused_accounts", "filed_share"})
 COMMUNE_KEYS = frozenset({"commune_coverage"})
 KEYS = USAGE_KEYS | COMMUNE_KEYS
 
@@ -62,5 +62,6 @@ def _usage_ratio(row: UsageRow, key: str) -> Decimal | None:
         "e_case_share": (t.get("received_assigned", 0), t.get("documents_received", 0)),
         "on_time_share": (t.get("completed_on_time", 0), t.get("completed_with_deadline", 0)),
         "active_user_share": (row.active_users, row.staff_accounts),
+        "filed_share": (t.get("documents_filed", 0), t.get("documents_issued", 0) + t.get("documents_received", 0)),
     }[key]
     return ratio(num, den)

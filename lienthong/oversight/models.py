@@ -42,6 +42,9 @@ class AgencyMonthStats(models.Model):
     late_acknowledgements = models.PositiveIntegerField(
         _("xác nhận đã nhận trễ hạn"), default=0,
         help_text=_("Văn bản đến qua hệ thống trong tháng không được xác nhận đã nhận (03) trong ngày làm việc đến"))
+    documents_filed = models.PositiveIntegerField(
+        _("văn bản đã đưa vào hồ sơ"), default=0, db_default=0,
+        help_text=_("Văn bản phát hành và văn bản đến trong tháng đã được đưa vào ít nhất một hồ sơ"))
     median_processing_days = models.FloatField(_("số ngày xử lý (trung vị)"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("hoạt động gần nhất"), null=True, blank=True)
     computed_at = models.DateTimeField(_("tính lúc"))

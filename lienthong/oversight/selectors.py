@@ -27,7 +27,8 @@ from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentRole
 
 SUMMED = ["documents_issued", "documents_received", "issued_normal", "sent_electronically", "issued_e_doc",
           "issued_legally_valid", "received_signed_valid", "received_assigned", "assignments_completed",
-          "completed_with_deadline", "completed_on_time", "handlings_completed", "late_acknowledgements"]
+          "completed_with_deadline", "completed_on_time", "handlings_completed", "late_acknowledgements",
+          "documents_filed"]
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -99,6 +100,11 @@ class UsageRow:
     @property
     def on_time_share(self) -> float | None:
         return _ratio(self.totals.get("completed_on_time", 0), self.totals.get("completed_with_deadline", 0))
+
+    @property
+    def filed_share(self) -> float | None:
+        """Documents issued and received in the period that were filed in a case file (records)."""
+        return _ratio(self.totals.get("documents_filed", 0), self.documents_issued + self.documents_received)
 
     @property
     def active_user_share(self) -> float | None:

@@ -53,6 +53,7 @@ from lienthong.oversight.definitions import (
 )
 from lienthong.oversight.models import AgencyMonthStats, LoginMonth
 from lienthong.processing.models import Assignment, AssignmentRole, AssignmentState, Handling
+from lienthong.records import selectors as records_selectors
 from lienthong.signing.selectors import document_has_valid_signature
 from lienthong.workcalendar.selectors import WorkCalendar
 
@@ -138,6 +139,11 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
     for got in received:
         add(got["agency_id"], _as_month(got["m"]), documents_received=got["n"], received_signed_valid=got["sv_n"],
             received_assigned=got["asg_n"])
+
+    # 2a. Documents of the month (as counted in 1 and 2) filed in at least one case file (records).
+    for (agency_id, month), n in records_selectors.filed_documents_by_month(
+            first=first, end=end, excluded_statuses=EXCLUDED_STATUSES).items():
+        add(agency_id, month, documents_filed=n)
 
     # 2b. Late acknowledgements (NĐ30 Art. 21.2; docs/indicators.md): deliveries that arrived in the month
     #     (Vietnam time) whose first 03 (received or registered) came after the day it was due, or that have

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
 from lienthong.core.api_tools import page_of, state_errors_as_400
 from lienthong.core.schema_types import Id
 from lienthong.documents.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OptionalDate, OptionalInt
-from lienthong.records import handover_selectors, selectors, services
+from lienthong.records import handover_selectors, package_export, selectors, services
 
 router = Router(tags=["Hồ sơ"])
 
@@ -208,6 +210,24 @@ def dossier_close(request, case_file_id: Id, payload: CloseIn):
                                  retention_confirmed=payload.retention_confirmed, reason=payload.reason,
                                  retention_code=payload.retention_code or None)
     return _detail(request.auth, selectors.case_file_get(user=request.auth, case_file_id=case_file_id))
+
+
+PACKAGE_RESPONSE_DOC = {"responses": {200: {
+    "description": "Gói hồ sơ (ZIP): hoso.xml theo Phụ lục VI, bản gốc các văn bản, manifest-sha256.txt",
+    "content": {"application/zip": {}}}}}
+
+
+@router.get("/dossiers/{int:case_file_id}/package", url_name="dossier_package",
+            summary="Tải gói hồ sơ (bản gốc, siêu dữ liệu XML, tổng kiểm SHA-256)", openapi_extra=PACKAGE_RESPONSE_DOC)
+def dossier_package(request, case_file_id: Id):
+    """Chỉ hồ sơ đã kết thúc, và chỉ khi người gọi được xem mọi văn bản trong hồ sơ. Kiểm tra gói độc lập
+    với cơ sở dữ liệu bằng ``manage.py verify_package``."""
+    row = selectors.case_file_get(user=request.auth, case_file_id=case_file_id)
+    with state_errors_as_400():
+        data = package_export.case_file_package(user=request.auth, case_file=row)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, f"{package_export.package_name(row)}.zip")
+    return response
 
 
 def _plan_out(plan) -> dict:

@@ -21,3 +21,5 @@ class RecordsConfig(AppConfig):
 
         schedules.daily("lienthong.records.tasks.send_handover_reminders", at=dt.time(7, 15),
                         name="Nhắc hạn nộp lưu hồ sơ")
+        schedules.daily("lienthong.records.tasks.propose_disposals", at=dt.time(2, 10),
+                        name="Đề nghị xem xét tiêu hủy hồ sơ hết thời hạn bảo quản")

@@ -88,3 +88,22 @@ class CloseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["retention_code"].choices = _retention_choices()[1:]
+
+
+class DisposeForm(forms.Form):
+    """The disposal of the chosen files on a registered decision (records.disposal)."""
+
+    case_file_ids = forms.TypedMultipleChoiceField(label=_("Hồ sơ tiêu hủy"), coerce=int, required=False)
+    decision_document_id = forms.TypedChoiceField(
+        label=_("Quyết định tiêu hủy (văn bản đã đăng ký)"), coerce=int, empty_value=None, required=False,
+        help_text=_("Quyết định của người đứng đầu cơ quan ban hành trên cơ sở đề nghị của Hội đồng xác định "
+                    "giá trị tài liệu."))
+    decision_reference = forms.CharField(label=_("Số, ký hiệu, ngày quyết định"), max_length=255, required=False,
+                                         help_text=_("Để trống thì lấy số, ký hiệu và ngày của văn bản đã chọn."))
+    note = forms.CharField(label=_("Ghi chú"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, files=(), decisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_file_ids"].choices = list(files)
+        self.fields["decision_document_id"].choices = [("", "—")] + list(decisions)

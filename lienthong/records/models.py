@@ -191,6 +191,8 @@ class CaseFile(models.Model):
             models.Index(fields=["agency", "state", "-year"], name="records_file_agency"),
             models.Index(fields=["unit", "state", "-year"], name="records_file_unit"),
             models.Index(fields=["state", "handover_due"], name="records_file_due"),
+            # The archive's list of an agency's files in its order (bench/records.py: 100 000 files).
+            models.Index(fields=["agency", "-year", "number", "-id"], name="records_file_agency_order"),
         ]
 
     def __str__(self) -> str:
@@ -353,3 +355,40 @@ class UsageRequest(models.Model):
         verbose_name_plural = _("sổ sử dụng bản lưu")
         indexes = [models.Index(fields=["agency", "state", "-requested_at"], name="records_usage_agency"),
                    models.Index(fields=["requested_by", "state"], name="records_usage_user")]
+class DisposalProposal(models.Model):
+    """A closed file whose retention has ended, proposed for the review of the disposal council (Hội đồng
+    xác định giá trị tài liệu). Made by the daily job (``disposal.proposals_refresh``); never for a
+    permanent file. ``disposed`` when the file was destroyed on the head's decision."""
+
+    case_file = models.OneToOneField(CaseFile, on_delete=models.CASCADE, related_name="disposal_proposal")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    expired_on = models.DateField(_("hết thời hạn bảo quản từ"))
+    proposed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["expired_on", "id"]
+        verbose_name = _("hồ sơ đề nghị xem xét tiêu hủy")
+        verbose_name_plural = _("hồ sơ đề nghị xem xét tiêu hủy")
+        indexes = [models.Index(fields=["agency", "expired_on"], name="records_proposal_agency")]
+
+
+class DisposalRecord(models.Model):
+    """The record of a destroyed file: the decision it was destroyed on (a registered document), who did it,
+    when, and what was removed (per document: file names, SHA-256, sizes). The file's metadata and its
+    documents' metadata stay; only the originals go."""
+
+    case_file = models.OneToOneField(CaseFile, on_delete=models.PROTECT, related_name="disposal")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    decision_document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+",
+                                          verbose_name=_("quyết định tiêu hủy"))
+    decision_reference = models.CharField(_("số, ký hiệu, ngày quyết định"), max_length=255)
+    note = models.TextField(_("ghi chú"), max_length=2000, blank=True)
+    removed = models.JSONField(_("bản gốc đã xóa"), default=list)
+    kept = models.JSONField(_("bản gốc còn giữ vì thuộc hồ sơ khác"), default=list)
+    disposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    disposed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-disposed_at", "-id"]
+        verbose_name = _("biên bản tiêu hủy hồ sơ")
+        verbose_name_plural = _("biên bản tiêu hủy hồ sơ")

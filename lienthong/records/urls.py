@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lienthong.records import handover_views, views
+from lienthong.records import disposal_views, handover_views, statistics_views, views
 
 app_name = "records"
 urlpatterns = [
@@ -11,7 +11,11 @@ urlpatterns = [
     path("<int:case_file_id>/van-ban/<int:document_id>/rut/", views.file_unfile, name="file_unfile"),
     path("<int:case_file_id>/ket-thuc/", views.file_close, name="file_close"),
     path("<int:case_file_id>/muc-luc.xlsx", views.file_index, name="file_index"),
+    path("<int:case_file_id>/goi-ho-so.zip", views.file_package, name="file_package"),
     path("van-ban/<int:document_id>/", views.document_file, name="document_file"),
+    path("tieu-huy/", disposal_views.proposals, name="disposal"),
+    path("thong-ke/", statistics_views.page, name="statistics"),
+    path("thong-ke.xlsx", statistics_views.workbook, name="statistics_export"),
     path("danh-muc/", views.plans, name="plans"),
     path("danh-muc/<int:plan_id>/", views.plan, name="plan"),
     path("danh-muc/cach-danh-so/<int:agency_id>/", views.numbering_set, name="numbering"),

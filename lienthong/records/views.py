@@ -16,7 +16,7 @@ from lienthong.core.forms import add_domain_errors
 from lienthong.core.http import file_response
 from lienthong.core.spreadsheets import ImportRejected, RowError, SpreadsheetError
 from lienthong.core.views import domain_errors_as_pages
-from lienthong.records import handover_selectors, selectors, services
+from lienthong.records import disposal, handover_selectors, package_export, selectors, services
 from lienthong.records import spreadsheets as plan_tables
 from lienthong.records.forms import (
     ApproveForm,
@@ -228,7 +228,8 @@ def files(request):
     rows = selectors.case_file_list(user=request.user, year=_int(request.GET.get("nam")), state=state, mine=mine)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "records/files.html", {"page": page, "mine": mine, "state": state or "",
-                                                  "states": CaseFileState.choices})
+                                                  "states": CaseFileState.choices,
+                                                  "keeper": bool(disposal.keeper_agency_ids(user=request.user))})
 
 
 @domain_errors_as_pages
@@ -351,3 +352,14 @@ def file_index(request, case_file_id: int):
         raise PermissionDenied(handover_selectors.REQUEST_FIRST)
     return file_response(plan_tables.index_workbook(user=request.user, case_file=row),
                          filename=f"muc-luc-van-ban-{row.pk}.xlsx", content_type=XLSX_TYPE)
+
+
+@domain_errors_as_pages
+def file_package(request, case_file_id: int):
+    row = selectors.case_file_get(user=request.user, case_file_id=case_file_id)
+    try:
+        data = package_export.case_file_package(user=request.user, case_file=row)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("records:file", case_file_id=row.pk)
+    return file_response(data, filename=f"{package_export.package_name(row)}.zip", content_type="application/zip")

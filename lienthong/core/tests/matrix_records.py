@@ -34,12 +34,35 @@ def build(p, ids: dict) -> None:
     services.documents_file(actor=owner, case_file_id=case_file.pk, document_ids=[ids["incoming_huyen"]])
     ids.update(plan_huyen=huyen.pk, plan_xa=xa.pk, heading_xa=heading_xa.pk, entry_xa=entry_xa.pk,
                file_noivu=case_file.pk)
+    build_disposal(p, ids)
+
+
+def build_disposal(p, ids: dict) -> None:
+    """A 5-year file of the district's Nội vụ closed in 2018 (its retention ended on 1/1/2024), proposed
+    for disposal, and the district's registered decision to destroy it (issue 16 §4)."""
+    from lienthong.documents.services import document_register_outgoing
+    from lienthong.records import disposal, services
+    from lienthong.testing.builders import doc_input, pdf_upload
+
+    u, a = p.users, p.agencies
+    owner = u["specialist.huyen.noivu"]
+    old = services.case_file_open(actor=owner, title="Hồ sơ hội nghị năm 2018", number="09.NV",
+                                  retention_code="5-nam", start_date=dt.date(2018, 3, 1))
+    services.case_file_close(actor=owner, case_file_id=old.pk, retention_confirmed=True, reason="Hồ sơ giấy",
+                             end_date=dt.date(2018, 6, 30))
+    disposal.proposals_refresh()
+    decision = document_register_outgoing(actor=u["clerk.huyen"], agency=a["huyen"], data=doc_input(
+        "quyet-dinh", "Quyết định hủy tài liệu hết giá trị", issued_on=dt.date.today(),
+        files=[pdf_upload("qd-huy.pdf", "QD huy")]))
+    ids.update(file_expired=old.pk, decision_huyen=decision.pk)
 
 
 def snapshot_queries(rows, count) -> list[tuple[str, str]]:
     from lienthong.records.models import (
         CaseFile,
         CaseFileDocument,
+        DisposalProposal,
+        DisposalRecord,
         FilePlan,
         PlanEntry,
         PlanHeading,
@@ -50,6 +73,7 @@ def snapshot_queries(rows, count) -> list[tuple[str, str]]:
         ("file plans", rows(FilePlan, "id", "state")), ("plan headings", count(PlanHeading)),
         ("plan entries", count(PlanEntry)), ("case files", rows(CaseFile, "id", "state", "retention")),
         ("filed documents", count(CaseFileDocument)), ("records settings", rows(RecordsSettings, "id", "numbering")),
+        ("disposal proposals", count(DisposalProposal)), ("disposal records", count(DisposalRecord)),
     ]
 
 
@@ -57,6 +81,12 @@ def _sets(people, HUYEN, XA):
     owner = people("specialist.huyen.noivu")
     sees_file = people("specialist.huyen.noivu", "leader.huyen.noivu", "leader.huyen", "clerk.huyen")
     return owner, sees_file
+
+
+def _keepers(people):
+    """Who keeps an agency's records (leaders of the whole agency, văn thư): disposal and statistics."""
+    keepers = people("clerk.xa", "clerk.huyen", "clerk.vp", "leader.xa", "leader.huyen", "leader.ubnd")
+    return keepers, people("clerk.huyen", "leader.huyen")
 
 
 def web_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
@@ -78,6 +108,17 @@ def web_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
     add("records:file_close", "file_noivu", "POST", kwargs=f,
         data={"retention_code": "10-nam", "retention_confirmed": "on", "reason": "Việc đã xong"},
         ok=owner, ok_status=302, refused=sees_file)
+    keepers, huyen_keepers = _keepers(people)
+    expired = {"case_file_id": d["file_expired"]}
+    add("records:file_package", "file_expired (closed)", kwargs=expired, ok=sees_file)
+    add("records:file_package", "file_noivu (open: back to the file)", kwargs=f, ok=sees_file, ok_status=302)
+    add("records:statistics", ok=keepers, refused=LOGGED_IN - keepers)
+    add("records:statistics_export", ok=keepers, refused=LOGGED_IN - keepers)
+    add("records:disposal", ok=keepers, refused=LOGGED_IN - keepers)
+    add("records:disposal", "dispose file_expired", "POST",
+        data={"case_file_ids": [d["file_expired"]], "decision_document_id": d["decision_huyen"]},
+        ok=huyen_keepers, ok_status=302, refused=LOGGED_IN - keepers,
+        special=tuple((k, 422) for k in sorted(keepers - huyen_keepers)))
     add("records:plans", ok=LOGGED_IN)
     add("records:plans", "empty form", "POST", data={}, ok=LOGGED_IN, ok_status=422, changes="no")
     add("records:numbering", "the commune", "POST", kwargs={"agency_id": w.agencies["xa"]},
@@ -115,6 +156,18 @@ def api_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
         data={"document_ids": [d["out_huyen"]]}, ok=owner, refused=sees_file)
     add("POST /api/dossiers/{case_file_id}/close", "file_noivu", url=f"{base}/close",
         data={"retention_confirmed": True, "reason": "Việc đã xong"}, ok=owner, refused=sees_file)
+    keepers, huyen_keepers = _keepers(people)
+    add("GET /api/dossiers/{case_file_id}/package", "file_expired (closed)",
+        url=f"/api/dossiers/{d['file_expired']}/package", ok=sees_file)
+    add("GET /api/dossiers/{case_file_id}/package", "file_noivu (open)", url=f"{base}/package",
+        refused=sees_file, refused_status=400)
+    add("GET /api/dossiers/statistics", "keepers", url="/api/dossiers/statistics?year=2018", ok=keepers,
+        refused=LOGGED_IN - keepers)
+    add("GET /api/dossiers/disposal-proposals", "list", url="/api/dossiers/disposal-proposals", ok=LOGGED_IN)
+    add("POST /api/dossiers/dispose", "file_expired",
+        data={"case_file_ids": [d["file_expired"]], "decision_document_id": d["decision_huyen"]},
+        ok=huyen_keepers, refused=LOGGED_IN - keepers,
+        special=tuple((k, 422) for k in sorted(keepers - huyen_keepers)))
     add("GET /api/file-plans", "list", url="/api/file-plans", ok=LOGGED_IN)
     add("GET /api/file-plans/{plan_id}", "plan_huyen", url=f"/api/file-plans/{d['plan_huyen']}", ok=HUYEN)
     add("GET /api/file-plans/{plan_id}", "plan_xa", url=f"/api/file-plans/{d['plan_xa']}", ok=XA)

@@ -21,6 +21,7 @@ EXPECTED = {
     "lienthong.oversight.tasks.refresh_usage_stats": dt.time(1, 30),
     "lienthong.processing.tasks.send_deadline_reminders": dt.time(7, 0),
     "lienthong.records.tasks.send_handover_reminders": dt.time(7, 15),
+    "lienthong.records.tasks.propose_disposals": dt.time(2, 10),
     "lienthong.signing.tasks.send_credential_expiry_warnings": dt.time(6, 30),
 }
 # Jobs every few minutes, by their interval.

@@ -245,3 +245,51 @@ def files_store(read: list[ReadFile], *, written: list[str]) -> list[StoredFile]
 def files_discard(written: list[str]) -> None:
     """Remove originals written by a transaction that rolled back (unless another row uses them)."""
     file_store.discard_written(written, lambda sha: StoredFile.objects.filter(sha256=sha).exists())
+
+
+def document_originals_remove(*, actor, document_ids: list[int], summary: str) -> dict[int, list[dict]]:
+    """Remove the originals of documents destroyed on a disposal decision (records): their ``DocumentFile``
+    rows go at once; a ``StoredFile`` row goes only when nothing else (another document, a draft, a
+    delivery…) still refers to it, and its bytes are deleted from the store after the transaction commits,
+    so a rollback leaves every original in place. The documents' metadata stay. Call inside the caller's
+    transaction. Returns, per document, what was removed (file name, SHA-256, size)."""
+    from django.db.models import ProtectedError, RestrictedError
+
+    rows = list(DocumentFile.objects.filter(document_id__in=document_ids).select_related("stored_file", "document")
+                .order_by("document_id", "order", "id"))
+    removed: dict[int, list[dict]] = {}
+    for df in rows:
+        removed.setdefault(df.document_id, []).append(
+            {"filename": df.filename, "sha256": df.stored_file.sha256, "size": df.stored_file.size})
+    agency_of = {df.document_id: df.document.agency_id for df in rows}
+    for document_id in removed:
+        events.emit(events.DOCUMENT_CHANGING, document_id=document_id)
+    DocumentFile.objects.filter(pk__in=[df.pk for df in rows]).delete()
+    names = []
+    for stored in {df.stored_file_id: df.stored_file for df in rows}.values():
+        try:
+            with transaction.atomic():
+                stored.delete()
+        except (ProtectedError, RestrictedError):
+            continue  # still the original of something else: it stays
+        names.append(stored.storage_name)
+    for document_id, files in removed.items():
+        audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="document", obj_id=document_id,
+                  agency_id=agency_of[document_id], summary=summary,
+                  details={"removed": [f["sha256"] for f in files]})
+        events.emit(events.DOCUMENT_CHANGED, document_id=document_id)
+    if names:
+        transaction.on_commit(lambda: _delete_stored(names))
+    return removed
+
+
+def _delete_stored(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        if StoredFile.objects.filter(storage_name=name).exists():  # stored again since: keep it
+            continue
+        try:
+            default_storage.delete(name)
+        except Exception:  # noqa: BLE001 - the orphan sweep removes what is left
+            log.warning("could not delete disposed original %s", name, exc_info=True)
