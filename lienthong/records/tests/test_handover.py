@@ -312,3 +312,20 @@ def test_an_official_who_leaves_passes_every_file_to_a_successor_of_the_same_age
     assert exc.value.errors["from_user_id"] == [str(handover.NOTHING_TO_PASS_ON)]
     # The successor now files into the open one.
     services.documents_file(actor=successor, case_file_id=g.pk, document_ids=[outgoing(p, "Tiếp tục").pk])
+
+
+def test_a_file_in_custody_is_exported_only_by_those_who_may_read_it():
+    from lienthong.records import package_export
+
+    p, _plan, entries = world()
+    archivist = archivist_of(p)
+    owner = p.users["specialist.huyen.noivu"]
+    f, _doc = closed_file(p, entries[0])
+    assert package_export.case_file_package(user=owner, case_file=f)  # closed: the owner exports it
+    handover.handover_submit(actor=owner, case_file_ids=[f.pk])
+    handover.handover_decide(actor=archivist, case_file_id=f.pk, accept=True)
+    f.refresh_from_db()
+    with pytest.raises(ValidationFailed) as exc:
+        package_export.case_file_package(user=owner, case_file=f)
+    assert exc.value.errors["state"] == [str(reads.REQUEST_FIRST)]
+    assert package_export.case_file_package(user=archivist, case_file=f)[:2] == b"PK"
