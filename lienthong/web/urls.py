@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from lienthong.web import views
+from lienthong.web import reports_home, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("van-ban/<int:document_id>/", views.document_detail, name="detail"),
     path("van-ban/dang-ky-di/", views.register_outgoing, name="register_outgoing"),
     path("van-ban/dang-ky-den/", views.register_incoming, name="register_incoming"),
+    path("bao-cao/", reports_home.reports_home, name="reports_home"),  # the reports' own pages: lienthong.reports
 ]
