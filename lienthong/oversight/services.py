@@ -282,7 +282,8 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
         if key not in last_at or act["last"] > last_at[key]:
             last_at[key] = act["last"]
     before = dict((int(c.split(":", 1)[1]), at) for c, at in (
-        chains.filter(at__lt=start_at).values("chain").order_by().annotate(last=Max("at")).values_list("chain", "last")))
+        chains.filter(at__lt=start_at).values("chain").order_by().annotate(last=Max("at"))
+        .values_list("chain", "last")))
     for agency_id in agency_ids:
         running = before.get(agency_id)
         people = staff.get(agency_id, set())

@@ -35,7 +35,8 @@ def trend_svg(points: list[tuple[dt.date, object]]) -> SafeString:
     for pct in (0, 25, 50, 75, 100):
         yy = y(pct / 100)
         parts.append(f'<line x1="{LEFT}" y1="{yy:.1f}" x2="{WIDTH - RIGHT}" y2="{yy:.1f}" stroke="#dde3ea"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end" font-size="11" fill="#555">{pct}%</text>')
+        parts.append(f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end" font-size="11" '
+                     f'fill="#555">{pct}%</text>')
     for i, (month, _row) in enumerate(points):
         parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11" '
                      f'fill="#555">{month.strftime("%m/%Y")}</text>')
@@ -45,7 +46,8 @@ def trend_svg(points: list[tuple[dt.date, object]]) -> SafeString:
             pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in coords)
             parts.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2.5"/>')
         for a, b in coords:
-            parts.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{color}"><title>{escape(label)}</title></circle>')
+            parts.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{color}">'
+                         f'<title>{escape(label)}</title></circle>')
     lx = LEFT
     for label, color in zip(labels, COLORS, strict=True):
         parts.append(f'<rect x="{lx}" y="{HEIGHT - 20}" width="14" height="4" fill="{color}"/>')
