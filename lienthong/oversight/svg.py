@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 720, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 58
+LEFT, RIGHT, TOP, BOTTOM = 44, 34, 14, 58
 COLORS = ("#2f6fae", "#2e8b57", "#d9822b")
 SERIES = ("sent_electronically_share", "digital_sign_valid_share", "on_time_share")
 
