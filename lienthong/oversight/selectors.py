@@ -198,8 +198,9 @@ class Tile:
     @property
     def weakest(self) -> list[UsageRow]:
         """The agencies that do worst, worst first (``weakness``): the ones to chase."""
-        ranked = sorted((r for r in self.rows if weakness(r) is not None), key=lambda r: (-weakness(r), r.agency_name))
-        return [r for r in ranked if weakness(r) > 0][:LAGGARDS_NAMED]
+        scored = [(w, r) for r in self.rows if (w := weakness(r)) is not None and w > 0]
+        scored.sort(key=lambda pair: (-pair[0], pair[1].agency_name))
+        return [r for _w, r in scored][:LAGGARDS_NAMED]
 
 
 def weakness(row: UsageRow) -> float | None:
@@ -246,7 +247,7 @@ def province_trend(*, month_to: dt.date, months: int = 12, agency_ids=None) -> l
         overdue=Sum("overdue_open"))}
     out = []
     for m in firsts:
-        r = sums.get(m, {})
+        r: Mapping[str, Any] = sums.get(m, {})
         row = UsageRow(agency_id=0, agency_name="", agency_short_name="", level_code="", level_rank=0,
                        group_code=None, group_name=None, totals={k: r.get(k) or 0 for k in SUMMED},
                        staff_accounts=r.get("staff") or 0, active_users=r.get("active") or 0,

@@ -109,7 +109,7 @@ def test_bad_filters_are_explained_and_the_default_period_is_shown(office, clien
     # Default: the last three months, the current one included.
     page = tree(client.get("/giam-sat/"))
     this = timezone.localdate().replace(day=1)
-    assert page.xpath("//input[@name='month_to']/@value") == [this.strftime("%Y-%m")]
+    assert page.xpath("//input[@name='month_to']/@value") == [this.strftime("%m/%Y")]  # as the month input shows it (issue 18)
 
 
 def test_the_page_runs_the_same_queries_however_many_agencies(office, client, django_assert_max_num_queries):
