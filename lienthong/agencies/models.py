@@ -74,8 +74,9 @@ class Agency(models.Model):
         verbose_name=_("loại văn bản QPPL, loại cũ được ban hành"),
         help_text=_("Văn thư chỉ cấp số văn bản đi thuộc các loại này khi cơ quan có thẩm quyền ban hành."),
     )
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
-    name_folded = models.CharField(max_length=255, editable=False, default="", db_index=True)
+    path = models.CharField(_("đường dẫn trong cây cơ quan"), max_length=255, db_index=True, editable=False, default="")
+    name_folded = models.CharField(_("tên không dấu (để tìm)"), max_length=255, editable=False, default="",
+                                   db_index=True)
 
     class Meta:
         ordering = ["path"]

@@ -49,10 +49,11 @@ class CriteriaSetVersion(models.Model):
     checksum = models.CharField(_("mã kiểm tra (SHA-256 của nội dung đã chuẩn hóa)"), max_length=64)
     frozen_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True,
                                      help_text=_("Khóa khi có đợt đánh giá dùng bộ tiêu chí; không sửa được nữa."))
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), on_delete=models.PROTECT,
+                                    null=True, blank=True,
                                     related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("phiên bản bộ tiêu chí")
@@ -105,10 +106,11 @@ class Campaign(models.Model):
     self_assessment_days = models.PositiveSmallIntegerField(_("số ngày làm việc tự đánh giá"), default=15)
     published_on = models.DateField(_("ngày công bố"), null=True, blank=True)
     deadline = models.DateField(_("hạn tự đánh giá"), null=True, blank=True)
-    results_computed_at = models.DateTimeField(null=True, blank=True)
-    results_published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    results_computed_at = models.DateTimeField(_("tính kết quả lúc"), null=True, blank=True)
+    results_published_at = models.DateTimeField(_("công bố kết quả lúc"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("đợt đánh giá")
@@ -120,7 +122,8 @@ class Campaign(models.Model):
 
 
 class CampaignUnit(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="units")
+    campaign = models.ForeignKey(Campaign, verbose_name=_("đợt đánh giá"), on_delete=models.CASCADE,
+                                 related_name="units")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("cơ quan"))
     group_code = models.CharField(_("nhóm đơn vị"), max_length=80)
@@ -223,13 +226,15 @@ class Evidence(models.Model):
 class Adjustment(models.Model):
     """A council change of one criterion's points. Never silent: reason, who, when, and an audit entry."""
 
-    campaign_unit = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="adjustments")
+    campaign_unit = models.ForeignKey(CampaignUnit, verbose_name=_("đơn vị được đánh giá"), on_delete=models.CASCADE,
+                                      related_name="adjustments")
     criterion_code = models.CharField(_("mã tiêu chí"), max_length=80)
     old_points = models.FloatField(_("điểm trước"))
     new_points = models.FloatField(_("điểm sau"))
     reason = models.TextField(_("lý do"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người điều chỉnh"), on_delete=models.PROTECT,
+                           related_name="+")
+    at = models.DateTimeField(_("điều chỉnh lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("điều chỉnh điểm")
@@ -242,13 +247,15 @@ class ValueCorrection(models.Model):
     results are recomputed from the corrected value, so any benchmark it set for the other units of the group
     (the best value, the range) is corrected too. Never silent: reason, who, when, and an audit entry."""
 
-    campaign_unit = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="value_corrections")
+    campaign_unit = models.ForeignKey(CampaignUnit, verbose_name=_("đơn vị được đánh giá"), on_delete=models.CASCADE,
+                                      related_name="value_corrections")
     criterion_code = models.CharField(_("mã tiêu chí"), max_length=80)
     old_value = models.JSONField(_("giá trị trước"), null=True, blank=True)
     new_value = models.JSONField(_("giá trị sau"), null=True, blank=True)
     reason = models.TextField(_("lý do"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người sửa"), on_delete=models.PROTECT,
+                           related_name="+")
+    at = models.DateTimeField(_("sửa lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("sửa số liệu")
@@ -257,7 +264,8 @@ class ValueCorrection(models.Model):
 
 
 class Result(models.Model):
-    campaign_unit = models.OneToOneField(CampaignUnit, on_delete=models.CASCADE, related_name="result")
+    campaign_unit = models.OneToOneField(CampaignUnit, verbose_name=_("đơn vị được đánh giá"),
+                                         on_delete=models.CASCADE, related_name="result")
     points = models.FloatField(_("điểm đạt"))
     max_points = models.FloatField(_("điểm tối đa áp dụng"))
     total = models.FloatField(_("tổng điểm (thang của nhóm)"))
@@ -268,12 +276,12 @@ class Result(models.Model):
                                   help_text=_("Đơn vị không gửi số liệu nào: 0 điểm, xếp cuối nhóm."))
     categories = models.JSONField(_("điểm theo nhóm tiêu chí"), default=dict)
     criteria = models.JSONField(_("điểm theo tiêu chí"), default=dict)
-    previous_index = models.FloatField(null=True, blank=True)
-    previous_rank = models.PositiveIntegerField(null=True, blank=True)
-    change_index = models.FloatField(null=True, blank=True)
-    change_total = models.FloatField(null=True, blank=True)
-    change_rank = models.IntegerField(null=True, blank=True)
-    computed_at = models.DateTimeField()
+    previous_index = models.FloatField(_("chỉ số kỳ trước"), null=True, blank=True)
+    previous_rank = models.PositiveIntegerField(_("thứ hạng kỳ trước"), null=True, blank=True)
+    change_index = models.FloatField(_("thay đổi chỉ số"), null=True, blank=True)
+    change_total = models.FloatField(_("thay đổi tổng điểm"), null=True, blank=True)
+    change_rank = models.IntegerField(_("thay đổi thứ hạng"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("tính lúc"))
 
     class Meta:
         verbose_name = _("kết quả")

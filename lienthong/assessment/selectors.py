@@ -79,6 +79,26 @@ def campaigns_visible(*, user) -> QuerySet[Campaign]:
         units__agency_id__in=agency_ids_for(user=user)).distinct()
 
 
+# Steps at which a campaign is open to its units: published, not yet approved.
+OPEN_STATES = (CampaignState.PUBLISHED, CampaignState.SELF_ASSESSMENT, CampaignState.REVIEW, CampaignState.COUNCIL)
+
+
+def open_campaigns_leaving_out(*, user, reads_every_campaign: bool) -> list[tuple[str, str]]:
+    """The open campaigns that assess none of the user's agencies, as (campaign name, the user's agencies' short
+    names): the campaign list tells such a unit that it is not assessed, rather than that there is no campaign.
+    Empty for those who read every campaign (``reads_all``, passed in: the page knows it already). One query,
+    two when a campaign leaves the user out."""
+    if reads_every_campaign:
+        return []
+    mine = agency_ids_for(user=user)
+    campaigns = list(Campaign.objects.filter(state__in=OPEN_STATES).exclude(units__agency_id__in=mine)
+                     .order_by("-year", "pk").values_list("name", flat=True))
+    if not campaigns:
+        return []
+    names = ", ".join(a.short_name or a.name for a in Agency.objects.filter(pk__in=mine).order_by("name"))
+    return [(name, names) for name in campaigns] if names else []
+
+
 def self_assessments_visible(*, user, campaign: Campaign | None = None) -> QuerySet[SelfAssessment]:
     qs = SelfAssessment.objects.select_related("campaign_unit__agency", "campaign_unit__campaign")
     if campaign is not None:

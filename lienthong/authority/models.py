@@ -52,7 +52,7 @@ class ActingAppointment(models.Model):
     valid_from = models.DateField(_("từ ngày"))
     valid_until = models.DateField(_("đến hết ngày"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["-valid_from", "-id"]
@@ -98,8 +98,9 @@ class SigningGrant(models.Model):
     valid_until = models.DateField(_("đến hết ngày"))
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     end_notified_at = models.DateTimeField(_("đã báo hết hạn lúc"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["-valid_from", "-id"]

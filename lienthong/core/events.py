@@ -53,9 +53,13 @@ ASSIGNMENT_COMPLETED = "assignment_completed"
 #: ``ValidationFailed`` with the reason, and nothing changes.
 DOCUMENT_CHANGING = "document_changing"
 
+#: Documents became, or stopped being, legally valid electronic documents (QĐ 28/2018; the signing app decides,
+#: the documents app records). Payload: ``document_ids: list[int]``. Emitted once the change has committed.
+DOCUMENTS_VALIDITY_CHANGED = "documents_validity_changed"
+
 # Add a new event here with a comment giving its payload; emitters and subscribers use the constant.
 EVENTS = frozenset({FILE_STORED, DOCUMENTS_DELIVERED, DOCUMENT_CHANGED, DELIVERY_REGISTERED, DOCUMENT_WITHDRAWN,
-                    ASSIGNMENT_COMPLETED, DOCUMENT_CHANGING})
+                    ASSIGNMENT_COMPLETED, DOCUMENT_CHANGING, DOCUMENTS_VALIDITY_CHANGED})
 
 Handler = Callable[..., Any]
 _handlers: dict[str, list[Handler]] = defaultdict(list)

@@ -18,10 +18,14 @@ MONTH_OUT_OF_RANGE = _("Tháng phải trong khoảng từ %(first)s đến %(las
 
 
 class MonthInput(forms.DateInput):
-    input_type = "month"
+    """mm/yyyy in a text input, whatever the browser's language (``<input type="month">`` showed "October 2026"
+    in English); the calendar of ``static/js/datepicker.js`` offers "Tháng 10/2026" (issue 18)."""
+
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m")
+        super().__init__({"placeholder": "mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "maxlength": "7",
+                          "size": "8", "data-datepicker": "month", **(attrs or {})}, format="%m/%Y")
 
 
 class MonthField(forms.DateField):

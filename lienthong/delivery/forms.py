@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
+from lienthong.core.widgets import DayInput
 from lienthong.delivery.services import LIST_NAME_REQUIRED, REFUSAL_REASON_REQUIRED, RETURN_REASON_REQUIRED
 from lienthong.documents.models import DocumentType
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayInput()
 
 
 class RegisterForm(forms.Form):

@@ -65,7 +65,8 @@ SENDER_KINDS = frozenset({EventKind.SENT, EventKind.RECALL_REQUESTED})
 class Delivery(models.Model):
     document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="deliveries",
                                  verbose_name=_("văn bản đi"))
-    sender_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    sender_agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan gửi"), on_delete=models.PROTECT,
+                                      related_name="+")
     recipient_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+",
                                          verbose_name=_("nơi nhận"))
     state = models.CharField(_("trạng thái"), max_length=12, choices=DeliveryState.choices)
@@ -74,8 +75,8 @@ class Delivery(models.Model):
     incoming_document = models.OneToOneField("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
                                              related_name="delivery", verbose_name=_("văn bản đến đã vào sổ"))
     reason = models.TextField(_("lý do"), blank=True, max_length=2000)
-    sent_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
+    sent_at = models.DateTimeField(_("gửi lúc"))
+    updated_at = models.DateTimeField(_("cập nhật lúc"))
 
     class Meta:
         ordering = ["document_id", "id"]
@@ -120,13 +121,16 @@ class OutboxState(models.TextChoices):
 class OutboxMessage(models.Model):
     """A delivery to a body outside this instance, waiting for the inter-system exchange (edXML)."""
 
-    delivery = models.OneToOneField(Delivery, on_delete=models.CASCADE, related_name="outbox")
-    state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    delivery = models.OneToOneField(Delivery, verbose_name=_("lượt gửi"), on_delete=models.CASCADE,
+                                    related_name="outbox")
+    state = models.CharField(_("trạng thái"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("tin chờ gửi ra ngoài")
+        verbose_name_plural = _("tin chờ gửi ra ngoài")
         indexes = [models.Index(fields=["state", "created_at"])]
 
 
@@ -137,7 +141,7 @@ class RecipientList(models.Model):
                                verbose_name=_("của cơ quan"))
     name = models.CharField(_("tên danh sách"), max_length=200)
     members = models.ManyToManyField("agencies.Agency", related_name="+", verbose_name=_("các cơ quan"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from lienthong.agencies.models import Agency
 from lienthong.core.choices import Urgency
 from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
+from lienthong.core.widgets import DayInput
 from lienthong.documents.models import DocumentType, Language, Secrecy, SignerAuthority
 from lienthong.documents.services.inputs import SUBJECT_REQUIRED
 from lienthong.documents.services.registration import (
@@ -37,7 +38,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayInput()
 
 
 class _DocumentFields(forms.Form):

@@ -25,7 +25,7 @@ class DocumentType(models.Model):
     kind = models.CharField(_("nhóm"), max_length=20, choices=TypeKind.choices)
     is_nd30 = models.BooleanField(_("thuộc 29 loại của NĐ 30"), default=False)
     is_active = models.BooleanField(_("đang dùng"), default=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         ordering = ["order", "name"]
@@ -50,7 +50,8 @@ class Register(models.Model):
     have registers of their own.
     """
 
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="registers")
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT,
+                               related_name="registers")
     year = models.PositiveSmallIntegerField(_("năm"))
     direction = models.CharField(_("loại sổ"), max_length=4, choices=Direction.choices)
     code = models.SlugField(_("mã sổ"), max_length=40)

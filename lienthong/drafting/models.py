@@ -58,10 +58,10 @@ class Draft(models.Model):
                                     related_name="draft", verbose_name=_("văn bản đã cấp số"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("người soạn thảo"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    state_changed_at = models.DateTimeField(auto_now_add=True)
-    issued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    state_changed_at = models.DateTimeField(_("đổi trạng thái lúc"), auto_now_add=True)
+    issued_at = models.DateTimeField(_("phát hành lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

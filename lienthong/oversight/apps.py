@@ -23,3 +23,13 @@ class OversightConfig(AppConfig):
 
         schedules.daily("lienthong.oversight.tasks.refresh_usage_stats", at=dt.time(1, 30),
                         name="Tính thống kê sử dụng hệ thống")
+        schedules.every_minutes("lienthong.oversight.tasks.refresh_current_month", minutes=60,
+                                name="Tính thống kê sử dụng của tháng hiện tại")
+
+        # The current month follows the documents (issue 18): each event queues the touched agencies' figures.
+        from lienthong.core import events
+        from lienthong.oversight.services import on_documents_event
+
+        for event in (events.DOCUMENT_CHANGED, events.DOCUMENTS_DELIVERED, events.DELIVERY_REGISTERED,
+                      events.DOCUMENT_WITHDRAWN, events.ASSIGNMENT_COMPLETED, events.DOCUMENTS_VALIDITY_CHANGED):
+            events.subscribe(event, on_documents_event)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.core.months import MonthField  # noqa: F401 - re-exported: ``YYYY-MM``, years 2000–2100
+from lienthong.core.widgets import DayInput
 from lienthong.oversight.definitions import VN, month_start
 
 MAX_MONTHS = 36
@@ -41,7 +42,7 @@ class UsageFilterForm(forms.Form):
         data = data.copy() if data is not None else {}
         for name, value in (("month_from", first), ("month_to", last)):
             if not data.get(name):
-                data[name] = value.strftime("%Y-%m")
+                data[name] = value.strftime("%m/%Y")  # as the month input shows it (core.months)
         super().__init__(data)
         self.fields["level"].choices = [("", _("Tất cả"))] + [(lv.code, lv.name) for lv in levels]
         self.fields["group"].choices = [("", _("Tất cả"))] + [(g.code, g.name) for g in groups]
@@ -103,5 +104,5 @@ class ReminderForm(forms.Form):
     agency = AgencyIdsField(label=_("Cơ quan được đôn đốc"), required=False)
     signer = forms.IntegerField(label=_("Người ký"), required=False, widget=forms.Select)
     reply_by = forms.DateField(label=_("Hạn báo cáo kết quả khắc phục"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               widget=DayInput(),
                                input_formats=["%Y-%m-%d", "%d/%m/%Y"])

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Case, IntegerField, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -172,6 +172,93 @@ def usage_trend(*, agency_id: int, months: list[dt.date]) -> list[TrendPoint]:
             row.staff_accounts, row.active_users, row.overdue_items = s.staff_accounts, s.active_users, s.overdue_open
             row.median_processing_days, row.last_activity_at = s.median_processing_days, s.last_activity_at
         out.append(TrendPoint(month=m, row=row))
+    return out
+
+
+def figures_computed_at(*, month: dt.date, agency_ids=None) -> dt.datetime | None:
+    """When the oldest of the month's figures (of ``agency_ids``, else of every agency) was computed: the page's
+    "số liệu tính đến …" (every figure shown is at least that fresh). One query."""
+    stats = AgencyMonthStats.objects.filter(month=month_start(month))
+    if agency_ids is not None:
+        stats = stats.filter(agency_id__in=sorted({int(a) for a in agency_ids}))
+    return stats.aggregate(at=Min("computed_at"))["at"]
+
+
+# --- the dashboard at a glance (issue 18): KPI tiles and the trend -------------------------------------------
+
+LAGGARDS_NAMED = 3
+
+
+@dataclass
+class Tile:
+    """Figures of several agencies together (the province, a group): shares over the summed counts."""
+
+    title: str
+    rows: list[UsageRow]
+    total: UsageRow
+
+    @property
+    def agency_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def weakest(self) -> list[UsageRow]:
+        """The agencies that do worst, worst first (``weakness``): the ones to chase."""
+        scored = [(w, r) for r in self.rows if (w := weakness(r)) is not None and w > 0]
+        scored.sort(key=lambda pair: (-pair[0], pair[1].agency_name))
+        return [r for _w, r in scored][:LAGGARDS_NAMED]
+
+
+def weakness(row: UsageRow) -> float | None:
+    """How far the agency is from doing everything through the system: 1 − the mean of its shares sent
+    electronically, signed and valid, and on time (those it has); ``None`` when it has none of them."""
+    shares = [v for v in (row.sent_electronically_share, row.digital_sign_valid_share, row.on_time_share)
+              if v is not None]
+    return 1 - sum(shares) / len(shares) if shares else None
+
+
+def _combined(rows: list[UsageRow], title: str) -> Tile:
+    total = UsageRow(agency_id=0, agency_name=title, agency_short_name=title, level_code="", level_rank=0,
+                     group_code=None, group_name=None)
+    total.totals = {k: sum(r.totals.get(k, 0) for r in rows) for k in SUMMED}
+    total.staff_accounts = sum(r.staff_accounts for r in rows)
+    total.active_users = sum(r.active_users for r in rows)
+    total.overdue_items = sum(r.overdue_items for r in rows)
+    return Tile(title=title, rows=rows, total=total)
+
+
+def kpi_tiles(rows: list[UsageRow], *, province_title: str, no_group: str) -> list[Tile]:
+    """The province's tile, then one per group, the weakest group first (by ``weakness`` of its sums). From
+    rows already read: no query."""
+    groups: dict[str, list[UsageRow]] = {}
+    for r in rows:
+        groups.setdefault(r.group_name or no_group, []).append(r)
+    tiles = [_combined(members, name) for name, members in groups.items()]
+    tiles.sort(key=lambda t: (weakness(t.total) is None, -(weakness(t.total) or 0), t.title))
+    return [_combined(list(rows), province_title), *tiles]
+
+
+def province_trend(*, month_to: dt.date, months: int = 12, agency_ids=None) -> list[tuple[dt.date, UsageRow]]:
+    """The ``months`` months up to ``month_to``, each with the summed figures of the agencies (all internal ones,
+    or ``agency_ids``). One query."""
+    last = month_start(month_to)
+    firsts = [last]
+    while len(firsts) < months:
+        firsts.insert(0, month_start(firsts[0] - dt.timedelta(days=1)))
+    stats = AgencyMonthStats.objects.filter(month__gte=firsts[0], month__lte=last, agency__is_external=False)
+    if agency_ids is not None:
+        stats = stats.filter(agency_id__in=sorted({int(a) for a in agency_ids}))
+    sums = {r["month"]: r for r in stats.values("month").order_by().annotate(
+        **{k: Sum(k) for k in SUMMED}, staff=Sum("staff_accounts"), active=Sum("active_users"),
+        overdue=Sum("overdue_open"))}
+    out = []
+    for m in firsts:
+        r: Mapping[str, Any] = sums.get(m, {})
+        row = UsageRow(agency_id=0, agency_name="", agency_short_name="", level_code="", level_rank=0,
+                       group_code=None, group_name=None, totals={k: r.get(k) or 0 for k in SUMMED},
+                       staff_accounts=r.get("staff") or 0, active_users=r.get("active") or 0,
+                       overdue_items=r.get("overdue") or 0)
+        out.append((m, row))
     return out
 
 

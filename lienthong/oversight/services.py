@@ -11,7 +11,7 @@ import statistics
 from collections import defaultdict
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     Case,
@@ -39,6 +39,7 @@ from lienthong.accounts.models import Position
 from lienthong.agencies.models import Agency
 from lienthong.audit.models import AuditEntry
 from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
+from lienthong.core.jobs import enqueue
 from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, EventKind
 from lienthong.documents.models import Direction, Document, DocumentType
 from lienthong.drafting import services as drafting
@@ -78,6 +79,32 @@ def login_record(sender=None, request=None, user=None, **kwargs) -> None:
                                    ignore_conflicts=True)
 
 
+def agencies_touched(*, document_ids) -> list[int]:
+    """The internal agencies whose figures the documents ``document_ids`` count in: their own agency and the
+    recipients of their deliveries (arrivals, late acknowledgements). Two queries."""
+    ids = [int(i) for i in document_ids]
+    found = set(Document.objects.filter(pk__in=ids).values_list("agency_id", flat=True))
+    found |= set(Delivery.objects.filter(document_id__in=ids).values_list("recipient_agency_id", flat=True))
+    return sorted(found)
+
+
+def on_documents_event(*, document_ids=(), document_id=None, **_payload) -> None:
+    """The events of ``core.events`` that change a month's figures (a document registered, issued, delivered,
+    registered on arrival, withdrawn, its legal validity decided, an assignment completed): once the write has
+    committed, queue a recomputation of the previous and current month for the agencies it touches, so that
+    the dashboard follows the documents (issue 18) without waiting for the hourly or nightly run."""
+    ids = [*document_ids, *([document_id] if document_id is not None else [])]
+    if not ids:
+        return
+
+    def queue():
+        agency_ids = agencies_touched(document_ids=ids)
+        if agency_ids:
+            enqueue("lienthong.oversight.tasks.refresh_agencies", agency_ids)
+
+    transaction.on_commit(queue)
+
+
 class _Median(Aggregate):
     """PostgreSQL's ordered-set median."""
 
@@ -94,9 +121,11 @@ class _DaysBetween(Func):
     output_field = IntegerField()
 
 
-def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date | None = None) -> int:
+def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date | None = None,
+                        agency_ids=None) -> int:
     """Recompute the statistics of ``months`` (first days; default: previous and current month) for
-    every internal agency and store them. Idempotent. Returns the number of rows written."""
+    every internal agency (only ``agency_ids``, when given: what a document event touched) and store them.
+    Idempotent. Returns the number of rows written."""
     today = today or timezone.localdate(timezone=VN)
     months = sorted({month_start(m) for m in (months or default_months(today))})
     if not months:
@@ -104,7 +133,13 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
     first, end = months[0], next_month(months[-1])  # [first, end) covers all; rows outside `months` are dropped
     start_at, end_at = _local_midnight(first), _local_midnight(end)
     wanted = set(months)
-    agency_ids = list(Agency.objects.filter(is_external=False).values_list("pk", flat=True))
+    agencies = Agency.objects.filter(is_external=False)
+    only = None if agency_ids is None else sorted({int(a) for a in agency_ids})
+    if only is not None:
+        agencies = agencies.filter(pk__in=only)
+    agency_ids = list(agencies.values_list("pk", flat=True))
+    if not agency_ids:
+        return 0
     stats: dict[tuple[int, dt.date], dict] = {
         (a, m): {f: 0 for f in STAT_FIELDS} | {"median_processing_days": None, "last_activity_at": None}
         for a in agency_ids for m in months}
@@ -115,6 +150,8 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
             row.update(values)
 
     docs = Document.objects.exclude(status__in=EXCLUDED_STATUSES)
+    if only is not None:
+        docs = docs.filter(agency_id__in=agency_ids)
 
     # 1. Issued documents, by issue date.
     has_delivery = Exists(Delivery.objects.filter(document_id=OuterRef("pk")))
@@ -157,7 +194,10 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
     first_ack = (DeliveryEvent.objects.filter(delivery_id=OuterRef("delivery_id"),
                                               kind__in=[EventKind.RECEIVED, EventKind.REGISTERED])
                  .order_by("at").values("at")[:1])
-    late = (DeliveryEvent.objects.filter(kind=EventKind.ARRIVED, at__gte=start_at, at__lt=end_at)
+    arrivals = DeliveryEvent.objects.filter(kind=EventKind.ARRIVED, at__gte=start_at, at__lt=end_at)
+    if only is not None:
+        arrivals = arrivals.filter(delivery__recipient_agency_id__in=agency_ids)
+    late = (arrivals
             .exclude(delivery__state=DeliveryState.RETURNED)
             .annotate(m=TruncMonth("at", tzinfo=VN), arr_day=TruncDate("at", tzinfo=VN),
                       ack_day=TruncDate(Subquery(first_ack, output_field=DateTimeField()), tzinfo=VN))
@@ -172,6 +212,8 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
     #    completed in the month; on time when the local completion date is on or before the deadline.
     leads = Assignment.objects.filter(role=AssignmentRole.LEAD, parent__isnull=True).exclude(
         document__status__in=EXCLUDED_STATUSES)
+    if only is not None:
+        leads = leads.filter(agency_id__in=agency_ids)
     done = (leads.filter(completed_at__gte=start_at, completed_at__lt=end_at)
             .annotate(m=TruncMonth("completed_at", tzinfo=VN), day=TruncDate("completed_at", tzinfo=VN))
             .values("agency_id", "m").order_by()
@@ -202,6 +244,8 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
     # 5. Handlings completed in the month: count and median of (local completion date − arrival date).
     handlings = Handling.objects.filter(completed_at__gte=start_at, completed_at__lt=end_at).exclude(
         document__status__in=EXCLUDED_STATUSES)
+    if only is not None:
+        handlings = handlings.filter(agency_id__in=agency_ids)
     if connection.vendor == "postgresql":
         medians = (handlings.annotate(m=TruncMonth("completed_at", tzinfo=VN),
                                       days=_DaysBetween(TruncDate("completed_at", tzinfo=VN), F("received_on")))
@@ -221,16 +265,20 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
     # 6. Staff accounts (current active positions of active people) and active users: staff who logged
     #    in during the month or acted in the agency's audit chain during the month.
     staff = defaultdict(set)
-    for agency_id, user_id in (Position.objects.filter(is_active=True, user__is_active=True)
-                               .values_list("agency_id", "user_id").distinct()):
+    positions = Position.objects.filter(is_active=True, user__is_active=True)
+    if only is not None:
+        positions = positions.filter(agency_id__in=agency_ids)
+    for agency_id, user_id in positions.values_list("agency_id", "user_id").distinct():
         staff[agency_id].add(user_id)
     active = defaultdict(set)  # (agency_id, month) -> user ids
     logins = defaultdict(set)  # month -> user ids
     for user_id, m in LoginMonth.objects.filter(month__gte=first, month__lt=end).values_list("user_id", "month"):
         logins[m].add(user_id)
     last_at: dict[tuple[int, dt.date], dt.datetime] = {}
-    audit = (AuditEntry.objects.filter(at__gte=start_at, at__lt=end_at, chain__startswith="agency:",
-                                       actor__isnull=False)
+    chains = AuditEntry.objects.filter(chain__startswith="agency:", actor__isnull=False)
+    if only is not None:
+        chains = chains.filter(chain__in=[f"agency:{a}" for a in agency_ids])
+    audit = (chains.filter(at__gte=start_at, at__lt=end_at)
              .annotate(m=TruncMonth("at", tzinfo=VN)).values("chain", "m", "actor_id").order_by()
              .annotate(last=Max("at")))
     for act in audit:
@@ -240,8 +288,8 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
         if key not in last_at or act["last"] > last_at[key]:
             last_at[key] = act["last"]
     before = dict((int(c.split(":", 1)[1]), at) for c, at in (
-        AuditEntry.objects.filter(at__lt=start_at, chain__startswith="agency:", actor__isnull=False)
-        .values("chain").order_by().annotate(last=Max("at")).values_list("chain", "last")))
+        chains.filter(at__lt=start_at).values("chain").order_by().annotate(last=Max("at"))
+        .values_list("chain", "last")))
     for agency_id in agency_ids:
         running = before.get(agency_id)
         people = staff.get(agency_id, set())

@@ -33,6 +33,7 @@ from lienthong.oversight.definitions import VN
 from lienthong.oversight.forms import ReminderForm, UsageFilterForm, default_period, months_back
 from lienthong.oversight.query import usage_query
 from lienthong.oversight.services import reminder_draft_create
+from lienthong.oversight.svg import trend_svg
 
 
 def overseer_required(view):
@@ -142,6 +143,7 @@ def _table_sections(sections, lagging, *, query_string: str, remind_except: int 
                     _pct(r.on_time_share), num(r.overdue_items), num(r.late_acknowledgements))),
                 "last": _local_datetime(last, tz) if last else "—",
             })
+        items.sort(key=lambda item: not item["failed"])  # the laggards first, in their order (issue 18)
         out.append({"level": str(section["level"]), "group": str(section["group"]), "rows": items})
     return out
 
@@ -189,6 +191,9 @@ def dashboard(request):
         "table": _table_html(sections), "agency_count": len(rows), "lagging_count": len(lagging),
         "query": "", "query_string": query_string, "issuer": issuer, "signers": signers,
         "may_remind": may_remind,
+        "computed_at": selectors.figures_computed_at(month=q.month_to, agency_ids=q.agency_ids),
+        "tiles": selectors.kpi_tiles(rows, province_title=_("Toàn tỉnh"), no_group=_("Không thuộc nhóm")),
+        "trend": trend_svg(selectors.province_trend(month_to=q.month_to, agency_ids=q.agency_ids)),
     })
 
 

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienthong.core.limits import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TOO_LONG
+from lienthong.core.widgets import DayInput
 from lienthong.processing.models import AssignmentRole
 from lienthong.processing.services import AssignmentSpec
 from lienthong.processing.services.assignments import LATE_REASON_MAX_LENGTH, NOBODY_CHOSEN, NOTE_EMPTY
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayInput()
 DATE_ERRORS = {"invalid": gettext_lazy("Ngày không hợp lệ (dd/mm/yyyy).")}
 MAX_ROWS = 30  # more rows than any instruction needs; the rest of a hostile post is ignored
 _TARGET = re.compile(r"^(unit|user):(\d{1,12})$")

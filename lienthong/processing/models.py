@@ -25,24 +25,28 @@ class HandlingState(models.TextChoices):
 
 
 class Handling(models.Model):
-    document = models.OneToOneField("documents.Document", on_delete=models.PROTECT, related_name="handling")
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    document = models.OneToOneField("documents.Document", verbose_name=_("văn bản"), on_delete=models.PROTECT,
+                                    related_name="handling")
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
     state = models.CharField(_("trạng thái"), max_length=12, choices=HandlingState.choices,
                              default=HandlingState.REGISTERED)
     is_urgent = models.BooleanField(_("khẩn"), default=False)
     received_on = models.DateField(_("ngày đến"))
     submitted_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("trình lãnh đạo"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người trình"),
+                                     on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("trình lúc"), null=True, blank=True)
     submit_note = models.TextField(_("ý kiến văn thư"), blank=True, max_length=2000)
     reply_document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="+", verbose_name=_("văn bản trả lời"))
-    completed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("việc xử lý văn bản đến")
+        verbose_name_plural = _("việc xử lý văn bản đến")
         indexes = [
             models.Index(fields=["agency", "state", "-is_urgent", "-created_at"], name="handling_agency_state"),
             models.Index(fields=["submitted_to", "state", "-is_urgent", "-submitted_at"], name="handling_leader"),
@@ -66,10 +70,13 @@ OPEN_STATES = (AssignmentState.PENDING, AssignmentState.IN_PROGRESS)
 
 
 class Assignment(models.Model):
-    handling = models.ForeignKey(Handling, on_delete=models.PROTECT, related_name="assignments")
-    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    handling = models.ForeignKey(Handling, verbose_name=_("việc xử lý văn bản"), on_delete=models.PROTECT,
+                                 related_name="assignments")
+    document = models.ForeignKey("documents.Document", verbose_name=_("văn bản"), on_delete=models.PROTECT,
+                                 related_name="+")
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey("self", verbose_name=_("phân công cấp trên"), on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="children")
     role = models.CharField(_("vai trò"), max_length=8, choices=AssignmentRole.choices)
     unit = models.ForeignKey("agencies.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("đơn vị"))
@@ -77,8 +84,9 @@ class Assignment(models.Model):
                              related_name="+", verbose_name=_("người xử lý"))
     deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
     instruction = models.TextField(_("ý kiến chỉ đạo"), blank=True, max_length=2000)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField()
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người giao"), on_delete=models.PROTECT,
+                                    related_name="+")
+    assigned_at = models.DateTimeField(_("giao lúc"))
     state = models.CharField(_("trạng thái"), max_length=12, choices=AssignmentState.choices,
                              default=AssignmentState.PENDING)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
@@ -88,9 +96,11 @@ class Assignment(models.Model):
         help_text=_("Khi hoàn thành: điều người xử lý chọn gửi về cơ quan gửi văn bản (kết quả xử lý là nội bộ)."))
     reply_document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="+", verbose_name=_("văn bản trả lời"))
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("phân công xử lý")
+        verbose_name_plural = _("phân công xử lý")
         ordering = ["handling_id", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(user__isnull=False) ^ Q(unit__isnull=False),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.core.widgets import DayInput
 from lienthong.records.models import PlanNumbering
 
 
@@ -69,7 +70,7 @@ class OpenForm(forms.Form):
     number = forms.CharField(label=_("Số và ký hiệu hồ sơ"), max_length=20, required=False)
     retention_code = forms.ChoiceField(label=_("Thời hạn bảo quản"), required=False)
     start_date = forms.DateField(label=_("Ngày bắt đầu"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=DayInput())
     description = forms.CharField(label=_("Ghi chú"), max_length=500, required=False, widget=forms.Textarea(
         attrs={"rows": 2}))
 

@@ -40,9 +40,10 @@ class TrustedCertificate(models.Model):
     is_test = models.BooleanField(_("CA thử nghiệm"), default=False,
                                   help_text=_("Chứng thư thử nghiệm, không có giá trị pháp lý."))
     active = models.BooleanField(_("đang dùng"), default=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thêm"), on_delete=models.PROTECT,
+                                 null=True, blank=True,
                                  related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(_("thêm lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["kind", "subject"]
@@ -57,13 +58,15 @@ class RevocationList(models.Model):
     """A CRL the administrator uploaded (or the refresh job fetched) for an issuing CA; used offline."""
 
     issuer = models.CharField(_("tổ chức cấp"), max_length=500)
-    issuer_fingerprint = models.CharField(max_length=64, db_index=True)
-    this_update = models.DateTimeField()
-    next_update = models.DateTimeField(null=True, blank=True)
-    der = models.BinaryField()
-    added_at = models.DateTimeField(auto_now_add=True)
+    issuer_fingerprint = models.CharField(_("dấu vân tay của tổ chức cấp"), max_length=64, db_index=True)
+    this_update = models.DateTimeField(_("ngày phát hành danh sách"))
+    next_update = models.DateTimeField(_("ngày cập nhật kế tiếp"), null=True, blank=True)
+    der = models.BinaryField(_("danh sách (DER)"))
+    added_at = models.DateTimeField(_("thêm lúc"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("danh sách chứng thư bị thu hồi (CRL)")
+        verbose_name_plural = _("danh sách chứng thư bị thu hồi (CRL)")
         ordering = ["-this_update"]
 
 
@@ -88,9 +91,11 @@ class Credential(models.Model):
     """
 
     kind = models.CharField(_("loại"), max_length=10, choices=CredentialKind.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.PROTECT,
+                             null=True, blank=True,
                              related_name="signing_credentials")
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True,
+    agency = models.ForeignKey("agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, null=True,
+                               blank=True,
                                related_name="signing_credentials")
     custody = models.CharField(_("cách giữ khóa"), max_length=8, choices=Custody.choices)
     certificate = models.BinaryField(_("chứng thư (DER)"))
@@ -106,13 +111,14 @@ class Credential(models.Model):
     image = models.BinaryField(_("ảnh chữ ký / con dấu (PNG)"), null=True, blank=True, editable=False)
     image_width_mm = models.DecimalField(_("chiều rộng ảnh (mm)"), max_digits=5, decimal_places=1, default=35)
     active = models.BooleanField(_("đang dùng"), default=True)
-    expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expiry_warned_at = models.DateTimeField(_("đã cảnh báo hết hạn lúc"), null=True, blank=True, editable=False)
     # Wrong signing PINs in a row, and until when the key is locked after too many (like a token's PIN counter).
-    pin_failures = models.PositiveSmallIntegerField(default=0, editable=False)
-    pin_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+    pin_failures = models.PositiveSmallIntegerField(_("số lần nhập sai PIN"), default=0, editable=False)
+    pin_locked_until = models.DateTimeField(_("khóa PIN đến"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), on_delete=models.PROTECT,
+                                   null=True, blank=True,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["-active", "-not_after"]

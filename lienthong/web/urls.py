@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from lienthong.web import views
+from lienthong.web import reports_home, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,4 +14,5 @@ urlpatterns = [
     path("van-ban/dang-ky-den/", views.register_incoming, name="register_incoming"),
     path("van-ban/goi-y-so/", views.number_completions, name="number_completions"),
     path("van-ban/chon-co-quan/", views.agency_picker, name="agency_picker"),
+    path("bao-cao/", reports_home.reports_home, name="reports_home"),  # the reports' own pages: lienthong.reports
 ]

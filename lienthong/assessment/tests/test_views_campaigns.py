@@ -530,3 +530,16 @@ def test_a_council_correction_of_a_value_corrects_the_benchmark_for_every_unit(r
     services.council_adjust(actor=council, campaign_unit=vp, criterion_code="E2", new_points=2, reason="Bổ sung")
     services.campaign_compute_results(actor=council, campaign=c)
     assert escape(str(views.POINTS_OVERRIDE_NOTE)) in client.get(results_url).content.decode()
+
+
+def test_a_unit_left_out_of_the_open_campaign_is_told_so(ranking, client):
+    """Issue 18: a commune clerk saw "Chưa có đợt đánh giá nào" while a campaign without communes was open."""
+    p, council, version, campaign = ranking
+    services.campaign_publish(actor=council, campaign=campaign, today=PUBLISHED_ON)
+    html = _login(client, p.users["clerk.xa"]).get(reverse("assessment:campaigns")).content.decode()
+    assert "Chưa có đợt đánh giá nào." not in html
+    assert str(views.NOT_ASSESSED_IN_OPEN % {"a": p.agencies["xa"].short_name or p.agencies["xa"].name,
+                                             "c": escape(campaign.name)}) in html
+    # a unit of the campaign is not told so
+    html = _login(client, p.users["leader.huyen"]).get(reverse("assessment:campaigns")).content.decode()
+    assert "không thuộc diện đánh giá" not in html

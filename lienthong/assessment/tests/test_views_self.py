@@ -123,7 +123,7 @@ def test_save_partial_then_submit_through_the_form(open_campaign, client):
     assert CriterionValue.objects.get(self_assessment=sa, criterion_code="A1").comment == "Theo danh sách tài sản 31/12"
 
     page = client.get(_url("self_assessment", sa.pk)).content.decode()
-    assert 'value="95.5"' in page and escape(str(views.SAVED)) in page
+    assert 'value="95,5"' in page and escape(str(views.SAVED)) in page
     assert "Đã nhập 6/" in page
 
     # the specialist fills it in; the leader sends it (issue 11)
@@ -407,3 +407,14 @@ def test_pages_run_the_same_queries_however_much_evidence(open_campaign, client,
                               uploads=[pdf_upload(f"{code}.pdf", code)])
     with django_assert_max_num_queries(len(review_queries.captured_queries)):
         client.get(_url("review", sa.pk))
+
+
+def test_a_decimal_typed_with_a_comma_comes_back_with_a_comma(open_campaign, client):
+    """Issue 18, 5: "85,5" was stored as 85.5 % but shown again as "85.5"."""
+    p, council, campaign = open_campaign
+    vp_sa = _sa(campaign, p.agencies["vp"])
+    client.force_login(p.users["specialist.vp"])
+    client.post(_url("self_assessment", vp_sa.pk), {"v-A1": "85,5"})
+    assert _values(vp_sa)["A1"] == pytest.approx(0.855)
+    page = client.get(_url("self_assessment", vp_sa.pk)).content.decode()
+    assert 'value="85,5"' in page and 'value="85.5"' not in page

@@ -32,6 +32,8 @@ from ..models import CampaignState, SelfAssessmentState
 from .self_assessments import _input_kind, _parse
 
 S = CampaignState
+# Shown to a unit that an open campaign leaves out (the tests use this constant rather than a copy of the text).
+NOT_ASSESSED_IN_OPEN = gettext_lazy("%(a)s không thuộc diện đánh giá trong đợt đang mở “%(c)s”.")
 
 # The campaign's steps in order, with who acts at each (the step indicator).
 FLOW = [
@@ -106,6 +108,9 @@ def campaign_list(request):
         c.results_link = c.state in (S.APPROVED, S.PUBLISHED_RESULTS) or (reads_all and c.results_computed_at)
     return render(request, "assessment/campaign_list.html", {
         "campaigns": campaigns, "is_council": selectors.is_council(user=request.user), "reads_all": reads_all,
+        "left_out": [NOT_ASSESSED_IN_OPEN % {"a": names, "c": name}
+                     for name, names in selectors.open_campaigns_leaving_out(
+                         user=request.user, reads_every_campaign=bool(reads_all))],
     })
 
 

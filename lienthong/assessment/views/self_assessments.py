@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -147,7 +147,7 @@ def _initial(crit, v):
         return [] if kind == "multi" else ""
     if kind == "percent":
         try:
-            return str(_pct(v))
+            return _local_number(_pct(v))
         except (TypeError, ValueError):
             return str(v)
     if kind == "boolean":
@@ -156,7 +156,18 @@ def _initial(crit, v):
         return [v] if isinstance(v, str) else list(v)
     if kind == "number" and isinstance(v, float) and v.is_integer():
         return str(int(v))
+    if kind == "number" and isinstance(v, float):
+        return _local_number(v)
     return str(v)
+
+
+def _local_number(x) -> str:
+    """A number as typed back in the form: decimals with the language's separator (Vietnamese "85,5"), no
+    thousands separator (the parser takes both separators, ``_parse``)."""
+    text = str(x)
+    if isinstance(x, float) and "e" not in text:
+        text = f"{x:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
 def _parse(crit, data, name: str):

@@ -25,9 +25,9 @@ CATALOGS = [LOCALE / "en/LC_MESSAGES/django.po", LOCALE / "vi/LC_MESSAGES/django
 LIST = "/van-ban/"
 
 NAV_VI = ["Văn bản đến", "Văn bản đi", "Sổ văn bản", "Danh mục cơ quan", "Tiếp nhận", "Xử lý", "Dự thảo", "Hồ sơ",
-          "Văn bản đã gửi", "Xếp hạng CNTT", "Dịch vụ công"]
+          "Văn bản đã gửi", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo"]
 NAV_EN = ["Incoming documents", "Outgoing documents", "Registers", "Agency directory", "Receive", "Processing",
-          "Drafts", "Case files", "Sent documents", "IT ranking", "Public services"]
+          "Drafts", "Case files", "Sent documents", "IT ranking", "Public services", "Reports"]
 
 
 @pytest.fixture(scope="session")

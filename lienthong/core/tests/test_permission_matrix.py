@@ -556,7 +556,7 @@ def web_cases(w: World) -> list[Case]:
                          ("delivery:inbox", ""), ("delivery:inbox", "?queue=to_register"),
                          ("delivery:inbox", "?queue=recall"), ("delivery:sent", ""),
                          ("delivery:recipient_search", "?pq=Vi"), ("delivery:recipient_lists", ""),
-                         ("processing:queue_tabs", ""), ("notifications:list", "")):
+                         ("processing:queue_tabs", ""), ("notifications:list", ""), ("documents:reports_home", "")):
         add(route, query or "page", query=query, ok=LOGGED_IN)
     for name in ("to_submit", "to_assign", "to_process", "info", "overdue"):
         add("processing:queue", name, kwargs={"name": name}, ok=LOGGED_IN)

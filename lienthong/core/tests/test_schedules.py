@@ -26,7 +26,7 @@ EXPECTED = {
 }
 # Jobs every few minutes, by their interval.
 EXPECTED_EVERY_MINUTES = {"lienthong.monitoring.tasks.worker_heartbeat": 1, "lienthong.exchange.tasks.push": 1,
-                          "lienthong.exchange.tasks.pull": 2}
+                          "lienthong.exchange.tasks.pull": 2, "lienthong.oversight.tasks.refresh_current_month": 60}
 
 
 def test_every_app_registers_its_jobs_once_and_they_live_in_the_apps_tasks_modules():

@@ -74,7 +74,15 @@ def document_set_status(*, actor, document: Document, status: str, summary: str)
 def document_set_legally_valid(*, valid_ids=(), invalid_ids=()) -> None:
     """Record which documents are legally valid electronic documents (QĐ 28/2018); the signing app
     decides, from the verification of their files and how they travelled."""
+    changed = []
     if valid_ids:
-        Document.objects.filter(pk__in=list(valid_ids), legally_valid=False).update(legally_valid=True)
+        now_valid = Document.objects.filter(pk__in=list(valid_ids), legally_valid=False)
+        changed += list(now_valid.values_list("pk", flat=True))
+        now_valid.filter(pk__in=changed).update(legally_valid=True)
     if invalid_ids:
-        Document.objects.filter(pk__in=list(invalid_ids), legally_valid=True).update(legally_valid=False)
+        not_valid = Document.objects.filter(pk__in=list(invalid_ids), legally_valid=True)
+        ids = list(not_valid.values_list("pk", flat=True))
+        not_valid.filter(pk__in=ids).update(legally_valid=False)
+        changed += ids
+    if changed:  # the usage statistics follow (oversight)
+        events.emit_on_commit(events.DOCUMENTS_VALIDITY_CHANGED, document_ids=changed)

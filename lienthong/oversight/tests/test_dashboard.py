@@ -108,8 +108,8 @@ def test_bad_filters_are_explained_and_the_default_period_is_shown(office, clien
     assert "Tỷ lệ người dùng hoạt động tối thiểu (%)" in text
     # Default: the last three months, the current one included.
     page = tree(client.get("/giam-sat/"))
-    this = timezone.localdate().replace(day=1)
-    assert page.xpath("//input[@name='month_to']/@value") == [this.strftime("%Y-%m")]
+    this = timezone.localdate().replace(day=1)  # shown mm/yyyy, as the month input writes it (issue 18)
+    assert page.xpath("//input[@name='month_to']/@value") == [this.strftime("%m/%Y")]
 
 
 def test_the_page_runs_the_same_queries_however_many_agencies(office, client, django_assert_max_num_queries):
