@@ -1,0 +1,198 @@
+"""What every page's header shows (issue 18): the menu of the person's own work with counters, the switch
+between their positions, and the "Hướng dẫn" link opened at the section of the guide for the page.
+
+The menu is data: ``ENTRIES`` lists every entry once, in menu order, with the work (roles) it belongs to, the
+page it opens for each role and the work counts added up on it. A person sees the entries of the roles they
+hold (of the position chosen in the switcher, or of all their positions). Roles are the positions' roles
+(văn thư, lãnh đạo, chuyên viên, quản trị cơ quan) and the parts played by an agency or a person:
+``overseer`` (may open the usage dashboard: the Provincial Office, the Department of Information and
+Communications, a system administrator), ``council`` (the Department, standing body of the ranking council),
+``approver`` (UBND tỉnh) and ``admin`` (system administrator).
+
+Everything is read once per request (``core.request_memo``): the positions (one query), the ranking parts of
+their agencies (one query) and the counts (one query per queue, eight at most), whatever the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from lienthong.accounts import selectors as account_selectors
+from lienthong.assessment.models import AuthorityKind
+from lienthong.core import request_memo
+from lienthong.delivery import selectors as delivery_selectors
+from lienthong.drafting import selectors as draft_selectors
+from lienthong.processing import selectors as processing_selectors
+from lienthong.web import guide
+from lienthong.web import selectors as web_selectors
+
+CLERK, LEADER, SPECIALIST, AGENCY_ADMIN = "clerk", "leader", "specialist", "agency_admin"
+OVERSEER, COUNCIL, APPROVER, ADMIN = "overseer", "council", "approver", "admin"
+PEOPLE_AT_WORK = (CLERK, LEADER, SPECIALIST)
+ALL_POSITIONS = _("Tất cả vị trí của tôi")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an entry opens and counts for one role."""
+
+    role: str
+    args: tuple = ()
+    query: str = ""
+    counts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    label: object
+    url_name: str
+    targets: tuple[Target, ...]
+
+    def targets_for(self, roles) -> list[Target]:
+        return [t for t in self.targets if t.role in roles]
+
+
+def _for(roles, **kw) -> tuple[Target, ...]:
+    return tuple(Target(role=r, **kw) for r in roles)
+
+
+# In menu order. A new entry (a report landing page …) is one line here.
+ENTRIES: tuple[Entry, ...] = (
+    Entry("receive", _("Tiếp nhận"), "delivery:inbox", (Target(CLERK, counts=("to_receive", "to_register", "recall")),)),
+    Entry("process", _("Xử lý"), "processing:queue", (
+        Target(LEADER, args=("to_assign",), counts=("to_assign", "to_process")),
+        Target(CLERK, args=("to_submit",), counts=("to_submit",)),
+        Target(SPECIALIST, args=("to_process",), counts=("to_process",)))),
+    Entry("drafts", _("Dự thảo"), "drafting:list", (
+        Target(LEADER, counts=("to_approve",)), Target(CLERK, counts=("to_issue",)), Target(SPECIALIST))),
+    Entry("incoming", _("Văn bản đến"), "documents:list", _for(PEOPLE_AT_WORK, query="?direction=in")),
+    Entry("outgoing", _("Văn bản đi"), "documents:list", _for(PEOPLE_AT_WORK, query="?direction=out")),
+    Entry("sent", _("Văn bản đã gửi"), "delivery:sent", _for((CLERK, LEADER))),
+    Entry("registers", _("Sổ văn bản"), "documents:registers", _for((CLERK,))),
+    Entry("files", _("Hồ sơ"), "records:files", _for(PEOPLE_AT_WORK)),
+    Entry("oversight", _("Giám sát sử dụng"), "oversight:dashboard", _for((OVERSEER,))),
+    Entry("ranking", _("Xếp hạng CNTT"), "assessment:campaigns", _for((COUNCIL, APPROVER, OVERSEER, LEADER, ADMIN))),
+    Entry("services", _("Dịch vụ công"), "publicservices:catalogue", _for((COUNCIL, OVERSEER, LEADER, ADMIN))),
+    Entry("directory", _("Danh mục cơ quan"), "agencies:directory", _for((CLERK, AGENCY_ADMIN, ADMIN))),
+    Entry("lockouts", _("Khóa đăng nhập"), "accounts:lockouts", _for((ADMIN,))),
+    Entry("admin", _("Quản trị hệ thống"), "admin:index", _for((ADMIN,))),
+)
+
+# Which counts each queue's selector gives, so that only the selectors a menu needs are asked.
+_COUNT_SOURCES = {
+    "drafting": ("to_approve", "to_issue", "my_drafts"),
+    "processing": ("to_submit", "to_assign", "to_process", "overdue"),
+    "delivery": ("to_receive", "to_register", "recall"),
+}
+
+
+@dataclass
+class MenuItem:
+    key: str
+    label: object
+    url: str
+    count: int = 0
+    current: bool = False
+
+
+@dataclass
+class Navigation:
+    """The header of one page for one person."""
+
+    roles: frozenset[str]
+    positions: list = field(default_factory=list)
+    current_position: object = None
+    items: list[MenuItem] = field(default_factory=list)
+    guide_url: str = ""
+
+    @property
+    def total(self) -> int:
+        """Everything waiting, on the phone's menu button."""
+        return sum(item.count for item in self.items)
+
+    @property
+    def switchable(self) -> bool:
+        return len(self.positions) > 1
+
+
+def roles_of(*, user, position=None) -> frozenset[str]:
+    """The roles whose work ``user`` sees: those of ``position`` if one is chosen, else of all their
+    positions; with the ranking parts of the agencies concerned and the system administrator's."""
+    positions = [position] if position is not None else account_selectors.held_positions(user=user)
+    roles = {p.role for p in positions}
+    agency_ids = sorted({p.agency_id for p in positions})
+    kinds = request_memo.remember(("authority_kinds", tuple(agency_ids)),
+                                  lambda: web_selectors.authority_kinds_held(agency_ids=agency_ids))
+    if AuthorityKind.COUNCIL in kinds:
+        roles |= {COUNCIL, OVERSEER}
+    if AuthorityKind.OFFICE in kinds:
+        roles.add(OVERSEER)
+    if AuthorityKind.APPROVER in kinds and LEADER in roles:
+        roles.add(APPROVER)
+    if user.is_system_admin:
+        roles |= {ADMIN, OVERSEER}
+    return frozenset(roles)
+
+
+def work_counts(*, user, wanted) -> dict[str, int]:
+    """The counts of the person's queues named in ``wanted`` (the menu's and the home page's), computed in
+    SQL by the apps' selectors, each app's once per request."""
+    counts: dict[str, int] = {}
+    wanted = set(wanted)
+    readers = {"drafting": draft_selectors.queue_counts, "processing": processing_selectors.queue_counts,
+               "delivery": delivery_selectors.inbox_counts}
+    for source, keys in _COUNT_SOURCES.items():
+        if wanted & set(keys):
+            counts.update(request_memo.remember(("work_counts", source, user.pk),
+                                                lambda read=readers[source]: read(user=user)))
+    return counts
+
+
+def current_position(request):
+    return account_selectors.current_position(
+        user=request.user, position_id=request.session.get(account_selectors.CURRENT_POSITION_SESSION_KEY))
+
+
+def _is_current(request, url: str, query: str) -> bool:
+    path = url.split("?", 1)[0]
+    if query:
+        return request.path == path and request.GET.get("direction") == query.rsplit("=", 1)[-1]
+    if path == "/":
+        return request.path == "/"
+    return request.path.startswith(path) and not (path == "/van-ban/" and request.GET.get("direction"))
+
+
+def build(request) -> Navigation:
+    user = request.user
+    position = current_position(request)
+    roles = roles_of(user=user, position=position)
+    chosen = [(entry, entry.targets_for(roles)) for entry in ENTRIES]
+    chosen = [(entry, targets) for entry, targets in chosen if targets]
+    wanted = {key for _entry, targets in chosen for t in targets for key in t.counts}
+    counts = work_counts(user=user, wanted=wanted) if wanted else {}
+    items = []
+    for entry, targets in chosen:
+        first = targets[0]
+        try:
+            url = reverse(entry.url_name, args=first.args) + first.query
+        except NoReverseMatch:  # an entry for a page this installation does not serve
+            continue
+        keys = dict.fromkeys(key for t in targets for key in t.counts)
+        items.append(MenuItem(key=entry.key, label=entry.label, url=url, count=sum(counts.get(k, 0) for k in keys),
+                              current=_is_current(request, url, first.query)))
+    return Navigation(roles=roles, positions=account_selectors.held_positions(user=user), current_position=position,
+                      items=items, guide_url=guide.url_for(request, roles=roles, position=position))
+
+
+def navigation(request):
+    """Context processor: ``nav``, built when a page first reads it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"guide_url": SimpleLazyObject(lambda: guide.url_for(request, roles=frozenset(), position=None))}
+    nav = SimpleLazyObject(lambda: request_memo.remember(("navigation", id(request)), lambda: build(request)))
+    return {"nav": nav, "guide_url": SimpleLazyObject(lambda: nav.guide_url)}
