@@ -12,6 +12,19 @@ document.addEventListener("DOMContentLoaded", function () {
       menu.classList.toggle("open", open);
     });
   }
+  // On a phone a list's filters fold under one line (open when a value was refused).
+  var narrow = window.matchMedia("(max-width: 760px)").matches;
+  document.querySelectorAll("form.filters").forEach(function (form) {
+    if (!narrow || form.closest("details")) { return; }
+    var fold = document.createElement("details");
+    fold.className = "filters-fold";
+    var summary = document.createElement("summary");
+    summary.textContent = document.documentElement.lang === "en" ? "Filters" : "Bộ lọc";
+    fold.appendChild(summary);
+    fold.open = !!form.querySelector(".error, .has-error, .errorlist");
+    form.parentNode.insertBefore(fold, form);
+    fold.appendChild(form);
+  });
   // On a narrow screen each row of a list reads as a card: every cell is labelled with its column's heading.
   document.querySelectorAll("table.grid").forEach(function (table) {
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
