@@ -31,7 +31,7 @@ ROLE_GUIDES = {"clerk": "van-thu", "leader": "lanh-dao", "specialist": "chuyen-v
                "admin": "quan-tri", "agency_admin": "quan-tri"}
 # The guides listed beside every guide page, in this order.
 ROLE_GUIDES_IN_INDEX = ("chung", "van-thu", "lanh-dao", "chuyen-vien", "giam-sat-xep-hang", "quan-tri")
-ROLE_ORDER = ("clerk", "leader", "specialist", "council", "overseer", "approver", "agency_admin", "admin")
+ROLE_ORDER = ("clerk", "leader", "specialist", "admin", "agency_admin", "council", "overseer", "approver")
 # The section of the guide for each page: by URL name, else by the URL namespace.
 PAGE_ANCHORS = {
     "documents:home": "trang-chu", "documents:list": "van-ban", "documents:detail": "trang-van-ban",

@@ -116,6 +116,11 @@ class Navigation:
         return sum(item.count for item in self.items)
 
     @property
+    def searches(self) -> bool:
+        """The search box is for people who see documents (a system administrator sees none)."""
+        return bool(self.roles & set(PEOPLE_AT_WORK))
+
+    @property
     def switchable(self) -> bool:
         return len(self.positions) > 1
 
