@@ -70,7 +70,8 @@ def position_agencies(*, user: User) -> HeldAgencies:
 
 
 def _read_position_agencies(user: User) -> HeldAgencies:
-    rows = list(active_positions(user=user).values_list("agency_id", "role", "unit_id"))
+    # From the same read as the menu's and the home page's (``held_positions``): one read of positions a request.
+    rows = [(p.agency_id, p.role, p.unit_id) for p in held_positions(user=user)]
     return HeldAgencies(
         all_ids=frozenset(a for a, _r, _u in rows),
         full_ids=frozenset(a for a, r, u in rows if _is_full_access(r, u)),

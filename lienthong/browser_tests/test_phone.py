@@ -52,7 +52,9 @@ OVERFLOW_JS = """() => {
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect();
     if (r.right > width + 1 && r.width > 0) {
-      wide.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(r.right));
+      const name = typeof el.className === 'string' ? el.className.trim() : '';
+      const cls = name ? '.' + name.split(/\\s+/).join('.') : '';
+      wide.push(el.tagName.toLowerCase() + cls + ' ' + Math.round(r.right));
     }
     if (wide.length > 6) break;
   }

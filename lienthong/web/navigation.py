@@ -9,8 +9,9 @@ hold (of the position chosen in the switcher, or of all their positions). Roles 
 Communications, a system administrator), ``council`` (the Department, standing body of the ranking council),
 ``approver`` (UBND tỉnh) and ``admin`` (system administrator).
 
-Everything is read once per request (``core.request_memo``): the positions (one query), the ranking parts of
-their agencies (one query) and the counts (one query per queue, eight at most), whatever the page.
+Everything is read once per request (``core.request_memo``): the positions with the ranking parts of their
+agencies (one query) and, on the home page and in the small request every other page makes once loaded
+(``views.nav_counts``, htmx), the counts (one query per queue, eight at most), whatever is waiting.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts import selectors as account_selectors
-from lienthong.assessment.models import AuthorityKind
 from lienthong.core import request_memo
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.drafting import selectors as draft_selectors
@@ -33,7 +33,6 @@ from lienthong.web import selectors as web_selectors
 CLERK, LEADER, SPECIALIST, AGENCY_ADMIN = "clerk", "leader", "specialist", "agency_admin"
 OVERSEER, COUNCIL, APPROVER, ADMIN = "overseer", "council", "approver", "admin"
 PEOPLE_AT_WORK = (CLERK, LEADER, SPECIALIST)
-ALL_POSITIONS = _("Tất cả vị trí của tôi")
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,8 @@ def _for(roles, **kw) -> tuple[Target, ...]:
 
 # In menu order. A new entry (a report landing page …) is one line here.
 ENTRIES: tuple[Entry, ...] = (
-    Entry("receive", _("Tiếp nhận"), "delivery:inbox", (Target(CLERK, counts=("to_receive", "to_register", "recall")),)),
+    Entry("receive", _("Tiếp nhận"), "delivery:inbox",
+          (Target(CLERK, counts=("to_receive", "to_register", "recall")),)),
     Entry("process", _("Xử lý"), "processing:queue", (
         Target(LEADER, args=("to_assign",), counts=("to_assign", "to_process")),
         Target(CLERK, args=("to_submit",), counts=("to_submit",)),
@@ -97,6 +97,7 @@ class MenuItem:
     label: object
     url: str
     count: int = 0
+    counted: bool = False  # the entry shows a count (read now, or fetched after the page loads)
     current: bool = False
 
 
@@ -109,6 +110,7 @@ class Navigation:
     current_position: object = None
     items: list[MenuItem] = field(default_factory=list)
     guide_url: str = ""
+    counted: bool = True  # the counts are in the page (else the page fetches them: ``views.nav_counts``)
 
     @property
     def total(self) -> int:
@@ -125,19 +127,36 @@ class Navigation:
         return len(self.positions) > 1
 
 
+def held_positions(*, user) -> list:
+    """The user's positions with their agencies and units (``accounts``' read, shared with the permission
+    rules: one read a request)."""
+    return account_selectors.held_positions(user=user)
+
+
+def _kinds(user, positions) -> set[tuple[str, str]]:
+    ids = tuple(sorted({p.agency_id for p in held_positions(user=user)}))
+    by_agency = request_memo.remember(("authority_kinds", ids),
+                                      lambda: web_selectors.authority_kinds_by_agency(agency_ids=ids))
+    return {(p.role, kind) for p in positions for kind in by_agency.get(p.agency_id, ())}
+
+
+def current_position(request):
+    """The position chosen in the switcher (the session's), if the person still holds it; else None."""
+    chosen = request.session.get(account_selectors.CURRENT_POSITION_SESSION_KEY)
+    return next((p for p in held_positions(user=request.user) if p.pk == chosen), None)
+
+
 def roles_of(*, user, position=None) -> frozenset[str]:
     """The roles whose work ``user`` sees: those of ``position`` if one is chosen, else of all their
     positions; with the ranking parts of the agencies concerned and the system administrator's."""
-    positions = [position] if position is not None else account_selectors.held_positions(user=user)
+    positions = [position] if position is not None else held_positions(user=user)
     roles = {p.role for p in positions}
-    agency_ids = sorted({p.agency_id for p in positions})
-    kinds = request_memo.remember(("authority_kinds", tuple(agency_ids)),
-                                  lambda: web_selectors.authority_kinds_held(agency_ids=agency_ids))
-    if AuthorityKind.COUNCIL in kinds:
+    parts = _kinds(user, positions)  # (role, part of the position's agency)
+    if any(kind == "council" for _role, kind in parts):
         roles |= {COUNCIL, OVERSEER}
-    if AuthorityKind.OFFICE in kinds:
+    if any(kind == "office" for _role, kind in parts):
         roles.add(OVERSEER)
-    if AuthorityKind.APPROVER in kinds and LEADER in roles:
+    if (LEADER, "approver") in parts:
         roles.add(APPROVER)
     if user.is_system_admin:
         roles |= {ADMIN, OVERSEER}
@@ -158,11 +177,6 @@ def work_counts(*, user, wanted) -> dict[str, int]:
     return counts
 
 
-def current_position(request):
-    return account_selectors.current_position(
-        user=request.user, position_id=request.session.get(account_selectors.CURRENT_POSITION_SESSION_KEY))
-
-
 def _is_current(request, url: str, query: str) -> bool:
     path = url.split("?", 1)[0]
     if query:
@@ -172,14 +186,19 @@ def _is_current(request, url: str, query: str) -> bool:
     return request.path.startswith(path) and not (path == "/van-ban/" and request.GET.get("direction"))
 
 
-def build(request) -> Navigation:
+def build(request, *, with_counts: bool | None = None) -> Navigation:
+    """The header of ``request``'s page. The counts are read when ``with_counts`` (the home page, which reads
+    them anyway, sets ``request.navigation_counts``); other pages fetch them after loading (``nav_counts``), so
+    that a page's own queries do not grow by the menu's."""
+    if with_counts is None:
+        with_counts = getattr(request, "navigation_counts", False)
     user = request.user
     position = current_position(request)
     roles = roles_of(user=user, position=position)
     chosen = [(entry, entry.targets_for(roles)) for entry in ENTRIES]
     chosen = [(entry, targets) for entry, targets in chosen if targets]
     wanted = {key for _entry, targets in chosen for t in targets for key in t.counts}
-    counts = work_counts(user=user, wanted=wanted) if wanted else {}
+    counts = work_counts(user=user, wanted=wanted) if wanted and with_counts else {}
     items = []
     for entry, targets in chosen:
         first = targets[0]
@@ -189,9 +208,10 @@ def build(request) -> Navigation:
             continue
         keys = dict.fromkeys(key for t in targets for key in t.counts)
         items.append(MenuItem(key=entry.key, label=entry.label, url=url, count=sum(counts.get(k, 0) for k in keys),
-                              current=_is_current(request, url, first.query)))
-    return Navigation(roles=roles, positions=account_selectors.held_positions(user=user), current_position=position,
-                      items=items, guide_url=guide.url_for(request, roles=roles, position=position))
+                              counted=bool(keys), current=_is_current(request, url, first.query)))
+    return Navigation(roles=roles, positions=held_positions(user=user), current_position=position, items=items,
+                      guide_url=guide.url_for(request, roles=roles, position=position),
+                      counted=with_counts or not wanted)
 
 
 def navigation(request):

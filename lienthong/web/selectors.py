@@ -39,10 +39,14 @@ def leader_positions(*, agencies) -> list[Position]:
         agency_id=agency.pk, roles=[Role.LEADER]).select_related("agency")]
 
 
-def authority_kinds_held(*, agency_ids) -> frozenset[str]:
-    """The parts in the ranking (``assessment.AuthorityKind``: council, approver, office) that the agencies
-    ``agency_ids`` play, for the navigation and the home page. One query (none without agencies)."""
+
+
+def authority_kinds_by_agency(*, agency_ids) -> dict[int, set[str]]:
+    """The parts in the ranking (``assessment.AuthorityKind``: council, approver, office) each of ``agency_ids``
+    plays, for the menu, the home page and the guide link. One query (none without agencies)."""
     ids = sorted(set(agency_ids))
-    if not ids:
-        return frozenset()
-    return frozenset(AssessmentAuthority.objects.filter(agency_id__in=ids).values_list("kind", flat=True))
+    out: dict[int, set[str]] = {}
+    if ids:
+        for agency_id, kind in AssessmentAuthority.objects.filter(agency_id__in=ids).values_list("agency_id", "kind"):
+            out.setdefault(agency_id, set()).add(kind)
+    return out

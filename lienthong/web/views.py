@@ -27,11 +27,8 @@ from lienthong.authority import selectors as authority_selectors
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.forms import add_domain_errors
 from lienthong.core.text import fold
-from lienthong.delivery import selectors as delivery_selectors
 from lienthong.documents import access, selectors, services
 from lienthong.documents.forms import CancelForm, DocumentFilterForm, IncomingForm, OutgoingForm
-from lienthong.drafting import selectors as draft_selectors
-from lienthong.processing import selectors as processing_selectors
 from lienthong.processing import services as processing_services
 from lienthong.search import selectors as search_selectors
 from lienthong.web import guide, navigation
@@ -58,10 +55,17 @@ def home(request):
     roles = navigation.roles_of(user=request.user, position=position)
     at_work = bool(roles & set(navigation.PEOPLE_AT_WORK))
     counts = navigation.work_counts(user=request.user, wanted=HOME_COUNTS if at_work else ())
+    request.navigation_counts = True  # the menu's counts are among these: read once, shown in the page
     return render(request, "web/home.html", {
-        "positions": account_selectors.held_positions(user=request.user), "position": position, "roles": roles,
+        "positions": navigation.held_positions(user=request.user), "position": position, "roles": roles,
         "counts": counts, "at_work": at_work,
     })
+
+
+@login_required
+def nav_counts(request):
+    """The menu's counters, fetched by every page once loaded (htmx, out-of-band swaps)."""
+    return render(request, "web/_nav_counts.html", {"menu": navigation.build(request, with_counts=True)})
 
 
 @login_required

@@ -538,6 +538,7 @@ def web_cases(w: World) -> list[Case]:
     add("accounts:position_switch", "all my positions", "POST", data={"position": ""}, ok=LOGGED_IN, ok_status=302,
         changes="no")
     # The user guide: no data of anyone's, readable before signing in (the login page links to it).
+    add("documents:nav_counts", ok=LOGGED_IN)  # the menu's counters, each user's own
     add("guide:index", public=True, ok=frozenset(USERS))
     add("guide:page", "lanh-dao", kwargs={"slug": "lanh-dao"}, public=True, ok=frozenset(USERS))
     add("guide:image", "a picture", kwargs={"name": "lanh-dao-trang-chu.png"}, public=True, ok=frozenset(USERS))

@@ -19,7 +19,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var fold = document.createElement("details");
     fold.className = "filters-fold";
     var summary = document.createElement("summary");
-    summary.textContent = document.documentElement.lang === "en" ? "Filters" : "Bộ lọc";
+    summary.textContent = document.body.getAttribute("data-filters-label") || "Bộ lọc";
     fold.appendChild(summary);
     fold.open = !!form.querySelector(".error, .has-error, .errorlist");
     form.parentNode.insertBefore(fold, form);

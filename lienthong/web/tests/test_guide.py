@@ -10,9 +10,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from lienthong.accounts.services import user_create
+from lienthong.testing.builders import PASSWORD
 from lienthong.web import guide
 from lienthong.web.navigation import ENTRIES
-from lienthong.testing.builders import PASSWORD
 
 # URL namespaces that are not pages of the application's own layout: the API, the probes, the language switch,
 # Django's administration (its own templates), the guide itself.
@@ -128,8 +128,9 @@ def test_every_page_links_to_its_section_of_the_persons_guide(client, province):
         assert opens_a_section(client, guide_link(client, url)) == section, (username, url)
 
     # Every page of each person's menu, and the pages everyone has, link to a section that exists.
-    from lienthong.web.navigation import build
     from django.test import RequestFactory
+
+    from lienthong.web.navigation import build
 
     for username in ("clerk.huyen", "leader.huyen", "specialist.huyen.noivu", "quantri"):
         client.force_login(users[username])

@@ -37,9 +37,22 @@ def menu(page) -> list[str]:
     return [a.xpath("normalize-space(text()[1])") for a in page.xpath("//nav[contains(@class, 'mainnav')]/a")]
 
 
+SHOWN = "span[@class='nav-count' and not(@hidden)]"
+
+
 def counters(page) -> dict[str, str]:
-    return {a.xpath("normalize-space(text()[1])"): a.xpath("normalize-space(span[@class='nav-count'])")
-            for a in page.xpath("//nav[contains(@class, 'mainnav')]/a") if a.xpath("span[@class='nav-count']")}
+    """The counts shown on the menu: in the home page, or fetched by the other pages (``/dem-viec/``)."""
+    return {a.xpath("normalize-space(text()[1])"): a.xpath(f"normalize-space({SHOWN})")
+            for a in page.xpath("//nav[contains(@class, 'mainnav')]/a") if a.xpath(SHOWN)}
+
+
+def fetched_counters(client) -> dict[str, str]:
+    """The out-of-band swaps the other pages fetch once loaded: entry key → count shown."""
+    response = client.get("/dem-viec/")
+    assert response.status_code == 200
+    spans = lxml.html.fromstring(f"<div>{response.content.decode()}</div>").xpath("//span")
+    assert all(s.get("hx-swap-oob") == "true" for s in spans)
+    return {s.get("id").removeprefix("nav-count-"): s.text for s in spans if s.get("hidden") is None}
 
 
 def buttons(page) -> list[str]:
@@ -98,23 +111,41 @@ def test_the_menu_counts_what_waits_for_each_role(client, province):
                           draft=drafting.draft_create(actor=u["specialist.xa"], agency=a["xa"], data=data))
     clerk = tree(as_user(client, u["clerk.xa"]))
     assert counters(clerk) == {"Dự thảo": "1"}
-    assert clerk.xpath("normalize-space(//button[contains(@class, 'navtoggle')]/span[@class='nav-count'])") == "1"
+    assert clerk.xpath(f"normalize-space(//button[contains(@class, 'navtoggle')]/{SHOWN})") == "1"
+    # Every other page shows the menu at once and fetches its counts once loaded.
+    documents = tree(client, "/van-ban/")
+    assert counters(documents) == {}
+    assert documents.xpath("//nav[contains(@class, 'mainnav')]/@hx-get") == ["/dem-viec/"]
+    assert fetched_counters(client) == {"drafts": "1", "total": "1"}
+    assert fetched_counters(as_user(client, u["leader.huyen"])) == {"drafts": "1", "total": "1"}
 
 
 def test_the_menu_and_home_read_a_fixed_number_of_queries(client, province):
     """Counted in SQL, each queue once per request: more waiting drafts, no more queries."""
     draft_waiting_for_the_chairman(province)
     as_user(client, province.users["leader.huyen"])
-    for url in ("/", "/van-ban/", "/du-thao/"):
+    for url in ("/", "/dem-viec/", "/van-ban/", "/du-thao/"):
         client.get(url)  # warm the caches of the first request (sessions, calendar)
         with CaptureQueriesContext(connection) as one:
             assert client.get(url).status_code == 200
         for n in range(3):
-            draft_waiting_for_the_chairman(province, subject=f"Tờ trình số {n}")
+            draft_waiting_for_the_chairman(province, subject=f"Tờ trình {url} số {n}")
         with CaptureQueriesContext(connection) as four:
-            page = client.get(url)
+            client.get(url)
         assert len(four) == len(one), (url, len(one), len(four))
-    assert counters(lxml.html.fromstring(page.content.decode()))["Dự thảo"] == "10"
+    assert counters(tree(client))["Dự thảo"] == "13"
+
+
+def test_the_menu_adds_one_query_to_a_page(client, province):
+    """The positions with their agencies' ranking parts: one query; the counts come in their own request."""
+    as_user(client, province.users["leader.huyen"])
+    client.get("/du-thao/")
+    with CaptureQueriesContext(connection) as with_menu:
+        client.get("/du-thao/")
+    with CaptureQueriesContext(connection) as counts:
+        client.get("/dem-viec/")
+    assert any("assessment_assessmentauthority" in q["sql"] for q in with_menu.captured_queries)
+    assert len(counts) <= 12, [q["sql"] for q in counts.captured_queries]
 
 
 def test_only_the_clerk_is_offered_registration(client, province):
@@ -127,7 +158,8 @@ def test_only_the_clerk_is_offered_registration(client, province):
 def test_the_system_administrators_home_leads_to_administration(client, province):
     admin = user_create(username="quantri", password=PASSWORD, full_name="Quản trị", is_system_admin=True)
     home = tree(as_user(client, admin))
-    links = {a.xpath("normalize-space(b)"): a.get("href") for a in home.xpath("//section[contains(@class, 'admin-home')]//a")}
+    links = {a.xpath("normalize-space(b)"): a.get("href")
+             for a in home.xpath("//section[contains(@class, 'admin-home')]//a")}
 
     assert links["Trang quản trị"] == "/quan-tri/"
     assert links["Khóa đăng nhập"] == "/tai-khoan/khoa-dang-nhap/"
