@@ -87,6 +87,12 @@ test: install dev-venv bytecode
 bytecode:
 	@$(BIN)/python -m compileall -q -j 0 lienthong bench manage.py
 
+# The user guide's pictures (docs/huong-dan/anh): retaken by the browser test that walks every role's pages.
+.PHONY: guide-images
+guide-images: dev-venv
+	LIENTHONG_GUIDE_IMAGES=$(CURDIR)/docs/huong-dan/anh $(BIN)/python -m pytest -n 0 -p no:cacheprovider \
+		lienthong/browser_tests/test_phone.py
+
 # Style and import rules (ruff), the layer contracts (import-linter) and types of services and selectors (mypy),
 # all configured in pyproject.toml. All three run; the target fails if any of them found something.
 lint: dev-venv

@@ -156,6 +156,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "lienthong.accounts.context_processors.current_positions",
                 "lienthong.notifications.context_processors.unread",
+                "lienthong.web.navigation.navigation",
             ],
         },
     },

@@ -70,7 +70,8 @@ def position_agencies(*, user: User) -> HeldAgencies:
 
 
 def _read_position_agencies(user: User) -> HeldAgencies:
-    rows = list(active_positions(user=user).values_list("agency_id", "role", "unit_id"))
+    # From the same read as the menu's and the home page's (``held_positions``): one read of positions a request.
+    rows = [(p.agency_id, p.role, p.unit_id) for p in held_positions(user=user)]
     return HeldAgencies(
         all_ids=frozenset(a for a, _r, _u in rows),
         full_ids=frozenset(a for a, r, u in rows if _is_full_access(r, u)),
@@ -187,3 +188,24 @@ def live_web_sessions(*, user: User, current_key: str | None) -> list[WebSession
 def login_failures_since(since: dt.datetime) -> int:
     """Failed logins (wrong passwords) since ``since``, every account and address: for /metrics."""
     return LoginFailure.objects.filter(at__gte=since).count()
+
+
+# --- The position a person works in now (issue 18) ----------------------------------------------------------
+# A person with several positions chooses the one they work in now with the switcher in the header; the
+# session keeps its id under this key. It chooses the menu and the home page only: what the person may see
+# and do stays that of all their active positions (the permission querysets above).
+CURRENT_POSITION_SESSION_KEY = "lienthong_position_id"
+
+
+def held_positions(*, user: User) -> list[Position]:
+    """The user's active positions with their agencies and units, in a fixed order; one query per request."""
+    if user.pk is None:
+        return []
+    return request_memo.remember(("held_positions", user.pk), lambda: list(
+        active_positions(user=user).select_related("agency", "unit").order_by("agency__name", "role", "pk")))
+
+
+def current_position(*, user: User, position_id) -> Position | None:
+    """The held position chosen in the switcher (``position_id`` from the session), or None for "all my
+    positions" (nothing chosen, or a position no longer held)."""
+    return next((p for p in held_positions(user=user) if p.pk == position_id), None)

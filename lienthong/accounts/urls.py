@@ -10,6 +10,7 @@ urlpatterns = [
     path("phien/", views.sessions, name="sessions"),
     path("phien/ma-truy-cap/<int:token_id>/thu-hoi/", views.token_revoke, name="token_revoke"),
     path("phien/dang-nhap/<int:session_id>/thu-hoi/", views.session_revoke, name="session_revoke"),
+    path("vi-tri/", views.position_switch, name="position_switch"),
     path("khoa-dang-nhap/", views.lockouts, name="lockouts"),
     path("khoa-dang-nhap/<int:throttle_id>/go-khoa/", views.lockout_lift, name="lockout_lift"),
 ]

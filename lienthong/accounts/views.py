@@ -17,6 +17,7 @@ from lienthong.core.views import domain_errors_as_pages, forbidden
 __all__ = ["client_ip"]  # the API resolves the client address the same way
 
 INVALID_LOGIN = gettext_lazy("Tên đăng nhập hoặc mật khẩu không đúng.")
+POSITION_NOT_HELD = gettext_lazy("Bạn không giữ vị trí công tác này.")
 
 
 def throttled_authenticate(form, username: str, password: str):
@@ -124,3 +125,21 @@ def lockout_lift(request, throttle_id: int):
     row = services.login_throttle_lift(actor=request.user, throttle_id=throttle_id)
     messages.success(request, _("Đã gỡ khóa đăng nhập: %(w)s") % {"w": row.username or row.key})
     return redirect("accounts:lockouts")
+
+
+# --- The position a person with several works in now (issue 18) ------------------------------------------------
+
+@login_required
+@require_POST
+def position_switch(request):
+    """Choose the position whose menu and home page are shown (empty: all positions); back to the home page."""
+    raw = request.POST.get("position", "").strip()
+    if not raw:
+        request.session.pop(selectors.CURRENT_POSITION_SESSION_KEY, None)
+    else:
+        position = selectors.current_position(user=request.user, position_id=int(raw) if raw.isdigit() else None)
+        if position is None:
+            messages.error(request, str(POSITION_NOT_HELD))
+        else:
+            request.session[selectors.CURRENT_POSITION_SESSION_KEY] = position.pk
+    return redirect("documents:home")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from lienthong.accounts import selectors as account_selectors
 from lienthong.accounts.models import Position, Role, User
 from lienthong.agencies.models import Agency
+from lienthong.assessment.models import AssessmentAuthority
 
 
 def positions_with_agencies(*, user: User) -> list[Position]:
@@ -36,3 +37,16 @@ def leader_positions(*, agencies) -> list[Position]:
     """The leaders of these agencies, for the signer picker of an outgoing paper registration."""
     return [p for agency in agencies for p in account_selectors.agency_people(
         agency_id=agency.pk, roles=[Role.LEADER]).select_related("agency")]
+
+
+
+
+def authority_kinds_by_agency(*, agency_ids) -> dict[int, set[str]]:
+    """The parts in the ranking (``assessment.AuthorityKind``: council, approver, office) each of ``agency_ids``
+    plays, for the menu, the home page and the guide link. One query (none without agencies)."""
+    ids = sorted(set(agency_ids))
+    out: dict[int, set[str]] = {}
+    if ids:
+        for agency_id, kind in AssessmentAuthority.objects.filter(agency_id__in=ids).values_list("agency_id", "kind"):
+            out.setdefault(agency_id, set()).add(kind)
+    return out

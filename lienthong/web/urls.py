@@ -8,6 +8,7 @@ from lienthong.web import reports_home, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dem-viec/", views.nav_counts, name="nav_counts"),
     path("van-ban/", views.document_list, name="list"),
     path("van-ban/<int:document_id>/", views.document_detail, name="detail"),
     path("van-ban/dang-ky-di/", views.register_outgoing, name="register_outgoing"),

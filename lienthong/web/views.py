@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -29,16 +29,17 @@ from lienthong.authority import selectors as authority_selectors
 from lienthong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lienthong.core.forms import add_domain_errors
 from lienthong.core.text import fold
-from lienthong.delivery import selectors as delivery_selectors
 from lienthong.documents import access, selectors, services
 from lienthong.documents.forms import CancelForm, DocumentFilterForm, IncomingForm, OutgoingForm
-from lienthong.drafting import selectors as draft_selectors
-from lienthong.processing import selectors as processing_selectors
 from lienthong.processing import services as processing_services
 from lienthong.search import selectors as search_selectors
+from lienthong.web import guide, navigation
 from lienthong.web import selectors as web_selectors
 
 PAGE_SIZE = 25
+# The queues counted on the home page (navigation.work_counts).
+HOME_COUNTS = ("to_receive", "to_register", "recall", "to_submit", "to_issue", "to_approve", "to_assign",
+               "overdue", "to_process", "my_drafts")
 # What a registration through the forms confirms.
 NUMBERED = gettext_lazy("Đã cấp số %(s)s.")
 REGISTERED_INCOMING = gettext_lazy("Đã vào sổ văn bản đến, số đến %(n)s.")
@@ -53,12 +54,23 @@ SEARCH_NOT_EXACT = gettext_lazy("Không có văn bản nào khớp đúng dấu 
 
 @login_required
 def home(request):
-    positions = web_selectors.positions_with_agencies(user=request.user)
-    roles = {p.role for p in positions}
-    counts = {**draft_selectors.queue_counts(user=request.user), **processing_selectors.queue_counts(user=request.user)}
-    if "clerk" in roles:
-        counts.update(delivery_selectors.inbox_counts(user=request.user))
-    return render(request, "web/home.html", {"positions": positions, "roles": roles, "counts": counts})
+    """The work of the position chosen in the header (or of all the person's positions): its queues with
+    their counts, the registration buttons for a văn thư, the administration for a system administrator."""
+    position = navigation.current_position(request)
+    roles = navigation.roles_of(user=request.user, position=position)
+    at_work = bool(roles & set(navigation.PEOPLE_AT_WORK))
+    counts = navigation.work_counts(user=request.user, wanted=HOME_COUNTS if at_work else ())
+    request.navigation_counts = True  # the menu's counts are among these: read once, shown in the page
+    return render(request, "web/home.html", {
+        "positions": navigation.held_positions(user=request.user), "position": position, "roles": roles,
+        "counts": counts, "at_work": at_work,
+    })
+
+
+@login_required
+def nav_counts(request):
+    """The menu's counters, fetched by every page once loaded (htmx, out-of-band swaps)."""
+    return render(request, "web/_nav_counts.html", {"menu": navigation.build(request, with_counts=True)})
 
 
 @login_required
@@ -251,3 +263,29 @@ def _register_document(request, *, outgoing: bool):
     # A refused registration (a field, a file) answers 422 with the form and its messages.
     return render(request, "web/register_form.html", {"form": form, "title": title, "outgoing": outgoing},
                   status=422 if request.method == "POST" else 200)
+
+
+# --- The user guide (issue 18): docs/huong-dan/ rendered by ``web.guide`` ---------------------------------------
+
+def guide_index(request):
+    return _guide_page(request, guide.INDEX)
+
+
+def guide_page(request, slug: str):
+    return _guide_page(request, slug)
+
+
+def _guide_page(request, slug: str):
+    found = guide.guide(slug)
+    if found is None:
+        raise Http404(_("Không có trang hướng dẫn này."))
+    others = [g for g in (guide.guide(s) for s in guide.ROLE_GUIDES_IN_INDEX) if g is not None]
+    return render(request, "web/guide.html", {"guide": found, "others": others})
+
+
+def guide_image(request, name: str):
+    if not guide.IMAGE_NAME.match(name) or not (guide.IMAGE_DIR / name).is_file():
+        raise Http404(_("Không có hình này."))
+    response = FileResponse((guide.IMAGE_DIR / name).open("rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -534,6 +534,15 @@ def web_cases(w: World) -> list[Case]:
     add("accounts:session_revoke", "clerk.xa's other session", "POST",
         kwargs={"session_id": d["session_clerk_xa"]}, ok=people("clerk.xa"), ok_status=302)
     add("accounts:lockouts", ok=people("sysadmin"), refused=LOGGED_IN - people("sysadmin"))
+    # The switch between one's own positions (issue 18): only the session changes; a position not held is refused
+    # with a message on the home page (lienthong/web/tests/test_navigation.py).
+    add("accounts:position_switch", "all my positions", "POST", data={"position": ""}, ok=LOGGED_IN, ok_status=302,
+        changes="no")
+    # The user guide: no data of anyone's, readable before signing in (the login page links to it).
+    add("documents:nav_counts", ok=LOGGED_IN)  # the menu's counters, each user's own
+    add("guide:index", public=True, ok=frozenset(USERS))
+    add("guide:page", "lanh-dao", kwargs={"slug": "lanh-dao"}, public=True, ok=frozenset(USERS))
+    add("guide:image", "a picture", kwargs={"name": "lanh-dao-trang-chu.png"}, public=True, ok=frozenset(USERS))
     add("accounts:lockout_lift", "leader.huyen", "POST", kwargs={"throttle_id": d["throttle_leader_huyen"]},
         ok=people("sysadmin"), ok_status=302, refused=LOGGED_IN - people("sysadmin"))
     add("api:openapi-json", public=True, ok=frozenset(USERS))
@@ -1153,7 +1162,7 @@ def _report(user: str, failures: list[tuple[Case, list[str]]]) -> str:
 
 
 # Pages that are the same whoever asks (the API's own documentation, the probes): asked as these two only.
-SAME_FOR_ALL = {"api:openapi-json", "api:openapi-view", "api:api-root",
+SAME_FOR_ALL = {"api:openapi-json", "api:openapi-view", "api:api-root", "guide:index", "guide:page", "guide:image",
                 "monitoring:healthz", "monitoring:readyz", "monitoring:metrics"}
 
 
