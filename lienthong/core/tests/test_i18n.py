@@ -82,7 +82,10 @@ def test_choosing_english_in_the_footer_translates_the_pages(compiled_messages, 
     assert tree.get("lang") == "en"
     assert nav_labels(tree) == NAV_EN
     html = clerk_client.get(LIST).content.decode()
-    for label in NAV_VI + ["Đăng xuất", "Tìm kiếm", "Loại văn bản", "Cơ quan ban hành", "Ngôn ngữ"]:
+    # "Báo cáo" is also a document type's name (data, shown as typed in the type filter): the menu is checked
+    # through nav_labels above.
+    for label in [v for v in NAV_VI if v != "Báo cáo"] + ["Đăng xuất", "Tìm kiếm", "Loại văn bản",
+                                                          "Cơ quan ban hành", "Ngôn ngữ"]:
         assert label not in html, f"untranslated: {label}"
     labels = {lab.text_content().strip() for lab in tree.xpath("//form[contains(@class, 'filters')]//label")}
     assert {"Search", "Register type", "Year", "Document type", "Urgency", "Issuing agency"} <= labels

@@ -18,11 +18,11 @@ from lienthong.testing.builders import PASSWORD, doc_type, pdf_upload
 pytestmark = pytest.mark.django_db
 
 CLERK_MENU = ["Tiếp nhận", "Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Sổ văn bản", "Hồ sơ",
-              "Danh mục cơ quan"]
+              "Báo cáo", "Danh mục cơ quan"]
 LEADER_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Hồ sơ", "Xếp hạng CNTT",
-               "Dịch vụ công"]
+               "Dịch vụ công", "Báo cáo"]
 SPECIALIST_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Hồ sơ"]
-ADMIN_MENU = ["Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Danh mục cơ quan", "Khóa đăng nhập",
+ADMIN_MENU = ["Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", "Danh mục cơ quan", "Khóa đăng nhập",
               "Quản trị hệ thống"]
 REGISTER_BUTTONS = ["Đăng ký văn bản đến", "Đăng ký văn bản đi"]
 
@@ -91,8 +91,8 @@ def test_the_provincial_office_and_the_council_see_oversight_and_the_ranking(cli
     office = menu(tree(as_user(client, province.users["specialist.vp"])))
     council = menu(tree(as_user(client, province.users["leader.stttt"])))
 
-    assert office == [*SPECIALIST_MENU, "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công"]
-    assert council == [*LEADER_MENU[:6], "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công"]
+    assert office == [*SPECIALIST_MENU, "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo"]
+    assert council == [*LEADER_MENU[:6], "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo"]
     # A commune leader does not oversee the province.
     assert "Giám sát sử dụng" not in menu(tree(as_user(client, province.users["leader.xa"])))
 
@@ -204,3 +204,20 @@ def test_one_position_shows_no_switcher(client, province):
     home = tree(as_user(client, province.users["leader.huyen"]))
     assert not home.xpath("//form[contains(@class, 'position-switch')]")
     assert "Làm việc ở vị trí này" not in home.text_content()
+
+
+def test_the_archivists_menu_and_home_lead_to_the_archive(client, province):
+    archivist = user_create(username="luutru.huyen", password=PASSWORD, full_name="Lưu trữ huyện",
+                            positions=[(province.agencies["huyen"], Role.ARCHIVIST, "Lưu trữ viên")])
+    home = tree(as_user(client, archivist))
+    links = {a.xpath("normalize-space(b)"): a.get("href")
+             for a in home.xpath("//section[contains(@class, 'archive-home')]//a")}
+
+    assert menu(home) == ["Hồ sơ"]
+    assert links["Nộp lưu"] == "/ho-so/nop-luu/" and links["Hồ sơ đang bảo quản"] == "/ho-so/luu-tru/"
+    assert "Bạn chưa được giao vị trí công tác nào" not in home.text_content()
+    assert not home.xpath("//a[normalize-space()='Đăng ký văn bản đến']")
+    guide_link = home.xpath("//a[contains(@class, 'guide-link')]/@href")[0]
+    assert guide_link.startswith("/huong-dan/luu-tru/")
+    for url in links.values():
+        assert client.get(url).status_code == 200, url
