@@ -166,6 +166,7 @@ def check_menu(page: Page, base_url: str) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.layout
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_leaders_and_specialists_pages_fit_a_phone_and_the_guide_shows_each_role(live_server, demo_browser):
     """One load of the demo for both: the guide's pictures first, then the walk on a phone."""

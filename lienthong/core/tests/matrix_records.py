@@ -110,7 +110,8 @@ def web_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
         ok=owner, ok_status=302, refused=sees_file)
     keepers, huyen_keepers = _keepers(people)
     expired = {"case_file_id": d["file_expired"]}
-    add("records:file_package", "file_expired (closed)", kwargs=expired, ok=sees_file)
+    # A closed file is also the archive's (specialist.huyen's second position, matrix_handover): it exports it.
+    add("records:file_package", "file_expired (closed)", kwargs=expired, ok=sees_file | people("specialist.huyen"))
     add("records:file_package", "file_noivu (open: back to the file)", kwargs=f, ok=sees_file, ok_status=302)
     add("records:statistics", ok=keepers, refused=LOGGED_IN - keepers)
     add("records:statistics_export", ok=keepers, refused=LOGGED_IN - keepers)
@@ -158,7 +159,7 @@ def api_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
         data={"retention_confirmed": True, "reason": "Việc đã xong"}, ok=owner, refused=sees_file)
     keepers, huyen_keepers = _keepers(people)
     add("GET /api/dossiers/{case_file_id}/package", "file_expired (closed)",
-        url=f"/api/dossiers/{d['file_expired']}/package", ok=sees_file)
+        url=f"/api/dossiers/{d['file_expired']}/package", ok=sees_file | people("specialist.huyen"))
     add("GET /api/dossiers/{case_file_id}/package", "file_noivu (open)", url=f"{base}/package",
         refused=sees_file, refused_status=400)
     add("GET /api/dossiers/statistics", "keepers", url="/api/dossiers/statistics?year=2018", ok=keepers,

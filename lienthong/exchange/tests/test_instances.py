@@ -11,7 +11,9 @@ import pytest
 
 from lienthong.testing.exchange_runs import fault_run, hub_run
 
-pytestmark = pytest.mark.xdist_group("processes")  # they start processes: not beside the other such tests
+# They start processes: one after another on one worker, in a group of their own, so that they run beside the
+# browser tests (group "processes") rather than after them; their timeouts allow for the shared cores.
+pytestmark = pytest.mark.xdist_group("instances")
 
 
 def test_nothing_is_lost_or_duplicated_while_the_receiver_crashes_and_the_network_drops_connections(tmp_path):

@@ -121,7 +121,7 @@ def test_receive_register_submit_assign_delegate_work_and_complete_through_the_p
     assert doc_url(incoming) + "#xu-ly" in queue.content.decode()
     shown = leader.get(doc_url(incoming))
     default = page(shown).xpath("//input[@name='a-row-0-deadline']/@value")[0]
-    assert default == "2018-03-27"  # 10 working days after 13/03/2018 (the province default for normal)
+    assert default == "27/03/2018"  # 10 working days after 13/03/2018 (the province default for normal)
     targets = page(shown).xpath("//select[@name='a-row-0-target']//option/@value")
     assert f"unit:{p.units['noivu'].pk}" in targets and f"user:{u['specialist.huyen.noivu'].pk}" in targets
     response = leader.post(reverse("processing:assign", args=[handling.pk]), assign_post(
@@ -502,7 +502,7 @@ def test_default_deadline_never_falls_after_the_documents_own_and_a_later_one_ne
     leader = as_user(client, p, "leader.huyen")
     shown = page(leader.get(doc_url(incoming)))
     assert set(shown.xpath("//input[starts-with(@name, 'a-row-') and contains(@name, '-deadline')]/@value")) == {
-        due.isoformat()}
+        due.strftime("%d/%m/%Y")}
 
     late = (due + dt.timedelta(days=5)).isoformat()
     url = reverse("processing:assign", args=[incoming.handling.pk])

@@ -164,7 +164,7 @@ def test_the_catalogue_costs_the_same_queries_for_few_or_many_rows(client, liste
         with CaptureQueriesContext(connection) as ctx:
             c.get(url, params)
         baseline[name] = len(ctx.captured_queries)
-    assert baseline["agency"] <= 13 and baseline["summary"] <= 12
+    assert baseline["agency"] <= 14 and baseline["summary"] <= 13  # the menu reads its entries once (web.navigation)
     for i in range(40):
         proc = _procedure(stttt, f"3.{i:04d}", level="mot_phan")
         ProcedureMonth.objects.create(procedure=proc, month=dt.date(2023, 2, 1), online_level="mot_phan", total=4,
