@@ -79,9 +79,11 @@ run: demo static
 # they run one after another on one worker while the other workers take the rest. PYTEST_ARGS adds options, e.g.
 # `make test PYTEST_ARGS="-n 0 lienthong/signing"` for one app without workers.
 # On PostgreSQL (DATABASE_URL set) the `layout` walks (390 px overflow on every page, the guide's pictures) are
-# left out: they check CSS and templates, which the SQLite pass already covers. --durations lists the slowest.
+# left out: they check CSS and templates, which the SQLite pass already covers; so are the `instances` runs
+# (several real instances, each migrating its own database: minutes), whose PostgreSQL form is
+# `bench/exchange.py --fault` (docs/decisions.md). --durations lists the slowest tests.
 PYTEST_WORKERS ?= auto
-PYTEST_DB_ARGS = $(if $(DATABASE_URL),-m "not layout",)
+PYTEST_DB_ARGS = $(if $(DATABASE_URL),-m "not layout and not instances",)
 test: install dev-venv bytecode
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_DB_ARGS) $(PYTEST_ARGS)
 

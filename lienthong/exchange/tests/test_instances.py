@@ -13,7 +13,8 @@ from lienthong.testing.exchange_runs import fault_run, hub_run
 
 # They start processes: one after another on one worker, in a group of their own, so that they run beside the
 # browser tests (group "processes") rather than after them; their timeouts allow for the shared cores.
-pytestmark = pytest.mark.xdist_group("instances")
+# On PostgreSQL (`make test` with DATABASE_URL) they are left out by their marker: see the Makefile.
+pytestmark = [pytest.mark.xdist_group("instances"), pytest.mark.instances]
 
 
 def test_nothing_is_lost_or_duplicated_while_the_receiver_crashes_and_the_network_drops_connections(tmp_path):
