@@ -9,6 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy
 
 # Django refused a request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (``body_too_large_answer``).
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BODY_TOO_LARGE = gettext_lazy("Dữ liệu gửi lên quá lớn: phần nội dung ngoài tệp đính kèm vượt %(limit)s.")
 
 

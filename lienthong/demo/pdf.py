@@ -113,8 +113,9 @@ def _html(c: PdfContent) -> str:
     return "<html><head><meta charset='utf-8'></head><body>" + "".join(parts) + "</body></html>"
 
 
-def tiny_pdf(text: str = "Thong bao ket luan") -> bytes:
-    """A valid one-page PDF carrying ``text`` (ASCII) as real, extractable text."""
+def tiny_pdf(text: str = "Thong bao ket luan", *, filler_hex: bytes | None = None) -> bytes:
+    """A valid one-page PDF carrying ``text`` (ASCII) as real, extractable text; with ``filler_hex`` (hex
+    digits), also an unreferenced stream of those bytes, to give the file weight."""
     content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -124,6 +125,9 @@ def tiny_pdf(text: str = "Thong bao ket luan") -> bytes:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    if filler_hex is not None:
+        objs.append(b"<< /Length %d /Filter /ASCIIHexDecode >>\nstream\n" % (len(filler_hex) + 1) + filler_hex
+                    + b">\nendstream")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []

@@ -440,6 +440,18 @@ def draft_approve_and_sign(*, actor, draft: Draft, method: str = "paper", upload
         raise ValidationFailed({"method": [_("Ký bằng USB token: hãy duyệt trước, rồi ký bằng chương trình ký.")]})
     signing = method_get(method)
     _require_turn(actor, draft, (S.APPROVAL,), _("duyệt và ký"))
+
+    def approve_first():
+        _approve(actor, draft, note=note, urgency=urgency)
+        draft.state = S.SIGNING
+
+    return _sign_and_store(actor, draft, signing, uploads=uploads, options=options, before=approve_first)
+
+
+def _sign_and_store(actor, draft: Draft, signing, *, uploads, options: dict | None, before=None) -> Draft:
+    """The personal signature over the draft's files, stored as the signed original and the draft moved to
+    numbering; ``before`` runs first in the same transaction. The signature is made before anything is
+    written, and files already written are discarded if the transaction fails."""
     _require_authority(draft)
     errors: dict[str, list] = {}
     read = _read(uploads, "files", errors)
@@ -451,8 +463,8 @@ def draft_approve_and_sign(*, actor, draft: Draft, method: str = "paper", upload
     written: list[str] = []
     try:
         with transaction.atomic():
-            _approve(actor, draft, note=note, urgency=urgency)
-            draft.state = S.SIGNING
+            if before is not None:
+                before()
             _store(draft, result.files, FileRole.SIGNED, actor, written)
             _move(actor=actor, draft=draft, to_state=S.TO_NUMBER, action="sign", note=result.summary,
                   summary=result.summary)
@@ -535,24 +547,7 @@ def draft_sign(*, actor, draft: Draft, method: str = "paper", uploads=(), option
     paper_by_clerk = method == "paper" and is_clerk_of(actor, draft.agency_id)
     if not (draft.state == S.SIGNING and paper_by_clerk):
         _require_turn(actor, draft, (S.SIGNING,), _("ký"))
-    _require_authority(draft)
-    errors: dict[str, list] = {}
-    read = _read(uploads, "files", errors)
-    if errors:
-        raise ValidationFailed(errors)
-    result = signing.sign_personal(SignRequest(actor=actor, agency=draft.agency, uploads=read,
-                                               current_files=_current(draft, (FileRole.DRAFT,)),
-                                               options=options or {}, draft=draft))
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            _store(draft, result.files, FileRole.SIGNED, actor, written)
-            _move(actor=actor, draft=draft, to_state=S.TO_NUMBER, action="sign", note=result.summary,
-                  summary=result.summary)
-        return draft
-    except BaseException:
-        document_services.files_discard(written)
-        raise
+    return _sign_and_store(actor, draft, signing, uploads=uploads, options=options)
 
 
 def draft_number(*, actor, draft: Draft, register_id: int | None = None, today: dt.date | None = None) -> Document:

@@ -8,13 +8,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienthong.core.errors import ValidationFailed
 from lienthong.core.forms import add_domain_errors
-from lienthong.core.http import file_response
+from lienthong.core.http import XLSX_TYPE, file_response
 from lienthong.core.views import domain_errors_as_pages
 from lienthong.records import handover, selectors
 from lienthong.records import handover_selectors as reads
@@ -27,20 +26,9 @@ from lienthong.records.handover_forms import (
     UsageRecordForm,
     UsageRequestForm,
 )
+from lienthong.records.views import _back, _int
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
-
-
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 18 else None
-
-
-def _back(request, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
 
 
 def _errors_as_messages(request, exc: ValidationFailed) -> None:

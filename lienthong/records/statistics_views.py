@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from lienthong.core.http import file_response
+from lienthong.core.http import XLSX_TYPE, file_response
 from lienthong.core.views import domain_errors_as_pages
 from lienthong.records import statistics as records_statistics
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request) -> int | None:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.forms import add_domain_errors
-from lienthong.core.http import file_response
+from lienthong.core.http import XLSX_TYPE, file_response
 from lienthong.core.spreadsheets import ImportRejected, RowError, SpreadsheetError
 from lienthong.core.views import domain_errors_as_pages
 from lienthong.records import disposal, handover_selectors, package_export, selectors, services
@@ -30,7 +30,6 @@ from lienthong.records.forms import (
 )
 from lienthong.records.models import CaseFileState, PlanState
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 FILED = gettext_lazy("Đã đưa %(k)s văn bản vào hồ sơ %(n)s.")

@@ -16,7 +16,6 @@ Everything goes through the application's services, as the web pages and the sch
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -38,6 +37,7 @@ from lienthong.agencies.models import Agency
 from lienthong.agencies.services import external_agency_upsert
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState
+from lienthong.demo.pdf import tiny_pdf
 from lienthong.documents import services as document_services
 from lienthong.documents.models import Document
 from lienthong.exchange import services
@@ -48,29 +48,7 @@ from lienthong.testing.builders import doc_input, make_agency, make_levels
 def padded_pdf(text: str, size: int, *, seed: int = 0) -> bytes:
     """A valid one-page PDF of about ``size`` bytes: ``text`` on the page and an unreferenced hex stream of
     seeded random bytes (a scan's weight, no keyword an upload check could trip on)."""
-    content = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
-    filler = random.Random(seed).randbytes(max(size - 700, 0) // 2).hex().encode()
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d /Filter /ASCIIHexDecode >>\nstream\n" % (len(filler) + 1) + filler + b">\nendstream",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return out.getvalue()
+    return tiny_pdf(text, filler_hex=random.Random(seed).randbytes(max(size - 700, 0) // 2).hex().encode())
 
 
 def setup(*, agencies: list[dict], external: list[dict], partners: list[dict], password: str) -> dict:
