@@ -17,9 +17,16 @@ def _xdist_group(item: pytest.Item) -> str | None:
     if (item.path.name.startswith("test_concurrency") or "browser_tests" in item.path.parts
             or "live_server" in getattr(item, "fixturenames", ())):
         return "processes"
-    if item.get_closest_marker("slow_once"):
+    if item.get_closest_marker("slow_once") or _in_loaded_demo(item):
         return "once"
     return None
+
+
+def _in_loaded_demo(item: pytest.Item) -> bool:
+    """A test of lienthong/demo/tests/loaded reads the demo its package loads once (half a minute): on a
+    second worker the package would load it again."""
+    parts = item.path.parts
+    return len(parts) >= 3 and parts[-3:-1] == ("tests", "loaded") and "demo" in parts
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (it appends the group to the test's id)
@@ -28,6 +35,27 @@ def pytest_collection_modifyitems(config, items):
         group = _xdist_group(item)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+    _once_per_database(config, items)
+
+
+# --- The second pass (.ci/run: the suite on SQLite, then on PostgreSQL) ----------------------------------------
+# A test that takes no database fixture cannot reach the database under test (pytest-django blocks it): it
+# checks pure code (edXML, PDF signing, OCR, settings, conventions) whose result does not depend on the engine.
+# On PostgreSQL it would repeat the SQLite pass exactly, so it runs once, on SQLite. A test that reaches the
+# engine under test another way (a subprocess given its DATABASE_URL, ``connection.vendor``) says so with the
+# ``both_databases`` mark and runs in both passes. docs/decisions.md, "Engine-independent tests run once".
+def _once_per_database(config, items) -> None:
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    kept, dropped = [], []
+    for item in items:
+        runs_here = _database_use(item)[0] or item.get_closest_marker("both_databases")
+        (kept if runs_here else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 # A transactional test (real commits: the races, the live server) empties the database when it ends, and the

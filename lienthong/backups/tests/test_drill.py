@@ -17,7 +17,7 @@ from django.db import connection
 
 from lienthong.backups import services
 
-pytestmark = [pytest.mark.slow_once, pytest.mark.xdist_group("processes")]
+pytestmark = [pytest.mark.slow_once, pytest.mark.xdist_group("processes"), pytest.mark.both_databases]
 
 _COUNTS = """
 import json

@@ -129,6 +129,7 @@ def scratch_database_url(tmp_path):
 
 
 @pytest.mark.slow_once  # migrates a new database three times in other processes
+@pytest.mark.both_databases  # of the engine under test
 def test_search_migrations_go_back_and_forth(scratch_database_url):
     env = {**os.environ, "DATABASE_URL": scratch_database_url}
 
