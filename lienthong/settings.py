@@ -388,6 +388,10 @@ SIGNING_CACHE_DIR = VAR_DIR / "cache" / "signing"  # the stamp font rescaled to 
 SIGNING_MAX_PDF_BYTES = 50 * 1024 * 1024
 # Reminders: an open assignment is "due soon" this many working days before its deadline.
 REMINDER_DUE_SOON_WORKING_DAYS = env_int("REMINDER_DUE_SOON_WORKING_DAYS", 2)
+# The usage dashboard's thresholds until the overseeing agency saves its own ("Lưu làm ngưỡng mặc định"): shares
+# are ratios, overdue items a count. No published figure fixes them (docs/decisions.md); a province edits them here.
+OVERSIGHT_DEFAULT_THRESHOLDS = {"active_user_share": 0.7, "sent_electronically_share": 0.8,
+                                "digital_sign_valid_share": 0.8, "overdue_items": 10}
 # Text extraction runs inline for files up to this size; larger ones go to a background job.
 TEXT_EXTRACTION_INLINE_MAX_BYTES = env_int("TEXT_EXTRACTION_INLINE_MAX_BYTES", 5 * 1024 * 1024)
 # Dates typed for a document (issued, received, due) are refused before 1 January of this year: 1945, the

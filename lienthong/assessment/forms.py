@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.core.forms import VietnameseDecimalField
 from lienthong.core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, SHORT_NOTE_MAX_LENGTH, TOO_LONG
 
 from .services import UnitInput
@@ -98,7 +99,7 @@ class UnitRowForm(forms.Form):
 
 class AdjustForm(forms.Form):
     criterion_code = forms.ChoiceField(label=_("Tiêu chí"))
-    new_points = forms.DecimalField(label=_("Điểm mới"), min_value=0, max_digits=8, decimal_places=3)
+    new_points = VietnameseDecimalField(label=_("Điểm mới"), min_value=0, max_digits=8, decimal_places=3)
     # Not ``required`` here: the service's own message ("Phải nêu lý do điều chỉnh điểm.") is the one shown.
     reason = forms.CharField(label=_("Lý do điều chỉnh"), required=False, max_length=REASON_MAX_LENGTH,
                              error_messages={"max_length": TOO_LONG},

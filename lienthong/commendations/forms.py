@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.core.forms import VietnameseDecimalField
+
 from .rules import CommendationRules
 from .services import MIN_YEAR
 from .tables import MAX_BYTES
@@ -26,9 +28,9 @@ class RulesForm(forms.Form):
     class_levels = forms.IntegerField(label=_("Số mức xếp loại được xét"), min_value=1, max_value=5,
                                       help_text=_("1 = chỉ mức cao nhất (Xuất sắc); 2 = thêm mức Tốt…"))
     top_n = forms.IntegerField(label=_("Lấy bao nhiêu hạng đầu mỗi nhóm"), min_value=1, max_value=50)
-    min_reform_index = forms.DecimalField(label=_("Ngưỡng chỉ số CCHC"), min_value=0, max_value=100,
+    min_reform_index = VietnameseDecimalField(label=_("Ngưỡng chỉ số CCHC"), min_value=0, max_value=100,
                                           decimal_places=2, max_digits=5)
-    it_weight = forms.DecimalField(label=_("Trọng số CNTT trong điểm kết hợp"), min_value=0, max_value=1,
+    it_weight = VietnameseDecimalField(label=_("Trọng số CNTT trong điểm kết hợp"), min_value=0, max_value=1,
                                    decimal_places=2, max_digits=3)
     reform_year = forms.IntegerField(label=_("Năm chỉ số CCHC"), min_value=MIN_YEAR, required=False,
                                      help_text=_("Để trống: năm của đợt đánh giá."))

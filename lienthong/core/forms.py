@@ -1,8 +1,9 @@
-"""Showing a service's refusal on a Django form (one helper for every app's pages)."""
+"""Form helpers shared by every app: showing a service's refusal on a form; numbers typed the Vietnamese way."""
 
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lienthong.core.errors import DomainError, ValidationFailed
 
@@ -18,3 +19,32 @@ def add_domain_errors(form: forms.BaseForm, exc: DomainError, *, aliases: dict[s
         name = (aliases or {}).get(name, name)
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+NOT_A_NUMBER = _("Nhập một số, ví dụ 85 hoặc 85,5 (dấu phẩy trước phần thập phân).")
+
+
+class VietnameseDecimalField(forms.DecimalField):
+    """A decimal typed the Vietnamese way ("85,5", "1.234,5"; also "85.5") in a text box that shows it back with
+    a comma (``core.widgets.NumberText``), whatever the page's language or the browser's."""
+
+    default_error_messages = {"invalid": NOT_A_NUMBER}
+
+    def __init__(self, **kwargs):
+        from lienthong.core.widgets import NumberText
+
+        kwargs.setdefault("widget", NumberText)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {}  # no min/max/step attributes: they belong to a number input, not a text box
+
+    def to_python(self, value):
+        from lienthong.core.numbers import parse_number
+
+        if value in self.empty_values:
+            return None
+        number = parse_number(str(value))
+        if number is None or not number.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number

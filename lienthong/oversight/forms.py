@@ -4,12 +4,15 @@ that the page, the drill-down and the XLSX export show the same rows."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.core.forms import VietnameseDecimalField
 from lienthong.core.months import MonthField  # noqa: F401 - re-exported: ``YYYY-MM``, years 2000–2100
+from lienthong.core.numbers import vietnamese_number
 from lienthong.core.widgets import DayInput
 from lienthong.oversight.definitions import VN, month_start
 
@@ -26,9 +29,10 @@ def months_back(month: dt.date, n: int) -> dt.date:
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The last three months, the current one included."""
-    this = month_start(today or timezone.localdate(timezone=VN))
-    return months_back(this, 2), this
+    """The last complete month (issue 18: the current month is nearly empty in its first days, and a công văn
+    đôn đốc cites whole months)."""
+    last = months_back(month_start(today or timezone.localdate(timezone=VN)), 1)
+    return last, last
 
 
 class UsageFilterForm(forms.Form):
@@ -59,8 +63,7 @@ class UsageFilterForm(forms.Form):
 
 
 def _percent(label):
-    return forms.DecimalField(label=label, required=False, min_value=0, max_value=100, decimal_places=1,
-                              widget=forms.NumberInput(attrs={"step": "1", "min": "0", "max": "100"}))
+    return VietnameseDecimalField(label=label, required=False, min_value=0, max_value=100, decimal_places=1)
 
 
 class ThresholdForm(forms.Form):
@@ -74,6 +77,20 @@ class ThresholdForm(forms.Form):
 
     KEYS = {"min_active": "active_user_share", "min_electronic": "sent_electronically_share",
             "min_signed": "digital_sign_valid_share", "max_overdue": "overdue_items"}
+
+    @classmethod
+    def as_data(cls, thresholds: dict[str, float]) -> dict[str, str]:
+        """The form's fields as typed for ``thresholds`` (ratios shown as Vietnamese percentages: 0.805 → "80,5")."""
+        out = {}
+        for name, key in cls.KEYS.items():
+            value = thresholds.get(key)
+            if value is None:
+                out[name] = ""
+            elif name == "max_overdue":
+                out[name] = str(int(value))
+            else:
+                out[name] = vietnamese_number(round(Decimal(str(value)) * 100, 1))
+        return out
 
     def thresholds(self) -> dict[str, float]:
         out = {}

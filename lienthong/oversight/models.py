@@ -55,3 +55,26 @@ class AgencyMonthStats(models.Model):
         verbose_name_plural = _("thống kê sử dụng theo tháng")
         constraints = [models.UniqueConstraint(fields=["agency", "month"], name="agencymonthstats_unique")]
         indexes = [models.Index(fields=["month", "agency"], name="agencymonthstats_month")]
+
+
+class SavedThresholds(models.Model):
+    """The thresholds an overseeing agency (the Provincial Office, Sở TT&TT) chases laggards by: the usage
+    dashboard opens with them, so the công văn đôn đốc is one click away. Shares are ratios (0.8 = 80 %);
+    an empty value is no threshold on that indicator."""
+
+    agency = models.OneToOneField("agencies.Agency", on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("cơ quan"))
+    min_active_share = models.FloatField(_("tỷ lệ người dùng hoạt động tối thiểu"), null=True, blank=True)
+    min_electronic_share = models.FloatField(_("tỷ lệ gửi điện tử tối thiểu"), null=True, blank=True)
+    min_signed_share = models.FloatField(_("tỷ lệ ký số hợp lệ tối thiểu"), null=True, blank=True)
+    max_overdue = models.PositiveIntegerField(_("số việc quá hạn tối đa"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("người lưu"))
+    updated_at = models.DateTimeField(_("lưu lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ngưỡng đôn đốc đã lưu")
+        verbose_name_plural = _("ngưỡng đôn đốc đã lưu")
+
+    def __str__(self) -> str:
+        return str(self.agency_id)

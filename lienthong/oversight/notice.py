@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lienthong.core import docx
 from lienthong.oversight.selectors import HIGHER_IS_WORSE, UsageRow
 
 SUBJECT = "V/v đôn đốc sử dụng Hệ thống quản lý văn bản và điều hành"
@@ -157,13 +158,14 @@ def notice_context(notice: Notice) -> dict:
 def _notice_context(notice: Notice) -> dict:
     _authority, signer_lines = signature_block(notice.signer_title)
     symbol = notice.issuer_abbreviation + (f"-{notice.unit_abbreviation}" if notice.unit_abbreviation else "")
+    period = _("từ tháng %(a)s đến tháng %(b)s") % {"a": notice.month_from.strftime("%m/%Y"),
+                                                     "b": notice.month_to.strftime("%m/%Y")}
     return {
         "n": notice,
         "parent_line": organ_line(notice.parent_name) if notice.parent_name else "",
         "issuer_line": issuer_line(notice.issuer_name, notice.parent_name),
         "symbol": symbol,
-        "period": _("từ tháng %(a)s đến tháng %(b)s") % {"a": notice.month_from.strftime("%m/%Y"),
-                                                           "b": notice.month_to.strftime("%m/%Y")},
+        "period": period,
         "addressees": recipients_of(notice.rows), "max_listed": MAX_LISTED,
         "requests": requests(notice),
         "signer_lines": signer_lines,
@@ -171,6 +173,19 @@ def _notice_context(notice: Notice) -> dict:
                   "electronic": percent(r.row.sent_electronically_share),
                   "signed": percent(r.row.digital_sign_valid_share), "overdue": r.row.overdue_items,
                   "failed": r.failed_text} for r in notice.rows],
+        "intro": _("Thực hiện nhiệm vụ theo dõi, đôn đốc việc ứng dụng công nghệ thông tin trong hoạt động của cơ "
+                   "quan nhà nước, %(issuer)s đã tổng hợp tình hình sử dụng Hệ thống quản lý văn bản và điều hành của "
+                   "các cơ quan, đơn vị %(period)s. Qua số liệu thống kê trên Hệ thống, một số cơ quan, đơn vị chưa "
+                   "đạt mức yêu cầu, cụ thể như sau:") % {"issuer": notice.issuer_name, "period": period},
+        "note": _("Ghi chú: tỷ lệ gửi điện tử = văn bản phát hành gửi qua Hệ thống / văn bản phát hành không mật; "
+                  "tỷ lệ ký số hợp lệ = văn bản điện tử có giá trị pháp lý / văn bản phát hành; người dùng hoạt động, "
+                  "tài khoản và việc quá hạn tính theo tháng cuối của kỳ."),
+        "ask": _("Để nâng cao hiệu quả ứng dụng công nghệ thông tin, xây dựng chính quyền điện tử của tỉnh, %(issuer)s "
+                 "đề nghị Thủ trưởng các cơ quan, đơn vị nêu trên:") % {"issuer": notice.issuer_name},
+        "ending": _("%(issuer)s đề nghị các cơ quan, đơn vị quan tâm, thực hiện./.") % {"issuer": notice.issuer_name},
+        "filed": _("Lưu: VT") + (f", {notice.unit_abbreviation}" if notice.unit_abbreviation else "") + ".",
+        "table_head": [_("STT"), _("Cơ quan, đơn vị"), _("Người dùng hoạt động / tài khoản"), _("Tỷ lệ gửi điện tử"),
+                       _("Tỷ lệ ký số hợp lệ"), _("Việc quá hạn"), _("Chỉ tiêu chưa đạt")],
     }
 
 
@@ -183,3 +198,45 @@ def notice_pdf(notice: Notice) -> bytes:
     import weasyprint
 
     return weasyprint.HTML(string=notice_html(notice)).write_pdf()
+
+
+def notice_docx(notice: Notice) -> bytes:
+    """The same letter as an editable Word document in the Decree 30 layout (``lienthong.core.docx``): what a
+    reviewer changes a word in before the PDF is signed. The number and the day stay blank, as in the PDF."""
+    with translation.override("vi"):
+        return _notice_docx(notice, _notice_context(notice))
+
+
+def _addressee_lines(addressees: list[str]) -> list[str]:
+    if len(addressees) == 1:
+        return [addressees[0] + "."]
+    if len(addressees) > MAX_LISTED:
+        return [_("Các cơ quan, đơn vị có tên trong bảng dưới đây.")]
+    return [f"- {a}{'.' if i == len(addressees) - 1 else ';'}" for i, a in enumerate(addressees)]
+
+
+def _notice_docx(notice: Notice, c: dict) -> bytes:
+    doc = docx.a4_document()
+    blank = "\u00a0" * 6
+    place = f"{notice.place}, " if notice.place else ""
+    docx.letter_heading(doc, docx.LetterHeading(
+        parent=c["parent_line"], agency=[c["issuer_line"]], number=_("Số:") + f" {blank}/{c['symbol']}",
+        place_date=f"{place}{_('ngày')} {blank} {_('tháng')} {blank} {_('năm')} {notice.year}",
+        summary_under_number=[notice.subject]),
+        motto="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", motto_sub="Độc lập - Tự do - Hạnh phúc")
+    lines = _addressee_lines(c["addressees"])
+    docx.paragraph(doc, f"{_('Kính gửi:')} {lines[0]}", align="center", before=12, after=0)
+    for line in lines[1:]:
+        docx.paragraph(doc, line, align="center", after=0)
+    docx.paragraph(doc, c["intro"], align="justify", indent=True, before=12)
+    body = [[str(i), x["r"].agency_name, x["active"], x["electronic"], x["signed"], str(x["overdue"]),
+             "\n".join(f"- {f}" for f in x["failed"])] for i, x in enumerate(c["rows"], start=1)]
+    docx.table(doc, c["table_head"], body, widths_cm=[1.0, 4.2, 2.0, 1.7, 1.7, 1.5, 4.4], size=10.5, numeric_from=2)
+    docx.paragraph(doc, c["note"], size=11, italic=True, align="justify")
+    docx.paragraph(doc, c["ask"], align="justify", indent=True)
+    for i, r in enumerate(c["requests"], start=1):
+        docx.paragraph(doc, f"{i}. {r}", align="justify", indent=True, after=3)
+    docx.paragraph(doc, c["ending"], align="justify", indent=True)
+    docx.letter_closing(doc, recipients_title=_("Nơi nhận:"), recipients=[f"- {_('Như trên;')}", f"- {c['filed']}"],
+                        signer_lines=c["signer_lines"], signer_name=notice.signer_name)
+    return docx.saved(doc)

@@ -23,6 +23,8 @@ class UsageQuery:
     thresholds: dict[str, float] = field(default_factory=dict)
     level_names: dict[str, str] = field(default_factory=dict)
     group_names: dict[str, str] = field(default_factory=dict)
+    saved_thresholds: bool = False  # the thresholds are the overseeing agency's saved ones (none were asked for)
+    default_thresholds: bool = False  # … or the province's defaults (nothing saved yet)
 
     @property
     def period(self) -> dict:
@@ -52,13 +54,21 @@ class UsageQuery:
             thresholds=self.thresholds, **self.period, agency_ids=self.agency_ids)}
 
 
-def usage_query(data) -> UsageQuery:
+def usage_query(data, *, user=None) -> UsageQuery:
     """Read ``data`` (a QueryDict). Invalid filters fall back to the default period without level or
     group (the page shows the errors); invalid thresholds are ignored. Two queries (levels, groups)
-    plus one when a level or group is chosen."""
+    plus one when a level or group is chosen. With ``user`` (the pages, not the JSON API) and no threshold in
+    ``data`` at all, the thresholds are those the user's overseeing agency saved, else the province's defaults
+    (two more queries): the dashboard opens ready to chase the laggards (issue 18)."""
     levels = selectors.administrative_levels()
     groups = selectors.agency_groups()
     form = UsageFilterForm(data, levels=levels, groups=groups)
+    saved = defaults = False
+    if user is not None and not any(name in data for name in ThresholdForm.KEYS):
+        thresholds, saved = selectors.saved_thresholds(user=user)
+        defaults = not saved and bool(thresholds)
+        data = data.copy()
+        data.update(ThresholdForm.as_data(thresholds))
     threshold_form = ThresholdForm(data)
     if form.is_valid():
         cleaned = form.cleaned_data
@@ -72,4 +82,5 @@ def usage_query(data) -> UsageQuery:
     return UsageQuery(form=form, threshold_form=threshold_form, month_from=cleaned["month_from"],
                       month_to=cleaned["month_to"], level=cleaned.get("level") or "", group=cleaned.get("group") or "",
                       agency_ids=agency_ids, thresholds=thresholds, level_names={lv.code: lv.name for lv in levels},
-                      group_names={g.code: g.name for g in groups})
+                      group_names={g.code: g.name for g in groups}, saved_thresholds=saved,
+                      default_thresholds=defaults)

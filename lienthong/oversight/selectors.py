@@ -22,7 +22,7 @@ from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
 from lienthong.assessment.selectors import user_has_authority
 from lienthong.core.errors import ValidationFailed
 from lienthong.oversight.definitions import EXCLUDED_STATUSES, month_start, next_month
-from lienthong.oversight.models import AgencyMonthStats
+from lienthong.oversight.models import AgencyMonthStats, SavedThresholds
 from lienthong.processing.models import OPEN_STATES, Assignment, AssignmentRole
 
 SUMMED = ["documents_issued", "documents_received", "issued_normal", "sent_electronically", "issued_e_doc",
@@ -399,3 +399,21 @@ def internal_agency_ids(*, level: str = "", group: str = "") -> list[int]:
     if group:
         agencies = agencies.filter(group__code=group)
     return list(agencies.values_list("pk", flat=True))
+
+
+# The four thresholds (indicator key → field of ``SavedThresholds``); shares are ratios, overdue items a count.
+THRESHOLD_FIELDS = {"active_user_share": "min_active_share", "sent_electronically_share": "min_electronic_share",
+                    "digital_sign_valid_share": "min_signed_share", "overdue_items": "max_overdue"}
+
+
+def saved_thresholds(*, user) -> tuple[dict[str, float], bool]:
+    """(thresholds, saved): those the user's overseeing agency saved (``reminder_issuer``), else the province's
+    defaults (``settings.OVERSIGHT_DEFAULT_THRESHOLDS``, saved False). One or two queries."""
+    from django.conf import settings
+
+    issuer = reminder_issuer(user=user)
+    row = SavedThresholds.objects.filter(agency_id=issuer.pk).first() if issuer is not None else None
+    if row is None:
+        return {k: v for k, v in settings.OVERSIGHT_DEFAULT_THRESHOLDS.items() if k in THRESHOLD_FIELDS}, False
+    return {key: getattr(row, name) for key, name in THRESHOLD_FIELDS.items() if getattr(row, name) is not None}, True
+

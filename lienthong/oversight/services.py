@@ -37,7 +37,8 @@ from django.utils.translation import gettext_lazy
 
 from lienthong.accounts.models import Position
 from lienthong.agencies.models import Agency
-from lienthong.audit.models import AuditEntry
+from lienthong.audit.models import AuditAction, AuditEntry
+from lienthong.audit.services import audit_log
 from lienthong.core.errors import DomainError, PermissionDenied, ValidationFailed
 from lienthong.core.jobs import enqueue
 from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, EventKind
@@ -52,7 +53,7 @@ from lienthong.oversight.definitions import (
     month_start,
     next_month,
 )
-from lienthong.oversight.models import AgencyMonthStats, LoginMonth
+from lienthong.oversight.models import AgencyMonthStats, LoginMonth, SavedThresholds
 from lienthong.processing.models import Assignment, AssignmentRole, AssignmentState, Handling
 from lienthong.records import selectors as records_selectors
 from lienthong.signing.selectors import document_has_valid_signature
@@ -314,6 +315,8 @@ def usage_stats_refresh(*, months: list[dt.date] | None = None, today: dt.date |
 
 MAX_REMINDER_AGENCIES = 200
 REMINDER_FILENAME = "cong-van-don-doc.pdf"
+REMINDER_DOCX_FILENAME = "cong-van-don-doc.docx"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # The refusals of a reminder (the tests use these constants rather than copies of the text).
 REMINDER_STAFF_ONLY = gettext_lazy("Chỉ người của Văn phòng UBND tỉnh hoặc Sở Thông tin và Truyền thông mới soạn được "
                                    "công văn đôn đốc.")
@@ -330,8 +333,9 @@ def reminder_draft_create(*, actor, agency_ids, month_from: dt.date, month_to: d
                           reply_by: dt.date | None = None, today: dt.date | None = None):
     """A DRAFT outgoing công văn đôn đốc of the actor's agency (the Provincial Office, else Sở TT&TT:
     ``selectors.reminder_issuer``) to the chosen agencies, each of which must lag behind ``thresholds``
-    over the period; its file is the letter with every agency's figures (``notice.notice_pdf``), its
-    recipients those agencies. The draft then follows the normal outgoing flow (drafting.services).
+    over the period, with every agency's figures in the letter; its recipients those agencies; its files the
+    letter as an editable Word document (version 1) and the PDF made from it (version 2). The draft then follows
+    the normal outgoing flow (drafting.services).
     Returns the ``drafting.Draft``; nothing is stored when anything is wrong."""
     issuer = selectors.reminder_issuer(user=actor)
     if issuer is None or not selectors.may_oversee(actor):
@@ -379,12 +383,40 @@ def reminder_draft_create(*, actor, agency_ids, month_from: dt.date, month_to: d
         rows=[notice.NoticeRow(row=lg.row, failed=lg.failed) for lg in lagging],
         signer_name=signer.user.full_name or signer.user.get_username(), signer_title=signer.title,
         reply_by=reply_by, thresholds=thresholds)
-    pdf = notice.notice_pdf(letter)
+    editable, pdf = notice.notice_docx(letter), notice.notice_pdf(letter)
     with translation.override("vi"):  # printed on the letter: Vietnamese whatever the page language
         filed = _("Lưu: VT")
+        made_from = _("Bản PDF tạo từ bản Word (phiên bản 1) của công văn; sửa bản Word rồi tải lên cả hai bản nếu "
+                      "cần thay đổi nội dung.")
     data = drafting.DraftInput(
         document_type=document_type, subject=notice.SUBJECT, signer_id=signer_id, signer_authority=authority,
         signer_position=" ".join(signer.title.split()), recipient_ids=[lg.row.agency_id for lg in lagging],
-        extra_recipients=filed,
-        files=[SimpleUploadedFile(REMINDER_FILENAME, pdf, content_type="application/pdf")])
-    return drafting.draft_create(actor=actor, agency=issuer, data=data)
+        extra_recipients=filed, files=[SimpleUploadedFile(REMINDER_DOCX_FILENAME, editable, content_type=DOCX_TYPE)])
+    # Version 1 is the editable Word letter (the drafting flow's own kind of draft), version 2 the PDF made from
+    # the same letter, which is what the signer signs; both or neither.
+    with transaction.atomic():
+        draft = drafting.draft_create(actor=actor, agency=issuer, data=data)
+        drafting.draft_add_files(actor=actor, draft=draft, note=made_from,
+                                 uploads=[SimpleUploadedFile(REMINDER_FILENAME, pdf, content_type="application/pdf")])
+    return draft
+
+
+def thresholds_save(*, actor, thresholds: dict[str, float]) -> SavedThresholds:
+    """Keep ``thresholds`` (indicator key → ratio or count; a missing key is no threshold) as those the actor's
+    overseeing agency chases laggards by: the dashboard opens with them. Audit-logged."""
+    issuer = selectors.reminder_issuer(user=actor)
+    if issuer is None or not selectors.may_oversee(actor):
+        raise PermissionDenied(str(REMINDER_STAFF_ONLY))
+    unknown = set(thresholds) - set(selectors.THRESHOLD_FIELDS)
+    if unknown:
+        raise ValidationFailed({"thresholds": [_("Chỉ tiêu không có trong danh sách: %(k)s.") % {
+            "k": ", ".join(sorted(unknown))}]})
+    values = {name: thresholds.get(key) for key, name in selectors.THRESHOLD_FIELDS.items()}
+    with transaction.atomic():
+        row, _created = SavedThresholds.objects.update_or_create(
+            agency=issuer, defaults={**values, "updated_by": actor})
+        audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="saved_thresholds", obj_id=row.pk, agency_id=issuer.pk,
+                  summary=_("Lưu ngưỡng đôn đốc: %(t)s") % {"t": ", ".join(
+                      f"{key} {value}" for key, value in sorted(thresholds.items())) or "—"})
+    return row
+

@@ -30,9 +30,9 @@ from lienthong.core.http import file_response
 from lienthong.core.jobs import enqueue
 from lienthong.oversight import selectors
 from lienthong.oversight.definitions import VN
-from lienthong.oversight.forms import ReminderForm, UsageFilterForm, default_period, months_back
+from lienthong.oversight.forms import ReminderForm, ThresholdForm, UsageFilterForm, default_period, months_back
 from lienthong.oversight.query import usage_query
-from lienthong.oversight.services import reminder_draft_create
+from lienthong.oversight.services import reminder_draft_create, thresholds_save
 from lienthong.oversight.svg import trend_svg
 
 
@@ -49,7 +49,7 @@ def overseer_required(view):
 def _read(request):
     """Filters and thresholds from the query string → (query, rows, laggards by agency id). The laggards are
     found among the rows already read (``selectors.failed_thresholds``), not read a second time."""
-    q = usage_query(request.GET)
+    q = usage_query(request.GET, user=request.user)
     rows = q.rows()
     lagging = {}
     if q.thresholds:
@@ -74,6 +74,7 @@ def _sections(rows, level_names):
 TABLE_TEMPLATE = "oversight/_usage_table.html"
 # Confirmations users see (the tests use these constants rather than copies of the text).
 REFRESH_QUEUED = gettext_lazy("Đã yêu cầu làm mới số liệu; số liệu mới sẽ có sau ít phút.")
+THRESHOLDS_SAVED = gettext_lazy("Đã lưu các ngưỡng: trang giám sát của cơ quan sẽ mở với các ngưỡng này.")
 REMINDER_DRAFTED = gettext_lazy("Đã tạo dự thảo công văn đôn đốc gửi %(n)s cơ quan. Kiểm tra tệp dự thảo rồi trình "
                                 "theo quy trình văn bản đi.")
 TABLE_CACHE_SECONDS = 24 * 3600  # the figures change once a day; the key changes with them anyway
@@ -172,7 +173,7 @@ def _table_html(sections: list[dict]) -> str:
 @require_GET
 def dashboard(request):
     q, rows, lagging = _read(request)
-    issuer = selectors.reminder_issuer(user=request.user) if lagging else None
+    issuer = selectors.reminder_issuer(user=request.user)
     signers = list(selectors.reminder_signers(agency_id=issuer.pk)) if issuer is not None else []
     may_remind = issuer is not None and bool(signers)
     query_string = request.GET.urlencode()
@@ -190,7 +191,8 @@ def dashboard(request):
         "form": q.form, "thresholds": q.threshold_form, "period": q.period,
         "table": _table_html(sections), "agency_count": len(rows), "lagging_count": len(lagging),
         "query": "", "query_string": query_string, "issuer": issuer, "signers": signers,
-        "may_remind": may_remind,
+        "may_remind": may_remind, "saved_thresholds": q.saved_thresholds, "default_thresholds": q.default_thresholds,
+        "threshold_data": ThresholdForm.as_data(q.thresholds),
         "computed_at": selectors.figures_computed_at(month=q.month_to, agency_ids=q.agency_ids),
         "tiles": selectors.kpi_tiles(rows, province_title=_("Toàn tỉnh"), no_group=_("Không thuộc nhóm")),
         "trend": trend_svg(selectors.province_trend(month_to=q.month_to, agency_ids=q.agency_ids)),
@@ -344,7 +346,7 @@ def reminder_draft(request):
     """"Soạn công văn đôn đốc": one draft công văn to the laggards ticked on the dashboard (the period and
     thresholds come from the query string, as on the page), then the draft's page."""
     back = reverse("oversight:dashboard") + (f"?{request.GET.urlencode()}" if request.GET else "")
-    q = usage_query(request.GET)
+    q = usage_query(request.GET, user=request.user)
     form = ReminderForm(request.POST)
     problems = [m for msgs in q.errors().values() for m in msgs]
     if not form.is_valid():
@@ -370,12 +372,34 @@ def reminder_draft(request):
     return redirect("drafting:detail", draft.pk)
 
 
+@overseer_required
+@require_POST
+def thresholds_save_view(request):
+    """"Lưu làm ngưỡng mặc định": the thresholds posted become those the dashboard opens with for everyone of
+    the user's overseeing agency; back to the dashboard with the same query."""
+    back = reverse("oversight:dashboard") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    form = ThresholdForm(request.POST)
+    if not form.is_valid():
+        for name, msgs in form.errors.items():
+            for m in msgs:
+                messages.error(request, f"{form.fields[name].label}: {m}" if name in form.fields else m)
+        return redirect(back)
+    try:
+        thresholds_save(actor=request.user, thresholds=form.thresholds())
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(back)
+    messages.success(request, THRESHOLDS_SAVED)
+    return redirect(back)
+
+
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("lam-moi/", refresh, name="refresh"),
     path("xuat.xlsx", export_xlsx, name="export_xlsx"),
     path("xuat.pdf", export_pdf, name="export_pdf"),
     path("cong-van-don-doc/", reminder_draft, name="reminder_draft"),
+    path("nguong/", thresholds_save_view, name="thresholds_save"),
     path("co-quan/<int:agency_id>/", agency_detail, name="agency"),
     path("co-quan/<int:agency_id>/bieu-do.png", agency_chart, name="agency_chart"),
 ]

@@ -2,7 +2,8 @@
 
 The document starts from python-docx's blank template; page size, margins (top/bottom 20 mm, left 30 mm,
 right 15 mm), fonts (Latin and complex-script both Times New Roman, so Word does not fall back for
-Vietnamese) and table style are set here. Charts are embedded PNGs; the page number sits at the top centre.
+Vietnamese), the heading and closing blocks and the tables come from lienthong.core.docx. Charts are embedded
+PNGs; the page number sits at the top centre.
 """
 
 from __future__ import annotations
@@ -11,215 +12,36 @@ import io
 
 from django.utils.translation import gettext as _
 
+from lienthong.core import docx
+
 from . import content
 from .data import CampaignReport
-
-FONT = "Times New Roman"
-_PPR_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-                     "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-                     "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-                     "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
-                     "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
-
-
-def _font(run_or_style, *, size=None, bold=None, italic=None):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    font = run_or_style.font
-    font.name = FONT
-    if size is not None:
-        font.size = Pt(size)
-    if bold is not None:
-        font.bold = bold
-    if italic is not None:
-        font.italic = italic
-    element = run_or_style.element if hasattr(run_or_style, "element") else run_or_style._element
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), FONT)
-
-
-def _para(container, text="", *, size=13, bold=False, italic=False, align=None, before=0, after=6, indent=False,
-          line=1.15):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
-    p = container.add_paragraph()
-    fmt = p.paragraph_format
-    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(before), Pt(after), line
-    if indent:
-        fmt.first_line_indent = Cm(1)
-    p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-                   "right": WD_ALIGN_PARAGRAPH.RIGHT, None: WD_ALIGN_PARAGRAPH.LEFT}[align]
-    if text:
-        _font(p.add_run(text), size=size, bold=bold, italic=italic)
-    return p
-
-
-def _rule(container, width_cm: float, cell_width_cm: float):
-    """A short centred line under a heading line (a bottom border on an indented empty paragraph)."""
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    p = _para(container, after=0, align="center", size=4)
-    side = max(0.0, (cell_width_cm - width_cm) / 2)
-    p.paragraph_format.left_indent = Cm(side)
-    p.paragraph_format.right_indent = Cm(side)
-    p.paragraph_format.line_spacing = Pt(4)
-    ppr = p._p.get_or_add_pPr()
-    borders = ppr.makeelement(qn("w:pBdr"), {})
-    bottom = borders.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1",
-                                                  qn("w:color"): "000000"})
-    borders.append(bottom)
-    ppr.insert_element_before(borders, *_PPR_AFTER_BORDER)  # schema order: Word rejects misplaced elements
-    return p
-
-
-def _no_borders(table):
-    from docx.oxml.ns import qn
-
-    tbl_pr = table._tbl.tblPr
-    borders = tbl_pr.makeelement(qn("w:tblBorders"), {})
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(borders.makeelement(qn(f"w:{side}"), {qn("w:val"): "nil"}))
-    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
-                                 "w:tblDescription", "w:tblPrChange")
-
-
-def _cell_xml(text, width_twips: int, *, size_half_points: int, bold: bool, align: str | None) -> str:
-    from xml.sax.saxutils import escape
-
-    paras = []
-    for line in str(text).split("\n"):
-        jc = f'<w:jc w:val="{align}"/>' if align else ""
-        rpr = (f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>'
-               f'{"<w:b/>" if bold else ""}<w:sz w:val="{size_half_points}"/>'
-               f'<w:szCs w:val="{size_half_points}"/></w:rPr>')
-        paras.append(f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{jc}</w:pPr>'
-                     f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>')
-    return f'<w:tc><w:tcPr><w:tcW w:w="{width_twips}" w:type="dxa"/></w:tcPr>{"".join(paras)}</w:tc>'
-
-
-def _table(doc, head, body, *, widths_cm, size=10.5, numeric_from=None):
-    """A bordered table written as one block of WordprocessingML (python-docx's cell API costs ~1 ms per cell,
-    too slow for a province of several hundred units); the header row repeats on every page."""
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
-    twips = [int(w * 567) for w in widths_cm]
-    half = int(round(size * 2))
-    grid = "".join(f'<w:gridCol w:w="{t}"/>' for t in twips)
-    border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                     for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    rows = ['<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>'
-            + "".join(_cell_xml(t, w, size_half_points=half, bold=True, align="center")
-                      for t, w in zip(head, twips, strict=True))
-            + "</w:tr>"]
-    for line in body:
-        cells = []
-        for j, (text, w) in enumerate(zip(line, twips, strict=True)):
-            align = "center" if numeric_from is not None and (j == 0 or j >= numeric_from) else None
-            cells.append(_cell_xml(text, w, size_half_points=half, bold=False, align=align))
-        rows.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>' + "".join(cells) + "</w:tr>")
-    xml = (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblBorders>{border}'
-           f'</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="60" w:type="dxa"/>'
-           f'<w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
-           + "".join(rows) + "</w:tbl>")
-    tbl = parse_xml(xml)
-    doc.element.body.append(tbl)
-    # keep the section properties last in the body
-    sect = doc.element.body.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr")
-    if sect is not None:
-        doc.element.body.append(sect)
-    _para(doc, after=4)
-    from docx.table import Table
-
-    return Table(tbl, doc._body)
-
-
-def _page_number_header(section):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-
-    section.different_first_page_header_footer = True  # Decree 30: no number on the first page
-    p = section.header.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run()
-    _font(run, size=13)
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            el = run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind})
-        else:
-            el = run._r.makeelement(qn("w:instrText"), {qn("xml:space"): "preserve"})
-            el.text = text
-        run._r.append(el)
 
 
 def build_docx(report: CampaignReport, charts: dict[str, bytes], *, abbreviation: str = "",
                progress=None) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    normal = doc.styles["Normal"]
-    _font(normal, size=13)
-    normal.paragraph_format.space_after = Pt(6)
-    _page_number_header(section)
-    text_width = 16.5
-
+    doc = docx.a4_document()
+    text_width = docx.TEXT_WIDTH_CM
     h = content.heading(report, abbreviation)
-    top = doc.add_table(rows=1, cols=2)
-    _no_borders(top)
-    top.autofit = False
-    left, right = top.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(9.5)
-    left.paragraphs[0].text = ""
-    first = left.paragraphs[0]
-    if h.parent:
-        first.alignment = 1
-        _font(first.add_run(h.parent), size=12)
-        first.paragraph_format.space_after = Pt(0)
-        first = None
-    for line in h.agency:
-        p = first or _para(left, after=0, align="center")
-        first = None
-        p.alignment = 1
-        p.paragraph_format.space_after = Pt(0)
-        _font(p.add_run(line), size=12, bold=True)
-    _rule(left, 2.5, 7.5)
-    _para(left, h.number, size=13, align="center", before=6, after=0)
-    r0 = right.paragraphs[0]
-    r0.alignment = 1
-    r0.paragraph_format.space_after = Pt(0)
-    _font(r0.add_run(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")), size=12, bold=True)
-    _para(right, _("Độc lập - Tự do - Hạnh phúc"), size=13, bold=True, align="center", after=0)
-    _rule(right, 5.2, 9.5)
-    _para(right, h.place_date, size=13, italic=True, align="center", before=6, after=0)
+    docx.letter_heading(doc, docx.LetterHeading(parent=h.parent, agency=list(h.agency), number=h.number,
+                                                place_date=h.place_date),
+                        motto=_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), motto_sub=_("Độc lập - Tự do - Hạnh phúc"))
 
-    _para(doc, h.doc_type, size=14, bold=True, align="center", before=18, after=0)
-    _para(doc, h.summary, size=14, bold=True, align="center", after=0)
-    _rule(doc, 4, text_width)
-    _para(doc, after=6)
+    docx.paragraph(doc, h.doc_type, size=14, bold=True, align="center", before=18, after=0)
+    docx.paragraph(doc, h.summary, size=14, bold=True, align="center", after=0)
+    docx.rule(doc, 4, text_width)
+    docx.paragraph(doc, after=6)
     if progress:
         progress(55, _("Đang viết phần tổng quan và phương pháp"))
 
     def section_title(i, title):
-        _para(doc, f"{content.ROMAN[i]}. {title}", size=13, bold=True, before=6, after=4)
+        docx.paragraph(doc, f"{content.ROMAN[i]}. {title}", size=13, bold=True, before=6, after=4)
 
     def paragraphs(items):
         for text in items:
-            _para(doc, text, align="justify", indent=True, after=4)
+            docx.paragraph(doc, text, align="justify", indent=True, after=4)
 
     n = 0
     ov = content.overview(report)
@@ -230,11 +52,11 @@ def build_docx(report: CampaignReport, charts: dict[str, bytes], *, abbreviation
     section_title(n, me.title)
     paragraphs(me.paragraphs)
     head, body = content.criteria_table(report)
-    _table(doc, head, body, widths_cm=[1.3, 7.2, 1.8, 1.5, 4.7], numeric_from=2)
+    docx.table(doc, head, body, widths_cm=[1.3, 7.2, 1.8, 1.5, 4.7], numeric_from=2)
     n += 1
     section_title(n, _("KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG"))
     for i, g in enumerate(report.groups, start=1):
-        _para(doc, f"{i}. {g.name}", bold=True, after=3)
+        docx.paragraph(doc, f"{i}. {g.name}", bold=True, after=3)
         paragraphs([content.group_summary(g)])
         head, body = content.group_table(g, with_change=report.with_previous)
         ncat = len(g.categories)
@@ -242,8 +64,8 @@ def build_docx(report: CampaignReport, charts: dict[str, bytes], *, abbreviation
         name_w = max(3.5, text_width - fixed - ncat * 1.15)
         cat_w = max(0.9, (text_width - fixed - name_w) / ncat) if ncat else 0
         widths = [1.1, name_w] + [cat_w] * ncat + [1.7, 1.6, 1.9] + ([2.4] if report.with_previous else [])
-        _table(doc, head, body, widths_cm=widths, size=9.5 if ncat > 5 else 10.5, numeric_from=2)
-        _para(doc, content.category_legend(g), size=11, italic=True, after=6)
+        docx.table(doc, head, body, widths_cm=widths, size=9.5 if ncat > 5 else 10.5, numeric_from=2)
+        docx.paragraph(doc, content.category_legend(g), size=11, italic=True, after=6)
         if progress:
             progress(55 + int(20 * i / max(1, len(report.groups))), _("Đang viết kết quả nhóm %(g)s") % {
                 "g": g.name})
@@ -254,7 +76,7 @@ def build_docx(report: CampaignReport, charts: dict[str, bytes], *, abbreviation
         if png:
             doc.add_picture(io.BytesIO(png), width=Cm(text_width))
             doc.paragraphs[-1].alignment = 1
-            _para(doc, caption, size=12, italic=True, align="center", after=8)
+            docx.paragraph(doc, caption, size=12, italic=True, align="center", after=8)
     n += 1
     for sec in (content.separate_section(report), content.excluded_section(report)):
         section_title(n, sec.title)
@@ -265,28 +87,11 @@ def build_docx(report: CampaignReport, charts: dict[str, bytes], *, abbreviation
     paragraphs(weak.paragraphs)
     head, body = content.unit_recommendations_table(report)
     if body:
-        _para(doc, _("Khuyến nghị cho từng đơn vị có nhóm tiêu chí chưa đạt:"), align="justify", indent=True)
-        _table(doc, head, body, widths_cm=[5.5, 3.5, 7.5], size=10)
+        docx.paragraph(doc, _("Khuyến nghị cho từng đơn vị có nhóm tiêu chí chưa đạt:"), align="justify", indent=True)
+        docx.table(doc, head, body, widths_cm=[5.5, 3.5, 7.5], size=10)
     if progress:
         progress(85, _("Đang hoàn thiện văn bản"))
 
     recipients, signer, note = content.closing(report)
-    end = doc.add_table(rows=1, cols=2)
-    _no_borders(end)
-    end.autofit = False
-    left, right = end.rows[0].cells
-    left.width, right.width = Cm(8), Cm(8.5)
-    left.paragraphs[0].text = ""
-    p = left.paragraphs[0]
-    p.paragraph_format.space_after = Pt(0)
-    _font(p.add_run(_("Nơi nhận:")), size=12, bold=True, italic=True)
-    for line in recipients:
-        _para(left, line, size=11, after=0)
-    r0 = right.paragraphs[0]
-    r0.alignment = 1
-    _font(r0.add_run(signer), size=13, bold=True)
-    _para(right, note, size=13, italic=True, align="center", after=0)
-
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    docx.letter_closing(doc, recipients_title=_("Nơi nhận:"), recipients=recipients, signer_lines=[signer], note=note)
+    return docx.saved(doc)

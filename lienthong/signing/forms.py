@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.core.errors import ValidationFailed
+from lienthong.core.forms import VietnameseDecimalField
 from lienthong.files import UploadTooLarge, read_limited
 
 MAX_UPLOAD = 1024 * 1024
@@ -36,7 +37,7 @@ class ActionForm(forms.Form):
 class ImageFields(forms.Form):
     image = _file(_("Ảnh chữ ký / con dấu (PNG nền trong suốt)"), ".png,image/png",
                   _("Tối đa 1 MB. Để trống để giữ ảnh đang dùng."), required=False)
-    image_width_mm = forms.DecimalField(label=_("Chiều rộng ảnh khi in (mm)"), required=False, min_value=10,
+    image_width_mm = VietnameseDecimalField(label=_("Chiều rộng ảnh khi in (mm)"), required=False, min_value=10,
                                         max_value=60, decimal_places=1,
                                         help_text=_("Con dấu in đúng kích thước thật (thường 35–40 mm)."))
 

@@ -781,6 +781,8 @@ def web_cases(w: World) -> list[Case]:
     for route in ("oversight:agency", "oversight:agency_chart"):
         add(route, "district", kwargs={"agency_id": w.agencies["huyen"]}, ok=overseers, refused=others)
     add("oversight:refresh", method="POST", data={}, ok=overseers, ok_status=302, changes="any", refused=others)
+    add("oversight:thresholds_save", method="POST", data={"min_electronic": "80"}, ok=overseers, ok_status=302,
+        changes="any", refused=others)
 
     # --- The yearly IT ranking, its reports, commendations and the online public services ----------
     matrix_ranking.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)

@@ -25,6 +25,8 @@ from lienthong.testing.builders import PASSWORD, make_agency
 pytestmark = pytest.mark.django_db
 JAN, FEB, MAR = dt.date(2018, 1, 1), dt.date(2018, 2, 1), dt.date(2018, 3, 1)
 PERIOD = "?month_from=2018-01&month_to=2018-03"
+# The threshold fields sent empty: the person cleared them (without any, the page takes the saved thresholds).
+NO_THRESHOLDS = "&min_active=&min_electronic=&min_signed=&max_overdue="
 
 
 def stats(agency, month, **values):
@@ -92,7 +94,7 @@ def test_table_grouped_by_level_then_group_with_laggards_highlighted(office, cli
     assert "1 cơ quan dưới ngưỡng" in page.text_content()
 
     # Without thresholds nothing is highlighted; the level filter keeps only that level.
-    page = tree(client.get(f"/giam-sat/{PERIOD}&level=huyen"))
+    page = tree(client.get(f"/giam-sat/{PERIOD}{NO_THRESHOLDS}&level=huyen"))
     assert [r.get("data-agency") for r in page.xpath("//tr[@data-agency]")] == [str(a["huyen"].pk)]
     assert not page.xpath("//tr[contains(@class,'lagging')]")
     page = tree(client.get(f"/giam-sat/{PERIOD}&group=so-nganh"))
@@ -106,10 +108,11 @@ def test_bad_filters_are_explained_and_the_default_period_is_shown(office, clien
     text = tree(response).text_content()
     assert str(PERIOD_REVERSED) in text
     assert "Tỷ lệ người dùng hoạt động tối thiểu (%)" in text
-    # Default: the last three months, the current one included.
+    # Default: the last complete month (issue 18), shown mm/yyyy as the month input writes it.
     page = tree(client.get("/giam-sat/"))
-    this = timezone.localdate().replace(day=1)  # shown mm/yyyy, as the month input writes it (issue 18)
-    assert page.xpath("//input[@name='month_to']/@value") == [this.strftime("%m/%Y")]
+    last = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    assert page.xpath("//input[@name='month_from']/@value") == [last.strftime("%m/%Y")]
+    assert page.xpath("//input[@name='month_to']/@value") == [last.strftime("%m/%Y")]
 
 
 def test_the_page_runs_the_same_queries_however_many_agencies(office, client, django_assert_max_num_queries):
@@ -224,3 +227,40 @@ def test_a_period_without_documents_points_to_the_last_month_that_has_some(offic
     assert "Trong kỳ này chưa có văn bản nào. Tháng gần nhất có văn bản: 03/2018." in page
     assert "?month_from=2018-01&amp;month_to=2018-03" in page
     assert "Trong kỳ này chưa có văn bản" not in client.get("/giam-sat/" + PERIOD).content.decode()
+
+
+def test_the_page_opens_with_the_offices_saved_thresholds_else_the_provinces(office, client, settings):
+    """Issue 18: the đôn đốc action is not hidden behind typing thresholds. Nothing saved: the province's
+    defaults; "Lưu làm ngưỡng mặc định" keeps the ones on screen for the whole Office; cleared fields: none."""
+    settings.OVERSIGHT_DEFAULT_THRESHOLDS = {"sent_electronically_share": 0.8, "overdue_items": 5}
+    a = office.agencies
+    login(client, office.users["clerk.vp"])
+    page = tree(client.get(f"/giam-sat/{PERIOD}"))
+    assert page.xpath("//form[@method='get']//input[@name='min_electronic']/@value") == ["80"]
+    assert page.xpath("//form[@method='get']//input[@name='max_overdue']/@value") == ["5"]
+    assert not page.xpath("//form[@method='get']//input[@name='min_active']/@value")
+    assert "Đang dùng các ngưỡng mặc định của tỉnh" in page.text_content()
+    assert [r.get("data-agency") for r in page.xpath("//tr[contains(@class,'lagging')]")] == [str(a["huyen"].pk)]
+
+    # Saved as the Vietnamese type them ("85,5"): everyone of the Office opens with them.
+    response = client.post(f"/giam-sat/nguong/{PERIOD}", {"min_active": "85,5", "min_electronic": "",
+                                                          "min_signed": "", "max_overdue": ""})
+    assert response.status_code == 302 and response["Location"] == f"/giam-sat/{PERIOD}"
+    other = user_create(username="chuyenvien2.vp", password=PASSWORD, full_name="Chuyên viên hai",
+                        positions=[(a["vp"], Role.SPECIALIST, "Chuyên viên")])
+    client.force_login(other)
+    page = tree(client.get(f"/giam-sat/{PERIOD}"))
+    assert page.xpath("//form[@method='get']//input[@name='min_active']/@value") == ["85,5"]
+    assert page.xpath("//form[@method='get']//input[@name='min_electronic']/@value") == []
+    assert "Đang dùng các ngưỡng VP UBND tỉnh đã lưu" in page.text_content()
+    lagging = {r.get("data-agency") for r in page.xpath("//tr[contains(@class,'lagging')]")}
+    assert str(a["huyen"].pk) in lagging and str(a["xa"].pk) in lagging  # 20 % and 80 % active, below 85,5 %
+
+    # Cleared by hand: no threshold, nobody highlighted.
+    page = tree(client.get(f"/giam-sat/{PERIOD}{NO_THRESHOLDS}"))
+    assert not page.xpath("//tr[contains(@class,'lagging')]")
+
+    # A threshold typed wrong is refused with the message and nothing is saved.
+    client.post(f"/giam-sat/nguong/{PERIOD}", {"min_active": "85,5,1"})
+    page = tree(client.get(f"/giam-sat/{PERIOD}"))
+    assert page.xpath("//form[@method='get']//input[@name='min_active']/@value") == ["85,5"]

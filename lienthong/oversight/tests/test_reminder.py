@@ -21,9 +21,25 @@ from lienthong.drafting.models import Draft, DraftFile, DraftState
 from lienthong.oversight import services
 from lienthong.oversight.forms import AGENCY_LIST_INVALID, PERIOD_REVERSED, ReminderForm
 from lienthong.oversight.models import AgencyMonthStats
-from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, PERIOD
+from lienthong.oversight.tests.test_dashboard import FEB, JAN, MAR, NO_THRESHOLDS, PERIOD
 from lienthong.oversight.views import REMINDER_DRAFTED
 from lienthong.testing.builders import PASSWORD
+
+
+def docx_text(data: bytes) -> str:
+    """The Word document's text as read in order: paragraphs, then each table's rows (cells joined by spaces)."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            seen = []
+            for cell in row.cells:
+                if cell._tc not in seen:
+                    seen.append(cell._tc)
+                    parts.append(cell.text)
+    return "\n".join(parts)
 
 pytestmark = pytest.mark.django_db
 THRESHOLDS = "&min_active=50&min_electronic=80&max_overdue=5"
@@ -67,9 +83,12 @@ def test_the_dashboard_offers_the_laggards_ticked(laggards, client):
     ticked = page.xpath("//input[@form='reminder-form'][@name='agency']")
     assert {(i.get("value"), i.get("checked")) for i in ticked} == {(str(a["huyen"].pk), "checked"),
                                                                    (str(a["xa"].pk), "checked")}
-    # Without thresholds there is nobody to remind, hence no form.
-    page = page_of(client.get(f"/giam-sat/{PERIOD}"))
-    assert not page.xpath("//form[@id='reminder-form']") and not page.xpath("//input[@name='agency']")
+    # Thresholds cleared: nobody to remind; the action stays in view, disabled, and says why.
+    page = page_of(client.get(f"/giam-sat/{PERIOD}{NO_THRESHOLDS}"))
+    assert not page.xpath("//input[@name='agency']")
+    [button] = page.xpath("//form[@id='reminder-form']//button[@type='submit']")
+    assert button.get("disabled") is not None
+    assert "Không có cơ quan nào dưới ngưỡng trong kỳ này" in page.text_content()
 
 
 def test_reminder_goes_the_outgoing_way_to_the_agencies_chosen(laggards, client):
@@ -93,11 +112,17 @@ def test_reminder_goes_the_outgoing_way_to_the_agencies_chosen(laggards, client)
     page = client.get(response["Location"])
     assert messages_of(page) == [REMINDER_DRAFTED % {"n": 2}]
 
-    [generated] = DraftFile.objects.filter(draft=draft, role="draft")
-    assert generated.filename == "cong-van-don-doc.pdf"
-    letter = client.get(reverse("drafting:file", args=[draft.pk, generated.pk]))
-    data = b"".join(letter.streaming_content) if letter.streaming else letter.content
-    text = " ".join(pdf_text(data).split())
+    # Version 1: the letter as an editable Word document; version 2, the one signed: the PDF made from it.
+    editable, generated = DraftFile.objects.filter(draft=draft, role="draft").order_by("version")
+    assert (editable.version, editable.filename, generated.version, generated.filename) == (
+        1, "cong-van-don-doc.docx", 2, "cong-van-don-doc.pdf")
+
+    def download(row) -> bytes:
+        answer = client.get(reverse("drafting:file", args=[draft.pk, row.pk]))
+        return b"".join(answer.streaming_content) if answer.streaming else answer.content
+
+    text = " ".join(pdf_text(download(generated)).split())
+    word = " ".join(docx_text(download(editable)).split())
     for expected in ("UBND TỈNH HẬU GIANG", "VĂN PHÒNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                      "Độc lập - Tự do - Hạnh phúc", "/VP.UBND", "V/v đôn đốc sử dụng Hệ thống",
                      "Hậu Giang, ngày", "Kính gửi:", "- Ủy ban nhân dân huyện Vị Thủy;",
@@ -110,7 +135,8 @@ def test_reminder_goes_the_outgoing_way_to_the_agencies_chosen(laggards, client)
                      "Khẩn trương giải quyết dứt điểm", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Lãnh đạo vp",
                      "Nơi nhận:", "- Như trên;", "- Lưu: VT."):
         assert expected in text, expected
-    assert "Sở Thông tin" not in text  # not a laggard, not in the letter
+        assert expected in word, expected
+    assert "Sở Thông tin" not in text and "Sở Thông tin" not in word  # not a laggard, not in the letter
 
     # The normal outgoing flow: submit → format check → approval → signature → number → seal and issue.
     act = lambda action: reverse("drafting:act", args=[draft.pk, action])  # noqa: E731
@@ -143,7 +169,7 @@ def test_reminder_goes_the_outgoing_way_to_the_agencies_chosen(laggards, client)
 
 
 @pytest.mark.parametrize(("query", "post", "message"), [
-    (PERIOD, {"agency": ["huyen"]}, services.NO_THRESHOLD),
+    (PERIOD + NO_THRESHOLDS, {"agency": ["huyen"]}, services.NO_THRESHOLD),
     (PERIOD + THRESHOLDS, {}, services.NO_AGENCY_CHOSEN),
     (PERIOD + THRESHOLDS, {"agency": ["huyen", "stttt"]},
      services.NOT_LAGGING % {"n": "Sở Thông tin và Truyền thông tỉnh Hậu Giang"}),
@@ -266,7 +292,9 @@ def test_a_reminder_asked_for_in_english_is_a_vietnamese_draft(compiled_messages
     draft = Draft.objects.get()
     assert response.status_code == 302
     assert draft.recipients_text.endswith("- Lưu: VT.")
-    [generated] = DraftFile.objects.filter(draft=draft, role="draft")
-    letter = client.get(reverse("drafting:file", args=[draft.pk, generated.pk]))
-    text = " ".join(pdf_text(b"".join(letter.streaming_content) if letter.streaming else letter.content).split())
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Kính gửi:" in text and "- Lưu: VT." in text
+    for row in DraftFile.objects.filter(draft=draft, role="draft"):  # the Word letter and its PDF
+        letter = client.get(reverse("drafting:file", args=[draft.pk, row.pk]))
+        data = b"".join(letter.streaming_content) if letter.streaming else letter.content
+        text = " ".join((pdf_text(data) if row.filename.endswith(".pdf") else docx_text(data)).split())
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Kính gửi:" in text and "- Lưu: VT." in text
+        assert "Recipients" not in text and "No.:" not in text  # nothing of the English page in the letter
