@@ -399,3 +399,10 @@ def internal_agency_ids(*, level: str = "", group: str = "") -> list[int]:
     if group:
         agencies = agencies.filter(group__code=group)
     return list(agencies.values_list("pk", flat=True))
+
+
+def external_agencies() -> list[Agency]:
+    """The active agencies outside the system (the directory's), companies first: the contractor a công văn on
+    the problem reports goes to is one of them (a company, where the others are ministries and bodies)."""
+    agencies = list(Agency.objects.filter(is_external=True, is_active=True).order_by("name")[:500])
+    return sorted(agencies, key=lambda a: not a.name_folded.startswith("cong ty"))
