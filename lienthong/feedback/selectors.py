@@ -162,12 +162,11 @@ def month_report(*, month: dt.date, now: dt.datetime | None = None) -> MonthRepo
     now = now or timezone.now()
     start, end = _month_bounds(month)
     qs = ProblemReport.objects.filter(created_at__gte=start, created_at__lt=end)
-    labels = dict(Severity.choices)
     by_sev = {r["severity"]: r for r in _rows(qs, "severity", now=now)}
     report = MonthReport(month=month)
     for key, label in Severity.choices:
         row = by_sev.get(key, {})
-        report.by_severity.append(SlaRow(key=key, label=str(labels[key]),
+        report.by_severity.append(SlaRow(key=key, label=str(label),
                                          **{k: v for k, v in row.items() if k != "severity"}))
     report.total = SlaRow(key="", label="", **_rows(qs, "", now=now)[0])
     agency_rows = _rows(qs, "reporter_agency__name", now=now)

@@ -135,7 +135,8 @@ def report_create(*, user, text: str, page_url: str = "", user_agent: str = "", 
                 report.screenshot_type = kind.content_type
             report.save()
             audit_log(actor=user, action="feedback.reported", obj_type=OBJ_TYPE, obj_id=report.pk,
-                      agency_id=agency.pk if agency else None, summary=_("Gửi báo lỗi / góp ý #%(n)s") % {"n": report.pk},
+                      agency_id=agency.pk if agency else None,
+                      summary=_("Gửi báo lỗi / góp ý #%(n)s") % {"n": report.pk},
                       details={"screenshot": bool(data), "request_id": report.request_id})
     except BaseException:
         file_store.discard_written(written, _screenshot_referenced)

@@ -57,7 +57,8 @@ def feedback_report(request):
     for _i in range(23):
         months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
     return render(request, "oversight/feedback_report.html", {
-        "month": month, "month_value": month.strftime("%Y-%m"), "months": months, "r": feedback_selectors.month_report(month=month),
+        "month": month, "month_value": month.strftime("%Y-%m"), "months": months,
+        "r": feedback_selectors.month_report(month=month),
         "form": form, "may_send": issuer is not None and bool(form.fields["signer"].choices)})
 
 
