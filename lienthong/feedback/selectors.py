@@ -170,9 +170,9 @@ def month_report(*, month: dt.date, now: dt.datetime | None = None) -> MonthRepo
                                          **{k: v for k, v in row.items() if k != "severity"}))
     report.total = SlaRow(key="", label="", **_rows(qs, "", now=now)[0])
     agency_rows = _rows(qs, "reporter_agency__name", now=now)
-    report.by_agency = [SlaRow(key=r.pop("reporter_agency__name") or "", label="", **r) for r in agency_rows]
-    for row in report.by_agency:
-        row.label = row.key
+    for r in agency_rows:
+        name = r.pop("reporter_agency__name") or ""
+        report.by_agency.append(SlaRow(key=name, label=name, **r))
     report.open_by_age = open_defects_by_age(now=now)
     report.open_defects = sum(report.open_by_age.values())
     report.targets = list(SlaTarget.objects.all())

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienthong.accounts import selectors as account_selectors
+from lienthong.agencies.models import Agency
 from lienthong.audit.services import audit_log
 from lienthong.core.errors import PermissionDenied, ValidationFailed
 from lienthong.core.text import nfc
@@ -97,7 +98,7 @@ def _read_screenshot(upload) -> tuple[bytes | None, checks.Sniffed | None, str]:
     return data, kind, ""
 
 
-def _reporter_context(user, position=None) -> tuple[str, object]:
+def _reporter_context(user, position=None) -> tuple[str, Agency | None]:
     """The reporter's role and agency at the time: the position chosen in the switcher, else their first one."""
     if getattr(user, "is_operator", False):
         return str(_("Nhà thầu / vận hành")), None
@@ -128,7 +129,7 @@ def report_create(*, user, text: str, page_url: str = "", user_agent: str = "", 
     written: list[str] = []
     try:
         with transaction.atomic():
-            if data is not None:
+            if data is not None and kind is not None:
                 sha = file_store.sha256_of(data)
                 report.screenshot_name = file_store.write_original(data, sha, written)
                 report.screenshot_sha256, report.screenshot_size = sha, len(data)
