@@ -104,8 +104,10 @@ def _reporter_context(user, position=None) -> tuple[str, Agency | None]:
         return str(_("Nhà thầu / vận hành")), None
     held = [position] if position is not None else account_selectors.held_positions(user=user)
     if held:
-        p = held[0]
-        return f"{p.get_role_display()}{' – ' + p.title if p.title else ''}", p.agency
+        p = min(held, key=lambda h: h.pk)  # nothing chosen in the switcher: the position they were given first
+        role = str(p.get_role_display())
+        title = p.title if p.title and p.title.casefold() != role.casefold() else ""
+        return f"{role} – {title}" if title else role, p.agency
     if getattr(user, "is_system_admin", False):
         return str(_("Quản trị hệ thống")), None
     return "", None
