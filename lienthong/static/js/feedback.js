@@ -40,6 +40,7 @@ document.addEventListener("DOMContentLoaded", function () {
     dialog.close();  // the screenshot is of the page, not of the form
     loadLibrary().then(function (html2canvas) {
       return html2canvas(document.body, {logging: false, scale: Math.min(window.devicePixelRatio || 1, 1.5),
+                                         ignoreElements: function (el) { return el.classList.contains("fb-open"); },
                                          windowWidth: document.documentElement.clientWidth,
                                          height: Math.min(document.body.scrollHeight, 6000)});
     }).then(function (canvas) {
