@@ -109,6 +109,7 @@ def test_an_operator_opens_no_document_not_even_one_linked_from_a_report(client,
     link = f"/van-ban/{doc.pk}/"
     services.report_create(user=clerk, text=f"Văn bản {link} không mở được", page_url=link)
     client.force_login(operator)
+    assert "chỉ trả lời báo lỗi" in client.get("/").content.decode()  # the home page says what the account is for
     addresses = _document_addresses(doc.pk, file_id)
     assert link in addresses and len(addresses) > 5
     api = Client(headers={"Authorization": f"Bearer {api_token_issue(user=operator)}"})
