@@ -32,8 +32,9 @@ PAGE_SIZE = 50
 class ReportForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Nội dung"), max_length=services.TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    page_url = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
-    request_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Hidden and filled by the page: cut to their columns by the service rather than refused unseen.
+    page_url = forms.CharField(required=False, widget=forms.HiddenInput)
+    request_id = forms.CharField(required=False, widget=forms.HiddenInput)
     screenshot = forms.FileField(required=False)
 
 
