@@ -158,7 +158,7 @@ def _rows(qs, group: str, *, now) -> list[dict]:
 def month_report(*, month: dt.date, now: dt.datetime | None = None) -> MonthReport:
     """The Provincial Office's monthly figures: the reports opened in ``month`` by severity and by agency, with
     their response and fix deadlines met, missed or pending (as of ``now``); the defects open now by age.
-    Four queries at most, whatever the number of reports."""
+    Five queries, whatever the number of reports."""
     now = now or timezone.now()
     start, end = _month_bounds(month)
     qs = ProblemReport.objects.filter(created_at__gte=start, created_at__lt=end)
