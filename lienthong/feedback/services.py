@@ -336,12 +336,21 @@ def report_close(*, actor, report_id: int, note: str = "", now: dt.datetime | No
 
 
 def report_reply(*, user, report_id: int, text: str, now: dt.datetime | None = None) -> ReportMessage:
-    """The reporter adds to their own report (more detail, "still broken")."""
+    """The reporter adds to their own report (more detail, "still broken"). On a report marked fixed it reopens
+    it: back in the operator's open queue, the fix forgotten (its release stays in the thread and the audit log),
+    so that the fix deadline is measured again at the next fix."""
     report = selectors.report_for_reporter(user=user, report_id=report_id)
     text = _clean_text(text, "answer")
     if report.state == State.CLOSED:
         raise ValidationFailed({"answer": [str(ALREADY_CLOSED)]})
     with transaction.atomic():
+        report = _locked(report.pk)
         message = ReportMessage.objects.create(report=report, author=user, text=text, created_at=now or timezone.now())
-        _log(user, report, "feedback.replied", _("Bổ sung báo lỗi #%(n)s") % {"n": report.pk})
+        if report.state == State.FIXED:
+            _log(user, report, "feedback.reopened", _("Mở lại báo lỗi #%(n)s (đã sửa trong phiên bản %(r)s)") % {
+                "n": report.pk, "r": report.fixed_in}, release=report.fixed_in)
+            report.state, report.fixed_at, report.fixed_in = State.IN_PROGRESS, None, ""
+            report.save(update_fields=["state", "fixed_at", "fixed_in"])
+        else:
+            _log(user, report, "feedback.replied", _("Bổ sung báo lỗi #%(n)s") % {"n": report.pk})
     return message

@@ -97,6 +97,11 @@ def test_operator_triage_notifies_the_reporter_at_each_step(reporter, operator):
     assert report.first_response_at == T0 + dt.timedelta(hours=2)
     titles = list(Notification.objects.filter(user=reporter).values_list("title", flat=True))
     assert any("trả lời" in t for t in titles) and any("2.4.1" in t for t in titles)
+    # "Still broken": the reporter's reply reopens it, back in the operator's open queue, the fix to be measured again.
+    services.report_reply(user=reporter, report_id=report.pk, text="Vẫn không in được")
+    report.refresh_from_db()
+    assert (report.state, report.fixed_at, report.fixed_in) == (State.IN_PROGRESS, None, "")
+    assert report in selectors.operator_queue(user=operator, open_only=True)
     services.report_close(actor=operator, report_id=report.pk)
     with pytest.raises(ValidationFailed):
         services.report_answer(actor=operator, report_id=report.pk, text="nữa")
