@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "lienthong.processing",
     "lienthong.oversight",
     "lienthong.assessment",
+    "lienthong.feedback",  # problem reports (báo lỗi / góp ý) and the operator's answers, with their SLA
     "lienthong.publicservices",
     "lienthong.reports",
     "lienthong.commendations",
@@ -251,6 +252,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "lienthong" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/html2canvas", BASE_DIR / "node_modules" / "html2canvas" / "dist"),  # the problem report's screenshot
 ]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
@@ -354,6 +356,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # PDF_MAX_PAGES pages; a PDF with JavaScript, launch actions or embedded files is refused ("refuse") or
 # kept but marked and only ever offered as a download ("flag").
 UPLOAD_MAX_FILES = env_int("LIENTHONG_UPLOAD_MAX_FILES", 20)
+# A problem report's screenshot (lienthong.feedback): over this the report is kept without it.
+FEEDBACK_SCREENSHOT_MAX_BYTES = env_int("LIENTHONG_FEEDBACK_SCREENSHOT_MAX_BYTES", 5 * 1024 * 1024)
 PDF_MAX_PAGES = env_int("LIENTHONG_PDF_MAX_PAGES", 3000)
 PDF_ACTIVE_CONTENT = env_str("LIENTHONG_PDF_ACTIVE_CONTENT", "refuse")
 if PDF_ACTIVE_CONTENT not in ("refuse", "flag"):

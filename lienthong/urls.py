@@ -20,6 +20,7 @@ urlpatterns = [
     path("thong-bao/", include("lienthong.notifications.urls")),
     path("ky-so/", include("lienthong.signing.urls")),
     path("giam-sat/", include("lienthong.oversight.urls")),
+    path("gop-y/", include("lienthong.feedback.urls")),
     path("xep-hang/", include("lienthong.assessment.urls")),
     path("bao-cao/", include("lienthong.reports.urls")),
     path("khen-thuong/", include("lienthong.commendations.urls")),

@@ -18,8 +18,8 @@ class PositionInline(admin.TabularInline):
 
 @admin.register(User)
 class LienThongUserAdmin(UserAdmin):
-    fieldsets = UserAdmin.fieldsets + (("Liên Thông", {"fields": ("full_name", "is_system_admin")}),)
-    list_display = ["username", "full_name", "is_active", "is_system_admin"]
+    fieldsets = UserAdmin.fieldsets + (("Liên Thông", {"fields": ("full_name", "is_system_admin", "is_operator")}),)
+    list_display = ["username", "full_name", "is_active", "is_system_admin", "is_operator"]
     search_fields = ["username", "full_name", "email"]
     inlines = [PositionInline]
 

@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     is_system_admin = models.BooleanField(_("quản trị hệ thống"), default=False)
+    # The contractor's staff who answer problem reports (lienthong.feedback): no position counts for them
+    # (``selectors.active_positions`` is empty), so they see no document, draft or file by construction.
+    is_operator = models.BooleanField(_("nhà thầu / vận hành"), default=False)
 
     class Meta:
         verbose_name = _("người dùng")

@@ -29,6 +29,10 @@ REGISTERING_ROLES = (Role.CLERK,)
 
 
 def active_positions(*, user: User) -> QuerySet[Position]:
+    """The positions that give ``user`` rights. None for an operator (the contractor's staff, ``is_operator``):
+    every document, draft and file right is derived from these, so an operator has none by construction."""
+    if getattr(user, "is_operator", False):
+        return Position.objects.none()
     return Position.objects.filter(user=user, is_active=True, agency__is_active=True)
 
 

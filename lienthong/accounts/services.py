@@ -218,10 +218,13 @@ def login_throttle_lift(*, actor: User, throttle_id: int) -> LoginThrottle:
 
 @transaction.atomic
 def user_create(*, username: str, password: str, full_name: str, email: str = "",
-                positions: Sequence[tuple] = (), is_system_admin: bool = False) -> User:
-    """Create a person with positions given as (agency, role, title) or (agency, role, title, unit) tuples."""
+                positions: Sequence[tuple] = (), is_system_admin: bool = False, is_operator: bool = False) -> User:
+    """Create a person with positions given as (agency, role, title) or (agency, role, title, unit) tuples.
+    An operator (the contractor's staff answering problem reports) holds no position."""
+    if is_operator and positions:
+        raise ValidationFailed({"positions": [_("Nhân viên nhà thầu / vận hành không giữ vị trí công tác.")]})
     user = User(username=username, full_name=nfc(full_name), email=email, is_system_admin=is_system_admin,
-                is_staff=is_system_admin, is_superuser=is_system_admin)
+                is_staff=is_system_admin, is_superuser=is_system_admin, is_operator=is_operator)
     user.set_password(password)
     user.save()
     for agency, role, title, *rest in positions:

@@ -112,7 +112,7 @@ def server_error(request):
     if is_api(request):
         response = json_error(500, "server_error", SERVER_ERROR, reference=reference)
     else:
-        response = plain_page("500.html", 500, {"reference": reference})
+        response = plain_page("500.html", 500, {"reference": reference, "path": getattr(request, "path", "")})
     response["X-Request-Reference"] = reference
     return response
 

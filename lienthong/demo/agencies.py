@@ -254,6 +254,10 @@ EXTERNALS = [
                group="ngoai-tinh", place="Hà Nội", verified=True),
     AgencySpec("tinhuy", f"Tỉnh ủy {PROVINCE}", "Tỉnh ủy", "TU", "tinh", "000.00.00.A30", "external",
                place=PROVINCE),
+    # The contractor who builds and runs the shared software (problem reports, the Office's monthly công văn).
+    # A company has no code of the state's directory: an illustrative one, marked as not verified.
+    AgencySpec("nhathau", "Công ty Cổ phần Phần mềm Liên Thông Việt", "Nhà thầu phần mềm", "LTV", "tinh",
+               "000.00.00.Z99", "external", place="Cần Thơ"),
 ]
 
 

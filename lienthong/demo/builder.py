@@ -35,6 +35,7 @@ from lienthong.demo import people
 from lienthong.demo.assessment import ensure_demo_campaigns
 from lienthong.demo.authority import delegated_signing
 from lienthong.demo.commendations import ensure_demo_reform_scores
+from lienthong.demo.feedback import ensure_demo_feedback
 from lienthong.demo.flow import DIGITAL_SIGNING, FlowLoader, flow_exists
 from lienthong.demo.pdf import PdfContent, body_for, render_pdf, signer_lines, tiny_pdf
 from lienthong.demo.pki import ensure_demo_pki
@@ -105,6 +106,7 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
         ensure_demo_catalogue(log=log)  # online public services: procedures and monthly dossier counts
         ensure_demo_reform_scores(log=log)  # the 2017 CCHC index the commendation proposals combine with
         ensure_demo_records(agencies=agencies, users=users, log=log)  # the Office's 2018 file plan, a case file
+        ensure_demo_feedback(users=users, log=log)  # problem reports in every state, one from an error
         _refresh_usage_statistics(log=log)
     result.seconds = time.monotonic() - started
     return result
@@ -199,7 +201,7 @@ def _ensure_users(agencies: dict[str, Agency], units, result: LoadResult) -> dic
             username=account.username, password=None, full_name=account.full_name,
             positions=[(agencies[key], role, title, units[(key, account.unit)] if account.unit and i == 0 else None)
                        for i, (key, role, title) in enumerate(account.positions)],
-            is_system_admin=account.is_system_admin,
+            is_system_admin=account.is_system_admin, is_operator=account.is_operator,
         )
         existing[user.username] = user
         created.append(user.pk)

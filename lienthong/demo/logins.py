@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from lienthong.demo.agencies import AgencySpec, agency_specs
-from lienthong.demo.people import ADMIN_USERNAME, PASSWORD, Account, accounts
+from lienthong.demo.people import ADMIN_USERNAME, OPERATOR_USERNAME, PASSWORD, Account, accounts
 from lienthong.demo.pki import DEMO_PIN
 
 # The agencies a visitor should try first: the province, its Office, the department of the seed
@@ -29,10 +29,12 @@ def featured_rows(*, english: bool = False) -> list[tuple[str, str, str, str]]:
     """(user name, full name, role, agency) for the featured agencies, then the administrator."""
     specs = {s.key: s for s in agency_specs()}
     by_agency: dict[str, list[Account]] = {}
-    admin = None
+    admin = operator = None
     for account in accounts():
         if account.username == ADMIN_USERNAME:
             admin = account
+        if account.username == OPERATOR_USERNAME:
+            operator = account
         for key, _role, _title in account.positions[:1]:
             by_agency.setdefault(key, []).append(account)
     rows = []
@@ -43,6 +45,10 @@ def featured_rows(*, english: bool = False) -> list[tuple[str, str, str, str]]:
     if admin is not None:
         rows.append((admin.username, admin.full_name,
                      "system administrator" if english else _("Quản trị hệ thống"), "—"))
+    if operator is not None:
+        rows.append((operator.username, operator.full_name,
+                     "operator (the contractor's support: problem reports, no documents)" if english
+                     else _("Nhà thầu / vận hành"), "—"))
     return rows
 
 

@@ -31,6 +31,7 @@ def units_of(spec: AgencySpec) -> list[tuple[str, str, str]]:
 
 PASSWORD = "demo1234"
 ADMIN_USERNAME = "quantri"
+OPERATOR_USERNAME = "vanhanh"  # the contractor's support desk (Nhà thầu / vận hành): answers problem reports
 
 ROLE_PREFIX = {"clerk": "vanthu", "leader": "lanhdao", "specialist": "chuyenvien"}
 _FEMALE_SHARE = {"clerk": 0.85, "leader": 0.2, "specialist": 0.5}
@@ -74,6 +75,8 @@ class Account:
     positions: list[tuple[str, str, str]] = field(default_factory=list)  # (agency key, role, title)
     is_system_admin: bool = False
     unit: str = ""  # code of the department (UNITS) the first position belongs to
+    is_operator: bool = False  # the contractor's staff answering problem reports: no position
+
 
     @property
     def role(self) -> str:
@@ -130,6 +133,7 @@ def accounts() -> list[Account]:
                 used.add(name)
                 rows.append(Account(username, name, [(spec.key, role, f"{title} {unit_name}")], unit=code))
     rows.append(Account(ADMIN_USERNAME, "Quản trị hệ thống", [], is_system_admin=True))
+    rows.append(Account(OPERATOR_USERNAME, "Tổ hỗ trợ vận hành (nhà thầu)", [], is_operator=True))
     return rows
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lienthong.core import jobs
 from lienthong.core import request_id as request_ids
+from lienthong.feedback import services as feedback
 from lienthong.monitoring.models import ErrorRecord, ErrorSource, WorkerHeartbeat
 from lienthong.monitoring.selectors import cluster_name
 
@@ -43,10 +44,23 @@ def _record(**fields) -> ErrorRecord | None:
     fields["path"] = _cut(fields.get("path", ""), 500)
     try:
         with transaction.atomic():  # a savepoint: a failed insert leaves the caller's transaction usable
-            return ErrorRecord.objects.create(**fields)
+            record = ErrorRecord.objects.create(**fields)
     except Exception:  # noqa: BLE001 - recording an error must never raise into what failed
         logger.warning("Could not record an unhandled error (%s)", fields["exception_type"], exc_info=True)
         return None
+    _open_problem_report(record)
+    return record
+
+
+def _open_problem_report(record: ErrorRecord) -> None:
+    """The operator's queue gets the error too, grouped by cause (feedback.services.report_from_error)."""
+    try:
+        with transaction.atomic():
+            feedback.report_from_error(exception_type=record.exception_type, message=record.message,
+                                       traceback=record.traceback, path=record.path, request_id=record.request_id,
+                                       username=record.username, now=record.occurred_at)
+    except Exception:  # noqa: BLE001 - see the module's docstring
+        logger.warning("Could not open the problem report of an error (%s)", record.exception_type, exc_info=True)
 
 
 def error_record_request(request, exc_info=None) -> ErrorRecord | None:

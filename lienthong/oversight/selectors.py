@@ -417,3 +417,8 @@ def saved_thresholds(*, user) -> tuple[dict[str, float], bool]:
         return {k: v for k, v in settings.OVERSIGHT_DEFAULT_THRESHOLDS.items() if k in THRESHOLD_FIELDS}, False
     return {key: getattr(row, name) for key, name in THRESHOLD_FIELDS.items() if getattr(row, name) is not None}, True
 
+def external_agencies() -> list[Agency]:
+    """The active agencies outside the system (the directory's), companies first: the contractor a công văn on
+    the problem reports goes to is one of them (a company, where the others are ministries and bodies)."""
+    agencies = list(Agency.objects.filter(is_external=True, is_active=True).order_by("name")[:500])
+    return sorted(agencies, key=lambda a: not a.name_folded.startswith("cong ty"))

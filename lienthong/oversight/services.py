@@ -44,7 +44,8 @@ from lienthong.core.jobs import enqueue
 from lienthong.delivery.models import Delivery, DeliveryEvent, DeliveryState, EventKind
 from lienthong.documents.models import Direction, Document, DocumentType
 from lienthong.drafting import services as drafting
-from lienthong.oversight import notice, selectors
+from lienthong.feedback import selectors as feedback_selectors
+from lienthong.oversight import feedback_letter, notice, selectors
 from lienthong.oversight.definitions import (
     EXCLUDED_STATUSES,
     VN,
@@ -420,3 +421,46 @@ def thresholds_save(*, actor, thresholds: dict[str, float]) -> SavedThresholds:
                       f"{key} {value}" for key, value in sorted(thresholds.items())) or "—"})
     return row
 
+
+# --- Công văn on the month's problem reports (lienthong.feedback), to the contractor ----------------------
+
+FEEDBACK_LETTER_STAFF_ONLY = gettext_lazy("Chỉ người của Văn phòng UBND tỉnh hoặc Sở Thông tin và Truyền thông mới "
+                                          "soạn được công văn gửi nhà thầu.")
+CONTRACTOR_NOT_EXTERNAL = gettext_lazy("Chọn nhà thầu trong danh mục cơ quan ngoài hệ thống.")
+
+
+def feedback_letter_draft_create(*, actor, month: dt.date, contractor_id: int, signer_id: int | None = None,
+                                 today: dt.date | None = None):
+    """A DRAFT công văn of the actor's agency (as ``reminder_draft_create``) to the contractor, an external agency
+    of the directory, carrying the month's problem-report figures (``feedback.selectors.month_report``) as its
+    PDF. The draft then follows the normal outgoing flow. Nothing is stored when anything is wrong."""
+    issuer = selectors.reminder_issuer(user=actor)
+    if issuer is None or not selectors.may_oversee(actor):
+        raise PermissionDenied(str(FEEDBACK_LETTER_STAFF_ONLY))
+    contractor = Agency.objects.filter(pk=contractor_id, is_external=True, is_active=True).first()
+    if contractor is None:
+        raise ValidationFailed({"contractor": [str(CONTRACTOR_NOT_EXTERNAL)]})
+    signers = {p.user_id: p for p in selectors.reminder_signers(agency_id=issuer.pk)}
+    if signer_id is None and signers:
+        signer_id = next(iter(signers))
+    if signer_id not in signers:
+        raise ValidationFailed({"signer": [SIGNER_NOT_LEADER % {"a": issuer.name}]})
+    document_type = DocumentType.objects.filter(code="cong-van", is_active=True).first()
+    if document_type is None:
+        raise DomainError(_("Danh mục loại văn bản chưa có loại “Công văn”."))
+    signer = signers[signer_id]
+    authority, _lines = notice.signature_block(signer.title)
+    letter = feedback_letter.Letter(
+        parent_name=issuer.parent.name if issuer.parent_id else "", issuer_name=issuer.name,
+        issuer_abbreviation=issuer.abbreviation, place=issuer.place_name or "",
+        year=(today or timezone.localdate(timezone=VN)).year, month=month, contractor_name=contractor.name,
+        figures=feedback_selectors.month_report(month=month),
+        signer_name=signer.user.full_name or signer.user.get_username(), signer_title=signer.title)
+    pdf = feedback_letter.letter_pdf(letter)
+    with translation.override("vi"):
+        filed = _("Lưu: VT")
+    data = drafting.DraftInput(
+        document_type=document_type, subject=feedback_letter.SUBJECT, signer_id=signer_id, signer_authority=authority,
+        signer_position=" ".join(signer.title.split()), recipient_ids=[contractor.pk], extra_recipients=filed,
+        files=[SimpleUploadedFile(feedback_letter.FILENAME, pdf, content_type="application/pdf")])
+    return drafting.draft_create(actor=actor, agency=issuer, data=data)

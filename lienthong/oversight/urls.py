@@ -1,4 +1,4 @@
-from lienthong.oversight import views
+from lienthong.oversight import feedback_views, views
 
 app_name = "oversight"
-urlpatterns = views.urlpatterns
+urlpatterns = views.urlpatterns + feedback_views.urlpatterns

@@ -28,6 +28,7 @@ from lienthong.core import exports
 from lienthong.core.errors import DomainError, ValidationFailed
 from lienthong.core.http import file_response
 from lienthong.core.jobs import enqueue
+from lienthong.feedback import selectors as feedback_selectors
 from lienthong.oversight import selectors
 from lienthong.oversight.definitions import VN
 from lienthong.oversight.forms import ReminderForm, ThresholdForm, UsageFilterForm, default_period, months_back
@@ -196,6 +197,7 @@ def dashboard(request):
         "computed_at": selectors.figures_computed_at(month=q.month_to, agency_ids=q.agency_ids),
         "tiles": selectors.kpi_tiles(rows, province_title=_("Toàn tỉnh"), no_group=_("Không thuộc nhóm")),
         "trend": trend_svg(selectors.province_trend(month_to=q.month_to, agency_ids=q.agency_ids)),
+        "fb": feedback_selectors.dashboard_figures(),
     })
 
 

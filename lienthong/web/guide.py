@@ -28,10 +28,12 @@ COMMON = "chung"
 # The guide of each role (navigation.roles_of), in the order a person holding several is pointed to them.
 ROLE_GUIDES = {"clerk": "van-thu", "leader": "lanh-dao", "specialist": "chuyen-vien",
                "council": "giam-sat-xep-hang", "overseer": "giam-sat-xep-hang", "approver": "giam-sat-xep-hang",
-               "admin": "quan-tri", "agency_admin": "quan-tri", "archivist": "luu-tru"}
+               "admin": "quan-tri", "agency_admin": "quan-tri", "archivist": "luu-tru", "operator": "nha-thau"}
 # The guides listed beside every guide page, in this order.
-ROLE_GUIDES_IN_INDEX = ("chung", "van-thu", "lanh-dao", "chuyen-vien", "luu-tru", "giam-sat-xep-hang", "quan-tri")
-ROLE_ORDER = ("clerk", "leader", "specialist", "archivist", "admin", "agency_admin", "council", "overseer", "approver")
+ROLE_GUIDES_IN_INDEX = ("chung", "van-thu", "lanh-dao", "chuyen-vien", "luu-tru", "giam-sat-xep-hang", "quan-tri",
+                        "nha-thau")
+ROLE_ORDER = ("clerk", "leader", "specialist", "archivist", "admin", "agency_admin", "council", "overseer", "approver",
+              "operator")
 # The section of the guide for each page: by URL name, else by the URL namespace.
 PAGE_ANCHORS = {
     "documents:home": "trang-chu", "documents:list": "van-ban", "documents:detail": "trang-van-ban",
@@ -39,13 +41,15 @@ PAGE_ANCHORS = {
     "documents:registers": "so-van-ban", "delivery:sent": "van-ban-da-gui", "delivery:tracking": "van-ban-da-gui",
     "accounts:login": "dang-nhap", "accounts:sessions": "phien-dang-nhap", "accounts:lockouts": "khoa-dang-nhap",
     "accounts:lockout_lift": "khoa-dang-nhap", "documents:reports_home": "bao-cao",
+    "feedback:queue": "gop-y-van-hanh", "feedback:operator_detail": "gop-y-van-hanh",
+    "oversight:feedback_report": "bao-loi-thang", "oversight:feedback_letter": "bao-loi-thang",
 }
 NAMESPACE_ANCHORS = {
     "delivery": "tiep-nhan", "processing": "xu-ly", "drafting": "du-thao", "records": "ho-so",
     "notifications": "thong-bao", "signing": "chu-ky-so", "oversight": "giam-sat", "assessment": "xep-hang",
     "reports": "bao-cao", "publicservices": "dich-vu-cong", "commendations": "khen-thuong",
     "agencies": "danh-muc-co-quan", "copies": "ban-sao", "accounts": "phien-dang-nhap", "documents": "van-ban",
-    "admin": "quan-tri-he-thong",
+    "admin": "quan-tri-he-thong", "feedback": "gop-y",
 }
 SLUG = re.compile(r"^[a-z0-9-]+$")
 IMAGE_NAME = re.compile(r"^[a-z0-9-]+\.png$")

@@ -26,6 +26,7 @@ from lienthong.accounts import selectors as account_selectors
 from lienthong.core import request_memo
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.drafting import selectors as draft_selectors
+from lienthong.feedback import selectors as feedback_selectors
 from lienthong.processing import selectors as processing_selectors
 from lienthong.web import guide
 from lienthong.web import selectors as web_selectors
@@ -33,6 +34,8 @@ from lienthong.web import selectors as web_selectors
 CLERK, LEADER, SPECIALIST, AGENCY_ADMIN = "clerk", "leader", "specialist", "agency_admin"
 OVERSEER, COUNCIL, APPROVER, ADMIN = "overseer", "council", "approver", "admin"
 ARCHIVIST = "archivist"
+OPERATOR = "operator"  # the contractor's staff answering problem reports (accounts.User.is_operator)
+EVERYONE = (CLERK, LEADER, SPECIALIST, AGENCY_ADMIN, ARCHIVIST, OVERSEER, COUNCIL, APPROVER, ADMIN, OPERATOR)
 PEOPLE_AT_WORK = (CLERK, LEADER, SPECIALIST)
 
 
@@ -84,6 +87,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("directory", _("Danh mục cơ quan"), "agencies:directory", _for((CLERK, AGENCY_ADMIN, ADMIN))),
     Entry("lockouts", _("Khóa đăng nhập"), "accounts:lockouts", _for((ADMIN,))),
     Entry("admin", _("Quản trị hệ thống"), "admin:index", _for((ADMIN,))),
+    Entry("feedback_queue", _("Báo lỗi cần xử lý"), "feedback:queue", (Target(OPERATOR, counts=("feedback_new",)),)),
+    Entry("feedback_report", _("Báo lỗi: báo cáo tháng"), "oversight:feedback_report", _for((OVERSEER,))),
+    Entry("feedback_mine", _("Góp ý của tôi"), "feedback:mine", _for(EVERYONE)),
 )
 
 # Which counts each queue's selector gives, so that only the selectors a menu needs are asked.
@@ -91,6 +97,7 @@ _COUNT_SOURCES = {
     "drafting": ("to_approve", "to_issue", "my_drafts"),
     "processing": ("to_submit", "to_assign", "to_process", "overdue"),
     "delivery": ("to_receive", "to_register", "recall"),
+    "feedback": ("feedback_new",),
 }
 
 
@@ -163,6 +170,8 @@ def roles_of(*, user, position=None) -> frozenset[str]:
         roles.add(APPROVER)
     if user.is_system_admin:
         roles |= {ADMIN, OVERSEER}
+    if getattr(user, "is_operator", False):
+        roles.add(OPERATOR)
     return frozenset(roles)
 
 
@@ -172,7 +181,8 @@ def work_counts(*, user, wanted) -> dict[str, int]:
     counts: dict[str, int] = {}
     wanted = set(wanted)
     readers = {"drafting": draft_selectors.queue_counts, "processing": processing_selectors.queue_counts,
-               "delivery": delivery_selectors.inbox_counts}
+               "delivery": delivery_selectors.inbox_counts,
+               "feedback": lambda user: {"feedback_new": feedback_selectors.operator_open_count(user=user)}}
     for source, keys in _COUNT_SOURCES.items():
         if wanted & set(keys):
             counts.update(request_memo.remember(("work_counts", source, user.pk),

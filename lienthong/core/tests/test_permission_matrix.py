@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from lienthong.accounts.models import ApiToken, Role
 from lienthong.accounts.services import api_token_issue, user_create
-from lienthong.core.tests import matrix_handover, matrix_ranking, matrix_records
+from lienthong.core.tests import matrix_feedback, matrix_handover, matrix_ranking, matrix_records
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, RecipientList
 from lienthong.documents.models import DocumentFile, Register
@@ -257,6 +257,7 @@ def build_world() -> World:
     matrix_ranking.build(p, ids)  # the yearly ranking: the Văn phòng is also its council here
     matrix_ranking.build_more(p, ids)
     matrix_records.build(p, ids)  # file plans and a case file (issue 16)
+    matrix_feedback.build(p, ids)  # a problem report (issue 20)
     matrix_handover.build(p, ids)  # handover to the archive, custody, the usage register (issue 16 §3)
 
     w.users = {k: v for k, v in u.items()}
@@ -783,6 +784,7 @@ def web_cases(w: World) -> list[Case]:
     add("oversight:refresh", method="POST", data={}, ok=overseers, ok_status=302, changes="any", refused=others)
     add("oversight:thresholds_save", method="POST", data={"min_electronic": "80"}, ok=overseers, ok_status=302,
         changes="any", refused=others)
+    matrix_feedback.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, overseers=overseers)
 
     # --- The yearly IT ranking, its reports, commendations and the online public services ----------
     matrix_ranking.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
@@ -998,6 +1000,7 @@ def api_cases(w: World) -> list[Case]:
 
     # --- Records ------------------------------------------------------------------------------------
     matrix_records.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
+    matrix_feedback.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN)
     matrix_handover.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     return out
 
@@ -1039,6 +1042,7 @@ def _snapshot_queries() -> list[tuple[str, str]]:
         ("recipient lists", rows(RecipientList, "id", "name")),
         *matrix_ranking.snapshot_queries(rows, count),
         *matrix_records.snapshot_queries(rows, count),
+        *matrix_feedback.snapshot_queries(rows, count),
         *matrix_handover.snapshot_queries(rows, count),
         ("notifications", rows(Notification, "id", "user", "read_at")),
     ]

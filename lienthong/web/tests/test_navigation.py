@@ -17,13 +17,14 @@ from lienthong.testing.builders import PASSWORD, doc_type, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
+MINE, MONTHLY = "Góp ý của tôi", "Báo lỗi: báo cáo tháng"  # problem reports (issue 20): everyone's, overseers'
 CLERK_MENU = ["Tiếp nhận", "Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Sổ văn bản", "Hồ sơ",
-              "Báo cáo", "Danh mục cơ quan"]
+              "Báo cáo", "Danh mục cơ quan", MINE]
 LEADER_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Hồ sơ", "Xếp hạng CNTT",
-               "Dịch vụ công", "Báo cáo"]
-SPECIALIST_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Hồ sơ"]
+               "Dịch vụ công", "Báo cáo", MINE]
+SPECIALIST_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Hồ sơ", MINE]
 ADMIN_MENU = ["Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", "Danh mục cơ quan", "Khóa đăng nhập",
-              "Quản trị hệ thống"]
+              "Quản trị hệ thống", MONTHLY, MINE]
 REGISTER_BUTTONS = ["Đăng ký văn bản đến", "Đăng ký văn bản đi"]
 
 
@@ -91,8 +92,9 @@ def test_the_provincial_office_and_the_council_see_oversight_and_the_ranking(cli
     office = menu(tree(as_user(client, province.users["specialist.vp"])))
     council = menu(tree(as_user(client, province.users["leader.stttt"])))
 
-    assert office == [*SPECIALIST_MENU, "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo"]
-    assert council == [*LEADER_MENU[:6], "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo"]
+    assert office == [*SPECIALIST_MENU[:-1], "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", MONTHLY,
+                      MINE]
+    assert council == [*LEADER_MENU[:6], "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", MONTHLY, MINE]
     # A commune leader does not oversee the province.
     assert "Giám sát sử dụng" not in menu(tree(as_user(client, province.users["leader.xa"])))
 
@@ -213,7 +215,7 @@ def test_the_archivists_menu_and_home_lead_to_the_archive(client, province):
     links = {a.xpath("normalize-space(b)"): a.get("href")
              for a in home.xpath("//section[contains(@class, 'archive-home')]//a")}
 
-    assert menu(home) == ["Hồ sơ"]
+    assert menu(home) == ["Hồ sơ", MINE]
     assert links["Nộp lưu"] == "/ho-so/nop-luu/" and links["Hồ sơ đang bảo quản"] == "/ho-so/luu-tru/"
     assert "Bạn chưa được giao vị trí công tác nào" not in home.text_content()
     assert not home.xpath("//a[normalize-space()='Đăng ký văn bản đến']")

@@ -21,8 +21,9 @@ from lienthong.testing.builders import PASSWORD
 pytestmark = [pytest.mark.django_db, pytest.mark.slow_once]
 
 def test_load_demo_builds_the_province_once_and_the_second_run_changes_nothing(client, demo_province):
-    # 344 agency accounts plus a head and a specialist in each of 28 departments.
-    assert "120 cơ quan, 401 tài khoản" in demo_province.output
+    # 344 agency accounts plus a head and a specialist in each of 28 departments, the archivist and the operator;
+    # 120 agencies of the province and outside it, and the contractor.
+    assert "121 cơ quan, 402 tài khoản" in demo_province.output
     counts = _row_counts()
 
     # Levels and ranking groups are rows.

@@ -1,0 +1,4 @@
+from lienthong.feedback import views
+
+app_name = "feedback"
+urlpatterns = views.urlpatterns
