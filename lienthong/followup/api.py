@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from lienthong.core.errors import NotFound
 from lienthong.core.schema_types import Id
@@ -173,7 +173,7 @@ def task_create(request, data: TaskIn):
         content=data.content, lead_agency_id=data.lead_agency_id, lead_unit_id=data.lead_unit_id,
         coordinator_ids=list(data.coordinator_ids), deadline=data.deadline, given_by=data.given_by,
         passage=data.passage))
-    return 201, _one(request.auth, task.pk)
+    return Status(201, _one(request.auth, task.pk))
 
 
 @router.get("/tasks/{int:task_id}", response=TaskOut, url_name="task_detail", summary="Một nhiệm vụ")
@@ -185,7 +185,7 @@ def task_detail(request, task_id: Id):
              summary="Báo cáo tiến độ (cơ quan chủ trì)")
 def task_progress(request, task_id: Id, data: TextIn):
     services.task_report_progress(actor=request.auth, task_id=task_id, text=data.text)
-    return 201, _one(request.auth, task_id)
+    return Status(201, _one(request.auth, task_id))
 
 
 @router.post("/tasks/{int:task_id}/result", response=TaskOut, url_name="task_result",
@@ -215,7 +215,7 @@ def task_send_back(request, task_id: Id, data: ReasonIn):
 def task_extension_request(request, task_id: Id, data: ExtensionIn):
     ext = services.task_extension_request(actor=request.auth, task_id=task_id, new_deadline=data.new_deadline,
                                           reason=data.reason)
-    return 201, ext
+    return Status(201, ext)
 
 
 @router.post("/tasks/{int:task_id}/extension/decision", response=ExtensionOut, url_name="task_extension_decide",

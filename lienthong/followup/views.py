@@ -134,7 +134,8 @@ def task_record_view(request, document_id: int):
     names = dict(agencies)
     return render(request, "followup/record.html", {
         "doc": doc, "form": form, "suggestions": [(i, s, names.get(s.lead_agency_id)) for i, s in enumerate(found)],
-        "tasks": selectors.tasks_of_document(user=request.user, document_id=doc.pk)})
+        "tasks": selectors.tasks_of_document(user=request.user, document_id=doc.pk),
+    }, status=422 if request.method == "POST" else 200)
 
 
 def _action_forms(request, task, perms, bound=None):
@@ -247,7 +248,7 @@ def task_action(request, task_id: int, action: str):
     except DomainError as exc:
         if form is None:
             messages.error(request, str(exc.message))
-            return redirect("followup:detail", task.pk)
+            return _render_detail(request, task, status=exc.status)
         add_domain_errors(form, exc, aliases={"new_deadline": "new_deadline", "file": "file"})
         return _render_detail(request, task, bound=(action, form), status=exc.status)
     messages.success(request, done)

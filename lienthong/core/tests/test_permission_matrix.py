@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from lienthong.accounts.models import ApiToken, Role
 from lienthong.accounts.services import api_token_issue, user_create
-from lienthong.core.tests import matrix_handover, matrix_ranking, matrix_records
+from lienthong.core.tests import matrix_followup, matrix_handover, matrix_ranking, matrix_records
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, RecipientList
 from lienthong.documents.models import DocumentFile, Register
@@ -258,6 +258,7 @@ def build_world() -> World:
     matrix_ranking.build_more(p, ids)
     matrix_records.build(p, ids)  # file plans and a case file (issue 16)
     matrix_handover.build(p, ids)  # handover to the archive, custody, the usage register (issue 16 §3)
+    matrix_followup.build(p, ids)  # tasks given in documents (issue 20)
 
     w.users = {k: v for k, v in u.items()}
     w.tokens = {k: api_token_issue(user=w.users[k]) for k in USERS if k != "anonymous"}
@@ -788,6 +789,7 @@ def web_cases(w: World) -> list[Case]:
     # --- Records: file plans and case files ---------------------------------------------------------
     matrix_records.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     matrix_handover.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
+    matrix_followup.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     return out
 
 
@@ -997,6 +999,7 @@ def api_cases(w: World) -> list[Case]:
     # --- Records ------------------------------------------------------------------------------------
     matrix_records.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     matrix_handover.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
+    matrix_followup.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     return out
 
 
@@ -1038,6 +1041,7 @@ def _snapshot_queries() -> list[tuple[str, str]]:
         *matrix_ranking.snapshot_queries(rows, count),
         *matrix_records.snapshot_queries(rows, count),
         *matrix_handover.snapshot_queries(rows, count),
+        *matrix_followup.snapshot_queries(rows, count),
         ("notifications", rows(Notification, "id", "user", "read_at")),
     ]
 

@@ -18,11 +18,11 @@ from lienthong.testing.builders import PASSWORD, doc_type, pdf_upload
 pytestmark = pytest.mark.django_db
 
 CLERK_MENU = ["Tiếp nhận", "Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Sổ văn bản", "Hồ sơ",
-              "Báo cáo", "Danh mục cơ quan"]
-LEADER_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Hồ sơ", "Xếp hạng CNTT",
+              "Nhiệm vụ", "Báo cáo", "Danh mục cơ quan"]
+LEADER_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Hồ sơ", "Nhiệm vụ", "Xếp hạng CNTT",
                "Dịch vụ công", "Báo cáo"]
-SPECIALIST_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Hồ sơ"]
-ADMIN_MENU = ["Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", "Danh mục cơ quan", "Khóa đăng nhập",
+SPECIALIST_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Hồ sơ", "Nhiệm vụ"]
+ADMIN_MENU = ["Nhiệm vụ", "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", "Danh mục cơ quan", "Khóa đăng nhập",
               "Quản trị hệ thống"]
 REGISTER_BUTTONS = ["Đăng ký văn bản đến", "Đăng ký văn bản đi"]
 
@@ -92,7 +92,7 @@ def test_the_provincial_office_and_the_council_see_oversight_and_the_ranking(cli
     council = menu(tree(as_user(client, province.users["leader.stttt"])))
 
     assert office == [*SPECIALIST_MENU, "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo"]
-    assert council == [*LEADER_MENU[:6], "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo"]
+    assert council == [*LEADER_MENU[:7], "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo"]
     # A commune leader does not oversee the province.
     assert "Giám sát sử dụng" not in menu(tree(as_user(client, province.users["leader.xa"])))
 
