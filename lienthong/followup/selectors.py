@@ -62,12 +62,12 @@ def tasks_visible_to(*, user) -> QuerySet[Task]:
         return Task.objects.none()
     all_ids, full_ids, unit_ids = sorted(held.all_ids), sorted(held.full_ids), sorted(held.unit_ids)
     q = Q(giver_agency_id__in=all_ids) | Q(lead_agency_id__in=full_ids)
-    mine = Q(handed_user_id=user.pk) | Exists(TaskHandOn.objects.filter(task_id=OuterRef("pk"), user_id=user.pk))
+    mine = Q(handed_user_id=user.pk) | Q(Exists(TaskHandOn.objects.filter(task_id=OuterRef("pk"), user_id=user.pk)))
     if unit_ids:
-        mine |= Q(lead_unit_id__in=unit_ids) | Q(handed_unit_id__in=unit_ids) | Exists(
-            TaskHandOn.objects.filter(task_id=OuterRef("pk"), unit_id__in=unit_ids))
+        mine |= Q(lead_unit_id__in=unit_ids) | Q(handed_unit_id__in=unit_ids) | Q(Exists(
+            TaskHandOn.objects.filter(task_id=OuterRef("pk"), unit_id__in=unit_ids)))
     q |= Q(lead_agency_id__in=all_ids) & mine
-    q |= Exists(TaskCoordinator.objects.filter(task_id=OuterRef("pk"), agency_id__in=all_ids))
+    q |= Q(Exists(TaskCoordinator.objects.filter(task_id=OuterRef("pk"), agency_id__in=all_ids)))
     return Task.objects.filter(q)
 
 
@@ -319,7 +319,7 @@ def task_permissions(*, user, task: Task) -> Permissions:
     held = position_agencies(user=user)
     is_giver = task.giver_agency_id in held.all_ids
     in_lead = task.lead_agency_id in held.all_ids
-    unit_head = bool(task.lead_unit_id) and Position.objects.filter(
+    unit_head = task.lead_unit_id is not None and Position.objects.filter(
         user=user, unit_id=task.lead_unit_id, role=Role.LEADER, is_active=True).exists()
     return Permissions(is_giver=is_giver, acts_for_lead=in_lead or (task.lead_agency.is_external and is_giver),
                        may_hand_on=task.lead_agency_id in held.full_ids or unit_head)

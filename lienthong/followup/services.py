@@ -140,7 +140,7 @@ class TaskInput:
     passage: str = ""
 
 
-def _validate(data: TaskInput, document: Document, errors: dict) -> tuple[Agency | None, list[int]]:
+def _validate(data: TaskInput, document: Document, errors: dict) -> tuple[Agency, list[int]]:
     if not nfc(data.content or "").strip():
         errors.setdefault("content", []).append(str(NO_CONTENT))
     lead = Agency.objects.filter(pk=data.lead_agency_id, is_active=True).first() if data.lead_agency_id else None
@@ -155,7 +155,7 @@ def _validate(data: TaskInput, document: Document, errors: dict) -> tuple[Agency
     coordinators = [int(a) for a in dict.fromkeys(data.coordinator_ids or ()) if int(a) != data.lead_agency_id]
     if coordinators and Agency.objects.filter(pk__in=coordinators, is_active=True).count() != len(coordinators):
         errors.setdefault("coordinators", []).append(_("Cơ quan phối hợp không hợp lệ."))
-    return lead, coordinators
+    return lead, coordinators  # type: ignore[return-value]  # None only with an error, and nothing is stored then
 
 
 def task_record(*, actor, document_id: int, data: TaskInput) -> Task:
@@ -235,9 +235,10 @@ def task_hand_on(*, actor, task_id: int, unit_id: int | None = None, user_id: in
         raise PermissionDenied(str(NOT_HANDER))
     if not unit_id and not user_id:
         raise ValidationFailed({"unit": [str(HAND_ON_EMPTY)]})
-    if unit_id and not Unit.objects.filter(pk=unit_id, agency_id=task.lead_agency_id, is_active=True).exists():
+    if unit_id is not None and not Unit.objects.filter(pk=unit_id, agency_id=task.lead_agency_id,
+                                                       is_active=True).exists():
         raise ValidationFailed({"unit": [str(HAND_ON_OUTSIDE)]})
-    if user_id and not Position.objects.filter(user_id=user_id, agency_id=task.lead_agency_id,
+    if user_id is not None and not Position.objects.filter(user_id=user_id, agency_id=task.lead_agency_id,
                                                is_active=True).exists():
         raise ValidationFailed({"user": [str(HAND_ON_OUTSIDE)]})
     if task.state not in OPEN_STATES:
@@ -252,10 +253,10 @@ def task_hand_on(*, actor, task_id: int, unit_id: int | None = None, user_id: in
                                              user_ids=[user_id] if user_id else (),
                                              unit_ids=[unit_id] if unit_id else ())
         _log(actor, AuditAction.ASSIGNED, task, _("Giao tiếp nhiệm vụ cho %(w)s") % {
-            "w": ", ".join(str(x) for x in (Unit.objects.filter(pk=unit_id).first(), task.handed_user) if x)},
+            "w": ", ".join(str(x) for x in (task.handed_unit, task.handed_user) if x)},
             {"unit": unit_id, "user": user_id})
         targets = [user_id] if user_id else list(Position.objects.filter(
-            unit_id=unit_id, role=Role.LEADER, is_active=True).values_list("user_id", flat=True))
+            unit_id__in=[unit_id], role=Role.LEADER, is_active=True).values_list("user_id", flat=True))
         _notify(targets, task=task, title=_("Bạn được giao thực hiện nhiệm vụ: %(c)s") % {"c": task.content[:150]},
                 kind=Kind.ASSIGNMENT)
     return task
@@ -383,7 +384,7 @@ def task_extension_request(*, actor, task_id: int, new_deadline: dt.date | None,
         errors["reason"] = [str(NO_REASON)]
     if selectors.pending_extension(task=task) is not None:
         errors.setdefault("new_deadline", []).append(str(EXTENSION_PENDING))
-    if errors:
+    if errors or new_deadline is None:
         raise ValidationFailed(errors)
     with transaction.atomic():
         task = _lock(task.pk)

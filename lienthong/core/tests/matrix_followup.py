@@ -103,5 +103,6 @@ def api_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
         refused=SEES_TASK - GIVER)
     add("POST /api/tasks/{task_id}/send-back", "task_reported", url=f"{rep}/send-back", data={"reason": "Thiếu"},
         ok=GIVER, refused=SEES_TASK - GIVER)
-    add("POST /api/tasks/{task_id}/extension/decision", "task_ext", url=f"/api/tasks/{d['task_ext']}/extension/decision",
-        data={"grant": True}, ok=GIVER, refused=SEES_TASK - GIVER)
+    decision = f"/api/tasks/{d['task_ext']}/extension/decision"
+    add("POST /api/tasks/{task_id}/extension/decision", "task_ext", url=decision, data={"grant": True}, ok=GIVER,
+        refused=SEES_TASK - GIVER)

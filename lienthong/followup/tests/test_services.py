@@ -84,7 +84,8 @@ def test_refused_records_store_nothing(seed, case):
               "empty": dict(content="  ")}[case]
     with pytest.raises(ValidationFailed) as exc:
         record(p, **kwargs)
-    expected = {"no_lead": str(services.NO_LEAD), "before_source": "không được trước ngày của văn bản giao (05/03/2018)",
+    expected = {"no_lead": str(services.NO_LEAD),
+                "before_source": "không được trước ngày của văn bản giao (05/03/2018)",
                 "empty": str(services.NO_CONTENT)}[case]
     assert expected in exc.value.message
     assert not Task.objects.exists() and not AuditEntry.objects.filter(object_type="task").exists()

@@ -84,7 +84,7 @@ def test_daily_reminders_before_on_the_day_and_once_overdue(seed, settings):
     today = dt.date(2018, 4, 2)  # Monday
     soon = record(p, lead="stttt", deadline=dt.date(2018, 4, 5))  # Thursday: within 3 working days
     later = record(p, lead="stttt", deadline=dt.date(2018, 4, 20))
-    due = record(p, lead="huyen", deadline=today)
+    record(p, lead="huyen", deadline=today)
     late = record(p, lead="huyen", deadline=dt.date(2018, 3, 20))
     services.task_hand_on(actor=u["leader.huyen"], task_id=late.pk, user_id=u["specialist.huyen.noivu"].pk)
     Notification.objects.all().delete()

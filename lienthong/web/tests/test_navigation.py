@@ -22,8 +22,8 @@ CLERK_MENU = ["Tiếp nhận", "Xử lý", "Dự thảo", "Văn bản đến", "
 LEADER_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Hồ sơ", "Nhiệm vụ", "Xếp hạng CNTT",
                "Dịch vụ công", "Báo cáo"]
 SPECIALIST_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Hồ sơ", "Nhiệm vụ"]
-ADMIN_MENU = ["Nhiệm vụ", "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", "Danh mục cơ quan", "Khóa đăng nhập",
-              "Quản trị hệ thống"]
+ADMIN_MENU = ["Nhiệm vụ", "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", "Danh mục cơ quan",
+              "Khóa đăng nhập", "Quản trị hệ thống"]
 REGISTER_BUTTONS = ["Đăng ký văn bản đến", "Đăng ký văn bản đi"]
 
 
