@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from lienthong.accounts.models import Position, Role
@@ -331,3 +331,9 @@ def coordinator_ids(*, task_ids) -> dict[int, list[int]]:
             "task_id", "agency_id").order_by("task_id", "agency_id"):
         out.setdefault(task_id, []).append(agency_id)
     return out
+
+
+def latest_year(*, user) -> int | None:
+    """The year of the latest task the user sees (the dashboard's default period): one query."""
+    last = tasks_visible_to(user=user).aggregate(last=Max("given_on"))["last"]
+    return last.year if last else None

@@ -286,8 +286,9 @@ def _period(request) -> tuple[PeriodForm, dt.date, dt.date]:
     today = timezone.localdate()
     form = PeriodForm(request.GET or None)
     cd = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    start = cd.get("start") or dt.date(today.year, 1, 1)
-    end = cd.get("end") or dt.date(today.year, 12, 31)
+    year = today.year if cd.get("start") or cd.get("end") else selectors.latest_year(user=request.user) or today.year
+    start = cd.get("start") or dt.date(year, 1, 1)
+    end = cd.get("end") or dt.date(year, 12, 31)
     return form, start, max(start, end)
 
 
