@@ -36,10 +36,10 @@ from lienthong.demo.assessment import ensure_demo_campaigns
 from lienthong.demo.authority import delegated_signing
 from lienthong.demo.commendations import ensure_demo_reform_scores
 from lienthong.demo.flow import DIGITAL_SIGNING, FlowLoader, flow_exists
+from lienthong.demo.followup import ensure_demo_tasks
 from lienthong.demo.pdf import PdfContent, body_for, render_pdf, signer_lines, tiny_pdf
 from lienthong.demo.pki import ensure_demo_pki
 from lienthong.demo.publicservices import ensure_demo_catalogue
-from lienthong.demo.followup import ensure_demo_tasks
 from lienthong.demo.records import ensure_demo_records
 from lienthong.documents.models import Direction, Document, DocumentType
 from lienthong.documents.services import DocumentInput, document_register_incoming, document_register_outgoing
