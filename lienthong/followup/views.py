@@ -300,7 +300,8 @@ def dashboard(request):
     return render(request, "followup/dashboard.html", {
         "form": form, "rows": rows, "total": selectors.totals(rows), "start": start, "end": end,
         "classes": [(c, CLASS_LABELS[c]) for c in (*selectors.CLASSES, selectors.ROUTINE)],
-        "query": f"start={start:%d/%m/%Y}&end={end:%d/%m/%Y}", "counts": selectors.menu_counts(user=request.user)})
+        "query": f"start={start:%d/%m/%Y}&end={end:%d/%m/%Y}",
+        "drill": reverse("followup:drill_down") + f"?start={start:%d/%m/%Y}&end={end:%d/%m/%Y}", "counts": selectors.menu_counts(user=request.user)})
 
 
 @login_required
