@@ -147,7 +147,11 @@ def measure_reminders() -> tuple[float, int, int]:
     from lienthong.followup import services
     from lienthong.followup.models import Task
 
-    Task.objects.filter(overdue_notified=True).update(overdue_notified=False)  # a first run, every time
+    from lienthong.notifications.models import Notification
+
+    # A first run every time: nothing announced yet that day.
+    Task.objects.filter(overdue_notified=True).update(overdue_notified=False)
+    Notification.objects.filter(dedupe_key__startswith="task-").delete()
     t0 = time.perf_counter()
     created = services.send_task_reminders(today=REMINDER_DAY)
     seconds = time.perf_counter() - t0

@@ -301,8 +301,7 @@ def dashboard(request):
         "form": form, "rows": rows, "total": selectors.totals(rows), "start": start, "end": end,
         "classes": [(c, CLASS_LABELS[c]) for c in (*selectors.CLASSES, selectors.ROUTINE)],
         "query": f"start={start:%d/%m/%Y}&end={end:%d/%m/%Y}",
-        "drill": reverse("followup:drill_down") + f"?start={start:%d/%m/%Y}&end={end:%d/%m/%Y}",
-        "counts": selectors.menu_counts(user=request.user)})
+        "drill": reverse("followup:drill_down") + f"?start={start:%d/%m/%Y}&end={end:%d/%m/%Y}"})
 
 
 @login_required
