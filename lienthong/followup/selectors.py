@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lienthong.accounts.models import Position, Role
 from lienthong.accounts.selectors import agency_people, position_agencies
@@ -289,7 +290,8 @@ def may_record(*, user, agency_id: int) -> bool:
 
 def agency_choices() -> list[tuple[int, str]]:
     """Active agencies of the directory (internal and external) for the lead / coordinator pickers."""
-    return [(pk, name + (" (ngoài hệ thống)" if ext else "")) for pk, name, ext in
+    outside = _(" (ngoài hệ thống)")
+    return [(pk, name + (outside if ext else "")) for pk, name, ext in
             Agency.objects.filter(is_active=True).order_by("is_external", "path", "name")
             .values_list("pk", "name", "is_external")]
 
