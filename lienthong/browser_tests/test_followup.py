@@ -61,6 +61,7 @@ def test_a_seed_notice_task_from_recording_to_confirmed_completion(live_server, 
     page.get_by_label("Cơ quan chủ trì").select_option(str(sttt.pk))
     page.get_by_label("Cơ quan phối hợp").select_option(str(district.pk))
     page.get_by_label("Hạn hoàn thành").fill("30/06/2018")
+    page.keyboard.press("Escape")  # close the date picker
     page.get_by_role("button", name="Ghi nhận nhiệm vụ").click()
     expect(page.locator(".messages")).to_contain_text("Đã ghi nhận nhiệm vụ")
     task = Task.objects.get(content=CONTENT)
@@ -80,6 +81,7 @@ def test_a_seed_notice_task_from_recording_to_confirmed_completion(live_server, 
     page.locator("#tien-do textarea").fill("Đã tập huấn cho 12/19 sở, ngành")
     page.locator("#tien-do").get_by_role("button", name="Gửi").click()
     page.locator("#xin-gia-han input[name='e-new_deadline']").fill("31/07/2018")
+    page.keyboard.press("Escape")
     page.locator("#xin-gia-han textarea").fill("Chờ nâng cấp cổng dịch vụ công")
     page.locator("#xin-gia-han").get_by_role("button", name="Gửi").click()
     expect(page.locator(".messages")).to_contain_text("Đã gửi đề nghị gia hạn")

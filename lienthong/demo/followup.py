@@ -30,7 +30,7 @@ def _contractor(agencies: dict[str, Agency]) -> Agency:
     if found is not None:
         return found
     office = agencies["vp"]
-    return agency_save(agency=Agency(name=CONTRACTOR_NAME, short_name="Nhà thầu phần mềm", abbreviation="NTPM",
+    return agency_save(agency=Agency(name=CONTRACTOR_NAME, short_name="Nhà thầu", abbreviation="NTPM",
                                      level=office.level, place_name="Hậu Giang", is_external=True))
 
 

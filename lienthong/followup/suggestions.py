@@ -55,10 +55,41 @@ def fold(text: str) -> str:
     return text
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``: lines, then ". " / "; " before a capital letter; numbered headings dropped."""
+_STARTS_BLOCK = re.compile(r"^(?:\d+[.)]|[a-zđ][.)]|[-–•+*]\s|[IVX]+\.)")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Lines joined into paragraphs: text extracted from a PDF breaks every printed line, so a line break ends a
+    paragraph only after ". ; : ! ?", before an empty line, a numbered or bulleted line, or a heading in capitals."""
     out: list[str] = []
-    for line in unicodedata.normalize("NFC", text).splitlines():
+    current = ""
+    for raw in unicodedata.normalize("NFC", text).splitlines():
+        line = re.sub(r"\s+", " ", raw).strip()
+        if not line:
+            if current:
+                out.append(current)
+            current = ""
+            continue
+        heading = sum(c.isupper() for c in line) * 2 >= sum(c.isalpha() for c in line)
+        if current and (current.endswith((".", ";", ":", "!", "?", "./.")) or heading or _STARTS_BLOCK.match(line)
+                        or _is_heading(current)):
+            out.append(current)
+            current = line
+        else:
+            current = f"{current} {line}" if current else line
+    if current:
+        out.append(current)
+    return out
+
+
+def _is_heading(text: str) -> bool:
+    return sum(c.isupper() for c in text) * 2 >= sum(c.isalpha() for c in text)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``: paragraphs, then ". " / "; " before a capital letter; headings dropped."""
+    out: list[str] = []
+    for line in paragraphs(text):
         line = re.sub(r"\s+", " ", line).strip(" -–•\t")
         if not line:
             continue

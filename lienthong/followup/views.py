@@ -113,7 +113,7 @@ def task_record_view(request, document_id: int):
         return redirect("documents:detail", doc.pk)
     agencies = selectors.agency_choices()
     found = services.task_suggestions(actor=request.user, document_id=doc.pk)
-    initial = {"given_by": doc.signer_name}
+    initial: dict = {}
     chosen = request.GET.get("goi-y")
     if chosen and chosen.isdigit() and int(chosen) < len(found):
         s = found[int(chosen)]
@@ -288,8 +288,10 @@ def _period(request) -> tuple[PeriodForm, dt.date, dt.date]:
     cd = form.cleaned_data if form.is_bound and form.is_valid() else {}
     year = today.year if cd.get("start") or cd.get("end") else selectors.latest_year(user=request.user) or today.year
     start = cd.get("start") or dt.date(year, 1, 1)
-    end = cd.get("end") or dt.date(year, 12, 31)
-    return form, start, max(start, end)
+    end = max(start, cd.get("end") or dt.date(year, 12, 31))
+    if not form.is_bound:
+        form = PeriodForm(initial={"start": start, "end": end})
+    return form, start, end
 
 
 @login_required
@@ -300,7 +302,7 @@ def dashboard(request):
     return render(request, "followup/dashboard.html", {
         "form": form, "rows": rows, "total": selectors.totals(rows), "start": start, "end": end,
         "classes": [(c, CLASS_LABELS[c]) for c in (*selectors.CLASSES, selectors.ROUTINE)],
-        "query": f"start={start:%d/%m/%Y}&end={end:%d/%m/%Y}",
+        "period_query": f"start={start:%d/%m/%Y}&end={end:%d/%m/%Y}",
         "drill": reverse("followup:drill_down") + f"?start={start:%d/%m/%Y}&end={end:%d/%m/%Y}"})
 
 

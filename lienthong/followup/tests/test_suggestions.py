@@ -1,6 +1,7 @@
 """Candidate tasks read from the seed notice's text (pure, no database)."""
 
 import datetime as dt
+import textwrap
 
 from lienthong.followup.suggestions import AgencyName, read_deadline, split_sentences, suggest
 from lienthong.followup.tests.conftest import SEED_TEXT
@@ -45,3 +46,10 @@ def test_agency_subject_opener_coordinators_and_routine():
         "đề nghị", 2, [4], dt.date(2018, 3, 31))
     assert (second.opener, second.lead_agency_id, second.routine) == ("", 2, True)
     assert len(split_sentences(text)) == 3
+
+
+def test_lines_broken_as_in_a_pdf_are_joined_into_sentences():
+    """Text extracted from a PDF breaks every printed line: the same candidates, whole."""
+    wrapped = "\n".join("\n".join(textwrap.wrap(p, 70)) for p in SEED_TEXT.splitlines())
+    assert [(s.opener, s.lead_agency_id, s.passage) for s in suggest(wrapped, DIRECTORY, year=2018)] == [
+        (s.opener, s.lead_agency_id, s.passage) for s in suggest(SEED_TEXT, DIRECTORY, year=2018)]
