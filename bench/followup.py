@@ -146,7 +146,6 @@ def measure_statistics_queries(agency_ids: list[int]) -> tuple[int, int, float]:
 def measure_reminders() -> tuple[float, int, int]:
     from lienthong.followup import services
     from lienthong.followup.models import Task
-
     from lienthong.notifications.models import Notification
 
     # A first run every time: nothing announced yet that day.
