@@ -134,3 +134,18 @@ def test_suggestions_come_from_the_documents_text(seed):
     found = services.task_suggestions(actor=seed.users["specialist.vp"], document_id=seed.notice.pk)
     leads = {s.opener: s.lead_agency_id for s in found}
     assert leads["giao"] == seed.agencies["vp"].pk and leads["yêu cầu"] == seed.agencies["nhathau"].pk
+
+
+def test_chasing_drafts_a_letter_to_the_lead_agencies(seed):
+    from lienthong.drafting.models import Draft
+
+    p, u = seed, seed.users
+    tasks = [record(p, lead="stttt"), record(p, lead="huyen")]
+    with pytest.raises(PermissionDenied):
+        services.task_chase_draft(actor=u["leader.stttt"], task_ids=[t.pk for t in tasks])
+    assert not Draft.objects.exists()
+    draft = services.task_chase_draft(actor=u["specialist.vp"], task_ids=[t.pk for t in tasks])
+    assert draft.agency_id == p.agencies["vp"].pk and draft.state == "drafting"
+    assert sorted(draft.recipients.values_list("agency_id", flat=True)) == sorted(
+        [p.agencies["stttt"].pk, p.agencies["huyen"].pk])
+    assert draft.subject == "V/v đôn đốc thực hiện nhiệm vụ được giao"
