@@ -100,3 +100,16 @@ def test_statistics_pdf(seed, client, route):
     client.force_login(seed.users["clerk.vp"])
     r = client.get(route)
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_the_menu_counts_open_tasks_and_results_to_confirm(seed):
+    from lienthong.followup import services
+    from lienthong.web.navigation import work_counts
+
+    p, u = seed, seed.users
+    first, second = record(p), record(p)
+    services.task_report_result(actor=u["clerk.stttt"], task_id=first.pk, text="Xong")
+    wanted = {"tasks_open", "tasks_to_confirm"}
+    assert work_counts(user=u["leader.stttt"], wanted=wanted) == {"tasks_open": 2, "tasks_to_confirm": 0}
+    assert work_counts(user=u["specialist.vp"], wanted=wanted) == {"tasks_open": 0, "tasks_to_confirm": 1}
+    assert second
