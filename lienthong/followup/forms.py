@@ -9,6 +9,8 @@ from lienthong.core.widgets import DayInput
 class TaskForm(forms.Form):
     content = forms.CharField(label=_("Nội dung nhiệm vụ"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     lead_agency = forms.TypedChoiceField(label=_("Cơ quan chủ trì"), coerce=int, required=False, empty_value=None)
+    lead_unit = forms.TypedChoiceField(label=_("Đơn vị chủ trì (không bắt buộc)"), coerce=int, required=False,
+                                       empty_value=None)
     coordinators = forms.TypedMultipleChoiceField(label=_("Cơ quan phối hợp"), coerce=int, required=False,
                                                   widget=forms.SelectMultiple(attrs={"size": 5}))
     routine = forms.BooleanField(label=_("Thường xuyên (không có hạn)"), required=False)
@@ -17,9 +19,10 @@ class TaskForm(forms.Form):
     passage = forms.CharField(label=_("Trích đoạn văn bản"), max_length=4000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, agencies=(), **kwargs):
+    def __init__(self, *args, agencies=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_agency"].choices = [("", _("— Chọn cơ quan chủ trì"))] + list(agencies)
+        self.fields["lead_unit"].choices = [("", "—")] + list(units)
         self.fields["coordinators"].choices = list(agencies)
 
     def clean(self):

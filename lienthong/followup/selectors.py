@@ -301,6 +301,14 @@ def unit_choices(*, agency_id: int) -> list[tuple[int, str]]:
                 .values_list("pk", "name"))
 
 
+def lead_unit_choices() -> list[tuple[int, str]]:
+    """Every active unit of an internal agency, named with its agency ("UBND huyện Vị Thủy – Phòng Nội vụ")."""
+    return [(pk, f"{short or name} – {unit}") for pk, unit, short, name in
+            Unit.objects.filter(is_active=True, agency__is_active=True, agency__is_external=False)
+            .order_by("agency__path", "agency_id", "order", "name")
+            .values_list("pk", "name", "agency__short_name", "agency__name")]
+
+
 def person_choices(*, agency_id: int) -> list[tuple[int, str]]:
     return [(p.user_id, f"{p.user.full_name or p.user.get_username()} – {p.title or p.get_role_display()}")
             for p in agency_people(agency_id=agency_id)]

@@ -119,12 +119,13 @@ def task_record_view(request, document_id: int):
         s = found[int(chosen)]
         initial.update(content=s.content, passage=s.passage, lead_agency=s.lead_agency_id,
                        coordinators=s.coordinator_ids, deadline=s.deadline, routine=s.routine)
-    form = TaskForm(request.POST or None, initial=initial, agencies=agencies)
+    form = TaskForm(request.POST or None, initial=initial, agencies=agencies, units=selectors.lead_unit_choices())
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
             task = services.task_record(actor=request.user, document_id=doc.pk, data=services.TaskInput(
-                content=cd["content"], lead_agency_id=cd["lead_agency"], coordinator_ids=cd["coordinators"],
+                content=cd["content"], lead_agency_id=cd["lead_agency"], lead_unit_id=cd["lead_unit"],
+                coordinator_ids=cd["coordinators"],
                 deadline=cd["deadline"], given_by=cd["given_by"], passage=cd["passage"]))
         except DomainError as exc:
             add_domain_errors(form, exc, aliases={"lead_agency": "lead_agency", "coordinators": "coordinators"})

@@ -113,3 +113,20 @@ def test_the_menu_counts_open_tasks_and_results_to_confirm(seed):
     assert work_counts(user=u["leader.stttt"], wanted=wanted) == {"tasks_open": 2, "tasks_to_confirm": 0}
     assert work_counts(user=u["specialist.vp"], wanted=wanted) == {"tasks_open": 0, "tasks_to_confirm": 1}
     assert second
+
+
+def test_recording_on_the_page_with_a_lead_unit(seed, client):
+    p = seed
+    client.force_login(p.users["clerk.vp"])
+    url = f"/nhiem-vu/van-ban/{p.notice.pk}/ghi-nhan/"
+    data = {"content": "Rà soát phần mềm ở huyện", "lead_agency": p.agencies["huyen"].pk,
+            "lead_unit": p.units["noivu"].pk, "deadline": "30/04/2018"}
+    assert client.post(url, data).status_code == 302
+    task = Task.objects.get()
+    assert task.lead_unit_id == p.units["noivu"].pk and task.deadline == dt.date(2018, 4, 30)
+    # A unit of another agency, and a deadline before the notice: Vietnamese errors, nothing more stored.
+    bad = client.post(url, data | {"lead_agency": p.agencies["stttt"].pk, "deadline": "01/03/2018"})
+    assert bad.status_code == 422
+    text = bad.content.decode()
+    assert "Đơn vị chủ trì phải thuộc cơ quan chủ trì." in text and "không được trước ngày của văn bản giao" in text
+    assert Task.objects.count() == 1
