@@ -34,6 +34,7 @@ from lienthong.drafting.api_signing import router as signing_router
 from lienthong.exchange.api import router as exchange_router
 from lienthong.feedback.api import router as feedback_router
 from lienthong.files.uploads import PARSER_ERRORS, parser_error_answer
+from lienthong.followup.api import router as followup_router
 from lienthong.oversight.api import router as oversight_router
 from lienthong.processing.api import router as processing_router
 from lienthong.publicservices.api import router as publicservices_router
@@ -125,6 +126,7 @@ api.add_router("", assessment_router)
 api.add_router("", oversight_router)
 api.add_router("", publicservices_router)
 api.add_router("", feedback_router)
+api.add_router("", followup_router)
 api.add_router("", exchange_router)  # signed by partner systems (HMAC), not by bearer tokens
 
 

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "lienthong.assessment",
     "lienthong.feedback",  # problem reports (báo lỗi / góp ý) and the operator's answers, with their SLA
     "lienthong.publicservices",
+    "lienthong.followup",
     "lienthong.reports",
     "lienthong.commendations",
     "lienthong.copies",
@@ -432,6 +433,9 @@ EXCHANGE_SIGNING_CERT_FILE = env_str("EXCHANGE_SIGNING_CERT_FILE", "")
 EXCHANGE_SIGNING_KEY_PASSPHRASE = env_str("EXCHANGE_SIGNING_KEY_PASSPHRASE", "")
 # The yearly IT ranking. Self-assessment reminders go this many working days before the deadline (and on
 # the day, and once when overdue).
+# Tasks given in documents (lienthong.followup): reminders this many working days before the deadline (and on
+# the day, and once overdue).
+FOLLOWUP_REMINDER_WORKING_DAYS = env_int("FOLLOWUP_REMINDER_WORKING_DAYS", 3)
 ASSESSMENT_REMINDER_DAYS = tuple(int(d) for d in env_list("ASSESSMENT_REMINDER_DAYS", ["5", "1"]))
 # Commendation proposals (docs/commendations.md): the defaults of the rule combining the ranking with the
 # administrative-reform (CCHC) index; the page lets the council change them for one viewing.

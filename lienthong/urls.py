@@ -25,6 +25,7 @@ urlpatterns = [
     path("bao-cao/", include("lienthong.reports.urls")),
     path("khen-thuong/", include("lienthong.commendations.urls")),
     path("dich-vu-cong/", include("lienthong.publicservices.urls")),
+    path("nhiem-vu/", include("lienthong.followup.urls")),
     path("huong-dan/", include("lienthong.web.guide_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("lienthong.monitoring.urls")),  # /healthz, /readyz, /metrics

@@ -9,7 +9,8 @@ ranking (they read its authorities), so they register a *provider* for their key
 counts and signature shares come straight from the records (``signing.selectors.signature_statistics``,
 below this app, so registered here); assignments, handlings, accounts and commune coverage from the monthly
 usage statistics (``lienthong.oversight``); the online-public-service keys (``dvc_*``) from the one-stop
-system's catalogue and dossier counts (``lienthong.publicservices``). A key no provider answers gives
+system's catalogue and dossier counts (``lienthong.publicservices``); the on-time share of the tasks given in
+documents (``task_on_time_share``) from ``lienthong.followup``. A key no provider answers gives
 ``None`` (``commune_online_dossier_share`` today: the criterion's missing-value policy applies).
 """
 
@@ -76,7 +77,7 @@ def number(value) -> Decimal | None:
 def indicator_values(*, agency_ids: Iterable[int], keys: Iterable[str],
                      year: int) -> dict[int, dict[str, Decimal | None]]:
     """``{agency_id: {key: value}}`` for every requested agency and key; ``None`` when the value is missing
-    (a ratio with nothing to count) or not computed by the platform. At most seven queries whatever the
+    (a ratio with nothing to count) or not computed by the platform. At most eight queries whatever the
     number of agencies and keys (each provider asked once)."""
     agency_ids = sorted({int(a) for a in agency_ids})
     keys = set(keys)

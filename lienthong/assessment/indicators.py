@@ -31,6 +31,7 @@ _ROWS = (
     ("active_user_share", "Tỷ lệ tài khoản có đăng nhập trong kỳ", "ratio"),
     ("filed_share", "Tỷ lệ văn bản được đưa vào hồ sơ điện tử (lập hồ sơ)", "ratio"),
     ("unused_accounts", "Số tài khoản không đăng nhập trong kỳ", "count"),
+    ("task_on_time_share", "Tỷ lệ nhiệm vụ được giao (theo văn bản chỉ đạo) hoàn thành đúng hạn", "ratio"),
     ("commune_coverage", "Tỷ lệ UBND cấp xã trực thuộc sử dụng hệ thống quản lý văn bản", "ratio"),
     # Online public services (catalogue and dossier counts imported from the one-stop system)
     ("dvc_level3_share", "Tỷ lệ TTHC có DVCTT mức độ 3 (một phần)", "ratio"),

@@ -37,6 +37,7 @@ from lienthong.demo.authority import delegated_signing
 from lienthong.demo.commendations import ensure_demo_reform_scores
 from lienthong.demo.feedback import ensure_demo_feedback
 from lienthong.demo.flow import DIGITAL_SIGNING, FlowLoader, flow_exists
+from lienthong.demo.followup import ensure_demo_tasks
 from lienthong.demo.pdf import PdfContent, body_for, render_pdf, signer_lines, tiny_pdf
 from lienthong.demo.pki import ensure_demo_pki
 from lienthong.demo.publicservices import ensure_demo_catalogue
@@ -107,6 +108,7 @@ def load_demo(*, scale: float = 1.0, fast_pdfs: bool = False,
         ensure_demo_reform_scores(log=log)  # the 2017 CCHC index the commendation proposals combine with
         ensure_demo_records(agencies=agencies, users=users, log=log)  # the Office's 2018 file plan, a case file
         ensure_demo_feedback(users=users, log=log)  # problem reports in every state, one from an error
+        ensure_demo_tasks(agencies=agencies, users=users, log=log)  # the seed notice's tasks, followed (issue 20)
         _refresh_usage_statistics(log=log)
     result.seconds = time.monotonic() - started
     return result

@@ -416,8 +416,8 @@ def thresholds_save(*, actor, thresholds: dict[str, float]) -> SavedThresholds:
     with transaction.atomic():
         row, _created = SavedThresholds.objects.update_or_create(
             agency=issuer, defaults={**values, "updated_by": actor})
-        audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="saved_thresholds", obj_id=row.pk, agency_id=issuer.pk,
-                  summary=_("Lưu ngưỡng đôn đốc: %(t)s") % {"t": ", ".join(
+        audit_log(actor=actor, action=AuditAction.CHANGED, obj_type="saved_thresholds", obj_id=row.pk,
+                  agency_id=issuer.pk, summary=_("Lưu ngưỡng đôn đốc: %(t)s") % {"t": ", ".join(
                       f"{key} {value}" for key, value in sorted(thresholds.items())) or "—"})
     return row
 

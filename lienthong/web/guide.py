@@ -49,7 +49,7 @@ NAMESPACE_ANCHORS = {
     "notifications": "thong-bao", "signing": "chu-ky-so", "oversight": "giam-sat", "assessment": "xep-hang",
     "reports": "bao-cao", "publicservices": "dich-vu-cong", "commendations": "khen-thuong",
     "agencies": "danh-muc-co-quan", "copies": "ban-sao", "accounts": "phien-dang-nhap", "documents": "van-ban",
-    "admin": "quan-tri-he-thong", "feedback": "gop-y",
+    "admin": "quan-tri-he-thong", "feedback": "gop-y", "followup": "nhiem-vu",
 }
 SLUG = re.compile(r"^[a-z0-9-]+$")
 IMAGE_NAME = re.compile(r"^[a-z0-9-]+\.png$")

@@ -27,6 +27,7 @@ from lienthong.core import request_memo
 from lienthong.delivery import selectors as delivery_selectors
 from lienthong.drafting import selectors as draft_selectors
 from lienthong.feedback import selectors as feedback_selectors
+from lienthong.followup import selectors as followup_selectors
 from lienthong.processing import selectors as processing_selectors
 from lienthong.web import guide
 from lienthong.web import selectors as web_selectors
@@ -79,6 +80,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("sent", _("Văn bản đã gửi"), "delivery:sent", _for((CLERK, LEADER))),
     Entry("registers", _("Sổ văn bản"), "documents:registers", _for((CLERK,))),
     Entry("files", _("Hồ sơ"), "records:files", _for((*PEOPLE_AT_WORK, ARCHIVIST))),
+    Entry("tasks", _("Nhiệm vụ"), "followup:queue", (
+        *_for(PEOPLE_AT_WORK, counts=("tasks_open", "tasks_to_confirm")), Target(OVERSEER, args=(), query=""))),
     Entry("oversight", _("Giám sát sử dụng"), "oversight:dashboard", _for((OVERSEER,))),
     Entry("ranking", _("Xếp hạng CNTT"), "assessment:campaigns", _for((COUNCIL, APPROVER, OVERSEER, LEADER, ADMIN))),
     Entry("services", _("Dịch vụ công"), "publicservices:catalogue", _for((COUNCIL, OVERSEER, LEADER, ADMIN))),
@@ -98,6 +101,7 @@ _COUNT_SOURCES = {
     "processing": ("to_submit", "to_assign", "to_process", "overdue"),
     "delivery": ("to_receive", "to_register", "recall"),
     "feedback": ("feedback_new",),
+    "followup": ("tasks_open", "tasks_to_confirm"),
 }
 
 
@@ -175,13 +179,18 @@ def roles_of(*, user, position=None) -> frozenset[str]:
     return frozenset(roles)
 
 
+def _task_counts(*, user) -> dict[str, int]:
+    counts = followup_selectors.menu_counts(user=user)
+    return {"tasks_open": counts["open"], "tasks_to_confirm": counts["to_confirm"]}
+
+
 def work_counts(*, user, wanted) -> dict[str, int]:
     """The counts of the person's queues named in ``wanted`` (the menu's and the home page's), computed in
     SQL by the apps' selectors, each app's once per request."""
     counts: dict[str, int] = {}
     wanted = set(wanted)
     readers = {"drafting": draft_selectors.queue_counts, "processing": processing_selectors.queue_counts,
-               "delivery": delivery_selectors.inbox_counts,
+               "delivery": delivery_selectors.inbox_counts, "followup": _task_counts,
                "feedback": lambda user: {"feedback_new": feedback_selectors.operator_open_count(user=user)}}
     for source, keys in _COUNT_SOURCES.items():
         if wanted & set(keys):

@@ -26,9 +26,9 @@ LIST = "/van-ban/"
 
 # The văn thư's menu (lienthong.web.navigation: each role sees the entries of its own work).
 NAV_VI = ["Tiếp nhận", "Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Sổ văn bản", "Hồ sơ",
-          "Báo cáo", "Danh mục cơ quan", "Góp ý của tôi"]
+          "Nhiệm vụ", "Báo cáo", "Danh mục cơ quan", "Góp ý của tôi"]
 NAV_EN = ["Receive", "Processing", "Drafts", "Incoming documents", "Outgoing documents", "Sent documents",
-          "Registers", "Case files", "Reports", "Agency directory", "My reports"]
+          "Registers", "Case files", "Tasks", "Reports", "Agency directory", "My reports"]
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from lienthong.accounts.models import ApiToken, Role
 from lienthong.accounts.services import api_token_issue, user_create
-from lienthong.core.tests import matrix_feedback, matrix_handover, matrix_ranking, matrix_records
+from lienthong.core.tests import matrix_feedback, matrix_followup, matrix_handover, matrix_ranking, matrix_records
 from lienthong.delivery import services as delivery_services
 from lienthong.delivery.models import Delivery, RecipientList
 from lienthong.documents.models import DocumentFile, Register
@@ -259,6 +259,7 @@ def build_world() -> World:
     matrix_records.build(p, ids)  # file plans and a case file (issue 16)
     matrix_feedback.build(p, ids)  # a problem report (issue 20)
     matrix_handover.build(p, ids)  # handover to the archive, custody, the usage register (issue 16 §3)
+    matrix_followup.build(p, ids)  # tasks given in documents (issue 20)
 
     w.users = {k: v for k, v in u.items()}
     w.tokens = {k: api_token_issue(user=w.users[k]) for k in USERS if k != "anonymous"}
@@ -792,6 +793,7 @@ def web_cases(w: World) -> list[Case]:
     # --- Records: file plans and case files ---------------------------------------------------------
     matrix_records.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     matrix_handover.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
+    matrix_followup.web_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     return out
 
 
@@ -1002,6 +1004,7 @@ def api_cases(w: World) -> list[Case]:
     matrix_records.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     matrix_feedback.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN)
     matrix_handover.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
+    matrix_followup.api_cases(w, add, people=people, LOGGED_IN=LOGGED_IN, HUYEN=HUYEN, XA=XA)
     return out
 
 
@@ -1044,6 +1047,7 @@ def _snapshot_queries() -> list[tuple[str, str]]:
         *matrix_records.snapshot_queries(rows, count),
         *matrix_feedback.snapshot_queries(rows, count),
         *matrix_handover.snapshot_queries(rows, count),
+        *matrix_followup.snapshot_queries(rows, count),
         ("notifications", rows(Notification, "id", "user", "read_at")),
     ]
 

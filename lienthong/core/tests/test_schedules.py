@@ -17,6 +17,7 @@ EXPECTED = {
     "lienthong.audit.tasks.write_audit_checkpoint": dt.time(0, 30),
     "lienthong.authority.tasks.announce_ended_grants": dt.time(6, 30),
     "lienthong.delivery.tasks.send_acknowledgement_reminders": dt.time(15, 30),
+    "lienthong.followup.tasks.send_task_reminders": dt.time(6, 40),
     "lienthong.monitoring.tasks.prune_error_records": dt.time(2, 15),
     "lienthong.oversight.tasks.refresh_usage_stats": dt.time(1, 30),
     "lienthong.processing.tasks.send_deadline_reminders": dt.time(7, 0),

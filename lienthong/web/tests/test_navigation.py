@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 
 MINE, MONTHLY = "Góp ý của tôi", "Báo lỗi: báo cáo tháng"  # problem reports (issue 20): everyone's, overseers'
 CLERK_MENU = ["Tiếp nhận", "Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Sổ văn bản", "Hồ sơ",
-              "Báo cáo", "Danh mục cơ quan", MINE]
-LEADER_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Hồ sơ", "Xếp hạng CNTT",
+              "Nhiệm vụ", "Báo cáo", "Danh mục cơ quan", MINE]
+LEADER_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Văn bản đã gửi", "Hồ sơ", "Nhiệm vụ", "Xếp hạng CNTT",
                "Dịch vụ công", "Báo cáo", MINE]
-SPECIALIST_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Hồ sơ", MINE]
-ADMIN_MENU = ["Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", "Danh mục cơ quan", "Khóa đăng nhập",
-              "Quản trị hệ thống", MONTHLY, MINE]
+SPECIALIST_MENU = ["Xử lý", "Dự thảo", "Văn bản đến", "Văn bản đi", "Hồ sơ", "Nhiệm vụ", MINE]
+ADMIN_MENU = ["Nhiệm vụ", "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", "Danh mục cơ quan",
+              "Khóa đăng nhập", "Quản trị hệ thống", MONTHLY, MINE]
 REGISTER_BUTTONS = ["Đăng ký văn bản đến", "Đăng ký văn bản đi"]
 
 
@@ -94,7 +94,7 @@ def test_the_provincial_office_and_the_council_see_oversight_and_the_ranking(cli
 
     assert office == [*SPECIALIST_MENU[:-1], "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", MONTHLY,
                       MINE]
-    assert council == [*LEADER_MENU[:6], "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", MONTHLY, MINE]
+    assert council == [*LEADER_MENU[:7], "Giám sát sử dụng", "Xếp hạng CNTT", "Dịch vụ công", "Báo cáo", MONTHLY, MINE]
     # A commune leader does not oversee the province.
     assert "Giám sát sử dụng" not in menu(tree(as_user(client, province.users["leader.xa"])))
 
