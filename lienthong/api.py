@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema, Status
@@ -262,6 +263,17 @@ _HTTP_ERRORS = {
 def on_http_error(request, exc: HttpError):
     code, message = _HTTP_ERRORS.get(exc.status_code, ("http_error", gettext_lazy("Yêu cầu không hợp lệ.")))
     return _error(request, exc.status_code, code, message)
+
+
+JSON_BODY_EXPECTED = gettext_lazy("Thao tác này nhận nội dung JSON: gửi với tiêu đề Content-Type: application/json, "
+                                  "không gửi dạng biểu mẫu (multipart/form-data).")
+
+
+@api.exception_handler(RawPostDataException)
+def on_form_where_json_is_expected(request, exc):
+    """A multipart form sent to an operation that reads a JSON body: Django consumed the body reading the form
+    (the NUL check looks into every form), so the body cannot be read again."""
+    return _error(request, 415, "unsupported_media_type", JSON_BODY_EXPECTED)
 
 
 def on_upload_parser_error(request, exc):

@@ -110,9 +110,10 @@ def pytest_runtest_teardown(item, nextitem):
 
 def pytest_make_parametrize_id(config, val, argname):
     """Every worker must collect the same test ids, but a few parameters are random or dated bytes (os.urandom,
-    an .xlsx whose zip entries carry the time): name long bytes by their length, not their content."""
+    an .xlsx whose zip entries carry the time, so that even its compressed length can differ by a byte between
+    two workers): long bytes are named "bytes" (pytest numbers the repeats), never by their content or length."""
     if isinstance(val, bytes) and len(val) > 32:
-        return f"{len(val)}-bytes"
+        return "bytes"
     return None
 
 

@@ -370,3 +370,32 @@ def test_odd_query_strings_and_huge_path_ids_on_every_page_are_never_a_server_er
             if response.status_code >= 500:
                 failures.append((name, address, str(query)[:80], response.status_code))
     assert not failures, failures
+
+
+JSON_BODY_OPERATIONS = [(m, p, o) for m, p, o in OPERATIONS
+                        if "application/json" in o.get("requestBody", {}).get("content", {})]
+
+
+def test_a_form_sent_where_json_is_expected_is_refused_in_vietnamese_not_a_server_error(api_client):
+    """A form (multipart, as a browser or ``curl -F`` sends, or url-encoded) to an operation that reads a JSON
+    body: Django had already consumed a multipart body reading the form, and the operation answered 500 ("You
+    cannot access body after reading from request's data stream"). It is refused with the API's error shape:
+    415 and what to send instead for a multipart body, 400 for a url-encoded one (not JSON)."""
+    from lienthong.api import JSON_BODY_EXPECTED
+
+    assert JSON_BODY_EXPECTED and len(JSON_BODY_OPERATIONS) > 20
+    for method, path, op in JSON_BODY_OPERATIONS:
+        url = path
+        for param in op.get("parameters", []):
+            if param["in"] == "path":
+                plausible = "8f0e3b1c-0000-4000-8000-000000000001" if param["schema"].get("format") == "uuid" else "1"
+                url = url.replace("{" + param["name"] + "}", plausible)
+        response = api_client.generic(method, url, **_multipart({"form": "sao-y", "x": "1"}))
+        _check(response, method, url, {})
+        if method == "POST":  # Django reads a form body for POST only; another method's body stays unparsed JSON
+            assert (response.status_code, response.json()["message"]) == (415, str(JSON_BODY_EXPECTED)), url
+        else:
+            assert response.status_code == 400, (method, url, response.status_code)
+        response = api_client.generic(method, url, "form=sao-y&x=1", content_type="application/x-www-form-urlencoded")
+        _check(response, method, url, {})
+        assert response.status_code == 400, (method, url, response.status_code)
