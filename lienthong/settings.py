@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # intcomma: counts grouped by thousands the way of the language ("1.234")
     "django.contrib.postgres",
     "django_q",
     "ninja",  # serves the API docs page from local static files (otherwise it would load a CDN)

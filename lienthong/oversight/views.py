@@ -87,7 +87,7 @@ def _pct(value) -> str:
 
 
 def _formatters():
-    """Fast equivalents of the template's ``{{ n }}``, ``|floatformat:1`` and ``|date:"d/m/Y H:i"`` (Django's own
+    """Fast equivalents of the template's ``{{ n|intcomma }}``, ``|floatformat:1`` and ``|date:"d/m/Y H:i"`` (Django's own
     look the language up on every call: 15 000 calls a page), falling back to Django's when the thousand
     separator is on."""
     from django.conf import settings
@@ -96,12 +96,16 @@ def _formatters():
     if settings.USE_THOUSAND_SEPARATOR:
         return formats.localize, lambda v: floatformat(v, 1)
     sep = formats.get_format("DECIMAL_SEPARATOR")
+    thousands = formats.get_format("THOUSAND_SEPARATOR") if formats.get_format("NUMBER_GROUPING") else ""
     tenth = Decimal("0.1")
 
     def one_decimal(v):  # floatformat rounds the decimal text half up
         return str(Decimal(str(v)).quantize(tenth, rounding=ROUND_HALF_UP)).replace(".", sep)
 
-    return str, one_decimal
+    def count(v):  # as |intcomma: "12.345" in Vietnamese, "12,345" in English
+        return f"{v:,}".replace(",", thousands) if isinstance(v, int) and not isinstance(v, bool) else str(v)
+
+    return count, one_decimal
 
 
 def _num_cells(values) -> str:

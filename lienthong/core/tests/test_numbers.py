@@ -42,3 +42,13 @@ def test_the_form_field_reads_a_comma_and_shows_it_back_with_a_comma():
     assert not form.is_valid() and form.errors["share"] == [str(NOT_A_NUMBER)]
     assert 'value="tám lăm"' in str(form["share"])  # what was typed stays, next to the message
     assert not _Form({"share": "1.234"}).is_valid()  # one thousand two hundred and thirty-four: over 100
+
+
+@pytest.mark.parametrize(("language", "shown"), [("vi", "1.234.567 · 85,5"), ("en", "1,234,567 · 85.5")])
+def test_counts_on_pages_are_grouped_by_thousands_the_way_of_the_language(language, shown):
+    from django.template import engines
+    from django.utils import translation
+
+    template = engines["django"].from_string("{% load humanize %}{{ n|intcomma }} · {{ x|floatformat:'-1' }}")
+    with translation.override(language):
+        assert template.render({"n": 1234567, "x": 85.5}) == shown

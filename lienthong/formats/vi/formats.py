@@ -7,3 +7,8 @@ DATETIME_FORMAT = "H:i d/m/Y"
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 FIRST_DAY_OF_WEEK = 1
+# Numbers: a comma before the decimals, a dot between thousands ("1.234,5"). Django's own Vietnamese formats do
+# not group (NUMBER_GROUPING 0), so counts printed with ``intcomma`` read "1234567" (issue 18).
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3
