@@ -77,7 +77,7 @@ def case_files_visible_to(*, user) -> QuerySet[CaseFile]:
     rule = rules[0]
     for more in rules[1:]:
         rule |= more
-    rule |= handover_selectors.custody_rule(user=user)
+    rule |= handover_selectors.custody_rule(user=user, covered=keepers)
     return CaseFile.objects.filter(rule)
 
 
