@@ -41,6 +41,11 @@ def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() and len(str(value)) < 18 else None
 
 
+def _thousands(n: int) -> str:
+    """10000 as Vietnamese writes it, 10.000."""
+    return f"{n:,}".replace(",", ".")
+
+
 def _back(request, default: str) -> str:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -236,7 +241,7 @@ def files(request):
     query = {"tab": "mine" if mine else "all"} | ({"state": state} if state else {}) | ({"nam": year} if year else {})
     return render(request, "records/files.html", {
         "page": page, "mine": mine, "state": state or "", "year": year or "", "states": CaseFileState.choices,
-        "bad_cursor": bad_cursor, "cap": selectors.LIST_COUNT_CAP,
+        "bad_cursor": bad_cursor, "cap": _thousands(selectors.LIST_COUNT_CAP), "total": _thousands(page.total),
         "next_url": "?" + urlencode(query | {"sau": page.next.encode()}) if page.next else "",
         "previous_url": "?" + urlencode(query | {"truoc": page.previous.encode()}) if page.previous else "",
         "first_url": "?" + urlencode(query),

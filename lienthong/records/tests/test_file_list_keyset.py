@@ -89,6 +89,7 @@ def test_cursor_text_round_trips_and_anything_else_reads_as_none():
     for bad in (None, "", "abc", "2018-x-01.VP", "2018-42", "0-42-01", "2018-42-" + "9" * 21, "-1-42-01",
                 "2018-99999999999999999999-01"):
         assert FileCursor.decode(bad) is None, bad
+    assert views._thousands(10_000) == "10.000"  # "Hơn 10.000 hồ sơ"
 
 
 def test_the_page_links_keep_the_filters_and_bad_links_show_the_first_page(client, django_assert_max_num_queries,
