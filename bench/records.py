@@ -16,7 +16,8 @@ Then it measures:
   exporting it (``package_export.case_file_package``: originals read from the store, hoso.xml, manifest,
   ZIP), then checking the ZIP with ``packages.verify_package``;
 - the list of files as the archive reads it (``records:files``, all files the văn thư sees, by state, year,
-  first and a far page; a full request through Django's test client): p50 / p95 and the most queries;
+  first and a far page: keyset links after / before row 75 000; a full request through Django's test
+  client): p50 / p95 and the most queries;
 - the filing share: ``records.selectors.filed_documents_by_month`` over the twelve months, the daily usage
   refresh (``oversight.services.usage_stats_refresh``, previous and current month) and a full twelve-month
   refresh, and the records statistics page's figures (``records.statistics.statistics``).
@@ -233,10 +234,19 @@ def measure_list(clerk, rounds: int) -> tuple[list[float], int]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from lienthong.records import selectors
+
     client = Client()
     client.force_login(clerk)
-    urls = ["/ho-so/?tab=all", "/ho-so/?tab=all&state=accepted", "/ho-so/?tab=all&state=closed&page=40",
-            "/ho-so/?tab=all&page=1500", "/ho-so/?tab=all&nam=2016"]
+
+    def cursor(offset: int, **filters) -> str:  # the keyset link of page offset // 50 + 1 (as "Trang sau" writes it)
+        row = selectors.case_file_list(user=clerk, **filters)[offset]
+        return selectors.FileCursor.of(row).encode()
+
+    urls = ["/ho-so/?tab=all", "/ho-so/?tab=all&state=accepted",
+            f"/ho-so/?tab=all&state=closed&sau={cursor(1950, state='closed')}",
+            f"/ho-so/?tab=all&sau={cursor(74950)}", f"/ho-so/?tab=all&truoc={cursor(75000)}",
+            "/ho-so/?tab=all&nam=2016"]
     for u in urls:
         assert client.get(u).status_code == 200, u
     times, most = [], 0

@@ -55,18 +55,20 @@ def admin_agency_ids(*, user) -> set[int]:
         "agency_id", flat=True))
 
 
-def custody_rule(*, user) -> Q:
+def custody_rule(*, user, covered: frozenset[int] | set[int] = frozenset()) -> Q:
     """What the archive role adds to who sees a file: its agency's closed files (due, kept past the deadline or
     returned), those handed over and those in its custody. Everyone of the agency sees the catalogue of files in
-    custody (their documents only by request: ``may_read_custody``)."""
+    custody (their documents only by request: ``may_read_custody``). Agencies in ``covered`` (whose every file
+    the user already sees) are left out, so that a keeper's rule stays a plain agency filter the list's indexes
+    serve: an OR with a redundant branch makes SQLite sort the whole agency at every page."""
     held = account_selectors.position_agencies(user=user)
-    archive = archive_agency_ids(user=user)
+    archive = archive_agency_ids(user=user) - set(covered)
     rule = Q(pk__in=[])
     if archive:
         rule |= Q(agency_id__in=sorted(archive), state__in=[CaseFileState.CLOSED, CaseFileState.HANDED_OVER,
                                                                CaseFileState.ACCEPTED])
-    if held.all_ids:
-        rule |= Q(agency_id__in=sorted(held.all_ids), state=CaseFileState.ACCEPTED)
+    if held.all_ids - set(covered):
+        rule |= Q(agency_id__in=sorted(held.all_ids - set(covered)), state=CaseFileState.ACCEPTED)
     return rule
 
 

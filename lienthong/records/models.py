@@ -193,6 +193,10 @@ class CaseFile(models.Model):
             models.Index(fields=["state", "handover_due"], name="records_file_due"),
             # The archive's list of an agency's files in its order (bench/records.py: 100 000 files).
             models.Index(fields=["agency", "-year", "number", "-id"], name="records_file_agency_order"),
+            # The same list by state and a person's own files, each in the list's order (keyset pages read them
+            # as index ranges: selectors.case_file_page).
+            models.Index(fields=["agency", "state", "-year", "number", "-id"], name="records_file_state_order"),
+            models.Index(fields=["owner", "-year", "number", "-id"], name="records_file_owner_order"),
         ]
 
     def __str__(self) -> str:

@@ -77,7 +77,7 @@ def case_files_visible_to(*, user) -> QuerySet[CaseFile]:
     rule = rules[0]
     for more in rules[1:]:
         rule |= more
-    rule |= handover_selectors.custody_rule(user=user)
+    rule |= handover_selectors.custody_rule(user=user, covered=keepers)
     return CaseFile.objects.filter(rule)
 
 
@@ -189,6 +189,96 @@ def case_file_list(*, user, year: int | None = None, state: str | None = None, m
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     return qs.select_related("agency", "owner", "unit", "retention").order_by("-year", "number", "-id")
+
+
+# The list of files pages by keyset, not by OFFSET: a page starts after (or ends before) the (year, number, id)
+# of a row, so page 1 500 of 100 000 files costs what the first page costs, and a file added between two
+# requests neither repeats nor hides a row. Each side of a cursor is read as two index ranges (the rest of the
+# cursor's year, then the years beyond it), which both SQLite and PostgreSQL seek directly in the list's order
+# indexes; a single OR condition over (year, number, id) would walk the index from the start.
+LIST_COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class FileCursor:
+    """A position in the list's order (-year, number, -id); in a URL ``<year>-<id>-<number>``."""
+
+    year: int
+    number: str
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.year}-{self.id}-{self.number}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> FileCursor | None:
+        """The cursor written in ``text``; None for anything that is not one (the caller shows the first page)."""
+        parts = (text or "").split("-", 2)
+        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+            return None
+        year, pk, number = int(parts[0]), int(parts[1]), parts[2]
+        if not (0 < year < 10_000 and 0 < pk < 2**63 and 0 < len(number) <= 20):
+            return None
+        return cls(year=year, number=number, id=pk)
+
+    @classmethod
+    def of(cls, row: CaseFile) -> FileCursor:
+        return cls(year=row.year, number=row.number, id=row.pk)
+
+
+@dataclass(frozen=True)
+class FilePage:
+    rows: list[CaseFile]
+    next: FileCursor | None  # "Trang sau" starts after this row
+    previous: FileCursor | None  # "Trang trước" ends before this row
+    total: int  # capped at LIST_COUNT_CAP + 1 (``total_capped``)
+    total_capped: bool
+
+
+def _files_after(qs: QuerySet[CaseFile], cursor: FileCursor, limit: int) -> list[CaseFile]:
+    rows = list(qs.filter(year=cursor.year, number__gte=cursor.number)
+                .exclude(number=cursor.number, id__gte=cursor.id).order_by("-year", "number", "-id")[:limit])
+    if len(rows) < limit:
+        rows += list(qs.filter(year__lt=cursor.year).order_by("-year", "number", "-id")[:limit - len(rows)])
+    return rows
+
+
+def _files_before(qs: QuerySet[CaseFile], cursor: FileCursor, limit: int) -> list[CaseFile]:
+    """Up to ``limit`` rows before the cursor, nearest first (the list's order reversed)."""
+    rows = list(qs.filter(year=cursor.year, number__lte=cursor.number)
+                .exclude(number=cursor.number, id__lte=cursor.id).order_by("year", "-number", "id")[:limit])
+    if len(rows) < limit:
+        rows += list(qs.filter(year__gt=cursor.year).order_by("year", "-number", "id")[:limit - len(rows)])
+    return rows
+
+
+def case_file_page(*, user, size: int, after: FileCursor | None = None, before: FileCursor | None = None,
+                   year: int | None = None, state: str | None = None, mine: bool = False,
+                   unit_id: int | None = None) -> FilePage:
+    """One page of ``case_file_list``: the first, the one after ``after`` or the one before ``before``. At most
+    four queries whatever the page: the capped count and up to two index ranges for the rows (plus one when the
+    page before runs into the start of the list and the first page is read instead)."""
+    filtered = case_file_list(user=user, year=year, state=state, mine=mine, unit_id=unit_id)
+    total = filtered.select_related(None).order_by()[:LIST_COUNT_CAP + 1].count()
+    qs = filtered.order_by()
+    if before is not None:
+        rows = _files_before(qs, before, size + 1)
+        if len(rows) > size:
+            rows = rows[:size][::-1]
+            return FilePage(rows=rows, next=FileCursor.of(rows[-1]), previous=FileCursor.of(rows[0]),
+                            total=total, total_capped=total > LIST_COUNT_CAP)
+        after = None  # reached the start of the list: the first page, full
+    if after is not None:
+        rows = _files_after(qs, after, size + 1)
+        if not rows:  # past the end (the rows after it were removed): the first page
+            after = None
+    if after is None:
+        rows = list(filtered[:size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return FilePage(rows=rows, next=FileCursor.of(rows[-1]) if more else None,
+                    previous=FileCursor.of(rows[0]) if after is not None and rows else None,
+                    total=total, total_capped=total > LIST_COUNT_CAP)
 
 
 def case_file_get(*, user, case_file_id: int) -> CaseFile:

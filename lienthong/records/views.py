@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -39,6 +39,11 @@ CLOSED = gettext_lazy("Đã kết thúc hồ sơ %(n)s.")
 
 def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() and len(str(value)) < 18 else None
+
+
+def _thousands(n: int) -> str:
+    """10000 as Vietnamese writes it, 10.000."""
+    return f"{n:,}".replace(",", ".")
 
 
 def _back(request, default: str) -> str:
@@ -224,11 +229,23 @@ def plan_export(request, plan_id: int):
 def files(request):
     mine = request.GET.get("tab") != "all"
     state = request.GET.get("state") if request.GET.get("state") in CaseFileState.values else None
-    rows = selectors.case_file_list(user=request.user, year=_int(request.GET.get("nam")), state=state, mine=mine)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "records/files.html", {"page": page, "mine": mine, "state": state or "",
-                                                  "states": CaseFileState.choices,
-                                                  "keeper": bool(disposal.keeper_agency_ids(user=request.user))})
+    year = _int(request.GET.get("nam"))
+    year = year if year and 0 < year < 10_000 else None
+    # Keyset pages: ?sau=<cursor> (the page after a row), ?truoc=<cursor> (the page before it); see
+    # selectors.case_file_page. A cursor that cannot be read shows the first page with a note, never an error.
+    raw_after, raw_before = request.GET.get("sau"), request.GET.get("truoc")
+    after, before = selectors.FileCursor.decode(raw_after), selectors.FileCursor.decode(raw_before)
+    bad_cursor = bool((raw_after and after is None) or (raw_before and before is None))
+    page = selectors.case_file_page(user=request.user, size=PAGE_SIZE, after=after, before=before, year=year,
+                                    state=state, mine=mine)
+    query = {"tab": "mine" if mine else "all"} | ({"state": state} if state else {}) | ({"nam": year} if year else {})
+    return render(request, "records/files.html", {
+        "page": page, "mine": mine, "state": state or "", "year": year or "", "states": CaseFileState.choices,
+        "bad_cursor": bad_cursor, "cap": _thousands(selectors.LIST_COUNT_CAP), "total": _thousands(page.total),
+        "next_url": "?" + urlencode(query | {"sau": page.next.encode()}) if page.next else "",
+        "previous_url": "?" + urlencode(query | {"truoc": page.previous.encode()}) if page.previous else "",
+        "first_url": "?" + urlencode(query),
+        "keeper": bool(disposal.keeper_agency_ids(user=request.user))})
 
 
 @domain_errors_as_pages
