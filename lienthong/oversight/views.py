@@ -87,9 +87,9 @@ def _pct(value) -> str:
 
 
 def _formatters():
-    """Fast equivalents of the template's ``{{ n|intcomma }}``, ``|floatformat:1`` and ``|date:"d/m/Y H:i"`` (Django's own
-    look the language up on every call: 15 000 calls a page), falling back to Django's when the thousand
-    separator is on."""
+    """Fast equivalents of the template's ``{{ n|intcomma }}``, ``|floatformat:1`` and ``|date:"d/m/Y H:i"``
+    (Django's own look the language up on every call: 15 000 calls a page), falling back to Django's when the
+    thousand separator is on."""
     from django.conf import settings
     from django.template.defaultfilters import floatformat
 
