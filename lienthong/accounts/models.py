@@ -17,7 +17,7 @@ class User(AbstractUser):
     is_system_admin = models.BooleanField(_("quản trị hệ thống"), default=False)
     # The contractor's staff who answer problem reports (lienthong.feedback): no position counts for them
     # (``selectors.active_positions`` is empty), so they see no document, draft or file by construction.
-    is_operator = models.BooleanField(_("nhà thầu / vận hành"), default=False)
+    is_operator = models.BooleanField(_("nhà thầu / vận hành"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("người dùng")

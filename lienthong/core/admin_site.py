@@ -22,7 +22,7 @@ TASK_GROUPS = [
     (_("Chữ ký số và chứng thư số"), ["signing"]),
     (_("Liên thông với hệ thống khác"), ["exchange"]),
     (_("Đánh giá, xếp hạng và dịch vụ công"), ["assessment", "publicservices", "commendations", "oversight"]),
-    (_("Vận hành hệ thống"), ["monitoring", "django_q", "audit", "backups"]),
+    (_("Vận hành hệ thống"), ["monitoring", "feedback", "django_q", "audit", "backups"]),
 ]
 OTHERS = _("Khác")
 

@@ -14,24 +14,13 @@ from django.utils.translation import gettext as _
 
 from lienthong.accounts.models import User
 from lienthong.agencies.models import Agency
-from lienthong.agencies.services import agency_save
 from lienthong.demo import agencies as agency_data
 from lienthong.documents.models import Direction, Document
 from lienthong.followup import services as tasks
 from lienthong.followup.models import Task
 
-CONTRACTOR_NAME = "Công ty Cổ phần Phần mềm Quản lý Hành chính Công (nhà thầu phần mềm quản lý văn bản)"
 GIVER = "Phó Chủ tịch Thường trực UBND tỉnh Đồng Văn Thanh"
 D = dt.date
-
-
-def _contractor(agencies: dict[str, Agency]) -> Agency:
-    found = Agency.objects.filter(name=CONTRACTOR_NAME).first()
-    if found is not None:
-        return found
-    office = agencies["vp"]
-    return agency_save(agency=Agency(name=CONTRACTOR_NAME, short_name="Nhà thầu", abbreviation="NTPM",
-                                     level=office.level, place_name="Hậu Giang", is_external=True))
 
 
 def ensure_demo_tasks(*, agencies: dict[str, Agency], users: dict[str, User], log) -> None:
@@ -46,7 +35,7 @@ def ensure_demo_tasks(*, agencies: dict[str, Agency], users: dict[str, User], lo
         return users[f"vanthu.{slugs[key]}"]
 
     recorder, confirmer = users["chuyenvien.vpubnd"], users["lanhdao.vpubnd"]
-    contractor = _contractor(agencies)
+    contractor = agencies["nhathau"]  # the software contractor of the directory (external: tracked by hand)
 
     def record(doc, content, lead: Agency, deadline, *, passage="", coordinators=(), given_by=GIVER):
         return tasks.task_record(actor=recorder, document_id=doc.pk, data=tasks.TaskInput(

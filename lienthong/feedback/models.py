@@ -74,10 +74,10 @@ class ProblemReport(models.Model):
     user_agent = models.CharField(_("trình duyệt"), max_length=300, blank=True)
     request_id = models.CharField(_("mã yêu cầu lỗi"), max_length=64, blank=True, db_index=True)
     # The screenshot, content-addressed in the file store (lienthong.files), written with the row.
-    screenshot_name = models.CharField(max_length=200, blank=True)
-    screenshot_sha256 = models.CharField(max_length=64, blank=True)
-    screenshot_size = models.PositiveIntegerField(null=True, blank=True)
-    screenshot_type = models.CharField(max_length=40, blank=True)
+    screenshot_name = models.CharField(_("tên ảnh chụp màn hình"), max_length=200, blank=True)
+    screenshot_sha256 = models.CharField(_("mã băm SHA-256 của ảnh"), max_length=64, blank=True)
+    screenshot_size = models.PositiveIntegerField(_("dung lượng ảnh (byte)"), null=True, blank=True)
+    screenshot_type = models.CharField(_("loại ảnh"), max_length=40, blank=True)
 
     kind = models.CharField(_("phân loại"), max_length=12, choices=Kind.choices, blank=True, default=Kind.UNSORTED)
     severity = models.CharField(_("mức độ"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
@@ -92,7 +92,7 @@ class ProblemReport(models.Model):
     closed_at = models.DateTimeField(_("thời điểm đóng"), null=True, blank=True)
 
     # Automatic reports: one open report per cause (exception type + where it was raised).
-    cause_key = models.CharField(max_length=64, blank=True, db_index=True)
+    cause_key = models.CharField(_("mã nguyên nhân lỗi"), max_length=64, blank=True, db_index=True)
     cause = models.CharField(_("nguyên nhân"), max_length=400, blank=True)
     occurrences = models.PositiveIntegerField(_("số lần xảy ra"), default=1)
     last_seen_at = models.DateTimeField(_("lần gần nhất"), null=True, blank=True)

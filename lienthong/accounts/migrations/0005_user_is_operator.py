@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='is_operator',
-            field=models.BooleanField(default=False, verbose_name='nhà thầu / vận hành'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='nhà thầu / vận hành'),
         ),
     ]

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_the_seed_notices_tasks_are_followed():
     seed = Task.objects.filter(source_document__number_symbol="32/TB-VP.UBND").select_related("lead_agency")
     states = {t.lead_agency.short_name: t.state for t in seed if t.deadline is not None}
-    assert states == {"VP UBND tỉnh": "done", "Nhà thầu": "done", "Sở TT&TT": "reported"}
+    assert states == {"VP UBND tỉnh": "done", "Nhà thầu phần mềm": "done", "Sở TT&TT": "reported"}
     contractor = next(t for t in seed if t.lead_agency.is_external)
     assert TaskDeadlineChange.objects.get(task=contractor).new_deadline == dt.date(2018, 7, 31)
     assert contractor.completed_on > contractor.deadline is not None  # completed late, after its extension
