@@ -37,7 +37,8 @@ def letter_html(letter: Letter) -> str:
         _authority, signer_lines = signature_block(letter.signer_title)
         total = letter.figures.total
         return render_to_string("oversight/feedback_letter.html", {
-            "n": letter, "subject": SUBJECT, "signer_lines": signer_lines,
+            "n": letter, "subject": SUBJECT, "signer_lines": signer_lines, "letter_subject": SUBJECT,
+            "letter_symbol": letter.issuer_abbreviation,
             "parent_line": organ_line(letter.parent_name) if letter.parent_name else "",
             "issuer_line": issuer_line(letter.issuer_name, letter.parent_name),
             "month": letter.month.strftime("%m/%Y"), "f": letter.figures,

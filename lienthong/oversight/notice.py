@@ -164,7 +164,7 @@ def _notice_context(notice: Notice) -> dict:
         "n": notice,
         "parent_line": organ_line(notice.parent_name) if notice.parent_name else "",
         "issuer_line": issuer_line(notice.issuer_name, notice.parent_name),
-        "symbol": symbol,
+        "symbol": symbol, "letter_symbol": symbol, "letter_subject": notice.subject,
         "period": period,
         "addressees": recipients_of(notice.rows), "max_listed": MAX_LISTED,
         "requests": requests(notice),

@@ -4,6 +4,8 @@ and the static files served with DEBUG off, as ``make run`` does."""
 
 from __future__ import annotations
 
+import re
+
 from django.core.management import call_command
 from django.test import Client, override_settings
 
@@ -55,6 +57,10 @@ def test_a_crash_is_a_vietnamese_500_page_with_a_reference_and_no_traceback(db, 
     reference = response["X-Request-Reference"]
     assert len(reference) >= 8 and reference in page
     assert any(reference in record.getMessage() for record in caplog.records)  # the log names it too
+    # The title is the page's name; the problem report form (reference attached) is once in the page, not in it.
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title.startswith("Lỗi máy chủ") and "<" not in title
+    assert page.count('class="fb-error-form"') == 1
 
 
 @override_settings(ROOT_URLCONF=ERROR_URLS)
