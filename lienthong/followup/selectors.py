@@ -118,13 +118,14 @@ def awaiting_confirmation(*, user) -> QuerySet[Task]:
 
 
 def menu_counts(*, user) -> dict[str, int]:
-    """The menu's counters in one query: open tasks of my agencies, results my agencies must confirm."""
+    """The menu's counters in one query: what waits for the user's agencies: tasks they lead still to be done
+    (a result already reported waits for the giver, not for them), results they gave and must confirm."""
     held = position_agencies(user=user)
     if not held.all_ids:
         return {"open": 0, "to_confirm": 0}
     ids = sorted(held.all_ids)
     row = tasks_visible_to(user=user).aggregate(
-        open=Count("pk", filter=Q(lead_agency_id__in=ids, state__in=OPEN_STATES)),
+        open=Count("pk", filter=Q(lead_agency_id__in=ids, state=TaskState.OPEN)),
         to_confirm=Count("pk", filter=Q(giver_agency_id__in=ids, state=TaskState.REPORTED)))
     return {k: v or 0 for k, v in row.items()}
 
