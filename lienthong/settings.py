@@ -231,6 +231,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)  # see accounts.middleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # The longest an API token lives; it dies earlier with a password change, a deactivation or a revoke.
+CASE_FILE_PDF_MAX_MB = env_int("CASE_FILE_PDF_MAX_MB", 200)  # a whole case file as one PDF (records.file_pdf)
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 
 # --- Internationalisation -------------------------------------------------------------------------
