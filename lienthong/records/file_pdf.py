@@ -61,6 +61,7 @@ def case_file_pdf(*, user, case_file: CaseFile) -> bytes:
     """The whole file as one PDF, audit-logged. Refuses (ValidationFailed) like the package, and above
     ``CASE_FILE_PDF_MAX_MB`` of originals."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
 
     content = package_export.package_content(user=user, case_file=case_file)
     total = sum(len(f.data) for d in content.documents for f in d.files)
@@ -81,13 +82,15 @@ def case_file_pdf(*, user, case_file: CaseFile) -> bytes:
                 continue
             try:
                 reader = PdfReader(io.BytesIO(f.data))
-                row.pages += len(reader.pages)
-            except Exception:  # a damaged original: keep it byte for byte, never break the whole file
+                pages, signed = len(reader.pages), _signed(reader)
+            except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
+                # a damaged original: attached byte for byte, it never breaks the whole file
                 row.unreadable.append(f.name)
                 attachments.append((name, f.data))
                 continue
+            row.pages += pages
             pdfs.append(reader)
-            if _signed(reader):
+            if signed:
                 row.signed.append(f.name)
                 attachments.append((name, f.data))
         rows.append(row)
