@@ -4,6 +4,7 @@ Everything that differs between a developer's laptop and a province's production
 environment variables, parsed by the small typed helpers below. Defaults are safe for the embedded
 mode (SQLite file under ``var/``, local media folder, debug off unless asked for). ``LIENTHONG_MODE=production``
 switches on the hardening that ``manage.py check --deploy`` asks for.
+Longer than 600 lines because the settings of every app, each with its environment variable, live here.
 """
 
 from __future__ import annotations
