@@ -35,7 +35,7 @@ def docx_bytes() -> bytes:
 
 
 @pytest.fixture
-def closed(settings):
+def closed():
     p, _plan, entries = world()
     signed = pdf_helpers.fully_signed()
     first = outgoing(p, "Thông báo tháng hai", issued_on=dt.date(2018, 2, 1))
@@ -79,7 +79,7 @@ def test_the_file_reads_as_index_then_documents_with_the_signed_original_attache
     assert AuditEntry.objects.filter(object_type="case_file", object_id=str(f.pk), summary__contains="PDF").exists()
 
 
-def test_too_large_and_open_files_are_refused_in_vietnamese(closed, settings):
+def test_a_file_above_the_size_limit_is_refused_in_vietnamese(closed, settings):
     p, f, _signed = closed
     settings.CASE_FILE_PDF_MAX_MB = 0
     with pytest.raises(ValidationFailed, match="quá lớn"):
