@@ -4,6 +4,7 @@ Everything that differs between a developer's laptop and a province's production
 environment variables, parsed by the small typed helpers below. Defaults are safe for the embedded
 mode (SQLite file under ``var/``, local media folder, debug off unless asked for). ``LIENTHONG_MODE=production``
 switches on the hardening that ``manage.py check --deploy`` asks for.
+Longer than 600 lines because the settings of every app, each with its environment variable, live here.
 """
 
 from __future__ import annotations
@@ -231,6 +232,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)  # see accounts.middleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # The longest an API token lives; it dies earlier with a password change, a deactivation or a revoke.
+CASE_FILE_PDF_MAX_MB = env_int("CASE_FILE_PDF_MAX_MB", 200)  # a whole case file as one PDF (records.file_pdf)
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 
 # --- Internationalisation -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:case_file_id>/ket-thuc/", views.file_close, name="file_close"),
     path("<int:case_file_id>/muc-luc.xlsx", views.file_index, name="file_index"),
     path("<int:case_file_id>/goi-ho-so.zip", views.file_package, name="file_package"),
+    path("<int:case_file_id>/ho-so.pdf", views.file_pdf, name="file_pdf"),
     path("van-ban/<int:document_id>/", views.document_file, name="document_file"),
     path("tieu-huy/", disposal_views.proposals, name="disposal"),
     path("thong-ke/", statistics_views.page, name="statistics"),

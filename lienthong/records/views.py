@@ -17,6 +17,7 @@ from lienthong.core.http import XLSX_TYPE, file_response
 from lienthong.core.spreadsheets import ImportRejected, RowError, SpreadsheetError
 from lienthong.core.views import domain_errors_as_pages
 from lienthong.records import disposal, handover_selectors, package_export, selectors, services
+from lienthong.records import file_pdf as file_pdf_export
 from lienthong.records import spreadsheets as plan_tables
 from lienthong.records.forms import (
     ApproveForm,
@@ -379,3 +380,15 @@ def file_package(request, case_file_id: int):
         messages.error(request, exc.message)
         return redirect("records:file", case_file_id=row.pk)
     return file_response(data, filename=f"{package_export.package_name(row)}.zip", content_type="application/zip")
+
+
+@domain_errors_as_pages
+def file_pdf(request, case_file_id: int):
+    """The whole file as one PDF: the index, then the documents (records.file_pdf)."""
+    row = selectors.case_file_get(user=request.user, case_file_id=case_file_id)
+    try:
+        data = file_pdf_export.case_file_pdf(user=request.user, case_file=row)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("records:file", case_file_id=row.pk)
+    return file_response(data, filename=f"{package_export.package_name(row)}.pdf", content_type="application/pdf")

@@ -113,6 +113,8 @@ def web_cases(w, add, *, people, LOGGED_IN, HUYEN, XA) -> None:
     # A closed file is also the archive's (specialist.huyen's second position, matrix_handover): it exports it.
     add("records:file_package", "file_expired (closed)", kwargs=expired, ok=sees_file | people("specialist.huyen"))
     add("records:file_package", "file_noivu (open: back to the file)", kwargs=f, ok=sees_file, ok_status=302)
+    add("records:file_pdf", "file_expired (closed)", kwargs=expired, ok=sees_file | people("specialist.huyen"))
+    add("records:file_pdf", "file_noivu (open: back to the file)", kwargs=f, ok=sees_file, ok_status=302)
     add("records:statistics", ok=keepers, refused=LOGGED_IN - keepers)
     add("records:statistics_export", ok=keepers, refused=LOGGED_IN - keepers)
     add("records:disposal", ok=keepers, refused=LOGGED_IN - keepers)

@@ -3,6 +3,8 @@ and closed, due for handover to the Office's archive."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from lienthong.accounts.models import User
@@ -26,3 +28,24 @@ def test_the_offices_2018_plan_is_published_and_the_seed_notice_is_in_a_closed_f
     numbers = [i.document.number_symbol for i in items]
     assert "32/TB-VP.UBND" in numbers and len(items) >= 2
     assert [i.ordinal for i in items] == list(range(1, len(items) + 1))
+
+
+def test_the_seed_notices_closed_file_exports_as_a_package_that_verifies_and_as_one_pdf(tmp_path):
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from lienthong.records import file_pdf, package_export, packages
+
+    owner = User.objects.get(username="chuyenvien.vpubnd")
+    case_file = CaseFile.objects.get(plan_entry__plan__year=2018, plan_entry__plan__agency__abbreviation="VP.UBND",
+                                     owner=owner)
+    data = package_export.case_file_package(user=owner, case_file=case_file)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive.extractall(tmp_path)
+    report = packages.verify_package(str(tmp_path / package_export.package_name(case_file)))
+    assert report.ok, report.problems
+    assert report.documents == case_file.doc_total >= 2
+    reader = PdfReader(io.BytesIO(file_pdf.case_file_pdf(user=owner, case_file=case_file)))
+    assert "32/TB-VP.UBND" in reader.pages[0].extract_text()
+    assert len(reader.outline) >= 2  # the index and at least the notice
