@@ -41,7 +41,7 @@ class Partner(models.Model):
                                    help_text=_("Có thì chữ ký gói tin nhận về phải được ký bằng chứng thư này."))
     options = models.JSONField(_("tùy chọn kết nối"), default=dict, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -75,24 +75,24 @@ class OutboundPackage(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="outbound", verbose_name=_("đối tác"))
     message_type = models.CharField(_("loại gói tin"), max_length=6, choices=MessageType.choices)
     delivery_id = models.BigIntegerField(_("lượt gửi"), null=True, blank=True, db_index=True)
-    delivery_event_id = models.BigIntegerField(null=True, blank=True, unique=True)
-    routed_from = models.ForeignKey("InboundPackage", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    delivery_event_id = models.BigIntegerField(_("mã sự kiện gửi nhận"), null=True, blank=True, unique=True)
+    routed_from = models.ForeignKey("InboundPackage", verbose_name=_("chuyển tiếp từ gói"), on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
     from_organ_id = models.CharField(_("nơi gửi"), max_length=64)
     to_organ_ids = models.CharField(_("nơi nhận"), max_length=500)
     edxml_document_id = models.CharField(_("mã văn bản (DocumentId)"), max_length=300, blank=True, db_index=True)
     status_code = models.CharField(_("mã trạng thái"), max_length=2, blank=True)
     package = models.BinaryField(_("gói tin"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
     state = models.CharField(_("trạng thái"), max_length=12, choices=OutboundState.choices,
                              default=OutboundState.PENDING)
     attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
     next_attempt_at = models.DateTimeField(_("lần gửi tới"), null=True, blank=True)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     remote_id = models.CharField(_("mã phía đối tác"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -127,8 +127,8 @@ class InboundPackage(models.Model):
     to_organ_ids = models.CharField(_("nơi nhận"), max_length=500, blank=True)
     edxml_document_id = models.CharField(_("mã văn bản (DocumentId)"), max_length=300, blank=True)
     status_code = models.CharField(_("mã trạng thái"), max_length=2, blank=True)
-    business_doc_type = models.PositiveSmallIntegerField(null=True, blank=True)
-    sha256 = models.CharField(max_length=64)
+    business_doc_type = models.PositiveSmallIntegerField(_("loại văn bản nghiệp vụ (edXML)"), null=True, blank=True)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
     package = models.BinaryField(_("gói tin"), null=True, blank=True)
     state = models.CharField(_("trạng thái"), max_length=10, choices=InboundState.choices)
     reason = models.TextField(_("lý do"), blank=True)
@@ -136,8 +136,8 @@ class InboundPackage(models.Model):
                                  related_name="+", verbose_name=_("văn bản của nơi gửi"))
     related = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                 verbose_name=_("gói tin trước (cập nhật, thay thế, thu hồi)"))
-    received_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    received_at = models.DateTimeField(_("nhận lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

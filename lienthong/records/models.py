@@ -50,7 +50,8 @@ class PlanNumbering(models.TextChoices):
 class RecordsSettings(models.Model):
     """An agency's choices for its records (how its file plan numbers files)."""
 
-    agency = models.OneToOneField("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    agency = models.OneToOneField("agencies.Agency", verbose_name=_("cơ quan"), on_delete=models.CASCADE,
+                                  related_name="+")
     numbering = models.CharField(_("cách đánh số hồ sơ"), max_length=8, choices=PlanNumbering.choices,
                                  default=PlanNumbering.THROUGH_PLAN)
 
