@@ -25,6 +25,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 SCREENSHOTS = Path(os.environ.get("LIENTHONG_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
 
 
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    """Sign ``page`` in as ``username`` through the login form (any earlier session's cookies dropped first)
+    and wait for the home page's greeting."""
+    from playwright.sync_api import expect
+
+    page.context.clear_cookies()
+    page.goto(base_url + "/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.locator("h1")).to_contain_text("Xin chào")
+
+
 @pytest.fixture
 def page(live_server, transactional_db):
     if not Path(CHROMIUM).exists():

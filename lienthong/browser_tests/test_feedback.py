@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from lienthong.accounts.services import user_create
 from lienthong.assessment.models import AssessmentAuthority, AuthorityKind
+from lienthong.browser_tests.conftest import sign_in
 from lienthong.browser_tests.test_flow import browser  # noqa: F401 - the shared Chromium fixture
 from lienthong.feedback.models import ProblemReport, Source
 from lienthong.testing.builders import PASSWORD, make_province
@@ -21,11 +22,7 @@ def signed_in(browser, base: str, username: str) -> Page:  # noqa: F811
                                   timezone_id="Asia/Ho_Chi_Minh")
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto(base + "/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.locator("h1")).to_contain_text("Xin chào")
+    sign_in(page, base, username, PASSWORD)
     return page
 
 

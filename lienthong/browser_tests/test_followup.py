@@ -10,20 +10,12 @@ from playwright.sync_api import expect
 
 from lienthong.accounts.models import User
 from lienthong.agencies.models import Agency
+from lienthong.browser_tests.conftest import sign_in
 from lienthong.demo.people import PASSWORD
 from lienthong.documents.models import Document
 from lienthong.followup.models import Task, TaskDeadlineChange
 
 CONTENT = "Tăng cường dịch vụ công trực tuyến mức độ 3 và mức độ 4; tập huấn sử dụng cổng dịch vụ công của tỉnh"
-
-
-def _login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.locator("h1")).to_contain_text("Xin chào")
 
 
 def _shots(page, folder, name):
@@ -52,7 +44,7 @@ def test_a_seed_notice_task_from_recording_to_confirmed_completion(live_server, 
     district = Agency.objects.get(short_name__endswith="Vị Thủy", level__code="huyen", name__startswith="Ủy ban")
 
     # The Office's specialist records the task on the notice's page, helped by the suggestions.
-    _login(page, base, "chuyenvien.vpubnd")
+    sign_in(page, base, "chuyenvien.vpubnd", PASSWORD)
     page.goto(f"{base}/van-ban/{notice.pk}/")
     page.locator("#nhiem-vu").get_by_role("link", name="Ghi nhận nhiệm vụ").click()
     expect(page.locator(".suggestions")).to_contain_text("Giao Văn phòng UBND tỉnh rà soát")
@@ -67,7 +59,7 @@ def test_a_seed_notice_task_from_recording_to_confirmed_completion(live_server, 
     task = Task.objects.get(content=CONTENT)
 
     # Sở TT&TT's leader finds it in the queue and hands it on to a specialist.
-    _login(page, base, "lanhdao.stttt")
+    sign_in(page, base, "lanhdao.stttt", PASSWORD)
     page.goto(f"{base}/nhiem-vu/")
     page.get_by_role("link", name=CONTENT[:60]).first.click()
     specialist = User.objects.get(username="chuyenvien.stttt")
@@ -76,7 +68,7 @@ def test_a_seed_notice_task_from_recording_to_confirmed_completion(live_server, 
     expect(page.locator(".messages")).to_contain_text("Đã giao tiếp nhiệm vụ")
 
     # The specialist reports progress and asks for an extension.
-    _login(page, base, "chuyenvien.stttt")
+    sign_in(page, base, "chuyenvien.stttt", PASSWORD)
     page.goto(f"{base}/nhiem-vu/{task.pk}/")
     page.locator("#tien-do textarea").fill("Đã tập huấn cho 12/19 sở, ngành")
     page.locator("#tien-do").get_by_role("button", name="Gửi").click()
@@ -87,25 +79,25 @@ def test_a_seed_notice_task_from_recording_to_confirmed_completion(live_server, 
     expect(page.locator(".messages")).to_contain_text("Đã gửi đề nghị gia hạn")
 
     # The Office's leader grants it: the deadline moves, kept with who and why.
-    _login(page, base, "lanhdao.vpubnd")
+    sign_in(page, base, "lanhdao.vpubnd", PASSWORD)
     page.goto(f"{base}/nhiem-vu/{task.pk}/")
     page.locator("#quyet-dinh-gia-han").get_by_role("button", name="Gửi").click()
     expect(page.locator("dl.fields")).to_contain_text("31/07/2018")
     assert TaskDeadlineChange.objects.get(task=task).by.username == "lanhdao.vpubnd"
 
     # The specialist reports the result; the coordinating district reads the task and can do nothing with it.
-    _login(page, base, "chuyenvien.stttt")
+    sign_in(page, base, "chuyenvien.stttt", PASSWORD)
     page.goto(f"{base}/nhiem-vu/{task.pk}/")
     page.locator("#ket-qua textarea").fill("Đã tập huấn cho 19/19 sở, ngành và 8 huyện")
     page.locator("#ket-qua").get_by_role("button", name="Gửi").click()
     expect(page.locator(".messages")).to_contain_text("chờ cơ quan giao xác nhận")
-    _login(page, base, "vanthu.vithuy")
+    sign_in(page, base, "vanthu.vithuy", PASSWORD)
     page.goto(f"{base}/nhiem-vu/{task.pk}/")
     expect(page.locator("dl.fields")).to_contain_text(district.name)
     assert page.locator("section.action").count() == 0
 
     # The Office confirms completion.
-    _login(page, base, "chuyenvien.vpubnd")
+    sign_in(page, base, "chuyenvien.vpubnd", PASSWORD)
     page.goto(f"{base}/nhiem-vu/?tab=cho-xac-nhan")
     page.get_by_role("link", name=CONTENT[:60]).first.click()
     page.locator("#xac-nhan").get_by_role("button", name="Xác nhận hoàn thành").click()

@@ -10,19 +10,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from lienthong.browser_tests.conftest import sign_in
 from lienthong.demo.people import ARCHIVIST_USERNAME, PASSWORD
 from lienthong.records.models import CaseFile
 
 OWNER = "chuyenvien.vpubnd"
-
-
-def _login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.locator("h1")).to_contain_text("Xin chào")
 
 
 def _shots(page, folder, name):
@@ -46,7 +38,7 @@ def demo(live_server, transactional_db):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_seed_notices_file_is_handed_over_and_accepted_by_the_archive(live_server, demo, page, screenshot_dir):
     base = live_server.url
-    _login(page, base, OWNER)
+    sign_in(page, base, OWNER, PASSWORD)
 
     # The Office's 2018 plan is published.
     page.goto(base + "/ho-so/danh-muc/")
@@ -71,7 +63,7 @@ def test_the_seed_notices_file_is_handed_over_and_accepted_by_the_archive(live_s
     expect(page.locator("table.handover-items")).to_contain_text("Chờ kiểm tra")
 
     # The archivist checks it against the plan and accepts it.
-    _login(page, base, ARCHIVIST_USERNAME)
+    sign_in(page, base, ARCHIVIST_USERNAME, PASSWORD)
     page.goto(base + "/ho-so/luu-tru/")
     expect(page.locator("table.files")).to_contain_text(number)
     _shots(page, screenshot_dir, "archive-pending")
@@ -88,7 +80,7 @@ def test_the_seed_notices_file_is_handed_over_and_accepted_by_the_archive(live_s
     # In custody: read-only, the owner reads it only by request.
     case_file = CaseFile.objects.get(number=number, owner__username=OWNER)
     assert case_file.state == "accepted"
-    _login(page, base, OWNER)
+    sign_in(page, base, OWNER, PASSWORD)
     page.goto(base + f"/ho-so/{case_file.pk}/")
     expect(page.locator(".handover-panel")).to_contain_text("chỉ được đọc")
     expect(page.get_by_role("button", name="Đề nghị sử dụng hồ sơ")).to_be_visible()

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -409,8 +410,6 @@ THRESHOLD_FIELDS = {"active_user_share": "min_active_share", "sent_electronicall
 def saved_thresholds(*, user) -> tuple[dict[str, float], bool]:
     """(thresholds, saved): those the user's overseeing agency saved (``reminder_issuer``), else the province's
     defaults (``settings.OVERSIGHT_DEFAULT_THRESHOLDS``, saved False). One or two queries."""
-    from django.conf import settings
-
     issuer = reminder_issuer(user=user)
     row = SavedThresholds.objects.filter(agency_id=issuer.pk).first() if issuer is not None else None
     if row is None:
